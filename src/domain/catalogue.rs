@@ -1,0 +1,87 @@
+use super::{Language, Price};
+
+/// The workshops on sale. The catalogue lives here and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Package {
+    Somestartti,
+    SomeHaltuun,
+}
+
+impl Package {
+    pub const ALL: [Package; 2] = [Package::Somestartti, Package::SomeHaltuun];
+
+    pub fn parse(id: &str) -> Option<Package> {
+        Package::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// The id the form sends and the order stores.
+    pub fn id(self) -> &'static str {
+        match self {
+            Package::Somestartti => "somestartti",
+            Package::SomeHaltuun => "some-haltuun",
+        }
+    }
+
+    /// Net price, VAT excluded (alv 0 %), in euro cents.
+    pub fn net_cents(self) -> i64 {
+        match self {
+            Package::Somestartti => 500_00,
+            Package::SomeHaltuun => 900_00,
+        }
+    }
+
+    pub fn price(self) -> Price {
+        Price::from_net_cents(self.net_cents())
+    }
+
+    /// The workshop's name as the customer reads it.
+    pub fn name(self, language: Language) -> &'static str {
+        match (self, language) {
+            (Package::Somestartti, Language::Fi) => "Kahden tunnin somestartti",
+            (Package::Somestartti, Language::Sv) => "Somestartti – två timmar",
+            (Package::Somestartti, Language::En) => "Somestartti – a two-hour social media start",
+            (Package::SomeHaltuun, Language::Fi) => "Puolen päivän some haltuun -koulutus",
+            (Package::SomeHaltuun, Language::Sv) => "Some haltuun – en halv dags utbildning",
+            (Package::SomeHaltuun, Language::En) => "Some haltuun – a half-day social media training",
+        }
+    }
+
+    /// A short name for subjects, e.g. `Somestartti`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Package::Somestartti => "Somestartti",
+            Package::SomeHaltuun => "Some haltuun",
+        }
+    }
+
+    pub fn duration(self, language: Language) -> &'static str {
+        match (self, language) {
+            (Package::Somestartti, Language::Fi) => "2 tuntia",
+            (Package::Somestartti, Language::Sv) => "2 timmar",
+            (Package::Somestartti, Language::En) => "2 hours",
+            (Package::SomeHaltuun, Language::Fi) => "puoli päivää (4 tuntia)",
+            (Package::SomeHaltuun, Language::Sv) => "en halv dag (4 timmar)",
+            (Package::SomeHaltuun, Language::En) => "half a day (4 hours)",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_package_parses_from_its_own_id() {
+        for package in Package::ALL {
+            assert_eq!(Package::parse(package.id()), Some(package));
+        }
+        assert_eq!(Package::parse("Somestartti"), None);
+        assert_eq!(Package::parse(""), None);
+    }
+
+    #[test]
+    fn prices_are_the_published_ones() {
+        assert_eq!(Package::Somestartti.price().gross_cents, 627_50);
+        assert_eq!(Package::SomeHaltuun.price().gross_cents, 1_129_50);
+    }
+}
