@@ -6,3 +6,16 @@
 //! `store` and `email` (traits with DynamoDB, SES and in-memory implementations) → `domain`.
 
 pub mod domain;
+pub mod aws;
+pub mod config;
+pub mod email;
+pub mod http;
+pub mod i18n;
+pub mod intake;
+pub mod store;
+pub mod telemetry;
+
+/// Finnish time, compiled into the binary (no dependency on the runtime's zoneinfo).
+pub fn helsinki() -> jiff::tz::TimeZone {
+    jiff::tz::get!("Europe/Helsinki")
+}

@@ -1,1 +1,28 @@
-fn main() {}
+//! Start-up: telemetry, configuration, SDK clients built once, then serve.
+
+use std::sync::Arc;
+
+use order_intake::config::Config;
+use order_intake::email::SesMailer;
+use order_intake::http::{App, HttpSettings, run};
+use order_intake::intake::{Intake, system_clock};
+use order_intake::store::DynamoDbStore;
+use order_intake::{aws, telemetry};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_http::Error> {
+    telemetry::init();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            tracing::error!(variable = error.variable, "{error}");
+            return Err(error.into());
+        }
+    };
+    let sdk = aws::load_sdk_config().await;
+    let store = DynamoDbStore::new(aws::dynamodb_client(&sdk), &config.orders_table);
+    let mailer = SesMailer::new(aws::ses_client(&sdk), config.sender_email.to_string(), config.ses_configuration_set.clone());
+    let intake = Intake::new(Arc::new(store), Arc::new(mailer), config.trainer_emails.clone(), system_clock());
+    let settings = HttpSettings { allowed_origins: config.allowed_origins, thank_you_url: config.thank_you_url };
+    run(App { intake, settings }).await
+}

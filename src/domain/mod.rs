@@ -15,7 +15,7 @@ pub use email_address::EmailAddress;
 pub use language::Language;
 pub use money::{Price, VAT_RATE_PERCENT, format_eur};
 pub use order::{
-    Channel, EInvoiceId, FieldError, IdempotencyKey, NewOrder, OrderForm, Phone, MAX_PREFERRED_DATES,
+    Channel, EInvoiceId, ErrorCode, FieldError, IdempotencyKey, NewOrder, OrderForm, Phone, MAX_PREFERRED_DATES,
 };
 pub use reference::Reference;
 pub use text::contains_control_characters;

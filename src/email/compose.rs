@@ -1,0 +1,213 @@
+//! The two emails an order produces. Templates are compiled at build time by askama, which
+//! escapes everything in the HTML parts.
+
+use askama::Template;
+use jiff::civil::Date;
+
+use super::Email;
+use crate::domain::{EmailAddress, Language, format_eur};
+use crate::store::Order;
+
+/// Customer-facing texts in the customer's language.
+struct CustomerTexts {
+    subject: &'static str,
+    greeting: &'static str,
+    intro: &'static str,
+    reference: &'static str,
+    package: &'static str,
+    duration: &'static str,
+    net: &'static str,
+    vat: &'static str,
+    gross: &'static str,
+    organization: &'static str,
+    dates: &'static str,
+    dates_open: &'static str,
+    next_heading: &'static str,
+    next_steps: &'static str,
+    reply: &'static str,
+    closing: &'static str,
+}
+
+const FI: CustomerTexts = CustomerTexts {
+    subject: "Tilausvahvistus",
+    greeting: "Hei",
+    intro: "kiitos tilauksestasi! Olemme vastaanottaneet sen. Tässä on yhteenveto.",
+    reference: "Tilausnumero",
+    package: "Koulutus",
+    duration: "Kesto",
+    net: "Hinta (alv 0 %)",
+    vat: "Arvonlisävero 25,5 %",
+    gross: "Yhteensä",
+    organization: "Organisaatio",
+    dates: "Toivotut päivät",
+    dates_open: "sovitaan yhdessä",
+    next_heading: "Mitä seuraavaksi?",
+    next_steps: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa. Sovimme yhdessä koulutuksen ajankohdan, paikan ja sisällön painotukset. Lasku lähetetään koulutuksen jälkeen.",
+    reply: "Voit vastata tähän viestiin, niin vastauksesi menee suoraan kouluttajille. Mainitse tilausnumero, jos soitat meille.",
+    closing: "Ystävällisin terveisin\nSome-työpajat",
+};
+
+const SV: CustomerTexts = CustomerTexts {
+    subject: "Orderbekräftelse",
+    greeting: "Hej",
+    intro: "tack för din beställning! Vi har tagit emot den. Här är en sammanfattning.",
+    reference: "Ordernummer",
+    package: "Utbildning",
+    duration: "Längd",
+    net: "Pris (moms 0 %)",
+    vat: "Moms 25,5 %",
+    gross: "Totalt",
+    organization: "Organisation",
+    dates: "Önskade datum",
+    dates_open: "kommer vi överens om tillsammans",
+    next_heading: "Vad händer härnäst?",
+    next_steps: "Våra utbildare kontaktar dig inom två vardagar. Tillsammans kommer vi överens om tid, plats och innehållets tyngdpunkter. Fakturan skickas efter utbildningen.",
+    reply: "Du kan svara på det här meddelandet, så når ditt svar utbildarna direkt. Nämn ordernumret om du ringer oss.",
+    closing: "Med vänliga hälsningar\nSome-työpajat",
+};
+
+const EN: CustomerTexts = CustomerTexts {
+    subject: "Order confirmation",
+    greeting: "Hello",
+    intro: "thank you for your order! We have received it. Here is a summary.",
+    reference: "Order reference",
+    package: "Workshop",
+    duration: "Length",
+    net: "Price (excl. VAT)",
+    vat: "VAT 25.5%",
+    gross: "Total",
+    organization: "Organisation",
+    dates: "Preferred dates",
+    dates_open: "to be agreed together",
+    next_heading: "What happens next?",
+    next_steps: "Our trainers will contact you within two working days to agree on the date, the place and what to focus on. The invoice is sent after the workshop.",
+    reply: "You can reply to this email and your answer goes straight to the trainers. Please quote the order reference if you call us.",
+    closing: "Kind regards\nSome-työpajat",
+};
+
+fn texts(language: Language) -> &'static CustomerTexts {
+    match language {
+        Language::Fi => &FI,
+        Language::Sv => &SV,
+        Language::En => &EN,
+    }
+}
+
+fn format_date(date: Date, language: Language) -> String {
+    match language {
+        Language::Fi | Language::Sv => format!("{}.{}.{}", date.day(), date.month(), date.year()),
+        Language::En => date.to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+struct CustomerHtml<'a> {
+    t: &'a CustomerTexts,
+    lang: &'a str,
+    view: &'a CustomerView,
+}
+
+#[derive(Template)]
+#[template(path = "customer.txt")]
+struct CustomerText<'a> {
+    t: &'a CustomerTexts,
+    view: &'a CustomerView,
+}
+
+struct CustomerView {
+    contact_name: String,
+    reference: String,
+    package: String,
+    duration: String,
+    net: String,
+    vat: String,
+    gross: String,
+    organization: String,
+    dates: Vec<String>,
+}
+
+/// The confirmation to the customer, in their language; replies go to the trainers.
+pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
+    let d = &order.details;
+    let t = texts(d.language);
+    let view = CustomerView {
+        contact_name: d.contact_name.clone(),
+        reference: order.reference.to_string(),
+        package: d.package.name(d.language).to_owned(),
+        duration: d.package.duration(d.language).to_owned(),
+        net: format_eur(order.price.net_cents),
+        vat: format_eur(order.price.vat_cents),
+        gross: format_eur(order.price.gross_cents),
+        organization: d.organization.clone(),
+        dates: d.preferred_dates.iter().map(|date| format_date(*date, d.language)).collect(),
+    };
+    Email {
+        to: vec![d.email.to_string()],
+        reply_to: trainers.iter().map(ToString::to_string).collect(),
+        subject: format!("{}: {} ({})", t.subject, d.package.name(d.language), order.reference),
+        text: render(&CustomerText { t, view: &view }),
+        html: render(&CustomerHtml { t, lang: d.language.code(), view: &view }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "trainer.html")]
+struct TrainerHtml<'a> {
+    heading: &'a str,
+    rows: &'a [(&'static str, String)],
+    message: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "trainer.txt")]
+struct TrainerText<'a> {
+    heading: &'a str,
+    rows: &'a [(&'static str, String)],
+    message: Option<&'a str>,
+}
+
+/// The notification to the trainers, in Finnish; replying reaches the customer.
+pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
+    let d = &order.details;
+    let helsinki = crate::helsinki();
+    let received = order.created_at.to_zoned_datetime(helsinki);
+    let or_dash = |value: Option<&str>| value.map_or_else(|| "–".to_owned(), str::to_owned);
+    let joined = |items: Vec<String>| if items.is_empty() { "–".to_owned() } else { items.join(", ") };
+    let rows: Vec<(&'static str, String)> = vec![
+        ("Tilausnumero", order.reference.to_string()),
+        ("Koulutus", format!("{} ({})", d.package.name(Language::Fi), d.package.duration(Language::Fi))),
+        ("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
+        ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
+        ("Yhteensä", format_eur(order.price.gross_cents)),
+        ("Organisaatio", d.organization.clone()),
+        ("Y-tunnus", or_dash(d.business_id.as_ref().map(|b| b.as_str()))),
+        ("Yhteyshenkilö", d.contact_name.clone()),
+        ("Sähköposti", d.email.to_string()),
+        ("Puhelin", or_dash(d.phone.as_ref().map(|p| p.as_str()))),
+        ("Osallistujia", d.participants.map_or_else(|| "–".to_owned(), |n| n.to_string())),
+        ("Kanavat", joined(d.channels.iter().map(|c| c.display_name().to_owned()).collect())),
+        ("Toivotut päivät", joined(d.preferred_dates.iter().map(|date| format_date(*date, Language::Fi)).collect())),
+        ("Paikka", or_dash(d.location.as_deref())),
+        ("Verkkolaskuosoite", or_dash(d.einvoice_address.as_ref().map(|e| e.as_str()))),
+        ("Verkkolaskuoperaattori", or_dash(d.einvoice_operator.as_ref().map(|e| e.as_str()))),
+        ("Laskun viite", or_dash(d.billing_reference.as_deref())),
+        ("Asiointikieli", d.language.code().to_owned()),
+        ("Vastaanotettu", received.strftime("%-d.%-m.%Y klo %H.%M").to_string()),
+        ("Tilauksen tunniste", order.order_id.clone()),
+    ];
+    let heading = format!("Uusi tilaus: {} – {}", d.package.short_name(), d.organization);
+    Email {
+        to: trainers.iter().map(ToString::to_string).collect(),
+        reply_to: vec![d.email.to_string()],
+        subject: format!("{heading} ({})", order.reference),
+        text: render(&TrainerText { heading: &heading, rows: &rows, message: d.message.as_deref() }),
+        html: render(&TrainerHtml { heading: &heading, rows: &rows, message: d.message.as_deref() }),
+    }
+}
+
+/// Rendering writes into a String; askama can only fail on a formatter error, which a String
+/// never raises. An empty body would still be caught by SES, never silently sent.
+fn render(template: &impl Template) -> String {
+    template.render().unwrap_or_default()
+}

@@ -1,0 +1,38 @@
+//! Confirmation emails: what they say (`compose`, with askama templates) and how they are sent
+//! (`Mailer`: SES, or a recording fake for tests).
+
+mod compose;
+mod recording;
+mod ses;
+
+pub use compose::{customer_email, trainer_email};
+pub use recording::RecordingMailer;
+pub use ses::SesMailer;
+
+use async_trait::async_trait;
+
+/// One message, ready to send. Addresses are validated before they get here; text reaches SES as
+/// structured fields, never as raw headers, so nothing a customer types can add a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub to: Vec<String>,
+    pub reply_to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Why an email did not go out. `code` is the service's error code (or `dispatch`/`timeout`),
+/// `detail` the cause chain without the service's message text, which can quote addresses.
+#[derive(Debug, thiserror::Error)]
+#[error("email not sent ({code}): {detail}")]
+pub struct MailError {
+    pub code: String,
+    pub detail: String,
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one email and returns the provider's message id.
+    async fn send(&self, email: &Email) -> Result<String, MailError>;
+}

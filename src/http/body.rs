@@ -1,0 +1,333 @@
+//! Request bodies into an `OrderForm`: JSON objects and urlencoded forms, with the same field
+//! names. Anything that is not a well-formed body of its kind is a `BodyError` (400).
+
+use std::collections::HashSet;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+
+use crate::domain::{ErrorCode, FieldError, OrderForm};
+
+pub const MAX_BODY_BYTES: usize = 32 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    Json,
+    Form,
+}
+
+/// The media types we accept, with an optional UTF-8 charset; anything else is `None` (415).
+pub fn media_type(content_type: &str) -> Option<MediaType> {
+    let mut parts = content_type.split(';');
+    let essence = parts.next()?.trim().to_ascii_lowercase();
+    let media = match essence.as_str() {
+        "application/json" => MediaType::Json,
+        "application/x-www-form-urlencoded" => MediaType::Form,
+        _ => return None,
+    };
+    for parameter in parts {
+        let (name, value) = parameter.split_once('=')?;
+        if name.trim().eq_ignore_ascii_case("charset") {
+            let value = value.trim().trim_matches('"');
+            if !value.eq_ignore_ascii_case("utf-8") && !value.eq_ignore_ascii_case("utf8") {
+                return None;
+            }
+        }
+    }
+    Some(media)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    Empty,
+    InvalidUtf8,
+    InvalidJson,
+    NotAnObject,
+    DuplicateField,
+}
+
+impl BodyError {
+    pub fn code(self) -> &'static str {
+        match self {
+            BodyError::Empty => "empty_body",
+            BodyError::InvalidUtf8 => "invalid_utf8",
+            BodyError::InvalidJson => "invalid_json",
+            BodyError::NotAnObject => "not_an_object",
+            BodyError::DuplicateField => "duplicate_field",
+        }
+    }
+}
+
+pub fn parse(media: MediaType, bytes: &[u8]) -> Result<OrderForm, BodyError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| BodyError::InvalidUtf8)?;
+    match media {
+        MediaType::Json if text.trim().is_empty() => Err(BodyError::Empty),
+        MediaType::Json => parse_json(text),
+        MediaType::Form => parse_form(text),
+    }
+}
+
+/// A JSON object's members in order, refusing a name that appears twice (which `serde_json`
+/// would silently resolve to the last one).
+struct Members(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut seen = HashSet::new();
+                let mut members = Vec::new();
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    if !seen.insert(name.clone()) {
+                        return Err(serde::de::Error::custom(DUPLICATE_MARKER));
+                    }
+                    members.push((name, value));
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+const DUPLICATE_MARKER: &str = "duplicate member name";
+
+fn parse_json(text: &str) -> Result<OrderForm, BodyError> {
+    match serde_json::from_str::<Members>(text) {
+        Ok(Members(members)) => Ok(form_from_members(members.into_iter().map(|(name, value)| (name, JsonField(value))))),
+        Err(error) if error.to_string().starts_with(DUPLICATE_MARKER) => Err(BodyError::DuplicateField),
+        // Valid JSON that is not an object (an array, a string, …) is its own mistake.
+        Err(_) if serde_json::from_str::<Value>(text).is_ok() => Err(BodyError::NotAnObject),
+        Err(_) => Err(BodyError::InvalidJson),
+    }
+}
+
+/// `application/x-www-form-urlencoded`, decoded strictly: percent-escapes that do not make
+/// UTF-8 are refused (the usual decoders replace them silently).
+fn parse_form(text: &str) -> Result<OrderForm, BodyError> {
+    let decode = |raw: &str| -> Result<String, BodyError> {
+        let plus_as_space = raw.replace('+', " ");
+        percent_encoding::percent_decode_str(&plus_as_space)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| BodyError::InvalidUtf8)
+    };
+    let mut pairs = Vec::new();
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        pairs.push((decode(name)?, FormField(decode(value)?)));
+    }
+    Ok(form_from_members(pairs))
+}
+
+/// One member's value, as either body kind gives it.
+trait RawField {
+    /// The value as text, or `None` when it is absent (JSON null), or `Err` for a wrong type.
+    fn text(self, field: &'static str) -> Result<Option<String>, ErrorCode>;
+    /// The value as a list of text (a JSON array of strings, or one text).
+    fn list(self, field: &'static str) -> Result<Vec<String>, ErrorCode>;
+    /// Whether a repeated name adds to a list (forms) or is refused (handled before for JSON).
+    fn repeatable() -> bool;
+}
+
+struct JsonField(Value);
+struct FormField(String);
+
+impl RawField for JsonField {
+    fn text(self, field: &'static str) -> Result<Option<String>, ErrorCode> {
+        match self.0 {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s)),
+            Value::Bool(b) if field == "privacy_consent" => Ok(Some(b.to_string())),
+            Value::Number(n) if field == "participants" => Ok(Some(n.to_string())),
+            _ => Err(ErrorCode::InvalidType),
+        }
+    }
+
+    fn list(self, _field: &'static str) -> Result<Vec<String>, ErrorCode> {
+        match self.0 {
+            Value::Null => Ok(Vec::new()),
+            Value::String(s) => Ok(vec![s]),
+            Value::Array(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s),
+                    _ => Err(ErrorCode::InvalidType),
+                })
+                .collect(),
+            _ => Err(ErrorCode::InvalidType),
+        }
+    }
+
+    fn repeatable() -> bool {
+        false
+    }
+}
+
+impl RawField for FormField {
+    fn text(self, _field: &'static str) -> Result<Option<String>, ErrorCode> {
+        Ok(Some(self.0))
+    }
+
+    fn list(self, _field: &'static str) -> Result<Vec<String>, ErrorCode> {
+        Ok(vec![self.0])
+    }
+
+    fn repeatable() -> bool {
+        true
+    }
+}
+
+fn form_from_members<F: RawField>(members: impl IntoIterator<Item = (String, F)>) -> OrderForm {
+    let mut form = OrderForm::default();
+    let mut seen: HashSet<&'static str> = HashSet::new();
+    for (name, value) in members {
+        let Some(field) = known_field(&name) else { continue }; // unknown fields are ignored
+        let first = seen.insert(field);
+        let mut shape_error = |code| form.shape_errors.push(FieldError { field, code });
+        if matches!(field, "channels" | "preferred_dates") {
+            match value.list(field) {
+                Ok(items) => {
+                    let list = if field == "channels" { &mut form.channels } else { &mut form.preferred_dates };
+                    list.extend(items);
+                }
+                Err(code) => shape_error(code),
+            }
+            continue;
+        }
+        if !first {
+            if F::repeatable() {
+                shape_error(ErrorCode::Repeated);
+            }
+            continue;
+        }
+        match value.text(field) {
+            Ok(text) => *text_slot(&mut form, field) = text,
+            Err(code) => shape_error(code),
+        }
+    }
+    // A field reported as repeated is reported once.
+    form.shape_errors.dedup();
+    form
+}
+
+const KNOWN_FIELDS: [&str; 19] = [
+    "package",
+    "organization",
+    "contact_name",
+    "email",
+    "privacy_consent",
+    "business_id",
+    "phone",
+    "participants",
+    "channels",
+    "preferred_dates",
+    "location",
+    "einvoice_address",
+    "einvoice_operator",
+    "billing_reference",
+    "message",
+    "language",
+    "idempotency_key",
+    "_next",
+    "_gotcha",
+];
+
+fn known_field(name: &str) -> Option<&'static str> {
+    KNOWN_FIELDS.iter().copied().find(|known| *known == name)
+}
+
+fn text_slot<'a>(form: &'a mut OrderForm, field: &str) -> &'a mut Option<String> {
+    match field {
+        "package" => &mut form.package,
+        "organization" => &mut form.organization,
+        "contact_name" => &mut form.contact_name,
+        "email" => &mut form.email,
+        "privacy_consent" => &mut form.privacy_consent,
+        "business_id" => &mut form.business_id,
+        "phone" => &mut form.phone,
+        "participants" => &mut form.participants,
+        "location" => &mut form.location,
+        "einvoice_address" => &mut form.einvoice_address,
+        "einvoice_operator" => &mut form.einvoice_operator,
+        "billing_reference" => &mut form.billing_reference,
+        "message" => &mut form.message,
+        "language" => &mut form.language,
+        "idempotency_key" => &mut form.idempotency_key,
+        "_next" => &mut form.next,
+        _ => &mut form.gotcha,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_with_and_without_charset() {
+        assert_eq!(media_type("application/json"), Some(MediaType::Json));
+        assert_eq!(media_type("Application/JSON; charset=UTF-8"), Some(MediaType::Json));
+        assert_eq!(media_type("application/x-www-form-urlencoded;charset=utf-8"), Some(MediaType::Form));
+        assert_eq!(media_type("application/json; charset=iso-8859-1"), None);
+        assert_eq!(media_type("multipart/form-data; boundary=x"), None);
+        assert_eq!(media_type("text/plain"), None);
+        assert_eq!(media_type(""), None);
+    }
+
+    #[test]
+    fn json_and_form_give_the_same_form() {
+        let json = parse(
+            MediaType::Json,
+            br#"{"package":"somestartti","privacy_consent":true,"participants":12,"channels":["facebook","instagram"],"extra":{"x":1}}"#,
+        )
+        .unwrap();
+        let form = parse(
+            MediaType::Form,
+            b"package=somestartti&privacy_consent=true&participants=12&channels=facebook&channels=instagram&extra=1",
+        )
+        .unwrap();
+        assert_eq!(json, form);
+        assert_eq!(json.channels, vec!["facebook", "instagram"]);
+    }
+
+    #[test]
+    fn form_values_are_percent_and_plus_decoded() {
+        let form = parse(MediaType::Form, b"organization=Tuusulan+kunta&message=Hei%0D%0Amoi&email=a%40b.fi").unwrap();
+        assert_eq!(form.organization.as_deref(), Some("Tuusulan kunta"));
+        assert_eq!(form.message.as_deref(), Some("Hei\r\nmoi"));
+        assert_eq!(form.email.as_deref(), Some("a@b.fi"));
+    }
+
+    #[test]
+    fn malformed_bodies_are_refused() {
+        assert_eq!(parse(MediaType::Json, b"{\"package\":"), Err(BodyError::InvalidJson));
+        assert_eq!(parse(MediaType::Json, b"[1,2]"), Err(BodyError::NotAnObject));
+        assert_eq!(parse(MediaType::Json, b"\"text\""), Err(BodyError::NotAnObject));
+        assert_eq!(parse(MediaType::Json, b""), Err(BodyError::Empty));
+        assert_eq!(parse(MediaType::Json, br#"{"email":"a@b.fi","email":"c@d.fi"}"#), Err(BodyError::DuplicateField));
+        assert_eq!(parse(MediaType::Json, b"{\"a\":\"\xff\"}"), Err(BodyError::InvalidUtf8));
+        assert_eq!(parse(MediaType::Form, b"organization=%FF%FE"), Err(BodyError::InvalidUtf8));
+        assert_eq!(parse(MediaType::Json, "[".repeat(10_000).as_bytes()), Err(BodyError::InvalidJson));
+    }
+
+    #[test]
+    fn wrong_types_and_repeats_become_field_errors() {
+        let json = parse(MediaType::Json, br#"{"email":5,"channels":"facebook","preferred_dates":[1],"privacy_consent":"on"}"#).unwrap();
+        assert_eq!(
+            json.shape_errors,
+            vec![
+                FieldError { field: "email", code: ErrorCode::InvalidType },
+                FieldError { field: "preferred_dates", code: ErrorCode::InvalidType },
+            ]
+        );
+        assert_eq!(json.channels, vec!["facebook"]);
+        let form = parse(MediaType::Form, b"email=a%40b.fi&email=c%40d.fi&email=e%40f.fi").unwrap();
+        assert_eq!(form.shape_errors, vec![FieldError { field: "email", code: ErrorCode::Repeated }]);
+        assert_eq!(form.email.as_deref(), Some("a@b.fi"));
+    }
+}
