@@ -1,0 +1,100 @@
+//! Every event in `events/` through the handler, with in-memory fakes.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn the_json_order_event_creates_an_order_and_two_emails() {
+    let app = FakeApp::new();
+    let answer = app.send(&read_event("apigw-http-json-order")).await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let body = answer.json();
+    assert_eq!(body["package"], "somestartti");
+    assert_eq!(body["price"]["net_cents"], 50000);
+    assert_eq!(body["price"]["vat_cents"], 12750);
+    assert_eq!(body["price"]["gross_cents"], 62750);
+    assert_eq!(body["price"]["vat_rate_percent"], "25.5");
+    assert_eq!(body["price"]["currency"], "EUR");
+    assert_eq!(body["email_status"], "sent");
+    assert_eq!(answer.header("access-control-allow-origin"), Some(SITE));
+    assert_eq!(answer.header("vary"), Some("Origin"));
+
+    let orders = app.store.orders();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(body["reference"], orders[0].reference.as_str());
+    assert_eq!(body["order_id"], orders[0].order_id.as_str());
+    assert!(orders[0].customer_email.is_sent() && orders[0].trainer_email.is_sent());
+
+    let sent = app.mailer.sent();
+    assert_eq!(sent.len(), 2);
+    let customer = sent.iter().find(|e| e.to == ["anna.virtanen@tuusula.example"]).expect("customer email");
+    assert!(customer.subject.contains(orders[0].reference.as_str()));
+    assert!(customer.text.contains("627,50 €"));
+    let trainer = sent.iter().find(|e| e.reply_to == ["anna.virtanen@tuusula.example"]).expect("trainer email");
+    assert_eq!(trainer.subject, format!("Uusi tilaus: Somestartti – Tuusulan kunta ({})", orders[0].reference));
+}
+
+#[tokio::test]
+async fn the_form_event_redirects_the_browser_to_the_thank_you_page() {
+    let app = FakeApp::new();
+    let answer = app.send(&read_event("apigw-http-form-order")).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let orders = app.store.orders();
+    assert_eq!(orders.len(), 1);
+    let expected = format!("{THANK_YOU}?reference={}", orders[0].reference);
+    assert_eq!(answer.header("location"), Some(expected.as_str()));
+    let order = &orders[0].details;
+    assert_eq!(order.organization, "Keravan kaupunki");
+    assert_eq!(order.message.as_deref(), Some("Hej!\nVi är planerare."));
+    assert_eq!(order.language.code(), "sv");
+    assert_eq!(app.mailer.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn the_invalid_event_lists_every_field_to_fix_in_english() {
+    let app = FakeApp::new();
+    let answer = app.send(&read_event("apigw-http-invalid-order")).await;
+    assert_eq!(answer.status, 422);
+    let body = answer.json();
+    assert_eq!(body["error"], "validation_failed");
+    assert_eq!(body["message"], "Some fields need fixing.");
+    assert_eq!(
+        answer.error_fields(),
+        [
+            ("package", "unknown_package"),
+            ("organization", "too_short"),
+            ("contact_name", "required"),
+            ("email", "invalid"),
+            ("privacy_consent", "consent_required"),
+            ("business_id", "invalid_check_digit"),
+            ("participants", "out_of_range"),
+            ("preferred_dates", "date_not_in_future"),
+        ]
+        .map(|(f, c)| (f.to_owned(), c.to_owned()))
+    );
+    assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("Workshop: "));
+    assert!(app.store.orders().is_empty());
+    assert!(app.mailer.sent().is_empty());
+}
+
+#[tokio::test]
+async fn the_preflight_event_is_answered_with_the_cors_policy() {
+    let app = FakeApp::new();
+    let answer = app.send(&read_event("apigw-http-cors-preflight")).await;
+    assert_eq!(answer.status, 204);
+    assert_eq!(answer.header("access-control-allow-origin"), Some(SITE));
+    assert_eq!(answer.header("access-control-allow-methods"), Some("POST, OPTIONS"));
+    assert_eq!(answer.header("access-control-allow-headers"), Some("content-type, idempotency-key"));
+    assert!(app.store.orders().is_empty());
+}
+
+#[tokio::test]
+async fn the_rest_api_and_function_url_events_create_orders() {
+    for (name, package, language) in [("apigw-rest-json-order", "somestartti", "sv"), ("function-url-json-order", "some-haltuun", "en")] {
+        let app = FakeApp::new();
+        let answer = app.send(&read_event(name)).await;
+        assert_eq!(answer.status, 201, "{name}: {}", answer.body);
+        assert_eq!(answer.json()["package"], package);
+        assert_eq!(app.store.orders()[0].details.language.code(), language);
+        assert_eq!(app.mailer.sent().len(), 2, "{name}");
+    }
+}

@@ -1,0 +1,261 @@
+use std::sync::Arc;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+use lambda_http::http::HeaderMap;
+use lambda_http::{Body, Response};
+use serde_json::Value;
+use url::Url;
+
+use order_intake::domain::EmailAddress;
+use order_intake::email::{Mailer, RecordingMailer, SesMailer};
+use order_intake::http::{App, HttpSettings, handle, request_from_event_str};
+use order_intake::intake::{Clock, Intake, system_clock};
+use order_intake::store::{DynamoDbStore, MemoryStore, OrderStore, create_order_table};
+
+pub const SITE: &str = "https://www.some-tyopajat.fi";
+pub const THANK_YOU: &str = "https://www.some-tyopajat.fi/kiitos";
+pub const SENDER: &str = "tilaukset@some-tyopajat.example";
+
+/// The date the event files were written for; handler tests run on it.
+pub fn fixed_clock() -> Clock {
+    Arc::new(|| "2026-11-26T10:00:00Z".parse::<Timestamp>().unwrap())
+}
+
+pub fn settings() -> HttpSettings {
+    HttpSettings {
+        allowed_origins: vec![SITE.to_owned(), "http://127.0.0.1:8080".to_owned()],
+        thank_you_url: Url::parse(THANK_YOU).unwrap(),
+    }
+}
+
+pub fn trainers(tag: &str) -> Vec<EmailAddress> {
+    vec![
+        EmailAddress::parse(&format!("kouluttaja.anna+{tag}@some-tyopajat.example")).unwrap(),
+        EmailAddress::parse(&format!("kouluttaja.ville+{tag}@some-tyopajat.example")).unwrap(),
+    ]
+}
+
+pub fn read_event(name: &str) -> String {
+    let path = format!("{}/events/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// An event file with changes applied to its JSON.
+pub fn event_with(name: &str, change: impl FnOnce(&mut Value)) -> String {
+    let mut event: Value = serde_json::from_str(&read_event(name)).unwrap();
+    change(&mut event);
+    event.to_string()
+}
+
+/// A v2 POST /orders event with this body and content type (no Origin, like curl).
+pub fn post_event(content_type: &str, body: &str) -> String {
+    event_with("apigw-http-json-order", |e| {
+        e["headers"] = serde_json::json!({ "content-type": content_type, "host": "api.example" });
+        e["body"] = Value::String(body.to_owned());
+    })
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn error_fields(&self) -> Vec<(String, String)> {
+        self.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+            .collect()
+    }
+}
+
+fn answer(response: Response<Body>) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = match response.into_body() {
+        Body::Empty => String::new(),
+        Body::Text(text) => text,
+        Body::Binary(bytes) => String::from_utf8(bytes).unwrap(),
+        _ => String::new(),
+    };
+    Answer { status, headers, body }
+}
+
+pub struct TestApp {
+    pub app: App,
+}
+
+impl TestApp {
+    pub async fn send(&self, event: &str) -> Answer {
+        let request = request_from_event_str(event).expect("the event parses");
+        answer(handle(&self.app, request).await)
+    }
+}
+
+/// The handler over in-memory fakes.
+pub struct FakeApp {
+    pub test: TestApp,
+    pub store: Arc<MemoryStore>,
+    pub mailer: Arc<RecordingMailer>,
+}
+
+impl FakeApp {
+    pub fn new() -> FakeApp {
+        let store = Arc::new(MemoryStore::new());
+        let mailer = Arc::new(RecordingMailer::new());
+        let intake = Intake::new(store.clone(), mailer.clone(), trainers("fake"), fixed_clock());
+        FakeApp { test: TestApp { app: App { intake, settings: settings() } }, store, mailer }
+    }
+
+    pub async fn send(&self, event: &str) -> Answer {
+        self.test.send(event).await
+    }
+}
+
+// ---- Local services -------------------------------------------------------------------------
+
+pub fn dynamodb_endpoint() -> String {
+    std::env::var("TEST_DYNAMODB_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8100".into())
+}
+
+pub fn ses_endpoint() -> String {
+    std::env::var("TEST_SES_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8105".into())
+}
+
+/// A port where nothing listens: a service that is down.
+pub const DOWN: &str = "http://127.0.0.1:9";
+
+async fn require(service: &str, url: &str) {
+    if reqwest::get(url).await.is_err() {
+        panic!(
+            "{service} is not running at {url}. Start the test services with `make services-test` \
+             (or run everything with `make test`); set TEST_DYNAMODB_ENDPOINT / TEST_SES_ENDPOINT \
+             to use others."
+        );
+    }
+}
+
+pub async fn sdk_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("eu-north-1"))
+        .credentials_provider(Credentials::new("local", "local", None, None, "tests"))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// The handler with the real SDK clients, on a fresh table of its own.
+pub struct LocalApp {
+    pub test: TestApp,
+    pub table: String,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub tag: String,
+}
+
+pub struct LocalOptions {
+    pub dynamodb: String,
+    pub ses: String,
+}
+
+impl Default for LocalOptions {
+    fn default() -> Self {
+        LocalOptions { dynamodb: dynamodb_endpoint(), ses: ses_endpoint() }
+    }
+}
+
+impl LocalApp {
+    pub async fn start() -> LocalApp {
+        LocalApp::with(LocalOptions::default()).await
+    }
+
+    pub async fn with(options: LocalOptions) -> LocalApp {
+        require("DynamoDB Local", &dynamodb_endpoint()).await;
+        require("The SES emulator", &format!("{}/health-check", ses_endpoint())).await;
+        let table = unique("orders");
+        let tag = unique("t");
+        // The table is made on the running DynamoDB Local even when the app is pointed elsewhere.
+        let admin = order_intake::aws::dynamodb_client(&sdk_config(&dynamodb_endpoint()).await);
+        create_order_table(&admin, &table).await.expect("table created");
+        let dynamodb = order_intake::aws::dynamodb_client(&sdk_config(&options.dynamodb).await);
+        let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
+        let store: Arc<dyn OrderStore> = Arc::new(DynamoDbStore::new(dynamodb, &table));
+        let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
+        let intake = Intake::new(store, mailer, trainers(&tag), system_clock());
+        LocalApp { test: TestApp { app: App { intake, settings: settings() } }, table, dynamodb: admin, tag }
+    }
+
+    pub async fn send(&self, event: &str) -> Answer {
+        self.test.send(event).await
+    }
+
+    /// A customer address unique to this test, so its emails can be told apart in the emulator.
+    pub fn customer(&self) -> String {
+        format!("anna.virtanen+{}@tuusula.example", self.tag)
+    }
+
+    pub async fn items(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {
+        let output = self.dynamodb.scan().table_name(&self.table).consistent_read(true).send().await.unwrap();
+        output.items.unwrap_or_default()
+    }
+
+    pub async fn orders(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {
+        self.items().await.into_iter().filter(|i| i.get("kind").and_then(|k| k.as_s().ok()).map(String::as_str) == Some("order")).collect()
+    }
+
+    /// Emails in the SES emulator to or from this test's addresses.
+    pub async fn emails(&self) -> Vec<Value> {
+        let store: Value = reqwest::get(format!("{}/store", ses_endpoint())).await.unwrap().json().await.unwrap();
+        store["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e.to_string().contains(&self.tag))
+            .cloned()
+            .collect()
+    }
+}
+
+/// A valid JSON order from `email`, with dates relative to today so it never goes stale.
+pub fn order_json(email: &str) -> Value {
+    let today = jiff::Timestamp::now().to_zoned_datetime(order_intake::helsinki()).date();
+    serde_json::json!({
+        "package": "some-haltuun",
+        "organization": "Tuusulan kunta",
+        "contact_name": "Anna Virtanen",
+        "email": email,
+        "privacy_consent": true,
+        "business_id": "0201256-6",
+        "phone": "+358 40 123 4567",
+        "participants": 12,
+        "channels": ["facebook", "instagram"],
+        "preferred_dates": [today.checked_add(jiff::Span::new().days(30)).unwrap().to_string()],
+        "location": "Kunnantalo",
+        "einvoice_address": "003701577119",
+        "einvoice_operator": "003703575029",
+        "billing_reference": "Viestintä",
+        "message": "Rivi 1\nRivi 2",
+        "language": "fi",
+    })
+}
+
+pub fn s<'a>(item: &'a std::collections::HashMap<String, AttributeValue>, name: &str) -> &'a str {
+    item.get(name).unwrap_or_else(|| panic!("item has no {name}")).as_s().unwrap()
+}

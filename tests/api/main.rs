@@ -1,0 +1,10 @@
+//! One test binary (faster to link than many): handler tests with in-memory fakes, and
+//! integration tests through the real SDK clients against DynamoDB Local and the SES emulator.
+
+mod helpers;
+
+mod handler_events;
+mod handler_rules;
+mod local_dynamodb;
+mod local_ses;
+mod local_services_down;
