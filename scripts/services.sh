@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts or stops the local stand-ins for AWS: DynamoDB Local and the SES v2 emulator.
-#   scripts/services.sh start STATE_DIR DYNAMODB_PORT SES_PORT
+#   scripts/services.sh start STATE_DIR DYNAMODB_PORT SES_PORT [in-memory]
 #   scripts/services.sh stop  STATE_DIR
-# DynamoDB Local keeps its data in STATE_DIR/dynamodb; pids and logs go to STATE_DIR too.
+# DynamoDB Local keeps its data in STATE_DIR/dynamodb (or in memory); pids and logs go to STATE_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,9 +20,10 @@ wait_for() { # name url pid log
 }
 
 start() {
-  local state=$1 ddb_port=$2 ses_port=$3
+  local state=$1 ddb_port=$2 ses_port=$3 storage
   mkdir -p "$state/dynamodb"
   state=$(cd "$state" && pwd)
+  if [ "${4:-}" = in-memory ]; then storage=(-inMemory); else storage=(-dbPath "$state/dynamodb"); fi
   stop "$state" quiet
   for port in "$ddb_port" "$ses_port"; do
     if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
@@ -32,7 +33,7 @@ start() {
   done
   (cd "$state" && exec java -Djava.library.path="$root/.tools/dynamodb-local/DynamoDBLocal_lib" \
       -jar "$root/.tools/dynamodb-local/DynamoDBLocal.jar" \
-      -sharedDb -dbPath "$state/dynamodb" -port "$ddb_port" -disableTelemetry \
+      -sharedDb "${storage[@]}" -port "$ddb_port" -disableTelemetry \
       >"$state/dynamodb.log" 2>&1) &
   echo $! >"$state/dynamodb.pid"
   node "$root/tools/node_modules/aws-ses-v2-local/dist/cli.js" --host 127.0.0.1 --port "$ses_port" \
@@ -57,7 +58,7 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start "$2" "$3" "$4" ;;
+  start) start "$2" "$3" "$4" "${5:-}" ;;
   stop) stop "$2" ;;
-  *) echo "usage: $0 start STATE_DIR DYNAMODB_PORT SES_PORT | stop STATE_DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start STATE_DIR DYNAMODB_PORT SES_PORT [in-memory] | stop STATE_DIR" >&2; exit 2 ;;
 esac

@@ -1,0 +1,43 @@
+# order-intake: the README's commands. Everything the targets need is installed by
+# scripts/install-tools.sh into git-ignored folders (.tools/, tools/node_modules/), pinned.
+
+.PHONY: dev test tools lint unit-and-integration e2e infra-check services-test stop-services-test package clean
+
+## Run the function locally with DynamoDB Local and the SES emulator (Ctrl-C stops all).
+dev:
+	scripts/dev.sh
+
+## Everything CI checks: formatting, lints, unit, handler, integration and end-to-end tests, template lint.
+test: tools lint unit-and-integration infra-check
+	@echo "make test: all checks passed"
+
+tools:
+	scripts/install-tools.sh
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+# The integration tests and the end-to-end run share one start of the test services.
+unit-and-integration:
+	scripts/with-test-services.sh sh -c 'cargo test --all-targets && scripts/e2e.sh'
+
+infra-check: tools
+	.tools/venv/bin/cfn-lint infra/template.yaml
+
+## Start the test services (ports 8100, 8105) in the background, e.g. to run one test with cargo test.
+services-test: tools
+	scripts/services.sh start .tools/test-services 8100 8105 in-memory
+	@echo "test services up; stop them with: make stop-services-test"
+
+stop-services-test:
+	scripts/services.sh stop .tools/test-services
+
+## The arm64 deployment zip for Lambda (cargo-lambda with zig).
+package: tools
+	PATH="$(CURDIR)/.tools/venv/bin:$$PATH" cargo-lambda lambda build --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
+	@ls -l target/lambda-arm64/order-intake/bootstrap.zip
+
+clean:
+	cargo clean
+	rm -rf .tools .dev tools/node_modules

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""End to end: the function under `cargo lambda watch`, against DynamoDB Local and the SES
+emulator, spoken to over HTTP as the website and curl would. Run by scripts/e2e.sh (make test).
+
+Each check prints a line; the last line is 'N passed, N failed'. Standard library only."""
+
+import base64
+import datetime
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+FUNCTION = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:9100"
+SES = sys.argv[2] if len(sys.argv) > 2 else "http://127.0.0.1:8105"
+SITE = "http://127.0.0.1:8080"
+TAG = uuid.uuid4().hex[:12]
+results = []
+
+
+def request(method, path, body=None, headers=None):
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(FUNCTION + path, data=data, method=method, headers=headers or {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(req, timeout=60) as resp:
+            return resp.status, resp.headers, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read().decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def emails():
+    with urllib.request.urlopen(SES + "/store", timeout=10) as resp:
+        store = json.load(resp)
+    return [e for e in store["emails"] if TAG in json.dumps(e)]
+
+
+def check(name, condition, detail=""):
+    results.append(bool(condition))
+    print(("ok     " if condition else "FAILED ") + name + ("" if condition else f"  ({detail})"))
+
+
+def order(**changes):
+    future = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
+    body = {
+        "package": "somestartti",
+        "organization": "Tuusulan kunta",
+        "contact_name": "Anna Virtanen",
+        "email": f"anna+{TAG}@tuusula.example",
+        "privacy_consent": True,
+        "preferred_dates": [future],
+        "message": "Hei!\nTerveisin Anna",
+    }
+    body.update(changes)
+    return body
+
+
+def main():
+    # Wait for the first build: cargo lambda watch compiles on the first invoke.
+    deadline = time.time() + 900
+    while True:
+        try:
+            status, _, _ = request("OPTIONS", "/orders", headers={"Origin": SITE})
+            if status == 204:
+                break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.time() > deadline:
+            print("the function did not answer within 15 minutes")
+            return 1
+        time.sleep(2)
+
+    json_headers = {"Content-Type": "application/json", "Origin": SITE}
+    status, headers, body = request("POST", "/orders", json.dumps(order(idempotency_key=f"e2e-{TAG}")), json_headers)
+    check("a JSON order is created (201)", status == 201, f"{status} {body}")
+    created = json.loads(body) if status == 201 else {}
+    check("the answer carries the CORS origin", headers.get("Access-Control-Allow-Origin") == SITE, dict(headers))
+    check("the price is computed by the server", created.get("price", {}).get("gross_cents") == 62750, body)
+    check("both emails were sent", created.get("email_status") == "sent", body)
+
+    status, _, body = request("POST", "/orders", json.dumps(order(idempotency_key=f"e2e-{TAG}")), json_headers)
+    check("the same submission again answers 200 with the stored order",
+          status == 200 and json.loads(body).get("reference") == created.get("reference"), f"{status} {body}")
+
+    form = f"package=some-haltuun&organization=Keravan+kaupunki&contact_name=Ville+N&email=ville%2B{TAG}%40kerava.example&privacy_consent=on&language=sv"
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html,*/*;q=0.8", "Origin": SITE}
+    status, headers, body = request("POST", "/orders", form, form_headers)
+    location = headers.get("Location", "")
+    check("a plain HTML form is redirected to the thank-you page (303)",
+          status == 303 and location.startswith(SITE + "/kiitos.html?reference="), f"{status} {location}")
+
+    status, headers, body = request("POST", "/orders", "package=nope&email=x", form_headers)
+    check("a plain HTML form with mistakes gets an HTML page (422)",
+          status == 422 and headers.get("Content-Type", "").startswith("text/html") and "E-post" not in body and "Sähköposti" in body,
+          f"{status} {body[:200]}")
+
+    status, _, body = request("POST", "/orders", json.dumps(order(email="not-an-address", privacy_consent=False)), json_headers)
+    fields = [e["field"] for e in json.loads(body).get("errors", [])] if status == 422 else []
+    check("invalid fields are listed (422)", fields == ["email", "privacy_consent"], f"{status} {body}")
+
+    status, _, body = request("POST", "/orders", "{not json", json_headers)
+    check("malformed JSON is a 400", status == 400 and json.loads(body)["error"] == "invalid_json", f"{status} {body}")
+
+    status, _, body = request("POST", "/orders", "x", {"Content-Type": "text/plain"})
+    check("an unsupported content type is a 415", status == 415, f"{status} {body}")
+
+    status, _, body = request("POST", "/orders", json.dumps(order()), {"Content-Type": "application/json", "Origin": "https://evil.example"})
+    check("a foreign origin is refused (403)", status == 403, f"{status} {body}")
+
+    status, headers, _ = request("OPTIONS", "/orders", headers={"Origin": SITE, "Access-Control-Request-Method": "POST"})
+    check("the preflight answers with the function's own CORS policy",
+          status == 204 and headers.get("Access-Control-Allow-Headers") == "content-type, idempotency-key", f"{status} {dict(headers)}")
+
+    status, headers, _ = request("GET", "/orders")
+    check("GET is not allowed (405 with Allow)", status == 405 and headers.get("Allow") == "POST, OPTIONS", status)
+
+    sent = emails()
+    subjects = sorted(e["subject"] for e in sent)
+    check("exactly two orders made four emails", len(sent) == 4, subjects)
+    reference = created.get("reference", "?")
+    check("the trainers' subject names package, organisation and reference",
+          f"Uusi tilaus: Somestartti – Tuusulan kunta ({reference})" in subjects, subjects)
+    customer = [e for e in sent if e["destination"]["to"] == [f"anna+{TAG}@tuusula.example"]]
+    check("the customer's email quotes the total", customer and "627,50 €" in customer[0]["body"]["text"], customer)
+
+    failed = results.count(False)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
