@@ -28,7 +28,10 @@ pub struct ConfigError {
 }
 
 fn error(variable: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { variable, problem: problem.into() }
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
 }
 
 /// `scheme://host[:port]` as browsers send it in `Origin`, or `None` when `text` is not a
@@ -52,12 +55,23 @@ impl Config {
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let required = |name: &'static str| {
-            lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).ok_or_else(|| error(name, "is not set"))
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| error(name, "is not set"))
         };
         let email = |name: &'static str, value: &str| {
-            EmailAddress::parse(value).ok_or_else(|| error(name, format!("has an invalid email address: {value:?}")))
+            EmailAddress::parse(value)
+                .ok_or_else(|| error(name, format!("has an invalid email address: {value:?}")))
         };
-        let list = |value: String| value.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+        let list = |value: String| {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
 
         let orders_table = required("ORDERS_TABLE")?;
         let sender_email = email("SENDER_EMAIL", &required("SENDER_EMAIL")?)?;
@@ -70,15 +84,36 @@ impl Config {
         }
         let allowed_origins = list(required("ALLOWED_ORIGINS")?)
             .iter()
-            .map(|v| parse_origin(v).ok_or_else(|| error("ALLOWED_ORIGINS", format!("has {v:?}, which is not an origin like https://www.example.fi"))))
+            .map(|v| {
+                parse_origin(v).ok_or_else(|| {
+                    error(
+                        "ALLOWED_ORIGINS",
+                        format!("has {v:?}, which is not an origin like https://www.example.fi"),
+                    )
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let thank_you_url = required("THANK_YOU_URL")?;
         let thank_you_url = Url::parse(&thank_you_url)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| error("THANK_YOU_URL", format!("is not an absolute http(s) URL: {thank_you_url:?}")))?;
-        let ses_configuration_set = lookup("SES_CONFIGURATION_SET").map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        Ok(Config { orders_table, sender_email, trainer_emails, allowed_origins, thank_you_url, ses_configuration_set })
+            .ok_or_else(|| {
+                error(
+                    "THANK_YOU_URL",
+                    format!("is not an absolute http(s) URL: {thank_you_url:?}"),
+                )
+            })?;
+        let ses_configuration_set = lookup("SES_CONFIGURATION_SET")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        Ok(Config {
+            orders_table,
+            sender_email,
+            trainer_emails,
+            allowed_origins,
+            thank_you_url,
+            ses_configuration_set,
+        })
     }
 }
 
@@ -88,15 +123,24 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
     const VALID: [(&str, &str); 5] = [
         ("ORDERS_TABLE", "orders"),
         ("SENDER_EMAIL", "tilaukset@some-tyopajat.fi"),
-        ("TRAINER_EMAILS", "anna@some-tyopajat.fi, ville@some-tyopajat.fi"),
-        ("ALLOWED_ORIGINS", "https://www.some-tyopajat.fi,http://127.0.0.1:8080"),
+        (
+            "TRAINER_EMAILS",
+            "anna@some-tyopajat.fi, ville@some-tyopajat.fi",
+        ),
+        (
+            "ALLOWED_ORIGINS",
+            "https://www.some-tyopajat.fi,http://127.0.0.1:8080",
+        ),
         ("THANK_YOU_URL", "https://www.some-tyopajat.fi/kiitos"),
     ];
 
@@ -104,7 +148,10 @@ mod tests {
     fn a_complete_environment_is_read() {
         let config = Config::from_lookup(env(&VALID)).unwrap();
         assert_eq!(config.trainer_emails.len(), 2);
-        assert_eq!(config.allowed_origins, vec!["https://www.some-tyopajat.fi", "http://127.0.0.1:8080"]);
+        assert_eq!(
+            config.allowed_origins,
+            vec!["https://www.some-tyopajat.fi", "http://127.0.0.1:8080"]
+        );
         assert_eq!(config.ses_configuration_set, None);
     }
 
@@ -127,8 +174,14 @@ mod tests {
 
     #[test]
     fn origins_are_normalised_as_browsers_send_them() {
-        assert_eq!(parse_origin("https://WWW.Example.fi:443").as_deref(), Some("https://www.example.fi"));
-        assert_eq!(parse_origin("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            parse_origin("https://WWW.Example.fi:443").as_deref(),
+            Some("https://www.example.fi")
+        );
+        assert_eq!(
+            parse_origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
         assert_eq!(parse_origin("null"), None);
         assert_eq!(parse_origin("javascript:alert(1)"), None);
     }

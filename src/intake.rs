@@ -8,7 +8,10 @@ use jiff::Timestamp;
 
 use crate::domain::{EmailAddress, IdempotencyKey, NewOrder, Reference};
 use crate::email::{Email, Mailer, customer_email, trainer_email};
-use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, Receipt, StoreError};
+use crate::store::{
+    DEDUPE_WINDOW_SECONDS, DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, Receipt,
+    StoreError,
+};
 
 /// Reads the current time; tests fix it.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -45,8 +48,18 @@ pub enum IntakeError {
 const INSERT_ATTEMPTS: u32 = 6;
 
 impl Intake {
-    pub fn new(store: Arc<dyn OrderStore>, mailer: Arc<dyn Mailer>, trainers: Vec<EmailAddress>, clock: Clock) -> Intake {
-        Intake { store, mailer, trainers, clock }
+    pub fn new(
+        store: Arc<dyn OrderStore>,
+        mailer: Arc<dyn Mailer>,
+        trainers: Vec<EmailAddress>,
+        clock: Clock,
+    ) -> Intake {
+        Intake {
+            store,
+            mailer,
+            trainers,
+            clock,
+        }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -54,7 +67,11 @@ impl Intake {
     }
 
     #[tracing::instrument(name = "place_order", skip_all, fields(package = order.package.id(), keyed = key.is_some()))]
-    pub async fn place(&self, order: NewOrder, key: Option<IdempotencyKey>) -> Result<Placed, IntakeError> {
+    pub async fn place(
+        &self,
+        order: NewOrder,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Placed, IntakeError> {
         let now = self.now();
         let fingerprint = order.fingerprint();
         let dedupe = DedupeKey {
@@ -63,7 +80,9 @@ impl Intake {
                 None => format!("content#{fingerprint}"),
             },
             fingerprint,
-            expires_at: now.checked_add(jiff::Span::new().seconds(DEDUPE_WINDOW_SECONDS)).unwrap_or(now),
+            expires_at: now
+                .checked_add(jiff::Span::new().seconds(DEDUPE_WINDOW_SECONDS))
+                .unwrap_or(now),
         };
         let mut order = Order {
             order_id: uuid::Uuid::now_v7().to_string(),
@@ -90,7 +109,10 @@ impl Intake {
                 Insert::Contended => tokio::time::sleep(Duration::from_millis(25 << attempt)).await,
             }
         }
-        Err(StoreError { message: format!("order not stored after {INSERT_ATTEMPTS} contended attempts") }.into())
+        Err(StoreError {
+            message: format!("order not stored after {INSERT_ATTEMPTS} contended attempts"),
+        }
+        .into())
     }
 
     /// Sends both emails at once and records each one that went out.
@@ -114,11 +136,18 @@ impl Intake {
             }
         };
         let sent_at = self.now();
-        if let Err(error) = self.store.mark_email_sent(&order.reference, kind, &message_id, sent_at).await {
+        if let Err(error) = self
+            .store
+            .mark_email_sent(&order.reference, kind, &message_id, sent_at)
+            .await
+        {
             // The email went out; only its record is missing. Say so loudly: a retry of pending
             // emails would send it again.
             tracing::error!(order_id = %order.order_id, email = kind.as_str(), message_id = %message_id, error = %error, "email sent but not recorded");
         }
-        Delivery::Sent { message_id, sent_at }
+        Delivery::Sent {
+            message_id,
+            sent_at,
+        }
     }
 }

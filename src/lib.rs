@@ -5,9 +5,12 @@
 //! `http` (Lambda event ⇄ use case) → `intake` (dedupe, store, then mail) →
 //! `store` and `email` (traits with DynamoDB, SES and in-memory implementations) → `domain`.
 
-pub mod domain;
+// Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 pub mod aws;
 pub mod config;
+pub mod domain;
 pub mod email;
 pub mod http;
 pub mod i18n;

@@ -21,8 +21,20 @@ async fn main() -> Result<(), lambda_http::Error> {
     };
     let sdk = aws::load_sdk_config().await;
     let store = DynamoDbStore::new(aws::dynamodb_client(&sdk), &config.orders_table);
-    let mailer = SesMailer::new(aws::ses_client(&sdk), config.sender_email.to_string(), config.ses_configuration_set.clone());
-    let intake = Intake::new(Arc::new(store), Arc::new(mailer), config.trainer_emails.clone(), system_clock());
-    let settings = HttpSettings { allowed_origins: config.allowed_origins, thank_you_url: config.thank_you_url };
+    let mailer = SesMailer::new(
+        aws::ses_client(&sdk),
+        config.sender_email.to_string(),
+        config.ses_configuration_set.clone(),
+    );
+    let intake = Intake::new(
+        Arc::new(store),
+        Arc::new(mailer),
+        config.trainer_emails.clone(),
+        system_clock(),
+    );
+    let settings = HttpSettings {
+        allowed_origins: config.allowed_origins,
+        thank_you_url: config.thank_you_url,
+    };
     run(App { intake, settings }).await
 }

@@ -10,7 +10,10 @@ impl BusinessId {
         if bytes.len() != 9 || bytes[7] != b'-' || !input.is_ascii() {
             return None;
         }
-        let digits: Vec<u32> = input[..7].chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+        let digits: Vec<u32> = input[..7]
+            .chars()
+            .map(|c| c.to_digit(10))
+            .collect::<Option<_>>()?;
         let given = input[8..].chars().next()?.to_digit(10)?;
         (check_digit(&digits)? == given).then(|| BusinessId(input.to_owned()))
     }
@@ -45,7 +48,16 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_rejected() {
-        for id in ["0112038-8", "01120389", "112038-9", "0112038-98", "0112O38-9", "０112038-9", " 0112038-9", ""] {
+        for id in [
+            "0112038-8",
+            "01120389",
+            "112038-9",
+            "0112038-98",
+            "0112O38-9",
+            "０112038-9",
+            " 0112038-9",
+            "",
+        ] {
             assert!(BusinessId::parse(id).is_none(), "{id}");
         }
     }

@@ -42,7 +42,9 @@ impl Package {
             (Package::Somestartti, Language::En) => "Somestartti – a two-hour social media start",
             (Package::SomeHaltuun, Language::Fi) => "Puolen päivän some haltuun -koulutus",
             (Package::SomeHaltuun, Language::Sv) => "Some haltuun – en halv dags utbildning",
-            (Package::SomeHaltuun, Language::En) => "Some haltuun – a half-day social media training",
+            (Package::SomeHaltuun, Language::En) => {
+                "Some haltuun – a half-day social media training"
+            }
         }
     }
 

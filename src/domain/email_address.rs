@@ -7,7 +7,10 @@ pub const MAX_EMAIL_LENGTH: usize = 254;
 
 impl EmailAddress {
     pub fn parse(input: &str) -> Option<EmailAddress> {
-        if input.len() > MAX_EMAIL_LENGTH || !input.is_ascii() || input.contains(['"', ' ', '<', '>', ',', ';']) {
+        if input.len() > MAX_EMAIL_LENGTH
+            || !input.is_ascii()
+            || input.contains(['"', ' ', '<', '>', ',', ';'])
+        {
             return None;
         }
         let options = ::email_address::Options {
@@ -20,7 +23,10 @@ impl EmailAddress {
         // Domains are case-insensitive; keep the local part as typed.
         let (local, domain) = parsed.as_str().rsplit_once('@')?;
         let domain = domain.to_ascii_lowercase();
-        if domain.split('.').any(|label| label.is_empty() || label.starts_with('-') || label.ends_with('-')) {
+        if domain
+            .split('.')
+            .any(|label| label.is_empty() || label.starts_with('-') || label.ends_with('-'))
+        {
             return None;
         }
         Some(EmailAddress(format!("{local}@{domain}")))
@@ -43,10 +49,17 @@ mod tests {
 
     #[test]
     fn ordinary_addresses_are_accepted() {
-        for a in ["viestinta@tuusula.fi", "first.last+tag@kunta.example.fi", "a_b-c@sub-domain.fi"] {
+        for a in [
+            "viestinta@tuusula.fi",
+            "first.last+tag@kunta.example.fi",
+            "a_b-c@sub-domain.fi",
+        ] {
             assert!(EmailAddress::parse(a).is_some(), "{a}");
         }
-        assert_eq!(EmailAddress::parse("Anna@Tuusula.FI").unwrap().as_str(), "Anna@tuusula.fi");
+        assert_eq!(
+            EmailAddress::parse("Anna@Tuusula.FI").unwrap().as_str(),
+            "Anna@tuusula.fi"
+        );
     }
 
     #[test]

@@ -42,7 +42,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_first_supported() {
-        assert_eq!(Language::from_accept_language("de-DE, sv-FI;q=0.8, en;q=0.5"), Language::Sv);
+        assert_eq!(
+            Language::from_accept_language("de-DE, sv-FI;q=0.8, en;q=0.5"),
+            Language::Sv
+        );
         assert_eq!(Language::from_accept_language("en-GB"), Language::En);
         assert_eq!(Language::from_accept_language("de"), Language::Fi);
         assert_eq!(Language::from_accept_language("ä"), Language::Fi);

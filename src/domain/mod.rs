@@ -15,7 +15,8 @@ pub use email_address::EmailAddress;
 pub use language::Language;
 pub use money::{Price, VAT_RATE_PERCENT, format_eur};
 pub use order::{
-    Channel, EInvoiceId, ErrorCode, FieldError, IdempotencyKey, NewOrder, OrderForm, Phone, MAX_PREFERRED_DATES,
+    Channel, EInvoiceId, ErrorCode, FieldError, IdempotencyKey, MAX_PREFERRED_DATES, NewOrder,
+    OrderForm, Phone,
 };
 pub use reference::Reference;
 pub use text::contains_control_characters;

@@ -32,7 +32,7 @@ pub fn format_eur(cents: i64) -> String {
     let euros = (cents / 100).to_string();
     let mut grouped = String::with_capacity(euros.len() + euros.len() / 3);
     for (i, digit) in euros.chars().enumerate() {
-        if i > 0 && (euros.len() - i) % 3 == 0 {
+        if i > 0 && (euros.len() - i).is_multiple_of(3) {
             grouped.push(' ');
         }
         grouped.push(digit);
@@ -49,11 +49,19 @@ mod tests {
     fn the_published_prices_have_the_published_vat() {
         assert_eq!(
             Price::from_net_cents(500_00),
-            Price { net_cents: 500_00, vat_cents: 127_50, gross_cents: 627_50 }
+            Price {
+                net_cents: 500_00,
+                vat_cents: 127_50,
+                gross_cents: 627_50
+            }
         );
         assert_eq!(
             Price::from_net_cents(900_00),
-            Price { net_cents: 900_00, vat_cents: 229_50, gross_cents: 1_129_50 }
+            Price {
+                net_cents: 900_00,
+                vat_cents: 229_50,
+                gross_cents: 1_129_50
+            }
         );
     }
 

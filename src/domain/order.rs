@@ -128,7 +128,9 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(text: &str) -> Option<Phone> {
-        let allowed = text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+        let allowed = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
         let digits = text.chars().filter(char::is_ascii_digit).count();
         (allowed && (7..=15).contains(&digits)).then(|| Phone(text.to_owned()))
     }
@@ -145,7 +147,10 @@ pub struct EInvoiceId(String);
 impl EInvoiceId {
     pub fn parse(text: &str) -> Option<EInvoiceId> {
         let upper = text.to_ascii_uppercase();
-        let valid = (4..=35).contains(&upper.len()) && upper.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        let valid = (4..=35).contains(&upper.len())
+            && upper
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         valid.then_some(EInvoiceId(upper))
     }
 
@@ -161,7 +166,9 @@ pub struct IdempotencyKey(String);
 impl IdempotencyKey {
     pub fn parse(text: &str) -> Option<IdempotencyKey> {
         let valid = (8..=128).contains(&text.len())
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         valid.then(|| IdempotencyKey(text.to_owned()))
     }
 
@@ -203,10 +210,21 @@ impl Checker {
 
     /// Trimmed text with a length in characters; `None` (and no error) when absent or blank
     /// and not required.
-    fn text(&mut self, field: &'static str, value: &Option<String>, min: usize, max: usize, required: bool) -> Option<String> {
+    fn text(
+        &mut self,
+        field: &'static str,
+        value: &Option<String>,
+        min: usize,
+        max: usize,
+        required: bool,
+    ) -> Option<String> {
         let trimmed = value.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let Some(text) = trimmed else {
-            return if required { self.fail(field, ErrorCode::Required) } else { None };
+            return if required {
+                self.fail(field, ErrorCode::Required)
+            } else {
+                None
+            };
         };
         if contains_control_characters(text) {
             return self.fail(field, ErrorCode::ControlCharacters);
@@ -222,7 +240,13 @@ impl Checker {
     }
 
     /// Optional text that must also parse into a domain type.
-    fn parsed<T>(&mut self, field: &'static str, value: &Option<String>, max: usize, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        field: &'static str,
+        value: &Option<String>,
+        max: usize,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let text = self.text(field, value, 1, max, false)?;
         parse(&text).or_else(|| self.fail(field, ErrorCode::Invalid))
     }
@@ -231,27 +255,63 @@ impl Checker {
 impl NewOrder {
     /// Validates a form. `today` is the current date in Europe/Helsinki.
     pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
-        let mut check = Checker { errors: form.shape_errors.clone() };
+        let mut check = Checker {
+            errors: form.shape_errors.clone(),
+        };
         let failed_shape = |field: &str| form.shape_errors.iter().any(|e| e.field == field);
 
         let package = match form.package.as_deref().map(str::trim) {
             _ if failed_shape("package") => None,
             None | Some("") => check.fail("package", ErrorCode::Required),
-            Some(id) => Package::parse(id).or_else(|| check.fail("package", ErrorCode::UnknownPackage)),
+            Some(id) => {
+                Package::parse(id).or_else(|| check.fail("package", ErrorCode::UnknownPackage))
+            }
         };
-        let organization = check.text("organization", &form.organization, 2, 200, !failed_shape("organization"));
-        let contact_name = check.text("contact_name", &form.contact_name, 2, 100, !failed_shape("contact_name"));
-        let email = match check.text("email", &form.email, 1, super::email_address::MAX_EMAIL_LENGTH, !failed_shape("email")) {
-            Some(text) => EmailAddress::parse(&text).or_else(|| check.fail("email", ErrorCode::Invalid)),
+        let organization = check.text(
+            "organization",
+            &form.organization,
+            2,
+            200,
+            !failed_shape("organization"),
+        );
+        let contact_name = check.text(
+            "contact_name",
+            &form.contact_name,
+            2,
+            100,
+            !failed_shape("contact_name"),
+        );
+        let email = match check.text(
+            "email",
+            &form.email,
+            1,
+            super::email_address::MAX_EMAIL_LENGTH,
+            !failed_shape("email"),
+        ) {
+            Some(text) => {
+                EmailAddress::parse(&text).or_else(|| check.fail("email", ErrorCode::Invalid))
+            }
             None => None,
         };
-        let consent = matches!(form.privacy_consent.as_deref().map(str::trim), Some("true" | "on" | "yes"));
+        let consent = matches!(
+            form.privacy_consent.as_deref().map(str::trim),
+            Some("true" | "on" | "yes")
+        );
         if !consent && !failed_shape("privacy_consent") {
             check.fail::<()>("privacy_consent", ErrorCode::ConsentRequired);
         }
         let business_id = match check.text("business_id", &form.business_id, 1, 9, false) {
-            Some(text) if text.len() == 9 && text.as_bytes()[7] == b'-' && text.is_ascii() && text.chars().filter(|c| *c != '-').all(|c| c.is_ascii_digit()) => {
-                BusinessId::parse(&text).or_else(|| check.fail("business_id", ErrorCode::InvalidCheckDigit))
+            Some(text)
+                if text.len() == 9
+                    && text.as_bytes()[7] == b'-'
+                    && text.is_ascii()
+                    && text
+                        .chars()
+                        .filter(|c| *c != '-')
+                        .all(|c| c.is_ascii_digit()) =>
+            {
+                BusinessId::parse(&text)
+                    .or_else(|| check.fail("business_id", ErrorCode::InvalidCheckDigit))
             }
             Some(_) => check.fail("business_id", ErrorCode::Invalid),
             None => None,
@@ -259,7 +319,9 @@ impl NewOrder {
         let phone = check.parsed("phone", &form.phone, 30, Phone::parse);
         let participants = match check.text("participants", &form.participants, 1, 20, false) {
             Some(text) => match text.parse::<u32>() {
-                Ok(n) if (1..=200).contains(&n) && text.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+                Ok(n) if (1..=200).contains(&n) && text.bytes().all(|b| b.is_ascii_digit()) => {
+                    Some(n)
+                }
                 Ok(_) | Err(_) if text.bytes().all(|b| b.is_ascii_digit()) => {
                     check.fail("participants", ErrorCode::OutOfRange { min: 1, max: 200 })
                 }
@@ -270,13 +332,26 @@ impl NewOrder {
         let channels = Self::channels(&mut check, &form.channels);
         let preferred_dates = Self::preferred_dates(&mut check, &form.preferred_dates, today);
         let location = check.text("location", &form.location, 1, 200, false);
-        let einvoice_address = check.parsed("einvoice_address", &form.einvoice_address, 35, EInvoiceId::parse);
-        let einvoice_operator = check.parsed("einvoice_operator", &form.einvoice_operator, 35, EInvoiceId::parse);
-        let billing_reference = check.text("billing_reference", &form.billing_reference, 1, 100, false);
+        let einvoice_address = check.parsed(
+            "einvoice_address",
+            &form.einvoice_address,
+            35,
+            EInvoiceId::parse,
+        );
+        let einvoice_operator = check.parsed(
+            "einvoice_operator",
+            &form.einvoice_operator,
+            35,
+            EInvoiceId::parse,
+        );
+        let billing_reference =
+            check.text("billing_reference", &form.billing_reference, 1, 100, false);
         let message = Self::message(&mut check, &form.message);
         let language = match form.language.as_deref().map(str::trim) {
             None | Some("") => Some(Language::default()),
-            Some(code) => Language::parse(code).or_else(|| check.fail("language", ErrorCode::Invalid)),
+            Some(code) => {
+                Language::parse(code).or_else(|| check.fail("language", ErrorCode::Invalid))
+            }
         };
         if let Some(key) = form.idempotency_key.as_deref()
             && IdempotencyKey::parse(key).is_none()
@@ -285,25 +360,29 @@ impl NewOrder {
         }
 
         match (package, organization, contact_name, email, language) {
-            (Some(package), Some(organization), Some(contact_name), Some(email), Some(language)) if check.errors.is_empty() => {
-                Ok(NewOrder {
-                    package,
-                    organization,
-                    contact_name,
-                    email,
-                    business_id,
-                    phone,
-                    participants,
-                    channels,
-                    preferred_dates,
-                    location,
-                    einvoice_address,
-                    einvoice_operator,
-                    billing_reference,
-                    message,
-                    language,
-                })
-            }
+            (
+                Some(package),
+                Some(organization),
+                Some(contact_name),
+                Some(email),
+                Some(language),
+            ) if check.errors.is_empty() => Ok(NewOrder {
+                package,
+                organization,
+                contact_name,
+                email,
+                business_id,
+                phone,
+                participants,
+                channels,
+                preferred_dates,
+                location,
+                einvoice_address,
+                einvoice_operator,
+                billing_reference,
+                message,
+                language,
+            }),
             _ => Err(check.errors),
         }
     }
@@ -326,15 +405,32 @@ impl NewOrder {
 
     fn preferred_dates(check: &mut Checker, values: &[String], today: Date) -> Vec<Date> {
         let mut dates = Vec::new();
-        let values: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+        let values: Vec<&str> = values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
         if values.len() > MAX_PREFERRED_DATES {
-            check.fail::<()>("preferred_dates", ErrorCode::TooMany { max: MAX_PREFERRED_DATES });
+            check.fail::<()>(
+                "preferred_dates",
+                ErrorCode::TooMany {
+                    max: MAX_PREFERRED_DATES,
+                },
+            );
             return dates;
         }
-        let last_allowed = today.checked_add(jiff::Span::new().days(MAX_DAYS_AHEAD)).unwrap_or(Date::MAX);
+        let last_allowed = today
+            .checked_add(jiff::Span::new().days(MAX_DAYS_AHEAD))
+            .unwrap_or(Date::MAX);
         for value in values {
             let well_formed = value.len() == 10
-                && value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+                && value.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
             let Some(date) = well_formed.then(|| value.parse::<Date>().ok()).flatten() else {
                 check.fail::<()>("preferred_dates", ErrorCode::Invalid);
                 return Vec::new();
@@ -371,7 +467,11 @@ impl NewOrder {
     /// Used to recognise a double click or a browser resubmit that carries no idempotency key.
     pub fn fingerprint(&self) -> String {
         const SEP: char = '\u{1F}'; // never inside a field: control characters are refused
-        let dates: Vec<String> = self.preferred_dates.iter().map(ToString::to_string).collect();
+        let dates: Vec<String> = self
+            .preferred_dates
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let channels: Vec<&str> = self.channels.iter().map(|c| c.id()).collect();
         let optional = |v: Option<&str>| v.unwrap_or("").to_owned();
         let fields = [
@@ -396,7 +496,11 @@ impl NewOrder {
             hasher.update(field.as_bytes());
             hasher.update(SEP.to_string().as_bytes());
         }
-        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -502,7 +606,10 @@ mod tests {
         };
         let order = NewOrder::parse(&form, TODAY).unwrap();
         assert_eq!(order.channels, vec![Channel::Facebook, Channel::Instagram]);
-        assert_eq!(order.preferred_dates, vec![date(2027, 1, 15), date(2026, 11, 27)]);
+        assert_eq!(
+            order.preferred_dates,
+            vec![date(2027, 1, 15), date(2026, 11, 27)]
+        );
         assert_eq!(order.message.as_deref(), Some("Rivi yksi\nRivi kaksi"));
         assert_eq!(order.participants, Some(25));
         assert_eq!(order.language, Language::Sv);
@@ -510,15 +617,38 @@ mod tests {
 
     #[test]
     fn dates_must_be_after_today_and_within_a_year() {
-        let with_dates = |dates: &[&str]| OrderForm { preferred_dates: dates.iter().map(|d| d.to_string()).collect(), ..valid_form() };
+        let with_dates = |dates: &[&str]| OrderForm {
+            preferred_dates: dates.iter().map(|d| d.to_string()).collect(),
+            ..valid_form()
+        };
         assert!(codes(&with_dates(&["2026-11-27", "2027-11-26"])).is_empty());
-        assert_eq!(codes(&with_dates(&["2027-11-27"])), vec![("preferred_dates", "date_too_far")]);
-        assert_eq!(codes(&with_dates(&["2026-11-25"])), vec![("preferred_dates", "date_not_in_future")]);
-        assert_eq!(codes(&with_dates(&["2027-02-30"])), vec![("preferred_dates", "invalid")]);
-        assert_eq!(codes(&with_dates(&["27.1.2027"])), vec![("preferred_dates", "invalid")]);
-        assert_eq!(codes(&with_dates(&["+02027-01-01"])), vec![("preferred_dates", "invalid")]);
         assert_eq!(
-            codes(&with_dates(&["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"])),
+            codes(&with_dates(&["2027-11-27"])),
+            vec![("preferred_dates", "date_too_far")]
+        );
+        assert_eq!(
+            codes(&with_dates(&["2026-11-25"])),
+            vec![("preferred_dates", "date_not_in_future")]
+        );
+        assert_eq!(
+            codes(&with_dates(&["2027-02-30"])),
+            vec![("preferred_dates", "invalid")]
+        );
+        assert_eq!(
+            codes(&with_dates(&["27.1.2027"])),
+            vec![("preferred_dates", "invalid")]
+        );
+        assert_eq!(
+            codes(&with_dates(&["+02027-01-01"])),
+            vec![("preferred_dates", "invalid")]
+        );
+        assert_eq!(
+            codes(&with_dates(&[
+                "2027-01-01",
+                "2027-01-02",
+                "2027-01-03",
+                "2027-01-04"
+            ])),
             vec![("preferred_dates", "too_many")]
         );
     }
@@ -532,14 +662,28 @@ mod tests {
         };
         assert_eq!(
             codes(&form),
-            vec![("organization", "control_characters"), ("contact_name", "control_characters")]
+            vec![
+                ("organization", "control_characters"),
+                ("contact_name", "control_characters")
+            ]
         );
     }
 
     #[test]
     fn participants_must_be_a_whole_number_in_range() {
-        for (value, expected) in [("1", None), ("200", None), ("0", Some("out_of_range")), ("99999999999", Some("out_of_range")), ("1.5", Some("invalid")), ("-3", Some("invalid")), ("kymmenen", Some("invalid"))] {
-            let form = OrderForm { participants: Some(value.into()), ..valid_form() };
+        for (value, expected) in [
+            ("1", None),
+            ("200", None),
+            ("0", Some("out_of_range")),
+            ("99999999999", Some("out_of_range")),
+            ("1.5", Some("invalid")),
+            ("-3", Some("invalid")),
+            ("kymmenen", Some("invalid")),
+        ] {
+            let form = OrderForm {
+                participants: Some(value.into()),
+                ..valid_form()
+            };
             assert_eq!(codes(&form).first().map(|e| e.1), expected, "{value}");
         }
     }
@@ -547,8 +691,22 @@ mod tests {
     #[test]
     fn the_fingerprint_ignores_case_and_surrounding_space_but_not_content() {
         let a = NewOrder::parse(&valid_form(), TODAY).unwrap();
-        let b = NewOrder::parse(&OrderForm { organization: Some("TUUSULAN KUNTA".into()), ..valid_form() }, TODAY).unwrap();
-        let c = NewOrder::parse(&OrderForm { package: Some("some-haltuun".into()), ..valid_form() }, TODAY).unwrap();
+        let b = NewOrder::parse(
+            &OrderForm {
+                organization: Some("TUUSULAN KUNTA".into()),
+                ..valid_form()
+            },
+            TODAY,
+        )
+        .unwrap();
+        let c = NewOrder::parse(
+            &OrderForm {
+                package: Some("some-haltuun".into()),
+                ..valid_form()
+            },
+            TODAY,
+        )
+        .unwrap();
         assert_eq!(a.fingerprint(), b.fingerprint());
         assert_ne!(a.fingerprint(), c.fingerprint());
         assert_eq!(a.fingerprint().len(), 64);

@@ -33,7 +33,13 @@ impl Reference {
     /// Accepts a reference as stored (used when reading orders back).
     pub fn parse(text: &str) -> Option<Reference> {
         let valid = text.len() == 9
-            && text.char_indices().all(|(i, c)| if i == 4 { c == '-' } else { ALPHABET.contains(&(c as u8)) && c.is_ascii() });
+            && text.char_indices().all(|(i, c)| {
+                if i == 4 {
+                    c == '-'
+                } else {
+                    ALPHABET.contains(&(c as u8)) && c.is_ascii()
+                }
+            });
         valid.then(|| Reference(text.to_owned()))
     }
 

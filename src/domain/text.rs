@@ -13,5 +13,6 @@ fn is_forbidden(c: char) -> bool {
 
 /// For the message field: line breaks and tabs are allowed, the rest as above.
 pub fn contains_control_characters_except_line_breaks(text: &str) -> bool {
-    text.chars().any(|c| !matches!(c, '\r' | '\n' | '\t') && is_forbidden(c))
+    text.chars()
+        .any(|c| !matches!(c, '\r' | '\n' | '\t') && is_forbidden(c))
 }

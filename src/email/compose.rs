@@ -140,14 +140,27 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         vat: format_eur(order.price.vat_cents),
         gross: format_eur(order.price.gross_cents),
         organization: d.organization.clone(),
-        dates: d.preferred_dates.iter().map(|date| format_date(*date, d.language)).collect(),
+        dates: d
+            .preferred_dates
+            .iter()
+            .map(|date| format_date(*date, d.language))
+            .collect(),
     };
     Email {
         to: vec![d.email.to_string()],
         reply_to: trainers.iter().map(ToString::to_string).collect(),
-        subject: format!("{}: {} ({})", t.subject, d.package.name(d.language), order.reference),
+        subject: format!(
+            "{}: {} ({})",
+            t.subject,
+            d.package.name(d.language),
+            order.reference
+        ),
         text: render(&CustomerText { t, view: &view }),
-        html: render(&CustomerHtml { t, lang: d.language.code(), view: &view }),
+        html: render(&CustomerHtml {
+            t,
+            lang: d.language.code(),
+            view: &view,
+        }),
     }
 }
 
@@ -173,36 +186,93 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     let helsinki = crate::helsinki();
     let received = order.created_at.to_zoned_datetime(helsinki);
     let or_dash = |value: Option<&str>| value.map_or_else(|| "–".to_owned(), str::to_owned);
-    let joined = |items: Vec<String>| if items.is_empty() { "–".to_owned() } else { items.join(", ") };
+    let joined = |items: Vec<String>| {
+        if items.is_empty() {
+            "–".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
     let rows: Vec<(&'static str, String)> = vec![
         ("Tilausnumero", order.reference.to_string()),
-        ("Koulutus", format!("{} ({})", d.package.name(Language::Fi), d.package.duration(Language::Fi))),
+        (
+            "Koulutus",
+            format!(
+                "{} ({})",
+                d.package.name(Language::Fi),
+                d.package.duration(Language::Fi)
+            ),
+        ),
         ("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
         ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
         ("Yhteensä", format_eur(order.price.gross_cents)),
         ("Organisaatio", d.organization.clone()),
-        ("Y-tunnus", or_dash(d.business_id.as_ref().map(|b| b.as_str()))),
+        (
+            "Y-tunnus",
+            or_dash(d.business_id.as_ref().map(|b| b.as_str())),
+        ),
         ("Yhteyshenkilö", d.contact_name.clone()),
         ("Sähköposti", d.email.to_string()),
         ("Puhelin", or_dash(d.phone.as_ref().map(|p| p.as_str()))),
-        ("Osallistujia", d.participants.map_or_else(|| "–".to_owned(), |n| n.to_string())),
-        ("Kanavat", joined(d.channels.iter().map(|c| c.display_name().to_owned()).collect())),
-        ("Toivotut päivät", joined(d.preferred_dates.iter().map(|date| format_date(*date, Language::Fi)).collect())),
+        (
+            "Osallistujia",
+            d.participants
+                .map_or_else(|| "–".to_owned(), |n| n.to_string()),
+        ),
+        (
+            "Kanavat",
+            joined(
+                d.channels
+                    .iter()
+                    .map(|c| c.display_name().to_owned())
+                    .collect(),
+            ),
+        ),
+        (
+            "Toivotut päivät",
+            joined(
+                d.preferred_dates
+                    .iter()
+                    .map(|date| format_date(*date, Language::Fi))
+                    .collect(),
+            ),
+        ),
         ("Paikka", or_dash(d.location.as_deref())),
-        ("Verkkolaskuosoite", or_dash(d.einvoice_address.as_ref().map(|e| e.as_str()))),
-        ("Verkkolaskuoperaattori", or_dash(d.einvoice_operator.as_ref().map(|e| e.as_str()))),
+        (
+            "Verkkolaskuosoite",
+            or_dash(d.einvoice_address.as_ref().map(|e| e.as_str())),
+        ),
+        (
+            "Verkkolaskuoperaattori",
+            or_dash(d.einvoice_operator.as_ref().map(|e| e.as_str())),
+        ),
         ("Laskun viite", or_dash(d.billing_reference.as_deref())),
         ("Asiointikieli", d.language.code().to_owned()),
-        ("Vastaanotettu", received.strftime("%-d.%-m.%Y klo %H.%M").to_string()),
+        (
+            "Vastaanotettu",
+            received.strftime("%-d.%-m.%Y klo %H.%M").to_string(),
+        ),
         ("Tilauksen tunniste", order.order_id.clone()),
     ];
-    let heading = format!("Uusi tilaus: {} – {}", d.package.short_name(), d.organization);
+    let heading = format!(
+        "Uusi tilaus: {} – {}",
+        d.package.short_name(),
+        d.organization
+    );
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
         reply_to: vec![d.email.to_string()],
         subject: format!("{heading} ({})", order.reference),
-        text: render(&TrainerText { heading: &heading, rows: &rows, message: d.message.as_deref() }),
-        html: render(&TrainerHtml { heading: &heading, rows: &rows, message: d.message.as_deref() }),
+        text: render(&TrainerText {
+            heading: &heading,
+            rows: &rows,
+            message: d.message.as_deref(),
+        }),
+        html: render(&TrainerHtml {
+            heading: &heading,
+            rows: &rows,
+            message: d.message.as_deref(),
+        }),
     }
 }
 

@@ -32,9 +32,18 @@ impl RecordingMailer {
 impl Mailer for RecordingMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if self.failing.load(Ordering::SeqCst) {
-            return Err(MailError { code: "unavailable".into(), detail: "recording mailer set to fail".into() });
+            return Err(MailError {
+                code: "unavailable".into(),
+                detail: "recording mailer set to fail".into(),
+            });
         }
-        self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(email.clone());
-        Ok(format!("recorded-{}", self.counter.fetch_add(1, Ordering::SeqCst)))
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(email.clone());
+        Ok(format!(
+            "recorded-{}",
+            self.counter.fetch_add(1, Ordering::SeqCst)
+        ))
     }
 }

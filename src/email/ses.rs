@@ -13,13 +13,28 @@ pub struct SesMailer {
 }
 
 impl SesMailer {
-    pub fn new(client: Client, sender: impl Into<String>, configuration_set: Option<String>) -> SesMailer {
-        SesMailer { client, sender: sender.into(), configuration_set }
+    pub fn new(
+        client: Client,
+        sender: impl Into<String>,
+        configuration_set: Option<String>,
+    ) -> SesMailer {
+        SesMailer {
+            client,
+            sender: sender.into(),
+            configuration_set,
+        }
     }
 }
 
 fn utf8(data: &str) -> Result<Content, MailError> {
-    Content::builder().data(data).charset("UTF-8").build().map_err(|e| MailError { code: "build".into(), detail: e.to_string() })
+    Content::builder()
+        .data(data)
+        .charset("UTF-8")
+        .build()
+        .map_err(|e| MailError {
+            code: "build".into(),
+            detail: e.to_string(),
+        })
 }
 
 fn mail_error<E, R>(error: SdkError<E, R>) -> MailError
@@ -33,8 +48,14 @@ where
             code: service.err().code().unwrap_or("unknown").to_owned(),
             detail: "service error".into(),
         },
-        SdkError::TimeoutError(_) => MailError { code: "timeout".into(), detail: DisplayErrorContext(&error).to_string() },
-        _ => MailError { code: "dispatch".into(), detail: DisplayErrorContext(&error).to_string() },
+        SdkError::TimeoutError(_) => MailError {
+            code: "timeout".into(),
+            detail: DisplayErrorContext(&error).to_string(),
+        },
+        _ => MailError {
+            code: "dispatch".into(),
+            detail: DisplayErrorContext(&error).to_string(),
+        },
     }
 }
 
@@ -43,13 +64,22 @@ impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         let message = Message::builder()
             .subject(utf8(&email.subject)?)
-            .body(Body::builder().text(utf8(&email.text)?).html(utf8(&email.html)?).build())
+            .body(
+                Body::builder()
+                    .text(utf8(&email.text)?)
+                    .html(utf8(&email.html)?)
+                    .build(),
+            )
             .build();
         let output = self
             .client
             .send_email()
             .from_email_address(&self.sender)
-            .destination(Destination::builder().set_to_addresses(Some(email.to.clone())).build())
+            .destination(
+                Destination::builder()
+                    .set_to_addresses(Some(email.to.clone()))
+                    .build(),
+            )
             .set_reply_to_addresses(Some(email.reply_to.clone()))
             .content(EmailContent::builder().simple(message).build())
             .set_configuration_set_name(self.configuration_set.clone())

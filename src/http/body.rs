@@ -99,8 +99,14 @@ const DUPLICATE_MARKER: &str = "duplicate member name";
 
 fn parse_json(text: &str) -> Result<OrderForm, BodyError> {
     match serde_json::from_str::<Members>(text) {
-        Ok(Members(members)) => Ok(form_from_members(members.into_iter().map(|(name, value)| (name, JsonField(value))))),
-        Err(error) if error.to_string().starts_with(DUPLICATE_MARKER) => Err(BodyError::DuplicateField),
+        Ok(Members(members)) => Ok(form_from_members(
+            members
+                .into_iter()
+                .map(|(name, value)| (name, JsonField(value))),
+        )),
+        Err(error) if error.to_string().starts_with(DUPLICATE_MARKER) => {
+            Err(BodyError::DuplicateField)
+        }
         // Valid JSON that is not an object (an array, a string, …) is its own mistake.
         Err(_) if serde_json::from_str::<Value>(text).is_ok() => Err(BodyError::NotAnObject),
         Err(_) => Err(BodyError::InvalidJson),
@@ -187,13 +193,19 @@ fn form_from_members<F: RawField>(members: impl IntoIterator<Item = (String, F)>
     let mut form = OrderForm::default();
     let mut seen: HashSet<&'static str> = HashSet::new();
     for (name, value) in members {
-        let Some(field) = known_field(&name) else { continue }; // unknown fields are ignored
+        let Some(field) = known_field(&name) else {
+            continue;
+        }; // unknown fields are ignored
         let first = seen.insert(field);
         let mut shape_error = |code| form.shape_errors.push(FieldError { field, code });
         if matches!(field, "channels" | "preferred_dates") {
             match value.list(field) {
                 Ok(items) => {
-                    let list = if field == "channels" { &mut form.channels } else { &mut form.preferred_dates };
+                    let list = if field == "channels" {
+                        &mut form.channels
+                    } else {
+                        &mut form.preferred_dates
+                    };
                     list.extend(items);
                 }
                 Err(code) => shape_error(code),
@@ -271,8 +283,14 @@ mod tests {
     #[test]
     fn content_types_with_and_without_charset() {
         assert_eq!(media_type("application/json"), Some(MediaType::Json));
-        assert_eq!(media_type("Application/JSON; charset=UTF-8"), Some(MediaType::Json));
-        assert_eq!(media_type("application/x-www-form-urlencoded;charset=utf-8"), Some(MediaType::Form));
+        assert_eq!(
+            media_type("Application/JSON; charset=UTF-8"),
+            Some(MediaType::Json)
+        );
+        assert_eq!(
+            media_type("application/x-www-form-urlencoded;charset=utf-8"),
+            Some(MediaType::Form)
+        );
         assert_eq!(media_type("application/json; charset=iso-8859-1"), None);
         assert_eq!(media_type("multipart/form-data; boundary=x"), None);
         assert_eq!(media_type("text/plain"), None);
@@ -297,7 +315,11 @@ mod tests {
 
     #[test]
     fn form_values_are_percent_and_plus_decoded() {
-        let form = parse(MediaType::Form, b"organization=Tuusulan+kunta&message=Hei%0D%0Amoi&email=a%40b.fi").unwrap();
+        let form = parse(
+            MediaType::Form,
+            b"organization=Tuusulan+kunta&message=Hei%0D%0Amoi&email=a%40b.fi",
+        )
+        .unwrap();
         assert_eq!(form.organization.as_deref(), Some("Tuusulan kunta"));
         assert_eq!(form.message.as_deref(), Some("Hei\r\nmoi"));
         assert_eq!(form.email.as_deref(), Some("a@b.fi"));
@@ -305,29 +327,70 @@ mod tests {
 
     #[test]
     fn malformed_bodies_are_refused() {
-        assert_eq!(parse(MediaType::Json, b"{\"package\":"), Err(BodyError::InvalidJson));
-        assert_eq!(parse(MediaType::Json, b"[1,2]"), Err(BodyError::NotAnObject));
-        assert_eq!(parse(MediaType::Json, b"\"text\""), Err(BodyError::NotAnObject));
+        assert_eq!(
+            parse(MediaType::Json, b"{\"package\":"),
+            Err(BodyError::InvalidJson)
+        );
+        assert_eq!(
+            parse(MediaType::Json, b"[1,2]"),
+            Err(BodyError::NotAnObject)
+        );
+        assert_eq!(
+            parse(MediaType::Json, b"\"text\""),
+            Err(BodyError::NotAnObject)
+        );
         assert_eq!(parse(MediaType::Json, b""), Err(BodyError::Empty));
-        assert_eq!(parse(MediaType::Json, br#"{"email":"a@b.fi","email":"c@d.fi"}"#), Err(BodyError::DuplicateField));
-        assert_eq!(parse(MediaType::Json, b"{\"a\":\"\xff\"}"), Err(BodyError::InvalidUtf8));
-        assert_eq!(parse(MediaType::Form, b"organization=%FF%FE"), Err(BodyError::InvalidUtf8));
-        assert_eq!(parse(MediaType::Json, "[".repeat(10_000).as_bytes()), Err(BodyError::InvalidJson));
+        assert_eq!(
+            parse(MediaType::Json, br#"{"email":"a@b.fi","email":"c@d.fi"}"#),
+            Err(BodyError::DuplicateField)
+        );
+        assert_eq!(
+            parse(MediaType::Json, b"{\"a\":\"\xff\"}"),
+            Err(BodyError::InvalidUtf8)
+        );
+        assert_eq!(
+            parse(MediaType::Form, b"organization=%FF%FE"),
+            Err(BodyError::InvalidUtf8)
+        );
+        assert_eq!(
+            parse(MediaType::Json, "[".repeat(10_000).as_bytes()),
+            Err(BodyError::InvalidJson)
+        );
     }
 
     #[test]
     fn wrong_types_and_repeats_become_field_errors() {
-        let json = parse(MediaType::Json, br#"{"email":5,"channels":"facebook","preferred_dates":[1],"privacy_consent":"on"}"#).unwrap();
+        let json = parse(
+            MediaType::Json,
+            br#"{"email":5,"channels":"facebook","preferred_dates":[1],"privacy_consent":"on"}"#,
+        )
+        .unwrap();
         assert_eq!(
             json.shape_errors,
             vec![
-                FieldError { field: "email", code: ErrorCode::InvalidType },
-                FieldError { field: "preferred_dates", code: ErrorCode::InvalidType },
+                FieldError {
+                    field: "email",
+                    code: ErrorCode::InvalidType
+                },
+                FieldError {
+                    field: "preferred_dates",
+                    code: ErrorCode::InvalidType
+                },
             ]
         );
         assert_eq!(json.channels, vec!["facebook"]);
-        let form = parse(MediaType::Form, b"email=a%40b.fi&email=c%40d.fi&email=e%40f.fi").unwrap();
-        assert_eq!(form.shape_errors, vec![FieldError { field: "email", code: ErrorCode::Repeated }]);
+        let form = parse(
+            MediaType::Form,
+            b"email=a%40b.fi&email=c%40d.fi&email=e%40f.fi",
+        )
+        .unwrap();
+        assert_eq!(
+            form.shape_errors,
+            vec![FieldError {
+                field: "email",
+                code: ErrorCode::Repeated
+            }]
+        );
         assert_eq!(form.email.as_deref(), Some("a@b.fi"));
     }
 }

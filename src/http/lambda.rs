@@ -18,7 +18,10 @@ pub const BODY_ERROR_HEADER: &str = "x-order-intake-body-error";
 fn mark_body_error(headers: &mut HeaderMap, flagged: bool) {
     headers.remove(BODY_ERROR_HEADER);
     if flagged {
-        headers.insert(BODY_ERROR_HEADER, HeaderValue::from_static("invalid-base64"));
+        headers.insert(
+            BODY_ERROR_HEADER,
+            HeaderValue::from_static("invalid-base64"),
+        );
     }
 }
 
@@ -27,9 +30,14 @@ fn mark_body_error(headers: &mut HeaderMap, flagged: bool) {
 fn make_safe(event: &mut LambdaRequest) {
     use base64::Engine;
     let decodes = |flagged: bool, body: &Option<String>| {
-        !flagged || body.as_deref().is_none_or(|b| base64::engine::general_purpose::STANDARD.decode(b).is_ok())
+        !flagged
+            || body
+                .as_deref()
+                .is_none_or(|b| base64::engine::general_purpose::STANDARD.decode(b).is_ok())
     };
-    let valid_path = |path: &str| path.starts_with('/') && PathAndQuery::try_from(path).is_ok_and(|p| p.query().is_none());
+    let valid_path = |path: &str| {
+        path.starts_with('/') && PathAndQuery::try_from(path).is_ok_and(|p| p.query().is_none())
+    };
     match event {
         LambdaRequest::ApiGatewayV1(ag) => {
             let broken = !decodes(ag.is_base64_encoded, &ag.body);
@@ -53,7 +61,11 @@ fn make_safe(event: &mut LambdaRequest) {
             if !ag.raw_path.as_deref().is_some_and(valid_path) {
                 ag.raw_path = Some("/invalid-path".into());
             }
-            if ag.raw_query_string.as_deref().is_some_and(|q| PathAndQuery::try_from(format!("/?{q}")).is_err()) {
+            if ag
+                .raw_query_string
+                .as_deref()
+                .is_some_and(|q| PathAndQuery::try_from(format!("/?{q}")).is_err())
+            {
                 ag.raw_query_string = None;
             }
         }

@@ -44,11 +44,19 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(status: StatusCode, code: &'static str) -> Problem {
-        Problem { status, code, fields: Vec::new() }
+        Problem {
+            status,
+            code,
+            fields: Vec::new(),
+        }
     }
 
     pub fn validation(fields: Vec<FieldError>) -> Problem {
-        Problem { status: StatusCode::UNPROCESSABLE_ENTITY, code: "validation_failed", fields }
+        Problem {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation_failed",
+            fields,
+        }
     }
 
     pub fn json(&self, language: Language) -> Response<Body> {
@@ -60,7 +68,11 @@ impl Problem {
             let errors: Vec<FieldErrorBody> = self
                 .fields
                 .iter()
-                .map(|e| FieldErrorBody { field: e.field, code: e.code.as_str(), message: i18n::field_message(e, language) })
+                .map(|e| FieldErrorBody {
+                    field: e.field,
+                    code: e.code.as_str(),
+                    message: i18n::field_message(e, language),
+                })
                 .collect();
             body["errors"] = json!(errors);
         }
@@ -72,11 +84,17 @@ impl Problem {
             lang: language.code(),
             title: page_title(language),
             message: i18n::request_message(self.code, language),
-            errors: self.fields.iter().map(|e| i18n::field_message(e, language)).collect(),
+            errors: self
+                .fields
+                .iter()
+                .map(|e| i18n::field_message(e, language))
+                .collect(),
             back,
             back_label: back_label(language),
         };
-        let html = page.render().unwrap_or_else(|_| i18n::request_message(self.code, language).to_owned());
+        let html = page
+            .render()
+            .unwrap_or_else(|_| i18n::request_message(self.code, language).to_owned());
         response(self.status, "text/html; charset=utf-8", html)
     }
 }
@@ -118,13 +136,20 @@ pub fn response(status: StatusCode, content_type: &'static str, body: String) ->
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
 /// 303 See Other: the browser follows it with a GET, so a reload does not post again.
 pub fn see_other(location: &str) -> Response<Body> {
-    let mut response = response(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", String::new());
+    let mut response = response(
+        StatusCode::SEE_OTHER,
+        "text/plain; charset=utf-8",
+        String::new(),
+    );
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, value);
     }

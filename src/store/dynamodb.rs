@@ -10,8 +10,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put, ScalarAttributeType,
-    TimeToLiveSpecification, TransactWriteItem,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put,
+    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
 };
 use jiff::Timestamp;
 
@@ -30,7 +30,10 @@ pub struct DynamoDbStore {
 
 impl DynamoDbStore {
     pub fn new(client: Client, table: impl Into<String>) -> DynamoDbStore {
-        DynamoDbStore { client, table: table.into() }
+        DynamoDbStore {
+            client,
+            table: table.into(),
+        }
     }
 }
 
@@ -44,7 +47,9 @@ where
     R: std::fmt::Debug,
 {
     // The SDK's error context names the operation and the cause; it carries no item data.
-    StoreError { message: DisplayErrorContext(&error).to_string() }
+    StoreError {
+        message: DisplayErrorContext(&error).to_string(),
+    }
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -58,7 +63,10 @@ fn n(value: impl ToString) -> AttributeValue {
 fn order_item(order: &Order) -> HashMap<String, AttributeValue> {
     let d = &order.details;
     let mut item = HashMap::from([
-        (ORDER_TABLE_PARTITION_KEY.to_owned(), s(order_pk(&order.reference))),
+        (
+            ORDER_TABLE_PARTITION_KEY.to_owned(),
+            s(order_pk(&order.reference)),
+        ),
         ("kind".to_owned(), s("order")),
         ("order_id".to_owned(), s(&order.order_id)),
         ("reference".to_owned(), s(order.reference.as_str())),
@@ -83,26 +91,44 @@ fn order_item(order: &Order) -> HashMap<String, AttributeValue> {
     optional("business_id", d.business_id.as_ref().map(|v| v.as_str()));
     optional("phone", d.phone.as_ref().map(|v| v.as_str()));
     optional("location", d.location.as_deref());
-    optional("einvoice_address", d.einvoice_address.as_ref().map(|v| v.as_str()));
-    optional("einvoice_operator", d.einvoice_operator.as_ref().map(|v| v.as_str()));
+    optional(
+        "einvoice_address",
+        d.einvoice_address.as_ref().map(|v| v.as_str()),
+    );
+    optional(
+        "einvoice_operator",
+        d.einvoice_operator.as_ref().map(|v| v.as_str()),
+    );
     optional("billing_reference", d.billing_reference.as_deref());
     optional("message", d.message.as_deref());
     if let Some(participants) = d.participants {
         item.insert("participants".to_owned(), n(participants));
     }
     if !d.channels.is_empty() {
-        item.insert("channels".to_owned(), AttributeValue::L(d.channels.iter().map(|c| s(c.id())).collect()));
+        item.insert(
+            "channels".to_owned(),
+            AttributeValue::L(d.channels.iter().map(|c| s(c.id())).collect()),
+        );
     }
     if !d.preferred_dates.is_empty() {
-        item.insert("preferred_dates".to_owned(), AttributeValue::L(d.preferred_dates.iter().map(|c| s(c.to_string())).collect()));
+        item.insert(
+            "preferred_dates".to_owned(),
+            AttributeValue::L(d.preferred_dates.iter().map(|c| s(c.to_string())).collect()),
+        );
     }
-    for (kind, delivery) in [(EmailKind::Customer, &order.customer_email), (EmailKind::Trainer, &order.trainer_email)] {
+    for (kind, delivery) in [
+        (EmailKind::Customer, &order.customer_email),
+        (EmailKind::Trainer, &order.trainer_email),
+    ] {
         let prefix = kind.as_str();
         match delivery {
             Delivery::Pending => {
                 item.insert(format!("{prefix}_email_status"), s("pending"));
             }
-            Delivery::Sent { message_id, sent_at } => {
+            Delivery::Sent {
+                message_id,
+                sent_at,
+            } => {
                 item.insert(format!("{prefix}_email_status"), s("sent"));
                 item.insert(format!("{prefix}_email_message_id"), s(message_id));
                 item.insert(format!("{prefix}_email_sent_at"), s(sent_at.to_string()));
@@ -114,13 +140,19 @@ fn order_item(order: &Order) -> HashMap<String, AttributeValue> {
 
 fn dedupe_item(dedupe: &DedupeKey, order: &Order) -> HashMap<String, AttributeValue> {
     HashMap::from([
-        (ORDER_TABLE_PARTITION_KEY.to_owned(), s(format!("dedupe#{}", dedupe.id))),
+        (
+            ORDER_TABLE_PARTITION_KEY.to_owned(),
+            s(format!("dedupe#{}", dedupe.id)),
+        ),
         ("kind".to_owned(), s("dedupe")),
         ("fingerprint".to_owned(), s(&dedupe.fingerprint)),
         ("reference".to_owned(), s(order.reference.as_str())),
         ("order_id".to_owned(), s(&order.order_id)),
         ("created_at".to_owned(), s(order.created_at.to_string())),
-        (ORDER_TABLE_TTL_ATTRIBUTE.to_owned(), n(dedupe.expires_at.as_second())),
+        (
+            ORDER_TABLE_TTL_ATTRIBUTE.to_owned(),
+            n(dedupe.expires_at.as_second()),
+        ),
     ])
 }
 
@@ -142,7 +174,8 @@ fn receipt_from_item(item: &HashMap<String, AttributeValue>) -> Option<Receipt> 
             vat_cents: number(item, "vat_cents")?,
             gross_cents: number(item, "gross_cents")?,
         },
-        emails_sent: text(item, "customer_email_status") == Some("sent") && text(item, "trainer_email_status") == Some("sent"),
+        emails_sent: text(item, "customer_email_status") == Some("sent")
+            && text(item, "trainer_email_status") == Some("sent"),
     })
 }
 
@@ -165,29 +198,47 @@ impl DynamoDbStore {
         let Some(record) = self.get(format!("dedupe#{}", dedupe.id)).await? else {
             return Ok(Insert::Contended);
         };
-        if number(&record, ORDER_TABLE_TTL_ATTRIBUTE).is_none_or(|expires| expires < now.as_second()) {
+        if number(&record, ORDER_TABLE_TTL_ATTRIBUTE)
+            .is_none_or(|expires| expires < now.as_second())
+        {
             return Ok(Insert::Contended);
         }
         if text(&record, "fingerprint") != Some(dedupe.fingerprint.as_str()) {
             return Ok(Insert::KeyReused);
         }
         let Some(reference) = text(&record, "reference").and_then(Reference::parse) else {
-            return Err(StoreError { message: "dedupe record without a valid reference".into() });
+            return Err(StoreError {
+                message: "dedupe record without a valid reference".into(),
+            });
         };
-        match self.get(order_pk(&reference)).await?.as_ref().and_then(receipt_from_item) {
+        match self
+            .get(order_pk(&reference))
+            .await?
+            .as_ref()
+            .and_then(receipt_from_item)
+        {
             Some(receipt) => Ok(Insert::Duplicate(receipt)),
-            None => Err(StoreError { message: format!("dedupe record points at missing order {reference}") }),
+            None => Err(StoreError {
+                message: format!("dedupe record points at missing order {reference}"),
+            }),
         }
     }
 }
 
 fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
-    StoreError { message: error.to_string() }
+    StoreError {
+        message: error.to_string(),
+    }
 }
 
 #[async_trait]
 impl OrderStore for DynamoDbStore {
-    async fn insert(&self, order: &Order, dedupe: &DedupeKey, now: Timestamp) -> Result<Insert, StoreError> {
+    async fn insert(
+        &self,
+        order: &Order,
+        dedupe: &DedupeKey,
+        now: Timestamp,
+    ) -> Result<Insert, StoreError> {
         let put_order = Put::builder()
             .table_name(&self.table)
             .set_item(Some(order_item(order)))
@@ -224,25 +275,38 @@ impl OrderStore for DynamoDbStore {
                 .collect(),
             _ => return Err(unavailable(error)),
         };
-        let failed = |index: usize, code: &str| reasons.get(index).and_then(Option::as_deref) == Some(code);
+        let failed =
+            |index: usize, code: &str| reasons.get(index).and_then(Option::as_deref) == Some(code);
         if failed(1, "ConditionalCheckFailed") {
             self.existing(dedupe, now).await
         } else if failed(0, "ConditionalCheckFailed") {
             Ok(Insert::ReferenceTaken)
-        } else if reasons.iter().flatten().any(|code| code == "TransactionConflict") {
+        } else if reasons
+            .iter()
+            .flatten()
+            .any(|code| code == "TransactionConflict")
+        {
             Ok(Insert::Contended)
         } else {
             Err(unavailable(error))
         }
     }
 
-    async fn mark_email_sent(&self, reference: &Reference, kind: EmailKind, message_id: &str, sent_at: Timestamp) -> Result<(), StoreError> {
+    async fn mark_email_sent(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        message_id: &str,
+        sent_at: Timestamp,
+    ) -> Result<(), StoreError> {
         let prefix = kind.as_str();
         self.client
             .update_item()
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
-            .update_expression("SET #status = :sent, #message_id = :message_id, #sent_at = :sent_at")
+            .update_expression(
+                "SET #status = :sent, #message_id = :message_id, #sent_at = :sent_at",
+            )
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#status", format!("{prefix}_email_status"))
@@ -283,7 +347,13 @@ pub async fn create_order_table(client: &Client, table: &str) -> Result<(), Stor
         .await;
     match created {
         Ok(_) => {}
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => return Ok(()),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            return Ok(());
+        }
         Err(error) => return Err(unavailable(error)),
     }
     client

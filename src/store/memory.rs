@@ -40,20 +40,29 @@ impl MemoryStore {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the maps half-written, so go on.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 fn check_available(state: &State) -> Result<(), StoreError> {
     if state.unavailable {
-        return Err(StoreError { message: "memory store set unavailable".into() });
+        return Err(StoreError {
+            message: "memory store set unavailable".into(),
+        });
     }
     Ok(())
 }
 
 #[async_trait]
 impl OrderStore for MemoryStore {
-    async fn insert(&self, order: &Order, dedupe: &DedupeKey, now: Timestamp) -> Result<Insert, StoreError> {
+    async fn insert(
+        &self,
+        order: &Order,
+        dedupe: &DedupeKey,
+        now: Timestamp,
+    ) -> Result<Insert, StoreError> {
         let mut state = self.lock();
         check_available(&state)?;
         let order_key = order.reference.as_str().to_owned();
@@ -69,18 +78,31 @@ impl OrderStore for MemoryStore {
             let receipt = state.orders.get(reference).map(Order::receipt);
             return Ok(receipt.map_or(Insert::Contended, Insert::Duplicate));
         }
-        state.dedupe.insert(dedupe.id.clone(), (dedupe.clone(), order_key.clone()));
+        state
+            .dedupe
+            .insert(dedupe.id.clone(), (dedupe.clone(), order_key.clone()));
         state.orders.insert(order_key, order.clone());
         Ok(Insert::Created)
     }
 
-    async fn mark_email_sent(&self, reference: &Reference, kind: EmailKind, message_id: &str, sent_at: Timestamp) -> Result<(), StoreError> {
+    async fn mark_email_sent(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        message_id: &str,
+        sent_at: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut state = self.lock();
         check_available(&state)?;
         let Some(order) = state.orders.get_mut(reference.as_str()) else {
-            return Err(StoreError { message: "no such order".into() });
+            return Err(StoreError {
+                message: "no such order".into(),
+            });
         };
-        let delivery = Delivery::Sent { message_id: message_id.to_owned(), sent_at };
+        let delivery = Delivery::Sent {
+            message_id: message_id.to_owned(),
+            sent_at,
+        };
         match kind {
             EmailKind::Customer => order.customer_email = delivery,
             EmailKind::Trainer => order.trainer_email = delivery,

@@ -4,7 +4,9 @@
 mod dynamodb;
 mod memory;
 
-pub use dynamodb::{DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, create_order_table};
+pub use dynamodb::{
+    DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, create_order_table,
+};
 pub use memory::MemoryStore;
 
 use async_trait::async_trait;
@@ -49,7 +51,10 @@ pub struct Receipt {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
     Pending,
-    Sent { message_id: String, sent_at: Timestamp },
+    Sent {
+        message_id: String,
+        sent_at: Timestamp,
+    },
 }
 
 impl Delivery {
@@ -109,8 +114,19 @@ pub struct StoreError {
 #[async_trait]
 pub trait OrderStore: Send + Sync {
     /// Stores the order and its dedupe record together, or neither. Never overwrites.
-    async fn insert(&self, order: &Order, dedupe: &DedupeKey, now: Timestamp) -> Result<Insert, StoreError>;
+    async fn insert(
+        &self,
+        order: &Order,
+        dedupe: &DedupeKey,
+        now: Timestamp,
+    ) -> Result<Insert, StoreError>;
 
     /// Records that an email went out, with SES's message id.
-    async fn mark_email_sent(&self, reference: &Reference, kind: EmailKind, message_id: &str, sent_at: Timestamp) -> Result<(), StoreError>;
+    async fn mark_email_sent(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        message_id: &str,
+        sent_at: Timestamp,
+    ) -> Result<(), StoreError>;
 }

@@ -26,11 +26,23 @@ async fn the_json_order_event_creates_an_order_and_two_emails() {
 
     let sent = app.mailer.sent();
     assert_eq!(sent.len(), 2);
-    let customer = sent.iter().find(|e| e.to == ["anna.virtanen@tuusula.example"]).expect("customer email");
+    let customer = sent
+        .iter()
+        .find(|e| e.to == ["anna.virtanen@tuusula.example"])
+        .expect("customer email");
     assert!(customer.subject.contains(orders[0].reference.as_str()));
     assert!(customer.text.contains("627,50 €"));
-    let trainer = sent.iter().find(|e| e.reply_to == ["anna.virtanen@tuusula.example"]).expect("trainer email");
-    assert_eq!(trainer.subject, format!("Uusi tilaus: Somestartti – Tuusulan kunta ({})", orders[0].reference));
+    let trainer = sent
+        .iter()
+        .find(|e| e.reply_to == ["anna.virtanen@tuusula.example"])
+        .expect("trainer email");
+    assert_eq!(
+        trainer.subject,
+        format!(
+            "Uusi tilaus: Somestartti – Tuusulan kunta ({})",
+            orders[0].reference
+        )
+    );
 }
 
 #[tokio::test]
@@ -71,7 +83,12 @@ async fn the_invalid_event_lists_every_field_to_fix_in_english() {
         ]
         .map(|(f, c)| (f.to_owned(), c.to_owned()))
     );
-    assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("Workshop: "));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Workshop: ")
+    );
     assert!(app.store.orders().is_empty());
     assert!(app.mailer.sent().is_empty());
 }
@@ -82,14 +99,23 @@ async fn the_preflight_event_is_answered_with_the_cors_policy() {
     let answer = app.send(&read_event("apigw-http-cors-preflight")).await;
     assert_eq!(answer.status, 204);
     assert_eq!(answer.header("access-control-allow-origin"), Some(SITE));
-    assert_eq!(answer.header("access-control-allow-methods"), Some("POST, OPTIONS"));
-    assert_eq!(answer.header("access-control-allow-headers"), Some("content-type, idempotency-key"));
+    assert_eq!(
+        answer.header("access-control-allow-methods"),
+        Some("POST, OPTIONS")
+    );
+    assert_eq!(
+        answer.header("access-control-allow-headers"),
+        Some("content-type, idempotency-key")
+    );
     assert!(app.store.orders().is_empty());
 }
 
 #[tokio::test]
 async fn the_rest_api_and_function_url_events_create_orders() {
-    for (name, package, language) in [("apigw-rest-json-order", "somestartti", "sv"), ("function-url-json-order", "some-haltuun", "en")] {
+    for (name, package, language) in [
+        ("apigw-rest-json-order", "somestartti", "sv"),
+        ("function-url-json-order", "some-haltuun", "en"),
+    ] {
         let app = FakeApp::new();
         let answer = app.send(&read_event(name)).await;
         assert_eq!(answer.status, 201, "{name}: {}", answer.body);

@@ -83,13 +83,18 @@ async fn malformed_bodies_get_400_with_a_json_error() {
         ("[]", "not_an_object"),
         ("42", "not_an_object"),
         ("", "empty_body"),
-        ("{\"email\":\"a@b.fi\",\"email\":\"c@d.fi\"}", "duplicate_field"),
+        (
+            "{\"email\":\"a@b.fi\",\"email\":\"c@d.fi\"}",
+            "duplicate_field",
+        ),
     ] {
         let answer = app.send(&json_event_raw(body)).await;
         assert_eq!(answer.status, 400, "{body}");
         assert_eq!(answer.json()["error"], code, "{body}");
     }
-    let bad_base64 = event_with("apigw-http-form-order", |e| e["body"] = json!("not base64 ***"));
+    let bad_base64 = event_with("apigw-http-form-order", |e| {
+        e["body"] = json!("not base64 ***")
+    });
     let answer = app.send(&bad_base64).await;
     assert_eq!(answer.status, 400);
     let bad_utf8 = event_with("apigw-http-form-order", |e| {
@@ -97,7 +102,10 @@ async fn malformed_bodies_get_400_with_a_json_error() {
         e["headers"]["accept"] = json!("application/json");
     });
     let answer = app.send(&bad_utf8).await;
-    assert_eq!((answer.status, answer.json()["error"].as_str()), (400, Some("invalid_utf8")));
+    assert_eq!(
+        (answer.status, answer.json()["error"].as_str()),
+        (400, Some("invalid_utf8"))
+    );
     assert!(app.store.orders().is_empty());
 }
 
@@ -108,15 +116,22 @@ fn json_event_raw(body: &str) -> String {
 #[tokio::test]
 async fn a_client_cannot_fake_the_base64_error_marker() {
     let app = FakeApp::new();
-    let event = event_with("apigw-http-json-order", |e| e["headers"]["x-order-intake-body-error"] = json!("invalid-base64"));
+    let event = event_with("apigw-http-json-order", |e| {
+        e["headers"]["x-order-intake-body-error"] = json!("invalid-base64")
+    });
     assert_eq!(app.send(&event).await.status, 201);
 }
 
 #[tokio::test]
 async fn content_types_size_methods_and_paths_are_checked() {
     let app = FakeApp::new();
-    let answer = app.send(&post_event("text/plain", "package=somestartti")).await;
-    assert_eq!((answer.status, answer.json()["error"].as_str()), (415, Some("unsupported_media_type")));
+    let answer = app
+        .send(&post_event("text/plain", "package=somestartti"))
+        .await;
+    assert_eq!(
+        (answer.status, answer.json()["error"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
     let no_type = event_with("apigw-http-json-order", |e| {
         e["headers"].as_object_mut().unwrap().remove("content-type");
     });
@@ -124,9 +139,14 @@ async fn content_types_size_methods_and_paths_are_checked() {
     let mut big = valid();
     big["message"] = json!("x".repeat(33 * 1024));
     let answer = app.send(&json_event(&big)).await;
-    assert_eq!((answer.status, answer.json()["error"].as_str()), (413, Some("payload_too_large")));
+    assert_eq!(
+        (answer.status, answer.json()["error"].as_str()),
+        (413, Some("payload_too_large"))
+    );
 
-    let get = event_with("apigw-http-json-order", |e| e["requestContext"]["http"]["method"] = json!("GET"));
+    let get = event_with("apigw-http-json-order", |e| {
+        e["requestContext"]["http"]["method"] = json!("GET")
+    });
     let answer = app.send(&get).await;
     assert_eq!(answer.status, 405);
     assert_eq!(answer.header("allow"), Some("POST, OPTIONS"));
@@ -134,7 +154,10 @@ async fn content_types_size_methods_and_paths_are_checked() {
 
     let elsewhere = event_with("apigw-http-json-order", |e| e["rawPath"] = json!("/admin"));
     let answer = app.send(&elsewhere).await;
-    assert_eq!((answer.status, answer.json()["error"].as_str()), (404, Some("not_found")));
+    assert_eq!(
+        (answer.status, answer.json()["error"].as_str()),
+        (404, Some("not_found"))
+    );
     assert!(app.store.orders().is_empty());
 }
 
@@ -160,15 +183,31 @@ async fn a_browser_form_with_mistakes_gets_a_readable_page_in_its_language() {
     let app = FakeApp::new();
     let event = event_with("apigw-http-form-order", |e| {
         e["isBase64Encoded"] = json!(false);
-        e["body"] = json!("package=somestartti&organization=<script>alert(1)</script>&contact_name=A&email=nope&language=sv");
+        e["body"] = json!(
+            "package=somestartti&organization=<script>alert(1)</script>&contact_name=A&email=nope&language=sv"
+        );
     });
     let answer = app.send(&event).await;
     assert_eq!(answer.status, 422);
-    assert!(answer.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        answer
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert!(answer.body.contains("lang=\"sv\""));
-    assert!(answer.body.contains("E-post: ange en e-postadress"), "{}", answer.body);
+    assert!(
+        answer.body.contains("E-post: ange en e-postadress"),
+        "{}",
+        answer.body
+    );
     assert!(answer.body.contains("Kontaktperson: minst 2 tecken"));
-    assert!(answer.body.contains("href=\"https://www.some-tyopajat.fi/tilaa\""), "a way back to the form");
+    assert!(
+        answer
+            .body
+            .contains("href=\"https://www.some-tyopajat.fi/tilaa\""),
+        "a way back to the form"
+    );
     assert!(!answer.body.contains("<script>"));
     assert!(app.store.orders().is_empty());
 }
@@ -183,10 +222,22 @@ async fn next_may_only_point_at_an_allowed_origin() {
             e["body"] = json!(format!("{body}&_next={}", percent(next)));
         })
     };
-    let answer = app.send(&with_next("http://127.0.0.1:8080/kiitos.html")).await;
+    let answer = app
+        .send(&with_next("http://127.0.0.1:8080/kiitos.html"))
+        .await;
     assert_eq!(answer.status, 303);
-    assert!(answer.header("location").unwrap().starts_with("http://127.0.0.1:8080/kiitos.html?reference="));
-    for evil in ["https://evil.example/phish", "//evil.example", "javascript:alert(1)", "https://www.some-tyopajat.fi.evil.example/"] {
+    assert!(
+        answer
+            .header("location")
+            .unwrap()
+            .starts_with("http://127.0.0.1:8080/kiitos.html?reference=")
+    );
+    for evil in [
+        "https://evil.example/phish",
+        "//evil.example",
+        "javascript:alert(1)",
+        "https://www.some-tyopajat.fi.evil.example/",
+    ] {
         let answer = app.send(&with_next(evil)).await;
         assert_eq!(answer.status, 422, "{evil}");
         assert!(answer.header("location").is_none());
@@ -196,7 +247,9 @@ async fn next_may_only_point_at_an_allowed_origin() {
 
 fn base64_decode(text: &str) -> Vec<u8> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap()
 }
 
 fn percent(text: &str) -> String {
@@ -236,7 +289,10 @@ async fn header_injection_in_name_and_email_is_refused() {
     assert_eq!(answer.status, 422);
     assert_eq!(
         answer.error_fields(),
-        [("contact_name".to_owned(), "control_characters".to_owned()), ("email".to_owned(), "control_characters".to_owned())]
+        [
+            ("contact_name".to_owned(), "control_characters".to_owned()),
+            ("email".to_owned(), "control_characters".to_owned())
+        ]
     );
 }
 
@@ -248,7 +304,17 @@ async fn customer_text_is_escaped_in_html_emails() {
     order["message"] = json!("<img src=x onerror=alert(1)>");
     assert_eq!(app.send(&json_event(&order)).await.status, 201);
     for email in app.mailer.sent() {
-        assert!(!email.html.contains("<b>Tuusula") && !email.html.contains("<img"), "{}", email.html);
-        assert!(email.html.contains("&#60;b&#62;Tuusula&#60;/b&#62; &#38; &#34;co&#34;"), "{}", email.html);
+        assert!(
+            !email.html.contains("<b>Tuusula") && !email.html.contains("<img"),
+            "{}",
+            email.html
+        );
+        assert!(
+            email
+                .html
+                .contains("&#60;b&#62;Tuusula&#60;/b&#62; &#38; &#34;co&#34;"),
+            "{}",
+            email.html
+        );
     }
 }

@@ -66,7 +66,8 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -78,7 +79,12 @@ impl Answer {
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect()
     }
 }
@@ -92,7 +98,11 @@ fn answer(response: Response<Body>) -> Answer {
         Body::Binary(bytes) => String::from_utf8(bytes).unwrap(),
         _ => String::new(),
     };
-    Answer { status, headers, body }
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub struct TestApp {
@@ -117,8 +127,22 @@ impl FakeApp {
     pub fn new() -> FakeApp {
         let store = Arc::new(MemoryStore::new());
         let mailer = Arc::new(RecordingMailer::new());
-        let intake = Intake::new(store.clone(), mailer.clone(), trainers("fake"), fixed_clock());
-        FakeApp { test: TestApp { app: App { intake, settings: settings() } }, store, mailer }
+        let intake = Intake::new(
+            store.clone(),
+            mailer.clone(),
+            trainers("fake"),
+            fixed_clock(),
+        );
+        FakeApp {
+            test: TestApp {
+                app: App {
+                    intake,
+                    settings: settings(),
+                },
+            },
+            store,
+            mailer,
+        }
     }
 
     pub async fn send(&self, event: &str) -> Answer {
@@ -177,7 +201,10 @@ pub struct LocalOptions {
 
 impl Default for LocalOptions {
     fn default() -> Self {
-        LocalOptions { dynamodb: dynamodb_endpoint(), ses: ses_endpoint() }
+        LocalOptions {
+            dynamodb: dynamodb_endpoint(),
+            ses: ses_endpoint(),
+        }
     }
 }
 
@@ -188,18 +215,34 @@ impl LocalApp {
 
     pub async fn with(options: LocalOptions) -> LocalApp {
         require("DynamoDB Local", &dynamodb_endpoint()).await;
-        require("The SES emulator", &format!("{}/health-check", ses_endpoint())).await;
+        require(
+            "The SES emulator",
+            &format!("{}/health-check", ses_endpoint()),
+        )
+        .await;
         let table = unique("orders");
         let tag = unique("t");
         // The table is made on the running DynamoDB Local even when the app is pointed elsewhere.
         let admin = order_intake::aws::dynamodb_client(&sdk_config(&dynamodb_endpoint()).await);
-        create_order_table(&admin, &table).await.expect("table created");
+        create_order_table(&admin, &table)
+            .await
+            .expect("table created");
         let dynamodb = order_intake::aws::dynamodb_client(&sdk_config(&options.dynamodb).await);
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
         let store: Arc<dyn OrderStore> = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
         let intake = Intake::new(store, mailer, trainers(&tag), system_clock());
-        LocalApp { test: TestApp { app: App { intake, settings: settings() } }, table, dynamodb: admin, tag }
+        LocalApp {
+            test: TestApp {
+                app: App {
+                    intake,
+                    settings: settings(),
+                },
+            },
+            table,
+            dynamodb: admin,
+            tag,
+        }
     }
 
     pub async fn send(&self, event: &str) -> Answer {
@@ -212,17 +255,38 @@ impl LocalApp {
     }
 
     pub async fn items(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {
-        let output = self.dynamodb.scan().table_name(&self.table).consistent_read(true).send().await.unwrap();
+        let output = self
+            .dynamodb
+            .scan()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap();
         output.items.unwrap_or_default()
     }
 
     pub async fn orders(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {
-        self.items().await.into_iter().filter(|i| i.get("kind").and_then(|k| k.as_s().ok()).map(String::as_str) == Some("order")).collect()
+        self.items()
+            .await
+            .into_iter()
+            .filter(|i| {
+                i.get("kind")
+                    .and_then(|k| k.as_s().ok())
+                    .map(String::as_str)
+                    == Some("order")
+            })
+            .collect()
     }
 
     /// Emails in the SES emulator to or from this test's addresses.
     pub async fn emails(&self) -> Vec<Value> {
-        let store: Value = reqwest::get(format!("{}/store", ses_endpoint())).await.unwrap().json().await.unwrap();
+        let store: Value = reqwest::get(format!("{}/store", ses_endpoint()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         store["emails"]
             .as_array()
             .unwrap()
@@ -235,7 +299,9 @@ impl LocalApp {
 
 /// A valid JSON order from `email`, with dates relative to today so it never goes stale.
 pub fn order_json(email: &str) -> Value {
-    let today = jiff::Timestamp::now().to_zoned_datetime(order_intake::helsinki()).date();
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(order_intake::helsinki())
+        .date();
     serde_json::json!({
         "package": "some-haltuun",
         "organization": "Tuusulan kunta",
@@ -257,5 +323,8 @@ pub fn order_json(email: &str) -> Value {
 }
 
 pub fn s<'a>(item: &'a std::collections::HashMap<String, AttributeValue>, name: &str) -> &'a str {
-    item.get(name).unwrap_or_else(|| panic!("item has no {name}")).as_s().unwrap()
+    item.get(name)
+        .unwrap_or_else(|| panic!("item has no {name}"))
+        .as_s()
+        .unwrap()
 }

@@ -7,13 +7,21 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_new_order_is_stored_with_every_field_and_its_price() {
     let app = LocalApp::start().await;
-    let answer = app.send(&post_event("application/json", &order_json(&app.customer()).to_string())).await;
+    let answer = app
+        .send(&post_event(
+            "application/json",
+            &order_json(&app.customer()).to_string(),
+        ))
+        .await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     let body = answer.json();
     let orders = app.orders().await;
     assert_eq!(orders.len(), 1);
     let item = &orders[0];
-    assert_eq!(s(item, "pk"), format!("order#{}", body["reference"].as_str().unwrap()));
+    assert_eq!(
+        s(item, "pk"),
+        format!("order#{}", body["reference"].as_str().unwrap())
+    );
     assert_eq!(s(item, "order_id"), body["order_id"].as_str().unwrap());
     assert_eq!(s(item, "package"), "some-haltuun");
     assert_eq!(item["net_cents"].as_n().unwrap(), "90000");
@@ -30,17 +38,28 @@ async fn a_new_order_is_stored_with_every_field_and_its_price() {
     assert_eq!(s(item, "einvoice_address"), "003701577119");
     assert_eq!(s(item, "message"), "Rivi 1\nRivi 2");
     assert_eq!(s(item, "language"), "fi");
-    assert!(s(item, "created_at").parse::<jiff::Timestamp>().is_ok(), "RFC 3339 created_at");
+    assert!(
+        s(item, "created_at").parse::<jiff::Timestamp>().is_ok(),
+        "RFC 3339 created_at"
+    );
     assert_eq!(s(item, "customer_email_status"), "sent");
     assert_eq!(s(item, "trainer_email_status"), "sent");
     assert!(!s(item, "customer_email_message_id").is_empty());
     assert!(!item.contains_key("expires_at"), "orders never expire");
 
-    let dedupe: Vec<_> = app.items().await.into_iter().filter(|i| s(i, "kind") == "dedupe").collect();
+    let dedupe: Vec<_> = app
+        .items()
+        .await
+        .into_iter()
+        .filter(|i| s(i, "kind") == "dedupe")
+        .collect();
     assert_eq!(dedupe.len(), 1);
     let expires: i64 = dedupe[0]["expires_at"].as_n().unwrap().parse().unwrap();
     let in_a_day = jiff::Timestamp::now().as_second() + 24 * 3600;
-    assert!((expires - in_a_day).abs() < 60, "dedupe record expires in 24 h");
+    assert!(
+        (expires - in_a_day).abs() < 60,
+        "dedupe record expires in 24 h"
+    );
 }
 
 #[tokio::test]
@@ -49,7 +68,12 @@ async fn unknown_fields_are_not_stored() {
     let mut order = order_json(&app.customer());
     order["is_admin"] = json!(true);
     order["net_cents"] = json!(1);
-    assert_eq!(app.send(&post_event("application/json", &order.to_string())).await.status, 201);
+    assert_eq!(
+        app.send(&post_event("application/json", &order.to_string()))
+            .await
+            .status,
+        201
+    );
     let item = &app.orders().await[0];
     assert!(!item.contains_key("is_admin"));
     assert_eq!(item["net_cents"].as_n().unwrap(), "90000");
@@ -69,7 +93,9 @@ async fn a_replay_returns_the_original_order_and_sends_nothing_more() {
     assert_eq!(app.emails().await.len(), 2);
 
     order["participants"] = json!(99);
-    let conflict = app.send(&post_event("application/json", &order.to_string())).await;
+    let conflict = app
+        .send(&post_event("application/json", &order.to_string()))
+        .await;
     assert_eq!(conflict.status, 409);
     assert_eq!(app.orders().await.len(), 1);
 }
@@ -79,12 +105,17 @@ async fn concurrent_submissions(app: &LocalApp, event: String) -> Vec<u16> {
     let answers = futures_join_all(sends).await;
     let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
     statuses.sort();
-    let references: std::collections::HashSet<String> = answers.iter().map(|a| a.json()["reference"].as_str().unwrap().to_owned()).collect();
+    let references: std::collections::HashSet<String> = answers
+        .iter()
+        .map(|a| a.json()["reference"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(references.len(), 1, "every answer names the same order");
     statuses
 }
 
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
     let handles: Vec<_> = futures.collect();
     let mut outputs = Vec::with_capacity(handles.len());
     // Poll all at once on this task: the requests really overlap at DynamoDB Local.
@@ -100,7 +131,11 @@ async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = 
                 }
             }
         }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
     })
     .await;
     outputs.extend(results.into_iter().flatten());
@@ -112,7 +147,8 @@ async fn twenty_simultaneous_submissions_with_one_key_make_one_order_and_two_ema
     let app = LocalApp::start().await;
     let mut order = order_json(&app.customer());
     order["idempotency_key"] = json!("concurrent-key-0001");
-    let statuses = concurrent_submissions(&app, post_event("application/json", &order.to_string())).await;
+    let statuses =
+        concurrent_submissions(&app, post_event("application/json", &order.to_string())).await;
     assert_eq!(statuses, [vec![200; 19], vec![201]].concat());
     assert_eq!(app.orders().await.len(), 1);
     assert_eq!(app.emails().await.len(), 2);
@@ -121,7 +157,11 @@ async fn twenty_simultaneous_submissions_with_one_key_make_one_order_and_two_ema
 #[tokio::test]
 async fn twenty_simultaneous_submissions_without_a_key_make_one_order_and_two_emails() {
     let app = LocalApp::start().await;
-    let statuses = concurrent_submissions(&app, post_event("application/json", &order_json(&app.customer()).to_string())).await;
+    let statuses = concurrent_submissions(
+        &app,
+        post_event("application/json", &order_json(&app.customer()).to_string()),
+    )
+    .await;
     assert_eq!(statuses, [vec![200; 19], vec![201]].concat());
     assert_eq!(app.orders().await.len(), 1);
     assert_eq!(app.emails().await.len(), 2);

@@ -6,5 +6,5 @@ mod helpers;
 mod handler_events;
 mod handler_rules;
 mod local_dynamodb;
-mod local_ses;
 mod local_services_down;
+mod local_ses;
