@@ -249,6 +249,12 @@ impl LocalApp {
         self.test.send(event).await
     }
 
+    /// Posts this JSON as an order, like curl would (no Origin).
+    pub async fn post_json(&self, order: &Value) -> Answer {
+        self.send(&post_event("application/json", &order.to_string()))
+            .await
+    }
+
     /// A customer address unique to this test, so its emails can be told apart in the emulator.
     pub fn customer(&self) -> String {
         format!("anna.virtanen+{}@tuusula.example", self.tag)

@@ -7,12 +7,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_new_order_is_stored_with_every_field_and_its_price() {
     let app = LocalApp::start().await;
-    let answer = app
-        .send(&post_event(
-            "application/json",
-            &order_json(&app.customer()).to_string(),
-        ))
-        .await;
+    let answer = app.post_json(&order_json(&app.customer())).await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     let body = answer.json();
     let orders = app.orders().await;
@@ -68,12 +63,7 @@ async fn unknown_fields_are_not_stored() {
     let mut order = order_json(&app.customer());
     order["is_admin"] = json!(true);
     order["net_cents"] = json!(1);
-    assert_eq!(
-        app.send(&post_event("application/json", &order.to_string()))
-            .await
-            .status,
-        201
-    );
+    assert_eq!(app.post_json(&order).await.status, 201);
     let item = &app.orders().await[0];
     assert!(!item.contains_key("is_admin"));
     assert_eq!(item["net_cents"].as_n().unwrap(), "90000");
@@ -93,9 +83,7 @@ async fn a_replay_returns_the_original_order_and_sends_nothing_more() {
     assert_eq!(app.emails().await.len(), 2);
 
     order["participants"] = json!(99);
-    let conflict = app
-        .send(&post_event("application/json", &order.to_string()))
-        .await;
+    let conflict = app.post_json(&order).await;
     assert_eq!(conflict.status, 409);
     assert_eq!(app.orders().await.len(), 1);
 }

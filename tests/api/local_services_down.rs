@@ -9,12 +9,7 @@ async fn with_ses_down_the_order_is_kept_and_its_emails_are_pending() {
         ..LocalOptions::default()
     })
     .await;
-    let answer = app
-        .send(&post_event(
-            "application/json",
-            &order_json(&app.customer()).to_string(),
-        ))
-        .await;
+    let answer = app.post_json(&order_json(&app.customer())).await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     assert_eq!(answer.json()["email_status"], "pending");
     let orders = app.orders().await;
@@ -31,12 +26,7 @@ async fn with_dynamodb_down_the_answer_is_503_and_no_email_goes_out() {
         ..LocalOptions::default()
     })
     .await;
-    let answer = app
-        .send(&post_event(
-            "application/json",
-            &order_json(&app.customer()).to_string(),
-        ))
-        .await;
+    let answer = app.post_json(&order_json(&app.customer())).await;
     assert_eq!(answer.status, 503, "{}", answer.body);
     assert_eq!(answer.header("retry-after"), Some("5"));
     assert!(app.orders().await.is_empty());

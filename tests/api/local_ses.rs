@@ -16,12 +16,7 @@ fn addresses(value: &Value) -> Vec<String> {
 #[tokio::test]
 async fn the_customer_and_the_trainers_get_their_emails() {
     let app = LocalApp::start().await;
-    let answer = app
-        .send(&post_event(
-            "application/json",
-            &order_json(&app.customer()).to_string(),
-        ))
-        .await;
+    let answer = app.post_json(&order_json(&app.customer())).await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     assert_eq!(answer.json()["email_status"], "sent");
     let reference = answer.json()["reference"].as_str().unwrap().to_owned();
@@ -102,12 +97,7 @@ async fn the_customer_email_is_in_the_language_of_the_order() {
     for (language, subject) in [("sv", "Orderbekräftelse: "), ("en", "Order confirmation: ")] {
         let mut order = order_json(&app.customer());
         order["language"] = json!(language);
-        assert_eq!(
-            app.send(&post_event("application/json", &order.to_string()))
-                .await
-                .status,
-            201
-        );
+        assert_eq!(app.post_json(&order).await.status, 201);
         let emails = app.emails().await;
         assert!(
             emails

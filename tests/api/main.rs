@@ -8,3 +8,4 @@ mod handler_rules;
 mod local_dynamodb;
 mod local_services_down;
 mod local_ses;
+mod template_agreement;
