@@ -16,28 +16,22 @@ pub async fn load_sdk_config() -> SdkConfig {
         .await
 }
 
-pub fn dynamodb_client(sdk: &SdkConfig) -> aws_sdk_dynamodb::Client {
-    let timeouts = TimeoutConfig::builder()
+/// Connect 2 s, each attempt `attempt_seconds`, the whole operation with retries 8 s.
+fn timeouts(attempt_seconds: u64) -> TimeoutConfig {
+    TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(2))
-        .operation_attempt_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(attempt_seconds))
         .operation_timeout(Duration::from_secs(8))
-        .build();
-    aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(sdk)
-            .timeout_config(timeouts)
-            .build(),
-    )
+        .build()
 }
 
+pub fn dynamodb_client(sdk: &SdkConfig) -> aws_sdk_dynamodb::Client {
+    let config = aws_sdk_dynamodb::config::Builder::from(sdk).timeout_config(timeouts(3));
+    aws_sdk_dynamodb::Client::from_conf(config.build())
+}
+
+/// SES gets a longer attempt: a send is slower than a DynamoDB write and fails softly (pending).
 pub fn ses_client(sdk: &SdkConfig) -> aws_sdk_sesv2::Client {
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(2))
-        .operation_attempt_timeout(Duration::from_secs(4))
-        .operation_timeout(Duration::from_secs(8))
-        .build();
-    aws_sdk_sesv2::Client::from_conf(
-        aws_sdk_sesv2::config::Builder::from(sdk)
-            .timeout_config(timeouts)
-            .build(),
-    )
+    let config = aws_sdk_sesv2::config::Builder::from(sdk).timeout_config(timeouts(4));
+    aws_sdk_sesv2::Client::from_conf(config.build())
 }

@@ -164,20 +164,23 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     }
 }
 
-#[derive(Template)]
-#[template(path = "trainer.html")]
-struct TrainerHtml<'a> {
+/// What the trainers read, laid out as label/value rows.
+struct TrainerView<'a> {
     heading: &'a str,
     rows: &'a [(&'static str, String)],
     message: Option<&'a str>,
 }
 
 #[derive(Template)]
+#[template(path = "trainer.html")]
+struct TrainerHtml<'a> {
+    view: &'a TrainerView<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "trainer.txt")]
 struct TrainerText<'a> {
-    heading: &'a str,
-    rows: &'a [(&'static str, String)],
-    message: Option<&'a str>,
+    view: &'a TrainerView<'a>,
 }
 
 /// The notification to the trainers, in Finnish; replying reaches the customer.
@@ -259,20 +262,17 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         d.package.short_name(),
         d.organization
     );
+    let view = TrainerView {
+        heading: &heading,
+        rows: &rows,
+        message: d.message.as_deref(),
+    };
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
         reply_to: vec![d.email.to_string()],
         subject: format!("{heading} ({})", order.reference),
-        text: render(&TrainerText {
-            heading: &heading,
-            rows: &rows,
-            message: d.message.as_deref(),
-        }),
-        html: render(&TrainerHtml {
-            heading: &heading,
-            rows: &rows,
-            message: d.message.as_deref(),
-        }),
+        text: render(&TrainerText { view: &view }),
+        html: render(&TrainerHtml { view: &view }),
     }
 }
 
