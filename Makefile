@@ -1,7 +1,7 @@
 # order-intake: the README's commands. Everything the targets need is installed by
 # scripts/install-tools.sh into git-ignored folders (.tools/, tools/node_modules/), pinned.
 
-.PHONY: dev test tools lint unit-and-integration e2e infra-check services-test stop-services-test package clean
+.PHONY: dev test tools lint unit-and-integration infra-check services-test stop-services-test package sam-build clean
 
 ## Run the function locally with DynamoDB Local and the SES emulator (Ctrl-C stops all).
 dev:
@@ -22,8 +22,11 @@ lint:
 unit-and-integration:
 	scripts/with-test-services.sh sh -c 'cargo test --all-targets && scripts/e2e.sh'
 
+## The templates, checked offline: cfn-lint (no errors or warnings), sam validate --lint, checkov.
 infra-check: tools
-	.tools/venv/bin/cfn-lint infra/template.yaml
+	.tools/venv/bin/cfn-lint infra/template.yaml infra/cargo-lambda-stack.yaml
+	cd infra && SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-north-1 ../.tools/venv-sam/bin/sam validate --lint
+	.tools/venv-checkov/bin/checkov --directory infra --framework cloudformation --skip-download --compact --quiet
 
 ## Start the test services (ports 8100, 8105) in the background, e.g. to run one test with cargo test.
 services-test: tools
@@ -37,6 +40,10 @@ stop-services-test:
 package: tools
 	PATH="$(CURDIR)/.tools/venv/bin:$$PATH" cargo-lambda lambda build --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
 	@ls -l target/lambda-arm64/order-intake/bootstrap.zip
+
+## The same zip through SAM's rust-cargolambda build method (offline); output in infra/.aws-sam/.
+sam-build: tools
+	cd infra && PATH="$(CURDIR)/.tools/venv/bin:$$PATH" SAM_CLI_TELEMETRY=0 ../.tools/venv-sam/bin/sam build
 
 clean:
 	cargo clean

@@ -29,12 +29,16 @@ if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modul
   npm ci --prefix tools --no-audit --no-fund --loglevel=error
 fi
 
-# cargo-lambda and cfn-lint from PyPI, in a virtualenv of their own.
-if [ ! -x "$TOOLS/venv/bin/python" ]; then
-  python3 -m venv "$TOOLS/venv"
-fi
-if ! cmp -s tools/requirements.txt "$TOOLS/venv/requirements.installed"; then
-  echo "install-tools: Python tools (tools/requirements.txt)"
-  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check -r tools/requirements.txt
-  cp tools/requirements.txt "$TOOLS/venv/requirements.installed"
-fi
+# Python tools from PyPI, each set in a virtualenv of its own, pinned with their dependencies.
+python_tools() { # venv requirements
+  local venv=.tools/$1 requirements=tools/$2
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  if ! cmp -s "$requirements" "$venv/requirements.installed"; then
+    echo "install-tools: Python tools ($requirements)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.installed"
+  fi
+}
+python_tools venv requirements.txt                  # cargo-lambda (with zig), cfn-lint
+python_tools venv-sam requirements-sam.txt          # sam validate --lint, sam build
+python_tools venv-checkov requirements-checkov.txt  # checkov

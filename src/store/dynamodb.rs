@@ -9,10 +9,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put,
-    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use jiff::Timestamp;
 
 use super::{DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, Receipt, StoreError};
@@ -41,7 +38,7 @@ fn order_pk(reference: &Reference) -> String {
     format!("order#{reference}")
 }
 
-fn unavailable<E, R>(error: SdkError<E, R>) -> StoreError
+pub(super) fn unavailable<E, R>(error: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
@@ -225,7 +222,7 @@ impl DynamoDbStore {
     }
 }
 
-fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub(super) fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError {
         message: error.to_string(),
     }
@@ -320,54 +317,4 @@ impl OrderStore for DynamoDbStore {
             .map_err(unavailable)?;
         Ok(())
     }
-}
-
-/// Creates the order table with the key schema and TTL that `infra/template.yaml` declares.
-/// Used by `make dev` and the tests; in AWS the template creates it.
-pub async fn create_order_table(client: &Client, table: &str) -> Result<(), StoreError> {
-    let created = client
-        .create_table()
-        .table_name(table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(ORDER_TABLE_PARTITION_KEY)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .map_err(build_error)?,
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(ORDER_TABLE_PARTITION_KEY)
-                .key_type(KeyType::Hash)
-                .build()
-                .map_err(build_error)?,
-        )
-        .send()
-        .await;
-    match created {
-        Ok(_) => {}
-        Err(error)
-            if error
-                .as_service_error()
-                .is_some_and(|e| e.is_resource_in_use_exception()) =>
-        {
-            return Ok(());
-        }
-        Err(error) => return Err(unavailable(error)),
-    }
-    client
-        .update_time_to_live()
-        .table_name(table)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name(ORDER_TABLE_TTL_ATTRIBUTE)
-                .enabled(true)
-                .build()
-                .map_err(build_error)?,
-        )
-        .send()
-        .await
-        .map_err(unavailable)?;
-    Ok(())
 }

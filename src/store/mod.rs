@@ -3,11 +3,11 @@
 
 mod dynamodb;
 mod memory;
+mod table;
 
-pub use dynamodb::{
-    DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, create_order_table,
-};
+pub use dynamodb::{DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE};
 pub use memory::MemoryStore;
+pub use table::{TableSpec, create_order_table};
 
 use async_trait::async_trait;
 use jiff::Timestamp;

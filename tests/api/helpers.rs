@@ -13,7 +13,7 @@ use order_intake::domain::EmailAddress;
 use order_intake::email::{Mailer, RecordingMailer, SesMailer};
 use order_intake::http::{App, HttpSettings, handle, request_from_event_str};
 use order_intake::intake::{Clock, Intake, system_clock};
-use order_intake::store::{DynamoDbStore, MemoryStore, OrderStore, create_order_table};
+use order_intake::store::{DynamoDbStore, MemoryStore, OrderStore, TableSpec, create_order_table};
 
 pub const SITE: &str = "https://www.some-tyopajat.fi";
 pub const THANK_YOU: &str = "https://www.some-tyopajat.fi/kiitos";
@@ -224,7 +224,9 @@ impl LocalApp {
         let tag = unique("t");
         // The table is made on the running DynamoDB Local even when the app is pointed elsewhere.
         let admin = order_intake::aws::dynamodb_client(&sdk_config(&dynamodb_endpoint()).await);
-        create_order_table(&admin, &table)
+        let spec =
+            TableSpec::from_repository_template().expect("infra/template.yaml has OrdersTable");
+        create_order_table(&admin, &table, &spec)
             .await
             .expect("table created");
         let dynamodb = order_intake::aws::dynamodb_client(&sdk_config(&options.dynamodb).await);

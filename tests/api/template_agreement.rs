@@ -1,74 +1,112 @@
-//! The SAM template and the code agree: the table's key and TTL attributes are the code's, and
-//! every environment variable the function reads is set by the template.
+//! The infrastructure and the code agree: one table definition (the SAM template's, which the
+//! cargo-lambda stack repeats and make dev and the tests create their tables from), and every
+//! environment variable the function reads is set wherever the function runs.
 
-use order_intake::store::{ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
-fn template() -> String {
-    std::fs::read_to_string(format!(
-        "{}/infra/template.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+use order_intake::config::Config;
+use order_intake::store::{ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, TableSpec};
+
+fn read(path: &str) -> String {
+    let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The lines of the `OrdersTable` resource: from its name to the next line at its indent.
-fn table_resource(template: &str) -> String {
-    let lines: Vec<&str> = template
+/// `NAME=value` lines of an env file.
+fn env_file(path: &str) -> HashMap<String, String> {
+    read(path)
         .lines()
-        .skip_while(|line| *line != "  OrdersTable:")
-        .skip(1)
-        .take_while(|line| line.starts_with("    ") || line.trim().is_empty())
-        .collect();
-    assert!(
-        !lines.is_empty(),
-        "no OrdersTable resource in infra/template.yaml"
-    );
-    lines.join("\n")
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// The variables `Config` asks for, in the order it asks.
+fn variables_the_code_reads() -> BTreeSet<String> {
+    let dev = env_file("config/dev.env");
+    let asked = RefCell::new(BTreeSet::new());
+    Config::from_lookup(|name| {
+        asked.borrow_mut().insert(name.to_owned());
+        dev.get(name).cloned()
+    })
+    .expect("config/dev.env is a complete configuration");
+    asked.into_inner()
+}
+
+/// The variable names under the function's `Environment: Variables:` in the SAM template.
+fn template_variables() -> BTreeSet<String> {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let variables =
+        &template["Resources"]["OrderFunction"]["Properties"]["Environment"]["Variables"];
+    variables
+        .as_mapping()
+        .expect("OrderFunction has environment variables")
+        .keys()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
-fn the_template_declares_the_table_key_and_ttl_the_code_uses() {
-    let table = table_resource(&template());
-    let compact: String = table.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        compact.contains(&format!(
-            "KeySchema: - AttributeName: {ORDER_TABLE_PARTITION_KEY} KeyType: HASH"
-        )),
-        "{table}"
-    );
-    assert!(
-        compact.contains(&format!(
-            "- AttributeName: {ORDER_TABLE_PARTITION_KEY} AttributeType: S"
-        )),
-        "{table}"
-    );
+fn the_table_key_and_ttl_are_the_ones_the_code_uses() {
+    let spec = TableSpec::from_repository_template().unwrap();
+    assert_eq!(spec.partition_key(), Some(ORDER_TABLE_PARTITION_KEY));
     assert_eq!(
-        compact.matches("KeyType:").count(),
+        spec.key_schema.len(),
         1,
-        "a partition key only, as create_order_table makes it"
+        "the code reads and writes by partition key only"
     );
-    assert!(
-        compact.contains(&format!(
-            "TimeToLiveSpecification: AttributeName: {ORDER_TABLE_TTL_ATTRIBUTE} Enabled: true"
-        )),
-        "{table}"
+    let ttl = spec
+        .time_to_live_specification
+        .expect("the dedupe records expire through TTL");
+    assert_eq!(
+        (ttl.attribute_name.as_str(), ttl.enabled),
+        (ORDER_TABLE_TTL_ATTRIBUTE, true)
     );
 }
 
 #[test]
-fn the_template_sets_every_variable_the_function_reads() {
-    let template = template();
-    for variable in [
-        "ORDERS_TABLE",
-        "SENDER_EMAIL",
-        "TRAINER_EMAILS",
-        "ALLOWED_ORIGINS",
-        "THANK_YOU_URL",
-        "SES_CONFIGURATION_SET",
-    ] {
+fn the_cargo_lambda_stack_declares_the_same_table() {
+    let properties = |path: &str| {
+        let template: serde_norway::Value = serde_norway::from_str(&read(path)).unwrap();
+        template["Resources"]["OrdersTable"].clone()
+    };
+    assert_eq!(
+        properties("infra/cargo-lambda-stack.yaml"),
+        properties("infra/template.yaml")
+    );
+}
+
+#[test]
+fn every_variable_the_function_reads_is_set_wherever_it_runs() {
+    let read_by_code = variables_the_code_reads();
+    assert!(
+        read_by_code.contains("ORDERS_TABLE") && read_by_code.len() >= 6,
+        "{read_by_code:?}"
+    );
+    let template = template_variables();
+    let cargo_lambda: BTreeSet<String> = env_file("infra/cargo-lambda.env.example")
+        .into_keys()
+        .collect();
+    let test: BTreeSet<String> = env_file("config/test.env").into_keys().collect();
+    for variable in &read_by_code {
         assert!(
-            template.contains(&format!("          {variable}: ")),
+            template.contains(variable),
             "{variable} is not set in infra/template.yaml"
         );
+        assert!(
+            cargo_lambda.contains(variable),
+            "{variable} is not in infra/cargo-lambda.env.example"
+        );
+        assert!(
+            test.contains(variable) || variable == "SES_CONFIGURATION_SET",
+            "{variable} is not in config/test.env"
+        );
     }
+    assert!(
+        template.is_subset(&read_by_code),
+        "the template sets variables the code never reads: {template:?}"
+    );
 }
