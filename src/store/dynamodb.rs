@@ -20,6 +20,14 @@ pub const ORDER_TABLE_PARTITION_KEY: &str = "pk";
 /// Epoch seconds after which DynamoDB may delete a dedupe record. Orders never carry it.
 pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = "expires_at";
 
+/// The IAM actions this store calls (a transaction is authorised per item action); the templates
+/// grant exactly these on the table (tests/api/template_agreement.rs).
+pub const DYNAMODB_ACTIONS: [&str; 3] = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+];
+
 pub struct DynamoDbStore {
     client: Client,
     table: String,

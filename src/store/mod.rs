@@ -5,7 +5,9 @@ mod dynamodb;
 mod memory;
 mod table;
 
-pub use dynamodb::{DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE};
+pub use dynamodb::{
+    DYNAMODB_ACTIONS, DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE,
+};
 pub use memory::MemoryStore;
 pub use table::{TableSpec, create_order_table};
 

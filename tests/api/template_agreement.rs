@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 use order_intake::config::Config;
-use order_intake::store::{ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, TableSpec};
+use order_intake::store::{
+    DYNAMODB_ACTIONS, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, TableSpec,
+};
 
 fn read(path: &str) -> String {
     let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -109,4 +111,48 @@ fn every_variable_the_function_reads_is_set_wherever_it_runs() {
         template.is_subset(&read_by_code),
         "the template sets variables the code never reads: {template:?}"
     );
+}
+
+/// Every action granted by the role's statements in a template.
+fn granted_actions(path: &str, role: &str) -> BTreeSet<String> {
+    let template: serde_norway::Value = serde_norway::from_str(&read(path)).unwrap();
+    let policies = template["Resources"][role]["Properties"]["Policies"]
+        .as_sequence()
+        .expect("role policies");
+    let mut actions = BTreeSet::new();
+    for policy in policies {
+        for statement in policy["PolicyDocument"]["Statement"].as_sequence().unwrap() {
+            match &statement["Action"] {
+                serde_norway::Value::String(action) => {
+                    actions.insert(action.clone());
+                }
+                list => actions.extend(
+                    list.as_sequence()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a.as_str().unwrap().to_owned()),
+                ),
+            }
+        }
+    }
+    actions
+}
+
+#[test]
+fn both_roles_grant_exactly_the_dynamodb_actions_the_store_calls() {
+    let used: BTreeSet<String> = DYNAMODB_ACTIONS.iter().map(|a| a.to_string()).collect();
+    for (path, role) in [
+        ("infra/template.yaml", "OrderFunctionRole"),
+        ("infra/cargo-lambda-stack.yaml", "FunctionRole"),
+    ] {
+        let granted: BTreeSet<String> = granted_actions(path, role)
+            .into_iter()
+            .filter(|a| a.starts_with("dynamodb:"))
+            .collect();
+        assert_eq!(granted, used, "{path}");
+        assert!(
+            granted_actions(path, role).contains("ses:SendEmail"),
+            "{path}"
+        );
+    }
 }
