@@ -1,18 +1,25 @@
 # order-intake: the README's commands. Everything the targets need is installed by
 # scripts/install-tools.sh into git-ignored folders (.tools/, tools/node_modules/), pinned.
 
-.PHONY: dev test tools lint unit-and-integration infra-check services-test stop-services-test package sam-build clean
+.PHONY: dev test tools web web-check lint unit-and-integration infra-check services-test stop-services-test package sam-build clean
 
 ## Run the function locally with DynamoDB Local and the SES emulator (Ctrl-C stops all).
 dev:
 	scripts/dev.sh
 
 ## Everything CI checks: formatting, lints, unit, handler, integration and end-to-end tests, template lint.
-test: tools lint unit-and-integration infra-check
+test: tools lint web-check unit-and-integration infra-check
 	@echo "make test: all checks passed"
 
 tools:
-	scripts/install-tools.sh
+	scripts/install-tools.sh --browser
+
+## Regenerate web/index.html, sv.html and en.html from web/form.template.html.
+web:
+	python3 web/build.py
+
+web-check:
+	python3 web/build.py --check
 
 lint:
 	cargo fmt --check

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The function under cargo lambda watch (port 9100) with config/test.env, against the test
-# services, exercised over HTTP by tests/e2e_watch.py. Expects the test services to be running
+# services, exercised over HTTP by tests/e2e_watch.py and in Chromium by tests/browser/ (which
+# serves web/ on 127.0.0.1:8180). Expects the test services to be running
 # (scripts/with-test-services.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,11 @@ watch_pid=$!
 trap 'kill $watch_pid 2>/dev/null; wait $watch_pid 2>/dev/null || true' EXIT
 if ! python3 tests/e2e_watch.py http://127.0.0.1:9100 http://127.0.0.1:8105; then
   echo "e2e: failed; the function's log (last 40 lines of $log):" >&2
+  tail -40 "$log" >&2
+  exit 1
+fi
+if ! node --test --test-concurrency=1 tests/browser/; then
+  echo "e2e: browser tests failed; the function's log (last 40 lines of $log):" >&2
   tail -40 "$log" >&2
   exit 1
 fi

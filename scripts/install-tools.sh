@@ -42,3 +42,14 @@ python_tools() { # venv requirements
 python_tools venv requirements.txt                  # cargo-lambda (with zig), cfn-lint
 python_tools venv-sam requirements-sam.txt          # sam validate --lint, sam build
 python_tools venv-checkov requirements-checkov.txt  # checkov
+
+# Chromium for the browser tests (make test only): Debian's package, run by playwright-core.
+if [ "${1:-}" = --browser ] && [ ! -x /usr/bin/chromium ]; then
+  echo "install-tools: Chromium (Debian package chromium, for tests/browser)"
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-tools: installing Chromium needs root: sudo apt-get install chromium fonts-dejavu-core" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi

@@ -17,7 +17,7 @@ import uuid
 
 FUNCTION = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:9100"
 SES = sys.argv[2] if len(sys.argv) > 2 else "http://127.0.0.1:8105"
-SITE = "http://127.0.0.1:8080"
+SITE = "http://127.0.0.1:8180"
 TAG = uuid.uuid4().hex[:12]
 results = []
 

@@ -201,7 +201,7 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         (
             "Koulutus",
             format!(
-                "{} ({})",
+                "{}, {}",
                 d.package.name(Language::Fi),
                 d.package.duration(Language::Fi)
             ),

@@ -179,6 +179,10 @@ impl Reply<'_> {
             location
                 .query_pairs_mut()
                 .append_pair("reference", receipt.reference.as_str());
+            // The thank-you page speaks the order's language when it is told it.
+            if self.language != Language::Fi {
+                location.query_pairs_mut().append_pair("lang", self.language.code());
+            }
             return response::see_other(location.as_str());
         }
         response::json_response(status, &receipt_json(receipt))

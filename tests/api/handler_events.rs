@@ -52,7 +52,7 @@ async fn the_form_event_redirects_the_browser_to_the_thank_you_page() {
     assert_eq!(answer.status, 303, "{}", answer.body);
     let orders = app.store.orders();
     assert_eq!(orders.len(), 1);
-    let expected = format!("{THANK_YOU}?reference={}", orders[0].reference);
+    let expected = format!("{THANK_YOU}?reference={}&lang=sv", orders[0].reference);
     assert_eq!(answer.header("location"), Some(expected.as_str()));
     let order = &orders[0].details;
     assert_eq!(order.organization, "Keravan kaupunki");

@@ -1,0 +1,279 @@
+// The order form as people use it, in Chromium, against the real local stack: the function
+// under cargo lambda watch, DynamoDB Local and the SES emulator (started by scripts/e2e.sh).
+// Saves screenshots of the form and renders every email to PNG under docs/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const require = createRequire(path.resolve("tools/package.json"));
+const { chromium } = require("playwright-core");
+const AXE = require.resolve("axe-core/axe.min.js");
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const FUNCTION = process.env.FUNCTION_URL ?? "http://127.0.0.1:9100/orders";
+const SES = process.env.SES_URL ?? "http://127.0.0.1:8105";
+const DYNAMODB = process.env.DYNAMODB_URL ?? "http://127.0.0.1:8100";
+const TABLE = process.env.ORDERS_TABLE ?? "orders-e2e";
+const SITE_PORT = Number(process.env.SITE_PORT ?? 8180);
+const SITE = `http://127.0.0.1:${SITE_PORT}`;
+const SHOTS = path.join(ROOT, "docs/screenshots");
+const TAG = Math.random().toString(36).slice(2, 10);
+
+let server, browser;
+
+// The web/ folder as a site owner would publish it, with the form pointed at the function under test.
+function serveSite() {
+  const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript" };
+  return http.createServer((req, res) => {
+    const url = new URL(req.url, SITE);
+    const name = url.pathname === "/" ? "index.html" : path.basename(url.pathname);
+    const file = path.join(ROOT, "web", name);
+    if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    let body = fs.readFileSync(file, "utf8");
+    body = body.replace('action="http://127.0.0.1:9000/orders"', `action="${FUNCTION}"`);
+    res.writeHead(200, { "content-type": types[path.extname(name)] ?? "application/octet-stream" });
+    res.end(body);
+  }).listen(SITE_PORT, "127.0.0.1");
+}
+
+before(async () => {
+  server = serveSite();
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function page(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
+  return context.newPage();
+}
+
+function address(name) {
+  return `${name}+${TAG}@tuusula.example`;
+}
+
+async function fill(p, { email, consent = true, package: pkg = "somestartti" }) {
+  await p.check(`input[name=package][value=${pkg}]`);
+  await p.fill("#organization", "Tuusulan kunta");
+  await p.fill("#business_id", "0201256-6");
+  await p.fill("#contact_name", "Anna Virtanen");
+  await p.fill("#email", email);
+  await p.fill("#phone", "+358 40 123 4567");
+  await p.fill("#participants", "12");
+  await p.check("input[name=channels][value=facebook]");
+  await p.check("input[name=channels][value=instagram]");
+  const date = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+  await p.fill("#date-1", date);
+  await p.fill("#location", "Kunnantalo, valtuustosali");
+  await p.fill("#message", "Toivomme esimerkkejä kaavoituksen viestinnästä.\nKiitos!");
+  await p.fill("#einvoice_address", "003701577119");
+  await p.fill("#einvoice_operator", "003703575029");
+  if (consent) await p.check("#privacy_consent");
+}
+
+async function emails(filter) {
+  const store = await (await fetch(`${SES}/store`)).json();
+  return store.emails.filter((e) => JSON.stringify(e).includes(filter));
+}
+
+// DynamoDB Local checks no signatures, but wants the header's shape.
+async function dynamodb(action, body) {
+  const response = await fetch(DYNAMODB, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-target": `DynamoDB_20120810.${action}`,
+      authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/eu-north-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+    },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  return response.json();
+}
+
+async function ordersFrom(email) {
+  const result = await dynamodb("Scan", {
+    TableName: TABLE,
+    ConsistentRead: true,
+    FilterExpression: "email = :e AND kind = :k",
+    ExpressionAttributeValues: { ":e": { S: email }, ":k": { S: "order" } },
+  });
+  return result.Items;
+}
+
+test("with JavaScript: fill, submit, see the reference; the order is stored and both emails sent", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/index.html`);
+  const email = address("anna.js");
+  await fill(p, { email });
+  await p.screenshot({ path: path.join(SHOTS, "form-desktop.png"), fullPage: true });
+  await p.click("button[type=submit]");
+  const reference = (await p.locator("#order-reference").textContent({ timeout: 30000 })).trim();
+  assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  await p.locator("#form-status").screenshot({ path: path.join(SHOTS, "form-success.png") });
+
+  const item = await dynamodb("GetItem", { TableName: TABLE, Key: { pk: { S: `order#${reference}` } }, ConsistentRead: true });
+  assert.equal(item.Item?.email?.S, email);
+  assert.equal(item.Item?.gross_cents?.N, "62750");
+  const sent = await emails(reference);
+  assert.equal(sent.length, 2, "the customer's and the trainers' email");
+  await p.context().close();
+});
+
+test("without JavaScript: a plain form post lands on the thank-you page with the reference", async () => {
+  const p = await page({ javaScriptEnabled: false });
+  await p.goto(`${SITE}/sv.html`);
+  const email = address("ville.nojs");
+  await fill(p, { email, package: "some-haltuun" });
+  await Promise.all([p.waitForURL(/kiitos\.html\?reference=/, { timeout: 30000 }), p.click("button[type=submit]")]);
+  const url = new URL(p.url());
+  const reference = url.searchParams.get("reference");
+  assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.equal(url.searchParams.get("lang"), "sv");
+  assert.equal((await ordersFrom(email)).length, 1);
+  await p.context().close();
+
+  // The same page as a person with JavaScript sees it: the reference in Swedish.
+  const shown = await page({ viewport: { width: 800, height: 600 } });
+  await shown.goto(url.toString());
+  assert.equal((await shown.locator("section[data-lang=sv] .reference").textContent()).trim(), reference);
+  await shown.screenshot({ path: path.join(SHOTS, "thank-you.png") });
+  await shown.context().close();
+});
+
+test("a bad email address and a missing consent are shown next to those fields, and nothing is stored", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/index.html`);
+  await fill(p, { email: `anna ${TAG} at tuusula`, consent: false });
+  await p.click("button[type=submit]");
+  const emailError = p.locator("#email-error");
+  await emailError.waitFor({ state: "visible", timeout: 30000 });
+  assert.match(await emailError.textContent(), /Sähköposti/);
+  assert.match(await p.locator("#privacy_consent-error").textContent(), /tietosuoja/i);
+  assert.equal(await p.getAttribute("#email", "aria-invalid"), "true");
+  assert.equal(await p.evaluate(() => document.activeElement.id), "email", "focus moves to the first field to fix");
+  assert.equal(await p.isEnabled("button[type=submit]"), true);
+  await p.screenshot({ path: path.join(SHOTS, "form-errors.png"), fullPage: true });
+  assert.equal((await emails(TAG)).filter((e) => JSON.stringify(e).includes(`anna ${TAG}`)).length, 0);
+  const scan = await dynamodb("Scan", { TableName: TABLE, ConsistentRead: true });
+  assert.equal(scan.Items.filter((i) => JSON.stringify(i).includes(`anna ${TAG}`)).length, 0);
+  await p.context().close();
+});
+
+test("a double click places one order and sends one pair of emails", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/en.html`);
+  const email = address("double.click");
+  await fill(p, { email });
+  await p.dblclick("button[type=submit]");
+  await p.locator("#order-reference").waitFor({ timeout: 30000 });
+  await p.waitForTimeout(500); // let a second request, if any had gone, land
+  assert.equal((await ordersFrom(email)).length, 1);
+  assert.equal((await emails(email)).length, 2);
+  await p.context().close();
+});
+
+test("the form is readable on a phone", async () => {
+  const p = await page({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await p.goto(`${SITE}/index.html`);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  await p.screenshot({ path: path.join(SHOTS, "form-phone.png") });
+  await p.context().close();
+});
+
+test("the honeypot is invisible to people and screen readers", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/index.html`);
+  const box = await p.locator("#gotcha").boundingBox();
+  assert.ok(!box || box.x + box.width < 0, "off screen");
+  assert.equal(await p.getAttribute(".hp", "aria-hidden"), "true");
+  assert.equal(await p.getAttribute("#gotcha", "tabindex"), "-1");
+  const snapshot = await p.locator("main").ariaSnapshot();
+  assert.ok(!/tyhjäksi/i.test(snapshot), "not in the accessibility tree");
+  await p.context().close();
+});
+
+test("no serious or critical accessibility violation on any page (axe-core)", async () => {
+  for (const name of ["index.html", "sv.html", "en.html", "kiitos.html?reference=K7Q4-M2XD", "tietosuoja.html"]) {
+    const p = await page();
+    await p.goto(`${SITE}/${name}`);
+    await p.addScriptTag({ path: AXE });
+    const result = await p.evaluate(() => window.axe.run(document));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], name);
+    await p.context().close();
+  }
+});
+
+test("the form is usable by keyboard alone", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/index.html`);
+  const email = address("keyboard");
+  await p.focus("input[name=package][value=somestartti]");
+  await p.keyboard.press("Space");
+  const typeInto = async (text) => { await p.keyboard.press("Tab"); await p.keyboard.type(text); };
+  await typeInto("Keravan kaupunki"); // organization
+  await typeInto(""); // business id
+  await typeInto("Ville Nieminen");
+  await typeInto(email);
+  await p.focus("#privacy_consent");
+  await p.keyboard.press("Space");
+  await p.keyboard.press("Tab"); // the privacy notice link
+  await p.keyboard.press("Tab"); // the button
+  assert.equal(await p.evaluate(() => document.activeElement.type), "submit");
+  await p.keyboard.press("Enter");
+  await p.locator("#order-reference").waitFor({ timeout: 30000 });
+  assert.equal((await ordersFrom(email)).length, 1);
+  await p.context().close();
+});
+
+test("every email's HTML renders: customer in fi, sv and en, and the trainers'", async () => {
+  const references = {};
+  for (const language of ["fi", "sv", "en"]) {
+    const response = await fetch(FUNCTION, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        package: "some-haltuun", organization: "Tuusulan kunta", contact_name: "Anna Virtanen",
+        email: address(`render.${language}`), privacy_consent: true, language, participants: 15,
+        business_id: "0201256-6", phone: "+358 40 123 4567", channels: ["facebook", "instagram"],
+        preferred_dates: [new Date(Date.now() + 50 * 86400e3).toISOString().slice(0, 10)],
+        location: "Kunnantalo", einvoice_address: "003701577119", einvoice_operator: "003703575029",
+        billing_reference: "Viestintä / 2027", message: "Toivomme esimerkkejä kaavoituksesta.\nOsallistujia noin 15.",
+      }),
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    references[language] = (await response.json()).reference;
+  }
+  const shots = [
+    ["email-customer-fi.png", references.fi, (e) => !e.subject.startsWith("Uusi tilaus")],
+    ["email-customer-sv.png", references.sv, (e) => !e.subject.startsWith("Uusi tilaus")],
+    ["email-customer-en.png", references.en, (e) => !e.subject.startsWith("Uusi tilaus")],
+    ["email-trainer.png", references.fi, (e) => e.subject.startsWith("Uusi tilaus")],
+  ];
+  for (const [file, reference, pick] of shots) {
+    const [email] = (await emails(reference)).filter(pick);
+    assert.ok(email, `${file}: email not found`);
+    const p = await page({ viewport: { width: 700, height: 900 } });
+    await p.setContent(email.body.html, { waitUntil: "load" });
+    const text = await p.evaluate(() => document.body.innerText);
+    assert.ok(text.includes(reference), `${file}: the rendered email shows its reference`);
+    assert.ok(text.includes("1 129,50 €"), `${file}: the rendered email shows the total`);
+    assert.ok(!/\{\{|\{%|<\/?[a-z]+[ >]/i.test(text), `${file}: no template or markup leaks into the text`);
+    assert.equal(await p.evaluate(() => document.querySelectorAll("table").length), 1, `${file}: one table, well formed`);
+    await p.screenshot({ path: path.join(SHOTS, file), fullPage: true });
+    await p.context().close();
+  }
+});

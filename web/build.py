@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Writes the order form in Finnish (index.html), Swedish (sv.html) and English (en.html) from
+form.template.html. Run by `make web`; tests/browser checks the pages are up to date.
+The pages themselves are static: a site owner copies them as they are."""
+
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).parent
+
+TEXTS = {
+    "fi": {
+        "file": "index.html",
+        "title": "Tilaa somekoulutus",
+        "intro": "Opetamme kuntien ja kaupunkien kaavoittajille ja suunnittelijoille, miten sosiaalista mediaa käytetään osallistamiseen ja viestintään. Valitse koulutus ja kerro yhteystietosi: kouluttajamme ottavat yhteyttä kahden arkipäivän kuluessa.",
+        "languages_label": "Kieli",
+        "package_legend": "Koulutus",
+        "somestartti_name": "Kahden tunnin somestartti",
+        "somestartti_length": "2 tuntia",
+        "haltuun_name": "Puolen päivän some haltuun -koulutus",
+        "haltuun_length": "puoli päivää",
+        "vat0": "(alv 0 %)",
+        "with_vat": "(sis. alv 25,5 %)",
+        "orderer_legend": "Tilaaja",
+        "organization": "Organisaatio",
+        "business_id": "Y-tunnus",
+        "business_id_help": "Esimerkiksi 1234567-8.",
+        "contact_name": "Yhteyshenkilö",
+        "email": "Sähköposti",
+        "phone": "Puhelin",
+        "workshop_legend": "Koulutuksen tiedot",
+        "participants": "Osallistujamäärä (1–200)",
+        "channels": "Kanavat, joihin haluatte keskittyä",
+        "dates": "Toivotut päivät",
+        "dates_help": "Enintään kolme päivää seuraavan vuoden ajalta.",
+        "date_1": "1. toive",
+        "date_2": "2. toive",
+        "date_3": "3. toive",
+        "location": "Paikka",
+        "message": "Viesti kouluttajille",
+        "billing_legend": "Laskutus",
+        "einvoice_address": "Verkkolaskuosoite",
+        "einvoice_help": "Verkkolaskuosoite ja operaattorin tunnus, esimerkiksi OVT-tunnus 003701234567.",
+        "einvoice_operator": "Verkkolaskuoperaattori",
+        "billing_reference": "Laskun viite",
+        "honeypot": "Jätä tämä kenttä tyhjäksi",
+        "consent_before": "Hyväksyn, että tietojani käsitellään tilauksen toimittamiseksi",
+        "privacy_page": "tietosuoja.html",
+        "consent_link": "tietosuojaselosteen",
+        "consent_after": " mukaisesti.",
+        "required_note": "Tähdellä (*) merkityt kentät ovat pakollisia.",
+        "submit": "Lähetä tilaus",
+    },
+    "sv": {
+        "file": "sv.html",
+        "title": "Beställ en utbildning i sociala medier",
+        "intro": "Vi lär planerare i kommuner och städer att använda sociala medier för delaktighet och kommunikation. Välj utbildning och ange dina kontaktuppgifter: våra utbildare kontaktar dig inom två vardagar.",
+        "languages_label": "Språk",
+        "package_legend": "Utbildning",
+        "somestartti_name": "Somestartti – två timmar",
+        "somestartti_length": "2 timmar",
+        "haltuun_name": "Some haltuun – en halv dags utbildning",
+        "haltuun_length": "en halv dag",
+        "vat0": "(moms 0 %)",
+        "with_vat": "(inkl. moms 25,5 %)",
+        "orderer_legend": "Beställare",
+        "organization": "Organisation",
+        "business_id": "FO-nummer",
+        "business_id_help": "Till exempel 1234567-8.",
+        "contact_name": "Kontaktperson",
+        "email": "E-post",
+        "phone": "Telefon",
+        "workshop_legend": "Om utbildningen",
+        "participants": "Antal deltagare (1–200)",
+        "channels": "Kanaler ni vill fokusera på",
+        "dates": "Önskade datum",
+        "dates_help": "Högst tre datum inom det kommande året.",
+        "date_1": "1:a önskemål",
+        "date_2": "2:a önskemål",
+        "date_3": "3:e önskemål",
+        "location": "Plats",
+        "message": "Meddelande till utbildarna",
+        "billing_legend": "Fakturering",
+        "einvoice_address": "E-fakturaadress",
+        "einvoice_help": "E-fakturaadress och operatörens kod, till exempel OVT-kod 003701234567.",
+        "einvoice_operator": "E-fakturaoperatör",
+        "billing_reference": "Fakturareferens",
+        "honeypot": "Lämna det här fältet tomt",
+        "consent_before": "Jag godkänner att mina uppgifter behandlas för att leverera beställningen enligt",
+        "privacy_page": "tietosuoja.html#sv",
+        "consent_link": "dataskyddsbeskrivningen",
+        "consent_after": ".",
+        "required_note": "Fält märkta med stjärna (*) är obligatoriska.",
+        "submit": "Skicka beställningen",
+    },
+    "en": {
+        "file": "en.html",
+        "title": "Order a social media workshop",
+        "intro": "We teach municipal and city planners to use social media for participation and communication. Choose a workshop and tell us how to reach you: our trainers will contact you within two working days.",
+        "languages_label": "Language",
+        "package_legend": "Workshop",
+        "somestartti_name": "Somestartti – a two-hour social media start",
+        "somestartti_length": "2 hours",
+        "haltuun_name": "Some haltuun – a half-day social media training",
+        "haltuun_length": "half a day",
+        "vat0": "(excl. VAT)",
+        "with_vat": "(incl. VAT 25.5%)",
+        "orderer_legend": "Who is ordering",
+        "organization": "Organisation",
+        "business_id": "Business ID (Y-tunnus)",
+        "business_id_help": "For example 1234567-8.",
+        "contact_name": "Contact person",
+        "email": "Email",
+        "phone": "Phone",
+        "workshop_legend": "About the workshop",
+        "participants": "Participants (1–200)",
+        "channels": "Channels to focus on",
+        "dates": "Preferred dates",
+        "dates_help": "Up to three dates within the next year.",
+        "date_1": "1st choice",
+        "date_2": "2nd choice",
+        "date_3": "3rd choice",
+        "location": "Location",
+        "message": "Message to the trainers",
+        "billing_legend": "Billing",
+        "einvoice_address": "E-invoice address",
+        "einvoice_help": "E-invoice address and operator ID, for example OVT 003701234567.",
+        "einvoice_operator": "E-invoice operator",
+        "billing_reference": "Billing reference",
+        "honeypot": "Leave this field empty",
+        "consent_before": "I agree that my details are processed to deliver the order as described in the",
+        "privacy_page": "tietosuoja.html#en",
+        "consent_link": "privacy notice",
+        "consent_after": ".",
+        "required_note": "Fields marked with an asterisk (*) are required.",
+        "submit": "Send the order",
+    },
+}
+
+
+def render(lang):
+    page = (HERE / "form.template.html").read_text(encoding="utf-8")
+    values = dict(TEXTS[lang], lang=lang)
+    for code in TEXTS:
+        values[f"current_{code}"] = ' aria-current="page"' if code == lang else ""
+    for key, value in values.items():
+        page = page.replace("{{" + key + "}}", value)
+    if "{{" in page:
+        raise SystemExit(f"{lang}: unreplaced placeholder near {page[page.index('{{'):][:40]!r}")
+    return page
+
+
+def main():
+    check = "--check" in sys.argv
+    stale = []
+    for lang, texts in TEXTS.items():
+        target = HERE / texts["file"]
+        page = render(lang)
+        if check:
+            if not target.exists() or target.read_text(encoding="utf-8") != page:
+                stale.append(texts["file"])
+        else:
+            target.write_text(page, encoding="utf-8")
+    if stale:
+        print("web: pages out of date with form.template.html (run make web):", ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

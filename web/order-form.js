@@ -1,0 +1,110 @@
+// Progressive enhancement of the order form: without this script the form posts as a plain HTML
+// form. With it, the same fields go as JSON to the form's own action URL (the one place the
+// endpoint is set), with an idempotency key made once per filled form, so a double click or a
+// retry places one order; errors appear next to their fields and are announced.
+(function () {
+  "use strict";
+  var form = document.getElementById("order-form");
+  if (!form || !window.fetch || !window.JSON) return;
+  var status = document.getElementById("form-status");
+  var button = form.querySelector("button[type=submit]");
+  var lang = document.documentElement.lang || "fi";
+  var TEXT = {
+    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksesta! Tilausnumero:", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", fix: "Tarkista merkityt kentät.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
+    sv: { sending: "Skickar…", thanks: "Tack för beställningen! Ordernummer:", email: "En bekräftelse har skickats till din e-post.", pending: "Bekräftelsen skickas snart per e-post.", fix: "Kontrollera de markerade fälten.", failed: "Beställningen kunde inte skickas. Försök igen om en stund." },
+    en: { sending: "Sending…", thanks: "Thank you for your order! Order reference:", email: "A confirmation has been sent to your email.", pending: "The confirmation email will follow shortly.", fix: "Please check the marked fields.", failed: "The order could not be sent. Please try again shortly." }
+  }[lang] || null;
+  if (!TEXT) return;
+  var LISTS = { channels: true, preferred_dates: true };
+  var idempotencyKey = null;
+  var sending = false;
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "k" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+
+  // A changed form is a new order: it gets a new key on the next submit.
+  form.addEventListener("input", function () { if (!sending) idempotencyKey = null; });
+
+  function body() {
+    var data = {};
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value !== "string" || value === "") return;
+      if (LISTS[name]) (data[name] = data[name] || []).push(value);
+      else data[name] = value;
+    });
+    data.privacy_consent = form.elements.privacy_consent.checked;
+    return data;
+  }
+
+  function clearErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll(".error"), function (el) { el.hidden = true; el.textContent = ""; });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  function showErrors(errors) {
+    var first = null;
+    errors.forEach(function (error) {
+      var message = document.getElementById(error.field + "-error");
+      if (!message) return;
+      message.textContent = error.message;
+      message.hidden = false;
+      var inputs = form.querySelectorAll("[name='" + error.field + "']");
+      Array.prototype.forEach.call(inputs, function (input) { input.setAttribute("aria-invalid", "true"); });
+      if (!first && inputs.length) first = inputs[0];
+    });
+    say("failure", TEXT.fix);
+    if (first) first.focus();
+  }
+
+  function say(kind, text, reference) {
+    status.innerHTML = "";
+    var box = document.createElement("div");
+    box.className = kind;
+    var p = document.createElement("p");
+    p.textContent = text;
+    box.appendChild(p);
+    if (reference) {
+      var ref = document.createElement("p");
+      ref.className = "reference";
+      ref.id = "order-reference";
+      ref.textContent = reference;
+      box.appendChild(ref);
+    }
+    status.appendChild(box);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) return; // a second click while the first is on its way
+    sending = true;
+    idempotencyKey = idempotencyKey || newKey();
+    button.disabled = true;
+    var label = button.textContent;
+    button.textContent = TEXT.sending;
+    clearErrors();
+    fetch(form.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": idempotencyKey },
+      body: JSON.stringify(body())
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) { return { status: response.status, json: json }; });
+    }).then(function (result) {
+      if (result.status === 201 || result.status === 200) {
+        say("success", TEXT.thanks + " " + (result.json.email_status === "sent" ? TEXT.email : TEXT.pending), result.json.reference);
+        form.querySelector("button[type=submit]").hidden = true;
+        return;
+      }
+      if (result.status === 422 && result.json.errors) showErrors(result.json.errors);
+      else say("failure", result.json.message || TEXT.failed);
+      button.disabled = false;
+    }).catch(function () {
+      say("failure", TEXT.failed);
+      button.disabled = false;
+    }).then(function () {
+      button.textContent = label;
+      sending = false;
+    });
+  });
+})();
