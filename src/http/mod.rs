@@ -181,7 +181,9 @@ impl Reply<'_> {
                 .append_pair("reference", receipt.reference.as_str());
             // The thank-you page speaks the order's language when it is told it.
             if self.language != Language::Fi {
-                location.query_pairs_mut().append_pair("lang", self.language.code());
+                location
+                    .query_pairs_mut()
+                    .append_pair("lang", self.language.code());
             }
             return response::see_other(location.as_str());
         }
