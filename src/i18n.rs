@@ -132,6 +132,13 @@ fn problem(error: &FieldError, language: Language) -> String {
             "contains characters that are not allowed (such as line breaks or control characters)",
         )
         .into(),
+        ErrorCode::Markup => pick(
+            language,
+            "HTML-merkintöjä (esim. <b>) ei voi käyttää",
+            "HTML-kod (t.ex. <b>) kan inte användas",
+            "HTML markup (such as <b>) cannot be used",
+        )
+        .into(),
         ErrorCode::Invalid => invalid_hint(error.field, language).into(),
         ErrorCode::InvalidType => pick(
             language,
@@ -210,6 +217,23 @@ pub fn field_message(error: &FieldError, language: Language) -> String {
     )
 }
 
+/// The stable codes of whole-request errors (`error` in a 4xx or 503 body), 422's aside.
+pub const REQUEST_ERRORS: [&str; 13] = [
+    "invalid_json",
+    "not_an_object",
+    "duplicate_field",
+    "invalid_utf8",
+    "invalid_base64",
+    "empty_body",
+    "unsupported_media_type",
+    "payload_too_large",
+    "method_not_allowed",
+    "not_found",
+    "origin_not_allowed",
+    "idempotency_key_reused",
+    "service_unavailable",
+];
+
 /// Errors of a whole request, by their stable code.
 pub fn request_message(code: &str, language: Language) -> &'static str {
     let [fi, sv, en] = match code {
@@ -286,4 +310,22 @@ pub fn request_message(code: &str, language: Language) -> &'static str {
         ],
     };
     pick(language, fi, sv, en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_request_error_has_its_own_message_in_every_language() {
+        for code in REQUEST_ERRORS.iter().chain(["validation_failed"].iter()) {
+            for language in [Fi, Sv, En] {
+                assert_ne!(
+                    request_message(code, language),
+                    request_message("no such code", language),
+                    "{code}"
+                );
+            }
+        }
+    }
 }

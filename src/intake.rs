@@ -7,7 +7,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::domain::{EmailAddress, IdempotencyKey, NewOrder, Reference};
-use crate::email::{Email, Mailer, customer_email, trainer_email};
+use crate::email::{Mailer, customer_email, trainer_email};
 use crate::store::{
     DEDUPE_WINDOW_SECONDS, DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, Receipt,
     StoreError,
@@ -90,8 +90,16 @@ impl Intake {
             created_at: now,
             price: order.package.price(),
             details: order,
-            customer_email: Delivery::Pending,
-            trainer_email: Delivery::Pending,
+            // This request holds both emails until the claim runs out; after that (a crash
+            // between the write and the send) the retry sweeper may take them over.
+            customer_email: Delivery::Sending {
+                attempts: 0,
+                until: after(now, CLAIM_SECONDS),
+            },
+            trainer_email: Delivery::Sending {
+                attempts: 0,
+                until: after(now, CLAIM_SECONDS),
+            },
         };
         for attempt in 0..INSERT_ATTEMPTS {
             match self.store.insert(&order, &dedupe, now).await? {
@@ -115,39 +123,119 @@ impl Intake {
         .into())
     }
 
-    /// Sends both emails at once and records each one that went out.
+    /// Sends both emails at once and records how each one went.
     async fn send_emails(&self, order: &mut Order) {
-        let customer = customer_email(order, &self.trainers);
-        let trainer = trainer_email(order, &self.trainers);
         let (customer, trainer) = tokio::join!(
-            self.send_one(order, EmailKind::Customer, &customer),
-            self.send_one(order, EmailKind::Trainer, &trainer),
+            self.send_one(order, EmailKind::Customer),
+            self.send_one(order, EmailKind::Trainer),
         );
         order.customer_email = customer;
         order.trainer_email = trainer;
     }
 
-    async fn send_one(&self, order: &Order, kind: EmailKind, email: &Email) -> Delivery {
-        let message_id = match self.mailer.send(email).await {
-            Ok(message_id) => message_id,
+    /// Sends one email whose claim the caller holds, and records the outcome.
+    async fn send_one(&self, order: &Order, kind: EmailKind) -> Delivery {
+        let email = match kind {
+            EmailKind::Customer => customer_email(order, &self.trainers),
+            EmailKind::Trainer => trainer_email(order, &self.trainers),
+        };
+        let attempts = order.delivery(kind).attempts() + 1;
+        let delivery = match self.mailer.send(&email).await {
+            Ok(message_id) => Delivery::Sent {
+                message_id,
+                sent_at: self.now(),
+            },
+            Err(error) if error.permanent || attempts >= MAX_ATTEMPTS => {
+                tracing::error!(order_id = %order.order_id, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email failed");
+                Delivery::Failed { attempts }
+            }
             Err(error) => {
-                tracing::warn!(order_id = %order.order_id, email = kind.as_str(), error.code = %error.code, error = %error, "email left pending");
-                return Delivery::Pending;
+                tracing::warn!(order_id = %order.order_id, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email left pending");
+                Delivery::Pending {
+                    attempts,
+                    next_attempt_at: after(self.now(), backoff_seconds(attempts)),
+                }
             }
         };
-        let sent_at = self.now();
         if let Err(error) = self
             .store
-            .mark_email_sent(&order.reference, kind, &message_id, sent_at)
+            .record_delivery(&order.reference, kind, &delivery)
             .await
         {
-            // The email went out; only its record is missing. Say so loudly: a retry of pending
-            // emails would send it again.
-            tracing::error!(order_id = %order.order_id, email = kind.as_str(), message_id = %message_id, error = %error, "email sent but not recorded");
+            // The outcome is not recorded: when the claim runs out the sweeper sends again, so
+            // an email that did go out may go twice. Say so loudly.
+            tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
         }
-        Delivery::Sent {
-            message_id,
-            sent_at,
-        }
+        delivery
     }
+
+    /// Retries the emails that are due: pending ones whose backoff has passed, and ones whose
+    /// sender's claim ran out. Each is claimed with a conditional write before it is sent, so a
+    /// concurrent sweeper or the original request never sends the same email twice.
+    #[tracing::instrument(name = "retry_emails", skip_all)]
+    pub async fn retry_due(&self, limit: usize) -> Result<RetryReport, StoreError> {
+        let now = self.now();
+        let mut report = RetryReport::default();
+        for reference in self.store.due_for_retry(now, limit).await? {
+            let Some(mut order) = self.store.load(&reference).await? else {
+                continue;
+            };
+            report.orders += 1;
+            let mut claimed_any = false;
+            for kind in EmailKind::BOTH {
+                let attempts = order.delivery(kind).attempts();
+                let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
+                let until = after(now, CLAIM_SECONDS);
+                if !due || !self.store.claim(&reference, kind, now, until).await? {
+                    continue;
+                }
+                claimed_any = true;
+                *order.delivery_mut(kind) = Delivery::Sending { attempts, until };
+                let outcome = self.send_one(&order, kind).await;
+                match outcome {
+                    Delivery::Sent { .. } => report.sent += 1,
+                    Delivery::Failed { .. } => report.failed += 1,
+                    _ => report.still_pending += 1,
+                }
+                *order.delivery_mut(kind) = outcome;
+            }
+            if !claimed_any {
+                // Looked at too early (its time was from an older state): set the right time.
+                self.store.reschedule(&order).await?;
+            }
+        }
+        tracing::info!(
+            orders = report.orders,
+            sent = report.sent,
+            failed = report.failed,
+            still_pending = report.still_pending,
+            "retry run done"
+        );
+        Ok(report)
+    }
+}
+
+/// What one retry run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RetryReport {
+    pub orders: u32,
+    pub sent: u32,
+    pub failed: u32,
+    pub still_pending: u32,
+}
+
+/// How long a sender holds an email: longer than the function's timeout (at most 29 s), so a
+/// live sender never loses its claim.
+pub const CLAIM_SECONDS: i64 = 120;
+/// Attempts before an email is given up (about three hours of backoff); the order stays.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// 1 min, 2, 4, … up to an hour between attempts.
+pub fn backoff_seconds(attempts: u32) -> i64 {
+    (60_i64 << attempts.saturating_sub(1).min(6)).min(3600)
+}
+
+fn after(now: Timestamp, seconds: i64) -> Timestamp {
+    now.checked_add(jiff::Span::new().seconds(seconds))
+        .unwrap_or(now)
 }

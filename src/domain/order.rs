@@ -4,7 +4,9 @@
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
-use super::text::{contains_control_characters, contains_control_characters_except_line_breaks};
+use super::text::{
+    contains_control_characters, contains_control_characters_except_line_breaks, contains_markup,
+};
 use super::{BusinessId, EmailAddress, Language, Package};
 
 pub const MAX_PREFERRED_DATES: usize = 3;
@@ -53,6 +55,7 @@ pub enum ErrorCode {
     TooShort { min: usize },
     TooLong { max: usize },
     ControlCharacters,
+    Markup,
     Invalid,
     InvalidType,
     Repeated,
@@ -67,12 +70,33 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// One of each kind (limits are examples): for documentation that lists the codes.
+    pub const EVERY_KIND: [ErrorCode; 16] = [
+        ErrorCode::Required,
+        ErrorCode::TooShort { min: 2 },
+        ErrorCode::TooLong { max: 200 },
+        ErrorCode::ControlCharacters,
+        ErrorCode::Markup,
+        ErrorCode::Invalid,
+        ErrorCode::InvalidType,
+        ErrorCode::Repeated,
+        ErrorCode::ConsentRequired,
+        ErrorCode::UnknownPackage,
+        ErrorCode::InvalidCheckDigit,
+        ErrorCode::OutOfRange { min: 1, max: 200 },
+        ErrorCode::TooMany { max: 3 },
+        ErrorCode::DateNotInFuture,
+        ErrorCode::DateTooFar,
+        ErrorCode::Conflict,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Required => "required",
             ErrorCode::TooShort { .. } => "too_short",
             ErrorCode::TooLong { .. } => "too_long",
             ErrorCode::ControlCharacters => "control_characters",
+            ErrorCode::Markup => "markup",
             ErrorCode::Invalid => "invalid",
             ErrorCode::InvalidType => "invalid_type",
             ErrorCode::Repeated => "repeated",
@@ -228,6 +252,9 @@ impl Checker {
         };
         if contains_control_characters(text) {
             return self.fail(field, ErrorCode::ControlCharacters);
+        }
+        if contains_markup(text) {
+            return self.fail(field, ErrorCode::Markup);
         }
         let length = text.chars().count();
         if length < min {
@@ -455,6 +482,9 @@ impl NewOrder {
         let text = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
         if contains_control_characters_except_line_breaks(text) {
             return check.fail("message", ErrorCode::ControlCharacters);
+        }
+        if contains_markup(text) {
+            return check.fail("message", ErrorCode::Markup);
         }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if text.chars().count() > 2000 {

@@ -16,3 +16,54 @@ pub fn contains_control_characters_except_line_breaks(text: &str) -> bool {
     text.chars()
         .any(|c| !matches!(c, '\r' | '\n' | '\t') && is_forbidden(c))
 }
+
+/// Markup: `<` followed by what starts a tag, a closing tag, a comment or a processing
+/// instruction (`<b`, `</`, `<!`, `<?`). An order has no use for it, and refusing it keeps
+/// script out of every place an order's text is shown. `< 20 henkeä` is not markup.
+pub fn contains_markup(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_recognised_and_comparisons_are_not() {
+        for text in [
+            "<script>alert(1)</script>",
+            "<b>Tuusula",
+            "a</b>",
+            "<!-- x -->",
+            "<?php",
+            "<img src=x onerror=alert(1)>",
+        ] {
+            assert!(contains_markup(text), "{text}");
+        }
+        for text in ["alle < 20 henkeä", "1<2", "<", "Tuusula <3", "a > b"] {
+            assert!(!contains_markup(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_count_as_control_characters() {
+        for text in [
+            "a\u{202E}b",
+            "a\u{2066}b",
+            "a\u{200B}b",
+            "a\u{FEFF}b",
+            "a\u{0085}b",
+            "a\0b",
+        ] {
+            assert!(contains_control_characters(text), "{text:?}");
+        }
+        assert!(!contains_control_characters(
+            "Hyökkäläntie 18, 04300 Tuusula – kunnantalo"
+        ));
+        assert!(!contains_control_characters_except_line_breaks(
+            "rivi\r\nrivi\ttab"
+        ));
+    }
+}

@@ -29,6 +29,8 @@ pub struct Email {
 pub struct MailError {
     pub code: String,
     pub detail: String,
+    /// Sending the same message again cannot succeed (SES rejected the message itself).
+    pub permanent: bool,
 }
 
 #[async_trait]

@@ -35,6 +35,7 @@ impl Mailer for RecordingMailer {
             return Err(MailError {
                 code: "unavailable".into(),
                 detail: "recording mailer set to fail".into(),
+                permanent: false,
             });
         }
         self.sent

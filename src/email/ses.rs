@@ -34,6 +34,7 @@ fn utf8(data: &str) -> Result<Content, MailError> {
         .map_err(|e| MailError {
             code: "build".into(),
             detail: e.to_string(),
+            permanent: true,
         })
 }
 
@@ -44,17 +45,25 @@ where
 {
     match &error {
         // A service error's message can quote the addresses involved: keep only its code.
-        SdkError::ServiceError(service) => MailError {
-            code: service.err().code().unwrap_or("unknown").to_owned(),
-            detail: "service error".into(),
-        },
+        // Throttling (TooManyRequests, LimitExceeded) and account states (SendingPaused,
+        // AccountSuspended) can clear: the email stays pending. A rejected message cannot.
+        SdkError::ServiceError(service) => {
+            let code = service.err().code().unwrap_or("unknown").to_owned();
+            MailError {
+                permanent: code == "MessageRejected",
+                code,
+                detail: "service error".into(),
+            }
+        }
         SdkError::TimeoutError(_) => MailError {
             code: "timeout".into(),
             detail: DisplayErrorContext(&error).to_string(),
+            permanent: false,
         },
         _ => MailError {
             code: "dispatch".into(),
             detail: DisplayErrorContext(&error).to_string(),
+            permanent: false,
         },
     }
 }

@@ -228,7 +228,8 @@ fn form_from_members<F: RawField>(members: impl IntoIterator<Item = (String, F)>
     form
 }
 
-const KNOWN_FIELDS: [&str; 19] = [
+/// Every field an order body may carry; others are ignored.
+pub const KNOWN_FIELDS: [&str; 19] = [
     "package",
     "organization",
     "contact_name",

@@ -80,17 +80,42 @@ pub fn request_from_event_str(event: &str) -> Result<Request, serde_json::Error>
     Ok(Request::from(event))
 }
 
-/// Serves requests until the Lambda runtime stops the process.
+/// A scheduled event (EventBridge) asks for a retry run instead of an HTTP answer.
+fn is_scheduled(event: &serde_json::Value) -> bool {
+    event.get("detail-type").and_then(|d| d.as_str()) == Some("Scheduled Event")
+}
+
+/// How many orders one scheduled run looks at; the next run takes the rest.
+const RETRY_BATCH: usize = 50;
+
+/// Serves HTTP requests, and retry runs on a schedule, until the Lambda runtime stops the process.
 pub async fn run(app: App) -> Result<(), lambda_http::Error> {
     // The app lives as long as the process; leaking it gives the handler a plain reference.
     let app: &'static App = Box::leak(Box::new(app));
     let adapter = Adapter::from(service_fn(move |request: Request| async move {
         Ok::<_, lambda_http::Error>(handle(app, request).await)
     }));
-    lambda_runtime::run(service_fn(move |mut event: LambdaEvent<LambdaRequest>| {
-        make_safe(&mut event.payload);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let mut adapter = adapter.clone();
-        async move { adapter.call(event).await }
+        async move {
+            let LambdaEvent { payload, context } = event;
+            if is_scheduled(&payload) {
+                let report = app.intake.retry_due(RETRY_BATCH).await.map_err(|error| {
+                    tracing::error!(error = %error, "retry run stopped: storage unavailable");
+                    error
+                })?;
+                return Ok(serde_json::to_value(report)?);
+            }
+            let mut request: LambdaRequest = serde_json::from_value(payload)?;
+            make_safe(&mut request);
+            let response = adapter
+                .call(LambdaEvent {
+                    payload: request,
+                    context,
+                })
+                .await?;
+            Ok::<_, lambda_http::Error>(serde_json::to_value(response)?)
+        }
     }))
     .await
 }

@@ -9,22 +9,32 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 use jiff::Timestamp;
 
 use super::{DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, Receipt, StoreError};
-use crate::domain::{Package, Price, Reference, VAT_RATE_PERCENT};
+use crate::domain::{
+    BusinessId, Channel, EInvoiceId, EmailAddress, Language, NewOrder, Package, Phone, Price,
+    Reference, VAT_RATE_PERCENT,
+};
 
 /// The table's only key attribute (a string). `infra/template.yaml` declares the same.
 pub const ORDER_TABLE_PARTITION_KEY: &str = "pk";
 /// Epoch seconds after which DynamoDB may delete a dedupe record. Orders never carry it.
 pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = "expires_at";
+/// The sparse index of orders with an email not yet sent or given up: only such orders carry
+/// `retry_queue` (always `due`) and `retry_at` (epoch seconds when to look next).
+pub const RETRY_INDEX: &str = "retry-due";
+pub const RETRY_QUEUE_ATTRIBUTE: &str = "retry_queue";
+pub const RETRY_AT_ATTRIBUTE: &str = "retry_at";
+const RETRY_QUEUE: &str = "due";
 
-/// The IAM actions this store calls (a transaction is authorised per item action); the templates
-/// grant exactly these on the table (tests/api/template_agreement.rs).
-pub const DYNAMODB_ACTIONS: [&str; 3] = [
+/// The IAM actions this store calls (a transaction is authorised per item action; Query on the
+/// retry index); the templates grant exactly these on the table and the index (tests/api/template_agreement.rs).
+pub const DYNAMODB_ACTIONS: [&str; 4] = [
     "dynamodb:GetItem",
     "dynamodb:PutItem",
+    "dynamodb:Query",
     "dynamodb:UpdateItem",
 ];
 
@@ -121,24 +131,12 @@ fn order_item(order: &Order) -> HashMap<String, AttributeValue> {
             AttributeValue::L(d.preferred_dates.iter().map(|c| s(c.to_string())).collect()),
         );
     }
-    for (kind, delivery) in [
-        (EmailKind::Customer, &order.customer_email),
-        (EmailKind::Trainer, &order.trainer_email),
-    ] {
-        let prefix = kind.as_str();
-        match delivery {
-            Delivery::Pending => {
-                item.insert(format!("{prefix}_email_status"), s("pending"));
-            }
-            Delivery::Sent {
-                message_id,
-                sent_at,
-            } => {
-                item.insert(format!("{prefix}_email_status"), s("sent"));
-                item.insert(format!("{prefix}_email_message_id"), s(message_id));
-                item.insert(format!("{prefix}_email_sent_at"), s(sent_at.to_string()));
-            }
-        }
+    for kind in EmailKind::BOTH {
+        item.extend(delivery_attributes(kind, order.delivery(kind)));
+    }
+    if let Some(retry_at) = order.retry_at() {
+        item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(RETRY_QUEUE));
+        item.insert(RETRY_AT_ATTRIBUTE.to_owned(), n(retry_at.as_second()));
     }
     item
 }
@@ -167,6 +165,127 @@ fn text<'a>(item: &'a HashMap<String, AttributeValue>, name: &str) -> Option<&'a
 
 fn number(item: &HashMap<String, AttributeValue>, name: &str) -> Option<i64> {
     item.get(name)?.as_n().ok()?.parse().ok()
+}
+
+fn attribute_name(kind: EmailKind, field: &str) -> String {
+    format!("{}_email_{field}", kind.as_str())
+}
+
+/// One email's state as item attributes (`customer_email_status`, …_attempts, …_due_at, …).
+fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String, AttributeValue)> {
+    let name = |field| attribute_name(kind, field);
+    let mut attributes = vec![(name("status"), s(delivery.status()))];
+    match delivery {
+        Delivery::Sending {
+            attempts,
+            until: due,
+        }
+        | Delivery::Pending {
+            attempts,
+            next_attempt_at: due,
+        } => {
+            attributes.push((name("attempts"), n(attempts)));
+            attributes.push((name("due_at"), n(due.as_second())));
+        }
+        Delivery::Sent {
+            message_id,
+            sent_at,
+        } => {
+            attributes.push((name("message_id"), s(message_id)));
+            attributes.push((name("sent_at"), s(sent_at.to_string())));
+        }
+        Delivery::Failed { attempts } => attributes.push((name("attempts"), n(attempts))),
+    }
+    attributes
+}
+
+fn delivery_from_item(item: &HashMap<String, AttributeValue>, kind: EmailKind) -> Option<Delivery> {
+    let attempts =
+        || number(item, &attribute_name(kind, "attempts")).and_then(|a| u32::try_from(a).ok());
+    let due = || Timestamp::from_second(number(item, &attribute_name(kind, "due_at"))?).ok();
+    Some(match text(item, &attribute_name(kind, "status"))? {
+        "sending" => Delivery::Sending {
+            attempts: attempts()?,
+            until: due()?,
+        },
+        "pending" => Delivery::Pending {
+            attempts: attempts()?,
+            next_attempt_at: due()?,
+        },
+        "sent" => Delivery::Sent {
+            message_id: text(item, &attribute_name(kind, "message_id"))?.to_owned(),
+            sent_at: text(item, &attribute_name(kind, "sent_at"))?.parse().ok()?,
+        },
+        "failed" => Delivery::Failed {
+            attempts: attempts()?,
+        },
+        _ => return None,
+    })
+}
+
+/// The order back from its item, every field through its domain type. `None` for an item this
+/// code did not write (the caller logs it).
+fn order_from_item(item: &HashMap<String, AttributeValue>) -> Option<Order> {
+    let optional = |name: &str| text(item, name).map(str::to_owned);
+    let list = |name: &str| -> Option<Vec<String>> {
+        match item.get(name) {
+            None => Some(Vec::new()),
+            Some(value) => value
+                .as_l()
+                .ok()?
+                .iter()
+                .map(|v| v.as_s().ok().cloned())
+                .collect(),
+        }
+    };
+    let details = NewOrder {
+        package: Package::parse(text(item, "package")?)?,
+        organization: text(item, "organization")?.to_owned(),
+        contact_name: text(item, "contact_name")?.to_owned(),
+        email: EmailAddress::parse(text(item, "email")?)?,
+        business_id: match text(item, "business_id") {
+            Some(id) => Some(BusinessId::parse(id)?),
+            None => None,
+        },
+        phone: match text(item, "phone") {
+            Some(phone) => Some(Phone::parse(phone)?),
+            None => None,
+        },
+        participants: match number(item, "participants") {
+            Some(count) => Some(u32::try_from(count).ok()?),
+            None => None,
+        },
+        channels: list("channels")?
+            .iter()
+            .map(|c| Channel::parse(c))
+            .collect::<Option<_>>()?,
+        preferred_dates: list("preferred_dates")?
+            .iter()
+            .map(|d| d.parse().ok())
+            .collect::<Option<_>>()?,
+        location: optional("location"),
+        einvoice_address: match text(item, "einvoice_address") {
+            Some(id) => Some(EInvoiceId::parse(id)?),
+            None => None,
+        },
+        einvoice_operator: match text(item, "einvoice_operator") {
+            Some(id) => Some(EInvoiceId::parse(id)?),
+            None => None,
+        },
+        billing_reference: optional("billing_reference"),
+        message: optional("message"),
+        language: Language::parse(text(item, "language")?)?,
+    };
+    let receipt = receipt_from_item(item)?;
+    Some(Order {
+        order_id: receipt.order_id,
+        reference: receipt.reference,
+        created_at: text(item, "created_at")?.parse().ok()?,
+        price: receipt.price,
+        details,
+        customer_email: delivery_from_item(item, EmailKind::Customer)?,
+        trainer_email: delivery_from_item(item, EmailKind::Trainer)?,
+    })
 }
 
 fn receipt_from_item(item: &HashMap<String, AttributeValue>) -> Option<Receipt> {
@@ -297,32 +416,150 @@ impl OrderStore for DynamoDbStore {
         }
     }
 
-    async fn mark_email_sent(
+    async fn record_delivery(
         &self,
         reference: &Reference,
         kind: EmailKind,
-        message_id: &str,
-        sent_at: Timestamp,
+        delivery: &Delivery,
     ) -> Result<(), StoreError> {
-        let prefix = kind.as_str();
-        self.client
+        let mut names = HashMap::from([("#pk".to_owned(), ORDER_TABLE_PARTITION_KEY.to_owned())]);
+        let mut values = HashMap::new();
+        let mut set = Vec::new();
+        for (i, (name, value)) in delivery_attributes(kind, delivery).into_iter().enumerate() {
+            names.insert(format!("#a{i}"), name);
+            values.insert(format!(":v{i}"), value);
+            set.push(format!("#a{i} = :v{i}"));
+        }
+        // Fields of the previous state that this one does not have.
+        let stale: Vec<&str> = match delivery {
+            Delivery::Sent { .. } => vec!["attempts", "due_at"],
+            Delivery::Failed { .. } => vec!["due_at"],
+            Delivery::Sending { .. } | Delivery::Pending { .. } => vec![],
+        };
+        let mut remove = Vec::new();
+        for (i, field) in stale.into_iter().enumerate() {
+            names.insert(format!("#r{i}"), attribute_name(kind, field));
+            remove.push(format!("#r{i}"));
+        }
+        let mut expression = format!("SET {}", set.join(", "));
+        if !remove.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", remove.join(", ")));
+        }
+        let updated = self
+            .client
             .update_item()
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
-            .update_expression(
-                "SET #status = :sent, #message_id = :message_id, #sent_at = :sent_at",
-            )
+            .update_expression(expression)
             .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#status", format!("{prefix}_email_status"))
-            .expression_attribute_names("#message_id", format!("{prefix}_email_message_id"))
-            .expression_attribute_names("#sent_at", format!("{prefix}_email_sent_at"))
-            .expression_attribute_values(":sent", s("sent"))
-            .expression_attribute_values(":message_id", s(message_id))
-            .expression_attribute_values(":sent_at", s(sent_at.to_string()))
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .return_values(ReturnValue::AllNew)
             .send()
             .await
             .map_err(unavailable)?;
+        // Keep the retry queue in step with the emails' states as they now stand.
+        match updated.attributes.as_ref().and_then(order_from_item) {
+            Some(order) => self.reschedule(&order).await,
+            None => Err(StoreError {
+                message: format!("order {reference} could not be read back"),
+            }),
+        }
+    }
+
+    async fn claim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let claimed = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .update_expression("SET #status = :sending, #due = :until")
+            .condition_expression("#status IN (:sending, :pending) AND #due <= :now")
+            .expression_attribute_names("#status", attribute_name(kind, "status"))
+            .expression_attribute_names("#due", attribute_name(kind, "due_at"))
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":until", n(until.as_second()))
+            .expression_attribute_values(":now", n(now.as_second()))
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn due_for_retry(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(RETRY_INDEX)
+            .key_condition_expression("#queue = :queue AND #at <= :now")
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
+            .expression_attribute_values(":queue", s(RETRY_QUEUE))
+            .expression_attribute_values(":now", n(now.as_second()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(output
+            .items()
+            .iter()
+            .filter_map(|item| {
+                text(item, ORDER_TABLE_PARTITION_KEY)?
+                    .strip_prefix("order#")
+                    .and_then(Reference::parse)
+            })
+            .collect())
+    }
+
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+        let Some(item) = self.get(order_pk(reference)).await? else {
+            return Ok(None);
+        };
+        order_from_item(&item).map(Some).ok_or_else(|| StoreError {
+            message: format!("order {reference} could not be read"),
+        })
+    }
+
+    async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&order.reference)))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE);
+        let update = match order.retry_at() {
+            Some(at) => update
+                .update_expression("SET #queue = :queue, #at = :at")
+                .expression_attribute_values(":queue", s(RETRY_QUEUE))
+                .expression_attribute_values(":at", n(at.as_second())),
+            // Both emails final: out of the sparse index.
+            None => update.update_expression("REMOVE #queue, #at"),
+        };
+        update.send().await.map_err(unavailable)?;
         Ok(())
     }
 }

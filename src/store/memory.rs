@@ -85,28 +85,80 @@ impl OrderStore for MemoryStore {
         Ok(Insert::Created)
     }
 
-    async fn mark_email_sent(
+    async fn record_delivery(
         &self,
         reference: &Reference,
         kind: EmailKind,
-        message_id: &str,
-        sent_at: Timestamp,
+        delivery: &Delivery,
     ) -> Result<(), StoreError> {
         let mut state = self.lock();
         check_available(&state)?;
-        let Some(order) = state.orders.get_mut(reference.as_str()) else {
-            return Err(StoreError {
-                message: "no such order".into(),
-            });
-        };
-        let delivery = Delivery::Sent {
-            message_id: message_id.to_owned(),
-            sent_at,
-        };
-        match kind {
-            EmailKind::Customer => order.customer_email = delivery,
-            EmailKind::Trainer => order.trainer_email = delivery,
-        }
+        let order = state
+            .orders
+            .get_mut(reference.as_str())
+            .ok_or_else(no_such_order)?;
+        *order.delivery_mut(kind) = delivery.clone();
         Ok(())
+    }
+
+    async fn claim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.lock();
+        check_available(&state)?;
+        let order = state
+            .orders
+            .get_mut(reference.as_str())
+            .ok_or_else(no_such_order)?;
+        let delivery = order.delivery_mut(kind);
+        if delivery.due_at().is_none_or(|due| due > now) {
+            return Ok(false);
+        }
+        *delivery = Delivery::Sending {
+            attempts: delivery.attempts(),
+            until,
+        };
+        Ok(true)
+    }
+
+    async fn due_for_retry(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let state = self.lock();
+        check_available(&state)?;
+        let mut due: Vec<(Timestamp, Reference)> = state
+            .orders
+            .values()
+            .filter_map(|o| {
+                o.retry_at()
+                    .filter(|at| *at <= now)
+                    .map(|at| (at, o.reference.clone()))
+            })
+            .collect();
+        due.sort_by_key(|(at, _)| *at);
+        Ok(due.into_iter().take(limit).map(|(_, r)| r).collect())
+    }
+
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+        let state = self.lock();
+        check_available(&state)?;
+        Ok(state.orders.get(reference.as_str()).cloned())
+    }
+
+    async fn reschedule(&self, _order: &Order) -> Result<(), StoreError> {
+        // The in-memory queue is computed from the emails' states on every look.
+        check_available(&self.lock())
+    }
+}
+
+fn no_such_order() -> StoreError {
+    StoreError {
+        message: "no such order".into(),
     }
 }

@@ -7,6 +7,7 @@ mod table;
 
 pub use dynamodb::{
     DYNAMODB_ACTIONS, DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE,
+    RETRY_AT_ATTRIBUTE, RETRY_INDEX, RETRY_QUEUE_ATTRIBUTE,
 };
 pub use memory::MemoryStore;
 pub use table::{TableSpec, create_order_table};
@@ -29,6 +30,28 @@ pub struct Order {
 }
 
 impl Order {
+    pub fn delivery(&self, kind: EmailKind) -> &Delivery {
+        match kind {
+            EmailKind::Customer => &self.customer_email,
+            EmailKind::Trainer => &self.trainer_email,
+        }
+    }
+
+    pub fn delivery_mut(&mut self, kind: EmailKind) -> &mut Delivery {
+        match kind {
+            EmailKind::Customer => &mut self.customer_email,
+            EmailKind::Trainer => &mut self.trainer_email,
+        }
+    }
+
+    /// When the retry sweeper should next look at this order; `None` once both emails are final.
+    pub fn retry_at(&self) -> Option<Timestamp> {
+        [self.customer_email.due_at(), self.trainer_email.due_at()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     pub fn receipt(&self) -> Receipt {
         Receipt {
             order_id: self.order_id.clone(),
@@ -50,18 +73,69 @@ pub struct Receipt {
     pub emails_sent: bool,
 }
 
+/// Where one email stands.
+///
+/// `Sending` is a claim: its holder (the request that stored the order, or the retry sweeper
+/// that claimed it) may send until `until`; after that, for example after a crash, the sweeper
+/// may claim it again. Claims are conditional writes, so two senders never hold the same email.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
-    Pending,
+    Sending {
+        attempts: u32,
+        until: Timestamp,
+    },
+    Pending {
+        attempts: u32,
+        next_attempt_at: Timestamp,
+    },
     Sent {
         message_id: String,
         sent_at: Timestamp,
+    },
+    /// Given up after `attempts` (or at once, for a message SES refuses outright).
+    Failed {
+        attempts: u32,
     },
 }
 
 impl Delivery {
     pub fn is_sent(&self) -> bool {
         matches!(self, Delivery::Sent { .. })
+    }
+
+    /// Sent or given up: nothing more will happen to it.
+    pub fn is_final(&self) -> bool {
+        matches!(self, Delivery::Sent { .. } | Delivery::Failed { .. })
+    }
+
+    /// When the sweeper may (re)claim it.
+    pub fn due_at(&self) -> Option<Timestamp> {
+        match self {
+            Delivery::Sending { until, .. } => Some(*until),
+            Delivery::Pending {
+                next_attempt_at, ..
+            } => Some(*next_attempt_at),
+            Delivery::Sent { .. } | Delivery::Failed { .. } => None,
+        }
+    }
+
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Delivery::Sending { attempts, .. }
+            | Delivery::Pending { attempts, .. }
+            | Delivery::Failed { attempts } => *attempts,
+            Delivery::Sent { .. } => 0,
+        }
+    }
+
+    /// The status word stored and shown: `sending`, `pending`, `sent` or `failed`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Delivery::Sending { .. } => "sending",
+            Delivery::Pending { .. } => "pending",
+            Delivery::Sent { .. } => "sent",
+            Delivery::Failed { .. } => "failed",
+        }
     }
 }
 
@@ -72,6 +146,8 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
+    pub const BOTH: [EmailKind; 2] = [EmailKind::Customer, EmailKind::Trainer];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EmailKind::Customer => "customer",
@@ -123,12 +199,35 @@ pub trait OrderStore: Send + Sync {
         now: Timestamp,
     ) -> Result<Insert, StoreError>;
 
-    /// Records that an email went out, with SES's message id.
-    async fn mark_email_sent(
+    /// Writes one email's new state (after a send or a failed attempt) and keeps the order in
+    /// the retry queue while any of its emails is not final.
+    async fn record_delivery(
         &self,
         reference: &Reference,
         kind: EmailKind,
-        message_id: &str,
-        sent_at: Timestamp,
+        delivery: &Delivery,
     ) -> Result<(), StoreError>;
+
+    /// Claims an email for sending until `until`, if it is pending or its claim ran out by
+    /// `now`. `false`: someone else holds it, or it is final.
+    async fn claim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Orders with an email that may be (re)tried by `now`, oldest due first.
+    async fn due_for_retry(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError>;
+
+    /// The whole order, read consistently.
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError>;
+
+    /// Sets when the sweeper next looks at the order, from its emails' states.
+    async fn reschedule(&self, order: &Order) -> Result<(), StoreError>;
 }

@@ -297,22 +297,36 @@ async fn header_injection_in_name_and_email_is_refused() {
 }
 
 #[tokio::test]
-async fn customer_text_is_escaped_in_html_emails() {
+async fn markup_is_refused_and_the_rest_is_escaped_in_html_emails() {
     let app = FakeApp::new();
     let mut order = valid();
-    order["organization"] = json!("<b>Tuusula</b> & \"co\"");
+    order["organization"] = json!("<b>Tuusula</b>");
     order["message"] = json!("<img src=x onerror=alert(1)>");
+    let answer = app.send(&json_event(&order)).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.error_fields(),
+        [
+            ("organization".to_owned(), "markup".to_owned()),
+            ("message".to_owned(), "markup".to_owned())
+        ]
+    );
+    order["organization"] = json!("Tuusula & \"co\" <3");
+    order["message"] = json!("alle < 20 henkeä & 'lainaus'");
     assert_eq!(app.send(&json_event(&order)).await.status, 201);
     for email in app.mailer.sent() {
         assert!(
-            !email.html.contains("<b>Tuusula") && !email.html.contains("<img"),
+            email.html.contains("Tuusula &#38; &#34;co&#34; &#60;3"),
             "{}",
             email.html
         );
+        if email.to == ["anna.virtanen@tuusula.example"] {
+            continue; // the customer's email does not repeat the message
+        }
         assert!(
             email
                 .html
-                .contains("&#60;b&#62;Tuusula&#60;/b&#62; &#38; &#34;co&#34;"),
+                .contains("alle &#60; 20 henkeä &#38; &#39;lainaus&#39;"),
             "{}",
             email.html
         );

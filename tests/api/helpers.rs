@@ -188,6 +188,7 @@ pub fn unique(prefix: &str) -> String {
 
 /// The handler with the real SDK clients, on a fresh table of its own.
 pub struct LocalApp {
+    pub store: Arc<dyn OrderStore>,
     pub test: TestApp,
     pub table: String,
     pub dynamodb: aws_sdk_dynamodb::Client,
@@ -197,6 +198,10 @@ pub struct LocalApp {
 pub struct LocalOptions {
     pub dynamodb: String,
     pub ses: String,
+    pub clock: Clock,
+    /// Use this table (another app's) instead of a new one.
+    pub table: Option<String>,
+    pub tag: Option<String>,
 }
 
 impl Default for LocalOptions {
@@ -204,8 +209,20 @@ impl Default for LocalOptions {
         LocalOptions {
             dynamodb: dynamodb_endpoint(),
             ses: ses_endpoint(),
+            clock: system_clock(),
+            table: None,
+            tag: None,
         }
     }
+}
+
+/// The real time, `seconds` later: for retries whose backoff or claim must have run out.
+pub fn clock_ahead(seconds: i64) -> Clock {
+    Arc::new(move || {
+        Timestamp::now()
+            .checked_add(jiff::Span::new().seconds(seconds))
+            .unwrap()
+    })
 }
 
 impl LocalApp {
@@ -220,8 +237,8 @@ impl LocalApp {
             &format!("{}/health-check", ses_endpoint()),
         )
         .await;
-        let table = unique("orders");
-        let tag = unique("t");
+        let table = options.table.clone().unwrap_or_else(|| unique("orders"));
+        let tag = options.tag.clone().unwrap_or_else(|| unique("t"));
         // The table is made on the running DynamoDB Local even when the app is pointed elsewhere.
         let admin = order_intake::aws::dynamodb_client(&sdk_config(&dynamodb_endpoint()).await);
         let spec =
@@ -233,8 +250,9 @@ impl LocalApp {
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
         let store: Arc<dyn OrderStore> = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
-        let intake = Intake::new(store, mailer, trainers(&tag), system_clock());
+        let intake = Intake::new(store.clone(), mailer, trainers(&tag), options.clock.clone());
         LocalApp {
+            store,
             test: TestApp {
                 app: App {
                     intake,
@@ -249,6 +267,20 @@ impl LocalApp {
 
     pub async fn send(&self, event: &str) -> Answer {
         self.test.send(event).await
+    }
+
+    /// Another app on this one's table and addresses, with other services or another clock.
+    pub async fn sibling(&self, options: LocalOptions) -> LocalApp {
+        LocalApp::with(LocalOptions {
+            table: Some(self.table.clone()),
+            tag: Some(self.tag.clone()),
+            ..options
+        })
+        .await
+    }
+
+    pub fn intake(&self) -> &Intake {
+        &self.test.app.intake
     }
 
     /// Posts this JSON as an order, like curl would (no Origin).

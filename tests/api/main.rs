@@ -5,7 +5,10 @@ mod helpers;
 
 mod handler_events;
 mod handler_rules;
+mod hostile;
 mod local_dynamodb;
+mod local_retry;
 mod local_services_down;
 mod local_ses;
+mod openapi_agreement;
 mod template_agreement;

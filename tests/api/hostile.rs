@@ -1,0 +1,440 @@
+//! A corpus of hostile and broken requests through the real stack (DynamoDB Local and the SES
+//! emulator): every one gets a 4xx with a clear error, none a 5xx, and none stores or sends
+//! anything.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const TEXT_FIELDS: [(&str, usize); 9] = [
+    ("organization", 200),
+    ("contact_name", 100),
+    ("location", 200),
+    ("billing_reference", 100),
+    ("message", 2000),
+    ("phone", 30),
+    ("business_id", 9),
+    ("einvoice_address", 35),
+    ("einvoice_operator", 35),
+];
+const ALL_FIELDS: [&str; 17] = [
+    "package",
+    "organization",
+    "contact_name",
+    "email",
+    "privacy_consent",
+    "business_id",
+    "phone",
+    "participants",
+    "channels",
+    "preferred_dates",
+    "location",
+    "einvoice_address",
+    "einvoice_operator",
+    "billing_reference",
+    "message",
+    "language",
+    "idempotency_key",
+];
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A v2 event with these headers and body (no Origin unless given).
+fn event(headers: Value, body: Option<&str>, base64: bool) -> String {
+    event_with("apigw-http-json-order", |e| {
+        e["headers"] = headers;
+        e["isBase64Encoded"] = json!(base64);
+        match body {
+            Some(body) => e["body"] = json!(body),
+            None => {
+                e.as_object_mut().unwrap().remove("body");
+            }
+        }
+    })
+}
+
+fn json_body(body: &str) -> String {
+    event(
+        json!({"content-type": "application/json"}),
+        Some(body),
+        false,
+    )
+}
+
+fn json_order(order: &Value) -> String {
+    json_body(&order.to_string())
+}
+
+fn form_body(body: &str) -> String {
+    event(
+        json!({"content-type": "application/x-www-form-urlencoded"}),
+        Some(body),
+        false,
+    )
+}
+
+fn corpus(valid: &Value) -> Vec<(String, String)> {
+    let mut cases: Vec<(String, String)> = Vec::new();
+    let mut add = |name: String, event: String| cases.push((name, event));
+    let valid_text = valid.to_string();
+    let with = |field: &str, value: Value| {
+        let mut order = valid.clone();
+        order[field] = value;
+        order
+    };
+
+    // Malformed and truncated JSON.
+    for cut in [
+        1,
+        2,
+        10,
+        25,
+        50,
+        80,
+        120,
+        valid_text.len() / 2,
+        valid_text.len() - 2,
+        valid_text.len() - 1,
+    ] {
+        add(
+            format!("truncated JSON at {cut}"),
+            json_body(&valid_text[..valid_text.floor_char_boundary(cut)]),
+        );
+    }
+    for body in [
+        "{",
+        "}",
+        "{\"package\"}",
+        "{\"package\":}",
+        "{'package':'x'}",
+        "{package: 1}",
+        "{\"a\":1,}",
+        "NaN",
+        "{\"a\":1e999}",
+        "\u{FEFF}{}",
+    ] {
+        add(format!("malformed JSON {body:?}"), json_body(body));
+    }
+    // JSON that is not an object.
+    for body in ["[]", "[{}]", "1", "\"order\"", "null", "true", "[null]"] {
+        add(format!("JSON {body}"), json_body(body));
+    }
+    // Wrong types in every field.
+    for field in ALL_FIELDS {
+        add(
+            format!("{field} as an object"),
+            json_order(&with(field, json!({"$gt": ""}))),
+        );
+        if !matches!(field, "channels" | "preferred_dates") {
+            add(
+                format!("{field} as an array of numbers"),
+                json_order(&with(field, json!([1, 2]))),
+            );
+        }
+    }
+    // Deep nesting.
+    for depth in [64, 200, 5000] {
+        let nested = format!(
+            "{{\"package\":{}1{}}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        add(format!("nested {depth} deep"), json_body(&nested));
+    }
+    // Duplicate keys.
+    for field in [
+        "package",
+        "email",
+        "organization",
+        "privacy_consent",
+        "idempotency_key",
+    ] {
+        let body = format!("{{\"{field}\":\"a\",{}", &valid_text[1..]);
+        add(format!("duplicate {field}"), json_body(&body));
+    }
+    // Overlong fields.
+    for (field, max) in TEXT_FIELDS {
+        add(
+            format!("{field} over {max}"),
+            json_order(&with(field, json!("1".repeat(max + 1)))),
+        );
+    }
+    add(
+        "email over 254".into(),
+        json_order(&with(
+            "email",
+            json!(format!("{}@{}.fi", "a".repeat(64), "b".repeat(190))),
+        )),
+    );
+    add(
+        "idempotency key over 128".into(),
+        json_order(&with("idempotency_key", json!("k".repeat(129)))),
+    );
+    add(
+        "four preferred dates".into(),
+        json_order(&with(
+            "preferred_dates",
+            json!(["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"]),
+        )),
+    );
+    // Control characters, CR/LF and NUL, and bidi or invisible characters in every text field.
+    let text_fields = [
+        "organization",
+        "contact_name",
+        "email",
+        "location",
+        "billing_reference",
+        "phone",
+        "business_id",
+        "einvoice_address",
+        "einvoice_operator",
+        "package",
+        "language",
+        "idempotency_key",
+    ];
+    for field in text_fields {
+        for (what, inject) in [
+            ("CR LF", "\r\nBcc: victim@example.com"),
+            ("LF", "\nX-Injected: 1"),
+            ("NUL", "\u{0}"),
+            ("ESC", "\u{1b}[31m"),
+        ] {
+            let value = format!("{}{inject}", valid[field].as_str().unwrap_or("Tuusula"));
+            add(
+                format!("{what} in {field}"),
+                json_order(&with(field, json!(value))),
+            );
+        }
+    }
+    for field in [
+        "organization",
+        "contact_name",
+        "location",
+        "billing_reference",
+        "message",
+    ] {
+        for (what, ch) in [
+            ("RLO", '\u{202E}'),
+            ("LRI", '\u{2066}'),
+            ("ZWSP", '\u{200B}'),
+            ("NEL", '\u{85}'),
+        ] {
+            add(
+                format!("{what} in {field}"),
+                json_order(&with(field, json!(format!("Tuusula{ch}kunta")))),
+            );
+        }
+    }
+    add(
+        "NUL in message".into(),
+        json_order(&with("message", json!("rivi\u{0}rivi"))),
+    );
+    // HTML and script in every free-text field.
+    for field in [
+        "organization",
+        "contact_name",
+        "location",
+        "billing_reference",
+        "message",
+    ] {
+        for markup in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "</td><b>x</b>",
+            "<!--",
+        ] {
+            add(
+                format!("markup {markup:?} in {field}"),
+                json_order(&with(field, json!(format!("Tuusula {markup}")))),
+            );
+        }
+    }
+    // Header injection through names and addresses, also form-encoded.
+    for (field, value) in [
+        ("contact_name", "Anna\r\nBcc: victim@example.com"),
+        ("email", "anna@tuusula.example\r\nBcc: victim@example.com"),
+        ("email", "Anna <anna@tuusula.example>"),
+        ("email", "anna@tuusula.example, victim@example.com"),
+        ("email", "anna@tuusula.example%0d%0aBcc:victim@example.com"),
+    ] {
+        add(
+            format!("header injection in {field} (JSON)"),
+            json_order(&with(field, json!(value))),
+        );
+        let mut form: Vec<(String, String)> = vec![
+            ("package".into(), "somestartti".into()),
+            ("organization".into(), "Tuusulan kunta".into()),
+            ("contact_name".into(), "Anna Virtanen".into()),
+            ("email".into(), valid["email"].as_str().unwrap().into()),
+            ("privacy_consent".into(), "on".into()),
+        ];
+        form.retain(|(k, _)| k != field);
+        form.push((field.into(), value.into()));
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        add(
+            format!("header injection in {field} (form)"),
+            form_body(&body),
+        );
+    }
+    // Invalid and overlong UTF-8, in JSON and in forms.
+    for (what, bytes) in [
+        ("0xFF", b"\xff".as_slice()),
+        ("overlong slash", b"\xc0\xaf"),
+        ("overlong NUL", b"\xc0\x80"),
+        ("surrogate", b"\xed\xa0\x80"),
+        ("truncated sequence", b"\xe2\x82"),
+    ] {
+        let mut json = b"{\"organization\":\"".to_vec();
+        json.extend_from_slice(bytes);
+        json.extend_from_slice(b"\"}");
+        add(
+            format!("{what} in JSON"),
+            event(
+                json!({"content-type": "application/json"}),
+                Some(&b64(&json)),
+                true,
+            ),
+        );
+        let percent: String = bytes.iter().map(|b| format!("%{b:02X}")).collect();
+        add(
+            format!("{what} percent-encoded in a form"),
+            form_body(&format!("organization={percent}&package=somestartti")),
+        );
+    }
+    // Bad base64.
+    for body in [
+        "***",
+        "eyJwYWNrYWdl",
+        "e30=e30=",
+        "e3\n0=",
+        "not base64 at all!",
+    ] {
+        add(
+            format!("bad base64 {body:?}"),
+            event(
+                json!({"content-type": "application/json"}),
+                Some(body),
+                true,
+            ),
+        );
+    }
+    // Wrong and missing content types.
+    for content_type in [
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "",
+        "application/json; charset=iso-8859-1",
+        "application/x-www-form-urlencoded; charset=windows-1252",
+        "json",
+    ] {
+        add(
+            format!("content type {content_type:?}"),
+            event(
+                json!({"content-type": content_type}),
+                Some(&valid_text),
+                false,
+            ),
+        );
+    }
+    add(
+        "no content type".into(),
+        event(json!({}), Some(&valid_text), false),
+    );
+    // Empty and oversized bodies.
+    add(
+        "no body".into(),
+        event(json!({"content-type": "application/json"}), None, false),
+    );
+    add("empty body".into(), json_body(""));
+    add("blank body".into(), json_body("   \n"));
+    add(
+        "33 KiB JSON".into(),
+        json_order(&with("message", json!("x".repeat(33 * 1024)))),
+    );
+    add(
+        "1 MiB form".into(),
+        form_body(&format!("message={}", "x".repeat(1024 * 1024))),
+    );
+    add("empty form".into(), form_body(""));
+    // Open redirects through _next.
+    for next in [
+        "https://evil.example/",
+        "//evil.example/",
+        "javascript:alert(1)",
+        "https://www.some-tyopajat.fi.evil.example/",
+        "http://www.some-tyopajat.fi/",
+        "https://www.some-tyopajat.fi@evil.example/",
+        "data:text/html,<script>alert(1)</script>",
+    ] {
+        add(
+            format!("_next {next}"),
+            json_order(&with("_next", json!(next))),
+        );
+    }
+    // Origins that are not allowed.
+    for origin in [
+        "https://evil.example",
+        "null",
+        "http://www.some-tyopajat.fi",
+        "https://www.some-tyopajat.fi:8443",
+        "https://sub.www.some-tyopajat.fi",
+        "https://www.some-tyopajat.fi.evil.example",
+    ] {
+        add(
+            format!("origin {origin}"),
+            event(
+                json!({"content-type": "application/json", "origin": origin}),
+                Some(&valid_text),
+                false,
+            ),
+        );
+    }
+    cases
+}
+
+#[tokio::test]
+async fn every_hostile_request_gets_a_clear_4xx_and_nothing_is_stored_or_sent() {
+    let app = LocalApp::start().await;
+    let valid = order_json(&app.customer());
+    let cases = corpus(&valid);
+    assert!(
+        cases.len() >= 150,
+        "the corpus has {} requests",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for (name, event) in &cases {
+        let answer = app.send(event).await;
+        let body: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
+        let clear = body["error"].as_str().is_some_and(|e| !e.is_empty())
+            && body["message"].as_str().is_some_and(|m| !m.is_empty());
+        if !(400..500).contains(&answer.status) || !clear {
+            failures.push(format!(
+                "{name}: {} {}",
+                answer.status,
+                answer.body.chars().take(200).collect::<String>()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} requests were not a clear 4xx:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert!(app.items().await.is_empty(), "nothing is stored");
+    assert!(app.emails().await.is_empty(), "nothing is sent");
+    // The same valid order still goes through: the corpus was refused for what it was.
+    assert_eq!(app.post_json(&valid).await.status, 201);
+    println!(
+        "hostile corpus: {} requests, all refused with a clear 4xx",
+        cases.len()
+    );
+}

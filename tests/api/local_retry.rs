@@ -1,0 +1,164 @@
+//! Pending emails are delivered by the retry run, exactly once, against DynamoDB Local (its
+//! sparse index and conditional claims) and the SES emulator.
+
+use order_intake::intake::{CLAIM_SECONDS, MAX_ATTEMPTS};
+
+use crate::helpers::*;
+
+/// An order placed while SES is down: stored, both emails pending.
+async fn order_with_ses_down() -> (LocalApp, String) {
+    let down = LocalApp::with(LocalOptions {
+        ses: DOWN.into(),
+        ..LocalOptions::default()
+    })
+    .await;
+    let answer = down.post_json(&order_json(&down.customer())).await;
+    assert_eq!(
+        (answer.status, answer.json()["email_status"].as_str()),
+        (201, Some("pending"))
+    );
+    let reference = answer.json()["reference"].as_str().unwrap().to_owned();
+    (down, reference)
+}
+
+#[tokio::test]
+async fn pending_emails_are_sent_by_the_retry_run_once_ses_is_back() {
+    let (down, reference) = order_with_ses_down().await;
+    assert!(down.emails().await.is_empty());
+
+    // Too early: the first backoff has not passed.
+    let now = down.sibling(LocalOptions::default()).await;
+    assert_eq!(now.intake().retry_due(50).await.unwrap().sent, 0);
+
+    let later = down
+        .sibling(LocalOptions {
+            clock: clock_ahead(120),
+            ..LocalOptions::default()
+        })
+        .await;
+    let report = later.intake().retry_due(50).await.unwrap();
+    assert_eq!((report.orders, report.sent), (1, 2), "{report:?}");
+    let emails = later.emails().await;
+    assert_eq!(emails.len(), 2);
+    assert!(
+        emails
+            .iter()
+            .all(|e| e["subject"].as_str().unwrap().contains(&reference))
+    );
+
+    let item = &later.orders().await[0];
+    assert_eq!(s(item, "customer_email_status"), "sent");
+    assert_eq!(s(item, "trainer_email_status"), "sent");
+    assert!(
+        !item.contains_key("retry_queue"),
+        "out of the retry index once both are sent"
+    );
+
+    // Nothing is sent twice.
+    assert_eq!(later.intake().retry_due(50).await.unwrap().sent, 0);
+    assert_eq!(later.emails().await.len(), 2);
+}
+
+#[tokio::test]
+async fn two_retry_runs_at_the_same_moment_send_each_email_once() {
+    let (down, _) = order_with_ses_down().await;
+    let a = down
+        .sibling(LocalOptions {
+            clock: clock_ahead(120),
+            ..LocalOptions::default()
+        })
+        .await;
+    let b = down
+        .sibling(LocalOptions {
+            clock: clock_ahead(120),
+            ..LocalOptions::default()
+        })
+        .await;
+    let (ra, rb) = tokio::join!(a.intake().retry_due(50), b.intake().retry_due(50));
+    assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 2);
+    assert_eq!(a.emails().await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_email_whose_sender_crashed_is_sent_once_its_claim_runs_out() {
+    // Store an order as a request does, then "crash" before sending: the claims stay.
+    let app = LocalApp::start().await;
+    let mut order = order_json(&app.customer());
+    order["idempotency_key"] = serde_json::json!("crash-test-key-1");
+    let failing = app
+        .sibling(LocalOptions {
+            ses: DOWN.into(),
+            ..LocalOptions::default()
+        })
+        .await;
+    assert_eq!(failing.post_json(&order).await.status, 201);
+    // Put both emails back into the state a crash leaves: claimed ("sending"), not sent.
+    let item = &app.orders().await[0];
+    let reference = order_intake::domain::Reference::parse(s(item, "reference")).unwrap();
+    let mut stored = app.store.load(&reference).await.unwrap().unwrap();
+    for kind in order_intake::store::EmailKind::BOTH {
+        *stored.delivery_mut(kind) = order_intake::store::Delivery::Sending {
+            attempts: 0,
+            until: jiff::Timestamp::now() + jiff::Span::new().seconds(CLAIM_SECONDS),
+        };
+        app.store
+            .record_delivery(&reference, kind, stored.delivery(kind))
+            .await
+            .unwrap();
+    }
+
+    let before_claim_ends = app
+        .sibling(LocalOptions {
+            clock: clock_ahead(CLAIM_SECONDS - 30),
+            ..LocalOptions::default()
+        })
+        .await;
+    assert_eq!(
+        before_claim_ends.intake().retry_due(50).await.unwrap().sent,
+        0,
+        "a live claim is respected"
+    );
+    let after_claim_ends = app
+        .sibling(LocalOptions {
+            clock: clock_ahead(CLAIM_SECONDS + 5),
+            ..LocalOptions::default()
+        })
+        .await;
+    assert_eq!(
+        after_claim_ends.intake().retry_due(50).await.unwrap().sent,
+        2
+    );
+    assert_eq!(app.emails().await.len(), 2);
+}
+
+#[tokio::test]
+async fn after_the_last_attempt_an_email_is_failed_and_the_order_kept() {
+    let (down, _) = order_with_ses_down().await;
+    // Each run is far enough ahead that the previous backoff (at most an hour) has passed.
+    for attempt in 2..=MAX_ATTEMPTS {
+        let run = down
+            .sibling(LocalOptions {
+                ses: DOWN.into(),
+                clock: clock_ahead(i64::from(attempt) * 3700),
+                ..LocalOptions::default()
+            })
+            .await;
+        run.intake().retry_due(50).await.unwrap();
+    }
+    let item = &down.orders().await[0];
+    assert_eq!(s(item, "customer_email_status"), "failed");
+    assert_eq!(s(item, "trainer_email_status"), "failed");
+    assert_eq!(
+        item["customer_email_attempts"].as_n().unwrap(),
+        &MAX_ATTEMPTS.to_string()
+    );
+    assert!(
+        !item.contains_key("retry_queue"),
+        "given up: out of the retry index"
+    );
+    assert_eq!(
+        s(item, "organization"),
+        "Tuusulan kunta",
+        "the order itself stays"
+    );
+}

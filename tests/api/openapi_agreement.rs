@@ -1,0 +1,56 @@
+//! openapi.yaml describes what the code does: the same fields, the same error codes.
+
+use std::collections::BTreeSet;
+
+use order_intake::domain::ErrorCode;
+use order_intake::http::body::KNOWN_FIELDS;
+use order_intake::i18n::REQUEST_ERRORS;
+
+fn openapi() -> serde_norway::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
+    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn strings(value: &serde_norway::Value) -> BTreeSet<String> {
+    value
+        .as_sequence()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_order_schema_has_exactly_the_fields_the_parser_reads() {
+    let spec = openapi();
+    let properties = spec["components"]["schemas"]["Order"]["properties"]
+        .as_mapping()
+        .unwrap();
+    let documented: BTreeSet<String> = properties
+        .keys()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect();
+    let read: BTreeSet<String> = KNOWN_FIELDS.iter().map(|f| f.to_string()).collect();
+    assert_eq!(documented, read);
+}
+
+#[test]
+fn the_error_codes_are_the_ones_the_code_answers_with() {
+    let spec = openapi();
+    let schemas = &spec["components"]["schemas"];
+    let request: BTreeSet<String> = REQUEST_ERRORS.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        strings(&schemas["Error"]["properties"]["error"]["enum"]),
+        request
+    );
+    let field: BTreeSet<String> = ErrorCode::EVERY_KIND
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        strings(
+            &schemas["ValidationError"]["properties"]["errors"]["items"]["properties"]["code"]["enum"]
+        ),
+        field
+    );
+}
