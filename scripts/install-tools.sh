@@ -42,6 +42,7 @@ python_tools() { # venv requirements
 python_tools venv requirements.txt                  # cargo-lambda (with zig), cfn-lint
 python_tools venv-sam requirements-sam.txt          # sam validate --lint, sam build
 python_tools venv-checkov requirements-checkov.txt  # checkov
+python_tools venv-schemathesis requirements-schemathesis.txt  # schemathesis (API conformance)
 
 # Chromium for the browser tests (make test only): Debian's package, run by playwright-core.
 if [ "${1:-}" = --browser ] && [ ! -x /usr/bin/chromium ]; then
