@@ -1,6 +1,7 @@
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 
 use super::{Email, MailError, Mailer};
@@ -38,33 +39,44 @@ fn utf8(data: &str) -> Result<Content, MailError> {
         })
 }
 
-fn mail_error<E, R>(error: SdkError<E, R>) -> MailError
-where
-    E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    match &error {
-        // A service error's message can quote the addresses involved: keep only its code.
-        // Throttling (TooManyRequests, LimitExceeded) and account states (SendingPaused,
-        // AccountSuspended) can clear: the email stays pending. A rejected message cannot.
-        SdkError::ServiceError(service) => {
-            let code = service.err().code().unwrap_or("unknown").to_owned();
-            MailError {
-                permanent: code == "MessageRejected",
-                code,
-                detail: "service error".into(),
-            }
+fn mail_error<R: std::fmt::Debug>(error: SdkError<SendEmailError, R>) -> MailError {
+    let service = match &error {
+        SdkError::ServiceError(service) => service.err(),
+        SdkError::TimeoutError(_) => {
+            return MailError {
+                code: "timeout".into(),
+                detail: DisplayErrorContext(&error).to_string(),
+                permanent: false,
+            };
         }
-        SdkError::TimeoutError(_) => MailError {
-            code: "timeout".into(),
-            detail: DisplayErrorContext(&error).to_string(),
-            permanent: false,
-        },
-        _ => MailError {
-            code: "dispatch".into(),
-            detail: DisplayErrorContext(&error).to_string(),
-            permanent: false,
-        },
+        _ => {
+            return MailError {
+                code: "dispatch".into(),
+                detail: DisplayErrorContext(&error).to_string(),
+                permanent: false,
+            };
+        }
+    };
+    // A service error's message can quote the addresses involved: only its kind is kept.
+    // Throttling and account states can clear, so the email stays pending and is retried; a
+    // message SES rejects will be rejected again, so it fails at once (and alarms).
+    let (code, permanent) = match service {
+        SendEmailError::TooManyRequestsException(_) => ("TooManyRequestsException", false),
+        SendEmailError::LimitExceededException(_) => ("LimitExceededException", false),
+        SendEmailError::SendingPausedException(_) => ("SendingPausedException", false),
+        SendEmailError::AccountSuspendedException(_) => ("AccountSuspendedException", false),
+        SendEmailError::MailFromDomainNotVerifiedException(_) => {
+            ("MailFromDomainNotVerifiedException", false)
+        }
+        SendEmailError::MessageRejected(_) => ("MessageRejected", true),
+        SendEmailError::BadRequestException(_) => ("BadRequestException", true),
+        SendEmailError::NotFoundException(_) => ("NotFoundException", false),
+        other => (other.code().unwrap_or("unknown"), false),
+    };
+    MailError {
+        code: code.to_owned(),
+        detail: "service error".into(),
+        permanent,
     }
 }
 
@@ -96,5 +108,66 @@ impl Mailer for SesMailer {
             .await
             .map_err(mail_error)?;
         Ok(output.message_id.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sesv2::types::error::{
+        AccountSuspendedException, LimitExceededException, MessageRejected, SendingPausedException,
+        TooManyRequestsException,
+    };
+
+    #[test]
+    fn throttling_and_account_states_are_retried_and_a_rejected_message_is_not() {
+        let quoting = "Email address is not verified: anna.virtanen@tuusula.example";
+        let cases = [
+            (
+                SendEmailError::TooManyRequestsException(
+                    TooManyRequestsException::builder().message(quoting).build(),
+                ),
+                "TooManyRequestsException",
+                false,
+            ),
+            (
+                SendEmailError::LimitExceededException(
+                    LimitExceededException::builder().message(quoting).build(),
+                ),
+                "LimitExceededException",
+                false,
+            ),
+            (
+                SendEmailError::SendingPausedException(
+                    SendingPausedException::builder().message(quoting).build(),
+                ),
+                "SendingPausedException",
+                false,
+            ),
+            (
+                SendEmailError::AccountSuspendedException(
+                    AccountSuspendedException::builder()
+                        .message(quoting)
+                        .build(),
+                ),
+                "AccountSuspendedException",
+                false,
+            ),
+            (
+                SendEmailError::MessageRejected(
+                    MessageRejected::builder().message(quoting).build(),
+                ),
+                "MessageRejected",
+                true,
+            ),
+        ];
+        for (error, code, permanent) in cases {
+            let mail = mail_error(SdkError::<SendEmailError, ()>::service_error(error, ()));
+            assert_eq!((mail.code.as_str(), mail.permanent), (code, permanent));
+            assert!(
+                !mail.to_string().contains("tuusula"),
+                "no address in what is logged: {mail}"
+            );
+        }
     }
 }

@@ -394,4 +394,45 @@ mod tests {
         );
         assert_eq!(form.email.as_deref(), Some("a@b.fi"));
     }
+
+    mod properties {
+        use super::super::*;
+        use crate::domain::NewOrder;
+        use proptest::prelude::*;
+
+        fn any_field() -> impl Strategy<Value = &'static str> {
+            proptest::sample::select(KNOWN_FIELDS.to_vec())
+        }
+
+        proptest! {
+            #[test]
+            fn any_bytes_parse_or_are_refused_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+                for media in [MediaType::Json, MediaType::Form] {
+                    if let Ok(form) = parse(media, &bytes) {
+                        let _ = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26));
+                    }
+                }
+            }
+
+            #[test]
+            fn any_text_survives_a_form_round_trip(field in any_field(), value in "\\PC{0,40}") {
+                let body: String = url::form_urlencoded::Serializer::new(String::new()).append_pair(field, &value).finish();
+                let form = parse(MediaType::Form, body.as_bytes()).unwrap();
+                let json = parse(MediaType::Json, serde_json::json!({ field: value }).to_string().as_bytes()).unwrap();
+                prop_assert_eq!(form, json);
+            }
+
+            #[test]
+            fn any_json_object_of_known_fields_parses_into_a_form(
+                members in proptest::collection::vec((any_field(), any::<Option<String>>()), 0..20)
+            ) {
+                let object: serde_json::Map<String, serde_json::Value> = members
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.map_or(serde_json::Value::Null, serde_json::Value::String)))
+                    .collect();
+                let text = serde_json::Value::Object(object).to_string();
+                prop_assert!(parse(MediaType::Json, text.as_bytes()).is_ok());
+            }
+        }
+    }
 }
