@@ -458,13 +458,22 @@ impl OrderStore for DynamoDbStore {
             .send()
             .await
             .map_err(unavailable)?;
-        // Keep the retry queue in step with the emails' states as they now stand.
-        match updated.attributes.as_ref().and_then(order_from_item) {
-            Some(order) => self.reschedule(&order).await,
-            None => Err(StoreError {
+        // Keep the retry queue in step with the emails' states as they now stand; most often
+        // (the first of two emails sent) it already is, and no second write is needed.
+        let item = updated.attributes.unwrap_or_default();
+        let Some(order) = order_from_item(&item) else {
+            return Err(StoreError {
                 message: format!("order {reference} could not be read back"),
-            }),
+            });
+        };
+        let queued_at = item
+            .contains_key(RETRY_QUEUE_ATTRIBUTE)
+            .then(|| number(&item, RETRY_AT_ATTRIBUTE))
+            .flatten();
+        if queued_at == order.retry_at().map(|at| at.as_second()) {
+            return Ok(());
         }
+        self.reschedule(&order).await
     }
 
     async fn claim(
