@@ -55,7 +55,7 @@ load:
 
 ## Fuzz the body parser and validators (needs a nightly toolchain and cargo-fuzz; not in make test).
 fuzz:
-	cd fuzz && cargo +nightly fuzz run parse_order corpus/parse_order seeds/parse_order -- -max_total_time=$${FUZZ_SECONDS:-600}
+	mkdir -p fuzz/corpus/parse_order && cd fuzz && cargo +nightly fuzz run parse_order corpus/parse_order seeds/parse_order -- -max_total_time=$${FUZZ_SECONDS:-600}
 
 ## The same zip through SAM's rust-cargolambda build method (offline); output in infra/.aws-sam/.
 sam-build: tools
