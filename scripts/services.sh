@@ -36,7 +36,9 @@ start() {
       -sharedDb "${storage[@]}" -port "$ddb_port" -disableTelemetry \
       >"$state/dynamodb.log" 2>&1) &
   echo $! >"$state/dynamodb.pid"
-  node "$root/tools/node_modules/aws-ses-v2-local/dist/cli.js" --host 127.0.0.1 --port "$ses_port" \
+  # The emulator answers GetAccount (the function's connection warm-up) from this variable.
+  AWS_SES_ACCOUNT=$(cat "$root/config/ses-emulator-account.json") \
+    node "$root/tools/node_modules/aws-ses-v2-local/dist/cli.js" --host 127.0.0.1 --port "$ses_port" \
       >"$state/ses.log" 2>&1 &
   echo $! >"$state/ses.pid"
   wait_for "DynamoDB Local" "http://127.0.0.1:$ddb_port/" "$(cat "$state/dynamodb.pid")" "$state/dynamodb.log"

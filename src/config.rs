@@ -18,6 +18,9 @@ pub struct Config {
     pub thank_you_url: Url,
     /// `SES_CONFIGURATION_SET`: optional.
     pub ses_configuration_set: Option<String>,
+    /// `WARM_UP_CONNECTIONS`: `true` (the default) or `false`. Connect to DynamoDB and SES
+    /// during init, so the first order after a cold start does not pay for it.
+    pub warm_up_connections: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -106,6 +109,16 @@ impl Config {
         let ses_configuration_set = lookup("SES_CONFIGURATION_SET")
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty());
+        let warm_up_connections = match lookup("WARM_UP_CONNECTIONS").as_deref().map(str::trim) {
+            None | Some("" | "true") => true,
+            Some("false") => false,
+            Some(other) => {
+                return Err(error(
+                    "WARM_UP_CONNECTIONS",
+                    format!("is {other:?}, not true or false"),
+                ));
+            }
+        };
         Ok(Config {
             orders_table,
             sender_email,
@@ -113,6 +126,7 @@ impl Config {
             allowed_origins,
             thank_you_url,
             ses_configuration_set,
+            warm_up_connections,
         })
     }
 }
@@ -153,6 +167,19 @@ mod tests {
             vec!["https://www.some-tyopajat.fi", "http://127.0.0.1:8080"]
         );
         assert_eq!(config.ses_configuration_set, None);
+        assert!(config.warm_up_connections);
+    }
+
+    #[test]
+    fn warm_up_can_be_turned_off_but_not_misspelt() {
+        let with = |value: &'static str| {
+            let mut pairs = VALID.to_vec();
+            pairs.push(("WARM_UP_CONNECTIONS", value));
+            Config::from_lookup(env(&pairs)).map(|c| c.warm_up_connections)
+        };
+        assert_eq!(with("false"), Ok(false));
+        assert_eq!(with("true"), Ok(true));
+        assert_eq!(with("no").unwrap_err().variable, "WARM_UP_CONNECTIONS");
     }
 
     #[test]
@@ -163,6 +190,7 @@ mod tests {
             ("TRAINER_EMAILS", "anna@some-tyopajat.fi,not-an-address"),
             ("ALLOWED_ORIGINS", "https://www.some-tyopajat.fi/tilaa"),
             ("THANK_YOU_URL", "/kiitos"),
+            ("WARM_UP_CONNECTIONS", "yes"),
         ] {
             let mut pairs = VALID.to_vec();
             pairs.retain(|(k, _)| *k != variable);

@@ -2,7 +2,7 @@
 //! that fails leaves the order stored with that email pending; it never fails the order.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
@@ -102,9 +102,11 @@ impl Intake {
             },
         };
         for attempt in 0..INSERT_ATTEMPTS {
+            let started = Instant::now();
             match self.store.insert(&order, &dedupe, now).await? {
                 Insert::Created => {
-                    tracing::info!(order_id = %order.order_id, reference = %order.reference, "order stored");
+                    let store_ms = millis(started);
+                    tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
                     self.send_emails(&mut order).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
@@ -140,7 +142,10 @@ impl Intake {
             EmailKind::Trainer => trainer_email(order, &self.trainers),
         };
         let attempts = order.delivery(kind).attempts() + 1;
-        let delivery = match self.mailer.send(&email).await {
+        let started = Instant::now();
+        let sent = self.mailer.send(&email).await;
+        let send_ms = millis(started);
+        let delivery = match sent {
             Ok(message_id) => Delivery::Sent {
                 message_id,
                 sent_at: self.now(),
@@ -157,16 +162,43 @@ impl Intake {
                 }
             }
         };
-        if let Err(error) = self
+        let started = Instant::now();
+        match self
             .store
             .record_delivery(&order.reference, kind, &delivery)
             .await
         {
+            Ok(()) if matches!(delivery, Delivery::Sent { .. }) => {
+                let record_ms = millis(started);
+                tracing::info!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, send_ms, record_ms, "email sent");
+            }
+            Ok(()) => {}
             // The outcome is not recorded: when the claim runs out the sweeper sends again, so
             // an email that did go out may go twice. Say so loudly.
-            tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
+            Err(error) => {
+                tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
+            }
         }
         delivery
+    }
+
+    /// Opens the connections the first order needs (DynamoDB, SES) while the function
+    /// initialises, so the first customer after a cold start does not wait for them. Failure
+    /// is only logged: the order path connects again and reports its own errors.
+    #[tracing::instrument(name = "warm_up", skip_all)]
+    pub async fn warm_up(&self) {
+        let started = Instant::now();
+        let (store, mailer) = tokio::join!(self.store.warm_up(), self.mailer.warm_up());
+        let elapsed_ms = millis(started);
+        match (store, mailer) {
+            (Ok(()), Ok(())) => tracing::info!(elapsed_ms, "connections warmed up"),
+            (store, mailer) => tracing::warn!(
+                elapsed_ms,
+                store = store.err().map(|e| e.message).as_deref(),
+                mailer = mailer.err().map(|e| e.code).as_deref(),
+                "connection warm-up failed"
+            ),
+        }
     }
 
     /// Retries the emails that are due: pending ones whose backoff has passed, and ones whose
@@ -233,6 +265,11 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// 1 min, 2, 4, … up to an hour between attempts.
 pub fn backoff_seconds(attempts: u32) -> i64 {
     (60_i64 << attempts.saturating_sub(1).min(6)).min(3600)
+}
+
+/// Milliseconds since `started`, for the timing fields of the logs (and make bench).
+fn millis(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
 }
 
 fn after(now: Timestamp, seconds: i64) -> Timestamp {

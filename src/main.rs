@@ -32,6 +32,9 @@ async fn main() -> Result<(), lambda_http::Error> {
         config.trainer_emails.clone(),
         system_clock(),
     );
+    if config.warm_up_connections {
+        intake.warm_up().await;
+    }
     let settings = HttpSettings {
         allowed_origins: config.allowed_origins,
         thank_you_url: config.thank_you_url,

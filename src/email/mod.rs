@@ -37,4 +37,9 @@ pub struct MailError {
 pub trait Mailer: Send + Sync {
     /// Sends one email and returns the provider's message id.
     async fn send(&self, email: &Email) -> Result<String, MailError>;
+
+    /// Opens the connection the first send will use, without sending anything.
+    async fn warm_up(&self) -> Result<(), MailError> {
+        Ok(())
+    }
 }

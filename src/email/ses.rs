@@ -109,6 +109,26 @@ impl Mailer for SesMailer {
             .map_err(mail_error)?;
         Ok(output.message_id.unwrap_or_default())
     }
+
+    /// GetAccount: SES has no call the function makes anyway that sends nothing, so the role
+    /// also grants `ses:GetAccount` (read-only, infra/template.yaml). Its answer is worth a
+    /// line in the log: an account that cannot send turns every order's emails pending.
+    async fn warm_up(&self) -> Result<(), MailError> {
+        let account = self.client.get_account().send().await.map_err(|error| {
+            let code = error.code().unwrap_or("dispatch").to_owned();
+            MailError {
+                code,
+                detail: DisplayErrorContext(&error).to_string(),
+                permanent: false,
+            }
+        })?;
+        if !account.sending_enabled {
+            tracing::error!("SES account: sending is disabled, emails will stay pending");
+        } else if !account.production_access_enabled {
+            tracing::warn!("SES account is in the sandbox: only verified recipients get email");
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -230,4 +230,9 @@ pub trait OrderStore: Send + Sync {
 
     /// Sets when the sweeper next looks at the order, from its emails' states.
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError>;
+
+    /// Opens the connection the first order will use, with a call the store makes anyway.
+    async fn warm_up(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
@@ -173,8 +173,9 @@ async fn require(service: &str, url: &str) {
     }
 }
 
+/// The function's own SDK settings (its HTTPS client and retries), pointed at `endpoint`.
 pub async fn sdk_config(endpoint: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+    order_intake::aws::sdk_config_loader()
         .region(Region::new("eu-north-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "tests"))
         .endpoint_url(endpoint)

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod concurrent_emails;
 mod handler_events;
 mod handler_rules;
 mod hostile;
@@ -10,5 +11,6 @@ mod local_dynamodb;
 mod local_retry;
 mod local_services_down;
 mod local_ses;
+mod local_warm_up;
 mod openapi_agreement;
 mod template_agreement;

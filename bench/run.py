@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""make bench: init, first request, warm latency and memory of the release build, through the
+Runtime API stub (bench/runtime_stub.py) against DynamoDB Local and the SES emulator, plus the
+sizes and the per-order CPU figures that scripts/bench.sh measured before. Prints one table and
+writes it into BENCHMARKS.md between the `bench:` markers. A benchmark: it fails on counts
+(every order answered 201, every email sent), never on timings. Standard library only.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from runtime_stub import RuntimeStub  # noqa: E402
+
+ORDER_EVENT = json.loads((ROOT / "events/apigw-http-json-order.json").read_text())
+ORDER_BODY = json.loads(ORDER_EVENT["body"])
+
+
+def percentile(values, p):
+    """Nearest rank: the smallest value with at least p % of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * p // 100) - 1)]
+
+
+def ms(ns):
+    return ns / 1e6
+
+
+def order_event(i):
+    """The sample order with its own address and idempotency key, so no two are duplicates."""
+    body = dict(ORDER_BODY, email=f"bench+{uuid.uuid4().hex[:12]}@tuusula.example",
+                idempotency_key=str(uuid.uuid4()), organization=f"Benchikunta {i}")
+    event = json.loads(json.dumps(ORDER_EVENT))
+    event["body"] = json.dumps(body)
+    event["requestContext"]["requestId"] = f"bench-{i}"
+    return json.dumps(event).encode()
+
+
+class Function:
+    """One process of a function binary, polling the stub, its output in a log file."""
+
+    def __init__(self, binary, env, log_path):
+        self.stub = stub = RuntimeStub()
+        env = dict(env, AWS_LAMBDA_RUNTIME_API=stub.address)
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
+        self.started_ns = time.perf_counter_ns()
+        self.process = subprocess.Popen([binary], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def init_ms(self):
+        return ms(self.stub.wait_for_first_poll() - self.started_ns)
+
+    def invoke(self, i):
+        invocation = self.stub.invoke(order_event(i))
+        answer = invocation.answer or {}
+        if answer.get("statusCode") != 201:
+            self.stop()
+            raise SystemExit(f"bench: order {i} was answered {answer.get('statusCode')!r} "
+                             f"({invocation.error or answer.get('body')}); see {self.log_path}")
+        return invocation.seconds * 1000, json.loads(answer["body"])["reference"]
+
+    def memory_kb(self, field):
+        status = pathlib.Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1))
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+        self.stub.close()
+
+
+def lambda_env(config, warm_up):
+    """What Lambda sets (provided.al2023, JSON logs at INFO, as infra/template.yaml configures),
+    plus the function's own configuration. Nothing else of this shell leaks in."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_LAMBDA_FUNCTION_NAME": "order-intake-bench",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/order-intake-bench",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/26/[$LATEST]bench",
+        "AWS_LAMBDA_LOG_FORMAT": "JSON",
+        "AWS_LAMBDA_LOG_LEVEL": "INFO",
+        "AWS_SESSION_TOKEN": "local",
+    }
+    env.update(config)
+    env["WARM_UP_CONNECTIONS"] = "true" if warm_up else "false"
+    return env
+
+
+def read_env_file(path):
+    config = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            config[name.strip()] = value.strip()
+    return config
+
+
+def summary(values):
+    return {"n": len(values), "p50": statistics.median(values), "p90": percentile(values, 90),
+            "p99": percentile(values, 99)}
+
+
+def measure_init(variants, starts, logs):
+    """Interleaved starts, so the machine's drift hits every variant alike."""
+    times = {name: [] for name in variants}
+    for _ in range(starts):
+        for name, (binary, env) in variants.items():
+            function = Function(binary, env, logs / f"init-{name}.log")
+            times[name].append(function.init_ms())
+            function.stop()
+    return {name: summary(values) for name, values in times.items()}
+
+
+def measure_first_request(variants, starts, logs):
+    first = {name: [] for name in variants}
+    second = {name: [] for name in variants}
+    for i in range(starts):
+        for name, (binary, env) in variants.items():
+            function = Function(binary, env, logs / f"first-{name}.log")
+            function.init_ms()
+            first[name].append(function.invoke(i)[0])
+            second[name].append(function.invoke(i)[0])
+            function.stop()
+    return ({name: summary(v) for name, v in first.items()},
+            {name: summary(v) for name, v in second.items()})
+
+
+def log_timings(log_path):
+    """Per order reference: the store write and each email's send and record, from the
+    function's own JSON logs ("order stored", "email sent")."""
+    timings = {}
+    for line in pathlib.Path(log_path).read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        fields = entry.get("fields", entry)
+        reference = fields.get("reference")
+        if not reference:
+            continue
+        order = timings.setdefault(reference, {})
+        if fields.get("message") == "order stored" and "store_ms" in fields:
+            order["store"] = float(fields["store_ms"])
+        elif fields.get("message") == "email sent":
+            order[f"send_{fields['email']}"] = float(fields["send_ms"])
+            order[f"record_{fields['email']}"] = float(fields["record_ms"])
+    return timings
+
+
+def measure_warm(binary, env, orders, logs):
+    function = Function(binary, env, logs / "warm.log")
+    function.init_ms()
+    for i in range(20):  # the services' own warm-up (DynamoDB Local's JIT), not counted
+        function.invoke(i)
+    latencies, references, rss = [], [], {}
+    checkpoints = {1, 100, 250, 500, 750, orders}
+    for i in range(1, orders + 1):
+        latency, reference = function.invoke(i)
+        latencies.append(latency)
+        references.append(reference)
+        if i in checkpoints:
+            rss[i] = function.memory_kb("VmRSS")
+    peak = function.memory_kb("VmHWM")
+    function.stop()
+    timings = log_timings(function.log_path)
+    parts = {}
+    for key in ("store", "send_customer", "send_trainer", "record_customer", "record_trainer"):
+        values = [timings[r][key] for r in references if key in timings.get(r, {})]
+        if values:
+            parts[key] = summary(values)
+    both = [r for r in references if len(timings.get(r, {})) == 5]
+    if both:
+        parts["store + slower email"] = summary([
+            timings[r]["store"] + max(timings[r]["send_customer"] + timings[r]["record_customer"],
+                                      timings[r]["send_trainer"] + timings[r]["record_trainer"])
+            for r in both])
+        parts["store + both emails in turn"] = summary([
+            timings[r]["store"] + timings[r]["send_customer"] + timings[r]["record_customer"]
+            + timings[r]["send_trainer"] + timings[r]["record_trainer"] for r in both])
+    return summary(latencies), parts, rss, peak
+
+
+def ses_count(endpoint):
+    import urllib.request
+    with urllib.request.urlopen(f"{endpoint}/store", timeout=30) as response:
+        return len(json.load(response)["emails"])
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                pathlib.Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    return (f"{platform.machine()}, {cpu}, {os.cpu_count()} cores, "
+            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB, "
+            f"{platform.system()} {platform.release()}; {rustc}; commit {commit or 'unknown'}")
+
+
+def row(name, s, unit="ms", fmt="{:.2f}"):
+    return f"| {name} | {s['n']} | {fmt.format(s['p50'])} | {fmt.format(s['p90'])} | {fmt.format(s['p99'])} | {unit} |"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--function", required=True)
+    parser.add_argument("--hello", required=True)
+    parser.add_argument("--config", required=True, help="the function's environment (KEY=VALUE lines)")
+    parser.add_argument("--sizes", required=True, help="JSON from scripts/bench.sh: sizes and CPU figures")
+    parser.add_argument("--starts", type=int, default=30)
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--logs", default=str(ROOT / ".tools/bench"))
+    parser.add_argument("--write", default=str(ROOT / "BENCHMARKS.md"))
+    args = parser.parse_args()
+    logs = pathlib.Path(args.logs)
+    logs.mkdir(parents=True, exist_ok=True)
+    config = read_env_file(args.config)
+    measured = json.loads(pathlib.Path(args.sizes).read_text())
+
+    hello = (args.hello, lambda_env({}, False))
+    cold = (args.function, lambda_env(config, False))
+    warmed = (args.function, lambda_env(config, True))
+
+    print(f"bench: {args.starts} starts of each function…", flush=True)
+    init = measure_init({"hello": hello, "order": cold, "order+warm-up": warmed}, args.starts, logs)
+    print(f"bench: {args.starts} cold starts with a first and second order…", flush=True)
+    first, second = measure_first_request({"order": cold, "order+warm-up": warmed}, args.starts, logs)
+    emails_before = ses_count(config["AWS_ENDPOINT_URL_SESV2"])
+    print(f"bench: {args.orders} warm orders through one process…", flush=True)
+    warm, parts, rss, peak = measure_warm(*warmed, args.orders, logs)
+    emails = ses_count(config["AWS_ENDPOINT_URL_SESV2"]) - emails_before
+    expected = 2 * (args.orders + 20)
+    if emails != expected:
+        raise SystemExit(f"bench: the SES emulator received {emails} emails for {args.orders + 20} orders, "
+                         f"expected {expected}; see {logs / 'warm.log'}")
+
+    ratio = init["order"]["p50"] / init["hello"]["p50"]
+    ratio_warm = init["order+warm-up"]["p50"] / init["hello"]["p50"]
+    lines = [
+        f"Command: `make bench` · {datetime.date.today().isoformat()} · {machine()}",
+        "",
+        "| Measure | n | p50 | p90 | p99 | unit |",
+        "|---|---|---|---|---|---|",
+        row("1. init: hello-world (lambda_http, same profile)", init["hello"]),
+        row("1. init: order-intake, real config and SDK clients", init["order"]),
+        row("1. init: order-intake + connection warm-up", init["order+warm-up"]),
+        f"| 1. init ratio order-intake / hello-world (p50) | | {ratio:.2f} | | | ×, with warm-up {ratio_warm:.2f} |",
+        row("2. per order CPU, JSON body (criterion median)", measured["criterion_json"], "µs"),
+        row("2. per order CPU, form body (criterion median)", measured["criterion_form"], "µs"),
+        f"| 2. per order instructions, JSON body (callgrind) | | {measured['instructions_json']:,} | | | instructions |",
+        f"| 2. per order instructions, form body (callgrind) | | {measured['instructions_form']:,} | | | instructions |",
+        row("3. warm invoke, whole", warm),
+    ]
+    for key, label in (("store", "DynamoDB write (TransactWriteItems)"),
+                       ("send_customer", "SES send, customer email"),
+                       ("send_trainer", "SES send, trainer email"),
+                       ("record_customer", "record outcome, customer email (UpdateItem)"),
+                       ("record_trainer", "record outcome, trainer email (UpdateItem)"),
+                       ("store + slower email", "write + slower email (send + record)"),
+                       ("store + both emails in turn", "write + both emails one after the other")):
+        if key in parts:
+            lines.append(row(f"3. warm: {label}", parts[key]))
+    lines += [
+        row("4. first order after a cold start", first["order"]),
+        row("4. first order after a cold start, with warm-up", first["order+warm-up"]),
+        row("4. second order of the same process", second["order"]),
+        f"| 5. stripped binary x86_64 / hello-world | | {measured['binary_bytes']:,} / {measured['hello_bytes']:,} | | | bytes |",
+        f"| 5. arm64 deployment zip | | {measured['zip_bytes']:,} | | | bytes |",
+        f"| 6. peak RSS over {args.orders} warm orders (VmHWM) | | {peak / 1024:.1f} | | | MiB |",
+        "| 6. RSS after order " + ", ".join(str(i) for i in sorted(rss)) + " | | "
+        + " · ".join(f"{rss[i] / 1024:.1f}" for i in sorted(rss)) + " | | | MiB |",
+    ]
+    table = "\n".join(lines)
+    print(table)
+    path = pathlib.Path(args.write)
+    text = path.read_text() if path.exists() else "<!-- bench:start -->\n<!-- bench:end -->\n"
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    path.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+    print(f"bench: table written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+//! SDK clients with timeouts well inside API Gateway's 30 s, so a slow service becomes a clear
+//! answer (503 for storage, a pending email for SES) rather than a gateway timeout.
+//! Endpoints come from the SDK's standard variables (`AWS_ENDPOINT_URL_DYNAMODB`,
+//! `AWS_ENDPOINT_URL_SESV2`), which is how `make dev` and the tests point them at local services.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+
+/// The roots every AWS endpoint the function calls chains to (Amazon Trust Services), compiled
+/// in. The SDK's default reads the system's whole store at start-up instead: on Debian 300
+/// files, 3–4 ms of every cold start (BENCHMARKS.md), for 140 authorities the function never
+/// needs.
+pub const AMAZON_TRUST_SERVICES_ROOTS: &str = include_str!("amazon-trust-services.pem");
+
+pub async fn load_sdk_config() -> SdkConfig {
+    sdk_config_loader().load().await
+}
+
+/// The function's SDK settings before loading; tests add their region, credentials and endpoint.
+pub fn sdk_config_loader() -> ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+}
+
+/// The SDK's own HTTPS client (hyper 1, rustls with aws-lc: the one TLS stack), trusting only
+/// Amazon Trust Services.
+fn https_client() -> impl aws_sdk_dynamodb::config::HttpClient + use<> {
+    let trust_store = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS);
+    // Building the context cannot fail today; should it ever, the system's roots still work.
+    let context = TlsContext::builder()
+        .with_trust_store(trust_store)
+        .build()
+        .unwrap_or_default();
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https()
+}
+
+/// Connect 2 s, each attempt `attempt_seconds`, the whole operation with retries 8 s.
+fn timeouts(attempt_seconds: u64) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(Duration::from_secs(attempt_seconds))
+        .operation_timeout(Duration::from_secs(8))
+        .build()
+}
+
+pub fn dynamodb_client(sdk: &SdkConfig) -> aws_sdk_dynamodb::Client {
+    let config = aws_sdk_dynamodb::config::Builder::from(sdk).timeout_config(timeouts(3));
+    aws_sdk_dynamodb::Client::from_conf(config.build())
+}
+
+/// SES gets a longer attempt: a send is slower than a DynamoDB write and fails softly (pending).
+pub fn ses_client(sdk: &SdkConfig) -> aws_sdk_sesv2::Client {
+    let config = aws_sdk_sesv2::config::Builder::from(sdk).timeout_config(timeouts(4));
+    aws_sdk_sesv2::Client::from_conf(config.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trust_store_holds_the_five_amazon_trust_services_roots() {
+        assert_eq!(
+            AMAZON_TRUST_SERVICES_ROOTS
+                .matches("-----BEGIN CERTIFICATE-----")
+                .count(),
+            5
+        );
+        // Building a client builds its TLS connector, which parses every root (and panics on
+        // one it cannot parse).
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-north-1"))
+            .http_client(https_client())
+            .build();
+        let _client = aws_sdk_dynamodb::Client::from_conf(config);
+    }
+}
