@@ -1,7 +1,7 @@
 # order-intake: the README's commands. Everything the targets need is installed by
 # scripts/install-tools.sh into git-ignored folders (.tools/, tools/node_modules/), pinned.
 
-.PHONY: dev test tools web web-check lint load fuzz unit-and-integration infra-check services-test stop-services-test package sam-build clean
+.PHONY: dev test tools web web-check lint bench load fuzz unit-and-integration infra-check services-test stop-services-test package sam-build clean
 
 ## Run the function locally with DynamoDB Local and the SES emulator (Ctrl-C stops all).
 dev:
@@ -47,6 +47,11 @@ stop-services-test:
 package: tools
 	PATH="$(CURDIR)/.tools/venv/bin:$$PATH" cargo-lambda lambda build --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
 	@ls -l target/lambda-arm64/order-intake/bootstrap.zip
+
+## Performance (BENCHMARKS.md): init against a hello-world, per-order CPU and instructions,
+## warm latency, the first order after a cold start, sizes and memory. Not part of make test.
+bench: tools
+	scripts/bench.sh
 
 ## Load benchmark: 1,000 orders, 20 at a time, through cargo lambda watch (release) against the
 ## local services; prints throughput and latency, fails only on counts. Not part of make test.

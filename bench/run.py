@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""make bench: init, first request, warm latency and memory of the release build, through the
-Runtime API stub (bench/runtime_stub.py) against DynamoDB Local and the SES emulator, plus the
-sizes and the per-order CPU figures that scripts/bench.sh measured before. Prints one table and
-writes it into BENCHMARKS.md between the `bench:` markers. A benchmark: it fails on counts
-(every order answered 201, every email sent), never on timings. Standard library only.
+"""make bench (scripts/bench.sh runs it): init, first request, warm latency and memory of the
+release build, through the Runtime API stub (bench/runtime_stub.py) against DynamoDB Local and
+the SES emulator; with the sizes and per-order CPU figures (criterion, callgrind) that
+scripts/bench.sh measured before. Prints one table and writes it into BENCHMARKS.md between the
+`bench:` markers. A benchmark: it fails on counts (every order answered 201, every email sent),
+never on timings. Standard library only.
 """
 
 import argparse
@@ -74,6 +75,24 @@ class Function:
         status = pathlib.Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1))
 
+    def connections(self, ports):
+        """The process's TCP connections to these ports (socket inodes), from /proc."""
+        inodes = set()
+        for fd in pathlib.Path(f"/proc/{self.process.pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        found = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in pathlib.Path(table).read_text().splitlines()[1:]:
+                columns = line.split()
+                if columns[9] in inodes and int(columns[2].rsplit(":", 1)[1], 16) in ports:
+                    found.add(columns[9])
+        return found
+
     def stop(self):
         self.process.kill()
         self.process.wait()
@@ -125,18 +144,25 @@ def measure_init(variants, starts, logs):
     return {name: summary(values) for name, values in times.items()}
 
 
-def measure_first_request(variants, starts, logs):
+def measure_first_request(variants, starts, ports, logs):
+    """The first and second order of fresh processes, and how many connections to the
+    services each process had after init and opened during its first order."""
     first = {name: [] for name in variants}
     second = {name: [] for name in variants}
+    connections = {name: {"after init": [], "opened by the first order": []} for name in variants}
     for i in range(starts):
         for name, (binary, env) in variants.items():
             function = Function(binary, env, logs / f"first-{name}.log")
             function.init_ms()
+            before = function.connections(ports)
             first[name].append(function.invoke(i)[0])
+            connections[name]["after init"].append(len(before))
+            connections[name]["opened by the first order"].append(len(function.connections(ports) - before))
             second[name].append(function.invoke(i)[0])
             function.stop()
     return ({name: summary(v) for name, v in first.items()},
-            {name: summary(v) for name, v in second.items()})
+            {name: summary(v) for name, v in second.items()},
+            {name: {k: summary(v) for k, v in c.items()} for name, c in connections.items()})
 
 
 def log_timings(log_path):
@@ -212,6 +238,21 @@ def machine():
             f"{platform.system()} {platform.release()}; {rustc}; commit {commit or 'unknown'}")
 
 
+def criterion_median(folder):
+    """Median and its 95 % interval, in µs, from criterion's estimates."""
+    median = json.loads((folder / "new/estimates.json").read_text())["median"]
+    interval = median["confidence_interval"]
+    return tuple(v / 1000 for v in (median["point_estimate"], interval["lower_bound"], interval["upper_bound"]))
+
+
+def instructions_per_order(folder, fmt):
+    """callgrind ran the order path 1 and 101 times: the difference over 100 is one order."""
+    def total(n):
+        text = (folder / f"callgrind.{fmt}.{n}").read_text()
+        return int(re.search(r"^(?:summary|totals): (\d+)", text, re.M).group(1))
+    return (total(101) - total(1)) // 100
+
+
 def row(name, s, unit="ms", fmt="{:.2f}"):
     return f"| {name} | {s['n']} | {fmt.format(s['p50'])} | {fmt.format(s['p90'])} | {fmt.format(s['p99'])} | {unit} |"
 
@@ -221,7 +262,9 @@ def main():
     parser.add_argument("--function", required=True)
     parser.add_argument("--hello", required=True)
     parser.add_argument("--config", required=True, help="the function's environment (KEY=VALUE lines)")
-    parser.add_argument("--sizes", required=True, help="JSON from scripts/bench.sh: sizes and CPU figures")
+    parser.add_argument("--zip", required=True, help="the arm64 deployment zip")
+    parser.add_argument("--callgrind", required=True, help="folder of callgrind.<format>.<n> files")
+    parser.add_argument("--criterion", default=str(ROOT / "target/criterion/order_path"))
     parser.add_argument("--starts", type=int, default=30)
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--logs", default=str(ROOT / ".tools/bench"))
@@ -230,7 +273,8 @@ def main():
     logs = pathlib.Path(args.logs)
     logs.mkdir(parents=True, exist_ok=True)
     config = read_env_file(args.config)
-    measured = json.loads(pathlib.Path(args.sizes).read_text())
+    cpu = {fmt: (criterion_median(pathlib.Path(args.criterion) / fmt),
+                 instructions_per_order(pathlib.Path(args.callgrind), fmt)) for fmt in ("json", "form")}
 
     hello = (args.hello, lambda_env({}, False))
     cold = (args.function, lambda_env(config, False))
@@ -239,7 +283,9 @@ def main():
     print(f"bench: {args.starts} starts of each function…", flush=True)
     init = measure_init({"hello": hello, "order": cold, "order+warm-up": warmed}, args.starts, logs)
     print(f"bench: {args.starts} cold starts with a first and second order…", flush=True)
-    first, second = measure_first_request({"order": cold, "order+warm-up": warmed}, args.starts, logs)
+    ports = {int(config[name].rsplit(":", 1)[1]) for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SESV2")}
+    first, second, connections = measure_first_request(
+        {"order": cold, "order+warm-up": warmed}, args.starts, ports, logs)
     emails_before = ses_count(config["AWS_ENDPOINT_URL_SESV2"])
     print(f"bench: {args.orders} warm orders through one process…", flush=True)
     warm, parts, rss, peak = measure_warm(*warmed, args.orders, logs)
@@ -260,10 +306,10 @@ def main():
         row("1. init: order-intake, real config and SDK clients", init["order"]),
         row("1. init: order-intake + connection warm-up", init["order+warm-up"]),
         f"| 1. init ratio order-intake / hello-world (p50) | | {ratio:.2f} | | | ×, with warm-up {ratio_warm:.2f} |",
-        row("2. per order CPU, JSON body (criterion median)", measured["criterion_json"], "µs"),
-        row("2. per order CPU, form body (criterion median)", measured["criterion_form"], "µs"),
-        f"| 2. per order instructions, JSON body (callgrind) | | {measured['instructions_json']:,} | | | instructions |",
-        f"| 2. per order instructions, form body (callgrind) | | {measured['instructions_form']:,} | | | instructions |",
+        *(f"| 2. per order CPU, {label} body: criterion median | | {cpu[fmt][0][0]:.1f} | | | µs "
+          f"(95 % CI {cpu[fmt][0][1]:.1f}–{cpu[fmt][0][2]:.1f}) |" for fmt, label in (("json", "JSON"), ("form", "form"))),
+        *(f"| 2. per order instructions, {label} body: callgrind | | {cpu[fmt][1]:,} | | | instructions |"
+          for fmt, label in (("json", "JSON"), ("form", "form"))),
         row("3. warm invoke, whole", warm),
     ]
     for key, label in (("store", "DynamoDB write (TransactWriteItems)"),
@@ -279,8 +325,17 @@ def main():
         row("4. first order after a cold start", first["order"]),
         row("4. first order after a cold start, with warm-up", first["order+warm-up"]),
         row("4. second order of the same process", second["order"]),
-        f"| 5. stripped binary x86_64 / hello-world | | {measured['binary_bytes']:,} / {measured['hello_bytes']:,} | | | bytes |",
-        f"| 5. arm64 deployment zip | | {measured['zip_bytes']:,} | | | bytes |",
+        row("4. connections to the services after init", connections["order"]["after init"], "connections", "{:.0f}"),
+        row("4. connections to the services after init, with warm-up", connections["order+warm-up"]["after init"],
+            "connections", "{:.0f}"),
+        row("4. connections opened by the first order", connections["order"]["opened by the first order"],
+            "connections", "{:.0f}"),
+        row("4. connections opened by the first order, with warm-up",
+            connections["order+warm-up"]["opened by the first order"], "connections", "{:.0f}"),
+        f"| 5. stripped binary x86_64 / hello-world | | {os.path.getsize(args.function):,} / "
+        f"{os.path.getsize(args.hello):,} | | | bytes |",
+        f"| 5. arm64 deployment zip (`cargo lambda build --release --arm64 --output-format zip`) | | "
+        f"{os.path.getsize(args.zip):,} | | | bytes |",
         f"| 6. peak RSS over {args.orders} warm orders (VmHWM) | | {peak / 1024:.1f} | | | MiB |",
         "| 6. RSS after order " + ", ".join(str(i) for i in sorted(rss)) + " | | "
         + " · ".join(f"{rss[i] / 1024:.1f}" for i in sorted(rss)) + " | | | MiB |",

@@ -188,10 +188,15 @@ impl Intake {
     #[tracing::instrument(name = "warm_up", skip_all)]
     pub async fn warm_up(&self) {
         let started = Instant::now();
-        let (store, mailer) = tokio::join!(self.store.warm_up(), self.mailer.warm_up());
+        // An order uses two connections of each at once (both emails are sent, then recorded,
+        // concurrently), so two of each are opened.
+        let (store, mailer) = tokio::join!(
+            async { tokio::try_join!(self.store.warm_up(), self.store.warm_up()) },
+            async { tokio::try_join!(self.mailer.warm_up(), self.mailer.warm_up()) },
+        );
         let elapsed_ms = millis(started);
         match (store, mailer) {
-            (Ok(()), Ok(())) => tracing::info!(elapsed_ms, "connections warmed up"),
+            (Ok(_), Ok(_)) => tracing::info!(elapsed_ms, "connections warmed up"),
             (store, mailer) => tracing::warn!(
                 elapsed_ms,
                 store = store.err().map(|e| e.message).as_deref(),

@@ -111,21 +111,34 @@ impl Mailer for SesMailer {
     }
 
     /// GetAccount: SES has no call the function makes anyway that sends nothing, so the role
-    /// also grants `ses:GetAccount` (read-only, infra/template.yaml). Its answer is worth a
-    /// line in the log: an account that cannot send turns every order's emails pending.
+    /// also grants `ses:GetAccount` (read-only, infra/template.yaml). Any answer means the
+    /// connection is open; a throttled one is expected when many instances start at once.
+    /// The account's state is worth a line: an account that cannot send leaves every email pending.
     async fn warm_up(&self) -> Result<(), MailError> {
-        let account = self.client.get_account().send().await.map_err(|error| {
-            let code = error.code().unwrap_or("dispatch").to_owned();
-            MailError {
-                code,
-                detail: DisplayErrorContext(&error).to_string(),
-                permanent: false,
+        match self.client.get_account().send().await {
+            Ok(account) if !account.sending_enabled => {
+                tracing::error!("SES account: sending is disabled, emails will stay pending");
             }
-        })?;
-        if !account.sending_enabled {
-            tracing::error!("SES account: sending is disabled, emails will stay pending");
-        } else if !account.production_access_enabled {
-            tracing::warn!("SES account is in the sandbox: only verified recipients get email");
+            Ok(account) if !account.production_access_enabled => {
+                tracing::warn!("SES account is in the sandbox: only verified recipients get email");
+            }
+            Ok(_) => {}
+            Err(SdkError::ServiceError(service)) => {
+                let code = service.err().code().unwrap_or("unknown");
+                if code != "TooManyRequestsException" {
+                    tracing::warn!(
+                        error.code = code,
+                        "SES GetAccount refused (the connection is open all the same)"
+                    );
+                }
+            }
+            Err(error) => {
+                return Err(MailError {
+                    code: "dispatch".to_owned(),
+                    detail: DisplayErrorContext(&error).to_string(),
+                    permanent: false,
+                });
+            }
         }
         Ok(())
     }

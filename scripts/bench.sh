@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# make bench: builds in release mode, measures sizes, per-order CPU (criterion, callgrind), then
+# init, first request, warm latency and memory through the Runtime API stub against its own
+# DynamoDB Local and SES emulator (ports 8500, 8505). Prints one table and writes it into
+# BENCHMARKS.md (bench/run.py). Not part of make test; timings are never asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-tools.sh
+if ! command -v valgrind >/dev/null; then
+  echo "bench: installing valgrind (Debian) for the instruction count"
+  apt-get install -y -qq valgrind >/dev/null
+fi
+OUT=.tools/bench
+STATE=.tools/bench-services
+mkdir -p "$OUT/callgrind" "$STATE"
+
+echo "bench: building the function, the hello-world floor and the order-path example (release)…"
+cargo build --quiet --release --bin order-intake --example hello_lambda --example order_path_cost --example create_local_table
+echo "bench: the arm64 deployment zip (cargo lambda, zig)…"
+PATH="$(pwd)/.tools/venv/bin:$PATH" cargo-lambda lambda build --quiet --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
+echo "bench: per-order CPU (criterion)…"
+cargo bench --quiet --bench order_path -- --warm-up-time 2 --measurement-time 5 order_path
+echo "bench: per-order instructions (callgrind)…"
+for format in json form; do
+  for n in 1 101; do
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind/callgrind.$format.$n" \
+      target/release/examples/order_path_cost "$format" "$n" >/dev/null 2>&1
+  done
+done
+
+scripts/services.sh start "$STATE" 8500 8505 in-memory
+trap 'scripts/services.sh stop "$STATE"' EXIT
+# The function's configuration: the test one, on the bench ports and table.
+sed -e 's/8100/8500/; s/8105/8505/; s/^ORDERS_TABLE=.*/ORDERS_TABLE=orders-bench/; /^RUST_LOG=/d' \
+  config/test.env >"$STATE/bench.env"
+(set -a; . "$STATE/bench.env"; set +a; target/release/examples/create_local_table)
+python3 bench/run.py --function target/release/order-intake --hello target/release/examples/hello_lambda \
+  --config "$STATE/bench.env" --zip target/lambda-arm64/order-intake/bootstrap.zip \
+  --callgrind "$OUT/callgrind" --logs "$OUT" "$@"
