@@ -5,15 +5,18 @@
 
 use std::time::Duration;
 
+use aws_config::environment::{
+    EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
 
-/// The roots every AWS endpoint the function calls chains to (Amazon Trust Services), compiled
-/// in. The SDK's default reads the system's whole store at start-up instead: on Debian 300
-/// files, 3–4 ms of every cold start (BENCHMARKS.md), for 140 authorities the function never
-/// needs.
+/// The roots every AWS endpoint the function calls chains to (Amazon Root CA 1–4, of Amazon
+/// Trust Services), compiled in. The SDK's default reads the system's whole store at start-up
+/// instead: on Debian 300 files, 3–4 ms of every cold start (BENCHMARKS.md), for 140
+/// authorities the function never needs.
 pub const AMAZON_TRUST_SERVICES_ROOTS: &str = include_str!("amazon-trust-services.pem");
 
 pub async fn load_sdk_config() -> SdkConfig {
@@ -21,8 +24,13 @@ pub async fn load_sdk_config() -> SdkConfig {
 }
 
 /// The function's SDK settings before loading; tests add their region, credentials and endpoint.
+/// Region and credentials come from the environment, where Lambda puts them (and the env files
+/// of make dev and make test): the SDK's default chains would also build an STS and an IMDS
+/// client at every cold start, a quarter of the function's init instructions (BENCHMARKS.md).
 pub fn sdk_config_loader() -> ConfigLoader {
     aws_config::defaults(BehaviorVersion::latest())
+        .region(EnvironmentVariableRegionProvider::new())
+        .credentials_provider(EnvironmentVariableCredentialsProvider::new())
         .http_client(https_client())
         .retry_config(RetryConfig::standard().with_max_attempts(3))
 }
@@ -67,12 +75,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_trust_store_holds_the_five_amazon_trust_services_roots() {
+    fn the_trust_store_holds_the_four_amazon_roots() {
         assert_eq!(
             AMAZON_TRUST_SERVICES_ROOTS
                 .matches("-----BEGIN CERTIFICATE-----")
                 .count(),
-            5
+            4
         );
         // Building a client builds its TLS connector, which parses every root (and panics on
         // one it cannot parse).
