@@ -14,6 +14,7 @@ import os
 import pathlib
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -142,6 +143,21 @@ def measure_init(variants, starts, logs):
             times[name].append(function.init_ms())
             function.stop()
     return {name: summary(values) for name, values in times.items()}
+
+
+def init_instructions(binary, env, logs, name):
+    """Instructions from exec to the first poll, under callgrind: the same count on every run,
+    however busy the machine."""
+    stub = RuntimeStub()
+    out = logs / f"callgrind.init.{name}"
+    process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary],
+                               env=dict(env, AWS_LAMBDA_RUNTIME_API=stub.address),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stub.wait_for_first_poll(timeout=120)
+    process.send_signal(signal.SIGINT)  # callgrind writes its counts as the process ends
+    process.wait()
+    stub.close()
+    return int(re.search(r"^summary: (\d+)", out.read_text(), re.M).group(1))
 
 
 def measure_first_request(variants, starts, ports, logs):
@@ -282,6 +298,8 @@ def main():
 
     print(f"bench: {args.starts} starts of each function…", flush=True)
     init = measure_init({"hello": hello, "order": cold, "order+warm-up": warmed}, args.starts, logs)
+    instructions = {name: init_instructions(*variant, logs, name)
+                    for name, variant in (("hello", hello), ("order", cold))}
     print(f"bench: {args.starts} cold starts with a first and second order…", flush=True)
     ports = {int(config[name].rsplit(":", 1)[1]) for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SESV2")}
     first, second, connections = measure_first_request(
@@ -306,6 +324,8 @@ def main():
         row("1. init: order-intake, real config and SDK clients", init["order"]),
         row("1. init: order-intake + connection warm-up", init["order+warm-up"]),
         f"| 1. init ratio order-intake / hello-world (p50) | | {ratio:.2f} | | | ×, with warm-up {ratio_warm:.2f} |",
+        f"| 1. init instructions (callgrind): hello-world / order-intake | | {instructions['hello']:,} / "
+        f"{instructions['order']:,} | | | instructions ({instructions['order'] / instructions['hello']:.2f} ×) |",
         *(f"| 2. per order CPU, {label} body: criterion median | | {cpu[fmt][0][0]:.1f} | | | µs "
           f"(95 % CI {cpu[fmt][0][1]:.1f}–{cpu[fmt][0][2]:.1f}) |" for fmt, label in (("json", "JSON"), ("form", "form"))),
         *(f"| 2. per order instructions, {label} body: callgrind | | {cpu[fmt][1]:,} | | | instructions |"

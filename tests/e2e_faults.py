@@ -82,8 +82,10 @@ def main():
           all(status == 201 and body.get("email_status") == "pending" for status, _, body in answers),
           [(s, b) for s, _, b in answers])
     log = open(f"{STATE}/ses.log", "a")
+    # Started as scripts/services.sh starts it, with the account GetAccount answers from.
+    env = dict(os.environ, AWS_SES_ACCOUNT=open("config/ses-emulator-account.json").read())
     ses = subprocess.Popen(["node", "tools/node_modules/aws-ses-v2-local/dist/cli.js", "--host", "127.0.0.1", "--port", "8105"],
-                           stdout=log, stderr=log, start_new_session=True)
+                           stdout=log, stderr=log, start_new_session=True, env=env)
     open(f"{STATE}/ses.pid", "w").write(str(ses.pid))
     for _ in range(60):
         try:
