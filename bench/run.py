@@ -154,8 +154,18 @@ def init_instructions(binary, env, logs, name):
                                env=dict(env, AWS_LAMBDA_RUNTIME_API=stub.address),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stub.wait_for_first_poll(timeout=120)
-    process.send_signal(signal.SIGINT)  # callgrind writes its counts as the process ends
-    process.wait()
+    # callgrind writes its counts when the process ends on a signal. SIGTERM, since SIGINT
+    # was seen to be left pending while the process waited for its event.
+    for _ in range(3):
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    else:
+        process.kill()
+        raise SystemExit(f"bench: {binary} under callgrind did not stop on SIGTERM")
     stub.close()
     return int(re.search(r"^summary: (\d+)", out.read_text(), re.M).group(1))
 
