@@ -26,7 +26,7 @@ pub async fn load_sdk_config() -> SdkConfig {
 /// The function's SDK settings before loading; tests add their region, credentials and endpoint.
 /// Region and credentials come from the environment, where Lambda puts them (and the env files
 /// of make dev and make test): the SDK's default chains would also build an STS and an IMDS
-/// client at every cold start, a quarter of the function's init instructions (BENCHMARKS.md).
+/// client at every cold start, a third of the function's init instructions (BENCHMARKS.md).
 pub fn sdk_config_loader() -> ConfigLoader {
     aws_config::defaults(BehaviorVersion::latest())
         .region(EnvironmentVariableRegionProvider::new())
