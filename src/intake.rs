@@ -6,12 +6,11 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use crate::domain::{EmailAddress, IdempotencyKey, NewOrder, Reference};
-use crate::email::{Mailer, customer_email, trainer_email};
-use crate::store::{
-    DEDUPE_WINDOW_SECONDS, DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, Receipt,
-    StoreError,
+use crate::domain::{
+    Delivery, EmailAddress, EmailKind, IdempotencyKey, NewOrder, Order, Receipt, Reference,
 };
+use crate::email::{Mailer, customer_email, trainer_email};
+use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, OrderStore, StoreError};
 
 /// Reads the current time; tests fix it.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -39,8 +38,8 @@ pub enum Placed {
 pub enum IntakeError {
     #[error("idempotency key reused for different content")]
     KeyReused,
-    #[error(transparent)]
-    StoreUnavailable(#[from] StoreError),
+    #[error("order not stored")]
+    Store(#[from] StoreError),
 }
 
 /// How often a store write is tried when a reference collides or a concurrent duplicate holds
@@ -119,8 +118,8 @@ impl Intake {
                 Insert::Contended => tokio::time::sleep(Duration::from_millis(25 << attempt)).await,
             }
         }
-        Err(StoreError {
-            message: format!("order not stored after {INSERT_ATTEMPTS} contended attempts"),
+        Err(StoreError::Contended {
+            attempts: INSERT_ATTEMPTS,
         }
         .into())
     }
@@ -199,7 +198,7 @@ impl Intake {
             (Ok(_), Ok(_)) => tracing::info!(elapsed_ms, "connections warmed up"),
             (store, mailer) => tracing::warn!(
                 elapsed_ms,
-                store = store.err().map(|e| e.message).as_deref(),
+                store = store.err().map(|e| e.to_string()).as_deref(),
                 mailer = mailer.err().map(|e| e.code).as_deref(),
                 "connection warm-up failed"
             ),
@@ -214,8 +213,16 @@ impl Intake {
         let now = self.now();
         let mut report = RetryReport::default();
         for reference in self.store.due_for_retry(now, limit).await? {
-            let Some(mut order) = self.store.load(&reference).await? else {
-                continue;
+            let mut order = match self.store.load(&reference).await {
+                Ok(Some(order)) => order,
+                Ok(None) => continue,
+                // One item this code cannot read must not stop the retries of all the others.
+                Err(StoreError::Unreadable { key, problem }) => {
+                    tracing::error!(key, problem, "order skipped by the retry run: unreadable");
+                    report.unreadable += 1;
+                    continue;
+                }
+                Err(error) => return Err(error),
             };
             report.orders += 1;
             let mut claimed_any = false;
@@ -246,6 +253,7 @@ impl Intake {
             sent = report.sent,
             failed = report.failed,
             still_pending = report.still_pending,
+            unreadable = report.unreadable,
             "retry run done"
         );
         Ok(report)
@@ -259,6 +267,8 @@ pub struct RetryReport {
     pub sent: u32,
     pub failed: u32,
     pub still_pending: u32,
+    /// Orders in the retry queue that could not be read, skipped (and logged by key).
+    pub unreadable: u32,
 }
 
 /// How long a sender holds an email: longer than the function's timeout (at most 29 s), so a

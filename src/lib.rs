@@ -2,8 +2,9 @@
 //! stored order and two confirmation emails.
 //!
 //! Layers, each using only the ones below it:
-//! `http` (Lambda event ⇄ use case) → `intake` (dedupe, store, then mail) →
-//! `store` and `email` (traits with DynamoDB, SES and in-memory implementations) → `domain`.
+//! `entry` (every Lambda event to its handler) → `http` (HTTP request ⇄ use case) →
+//! `intake` (dedupe, store, then mail; the retry run) → `store` and `email` (traits with
+//! DynamoDB, SES and in-memory implementations) → `domain`.
 
 // Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
 #![allow(clippy::inconsistent_digit_grouping)]
@@ -12,13 +13,9 @@ pub mod aws;
 pub mod config;
 pub mod domain;
 pub mod email;
+pub mod entry;
 pub mod http;
 pub mod i18n;
 pub mod intake;
 pub mod store;
 pub mod telemetry;
-
-/// Finnish time, compiled into the binary (no dependency on the runtime's zoneinfo).
-pub fn helsinki() -> jiff::tz::TimeZone {
-    jiff::tz::get!("Europe/Helsinki")
-}

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use order_intake::config::Config;
 use order_intake::email::SesMailer;
-use order_intake::http::{App, HttpSettings, run};
+use order_intake::entry::run;
+use order_intake::http::{App, HttpSettings};
 use order_intake::intake::{Intake, system_clock};
 use order_intake::store::DynamoDbStore;
 use order_intake::{aws, telemetry};

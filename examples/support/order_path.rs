@@ -5,10 +5,9 @@
 use base64::Engine;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use order_intake::domain::{EmailAddress, NewOrder, Reference};
+use order_intake::domain::{Delivery, EmailAddress, NewOrder, Order, Reference};
 use order_intake::email::{Email, customer_email, trainer_email};
 use order_intake::http::body::{self, MediaType};
-use order_intake::store::{Delivery, Order};
 
 pub struct Sample {
     pub media: MediaType,

@@ -3,10 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use order_intake::domain::{NewOrder, Reference};
+use order_intake::domain::{Delivery, NewOrder, Order, Reference};
 use order_intake::email::{customer_email, trainer_email};
 use order_intake::http::body::{self, MediaType};
-use order_intake::store::{Delivery, Order};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };

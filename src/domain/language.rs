@@ -25,6 +25,15 @@ impl Language {
         }
     }
 
+    /// The one of three texts (or values) that is in this language.
+    pub fn pick<T>(self, fi: T, sv: T, en: T) -> T {
+        match self {
+            Language::Fi => fi,
+            Language::Sv => sv,
+            Language::En => en,
+        }
+    }
+
     /// The first of fi, sv, en named in an `Accept-Language` header, else Finnish.
     pub fn from_accept_language(header: &str) -> Language {
         header

@@ -3,20 +3,30 @@
 mod business_id;
 mod catalogue;
 mod email_address;
+mod field;
 mod language;
+mod lifecycle;
 mod money;
 mod order;
+mod origin;
 mod reference;
 mod text;
+mod values;
 
-pub use business_id::BusinessId;
+pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use email_address::EmailAddress;
+pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use language::Language;
+pub use lifecycle::{Delivery, EmailKind, Order, Receipt};
 pub use money::{Price, VAT_RATE_PERCENT, format_eur};
-pub use order::{
-    Channel, EInvoiceId, ErrorCode, FieldError, IdempotencyKey, MAX_PREFERRED_DATES, NewOrder,
-    OrderForm, Phone,
-};
+pub use order::{ErrorCode, FieldError, NewOrder, OrderForm, Slot};
+pub use origin::WebOrigin;
 pub use reference::Reference;
 pub use text::contains_control_characters;
+pub use values::{Channel, EInvoiceId, IdempotencyKey, Participants, ParticipantsError, Phone};
+
+/// Finnish time, compiled into the binary (no dependency on the runtime's zoneinfo).
+pub fn helsinki() -> jiff::tz::TimeZone {
+    jiff::tz::get!("Europe/Helsinki")
+}

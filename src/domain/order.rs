@@ -7,13 +7,16 @@ use sha2::{Digest, Sha256};
 use super::text::{
     contains_control_characters, contains_control_characters_except_line_breaks, contains_markup,
 };
-use super::{BusinessId, EmailAddress, Language, Package};
+use super::{
+    BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
+    Language, MAX_PREFERRED_DATES, Package, Participants, ParticipantsError, Phone,
+};
 
-pub const MAX_PREFERRED_DATES: usize = 3;
+/// How far ahead a preferred date may be.
 const MAX_DAYS_AHEAD: i32 = 365;
 
 /// The fields of an order as sent, before validation. Text is untrimmed; absent is `None`.
-/// Field names are the same in JSON and form bodies.
+/// Field names are the same in JSON and form bodies (`Field::name`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderForm {
     pub package: Option<String>,
@@ -41,11 +44,48 @@ pub struct OrderForm {
     pub shape_errors: Vec<FieldError>,
 }
 
+/// Where a parsed body puts a field's value.
+pub enum Slot<'a> {
+    Text(&'a mut Option<String>),
+    List(&'a mut Vec<String>),
+}
+
+impl OrderForm {
+    pub fn slot(&mut self, field: Field) -> Slot<'_> {
+        match field {
+            Field::Package => Slot::Text(&mut self.package),
+            Field::Organization => Slot::Text(&mut self.organization),
+            Field::ContactName => Slot::Text(&mut self.contact_name),
+            Field::Email => Slot::Text(&mut self.email),
+            Field::PrivacyConsent => Slot::Text(&mut self.privacy_consent),
+            Field::BusinessId => Slot::Text(&mut self.business_id),
+            Field::Phone => Slot::Text(&mut self.phone),
+            Field::Participants => Slot::Text(&mut self.participants),
+            Field::Channels => Slot::List(&mut self.channels),
+            Field::PreferredDates => Slot::List(&mut self.preferred_dates),
+            Field::Location => Slot::Text(&mut self.location),
+            Field::EInvoiceAddress => Slot::Text(&mut self.einvoice_address),
+            Field::EInvoiceOperator => Slot::Text(&mut self.einvoice_operator),
+            Field::BillingReference => Slot::Text(&mut self.billing_reference),
+            Field::Message => Slot::Text(&mut self.message),
+            Field::Language => Slot::Text(&mut self.language),
+            Field::IdempotencyKey => Slot::Text(&mut self.idempotency_key),
+            Field::Next => Slot::Text(&mut self.next),
+            Field::Gotcha => Slot::Text(&mut self.gotcha),
+        }
+    }
+
+    /// Records that a field was sent in a shape no value of it can have.
+    pub fn shape_error(&mut self, field: Field, code: ErrorCode) {
+        self.shape_errors.push(FieldError { field, code });
+    }
+}
+
 /// Why a field was rejected. The code is stable (clients may switch on it); the message is
 /// rendered in the request's language by `crate::i18n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: Field,
     pub code: ErrorCode,
 }
 
@@ -112,95 +152,6 @@ impl ErrorCode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Channel {
-    Facebook,
-    Twitter,
-    Instagram,
-}
-
-impl Channel {
-    pub fn parse(text: &str) -> Option<Channel> {
-        match text {
-            "facebook" => Some(Channel::Facebook),
-            "twitter" => Some(Channel::Twitter),
-            "instagram" => Some(Channel::Instagram),
-            _ => None,
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Channel::Facebook => "facebook",
-            Channel::Twitter => "twitter",
-            Channel::Instagram => "instagram",
-        }
-    }
-
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Channel::Facebook => "Facebook",
-            Channel::Twitter => "X (Twitter)",
-            Channel::Instagram => "Instagram",
-        }
-    }
-}
-
-/// A phone number as typed: digits, spaces, `+ - ( )`, with 7–15 digits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Phone(String);
-
-impl Phone {
-    pub fn parse(text: &str) -> Option<Phone> {
-        let allowed = text
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
-        let digits = text.chars().filter(char::is_ascii_digit).count();
-        (allowed && (7..=15).contains(&digits)).then(|| Phone(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// An e-invoice (verkkolasku) address or operator id: 4–35 of A–Z and 0–9.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EInvoiceId(String);
-
-impl EInvoiceId {
-    pub fn parse(text: &str) -> Option<EInvoiceId> {
-        let upper = text.to_ascii_uppercase();
-        let valid = (4..=35).contains(&upper.len())
-            && upper
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        valid.then_some(EInvoiceId(upper))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A client's idempotency key: 8–128 of `A-Z a-z 0-9 _ -`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdempotencyKey(String);
-
-impl IdempotencyKey {
-    pub fn parse(text: &str) -> Option<IdempotencyKey> {
-        let valid = (8..=128).contains(&text.len())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        valid.then(|| IdempotencyKey(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 /// A valid order, as the customer gave it (the price is the catalogue's, never the client's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrder {
@@ -210,7 +161,7 @@ pub struct NewOrder {
     pub email: EmailAddress,
     pub business_id: Option<BusinessId>,
     pub phone: Option<Phone>,
-    pub participants: Option<u32>,
+    pub participants: Option<Participants>,
     pub channels: Vec<Channel>,
     pub preferred_dates: Vec<Date>,
     pub location: Option<String>,
@@ -221,207 +172,132 @@ pub struct NewOrder {
     pub language: Language,
 }
 
-/// Collects errors while fields are checked one by one.
-struct Checker {
+/// Checks fields one by one, collecting every error.
+struct Checker<'a> {
+    form: &'a OrderForm,
     errors: Vec<FieldError>,
 }
 
-impl Checker {
-    fn fail<T>(&mut self, field: &'static str, code: ErrorCode) -> Option<T> {
+impl<'a> Checker<'a> {
+    fn new(form: &'a OrderForm) -> Checker<'a> {
+        Checker {
+            form,
+            errors: form.shape_errors.clone(),
+        }
+    }
+
+    fn fail<T>(&mut self, field: Field, code: ErrorCode) -> Option<T> {
         self.errors.push(FieldError { field, code });
         None
     }
 
-    /// Trimmed text with a length in characters; `None` (and no error) when absent or blank
-    /// and not required.
-    fn text(
-        &mut self,
-        field: &'static str,
-        value: &Option<String>,
-        min: usize,
-        max: usize,
-        required: bool,
-    ) -> Option<String> {
+    /// A field whose value already had the wrong shape is not reported again.
+    fn failed_shape(&self, field: Field) -> bool {
+        self.form.shape_errors.iter().any(|e| e.field == field)
+    }
+
+    /// Trimmed single-line text within the field's length rule; `None` (and no error) when
+    /// absent or blank and not required.
+    fn text(&mut self, field: Field, value: &Option<String>) -> Option<String> {
         let trimmed = value.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let Some(text) = trimmed else {
-            return if required {
-                self.fail(field, ErrorCode::Required)
-            } else {
-                None
-            };
+            if field.required() && !self.failed_shape(field) {
+                return self.fail(field, ErrorCode::Required);
+            }
+            return None;
         };
         if contains_control_characters(text) {
             return self.fail(field, ErrorCode::ControlCharacters);
         }
+        self.within_length(field, text)
+    }
+
+    /// Refuses markup, then checks the length in characters.
+    fn within_length(&mut self, field: Field, text: &str) -> Option<String> {
         if contains_markup(text) {
             return self.fail(field, ErrorCode::Markup);
         }
         let length = text.chars().count();
-        if length < min {
-            return self.fail(field, ErrorCode::TooShort { min });
+        match field.length() {
+            Some(rule) if length < rule.min => {
+                self.fail(field, ErrorCode::TooShort { min: rule.min })
+            }
+            Some(rule) if length > rule.max => {
+                self.fail(field, ErrorCode::TooLong { max: rule.max })
+            }
+            _ => Some(text.to_owned()),
         }
-        if length > max {
-            return self.fail(field, ErrorCode::TooLong { max });
-        }
-        Some(text.to_owned())
     }
 
     /// Optional text that must also parse into a domain type.
     fn parsed<T>(
         &mut self,
-        field: &'static str,
+        field: Field,
         value: &Option<String>,
-        max: usize,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
-        let text = self.text(field, value, 1, max, false)?;
+        let text = self.text(field, value)?;
         parse(&text).or_else(|| self.fail(field, ErrorCode::Invalid))
     }
-}
 
-impl NewOrder {
-    /// Validates a form. `today` is the current date in Europe/Helsinki.
-    pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
-        let mut check = Checker {
-            errors: form.shape_errors.clone(),
-        };
-        let failed_shape = |field: &str| form.shape_errors.iter().any(|e| e.field == field);
-
-        let package = match form.package.as_deref().map(str::trim) {
-            _ if failed_shape("package") => None,
-            None | Some("") => check.fail("package", ErrorCode::Required),
+    fn package(&mut self, value: &Option<String>) -> Option<Package> {
+        match value.as_deref().map(str::trim) {
+            _ if self.failed_shape(Field::Package) => None,
+            None | Some("") => self.fail(Field::Package, ErrorCode::Required),
             Some(id) => {
-                Package::parse(id).or_else(|| check.fail("package", ErrorCode::UnknownPackage))
+                Package::parse(id).or_else(|| self.fail(Field::Package, ErrorCode::UnknownPackage))
             }
-        };
-        let organization = check.text(
-            "organization",
-            &form.organization,
-            2,
-            200,
-            !failed_shape("organization"),
-        );
-        let contact_name = check.text(
-            "contact_name",
-            &form.contact_name,
-            2,
-            100,
-            !failed_shape("contact_name"),
-        );
-        let email = match check.text(
-            "email",
-            &form.email,
-            1,
-            super::email_address::MAX_EMAIL_LENGTH,
-            !failed_shape("email"),
-        ) {
-            Some(text) => {
-                EmailAddress::parse(&text).or_else(|| check.fail("email", ErrorCode::Invalid))
-            }
-            None => None,
-        };
-        let consent = matches!(
-            form.privacy_consent.as_deref().map(str::trim),
-            Some("true" | "on" | "yes")
-        );
-        if !consent && !failed_shape("privacy_consent") {
-            check.fail::<()>("privacy_consent", ErrorCode::ConsentRequired);
-        }
-        let business_id = match check.text("business_id", &form.business_id, 1, 9, false) {
-            Some(text)
-                if text.len() == 9
-                    && text.as_bytes()[7] == b'-'
-                    && text.is_ascii()
-                    && text
-                        .chars()
-                        .filter(|c| *c != '-')
-                        .all(|c| c.is_ascii_digit()) =>
-            {
-                BusinessId::parse(&text)
-                    .or_else(|| check.fail("business_id", ErrorCode::InvalidCheckDigit))
-            }
-            Some(_) => check.fail("business_id", ErrorCode::Invalid),
-            None => None,
-        };
-        let phone = check.parsed("phone", &form.phone, 30, Phone::parse);
-        let participants = match check.text("participants", &form.participants, 1, 20, false) {
-            Some(text) => match text.parse::<u32>() {
-                Ok(n) if (1..=200).contains(&n) && text.bytes().all(|b| b.is_ascii_digit()) => {
-                    Some(n)
-                }
-                Ok(_) | Err(_) if text.bytes().all(|b| b.is_ascii_digit()) => {
-                    check.fail("participants", ErrorCode::OutOfRange { min: 1, max: 200 })
-                }
-                _ => check.fail("participants", ErrorCode::Invalid),
-            },
-            None => None,
-        };
-        let channels = Self::channels(&mut check, &form.channels);
-        let preferred_dates = Self::preferred_dates(&mut check, &form.preferred_dates, today);
-        let location = check.text("location", &form.location, 1, 200, false);
-        let einvoice_address = check.parsed(
-            "einvoice_address",
-            &form.einvoice_address,
-            35,
-            EInvoiceId::parse,
-        );
-        let einvoice_operator = check.parsed(
-            "einvoice_operator",
-            &form.einvoice_operator,
-            35,
-            EInvoiceId::parse,
-        );
-        let billing_reference =
-            check.text("billing_reference", &form.billing_reference, 1, 100, false);
-        let message = Self::message(&mut check, &form.message);
-        let language = match form.language.as_deref().map(str::trim) {
-            None | Some("") => Some(Language::default()),
-            Some(code) => {
-                Language::parse(code).or_else(|| check.fail("language", ErrorCode::Invalid))
-            }
-        };
-        if let Some(key) = form.idempotency_key.as_deref()
-            && IdempotencyKey::parse(key).is_none()
-        {
-            check.fail::<()>("idempotency_key", ErrorCode::Invalid);
-        }
-
-        match (package, organization, contact_name, email, language) {
-            (
-                Some(package),
-                Some(organization),
-                Some(contact_name),
-                Some(email),
-                Some(language),
-            ) if check.errors.is_empty() => Ok(NewOrder {
-                package,
-                organization,
-                contact_name,
-                email,
-                business_id,
-                phone,
-                participants,
-                channels,
-                preferred_dates,
-                location,
-                einvoice_address,
-                einvoice_operator,
-                billing_reference,
-                message,
-                language,
-            }),
-            _ => Err(check.errors),
         }
     }
 
-    fn channels(check: &mut Checker, values: &[String]) -> Vec<Channel> {
+    fn email(&mut self, value: &Option<String>) -> Option<EmailAddress> {
+        self.parsed(Field::Email, value, EmailAddress::parse)
+    }
+
+    /// The form's checkbox sends `on`; JSON sends `true`.
+    fn consent(&mut self, value: &Option<String>) {
+        let given = matches!(value.as_deref().map(str::trim), Some("true" | "on" | "yes"));
+        if !given && !self.failed_shape(Field::PrivacyConsent) {
+            self.fail::<()>(Field::PrivacyConsent, ErrorCode::ConsentRequired);
+        }
+    }
+
+    fn business_id(&mut self, value: &Option<String>) -> Option<BusinessId> {
+        let text = self.text(Field::BusinessId, value)?;
+        match BusinessId::parse(&text) {
+            Ok(id) => Some(id),
+            Err(BusinessIdError::Shape) => self.fail(Field::BusinessId, ErrorCode::Invalid),
+            Err(BusinessIdError::CheckDigit) => {
+                self.fail(Field::BusinessId, ErrorCode::InvalidCheckDigit)
+            }
+        }
+    }
+
+    fn participants(&mut self, value: &Option<String>) -> Option<Participants> {
+        let text = self.text(Field::Participants, value)?;
+        match Participants::parse(&text) {
+            Ok(count) => Some(count),
+            Err(ParticipantsError::NotANumber) => {
+                self.fail(Field::Participants, ErrorCode::Invalid)
+            }
+            Err(ParticipantsError::OutOfRange) => self.fail(
+                Field::Participants,
+                ErrorCode::OutOfRange {
+                    min: Participants::MIN,
+                    max: Participants::MAX,
+                },
+            ),
+        }
+    }
+
+    fn channels(&mut self, values: &[String]) -> Vec<Channel> {
         let mut channels = Vec::new();
         for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
             match Channel::parse(value) {
                 Some(channel) if !channels.contains(&channel) => channels.push(channel),
                 Some(_) => {}
                 None => {
-                    check.fail::<()>("channels", ErrorCode::Invalid);
+                    self.fail::<()>(Field::Channels, ErrorCode::Invalid);
                     return Vec::new();
                 }
             }
@@ -430,67 +306,141 @@ impl NewOrder {
         channels
     }
 
-    fn preferred_dates(check: &mut Checker, values: &[String], today: Date) -> Vec<Date> {
-        let mut dates = Vec::new();
+    fn preferred_dates(&mut self, values: &[String], today: Date) -> Vec<Date> {
         let values: Vec<&str> = values
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
             .collect();
         if values.len() > MAX_PREFERRED_DATES {
-            check.fail::<()>(
-                "preferred_dates",
-                ErrorCode::TooMany {
-                    max: MAX_PREFERRED_DATES,
-                },
-            );
-            return dates;
-        }
-        let last_allowed = today
-            .checked_add(jiff::Span::new().days(MAX_DAYS_AHEAD))
-            .unwrap_or(Date::MAX);
-        for value in values {
-            let well_formed = value.len() == 10
-                && value.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                });
-            let Some(date) = well_formed.then(|| value.parse::<Date>().ok()).flatten() else {
-                check.fail::<()>("preferred_dates", ErrorCode::Invalid);
-                return Vec::new();
+            let too_many = ErrorCode::TooMany {
+                max: MAX_PREFERRED_DATES,
             };
-            if date <= today {
-                check.fail::<()>("preferred_dates", ErrorCode::DateNotInFuture);
-                return Vec::new();
-            }
-            if date > last_allowed {
-                check.fail::<()>("preferred_dates", ErrorCode::DateTooFar);
-                return Vec::new();
-            }
-            if !dates.contains(&date) {
-                dates.push(date);
+            self.fail::<()>(Field::PreferredDates, too_many);
+            return Vec::new();
+        }
+        let mut dates = Vec::new();
+        for value in values {
+            match preferred_date(value, today) {
+                Ok(date) if !dates.contains(&date) => dates.push(date),
+                Ok(_) => {}
+                Err(code) => {
+                    self.fail::<()>(Field::PreferredDates, code);
+                    return Vec::new();
+                }
             }
         }
         dates
     }
 
-    /// The message keeps its line breaks (normalised to `\n`); other control characters are refused.
-    fn message(check: &mut Checker, value: &Option<String>) -> Option<String> {
+    /// The message keeps its line breaks (normalised to `\n`); other control characters are
+    /// refused.
+    fn message(&mut self, value: &Option<String>) -> Option<String> {
         let text = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
         if contains_control_characters_except_line_breaks(text) {
-            return check.fail("message", ErrorCode::ControlCharacters);
-        }
-        if contains_markup(text) {
-            return check.fail("message", ErrorCode::Markup);
+            return self.fail(Field::Message, ErrorCode::ControlCharacters);
         }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        if text.chars().count() > 2000 {
-            return check.fail("message", ErrorCode::TooLong { max: 2000 });
+        self.within_length(Field::Message, &text)
+    }
+
+    fn language(&mut self, value: &Option<String>) -> Option<Language> {
+        match value.as_deref().map(str::trim) {
+            None | Some("") => Some(Language::default()),
+            Some(code) => {
+                Language::parse(code).or_else(|| self.fail(Field::Language, ErrorCode::Invalid))
+            }
         }
-        Some(text)
+    }
+
+    /// Only checked here; the HTTP layer uses the key.
+    fn idempotency_key(&mut self, value: &Option<String>) {
+        if let Some(key) = value.as_deref()
+            && IdempotencyKey::parse(key).is_none()
+        {
+            self.fail::<()>(Field::IdempotencyKey, ErrorCode::Invalid);
+        }
+    }
+}
+
+/// A date written `YYYY-MM-DD`, after today and at most `MAX_DAYS_AHEAD` ahead.
+fn preferred_date(value: &str, today: Date) -> Result<Date, ErrorCode> {
+    let well_formed = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let date = well_formed
+        .then(|| value.parse::<Date>().ok())
+        .flatten()
+        .ok_or(ErrorCode::Invalid)?;
+    let last_allowed = today
+        .checked_add(jiff::Span::new().days(MAX_DAYS_AHEAD))
+        .unwrap_or(Date::MAX);
+    if date <= today {
+        Err(ErrorCode::DateNotInFuture)
+    } else if date > last_allowed {
+        Err(ErrorCode::DateTooFar)
+    } else {
+        Ok(date)
+    }
+}
+
+impl NewOrder {
+    /// Validates a form. `today` is the current date in Europe/Helsinki.
+    pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
+        let mut check = Checker::new(form);
+        let package = check.package(&form.package);
+        let organization = check.text(Field::Organization, &form.organization);
+        let contact_name = check.text(Field::ContactName, &form.contact_name);
+        let email = check.email(&form.email);
+        check.consent(&form.privacy_consent);
+        let business_id = check.business_id(&form.business_id);
+        let phone = check.parsed(Field::Phone, &form.phone, Phone::parse);
+        let participants = check.participants(&form.participants);
+        let channels = check.channels(&form.channels);
+        let preferred_dates = check.preferred_dates(&form.preferred_dates, today);
+        let location = check.text(Field::Location, &form.location);
+        let einvoice_address = check.parsed(
+            Field::EInvoiceAddress,
+            &form.einvoice_address,
+            EInvoiceId::parse,
+        );
+        let einvoice_operator = check.parsed(
+            Field::EInvoiceOperator,
+            &form.einvoice_operator,
+            EInvoiceId::parse,
+        );
+        let billing_reference = check.text(Field::BillingReference, &form.billing_reference);
+        let message = check.message(&form.message);
+        let language = check.language(&form.language);
+        check.idempotency_key(&form.idempotency_key);
+
+        let (Some(package), Some(organization), Some(contact_name), Some(email), Some(language)) =
+            (package, organization, contact_name, email, language)
+        else {
+            return Err(check.errors);
+        };
+        if !check.errors.is_empty() {
+            return Err(check.errors);
+        }
+        Ok(NewOrder {
+            package,
+            organization,
+            contact_name,
+            email,
+            business_id,
+            phone,
+            participants,
+            channels,
+            preferred_dates,
+            location,
+            einvoice_address,
+            einvoice_operator,
+            billing_reference,
+            message,
+            language,
+        })
     }
 
     /// A digest of the normalised content: two submissions of the same order have the same one.
@@ -555,7 +505,10 @@ mod tests {
     fn codes(form: &OrderForm) -> Vec<(&'static str, &'static str)> {
         match NewOrder::parse(form, TODAY) {
             Ok(_) => vec![],
-            Err(errors) => errors.iter().map(|e| (e.field, e.code.as_str())).collect(),
+            Err(errors) => errors
+                .iter()
+                .map(|e| (e.field.name(), e.code.as_str()))
+                .collect(),
         }
     }
 
@@ -641,7 +594,7 @@ mod tests {
             vec![date(2027, 1, 15), date(2026, 11, 27)]
         );
         assert_eq!(order.message.as_deref(), Some("Rivi yksi\nRivi kaksi"));
-        assert_eq!(order.participants, Some(25));
+        assert_eq!(order.participants.map(Participants::get), Some(25));
         assert_eq!(order.language, Language::Sv);
     }
 

@@ -5,8 +5,7 @@ use askama::Template;
 use jiff::civil::Date;
 
 use super::Email;
-use crate::domain::{EmailAddress, Language, format_eur};
-use crate::store::Order;
+use crate::domain::{EmailAddress, Field, Language, Order, format_eur, helsinki};
 
 /// Customer-facing texts in the customer's language.
 struct CustomerTexts {
@@ -186,8 +185,8 @@ struct TrainerText<'a> {
 /// The notification to the trainers, in Finnish; replying reaches the customer.
 pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     let d = &order.details;
-    let helsinki = crate::helsinki();
-    let received = order.created_at.to_zoned_datetime(helsinki);
+    let received = order.created_at.to_zoned_datetime(helsinki());
+    let label = |field: Field| field.label(Language::Fi);
     let or_dash = |value: Option<&str>| value.map_or_else(|| "–".to_owned(), str::to_owned);
     let joined = |items: Vec<String>| {
         if items.is_empty() {
@@ -199,7 +198,7 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     let rows: Vec<(&'static str, String)> = vec![
         ("Tilausnumero", order.reference.to_string()),
         (
-            "Koulutus",
+            label(Field::Package),
             format!(
                 "{}, {}",
                 d.package.name(Language::Fi),
@@ -209,21 +208,24 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         ("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
         ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
         ("Yhteensä", format_eur(order.price.gross_cents)),
-        ("Organisaatio", d.organization.clone()),
+        (label(Field::Organization), d.organization.clone()),
         (
-            "Y-tunnus",
+            label(Field::BusinessId),
             or_dash(d.business_id.as_ref().map(|b| b.as_str())),
         ),
-        ("Yhteyshenkilö", d.contact_name.clone()),
-        ("Sähköposti", d.email.to_string()),
-        ("Puhelin", or_dash(d.phone.as_ref().map(|p| p.as_str()))),
+        (label(Field::ContactName), d.contact_name.clone()),
+        (label(Field::Email), d.email.to_string()),
         (
-            "Osallistujia",
+            label(Field::Phone),
+            or_dash(d.phone.as_ref().map(|p| p.as_str())),
+        ),
+        (
+            label(Field::Participants),
             d.participants
                 .map_or_else(|| "–".to_owned(), |n| n.to_string()),
         ),
         (
-            "Kanavat",
+            label(Field::Channels),
             joined(
                 d.channels
                     .iter()
@@ -232,7 +234,7 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
             ),
         ),
         (
-            "Toivotut päivät",
+            label(Field::PreferredDates),
             joined(
                 d.preferred_dates
                     .iter()
@@ -240,17 +242,20 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
                     .collect(),
             ),
         ),
-        ("Paikka", or_dash(d.location.as_deref())),
+        (label(Field::Location), or_dash(d.location.as_deref())),
         (
-            "Verkkolaskuosoite",
+            label(Field::EInvoiceAddress),
             or_dash(d.einvoice_address.as_ref().map(|e| e.as_str())),
         ),
         (
-            "Verkkolaskuoperaattori",
+            label(Field::EInvoiceOperator),
             or_dash(d.einvoice_operator.as_ref().map(|e| e.as_str())),
         ),
-        ("Laskun viite", or_dash(d.billing_reference.as_deref())),
-        ("Asiointikieli", d.language.code().to_owned()),
+        (
+            label(Field::BillingReference),
+            or_dash(d.billing_reference.as_deref()),
+        ),
+        (label(Field::Language), d.language.code().to_owned()),
         (
             "Vastaanotettu",
             received.strftime("%-d.%-m.%Y klo %H.%M").to_string(),

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::domain::{ErrorCode, FieldError, OrderForm};
+use crate::domain::{ErrorCode, Field, OrderForm, Slot};
 
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
@@ -47,6 +47,14 @@ pub enum BodyError {
 }
 
 impl BodyError {
+    pub const ALL: [BodyError; 5] = [
+        BodyError::Empty,
+        BodyError::InvalidUtf8,
+        BodyError::InvalidJson,
+        BodyError::NotAnObject,
+        BodyError::DuplicateField,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             BodyError::Empty => "empty_body",
@@ -134,9 +142,9 @@ fn parse_form(text: &str) -> Result<OrderForm, BodyError> {
 /// One member's value, as either body kind gives it.
 trait RawField {
     /// The value as text, or `None` when it is absent (JSON null), or `Err` for a wrong type.
-    fn text(self, field: &'static str) -> Result<Option<String>, ErrorCode>;
+    fn text(self, field: Field) -> Result<Option<String>, ErrorCode>;
     /// The value as a list of text (a JSON array of strings, or one text).
-    fn list(self, field: &'static str) -> Result<Vec<String>, ErrorCode>;
+    fn list(self) -> Result<Vec<String>, ErrorCode>;
     /// Whether a repeated name adds to a list (forms) or is refused (handled before for JSON).
     fn repeatable() -> bool;
 }
@@ -145,17 +153,17 @@ struct JsonField(Value);
 struct FormField(String);
 
 impl RawField for JsonField {
-    fn text(self, field: &'static str) -> Result<Option<String>, ErrorCode> {
+    fn text(self, field: Field) -> Result<Option<String>, ErrorCode> {
         match self.0 {
             Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s)),
-            Value::Bool(b) if field == "privacy_consent" => Ok(Some(b.to_string())),
-            Value::Number(n) if field == "participants" => Ok(Some(n.to_string())),
+            Value::Bool(b) if field == Field::PrivacyConsent => Ok(Some(b.to_string())),
+            Value::Number(n) if field == Field::Participants => Ok(Some(n.to_string())),
             _ => Err(ErrorCode::InvalidType),
         }
     }
 
-    fn list(self, _field: &'static str) -> Result<Vec<String>, ErrorCode> {
+    fn list(self) -> Result<Vec<String>, ErrorCode> {
         match self.0 {
             Value::Null => Ok(Vec::new()),
             Value::String(s) => Ok(vec![s]),
@@ -176,11 +184,11 @@ impl RawField for JsonField {
 }
 
 impl RawField for FormField {
-    fn text(self, _field: &'static str) -> Result<Option<String>, ErrorCode> {
+    fn text(self, _field: Field) -> Result<Option<String>, ErrorCode> {
         Ok(Some(self.0))
     }
 
-    fn list(self, _field: &'static str) -> Result<Vec<String>, ErrorCode> {
+    fn list(self) -> Result<Vec<String>, ErrorCode> {
         Ok(vec![self.0])
     }
 
@@ -191,90 +199,28 @@ impl RawField for FormField {
 
 fn form_from_members<F: RawField>(members: impl IntoIterator<Item = (String, F)>) -> OrderForm {
     let mut form = OrderForm::default();
-    let mut seen: HashSet<&'static str> = HashSet::new();
+    let mut seen: HashSet<Field> = HashSet::new();
     for (name, value) in members {
-        let Some(field) = known_field(&name) else {
+        // Unknown fields are ignored.
+        let Some(field) = Field::parse(&name) else {
             continue;
-        }; // unknown fields are ignored
+        };
         let first = seen.insert(field);
-        let mut shape_error = |code| form.shape_errors.push(FieldError { field, code });
-        if matches!(field, "channels" | "preferred_dates") {
-            match value.list(field) {
-                Ok(items) => {
-                    let list = if field == "channels" {
-                        &mut form.channels
-                    } else {
-                        &mut form.preferred_dates
-                    };
-                    list.extend(items);
-                }
-                Err(code) => shape_error(code),
-            }
-            continue;
-        }
-        if !first {
-            if F::repeatable() {
-                shape_error(ErrorCode::Repeated);
-            }
-            continue;
-        }
-        match value.text(field) {
-            Ok(text) => *text_slot(&mut form, field) = text,
-            Err(code) => shape_error(code),
+        let outcome = match form.slot(field) {
+            Slot::List(list) => value.list().map(|items| list.extend(items)),
+            Slot::Text(_) if !first => match F::repeatable() {
+                true => Err(ErrorCode::Repeated),
+                false => Ok(()),
+            },
+            Slot::Text(slot) => value.text(field).map(|text| *slot = text),
+        };
+        if let Err(code) = outcome {
+            form.shape_error(field, code);
         }
     }
     // A field reported as repeated is reported once.
     form.shape_errors.dedup();
     form
-}
-
-/// Every field an order body may carry; others are ignored.
-pub const KNOWN_FIELDS: [&str; 19] = [
-    "package",
-    "organization",
-    "contact_name",
-    "email",
-    "privacy_consent",
-    "business_id",
-    "phone",
-    "participants",
-    "channels",
-    "preferred_dates",
-    "location",
-    "einvoice_address",
-    "einvoice_operator",
-    "billing_reference",
-    "message",
-    "language",
-    "idempotency_key",
-    "_next",
-    "_gotcha",
-];
-
-fn known_field(name: &str) -> Option<&'static str> {
-    KNOWN_FIELDS.iter().copied().find(|known| *known == name)
-}
-
-fn text_slot<'a>(form: &'a mut OrderForm, field: &str) -> &'a mut Option<String> {
-    match field {
-        "package" => &mut form.package,
-        "organization" => &mut form.organization,
-        "contact_name" => &mut form.contact_name,
-        "email" => &mut form.email,
-        "privacy_consent" => &mut form.privacy_consent,
-        "business_id" => &mut form.business_id,
-        "phone" => &mut form.phone,
-        "participants" => &mut form.participants,
-        "location" => &mut form.location,
-        "einvoice_address" => &mut form.einvoice_address,
-        "einvoice_operator" => &mut form.einvoice_operator,
-        "billing_reference" => &mut form.billing_reference,
-        "message" => &mut form.message,
-        "language" => &mut form.language,
-        "idempotency_key" => &mut form.idempotency_key,
-        "_next" => &mut form.next,
-        _ => &mut form.gotcha,
-    }
 }
 
 #[cfg(test)]
@@ -370,11 +316,11 @@ mod tests {
             json.shape_errors,
             vec![
                 FieldError {
-                    field: "email",
+                    field: Field::Email,
                     code: ErrorCode::InvalidType
                 },
                 FieldError {
-                    field: "preferred_dates",
+                    field: Field::PreferredDates,
                     code: ErrorCode::InvalidType
                 },
             ]
@@ -388,12 +334,14 @@ mod tests {
         assert_eq!(
             form.shape_errors,
             vec![FieldError {
-                field: "email",
+                field: Field::Email,
                 code: ErrorCode::Repeated
             }]
         );
         assert_eq!(form.email.as_deref(), Some("a@b.fi"));
     }
+
+    use crate::domain::FieldError;
 
     mod properties {
         use super::super::*;
@@ -401,7 +349,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn any_field() -> impl Strategy<Value = &'static str> {
-            proptest::sample::select(KNOWN_FIELDS.to_vec())
+            proptest::sample::select(Field::ALL.map(Field::name).to_vec())
         }
 
         proptest! {

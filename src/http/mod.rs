@@ -1,35 +1,36 @@
 //! HTTP ⇄ use case: routing, CORS, content types, status codes. Every client mistake is answered
-//! here with a 4xx and a clear message; the handler never returns an error to the runtime.
+//! here with a 4xx and a clear message (`RequestError`); the handler never returns an error to the
+//! runtime.
 
 pub mod body;
-mod lambda;
+mod error;
+mod event;
 mod response;
 
-pub use lambda::{BODY_ERROR_HEADER, request_from_event_str, run};
-pub use response::{Problem, receipt_json};
+pub use error::RequestError;
+pub use event::{BODY_ERROR_HEADER, make_safe, request_from_event_str};
+pub use response::{Reply, receipt_json};
 
 use lambda_http::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use url::Url;
 
-use crate::config::parse_origin;
 use crate::domain::{
-    ErrorCode, FieldError, IdempotencyKey, Language, NewOrder, Package, Reference,
+    ErrorCode, Field, IdempotencyKey, Language, NewOrder, OrderForm, Package, Receipt, Reference,
+    WebOrigin,
 };
-use crate::intake::{Intake, IntakeError, Placed};
-use crate::store::Receipt;
+use crate::intake::{Intake, Placed};
 use body::{MAX_BODY_BYTES, MediaType};
 
 pub const ORDERS_PATH: &str = "/orders";
-const ALLOWED_METHODS: &str = "POST, OPTIONS";
+pub(crate) const ALLOWED_METHODS: &str = "POST, OPTIONS";
 const ALLOWED_HEADERS: &str = "content-type, idempotency-key";
-/// Seconds a client should wait before retrying when storage is down.
-const RETRY_AFTER_SECONDS: &str = "5";
+const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 /// What the HTTP layer needs beyond the use case.
 pub struct HttpSettings {
-    /// Origins as browsers send them (`https://www.example.fi`).
-    pub allowed_origins: Vec<String>,
+    /// Origins allowed to post orders (CORS, `_next` and the error page's way back).
+    pub allowed_origins: Vec<WebOrigin>,
     pub thank_you_url: Url,
 }
 
@@ -39,8 +40,16 @@ pub struct App {
 }
 
 impl App {
-    fn allowed_origin(&self, text: &str) -> Option<String> {
-        parse_origin(text).filter(|origin| self.settings.allowed_origins.contains(origin))
+    fn allows(&self, origin: &WebOrigin) -> bool {
+        self.settings.allowed_origins.contains(origin)
+    }
+
+    /// `text` as a URL, if it is one on an allowed origin.
+    fn allowed_url(&self, text: &str) -> Option<Url> {
+        let url = Url::parse(text).ok()?;
+        WebOrigin::of(&url)
+            .is_some_and(|origin| self.allows(&origin))
+            .then_some(url)
     }
 }
 
@@ -67,49 +76,42 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
     let language = header_text(request.headers(), header::ACCEPT_LANGUAGE)
         .map(Language::from_accept_language)
         .unwrap_or_default();
+    let reply = Reply::json(language);
     let path = match request.raw_http_path() {
         "" => request.uri().path(),
         path => path,
     };
     if path.trim_end_matches('/') != ORDERS_PATH {
-        return Problem::new(StatusCode::NOT_FOUND, "not_found").json(language);
+        return reply.refuse(RequestError::NotFound);
     }
-    // A browser on a site we do not know gets nothing: no CORS headers, no order.
-    let cors_origin = match header_text(request.headers(), header::ORIGIN) {
-        None if request.headers().contains_key(header::ORIGIN) => return forbidden(language),
-        None => None,
-        Some(origin) => match app.allowed_origin(origin) {
-            Some(allowed) => Some(allowed),
-            None => return forbidden(language),
-        },
+    let cors_origin = match cors_origin(app, request.headers()) {
+        Ok(origin) => origin,
+        Err(error) => return reply.refuse(error),
     };
     let mut response = match *request.method() {
-        Method::POST => post(app, request, language).await,
+        Method::POST => post(app, request, reply).await,
         Method::OPTIONS => preflight(),
-        _ => {
-            let mut response =
-                Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").json(language);
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
-            response
-        }
+        _ => reply.refuse(RequestError::MethodNotAllowed),
     };
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-    if let Some(origin) = cors_origin.and_then(|o| HeaderValue::from_str(&o).ok()) {
+    if let Some(origin) = cors_origin.and_then(|o| HeaderValue::from_str(o.as_str()).ok()) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     }
     response
 }
 
-fn forbidden(language: Language) -> Response<Body> {
-    tracing::info!("origin not allowed");
-    let mut response = Problem::new(StatusCode::FORBIDDEN, "origin_not_allowed").json(language);
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Origin"));
-    response
+/// A browser on a site we do not know gets nothing: no CORS headers, no order. A request
+/// without `Origin` (a script, an old browser's form post) goes on.
+fn cors_origin(app: &App, headers: &HeaderMap) -> Result<Option<WebOrigin>, RequestError> {
+    if !headers.contains_key(header::ORIGIN) {
+        return Ok(None);
+    }
+    header_text(headers, header::ORIGIN)
+        .and_then(WebOrigin::parse)
+        .filter(|origin| app.allows(origin))
+        .map(Some)
+        .ok_or(RequestError::OriginNotAllowed)
 }
 
 fn preflight() -> Response<Body> {
@@ -157,64 +159,72 @@ fn prefers_html(accept: Option<&str>) -> bool {
     html > 0.0 && html >= quality("application/json")
 }
 
-/// How the outcome of a POST is told: JSON for programs, pages and redirects for browsers.
-struct Reply<'a> {
-    html: bool,
-    language: Language,
-    back: &'a str,
-}
-
-impl Reply<'_> {
-    fn problem(&self, problem: Problem) -> Response<Body> {
-        if self.html {
-            problem.html(self.language, self.back)
-        } else {
-            problem.json(self.language)
-        }
-    }
-
-    fn success(&self, status: StatusCode, receipt: &Receipt, thank_you: &Url) -> Response<Body> {
-        if self.html {
-            let mut location = thank_you.clone();
-            location
-                .query_pairs_mut()
-                .append_pair("reference", receipt.reference.as_str());
-            // The thank-you page speaks the order's language when it is told it.
-            if self.language != Language::Fi {
-                location
-                    .query_pairs_mut()
-                    .append_pair("lang", self.language.code());
-            }
-            return response::see_other(location.as_str());
-        }
-        response::json_response(status, &receipt_json(receipt))
+async fn post(app: &App, request: &Request, mut reply: Reply) -> Response<Body> {
+    match accept(app, request, &mut reply).await {
+        Ok(response) => response,
+        Err(error) => reply.refuse(error),
     }
 }
 
-async fn post(app: &App, request: &Request, header_language: Language) -> Response<Body> {
+/// A POST, step by step; `reply` learns how the client wants its answer as the steps find out.
+async fn accept(
+    app: &App,
+    request: &Request,
+    reply: &mut Reply,
+) -> Result<Response<Body>, RequestError> {
     let headers = request.headers();
-    let Some(media) = header_text(headers, header::CONTENT_TYPE).and_then(body::media_type) else {
-        return Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-            .json(header_language);
-    };
-    let back = header_text(headers, header::REFERER)
-        .filter(|referer| {
-            Url::parse(referer).is_ok_and(|u| {
-                app.allowed_origin(&u.origin().ascii_serialization())
-                    .is_some()
-            })
-        })
+    let media = header_text(headers, header::CONTENT_TYPE)
+        .and_then(body::media_type)
+        .ok_or(RequestError::UnsupportedMediaType)?;
+    reply.html = media == MediaType::Form && prefers_html(header_text(headers, header::ACCEPT));
+    reply.back = way_back(app, headers);
+    let mut form = read_form(request, media)?;
+    if let Some(language) = form
+        .language
+        .as_deref()
+        .and_then(|l| Language::parse(l.trim()))
+    {
+        reply.language = language;
+    }
+    take_idempotency_header(&mut form, headers);
+    let thank_you = thank_you_url(app, &mut form);
+
+    // The honeypot: a bot is told it succeeded, and nothing is stored or sent.
+    if form.gotcha.as_deref().is_some_and(|g| !g.trim().is_empty()) {
+        tracing::info!("honeypot filled: answered as a success, nothing stored");
+        return Ok(reply.success(StatusCode::CREATED, &decoy_receipt(&form), &thank_you));
+    }
+
+    let today = app
+        .intake
+        .now()
+        .to_zoned_datetime(crate::domain::helsinki())
+        .date();
+    let order = NewOrder::parse(&form, today)?;
+    let key = form
+        .idempotency_key
+        .as_deref()
+        .and_then(IdempotencyKey::parse);
+    Ok(match app.intake.place(order, key).await? {
+        Placed::Created(receipt) => reply.success(StatusCode::CREATED, &receipt, &thank_you),
+        Placed::Replayed(receipt) => reply.success(StatusCode::OK, &receipt, &thank_you),
+    })
+}
+
+/// Where the error page links back to: the page that posted, if it is on an allowed origin.
+fn way_back(app: &App, headers: &HeaderMap) -> String {
+    header_text(headers, header::REFERER)
+        .filter(|referer| app.allowed_url(referer).is_some())
         .map_or_else(
             || app.settings.thank_you_url.origin().ascii_serialization(),
             str::to_owned,
-        );
-    let mut reply = Reply {
-        html: media == MediaType::Form && prefers_html(header_text(headers, header::ACCEPT)),
-        language: header_language,
-        back: &back,
-    };
-    if headers.contains_key(BODY_ERROR_HEADER) {
-        return reply.problem(Problem::new(StatusCode::BAD_REQUEST, "invalid_base64"));
+        )
+}
+
+/// The body as an `OrderForm`, or why it is not one.
+fn read_form(request: &Request, media: MediaType) -> Result<OrderForm, RequestError> {
+    if request.headers().contains_key(BODY_ERROR_HEADER) {
+        return Err(RequestError::InvalidBase64);
     }
     let bytes: &[u8] = match request.body() {
         Body::Empty => &[],
@@ -223,110 +233,49 @@ async fn post(app: &App, request: &Request, header_language: Language) -> Respon
         _ => &[],
     };
     if bytes.len() > MAX_BODY_BYTES {
-        return reply.problem(Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-        ));
+        return Err(RequestError::PayloadTooLarge);
     }
-    let mut form = match body::parse(media, bytes) {
-        Ok(form) => form,
-        Err(error) => return reply.problem(Problem::new(StatusCode::BAD_REQUEST, error.code())),
-    };
-    if let Some(language) = form
-        .language
-        .as_deref()
-        .and_then(|l| Language::parse(l.trim()))
-    {
-        reply.language = language;
-    }
+    Ok(body::parse(media, bytes)?)
+}
 
-    let header_key = header_text(headers, "idempotency-key")
+/// The `Idempotency-Key` header stands for the form field; the two must agree, and the header
+/// may be sent once.
+fn take_idempotency_header(form: &mut OrderForm, headers: &HeaderMap) {
+    let header_key = header_text(headers, IDEMPOTENCY_KEY_HEADER)
         .map(str::trim)
         .filter(|k| !k.is_empty());
     match (header_key, form.idempotency_key.as_deref()) {
         (Some(header_key), Some(field_key)) if header_key != field_key => {
-            form.shape_errors.push(FieldError {
-                field: "idempotency_key",
-                code: ErrorCode::Conflict,
-            });
+            form.shape_error(Field::IdempotencyKey, ErrorCode::Conflict);
         }
         (Some(header_key), None) => form.idempotency_key = Some(header_key.to_owned()),
         _ => {}
     }
-    if headers.get_all("idempotency-key").iter().count() > 1 {
-        form.shape_errors.push(FieldError {
-            field: "idempotency_key",
-            code: ErrorCode::Repeated,
-        });
+    if headers.get_all(IDEMPOTENCY_KEY_HEADER).iter().count() > 1 {
+        form.shape_error(Field::IdempotencyKey, ErrorCode::Repeated);
     }
+}
 
-    let thank_you = match form
+/// Where a browser lands after success: `_next` if it is on an allowed origin (else a field
+/// error), the configured thank-you page otherwise.
+fn thank_you_url(app: &App, form: &mut OrderForm) -> Url {
+    let next = form
         .next
         .as_deref()
         .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
+        .filter(|n| !n.is_empty());
+    match next.map(|next| app.allowed_url(next)) {
         None => app.settings.thank_you_url.clone(),
-        Some(next) => match Url::parse(next).ok().filter(|u| {
-            app.allowed_origin(&u.origin().ascii_serialization())
-                .is_some()
-        }) {
-            Some(url) => url,
-            None => {
-                form.shape_errors.push(FieldError {
-                    field: "_next",
-                    code: ErrorCode::Invalid,
-                });
-                app.settings.thank_you_url.clone()
-            }
-        },
-    };
-
-    // The honeypot: a bot is told it succeeded, and nothing is stored or sent.
-    if form.gotcha.as_deref().is_some_and(|g| !g.trim().is_empty()) {
-        tracing::info!("honeypot filled: answered as a success, nothing stored");
-        return reply.success(StatusCode::CREATED, &decoy_receipt(&form), &thank_you);
-    }
-
-    let today = app.intake.now().to_zoned_datetime(crate::helsinki()).date();
-    let order = match NewOrder::parse(&form, today) {
-        Ok(order) => order,
-        Err(fields) => {
-            let codes: Vec<String> = fields
-                .iter()
-                .map(|e| format!("{}:{}", e.field, e.code.as_str()))
-                .collect();
-            tracing::info!(errors = ?codes, "validation failed");
-            return reply.problem(Problem::validation(fields));
-        }
-    };
-    let key = form
-        .idempotency_key
-        .as_deref()
-        .and_then(IdempotencyKey::parse);
-    match app.intake.place(order, key).await {
-        Ok(Placed::Created(receipt)) => reply.success(StatusCode::CREATED, &receipt, &thank_you),
-        Ok(Placed::Replayed(receipt)) => reply.success(StatusCode::OK, &receipt, &thank_you),
-        Err(IntakeError::KeyReused) => {
-            reply.problem(Problem::new(StatusCode::CONFLICT, "idempotency_key_reused"))
-        }
-        Err(IntakeError::StoreUnavailable(error)) => {
-            tracing::error!(error = %error, "order not stored: storage unavailable");
-            let mut response = reply.problem(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "service_unavailable",
-            ));
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_static(RETRY_AFTER_SECONDS),
-            );
-            response
+        Some(Some(url)) => url,
+        Some(None) => {
+            form.shape_error(Field::Next, ErrorCode::Invalid);
+            app.settings.thank_you_url.clone()
         }
     }
 }
 
 /// What a bot that filled the honeypot is shown: indistinguishable from a real receipt.
-fn decoy_receipt(form: &crate::domain::OrderForm) -> Receipt {
+fn decoy_receipt(form: &OrderForm) -> Receipt {
     let package = form
         .package
         .as_deref()

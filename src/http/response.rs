@@ -6,9 +6,12 @@ use lambda_http::{Body, Response};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::domain::{FieldError, Language, VAT_RATE_PERCENT};
+use url::Url;
+
+use super::ALLOWED_METHODS;
+use super::error::RequestError;
+use crate::domain::{Language, Receipt, VAT_RATE_PERCENT};
 use crate::i18n;
-use crate::store::Receipt;
 
 /// The success body, for a new order (201) and a replay (200).
 pub fn receipt_json(receipt: &Receipt) -> serde_json::Value {
@@ -34,69 +37,143 @@ struct FieldErrorBody {
     message: String,
 }
 
-/// A whole-request error: a status, a stable code, and, for 422, every field error.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub fields: Vec<FieldError>,
+/// Seconds a client should wait before retrying when storage is down.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+/// How the outcome of a request is told: JSON for programs, pages and redirects for browsers
+/// posting a plain form.
+pub struct Reply {
+    pub html: bool,
+    pub language: Language,
+    /// Where the error page's link leads back to.
+    pub back: String,
 }
 
-impl Problem {
-    pub fn new(status: StatusCode, code: &'static str) -> Problem {
-        Problem {
-            status,
-            code,
-            fields: Vec::new(),
+impl Reply {
+    /// A JSON reply in this language (before anything says the client reads HTML).
+    pub fn json(language: Language) -> Reply {
+        Reply {
+            html: false,
+            language,
+            back: String::new(),
         }
     }
 
-    pub fn validation(fields: Vec<FieldError>) -> Problem {
-        Problem {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "validation_failed",
-            fields,
+    /// The one place a refusal becomes a response. The log gets the cause chain of a 5xx; the
+    /// client gets the code and a message, never the cause.
+    pub fn refuse(&self, error: RequestError) -> Response<Body> {
+        match &error {
+            RequestError::ServiceUnavailable(cause) => {
+                tracing::error!(error = %error, cause = %cause_chain(cause), "order not stored");
+            }
+            RequestError::Validation(fields) => {
+                let codes: Vec<String> = fields
+                    .iter()
+                    .map(|e| format!("{}:{}", e.field, e.code.as_str()))
+                    .collect();
+                tracing::info!(errors = ?codes, "validation failed");
+            }
+            RequestError::OriginNotAllowed => tracing::info!("origin not allowed"),
+            _ => {}
         }
+        let mut response = if self.html {
+            self.html_page(&error)
+        } else {
+            self.json_body(&error)
+        };
+        let headers = response.headers_mut();
+        match error {
+            RequestError::MethodNotAllowed => {
+                headers.insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+            }
+            RequestError::OriginNotAllowed => {
+                headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+            }
+            RequestError::ServiceUnavailable(_) => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from_static(RETRY_AFTER_SECONDS),
+                );
+            }
+            _ => {}
+        }
+        response
     }
 
-    pub fn json(&self, language: Language) -> Response<Body> {
+    fn json_body(&self, error: &RequestError) -> Response<Body> {
+        let language = self.language;
         let mut body = json!({
-            "error": self.code,
-            "message": i18n::request_message(self.code, language),
+            "error": error.code(),
+            "message": error.message(language),
         });
-        if self.status == StatusCode::UNPROCESSABLE_ENTITY {
-            let errors: Vec<FieldErrorBody> = self
-                .fields
+        if let RequestError::Validation(fields) = error {
+            let errors: Vec<FieldErrorBody> = fields
                 .iter()
                 .map(|e| FieldErrorBody {
-                    field: e.field,
+                    field: e.field.name(),
                     code: e.code.as_str(),
                     message: i18n::field_message(e, language),
                 })
                 .collect();
             body["errors"] = json!(errors);
         }
-        json_response(self.status, &body)
+        json_response(error.status(), &body)
     }
 
-    pub fn html(&self, language: Language, back: &str) -> Response<Body> {
+    fn html_page(&self, error: &RequestError) -> Response<Body> {
+        let language = self.language;
         let page = ErrorPage {
             lang: language.code(),
             title: page_title(language),
-            message: i18n::request_message(self.code, language),
-            errors: self
-                .fields
+            message: error.message(language),
+            errors: error
+                .fields()
                 .iter()
                 .map(|e| i18n::field_message(e, language))
                 .collect(),
-            back,
+            back: &self.back,
             back_label: back_label(language),
         };
         let html = page
             .render()
-            .unwrap_or_else(|_| i18n::request_message(self.code, language).to_owned());
-        response(self.status, "text/html; charset=utf-8", html)
+            .unwrap_or_else(|_| error.message(language).to_owned());
+        response(error.status(), "text/html; charset=utf-8", html)
     }
+
+    /// 201 or 200 with the receipt as JSON, or, for a browser, a redirect to the thank-you page.
+    pub fn success(
+        &self,
+        status: StatusCode,
+        receipt: &Receipt,
+        thank_you: &Url,
+    ) -> Response<Body> {
+        if !self.html {
+            return json_response(status, &receipt_json(receipt));
+        }
+        let mut location = thank_you.clone();
+        location
+            .query_pairs_mut()
+            .append_pair("reference", receipt.reference.as_str());
+        // The thank-you page speaks the order's language when it is told it.
+        if self.language != Language::Fi {
+            location
+                .query_pairs_mut()
+                .append_pair("lang", self.language.code());
+        }
+        see_other(location.as_str())
+    }
+}
+
+/// An error and its sources, one after another, for the log.
+fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
 }
 
 fn page_title(language: Language) -> &'static str {

@@ -4,8 +4,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::{DedupeKey, Delivery, EmailKind, Insert, Order, OrderStore, StoreError};
-use crate::domain::Reference;
+use super::{DedupeKey, Insert, OrderStore, StoreError};
+use crate::domain::{Delivery, EmailKind, Order, Reference};
 
 /// An in-memory `OrderStore` for fast tests; it keeps the same rules as the DynamoDB one.
 #[derive(Default)]
@@ -38,6 +38,15 @@ impl MemoryStore {
         self.lock().unavailable = unavailable;
     }
 
+    /// The state, once the store is available (as DynamoDB answering would be).
+    fn available(&self) -> Result<std::sync::MutexGuard<'_, State>, StoreError> {
+        let state = self.lock();
+        if state.unavailable {
+            return Err(StoreError::unavailable("memory store set unavailable"));
+        }
+        Ok(state)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the maps half-written, so go on.
         self.state
@@ -46,13 +55,12 @@ impl MemoryStore {
     }
 }
 
-fn check_available(state: &State) -> Result<(), StoreError> {
-    if state.unavailable {
-        return Err(StoreError {
-            message: "memory store set unavailable".into(),
-        });
+impl State {
+    fn order_mut(&mut self, reference: &Reference) -> Result<&mut Order, StoreError> {
+        self.orders
+            .get_mut(reference.as_str())
+            .ok_or_else(|| StoreError::unavailable(format!("no order {reference}")))
     }
-    Ok(())
 }
 
 #[async_trait]
@@ -63,8 +71,7 @@ impl OrderStore for MemoryStore {
         dedupe: &DedupeKey,
         now: Timestamp,
     ) -> Result<Insert, StoreError> {
-        let mut state = self.lock();
-        check_available(&state)?;
+        let mut state = self.available()?;
         let order_key = order.reference.as_str().to_owned();
         if state.orders.contains_key(&order_key) {
             return Ok(Insert::ReferenceTaken);
@@ -91,12 +98,8 @@ impl OrderStore for MemoryStore {
         kind: EmailKind,
         delivery: &Delivery,
     ) -> Result<(), StoreError> {
-        let mut state = self.lock();
-        check_available(&state)?;
-        let order = state
-            .orders
-            .get_mut(reference.as_str())
-            .ok_or_else(no_such_order)?;
+        let mut state = self.available()?;
+        let order = state.order_mut(reference)?;
         *order.delivery_mut(kind) = delivery.clone();
         Ok(())
     }
@@ -108,12 +111,8 @@ impl OrderStore for MemoryStore {
         now: Timestamp,
         until: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut state = self.lock();
-        check_available(&state)?;
-        let order = state
-            .orders
-            .get_mut(reference.as_str())
-            .ok_or_else(no_such_order)?;
+        let mut state = self.available()?;
+        let order = state.order_mut(reference)?;
         let delivery = order.delivery_mut(kind);
         if delivery.due_at().is_none_or(|due| due > now) {
             return Ok(false);
@@ -130,8 +129,7 @@ impl OrderStore for MemoryStore {
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<Reference>, StoreError> {
-        let state = self.lock();
-        check_available(&state)?;
+        let state = self.available()?;
         let mut due: Vec<(Timestamp, Reference)> = state
             .orders
             .values()
@@ -146,19 +144,12 @@ impl OrderStore for MemoryStore {
     }
 
     async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
-        let state = self.lock();
-        check_available(&state)?;
+        let state = self.available()?;
         Ok(state.orders.get(reference.as_str()).cloned())
     }
 
     async fn reschedule(&self, _order: &Order) -> Result<(), StoreError> {
         // The in-memory queue is computed from the emails' states on every look.
-        check_available(&self.lock())
-    }
-}
-
-fn no_such_order() -> StoreError {
-    StoreError {
-        message: "no such order".into(),
+        self.available().map(drop)
     }
 }

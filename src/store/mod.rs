@@ -2,12 +2,13 @@
 //! in-memory one can stand in for it in handler tests.
 
 mod dynamodb;
+mod item;
 mod memory;
 mod table;
 
-pub use dynamodb::{
-    DYNAMODB_ACTIONS, DynamoDbStore, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE,
-    RETRY_AT_ATTRIBUTE, RETRY_INDEX, RETRY_QUEUE_ATTRIBUTE,
+pub use dynamodb::{DYNAMODB_ACTIONS, DynamoDbStore, RETRY_INDEX};
+pub use item::{
+    ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE,
 };
 pub use memory::MemoryStore;
 pub use table::{TableSpec, create_order_table};
@@ -15,146 +16,7 @@ pub use table::{TableSpec, create_order_table};
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use crate::domain::{NewOrder, Package, Price, Reference};
-
-/// An order as stored: the validated fields plus what the server decided.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Order {
-    pub order_id: String,
-    pub reference: Reference,
-    pub created_at: Timestamp,
-    pub price: Price,
-    pub details: NewOrder,
-    pub customer_email: Delivery,
-    pub trainer_email: Delivery,
-}
-
-impl Order {
-    pub fn delivery(&self, kind: EmailKind) -> &Delivery {
-        match kind {
-            EmailKind::Customer => &self.customer_email,
-            EmailKind::Trainer => &self.trainer_email,
-        }
-    }
-
-    pub fn delivery_mut(&mut self, kind: EmailKind) -> &mut Delivery {
-        match kind {
-            EmailKind::Customer => &mut self.customer_email,
-            EmailKind::Trainer => &mut self.trainer_email,
-        }
-    }
-
-    /// When the retry sweeper should next look at this order; `None` once both emails are final.
-    pub fn retry_at(&self) -> Option<Timestamp> {
-        [self.customer_email.due_at(), self.trainer_email.due_at()]
-            .into_iter()
-            .flatten()
-            .min()
-    }
-
-    pub fn receipt(&self) -> Receipt {
-        Receipt {
-            order_id: self.order_id.clone(),
-            reference: self.reference.clone(),
-            package: self.details.package,
-            price: self.price,
-            emails_sent: self.customer_email.is_sent() && self.trainer_email.is_sent(),
-        }
-    }
-}
-
-/// What a client is told about an order, new or replayed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Receipt {
-    pub order_id: String,
-    pub reference: Reference,
-    pub package: Package,
-    pub price: Price,
-    pub emails_sent: bool,
-}
-
-/// Where one email stands.
-///
-/// `Sending` is a claim: its holder (the request that stored the order, or the retry sweeper
-/// that claimed it) may send until `until`; after that, for example after a crash, the sweeper
-/// may claim it again. Claims are conditional writes, so two senders never hold the same email.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Delivery {
-    Sending {
-        attempts: u32,
-        until: Timestamp,
-    },
-    Pending {
-        attempts: u32,
-        next_attempt_at: Timestamp,
-    },
-    Sent {
-        message_id: String,
-        sent_at: Timestamp,
-    },
-    /// Given up after `attempts` (or at once, for a message SES refuses outright).
-    Failed {
-        attempts: u32,
-    },
-}
-
-impl Delivery {
-    pub fn is_sent(&self) -> bool {
-        matches!(self, Delivery::Sent { .. })
-    }
-
-    /// Sent or given up: nothing more will happen to it.
-    pub fn is_final(&self) -> bool {
-        matches!(self, Delivery::Sent { .. } | Delivery::Failed { .. })
-    }
-
-    /// When the sweeper may (re)claim it.
-    pub fn due_at(&self) -> Option<Timestamp> {
-        match self {
-            Delivery::Sending { until, .. } => Some(*until),
-            Delivery::Pending {
-                next_attempt_at, ..
-            } => Some(*next_attempt_at),
-            Delivery::Sent { .. } | Delivery::Failed { .. } => None,
-        }
-    }
-
-    pub fn attempts(&self) -> u32 {
-        match self {
-            Delivery::Sending { attempts, .. }
-            | Delivery::Pending { attempts, .. }
-            | Delivery::Failed { attempts } => *attempts,
-            Delivery::Sent { .. } => 0,
-        }
-    }
-
-    /// The status word stored and shown: `sending`, `pending`, `sent` or `failed`.
-    pub fn status(&self) -> &'static str {
-        match self {
-            Delivery::Sending { .. } => "sending",
-            Delivery::Pending { .. } => "pending",
-            Delivery::Sent { .. } => "sent",
-            Delivery::Failed { .. } => "failed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailKind {
-    Customer,
-    Trainer,
-}
-
-impl EmailKind {
-    pub const BOTH: [EmailKind; 2] = [EmailKind::Customer, EmailKind::Trainer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmailKind::Customer => "customer",
-            EmailKind::Trainer => "trainer",
-        }
-    }
-}
+use crate::domain::{Delivery, EmailKind, Order, Receipt, Reference};
 
 /// What makes two submissions the same order: the client's idempotency key, or, without one,
 /// the order's normalised content. The record expires after `DEDUPE_WINDOW`.
@@ -182,11 +44,25 @@ pub enum Insert {
     Contended,
 }
 
-/// Storage did not answer or answered with an error: the order was not stored.
+/// Why a store call did not do what was asked. The source is kept for the log's cause chain.
 #[derive(Debug, thiserror::Error)]
-#[error("order store unavailable: {message}")]
-pub struct StoreError {
-    pub message: String,
+pub enum StoreError {
+    /// Storage did not answer, or answered with an error: nothing was written.
+    #[error("order store unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// An item this code cannot read (edited by hand, or written by another version). The key
+    /// lets a caller that walks many items skip this one.
+    #[error("item {key} could not be read: {problem}")]
+    Unreadable { key: String, problem: &'static str },
+    /// Concurrent writes to the same records kept winning; trying again later may succeed.
+    #[error("order not stored after {attempts} contended attempts")]
+    Contended { attempts: u32 },
+}
+
+impl StoreError {
+    pub fn unavailable(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+        StoreError::Unavailable(error.into())
+    }
 }
 
 #[async_trait]

@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use order_intake::email::{Email, MailError, Mailer};
-use order_intake::http::App;
-use order_intake::intake::Intake;
 use order_intake::store::MemoryStore;
 
 use crate::helpers::*;
@@ -43,18 +41,12 @@ async fn the_second_email_starts_before_the_first_ends() {
         in_flight: AtomicUsize::new(0),
         most_in_flight: AtomicUsize::new(0),
     });
-    let intake = Intake::new(
+    let app = build_app(
         Arc::new(MemoryStore::new()),
         mailer.clone(),
         trainers("concurrent"),
         fixed_clock(),
     );
-    let app = TestApp {
-        app: App {
-            intake,
-            settings: settings(),
-        },
-    };
     let answer = app.send(&read_event("apigw-http-json-order")).await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     assert_eq!(answer.json()["email_status"], "sent", "{}", answer.body);

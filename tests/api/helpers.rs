@@ -9,7 +9,7 @@ use lambda_http::{Body, Response};
 use serde_json::Value;
 use url::Url;
 
-use order_intake::domain::EmailAddress;
+use order_intake::domain::{EmailAddress, WebOrigin};
 use order_intake::email::{Mailer, RecordingMailer, SesMailer};
 use order_intake::http::{App, HttpSettings, handle, request_from_event_str};
 use order_intake::intake::{Clock, Intake, system_clock};
@@ -26,7 +26,9 @@ pub fn fixed_clock() -> Clock {
 
 pub fn settings() -> HttpSettings {
     HttpSettings {
-        allowed_origins: vec![SITE.to_owned(), "http://127.0.0.1:8080".to_owned()],
+        allowed_origins: [SITE, "http://127.0.0.1:8080"]
+            .map(|o| WebOrigin::parse(o).unwrap())
+            .into(),
         thank_you_url: Url::parse(THANK_YOU).unwrap(),
     }
 }
@@ -105,48 +107,63 @@ fn answer(response: Response<Body>) -> Answer {
     }
 }
 
-pub struct TestApp {
-    pub app: App,
+/// The one way tests build the function: this store and mailer, these trainers and clock, the
+/// test settings.
+pub fn build_app(
+    store: Arc<dyn OrderStore>,
+    mailer: Arc<dyn Mailer>,
+    trainers: Vec<EmailAddress>,
+    clock: Clock,
+) -> App {
+    App {
+        intake: Intake::new(store, mailer, trainers, clock),
+        settings: settings(),
+    }
 }
 
-impl TestApp {
-    pub async fn send(&self, event: &str) -> Answer {
+/// Whatever holds an `App` can be sent events as the Lambda runtime would send them.
+pub trait SendsEvents {
+    fn app(&self) -> &App;
+
+    async fn send(&self, event: &str) -> Answer {
         let request = request_from_event_str(event).expect("the event parses");
-        answer(handle(&self.app, request).await)
+        answer(handle(self.app(), request).await)
+    }
+
+    fn intake(&self) -> &Intake {
+        &self.app().intake
+    }
+}
+
+impl SendsEvents for App {
+    fn app(&self) -> &App {
+        self
     }
 }
 
 /// The handler over in-memory fakes.
 pub struct FakeApp {
-    pub test: TestApp,
+    pub app: App,
     pub store: Arc<MemoryStore>,
     pub mailer: Arc<RecordingMailer>,
 }
 
 impl FakeApp {
     pub fn new() -> FakeApp {
-        let store = Arc::new(MemoryStore::new());
-        let mailer = Arc::new(RecordingMailer::new());
-        let intake = Intake::new(
-            store.clone(),
-            mailer.clone(),
-            trainers("fake"),
-            fixed_clock(),
-        );
-        FakeApp {
-            test: TestApp {
-                app: App {
-                    intake,
-                    settings: settings(),
-                },
-            },
-            store,
-            mailer,
-        }
+        FakeApp::with_clock(fixed_clock())
     }
 
-    pub async fn send(&self, event: &str) -> Answer {
-        self.test.send(event).await
+    pub fn with_clock(clock: Clock) -> FakeApp {
+        let store = Arc::new(MemoryStore::new());
+        let mailer = Arc::new(RecordingMailer::new());
+        let app = build_app(store.clone(), mailer.clone(), trainers("fake"), clock);
+        FakeApp { app, store, mailer }
+    }
+}
+
+impl SendsEvents for FakeApp {
+    fn app(&self) -> &App {
+        &self.app
     }
 }
 
@@ -190,7 +207,7 @@ pub fn unique(prefix: &str) -> String {
 /// The handler with the real SDK clients, on a fresh table of its own.
 pub struct LocalApp {
     pub store: Arc<dyn OrderStore>,
-    pub test: TestApp,
+    pub app: App,
     pub table: String,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub tag: String,
@@ -251,23 +268,14 @@ impl LocalApp {
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
         let store: Arc<dyn OrderStore> = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
-        let intake = Intake::new(store.clone(), mailer, trainers(&tag), options.clock.clone());
+        let app = build_app(store.clone(), mailer, trainers(&tag), options.clock.clone());
         LocalApp {
             store,
-            test: TestApp {
-                app: App {
-                    intake,
-                    settings: settings(),
-                },
-            },
+            app,
             table,
             dynamodb: admin,
             tag,
         }
-    }
-
-    pub async fn send(&self, event: &str) -> Answer {
-        self.test.send(event).await
     }
 
     /// Another app on this one's table and addresses, with other services or another clock.
@@ -278,10 +286,6 @@ impl LocalApp {
             ..options
         })
         .await
-    }
-
-    pub fn intake(&self) -> &Intake {
-        &self.test.app.intake
     }
 
     /// Posts this JSON as an order, like curl would (no Origin).
@@ -338,10 +342,16 @@ impl LocalApp {
     }
 }
 
+impl SendsEvents for LocalApp {
+    fn app(&self) -> &App {
+        &self.app
+    }
+}
+
 /// A valid JSON order from `email`, with dates relative to today so it never goes stale.
 pub fn order_json(email: &str) -> Value {
     let today = jiff::Timestamp::now()
-        .to_zoned_datetime(order_intake::helsinki())
+        .to_zoned_datetime(order_intake::domain::helsinki())
         .date();
     serde_json::json!({
         "package": "some-haltuun",

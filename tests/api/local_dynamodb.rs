@@ -90,7 +90,8 @@ async fn a_replay_returns_the_original_order_and_sends_nothing_more() {
 
 async fn concurrent_submissions(app: &LocalApp, event: String) -> Vec<u16> {
     let sends = (0..20).map(|_| app.send(&event));
-    let answers = futures_join_all(sends).await;
+    // Polled together on this task: the requests really overlap at DynamoDB Local.
+    let answers = futures::future::join_all(sends).await;
     let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
     statuses.sort();
     let references: std::collections::HashSet<String> = answers
@@ -99,35 +100,6 @@ async fn concurrent_submissions(app: &LocalApp, event: String) -> Vec<u16> {
         .collect();
     assert_eq!(references.len(), 1, "every answer names the same order");
     statuses
-}
-
-async fn futures_join_all<F: std::future::Future>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.collect();
-    let mut outputs = Vec::with_capacity(handles.len());
-    // Poll all at once on this task: the requests really overlap at DynamoDB Local.
-    let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, future) in pinned.iter_mut().enumerate() {
-            if results[i].is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(output) => results[i] = Some(output),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.extend(results.into_iter().flatten());
-    outputs
 }
 
 #[tokio::test]

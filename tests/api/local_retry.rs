@@ -96,8 +96,8 @@ async fn an_email_whose_sender_crashed_is_sent_once_its_claim_runs_out() {
     let item = &app.orders().await[0];
     let reference = order_intake::domain::Reference::parse(s(item, "reference")).unwrap();
     let mut stored = app.store.load(&reference).await.unwrap().unwrap();
-    for kind in order_intake::store::EmailKind::BOTH {
-        *stored.delivery_mut(kind) = order_intake::store::Delivery::Sending {
+    for kind in order_intake::domain::EmailKind::BOTH {
+        *stored.delivery_mut(kind) = order_intake::domain::Delivery::Sending {
             attempts: 0,
             until: jiff::Timestamp::now() + jiff::Span::new().seconds(CLAIM_SECONDS),
         };

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use order_intake::domain::ErrorCode;
-use order_intake::http::body::KNOWN_FIELDS;
-use order_intake::i18n::REQUEST_ERRORS;
+use order_intake::domain::{ErrorCode, Field};
+use order_intake::http::RequestError;
 
 fn openapi() -> serde_norway::Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
@@ -30,7 +29,7 @@ fn the_order_schema_has_exactly_the_fields_the_parser_reads() {
         .keys()
         .map(|k| k.as_str().unwrap().to_owned())
         .collect();
-    let read: BTreeSet<String> = KNOWN_FIELDS.iter().map(|f| f.to_string()).collect();
+    let read: BTreeSet<String> = Field::ALL.iter().map(|f| f.name().to_owned()).collect();
     assert_eq!(documented, read);
 }
 
@@ -38,7 +37,10 @@ fn the_order_schema_has_exactly_the_fields_the_parser_reads() {
 fn the_error_codes_are_the_ones_the_code_answers_with() {
     let spec = openapi();
     let schemas = &spec["components"]["schemas"];
-    let request: BTreeSet<String> = REQUEST_ERRORS.iter().map(|c| c.to_string()).collect();
+    let request: BTreeSet<String> = RequestError::codes()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(
         strings(&schemas["Error"]["properties"]["error"]["enum"]),
         request

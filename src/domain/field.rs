@@ -1,0 +1,200 @@
+//! The order form's fields: the one list of their wire names, length limits and labels. The body
+//! parser, the validator, the error texts, the trainer email, the OpenAPI agreement test and the
+//! web form (through `web/form-data.json`, written from this list) all read it.
+
+use super::Language;
+pub use super::email_address::MAX_EMAIL_LENGTH;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Package,
+    Organization,
+    ContactName,
+    Email,
+    PrivacyConsent,
+    BusinessId,
+    Phone,
+    Participants,
+    Channels,
+    PreferredDates,
+    Location,
+    EInvoiceAddress,
+    EInvoiceOperator,
+    BillingReference,
+    Message,
+    Language,
+    IdempotencyKey,
+    /// `_next`: where a plain HTML form wants to land after success.
+    Next,
+    /// `_gotcha`: the honeypot. People leave it empty; bots fill it in.
+    Gotcha,
+}
+
+/// How long a text field's trimmed value may be, in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Length {
+    pub min: usize,
+    pub max: usize,
+}
+
+const fn length(min: usize, max: usize) -> Option<Length> {
+    Some(Length { min, max })
+}
+
+/// The most participants one workshop takes.
+pub const MAX_PARTICIPANTS: u32 = 200;
+pub const MAX_PREFERRED_DATES: usize = 3;
+
+impl Field {
+    /// Every field an order body may carry, in the form's order; other names are ignored.
+    pub const ALL: [Field; 19] = [
+        Field::Package,
+        Field::Organization,
+        Field::ContactName,
+        Field::Email,
+        Field::PrivacyConsent,
+        Field::BusinessId,
+        Field::Phone,
+        Field::Participants,
+        Field::Channels,
+        Field::PreferredDates,
+        Field::Location,
+        Field::EInvoiceAddress,
+        Field::EInvoiceOperator,
+        Field::BillingReference,
+        Field::Message,
+        Field::Language,
+        Field::IdempotencyKey,
+        Field::Next,
+        Field::Gotcha,
+    ];
+
+    /// The name in JSON and form bodies.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Package => "package",
+            Field::Organization => "organization",
+            Field::ContactName => "contact_name",
+            Field::Email => "email",
+            Field::PrivacyConsent => "privacy_consent",
+            Field::BusinessId => "business_id",
+            Field::Phone => "phone",
+            Field::Participants => "participants",
+            Field::Channels => "channels",
+            Field::PreferredDates => "preferred_dates",
+            Field::Location => "location",
+            Field::EInvoiceAddress => "einvoice_address",
+            Field::EInvoiceOperator => "einvoice_operator",
+            Field::BillingReference => "billing_reference",
+            Field::Message => "message",
+            Field::Language => "language",
+            Field::IdempotencyKey => "idempotency_key",
+            Field::Next => "_next",
+            Field::Gotcha => "_gotcha",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|field| field.name() == name)
+    }
+
+    /// Whether an order needs it (consent is required too, as a yes).
+    pub fn required(self) -> bool {
+        matches!(
+            self,
+            Field::Package
+                | Field::Organization
+                | Field::ContactName
+                | Field::Email
+                | Field::PrivacyConsent
+        )
+    }
+
+    /// Whether it carries a list (a JSON array, or a repeated form field).
+    pub fn is_list(self) -> bool {
+        matches!(self, Field::Channels | Field::PreferredDates)
+    }
+
+    /// The length rule of a free-text or typed-text field; `None` for choices and lists.
+    pub fn length(self) -> Option<Length> {
+        match self {
+            Field::Organization => length(2, 200),
+            Field::ContactName => length(2, 100),
+            Field::Email => length(1, MAX_EMAIL_LENGTH),
+            Field::BusinessId => length(1, 9),
+            Field::Phone => length(1, 30),
+            Field::Participants => length(1, 20),
+            Field::Location => length(1, 200),
+            Field::EInvoiceAddress | Field::EInvoiceOperator => length(1, 35),
+            Field::BillingReference => length(1, 100),
+            Field::Message => length(1, 2000),
+            Field::IdempotencyKey => length(8, 128),
+            Field::Package
+            | Field::PrivacyConsent
+            | Field::Channels
+            | Field::PreferredDates
+            | Field::Language
+            | Field::Next
+            | Field::Gotcha => None,
+        }
+    }
+
+    /// The label people read, in error messages and the trainers' email.
+    pub fn label(self, language: Language) -> &'static str {
+        let [fi, sv, en] = match self {
+            Field::Package => ["Koulutus", "Utbildning", "Workshop"],
+            Field::Organization => ["Organisaatio", "Organisation", "Organisation"],
+            Field::ContactName => ["Yhteyshenkilö", "Kontaktperson", "Contact person"],
+            Field::Email => ["Sähköposti", "E-post", "Email"],
+            Field::PrivacyConsent => ["Tietosuoja", "Dataskydd", "Privacy"],
+            Field::BusinessId => ["Y-tunnus", "FO-nummer", "Business ID"],
+            Field::Phone => ["Puhelin", "Telefon", "Phone"],
+            Field::Participants => ["Osallistujamäärä", "Antal deltagare", "Participants"],
+            Field::Channels => ["Kanavat", "Kanaler", "Channels"],
+            Field::PreferredDates => ["Toivotut päivät", "Önskade datum", "Preferred dates"],
+            Field::Location => ["Paikka", "Plats", "Location"],
+            Field::EInvoiceAddress => ["Verkkolaskuosoite", "E-fakturaadress", "E-invoice address"],
+            Field::EInvoiceOperator => [
+                "Verkkolaskuoperaattori",
+                "E-fakturaoperatör",
+                "E-invoice operator",
+            ],
+            Field::BillingReference => ["Laskun viite", "Fakturareferens", "Billing reference"],
+            Field::Message => ["Viesti", "Meddelande", "Message"],
+            Field::Language => ["Kieli", "Språk", "Language"],
+            Field::IdempotencyKey => ["Idempotenssiavain", "Idempotensnyckel", "Idempotency key"],
+            Field::Next => ["Paluuosoite", "Returadress", "Return address"],
+            Field::Gotcha => ["Kenttä", "Fält", "Field"],
+        };
+        language.pick(fi, sv, en)
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_parses_from_its_own_name_and_no_other() {
+        for field in Field::ALL {
+            assert_eq!(Field::parse(field.name()), Some(field));
+        }
+        assert_eq!(Field::parse("Email"), None);
+        assert_eq!(Field::parse("next"), None);
+    }
+
+    #[test]
+    fn length_rules_are_sane() {
+        for field in Field::ALL {
+            if let Some(Length { min, max }) = field.length() {
+                assert!(1 <= min && min <= max, "{field}");
+            }
+        }
+    }
+}

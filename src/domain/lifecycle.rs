@@ -1,0 +1,148 @@
+//! An order's life after it is placed: what is stored, what the client is told, and where each
+//! of its two emails stands.
+
+use jiff::Timestamp;
+
+use super::{NewOrder, Package, Price, Reference};
+
+/// An order as stored: the validated fields plus what the server decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub order_id: String,
+    pub reference: Reference,
+    pub created_at: Timestamp,
+    pub price: Price,
+    pub details: NewOrder,
+    pub customer_email: Delivery,
+    pub trainer_email: Delivery,
+}
+
+impl Order {
+    pub fn delivery(&self, kind: EmailKind) -> &Delivery {
+        match kind {
+            EmailKind::Customer => &self.customer_email,
+            EmailKind::Trainer => &self.trainer_email,
+        }
+    }
+
+    pub fn delivery_mut(&mut self, kind: EmailKind) -> &mut Delivery {
+        match kind {
+            EmailKind::Customer => &mut self.customer_email,
+            EmailKind::Trainer => &mut self.trainer_email,
+        }
+    }
+
+    /// When the retry sweeper should next look at this order; `None` once both emails are final.
+    pub fn retry_at(&self) -> Option<Timestamp> {
+        [self.customer_email.due_at(), self.trainer_email.due_at()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    pub fn receipt(&self) -> Receipt {
+        Receipt {
+            order_id: self.order_id.clone(),
+            reference: self.reference.clone(),
+            package: self.details.package,
+            price: self.price,
+            emails_sent: self.customer_email.is_sent() && self.trainer_email.is_sent(),
+        }
+    }
+}
+
+/// What a client is told about an order, new or replayed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    pub order_id: String,
+    pub reference: Reference,
+    pub package: Package,
+    pub price: Price,
+    pub emails_sent: bool,
+}
+
+/// Where one email stands.
+///
+/// `Sending` is a claim: its holder (the request that stored the order, or the retry sweeper
+/// that claimed it) may send until `until`; after that, for example after a crash, the sweeper
+/// may claim it again. Claims are conditional writes, so two senders never hold the same email.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    Sending {
+        attempts: u32,
+        until: Timestamp,
+    },
+    Pending {
+        attempts: u32,
+        next_attempt_at: Timestamp,
+    },
+    Sent {
+        message_id: String,
+        sent_at: Timestamp,
+    },
+    /// Given up after `attempts` (or at once, for a message SES refuses outright).
+    Failed {
+        attempts: u32,
+    },
+}
+
+impl Delivery {
+    /// The status word of a sent email, as stored.
+    pub const SENT_STATUS: &'static str = "sent";
+
+    pub fn is_sent(&self) -> bool {
+        matches!(self, Delivery::Sent { .. })
+    }
+
+    /// Sent or given up: nothing more will happen to it.
+    pub fn is_final(&self) -> bool {
+        matches!(self, Delivery::Sent { .. } | Delivery::Failed { .. })
+    }
+
+    /// When the sweeper may (re)claim it.
+    pub fn due_at(&self) -> Option<Timestamp> {
+        match self {
+            Delivery::Sending { until, .. } => Some(*until),
+            Delivery::Pending {
+                next_attempt_at, ..
+            } => Some(*next_attempt_at),
+            Delivery::Sent { .. } | Delivery::Failed { .. } => None,
+        }
+    }
+
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Delivery::Sending { attempts, .. }
+            | Delivery::Pending { attempts, .. }
+            | Delivery::Failed { attempts } => *attempts,
+            Delivery::Sent { .. } => 0,
+        }
+    }
+
+    /// The status word stored and shown: `sending`, `pending`, `sent` or `failed`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Delivery::Sending { .. } => "sending",
+            Delivery::Pending { .. } => "pending",
+            Delivery::Sent { .. } => Delivery::SENT_STATUS,
+            Delivery::Failed { .. } => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailKind {
+    Customer,
+    Trainer,
+}
+
+impl EmailKind {
+    pub const BOTH: [EmailKind; 2] = [EmailKind::Customer, EmailKind::Trainer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailKind::Customer => "customer",
+            EmailKind::Trainer => "trainer",
+        }
+    }
+}

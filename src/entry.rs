@@ -1,0 +1,60 @@
+//! Every Lambda event the function receives, handed to its handler: HTTP requests (API Gateway,
+//! Function URLs) to `http`, the scheduled retry run to `intake`. One function, one deployment.
+
+use lambda_http::lambda_runtime::{self, LambdaEvent};
+use lambda_http::request::LambdaRequest;
+use lambda_http::{Adapter, Request, Service, service_fn};
+use serde_json::Value;
+
+use crate::http::{App, handle, make_safe};
+
+/// How many orders one scheduled run looks at; the next run takes the rest.
+const RETRY_BATCH: usize = 50;
+
+/// The kinds of event this function is invoked with.
+pub enum Event {
+    /// EventBridge's schedule: retry the emails that are due.
+    Scheduled,
+    /// Anything else is read as an HTTP request.
+    Http(Box<LambdaRequest>),
+}
+
+impl Event {
+    pub fn parse(payload: Value) -> Result<Event, serde_json::Error> {
+        if payload.get("detail-type").and_then(Value::as_str) == Some("Scheduled Event") {
+            return Ok(Event::Scheduled);
+        }
+        let mut request: LambdaRequest = serde_json::from_value(payload)?;
+        make_safe(&mut request);
+        Ok(Event::Http(Box::new(request)))
+    }
+}
+
+/// Serves events until the Lambda runtime stops the process.
+pub async fn run(app: App) -> Result<(), lambda_http::Error> {
+    // The app lives as long as the process; leaking it gives the handlers a plain reference.
+    let app: &'static App = Box::leak(Box::new(app));
+    let http = Adapter::from(service_fn(move |request: Request| async move {
+        Ok::<_, lambda_http::Error>(handle(app, request).await)
+    }));
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let mut http = http.clone();
+        async move {
+            let LambdaEvent { payload, context } = event;
+            match Event::parse(payload)? {
+                Event::Scheduled => {
+                    let report = app.intake.retry_due(RETRY_BATCH).await.inspect_err(|error| {
+                        tracing::error!(error = %error, "retry run stopped: storage unavailable");
+                    })?;
+                    Ok(serde_json::to_value(report)?)
+                }
+                Event::Http(request) => {
+                    let payload = *request;
+                    let response = http.call(LambdaEvent { payload, context }).await?;
+                    Ok::<_, lambda_http::Error>(serde_json::to_value(response)?)
+                }
+            }
+        }
+    }))
+    .await
+}

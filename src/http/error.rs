@@ -1,0 +1,202 @@
+//! The one request-error type: every refusal the endpoint answers with, its status, its stable
+//! code and its message in each language. Adding a refusal is one variant here; the compiler then
+//! lists every place to fill in. `response::Reply::refuse` is where it becomes a response.
+
+use lambda_http::http::StatusCode;
+
+use super::body::BodyError;
+use crate::domain::{FieldError, Language};
+use crate::intake::IntakeError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("no such path")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("origin not allowed")]
+    OriginNotAllowed,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("body flagged as base64 does not decode")]
+    InvalidBase64,
+    #[error("malformed body: {0:?}")]
+    Body(BodyError),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("idempotency key reused for different content")]
+    IdempotencyKeyReused,
+    #[error("order not stored")]
+    ServiceUnavailable(#[source] StoreError),
+}
+
+impl From<BodyError> for RequestError {
+    fn from(error: BodyError) -> RequestError {
+        RequestError::Body(error)
+    }
+}
+
+impl From<Vec<FieldError>> for RequestError {
+    fn from(errors: Vec<FieldError>) -> RequestError {
+        RequestError::Validation(errors)
+    }
+}
+
+impl From<IntakeError> for RequestError {
+    fn from(error: IntakeError) -> RequestError {
+        match error {
+            IntakeError::KeyReused => RequestError::IdempotencyKeyReused,
+            IntakeError::Store(error) => RequestError::ServiceUnavailable(error),
+        }
+    }
+}
+
+impl RequestError {
+    /// The codes of whole-request errors (`error` in a 4xx or 503 body), 422's aside.
+    pub fn codes() -> Vec<&'static str> {
+        let body = BodyError::ALL.map(RequestError::Body);
+        let rest = [
+            RequestError::NotFound,
+            RequestError::MethodNotAllowed,
+            RequestError::OriginNotAllowed,
+            RequestError::UnsupportedMediaType,
+            RequestError::PayloadTooLarge,
+            RequestError::InvalidBase64,
+            RequestError::IdempotencyKeyReused,
+            RequestError::ServiceUnavailable(StoreError::Contended { attempts: 0 }),
+        ];
+        body.iter().chain(rest.iter()).map(|e| e.code()).collect()
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            RequestError::NotFound => StatusCode::NOT_FOUND,
+            RequestError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            RequestError::OriginNotAllowed => StatusCode::FORBIDDEN,
+            RequestError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            RequestError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestError::InvalidBase64 | RequestError::Body(_) => StatusCode::BAD_REQUEST,
+            RequestError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            RequestError::IdempotencyKeyReused => StatusCode::CONFLICT,
+            RequestError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable code clients may switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RequestError::NotFound => "not_found",
+            RequestError::MethodNotAllowed => "method_not_allowed",
+            RequestError::OriginNotAllowed => "origin_not_allowed",
+            RequestError::UnsupportedMediaType => "unsupported_media_type",
+            RequestError::PayloadTooLarge => "payload_too_large",
+            RequestError::InvalidBase64 => "invalid_base64",
+            RequestError::Body(error) => error.code(),
+            RequestError::Validation(_) => "validation_failed",
+            RequestError::IdempotencyKeyReused => "idempotency_key_reused",
+            RequestError::ServiceUnavailable(_) => "service_unavailable",
+        }
+    }
+
+    /// The field errors of a 422; empty for the others.
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            RequestError::Validation(fields) => fields,
+            _ => &[],
+        }
+    }
+
+    pub fn message(&self, language: Language) -> &'static str {
+        let [fi, sv, en] = match self {
+            RequestError::Validation(_) => [
+                "Tilauksessa on korjattavaa.",
+                "Beställningen behöver rättas.",
+                "Some fields need fixing.",
+            ],
+            RequestError::Body(BodyError::InvalidJson) => [
+                "Pyynnön runko ei ole kelvollista JSONia.",
+                "Begärans innehåll är inte giltig JSON.",
+                "The request body is not valid JSON.",
+            ],
+            RequestError::Body(BodyError::NotAnObject) => [
+                "JSON-rungon on oltava olio.",
+                "JSON-innehållet måste vara ett objekt.",
+                "The JSON body must be an object.",
+            ],
+            RequestError::Body(BodyError::DuplicateField) => [
+                "Sama kenttä on annettu kahdesti.",
+                "Samma fält anges två gånger.",
+                "The same field is given twice.",
+            ],
+            RequestError::Body(BodyError::InvalidUtf8) => [
+                "Pyynnön runko ei ole kelvollista UTF-8:aa.",
+                "Begärans innehåll är inte giltig UTF-8.",
+                "The request body is not valid UTF-8.",
+            ],
+            RequestError::InvalidBase64 => [
+                "Pyynnön runko ei ole kelvollista base64:ää.",
+                "Begärans innehåll är inte giltig base64.",
+                "The request body is not valid base64.",
+            ],
+            RequestError::Body(BodyError::Empty) => [
+                "Pyynnön runko puuttuu.",
+                "Begäran saknar innehåll.",
+                "The request body is empty.",
+            ],
+            RequestError::UnsupportedMediaType => [
+                "Lähetä tilaus muodossa application/json tai application/x-www-form-urlencoded (UTF-8).",
+                "Skicka beställningen som application/json eller application/x-www-form-urlencoded (UTF-8).",
+                "Send the order as application/json or application/x-www-form-urlencoded (UTF-8).",
+            ],
+            RequestError::PayloadTooLarge => [
+                "Pyyntö on liian suuri (enintään 32 KiB).",
+                "Begäran är för stor (högst 32 KiB).",
+                "The request is too large (at most 32 KiB).",
+            ],
+            RequestError::MethodNotAllowed => [
+                "Tilaukset lähetetään POST-pyynnöllä.",
+                "Beställningar skickas med POST.",
+                "Orders are sent with POST.",
+            ],
+            RequestError::NotFound => ["Osoitetta ei löydy.", "Adressen finns inte.", "Not found."],
+            RequestError::OriginNotAllowed => [
+                "Tältä sivustolta ei voi tilata.",
+                "Beställningar tas inte emot från den här webbplatsen.",
+                "Orders are not accepted from this site.",
+            ],
+            RequestError::IdempotencyKeyReused => [
+                "Tämä idempotenssiavain on jo käytetty toiseen tilaukseen.",
+                "Den här idempotensnyckeln har redan använts för en annan beställning.",
+                "This idempotency key was already used for a different order.",
+            ],
+            RequestError::ServiceUnavailable(_) => [
+                "Tilausta ei voitu tallentaa juuri nyt. Yritä hetken päästä uudelleen.",
+                "Beställningen kunde inte sparas just nu. Försök igen om en stund.",
+                "The order could not be saved right now. Please try again shortly.",
+            ],
+        };
+        language.pick(fi, sv, en)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_request_error_has_its_own_code_and_message_in_every_language() {
+        let codes = RequestError::codes();
+        assert_eq!(codes.iter().collect::<HashSet<_>>().len(), codes.len());
+        for language in [Language::Fi, Language::Sv, Language::En] {
+            let mut errors: Vec<RequestError> = BodyError::ALL.map(RequestError::Body).into();
+            errors.push(RequestError::Validation(Vec::new()));
+            errors.push(RequestError::InvalidBase64);
+            let messages: HashSet<&str> = errors.iter().map(|e| e.message(language)).collect();
+            assert_eq!(messages.len(), errors.len(), "{language:?}");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Orders ⇄ DynamoDB items. The order's own fields are stored under their wire names
+//! (`Field::name`); what the server decided has names of its own. Reading an item back passes
+//! every field through its domain type again.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+
+use super::{DedupeKey, StoreError};
+use crate::domain::{
+    BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
+    Order, Package, Participants, Phone, Price, Receipt, Reference, VAT_RATE_PERCENT,
+};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The table's only key attribute (a string). `infra/template.yaml` declares the same.
+pub const ORDER_TABLE_PARTITION_KEY: &str = "pk";
+/// Epoch seconds after which DynamoDB may delete a dedupe record. Orders never carry it.
+pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = "expires_at";
+/// The sparse index of orders with an email not yet sent or given up: only such orders carry
+/// `retry_queue` (always `due`) and `retry_at` (epoch seconds when to look next).
+pub const RETRY_QUEUE_ATTRIBUTE: &str = "retry_queue";
+pub const RETRY_AT_ATTRIBUTE: &str = "retry_at";
+pub const RETRY_QUEUE: &str = "due";
+
+const ORDER_PREFIX: &str = "order#";
+const DEDUPE_PREFIX: &str = "dedupe#";
+
+pub fn order_pk(reference: &Reference) -> String {
+    format!("{ORDER_PREFIX}{reference}")
+}
+
+pub fn dedupe_pk(dedupe: &DedupeKey) -> String {
+    format!("{DEDUPE_PREFIX}{}", dedupe.id)
+}
+
+/// The reference in an order's key, if `pk` is one.
+pub fn reference_of(item: &Item) -> Option<Reference> {
+    text(item, ORDER_TABLE_PARTITION_KEY)?
+        .strip_prefix(ORDER_PREFIX)
+        .and_then(Reference::parse)
+}
+
+pub fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+pub fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)?.as_s().ok().map(String::as_str)
+}
+
+pub fn number(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)?.as_n().ok()?.parse().ok()
+}
+
+/// An optional attribute through its domain type: absent is `Some(None)`, present but not
+/// parsing is `None` (unreadable).
+fn optional<T>(item: &Item, field: Field, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
+    match text(item, field.name()) {
+        None => Some(None),
+        Some(value) => parse(value).map(Some),
+    }
+}
+
+/// A list attribute of strings, each through its domain type; absent is empty.
+fn list<T>(item: &Item, field: Field, parse: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+    match item.get(field.name()) {
+        None => Some(Vec::new()),
+        Some(value) => value
+            .as_l()
+            .ok()?
+            .iter()
+            .map(|v| v.as_s().ok().and_then(|s| parse(s)))
+            .collect(),
+    }
+}
+
+pub fn order_item(order: &Order) -> Item {
+    let d = &order.details;
+    let mut item = HashMap::from([
+        (
+            ORDER_TABLE_PARTITION_KEY.to_owned(),
+            s(order_pk(&order.reference)),
+        ),
+        ("kind".to_owned(), s("order")),
+        ("order_id".to_owned(), s(&order.order_id)),
+        ("reference".to_owned(), s(order.reference.as_str())),
+        ("created_at".to_owned(), s(order.created_at.to_string())),
+        (Field::Language.name().to_owned(), s(d.language.code())),
+        (Field::Package.name().to_owned(), s(d.package.id())),
+        ("net_cents".to_owned(), n(order.price.net_cents)),
+        ("vat_rate_percent".to_owned(), s(VAT_RATE_PERCENT)),
+        ("vat_cents".to_owned(), n(order.price.vat_cents)),
+        ("gross_cents".to_owned(), n(order.price.gross_cents)),
+        ("currency".to_owned(), s("EUR")),
+        (Field::Organization.name().to_owned(), s(&d.organization)),
+        (Field::ContactName.name().to_owned(), s(&d.contact_name)),
+        (Field::Email.name().to_owned(), s(d.email.as_str())),
+        (
+            Field::PrivacyConsent.name().to_owned(),
+            AttributeValue::Bool(true),
+        ),
+    ]);
+    let texts = [
+        (
+            Field::BusinessId,
+            d.business_id.as_ref().map(BusinessId::as_str),
+        ),
+        (Field::Phone, d.phone.as_ref().map(Phone::as_str)),
+        (Field::Location, d.location.as_deref()),
+        (
+            Field::EInvoiceAddress,
+            d.einvoice_address.as_ref().map(EInvoiceId::as_str),
+        ),
+        (
+            Field::EInvoiceOperator,
+            d.einvoice_operator.as_ref().map(EInvoiceId::as_str),
+        ),
+        (Field::BillingReference, d.billing_reference.as_deref()),
+        (Field::Message, d.message.as_deref()),
+    ];
+    for (field, value) in texts {
+        if let Some(value) = value {
+            item.insert(field.name().to_owned(), s(value));
+        }
+    }
+    if let Some(participants) = d.participants {
+        item.insert(Field::Participants.name().to_owned(), n(participants));
+    }
+    let lists = [
+        (
+            Field::Channels,
+            d.channels
+                .iter()
+                .map(|c| c.id().to_owned())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            Field::PreferredDates,
+            d.preferred_dates.iter().map(ToString::to_string).collect(),
+        ),
+    ];
+    for (field, values) in lists.into_iter().filter(|(_, v)| !v.is_empty()) {
+        let values = values.into_iter().map(s).collect();
+        item.insert(field.name().to_owned(), AttributeValue::L(values));
+    }
+    for kind in EmailKind::BOTH {
+        item.extend(delivery_attributes(kind, order.delivery(kind)));
+    }
+    if let Some(retry_at) = order.retry_at() {
+        item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(RETRY_QUEUE));
+        item.insert(RETRY_AT_ATTRIBUTE.to_owned(), n(retry_at.as_second()));
+    }
+    item
+}
+
+pub fn dedupe_item(dedupe: &DedupeKey, order: &Order) -> Item {
+    HashMap::from([
+        (ORDER_TABLE_PARTITION_KEY.to_owned(), s(dedupe_pk(dedupe))),
+        ("kind".to_owned(), s("dedupe")),
+        ("fingerprint".to_owned(), s(&dedupe.fingerprint)),
+        ("reference".to_owned(), s(order.reference.as_str())),
+        ("order_id".to_owned(), s(&order.order_id)),
+        ("created_at".to_owned(), s(order.created_at.to_string())),
+        (
+            ORDER_TABLE_TTL_ATTRIBUTE.to_owned(),
+            n(dedupe.expires_at.as_second()),
+        ),
+    ])
+}
+
+pub fn attribute_name(kind: EmailKind, field: &str) -> String {
+    format!("{}_email_{field}", kind.as_str())
+}
+
+/// One email's state as item attributes (`customer_email_status`, …_attempts, …_due_at, …).
+pub fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String, AttributeValue)> {
+    let name = |field| attribute_name(kind, field);
+    let mut attributes = vec![(name("status"), s(delivery.status()))];
+    match delivery {
+        Delivery::Sending {
+            attempts,
+            until: due,
+        }
+        | Delivery::Pending {
+            attempts,
+            next_attempt_at: due,
+        } => {
+            attributes.push((name("attempts"), n(attempts)));
+            attributes.push((name("due_at"), n(due.as_second())));
+        }
+        Delivery::Sent {
+            message_id,
+            sent_at,
+        } => {
+            attributes.push((name("message_id"), s(message_id)));
+            attributes.push((name("sent_at"), s(sent_at.to_string())));
+        }
+        Delivery::Failed { attempts } => attributes.push((name("attempts"), n(attempts))),
+    }
+    attributes
+}
+
+fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
+    let attempts =
+        || number(item, &attribute_name(kind, "attempts")).and_then(|a| u32::try_from(a).ok());
+    let due = || Timestamp::from_second(number(item, &attribute_name(kind, "due_at"))?).ok();
+    Some(match text(item, &attribute_name(kind, "status"))? {
+        "sending" => Delivery::Sending {
+            attempts: attempts()?,
+            until: due()?,
+        },
+        "pending" => Delivery::Pending {
+            attempts: attempts()?,
+            next_attempt_at: due()?,
+        },
+        "sent" => Delivery::Sent {
+            message_id: text(item, &attribute_name(kind, "message_id"))?.to_owned(),
+            sent_at: text(item, &attribute_name(kind, "sent_at"))?.parse().ok()?,
+        },
+        "failed" => Delivery::Failed {
+            attempts: attempts()?,
+        },
+        _ => return None,
+    })
+}
+
+fn details_from_item(item: &Item) -> Option<NewOrder> {
+    let required = |field: Field| text(item, field.name());
+    let owned = |field: Field| text(item, field.name()).map(str::to_owned);
+    let participants = match number(item, Field::Participants.name()) {
+        None => None,
+        Some(count) => Some(Participants::new(u32::try_from(count).ok()?).ok()?),
+    };
+    Some(NewOrder {
+        package: Package::parse(required(Field::Package)?)?,
+        organization: required(Field::Organization)?.to_owned(),
+        contact_name: required(Field::ContactName)?.to_owned(),
+        email: EmailAddress::parse(required(Field::Email)?)?,
+        business_id: optional(item, Field::BusinessId, |v| BusinessId::parse(v).ok())?,
+        phone: optional(item, Field::Phone, Phone::parse)?,
+        participants,
+        channels: list(item, Field::Channels, Channel::parse)?,
+        preferred_dates: list(item, Field::PreferredDates, |d| d.parse().ok())?,
+        location: owned(Field::Location),
+        einvoice_address: optional(item, Field::EInvoiceAddress, EInvoiceId::parse)?,
+        einvoice_operator: optional(item, Field::EInvoiceOperator, EInvoiceId::parse)?,
+        billing_reference: owned(Field::BillingReference),
+        message: owned(Field::Message),
+        language: Language::parse(required(Field::Language)?)?,
+    })
+}
+
+/// The order back from its item. An item this code did not write is `Unreadable`, with its key.
+pub fn order_from_item(item: &Item) -> Result<Order, StoreError> {
+    let unreadable = |problem| StoreError::Unreadable {
+        key: text(item, ORDER_TABLE_PARTITION_KEY)
+            .unwrap_or("(no key)")
+            .to_owned(),
+        problem,
+    };
+    let details = details_from_item(item).ok_or_else(|| unreadable("order fields"))?;
+    let receipt = receipt_from_item(item).ok_or_else(|| unreadable("receipt fields"))?;
+    let created_at = text(item, "created_at").and_then(|t| t.parse().ok());
+    let deliveries = (
+        delivery_from_item(item, EmailKind::Customer),
+        delivery_from_item(item, EmailKind::Trainer),
+    );
+    let (Some(created_at), (Some(customer_email), Some(trainer_email))) = (created_at, deliveries)
+    else {
+        return Err(unreadable("created_at or email states"));
+    };
+    Ok(Order {
+        order_id: receipt.order_id,
+        reference: receipt.reference,
+        created_at,
+        price: receipt.price,
+        details,
+        customer_email,
+        trainer_email,
+    })
+}
+
+pub fn receipt_from_item(item: &Item) -> Option<Receipt> {
+    Some(Receipt {
+        order_id: text(item, "order_id")?.to_owned(),
+        reference: Reference::parse(text(item, "reference")?)?,
+        package: Package::parse(text(item, Field::Package.name())?)?,
+        price: Price {
+            net_cents: number(item, "net_cents")?,
+            vat_cents: number(item, "vat_cents")?,
+            gross_cents: number(item, "gross_cents")?,
+        },
+        emails_sent: EmailKind::BOTH
+            .into_iter()
+            .all(|kind| text(item, &attribute_name(kind, "status")) == Some(Delivery::SENT_STATUS)),
+    })
+}
