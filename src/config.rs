@@ -37,82 +37,83 @@ fn error(variable: &'static str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
+/// Reads variables by name (the process environment, or a map in tests).
+struct Variables<F: Fn(&str) -> Option<String>>(F);
+
+impl<F: Fn(&str) -> Option<String>> Variables<F> {
+    fn optional(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, name: &'static str) -> Result<String, ConfigError> {
+        self.optional(name).ok_or_else(|| error(name, "is not set"))
+    }
+
+    /// A comma-separated list, each item parsed; `what` says what an item should look like.
+    fn list<T>(
+        &self,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<Vec<T>, ConfigError> {
+        let items = self
+            .required(name)?
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| parse(v).ok_or_else(|| error(name, format!("has {v:?}, which is not {what}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        if items.is_empty() {
+            return Err(error(name, "lists nothing"));
+        }
+        Ok(items)
+    }
+
+    fn email(&self, name: &'static str) -> Result<EmailAddress, ConfigError> {
+        let value = self.required(name)?;
+        EmailAddress::parse(&value)
+            .ok_or_else(|| error(name, format!("has an invalid email address: {value:?}")))
+    }
+
+    fn absolute_url(&self, name: &'static str) -> Result<Url, ConfigError> {
+        let value = self.required(name)?;
+        Url::parse(&value)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| error(name, format!("is not an absolute http(s) URL: {value:?}")))
+    }
+
+    fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.optional(name).as_deref() {
+            None => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(other) => Err(error(name, format!("is {other:?}, not true or false"))),
+        }
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_lookup(|name| std::env::var(name).ok())
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let required = |name: &'static str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| error(name, "is not set"))
-        };
-        let email = |name: &'static str, value: &str| {
-            EmailAddress::parse(value)
-                .ok_or_else(|| error(name, format!("has an invalid email address: {value:?}")))
-        };
-        let list = |value: String| {
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        };
-
-        let orders_table = required("ORDERS_TABLE")?;
-        let sender_email = email("SENDER_EMAIL", &required("SENDER_EMAIL")?)?;
-        let trainer_emails = list(required("TRAINER_EMAILS")?)
-            .iter()
-            .map(|v| email("TRAINER_EMAILS", v))
-            .collect::<Result<Vec<_>, _>>()?;
-        if trainer_emails.is_empty() {
-            return Err(error("TRAINER_EMAILS", "lists no address"));
-        }
-        let allowed_origins = list(required("ALLOWED_ORIGINS")?)
-            .iter()
-            .map(|v| {
-                WebOrigin::parse(v).ok_or_else(|| {
-                    error(
-                        "ALLOWED_ORIGINS",
-                        format!("has {v:?}, which is not an origin like https://www.example.fi"),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let thank_you_url = required("THANK_YOU_URL")?;
-        let thank_you_url = Url::parse(&thank_you_url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| {
-                error(
-                    "THANK_YOU_URL",
-                    format!("is not an absolute http(s) URL: {thank_you_url:?}"),
-                )
-            })?;
-        let ses_configuration_set = lookup("SES_CONFIGURATION_SET")
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        let warm_up_connections = match lookup("WARM_UP_CONNECTIONS").as_deref().map(str::trim) {
-            None | Some("" | "true") => true,
-            Some("false") => false,
-            Some(other) => {
-                return Err(error(
-                    "WARM_UP_CONNECTIONS",
-                    format!("is {other:?}, not true or false"),
-                ));
-            }
-        };
+        let vars = Variables(lookup);
         Ok(Config {
-            orders_table,
-            sender_email,
-            trainer_emails,
-            allowed_origins,
-            thank_you_url,
-            ses_configuration_set,
-            warm_up_connections,
+            orders_table: vars.required("ORDERS_TABLE")?,
+            sender_email: vars.email("SENDER_EMAIL")?,
+            trainer_emails: vars.list("TRAINER_EMAILS", EmailAddress::parse, "an email address")?,
+            allowed_origins: vars.list(
+                "ALLOWED_ORIGINS",
+                WebOrigin::parse,
+                "an origin like https://www.example.fi",
+            )?,
+            thank_you_url: vars.absolute_url("THANK_YOU_URL")?,
+            ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
+            warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", true)?,
         })
     }
 }

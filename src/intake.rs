@@ -291,3 +291,274 @@ fn after(now: Timestamp, seconds: i64) -> Timestamp {
     now.checked_add(jiff::Span::new().seconds(seconds))
         .unwrap_or(now)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::domain::OrderForm;
+    use crate::email::RecordingMailer;
+    use crate::store::MemoryStore;
+
+    /// A clock the test moves by hand.
+    struct Time(Arc<AtomicI64>);
+
+    impl Time {
+        fn new() -> (Time, Clock) {
+            let seconds = Arc::new(AtomicI64::new(1_790_000_000));
+            let read = seconds.clone();
+            let clock: Clock =
+                Arc::new(move || Timestamp::from_second(read.load(Ordering::SeqCst)).unwrap());
+            (Time(seconds), clock)
+        }
+
+        fn advance(&self, seconds: i64) {
+            self.0.fetch_add(seconds, Ordering::SeqCst);
+        }
+    }
+
+    struct Fixture {
+        intake: Intake,
+        store: Arc<MemoryStore>,
+        mailer: Arc<RecordingMailer>,
+        time: Time,
+    }
+
+    fn fixture() -> Fixture {
+        let store = Arc::new(MemoryStore::new());
+        let mailer = Arc::new(RecordingMailer::new());
+        let (time, clock) = Time::new();
+        let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
+        let intake = Intake::new(store.clone(), mailer.clone(), trainers, clock);
+        Fixture {
+            intake,
+            store,
+            mailer,
+            time,
+        }
+    }
+
+    fn order(organization: &str) -> NewOrder {
+        let form = OrderForm {
+            package: Some("somestartti".into()),
+            organization: Some(organization.into()),
+            contact_name: Some("Anna Virtanen".into()),
+            email: Some("anna.virtanen@tuusula.example".into()),
+            privacy_consent: Some("true".into()),
+            ..OrderForm::default()
+        };
+        NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
+    }
+
+    fn key(text: &str) -> Option<IdempotencyKey> {
+        IdempotencyKey::parse(text)
+    }
+
+    #[tokio::test]
+    async fn a_placed_order_is_stored_once_and_both_emails_are_sent() {
+        let f = fixture();
+        let Placed::Created(receipt) = f.intake.place(order("Tuusula"), None).await.unwrap() else {
+            panic!("a new order is created");
+        };
+        assert!(receipt.emails_sent);
+        assert_eq!(f.mailer.sent().len(), 2);
+        let replay = f.intake.place(order("Tuusula"), None).await.unwrap();
+        assert_eq!(replay, Placed::Replayed(receipt));
+        assert_eq!(f.store.orders().len(), 1);
+        assert_eq!(f.mailer.sent().len(), 2, "a replay sends nothing");
+    }
+
+    #[tokio::test]
+    async fn a_key_used_again_for_other_content_is_refused() {
+        let f = fixture();
+        f.intake
+            .place(order("Tuusula"), key("key-00000001"))
+            .await
+            .unwrap();
+        let reused = f.intake.place(order("Kerava"), key("key-00000001")).await;
+        assert!(matches!(reused, Err(IntakeError::KeyReused)));
+        assert_eq!(f.store.orders().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn storage_down_is_an_error_and_nothing_is_sent() {
+        let f = fixture();
+        f.store.set_unavailable(true);
+        let placed = f.intake.place(order("Tuusula"), None).await;
+        assert!(matches!(
+            placed,
+            Err(IntakeError::Store(StoreError::Unavailable(_)))
+        ));
+        assert!(f.mailer.sent().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_backoff() {
+        let f = fixture();
+        f.mailer.set_failing(true);
+        let Placed::Created(receipt) = f.intake.place(order("Tuusula"), None).await.unwrap() else {
+            panic!("the order is stored although the emails failed");
+        };
+        assert!(!receipt.emails_sent);
+        let stored = &f.store.orders()[0];
+        assert!(matches!(
+            stored.customer_email,
+            Delivery::Pending { attempts: 1, .. }
+        ));
+
+        f.mailer.set_failing(false);
+        assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0, "not yet due");
+        f.time.advance(backoff_seconds(1));
+        let report = f.intake.retry_due(50).await.unwrap();
+        assert_eq!((report.orders, report.sent), (1, 2));
+        assert!(f.store.orders()[0].receipt().emails_sent);
+        assert_eq!(f.intake.retry_due(50).await.unwrap().orders, 0);
+    }
+
+    #[tokio::test]
+    async fn an_email_is_given_up_after_the_last_attempt() {
+        let f = fixture();
+        f.mailer.set_failing(true);
+        f.intake.place(order("Tuusula"), None).await.unwrap();
+        for attempt in 1..MAX_ATTEMPTS {
+            f.time.advance(backoff_seconds(attempt));
+            f.intake.retry_due(50).await.unwrap();
+        }
+        let stored = &f.store.orders()[0];
+        assert_eq!(
+            stored.customer_email,
+            Delivery::Failed {
+                attempts: MAX_ATTEMPTS
+            }
+        );
+        assert_eq!(stored.retry_at(), None, "out of the retry queue");
+    }
+
+    #[tokio::test]
+    async fn two_sweepers_at_once_send_each_email_once() {
+        let f = fixture();
+        f.mailer.set_failing(true);
+        f.intake.place(order("Tuusula"), None).await.unwrap();
+        f.mailer.set_failing(false);
+        f.time.advance(backoff_seconds(1));
+        let (a, b) = tokio::join!(f.intake.retry_due(50), f.intake.retry_due(50));
+        assert_eq!(a.unwrap().sent + b.unwrap().sent, 2);
+        assert_eq!(f.mailer.sent().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_sweeper_leaves_a_live_request_s_emails_alone_and_takes_over_a_dead_one() {
+        let f = fixture();
+        // A request that stored the order and died before sending: its claim is still live.
+        let (_, clock) = Time::new();
+        let dead_request = Intake::new(
+            f.store.clone(),
+            Arc::new(NeverSends),
+            vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()],
+            clock,
+        );
+        let placing = dead_request.place(order("Tuusula"), None);
+        // NeverSends keeps the request waiting forever: drop it after the order is stored.
+        let _ = tokio::time::timeout(Duration::from_millis(50), placing).await;
+        assert_eq!(f.store.orders().len(), 1);
+        f.time.advance(CLAIM_SECONDS - 1);
+        assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0);
+        f.time.advance(2);
+        assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 2);
+        assert_eq!(f.mailer.sent().len(), 2);
+    }
+
+    /// A mailer whose sends never finish: a request killed mid-send.
+    struct NeverSends;
+
+    #[async_trait]
+    impl Mailer for NeverSends {
+        async fn send(
+            &self,
+            _email: &crate::email::Email,
+        ) -> Result<String, crate::email::MailError> {
+            std::future::pending().await
+        }
+    }
+
+    /// The memory store, but one order cannot be read (as an item edited by hand).
+    struct OneUnreadable {
+        store: Arc<MemoryStore>,
+        unreadable: std::sync::Mutex<Option<Reference>>,
+    }
+
+    #[async_trait]
+    impl OrderStore for OneUnreadable {
+        async fn insert(
+            &self,
+            o: &Order,
+            d: &DedupeKey,
+            now: Timestamp,
+        ) -> Result<Insert, StoreError> {
+            self.store.insert(o, d, now).await
+        }
+        async fn record_delivery(
+            &self,
+            r: &Reference,
+            k: EmailKind,
+            d: &Delivery,
+        ) -> Result<(), StoreError> {
+            self.store.record_delivery(r, k, d).await
+        }
+        async fn claim(
+            &self,
+            r: &Reference,
+            k: EmailKind,
+            now: Timestamp,
+            until: Timestamp,
+        ) -> Result<bool, StoreError> {
+            self.store.claim(r, k, now, until).await
+        }
+        async fn due_for_retry(
+            &self,
+            now: Timestamp,
+            limit: usize,
+        ) -> Result<Vec<Reference>, StoreError> {
+            self.store.due_for_retry(now, limit).await
+        }
+        async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+            if self.unreadable.lock().unwrap().as_ref() == Some(reference) {
+                let key = format!("order#{reference}");
+                return Err(StoreError::Unreadable {
+                    key,
+                    problem: "order fields",
+                });
+            }
+            self.store.load(reference).await
+        }
+        async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
+            self.store.reschedule(order).await
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
+        let memory = Arc::new(MemoryStore::new());
+        let store = Arc::new(OneUnreadable {
+            store: memory.clone(),
+            unreadable: std::sync::Mutex::new(None),
+        });
+        let mailer = Arc::new(RecordingMailer::new());
+        let (time, clock) = Time::new();
+        let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
+        let intake = Intake::new(store.clone(), mailer.clone(), trainers, clock);
+        mailer.set_failing(true);
+        intake.place(order("Tuusula"), None).await.unwrap();
+        time.advance(1);
+        intake.place(order("Kerava"), None).await.unwrap();
+        mailer.set_failing(false);
+        let first = memory.orders()[0].reference.clone();
+        *store.unreadable.lock().unwrap() = Some(first);
+        time.advance(backoff_seconds(1));
+        let report = intake.retry_due(50).await.unwrap();
+        assert_eq!((report.unreadable, report.orders, report.sent), (1, 1, 2));
+    }
+}

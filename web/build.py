@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Writes the order form in Finnish (index.html), Swedish (sv.html) and English (en.html) from
 form.template.html. Run by `make web`; tests/browser checks the pages are up to date.
-The pages themselves are static: a site owner copies them as they are."""
+The pages themselves are static: a site owner copies them as they are.
 
+The fields' limits and the prices come from form-data.json, which the Rust test
+tests/api/form_data.rs writes from the function's own field list and catalogue (and fails
+when the committed copy differs), so the form never allows what the function refuses."""
+
+import json
 import pathlib
 import sys
 
@@ -138,9 +143,37 @@ TEXTS = {
 }
 
 
+def euros(cents):
+    """1 129,50 €, as a Finn writes an amount."""
+    whole, fraction = divmod(cents, 100)
+    return f"{whole:,}".replace(",", " ") + f",{fraction:02d} €"
+
+
+def form_values():
+    """The {{limits:field}}, {{range:field}}, {{net:package}} and {{gross:package}} values."""
+    data = json.loads((HERE / "form-data.json").read_text(encoding="utf-8"))
+    values = {}
+    for field in data["fields"]:
+        attributes = []
+        if field["required"]:
+            attributes.append("required")
+        length = field.get("length")
+        if length:
+            if length["min"] > 1:
+                attributes.append(f'minlength="{length["min"]}"')
+            attributes.append(f'maxlength="{length["max"]}"')
+        values[f"limits:{field['name']}"] = " ".join(attributes)
+    participants = data["participants"]
+    values["range:participants"] = f'min="{participants["min"]}" max="{participants["max"]}"'
+    for package in data["packages"]:
+        values[f"net:{package['id']}"] = euros(package["net_cents"])
+        values[f"gross:{package['id']}"] = euros(package["gross_cents"])
+    return values
+
+
 def render(lang):
     page = (HERE / "form.template.html").read_text(encoding="utf-8")
-    values = dict(TEXTS[lang], lang=lang)
+    values = dict(TEXTS[lang], lang=lang, **form_values())
     for code in TEXTS:
         values[f"current_{code}"] = ' aria-current="page"' if code == lang else ""
     for key, value in values.items():

@@ -8,6 +8,7 @@ mod language;
 mod lifecycle;
 mod money;
 mod order;
+mod order_form;
 mod origin;
 mod reference;
 mod text;
@@ -20,7 +21,8 @@ pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED
 pub use language::Language;
 pub use lifecycle::{Delivery, EmailKind, Order, Receipt};
 pub use money::{Price, VAT_RATE_PERCENT, format_eur};
-pub use order::{ErrorCode, FieldError, NewOrder, OrderForm, Slot};
+pub use order::NewOrder;
+pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use origin::WebOrigin;
 pub use reference::Reference;
 pub use text::contains_control_characters;

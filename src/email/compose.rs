@@ -5,7 +5,7 @@ use askama::Template;
 use jiff::civil::Date;
 
 use super::Email;
-use crate::domain::{EmailAddress, Field, Language, Order, format_eur, helsinki};
+use crate::domain::{EmailAddress, Field, Language, NewOrder, Order, format_eur, helsinki};
 
 /// Customer-facing texts in the customer's language.
 struct CustomerTexts {
@@ -185,83 +185,7 @@ struct TrainerText<'a> {
 /// The notification to the trainers, in Finnish; replying reaches the customer.
 pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     let d = &order.details;
-    let received = order.created_at.to_zoned_datetime(helsinki());
-    let label = |field: Field| field.label(Language::Fi);
-    let or_dash = |value: Option<&str>| value.map_or_else(|| "–".to_owned(), str::to_owned);
-    let joined = |items: Vec<String>| {
-        if items.is_empty() {
-            "–".to_owned()
-        } else {
-            items.join(", ")
-        }
-    };
-    let rows: Vec<(&'static str, String)> = vec![
-        ("Tilausnumero", order.reference.to_string()),
-        (
-            label(Field::Package),
-            format!(
-                "{}, {}",
-                d.package.name(Language::Fi),
-                d.package.duration(Language::Fi)
-            ),
-        ),
-        ("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
-        ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
-        ("Yhteensä", format_eur(order.price.gross_cents)),
-        (label(Field::Organization), d.organization.clone()),
-        (
-            label(Field::BusinessId),
-            or_dash(d.business_id.as_ref().map(|b| b.as_str())),
-        ),
-        (label(Field::ContactName), d.contact_name.clone()),
-        (label(Field::Email), d.email.to_string()),
-        (
-            label(Field::Phone),
-            or_dash(d.phone.as_ref().map(|p| p.as_str())),
-        ),
-        (
-            label(Field::Participants),
-            d.participants
-                .map_or_else(|| "–".to_owned(), |n| n.to_string()),
-        ),
-        (
-            label(Field::Channels),
-            joined(
-                d.channels
-                    .iter()
-                    .map(|c| c.display_name().to_owned())
-                    .collect(),
-            ),
-        ),
-        (
-            label(Field::PreferredDates),
-            joined(
-                d.preferred_dates
-                    .iter()
-                    .map(|date| format_date(*date, Language::Fi))
-                    .collect(),
-            ),
-        ),
-        (label(Field::Location), or_dash(d.location.as_deref())),
-        (
-            label(Field::EInvoiceAddress),
-            or_dash(d.einvoice_address.as_ref().map(|e| e.as_str())),
-        ),
-        (
-            label(Field::EInvoiceOperator),
-            or_dash(d.einvoice_operator.as_ref().map(|e| e.as_str())),
-        ),
-        (
-            label(Field::BillingReference),
-            or_dash(d.billing_reference.as_deref()),
-        ),
-        (label(Field::Language), d.language.code().to_owned()),
-        (
-            "Vastaanotettu",
-            received.strftime("%-d.%-m.%Y klo %H.%M").to_string(),
-        ),
-        ("Tilauksen tunniste", order.order_id.clone()),
-    ];
+    let rows = trainer_rows(order);
     let heading = format!(
         "Uusi tilaus: {} – {}",
         d.package.short_name(),
@@ -279,6 +203,77 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         text: render(&TrainerText { view: &view }),
         html: render(&TrainerHtml { view: &view }),
     }
+}
+
+/// The value, or a dash for what the customer left out.
+fn or_dash(value: Option<String>) -> String {
+    value
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+/// What the trainers read, row by row: the order, then the customer's fields under their
+/// Finnish labels, then when it came and its id.
+fn trainer_rows(order: &Order) -> Vec<(&'static str, String)> {
+    let d = &order.details;
+    let package = format!(
+        "{}, {}",
+        d.package.name(Language::Fi),
+        d.package.duration(Language::Fi)
+    );
+    let mut rows = vec![
+        ("Tilausnumero", order.reference.to_string()),
+        (Field::Package.label(Language::Fi), package),
+        ("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
+        ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
+        ("Yhteensä", format_eur(order.price.gross_cents)),
+    ];
+    rows.extend(customer_rows(d));
+    let received = order.created_at.to_zoned_datetime(helsinki());
+    let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();
+    rows.push(("Vastaanotettu", received));
+    rows.push(("Tilauksen tunniste", order.order_id.clone()));
+    rows
+}
+
+fn customer_rows(d: &NewOrder) -> Vec<(&'static str, String)> {
+    let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
+    let dates: Vec<String> = d
+        .preferred_dates
+        .iter()
+        .map(|date| format_date(*date, Language::Fi))
+        .collect();
+    let fields = [
+        (Field::Organization, Some(d.organization.clone())),
+        (
+            Field::BusinessId,
+            d.business_id.as_ref().map(|b| b.as_str().to_owned()),
+        ),
+        (Field::ContactName, Some(d.contact_name.clone())),
+        (Field::Email, Some(d.email.to_string())),
+        (
+            Field::Phone,
+            d.phone.as_ref().map(|p| p.as_str().to_owned()),
+        ),
+        (Field::Participants, d.participants.map(|n| n.to_string())),
+        (Field::Channels, Some(channels.join(", "))),
+        (Field::PreferredDates, Some(dates.join(", "))),
+        (Field::Location, d.location.clone()),
+        (
+            Field::EInvoiceAddress,
+            d.einvoice_address.as_ref().map(|e| e.as_str().to_owned()),
+        ),
+        (
+            Field::EInvoiceOperator,
+            d.einvoice_operator.as_ref().map(|e| e.as_str().to_owned()),
+        ),
+        (Field::BillingReference, d.billing_reference.clone()),
+        (Field::Language, Some(d.language.code().to_owned())),
+    ];
+    fields
+        .into_iter()
+        .map(|(field, value)| (field.label(Language::Fi), or_dash(value)))
+        .collect()
 }
 
 /// Rendering writes into a String; askama can only fail on a formatter error, which a String

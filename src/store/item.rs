@@ -92,22 +92,35 @@ pub fn order_item(order: &Order) -> Item {
         ("order_id".to_owned(), s(&order.order_id)),
         ("reference".to_owned(), s(order.reference.as_str())),
         ("created_at".to_owned(), s(order.created_at.to_string())),
-        (Field::Language.name().to_owned(), s(d.language.code())),
-        (Field::Package.name().to_owned(), s(d.package.id())),
         ("net_cents".to_owned(), n(order.price.net_cents)),
         ("vat_rate_percent".to_owned(), s(VAT_RATE_PERCENT)),
         ("vat_cents".to_owned(), n(order.price.vat_cents)),
         ("gross_cents".to_owned(), n(order.price.gross_cents)),
         ("currency".to_owned(), s("EUR")),
-        (Field::Organization.name().to_owned(), s(&d.organization)),
-        (Field::ContactName.name().to_owned(), s(&d.contact_name)),
-        (Field::Email.name().to_owned(), s(d.email.as_str())),
         (
             Field::PrivacyConsent.name().to_owned(),
             AttributeValue::Bool(true),
         ),
     ]);
+    item.extend(detail_attributes(d));
+    for kind in EmailKind::BOTH {
+        item.extend(delivery_attributes(kind, order.delivery(kind)));
+    }
+    if let Some(retry_at) = order.retry_at() {
+        item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(RETRY_QUEUE));
+        item.insert(RETRY_AT_ATTRIBUTE.to_owned(), n(retry_at.as_second()));
+    }
+    item
+}
+
+/// The customer's fields under their wire names; absent ones and empty lists are left out.
+fn detail_attributes(d: &NewOrder) -> Vec<(String, AttributeValue)> {
     let texts = [
+        (Field::Package, Some(d.package.id())),
+        (Field::Organization, Some(d.organization.as_str())),
+        (Field::ContactName, Some(d.contact_name.as_str())),
+        (Field::Email, Some(d.email.as_str())),
+        (Field::Language, Some(d.language.code())),
         (
             Field::BusinessId,
             d.business_id.as_ref().map(BusinessId::as_str),
@@ -125,39 +138,21 @@ pub fn order_item(order: &Order) -> Item {
         (Field::BillingReference, d.billing_reference.as_deref()),
         (Field::Message, d.message.as_deref()),
     ];
-    for (field, value) in texts {
-        if let Some(value) = value {
-            item.insert(field.name().to_owned(), s(value));
-        }
-    }
-    if let Some(participants) = d.participants {
-        item.insert(Field::Participants.name().to_owned(), n(participants));
-    }
-    let lists = [
-        (
-            Field::Channels,
-            d.channels
-                .iter()
-                .map(|c| c.id().to_owned())
-                .collect::<Vec<_>>(),
-        ),
-        (
-            Field::PreferredDates,
-            d.preferred_dates.iter().map(ToString::to_string).collect(),
-        ),
-    ];
-    for (field, values) in lists.into_iter().filter(|(_, v)| !v.is_empty()) {
-        let values = values.into_iter().map(s).collect();
-        item.insert(field.name().to_owned(), AttributeValue::L(values));
-    }
-    for kind in EmailKind::BOTH {
-        item.extend(delivery_attributes(kind, order.delivery(kind)));
-    }
-    if let Some(retry_at) = order.retry_at() {
-        item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(RETRY_QUEUE));
-        item.insert(RETRY_AT_ATTRIBUTE.to_owned(), n(retry_at.as_second()));
-    }
-    item
+    let texts = texts
+        .into_iter()
+        .filter_map(|(field, value)| Some((field, s(value?))));
+    let participants = d.participants.map(|count| (Field::Participants, n(count)));
+    let channels: Vec<AttributeValue> = d.channels.iter().map(|c| s(c.id())).collect();
+    let dates: Vec<AttributeValue> = d.preferred_dates.iter().map(|d| s(d.to_string())).collect();
+    let lists = [(Field::Channels, channels), (Field::PreferredDates, dates)]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(field, values)| (field, AttributeValue::L(values)));
+    texts
+        .chain(participants)
+        .chain(lists)
+        .map(|(field, value)| (field.name().to_owned(), value))
+        .collect()
 }
 
 pub fn dedupe_item(dedupe: &DedupeKey, order: &Order) -> Item {

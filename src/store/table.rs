@@ -107,6 +107,23 @@ fn key_schema(keys: &[KeySpec]) -> Result<Vec<KeySchemaElement>, StoreError> {
         .collect()
 }
 
+fn global_secondary_index(index: &IndexSpec) -> Result<GlobalSecondaryIndex, StoreError> {
+    let projection = Projection::builder()
+        .projection_type(ProjectionType::from(
+            index.projection.projection_type.as_str(),
+        ))
+        .set_non_key_attributes(
+            Some(index.projection.non_key_attributes.clone()).filter(|a| !a.is_empty()),
+        )
+        .build();
+    GlobalSecondaryIndex::builder()
+        .index_name(&index.index_name)
+        .set_key_schema(Some(key_schema(&index.key_schema)?))
+        .projection(projection)
+        .build()
+        .map_err(build_error)
+}
+
 /// Creates a table as the spec describes (on demand), with its TTL; an existing table is kept.
 pub async fn create_order_table(
     client: &Client,
@@ -127,22 +144,7 @@ pub async fn create_order_table(
     let indexes = spec
         .global_secondary_indexes
         .iter()
-        .map(|index| {
-            let projection = Projection::builder()
-                .projection_type(ProjectionType::from(
-                    index.projection.projection_type.as_str(),
-                ))
-                .set_non_key_attributes(
-                    Some(index.projection.non_key_attributes.clone()).filter(|a| !a.is_empty()),
-                )
-                .build();
-            GlobalSecondaryIndex::builder()
-                .index_name(&index.index_name)
-                .set_key_schema(Some(key_schema(&index.key_schema)?))
-                .projection(projection)
-                .build()
-                .map_err(build_error)
-        })
+        .map(global_secondary_index)
         .collect::<Result<Vec<_>, _>>()?;
     let created = client
         .create_table()
@@ -164,24 +166,24 @@ pub async fn create_order_table(
         }
         Err(error) => return Err(unavailable(error)),
     }
-    if let Some(ttl) = spec
-        .time_to_live_specification
-        .as_ref()
-        .filter(|t| t.enabled)
-    {
-        client
-            .update_time_to_live()
-            .table_name(table)
-            .time_to_live_specification(
-                TimeToLiveSpecification::builder()
-                    .attribute_name(&ttl.attribute_name)
-                    .enabled(true)
-                    .build()
-                    .map_err(build_error)?,
-            )
-            .send()
-            .await
-            .map_err(unavailable)?;
+    match &spec.time_to_live_specification {
+        Some(ttl) if ttl.enabled => enable_ttl(client, table, &ttl.attribute_name).await,
+        _ => Ok(()),
     }
+}
+
+async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<(), StoreError> {
+    let specification = TimeToLiveSpecification::builder()
+        .attribute_name(attribute)
+        .enabled(true)
+        .build()
+        .map_err(build_error)?;
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(specification)
+        .send()
+        .await
+        .map_err(unavailable)?;
     Ok(())
 }

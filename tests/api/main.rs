@@ -4,6 +4,7 @@
 mod helpers;
 
 mod concurrent_emails;
+mod form_data;
 mod handler_events;
 mod handler_rules;
 mod hostile;
@@ -13,4 +14,5 @@ mod local_services_down;
 mod local_ses;
 mod local_warm_up;
 mod openapi_agreement;
+mod store_contract;
 mod template_agreement;

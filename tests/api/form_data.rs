@@ -1,0 +1,55 @@
+//! `web/form-data.json` is the field list and catalogue as data, for the web form (which cannot
+//! read Rust): `web/build.py` takes the pages' `required`, `minlength`, `maxlength`, the
+//! participant range and the prices from it. This test writes it from the code and fails when
+//! the committed copy differs; `UPDATE_FORM_DATA=1 cargo test form_data` rewrites it.
+
+use order_intake::domain::{Field, MAX_PREFERRED_DATES, Package, Participants};
+use serde_json::{Value, json};
+
+fn form_data() -> Value {
+    let fields: Vec<Value> = Field::ALL
+        .into_iter()
+        .map(|field| {
+            json!({
+                "name": field.name(),
+                "required": field.required(),
+                "list": field.is_list(),
+                "length": field.length().map(|l| json!({"min": l.min, "max": l.max})),
+            })
+        })
+        .collect();
+    let packages: Vec<Value> = Package::ALL
+        .into_iter()
+        .map(|package| {
+            let price = package.price();
+            json!({
+                "id": package.id(),
+                "net_cents": price.net_cents,
+                "vat_cents": price.vat_cents,
+                "gross_cents": price.gross_cents,
+            })
+        })
+        .collect();
+    json!({
+        "generated_by": "tests/api/form_data.rs from src/domain (do not edit by hand)",
+        "fields": fields,
+        "participants": {"min": Participants::MIN, "max": Participants::MAX},
+        "max_preferred_dates": MAX_PREFERRED_DATES,
+        "packages": packages,
+    })
+}
+
+#[test]
+fn the_committed_form_data_is_the_field_list_and_catalogue_of_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/web/form-data.json");
+    let expected = format!("{}\n", serde_json::to_string_pretty(&form_data()).unwrap());
+    if std::env::var_os("UPDATE_FORM_DATA").is_some() {
+        std::fs::write(path, &expected).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "web/form-data.json differs from the code's field list: run \
+         `UPDATE_FORM_DATA=1 cargo test form_data` and then `make web`"
+    );
+}

@@ -1,0 +1,195 @@
+//! One contract, two stores: what `OrderStore` promises holds for the in-memory fake the handler
+//! tests use and for the DynamoDB store against DynamoDB Local. A rule the fake keeps and the
+//! real store does not (or the other way round) fails here.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use order_intake::domain::{Delivery, EmailKind, NewOrder, Order, OrderForm, Reference};
+use order_intake::store::{DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore};
+
+use crate::helpers::*;
+
+/// Whole seconds: the DynamoDB store keeps due times in epoch seconds.
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + seconds).unwrap()
+}
+
+fn new_order() -> NewOrder {
+    let form = OrderForm {
+        package: Some("somestartti".into()),
+        organization: Some("Tuusulan kunta".into()),
+        contact_name: Some("Anna Virtanen".into()),
+        email: Some("anna.virtanen@tuusula.example".into()),
+        privacy_consent: Some("true".into()),
+        participants: Some("12".into()),
+        channels: vec!["facebook".into()],
+        ..OrderForm::default()
+    };
+    NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap()
+}
+
+/// An order placed at `at(0)` whose request holds both emails until `at(120)`.
+fn order(reference: Reference) -> Order {
+    let details = new_order();
+    let sending = Delivery::Sending {
+        attempts: 0,
+        until: at(120),
+    };
+    Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference,
+        created_at: at(0),
+        price: details.package.price(),
+        details,
+        customer_email: sending.clone(),
+        trainer_email: sending,
+    }
+}
+
+fn dedupe(id: &str, fingerprint: &str, expires_at: Timestamp) -> DedupeKey {
+    DedupeKey {
+        id: format!("key#{id}-{}", uuid::Uuid::now_v7().simple()),
+        fingerprint: fingerprint.into(),
+        expires_at,
+    }
+}
+
+async fn inserting_and_deduplicating(store: &dyn OrderStore) {
+    let first = order(Reference::random());
+    let key = dedupe("a", "content-1", at(86_400));
+    let inserted = store.insert(&first, &key, at(0)).await.unwrap();
+    assert_eq!(inserted, Insert::Created);
+    assert_eq!(
+        store.load(&first.reference).await.unwrap(),
+        Some(first.clone())
+    );
+
+    // The same submission again is the stored order; the same key for other content is refused.
+    let again = order(Reference::random());
+    match store.insert(&again, &key, at(10)).await.unwrap() {
+        Insert::Duplicate(receipt) => assert_eq!(receipt, first.receipt()),
+        other => panic!("a resubmission is a duplicate, not {other:?}"),
+    }
+    let other_content = DedupeKey {
+        fingerprint: "content-2".into(),
+        ..key.clone()
+    };
+    let reused = store.insert(&again, &other_content, at(10)).await.unwrap();
+    assert_eq!(reused, Insert::KeyReused);
+    assert_eq!(store.load(&again.reference).await.unwrap(), None);
+
+    // A taken reference is reported so that the caller draws another; nothing is overwritten.
+    let same_reference = order(first.reference.clone());
+    let fresh_key = dedupe("b", "content-3", at(86_400));
+    let taken = store.insert(&same_reference, &fresh_key, at(10)).await;
+    assert_eq!(taken.unwrap(), Insert::ReferenceTaken);
+    assert_eq!(store.load(&first.reference).await.unwrap(), Some(first));
+
+    // A dedupe record past its expiry no longer makes a duplicate, even before TTL deletes it.
+    let short = dedupe("c", "content-4", at(100));
+    let early = order(Reference::random());
+    assert_eq!(
+        store.insert(&early, &short, at(0)).await.unwrap(),
+        Insert::Created
+    );
+    let later = order(Reference::random());
+    assert_eq!(
+        store.insert(&later, &short, at(200)).await.unwrap(),
+        Insert::Created
+    );
+}
+
+async fn claiming_and_recording(store: &dyn OrderStore) {
+    let placed = order(Reference::random());
+    let key = dedupe("d", "content-5", at(86_400));
+    store.insert(&placed, &key, at(0)).await.unwrap();
+    let reference = &placed.reference;
+    let customer = EmailKind::Customer;
+
+    // The request's claim holds until it runs out; then exactly one claimant gets it.
+    assert!(
+        !store
+            .claim(reference, customer, at(60), at(180))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim(reference, customer, at(121), at(241))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .claim(reference, customer, at(121), at(241))
+            .await
+            .unwrap()
+    );
+
+    // A pending email is due at its next attempt, oldest due first, within the limit.
+    let pending = Delivery::Pending {
+        attempts: 1,
+        next_attempt_at: at(300),
+    };
+    store
+        .record_delivery(reference, customer, &pending)
+        .await
+        .unwrap();
+    let mut stored = store.load(reference).await.unwrap().unwrap();
+    assert_eq!(stored.customer_email, pending);
+    let sent = Delivery::Sent {
+        message_id: "m-1".into(),
+        sent_at: at(5),
+    };
+    store
+        .record_delivery(reference, EmailKind::Trainer, &sent)
+        .await
+        .unwrap();
+    stored.trainer_email = sent.clone();
+    store.reschedule(&stored).await.unwrap();
+    let due = |now| async move { store.due_for_retry(now, 10).await.unwrap() };
+    assert!(!due(at(299)).await.contains(reference));
+    assert!(due(at(300)).await.contains(reference));
+    assert!(
+        store
+            .claim(reference, customer, at(300), at(420))
+            .await
+            .unwrap()
+    );
+
+    // Once both emails are final the order leaves the retry queue.
+    store
+        .record_delivery(reference, customer, &sent)
+        .await
+        .unwrap();
+    stored.customer_email = sent;
+    store.reschedule(&stored).await.unwrap();
+    assert!(!due(at(100_000)).await.contains(reference));
+    assert!(
+        !store
+            .claim(reference, customer, at(100_000), at(100_120))
+            .await
+            .unwrap()
+    );
+    let receipt = store.load(reference).await.unwrap().unwrap().receipt();
+    assert!(receipt.emails_sent);
+}
+
+async fn keeps_the_contract(store: Arc<dyn OrderStore>) {
+    inserting_and_deduplicating(store.as_ref()).await;
+    claiming_and_recording(store.as_ref()).await;
+    assert_eq!(store.load(&Reference::random()).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_the_store_contract() {
+    keeps_the_contract(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test]
+async fn the_dynamodb_store_keeps_the_store_contract() {
+    let app = LocalApp::start().await;
+    let store = DynamoDbStore::new(app.dynamodb.clone(), &app.table);
+    keeps_the_contract(Arc::new(store)).await;
+}
