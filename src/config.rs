@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::domain::{EmailAddress, WebOrigin};
+use crate::domain::{EmailAddress, Limits, Quotas, WebOrigin};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -21,7 +21,14 @@ pub struct Config {
     /// `WARM_UP_CONNECTIONS`: `true` (the default) or `false`. Connect to DynamoDB and SES
     /// during init, so the first order after a cold start does not pay for it.
     pub warm_up_connections: bool,
+    /// `RATE_LIMIT_SECRET` (at least 32 characters; the counters' keys are its HMAC of each
+    /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
+    /// `ORDERS_PER_MAILBOX_PER_DAY` (3) and `CONFIRMATIONS_PER_HOUR` (60).
+    pub limits: Limits,
 }
+
+/// A secret shorter than this is refused: the counter keys must not be guessable.
+const MIN_SECRET_LENGTH: usize = 32;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("configuration: {variable} {problem}")]
@@ -85,6 +92,39 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             .ok_or_else(|| error(name, format!("is not an absolute http(s) URL: {value:?}")))
     }
 
+    fn count(&self, name: &'static str, default: u32) -> Result<u32, ConfigError> {
+        match self.optional(name) {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| error(name, format!("is {text:?}, not a whole number above 0"))),
+        }
+    }
+
+    fn limits(&self) -> Result<Limits, ConfigError> {
+        let secret = self.required("RATE_LIMIT_SECRET")?;
+        if secret.chars().count() < MIN_SECRET_LENGTH {
+            let problem = format!("is shorter than {MIN_SECRET_LENGTH} characters");
+            return Err(error("RATE_LIMIT_SECRET", problem));
+        }
+        let defaults = Quotas::default();
+        let quotas = Quotas {
+            orders_per_source_per_hour: self.count(
+                "ORDERS_PER_SOURCE_PER_HOUR",
+                defaults.orders_per_source_per_hour,
+            )?,
+            orders_per_mailbox_per_day: self.count(
+                "ORDERS_PER_MAILBOX_PER_DAY",
+                defaults.orders_per_mailbox_per_day,
+            )?,
+            confirmations_per_hour: self
+                .count("CONFIRMATIONS_PER_HOUR", defaults.confirmations_per_hour)?,
+        };
+        Ok(Limits::new(quotas, &secret))
+    }
+
     fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
         match self.optional(name).as_deref() {
             None => Ok(default),
@@ -114,6 +154,7 @@ impl Config {
             thank_you_url: vars.absolute_url("THANK_YOU_URL")?,
             ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
             warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", true)?,
+            limits: vars.limits()?,
         })
     }
 }
@@ -131,7 +172,11 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const VALID: [(&str, &str); 5] = [
+    const VALID: [(&str, &str); 6] = [
+        (
+            "RATE_LIMIT_SECRET",
+            "a-test-secret-of-at-least-32-characters",
+        ),
         ("ORDERS_TABLE", "orders"),
         ("SENDER_EMAIL", "tilaukset@some-tyopajat.fi"),
         (
@@ -155,6 +200,7 @@ mod tests {
             vec!["https://www.some-tyopajat.fi", "http://127.0.0.1:8080"]
         );
         assert_eq!(config.ses_configuration_set, None);
+        assert_eq!(config.limits.quotas, Quotas::default());
         assert!(config.warm_up_connections);
     }
 
@@ -179,6 +225,9 @@ mod tests {
             ("ALLOWED_ORIGINS", "https://www.some-tyopajat.fi/tilaa"),
             ("THANK_YOU_URL", "/kiitos"),
             ("WARM_UP_CONNECTIONS", "yes"),
+            ("RATE_LIMIT_SECRET", "too-short"),
+            ("ORDERS_PER_SOURCE_PER_HOUR", "0"),
+            ("CONFIRMATIONS_PER_HOUR", "many"),
         ] {
             let mut pairs = VALID.to_vec();
             pairs.retain(|(k, _)| *k != variable);

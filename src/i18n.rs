@@ -107,6 +107,13 @@ fn problem(error: &FieldError, language: Language) -> String {
             "HTML markup (such as <b>) cannot be used",
         )
         .into(),
+        ErrorCode::LinkNotAllowed => pick(
+            language,
+            "linkkejä, verkko-osoitteita tai sähköpostiosoitteita ei voi käyttää tässä kentässä",
+            "länkar, webbadresser eller e-postadresser kan inte användas i det här fältet",
+            "links, web addresses or email addresses cannot be used in this field",
+        )
+        .into(),
         ErrorCode::Invalid => invalid_hint(error.field, language).into(),
         ErrorCode::InvalidType => pick(
             language,

@@ -32,6 +32,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         Arc::new(mailer),
         config.trainer_emails.clone(),
         system_clock(),
+        config.limits.clone(),
     );
     if config.warm_up_connections {
         intake.warm_up().await;
@@ -39,6 +40,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let settings = HttpSettings {
         allowed_origins: config.allowed_origins,
         thank_you_url: config.thank_you_url,
+        contact_emails: config.trainer_emails,
     };
     run(App { intake, settings }).await
 }

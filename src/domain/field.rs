@@ -110,6 +110,15 @@ impl Field {
         )
     }
 
+    /// Free text of one line that is quoted in an email, where a link would be a lever for
+    /// phishing in the company's name: links are refused.
+    pub fn refuses_links(self) -> bool {
+        matches!(
+            self,
+            Field::Organization | Field::ContactName | Field::Location | Field::BillingReference
+        )
+    }
+
     /// Whether it carries a list (a JSON array, or a repeated form field).
     pub fn is_list(self) -> bool {
         matches!(self, Field::Channels | Field::PreferredDates)

@@ -84,6 +84,14 @@ pub enum Delivery {
     Failed {
         attempts: u32,
     },
+    /// A customer confirmation over the hourly ceiling: the retry run sends it at
+    /// `next_attempt_at` if a window has room then, and drops it at `drop_at`.
+    Held {
+        next_attempt_at: Timestamp,
+        drop_at: Timestamp,
+    },
+    /// A held confirmation that never found room: not sent, and never will be.
+    Dropped,
 }
 
 impl Delivery {
@@ -94,9 +102,12 @@ impl Delivery {
         matches!(self, Delivery::Sent { .. })
     }
 
-    /// Sent or given up: nothing more will happen to it.
+    /// Sent, given up or dropped: nothing more will happen to it.
     pub fn is_final(&self) -> bool {
-        matches!(self, Delivery::Sent { .. } | Delivery::Failed { .. })
+        matches!(
+            self,
+            Delivery::Sent { .. } | Delivery::Failed { .. } | Delivery::Dropped
+        )
     }
 
     /// When the sweeper may (re)claim it.
@@ -105,8 +116,11 @@ impl Delivery {
             Delivery::Sending { until, .. } => Some(*until),
             Delivery::Pending {
                 next_attempt_at, ..
+            }
+            | Delivery::Held {
+                next_attempt_at, ..
             } => Some(*next_attempt_at),
-            Delivery::Sent { .. } | Delivery::Failed { .. } => None,
+            Delivery::Sent { .. } | Delivery::Failed { .. } | Delivery::Dropped => None,
         }
     }
 
@@ -115,17 +129,20 @@ impl Delivery {
             Delivery::Sending { attempts, .. }
             | Delivery::Pending { attempts, .. }
             | Delivery::Failed { attempts } => *attempts,
-            Delivery::Sent { .. } => 0,
+            Delivery::Sent { .. } | Delivery::Held { .. } | Delivery::Dropped => 0,
         }
     }
 
-    /// The status word stored and shown: `sending`, `pending`, `sent` or `failed`.
+    /// The status word stored and shown: `sending`, `pending`, `sent`, `failed`, `held` or
+    /// `dropped`.
     pub fn status(&self) -> &'static str {
         match self {
             Delivery::Sending { .. } => "sending",
             Delivery::Pending { .. } => "pending",
             Delivery::Sent { .. } => Delivery::SENT_STATUS,
             Delivery::Failed { .. } => "failed",
+            Delivery::Held { .. } => "held",
+            Delivery::Dropped => "dropped",
         }
     }
 }

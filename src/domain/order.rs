@@ -6,7 +6,8 @@ use sha2::{Digest, Sha256};
 
 use super::order_form::{ErrorCode, FieldError, OrderForm};
 use super::text::{
-    contains_control_characters, contains_control_characters_except_line_breaks, contains_markup,
+    contains_control_characters, contains_control_characters_except_line_breaks, contains_link,
+    contains_markup,
 };
 use super::{
     BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
@@ -76,10 +77,14 @@ impl<'a> Checker<'a> {
         self.within_length(field, text)
     }
 
-    /// Refuses markup, then checks the length in characters.
+    /// Refuses markup (and links, where the field says so), then checks the length in
+    /// characters.
     fn within_length(&mut self, field: Field, text: &str) -> Option<String> {
         if contains_markup(text) {
             return self.fail(field, ErrorCode::Markup);
+        }
+        if field.refuses_links() && contains_link(text) {
+            return self.fail(field, ErrorCode::LinkNotAllowed);
         }
         let length = text.chars().count();
         match field.length() {

@@ -84,6 +84,7 @@ pub enum ErrorCode {
     TooLong { max: usize },
     ControlCharacters,
     Markup,
+    LinkNotAllowed,
     Invalid,
     InvalidType,
     Repeated,
@@ -99,12 +100,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// One of each kind (limits are examples): for documentation that lists the codes.
-    pub const EVERY_KIND: [ErrorCode; 16] = [
+    pub const EVERY_KIND: [ErrorCode; 17] = [
         ErrorCode::Required,
         ErrorCode::TooShort { min: 2 },
         ErrorCode::TooLong { max: 200 },
         ErrorCode::ControlCharacters,
         ErrorCode::Markup,
+        ErrorCode::LinkNotAllowed,
         ErrorCode::Invalid,
         ErrorCode::InvalidType,
         ErrorCode::Repeated,
@@ -125,6 +127,7 @@ impl ErrorCode {
             ErrorCode::TooLong { .. } => "too_long",
             ErrorCode::ControlCharacters => "control_characters",
             ErrorCode::Markup => "markup",
+            ErrorCode::LinkNotAllowed => "link_not_allowed",
             ErrorCode::Invalid => "invalid",
             ErrorCode::InvalidType => "invalid_type",
             ErrorCode::Repeated => "repeated",

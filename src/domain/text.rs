@@ -26,6 +26,36 @@ pub fn contains_markup(text: &str) -> bool {
         .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
 }
 
+/// A link, or what a mail client or chat app would turn into one: `://`, `www.`, `@`, or a
+/// token that looks like a domain (letters, digits or hyphens, a dot, two or more letters, then
+/// `/` or the end of the token). Abbreviations ("Dr. Liisa", "St. Michel", "2. krs") are not.
+pub fn contains_link(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("://")
+        || lower.contains("www.")
+        || lower.contains('@')
+        || lower
+            .split_whitespace()
+            .map(|token| token.trim_matches(|c: char| !c.is_alphanumeric() && c != '/'))
+            .any(looks_like_domain)
+}
+
+fn looks_like_domain(token: &str) -> bool {
+    let is_label = |c: char| c.is_alphanumeric() || c == '-';
+    let chars: Vec<char> = token.chars().collect();
+    (1..chars.len()).any(|dot| {
+        if chars[dot] != '.' || !is_label(chars[dot - 1]) {
+            return false;
+        }
+        let letters = chars[dot + 1..]
+            .iter()
+            .take_while(|c| c.is_alphabetic())
+            .count();
+        let after = chars.get(dot + 1 + letters);
+        letters >= 2 && matches!(after, None | Some('/'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +74,37 @@ mod tests {
         }
         for text in ["alle < 20 henkeä", "1<2", "<", "Tuusula <3", "a > b"] {
             assert!(!contains_markup(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn links_are_recognised_and_real_names_are_not() {
+        for text in [
+            "Oy Ab Kunta-Palvelut",
+            "Dr. Liisa Virtanen",
+            "St. Michel",
+            "Pälkäneen kunta – Åbo/Turku yhteistyö",
+            "KP 1234/2027",
+            "Kunnantalo 2. krs",
+            "Tuusulan kunta",
+            "Viestintä / 2027",
+            "Hyökkäläntie 18, 04300 Tuusula",
+            "J.-P. Mäkelä",
+        ] {
+            assert!(!contains_link(text), "{text}");
+        }
+        for text in [
+            "Lasku erääntynyt – maksa: https://evil.example/pay",
+            "maksa evil.example/pay",
+            "katso evil.example",
+            "www.evil.fi",
+            "WWW.EVIL.FI",
+            "kirjoita anna@evil.example",
+            "hxxp://evil",
+            "evil.com/",
+            "Tuusula (tuusula.fi)",
+        ] {
+            assert!(contains_link(text), "{text}");
         }
     }
 

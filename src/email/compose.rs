@@ -5,7 +5,9 @@ use askama::Template;
 use jiff::civil::Date;
 
 use super::Email;
-use crate::domain::{EmailAddress, Field, Language, NewOrder, Order, format_eur, helsinki};
+use crate::domain::{
+    Delivery, EmailAddress, Field, Language, NewOrder, Order, format_eur, helsinki,
+};
 
 /// Customer-facing texts in the customer's language.
 struct CustomerTexts {
@@ -228,6 +230,16 @@ fn trainer_rows(order: &Order) -> Vec<(&'static str, String)> {
         ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
         ("Yhteensä", format_eur(order.price.gross_cents)),
     ];
+    if matches!(order.customer_email, Delivery::Held { .. }) {
+        // Strangers are flooding the form: the customer has no confirmation yet.
+        rows.push((
+            "Asiakkaan vahvistus",
+            "EI VIELÄ LÄHETETTY – tilauksia on tullut tunnin aikana poikkeuksellisen paljon. \
+             Vahvistus lähtee, kun tunnin raja sallii, tai jää lähettämättä vuorokauden \
+             kuluttua: vastaa asiakkaalle itse."
+                .to_owned(),
+        ));
+    }
     rows.extend(customer_rows(d));
     let received = order.created_at.to_zoned_datetime(helsinki());
     let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();

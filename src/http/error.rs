@@ -29,6 +29,8 @@ pub enum RequestError {
     Validation(Vec<FieldError>),
     #[error("idempotency key reused for different content")]
     IdempotencyKeyReused,
+    #[error("rate limited")]
+    RateLimited { retry_after_seconds: i64 },
     #[error("order not stored")]
     ServiceUnavailable(#[source] StoreError),
 }
@@ -49,6 +51,12 @@ impl From<IntakeError> for RequestError {
     fn from(error: IntakeError) -> RequestError {
         match error {
             IntakeError::KeyReused => RequestError::IdempotencyKeyReused,
+            IntakeError::RateLimited {
+                retry_after_seconds,
+                ..
+            } => RequestError::RateLimited {
+                retry_after_seconds,
+            },
             IntakeError::Store(error) => RequestError::ServiceUnavailable(error),
         }
     }
@@ -66,6 +74,9 @@ impl RequestError {
             RequestError::PayloadTooLarge,
             RequestError::InvalidBase64,
             RequestError::IdempotencyKeyReused,
+            RequestError::RateLimited {
+                retry_after_seconds: 0,
+            },
             RequestError::ServiceUnavailable(StoreError::Contended { attempts: 0 }),
         ];
         body.iter().chain(rest.iter()).map(|e| e.code()).collect()
@@ -81,6 +92,7 @@ impl RequestError {
             RequestError::InvalidBase64 | RequestError::Body(_) => StatusCode::BAD_REQUEST,
             RequestError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             RequestError::IdempotencyKeyReused => StatusCode::CONFLICT,
+            RequestError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             RequestError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -97,6 +109,7 @@ impl RequestError {
             RequestError::Body(error) => error.code(),
             RequestError::Validation(_) => "validation_failed",
             RequestError::IdempotencyKeyReused => "idempotency_key_reused",
+            RequestError::RateLimited { .. } => "rate_limited",
             RequestError::ServiceUnavailable(_) => "service_unavailable",
         }
     }
@@ -172,6 +185,11 @@ impl RequestError {
                 "Den här idempotensnyckeln har redan använts för en annan beställning.",
                 "This idempotency key was already used for a different order.",
             ],
+            RequestError::RateLimited { .. } => [
+                "Tilauksia on tullut tästä osoitteesta liian monta lyhyessä ajassa. Yritä myöhemmin uudelleen.",
+                "För många beställningar har kommit härifrån på kort tid. Försök igen senare.",
+                "Too many orders have come from here in a short time. Please try again later.",
+            ],
             RequestError::ServiceUnavailable(_) => [
                 "Tilausta ei voitu tallentaa juuri nyt. Yritä hetken päästä uudelleen.",
                 "Beställningen kunde inte sparas just nu. Försök igen om en stund.",
@@ -195,6 +213,9 @@ mod tests {
             let mut errors: Vec<RequestError> = BodyError::ALL.map(RequestError::Body).into();
             errors.push(RequestError::Validation(Vec::new()));
             errors.push(RequestError::InvalidBase64);
+            errors.push(RequestError::RateLimited {
+                retry_after_seconds: 1,
+            });
             let messages: HashSet<&str> = errors.iter().map(|e| e.message(language)).collect();
             assert_eq!(messages.len(), errors.len(), "{language:?}");
         }

@@ -12,12 +12,13 @@ pub use event::{BODY_ERROR_HEADER, make_safe, request_from_event_str};
 pub use response::{Reply, receipt_json};
 
 use lambda_http::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use url::Url;
 
 use crate::domain::{
-    ErrorCode, Field, IdempotencyKey, Language, NewOrder, OrderForm, Package, Receipt, Reference,
-    WebOrigin,
+    EmailAddress, ErrorCode, Field, IdempotencyKey, Language, NewOrder, OrderForm, Package,
+    Receipt, Reference, SourceAddress, WebOrigin,
 };
 use crate::intake::{Intake, Placed};
 use body::{MAX_BODY_BYTES, MediaType};
@@ -32,6 +33,8 @@ pub struct HttpSettings {
     /// Origins allowed to post orders (CORS, `_next` and the error page's way back).
     pub allowed_origins: Vec<WebOrigin>,
     pub thank_you_url: Url,
+    /// Who a refused customer can write to instead (the trainers).
+    pub contact_emails: Vec<EmailAddress>,
 }
 
 pub struct App {
@@ -178,6 +181,9 @@ async fn accept(
         .ok_or(RequestError::UnsupportedMediaType)?;
     reply.html = media == MediaType::Form && prefers_html(header_text(headers, header::ACCEPT));
     reply.back = way_back(app, headers);
+    reply.contacts = (app.settings.contact_emails.iter())
+        .map(ToString::to_string)
+        .collect();
     let mut form = read_form(request, media)?;
     if let Some(language) = form
         .language
@@ -189,9 +195,11 @@ async fn accept(
     take_idempotency_header(&mut form, headers);
     let thank_you = thank_you_url(app, &mut form);
 
+    let source = source_address(request);
     // The honeypot: a bot is told it succeeded, and nothing is stored or sent.
     if form.gotcha.as_deref().is_some_and(|g| !g.trim().is_empty()) {
         tracing::info!("honeypot filled: answered as a success, nothing stored");
+        app.intake.charge_source(&source).await;
         return Ok(reply.success(StatusCode::CREATED, &decoy_receipt(&form), &thank_you));
     }
 
@@ -205,10 +213,22 @@ async fn accept(
         .idempotency_key
         .as_deref()
         .and_then(IdempotencyKey::parse);
-    Ok(match app.intake.place(order, key).await? {
+    Ok(match app.intake.place(order, key, &source).await? {
         Placed::Created(receipt) => reply.success(StatusCode::CREATED, &receipt, &thank_you),
         Placed::Replayed(receipt) => reply.success(StatusCode::OK, &receipt, &thank_you),
     })
+}
+
+/// Where the request came from, as API Gateway (or a Function URL) saw the connection. Never a
+/// header such as `X-Forwarded-For`, which the client writes.
+pub fn source_address(request: &Request) -> SourceAddress {
+    let ip = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.as_deref(),
+        Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.as_deref(),
+        _ => None,
+    };
+    ip.and_then(SourceAddress::parse)
+        .unwrap_or_else(SourceAddress::unknown)
 }
 
 /// Where the error page links back to: the page that posted, if it is on an allowed origin.

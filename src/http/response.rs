@@ -47,6 +47,8 @@ pub struct Reply {
     pub language: Language,
     /// Where the error page's link leads back to.
     pub back: String,
+    /// Addresses a refused customer can write to instead.
+    pub contacts: Vec<String>,
 }
 
 impl Reply {
@@ -56,6 +58,7 @@ impl Reply {
             html: false,
             language,
             back: String::new(),
+            contacts: Vec::new(),
         }
     }
 
@@ -95,9 +98,45 @@ impl Reply {
                     HeaderValue::from_static(RETRY_AFTER_SECONDS),
                 );
             }
+            RequestError::RateLimited {
+                retry_after_seconds,
+            } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+            }
             _ => {}
         }
         response
+    }
+
+    /// What a refused browser is told beyond the message: when to try again, and whom to
+    /// write to instead.
+    fn advice(&self, error: &RequestError) -> Vec<String> {
+        let RequestError::RateLimited {
+            retry_after_seconds,
+        } = error
+        else {
+            return Vec::new();
+        };
+        let minutes = (retry_after_seconds + 59) / 60;
+        let contacts = self.contacts.join(", ");
+        let [again, write] = match self.language {
+            Language::Fi => [
+                format!("Voit yrittää uudelleen {minutes} minuutin kuluttua."),
+                format!("Voit myös tilata sähköpostilla: {contacts}"),
+            ],
+            Language::Sv => [
+                format!("Du kan försöka igen om {minutes} minuter."),
+                format!("Du kan också beställa per e-post: {contacts}"),
+            ],
+            Language::En => [
+                format!("You can try again in {minutes} minutes."),
+                format!("You can also order by email: {contacts}"),
+            ],
+        };
+        [again, write]
+            .into_iter()
+            .filter(|line| !line.ends_with(": "))
+            .collect()
     }
 
     fn json_body(&self, error: &RequestError) -> Response<Body> {
@@ -106,6 +145,12 @@ impl Reply {
             "error": error.code(),
             "message": error.message(language),
         });
+        if let RequestError::RateLimited {
+            retry_after_seconds,
+        } = error
+        {
+            body["retry_after_seconds"] = json!(retry_after_seconds);
+        }
         if let RequestError::Validation(fields) = error {
             let errors: Vec<FieldErrorBody> = fields
                 .iter()
@@ -130,6 +175,7 @@ impl Reply {
                 .fields()
                 .iter()
                 .map(|e| i18n::field_message(e, language))
+                .chain(self.advice(error))
                 .collect(),
             back: &self.back,
             back_label: back_label(language),

@@ -9,16 +9,22 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 
 use super::item::{
     Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, attribute_name, dedupe_item, dedupe_pk, delivery_attributes, n, number,
-    order_from_item, order_item, order_pk, receipt_from_item, reference_of, s, text,
+    RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
+    delivery_attributes, n, number, order_from_item, order_item, order_pk, receipt_from_item,
+    reference_of, s, stale_delivery_fields, text,
 };
 use super::{DedupeKey, Insert, OrderStore, StoreError};
-use crate::domain::{Delivery, EmailKind, Order, Receipt, Reference};
+use crate::domain::{Delivery, EmailKind, Order, QuotaCounter, Receipt, Reference};
+
+/// A key in the orders' key space (the role may read nothing else) that no order has: references
+/// are upper case.
+const WARM_UP_KEY: &str = "order#warm-up";
 
 /// The sparse index of orders with an email not yet sent or given up.
 pub const RETRY_INDEX: &str = "retry-due";
@@ -60,11 +66,14 @@ pub(super) fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreEr
     StoreError::unavailable(error)
 }
 
-/// What a cancelled insert transaction (order put, dedupe put) means, from its reasons.
+/// What a cancelled insert transaction (order put, dedupe put, then one update per quota
+/// counter) means, from its reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cancelled {
     /// The dedupe record is live: this submission was seen before.
     SeenBefore,
+    /// The quota counter at this place in the list is at its limit.
+    OverQuota(usize),
     /// The order's random reference is taken.
     ReferenceTaken,
     /// Another transaction held the same items.
@@ -83,8 +92,11 @@ fn cancelled(error: &TransactWriteItemsError) -> Option<Cancelled> {
         .map(|r| r.code())
         .collect();
     let failed = |index: usize, code: &str| codes.get(index).copied().flatten() == Some(code);
+    let over_quota = (2..codes.len()).find(|i| failed(*i, "ConditionalCheckFailed"));
     Some(if failed(1, "ConditionalCheckFailed") {
         Cancelled::SeenBefore
+    } else if let Some(index) = over_quota {
+        Cancelled::OverQuota(index - 2)
     } else if failed(0, "ConditionalCheckFailed") {
         Cancelled::ReferenceTaken
     } else if codes
@@ -99,6 +111,23 @@ fn cancelled(error: &TransactWriteItemsError) -> Option<Cancelled> {
 }
 
 impl DynamoDbStore {
+    /// One unit from a quota counter, if it is under its limit: the counter's item is made on
+    /// the window's first order.
+    fn take_from(&self, counter: &QuotaCounter) -> UpdateBuilder {
+        Update::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(&counter.key))
+            .update_expression("ADD #count :one SET #kind = :kind, #expires = :expires")
+            .condition_expression("attribute_not_exists(#count) OR #count < :limit")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_names("#expires", ORDER_TABLE_TTL_ATTRIBUTE)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":kind", s("quota"))
+            .expression_attribute_values(":expires", counter_expiry(counter))
+            .expression_attribute_values(":limit", n(counter.limit))
+    }
+
     async fn get(&self, pk: String) -> Result<Option<Item>, StoreError> {
         let output = self
             .client
@@ -160,6 +189,7 @@ impl OrderStore for DynamoDbStore {
         &self,
         order: &Order,
         dedupe: &DedupeKey,
+        quota: &[QuotaCounter],
         now: Timestamp,
     ) -> Result<Insert, StoreError> {
         let put_order = Put::builder()
@@ -179,11 +209,18 @@ impl OrderStore for DynamoDbStore {
             .expression_attribute_values(":now", n(now.as_second()))
             .build()
             .map_err(build_error)?;
+        let mut items = vec![
+            TransactWriteItem::builder().put(put_order).build(),
+            TransactWriteItem::builder().put(put_dedupe).build(),
+        ];
+        for counter in quota {
+            let update = self.take_from(counter).build().map_err(build_error)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
         let result = self
             .client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put_order).build())
-            .transact_items(TransactWriteItem::builder().put(put_dedupe).build())
+            .set_transact_items(Some(items))
             .send()
             .await;
         let error = match result {
@@ -192,9 +229,39 @@ impl OrderStore for DynamoDbStore {
         };
         match error.as_service_error().and_then(cancelled) {
             Some(Cancelled::SeenBefore) => self.existing(dedupe, order, now).await,
+            Some(Cancelled::OverQuota(index)) => match quota.get(index) {
+                Some(counter) => Ok(Insert::OverQuota(counter.kind)),
+                None => Err(unavailable(error)),
+            },
             Some(Cancelled::ReferenceTaken) => Ok(Insert::ReferenceTaken),
             Some(Cancelled::Conflict) => Ok(Insert::Contended),
             Some(Cancelled::Other) | None => Err(unavailable(error)),
+        }
+    }
+
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+        let update = self.take_from(counter).build().map_err(build_error)?;
+        let taken = self
+            .client
+            .update_item()
+            .table_name(update.table_name())
+            .set_key(Some(update.key().clone()))
+            .update_expression(update.update_expression())
+            .set_condition_expression(update.condition_expression().map(str::to_owned))
+            .set_expression_attribute_names(update.expression_attribute_names().cloned())
+            .set_expression_attribute_values(update.expression_attribute_values().cloned())
+            .send()
+            .await;
+        match taken {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(unavailable(error)),
         }
     }
 
@@ -213,13 +280,8 @@ impl OrderStore for DynamoDbStore {
             set.push(format!("#a{i} = :v{i}"));
         }
         // Fields of the previous state that this one does not have.
-        let stale: Vec<&str> = match delivery {
-            Delivery::Sent { .. } => vec!["attempts", "due_at"],
-            Delivery::Failed { .. } => vec!["due_at"],
-            Delivery::Sending { .. } | Delivery::Pending { .. } => vec![],
-        };
         let mut remove = Vec::new();
-        for (i, field) in stale.into_iter().enumerate() {
+        for (i, field) in stale_delivery_fields(delivery).iter().enumerate() {
             names.insert(format!("#r{i}"), attribute_name(kind, field));
             remove.push(format!("#r{i}"));
         }
@@ -267,11 +329,12 @@ impl OrderStore for DynamoDbStore {
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
             .update_expression("SET #status = :sending, #due = :until")
-            .condition_expression("#status IN (:sending, :pending) AND #due <= :now")
+            .condition_expression("#status IN (:sending, :pending, :held) AND #due <= :now")
             .expression_attribute_names("#status", attribute_name(kind, "status"))
             .expression_attribute_names("#due", attribute_name(kind, "due_at"))
             .expression_attribute_values(":sending", s("sending"))
             .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":held", s("held"))
             .expression_attribute_values(":until", n(until.as_second()))
             .expression_attribute_values(":now", n(now.as_second()))
             .send()
@@ -346,7 +409,7 @@ impl OrderStore for DynamoDbStore {
         self.client
             .get_item()
             .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s("warm-up"))
+            .key(ORDER_TABLE_PARTITION_KEY, s(WARM_UP_KEY))
             .send()
             .await
             .map_err(unavailable)?;
@@ -361,8 +424,9 @@ mod tests {
     use aws_sdk_dynamodb::types::error::TransactionCanceledException;
 
     /// The service error a cancelled transaction with these reasons (order put, dedupe put) is.
-    fn cancelled_with(codes: [&str; 2]) -> TransactWriteItemsError {
+    fn cancelled_with(codes: impl AsRef<[&'static str]>) -> TransactWriteItemsError {
         let reasons = codes
+            .as_ref()
             .iter()
             .map(|code| CancellationReason::builder().code(*code).build())
             .collect();
@@ -390,6 +454,31 @@ mod tests {
             (["ThrottlingError", "None"], Cancelled::Other),
             (["ValidationError", "ValidationError"], Cancelled::Other),
         ];
+        let quota = [
+            (
+                &["None", "None", "None", "ConditionalCheckFailed"][..],
+                Cancelled::OverQuota(1),
+            ),
+            (
+                &["None", "None", "ConditionalCheckFailed", "None"][..],
+                Cancelled::OverQuota(0),
+            ),
+            (
+                &["ConditionalCheckFailed", "None", "ConditionalCheckFailed"][..],
+                Cancelled::OverQuota(0),
+            ),
+            (
+                &["None", "ConditionalCheckFailed", "ConditionalCheckFailed"][..],
+                Cancelled::SeenBefore,
+            ),
+        ];
+        for (codes, expected) in quota {
+            assert_eq!(
+                cancelled(&cancelled_with(codes)),
+                Some(expected),
+                "{codes:?}"
+            );
+        }
         for (codes, expected) in cases {
             assert_eq!(
                 cancelled(&cancelled_with(codes)),

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::{DedupeKey, StoreError};
 use crate::domain::{
     BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
-    Order, Package, Participants, Phone, Price, Receipt, Reference, VAT_RATE_PERCENT,
+    Order, Package, Participants, Phone, Price, QuotaCounter, Receipt, Reference, VAT_RATE_PERCENT,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -198,8 +198,33 @@ pub fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String,
             attributes.push((name("sent_at"), s(sent_at.to_string())));
         }
         Delivery::Failed { attempts } => attributes.push((name("attempts"), n(attempts))),
+        Delivery::Held {
+            next_attempt_at,
+            drop_at,
+        } => {
+            attributes.push((name("due_at"), n(next_attempt_at.as_second())));
+            attributes.push((name("drop_at"), n(drop_at.as_second())));
+        }
+        Delivery::Dropped => {}
     }
     attributes
+}
+
+/// The attributes of other states that this one does not have (removed when it is written).
+pub fn stale_delivery_fields(delivery: &Delivery) -> &'static [&'static str] {
+    match delivery {
+        Delivery::Sending { .. } | Delivery::Pending { .. } => &["drop_at"],
+        Delivery::Sent { .. } => &["attempts", "due_at", "drop_at"],
+        Delivery::Failed { .. } => &["due_at", "drop_at"],
+        Delivery::Held { .. } => &["attempts"],
+        Delivery::Dropped => &["attempts", "due_at", "drop_at"],
+    }
+}
+
+/// A quota counter's item after its first unit: `count` is added to by each order.
+pub fn counter_expiry(counter: &QuotaCounter) -> AttributeValue {
+    // TTL only cleans old windows up (a day late or more); the count is read by window key.
+    n(counter.window_end.as_second() + 24 * 60 * 60)
 }
 
 fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
@@ -222,6 +247,12 @@ fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
         "failed" => Delivery::Failed {
             attempts: attempts()?,
         },
+        "held" => Delivery::Held {
+            next_attempt_at: due()?,
+            drop_at: Timestamp::from_second(number(item, &attribute_name(kind, "drop_at"))?)
+                .ok()?,
+        },
+        "dropped" => Delivery::Dropped,
         _ => return None,
     })
 }

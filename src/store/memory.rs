@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::{DedupeKey, Insert, OrderStore, StoreError};
-use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::domain::{Delivery, EmailKind, Order, QuotaCounter, Reference};
 
 /// An in-memory `OrderStore` for fast tests; it keeps the same rules as the DynamoDB one.
 #[derive(Default)]
@@ -17,6 +17,7 @@ pub struct MemoryStore {
 struct State {
     orders: HashMap<String, Order>,
     dedupe: HashMap<String, (DedupeKey, String)>,
+    counters: HashMap<String, u32>,
     unavailable: bool,
 }
 
@@ -56,6 +57,10 @@ impl MemoryStore {
 }
 
 impl State {
+    fn has_room(&self, counter: &QuotaCounter) -> bool {
+        self.counters.get(&counter.key).copied().unwrap_or(0) < counter.limit
+    }
+
     fn order_mut(&mut self, reference: &Reference) -> Result<&mut Order, StoreError> {
         self.orders
             .get_mut(reference.as_str())
@@ -69,13 +74,12 @@ impl OrderStore for MemoryStore {
         &self,
         order: &Order,
         dedupe: &DedupeKey,
+        quota: &[QuotaCounter],
         now: Timestamp,
     ) -> Result<Insert, StoreError> {
         let mut state = self.available()?;
         let order_key = order.reference.as_str().to_owned();
-        if state.orders.contains_key(&order_key) {
-            return Ok(Insert::ReferenceTaken);
-        }
+        // The same precedence as the DynamoDB store's cancellation reasons.
         if let Some((existing, reference)) = state.dedupe.get(&dedupe.id)
             && existing.expires_at > now
         {
@@ -85,11 +89,29 @@ impl OrderStore for MemoryStore {
             let receipt = state.orders.get(reference).map(Order::receipt);
             return Ok(receipt.map_or(Insert::Contended, Insert::Duplicate));
         }
+        if let Some(full) = quota.iter().find(|c| !state.has_room(c)) {
+            return Ok(Insert::OverQuota(full.kind));
+        }
+        if state.orders.contains_key(&order_key) {
+            return Ok(Insert::ReferenceTaken);
+        }
+        for counter in quota {
+            *state.counters.entry(counter.key.clone()).or_default() += 1;
+        }
         state
             .dedupe
             .insert(dedupe.id.clone(), (dedupe.clone(), order_key.clone()));
         state.orders.insert(order_key, order.clone());
         Ok(Insert::Created)
+    }
+
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+        let mut state = self.available()?;
+        if !state.has_room(counter) {
+            return Ok(false);
+        }
+        *state.counters.entry(counter.key.clone()).or_default() += 1;
+        Ok(true)
     }
 
     async fn record_delivery(

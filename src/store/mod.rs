@@ -16,7 +16,7 @@ pub use table::{TableSpec, create_order_table};
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use crate::domain::{Delivery, EmailKind, Order, Receipt, Reference};
+use crate::domain::{Delivery, EmailKind, Order, QuotaCounter, QuotaKind, Receipt, Reference};
 
 /// What makes two submissions the same order: the client's idempotency key, or, without one,
 /// the order's normalised content. The record expires after `DEDUPE_WINDOW`.
@@ -42,6 +42,8 @@ pub enum Insert {
     ReferenceTaken,
     /// A concurrent write to the same records won the race for now: try again shortly.
     Contended,
+    /// This counter is at its limit: nothing was stored and no counter was taken from.
+    OverQuota(QuotaKind),
 }
 
 /// Why a store call did not do what was asked. The source is kept for the log's cause chain.
@@ -67,13 +69,18 @@ impl StoreError {
 
 #[async_trait]
 pub trait OrderStore: Send + Sync {
-    /// Stores the order and its dedupe record together, or neither. Never overwrites.
+    /// Stores the order and its dedupe record and takes a unit from each quota counter, all
+    /// together or none of it. Never overwrites. A replay or a refusal takes nothing.
     async fn insert(
         &self,
         order: &Order,
         dedupe: &DedupeKey,
+        quota: &[QuotaCounter],
         now: Timestamp,
     ) -> Result<Insert, StoreError>;
+
+    /// Takes a unit from one counter if it is under its limit; `false` when it is not.
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError>;
 
     /// Writes one email's new state (after a send or a failed attempt) and keeps the order in
     /// the retry queue while any of its emails is not final.

@@ -9,7 +9,7 @@ use lambda_http::{Body, Response};
 use serde_json::Value;
 use url::Url;
 
-use order_intake::domain::{EmailAddress, WebOrigin};
+use order_intake::domain::{EmailAddress, Limits, Quotas, WebOrigin};
 use order_intake::email::{Mailer, RecordingMailer, SesMailer};
 use order_intake::http::{App, HttpSettings, handle, request_from_event_str};
 use order_intake::intake::{Clock, Intake, system_clock};
@@ -30,6 +30,7 @@ pub fn settings() -> HttpSettings {
             .map(|o| WebOrigin::parse(o).unwrap())
             .into(),
         thank_you_url: Url::parse(THANK_YOU).unwrap(),
+        contact_emails: trainers("contact"),
     }
 }
 
@@ -107,16 +108,33 @@ fn answer(response: Response<Body>) -> Answer {
     }
 }
 
+pub const TEST_SECRET: &str = "a-test-secret-of-at-least-32-characters";
+
+/// The production quotas, keyed with the test secret.
+pub fn limits(quotas: Quotas) -> Limits {
+    Limits::new(quotas, TEST_SECRET)
+}
+
 /// The one way tests build the function: this store and mailer, these trainers and clock, the
-/// test settings.
+/// test settings and the default quotas.
 pub fn build_app(
     store: Arc<dyn OrderStore>,
     mailer: Arc<dyn Mailer>,
     trainers: Vec<EmailAddress>,
     clock: Clock,
 ) -> App {
+    build_app_with(store, mailer, trainers, clock, Quotas::default())
+}
+
+pub fn build_app_with(
+    store: Arc<dyn OrderStore>,
+    mailer: Arc<dyn Mailer>,
+    trainers: Vec<EmailAddress>,
+    clock: Clock,
+    quotas: Quotas,
+) -> App {
     App {
-        intake: Intake::new(store, mailer, trainers, clock),
+        intake: Intake::new(store, mailer, trainers, clock, limits(quotas)),
         settings: settings(),
     }
 }
@@ -219,6 +237,7 @@ pub struct LocalOptions {
     pub clock: Clock,
     /// Use this table (another app's) instead of a new one.
     pub table: Option<String>,
+    pub quotas: Quotas,
     pub tag: Option<String>,
 }
 
@@ -230,6 +249,7 @@ impl Default for LocalOptions {
             clock: system_clock(),
             table: None,
             tag: None,
+            quotas: Quotas::default(),
         }
     }
 }
@@ -268,7 +288,13 @@ impl LocalApp {
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
         let store: Arc<dyn OrderStore> = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
-        let app = build_app(store.clone(), mailer, trainers(&tag), options.clock.clone());
+        let app = build_app_with(
+            store.clone(),
+            mailer,
+            trainers(&tag),
+            options.clock.clone(),
+            options.quotas,
+        );
         LocalApp {
             store,
             app,

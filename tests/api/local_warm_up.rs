@@ -37,6 +37,7 @@ async fn with_the_services_down_the_warm_up_fails_softly() {
         std::sync::Arc::new(RecordingMailer::new()),
         trainers("warm-up"),
         fixed_clock(),
+        limits(Default::default()),
     );
     intake.warm_up().await;
 }

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use order_intake::domain::{Delivery, EmailKind, NewOrder, Order, OrderForm, Reference};
+use order_intake::domain::{
+    Delivery, EmailKind, NewOrder, Order, OrderForm, QuotaKind, Quotas, Reference,
+};
 use order_intake::store::{DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore};
 
 use crate::helpers::*;
@@ -58,7 +60,7 @@ fn dedupe(id: &str, fingerprint: &str, expires_at: Timestamp) -> DedupeKey {
 async fn inserting_and_deduplicating(store: &dyn OrderStore) {
     let first = order(Reference::random());
     let key = dedupe("a", "content-1", at(86_400));
-    let inserted = store.insert(&first, &key, at(0)).await.unwrap();
+    let inserted = store.insert(&first, &key, &[], at(0)).await.unwrap();
     assert_eq!(inserted, Insert::Created);
     assert_eq!(
         store.load(&first.reference).await.unwrap(),
@@ -67,7 +69,7 @@ async fn inserting_and_deduplicating(store: &dyn OrderStore) {
 
     // The same submission again is the stored order; the same key for other content is refused.
     let again = order(Reference::random());
-    match store.insert(&again, &key, at(10)).await.unwrap() {
+    match store.insert(&again, &key, &[], at(10)).await.unwrap() {
         Insert::Duplicate(receipt) => assert_eq!(receipt, first.receipt()),
         other => panic!("a resubmission is a duplicate, not {other:?}"),
     }
@@ -75,14 +77,17 @@ async fn inserting_and_deduplicating(store: &dyn OrderStore) {
         fingerprint: "content-2".into(),
         ..key.clone()
     };
-    let reused = store.insert(&again, &other_content, at(10)).await.unwrap();
+    let reused = store
+        .insert(&again, &other_content, &[], at(10))
+        .await
+        .unwrap();
     assert_eq!(reused, Insert::KeyReused);
     assert_eq!(store.load(&again.reference).await.unwrap(), None);
 
     // A taken reference is reported so that the caller draws another; nothing is overwritten.
     let same_reference = order(first.reference.clone());
     let fresh_key = dedupe("b", "content-3", at(86_400));
-    let taken = store.insert(&same_reference, &fresh_key, at(10)).await;
+    let taken = store.insert(&same_reference, &fresh_key, &[], at(10)).await;
     assert_eq!(taken.unwrap(), Insert::ReferenceTaken);
     assert_eq!(store.load(&first.reference).await.unwrap(), Some(first));
 
@@ -90,12 +95,12 @@ async fn inserting_and_deduplicating(store: &dyn OrderStore) {
     let short = dedupe("c", "content-4", at(100));
     let early = order(Reference::random());
     assert_eq!(
-        store.insert(&early, &short, at(0)).await.unwrap(),
+        store.insert(&early, &short, &[], at(0)).await.unwrap(),
         Insert::Created
     );
     let later = order(Reference::random());
     assert_eq!(
-        store.insert(&later, &short, at(200)).await.unwrap(),
+        store.insert(&later, &short, &[], at(200)).await.unwrap(),
         Insert::Created
     );
 }
@@ -103,7 +108,7 @@ async fn inserting_and_deduplicating(store: &dyn OrderStore) {
 async fn claiming_and_recording(store: &dyn OrderStore) {
     let placed = order(Reference::random());
     let key = dedupe("d", "content-5", at(86_400));
-    store.insert(&placed, &key, at(0)).await.unwrap();
+    store.insert(&placed, &key, &[], at(0)).await.unwrap();
     let reference = &placed.reference;
     let customer = EmailKind::Customer;
 
@@ -176,9 +181,54 @@ async fn claiming_and_recording(store: &dyn OrderStore) {
     assert!(receipt.emails_sent);
 }
 
+async fn counting_quotas(store: &dyn OrderStore) {
+    let limits = limits(Quotas {
+        orders_per_source_per_hour: 2,
+        orders_per_mailbox_per_day: 5,
+        confirmations_per_hour: 1,
+    });
+    let tag = uuid::Uuid::now_v7().to_string();
+    let quota = [
+        limits.counter(QuotaKind::Source, &tag, at(0)),
+        limits.counter(QuotaKind::Mailbox, &tag, at(0)),
+    ];
+    let place = |n: &str| {
+        let order = order(Reference::random());
+        let key = dedupe(n, n, at(86_400));
+        let quota = quota.clone();
+        async move { store.insert(&order, &key, &quota, at(0)).await.unwrap() }
+    };
+    assert_eq!(place("q1").await, Insert::Created);
+    assert_eq!(place("q2").await, Insert::Created);
+    // Over the source's limit: refused, nothing stored, and the mailbox counter untouched.
+    let refused = order(Reference::random());
+    let key = dedupe("q3", "q3", at(86_400));
+    let answer = store.insert(&refused, &key, &quota, at(0)).await.unwrap();
+    assert_eq!(answer, Insert::OverQuota(QuotaKind::Source));
+    assert_eq!(store.load(&refused.reference).await.unwrap(), None);
+    let mailbox_only = [quota[1].clone()];
+    let answer = store
+        .insert(&refused, &key, &mailbox_only, at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer,
+        Insert::Created,
+        "the mailbox counter was not taken from"
+    );
+
+    // A single counter, taken on its own.
+    let ceiling = limits.counter(QuotaKind::Confirmations, &tag, at(0));
+    assert!(store.take_quota(&ceiling).await.unwrap());
+    assert!(!store.take_quota(&ceiling).await.unwrap());
+    let next_hour = limits.counter(QuotaKind::Confirmations, &tag, at(3600));
+    assert!(store.take_quota(&next_hour).await.unwrap());
+}
+
 async fn keeps_the_contract(store: Arc<dyn OrderStore>) {
     inserting_and_deduplicating(store.as_ref()).await;
     claiming_and_recording(store.as_ref()).await;
+    counting_quotas(store.as_ref()).await;
     assert_eq!(store.load(&Reference::random()).await.unwrap(), None);
 }
 

@@ -1,0 +1,227 @@
+//! Abuse limits. Anyone on the internet can post an order, and each order makes the company's
+//! own domain send an email, so orders are counted per source address and per recipient mailbox,
+//! and customer confirmations per hour. Counters live in fixed windows keyed by their start;
+//! their keys are a keyed hash (HMAC-SHA-256) of the address, never the address itself, so a
+//! counter holds no personal data and never needs erasing.
+
+use std::net::IpAddr;
+
+use hmac::{Hmac, KeyInit, Mac};
+use jiff::Timestamp;
+use sha2::Sha256;
+
+use super::EmailAddress;
+
+/// How much each limit allows. `Quotas::default()` is the production default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quotas {
+    /// Orders from one source address (an IPv6 address counted by its /64) per hour.
+    pub orders_per_source_per_hour: u32,
+    /// Orders to one mailbox (case and `+tag` ignored) per 24 hours.
+    pub orders_per_mailbox_per_day: u32,
+    /// Customer confirmations per hour from everyone together; over it a confirmation is held.
+    pub confirmations_per_hour: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Quotas {
+        Quotas {
+            orders_per_source_per_hour: 10,
+            orders_per_mailbox_per_day: 3,
+            confirmations_per_hour: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuotaKind {
+    Source,
+    Mailbox,
+    Confirmations,
+}
+
+impl QuotaKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            QuotaKind::Source => "source",
+            QuotaKind::Mailbox => "mailbox",
+            QuotaKind::Confirmations => "confirmations",
+        }
+    }
+
+    fn window_seconds(self) -> i64 {
+        match self {
+            QuotaKind::Source | QuotaKind::Confirmations => 60 * 60,
+            QuotaKind::Mailbox => 24 * 60 * 60,
+        }
+    }
+}
+
+/// One counter an order takes a unit from: at most `limit` units in the window ending at
+/// `window_end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaCounter {
+    pub kind: QuotaKind,
+    /// `quota#<kind>#<window start>#<keyed hash>`: the store's key for this window's count.
+    pub key: String,
+    pub limit: u32,
+    pub window_end: Timestamp,
+}
+
+impl QuotaCounter {
+    /// Whole seconds until the window ends (at least 1): the `Retry-After` of a refusal.
+    pub fn seconds_left(&self, now: Timestamp) -> i64 {
+        (self.window_end.as_second() - now.as_second()).max(1)
+    }
+}
+
+/// Where a request came from, as API Gateway saw it: an IPv4 address, or an IPv6 address's /64
+/// (one subscriber usually holds a whole /64, so counting single IPv6 addresses would let one
+/// client rotate through billions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceAddress(String);
+
+impl SourceAddress {
+    pub fn parse(text: &str) -> Option<SourceAddress> {
+        Some(SourceAddress(match text.trim().parse::<IpAddr>().ok()? {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let [a, b, c, d, ..] = v6.segments();
+                    format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+                }
+            },
+        }))
+    }
+
+    /// A request without a source address (never from API Gateway): all such share one quota.
+    pub fn unknown() -> SourceAddress {
+        SourceAddress("unknown".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The mailbox an address delivers to, for counting: lower case, `+tag` removed, so
+/// `Anna+1@x.fi` and `anna+2@X.fi` are one mailbox.
+pub fn mailbox(email: &EmailAddress) -> String {
+    let (local, domain) = email
+        .as_str()
+        .rsplit_once('@')
+        .unwrap_or((email.as_str(), ""));
+    let local = local.split('+').next().unwrap_or(local);
+    format!("{}@{}", local.to_lowercase(), domain.to_lowercase())
+}
+
+/// The limits and the secret their counters are keyed with.
+#[derive(Clone)]
+pub struct Limits {
+    pub quotas: Quotas,
+    secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limits")
+            .field("quotas", &self.quotas)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Limits {
+    pub fn new(quotas: Quotas, secret: &str) -> Limits {
+        Limits {
+            quotas,
+            secret: secret.as_bytes().to_vec(),
+        }
+    }
+
+    /// The counter of `kind` for `identity` (an address, a mailbox) in the window around `now`.
+    pub fn counter(&self, kind: QuotaKind, identity: &str, now: Timestamp) -> QuotaCounter {
+        let window = kind.window_seconds();
+        let start = now.as_second().div_euclid(window) * window;
+        let limit = match kind {
+            QuotaKind::Source => self.quotas.orders_per_source_per_hour,
+            QuotaKind::Mailbox => self.quotas.orders_per_mailbox_per_day,
+            QuotaKind::Confirmations => self.quotas.confirmations_per_hour,
+        };
+        QuotaCounter {
+            kind,
+            key: format!(
+                "quota#{}#{start}#{}",
+                kind.name(),
+                self.keyed_hash(kind, identity)
+            ),
+            limit,
+            window_end: Timestamp::from_second(start + window).unwrap_or(Timestamp::MAX),
+        }
+    }
+
+    /// HMAC-SHA-256 of the identity, 128 bits in hex: not reversible without the secret.
+    fn keyed_hash(&self, kind: QuotaKind, identity: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
+            unreachable!("HMAC takes a key of any length");
+        };
+        mac.update(kind.name().as_bytes());
+        mac.update(b"\x1f");
+        mac.update(identity.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_and_ipv4_as_they_are() {
+        let parsed = |t| SourceAddress::parse(t).map(|s| s.0);
+        assert_eq!(parsed("203.0.113.7").as_deref(), Some("203.0.113.7"));
+        assert_eq!(
+            parsed("2001:db8:1:2:aaaa::1"),
+            parsed("2001:db8:1:2:bbbb:cccc:dddd:eeee")
+        );
+        assert_eq!(
+            parsed("2001:db8:1:2::9").as_deref(),
+            Some("2001:db8:1:2::/64")
+        );
+        assert_ne!(parsed("2001:db8:1:2::1"), parsed("2001:db8:1:3::1"));
+        assert_eq!(parsed("::ffff:203.0.113.7").as_deref(), Some("203.0.113.7"));
+        assert_eq!(parsed("not an address"), None);
+    }
+
+    #[test]
+    fn a_mailbox_ignores_case_and_plus_tags() {
+        let of = |t| mailbox(&EmailAddress::parse(t).unwrap());
+        assert_eq!(of("Anna+1@Tuusula.fi"), of("anna+2@tuusula.fi"));
+        assert_eq!(of("anna@tuusula.fi"), "anna@tuusula.fi");
+        assert_ne!(of("anna@tuusula.fi"), of("ville@tuusula.fi"));
+    }
+
+    #[test]
+    fn counters_are_keyed_by_window_and_hash_and_never_hold_the_address() {
+        let limits = Limits::new(Quotas::default(), "secret");
+        let now = Timestamp::from_second(1_790_000_123).unwrap();
+        let counter = limits.counter(QuotaKind::Source, "203.0.113.7", now);
+        assert!(!counter.key.contains("203.0.113"));
+        assert_eq!(counter.limit, 10);
+        assert_eq!(counter.window_end.as_second() % 3600, 0);
+        assert!(counter.seconds_left(now) <= 3600);
+        let later = Timestamp::from_second(counter.window_end.as_second()).unwrap();
+        assert_ne!(
+            limits.counter(QuotaKind::Source, "203.0.113.7", later).key,
+            counter.key
+        );
+        let other_secret = Limits::new(Quotas::default(), "other");
+        assert_ne!(
+            other_secret
+                .counter(QuotaKind::Source, "203.0.113.7", now)
+                .key,
+            counter.key
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! The use case: a valid order is stored once, then both emails go out concurrently. An email
+//! that fails leaves the order stored with that email pending; it never fails the order.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+mod retry;
+#[cfg(test)]
+mod tests;
+
+pub use retry::RetryReport;
+
+use crate::domain::{
+    Delivery, EmailAddress, EmailKind, IdempotencyKey, Limits, NewOrder, Order, QuotaKind, Receipt,
+    Reference, SourceAddress, mailbox,
+};
+use crate::email::{Mailer, customer_email, trainer_email};
+use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, OrderStore, StoreError};
+
+/// Reads the current time; tests fix it.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Timestamp::now)
+}
+
+pub struct Intake {
+    store: Arc<dyn OrderStore>,
+    mailer: Arc<dyn Mailer>,
+    trainers: Vec<EmailAddress>,
+    clock: Clock,
+    limits: Limits,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placed {
+    /// A new order, stored now.
+    Created(Receipt),
+    /// The same submission arrived before: no new order, no new email.
+    Replayed(Receipt),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("idempotency key reused for different content")]
+    KeyReused,
+    #[error("over the {} quota", .kind.name())]
+    RateLimited {
+        kind: QuotaKind,
+        retry_after_seconds: i64,
+    },
+    #[error("order not stored")]
+    Store(#[from] StoreError),
+}
+
+/// How long a held confirmation waits for room before it is dropped.
+const HOLD_SECONDS: i64 = 24 * 60 * 60;
+/// Everyone's confirmations share one counter.
+const EVERYONE: &str = "everyone";
+
+/// How often a store write is tried when a reference collides or a concurrent duplicate holds
+/// the records; both are rare, so a few attempts suffice.
+const INSERT_ATTEMPTS: u32 = 6;
+
+impl Intake {
+    pub fn new(
+        store: Arc<dyn OrderStore>,
+        mailer: Arc<dyn Mailer>,
+        trainers: Vec<EmailAddress>,
+        clock: Clock,
+        limits: Limits,
+    ) -> Intake {
+        Intake {
+            store,
+            mailer,
+            trainers,
+            clock,
+            limits,
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    #[tracing::instrument(name = "place_order", skip_all, fields(package = order.package.id(), keyed = key.is_some()))]
+    pub async fn place(
+        &self,
+        order: NewOrder,
+        key: Option<IdempotencyKey>,
+        source: &SourceAddress,
+    ) -> Result<Placed, IntakeError> {
+        let now = self.now();
+        let quota = [
+            self.limits.counter(QuotaKind::Source, source.as_str(), now),
+            self.limits
+                .counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
+        ];
+        let fingerprint = order.fingerprint();
+        let dedupe = DedupeKey {
+            id: match &key {
+                Some(key) => format!("key#{}", key.as_str()),
+                None => format!("content#{fingerprint}"),
+            },
+            fingerprint,
+            expires_at: now
+                .checked_add(jiff::Span::new().seconds(DEDUPE_WINDOW_SECONDS))
+                .unwrap_or(now),
+        };
+        let mut order = Order {
+            order_id: uuid::Uuid::now_v7().to_string(),
+            reference: Reference::random(),
+            created_at: now,
+            price: order.package.price(),
+            details: order,
+            // This request holds both emails until the claim runs out; after that (a crash
+            // between the write and the send) the retry sweeper may take them over.
+            customer_email: Delivery::Sending {
+                attempts: 0,
+                until: after(now, CLAIM_SECONDS),
+            },
+            trainer_email: Delivery::Sending {
+                attempts: 0,
+                until: after(now, CLAIM_SECONDS),
+            },
+        };
+        for attempt in 0..INSERT_ATTEMPTS {
+            let started = Instant::now();
+            match self.store.insert(&order, &dedupe, &quota, now).await? {
+                Insert::Created => {
+                    let store_ms = millis(started);
+                    tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
+                    self.confirm_and_notify(&mut order).await;
+                    return Ok(Placed::Created(order.receipt()));
+                }
+                Insert::OverQuota(kind) => {
+                    let counter = quota.iter().find(|c| c.kind == kind);
+                    let retry_after_seconds = counter.map_or(60, |c| c.seconds_left(now));
+                    tracing::warn!(limit = kind.name(), "rate limited");
+                    return Err(IntakeError::RateLimited {
+                        kind,
+                        retry_after_seconds,
+                    });
+                }
+                Insert::Duplicate(receipt) => {
+                    tracing::info!(order_id = %receipt.order_id, "duplicate submission answered with the stored order");
+                    return Ok(Placed::Replayed(receipt));
+                }
+                Insert::KeyReused => return Err(IntakeError::KeyReused),
+                Insert::ReferenceTaken => order.reference = Reference::random(),
+                Insert::Contended => tokio::time::sleep(Duration::from_millis(25 << attempt)).await,
+            }
+        }
+        Err(StoreError::Contended {
+            attempts: INSERT_ATTEMPTS,
+        }
+        .into())
+    }
+
+    /// Sends both emails, unless the hour's confirmations are used up: then the trainers are
+    /// told (their email says the confirmation is held) and the retry run sends it later.
+    async fn confirm_and_notify(&self, order: &mut Order) {
+        let Err(next_window) = self.confirmation_room(order.created_at).await else {
+            return self.send_emails(order).await;
+        };
+        let held = Delivery::Held {
+            next_attempt_at: next_window,
+            drop_at: after(order.created_at, HOLD_SECONDS),
+        };
+        tracing::warn!(order_id = %order.order_id, "confirmation held: over the hourly ceiling");
+        self.record(order, EmailKind::Customer, &held).await;
+        order.customer_email = held;
+        order.trainer_email = self.send_one(order, EmailKind::Trainer).await;
+    }
+
+    /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
+    /// none is left. Storage down counts as room: a real customer's confirmation is not held
+    /// for a fault of ours.
+    async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
+        let counter = self.limits.counter(QuotaKind::Confirmations, EVERYONE, now);
+        match self.store.take_quota(&counter).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(counter.window_end),
+            Err(error) => {
+                tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
+                Ok(())
+            }
+        }
+    }
+
+    /// A honeypot hit: it counts against its source's quota like an order would (so a bot
+    /// that fills every field is slowed down too), and the answer does not depend on it.
+    pub async fn charge_source(&self, source: &SourceAddress) {
+        let counter = self
+            .limits
+            .counter(QuotaKind::Source, source.as_str(), self.now());
+        if let Err(error) = self.store.take_quota(&counter).await {
+            tracing::warn!(error = %error, "honeypot hit not counted: storage unavailable");
+        }
+    }
+
+    /// Sends both emails at once and records how each one went.
+    async fn send_emails(&self, order: &mut Order) {
+        let (customer, trainer) = tokio::join!(
+            self.send_one(order, EmailKind::Customer),
+            self.send_one(order, EmailKind::Trainer),
+        );
+        order.customer_email = customer;
+        order.trainer_email = trainer;
+    }
+
+    /// Sends one email whose claim the caller holds, and records the outcome.
+    async fn send_one(&self, order: &Order, kind: EmailKind) -> Delivery {
+        let email = match kind {
+            EmailKind::Customer => customer_email(order, &self.trainers),
+            EmailKind::Trainer => trainer_email(order, &self.trainers),
+        };
+        let attempts = order.delivery(kind).attempts() + 1;
+        let started = Instant::now();
+        let sent = self.mailer.send(&email).await;
+        let send_ms = millis(started);
+        let delivery = match sent {
+            Ok(message_id) => Delivery::Sent {
+                message_id,
+                sent_at: self.now(),
+            },
+            Err(error) if error.permanent || attempts >= MAX_ATTEMPTS => {
+                tracing::error!(order_id = %order.order_id, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email failed");
+                Delivery::Failed { attempts }
+            }
+            Err(error) => {
+                tracing::warn!(order_id = %order.order_id, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email left pending");
+                Delivery::Pending {
+                    attempts,
+                    next_attempt_at: after(self.now(), backoff_seconds(attempts)),
+                }
+            }
+        };
+        let started = Instant::now();
+        if self.record(order, kind, &delivery).await && delivery.is_sent() {
+            let record_ms = millis(started);
+            tracing::info!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, send_ms, record_ms, "email sent");
+        }
+        delivery
+    }
+
+    /// Writes an email's new state; `false` (and an error in the log) when it could not.
+    async fn record(&self, order: &Order, kind: EmailKind, delivery: &Delivery) -> bool {
+        let recorded = self
+            .store
+            .record_delivery(&order.reference, kind, delivery)
+            .await;
+        // Not recorded: when the claim runs out the sweeper acts again, so an email that did go
+        // out may go twice. Say so loudly.
+        if let Err(error) = &recorded {
+            tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
+        }
+        recorded.is_ok()
+    }
+
+    /// Opens the connections the first order needs (DynamoDB, SES) while the function
+    /// initialises, so the first customer after a cold start does not wait for them. Failure
+    /// is only logged: the order path connects again and reports its own errors.
+    #[tracing::instrument(name = "warm_up", skip_all)]
+    pub async fn warm_up(&self) {
+        let started = Instant::now();
+        // An order uses two connections of each at once (both emails are sent, then recorded,
+        // concurrently), so two of each are opened.
+        let (store, mailer) = tokio::join!(
+            async { tokio::try_join!(self.store.warm_up(), self.store.warm_up()) },
+            async { tokio::try_join!(self.mailer.warm_up(), self.mailer.warm_up()) },
+        );
+        let elapsed_ms = millis(started);
+        match (store, mailer) {
+            (Ok(_), Ok(_)) => tracing::info!(elapsed_ms, "connections warmed up"),
+            (store, mailer) => tracing::warn!(
+                elapsed_ms,
+                store = store.err().map(|e| e.to_string()).as_deref(),
+                mailer = mailer.err().map(|e| e.code).as_deref(),
+                "connection warm-up failed"
+            ),
+        }
+    }
+}
+
+/// How long a sender holds an email: longer than the function's timeout (at most 29 s), so a
+/// live sender never loses its claim.
+pub const CLAIM_SECONDS: i64 = 120;
+/// Attempts before an email is given up (about three hours of backoff); the order stays.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// 1 min, 2, 4, … up to an hour between attempts.
+pub fn backoff_seconds(attempts: u32) -> i64 {
+    (60_i64 << attempts.saturating_sub(1).min(6)).min(3600)
+}
+
+/// Milliseconds since `started`, for the timing fields of the logs (and make bench).
+fn millis(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+pub(crate) fn after(now: Timestamp, seconds: i64) -> Timestamp {
+    now.checked_add(jiff::Span::new().seconds(seconds))
+        .unwrap_or(now)
+}

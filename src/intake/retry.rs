@@ -1,0 +1,114 @@
+//! The scheduled retry run: emails still pending after a failed send, claims left by a request
+//! that died, and customer confirmations held over the hourly ceiling.
+
+use super::{CLAIM_SECONDS, Intake, after};
+use crate::domain::{Delivery, EmailKind, Order};
+use crate::store::StoreError;
+
+/// What one retry run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RetryReport {
+    pub orders: u32,
+    pub sent: u32,
+    pub failed: u32,
+    pub still_pending: u32,
+    /// Held confirmations that still found no room in this hour's ceiling.
+    pub still_held: u32,
+    /// Held confirmations dropped unsent after a day.
+    pub dropped: u32,
+    /// Orders in the retry queue that could not be read, skipped (and logged by key).
+    pub unreadable: u32,
+}
+
+impl Intake {
+    /// Retries the emails that are due: pending ones whose backoff has passed, ones whose
+    /// sender's claim ran out, and held confirmations. Each is claimed with a conditional write
+    /// before anything is done with it, so a concurrent sweeper or the original request never
+    /// sends the same email twice.
+    #[tracing::instrument(name = "retry_emails", skip_all)]
+    pub async fn retry_due(&self, limit: usize) -> Result<RetryReport, StoreError> {
+        let now = self.now();
+        let mut report = RetryReport::default();
+        for reference in self.store.due_for_retry(now, limit).await? {
+            let mut order = match self.store.load(&reference).await {
+                Ok(Some(order)) => order,
+                Ok(None) => continue,
+                // One item this code cannot read must not stop the retries of all the others.
+                Err(StoreError::Unreadable { key, problem }) => {
+                    tracing::error!(key, problem, "order skipped by the retry run: unreadable");
+                    report.unreadable += 1;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            report.orders += 1;
+            let mut claimed_any = false;
+            for kind in EmailKind::BOTH {
+                let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
+                let until = after(now, CLAIM_SECONDS);
+                if !due || !self.store.claim(&reference, kind, now, until).await? {
+                    continue;
+                }
+                claimed_any = true;
+                let outcome = self.retry_one(&mut order, kind, until, &mut report).await;
+                *order.delivery_mut(kind) = outcome;
+            }
+            if !claimed_any {
+                // Looked at too early (its time was from an older state): set the right time.
+                self.store.reschedule(&order).await?;
+            }
+        }
+        tracing::info!(
+            orders = report.orders,
+            sent = report.sent,
+            failed = report.failed,
+            still_pending = report.still_pending,
+            still_held = report.still_held,
+            dropped = report.dropped,
+            unreadable = report.unreadable,
+            "retry run done"
+        );
+        Ok(report)
+    }
+
+    /// One claimed email: a held confirmation past its day is dropped, one still over the
+    /// ceiling stays held; anything else is sent.
+    async fn retry_one(
+        &self,
+        order: &mut Order,
+        kind: EmailKind,
+        until: jiff::Timestamp,
+        report: &mut RetryReport,
+    ) -> Delivery {
+        let previous = order.delivery(kind).clone();
+        let attempts = previous.attempts();
+        if let Delivery::Held { drop_at, .. } = previous {
+            let now = self.now();
+            let kept = if now >= drop_at {
+                tracing::error!(order_id = %order.order_id, "held confirmation dropped unsent after a day");
+                report.dropped += 1;
+                Some(Delivery::Dropped)
+            } else {
+                self.confirmation_room(now).await.err().map(|next_window| {
+                    report.still_held += 1;
+                    Delivery::Held {
+                        next_attempt_at: next_window,
+                        drop_at,
+                    }
+                })
+            };
+            if let Some(delivery) = kept {
+                self.record(order, kind, &delivery).await;
+                return delivery;
+            }
+        }
+        *order.delivery_mut(kind) = Delivery::Sending { attempts, until };
+        let outcome = self.send_one(order, kind).await;
+        match outcome {
+            Delivery::Sent { .. } => report.sent += 1,
+            Delivery::Failed { .. } => report.failed += 1,
+            _ => report.still_pending += 1,
+        }
+        outcome
+    }
+}

@@ -1,0 +1,525 @@
+//! The use case over the in-memory fakes: placing, replays, retries, races.
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use async_trait::async_trait;
+
+use super::*;
+use crate::domain::{OrderForm, QuotaCounter, Quotas};
+use crate::email::RecordingMailer;
+use crate::store::MemoryStore;
+
+/// A clock the test moves by hand.
+struct Time(Arc<AtomicI64>);
+
+impl Time {
+    fn new() -> (Time, Clock) {
+        let seconds = Arc::new(AtomicI64::new(1_790_000_000));
+        let read = seconds.clone();
+        let clock: Clock =
+            Arc::new(move || Timestamp::from_second(read.load(Ordering::SeqCst)).unwrap());
+        (Time(seconds), clock)
+    }
+
+    fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+}
+
+fn limits() -> Limits {
+    Limits::new(Quotas::default(), "a-test-secret-of-at-least-32-characters")
+}
+
+fn source() -> SourceAddress {
+    SourceAddress::parse("203.0.113.7").unwrap()
+}
+
+struct Fixture {
+    intake: Intake,
+    store: Arc<MemoryStore>,
+    mailer: Arc<RecordingMailer>,
+    time: Time,
+}
+
+fn fixture() -> Fixture {
+    fixture_with(Quotas::default())
+}
+
+fn fixture_with(quotas: Quotas) -> Fixture {
+    let store = Arc::new(MemoryStore::new());
+    let mailer = Arc::new(RecordingMailer::new());
+    let (time, clock) = Time::new();
+    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
+    let limits = Limits::new(quotas, "a-test-secret-of-at-least-32-characters");
+    let intake = Intake::new(store.clone(), mailer.clone(), trainers, clock, limits);
+    Fixture {
+        intake,
+        store,
+        mailer,
+        time,
+    }
+}
+
+fn order(organization: &str) -> NewOrder {
+    order_to(organization, "anna.virtanen@tuusula.example")
+}
+
+fn order_to(organization: &str, email: &str) -> NewOrder {
+    let form = OrderForm {
+        package: Some("somestartti".into()),
+        organization: Some(organization.into()),
+        contact_name: Some("Anna Virtanen".into()),
+        email: Some(email.into()),
+        privacy_consent: Some("true".into()),
+        ..OrderForm::default()
+    };
+    NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
+}
+
+fn key(text: &str) -> Option<IdempotencyKey> {
+    IdempotencyKey::parse(text)
+}
+
+#[tokio::test]
+async fn a_placed_order_is_stored_once_and_both_emails_are_sent() {
+    let f = fixture();
+    let Placed::Created(receipt) = f
+        .intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap()
+    else {
+        panic!("a new order is created");
+    };
+    assert!(receipt.emails_sent);
+    assert_eq!(f.mailer.sent().len(), 2);
+    let replay = f
+        .intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap();
+    assert_eq!(replay, Placed::Replayed(receipt));
+    assert_eq!(f.store.orders().len(), 1);
+    assert_eq!(f.mailer.sent().len(), 2, "a replay sends nothing");
+}
+
+#[tokio::test]
+async fn a_key_used_again_for_other_content_is_refused() {
+    let f = fixture();
+    f.intake
+        .place(order("Tuusula"), key("key-00000001"), &source())
+        .await
+        .unwrap();
+    let reused = f
+        .intake
+        .place(order("Kerava"), key("key-00000001"), &source())
+        .await;
+    assert!(matches!(reused, Err(IntakeError::KeyReused)));
+    assert_eq!(f.store.orders().len(), 1);
+}
+
+#[tokio::test]
+async fn storage_down_is_an_error_and_nothing_is_sent() {
+    let f = fixture();
+    f.store.set_unavailable(true);
+    let placed = f.intake.place(order("Tuusula"), None, &source()).await;
+    assert!(matches!(
+        placed,
+        Err(IntakeError::Store(StoreError::Unavailable(_)))
+    ));
+    assert!(f.mailer.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_backoff() {
+    let f = fixture();
+    f.mailer.set_failing(true);
+    let Placed::Created(receipt) = f
+        .intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap()
+    else {
+        panic!("the order is stored although the emails failed");
+    };
+    assert!(!receipt.emails_sent);
+    let stored = &f.store.orders()[0];
+    assert!(matches!(
+        stored.customer_email,
+        Delivery::Pending { attempts: 1, .. }
+    ));
+
+    f.mailer.set_failing(false);
+    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0, "not yet due");
+    f.time.advance(backoff_seconds(1));
+    let report = f.intake.retry_due(50).await.unwrap();
+    assert_eq!((report.orders, report.sent), (1, 2));
+    assert!(f.store.orders()[0].receipt().emails_sent);
+    assert_eq!(f.intake.retry_due(50).await.unwrap().orders, 0);
+}
+
+#[tokio::test]
+async fn an_email_is_given_up_after_the_last_attempt() {
+    let f = fixture();
+    f.mailer.set_failing(true);
+    f.intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap();
+    for attempt in 1..MAX_ATTEMPTS {
+        f.time.advance(backoff_seconds(attempt));
+        f.intake.retry_due(50).await.unwrap();
+    }
+    let stored = &f.store.orders()[0];
+    assert_eq!(
+        stored.customer_email,
+        Delivery::Failed {
+            attempts: MAX_ATTEMPTS
+        }
+    );
+    assert_eq!(stored.retry_at(), None, "out of the retry queue");
+}
+
+#[tokio::test]
+async fn two_sweepers_at_once_send_each_email_once() {
+    let f = fixture();
+    f.mailer.set_failing(true);
+    f.intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap();
+    f.mailer.set_failing(false);
+    f.time.advance(backoff_seconds(1));
+    let (a, b) = tokio::join!(f.intake.retry_due(50), f.intake.retry_due(50));
+    assert_eq!(a.unwrap().sent + b.unwrap().sent, 2);
+    assert_eq!(f.mailer.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn a_sweeper_leaves_a_live_request_s_emails_alone_and_takes_over_a_dead_one() {
+    let f = fixture();
+    // A request that stored the order and died before sending: its claim is still live.
+    let (_, clock) = Time::new();
+    let dead_request = Intake::new(
+        f.store.clone(),
+        Arc::new(NeverSends),
+        vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()],
+        clock,
+        limits(),
+    );
+    let source = source();
+    let placing = dead_request.place(order("Tuusula"), None, &source);
+    // NeverSends keeps the request waiting forever: drop it after the order is stored.
+    let _ = tokio::time::timeout(Duration::from_millis(50), placing).await;
+    assert_eq!(f.store.orders().len(), 1);
+    f.time.advance(CLAIM_SECONDS - 1);
+    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0);
+    f.time.advance(2);
+    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 2);
+    assert_eq!(f.mailer.sent().len(), 2);
+}
+
+/// A mailer whose sends never finish: a request killed mid-send.
+struct NeverSends;
+
+#[async_trait]
+impl Mailer for NeverSends {
+    async fn send(&self, _email: &crate::email::Email) -> Result<String, crate::email::MailError> {
+        std::future::pending().await
+    }
+}
+
+/// The memory store, but one order cannot be read (as an item edited by hand).
+struct OneUnreadable {
+    store: Arc<MemoryStore>,
+    unreadable: std::sync::Mutex<Option<Reference>>,
+}
+
+#[async_trait]
+impl OrderStore for OneUnreadable {
+    async fn insert(
+        &self,
+        o: &Order,
+        d: &DedupeKey,
+        q: &[QuotaCounter],
+        now: Timestamp,
+    ) -> Result<Insert, StoreError> {
+        self.store.insert(o, d, q, now).await
+    }
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+        self.store.take_quota(counter).await
+    }
+    async fn record_delivery(
+        &self,
+        r: &Reference,
+        k: EmailKind,
+        d: &Delivery,
+    ) -> Result<(), StoreError> {
+        self.store.record_delivery(r, k, d).await
+    }
+    async fn claim(
+        &self,
+        r: &Reference,
+        k: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.store.claim(r, k, now, until).await
+    }
+    async fn due_for_retry(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        self.store.due_for_retry(now, limit).await
+    }
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+        if self.unreadable.lock().unwrap().as_ref() == Some(reference) {
+            let key = format!("order#{reference}");
+            return Err(StoreError::Unreadable {
+                key,
+                problem: "order fields",
+            });
+        }
+        self.store.load(reference).await
+    }
+    async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
+        self.store.reschedule(order).await
+    }
+}
+
+#[tokio::test]
+async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
+    let memory = Arc::new(MemoryStore::new());
+    let store = Arc::new(OneUnreadable {
+        store: memory.clone(),
+        unreadable: std::sync::Mutex::new(None),
+    });
+    let mailer = Arc::new(RecordingMailer::new());
+    let (time, clock) = Time::new();
+    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
+    let intake = Intake::new(store.clone(), mailer.clone(), trainers, clock, limits());
+    mailer.set_failing(true);
+    intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap();
+    time.advance(1);
+    intake
+        .place(order("Kerava"), None, &source())
+        .await
+        .unwrap();
+    mailer.set_failing(false);
+    let first = memory.orders()[0].reference.clone();
+    *store.unreadable.lock().unwrap() = Some(first);
+    time.advance(backoff_seconds(1));
+    let report = intake.retry_due(50).await.unwrap();
+    assert_eq!((report.unreadable, report.orders, report.sent), (1, 1, 2));
+}
+
+fn ip(text: &str) -> SourceAddress {
+    SourceAddress::parse(text).unwrap()
+}
+
+fn is_rate_limited(placed: &Result<Placed, IntakeError>, expected: QuotaKind) -> bool {
+    matches!(placed, Err(IntakeError::RateLimited { kind, retry_after_seconds })
+        if *kind == expected && (1..=86_400).contains(retry_after_seconds))
+}
+
+#[tokio::test]
+async fn one_source_gets_its_quota_an_hour_and_another_source_is_not_affected() {
+    let f = fixture();
+    let quota = Quotas::default().orders_per_source_per_hour;
+    for n in 0..quota {
+        let order = order_to("Tuusula", &format!("asiakas{n}@tuusula.example"));
+        let placed = f.intake.place(order, None, &ip("2001:db8::1")).await;
+        assert!(matches!(placed, Ok(Placed::Created(_))), "order {n}");
+    }
+    // The same /64, another address in it: the same quota.
+    let over = order_to("Tuusula", "yksi.liikaa@tuusula.example");
+    let placed = f
+        .intake
+        .place(over.clone(), None, &ip("2001:db8::ffff"))
+        .await;
+    assert!(is_rate_limited(&placed, QuotaKind::Source));
+    assert_eq!(
+        f.store.orders().len(),
+        quota as usize,
+        "a refused order is not stored"
+    );
+    assert_eq!(f.mailer.sent().len(), 2 * quota as usize, "and not mailed");
+    let elsewhere = f
+        .intake
+        .place(over.clone(), None, &ip("198.51.100.1"))
+        .await;
+    assert!(matches!(elsewhere, Ok(Placed::Created(_))));
+    // The next window lets the first source in again.
+    f.time.advance(3600);
+    let next_hour = order_to("Tuusula", "seuraava@tuusula.example");
+    let placed = f.intake.place(next_hour, None, &ip("2001:db8::1")).await;
+    assert!(matches!(placed, Ok(Placed::Created(_))));
+}
+
+#[tokio::test]
+async fn one_mailbox_gets_three_orders_a_day_whatever_its_tags_and_case() {
+    let f = fixture();
+    for (n, email) in [
+        "anna@kerava.example",
+        "Anna+1@kerava.example",
+        "anna+2@KERAVA.example",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let placed = f
+            .intake
+            .place(
+                order_to(&format!("Kerava {n}"), email),
+                None,
+                &ip(&format!("198.51.100.{n}")),
+            )
+            .await;
+        assert!(matches!(placed, Ok(Placed::Created(_))), "{email}");
+    }
+    let fourth = f
+        .intake
+        .place(
+            order_to("Kerava 4", "anna+3@kerava.example"),
+            None,
+            &ip("198.51.100.9"),
+        )
+        .await;
+    assert!(is_rate_limited(&fourth, QuotaKind::Mailbox));
+    f.time.advance(24 * 3600);
+    let next_day = f
+        .intake
+        .place(
+            order_to("Kerava 5", "anna@kerava.example"),
+            None,
+            &ip("198.51.100.9"),
+        )
+        .await;
+    assert!(matches!(next_day, Ok(Placed::Created(_))));
+}
+
+#[tokio::test]
+async fn replays_and_refusals_use_up_no_quota() {
+    let f = fixture_with(Quotas {
+        orders_per_source_per_hour: 2,
+        ..Quotas::default()
+    });
+    let source = ip("203.0.113.9");
+    for _ in 0..5 {
+        f.intake
+            .place(order("Tuusula"), key("same-key-0001"), &source)
+            .await
+            .unwrap();
+    }
+    let reused = f
+        .intake
+        .place(order("Kerava"), key("same-key-0001"), &source)
+        .await;
+    assert!(matches!(reused, Err(IntakeError::KeyReused)));
+    let second = f.intake.place(order("Järvenpää"), None, &source).await;
+    assert!(
+        matches!(second, Ok(Placed::Created(_))),
+        "one replayed order and one refusal used one unit"
+    );
+    let third = f.intake.place(order("Nurmijärvi"), None, &source).await;
+    assert!(is_rate_limited(&third, QuotaKind::Source));
+}
+
+#[tokio::test]
+async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_then_sent() {
+    let f = fixture_with(Quotas {
+        confirmations_per_hour: 1,
+        ..Quotas::default()
+    });
+    f.intake
+        .place(order("Tuusula"), None, &ip("198.51.100.1"))
+        .await
+        .unwrap();
+    let Placed::Created(receipt) = f
+        .intake
+        .place(order("Kerava"), None, &ip("198.51.100.2"))
+        .await
+        .unwrap()
+    else {
+        panic!("the second order is taken");
+    };
+    assert!(!receipt.emails_sent);
+    let held = f
+        .store
+        .orders()
+        .into_iter()
+        .find(|o| o.reference == receipt.reference)
+        .unwrap();
+    assert!(matches!(held.customer_email, Delivery::Held { .. }));
+    assert!(
+        held.trainer_email.is_sent(),
+        "the trainers are told at once"
+    );
+    let sent = f.mailer.sent();
+    assert_eq!(
+        sent.len(),
+        3,
+        "two for the first order, the trainers' for the second"
+    );
+    assert!(
+        sent[2].text.contains("EI VIELÄ LÄHETETTY"),
+        "{}",
+        sent[2].text
+    );
+
+    // Still the same hour: the retry run keeps it held.
+    f.time.advance(60);
+    let report = f.intake.retry_due(50).await.unwrap();
+    assert_eq!(
+        (report.sent, report.still_held),
+        (0, 0),
+        "not due before the next window"
+    );
+    let next_window = match held.customer_email {
+        Delivery::Held {
+            next_attempt_at, ..
+        } => next_attempt_at,
+        _ => unreachable!(),
+    };
+    f.time
+        .advance(next_window.as_second() - f.intake.now().as_second());
+    let report = f.intake.retry_due(50).await.unwrap();
+    assert_eq!(report.sent, 1);
+    assert_eq!(f.mailer.sent().len(), 4);
+    assert!(f.store.orders().iter().all(|o| o.receipt().emails_sent));
+}
+
+#[tokio::test]
+async fn a_confirmation_held_for_a_day_is_dropped_unsent() {
+    let f = fixture_with(Quotas {
+        confirmations_per_hour: 1,
+        ..Quotas::default()
+    });
+    f.intake
+        .place(order("Tuusula"), None, &ip("198.51.100.1"))
+        .await
+        .unwrap();
+    f.intake
+        .place(order("Kerava"), None, &ip("198.51.100.2"))
+        .await
+        .unwrap();
+    // Every later hour's one confirmation is taken by someone else.
+    let mut dropped = 0;
+    for _ in 0..25 {
+        f.time.advance(3600);
+        let counter = f
+            .intake
+            .limits
+            .counter(QuotaKind::Confirmations, EVERYONE, f.intake.now());
+        assert!(f.store.take_quota(&counter).await.unwrap());
+        dropped += f.intake.retry_due(50).await.unwrap().dropped;
+    }
+    assert_eq!(dropped, 1);
+    let orders = f.store.orders();
+    assert_eq!(orders[1].customer_email, Delivery::Dropped);
+    assert_eq!(orders[1].retry_at(), None);
+    assert_eq!(f.mailer.sent().len(), 3, "the held confirmation never went");
+}
