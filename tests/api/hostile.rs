@@ -419,7 +419,10 @@ async fn every_hostile_request_gets_a_clear_4xx_and_nothing_is_stored_or_sent() 
     assert!(app.mailer.sent().is_empty(), "nothing is sent");
     // The same valid order still goes through: the corpus was refused for what it was.
     assert_eq!(app.send(&json_order(&valid)).await.status, 201);
-    println!("hostile corpus: {} requests, all refused with a clear 4xx", cases.len());
+    println!(
+        "hostile corpus: {} requests, all refused with a clear 4xx",
+        cases.len()
+    );
 }
 
 #[tokio::test]
