@@ -7,6 +7,7 @@ use lambda_http::{Adapter, Request, Service, service_fn};
 use serde_json::Value;
 
 use crate::http::{App, handle, make_safe};
+use crate::intake::Deadline;
 
 /// How many orders one scheduled run looks at; the next run takes the rest.
 const RETRY_BATCH: usize = 50;
@@ -43,7 +44,9 @@ pub async fn run(app: App) -> Result<(), lambda_http::Error> {
             let LambdaEvent { payload, context } = event;
             match Event::parse(payload)? {
                 Event::Scheduled => {
-                    let report = app.intake.retry_due(RETRY_BATCH).await.inspect_err(|error| {
+                    let deadline = Deadline::from_epoch_millis(context.deadline);
+                    let run = app.intake.retry_due_within(RETRY_BATCH, deadline).await;
+                    let report = run.inspect_err(|error| {
                         tracing::error!(error = %error, "retry run stopped: storage unavailable");
                     })?;
                     Ok(serde_json::to_value(report)?)

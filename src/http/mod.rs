@@ -20,7 +20,7 @@ use crate::domain::{
     EmailAddress, ErrorCode, Field, IdempotencyKey, Language, NewOrder, OrderForm, Package,
     Receipt, Reference, SourceAddress, WebOrigin,
 };
-use crate::intake::{Intake, Placed};
+use crate::intake::{Deadline, Intake, Placed};
 use body::{MAX_BODY_BYTES, MediaType};
 
 pub const ORDERS_PATH: &str = "/orders";
@@ -213,7 +213,14 @@ async fn accept(
         .idempotency_key
         .as_deref()
         .and_then(IdempotencyKey::parse);
-    Ok(match app.intake.place(order, key, &source).await? {
+    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
+        Deadline::from_epoch_millis(c.deadline)
+    });
+    let placed = app
+        .intake
+        .place_within(order, key, &source, deadline)
+        .await?;
+    Ok(match placed {
         Placed::Created(receipt) => reply.success(StatusCode::CREATED, &receipt, &thank_you),
         Placed::Replayed(receipt) => reply.success(StatusCode::OK, &receipt, &thank_you),
     })

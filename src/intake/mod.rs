@@ -6,10 +6,12 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+mod budget;
 mod retry;
 #[cfg(test)]
 mod tests;
 
+pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use retry::RetryReport;
 
 use crate::domain::{
@@ -32,7 +34,14 @@ pub struct Intake {
     trainers: Vec<EmailAddress>,
     clock: Clock,
     limits: Limits,
+    /// What one email needs (send, then record): less time than this left, it is not started.
+    email_needs: Duration,
 }
+
+/// The SDK's operation timeouts bound a send and a record at 8 s each; this much is what one
+/// email needs in practice with a margin, so that a slow service leaves it pending instead of
+/// the invocation being stopped between the send and the record.
+pub const EMAIL_NEEDS: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Placed {
@@ -78,7 +87,14 @@ impl Intake {
             trainers,
             clock,
             limits,
+            email_needs: EMAIL_NEEDS,
         }
+    }
+
+    /// Another estimate of what one email needs (tests with slow fakes use milliseconds).
+    pub fn with_email_needs(mut self, needs: Duration) -> Intake {
+        self.email_needs = needs;
+        self
     }
 
     pub fn now(&self) -> Timestamp {
@@ -91,6 +107,19 @@ impl Intake {
         order: NewOrder,
         key: Option<IdempotencyKey>,
         source: &SourceAddress,
+    ) -> Result<Placed, IntakeError> {
+        self.place_within(order, key, source, Deadline::none())
+            .await
+    }
+
+    /// Places an order within the invocation's deadline: emails that no longer fit are left
+    /// pending for the retry run.
+    pub async fn place_within(
+        &self,
+        order: NewOrder,
+        key: Option<IdempotencyKey>,
+        source: &SourceAddress,
+        deadline: Deadline,
     ) -> Result<Placed, IntakeError> {
         let now = self.now();
         let quota = [
@@ -132,7 +161,7 @@ impl Intake {
                 Insert::Created => {
                     let store_ms = millis(started);
                     tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
-                    self.confirm_and_notify(&mut order).await;
+                    self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
                 Insert::OverQuota(kind) => {
@@ -161,9 +190,9 @@ impl Intake {
 
     /// Sends both emails, unless the hour's confirmations are used up: then the trainers are
     /// told (their email says the confirmation is held) and the retry run sends it later.
-    async fn confirm_and_notify(&self, order: &mut Order) {
+    async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
         let Err(next_window) = self.confirmation_room(order.created_at).await else {
-            return self.send_emails(order).await;
+            return self.send_emails(order, deadline).await;
         };
         let held = Delivery::Held {
             next_attempt_at: next_window,
@@ -172,7 +201,7 @@ impl Intake {
         tracing::warn!(order_id = %order.order_id, "confirmation held: over the hourly ceiling");
         self.record(order, EmailKind::Customer, &held).await;
         order.customer_email = held;
-        order.trainer_email = self.send_one(order, EmailKind::Trainer).await;
+        order.trainer_email = self.send_one(order, EmailKind::Trainer, deadline).await;
     }
 
     /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
@@ -202,17 +231,27 @@ impl Intake {
     }
 
     /// Sends both emails at once and records how each one went.
-    async fn send_emails(&self, order: &mut Order) {
+    async fn send_emails(&self, order: &mut Order, deadline: Deadline) {
         let (customer, trainer) = tokio::join!(
-            self.send_one(order, EmailKind::Customer),
-            self.send_one(order, EmailKind::Trainer),
+            self.send_one(order, EmailKind::Customer, deadline),
+            self.send_one(order, EmailKind::Trainer, deadline),
         );
         order.customer_email = customer;
         order.trainer_email = trainer;
     }
 
     /// Sends one email whose claim the caller holds, and records the outcome.
-    async fn send_one(&self, order: &Order, kind: EmailKind) -> Delivery {
+    async fn send_one(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Delivery {
+        if !deadline.allows(self.email_needs) {
+            // Not started, so never sent twice: due at once for the retry run, no attempt used.
+            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), "email left for the retry run: out of time");
+            let delivery = Delivery::Pending {
+                attempts: order.delivery(kind).attempts(),
+                next_attempt_at: self.now(),
+            };
+            self.record(order, kind, &delivery).await;
+            return delivery;
+        }
         let email = match kind {
             EmailKind::Customer => customer_email(order, &self.trainers),
             EmailKind::Trainer => trainer_email(order, &self.trainers),

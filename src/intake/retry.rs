@@ -1,7 +1,7 @@
 //! The scheduled retry run: emails still pending after a failed send, claims left by a request
 //! that died, and customer confirmations held over the hourly ceiling.
 
-use super::{CLAIM_SECONDS, Intake, after};
+use super::{CLAIM_SECONDS, Deadline, Intake, after};
 use crate::domain::{Delivery, EmailKind, Order};
 use crate::store::StoreError;
 
@@ -18,6 +18,9 @@ pub struct RetryReport {
     pub dropped: u32,
     /// Orders in the retry queue that could not be read, skipped (and logged by key).
     pub unreadable: u32,
+    /// The run stopped claiming work because the invocation's time was running out; the next
+    /// run goes on from there.
+    pub out_of_time: bool,
 }
 
 impl Intake {
@@ -25,8 +28,18 @@ impl Intake {
     /// sender's claim ran out, and held confirmations. Each is claimed with a conditional write
     /// before anything is done with it, so a concurrent sweeper or the original request never
     /// sends the same email twice.
-    #[tracing::instrument(name = "retry_emails", skip_all)]
     pub async fn retry_due(&self, limit: usize) -> Result<RetryReport, StoreError> {
+        self.retry_due_within(limit, Deadline::none()).await
+    }
+
+    /// The retry run within the invocation's deadline: it claims no email it could not send and
+    /// record in the time left.
+    #[tracing::instrument(name = "retry_emails", skip_all)]
+    pub async fn retry_due_within(
+        &self,
+        limit: usize,
+        deadline: Deadline,
+    ) -> Result<RetryReport, StoreError> {
         let now = self.now();
         let mut report = RetryReport::default();
         for reference in self.store.due_for_retry(now, limit).await? {
@@ -44,14 +57,22 @@ impl Intake {
             report.orders += 1;
             let mut claimed_any = false;
             for kind in EmailKind::BOTH {
+                if !deadline.allows(self.email_needs) {
+                    report.out_of_time = true;
+                    break;
+                }
                 let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
                 let until = after(now, CLAIM_SECONDS);
                 if !due || !self.store.claim(&reference, kind, now, until).await? {
                     continue;
                 }
                 claimed_any = true;
-                let outcome = self.retry_one(&mut order, kind, until, &mut report).await;
+                let outcome =
+                    (self.retry_one(&mut order, kind, until, deadline, &mut report)).await;
                 *order.delivery_mut(kind) = outcome;
+            }
+            if report.out_of_time {
+                break;
             }
             if !claimed_any {
                 // Looked at too early (its time was from an older state): set the right time.
@@ -66,6 +87,7 @@ impl Intake {
             still_held = report.still_held,
             dropped = report.dropped,
             unreadable = report.unreadable,
+            out_of_time = report.out_of_time,
             "retry run done"
         );
         Ok(report)
@@ -78,6 +100,7 @@ impl Intake {
         order: &mut Order,
         kind: EmailKind,
         until: jiff::Timestamp,
+        deadline: Deadline,
         report: &mut RetryReport,
     ) -> Delivery {
         let previous = order.delivery(kind).clone();
@@ -103,7 +126,7 @@ impl Intake {
             }
         }
         *order.delivery_mut(kind) = Delivery::Sending { attempts, until };
-        let outcome = self.send_one(order, kind).await;
+        let outcome = self.send_one(order, kind, deadline).await;
         match outcome {
             Delivery::Sent { .. } => report.sent += 1,
             Delivery::Failed { .. } => report.failed += 1,

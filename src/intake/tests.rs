@@ -502,10 +502,14 @@ async fn a_confirmation_held_for_a_day_is_dropped_unsent() {
         .place(order("Tuusula"), None, &ip("198.51.100.1"))
         .await
         .unwrap();
-    f.intake
+    let Placed::Created(held) = f
+        .intake
         .place(order("Kerava"), None, &ip("198.51.100.2"))
         .await
-        .unwrap();
+        .unwrap()
+    else {
+        panic!("the second order is taken");
+    };
     // Every later hour's one confirmation is taken by someone else.
     let mut dropped = 0;
     for _ in 0..25 {
@@ -519,7 +523,98 @@ async fn a_confirmation_held_for_a_day_is_dropped_unsent() {
     }
     assert_eq!(dropped, 1);
     let orders = f.store.orders();
-    assert_eq!(orders[1].customer_email, Delivery::Dropped);
-    assert_eq!(orders[1].retry_at(), None);
+    let held = orders
+        .iter()
+        .find(|o| o.reference == held.reference)
+        .unwrap();
+    assert_eq!(held.customer_email, Delivery::Dropped);
+    assert_eq!(held.retry_at(), None);
     assert_eq!(f.mailer.sent().len(), 3, "the held confirmation never went");
+}
+
+/// The recording mailer, but each send takes `delay`.
+struct SlowMailer {
+    inner: Arc<RecordingMailer>,
+    delay: Duration,
+}
+
+#[async_trait]
+impl Mailer for SlowMailer {
+    async fn send(&self, email: &crate::email::Email) -> Result<String, crate::email::MailError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.send(email).await
+    }
+}
+
+fn slow_fixture(delay: Duration, needs: Duration) -> Fixture {
+    let store = Arc::new(MemoryStore::new());
+    let mailer = Arc::new(RecordingMailer::new());
+    let slow = Arc::new(SlowMailer {
+        inner: mailer.clone(),
+        delay,
+    });
+    let (time, clock) = Time::new();
+    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
+    let intake =
+        Intake::new(store.clone(), slow, trainers, clock, limits()).with_email_needs(needs);
+    Fixture {
+        intake,
+        store,
+        mailer,
+        time,
+    }
+}
+
+#[tokio::test]
+async fn a_request_short_of_time_leaves_its_emails_pending_and_the_retry_run_sends_them_once() {
+    let f = slow_fixture(Duration::from_millis(10), Duration::from_millis(200));
+    let deadline = Deadline::after(DEADLINE_MARGIN + Duration::from_millis(50));
+    let placed = f
+        .intake
+        .place_within(order("Tuusula"), None, &source(), deadline)
+        .await
+        .unwrap();
+    let Placed::Created(receipt) = placed else {
+        panic!("the order is stored");
+    };
+    assert!(!receipt.emails_sent);
+    assert!(
+        f.mailer.sent().is_empty(),
+        "nothing started that could not finish"
+    );
+    let stored = &f.store.orders()[0];
+    assert!(matches!(
+        stored.customer_email,
+        Delivery::Pending { attempts: 0, .. }
+    ));
+    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 2);
+    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0);
+    assert_eq!(f.mailer.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_run_short_of_time_stops_claiming_and_the_next_run_goes_on_without_duplicates() {
+    let f = slow_fixture(Duration::from_millis(40), Duration::from_millis(50));
+    f.mailer.set_failing(true);
+    for (n, town) in ["Tuusula", "Kerava", "Järvenpää", "Nurmijärvi"]
+        .iter()
+        .enumerate()
+    {
+        let email = format!("asiakas{n}@tuusula.example");
+        f.intake
+            .place(order_to(town, &email), None, &source())
+            .await
+            .unwrap();
+    }
+    f.mailer.set_failing(false);
+    f.time.advance(backoff_seconds(1));
+    let deadline = Deadline::after(DEADLINE_MARGIN + Duration::from_millis(150));
+    let first = f.intake.retry_due_within(50, deadline).await.unwrap();
+    assert!(first.out_of_time, "{first:?}");
+    assert!(first.sent < 8, "{first:?}");
+    let second = f.intake.retry_due(50).await.unwrap();
+    assert!(!second.out_of_time);
+    assert_eq!(first.sent + second.sent, 8);
+    assert_eq!(f.mailer.sent().len(), 8, "every email once");
+    assert!(f.store.orders().iter().all(|o| o.receipt().emails_sent));
 }

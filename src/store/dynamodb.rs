@@ -382,15 +382,37 @@ impl OrderStore for DynamoDbStore {
     }
 
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
-        let update = self
+        // Only if both emails still stand as in `order`: a stale copy must not put a finished
+        // order back in the retry index (or take a live one out).
+        let mut condition = vec!["attribute_exists(#pk)".to_owned()];
+        let mut update = self
             .client
             .update_item()
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&order.reference)))
-            .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
             .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE);
+        for kind in EmailKind::BOTH {
+            let delivery = order.delivery(kind);
+            let (status, due) = (
+                format!("#{}s", kind.as_str()),
+                format!("#{}d", kind.as_str()),
+            );
+            update = update
+                .expression_attribute_names(&status, attribute_name(kind, "status"))
+                .expression_attribute_names(&due, attribute_name(kind, "due_at"))
+                .expression_attribute_values(format!(":{}s", kind.as_str()), s(delivery.status()));
+            condition.push(format!("{status} = :{}s", kind.as_str()));
+            match delivery.due_at() {
+                Some(at) => {
+                    let value = format!(":{}d", kind.as_str());
+                    update = update.expression_attribute_values(&value, n(at.as_second()));
+                    condition.push(format!("{due} = {value}"));
+                }
+                None => condition.push(format!("attribute_not_exists({due})")),
+            }
+        }
         let update = match order.retry_at() {
             Some(at) => update
                 .update_expression("SET #queue = :queue, #at = :at")
@@ -399,8 +421,22 @@ impl OrderStore for DynamoDbStore {
             // Both emails final: out of the sparse index.
             None => update.update_expression("REMOVE #queue, #at"),
         };
-        update.send().await.map_err(unavailable)?;
-        Ok(())
+        match update
+            .condition_expression(condition.join(" AND "))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Changed since it was read: the writer of the newer state keeps the index in step.
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(unavailable(error)),
+        }
     }
 
     /// A GetItem (already granted) of a key no order has: half a read unit, and the

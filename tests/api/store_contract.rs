@@ -168,8 +168,13 @@ async fn claiming_and_recording(store: &dyn OrderStore) {
         .record_delivery(reference, customer, &sent)
         .await
         .unwrap();
+    let mut stale = stored.clone();
     stored.customer_email = sent;
     store.reschedule(&stored).await.unwrap();
+    assert!(!due(at(100_000)).await.contains(reference));
+    // A stale copy, read while an email was still pending, cannot put it back in the queue.
+    stale.customer_email = pending;
+    store.reschedule(&stale).await.unwrap();
     assert!(!due(at(100_000)).await.contains(reference));
     assert!(
         !store

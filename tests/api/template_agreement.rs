@@ -156,3 +156,63 @@ fn both_roles_grant_exactly_the_dynamodb_actions_the_store_calls() {
         );
     }
 }
+
+/// The logical id a `!Ref X` (or `{Ref: X}`) names.
+fn reference(value: &serde_norway::Value) -> Option<&str> {
+    match value {
+        serde_norway::Value::Tagged(tagged) if tagged.tag == "Ref" => tagged.value.as_str(),
+        other => other["Ref"].as_str(),
+    }
+}
+
+/// The statements of a policy document that grant `action` to `service`.
+fn grants(policy: &serde_norway::Value, service: &str, action: &str) -> bool {
+    let listed = |value: &serde_norway::Value, wanted: &str| match value {
+        serde_norway::Value::String(s) => s == wanted,
+        serde_norway::Value::Sequence(items) => items.iter().any(|i| i.as_str() == Some(wanted)),
+        _ => false,
+    };
+    policy["Statement"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .any(|statement| {
+            statement["Effect"].as_str() == Some("Allow")
+                && listed(&statement["Principal"]["Service"], service)
+                && listed(&statement["Action"], action)
+        })
+}
+
+#[test]
+fn cloudwatch_alarms_can_publish_to_the_alarm_topic() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let resources = &template["Resources"];
+    let key_ref = reference(&resources["AlarmTopic"]["Properties"]["KmsMasterKeyId"])
+        .expect("the alarm topic is encrypted with a key of this template, not alias/aws/sns");
+    let key_policy = &resources[key_ref]["Properties"]["KeyPolicy"];
+    for action in ["kms:Decrypt", "kms:GenerateDataKey*"] {
+        assert!(
+            grants(key_policy, "cloudwatch.amazonaws.com", action),
+            "the key lets CloudWatch {action}"
+        );
+    }
+    let topic_policy = resources
+        .as_mapping()
+        .unwrap()
+        .values()
+        .find(|r| r["Type"].as_str() == Some("AWS::SNS::TopicPolicy"))
+        .expect("the topic has a policy");
+    assert!(grants(
+        &topic_policy["Properties"]["PolicyDocument"],
+        "cloudwatch.amazonaws.com",
+        "sns:Publish"
+    ));
+    // Every alarm publishes to that topic.
+    for (name, resource) in resources.as_mapping().unwrap() {
+        if resource["Type"].as_str() == Some("AWS::CloudWatch::Alarm") {
+            let actions = &resource["Properties"]["AlarmActions"];
+            assert_eq!(reference(&actions[0]), Some("AlarmTopic"), "{name:?}");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Time budgets. Lambda stops an invocation at its deadline wherever it is; an email sent but not
+//! yet recorded would then be sent again by the next retry run. So work that cannot finish in
+//! the time left is not started: an email is left pending for the retry run instead.
+
+use std::time::{Duration, Instant, SystemTime};
+
+/// When the invocation must be done, if it has a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline(Option<Instant>);
+
+/// Kept back from every deadline for answering the request and returning the run's report.
+pub const DEADLINE_MARGIN: Duration = Duration::from_secs(1);
+
+impl Deadline {
+    /// No deadline (tests, tools).
+    pub fn none() -> Deadline {
+        Deadline(None)
+    }
+
+    /// `within` from now, less the margin.
+    pub fn after(within: Duration) -> Deadline {
+        Deadline(Some(
+            Instant::now() + within.saturating_sub(DEADLINE_MARGIN),
+        ))
+    }
+
+    /// From the Lambda context's deadline (milliseconds since the epoch; 0 means none), less
+    /// the margin.
+    pub fn from_epoch_millis(millis: u64) -> Deadline {
+        if millis == 0 {
+            return Deadline::none();
+        }
+        let at = SystemTime::UNIX_EPOCH + Duration::from_millis(millis);
+        let left = at.duration_since(SystemTime::now()).unwrap_or_default();
+        Deadline::after(left)
+    }
+
+    /// Time left, or `None` without a deadline.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.0
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
+    /// Whether `need` still fits.
+    pub fn allows(&self, need: Duration) -> bool {
+        self.remaining().is_none_or(|left| left >= need)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_keeps_its_margin_and_none_allows_anything() {
+        assert!(Deadline::none().allows(Duration::from_secs(3600)));
+        let soon = Deadline::after(Duration::from_millis(1500));
+        assert!(soon.allows(Duration::from_millis(100)));
+        assert!(
+            !soon.allows(Duration::from_millis(600)),
+            "one second is kept back"
+        );
+        assert_eq!(Deadline::from_epoch_millis(0), Deadline::none());
+        assert!(!Deadline::from_epoch_millis(1).allows(Duration::from_millis(1)));
+    }
+}
