@@ -1,11 +1,14 @@
 //! Every Lambda event the function receives, handed to its handler: HTTP requests (API Gateway,
-//! Function URLs) to `http`, the scheduled retry run to `intake`. One function, one deployment.
+//! Function URLs) to `http`, the scheduled retry run and SES's delivery reports (EventBridge) to
+//! `intake`. One function, one deployment: the reports need the same table, templates and
+//! trainer addresses as the orders, and a second function would repeat its configuration.
 
 use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Request, Service, service_fn};
 use serde_json::Value;
 
+use crate::email::EmailEvent;
 use crate::http::{App, handle, make_safe};
 use crate::intake::Deadline;
 
@@ -16,6 +19,10 @@ const RETRY_BATCH: usize = 50;
 pub enum Event {
     /// EventBridge's schedule: retry the emails that are due.
     Scheduled,
+    /// SES, through EventBridge: what became of a sent email.
+    EmailReport(EmailEvent),
+    /// An SES event that says nothing about delivery (Send, Open, Click): nothing to do.
+    Ignored,
     /// Anything else is read as an HTTP request.
     Http(Box<LambdaRequest>),
 }
@@ -24,6 +31,13 @@ impl Event {
     pub fn parse(payload: Value) -> Result<Event, serde_json::Error> {
         if payload.get("detail-type").and_then(Value::as_str) == Some("Scheduled Event") {
             return Ok(Event::Scheduled);
+        }
+        if payload.get("source").and_then(Value::as_str) == Some("aws.ses") {
+            let detail = payload.get("detail").cloned().unwrap_or(Value::Null);
+            return Ok(match EmailEvent::from_detail(detail)? {
+                Some(event) => Event::EmailReport(event),
+                None => Event::Ignored,
+            });
         }
         let mut request: LambdaRequest = serde_json::from_value(payload)?;
         make_safe(&mut request);
@@ -51,6 +65,11 @@ pub async fn run(app: App) -> Result<(), lambda_http::Error> {
                     })?;
                     Ok(serde_json::to_value(report)?)
                 }
+                Event::EmailReport(event) => {
+                    let report = app.intake.record_email_event(event).await?;
+                    Ok(serde_json::to_value(report)?)
+                }
+                Event::Ignored => Ok(Value::Null),
                 Event::Http(request) => {
                     let payload = *request;
                     let response = http.call(LambdaEvent { payload, context }).await?;

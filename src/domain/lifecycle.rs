@@ -163,3 +163,46 @@ impl EmailKind {
         }
     }
 }
+
+/// What became of a sent email for one recipient, as SES reports it later. Outcomes only move
+/// up this order, so a report that arrives late (a delay after the delivery) or twice changes
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    Delayed,
+    /// Not (yet) delivered; an auto-reply also gives a transient bounce alongside a delivery.
+    TransientBounce,
+    Delivered,
+    /// Permanently refused by the recipient's server.
+    Bounced,
+    /// Refused by SES itself (a virus, a rendering failure): never left.
+    Rejected,
+    /// Delivered, then marked as spam by the recipient.
+    Complained,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Delayed => "delayed",
+            Outcome::TransientBounce => "transient_bounce",
+            Outcome::Delivered => "delivered",
+            Outcome::Bounced => "bounced",
+            Outcome::Rejected => "rejected",
+            Outcome::Complained => "complained",
+        }
+    }
+
+    /// Its place in the order above: a stored outcome is replaced only by a higher one.
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+
+    /// The email did not reach the person: somebody must be told.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Outcome::Bounced | Outcome::Rejected | Outcome::Complained
+        )
+    }
+}

@@ -2,10 +2,12 @@
 //! (`Mailer`: SES, or a recording fake for tests).
 
 mod compose;
+mod events;
 mod recording;
 mod ses;
 
-pub use compose::{customer_email, trainer_email};
+pub use compose::{customer_email, trainer_email, undelivered_alert};
+pub use events::EmailEvent;
 pub use recording::RecordingMailer;
 pub use ses::SesMailer;
 

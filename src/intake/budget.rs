@@ -24,13 +24,16 @@ impl Deadline {
         ))
     }
 
-    /// From the Lambda context's deadline (milliseconds since the epoch; 0 means none), less
-    /// the margin.
+    /// From the Lambda context's deadline (milliseconds since the epoch), less the margin.
+    /// Lambda's deadline is always a moment after the invocation starts; a value a day or more
+    /// in the past is not one (0 when there is no context; `cargo lambda watch` sends its
+    /// timeout, 600000, as if it were a time), and means no deadline.
     pub fn from_epoch_millis(millis: u64) -> Deadline {
-        if millis == 0 {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_millis(millis);
+        let a_day_ago = SystemTime::now() - Duration::from_secs(24 * 60 * 60);
+        if at < a_day_ago {
             return Deadline::none();
         }
-        let at = SystemTime::UNIX_EPOCH + Duration::from_millis(millis);
         let left = at.duration_since(SystemTime::now()).unwrap_or_default();
         Deadline::after(left)
     }
@@ -61,6 +64,18 @@ mod tests {
             "one second is kept back"
         );
         assert_eq!(Deadline::from_epoch_millis(0), Deadline::none());
-        assert!(!Deadline::from_epoch_millis(1).allows(Duration::from_millis(1)));
+        assert_eq!(Deadline::from_epoch_millis(600_000), Deadline::none());
+        let now_millis = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let passed = Deadline::from_epoch_millis(now_millis - 1000);
+        assert!(
+            !passed.allows(Duration::from_millis(1)),
+            "a deadline just passed"
+        );
+        let later = Deadline::from_epoch_millis(now_millis + 20_000);
+        assert!(later.allows(Duration::from_secs(10)));
+        assert!(!later.allows(Duration::from_secs(20)));
     }
 }

@@ -7,11 +7,13 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 mod budget;
+mod outcome;
 mod retry;
 #[cfg(test)]
 mod tests;
 
 pub use budget::{DEADLINE_MARGIN, Deadline};
+pub use outcome::{EventError, EventReport};
 pub use retry::RetryReport;
 
 use crate::domain::{
@@ -244,7 +246,8 @@ impl Intake {
     async fn send_one(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Delivery {
         if !deadline.allows(self.email_needs) {
             // Not started, so never sent twice: due at once for the retry run, no attempt used.
-            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), "email left for the retry run: out of time");
+            let remaining_ms = deadline.remaining().map(|left| left.as_millis() as u64);
+            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), remaining_ms, "email left for the retry run: out of time");
             let delivery = Delivery::Pending {
                 attempts: order.delivery(kind).attempts(),
                 next_attempt_at: self.now(),
@@ -260,6 +263,9 @@ impl Intake {
         let started = Instant::now();
         let sent = self.mailer.send(&email).await;
         let send_ms = millis(started);
+        if let Ok(message_id) = &sent {
+            self.remember(order, kind, message_id, &email.to).await;
+        }
         let delivery = match sent {
             Ok(message_id) => Delivery::Sent {
                 message_id,

@@ -285,6 +285,33 @@ impl OrderStore for OneUnreadable {
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
         self.store.reschedule(order).await
     }
+    async fn remember_message(
+        &self,
+        id: &str,
+        r: &Reference,
+        k: EmailKind,
+        to: &[String],
+    ) -> Result<(), StoreError> {
+        self.store.remember_message(id, r, k, to).await
+    }
+    async fn record_outcome(
+        &self,
+        id: &str,
+        to: &str,
+        outcome: crate::domain::Outcome,
+        at: Timestamp,
+    ) -> Result<crate::store::OutcomeRecorded, StoreError> {
+        self.store.record_outcome(id, to, outcome, at).await
+    }
+    async fn mark_told(
+        &self,
+        r: &Reference,
+        k: EmailKind,
+        told: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.store.mark_told(r, k, told, now).await
+    }
 }
 
 #[tokio::test]

@@ -16,11 +16,11 @@ use jiff::Timestamp;
 use super::item::{
     Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
     RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
-    delivery_attributes, n, number, order_from_item, order_item, order_pk, receipt_from_item,
-    reference_of, s, stale_delivery_fields, text,
+    delivery_attributes, message_item, message_pk, message_target, n, number, order_from_item,
+    order_item, order_pk, receipt_from_item, reference_of, s, stale_delivery_fields, text,
 };
-use super::{DedupeKey, Insert, OrderStore, StoreError};
-use crate::domain::{Delivery, EmailKind, Order, QuotaCounter, Receipt, Reference};
+use super::{DedupeKey, Insert, OrderStore, OutcomeRecorded, StoreError};
+use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Receipt, Reference};
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
 /// are upper case.
@@ -379,6 +379,104 @@ impl OrderStore for DynamoDbStore {
             return Ok(None);
         };
         order_from_item(&item).map(Some)
+    }
+
+    async fn remember_message(
+        &self,
+        message_id: &str,
+        reference: &Reference,
+        kind: EmailKind,
+        recipients: &[String],
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(message_item(message_id, reference, kind, recipients)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn record_outcome(
+        &self,
+        message_id: &str,
+        recipient: &str,
+        outcome: Outcome,
+        at: Timestamp,
+    ) -> Result<OutcomeRecorded, StoreError> {
+        let Some(message) = self.get(message_pk(message_id)).await? else {
+            return Ok(OutcomeRecorded::UnknownMessage);
+        };
+        let Some((reference, kind, place)) = message_target(&message, recipient) else {
+            return Ok(OutcomeRecorded::UnknownMessage);
+        };
+        let field = |what: &str| attribute_name(kind, &format!("to{place}_{what}"));
+        let updated = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&reference)))
+            .update_expression("SET #outcome = :outcome, #rank = :rank, #at = :at")
+            .condition_expression(
+                "attribute_exists(#pk) AND (attribute_not_exists(#rank) OR #rank < :rank)",
+            )
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#outcome", field("outcome"))
+            .expression_attribute_names("#rank", field("outcome_rank"))
+            .expression_attribute_names("#at", field("outcome_at"))
+            .expression_attribute_values(":outcome", s(outcome.as_str()))
+            .expression_attribute_values(":rank", n(outcome.rank()))
+            .expression_attribute_values(":at", s(at.to_string()))
+            .send()
+            .await;
+        match updated {
+            Ok(_) => Ok(OutcomeRecorded::Changed { reference, kind }),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(OutcomeRecorded::Unchanged)
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn mark_told(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        told: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#told", attribute_name(kind, "told_at"));
+        let update = match told {
+            true => update
+                .update_expression("SET #told = :now")
+                .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#told)")
+                .expression_attribute_values(":now", s(now.to_string())),
+            false => update
+                .update_expression("REMOVE #told")
+                .condition_expression("attribute_exists(#pk)"),
+        };
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(unavailable(error)),
+        }
     }
 
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {

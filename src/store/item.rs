@@ -27,6 +27,50 @@ pub const RETRY_QUEUE: &str = "due";
 
 const ORDER_PREFIX: &str = "order#";
 const DEDUPE_PREFIX: &str = "dedupe#";
+const MESSAGE_PREFIX: &str = "msg#";
+
+/// The key of a sent message's lookup item: its SES message id.
+pub fn message_pk(message_id: &str) -> String {
+    format!("{MESSAGE_PREFIX}{message_id}")
+}
+
+/// A sent message's lookup item: which order and email it is, and its recipients (lower case,
+/// in the order sent; an outcome is kept per recipient by that place).
+pub fn message_item(
+    message_id: &str,
+    reference: &Reference,
+    kind: EmailKind,
+    recipients: &[String],
+) -> Item {
+    let recipients = recipients.iter().map(|r| s(r.to_lowercase())).collect();
+    HashMap::from([
+        (
+            ORDER_TABLE_PARTITION_KEY.to_owned(),
+            s(message_pk(message_id)),
+        ),
+        ("kind".to_owned(), s("message")),
+        ("reference".to_owned(), s(reference.as_str())),
+        ("email".to_owned(), s(kind.as_str())),
+        ("recipients".to_owned(), AttributeValue::L(recipients)),
+    ])
+}
+
+/// From a message's lookup item: the order, the email and the recipient's place, if it names
+/// that recipient.
+pub fn message_target(item: &Item, recipient: &str) -> Option<(Reference, EmailKind, usize)> {
+    let reference = Reference::parse(text(item, "reference")?)?;
+    let kind = EmailKind::BOTH
+        .into_iter()
+        .find(|k| Some(k.as_str()) == text(item, "email"))?;
+    let recipient = recipient.to_lowercase();
+    let place = item
+        .get("recipients")?
+        .as_l()
+        .ok()?
+        .iter()
+        .position(|r| r.as_s().is_ok_and(|r| *r == recipient))?;
+    Some((reference, kind, place))
+}
 
 pub fn order_pk(reference: &Reference) -> String {
     format!("{ORDER_PREFIX}{reference}")

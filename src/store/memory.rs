@@ -4,8 +4,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::{DedupeKey, Insert, OrderStore, StoreError};
-use crate::domain::{Delivery, EmailKind, Order, QuotaCounter, Reference};
+use super::{DedupeKey, Insert, OrderStore, OutcomeRecorded, StoreError};
+use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Reference};
 
 /// An in-memory `OrderStore` for fast tests; it keeps the same rules as the DynamoDB one.
 #[derive(Default)]
@@ -18,6 +18,9 @@ struct State {
     orders: HashMap<String, Order>,
     dedupe: HashMap<String, (DedupeKey, String)>,
     counters: HashMap<String, u32>,
+    messages: HashMap<String, (Reference, EmailKind, Vec<String>)>,
+    outcomes: HashMap<(String, String), Outcome>,
+    told: std::collections::HashSet<(String, &'static str)>,
     unavailable: bool,
 }
 
@@ -168,6 +171,62 @@ impl OrderStore for MemoryStore {
     async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
         let state = self.available()?;
         Ok(state.orders.get(reference.as_str()).cloned())
+    }
+
+    async fn remember_message(
+        &self,
+        message_id: &str,
+        reference: &Reference,
+        kind: EmailKind,
+        recipients: &[String],
+    ) -> Result<(), StoreError> {
+        let mut state = self.available()?;
+        let recipients = recipients.iter().map(|r| r.to_lowercase()).collect();
+        let message = (reference.clone(), kind, recipients);
+        state.messages.insert(message_id.to_owned(), message);
+        Ok(())
+    }
+
+    async fn record_outcome(
+        &self,
+        message_id: &str,
+        recipient: &str,
+        outcome: Outcome,
+        _at: Timestamp,
+    ) -> Result<OutcomeRecorded, StoreError> {
+        let mut state = self.available()?;
+        let Some((reference, kind, recipients)) = state.messages.get(message_id).cloned() else {
+            return Ok(OutcomeRecorded::UnknownMessage);
+        };
+        let recipient = recipient.to_lowercase();
+        if !recipients.contains(&recipient) {
+            return Ok(OutcomeRecorded::UnknownMessage);
+        }
+        let key = (message_id.to_owned(), recipient);
+        if state
+            .outcomes
+            .get(&key)
+            .is_some_and(|known| *known >= outcome)
+        {
+            return Ok(OutcomeRecorded::Unchanged);
+        }
+        state.outcomes.insert(key, outcome);
+        Ok(OutcomeRecorded::Changed { reference, kind })
+    }
+
+    async fn mark_told(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        told: bool,
+        _now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.available()?;
+        let key = (reference.as_str().to_owned(), kind.as_str());
+        Ok(match told {
+            true => state.told.insert(key),
+            false => state.told.remove(&key),
+        })
     }
 
     async fn reschedule(&self, _order: &Order) -> Result<(), StoreError> {

@@ -16,7 +16,9 @@ pub use table::{TableSpec, create_order_table};
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use crate::domain::{Delivery, EmailKind, Order, QuotaCounter, QuotaKind, Receipt, Reference};
+use crate::domain::{
+    Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt, Reference,
+};
 
 /// What makes two submissions the same order: the client's idempotency key, or, without one,
 /// the order's normalised content. The record expires after `DEDUPE_WINDOW`.
@@ -30,6 +32,20 @@ pub struct DedupeKey {
 }
 
 pub const DEDUPE_WINDOW_SECONDS: i64 = 24 * 60 * 60;
+
+/// What recording an email's outcome did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutcomeRecorded {
+    /// No message with that id was sent by this function (or its record is gone).
+    UnknownMessage,
+    /// Nothing new: the same report again, or one that arrived after a later outcome.
+    Unchanged,
+    /// The outcome is new for this order's email.
+    Changed {
+        reference: Reference,
+        kind: EmailKind,
+    },
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Insert {
@@ -113,6 +129,36 @@ pub trait OrderStore: Send + Sync {
 
     /// Sets when the sweeper next looks at the order, from its emails' states.
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError>;
+
+    /// Remembers which order and email a sent message is, and to whom it went, so that SES's
+    /// later reports about it find their order.
+    async fn remember_message(
+        &self,
+        message_id: &str,
+        reference: &Reference,
+        kind: EmailKind,
+        recipients: &[String],
+    ) -> Result<(), StoreError>;
+
+    /// Records what became of a message for one recipient, if it is news: an outcome only
+    /// replaces a lower one (`Outcome::rank`).
+    async fn record_outcome(
+        &self,
+        message_id: &str,
+        recipient: &str,
+        outcome: Outcome,
+        at: Timestamp,
+    ) -> Result<OutcomeRecorded, StoreError>;
+
+    /// Marks that a person was told an email did not arrive (`true`: only if nobody was yet;
+    /// answers whether it marked), or takes the mark back (`false`) when telling failed.
+    async fn mark_told(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        told: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     /// Opens the connection the first order will use, with a call the store makes anyway.
     async fn warm_up(&self) -> Result<(), StoreError> {

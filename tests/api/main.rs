@@ -4,6 +4,7 @@
 mod helpers;
 
 mod concurrent_emails;
+mod email_reports;
 mod form_data;
 mod handler_events;
 mod handler_limits;

@@ -1,0 +1,186 @@
+//! SES's delivery reports (the sample events in events/, as EventBridge delivers them): each is
+//! recorded on its order's email, a confirmation that did not arrive is told to the trainers
+//! once, and a report twice or late changes nothing.
+
+use serde_json::{Value, json};
+
+use order_intake::entry::Event;
+use order_intake::intake::EventReport;
+
+use crate::helpers::*;
+
+/// The sample event `name` about `message_id`, for `recipient`.
+fn report(name: &str, message_id: &str, recipient: &str) -> Value {
+    let text = read_event(name)
+        .replace(
+            "010f019a1b2c3d4e-5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c-000000",
+            message_id,
+        )
+        .replace("anna.virtanen@tuusula.example", recipient);
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn handle(app: &impl SendsEvents, event: Value) -> EventReport {
+    match Event::parse(event).expect("an SES event parses") {
+        Event::EmailReport(event) => app.intake().record_email_event(event).await.unwrap(),
+        _ => panic!("a delivery report"),
+    }
+}
+
+/// A fake app with one order placed; its customer's address and confirmation's message id.
+async fn placed() -> (FakeApp, String, String) {
+    let app = FakeApp::new();
+    let customer = "anna.virtanen@tuusula.example".to_owned();
+    let answer = app
+        .send(&post_event(
+            "application/json",
+            &order_json(&customer).to_string(),
+        ))
+        .await;
+    assert_eq!(answer.status, 201);
+    let order = &app.store.orders()[0];
+    let message_id = match &order.customer_email {
+        order_intake::domain::Delivery::Sent { message_id, .. } => message_id.clone(),
+        other => panic!("the confirmation was sent, not {other:?}"),
+    };
+    (app, customer, message_id)
+}
+
+#[tokio::test]
+async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
+    let (app, customer, message_id) = placed().await;
+    let first = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    assert_eq!((first.recorded, first.trainers_told), (1, true));
+    let sent = app.mailer.sent();
+    assert_eq!(sent.len(), 3, "the two emails of the order, and one alert");
+    let alert = &sent[2];
+    assert_eq!(
+        alert.to,
+        trainers("fake")
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        alert.subject.starts_with("Vahvistus ei mennyt perille"),
+        "{}",
+        alert.subject
+    );
+    for expected in [
+        customer.as_str(),
+        "Tuusulan kunta",
+        "+358 40 123 4567",
+        "Soita asiakkaalle",
+    ] {
+        assert!(alert.text.contains(expected), "{expected}: {}", alert.text);
+    }
+    // The same event again, and a complaint after it: nobody is told twice.
+    let again = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    assert_eq!(
+        (again.recorded, again.unchanged, again.trainers_told),
+        (0, 1, false)
+    );
+    let complaint = handle(&app, report("ses-email-complaint", &message_id, &customer)).await;
+    assert_eq!((complaint.recorded, complaint.trainers_told), (1, false));
+    assert_eq!(app.mailer.sent().len(), 3);
+}
+
+#[tokio::test]
+async fn a_transient_bounce_then_a_delivery_is_delivered_and_a_late_delay_changes_nothing() {
+    let (app, customer, message_id) = placed().await;
+    let transient = handle(
+        &app,
+        report("ses-email-bounced-transient", &message_id, &customer),
+    )
+    .await;
+    assert_eq!((transient.recorded, transient.trainers_told), (1, false));
+    let delivered = handle(&app, report("ses-email-delivered", &message_id, &customer)).await;
+    assert_eq!(delivered.recorded, 1);
+    let late_delay = handle(
+        &app,
+        report("ses-email-delivery-delayed", &message_id, &customer),
+    )
+    .await;
+    assert_eq!((late_delay.recorded, late_delay.unchanged), (0, 1));
+    let late_transient = handle(
+        &app,
+        report("ses-email-bounced-transient", &message_id, &customer),
+    )
+    .await;
+    assert_eq!(
+        late_transient.recorded, 0,
+        "a delivery is not undone by an auto-reply's bounce"
+    );
+    assert_eq!(app.mailer.sent().len(), 2, "nobody told anything");
+}
+
+#[tokio::test]
+async fn a_report_about_a_message_this_function_did_not_send_is_ignored() {
+    let (app, customer, _) = placed().await;
+    let unknown = handle(
+        &app,
+        report("ses-email-bounced", "someone-elses-message", &customer),
+    )
+    .await;
+    assert!(unknown.unknown);
+    assert_eq!(unknown.recorded, 0);
+    let stranger = handle(
+        &app,
+        report("ses-email-bounced", "recorded-0", "stranger@example.com"),
+    )
+    .await;
+    assert!(stranger.unknown, "a recipient the message did not go to");
+    assert_eq!(app.mailer.sent().len(), 2);
+}
+
+#[tokio::test]
+async fn reports_that_say_nothing_about_delivery_are_ignored() {
+    let mut sent = report("ses-email-delivered", "m", "a@b.example");
+    sent["detail-type"] = json!("Email Sent");
+    sent["detail"]["eventType"] = json!("Send");
+    assert!(matches!(Event::parse(sent), Ok(Event::Ignored)));
+}
+
+#[tokio::test]
+async fn a_bounce_reaches_the_order_in_dynamodb_and_one_email_reaches_the_trainers() {
+    let app = LocalApp::start().await;
+    let customer = app.customer();
+    assert_eq!(app.post_json(&order_json(&customer)).await.status, 201);
+    let order = app.orders().await.remove(0);
+    let message_id = s(&order, "customer_email_message_id").to_owned();
+    let emails_before = app.emails().await.len();
+    assert_eq!(emails_before, 2);
+
+    let first = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    assert_eq!((first.recorded, first.trainers_told), (1, true));
+    let order = app.orders().await.remove(0);
+    assert_eq!(s(&order, "customer_email_to0_outcome"), "bounced");
+    let emails = app.emails().await;
+    assert_eq!(emails.len(), 3, "one alert to the trainers");
+    assert!(
+        emails
+            .iter()
+            .any(|e| e.to_string().contains("Vahvistus ei mennyt perille"))
+    );
+
+    let again = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    assert_eq!((again.recorded, again.trainers_told), (0, false));
+    assert_eq!(
+        app.emails().await.len(),
+        3,
+        "the same event again changes nothing"
+    );
+
+    // The trainers' own notification, recipient by recipient.
+    let trainer_message = s(&order, "trainer_email_message_id").to_owned();
+    let trainer = trainers(&app.tag)[1].to_string();
+    let delivered = handle(
+        &app,
+        report("ses-email-delivered", &trainer_message, &trainer),
+    )
+    .await;
+    assert_eq!(delivered.recorded, 1);
+    let order = app.orders().await.remove(0);
+    assert_eq!(s(&order, "trainer_email_to1_outcome"), "delivered");
+    assert!(!order.contains_key("trainer_email_to0_outcome"));
+}
