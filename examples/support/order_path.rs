@@ -75,6 +75,7 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
             attempts: 0,
             until: created_at,
         },
+        reports: Default::default(),
     };
     (
         customer_email(&order, trainers),

@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         details,
         customer_email: Delivery::Failed { attempts: 0 },
         trainer_email: Delivery::Failed { attempts: 0 },
+        reports: Default::default(),
     };
     for email in [customer_email(&order, &[]), trainer_email(&order, &[])] {
         assert!(email.subject.contains(reference.as_str()));

@@ -15,6 +15,18 @@ pub struct Order {
     pub details: NewOrder,
     pub customer_email: Delivery,
     pub trainer_email: Delivery,
+    /// What SES has reported about the customer's confirmation.
+    pub reports: Reports,
+}
+
+/// SES's reports about an order's confirmation, as far as the retry run needs them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reports {
+    /// The confirmation's outcome for the customer, once SES reported one.
+    pub customer_outcome: Option<Outcome>,
+    /// After a transient bounce: when to look whether a delivery came after all, and tell the
+    /// trainers if not.
+    pub check_at: Option<Timestamp>,
 }
 
 impl Order {
@@ -34,10 +46,14 @@ impl Order {
 
     /// When the retry sweeper should next look at this order; `None` once both emails are final.
     pub fn retry_at(&self) -> Option<Timestamp> {
-        [self.customer_email.due_at(), self.trainer_email.due_at()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.customer_email.due_at(),
+            self.trainer_email.due_at(),
+            self.reports.check_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn receipt(&self) -> Receipt {
@@ -191,6 +207,19 @@ impl Outcome {
             Outcome::Rejected => "rejected",
             Outcome::Complained => "complained",
         }
+    }
+
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Delayed,
+        Outcome::TransientBounce,
+        Outcome::Delivered,
+        Outcome::Bounced,
+        Outcome::Rejected,
+        Outcome::Complained,
+    ];
+
+    pub fn parse(text: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == text)
     }
 
     /// Its place in the order above: a stored outcome is replaced only by a higher one.

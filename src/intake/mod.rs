@@ -156,6 +156,7 @@ impl Intake {
                 attempts: 0,
                 until: after(now, CLAIM_SECONDS),
             },
+            reports: Default::default(),
         };
         for attempt in 0..INSERT_ATTEMPTS {
             let started = Instant::now();

@@ -3,10 +3,16 @@
 //! did not arrive, the trainers are told once; when their own notification did not arrive, ops
 //! are (through the log line the `TrainerNotificationUndelivered` alarm counts).
 
-use super::Intake;
-use crate::domain::{EmailKind, Order, Outcome};
+use jiff::Timestamp;
+
+use super::{Intake, after};
+use crate::domain::{EmailKind, Order, Outcome, Reference};
 use crate::email::{EmailEvent, MailError, undelivered_alert};
 use crate::store::{OutcomeRecorded, StoreError};
+
+/// How long after a transient bounce a delivery may still be reported before the trainers are
+/// told that the confirmation did not arrive.
+pub const TRANSIENT_BOUNCE_GRACE_SECONDS: i64 = 15 * 60;
 
 /// What handling one SES event did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -75,6 +81,11 @@ impl Intake {
             };
             report.recorded += 1;
             tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");
+            if event.outcome == Outcome::TransientBounce && kind == EmailKind::Customer {
+                // Maybe an auto-reply, maybe a full mailbox: look again when a delivery would
+                // have been reported.
+                self.check_later(&reference, event.at).await?;
+            }
             if !event.outcome.is_failure() {
                 continue;
             }
@@ -93,6 +104,33 @@ impl Intake {
             }
         }
         Ok(report)
+    }
+
+    async fn check_later(&self, reference: &Reference, at: Timestamp) -> Result<(), StoreError> {
+        let check_at = after(at, TRANSIENT_BOUNCE_GRACE_SECONDS);
+        self.store.set_check(reference, Some(check_at)).await?;
+        if let Some(order) = self.store.load(reference).await? {
+            self.store.reschedule(&order).await?;
+        }
+        Ok(())
+    }
+
+    /// The retry run's look at a confirmation that bounced transiently: delivered since, or
+    /// the trainers are told.
+    pub(super) async fn check_confirmation(&self, order: &mut Order) -> Result<(), StoreError> {
+        if order.reports.customer_outcome == Some(Outcome::TransientBounce) {
+            let address = order.details.email.to_string();
+            if let Err(error) = self
+                .tell_trainers(order, &address, Outcome::TransientBounce)
+                .await
+            {
+                tracing::error!(order_id = %order.order_id, error = %error, "trainers not told of an undelivered confirmation; the next run tries again");
+                return Ok(());
+            }
+        }
+        self.store.set_check(&order.reference, None).await?;
+        order.reports.check_at = None;
+        self.store.reschedule(order).await
     }
 
     /// One email to the trainers about the customer's confirmation, unless one went already.

@@ -47,14 +47,19 @@ impl Intake {
                 Ok(Some(order)) => order,
                 Ok(None) => continue,
                 // One item this code cannot read must not stop the retries of all the others.
+                // It leaves the index (it would stay at its head), and an alarm fires.
                 Err(StoreError::Unreadable { key, problem }) => {
                     tracing::error!(key, problem, "order skipped by the retry run: unreadable");
                     report.unreadable += 1;
+                    self.store.dequeue(&key).await?;
                     continue;
                 }
                 Err(error) => return Err(error),
             };
             report.orders += 1;
+            if order.reports.check_at.is_some_and(|at| at <= now) {
+                self.check_confirmation(&mut order).await?;
+            }
             let mut claimed_any = false;
             for kind in EmailKind::BOTH {
                 if !deadline.allows(self.email_needs) {

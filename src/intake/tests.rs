@@ -232,6 +232,7 @@ impl Mailer for NeverSends {
 struct OneUnreadable {
     store: Arc<MemoryStore>,
     unreadable: std::sync::Mutex<Option<Reference>>,
+    dequeued: std::sync::Mutex<Vec<String>>,
 }
 
 #[async_trait]
@@ -285,6 +286,10 @@ impl OrderStore for OneUnreadable {
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
         self.store.reschedule(order).await
     }
+    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
+        self.dequeued.lock().unwrap().push(key.to_owned());
+        self.store.dequeue(key).await
+    }
     async fn remember_message(
         &self,
         id: &str,
@@ -303,6 +308,9 @@ impl OrderStore for OneUnreadable {
     ) -> Result<crate::store::OutcomeRecorded, StoreError> {
         self.store.record_outcome(id, to, outcome, at).await
     }
+    async fn set_check(&self, r: &Reference, at: Option<Timestamp>) -> Result<(), StoreError> {
+        self.store.set_check(r, at).await
+    }
     async fn mark_told(
         &self,
         r: &Reference,
@@ -320,6 +328,7 @@ async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
     let store = Arc::new(OneUnreadable {
         store: memory.clone(),
         unreadable: std::sync::Mutex::new(None),
+        dequeued: std::sync::Mutex::new(Vec::new()),
     });
     let mailer = Arc::new(RecordingMailer::new());
     let (time, clock) = Time::new();
@@ -341,6 +350,8 @@ async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
     time.advance(backoff_seconds(1));
     let report = intake.retry_due(50).await.unwrap();
     assert_eq!((report.unreadable, report.orders, report.sent), (1, 1, 2));
+    let dequeued = store.dequeued.lock().unwrap().clone();
+    assert_eq!(dequeued.len(), 1, "it leaves the retry index");
 }
 
 fn ip(text: &str) -> SourceAddress {
@@ -644,4 +655,82 @@ async fn a_retry_run_short_of_time_stops_claiming_and_the_next_run_goes_on_witho
     assert_eq!(first.sent + second.sent, 8);
     assert_eq!(f.mailer.sent().len(), 8, "every email once");
     assert!(f.store.orders().iter().all(|o| o.receipt().emails_sent));
+}
+
+fn confirmation_id(f: &Fixture) -> String {
+    match &f.store.orders()[0].customer_email {
+        Delivery::Sent { message_id, .. } => message_id.clone(),
+        other => panic!("the confirmation was sent, not {other:?}"),
+    }
+}
+
+fn report(
+    f: &Fixture,
+    message_id: &str,
+    outcome: crate::domain::Outcome,
+) -> crate::email::EmailEvent {
+    crate::email::EmailEvent {
+        message_id: message_id.to_owned(),
+        outcome,
+        recipients: vec!["anna.virtanen@tuusula.example".to_owned()],
+        at: f.intake.now(),
+    }
+}
+
+#[tokio::test]
+async fn a_transient_bounce_with_no_delivery_in_15_minutes_is_told_to_the_trainers_once() {
+    use crate::domain::Outcome;
+    let f = fixture();
+    f.intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap();
+    let id = confirmation_id(&f);
+    let first = f
+        .intake
+        .record_email_event(report(&f, &id, Outcome::TransientBounce))
+        .await;
+    assert!(
+        !first.unwrap().trainers_told,
+        "not yet: a delivery may still come"
+    );
+    f.time.advance(14 * 60);
+    f.intake.retry_due(50).await.unwrap();
+    assert_eq!(f.mailer.sent().len(), 2);
+    f.time.advance(2 * 60);
+    f.intake.retry_due(50).await.unwrap();
+    let sent = f.mailer.sent();
+    assert_eq!(sent.len(), 3, "one alert");
+    assert!(sent[2].subject.starts_with("Vahvistus ei mennyt perille"));
+    f.time.advance(60 * 60);
+    f.intake.retry_due(50).await.unwrap();
+    assert_eq!(f.mailer.sent().len(), 3, "told once");
+    assert_eq!(
+        f.store.orders()[0].retry_at(),
+        None,
+        "out of the retry queue"
+    );
+}
+
+#[tokio::test]
+async fn a_transient_bounce_followed_by_a_delivery_tells_nobody() {
+    use crate::domain::Outcome;
+    let f = fixture();
+    f.intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap();
+    let id = confirmation_id(&f);
+    f.intake
+        .record_email_event(report(&f, &id, Outcome::TransientBounce))
+        .await
+        .unwrap();
+    f.intake
+        .record_email_event(report(&f, &id, Outcome::Delivered))
+        .await
+        .unwrap();
+    f.time.advance(16 * 60);
+    f.intake.retry_due(50).await.unwrap();
+    assert_eq!(f.mailer.sent().len(), 2);
+    assert_eq!(f.store.orders()[0].retry_at(), None);
 }

@@ -14,8 +14,8 @@ use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 
 use super::item::{
-    Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
+    CHECK_AT, Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE,
+    RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
     delivery_attributes, message_item, message_pk, message_target, n, number, order_from_item,
     order_item, order_pk, receipt_from_item, reference_of, s, stale_delivery_fields, text,
 };
@@ -381,6 +381,32 @@ impl OrderStore for DynamoDbStore {
         order_from_item(&item).map(Some)
     }
 
+    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
+        let removed = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(key))
+            .update_expression("REMOVE #queue, #at")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
+            .send()
+            .await;
+        match removed {
+            Ok(_) => Ok(()),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
     async fn remember_message(
         &self,
         message_id: &str,
@@ -441,6 +467,29 @@ impl OrderStore for DynamoDbStore {
             }
             Err(error) => Err(unavailable(error)),
         }
+    }
+
+    async fn set_check(
+        &self,
+        reference: &Reference,
+        at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#check", attribute_name(EmailKind::Customer, CHECK_AT));
+        let update = match at {
+            Some(at) => update
+                .update_expression("SET #check = :at")
+                .expression_attribute_values(":at", n(at.as_second())),
+            None => update.update_expression("REMOVE #check"),
+        };
+        update.send().await.map_err(unavailable)?;
+        Ok(())
     }
 
     async fn mark_told(

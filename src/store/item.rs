@@ -10,7 +10,8 @@ use jiff::Timestamp;
 use super::{DedupeKey, StoreError};
 use crate::domain::{
     BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
-    Order, Package, Participants, Phone, Price, QuotaCounter, Receipt, Reference, VAT_RATE_PERCENT,
+    Order, Outcome, Package, Participants, Phone, Price, QuotaCounter, Receipt, Reference, Reports,
+    VAT_RATE_PERCENT,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -354,8 +355,23 @@ pub fn order_from_item(item: &Item) -> Result<Order, StoreError> {
         details,
         customer_email,
         trainer_email,
+        reports: reports_from_item(item),
     })
 }
+
+/// The customer's outcome (recipient 0 of the confirmation) and a pending check.
+fn reports_from_item(item: &Item) -> Reports {
+    let kind = EmailKind::Customer;
+    let outcome = text(item, &attribute_name(kind, "to0_outcome"));
+    Reports {
+        customer_outcome: outcome.and_then(Outcome::parse),
+        check_at: number(item, &attribute_name(kind, CHECK_AT))
+            .and_then(|at| Timestamp::from_second(at).ok()),
+    }
+}
+
+/// After a transient bounce: when the retry run looks again at the customer's confirmation.
+pub const CHECK_AT: &str = "check_at";
 
 pub fn receipt_from_item(item: &Item) -> Option<Receipt> {
     Some(Receipt {

@@ -173,6 +173,11 @@ impl OrderStore for MemoryStore {
         Ok(state.orders.get(reference.as_str()).cloned())
     }
 
+    async fn dequeue(&self, _key: &str) -> Result<(), StoreError> {
+        // Every order here is readable, and the queue is computed from the emails' states.
+        self.available().map(drop)
+    }
+
     async fn remember_message(
         &self,
         message_id: &str,
@@ -211,7 +216,19 @@ impl OrderStore for MemoryStore {
             return Ok(OutcomeRecorded::Unchanged);
         }
         state.outcomes.insert(key, outcome);
+        if kind == EmailKind::Customer {
+            state.order_mut(&reference)?.reports.customer_outcome = Some(outcome);
+        }
         Ok(OutcomeRecorded::Changed { reference, kind })
+    }
+
+    async fn set_check(
+        &self,
+        reference: &Reference,
+        at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        self.available()?.order_mut(reference)?.reports.check_at = at;
+        Ok(())
     }
 
     async fn mark_told(

@@ -130,6 +130,10 @@ pub trait OrderStore: Send + Sync {
     /// Sets when the sweeper next looks at the order, from its emails' states.
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError>;
 
+    /// Takes an item out of the retry index by its key, whatever it holds: for an order the
+    /// retry run cannot read, so that it does not stay at the head of the index.
+    async fn dequeue(&self, key: &str) -> Result<(), StoreError>;
+
     /// Remembers which order and email a sent message is, and to whom it went, so that SES's
     /// later reports about it find their order.
     async fn remember_message(
@@ -149,6 +153,14 @@ pub trait OrderStore: Send + Sync {
         outcome: Outcome,
         at: Timestamp,
     ) -> Result<OutcomeRecorded, StoreError>;
+
+    /// Sets (or clears) when the retry run looks again at the customer's confirmation after a
+    /// transient bounce. The caller reschedules the order afterwards.
+    async fn set_check(
+        &self,
+        reference: &Reference,
+        at: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
 
     /// Marks that a person was told an email did not arrive (`true`: only if nobody was yet;
     /// answers whether it marked), or takes the mark back (`false`) when telling failed.

@@ -184,3 +184,40 @@ async fn a_bounce_reaches_the_order_in_dynamodb_and_one_email_reaches_the_traine
     assert_eq!(s(&order, "trainer_email_to1_outcome"), "delivered");
     assert!(!order.contains_key("trainer_email_to0_outcome"));
 }
+
+#[tokio::test]
+async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_through_the_retry_run()
+{
+    let app = LocalApp::start().await;
+    let customer = app.customer();
+    assert_eq!(app.post_json(&order_json(&customer)).await.status, 201);
+    let message_id = s(&app.orders().await[0], "customer_email_message_id").to_owned();
+    let mut event = report("ses-email-bounced-transient", &message_id, &customer);
+    event["detail"]["bounce"]["timestamp"] = json!(jiff::Timestamp::now().to_string());
+    let recorded = handle(&app, event).await;
+    assert_eq!((recorded.recorded, recorded.trainers_told), (1, false));
+    app.intake().retry_due(50).await.unwrap();
+    assert_eq!(
+        app.emails().await.len(),
+        2,
+        "not before a delivery could have been reported"
+    );
+
+    let later = app
+        .sibling(LocalOptions {
+            clock: clock_ahead(16 * 60),
+            ..LocalOptions::default()
+        })
+        .await;
+    later.intake().retry_due(50).await.unwrap();
+    let emails = app.emails().await;
+    assert_eq!(emails.len(), 3);
+    assert!(
+        emails
+            .iter()
+            .any(|e| e.to_string().contains("Vahvistus ei mennyt perille"))
+    );
+    later.intake().retry_due(50).await.unwrap();
+    assert_eq!(app.emails().await.len(), 3, "told once");
+    assert!(!app.orders().await[0].contains_key("retry_queue"));
+}

@@ -162,3 +162,45 @@ async fn after_the_last_attempt_an_email_is_failed_and_the_order_kept() {
         "the order itself stays"
     );
 }
+
+#[tokio::test]
+async fn an_order_edited_into_an_unreadable_state_leaves_the_index_and_the_others_are_sent() {
+    let (down, _) = order_with_ses_down().await;
+    // A second pending order, then the first one broken by hand (as a console edit would).
+    let mut second = order_json(&format!("toinen+{}@tuusula.example", down.tag));
+    second["organization"] = serde_json::json!("Keravan kaupunki");
+    assert_eq!(down.post_json(&second).await.status, 201);
+    let broken = down.orders().await.remove(0);
+    let broken_key = s(&broken, "pk").to_owned();
+    down.dynamodb
+        .update_item()
+        .table_name(&down.table)
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(broken_key.clone()),
+        )
+        .update_expression("SET package = :p")
+        .expression_attribute_values(
+            ":p",
+            aws_sdk_dynamodb::types::AttributeValue::S("no-such-package".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let later = down
+        .sibling(LocalOptions {
+            clock: clock_ahead(120),
+            ..LocalOptions::default()
+        })
+        .await;
+    let report = later.intake().retry_due(50).await.unwrap();
+    assert_eq!((report.unreadable, report.sent), (1, 2), "{report:?}");
+    let items = later.orders().await;
+    let broken = items.iter().find(|i| s(i, "pk") == broken_key).unwrap();
+    assert!(
+        !broken.contains_key("retry_queue"),
+        "out of the retry index"
+    );
+    assert_eq!(later.intake().retry_due(50).await.unwrap().unreadable, 0);
+}

@@ -46,6 +46,7 @@ fn order(reference: Reference) -> Order {
         details,
         customer_email: sending.clone(),
         trainer_email: sending,
+        reports: Default::default(),
     }
 }
 
