@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::order_form::{ErrorCode, FieldError, OrderForm};
 use super::text::{
     contains_control_characters, contains_control_characters_except_line_breaks, contains_link,
-    contains_markup,
+    contains_markup, nfc,
 };
 use super::{
     BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
@@ -65,16 +65,16 @@ impl<'a> Checker<'a> {
     /// absent or blank and not required.
     fn text(&mut self, field: Field, value: &Option<String>) -> Option<String> {
         let trimmed = value.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let Some(text) = trimmed else {
+        let Some(text) = trimmed.map(nfc) else {
             if field.required() && !self.failed_shape(field) {
                 return self.fail(field, ErrorCode::Required);
             }
             return None;
         };
-        if contains_control_characters(text) {
+        if contains_control_characters(&text) {
             return self.fail(field, ErrorCode::ControlCharacters);
         }
-        self.within_length(field, text)
+        self.within_length(field, &text)
     }
 
     /// Refuses markup (and links, where the field says so), then checks the length in
@@ -205,8 +205,8 @@ impl<'a> Checker<'a> {
     /// The message keeps its line breaks (normalised to `\n`); other control characters are
     /// refused.
     fn message(&mut self, value: &Option<String>) -> Option<String> {
-        let text = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
-        if contains_control_characters_except_line_breaks(text) {
+        let text = nfc(value.as_deref().map(str::trim).filter(|t| !t.is_empty())?);
+        if contains_control_characters_except_line_breaks(&text) {
             return self.fail(Field::Message, ErrorCode::ControlCharacters);
         }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -322,21 +322,26 @@ impl NewOrder {
             .map(ToString::to_string)
             .collect();
         let channels: Vec<&str> = self.channels.iter().map(|c| c.id()).collect();
-        let optional = |v: Option<&str>| v.unwrap_or("").to_owned();
+        // Case aside where people type the same thing differently; inner runs of white space
+        // are one space (text is already NFC and trimmed).
+        let folded = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lower = |text: &str| folded(&text.to_lowercase());
+        let optional_lower = |v: Option<&str>| v.map(lower).unwrap_or_default();
+        let optional = |v: Option<&str>| v.map(folded).unwrap_or_default();
         let fields = [
             self.package.id().to_owned(),
-            self.organization.to_lowercase(),
-            self.contact_name.to_lowercase(),
+            lower(&self.organization),
+            lower(&self.contact_name),
             self.email.as_str().to_ascii_lowercase(),
             optional(self.business_id.as_ref().map(BusinessId::as_str)),
             optional(self.phone.as_ref().map(Phone::as_str)),
             self.participants.map(|n| n.to_string()).unwrap_or_default(),
             channels.join(","),
             dates.join(","),
-            optional(self.location.as_deref()),
+            optional_lower(self.location.as_deref()),
             optional(self.einvoice_address.as_ref().map(EInvoiceId::as_str)),
             optional(self.einvoice_operator.as_ref().map(EInvoiceId::as_str)),
-            optional(self.billing_reference.as_deref()),
+            optional_lower(self.billing_reference.as_deref()),
             optional(self.message.as_deref()),
             self.language.code().to_owned(),
         ];
@@ -538,6 +543,63 @@ mod tests {
             };
             assert_eq!(codes(&form).first().map(|e| e.1), expected, "{value}");
         }
+    }
+
+    #[test]
+    fn nfd_and_nfc_spellings_inner_space_and_case_make_one_fingerprint() {
+        let nfc = NewOrder::parse(
+            &OrderForm {
+                organization: Some("Jyväskylän kaupunki".into()),
+                location: Some("Kaupungintalo".into()),
+                ..valid_form()
+            },
+            TODAY,
+        )
+        .unwrap();
+        let nfd = NewOrder::parse(
+            &OrderForm {
+                organization: Some("Jyva\u{0308}skyla\u{0308}n   KAUPUNKI".into()),
+                location: Some("kaupungintalo".into()),
+                ..valid_form()
+            },
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(nfd.organization, "Jyväskylän   KAUPUNKI", "stored as NFC");
+        assert_eq!(nfc.fingerprint(), nfd.fingerprint());
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn a_hidden_or_meaningless_character_in_a_single_line_field_is_refused(
+            before in "\\PC{0,10}",
+            hidden in proptest::char::range('\u{0}', '\u{10FFFF}')
+                .prop_filter("hidden", |c| super::super::text::contains_control_characters(&c.to_string())),
+            after in "\\PC{0,10}",
+        ) {
+            let form = OrderForm {
+                organization: Some(format!("Tuusula{before}{hidden}{after}kunta")),
+                ..valid_form()
+            };
+            let errors = codes(&form);
+            proptest::prop_assert!(
+                errors.contains(&("organization", "control_characters")),
+                "{:?}", errors
+            );
+        }
+    }
+
+    #[test]
+    fn lengths_count_normalised_characters() {
+        // 100 characters in NFC, 200 code points in NFD: within contact_name's 100.
+        let nfd_name = "a\u{0308}".repeat(100);
+        let form = OrderForm {
+            contact_name: Some(nfd_name),
+            ..valid_form()
+        };
+        assert!(codes(&form).is_empty(), "{:?}", codes(&form));
     }
 
     #[test]

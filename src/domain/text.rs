@@ -1,20 +1,74 @@
-/// Control characters (C0, DEL, C1) and the Unicode format characters that reorder or hide text
-/// (bidi overrides and isolates, zero-width characters, BOM). None of them belongs in an order.
+//! Rules for the text people type: which characters may appear, and one normal form.
+
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointSetData};
+
+/// NFC: the same text typed with a combining diaeresis or a precomposed "ä" is one text, for
+/// lengths, the duplicate check and storage.
+pub fn nfc(text: &str) -> String {
+    ComposingNormalizerBorrowed::new_nfc()
+        .normalize(text)
+        .into_owned()
+}
+
+/// Control characters, and what reorders, hides or has no meaning yet: the general categories
+/// Cf (format: bidi controls, zero-width characters), Zl and Zp (line and paragraph separators),
+/// Co (private use) and Cn (unassigned), and every default-ignorable code point (fillers,
+/// variation selectors, tags). From Unicode's own tables (icu_properties). None of them belongs
+/// in a single-line field.
 pub fn contains_control_characters(text: &str) -> bool {
     text.chars().any(is_forbidden)
 }
 
 fn is_forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    let hidden = GeneralCategoryGroup::Format
+        .union(GeneralCategoryGroup::LineSeparator)
+        .union(GeneralCategoryGroup::ParagraphSeparator)
+        .union(GeneralCategoryGroup::PrivateUse)
+        .union(GeneralCategoryGroup::Unassigned)
+        .union(GeneralCategoryGroup::Control);
+    hidden.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+        || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
 }
 
-/// For the message field: line breaks and tabs are allowed, the rest as above.
+const ZWNJ: char = '\u{200C}';
+const ZWJ: char = '\u{200D}';
+/// A black flag: the base of an emoji tag sequence (the subdivision flags, e.g. Scotland's).
+const BLACK_FLAG: char = '\u{1F3F4}';
+const CANCEL_TAG: char = '\u{E007F}';
+
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+fn is_tag(c: char) -> bool {
+    matches!(c, '\u{E0020}'..='\u{E007E}')
+}
+
+/// For the message, which people write on phones: line breaks and tabs, and what emoji are
+/// made of (ZWJ and ZWNJ joins, variation selectors, and tags inside an emoji tag sequence:
+/// a black flag, tags, a cancel tag) are allowed; the rest as for a single line.
 pub fn contains_control_characters_except_line_breaks(text: &str) -> bool {
-    text.chars()
-        .any(|c| !matches!(c, '\r' | '\n' | '\t') && is_forbidden(c))
+    let mut in_tag_sequence = false;
+    for c in text.chars() {
+        let allowed = match c {
+            '\r' | '\n' | '\t' | ZWJ | ZWNJ => true,
+            c if is_variation_selector(c) => true,
+            c if is_tag(c) => in_tag_sequence,
+            CANCEL_TAG => std::mem::take(&mut in_tag_sequence),
+            _ => false,
+        };
+        if !allowed && is_forbidden(c) {
+            return true;
+        }
+        in_tag_sequence = match c {
+            BLACK_FLAG => true,
+            c if is_tag(c) => in_tag_sequence,
+            _ => false,
+        };
+    }
+    false
 }
 
 /// Markup: `<` followed by what starts a tag, a closing tag, a comment or a processing
@@ -106,6 +160,69 @@ mod tests {
         ] {
             assert!(contains_link(text), "{text}");
         }
+    }
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused_in_a_single_line() {
+        for c in [
+            '\u{061C}',
+            '\u{00AD}',
+            '\u{180E}',
+            '\u{034F}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{E000}',
+            '\u{0378}',
+            '\u{200D}',
+        ] {
+            assert!(
+                contains_control_characters(&format!("Anna{c}Virtanen")),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert!(!contains_control_characters("Pälkäneen kunta – Åbo/Turku"));
+    }
+
+    #[test]
+    fn a_message_may_hold_emoji_sequences_but_not_stray_tags() {
+        let ok = [
+            "Kiitos 👩\u{200D}💻!",
+            "❤\u{FE0F}",
+            "Skotlanti 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ja Suomi",
+            "rivi\r\nrivi\ttab",
+        ];
+        for text in ok {
+            assert!(
+                !contains_control_characters_except_line_breaks(text),
+                "{text:?}"
+            );
+        }
+        let refused = [
+            "piilotettu\u{E0041}tagi",
+            "a\u{202E}b",
+            "a\u{2028}b",
+            "🏴\u{E0067}x\u{E0062}\u{E007F}",
+            "a\u{0000}b",
+        ];
+        for text in refused {
+            assert!(
+                contains_control_characters_except_line_breaks(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nfd_and_nfc_spellings_normalise_alike() {
+        assert_eq!(nfc("Jyva\u{0308}skyla\u{0308}"), "Jyväskylä");
     }
 
     #[test]

@@ -17,24 +17,23 @@ pub enum MediaType {
 }
 
 /// The media types we accept, with an optional UTF-8 charset; anything else is `None` (415).
+/// Parsed by `mime`, so parameters, quoting, case and a trailing `;` are as HTTP has them.
 pub fn media_type(content_type: &str) -> Option<MediaType> {
-    let mut parts = content_type.split(';');
-    let essence = parts.next()?.trim().to_ascii_lowercase();
-    let media = match essence.as_str() {
-        "application/json" => MediaType::Json,
-        "application/x-www-form-urlencoded" => MediaType::Form,
+    // Some clients end the header with `;` and nothing after it, which `mime` refuses.
+    let content_type = content_type.trim().trim_end_matches(';');
+    let parsed: mime::Mime = content_type.parse().ok()?;
+    let media = match (parsed.type_(), parsed.subtype()) {
+        (mime::APPLICATION, mime::JSON) => MediaType::Json,
+        (mime::APPLICATION, mime::WWW_FORM_URLENCODED) => MediaType::Form,
         _ => return None,
     };
-    for parameter in parts {
-        let (name, value) = parameter.split_once('=')?;
-        if name.trim().eq_ignore_ascii_case("charset") {
-            let value = value.trim().trim_matches('"');
-            if !value.eq_ignore_ascii_case("utf-8") && !value.eq_ignore_ascii_case("utf8") {
-                return None;
-            }
-        }
-    }
-    Some(media)
+    let utf8 = parsed.get_param(mime::CHARSET).is_none_or(|charset| {
+        matches!(
+            charset.as_str().to_ascii_lowercase().as_str(),
+            "utf-8" | "utf8"
+        )
+    });
+    utf8.then_some(media)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,9 +154,12 @@ struct FormField(String);
 impl RawField for JsonField {
     fn text(self, field: Field) -> Result<Option<String>, ErrorCode> {
         match self.0 {
+            // Consent in JSON is the boolean `true`; anything else is no consent (the form's
+            // checkbox sends `on`, which only a form body may).
+            Value::Bool(true) if field == Field::PrivacyConsent => Ok(Some("true".to_owned())),
+            _ if field == Field::PrivacyConsent => Ok(Some(String::new())),
             Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s)),
-            Value::Bool(b) if field == Field::PrivacyConsent => Ok(Some(b.to_string())),
             Value::Number(n) if field == Field::Participants => Ok(Some(n.to_string())),
             _ => Err(ErrorCode::InvalidType),
         }
@@ -200,6 +202,7 @@ impl RawField for FormField {
 fn form_from_members<F: RawField>(members: impl IntoIterator<Item = (String, F)>) -> OrderForm {
     let mut form = OrderForm::default();
     let mut seen: HashSet<Field> = HashSet::new();
+    let mut reported: HashSet<Field> = HashSet::new();
     for (name, value) in members {
         // Unknown fields are ignored.
         let Some(field) = Field::parse(&name) else {
@@ -214,12 +217,21 @@ fn form_from_members<F: RawField>(members: impl IntoIterator<Item = (String, F)>
             },
             Slot::Text(slot) => value.text(field).map(|text| *slot = text),
         };
-        if let Err(code) = outcome {
+        // Each field is reported once, however often it repeats.
+        if let Err(code) = outcome
+            && reported.insert(field)
+        {
             form.shape_error(field, code);
         }
     }
-    // A field reported as repeated is reported once.
-    form.shape_errors.dedup();
+    // An empty key (a form's blank hidden field) is no key.
+    if form
+        .idempotency_key
+        .as_deref()
+        .is_some_and(|k| k.trim().is_empty())
+    {
+        form.idempotency_key = None;
+    }
     form
 }
 
@@ -237,6 +249,11 @@ mod tests {
         assert_eq!(
             media_type("application/x-www-form-urlencoded;charset=utf-8"),
             Some(MediaType::Form)
+        );
+        assert_eq!(media_type("application/json;"), Some(MediaType::Json));
+        assert_eq!(
+            media_type("application/json; charset=\"utf-8\""),
+            Some(MediaType::Json)
         );
         assert_eq!(media_type("application/json; charset=iso-8859-1"), None);
         assert_eq!(media_type("multipart/form-data; boundary=x"), None);
@@ -306,6 +323,50 @@ mod tests {
     }
 
     #[test]
+    fn json_consent_is_the_boolean_true_and_only_a_form_says_on() {
+        let consent = |media, body: &[u8]| parse(media, body).unwrap().privacy_consent;
+        assert_eq!(
+            consent(MediaType::Json, br#"{"privacy_consent":true}"#).as_deref(),
+            Some("true")
+        );
+        for body in [r#""on""#, r#""true""#, r#""yes""#, "false", "1", "null"] {
+            let json = format!(r#"{{"privacy_consent":{body}}}"#);
+            assert_eq!(
+                consent(MediaType::Json, json.as_bytes()).as_deref(),
+                Some(""),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            consent(MediaType::Form, b"privacy_consent=on").as_deref(),
+            Some("on")
+        );
+    }
+
+    #[test]
+    fn an_empty_key_is_no_key_and_a_repeated_field_is_reported_once() {
+        let form = parse(
+            MediaType::Form,
+            b"idempotency_key=&email=a&phone=1&email=b&phone=2&email=c",
+        )
+        .unwrap();
+        assert_eq!(form.idempotency_key, None);
+        assert_eq!(
+            form.shape_errors,
+            vec![
+                FieldError {
+                    field: Field::Email,
+                    code: ErrorCode::Repeated
+                },
+                FieldError {
+                    field: Field::Phone,
+                    code: ErrorCode::Repeated
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn wrong_types_and_repeats_become_field_errors() {
         let json = parse(
             MediaType::Json,
@@ -363,7 +424,10 @@ mod tests {
             }
 
             #[test]
-            fn any_text_survives_a_form_round_trip(field in any_field(), value in "\\PC{0,40}") {
+            fn any_text_survives_a_form_round_trip(
+                field in any_field().prop_filter("consent is a boolean in JSON", |f| *f != "privacy_consent"),
+                value in "\\PC{0,40}",
+            ) {
                 let body: String = url::form_urlencoded::Serializer::new(String::new()).append_pair(field, &value).finish();
                 let form = parse(MediaType::Form, body.as_bytes()).unwrap();
                 let json = parse(MediaType::Json, serde_json::json!({ field: value }).to_string().as_bytes()).unwrap();

@@ -2,7 +2,7 @@
 //! that died, and customer confirmations held over the hourly ceiling.
 
 use super::{CLAIM_SECONDS, Deadline, Intake, after};
-use crate::domain::{Delivery, EmailKind, Order};
+use crate::domain::{Delivery, EmailKind, Order, Reference};
 use crate::store::StoreError;
 
 /// What one retry run did.
@@ -43,18 +43,8 @@ impl Intake {
         let now = self.now();
         let mut report = RetryReport::default();
         for reference in self.store.due_for_retry(now, limit).await? {
-            let mut order = match self.store.load(&reference).await {
-                Ok(Some(order)) => order,
-                Ok(None) => continue,
-                // One item this code cannot read must not stop the retries of all the others.
-                // It leaves the index (it would stay at its head), and an alarm fires.
-                Err(StoreError::Unreadable { key, problem }) => {
-                    tracing::error!(key, problem, "order skipped by the retry run: unreadable");
-                    report.unreadable += 1;
-                    self.store.dequeue(&key).await?;
-                    continue;
-                }
-                Err(error) => return Err(error),
+            let Some(mut order) = self.load_due(&reference, &mut report).await? else {
+                continue;
             };
             report.orders += 1;
             if order.reports.check_at.is_some_and(|at| at <= now) {
@@ -96,6 +86,26 @@ impl Intake {
             "retry run done"
         );
         Ok(report)
+    }
+
+    /// The order behind a reference in the retry index. One the code cannot read must not stop
+    /// the retries of all the others: it leaves the index (it would stay at its head), its key
+    /// is logged and an alarm fires.
+    async fn load_due(
+        &self,
+        reference: &Reference,
+        report: &mut RetryReport,
+    ) -> Result<Option<Order>, StoreError> {
+        match self.store.load(reference).await {
+            Ok(order) => Ok(order),
+            Err(StoreError::Unreadable { key, problem }) => {
+                tracing::error!(key, problem, "order skipped by the retry run: unreadable");
+                report.unreadable += 1;
+                self.store.dequeue(&key).await?;
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// One claimed email: a held confirmation past its day is dropped, one still over the

@@ -45,12 +45,27 @@ fn fixture() -> Fixture {
 }
 
 fn fixture_with(quotas: Quotas) -> Fixture {
+    fixture_sending_through(quotas, |recording| recording)
+}
+
+/// The fakes, with the recording mailer wrapped by `mailer` (a slow one, say).
+fn fixture_sending_through(
+    quotas: Quotas,
+    mailer: impl FnOnce(Arc<RecordingMailer>) -> Arc<dyn Mailer>,
+) -> Fixture {
     let store = Arc::new(MemoryStore::new());
-    let mailer = Arc::new(RecordingMailer::new());
+    let recording = Arc::new(RecordingMailer::new());
     let (time, clock) = Time::new();
     let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
     let limits = Limits::new(quotas, "a-test-secret-of-at-least-32-characters");
-    let intake = Intake::new(store.clone(), mailer.clone(), trainers, clock, limits);
+    let intake = Intake::new(
+        store.clone(),
+        mailer(recording.clone()),
+        trainers,
+        clock,
+        limits,
+    );
+    let mailer = recording;
     Fixture {
         intake,
         store,
@@ -585,22 +600,11 @@ impl Mailer for SlowMailer {
 }
 
 fn slow_fixture(delay: Duration, needs: Duration) -> Fixture {
-    let store = Arc::new(MemoryStore::new());
-    let mailer = Arc::new(RecordingMailer::new());
-    let slow = Arc::new(SlowMailer {
-        inner: mailer.clone(),
-        delay,
+    let mut f = fixture_sending_through(Quotas::default(), |inner| {
+        Arc::new(SlowMailer { inner, delay })
     });
-    let (time, clock) = Time::new();
-    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
-    let intake =
-        Intake::new(store.clone(), slow, trainers, clock, limits()).with_email_needs(needs);
-    Fixture {
-        intake,
-        store,
-        mailer,
-        time,
-    }
+    f.intake = f.intake.with_email_needs(needs);
+    f
 }
 
 #[tokio::test]

@@ -332,3 +332,65 @@ async fn markup_is_refused_and_the_rest_is_escaped_in_html_emails() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_same_order_typed_in_nfd_is_the_order_typed_in_nfc() {
+    let app = FakeApp::new();
+    let mut order = valid();
+    order["organization"] = json!("Jyväskylän kaupunki");
+    assert_eq!(app.send(&json_event(&order)).await.status, 201);
+    order["organization"] = json!("Jyva\u{0308}skyla\u{0308}n  kaupunki");
+    let again = app.send(&json_event(&order)).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(app.store.orders().len(), 1);
+    assert_eq!(
+        app.store.orders()[0].details.organization,
+        "Jyväskylän kaupunki"
+    );
+}
+
+#[tokio::test]
+async fn small_quirks_of_real_clients_are_accepted() {
+    let app = FakeApp::new();
+    // A trailing `;` in the content type.
+    let answer = app
+        .send(&post_event("application/json;", &valid().to_string()))
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    // An empty idempotency key field is no key.
+    let form = "package=some-haltuun&organization=Keravan+kaupunki&contact_name=Ville+N\
+                &email=ville%40kerava.example&privacy_consent=on&idempotency_key=";
+    let answer = app
+        .send(&post_event("application/x-www-form-urlencoded", form))
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    // JSON consent is the boolean true, not the form's "on".
+    let mut order = valid();
+    order["privacy_consent"] = json!("on");
+    order["organization"] = json!("Järvenpään kaupunki");
+    let answer = app.send(&json_event(&order)).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(
+        answer.error_fields(),
+        [("privacy_consent".to_owned(), "consent_required".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn an_emoji_joined_with_zwj_is_a_message_and_not_a_name() {
+    let app = FakeApp::new();
+    let mut order = valid();
+    order["message"] = json!("Kiitos 👩‍💻!");
+    assert_eq!(app.send(&json_event(&order)).await.status, 201);
+    let mut order = valid();
+    order["contact_name"] = json!("Anna\u{061C}Virtanen");
+    order["organization"] = json!("Tuusula\u{E0041}kunta");
+    let answer = app.send(&json_event(&order)).await;
+    assert_eq!(
+        answer.error_fields(),
+        [
+            ("organization".to_owned(), "control_characters".to_owned()),
+            ("contact_name".to_owned(), "control_characters".to_owned())
+        ]
+    );
+}

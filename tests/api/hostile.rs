@@ -208,6 +208,42 @@ fn corpus(valid: &Value) -> Vec<(String, String)> {
             );
         }
     }
+    // Invisible, direction-changing and meaningless characters in every single-line free-text
+    // field (the message allows some of them inside emoji; refused here as strays).
+    for field in free_text
+        .map(Field::name)
+        .into_iter()
+        .filter(|f| *f != "message")
+    {
+        for (what, ch) in [
+            ("ALM", '\u{061C}'),
+            ("SHY", '\u{00AD}'),
+            ("MVS", '\u{180E}'),
+            ("CGJ", '\u{034F}'),
+            ("HANGUL FILLER", '\u{3164}'),
+            ("VS16", '\u{FE0F}'),
+            ("TAG A", '\u{E0041}'),
+            ("LINE SEPARATOR", '\u{2028}'),
+            ("PARAGRAPH SEPARATOR", '\u{2029}'),
+            ("PRIVATE USE", '\u{E000}'),
+            ("UNASSIGNED", '\u{0378}'),
+            ("ZWJ", '\u{200D}'),
+        ] {
+            add(
+                format!("{what} in {field}"),
+                json_order(&with(field, json!(format!("Tuusula{ch}kunta")))),
+            );
+        }
+    }
+    for (what, text) in [
+        ("a stray tag", "piilo\u{E0041}teksti"),
+        ("a line separator", "rivi\u{2028}rivi"),
+    ] {
+        add(
+            format!("{what} in message"),
+            json_order(&with("message", json!(text))),
+        );
+    }
     add(
         "NUL in message".into(),
         json_order(&with("message", json!("rivi\u{0}rivi"))),
