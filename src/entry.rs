@@ -66,7 +66,11 @@ pub async fn run(app: App) -> Result<(), lambda_http::Error> {
                     Ok(serde_json::to_value(report)?)
                 }
                 Event::EmailReport(event) => {
-                    let report = app.intake.record_email_event(event).await?;
+                    let handled = app.intake.record_email_event(event).await;
+                    // A failure fails the invocation: EventBridge delivers the report again.
+                    let report = handled.inspect_err(|error| {
+                        tracing::error!(error = %error, cause = ?std::error::Error::source(error).map(ToString::to_string), "delivery report not handled");
+                    })?;
                     Ok(serde_json::to_value(report)?)
                 }
                 Event::Ignored => Ok(Value::Null),

@@ -129,35 +129,8 @@ impl Intake {
             self.limits
                 .counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
         ];
-        let fingerprint = order.fingerprint();
-        let dedupe = DedupeKey {
-            id: match &key {
-                Some(key) => format!("key#{}", key.as_str()),
-                None => format!("content#{fingerprint}"),
-            },
-            fingerprint,
-            expires_at: now
-                .checked_add(jiff::Span::new().seconds(DEDUPE_WINDOW_SECONDS))
-                .unwrap_or(now),
-        };
-        let mut order = Order {
-            order_id: uuid::Uuid::now_v7().to_string(),
-            reference: Reference::random(),
-            created_at: now,
-            price: order.package.price(),
-            details: order,
-            // This request holds both emails until the claim runs out; after that (a crash
-            // between the write and the send) the retry sweeper may take them over.
-            customer_email: Delivery::Sending {
-                attempts: 0,
-                until: after(now, CLAIM_SECONDS),
-            },
-            trainer_email: Delivery::Sending {
-                attempts: 0,
-                until: after(now, CLAIM_SECONDS),
-            },
-            reports: Default::default(),
-        };
+        let dedupe = dedupe_key(&order, key.as_ref(), now);
+        let mut order = new_record(order, now);
         for attempt in 0..INSERT_ATTEMPTS {
             let started = Instant::now();
             match self.store.insert(&order, &dedupe, &quota, now).await? {
@@ -340,6 +313,38 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// 1 min, 2, 4, … up to an hour between attempts.
 pub fn backoff_seconds(attempts: u32) -> i64 {
     (60_i64 << attempts.saturating_sub(1).min(6)).min(3600)
+}
+
+/// What makes a resubmission of `order` a replay for the next 24 hours.
+fn dedupe_key(order: &NewOrder, key: Option<&IdempotencyKey>, now: Timestamp) -> DedupeKey {
+    let fingerprint = order.fingerprint();
+    DedupeKey {
+        id: match key {
+            Some(key) => format!("key#{}", key.as_str()),
+            None => format!("content#{fingerprint}"),
+        },
+        fingerprint,
+        expires_at: after(now, DEDUPE_WINDOW_SECONDS),
+    }
+}
+
+/// The order as it is first stored. This request holds both emails until the claim runs out;
+/// after that (a crash between the write and the send) the retry sweeper may take them over.
+fn new_record(details: NewOrder, now: Timestamp) -> Order {
+    let claimed = Delivery::Sending {
+        attempts: 0,
+        until: after(now, CLAIM_SECONDS),
+    };
+    Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference: Reference::random(),
+        created_at: now,
+        price: details.package.price(),
+        details,
+        customer_email: claimed.clone(),
+        trainer_email: claimed,
+        reports: Default::default(),
+    }
 }
 
 /// Milliseconds since `started`, for the timing fields of the logs (and make bench).
