@@ -12,7 +12,7 @@ test: tools lint web-check unit-and-integration infra-check
 	@echo "make test: all checks passed"
 
 tools:
-	scripts/install-tools.sh --browser
+	scripts/install-tools.sh test
 
 ## Regenerate web/index.html, sv.html and en.html from web/form.template.html.
 web:
@@ -36,7 +36,8 @@ infra-check: tools
 	.tools/venv-checkov/bin/checkov --directory infra --framework cloudformation --skip-download --compact --quiet
 
 ## Start the test services (ports 8100, 8105) in the background, e.g. to run one test with cargo test.
-services-test: tools
+services-test:
+	scripts/install-tools.sh dev
 	scripts/services.sh start .tools/test-services 8100 8105 in-memory
 	@echo "test services up; stop them with: make stop-services-test"
 
@@ -44,13 +45,14 @@ stop-services-test:
 	scripts/services.sh stop .tools/test-services
 
 ## The arm64 deployment zip for Lambda (cargo-lambda with zig).
-package: tools
+package:
+	scripts/install-tools.sh package
 	PATH="$(CURDIR)/.tools/venv/bin:$$PATH" cargo-lambda lambda build --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
 	@ls -l target/lambda-arm64/order-intake/bootstrap.zip
 
 ## Performance (BENCHMARKS.md): init against a hello-world, per-order CPU and instructions,
 ## warm latency, the first order after a cold start, sizes and memory. Not part of make test.
-bench: tools
+bench:
 	scripts/bench.sh
 
 ## Load benchmark: 1,000 orders, 20 at a time, through cargo lambda watch (release) against the
@@ -63,7 +65,8 @@ fuzz:
 	mkdir -p fuzz/corpus/parse_order && cd fuzz && cargo +nightly fuzz run parse_order corpus/parse_order seeds/parse_order -- -max_total_time=$${FUZZ_SECONDS:-600}
 
 ## The same zip through SAM's rust-cargolambda build method (offline); output in infra/.aws-sam/.
-sam-build: tools
+sam-build:
+	scripts/install-tools.sh sam
 	cd infra && PATH="$(CURDIR)/.tools/venv/bin:$$PATH" SAM_CLI_TELEMETRY=0 ../.tools/venv-sam/bin/sam build
 
 clean:

@@ -5,7 +5,7 @@
 # BENCHMARKS.md (bench/run.py). Not part of make test; timings are never asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-tools.sh
+scripts/install-tools.sh dev
 if ! command -v valgrind >/dev/null; then
   echo "bench: installing valgrind (Debian) for the instruction count"
   apt-get install -y -qq valgrind >/dev/null

@@ -3,7 +3,7 @@
 # loopback, with the configuration in config/dev.env. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-tools.sh
+scripts/install-tools.sh dev
 
 STATE=.dev
 DYNAMODB_PORT=8000

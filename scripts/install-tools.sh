@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
-# Installs everything make dev and make test need beyond the Rust toolchain, into git-ignored
-# folders, pinned. A second run only checks what is there.
+# Installs what one make target needs beyond the Rust toolchain, into git-ignored folders,
+# pinned; a second run only checks what is there. The argument says for what:
+#   dev      DynamoDB Local, the SES emulator, cargo-lambda          (make dev, bench, load)
+#   package  cargo-lambda with zig                                    (make package)
+#   sam      cargo-lambda, the SAM CLI                                (make sam-build)
+#   test     all of dev, the SAM CLI, cfn-lint, checkov, schemathesis and Chromium (make test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FOR=${1:-test}
+case "$FOR" in
+  dev|package|sam|test) ;;
+  *) echo "install-tools: unknown target $FOR (dev, package, sam or test)" >&2; exit 2 ;;
+esac
+needs() { # what: is it needed for $FOR?
+  case "$1:$FOR" in
+    services:dev|services:test) return 0 ;;
+    sam:sam|sam:test) return 0 ;;
+    test-only:test) return 0 ;;
+    *) return 1 ;;
+  esac
+}
 
 TOOLS=.tools
 mkdir -p "$TOOLS"
@@ -11,7 +28,7 @@ mkdir -p "$TOOLS"
 DDB_PKG=amplify-dynamodb-simulator
 DDB_VERSION=2.9.30
 DDB_SHA256=3503ffac19f183407909fecdacf4db51ab1fdad1da7b2f177016670b2d80e4b9
-if [ ! -f "$TOOLS/dynamodb-local/DynamoDBLocal.jar" ]; then
+if needs services && [ ! -f "$TOOLS/dynamodb-local/DynamoDBLocal.jar" ]; then
   echo "install-tools: DynamoDB Local ($DDB_PKG@$DDB_VERSION)"
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent "$DDB_PKG@$DDB_VERSION" >/dev/null)
@@ -24,7 +41,7 @@ if [ ! -f "$TOOLS/dynamodb-local/DynamoDBLocal.jar" ]; then
 fi
 
 # SES v2 emulator (and, later, other Node tools): exact versions from tools/package-lock.json.
-if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+if needs services && { [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; }; then
   echo "install-tools: npm packages (tools/package-lock.json)"
   npm ci --prefix tools --no-audit --no-fund --loglevel=error
 fi
@@ -40,12 +57,12 @@ python_tools() { # venv requirements
   fi
 }
 python_tools venv requirements.txt                  # cargo-lambda (with zig), cfn-lint
-python_tools venv-sam requirements-sam.txt          # sam validate --lint, sam build
-python_tools venv-checkov requirements-checkov.txt  # checkov
-python_tools venv-schemathesis requirements-schemathesis.txt  # schemathesis (API conformance)
+needs sam && python_tools venv-sam requirements-sam.txt          # sam validate --lint, sam build
+needs test-only && python_tools venv-checkov requirements-checkov.txt  # checkov
+needs test-only && python_tools venv-schemathesis requirements-schemathesis.txt  # schemathesis
 
 # Chromium for the browser tests (make test only): Debian's package, run by playwright-core.
-if [ "${1:-}" = --browser ] && [ ! -x /usr/bin/chromium ]; then
+if needs test-only && [ ! -x /usr/bin/chromium ]; then
   echo "install-tools: Chromium (Debian package chromium, for tests/browser)"
   if [ "$(id -u)" != 0 ]; then
     echo "install-tools: installing Chromium needs root: sudo apt-get install chromium fonts-dejavu-core" >&2
@@ -54,3 +71,4 @@ if [ "${1:-}" = --browser ] && [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
+exit 0

@@ -3,7 +3,7 @@
 # and the function under cargo lambda watch (port 9300, release build, 2 instances).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-tools.sh
+scripts/install-tools.sh dev
 STATE=.tools/load-services
 scripts/services.sh start "$STATE" 8300 8305 in-memory
 log=.tools/load-watch.log

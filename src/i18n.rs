@@ -18,9 +18,9 @@ fn invalid_hint(field: Field, language: Language) -> &'static str {
         ),
         Field::BusinessId => pick(
             language,
-            "anna muodossa 1234567-8",
-            "ange i formen 1234567-8",
-            "use the form 1234567-8",
+            "anna muodossa 1234567-1",
+            "ange i formatet 1234567-1",
+            "use the format 1234567-1",
         ),
         Field::Phone => pick(
             language,
@@ -36,9 +36,9 @@ fn invalid_hint(field: Field, language: Language) -> &'static str {
         ),
         Field::Channels => pick(
             language,
-            "valitse Facebook, Twitter tai Instagram",
-            "välj Facebook, Twitter eller Instagram",
-            "choose Facebook, Twitter or Instagram",
+            "valitse Facebook, X (Twitter) tai Instagram",
+            "välj Facebook, X (Twitter) eller Instagram",
+            "choose Facebook, X (Twitter) or Instagram",
         ),
         Field::PreferredDates => pick(
             language,
@@ -61,7 +61,7 @@ fn invalid_hint(field: Field, language: Language) -> &'static str {
         ),
         Field::Next => pick(
             language,
-            "osoite ei ole tämän sivuston",
+            "osoite ei kuulu tälle sivustolle",
             "adressen hör inte till den här webbplatsen",
             "the address is not on this site",
         ),
@@ -162,14 +162,14 @@ fn problem(error: &FieldError, language: Language) -> String {
         },
         ErrorCode::DateNotInFuture => pick(
             language,
-            "päivän on oltava tämän päivän jälkeen",
+            "valitse päivä huomisesta alkaen",
             "datumet måste vara efter i dag",
             "dates must be after today",
         )
         .into(),
         ErrorCode::DateTooFar => pick(
             language,
-            "enintään vuoden päähän",
+            "enintään vuoden päässä",
             "högst ett år framåt",
             "at most a year ahead",
         )

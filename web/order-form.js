@@ -10,9 +10,9 @@
   var button = form.querySelector("button[type=submit]");
   var lang = document.documentElement.lang || "fi";
   var TEXT = {
-    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksesta! Tilausnumero:", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", fix: "Tarkista merkityt kentät.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
-    sv: { sending: "Skickar…", thanks: "Tack för beställningen! Ordernummer:", email: "En bekräftelse har skickats till din e-post.", pending: "Bekräftelsen skickas snart per e-post.", fix: "Kontrollera de markerade fälten.", failed: "Beställningen kunde inte skickas. Försök igen om en stund." },
-    en: { sending: "Sending…", thanks: "Thank you for your order! Order reference:", email: "A confirmation has been sent to your email.", pending: "The confirmation email will follow shortly.", fix: "Please check the marked fields.", failed: "The order could not be sent. Please try again shortly." }
+    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksesta!", number: "Tilausnumero", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", fix: "Tarkista merkityt kentät.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
+    sv: { sending: "Skickar…", thanks: "Tack för beställningen!", number: "Beställningsnummer", email: "En bekräftelse har skickats till din e-post.", pending: "Bekräftelsen skickas snart per e-post.", fix: "Kontrollera de markerade fälten.", failed: "Beställningen kunde inte skickas. Försök igen om en stund." },
+    en: { sending: "Sending…", thanks: "Thank you for your order!", number: "Order reference", email: "A confirmation has been sent to your email.", pending: "The confirmation email will follow shortly.", fix: "Please check the marked fields.", failed: "The order could not be sent. Please try again shortly." }
   }[lang] || null;
   if (!TEXT) return;
   var LISTS = { channels: true, preferred_dates: true };
@@ -58,20 +58,28 @@
     if (first) first.focus();
   }
 
-  function say(kind, text, reference) {
+  function paragraph(text) {
+    var p = document.createElement("p");
+    p.textContent = text;
+    return p;
+  }
+
+  // The message; for a success, the order number under its label, then what happens next.
+  function say(kind, text, reference, next) {
     status.innerHTML = "";
     var box = document.createElement("div");
     box.className = kind;
-    var p = document.createElement("p");
-    p.textContent = text;
-    box.appendChild(p);
+    box.appendChild(paragraph(text));
     if (reference) {
-      var ref = document.createElement("p");
-      ref.className = "reference";
+      var line = paragraph(TEXT.number + ": ");
+      line.className = "reference";
+      var ref = document.createElement("strong");
       ref.id = "order-reference";
       ref.textContent = reference;
-      box.appendChild(ref);
+      line.appendChild(ref);
+      box.appendChild(line);
     }
+    if (next) box.appendChild(paragraph(next));
     status.appendChild(box);
   }
 
@@ -92,7 +100,7 @@
       return response.json().catch(function () { return {}; }).then(function (json) { return { status: response.status, json: json }; });
     }).then(function (result) {
       if (result.status === 201 || result.status === 200) {
-        say("success", TEXT.thanks + " " + (result.json.email_status === "sent" ? TEXT.email : TEXT.pending), result.json.reference);
+        say("success", TEXT.thanks, result.json.reference, result.json.email_status === "sent" ? TEXT.email : TEXT.pending);
         form.querySelector("button[type=submit]").hidden = true;
         return;
       }

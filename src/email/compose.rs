@@ -49,13 +49,13 @@ const FI: CustomerTexts = CustomerTexts {
 };
 
 const SV: CustomerTexts = CustomerTexts {
-    subject: "Orderbekräftelse",
+    subject: "Beställningsbekräftelse",
     greeting: "Hej",
     intro: "tack för din beställning! Vi har tagit emot den. Här är en sammanfattning.",
-    reference: "Ordernummer",
+    reference: "Beställningsnummer",
     package: "Utbildning",
     duration: "Längd",
-    net: "Pris (moms 0 %)",
+    net: "Pris exkl. moms",
     vat: "Moms 25,5 %",
     gross: "Totalt",
     organization: "Organisation",

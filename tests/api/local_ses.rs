@@ -94,7 +94,10 @@ async fn the_customer_and_the_trainers_get_their_emails() {
 #[tokio::test]
 async fn the_customer_email_is_in_the_language_of_the_order() {
     let app = LocalApp::start().await;
-    for (language, subject) in [("sv", "Orderbekräftelse: "), ("en", "Order confirmation: ")] {
+    for (language, subject) in [
+        ("sv", "Beställningsbekräftelse: "),
+        ("en", "Order confirmation: "),
+    ] {
         let mut order = order_json(&app.customer());
         order["language"] = json!(language);
         assert_eq!(app.post_json(&order).await.status, 201);
