@@ -117,19 +117,24 @@ impl Reply {
         else {
             return Vec::new();
         };
+        // A per-mailbox window is a day: beyond an hour and a half, say hours.
         let minutes = (retry_after_seconds + 59) / 60;
+        let (count, fi_unit, sv_unit, en_unit) = match minutes {
+            ..=90 => (minutes, "minuutin", "minuter", "minutes"),
+            _ => ((minutes + 59) / 60, "tunnin", "timmar", "hours"),
+        };
         let contacts = self.contacts.join(", ");
         let [again, write] = match self.language {
             Language::Fi => [
-                format!("Voit yrittää uudelleen {minutes} minuutin kuluttua."),
+                format!("Voit yrittää uudelleen {count} {fi_unit} kuluttua."),
                 format!("Voit myös tilata sähköpostilla: {contacts}"),
             ],
             Language::Sv => [
-                format!("Du kan försöka igen om {minutes} minuter."),
+                format!("Du kan försöka igen om {count} {sv_unit}."),
                 format!("Du kan också beställa per e-post: {contacts}"),
             ],
             Language::En => [
-                format!("You can try again in {minutes} minutes."),
+                format!("You can try again in {count} {en_unit}."),
                 format!("You can also order by email: {contacts}"),
             ],
         };
