@@ -73,8 +73,14 @@ impl Intake {
                     report.unknown = true;
                     continue;
                 }
-                OutcomeRecorded::Unchanged => {
+                OutcomeRecorded::Unchanged { reference, kind } => {
                     report.unchanged += 1;
+                    // Known already; but if telling the trainers failed the first time, this
+                    // redelivery tries again (`mark_told` keeps it to once).
+                    if event.outcome.is_failure() && kind == EmailKind::Customer {
+                        report.trainers_told |=
+                            self.tell_about(&reference, recipient, &event).await?;
+                    }
                     continue;
                 }
                 OutcomeRecorded::Changed { reference, kind } => (reference, kind),
@@ -94,16 +100,24 @@ impl Intake {
                     tracing::error!(reference = %reference, "trainer notification undelivered");
                 }
                 EmailKind::Customer => {
-                    let Some(order) = self.store.load(&reference).await? else {
-                        continue;
-                    };
-                    if self.tell_trainers(&order, recipient, event.outcome).await? {
-                        report.trainers_told = true;
-                    }
+                    report.trainers_told |= self.tell_about(&reference, recipient, &event).await?;
                 }
             }
         }
         Ok(report)
+    }
+
+    /// Tells the trainers that the customer's confirmation of this order did not arrive.
+    async fn tell_about(
+        &self,
+        reference: &Reference,
+        address: &str,
+        event: &EmailEvent,
+    ) -> Result<bool, EventError> {
+        match self.store.load(reference).await? {
+            Some(order) => self.tell_trainers(&order, address, event.outcome).await,
+            None => Ok(false),
+        }
     }
 
     async fn check_later(&self, reference: &Reference, at: Timestamp) -> Result<(), StoreError> {

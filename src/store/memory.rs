@@ -213,7 +213,7 @@ impl OrderStore for MemoryStore {
             .get(&key)
             .is_some_and(|known| *known >= outcome)
         {
-            return Ok(OutcomeRecorded::Unchanged);
+            return Ok(OutcomeRecorded::Unchanged { reference, kind });
         }
         state.outcomes.insert(key, outcome);
         if kind == EmailKind::Customer {

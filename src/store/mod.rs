@@ -39,7 +39,10 @@ pub enum OutcomeRecorded {
     /// No message with that id was sent by this function (or its record is gone).
     UnknownMessage,
     /// Nothing new: the same report again, or one that arrived after a later outcome.
-    Unchanged,
+    Unchanged {
+        reference: Reference,
+        kind: EmailKind,
+    },
     /// The outcome is new for this order's email.
     Changed {
         reference: Reference,

@@ -221,3 +221,27 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
     assert_eq!(app.emails().await.len(), 3, "told once");
     assert!(!app.orders().await[0].contains_key("retry_queue"));
 }
+
+#[tokio::test]
+async fn when_telling_the_trainers_fails_the_report_delivered_again_tells_them_once() {
+    let (app, customer, message_id) = placed().await;
+    let bounce = || match Event::parse(report("ses-email-bounced", &message_id, &customer)) {
+        Ok(Event::EmailReport(event)) => event,
+        _ => panic!("a delivery report"),
+    };
+    app.mailer.set_failing(true);
+    assert!(
+        app.intake().record_email_event(bounce()).await.is_err(),
+        "the invocation fails, so EventBridge delivers the report again"
+    );
+    app.mailer.set_failing(false);
+    let again = app.intake().record_email_event(bounce()).await.unwrap();
+    assert!(again.trainers_told);
+    let third = app.intake().record_email_event(bounce()).await.unwrap();
+    assert!(!third.trainers_told);
+    assert_eq!(
+        app.mailer.sent().len(),
+        3,
+        "the order's two emails and one alert"
+    );
+}

@@ -100,7 +100,7 @@ impl DynamoDbStore {
             if written(updated, |e| e.is_conditional_check_failed_exception())? {
                 OutcomeRecorded::Changed { reference, kind }
             } else {
-                OutcomeRecorded::Unchanged
+                OutcomeRecorded::Unchanged { reference, kind }
             },
         )
     }
