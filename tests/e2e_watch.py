@@ -130,7 +130,7 @@ def main():
     check("the trainers' subject names package, organisation and reference",
           f"Uusi tilaus: Somestartti – Tuusulan kunta ({reference})" in subjects, subjects)
     customer = [e for e in sent if e["destination"]["to"] == [f"anna+{TAG}@tuusula.example"]]
-    check("the customer's email quotes the total", customer and "627,50 €" in customer[0]["body"]["text"], customer)
+    check("the customer's email quotes the total", customer and "627,50\u00a0€" in customer[0]["body"]["text"], customer)
 
     # The sample events, as `cargo lambda invoke --data-file` sends them. Their dates are fixed,
     # so an order event may be refused (422) once they are past: only a 5xx or no answer fails.

@@ -18,6 +18,7 @@ TEXTS = {
         "file": "index.html",
         "title": "Tilaa somekoulutus",
         "intro": "Opetamme kuntien ja kaupunkien kaavoittajille ja suunnittelijoille, miten sosiaalista mediaa käytetään osallistamiseen ja viestintään. Valitse koulutus ja kerro yhteystietosi: kouluttajamme ottavat yhteyttä kahden arkipäivän kuluessa.",
+        "trainers": "Kouluttajina toimivat Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti, sekä Jaana Pohjola, someaktiivi ja bloggaaja.",
         "languages_label": "Kieli",
         "package_legend": "Koulutus",
         "somestartti_name": "Kahden tunnin somestartti",
@@ -58,6 +59,7 @@ TEXTS = {
         "file": "sv.html",
         "title": "Beställ en utbildning i sociala medier",
         "intro": "Vi lär planerare i kommuner och städer att använda sociala medier för delaktighet och kommunikation. Välj utbildning och ange dina kontaktuppgifter: våra utbildare kontaktar dig inom två vardagar.",
+        "trainers": "Utbildarna är Pilvi Nummi, forskare i sociala medier och planläggningsarkitekt, och Jaana Pohjola, aktiv i sociala medier och bloggare.",
         "languages_label": "Språk",
         "package_legend": "Utbildning",
         "somestartti_name": "Somestartti – två timmar",
@@ -98,6 +100,7 @@ TEXTS = {
         "file": "en.html",
         "title": "Order a social media workshop",
         "intro": "We teach municipal and city planners to use social media for participation and communication. Choose a workshop and tell us how to reach you: our trainers will contact you within two working days.",
+        "trainers": "Your trainers are Pilvi Nummi, a social media researcher and planning architect, and Jaana Pohjola, a social media activist and blogger.",
         "languages_label": "Language",
         "package_legend": "Workshop",
         "somestartti_name": "Somestartti – a two-hour social media start",
@@ -138,9 +141,10 @@ TEXTS = {
 
 
 def euros(cents):
-    """1 129,50 €, as a Finn writes an amount."""
+    """1 129,50 €, as a Finn writes an amount (with no-break spaces)."""
     whole, fraction = divmod(cents, 100)
-    return f"{whole:,}".replace(",", " ") + f",{fraction:02d} €"
+    # No-break spaces, as the emails have them: an amount never wraps inside itself.
+    return f"{whole:,}".replace(",", "\u00a0") + f",{fraction:02d}\u00a0€"
 
 
 def form_values():

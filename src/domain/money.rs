@@ -1,5 +1,7 @@
 //! Money is integer euro cents; VAT is computed here, with explicit rounding.
 
+use super::Language;
+
 /// Finnish general VAT rate since 2024-09-01, in hundredths of a percent (25,5 %).
 const VAT_RATE_BASIS_POINTS: i64 = 2550;
 /// The same rate as the API and the order item write it.
@@ -25,19 +27,41 @@ impl Price {
     }
 }
 
-/// Formats cents as a Finn reads an amount: `1 129,50 €`.
+/// No-break space: an amount must not wrap between its groups or before its currency sign.
+const NBSP: char = '\u{A0}';
+
+/// Formats cents as a Finn (or a Swede in Finland) reads an amount: `1 129,50 €`, with no-break
+/// spaces.
 pub fn format_eur(cents: i64) -> String {
+    let (sign, euros, cents) = parts(cents, NBSP);
+    format!("{sign}{euros},{cents:02}{NBSP}€")
+}
+
+/// An amount as the reader of `language` writes it: `1 129,50 €` in Finnish and Swedish,
+/// `€1,129.50` in English.
+pub fn format_amount(cents: i64, language: Language) -> String {
+    match language {
+        Language::Fi | Language::Sv => format_eur(cents),
+        Language::En => {
+            let (sign, euros, cents) = parts(cents, ',');
+            format!("{sign}€{euros}.{cents:02}")
+        }
+    }
+}
+
+/// Sign, whole euros grouped by three with `separator`, and cents.
+fn parts(cents: i64, separator: char) -> (&'static str, String, u64) {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
     let euros = (cents / 100).to_string();
-    let mut grouped = String::with_capacity(euros.len() + euros.len() / 3);
+    let mut grouped = String::with_capacity(euros.len() + euros.len() / 3 * 2);
     for (i, digit) in euros.chars().enumerate() {
         if i > 0 && (euros.len() - i).is_multiple_of(3) {
-            grouped.push(' ');
+            grouped.push(separator);
         }
         grouped.push(digit);
     }
-    format!("{sign}{grouped},{:02} €", cents % 100)
+    (sign, grouped, cents % 100)
 }
 
 #[cfg(test)]
@@ -74,12 +98,17 @@ mod tests {
     }
 
     #[test]
-    fn amounts_are_formatted_the_finnish_way() {
-        assert_eq!(format_eur(1_129_50), "1 129,50 €");
-        assert_eq!(format_eur(500_00), "500,00 €");
-        assert_eq!(format_eur(127_50), "127,50 €");
-        assert_eq!(format_eur(5), "0,05 €");
-        assert_eq!(format_eur(1_234_567_89), "1 234 567,89 €");
+    fn amounts_are_formatted_the_finnish_way_and_the_english_way() {
+        let plain = |text: String| text.replace(NBSP, " ");
+        assert_eq!(plain(format_eur(1_129_50)), "1 129,50 €");
+        assert_eq!(plain(format_eur(500_00)), "500,00 €");
+        assert_eq!(plain(format_eur(127_50)), "127,50 €");
+        assert_eq!(plain(format_eur(5)), "0,05 €");
+        assert_eq!(plain(format_eur(1_234_567_89)), "1 234 567,89 €");
+        assert!(!format_eur(1_129_50).contains(' '), "only no-break spaces");
+        assert_eq!(format_amount(1_129_50, Language::En), "€1,129.50");
+        assert_eq!(format_amount(900_00, Language::En), "€900.00");
+        assert_eq!(format_amount(1_129_50, Language::Sv), format_eur(1_129_50));
     }
 
     proptest! {
@@ -94,12 +123,13 @@ mod tests {
         #[test]
         fn formatting_round_trips_to_the_same_number(cents in 0i64..10_000_000_000) {
             let text = format_eur(cents);
-            prop_assert!(text.ends_with(" €"));
+            let ends_with_the_sign = text.ends_with(&format!("{NBSP}€"));
+            prop_assert!(ends_with_the_sign);
             let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
             prop_assert_eq!(digits.parse::<i64>().unwrap(), cents);
             // Groups of three digits, separated by single spaces.
             let euros = text.split(',').next().unwrap();
-            for (i, group) in euros.split(' ').enumerate() {
+            for (i, group) in euros.split(NBSP).enumerate() {
                 let well_grouped = if i == 0 { (1..=3).contains(&group.len()) } else { group.len() == 3 };
                 prop_assert!(well_grouped, "{}", text);
             }

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use super::Email;
 use crate::domain::{
-    Delivery, EmailAddress, Field, Language, NewOrder, Order, Outcome, format_eur, helsinki,
+    Delivery, EmailAddress, Field, Language, NewOrder, Order, format_amount, format_eur, helsinki,
 };
 
 /// Customer-facing texts in the customer's language.
@@ -27,6 +27,7 @@ struct CustomerTexts {
     next_steps: &'static str,
     reply: &'static str,
     closing: &'static str,
+    ordered: &'static str,
 }
 
 const FI: CustomerTexts = CustomerTexts {
@@ -45,7 +46,8 @@ const FI: CustomerTexts = CustomerTexts {
     next_heading: "Mitä seuraavaksi?",
     next_steps: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa. Sovimme yhdessä koulutuksen ajankohdan, paikan ja sisällön painotukset. Lasku lähetetään koulutuksen jälkeen.",
     reply: "Voit vastata tähän viestiin, niin vastauksesi menee suoraan kouluttajille. Mainitse tilausnumero, jos soitat meille.",
-    closing: "Ystävällisin terveisin\nSome-työpajat",
+    closing: "Ystävällisin terveisin\nPilvi Nummi ja Jaana Pohjola\nSome-työpajat",
+    ordered: "Tilauksesi tiedot – tarkista, että ne ovat oikein",
 };
 
 const SV: CustomerTexts = CustomerTexts {
@@ -64,7 +66,8 @@ const SV: CustomerTexts = CustomerTexts {
     next_heading: "Vad händer härnäst?",
     next_steps: "Våra utbildare kontaktar dig inom två vardagar. Tillsammans kommer vi överens om tid, plats och innehållets tyngdpunkter. Fakturan skickas efter utbildningen.",
     reply: "Du kan svara på det här meddelandet, så når ditt svar utbildarna direkt. Nämn ordernumret om du ringer oss.",
-    closing: "Med vänliga hälsningar\nSome-työpajat",
+    closing: "Med vänliga hälsningar\nPilvi Nummi och Jaana Pohjola\nSome-työpajat",
+    ordered: "Dina uppgifter – kontrollera att de stämmer",
 };
 
 const EN: CustomerTexts = CustomerTexts {
@@ -83,7 +86,8 @@ const EN: CustomerTexts = CustomerTexts {
     next_heading: "What happens next?",
     next_steps: "Our trainers will contact you within two working days to agree on the date, the place and what to focus on. The invoice is sent after the workshop.",
     reply: "You can reply to this email and your answer goes straight to the trainers. Please quote the order reference if you call us.",
-    closing: "Kind regards\nSome-työpajat",
+    closing: "Kind regards\nPilvi Nummi and Jaana Pohjola\nSome-työpajat",
+    ordered: "Your details – please check that they are right",
 };
 
 fn texts(language: Language) -> &'static CustomerTexts {
@@ -97,8 +101,20 @@ fn texts(language: Language) -> &'static CustomerTexts {
 fn format_date(date: Date, language: Language) -> String {
     match language {
         Language::Fi | Language::Sv => format!("{}.{}.{}", date.day(), date.month(), date.year()),
-        Language::En => date.to_string(),
+        Language::En => date.strftime("%-d %B %Y").to_string(),
     }
+}
+
+/// A date as the trainers plan with it: the weekday first, `ti 3.3.2027`.
+fn format_date_with_weekday(date: Date) -> String {
+    let weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"]
+        [usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())];
+    format!("{weekday} {}", format_date(date, Language::Fi))
+}
+
+/// The language of the customer's emails, as a word.
+fn language_name(language: Language) -> &'static str {
+    language.pick("suomi", "ruotsi", "englanti")
 }
 
 #[derive(Template)]
@@ -126,6 +142,44 @@ struct CustomerView {
     gross: String,
     organization: String,
     dates: Vec<String>,
+    /// What the customer gave beyond the package, to check for typos; never the message.
+    details: Vec<(&'static str, String)>,
+}
+
+/// The structured details a customer gave, under their labels in the customer's language.
+fn ordered_details(d: &NewOrder) -> Vec<(&'static str, String)> {
+    let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
+    let fields = [
+        (Field::ContactName, Some(d.contact_name.clone())),
+        (Field::Email, Some(d.email.to_string())),
+        (
+            Field::Phone,
+            d.phone.as_ref().map(|p| p.as_str().to_owned()),
+        ),
+        (Field::Participants, d.participants.map(|n| n.to_string())),
+        (
+            Field::Channels,
+            Some(channels.join(", ")).filter(|c| !c.is_empty()),
+        ),
+        (Field::Location, d.location.clone()),
+        (
+            Field::BusinessId,
+            d.business_id.as_ref().map(|b| b.as_str().to_owned()),
+        ),
+        (
+            Field::EInvoiceAddress,
+            d.einvoice_address.as_ref().map(|e| e.as_str().to_owned()),
+        ),
+        (
+            Field::EInvoiceOperator,
+            d.einvoice_operator.as_ref().map(|e| e.as_str().to_owned()),
+        ),
+        (Field::BillingReference, d.billing_reference.clone()),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(field, value)| Some((field.label(d.language), value?)))
+        .collect()
 }
 
 /// The confirmation to the customer, in their language; replies go to the trainers.
@@ -137,15 +191,16 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         reference: order.reference.to_string(),
         package: d.package.name(d.language).to_owned(),
         duration: d.package.duration(d.language).to_owned(),
-        net: format_eur(order.price.net_cents),
-        vat: format_eur(order.price.vat_cents),
-        gross: format_eur(order.price.gross_cents),
+        net: format_amount(order.price.net_cents, d.language),
+        vat: format_amount(order.price.vat_cents, d.language),
+        gross: format_amount(order.price.gross_cents, d.language),
         organization: d.organization.clone(),
         dates: d
             .preferred_dates
             .iter()
             .map(|date| format_date(*date, d.language))
             .collect(),
+        details: ordered_details(d),
     };
     Email {
         to: vec![d.email.to_string()],
@@ -165,11 +220,20 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     }
 }
 
+/// A label, its value, and where the value links to (`mailto:`, `tel:`), if anywhere.
+type Row = (&'static str, String, Option<String>);
+
+fn row(label: &'static str, value: String) -> Row {
+    (label, value, None)
+}
+
 /// What the trainers read, laid out as label/value rows.
 struct TrainerView<'a> {
     heading: &'a str,
-    rows: &'a [(&'static str, String)],
+    rows: &'a [Row],
     message: Option<&'a str>,
+    /// The order's id, for a search in the logs: in a small footer.
+    order_id: &'a str,
 }
 
 #[derive(Template)]
@@ -197,6 +261,7 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         heading: &heading,
         rows: &rows,
         message: d.message.as_deref(),
+        order_id: &order.order_id,
     };
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
@@ -208,7 +273,7 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
 }
 
 /// The value, or a dash for what the customer left out.
-fn or_dash(value: Option<String>) -> String {
+pub(super) fn or_dash(value: Option<String>) -> String {
     value
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "–".to_owned())
@@ -216,7 +281,7 @@ fn or_dash(value: Option<String>) -> String {
 
 /// What the trainers read, row by row: the order, then the customer's fields under their
 /// Finnish labels, then when it came and its id.
-fn trainer_rows(order: &Order) -> Vec<(&'static str, String)> {
+fn trainer_rows(order: &Order) -> Vec<Row> {
     let d = &order.details;
     let package = format!(
         "{}, {}",
@@ -224,15 +289,15 @@ fn trainer_rows(order: &Order) -> Vec<(&'static str, String)> {
         d.package.duration(Language::Fi)
     );
     let mut rows = vec![
-        ("Tilausnumero", order.reference.to_string()),
-        (Field::Package.label(Language::Fi), package),
-        ("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
-        ("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
-        ("Yhteensä", format_eur(order.price.gross_cents)),
+        row("Tilausnumero", order.reference.to_string()),
+        row(Field::Package.label(Language::Fi), package),
+        row("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
+        row("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
+        row("Yhteensä", format_eur(order.price.gross_cents)),
     ];
     if matches!(order.customer_email, Delivery::Held { .. }) {
         // Strangers are flooding the form: the customer has no confirmation yet.
-        rows.push((
+        rows.push(row(
             "Asiakkaan vahvistus",
             "EI VIELÄ LÄHETETTY – tilauksia on tullut tunnin aikana poikkeuksellisen paljon. \
              Vahvistus lähtee, kun tunnin raja sallii, tai jää lähettämättä vuorokauden \
@@ -243,118 +308,137 @@ fn trainer_rows(order: &Order) -> Vec<(&'static str, String)> {
     rows.extend(customer_rows(d));
     let received = order.created_at.to_zoned_datetime(helsinki());
     let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();
-    rows.push(("Vastaanotettu", received));
-    rows.push(("Tilauksen tunniste", order.order_id.clone()));
+    rows.push(row("Vastaanotettu", received));
     rows
 }
 
-fn customer_rows(d: &NewOrder) -> Vec<(&'static str, String)> {
+fn customer_rows(d: &NewOrder) -> Vec<Row> {
     let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
-    let dates: Vec<String> = d
-        .preferred_dates
-        .iter()
-        .map(|date| format_date(*date, Language::Fi))
+    let dates: Vec<String> = (d.preferred_dates.iter())
+        .map(|date| format_date_with_weekday(*date))
         .collect();
+    let text = |value: &Option<String>| value.clone();
+    let id = |value: Option<&str>| value.map(str::to_owned);
     let fields = [
         (Field::Organization, Some(d.organization.clone())),
         (
             Field::BusinessId,
-            d.business_id.as_ref().map(|b| b.as_str().to_owned()),
+            id(d.business_id.as_ref().map(|b| b.as_str())),
         ),
         (Field::ContactName, Some(d.contact_name.clone())),
         (Field::Email, Some(d.email.to_string())),
-        (
-            Field::Phone,
-            d.phone.as_ref().map(|p| p.as_str().to_owned()),
-        ),
+        (Field::Phone, id(d.phone.as_ref().map(|p| p.as_str()))),
         (Field::Participants, d.participants.map(|n| n.to_string())),
         (Field::Channels, Some(channels.join(", "))),
         (Field::PreferredDates, Some(dates.join(", "))),
-        (Field::Location, d.location.clone()),
+        (Field::Location, text(&d.location)),
         (
             Field::EInvoiceAddress,
-            d.einvoice_address.as_ref().map(|e| e.as_str().to_owned()),
+            id(d.einvoice_address.as_ref().map(|e| e.as_str())),
         ),
         (
             Field::EInvoiceOperator,
-            d.einvoice_operator.as_ref().map(|e| e.as_str().to_owned()),
+            id(d.einvoice_operator.as_ref().map(|e| e.as_str())),
         ),
-        (Field::BillingReference, d.billing_reference.clone()),
-        (Field::Language, Some(d.language.code().to_owned())),
+        (Field::BillingReference, text(&d.billing_reference)),
+        (Field::Language, Some(language_name(d.language).to_owned())),
     ];
     fields
         .into_iter()
-        .map(|(field, value)| (field.label(Language::Fi), or_dash(value)))
+        .map(|(field, value)| {
+            let href = match field {
+                Field::Email => Some(format!("mailto:{}", d.email)),
+                Field::Phone => d
+                    .phone
+                    .as_ref()
+                    .map(|p| format!("tel:{}", dialable(p.as_str()))),
+                _ => None,
+            };
+            (field.label(Language::Fi), or_dash(value), href)
+        })
         .collect()
 }
 
-#[derive(Template)]
-#[template(path = "undelivered.txt")]
-struct UndeliveredText<'a> {
-    heading: &'a str,
-    rows: &'a [(&'static str, String)],
-}
-
-#[derive(Template)]
-#[template(path = "undelivered.html")]
-struct UndeliveredHtml<'a> {
-    heading: &'a str,
-    rows: &'a [(&'static str, String)],
-}
-
-/// One short email to the trainers, in Finnish: the customer's confirmation did not arrive at
-/// `address`, and what to do about it.
-pub fn undelivered_alert(
-    order: &Order,
-    address: &str,
-    outcome: Outcome,
-    trainers: &[EmailAddress],
-) -> Email {
-    let d = &order.details;
-    let what = match outcome {
-        Outcome::Bounced => "osoite ei ota vastaan postia (pysyvä palautus)",
-        Outcome::Rejected => "sähköpostipalvelu hylkäsi viestin, eikä sitä lähetetty",
-        Outcome::Complained => "vastaanottaja merkitsi vahvistuksen roskapostiksi",
-        Outcome::TransientBounce | Outcome::Delayed | Outcome::Delivered => {
-            "viesti ei ole mennyt perille"
-        }
-    };
-    let phone = d.phone.as_ref().map(|p| p.as_str().to_owned());
-    let rows = vec![
-        ("Tilausnumero", order.reference.to_string()),
-        (
-            Field::Organization.label(Language::Fi),
-            d.organization.clone(),
-        ),
-        (
-            Field::ContactName.label(Language::Fi),
-            d.contact_name.clone(),
-        ),
-        ("Osoite, johon vahvistus ei mennyt", address.to_owned()),
-        ("Mitä tapahtui", what.to_owned()),
-        (Field::Phone.label(Language::Fi), or_dash(phone)),
-    ];
-    let heading = format!(
-        "Vahvistus ei mennyt perille: {} – {}",
-        order.reference, d.organization
-    );
-    Email {
-        to: trainers.iter().map(ToString::to_string).collect(),
-        reply_to: trainers.iter().map(ToString::to_string).collect(),
-        subject: heading.clone(),
-        text: render(&UndeliveredText {
-            heading: &heading,
-            rows: &rows,
-        }),
-        html: render(&UndeliveredHtml {
-            heading: &heading,
-            rows: &rows,
-        }),
-    }
+/// A phone number as a `tel:` link wants it: `+` and digits only.
+fn dialable(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
 }
 
 /// Rendering writes into a String; askama can only fail on a formatter error, which a String
 /// never raises. An empty body would still be caught by SES, never silently sent.
-fn render(template: &impl Template) -> String {
+pub(super) fn render(template: &impl Template) -> String {
     template.render().unwrap_or_default()
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{OrderForm, Reference};
+
+    fn order(language: &str) -> Order {
+        let form = OrderForm {
+            package: Some("some-haltuun".into()),
+            organization: Some("Tuusulan kunta".into()),
+            contact_name: Some("Anna Virtanen".into()),
+            email: Some("anna@tuusula.example".into()),
+            privacy_consent: Some("true".into()),
+            phone: Some("+358 40 123 4567".into()),
+            participants: Some("12".into()),
+            einvoice_address: Some("003701577119".into()),
+            preferred_dates: vec!["2027-03-02".into()],
+            message: Some("Salainen viesti kouluttajille".into()),
+            language: Some(language.into()),
+            ..OrderForm::default()
+        };
+        let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
+        Order {
+            order_id: "01900000-0000-7000-8000-000000000000".into(),
+            reference: Reference::parse("K7Q4-M2XD").unwrap(),
+            created_at: "2026-11-26T10:00:00Z".parse().unwrap(),
+            price: details.package.price(),
+            details,
+            customer_email: Delivery::Failed { attempts: 0 },
+            trainer_email: Delivery::Failed { attempts: 0 },
+            reports: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_customer_sees_what_they_ordered_but_never_the_message() {
+        let fi = customer_email(&order("fi"), &[]);
+        for expected in [
+            "003701577119",
+            "Osallistujamäärä: 12",
+            "1\u{a0}129,50\u{a0}€",
+            "Pilvi Nummi",
+        ] {
+            assert!(fi.text.contains(expected), "{expected}: {}", fi.text);
+        }
+        assert!(!fi.text.contains("Salainen") && !fi.html.contains("Salainen"));
+        let en = customer_email(&order("en"), &[]);
+        for expected in ["€1,129.50", "2 March 2027"] {
+            assert!(en.text.contains(expected), "{expected}: {}", en.text);
+        }
+    }
+
+    #[test]
+    fn the_trainers_can_call_write_and_plan_from_their_email() {
+        let email = trainer_email(&order("sv"), &[]);
+        assert!(email.html.contains(r#"href="mailto:anna@tuusula.example""#));
+        assert!(email.html.contains(r#"href="tel:+358401234567""#));
+        assert!(
+            email.text.contains("Toivotut päivät: ti 2.3.2027"),
+            "{}",
+            email.text
+        );
+        assert!(email.text.contains("Kieli: ruotsi"));
+        assert!(
+            email
+                .text
+                .trim_end()
+                .ends_with("Tilauksen tunniste: 01900000-0000-7000-8000-000000000000")
+        );
+    }
 }

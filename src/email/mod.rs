@@ -1,12 +1,14 @@
 //! Confirmation emails: what they say (`compose`, with askama templates) and how they are sent
 //! (`Mailer`: SES, or a recording fake for tests).
 
+mod alert;
 mod compose;
 mod events;
 mod recording;
 mod ses;
 
-pub use compose::{customer_email, trainer_email, undelivered_alert};
+pub use alert::undelivered_alert;
+pub use compose::{customer_email, trainer_email};
 pub use events::EmailEvent;
 pub use recording::RecordingMailer;
 pub use ses::SesMailer;

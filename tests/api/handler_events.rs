@@ -31,7 +31,7 @@ async fn the_json_order_event_creates_an_order_and_two_emails() {
         .find(|e| e.to == ["anna.virtanen@tuusula.example"])
         .expect("customer email");
     assert!(customer.subject.contains(orders[0].reference.as_str()));
-    assert!(customer.text.contains("627,50 €"));
+    assert!(customer.text.contains("627,50\u{a0}€"));
     let trainer = sent
         .iter()
         .find(|e| e.reply_to == ["anna.virtanen@tuusula.example"])

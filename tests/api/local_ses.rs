@@ -38,9 +38,9 @@ async fn the_customer_and_the_trainers_get_their_emails() {
     let text = customer["body"]["text"].as_str().unwrap();
     for expected in [
         "Hei Anna Virtanen",
-        "900,00 €",
-        "229,50 €",
-        "1 129,50 €",
+        "900,00\u{a0}€",
+        "229,50\u{a0}€",
+        "1\u{a0}129,50\u{a0}€",
         "Tuusulan kunta",
         "Mitä seuraavaksi?",
         &reference,
@@ -54,7 +54,7 @@ async fn the_customer_and_the_trainers_get_their_emails() {
         customer["body"]["html"]
             .as_str()
             .unwrap()
-            .contains("1 129,50 €")
+            .contains("1\u{a0}129,50\u{a0}€")
     );
 
     let trainer = emails
@@ -74,7 +74,7 @@ async fn the_customer_and_the_trainers_get_their_emails() {
         "Facebook, Instagram",
         "003701577119",
         "Rivi 1\nRivi 2",
-        "Yhteensä: 1 129,50 €",
+        "Yhteensä: 1\u{a0}129,50\u{a0}€",
     ] {
         assert!(
             text.contains(expected),
