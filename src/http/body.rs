@@ -14,6 +14,16 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024;
 pub enum MediaType {
     Json,
     Form,
+    /// `multipart/form-data`: form fields in parts (what website builders often post). Its
+    /// boundary is in the content type: `multipart_boundary`, then `parse_multipart`.
+    Multipart,
+}
+
+impl MediaType {
+    /// A browser's form post (urlencoded or multipart), as opposed to a program's JSON.
+    pub fn is_form(self) -> bool {
+        matches!(self, MediaType::Form | MediaType::Multipart)
+    }
 }
 
 /// The media types we accept, with an optional UTF-8 charset; anything else is `None` (415).
@@ -25,6 +35,9 @@ pub fn media_type(content_type: &str) -> Option<MediaType> {
     let media = match (parsed.type_(), parsed.subtype()) {
         (mime::APPLICATION, mime::JSON) => MediaType::Json,
         (mime::APPLICATION, mime::WWW_FORM_URLENCODED) => MediaType::Form,
+        (mime::MULTIPART, mime::FORM_DATA) if parsed.get_param(mime::BOUNDARY).is_some() => {
+            MediaType::Multipart
+        }
         _ => return None,
     };
     let utf8 = parsed.get_param(mime::CHARSET).is_none_or(|charset| {
@@ -43,15 +56,21 @@ pub enum BodyError {
     InvalidJson,
     NotAnObject,
     DuplicateField,
+    /// A multipart body that does not parse (no closing boundary, a part without a name).
+    InvalidMultipart,
+    /// A file in a multipart body: an order has no use for one.
+    FileNotAccepted,
 }
 
 impl BodyError {
-    pub const ALL: [BodyError; 5] = [
+    pub const ALL: [BodyError; 7] = [
         BodyError::Empty,
         BodyError::InvalidUtf8,
         BodyError::InvalidJson,
         BodyError::NotAnObject,
         BodyError::DuplicateField,
+        BodyError::InvalidMultipart,
+        BodyError::FileNotAccepted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,17 +80,53 @@ impl BodyError {
             BodyError::InvalidJson => "invalid_json",
             BodyError::NotAnObject => "not_an_object",
             BodyError::DuplicateField => "duplicate_field",
+            BodyError::InvalidMultipart => "invalid_multipart",
+            BodyError::FileNotAccepted => "file_not_accepted",
         }
     }
 }
 
+/// A JSON or urlencoded body. A multipart body needs its boundary: `parse_multipart`.
 pub fn parse(media: MediaType, bytes: &[u8]) -> Result<OrderForm, BodyError> {
     let text = std::str::from_utf8(bytes).map_err(|_| BodyError::InvalidUtf8)?;
     match media {
         MediaType::Json if text.trim().is_empty() => Err(BodyError::Empty),
         MediaType::Json => parse_json(text),
         MediaType::Form => parse_form(text),
+        MediaType::Multipart => Err(BodyError::InvalidMultipart),
     }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+pub fn multipart_boundary(content_type: &str) -> Option<String> {
+    multer::parse_boundary(content_type.trim().trim_end_matches(';')).ok()
+}
+
+/// A `multipart/form-data` body (already in memory, at most `MAX_BODY_BYTES`): each part is a
+/// field, with the same names and rules as a urlencoded form. A file part is refused; text
+/// must be UTF-8.
+pub async fn parse_multipart(boundary: &str, bytes: &[u8]) -> Result<OrderForm, BodyError> {
+    let body = bytes::Bytes::copy_from_slice(bytes);
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut pairs = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| BodyError::InvalidMultipart)?
+    {
+        if field.file_name().is_some() {
+            return Err(BodyError::FileNotAccepted);
+        }
+        let name = field.name().ok_or(BodyError::InvalidMultipart)?.to_owned();
+        let value = field
+            .bytes()
+            .await
+            .map_err(|_| BodyError::InvalidMultipart)?;
+        let value = String::from_utf8(value.to_vec()).map_err(|_| BodyError::InvalidUtf8)?;
+        pairs.push((name, FormField(value)));
+    }
+    Ok(form_from_members(pairs))
 }
 
 /// A JSON object's members in order, refusing a name that appears twice (which `serde_json`
@@ -256,7 +311,11 @@ mod tests {
             Some(MediaType::Json)
         );
         assert_eq!(media_type("application/json; charset=iso-8859-1"), None);
-        assert_eq!(media_type("multipart/form-data; boundary=x"), None);
+        assert_eq!(
+            media_type("multipart/form-data; boundary=x"),
+            Some(MediaType::Multipart)
+        );
+        assert_eq!(media_type("multipart/form-data"), None, "no boundary");
         assert_eq!(media_type("text/plain"), None);
         assert_eq!(media_type(""), None);
     }
@@ -319,6 +378,72 @@ mod tests {
         assert_eq!(
             parse(MediaType::Json, "[".repeat(10_000).as_bytes()),
             Err(BodyError::InvalidJson)
+        );
+    }
+
+    fn multipart(parts: &[(&str, Option<&str>, &str)]) -> Vec<u8> {
+        let mut body = String::new();
+        for (name, file, value) in parts {
+            body.push_str("--XyZ\r\n");
+            match file {
+                Some(file) => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\r\n"
+                )),
+                None => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                )),
+            }
+            body.push_str(value);
+            body.push_str("\r\n");
+        }
+        body.push_str("--XyZ--\r\n");
+        body.into_bytes()
+    }
+
+    fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn a_multipart_form_is_read_like_a_urlencoded_one() {
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=XyZ").as_deref(),
+            Some("XyZ")
+        );
+        let body = multipart(&[
+            ("organization", None, "Tuusulan kunta"),
+            ("channels", None, "facebook"),
+            ("channels", None, "instagram"),
+            ("privacy_consent", None, "on"),
+        ]);
+        let form = run(parse_multipart("XyZ", &body)).unwrap();
+        let urlencoded = parse(
+            MediaType::Form,
+            b"organization=Tuusulan+kunta&channels=facebook&channels=instagram&privacy_consent=on",
+        )
+        .unwrap();
+        assert_eq!(form, urlencoded);
+    }
+
+    #[test]
+    fn a_file_or_a_broken_multipart_body_is_refused() {
+        let with_file = multipart(&[("cv", Some("cv.pdf"), "%PDF")]);
+        assert_eq!(
+            run(parse_multipart("XyZ", &with_file)),
+            Err(BodyError::FileNotAccepted)
+        );
+        let cut = &multipart(&[("organization", None, "Tuusula")])[..20];
+        assert_eq!(
+            run(parse_multipart("XyZ", cut)),
+            Err(BodyError::InvalidMultipart)
+        );
+        let latin1 = b"--XyZ\r\nContent-Disposition: form-data; name=\"organization\"\r\n\r\n\xe4\r\n--XyZ--\r\n";
+        assert_eq!(
+            run(parse_multipart("XyZ", latin1)),
+            Err(BodyError::InvalidUtf8)
         );
     }
 

@@ -149,6 +149,16 @@ impl RequestError {
                 "Begärans innehåll är inte giltig UTF-8.",
                 "The request body is not valid UTF-8.",
             ],
+            RequestError::Body(BodyError::InvalidMultipart) => [
+                "Lomakkeen osia ei voitu lukea.",
+                "Formulärets delar kunde inte läsas.",
+                "The form's parts could not be read.",
+            ],
+            RequestError::Body(BodyError::FileNotAccepted) => [
+                "Tilaukseen ei voi liittää tiedostoja.",
+                "Det går inte att bifoga filer till beställningen.",
+                "Files cannot be attached to an order.",
+            ],
             RequestError::InvalidBase64 => [
                 "Pyynnön runko ei ole kelvollista base64:ää.",
                 "Begärans innehåll är inte giltig base64.",
@@ -160,9 +170,9 @@ impl RequestError {
                 "The request body is empty.",
             ],
             RequestError::UnsupportedMediaType => [
-                "Lähetä tilaus muodossa application/json tai application/x-www-form-urlencoded (UTF-8).",
-                "Skicka beställningen som application/json eller application/x-www-form-urlencoded (UTF-8).",
-                "Send the order as application/json or application/x-www-form-urlencoded (UTF-8).",
+                "Lähetä tilaus muodossa application/json, application/x-www-form-urlencoded tai multipart/form-data (UTF-8).",
+                "Skicka beställningen som application/json, application/x-www-form-urlencoded eller multipart/form-data (UTF-8).",
+                "Send the order as application/json, application/x-www-form-urlencoded or multipart/form-data (UTF-8).",
             ],
             RequestError::PayloadTooLarge => [
                 "Pyyntö on liian suuri (enintään 32 KiB).",

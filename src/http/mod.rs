@@ -179,12 +179,12 @@ async fn accept(
     let media = header_text(headers, header::CONTENT_TYPE)
         .and_then(body::media_type)
         .ok_or(RequestError::UnsupportedMediaType)?;
-    reply.html = media == MediaType::Form && prefers_html(header_text(headers, header::ACCEPT));
+    reply.html = media.is_form() && prefers_html(header_text(headers, header::ACCEPT));
     reply.back = way_back(app, headers);
     reply.contacts = (app.settings.contact_emails.iter())
         .map(ToString::to_string)
         .collect();
-    let mut form = read_form(request, media)?;
+    let mut form = read_form(request, media).await?;
     if let Some(language) = form
         .language
         .as_deref()
@@ -249,7 +249,7 @@ fn way_back(app: &App, headers: &HeaderMap) -> String {
 }
 
 /// The body as an `OrderForm`, or why it is not one.
-fn read_form(request: &Request, media: MediaType) -> Result<OrderForm, RequestError> {
+async fn read_form(request: &Request, media: MediaType) -> Result<OrderForm, RequestError> {
     if request.headers().contains_key(BODY_ERROR_HEADER) {
         return Err(RequestError::InvalidBase64);
     }
@@ -261,6 +261,12 @@ fn read_form(request: &Request, media: MediaType) -> Result<OrderForm, RequestEr
     };
     if bytes.len() > MAX_BODY_BYTES {
         return Err(RequestError::PayloadTooLarge);
+    }
+    if media == MediaType::Multipart {
+        let boundary = header_text(request.headers(), header::CONTENT_TYPE)
+            .and_then(body::multipart_boundary)
+            .ok_or(RequestError::UnsupportedMediaType)?;
+        return Ok(body::parse_multipart(&boundary, bytes).await?);
     }
     Ok(body::parse(media, bytes)?)
 }

@@ -394,3 +394,41 @@ async fn an_emoji_joined_with_zwj_is_a_message_and_not_a_name() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_website_builder_posting_multipart_form_data_gets_the_same_answer_as_a_form() {
+    let app = FakeApp::new();
+    let body = [
+        ("package", "somestartti"),
+        ("organization", "Keravan kaupunki"),
+        ("contact_name", "Ville N"),
+        ("email", "ville@kerava.example"),
+        ("privacy_consent", "on"),
+    ]
+    .iter()
+    .map(|(name, value)| {
+        format!("--b0undary\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+    })
+    .collect::<String>()
+        + "--b0undary--\r\n";
+    let event = event_with("apigw-http-form-order", |e| {
+        e["headers"]["content-type"] = json!("multipart/form-data; boundary=b0undary");
+        e["body"] = json!(body);
+        e["isBase64Encoded"] = json!(false);
+    });
+    let answer = app.send(&event).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    assert_eq!(app.store.orders().len(), 1);
+
+    let with_file = event_with("apigw-http-form-order", |e| {
+        e["headers"]["content-type"] = json!("multipart/form-data; boundary=b0undary");
+        e["headers"]["accept"] = json!("application/json");
+        e["body"] = json!(
+            "--b0undary\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\n\r\n%PDF\r\n--b0undary--\r\n"
+        );
+        e["isBase64Encoded"] = json!(false);
+    });
+    let answer = app.send(&with_file).await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.json()["error"], "file_not_accepted");
+}
