@@ -64,8 +64,8 @@ const SV: CustomerTexts = CustomerTexts {
     dates: "Önskade datum",
     dates_open: "kommer vi överens om tillsammans",
     next_heading: "Vad händer härnäst?",
-    next_steps: "Våra utbildare kontaktar dig inom två vardagar. Tillsammans kommer vi överens om tid, plats och innehållets tyngdpunkter. Fakturan skickas efter utbildningen.",
-    reply: "Du kan svara på det här meddelandet, så når ditt svar utbildarna direkt. Nämn ordernumret om du ringer oss.",
+    next_steps: "Våra utbildare kontaktar dig inom två vardagar för att tillsammans med dig komma överens om tid, plats och vad utbildningen ska fokusera på. Fakturan skickas efter utbildningen.",
+    reply: "Du kan svara på det här meddelandet, så når ditt svar utbildarna direkt. Nämn beställningsnumret om du ringer oss.",
     closing: "Med vänliga hälsningar\nPilvi Nummi och Jaana Pohjola\nSome-työpajat",
     ordered: "Dina uppgifter – kontrollera att de stämmer",
 };
