@@ -44,7 +44,8 @@ before(async () => {
   server = serveSite();
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    // In Finnish, as the trainers' customers use it: date pickers show pp.kk.vvvv.
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fi-FI"],
   });
   fs.mkdirSync(SHOTS, { recursive: true });
 });
@@ -55,7 +56,7 @@ after(async () => {
 });
 
 async function page(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: "fi-FI", ...options });
   return context.newPage();
 }
 
@@ -280,4 +281,38 @@ test("every email's HTML renders: customer in fi, sv and en, and the trainers'",
     await p.screenshot({ path: path.join(SHOTS, file), fullPage: true });
     await p.context().close();
   }
+});
+
+test("the form embedded in another site changes nothing outside itself", async () => {
+  const css = fs.readFileSync(path.join(ROOT, "web/form.css"), "utf8");
+  const index = fs.readFileSync(path.join(ROOT, "web/index.html"), "utf8");
+  const form = index.slice(index.indexOf('<main class="st-order">'), index.indexOf("</main>") + "</main>".length);
+  assert.ok(form.includes("order-form"), "the form's markup was found");
+  const host = (embedded) => `<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8">
+    <style>
+      body { font-family: Georgia, serif; background: rgb(250, 240, 230); margin: 8px; line-height: 1.2; }
+      h1 { font-size: 40px; } a { color: rgb(1, 2, 3); } p { margin: 2px; }
+      label { color: rgb(200, 0, 0); display: inline; } input { width: 90px; padding: 1px; }
+      button { background: rgb(0, 128, 0); width: auto; padding: 2px; } fieldset { border: 3px dashed blue; }
+    </style>
+    ${embedded ? `<style>${css}</style>` : ""}</head>
+    <body><h1 id="h">Kunnan sivu</h1><p id="p">Teksti ja <a id="a" href="#">linkki</a></p>
+    <fieldset id="f"><label id="l">Haku <input id="i"></label><button id="b">Hae</button></fieldset>
+    ${embedded ? form : ""}</body></html>`;
+  const styles = async (embedded) => {
+    const p = await page();
+    await p.setContent(host(embedded), { waitUntil: "load" });
+    const seen = await p.evaluate(() => {
+      const props = ["color", "background-color", "font-family", "font-size", "line-height", "margin", "padding",
+        "display", "width", "box-sizing", "border-top-style", "border-top-width", "font-weight"];
+      return Object.fromEntries(["h", "p", "a", "l", "i", "b", "f"].map((id) => {
+        const style = getComputedStyle(document.getElementById(id));
+        return [id, Object.fromEntries(props.map((name) => [name, style.getPropertyValue(name)]))];
+      }).concat([["body", Object.fromEntries(["background-color", "font-family", "margin", "line-height"]
+        .map((name) => [name, getComputedStyle(document.body).getPropertyValue(name)]))]]));
+    });
+    await p.context().close();
+    return seen;
+  };
+  assert.deepEqual(await styles(true), await styles(false));
 });
