@@ -116,11 +116,11 @@ pub fn mailbox(email: &EmailAddress) -> String {
     format!("{}@{}", local.to_lowercase(), domain.to_lowercase())
 }
 
-/// The limits and the secret their counters are keyed with.
+/// The limits, and the HMAC their counters are keyed with (made once, at start-up).
 #[derive(Clone)]
 pub struct Limits {
     pub quotas: Quotas,
-    secret: Vec<u8>,
+    mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for Limits {
@@ -132,11 +132,12 @@ impl std::fmt::Debug for Limits {
 }
 
 impl Limits {
+    /// Called at start-up with the configured secret. HMAC takes a key of any length, so the
+    /// `expect` cannot fire; keying here keeps every request path free of it.
     pub fn new(quotas: Quotas, secret: &str) -> Limits {
-        Limits {
-            quotas,
-            secret: secret.as_bytes().to_vec(),
-        }
+        let mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+            .expect("HMAC-SHA-256 takes a key of any length");
+        Limits { quotas, mac }
     }
 
     /// The counter of `kind` for `identity` (an address, a mailbox) in the window around `now`.
@@ -162,9 +163,7 @@ impl Limits {
 
     /// HMAC-SHA-256 of the identity, 128 bits in hex: not reversible without the secret.
     fn keyed_hash(&self, kind: QuotaKind, identity: &str) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
-            unreachable!("HMAC takes a key of any length");
-        };
+        let mut mac = self.mac.clone();
         mac.update(kind.name().as_bytes());
         mac.update(b"\x1f");
         mac.update(identity.as_bytes());
