@@ -481,24 +481,25 @@ async fn replays_and_refusals_use_up_no_quota() {
     assert!(is_rate_limited(&third, QuotaKind::Source));
 }
 
-#[tokio::test]
-async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_then_sent() {
+/// One confirmation an hour: a first order, and a second one over the ceiling (its receipt).
+async fn second_order_over_the_ceiling() -> (Fixture, Receipt) {
     let f = fixture_with(Quotas {
         confirmations_per_hour: 1,
         ..Quotas::default()
     });
-    f.intake
-        .place(order("Tuusula"), None, &ip("198.51.100.1"))
-        .await
-        .unwrap();
-    let Placed::Created(receipt) = f
-        .intake
-        .place(order("Kerava"), None, &ip("198.51.100.2"))
-        .await
-        .unwrap()
-    else {
+    let (one, two) = (ip("198.51.100.1"), ip("198.51.100.2"));
+    let first = f.intake.place(order("Tuusula"), None, &one).await;
+    assert!(matches!(first, Ok(Placed::Created(_))));
+    let second = f.intake.place(order("Kerava"), None, &two).await;
+    let Ok(Placed::Created(receipt)) = second else {
         panic!("the second order is taken");
     };
+    (f, receipt)
+}
+
+#[tokio::test]
+async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_then_sent() {
+    let (f, receipt) = second_order_over_the_ceiling().await;
     assert!(!receipt.emails_sent);
     let held = f
         .store
@@ -547,22 +548,7 @@ async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_th
 
 #[tokio::test]
 async fn a_confirmation_held_for_a_day_is_dropped_unsent() {
-    let f = fixture_with(Quotas {
-        confirmations_per_hour: 1,
-        ..Quotas::default()
-    });
-    f.intake
-        .place(order("Tuusula"), None, &ip("198.51.100.1"))
-        .await
-        .unwrap();
-    let Placed::Created(held) = f
-        .intake
-        .place(order("Kerava"), None, &ip("198.51.100.2"))
-        .await
-        .unwrap()
-    else {
-        panic!("the second order is taken");
-    };
+    let (f, held) = second_order_over_the_ceiling().await;
     // Every later hour's one confirmation is taken by someone else.
     let mut dropped = 0;
     for _ in 0..25 {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 use jiff::Timestamp;
@@ -88,6 +89,14 @@ where
 }
 
 impl DynamoDbStore {
+    /// An update of one order's item.
+    fn update_order(&self, reference: &Reference) -> UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+    }
+
     /// One unit from a quota counter, if it is under its limit: the counter's item is made on
     /// the window's first order.
     fn take_from(&self, counter: &QuotaCounter) -> UpdateBuilder {
@@ -289,10 +298,7 @@ impl OrderStore for DynamoDbStore {
             expression.push_str(&format!(" REMOVE {}", remove.join(", ")));
         }
         let updated = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .update_order(reference)
             .update_expression(expression)
             .condition_expression("attribute_exists(#pk)")
             .set_expression_attribute_names(Some(names))
@@ -323,10 +329,7 @@ impl OrderStore for DynamoDbStore {
         until: Timestamp,
     ) -> Result<bool, StoreError> {
         let claimed = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .update_order(reference)
             .update_expression("SET #status = :sending, #due = :until")
             .condition_expression("#status IN (:sending, :pending, :held) AND #due <= :now")
             .expression_attribute_names("#status", attribute_name(kind, "status"))

@@ -9,7 +9,7 @@ use crate::store::OutcomeRecorded;
 use crate::store::StoreError;
 use crate::store::item::{
     CHECK_AT, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE,
-    attribute_name, message_item, message_pk, message_target, n, order_pk, s,
+    attribute_name, message_item, message_pk, message_target, n, s,
 };
 
 impl DynamoDbStore {
@@ -79,10 +79,7 @@ impl DynamoDbStore {
         };
         let field = |what: &str| attribute_name(kind, &format!("to{place}_{what}"));
         let updated = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&reference)))
+            .update_order(&reference)
             .update_expression("SET #outcome = :outcome, #rank = :rank, #at = :at")
             .condition_expression(
                 "attribute_exists(#pk) AND (attribute_not_exists(#rank) OR #rank < :rank)",
@@ -111,10 +108,7 @@ impl DynamoDbStore {
         at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
         let update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .update_order(reference)
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#check", attribute_name(EmailKind::Customer, CHECK_AT));
@@ -136,10 +130,7 @@ impl DynamoDbStore {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .update_order(reference)
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#told", attribute_name(kind, "told_at"));
         let update = match told {
@@ -162,10 +153,7 @@ impl DynamoDbStore {
         // order back in the retry index (or take a live one out).
         let mut condition = vec!["attribute_exists(#pk)".to_owned()];
         let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&order.reference)))
+            .update_order(&order.reference)
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
             .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE);
