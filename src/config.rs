@@ -3,6 +3,7 @@
 use url::Url;
 
 use crate::domain::{EmailAddress, Limits, Quotas, WebOrigin};
+use crate::intake::DEFAULT_RETENTION_MONTHS;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -25,6 +26,8 @@ pub struct Config {
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
     /// `ORDERS_PER_MAILBOX_PER_DAY` (3) and `CONFIRMATIONS_PER_HOUR` (60).
     pub limits: Limits,
+    /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
+    pub retention_months: u32,
 }
 
 /// A secret shorter than this is refused: the counter keys must not be guessable.
@@ -155,6 +158,7 @@ impl Config {
             ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
             warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", true)?,
             limits: vars.limits()?,
+            retention_months: vars.count("RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS)?,
         })
     }
 }

@@ -33,7 +33,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         config.trainer_emails.clone(),
         system_clock(),
         config.limits.clone(),
-    );
+    )
+    .with_retention_months(config.retention_months);
     if config.warm_up_connections {
         intake.warm_up().await;
     }

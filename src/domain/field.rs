@@ -69,6 +69,16 @@ impl Field {
         Field::Gotcha,
     ];
 
+    /// The fields that say who a person is or what they wrote: what erasure (on request, or
+    /// after the retention time) removes. The rest is what bookkeeping keeps.
+    pub const PERSONAL: [Field; 5] = [
+        Field::ContactName,
+        Field::Email,
+        Field::Phone,
+        Field::Location,
+        Field::Message,
+    ];
+
     /// The name in JSON and form bodies.
     pub fn name(self) -> &'static str {
         match self {

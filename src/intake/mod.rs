@@ -7,12 +7,14 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 mod budget;
+mod operations;
 mod outcome;
 mod retry;
 #[cfg(test)]
 mod tests;
 
 pub use budget::{DEADLINE_MARGIN, Deadline};
+pub use operations::{DEFAULT_RETENTION_MONTHS, ResendError};
 pub use outcome::{EventError, EventReport};
 pub use retry::RetryReport;
 
@@ -38,6 +40,8 @@ pub struct Intake {
     limits: Limits,
     /// What one email needs (send, then record): less time than this left, it is not started.
     email_needs: Duration,
+    /// How long after an order its personal data is kept.
+    retention_months: u32,
 }
 
 /// The SDK's operation timeouts bound a send and a record at 8 s each; this much is what one
@@ -90,7 +94,14 @@ impl Intake {
             clock,
             limits,
             email_needs: EMAIL_NEEDS,
+            retention_months: DEFAULT_RETENTION_MONTHS,
         }
+    }
+
+    /// Another retention time than `DEFAULT_RETENTION_MONTHS`.
+    pub fn with_retention_months(mut self, months: u32) -> Intake {
+        self.retention_months = months;
+        self
     }
 
     /// Another estimate of what one email needs (tests with slow fakes use milliseconds).

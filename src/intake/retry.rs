@@ -21,6 +21,8 @@ pub struct RetryReport {
     /// The run stopped claiming work because the invocation's time was running out; the next
     /// run goes on from there.
     pub out_of_time: bool,
+    /// Orders whose personal data this run erased: their retention time had passed.
+    pub erased: u32,
 }
 
 impl Intake {
@@ -74,6 +76,9 @@ impl Intake {
                 self.store.reschedule(&order).await?;
             }
         }
+        if !report.out_of_time && deadline.allows(self.email_needs) {
+            report.erased = u32::try_from(self.erase_expired().await?.len()).unwrap_or(u32::MAX);
+        }
         tracing::info!(
             orders = report.orders,
             sent = report.sent,
@@ -83,6 +88,7 @@ impl Intake {
             dropped = report.dropped,
             unreadable = report.unreadable,
             out_of_time = report.out_of_time,
+            erased = report.erased,
             "retry run done"
         );
         Ok(report)

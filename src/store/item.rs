@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::{DedupeKey, StoreError};
 use crate::domain::{
-    BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
+    helsinki, BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
     Order, Outcome, Package, Participants, Phone, Price, QuotaCounter, Receipt, Reference, Reports,
     VAT_RATE_PERCENT,
 };
@@ -25,6 +25,12 @@ pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = "expires_at";
 pub const RETRY_QUEUE_ATTRIBUTE: &str = "retry_queue";
 pub const RETRY_AT_ATTRIBUTE: &str = "retry_at";
 pub const RETRY_QUEUE: &str = "due";
+/// The index operators list orders by: every order carries its month (`2026-11`, Helsinki time)
+/// and its creation time in epoch milliseconds, so a month's orders are one query, in order.
+pub const ORDER_MONTH_ATTRIBUTE: &str = "order_month";
+pub const CREATED_MS_ATTRIBUTE: &str = "created_ms";
+/// When an order's personal fields were erased (on request, or after the retention time).
+pub const ERASED_AT_ATTRIBUTE: &str = "erased_at";
 
 const ORDER_PREFIX: &str = "order#";
 const DEDUPE_PREFIX: &str = "dedupe#";
@@ -71,6 +77,17 @@ pub fn message_target(item: &Item, recipient: &str) -> Option<(Reference, EmailK
         .iter()
         .position(|r| r.as_s().is_ok_and(|r| *r == recipient))?;
     Some((reference, kind, place))
+}
+
+/// The month an order is listed under: its creation time's month in Helsinki.
+pub fn order_month(at: Timestamp) -> String {
+    at.to_zoned_datetime(helsinki()).strftime("%Y-%m").to_string()
+}
+
+/// Every message id an email has been sent with (a resend adds one), so that erasure finds
+/// each message's lookup item.
+pub fn message_ids_attribute(kind: EmailKind) -> String {
+    attribute_name(kind, "message_ids")
 }
 
 pub fn order_pk(reference: &Reference) -> String {
@@ -137,6 +154,14 @@ pub fn order_item(order: &Order) -> Item {
         ("order_id".to_owned(), s(&order.order_id)),
         ("reference".to_owned(), s(order.reference.as_str())),
         ("created_at".to_owned(), s(order.created_at.to_string())),
+        (
+            ORDER_MONTH_ATTRIBUTE.to_owned(),
+            s(order_month(order.created_at)),
+        ),
+        (
+            CREATED_MS_ATTRIBUTE.to_owned(),
+            n(order.created_at.as_millisecond()),
+        ),
         ("net_cents".to_owned(), n(order.price.net_cents)),
         ("vat_rate_percent".to_owned(), s(VAT_RATE_PERCENT)),
         ("vat_cents".to_owned(), n(order.price.vat_cents)),

@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::{DedupeKey, Insert, OrderStore, OutcomeRecorded, StoreError};
+use super::{DedupeKey, Erasure, Insert, OrderStore, OutcomeRecorded, StoreError};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Reference};
 
 /// An in-memory `OrderStore` for fast tests; it keeps the same rules as the DynamoDB one.
@@ -21,6 +21,8 @@ struct State {
     messages: HashMap<String, (Reference, EmailKind, Vec<String>)>,
     outcomes: HashMap<(String, String), Outcome>,
     told: std::collections::HashSet<(String, &'static str)>,
+    /// Erased orders, kept whole here (a fake) but no longer loadable, as in DynamoDB.
+    erased: HashMap<String, Timestamp>,
     unavailable: bool,
 }
 
@@ -170,7 +172,111 @@ impl OrderStore for MemoryStore {
 
     async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
         let state = self.available()?;
+        if state.erased.contains_key(reference.as_str()) {
+            return Err(StoreError::Unreadable {
+                key: reference.to_string(),
+                problem: "order fields",
+            });
+        }
         Ok(state.orders.get(reference.as_str()).cloned())
+    }
+
+    async fn reclaim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.available()?;
+        if state.erased.contains_key(reference.as_str()) {
+            return Ok(false);
+        }
+        let Some(order) = state.orders.get_mut(reference.as_str()) else {
+            return Ok(false);
+        };
+        let delivery = order.delivery_mut(kind);
+        if matches!(delivery, Delivery::Sending { until, .. } if *until > now) {
+            return Ok(false);
+        }
+        *delivery = Delivery::Sending {
+            attempts: delivery.attempts(),
+            until,
+        };
+        if kind == EmailKind::Customer {
+            order.reports = Default::default();
+        }
+        state.told.remove(&(reference.as_str().to_owned(), kind.as_str()));
+        Ok(true)
+    }
+
+    async fn due_for_erasure(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let state = self.available()?;
+        let mut due: Vec<&Order> = state
+            .orders
+            .values()
+            .filter(|o| o.created_at <= cutoff && !state.erased.contains_key(o.reference.as_str()))
+            .collect();
+        due.sort_by_key(|o| o.created_at);
+        Ok(due.into_iter().take(limit).map(|o| o.reference.clone()).collect())
+    }
+
+    async fn erase(
+        &self,
+        reference: &Reference,
+        now: Timestamp,
+    ) -> Result<Option<Erasure>, StoreError> {
+        let mut state = self.available()?;
+        let key = reference.as_str().to_owned();
+        let Some(order) = state.orders.get_mut(&key) else {
+            return Ok(None);
+        };
+        let mut dropped = Vec::new();
+        for kind in EmailKind::BOTH {
+            let delivery = order.delivery_mut(kind);
+            if !delivery.is_final() {
+                *delivery = Delivery::Dropped;
+                dropped.push(kind.as_str());
+            }
+        }
+        order.reports.check_at = None;
+        let d = &order.details;
+        let present = [
+            true,
+            true,
+            d.phone.is_some(),
+            d.location.is_some(),
+            d.message.is_some(),
+        ];
+        let already_erased = state.erased.contains_key(&key);
+        let removed = match already_erased {
+            true => Vec::new(),
+            false => crate::domain::Field::PERSONAL
+                .into_iter()
+                .zip(present)
+                .filter(|(_, present)| *present)
+                .map(|(field, _)| field.name())
+                .collect(),
+        };
+        let mut messages_scrubbed = 0;
+        for (of, kind, recipients) in state.messages.values_mut() {
+            if of == reference && *kind == EmailKind::Customer && !recipients.is_empty() {
+                recipients.clear();
+                messages_scrubbed += 1;
+            }
+        }
+        state.erased.entry(key).or_insert(now);
+        Ok(Some(Erasure {
+            reference: reference.clone(),
+            removed,
+            dropped,
+            messages_scrubbed,
+            already_erased,
+        }))
     }
 
     async fn dequeue(&self, _key: &str) -> Result<(), StoreError> {
@@ -207,8 +313,14 @@ impl OrderStore for MemoryStore {
         if !recipients.contains(&recipient) {
             return Ok(OutcomeRecorded::UnknownMessage);
         }
+        // Reports about an earlier send of a resent email no longer count.
+        let current = match state.orders.get(reference.as_str()).map(|o| o.delivery(kind)) {
+            Some(Delivery::Sent { message_id: sent, .. }) => sent == message_id,
+            _ => true,
+        };
         let key = (message_id.to_owned(), recipient);
-        if state
+        if !current
+            || state
             .outcomes
             .get(&key)
             .is_some_and(|known| *known >= outcome)

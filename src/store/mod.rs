@@ -6,10 +6,15 @@ mod item;
 mod memory;
 mod table;
 
-pub use dynamodb::{DYNAMODB_ACTIONS, DynamoDbStore, RETRY_INDEX};
+mod record;
+
+pub use dynamodb::{BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX};
 pub use item::{
+    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE,
+    order_month,
 };
+pub use record::{EmailRecord, OrderRecord, RecipientOutcome};
 pub use memory::MemoryStore;
 pub use table::{TableSpec, create_order_table};
 
@@ -63,6 +68,25 @@ pub enum Insert {
     Contended,
     /// This counter is at its limit: nothing was stored and no counter was taken from.
     OverQuota(QuotaKind),
+}
+
+/// What erasing an order's personal data did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Erasure {
+    #[serde(serialize_with = "as_text")]
+    pub reference: Reference,
+    /// The personal fields that were there and are now gone (wire names).
+    pub removed: Vec<&'static str>,
+    /// Emails not yet sent that now never will be (there is nobody to send them to).
+    pub dropped: Vec<&'static str>,
+    /// Sent messages' lookup items whose recipient addresses were removed.
+    pub messages_scrubbed: u32,
+    /// It had been erased before (`removed` is then empty).
+    pub already_erased: bool,
+}
+
+fn as_text<S: serde::Serializer>(reference: &Reference, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_str(reference.as_str())
 }
 
 /// Why a store call did not do what was asked. The source is kept for the log's cause chain.
@@ -174,6 +198,33 @@ pub trait OrderStore: Send + Sync {
         told: bool,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
+
+    /// Claims an email for an operator's resend, whatever its state, unless a sender holds it
+    /// now: what SES reported about earlier sends is cleared, so the new one's reports count.
+    /// `false`: it is being sent right now, or the order is erased.
+    async fn reclaim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Orders created at or before `cutoff` whose personal data is still held, oldest first.
+    /// Looks back a few months from the cutoff's month (the scheduled run is frequent).
+    async fn due_for_erasure(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError>;
+
+    /// Removes an order's personal fields (`Field::PERSONAL`), keeps what bookkeeping needs,
+    /// marks it erased and drops emails not yet sent. `None`: there is no such order.
+    async fn erase(
+        &self,
+        reference: &Reference,
+        now: Timestamp,
+    ) -> Result<Option<Erasure>, StoreError>;
 
     /// Opens the connection the first order will use, with a call the store makes anyway.
     async fn warm_up(&self) -> Result<(), StoreError> {

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex,
+    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use serde::Deserialize;
@@ -107,19 +108,22 @@ fn key_schema(keys: &[KeySpec]) -> Result<Vec<KeySchemaElement>, StoreError> {
         .collect()
 }
 
-fn global_secondary_index(index: &IndexSpec) -> Result<GlobalSecondaryIndex, StoreError> {
-    let projection = Projection::builder()
+fn projection(index: &IndexSpec) -> Projection {
+    Projection::builder()
         .projection_type(ProjectionType::from(
             index.projection.projection_type.as_str(),
         ))
         .set_non_key_attributes(
             Some(index.projection.non_key_attributes.clone()).filter(|a| !a.is_empty()),
         )
-        .build();
+        .build()
+}
+
+fn global_secondary_index(index: &IndexSpec) -> Result<GlobalSecondaryIndex, StoreError> {
     GlobalSecondaryIndex::builder()
         .index_name(&index.index_name)
         .set_key_schema(Some(key_schema(&index.key_schema)?))
-        .projection(projection)
+        .projection(projection(index))
         .build()
         .map_err(build_error)
 }
@@ -130,7 +134,7 @@ pub async fn create_order_table(
     table: &str,
     spec: &TableSpec,
 ) -> Result<(), StoreError> {
-    let attributes = spec
+    let attributes: Vec<AttributeDefinition> = spec
         .attribute_definitions
         .iter()
         .map(|a| {
@@ -150,7 +154,7 @@ pub async fn create_order_table(
         .create_table()
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest)
-        .set_attribute_definitions(Some(attributes))
+        .set_attribute_definitions(Some(attributes.clone()))
         .set_key_schema(Some(key_schema(&spec.key_schema)?))
         .set_global_secondary_indexes(Some(indexes).filter(|i| !i.is_empty()))
         .send()
@@ -162,7 +166,7 @@ pub async fn create_order_table(
                 .as_service_error()
                 .is_some_and(|e| e.is_resource_in_use_exception()) =>
         {
-            return Ok(());
+            return add_missing_indexes(client, table, spec, attributes).await;
         }
         Err(error) => return Err(unavailable(error)),
     }
@@ -170,6 +174,51 @@ pub async fn create_order_table(
         Some(ttl) if ttl.enabled => enable_ttl(client, table, &ttl.attribute_name).await,
         _ => Ok(()),
     }
+}
+
+/// A table made by an older version (make dev keeps its data) gets the indexes added since,
+/// one per call as DynamoDB requires.
+async fn add_missing_indexes(
+    client: &Client,
+    table: &str,
+    spec: &TableSpec,
+    attributes: Vec<AttributeDefinition>,
+) -> Result<(), StoreError> {
+    let described = client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(unavailable)?;
+    let existing: Vec<String> = described
+        .table()
+        .map(|t| t.global_secondary_indexes())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|index| index.index_name().map(str::to_owned))
+        .collect();
+    for index in &spec.global_secondary_indexes {
+        if existing.contains(&index.index_name) {
+            continue;
+        }
+        let create = CreateGlobalSecondaryIndexAction::builder()
+            .index_name(&index.index_name)
+            .set_key_schema(Some(key_schema(&index.key_schema)?))
+            .projection(projection(index))
+            .build()
+            .map_err(build_error)?;
+        client
+            .update_table()
+            .table_name(table)
+            .set_attribute_definitions(Some(attributes.clone()))
+            .global_secondary_index_updates(
+                GlobalSecondaryIndexUpdate::builder().create(create).build(),
+            )
+            .send()
+            .await
+            .map_err(unavailable)?;
+    }
+    Ok(())
 }
 
 async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<(), StoreError> {

@@ -4,6 +4,8 @@
 //!   replay, written in the same transaction, expiring through the table's TTL attribute.
 
 mod cancel;
+mod erasure;
+mod listing;
 mod reports;
 
 use cancel::{Cancelled, cancelled};
@@ -15,16 +17,16 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 
 use super::item::{
     Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
     RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
-    delivery_attributes, n, number, order_from_item, order_item, order_pk, receipt_from_item,
+    delivery_attributes, message_ids_attribute, n, number, order_from_item, order_item, order_pk, receipt_from_item,
     reference_of, s, stale_delivery_fields, text,
 };
-use super::{DedupeKey, Insert, OrderStore, OutcomeRecorded, StoreError};
+use super::{DedupeKey, Erasure, Insert, OrderStore, OutcomeRecorded, StoreError};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Receipt, Reference};
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
@@ -33,6 +35,9 @@ const WARM_UP_KEY: &str = "order#warm-up";
 
 /// The sparse index of orders with an email not yet sent or given up.
 pub const RETRY_INDEX: &str = "retry-due";
+/// Every order by its month (Helsinki time) and creation time: what operators list and export,
+/// and what the retention run looks through.
+pub const BY_MONTH_INDEX: &str = "by-month";
 
 /// The IAM actions this store calls (a transaction is authorised per item action; Query on the
 /// retry index); the templates grant exactly these on the table and the index (tests/api/template_agreement.rs).
@@ -42,6 +47,11 @@ pub const DYNAMODB_ACTIONS: [&str; 4] = [
     "dynamodb:Query",
     "dynamodb:UpdateItem",
 ];
+
+/// What the operator's `orders` command calls (it reads items and the by-month index, updates
+/// orders and message lookups, and writes a resend's lookup item): the same actions as the
+/// function's, granted by the template's operator policy on the table and that index only.
+pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 4] = DYNAMODB_ACTIONS;
 
 pub struct DynamoDbStore {
     client: Client,
@@ -85,6 +95,74 @@ where
         Ok(_) => Ok(true),
         Err(error) if error.as_service_error().is_some_and(&failed_condition) => Ok(false),
         Err(error) => Err(unavailable(error)),
+    }
+}
+
+/// An update expression built from its parts, with a placeholder for every name and value
+/// (attribute names such as `status` are reserved words).
+#[derive(Default)]
+pub(in crate::store) struct Changes {
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+    set: Vec<String>,
+    remove: Vec<String>,
+    add: Vec<String>,
+}
+
+impl Changes {
+    /// The placeholder of an attribute name, for this update's expressions and its condition.
+    pub(in crate::store) fn name(&mut self, attribute: impl Into<String>) -> String {
+        let attribute = attribute.into();
+        if let Some((placeholder, _)) = self.names.iter().find(|(_, a)| **a == attribute) {
+            return placeholder.clone();
+        }
+        let placeholder = format!("#n{}", self.names.len());
+        self.names.insert(placeholder.clone(), attribute);
+        placeholder
+    }
+
+    /// The placeholder of a value.
+    pub(in crate::store) fn value(&mut self, value: AttributeValue) -> String {
+        let placeholder = format!(":v{}", self.values.len());
+        self.values.insert(placeholder.clone(), value);
+        placeholder
+    }
+
+    pub(in crate::store) fn set(&mut self, attribute: impl Into<String>, value: AttributeValue) {
+        let (name, value) = (self.name(attribute), self.value(value));
+        self.set.push(format!("{name} = {value}"));
+    }
+
+    /// A SET clause written with placeholders from `name` and `value` (`if_not_exists`, …).
+    pub(in crate::store) fn set_clause(&mut self, clause: String) {
+        self.set.push(clause);
+    }
+
+    pub(in crate::store) fn remove(&mut self, attribute: impl Into<String>) {
+        let name = self.name(attribute);
+        self.remove.push(name);
+    }
+
+    /// Adds to a number or a set.
+    pub(in crate::store) fn add(&mut self, attribute: impl Into<String>, value: AttributeValue) {
+        let (name, value) = (self.name(attribute), self.value(value));
+        self.add.push(format!("{name} {value}"));
+    }
+
+    /// The update expression, names and values on `update` (its condition, if any, may use
+    /// placeholders taken from `name` and `value`).
+    pub(in crate::store) fn apply(self, update: UpdateItemFluentBuilder) -> UpdateItemFluentBuilder {
+        let clauses = [("SET", &self.set, ", "), ("REMOVE", &self.remove, ", "), ("ADD", &self.add, ", ")];
+        let expression = clauses
+            .into_iter()
+            .filter(|(_, parts, _)| !parts.is_empty())
+            .map(|(keyword, parts, separator)| format!("{keyword} {}", parts.join(separator)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        update
+            .update_expression(expression)
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(Some(self.values).filter(|v| !v.is_empty()))
     }
 }
 
@@ -279,30 +357,24 @@ impl OrderStore for DynamoDbStore {
         kind: EmailKind,
         delivery: &Delivery,
     ) -> Result<(), StoreError> {
-        let mut names = HashMap::from([("#pk".to_owned(), ORDER_TABLE_PARTITION_KEY.to_owned())]);
-        let mut values = HashMap::new();
-        let mut set = Vec::new();
-        for (i, (name, value)) in delivery_attributes(kind, delivery).into_iter().enumerate() {
-            names.insert(format!("#a{i}"), name);
-            values.insert(format!(":v{i}"), value);
-            set.push(format!("#a{i} = :v{i}"));
+        let mut changes = Changes::default();
+        for (name, value) in delivery_attributes(kind, delivery) {
+            changes.set(name, value);
         }
         // Fields of the previous state that this one does not have.
-        let mut remove = Vec::new();
-        for (i, field) in stale_delivery_fields(delivery).iter().enumerate() {
-            names.insert(format!("#r{i}"), attribute_name(kind, field));
-            remove.push(format!("#r{i}"));
+        for field in stale_delivery_fields(delivery) {
+            changes.remove(attribute_name(kind, field));
         }
-        let mut expression = format!("SET {}", set.join(", "));
-        if !remove.is_empty() {
-            expression.push_str(&format!(" REMOVE {}", remove.join(", ")));
+        if let Delivery::Sent { message_id, .. } = delivery {
+            changes.add(
+                message_ids_attribute(kind),
+                AttributeValue::Ss(vec![message_id.clone()]),
+            );
         }
-        let updated = self
-            .update_order(reference)
-            .update_expression(expression)
-            .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
+        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let updated = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!("attribute_exists({exists})"))
             .return_values(ReturnValue::AllNew)
             .send()
             .await
@@ -375,6 +447,32 @@ impl OrderStore for DynamoDbStore {
 
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
         self.update_schedule(order).await
+    }
+
+    async fn reclaim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.reclaim_email(reference, kind, now, until).await
+    }
+
+    async fn due_for_erasure(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        self.erasure_due(cutoff, limit).await
+    }
+
+    async fn erase(
+        &self,
+        reference: &Reference,
+        now: Timestamp,
+    ) -> Result<Option<Erasure>, StoreError> {
+        self.erase_order(reference, now).await
     }
 
     /// A GetItem (already granted) of a key no order has: half a read unit, and the

@@ -81,10 +81,14 @@ impl DynamoDbStore {
         let updated = self
             .update_order(&reference)
             .update_expression("SET #outcome = :outcome, #rank = :rank, #at = :at")
+            // Reports about an earlier send of a resent email no longer count.
             .condition_expression(
-                "attribute_exists(#pk) AND (attribute_not_exists(#rank) OR #rank < :rank)",
+                "attribute_exists(#pk) AND (attribute_not_exists(#rank) OR #rank < :rank) \
+                 AND (attribute_not_exists(#message) OR #message = :message)",
             )
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#message", attribute_name(kind, "message_id"))
+            .expression_attribute_values(":message", s(message_id))
             .expression_attribute_names("#outcome", field("outcome"))
             .expression_attribute_names("#rank", field("outcome_rank"))
             .expression_attribute_names("#at", field("outcome_at"))

@@ -1,0 +1,76 @@
+//! What happens to an order after its emails: an operator's resend, and the erasure of its
+//! personal data once the retention time has passed.
+
+use jiff::{Timestamp, ToSpan};
+
+use super::{CLAIM_SECONDS, Deadline, Intake, after};
+use crate::domain::{Delivery, EmailKind, Reference, helsinki};
+use crate::store::{Erasure, StoreError};
+
+/// How long personal data is kept after an order unless configured (`RETENTION_MONTHS`): the
+/// privacy notice promises it.
+pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
+
+/// Orders erased per scheduled run at most; the next run goes on.
+const ERASURE_BATCH: usize = 25;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResendError {
+    #[error("no order {0}")]
+    NotFound(Reference),
+    #[error("order {0} is erased: there is no address to send to")]
+    Erased(Reference),
+    #[error("the {1} email of order {0} is being sent right now; try again in a few minutes")]
+    BeingSent(Reference, &'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Intake {
+    /// Sends one of an order's emails again, whatever became of it before (an operator fixed
+    /// the address, or SES lost it), and records the send. The claim keeps the retry run from
+    /// sending it at the same time.
+    pub async fn resend(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+    ) -> Result<Delivery, ResendError> {
+        let now = self.now();
+        let order = match self.store.load(reference).await {
+            Ok(Some(order)) => order,
+            Ok(None) => return Err(ResendError::NotFound(reference.clone())),
+            Err(StoreError::Unreadable { .. }) => {
+                return Err(ResendError::Erased(reference.clone()));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let until = after(now, CLAIM_SECONDS);
+        if !self.store.reclaim(reference, kind, now, until).await? {
+            return Err(ResendError::BeingSent(reference.clone(), kind.as_str()));
+        }
+        tracing::info!(order_id = %order.order_id, reference = %reference, email = kind.as_str(), "email resent by an operator");
+        Ok(self.send_one(&order, kind, Deadline::none()).await)
+    }
+
+    /// When personal data of orders placed before it is due for erasure.
+    pub fn retention_cutoff(&self, now: Timestamp) -> Timestamp {
+        let months = i64::from(self.retention_months);
+        now.to_zoned_datetime(helsinki())
+            .checked_sub(months.months())
+            .map_or(Timestamp::MIN, |cutoff| cutoff.timestamp())
+    }
+
+    /// Erases the personal data of orders older than the retention time (a batch per run).
+    pub async fn erase_expired(&self) -> Result<Vec<Erasure>, StoreError> {
+        let now = self.now();
+        let cutoff = self.retention_cutoff(now);
+        let mut erased = Vec::new();
+        for reference in self.store.due_for_erasure(cutoff, ERASURE_BATCH).await? {
+            if let Some(erasure) = self.store.erase(&reference, now).await? {
+                tracing::info!(reference = %reference, "personal data erased: retention time passed");
+                erased.push(erasure);
+            }
+        }
+        Ok(erased)
+    }
+}

@@ -1,0 +1,256 @@
+//! What operators do to a stored order: resend an email, erase its personal data (on request,
+//! or after the retention time).
+
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use jiff::{Timestamp, ToSpan};
+
+use super::{BY_MONTH_INDEX, Changes, DynamoDbStore, unavailable, written};
+use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
+use crate::store::item::{
+    CHECK_AT, CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
+    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE,
+    attribute_name, message_ids_attribute, message_pk, n, order_month, order_pk, reference_of, s,
+    text,
+};
+use crate::store::{Erasure, StoreError};
+
+/// Months before the cutoff's own that the erasure query looks in: the scheduled run comes every
+/// few minutes, so only a stop longer than this would leave an order unerased.
+const ERASURE_LOOKBACK_MONTHS: i32 = 3;
+
+/// The states in which an email may still be sent.
+const UNSENT: [&str; 3] = ["sending", "pending", "held"];
+
+/// The attributes that hold what SES reported about an email's sends, in an item.
+fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
+    let prefix = attribute_name(kind, "to");
+    let mut names: Vec<String> = item
+        .keys()
+        .filter(|name| name.starts_with(&prefix))
+        .cloned()
+        .collect();
+    names.push(attribute_name(kind, "told_at"));
+    if kind == EmailKind::Customer {
+        names.push(attribute_name(kind, CHECK_AT));
+    }
+    names
+}
+
+impl DynamoDbStore {
+    pub(super) async fn reclaim_email(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let Some(item) = self.get(order_pk(reference)).await? else {
+            return Ok(false);
+        };
+        let mut changes = Changes::default();
+        changes.set(attribute_name(kind, "status"), s("sending"));
+        changes.set(attribute_name(kind, "due_at"), n(until.as_second()));
+        let attempts = changes.name(attribute_name(kind, "attempts"));
+        let zero = changes.value(n(0));
+        // In the retry index until the send is recorded, so a crash leaves it to the retry run.
+        changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+        changes.set(RETRY_AT_ATTRIBUTE, n(until.as_second()));
+        for stale in ["message_id", "sent_at", "drop_at"] {
+            changes.remove(attribute_name(kind, stale));
+        }
+        for reported in report_attributes(&item, kind) {
+            changes.remove(reported);
+        }
+        let pk = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let erased = changes.name(ERASED_AT_ATTRIBUTE);
+        let status = changes.name(attribute_name(kind, "status"));
+        let due = changes.name(attribute_name(kind, "due_at"));
+        let (sending, now) = (changes.value(s("sending")), changes.value(n(now.as_second())));
+        changes.set_clause(format!("{attempts} = if_not_exists({attempts}, {zero})"));
+        let reclaimed = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!(
+                "attribute_exists({pk}) AND attribute_not_exists({erased}) \
+                 AND ({status} <> {sending} OR {due} <= {now})"
+            ))
+            .send()
+            .await;
+        written(reclaimed, |e| e.is_conditional_check_failed_exception())
+    }
+
+    pub(super) async fn erasure_due(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let month = cutoff.to_zoned_datetime(helsinki()).date().first_of_month();
+        let mut due = Vec::new();
+        for back in (0..=ERASURE_LOOKBACK_MONTHS).rev() {
+            let Ok(first) = month.checked_sub(back.months()) else {
+                continue;
+            };
+            let Ok(start) = first.to_zoned_datetime(helsinki()) else {
+                continue;
+            };
+            let items = self
+                .month_query(&order_month(start.timestamp()))
+                .key_condition_expression("#month = :month AND #created <= :cutoff")
+                .expression_attribute_values(":cutoff", n(cutoff.as_millisecond()))
+                .filter_expression("attribute_not_exists(#erased)")
+                .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
+                .projection_expression("#pk")
+                .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY);
+            let items = query_items(items, Some(limit - due.len())).await?;
+            due.extend(items.iter().filter_map(reference_of));
+            if due.len() >= limit {
+                break;
+            }
+        }
+        Ok(due)
+    }
+
+    /// A query of one month of the by-month index (the caller adds its key condition).
+    pub(super) fn month_query(
+        &self,
+        month: &str,
+    ) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_MONTH_INDEX)
+            .expression_attribute_names("#month", ORDER_MONTH_ATTRIBUTE)
+            .expression_attribute_names("#created", CREATED_MS_ATTRIBUTE)
+            .expression_attribute_values(":month", s(month))
+    }
+
+    pub(super) async fn erase_order(
+        &self,
+        reference: &Reference,
+        now: Timestamp,
+    ) -> Result<Option<Erasure>, StoreError> {
+        // Read, then write on the condition that the emails still stand as read: a retry run
+        // that sends in between makes this try again with what it recorded.
+        for _ in 0..3 {
+            let Some(item) = self.get(order_pk(reference)).await? else {
+                return Ok(None);
+            };
+            if let Some(erasure) = self.erase_item(reference, &item, now).await? {
+                return Ok(Some(erasure));
+            }
+        }
+        Err(StoreError::Contended { attempts: 3 })
+    }
+
+    /// `None` when the item changed since it was read.
+    async fn erase_item(
+        &self,
+        reference: &Reference,
+        item: &Item,
+        now: Timestamp,
+    ) -> Result<Option<Erasure>, StoreError> {
+        let already_erased = item.contains_key(ERASED_AT_ATTRIBUTE);
+        let removed: Vec<&'static str> = Field::PERSONAL
+            .iter()
+            .map(|field| field.name())
+            .filter(|name| item.contains_key(*name))
+            .collect();
+        let mut changes = Changes::default();
+        let mut condition = vec![format!(
+            "attribute_exists({})",
+            changes.name(ORDER_TABLE_PARTITION_KEY)
+        )];
+        let erased = changes.name(ERASED_AT_ATTRIBUTE);
+        let at = changes.value(s(now.to_string()));
+        changes.set_clause(format!("{erased} = if_not_exists({erased}, {at})"));
+        for name in &removed {
+            changes.remove(*name);
+        }
+        let mut dropped = Vec::new();
+        for kind in EmailKind::BOTH {
+            let status_name = attribute_name(kind, "status");
+            let status = text(item, &status_name).unwrap_or_default().to_owned();
+            let placeholder = changes.name(status_name.clone());
+            let value = changes.value(s(status.clone()));
+            condition.push(format!("{placeholder} = {value}"));
+            if UNSENT.contains(&status.as_str()) {
+                changes.set(status_name, s(Delivery::Dropped.status()));
+                for stale in ["attempts", "due_at", "drop_at"] {
+                    changes.remove(attribute_name(kind, stale));
+                }
+                dropped.push(kind.as_str());
+            }
+        }
+        changes.remove(attribute_name(EmailKind::Customer, CHECK_AT));
+        changes.remove(RETRY_QUEUE_ATTRIBUTE);
+        changes.remove(RETRY_AT_ATTRIBUTE);
+        let updated = changes
+            .apply(self.update_order(reference))
+            .condition_expression(condition.join(" AND "))
+            .send()
+            .await;
+        if !written(updated, |e| e.is_conditional_check_failed_exception())? {
+            return Ok(None);
+        }
+        let mut messages_scrubbed = 0;
+        for message_id in customer_message_ids(item) {
+            if self.scrub_message(&message_id).await? {
+                messages_scrubbed += 1;
+            }
+        }
+        Ok(Some(Erasure {
+            reference: reference.clone(),
+            removed,
+            dropped,
+            messages_scrubbed,
+            already_erased,
+        }))
+    }
+
+    /// Removes the recipients' addresses from a sent message's lookup item (SES's later
+    /// reports about it then find no recipient, and are ignored).
+    async fn scrub_message(&self, message_id: &str) -> Result<bool, StoreError> {
+        let scrubbed = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(message_pk(message_id)))
+            .update_expression("REMOVE #recipients")
+            .condition_expression("attribute_exists(#recipients)")
+            .expression_attribute_names("#recipients", "recipients")
+            .send()
+            .await;
+        written(scrubbed, |e| e.is_conditional_check_failed_exception())
+    }
+}
+
+/// Every message the customer's confirmation went out as: its recipient is the person.
+fn customer_message_ids(item: &Item) -> Vec<String> {
+    let kind = EmailKind::Customer;
+    let mut ids: Vec<String> = item
+        .get(&message_ids_attribute(kind))
+        .and_then(|ids| ids.as_ss().ok())
+        .cloned()
+        .unwrap_or_default();
+    if let Some(current) = text(item, &attribute_name(kind, "message_id")) {
+        if !ids.iter().any(|id| id == current) {
+            ids.push(current.to_owned());
+        }
+    }
+    ids
+}
+
+/// Every item a query finds, page after page, up to `limit`.
+pub(super) async fn query_items(
+    query: QueryFluentBuilder,
+    limit: Option<usize>,
+) -> Result<Vec<Item>, StoreError> {
+    let mut pages = query.into_paginator().items().send();
+    let mut items = Vec::new();
+    while limit.is_none_or(|limit| items.len() < limit) {
+        match pages.next().await {
+            Some(item) => items.push(item.map_err(unavailable)?),
+            None => break,
+        }
+    }
+    Ok(items)
+}

@@ -1,0 +1,190 @@
+//! An order item as the operator sees it (`orders list`, `show`, `export`, `subject-access`):
+//! every stored field, read leniently, so that an erased order, or one this version could not
+//! load as an `Order`, is still shown as it is.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::item::{
+    CHECK_AT, ERASED_AT_ATTRIBUTE, Item, attribute_name, message_ids_attribute, number,
+    reference_of, text,
+};
+use crate::domain::{EmailKind, Field};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderRecord {
+    pub reference: String,
+    pub order_id: Option<String>,
+    pub created_at: Timestamp,
+    pub package: Option<String>,
+    pub organization: Option<String>,
+    pub business_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub participants: Option<i64>,
+    pub channels: Vec<String>,
+    pub preferred_dates: Vec<String>,
+    pub location: Option<String>,
+    pub einvoice_address: Option<String>,
+    pub einvoice_operator: Option<String>,
+    pub billing_reference: Option<String>,
+    pub message: Option<String>,
+    pub language: Option<String>,
+    pub net_cents: Option<i64>,
+    pub vat_rate_percent: Option<String>,
+    pub vat_cents: Option<i64>,
+    pub gross_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub customer_email: EmailRecord,
+    pub trainer_email: EmailRecord,
+    pub erased_at: Option<Timestamp>,
+}
+
+/// One email's state and what is known of its history.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EmailRecord {
+    pub status: Option<String>,
+    pub attempts: Option<i64>,
+    /// When it is next tried (pending, held) or the sender's claim runs out (sending).
+    pub due_at: Option<Timestamp>,
+    pub drop_at: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
+    pub message_id: Option<String>,
+    /// Every message it was sent as, resends included.
+    pub message_ids: Vec<String>,
+    /// What SES reported, per recipient in the order sent.
+    pub outcomes: Vec<RecipientOutcome>,
+    /// When a person was told that it did not arrive.
+    pub told_at: Option<Timestamp>,
+    /// After a transient bounce: when the retry run looks again.
+    pub check_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecipientOutcome {
+    /// The recipient's place in the message's recipients (0 is the first).
+    pub recipient: usize,
+    pub outcome: String,
+    pub at: Option<Timestamp>,
+}
+
+/// How many recipients' outcomes are looked for: the customer's email has one, the trainers'
+/// as many as there are trainers.
+const MAX_RECIPIENTS: usize = 10;
+
+fn owned(item: &Item, name: &str) -> Option<String> {
+    text(item, name).map(str::to_owned)
+}
+
+fn strings(item: &Item, name: &str) -> Vec<String> {
+    match item.get(name) {
+        Some(value) => match (value.as_l(), value.as_ss()) {
+            (Ok(list), _) => list.iter().filter_map(|v| v.as_s().ok().cloned()).collect(),
+            (_, Ok(set)) => {
+                let mut set = set.clone();
+                set.sort();
+                set
+            }
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+fn seconds(item: &Item, name: &str) -> Option<Timestamp> {
+    Timestamp::from_second(number(item, name)?).ok()
+}
+
+fn timestamp(item: &Item, name: &str) -> Option<Timestamp> {
+    text(item, name)?.parse().ok()
+}
+
+impl EmailRecord {
+    fn from_item(item: &Item, kind: EmailKind) -> EmailRecord {
+        let name = |field: &str| attribute_name(kind, field);
+        let outcomes = (0..MAX_RECIPIENTS)
+            .filter_map(|place| {
+                let field = |what: &str| name(&format!("to{place}_{what}"));
+                Some(RecipientOutcome {
+                    recipient: place,
+                    outcome: owned(item, &field("outcome"))?,
+                    at: timestamp(item, &field("outcome_at")),
+                })
+            })
+            .collect();
+        EmailRecord {
+            status: owned(item, &name("status")),
+            attempts: number(item, &name("attempts")),
+            due_at: seconds(item, &name("due_at")),
+            drop_at: seconds(item, &name("drop_at")),
+            sent_at: timestamp(item, &name("sent_at")),
+            message_id: owned(item, &name("message_id")),
+            message_ids: strings(item, &message_ids_attribute(kind)),
+            outcomes,
+            told_at: timestamp(item, &name("told_at")),
+            check_at: seconds(item, &name(CHECK_AT)),
+        }
+    }
+
+    /// The state an operator filters by: SES's report when there is one (delivered, bounced,
+    /// …), else the sending state (sent, pending, held, failed, …).
+    pub fn state(&self) -> &str {
+        self.outcomes
+            .iter()
+            .map(|o| o.outcome.as_str())
+            .next()
+            .or(self.status.as_deref())
+            .unwrap_or("-")
+    }
+}
+
+impl OrderRecord {
+    /// `None` for an item that is not an order (dedupe records, counters, message lookups).
+    pub fn from_item(item: &Item) -> Option<OrderRecord> {
+        let reference = reference_of(item)?;
+        let field = |f: Field| owned(item, f.name());
+        Some(OrderRecord {
+            reference: reference.to_string(),
+            order_id: owned(item, "order_id"),
+            created_at: timestamp(item, "created_at")?,
+            package: field(Field::Package),
+            organization: field(Field::Organization),
+            business_id: field(Field::BusinessId),
+            contact_name: field(Field::ContactName),
+            email: field(Field::Email),
+            phone: field(Field::Phone),
+            participants: number(item, Field::Participants.name()),
+            channels: strings(item, Field::Channels.name()),
+            preferred_dates: strings(item, Field::PreferredDates.name()),
+            location: field(Field::Location),
+            einvoice_address: field(Field::EInvoiceAddress),
+            einvoice_operator: field(Field::EInvoiceOperator),
+            billing_reference: field(Field::BillingReference),
+            message: field(Field::Message),
+            language: field(Field::Language),
+            net_cents: number(item, "net_cents"),
+            vat_rate_percent: owned(item, "vat_rate_percent"),
+            vat_cents: number(item, "vat_cents"),
+            gross_cents: number(item, "gross_cents"),
+            currency: owned(item, "currency"),
+            customer_email: EmailRecord::from_item(item, EmailKind::Customer),
+            trainer_email: EmailRecord::from_item(item, EmailKind::Trainer),
+            erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
+        })
+    }
+
+    pub fn email(&self, kind: EmailKind) -> &EmailRecord {
+        match kind {
+            EmailKind::Customer => &self.customer_email,
+            EmailKind::Trainer => &self.trainer_email,
+        }
+    }
+
+    /// Whether this order is about that address (compared as SES and people do: ignoring case).
+    pub fn is_about(&self, address: &str) -> bool {
+        self.email
+            .as_deref()
+            .is_some_and(|email| email.to_lowercase() == address.trim().to_lowercase())
+    }
+}
