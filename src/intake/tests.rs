@@ -326,6 +326,29 @@ impl OrderStore for OneUnreadable {
     async fn set_check(&self, r: &Reference, at: Option<Timestamp>) -> Result<(), StoreError> {
         self.store.set_check(r, at).await
     }
+    async fn reclaim(
+        &self,
+        r: &Reference,
+        k: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.store.reclaim(r, k, now, until).await
+    }
+    async fn due_for_erasure(
+        &self,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        self.store.due_for_erasure(cutoff, limit).await
+    }
+    async fn erase(
+        &self,
+        r: &Reference,
+        now: Timestamp,
+    ) -> Result<Option<crate::store::Erasure>, StoreError> {
+        self.store.erase(r, now).await
+    }
     async fn mark_told(
         &self,
         r: &Reference,

@@ -9,9 +9,9 @@ use jiff::Timestamp;
 
 use super::{DedupeKey, StoreError};
 use crate::domain::{
-    helsinki, BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
+    BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
     Order, Outcome, Package, Participants, Phone, Price, QuotaCounter, Receipt, Reference, Reports,
-    VAT_RATE_PERCENT,
+    VAT_RATE_PERCENT, helsinki,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -81,7 +81,9 @@ pub fn message_target(item: &Item, recipient: &str) -> Option<(Reference, EmailK
 
 /// The month an order is listed under: its creation time's month in Helsinki.
 pub fn order_month(at: Timestamp) -> String {
-    at.to_zoned_datetime(helsinki()).strftime("%Y-%m").to_string()
+    at.to_zoned_datetime(helsinki())
+        .strftime("%Y-%m")
+        .to_string()
 }
 
 /// Every message id an email has been sent with (a resend adds one), so that erasure finds

@@ -206,7 +206,9 @@ impl OrderStore for MemoryStore {
         if kind == EmailKind::Customer {
             order.reports = Default::default();
         }
-        state.told.remove(&(reference.as_str().to_owned(), kind.as_str()));
+        state
+            .told
+            .remove(&(reference.as_str().to_owned(), kind.as_str()));
         Ok(true)
     }
 
@@ -222,7 +224,11 @@ impl OrderStore for MemoryStore {
             .filter(|o| o.created_at <= cutoff && !state.erased.contains_key(o.reference.as_str()))
             .collect();
         due.sort_by_key(|o| o.created_at);
-        Ok(due.into_iter().take(limit).map(|o| o.reference.clone()).collect())
+        Ok(due
+            .into_iter()
+            .take(limit)
+            .map(|o| o.reference.clone())
+            .collect())
     }
 
     async fn erase(
@@ -314,16 +320,22 @@ impl OrderStore for MemoryStore {
             return Ok(OutcomeRecorded::UnknownMessage);
         }
         // Reports about an earlier send of a resent email no longer count.
-        let current = match state.orders.get(reference.as_str()).map(|o| o.delivery(kind)) {
-            Some(Delivery::Sent { message_id: sent, .. }) => sent == message_id,
+        let current = match state
+            .orders
+            .get(reference.as_str())
+            .map(|o| o.delivery(kind))
+        {
+            Some(Delivery::Sent {
+                message_id: sent, ..
+            }) => sent == message_id,
             _ => true,
         };
         let key = (message_id.to_owned(), recipient);
         if !current
             || state
-            .outcomes
-            .get(&key)
-            .is_some_and(|known| *known >= outcome)
+                .outcomes
+                .get(&key)
+                .is_some_and(|known| *known >= outcome)
         {
             return Ok(OutcomeRecorded::Unchanged { reference, kind });
         }

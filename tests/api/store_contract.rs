@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use order_intake::domain::{
-    Delivery, EmailKind, NewOrder, Order, OrderForm, QuotaKind, Quotas, Reference,
+    Delivery, EmailKind, NewOrder, Order, OrderForm, Outcome, QuotaKind, Quotas, Reference,
 };
-use order_intake::store::{DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore};
+use order_intake::store::{
+    DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore, OutcomeRecorded, StoreError,
+};
 
 use crate::helpers::*;
 
@@ -231,7 +233,104 @@ async fn counting_quotas(store: &dyn OrderStore) {
     assert!(store.take_quota(&next_hour).await.unwrap());
 }
 
+async fn resending_and_erasing(store: &dyn OrderStore) {
+    const DAY: i64 = 86_400;
+    let mut placed = order(Reference::random());
+    placed.created_at = at(-200 * DAY);
+    let key = dedupe("e", "content-e", at(DAY));
+    store.insert(&placed, &key, &[], at(0)).await.unwrap();
+    let reference = &placed.reference;
+    let customer = EmailKind::Customer;
+    let address = placed.details.email.to_string();
+
+    // A resend does not take an email from a live sender; a sent one may be sent again, and
+    // then only reports about the new message count.
+    assert!(
+        !store
+            .reclaim(reference, customer, at(60), at(180))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .reclaim(reference, customer, at(121), at(241))
+            .await
+            .unwrap()
+    );
+    for message in ["m-old", "m-new"] {
+        let sent = Delivery::Sent {
+            message_id: message.into(),
+            sent_at: at(130),
+        };
+        store
+            .record_delivery(reference, customer, &sent)
+            .await
+            .unwrap();
+        store
+            .remember_message(message, reference, customer, std::slice::from_ref(&address))
+            .await
+            .unwrap();
+        if message == "m-old" {
+            assert!(
+                store
+                    .reclaim(reference, customer, at(200), at(320))
+                    .await
+                    .unwrap()
+            );
+        }
+    }
+    let old = store
+        .record_outcome("m-old", &address, Outcome::Bounced, at(400))
+        .await
+        .unwrap();
+    assert!(matches!(old, OutcomeRecorded::Unchanged { .. }), "{old:?}");
+    let new = store
+        .record_outcome("m-new", &address, Outcome::Delivered, at(400))
+        .await
+        .unwrap();
+    assert!(matches!(new, OutcomeRecorded::Changed { .. }), "{new:?}");
+
+    // Due for erasure once the cutoff passes its creation.
+    let due = |cutoff| async move { store.due_for_erasure(cutoff, 10_000).await.unwrap() };
+    assert!(!due(at(-201 * DAY)).await.contains(reference));
+    assert!(due(at(-199 * DAY)).await.contains(reference));
+
+    let erasure = store.erase(reference, at(500)).await.unwrap().unwrap();
+    assert_eq!(erasure.removed, ["contact_name", "email"]);
+    assert_eq!(
+        erasure.dropped,
+        ["trainer"],
+        "the trainers' email was never sent"
+    );
+    assert!(!erasure.already_erased);
+    assert!(erasure.messages_scrubbed >= 1);
+    assert!(matches!(
+        store.load(reference).await,
+        Err(StoreError::Unreadable { .. })
+    ));
+    assert!(!due(at(-199 * DAY)).await.contains(reference));
+    assert!(
+        !store
+            .reclaim(reference, customer, at(600), at(720))
+            .await
+            .unwrap()
+    );
+    // SES's later reports about the message find no recipient any more.
+    let late = store
+        .record_outcome("m-new", &address, Outcome::Complained, at(600))
+        .await
+        .unwrap();
+    assert_eq!(late, OutcomeRecorded::UnknownMessage);
+    let again = store.erase(reference, at(700)).await.unwrap().unwrap();
+    assert!(again.already_erased && again.removed.is_empty());
+    assert_eq!(
+        store.erase(&Reference::random(), at(700)).await.unwrap(),
+        None
+    );
+}
+
 async fn keeps_the_contract(store: Arc<dyn OrderStore>) {
+    resending_and_erasing(store.as_ref()).await;
     inserting_and_deduplicating(store.as_ref()).await;
     claiming_and_recording(store.as_ref()).await;
     counting_quotas(store.as_ref()).await;

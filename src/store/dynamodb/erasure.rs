@@ -65,7 +65,10 @@ impl DynamoDbStore {
         let erased = changes.name(ERASED_AT_ATTRIBUTE);
         let status = changes.name(attribute_name(kind, "status"));
         let due = changes.name(attribute_name(kind, "due_at"));
-        let (sending, now) = (changes.value(s("sending")), changes.value(n(now.as_second())));
+        let (sending, now) = (
+            changes.value(s("sending")),
+            changes.value(n(now.as_second())),
+        );
         changes.set_clause(format!("{attempts} = if_not_exists({attempts}, {zero})"));
         let reclaimed = changes
             .apply(self.update_order(reference))
@@ -110,10 +113,7 @@ impl DynamoDbStore {
     }
 
     /// A query of one month of the by-month index (the caller adds its key condition).
-    pub(super) fn month_query(
-        &self,
-        month: &str,
-    ) -> QueryFluentBuilder {
+    pub(super) fn month_query(&self, month: &str) -> QueryFluentBuilder {
         self.client
             .query()
             .table_name(&self.table)

@@ -7,7 +7,9 @@ use jiff::{Timestamp, ToSpan};
 use super::erasure::query_items;
 use super::{DynamoDbStore, written};
 use crate::domain::{EmailAddress, Field, Reference, helsinki};
-use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, order_month, order_pk, s};
+use crate::store::item::{
+    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, order_month, order_pk, s,
+};
 use crate::store::{OrderRecord, StoreError};
 
 impl DynamoDbStore {
@@ -21,7 +23,12 @@ impl DynamoDbStore {
         let first = month_start(since);
         let mut month = month_start(until.checked_sub(1.millisecond()).unwrap_or(until));
         while month >= first {
-            let key = order_month(month.to_zoned_datetime(helsinki()).map_err(StoreError::unavailable)?.timestamp());
+            let key = order_month(
+                month
+                    .to_zoned_datetime(helsinki())
+                    .map_err(StoreError::unavailable)?
+                    .timestamp(),
+            );
             let query = self
                 .month_query(&key)
                 .key_condition_expression("#month = :month AND #created BETWEEN :since AND :last")
@@ -30,7 +37,9 @@ impl DynamoDbStore {
                 .scan_index_forward(false);
             let items = query_items(query, None).await?;
             records.extend(items.iter().filter_map(OrderRecord::from_item));
-            month = month.checked_sub(1.month()).map_err(StoreError::unavailable)?;
+            month = month
+                .checked_sub(1.month())
+                .map_err(StoreError::unavailable)?;
         }
         Ok(records)
     }

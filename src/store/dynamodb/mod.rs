@@ -23,8 +23,8 @@ use jiff::Timestamp;
 use super::item::{
     Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
     RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
-    delivery_attributes, message_ids_attribute, n, number, order_from_item, order_item, order_pk, receipt_from_item,
-    reference_of, s, stale_delivery_fields, text,
+    delivery_attributes, message_ids_attribute, n, number, order_from_item, order_item, order_pk,
+    receipt_from_item, reference_of, s, stale_delivery_fields, text,
 };
 use super::{DedupeKey, Erasure, Insert, OrderStore, OutcomeRecorded, StoreError};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Receipt, Reference};
@@ -151,8 +151,15 @@ impl Changes {
 
     /// The update expression, names and values on `update` (its condition, if any, may use
     /// placeholders taken from `name` and `value`).
-    pub(in crate::store) fn apply(self, update: UpdateItemFluentBuilder) -> UpdateItemFluentBuilder {
-        let clauses = [("SET", &self.set, ", "), ("REMOVE", &self.remove, ", "), ("ADD", &self.add, ", ")];
+    pub(in crate::store) fn apply(
+        self,
+        update: UpdateItemFluentBuilder,
+    ) -> UpdateItemFluentBuilder {
+        let clauses = [
+            ("SET", &self.set, ", "),
+            ("REMOVE", &self.remove, ", "),
+            ("ADD", &self.add, ", "),
+        ];
         let expression = clauses
             .into_iter()
             .filter(|(_, parts, _)| !parts.is_empty())

@@ -1,0 +1,94 @@
+//! The command line (clap).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use order_intake::domain::EmailKind;
+
+/// Find, export, resend and erase Some-työpajat orders. Reads ORDERS_TABLE (and, for resend,
+/// SENDER_EMAIL, TRAINER_EMAILS, SES_CONFIGURATION_SET) like the function, and AWS credentials
+/// as the AWS CLI does (environment, profiles, SSO). Dates are Helsinki dates.
+#[derive(Debug, Parser)]
+#[command(name = "orders", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Orders of a period as a table, newest first.
+    List {
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Only orders with an email in this state: sending, pending, held, sent, failed,
+        /// dropped, or what SES reported (delivered, delayed, bounced, complained, rejected).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Everything stored about one order, its emails' states and reports included.
+    Show { reference: String },
+    /// Orders of a period for a spreadsheet (CSV for Excel in a Finnish locale) or a script.
+    Export {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+    },
+    /// Sends an order's email again (after fix-email, or when SES lost it) and records it.
+    Resend {
+        reference: String,
+        #[arg(value_enum)]
+        email: EmailChoice,
+    },
+    /// Replaces an order's customer address (a typo the trainers noticed, a bounce).
+    FixEmail { reference: String, address: String },
+    /// Erases personal data (names, email, phone, location, message) of one order or of every
+    /// order of an address; what bookkeeping needs stays.
+    Erase {
+        /// The order's reference.
+        #[arg(required_unless_present = "email", conflicts_with = "email")]
+        reference: Option<String>,
+        /// Every order placed with this address.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Everything held about an address, as JSON (a data subject's access request).
+    SubjectAccess {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// A period of orders: `--month`, or `--since`/`--until` (default: the last 30 days).
+#[derive(Debug, Clone, Default, Args)]
+pub struct PeriodArgs {
+    /// From this date (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Up to this date (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// One calendar month (YYYY-MM), or `last` for the previous one.
+    #[arg(long, conflicts_with_all = ["since", "until"])]
+    pub month: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmailChoice {
+    Customer,
+    Trainer,
+}
+
+impl From<EmailChoice> for EmailKind {
+    fn from(choice: EmailChoice) -> EmailKind {
+        match choice {
+            EmailChoice::Customer => EmailKind::Customer,
+            EmailChoice::Trainer => EmailKind::Trainer,
+        }
+    }
+}

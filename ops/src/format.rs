@@ -1,0 +1,367 @@
+//! What the command prints: a table, one order in full, CSV for a spreadsheet, erasures.
+
+use std::fmt::Write;
+
+use jiff::Timestamp;
+use order_intake::domain::{Package, helsinki};
+use order_intake::store::{EmailRecord, Erasure, OrderRecord};
+
+use crate::period::Period;
+
+/// A Helsinki local time, to the minute, as people here read it in a table.
+fn local(at: Timestamp) -> String {
+    at.to_zoned_datetime(helsinki())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Text from the internet, safe to print on a terminal: control characters (escape sequences
+/// could rewrite the operator's screen) become `?`. Intake refuses them; an item edited by hand
+/// may still hold them.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn cut(text: &str, width: usize) -> String {
+    let text = printable(text);
+    if text.chars().count() <= width {
+        return text;
+    }
+    let kept: String = text.chars().take(width - 1).collect();
+    format!("{kept}…")
+}
+
+fn package_name(id: Option<&str>) -> &str {
+    match id.and_then(Package::parse) {
+        Some(package) => package.short_name(),
+        None => id.unwrap_or("-"),
+    }
+}
+
+/// Euros with a decimal comma and no grouping (`1129,50`): what Excel in a Finnish locale
+/// reads as a number, and Finvoice's amount pattern.
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
+}
+
+/// Whether either email of the order is in that state (its sending state or what SES reported).
+pub fn has_state(record: &OrderRecord, state: &str) -> bool {
+    let state = state.trim().to_lowercase();
+    [&record.customer_email, &record.trainer_email]
+        .iter()
+        .any(|email| {
+            email.status.as_deref() == Some(state.as_str())
+                || email.outcomes.iter().any(|o| o.outcome == state)
+        })
+}
+
+/// One email in a few words: `sent 2026-11-27 18:06, delivered`.
+pub fn email_summary(email: &EmailRecord) -> String {
+    let mut summary = email.status.clone().unwrap_or_else(|| "-".to_owned());
+    if let Some(sent_at) = email.sent_at {
+        summary.push_str(&format!(" {}", local(sent_at)));
+    }
+    if let Some(attempts) = email.attempts.filter(|a| *a > 0) {
+        summary.push_str(&format!(" after {attempts} attempts"));
+    }
+    for outcome in &email.outcomes {
+        summary.push_str(&format!(", {}", outcome.outcome));
+    }
+    summary
+}
+
+pub fn table(records: &[OrderRecord], period: &Period) -> String {
+    let headings = [
+        "Reference",
+        "Created",
+        "Package",
+        "Organisation",
+        "Contact",
+        "Customer email",
+        "Trainer email",
+    ];
+    let rows: Vec<[String; 7]> = records
+        .iter()
+        .map(|r| {
+            let contact = match (&r.erased_at, &r.contact_name) {
+                (Some(_), _) => "(erased)".to_owned(),
+                (None, Some(name)) => cut(name, 24),
+                (None, None) => "-".to_owned(),
+            };
+            [
+                r.reference.clone(),
+                local(r.created_at),
+                package_name(r.package.as_deref()).to_owned(),
+                cut(r.organization.as_deref().unwrap_or("-"), 32),
+                contact,
+                r.customer_email.state().to_owned(),
+                r.trainer_email.state().to_owned(),
+            ]
+        })
+        .collect();
+    let mut widths = headings.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    let mut out = line(&headings.map(str::to_owned));
+    for row in &rows {
+        out.push_str(&line(row));
+    }
+    let _ = writeln!(
+        out,
+        "{} orders, {} – {} (Helsinki time)",
+        records.len(),
+        period.first_day,
+        period.last_day
+    );
+    out
+}
+
+fn email_details(out: &mut String, title: &str, email: &EmailRecord) {
+    let _ = writeln!(out, "\n{title}: {}", email.status.as_deref().unwrap_or("-"));
+    let times = [
+        ("sent at", email.sent_at),
+        ("next attempt / claim until", email.due_at),
+        ("dropped unless sent by", email.drop_at),
+        ("check again at", email.check_at),
+        ("people told it failed at", email.told_at),
+    ];
+    if let Some(attempts) = email.attempts {
+        let _ = writeln!(out, "  attempts: {attempts}");
+    }
+    for (label, at) in times {
+        if let Some(at) = at {
+            let _ = writeln!(out, "  {label}: {}", local(at));
+        }
+    }
+    if let Some(id) = &email.message_id {
+        let _ = writeln!(out, "  SES message id: {id}");
+    }
+    let earlier: Vec<&String> = email
+        .message_ids
+        .iter()
+        .filter(|id| Some(*id) != email.message_id.as_ref())
+        .collect();
+    if !earlier.is_empty() {
+        let ids: Vec<&str> = earlier.iter().map(|id| id.as_str()).collect();
+        let _ = writeln!(out, "  earlier sends: {}", ids.join(", "));
+    }
+    for outcome in &email.outcomes {
+        let at = outcome.at.map(local).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  recipient {}: {} {at}",
+            outcome.recipient + 1,
+            outcome.outcome
+        );
+    }
+}
+
+/// Everything about one order, for a person.
+pub fn details(r: &OrderRecord) -> String {
+    let amount = |cents: Option<i64>| cents.map(|c| format!("{} €", euros(c)));
+    let list = |items: &[String]| Some(items.join(", ")).filter(|s| !s.is_empty());
+    let fields: [(&str, Option<String>); 22] = [
+        ("Reference", Some(r.reference.clone())),
+        ("Order id", r.order_id.clone()),
+        ("Created", Some(local(r.created_at))),
+        (
+            "Package",
+            r.package
+                .as_deref()
+                .map(|p| package_name(Some(p)).to_owned()),
+        ),
+        ("Organisation", r.organization.clone()),
+        ("Y-tunnus", r.business_id.clone()),
+        ("Contact", r.contact_name.clone()),
+        ("Email", r.email.clone()),
+        ("Phone", r.phone.clone()),
+        ("Participants", r.participants.map(|p| p.to_string())),
+        ("Channels", list(&r.channels)),
+        ("Preferred dates", list(&r.preferred_dates)),
+        ("Location", r.location.clone()),
+        ("E-invoice address", r.einvoice_address.clone()),
+        ("E-invoice operator", r.einvoice_operator.clone()),
+        ("Billing reference", r.billing_reference.clone()),
+        ("Language", r.language.clone()),
+        ("Net", amount(r.net_cents)),
+        (
+            "VAT",
+            amount(r.vat_cents)
+                .map(|vat| format!("{vat} ({} %)", r.vat_rate_percent.as_deref().unwrap_or("?"))),
+        ),
+        ("Total", amount(r.gross_cents)),
+        ("Message", r.message.clone()),
+        ("Erased at", r.erased_at.map(local)),
+    ];
+    let mut out = String::new();
+    for (label, value) in fields {
+        if let Some(value) = value {
+            let _ = writeln!(out, "{label:<20}{}", printable(&value));
+        }
+    }
+    email_details(&mut out, "Customer's confirmation", &r.customer_email);
+    email_details(&mut out, "Trainers' notification", &r.trainer_email);
+    out
+}
+
+/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return first:
+/// CSV injection) gets a leading apostrophe, which Excel shows as text.
+fn inert(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
+pub const CSV_COLUMNS: [&str; 24] = [
+    "reference",
+    "created",
+    "package",
+    "organization",
+    "business_id",
+    "contact_name",
+    "email",
+    "phone",
+    "participants",
+    "channels",
+    "preferred_dates",
+    "location",
+    "einvoice_address",
+    "einvoice_operator",
+    "billing_reference",
+    "language",
+    "net_eur",
+    "vat_percent",
+    "vat_eur",
+    "gross_eur",
+    "customer_email",
+    "trainer_email",
+    "message",
+    "erased_at",
+];
+
+/// UTF-8 with a byte-order mark, `;` between fields, amounts with a decimal comma, CRLF: what
+/// Excel in a Finnish locale opens as columns and numbers. Quoting as RFC 4180 (Python's csv
+/// reads it back).
+pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(CSV_COLUMNS)?;
+    for r in records {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let amount = |cents: Option<i64>| cents.map(euros).unwrap_or_default();
+        let row: [String; 24] = [
+            r.reference.clone(),
+            local(r.created_at),
+            text(&r.package),
+            text(&r.organization),
+            text(&r.business_id),
+            text(&r.contact_name),
+            text(&r.email),
+            text(&r.phone),
+            r.participants.map(|p| p.to_string()).unwrap_or_default(),
+            r.channels.join(", "),
+            r.preferred_dates.join(", "),
+            text(&r.location),
+            text(&r.einvoice_address),
+            text(&r.einvoice_operator),
+            text(&r.billing_reference),
+            text(&r.language),
+            amount(r.net_cents),
+            r.vat_rate_percent
+                .clone()
+                .unwrap_or_default()
+                .replace('.', ","),
+            amount(r.vat_cents),
+            amount(r.gross_cents),
+            r.customer_email.state().to_owned(),
+            r.trainer_email.state().to_owned(),
+            text(&r.message),
+            r.erased_at.map(local).unwrap_or_default(),
+        ];
+        writer.write_record(row.map(inert))?;
+    }
+    writer.into_inner().map_err(|e| e.into_error())
+}
+
+pub fn erasures(erased: &[Erasure]) -> String {
+    let mut out = String::new();
+    for erasure in erased {
+        if erasure.already_erased {
+            let _ = writeln!(
+                out,
+                "{}: erased before; nothing left to remove",
+                erasure.reference
+            );
+            continue;
+        }
+        let _ = write!(
+            out,
+            "{}: removed {}",
+            erasure.reference,
+            erasure.removed.join(", ")
+        );
+        if !erasure.dropped.is_empty() {
+            let _ = write!(
+                out,
+                "; unsent emails dropped: {}",
+                erasure.dropped.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "; {} sent message record(s) cleared of the address",
+            erasure.messages_scrubbed
+        );
+    }
+    let _ = writeln!(out, "{} order(s) erased", erased.len());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_have_a_decimal_comma_and_no_grouping() {
+        assert_eq!(euros(1_129_50), "1129,50");
+        assert_eq!(euros(500_00), "500,00");
+        assert_eq!(euros(5), "0,05");
+    }
+
+    #[test]
+    fn a_cell_excel_would_run_is_made_text() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+358 40 1234567",
+            "-1",
+            "@SUM(A1)",
+        ] {
+            assert_eq!(inert(formula.to_owned()), format!("'{formula}"));
+        }
+        assert_eq!(inert("Kunta".to_owned()), "Kunta");
+    }
+
+    #[test]
+    fn escape_sequences_are_not_printed() {
+        assert_eq!(printable("Kunta\u{1b}[2J"), "Kunta?[2J");
+        assert_eq!(cut("Pohjois-Pohjanmaan liitto", 10), "Pohjois-P…");
+    }
+}

@@ -1,0 +1,190 @@
+//! The `orders` command: what the people after an order (trainers, ops, the bookkeeper) do
+//! with it. Reads go through the by-month index; writes go through the same store and intake
+//! code as the function, so a resend or an erasure keeps the function's rules.
+
+pub mod cli;
+pub mod config;
+pub mod format;
+pub mod period;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use jiff::{Timestamp, ToSpan};
+use order_intake::domain::{EmailAddress, EmailKind, Reference};
+use order_intake::intake::{Intake, ResendError};
+use order_intake::store::{DynamoDbStore, OrderRecord, OrderStore, StoreError};
+
+pub use cli::{Cli, Command, EmailChoice, ExportFormat};
+pub use config::OpsConfig;
+use period::Period;
+
+/// What the operator is told when a command cannot do what was asked (exit status 1).
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("no order {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Resend(#[from] ResendError),
+    #[error("the order table did not answer: {0}")]
+    Store(#[from] StoreError),
+    #[error("writing the output failed: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// The store, and the intake for sending (only `resend` needs the email configuration).
+pub struct Operator {
+    pub store: Arc<DynamoDbStore>,
+    pub intake: Option<Intake>,
+    pub retention_months: u32,
+    pub clock: fn() -> Timestamp,
+}
+
+impl Operator {
+    pub async fn run(&self, command: Command, out: &mut dyn Write) -> Result<(), OpsError> {
+        let now = (self.clock)();
+        match command {
+            Command::List { period, status } => {
+                let period = Period::from_args(&period, now)?;
+                let mut records = self
+                    .store
+                    .orders_between(period.since, period.until)
+                    .await?;
+                if let Some(status) = status {
+                    records.retain(|r| format::has_state(r, &status));
+                }
+                out.write_all(format::table(&records, &period).as_bytes())?;
+            }
+            Command::Show { reference } => {
+                let record = self.record(&reference).await?;
+                out.write_all(format::details(&record).as_bytes())?;
+            }
+            Command::Export { period, format } => {
+                let period = Period::from_args(&period, now)?;
+                let records = self
+                    .store
+                    .orders_between(period.since, period.until)
+                    .await?;
+                match format {
+                    ExportFormat::Csv => out.write_all(&format::csv(&records)?)?,
+                    ExportFormat::Json => {
+                        serde_json::to_writer_pretty(&mut *out, &records)
+                            .map_err(std::io::Error::other)?;
+                        writeln!(out)?;
+                    }
+                }
+            }
+            Command::Resend { reference, email } => {
+                let intake = self.intake.as_ref().ok_or_else(|| {
+                    OpsError::Usage(
+                        "resend needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)"
+                            .to_owned(),
+                    )
+                })?;
+                let reference = parse_reference(&reference)?;
+                let kind = EmailKind::from(email);
+                let delivery = intake.resend(&reference, kind).await?;
+                let record = self.record(reference.as_str()).await?;
+                writeln!(
+                    out,
+                    "{reference}: {} email {}",
+                    kind.as_str(),
+                    format::email_summary(record.email(kind))
+                )?;
+                if !delivery.is_sent() {
+                    return Err(OpsError::Usage(format!(
+                        "the {} email was not sent now; the retry run tries again ({})",
+                        kind.as_str(),
+                        delivery.status()
+                    )));
+                }
+            }
+            Command::FixEmail { reference, address } => {
+                let reference = parse_reference(&reference)?;
+                let email = EmailAddress::parse(&address).ok_or_else(|| {
+                    OpsError::Usage(format!("{address:?} is not an email address"))
+                })?;
+                if !self.store.set_customer_email(&reference, &email).await? {
+                    return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
+                }
+                writeln!(
+                    out,
+                    "{reference}: customer address replaced; send the confirmation again with: orders resend {reference} customer"
+                )?;
+            }
+            Command::Erase { reference, email } => {
+                let erased = match (reference, email) {
+                    (Some(reference), None) => {
+                        let reference = parse_reference(&reference)?;
+                        let erased = self.store.erase(&reference, now).await?;
+                        vec![erased.ok_or_else(|| OpsError::NotFound(reference.to_string()))?]
+                    }
+                    (None, Some(address)) => {
+                        let mut erased = Vec::new();
+                        for record in self.orders_about(&address, now).await? {
+                            let reference = parse_reference(&record.reference)?;
+                            erased.extend(self.store.erase(&reference, now).await?);
+                        }
+                        erased
+                    }
+                    _ => {
+                        return Err(OpsError::Usage(
+                            "erase takes a REFERENCE or --email ADDRESS".to_owned(),
+                        ));
+                    }
+                };
+                out.write_all(format::erasures(&erased).as_bytes())?;
+            }
+            Command::SubjectAccess { email } => {
+                let orders = self.orders_about(&email, now).await?;
+                let answer = serde_json::json!({
+                    "email": email,
+                    "searched_since": self.search_start(now),
+                    "orders": orders,
+                });
+                serde_json::to_writer_pretty(&mut *out, &answer).map_err(std::io::Error::other)?;
+                writeln!(out)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn record(&self, reference: &str) -> Result<OrderRecord, OpsError> {
+        let reference = parse_reference(reference)?;
+        self.store
+            .order_record(&reference)
+            .await?
+            .ok_or_else(|| OpsError::NotFound(reference.to_string()))
+    }
+
+    /// How far back personal data can be: the retention time, a month to spare for the
+    /// scheduled run.
+    fn search_start(&self, now: Timestamp) -> Timestamp {
+        let months = i64::from(self.retention_months) + 1;
+        now.to_zoned_datetime(order_intake::domain::helsinki())
+            .checked_sub(months.months())
+            .map_or(Timestamp::MIN, |start| start.timestamp())
+    }
+
+    /// Every order placed with that address (ignoring case) that still holds personal data.
+    async fn orders_about(
+        &self,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<Vec<OrderRecord>, OpsError> {
+        let until = now.checked_add(1.hour()).unwrap_or(now);
+        let mut records = self
+            .store
+            .orders_between(self.search_start(now), until)
+            .await?;
+        records.retain(|record| record.is_about(address));
+        Ok(records)
+    }
+}
+
+fn parse_reference(text: &str) -> Result<Reference, OpsError> {
+    Reference::parse(&text.trim().to_uppercase())
+        .ok_or_else(|| OpsError::Usage(format!("{text:?} is not an order reference")))
+}

@@ -1,0 +1,72 @@
+//! `orders`: configuration and AWS clients from the environment, then one command.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use jiff::Timestamp;
+use order_intake::aws;
+use order_intake::domain::{Limits, Quotas};
+use order_intake::email::SesMailer;
+use order_intake::intake::{Intake, system_clock};
+use order_intake::store::DynamoDbStore;
+use order_ops::{Cli, Operator, OpsConfig};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Warnings and errors only, on stderr: stdout is the command's output (CSV, JSON).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ORDERS_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let config = match OpsConfig::from_lookup(|name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(problem) => {
+            eprintln!("orders: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    // The AWS CLI's chain: environment, profiles (AWS_PROFILE), SSO, credential processes.
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = Arc::new(DynamoDbStore::new(
+        aws::dynamodb_client(&sdk),
+        &config.orders_table,
+    ));
+    let intake = config.mail.map(|mail| {
+        let mailer = SesMailer::new(
+            aws::ses_client(&sdk),
+            mail.sender.to_string(),
+            mail.configuration_set,
+        );
+        // A resend takes nothing from the abuse counters: their key only has to be unguessable.
+        let mut key = [0u8; 32];
+        let _ = getrandom::fill(&mut key);
+        let secret: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let limits = Limits::new(Quotas::default(), &secret);
+        Intake::new(
+            store.clone(),
+            Arc::new(mailer),
+            mail.trainers,
+            system_clock(),
+            limits,
+        )
+    });
+    let operator = Operator {
+        store,
+        intake,
+        retention_months: config.retention_months,
+        clock: Timestamp::now,
+    };
+    let mut out = std::io::stdout().lock();
+    match operator.run(cli.command, &mut out).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("orders: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
