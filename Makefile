@@ -1,11 +1,17 @@
 # order-intake: the README's commands. Everything the targets need is installed by
 # scripts/install-tools.sh into git-ignored folders (.tools/, tools/node_modules/), pinned.
 
-.PHONY: dev test tools web web-check lint bench load fuzz unit-and-integration infra-check services-test stop-services-test package sam-build clean
+.PHONY: orders dev test tools web web-check lint bench load fuzz unit-and-integration infra-check services-test stop-services-test package sam-build clean
 
 ## Run the function locally with DynamoDB Local and the SES emulator (Ctrl-C stops all).
 dev:
 	scripts/dev.sh
+
+## The operator's command (RUNBOOK.md) with make dev's configuration, e.g.
+## make orders ARGS="list --month last". Against AWS: export ORDERS_TABLE (and AWS_PROFILE) and run
+## cargo run -p order-intake-ops --bin orders -- list
+orders:
+	@set -a; . config/dev.env; set +a; cargo run --quiet -p order-intake-ops --bin orders -- $(ARGS)
 
 ## Everything CI checks: formatting, lints, unit, handler, integration and end-to-end tests, template lint.
 test: tools lint web-check unit-and-integration infra-check
@@ -22,12 +28,12 @@ web-check:
 	python3 web/build.py --check
 
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 # The integration tests and the end-to-end run share one start of the test services.
 unit-and-integration:
-	scripts/with-test-services.sh sh -c 'cargo test --all-targets && scripts/e2e.sh'
+	scripts/with-test-services.sh sh -c 'cargo test --workspace --all-targets && scripts/e2e.sh'
 
 ## The templates, checked offline: cfn-lint (no errors or warnings), sam validate --lint, checkov.
 infra-check: tools
@@ -47,7 +53,7 @@ stop-services-test:
 ## The arm64 deployment zip for Lambda (cargo-lambda with zig).
 package:
 	scripts/install-tools.sh package
-	PATH="$(CURDIR)/.tools/venv/bin:$$PATH" cargo-lambda lambda build --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
+	PATH="$(CURDIR)/.tools/venv/bin:$$PATH" cargo-lambda lambda build --release --arm64 --package order-intake --output-format zip --lambda-dir target/lambda-arm64
 	@ls -l target/lambda-arm64/order-intake/bootstrap.zip
 
 ## Performance (BENCHMARKS.md): init against a hello-world, per-order CPU and instructions,

@@ -2,6 +2,9 @@
 //! with it. Reads go through the by-month index; writes go through the same store and intake
 //! code as the function, so a resend or an erasure keeps the function's rules.
 
+// Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 pub mod cli;
 pub mod config;
 pub mod format;

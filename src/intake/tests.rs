@@ -747,3 +747,105 @@ async fn a_transient_bounce_followed_by_a_delivery_tells_nobody() {
     assert_eq!(f.mailer.sent().len(), 2);
     assert_eq!(f.store.orders()[0].retry_at(), None);
 }
+
+#[tokio::test]
+async fn personal_data_is_erased_by_the_scheduled_run_once_the_retention_time_has_passed() {
+    const DAY: i64 = 86_400;
+    let f = fixture();
+    let placed = |organization: &'static str| {
+        let intake = &f.intake;
+        async move {
+            match intake.place(order(organization), None, &source()).await {
+                Ok(Placed::Created(receipt)) => receipt.reference,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let old = placed("Tuusula").await;
+    f.time.advance(366 * DAY);
+    let newer = placed("Kerava").await;
+    f.time.advance(364 * DAY);
+    assert_eq!(
+        f.intake.retry_due(50).await.unwrap().erased,
+        0,
+        "24 months not yet passed"
+    );
+    f.time.advance(2 * DAY);
+    assert_eq!(f.intake.retry_due(50).await.unwrap().erased, 1);
+    assert!(matches!(
+        f.store.load(&old).await,
+        Err(StoreError::Unreadable { .. })
+    ));
+    assert!(f.store.load(&newer).await.unwrap().is_some());
+    assert_eq!(
+        f.intake.retry_due(50).await.unwrap().erased,
+        0,
+        "each order once"
+    );
+    let shorter = fixture().intake.with_retention_months(12);
+    assert!(shorter.retention_cutoff(f.intake.now()) > f.intake.retention_cutoff(f.intake.now()));
+}
+
+#[tokio::test]
+async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
+    let f = fixture();
+    let Placed::Created(receipt) = f
+        .intake
+        .place(order("Tuusula"), None, &source())
+        .await
+        .unwrap()
+    else {
+        panic!("a new order is created");
+    };
+    let reference = receipt.reference;
+    let first = f
+        .store
+        .load(&reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_email;
+    let resent = f
+        .intake
+        .resend(&reference, EmailKind::Customer)
+        .await
+        .unwrap();
+    assert!(
+        resent.is_sent() && resent != first,
+        "a new message: {resent:?}"
+    );
+    assert_eq!(f.mailer.sent().len(), 3);
+    assert_eq!(
+        f.store
+            .load(&reference)
+            .await
+            .unwrap()
+            .unwrap()
+            .customer_email,
+        resent
+    );
+
+    // A sender holding the email now (the retry run) keeps it.
+    let now = f.intake.now();
+    assert!(
+        f.store
+            .reclaim(&reference, EmailKind::Trainer, now, after(now, 60))
+            .await
+            .unwrap()
+    );
+    let busy = f.intake.resend(&reference, EmailKind::Trainer).await;
+    assert!(matches!(busy, Err(ResendError::BeingSent(..))), "{busy:?}");
+
+    f.store.erase(&reference, now).await.unwrap();
+    let erased = f.intake.resend(&reference, EmailKind::Customer).await;
+    assert!(matches!(erased, Err(ResendError::Erased(_))), "{erased:?}");
+    let unknown = f
+        .intake
+        .resend(&Reference::random(), EmailKind::Customer)
+        .await;
+    assert!(
+        matches!(unknown, Err(ResendError::NotFound(_))),
+        "{unknown:?}"
+    );
+    assert_eq!(f.mailer.sent().len(), 3, "nothing more was sent");
+}

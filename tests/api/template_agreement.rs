@@ -7,7 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use order_intake::config::Config;
 use order_intake::store::{
-    DYNAMODB_ACTIONS, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, TableSpec,
+    BY_MONTH_INDEX, DYNAMODB_ACTIONS, OPERATOR_DYNAMODB_ACTIONS, ORDER_TABLE_PARTITION_KEY,
+    ORDER_TABLE_TTL_ATTRIBUTE, RETRY_INDEX, TableSpec,
 };
 
 fn read(path: &str) -> String {
@@ -155,6 +156,59 @@ fn both_roles_grant_exactly_the_dynamodb_actions_the_store_calls() {
             "{path}"
         );
     }
+}
+
+/// Statements of a policy document as (actions, resources), `!Sub` strings as written.
+fn statements(document: &serde_norway::Value) -> Vec<(Vec<String>, Vec<String>)> {
+    let strings = |value: &serde_norway::Value| -> Vec<String> {
+        let one = |v: &serde_norway::Value| match v {
+            serde_norway::Value::Tagged(tagged) => format!("{:?}", tagged.value),
+            other => format!("{other:?}"),
+        };
+        match value.as_sequence() {
+            Some(items) => items.iter().map(one).collect(),
+            None => vec![one(value)],
+        }
+    };
+    document["Statement"]
+        .as_sequence()
+        .expect("statements")
+        .iter()
+        .map(|s| (strings(&s["Action"]), strings(&s["Resource"])))
+        .collect()
+}
+
+#[test]
+fn the_operator_policy_grants_exactly_what_the_orders_command_calls() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let policy = &template["Resources"]["OperatorPolicy"];
+    assert_eq!(policy["Type"].as_str(), Some("AWS::IAM::ManagedPolicy"));
+    assert!(
+        template["Outputs"]["OperatorPolicyArn"].is_mapping(),
+        "the stack outputs the policy for the operators"
+    );
+    let statements = statements(&policy["Properties"]["PolicyDocument"]);
+    let quoted = |action: &str| format!("String({action:?})");
+    let granted: BTreeSet<String> = statements
+        .iter()
+        .flat_map(|(actions, _)| actions.clone())
+        .filter(|a| a.contains("dynamodb:"))
+        .collect();
+    let used: BTreeSet<String> = OPERATOR_DYNAMODB_ACTIONS.iter().map(|a| quoted(a)).collect();
+    assert_eq!(granted, used);
+    // Queries only on the by-month index; nothing anywhere on the retry index or by Scan.
+    for (actions, resources) in &statements {
+        if actions.contains(&quoted("dynamodb:Query")) {
+            assert_eq!(resources.len(), 1);
+            assert!(resources[0].ends_with(&format!("/index/{BY_MONTH_INDEX}\")")), "{resources:?}");
+        }
+        assert!(resources.iter().all(|r| !r.contains(RETRY_INDEX)), "{resources:?}");
+    }
+    let sends = statements
+        .iter()
+        .any(|(actions, _)| actions.contains(&quoted("ses:SendEmail")));
+    assert!(sends, "resend sends through SES");
 }
 
 /// The logical id a `!Ref X` (or `{Ref: X}`) names.

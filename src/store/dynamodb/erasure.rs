@@ -231,10 +231,10 @@ fn customer_message_ids(item: &Item) -> Vec<String> {
         .and_then(|ids| ids.as_ss().ok())
         .cloned()
         .unwrap_or_default();
-    if let Some(current) = text(item, &attribute_name(kind, "message_id")) {
-        if !ids.iter().any(|id| id == current) {
-            ids.push(current.to_owned());
-        }
+    if let Some(current) = text(item, &attribute_name(kind, "message_id"))
+        && !ids.iter().any(|id| id == current)
+    {
+        ids.push(current.to_owned());
     }
     ids
 }

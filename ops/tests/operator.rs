@@ -1,0 +1,516 @@
+//! The `orders` binary against DynamoDB Local and the SES emulator (`make services-test`, or
+//! `make test`), configured as an operator's shell would be: only environment variables.
+
+use std::collections::HashMap;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use aws_config::{Region, SdkConfig};
+use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::{Timestamp, ToSpan};
+use order_intake::domain::{
+    Delivery, EmailKind, Field, NewOrder, Order, OrderForm, Outcome, Reference, helsinki,
+};
+use order_intake::store::{
+    BY_MONTH_INDEX, DedupeKey, DynamoDbStore, Insert, OrderStore, TableSpec, create_order_table,
+    order_month,
+};
+
+fn dynamodb_endpoint() -> String {
+    std::env::var("TEST_DYNAMODB_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8100".into())
+}
+
+fn ses_endpoint() -> String {
+    std::env::var("TEST_SES_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8105".into())
+}
+
+async fn require(service: &str, url: &str) {
+    if reqwest::get(url).await.is_err() {
+        panic!(
+            "{service} is not running at {url}. Start the test services with `make services-test` \
+             (or run everything with `make test`)."
+        );
+    }
+}
+
+async fn sdk_config(endpoint: &str) -> SdkConfig {
+    order_intake::aws::sdk_config_loader()
+        .region(Region::new("eu-north-1"))
+        .credentials_provider(Credentials::new("local", "local", None, None, "tests"))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+struct Table {
+    name: String,
+    client: aws_sdk_dynamodb::Client,
+    store: Arc<DynamoDbStore>,
+}
+
+async fn fresh_table() -> Table {
+    require("DynamoDB Local", &dynamodb_endpoint()).await;
+    require(
+        "The SES emulator",
+        &format!("{}/health-check", ses_endpoint()),
+    )
+    .await;
+    let name = format!("orders-ops-{}", uuid::Uuid::now_v7().simple());
+    let client = order_intake::aws::dynamodb_client(&sdk_config(&dynamodb_endpoint()).await);
+    let spec = TableSpec::from_repository_template().unwrap();
+    create_order_table(&client, &name, &spec).await.unwrap();
+    let store = Arc::new(DynamoDbStore::new(client.clone(), &name));
+    Table {
+        name,
+        client,
+        store,
+    }
+}
+
+const SENDER: &str = "tilaukset@some-tyopajat.example";
+const TRAINERS: &str = "pilvi.nummi@some-tyopajat.example,jaana.pohjola@some-tyopajat.example";
+
+/// The command as an operator runs it: configuration and credentials from the environment.
+fn orders(table: &Table, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_orders"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ORDERS_TABLE", &table.name)
+        .env("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint())
+        .env("AWS_ENDPOINT_URL_SESV2", ses_endpoint())
+        .env("AWS_REGION", "eu-north-1")
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        // No profile files of the machine running the tests.
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("SENDER_EMAIL", SENDER)
+        .env("TRAINER_EMAILS", TRAINERS)
+        .output()
+        .expect("the orders binary runs");
+    assert!(
+        output.status.success(),
+        "orders {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn details(n: usize, email: &str) -> NewOrder {
+    let form = OrderForm {
+        package: Some(
+            if n.is_multiple_of(3) {
+                "some-haltuun"
+            } else {
+                "somestartti"
+            }
+            .into(),
+        ),
+        organization: Some(format!("Kunta {n}")),
+        contact_name: Some(format!("Anna Virtanen {n}")),
+        email: Some(email.into()),
+        privacy_consent: Some("true".into()),
+        business_id: Some("0201256-6".into()),
+        phone: Some("+358 40 123 4567".into()),
+        participants: Some("12".into()),
+        location: Some("Kunnantalo, Tuusula".into()),
+        einvoice_address: Some("003702012566".into()),
+        einvoice_operator: Some("003721291126".into()),
+        billing_reference: Some(format!("Hanke {n}")),
+        message: Some("Toivomme esimerkkejä kaavoituksesta.".into()),
+        ..OrderForm::default()
+    };
+    NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
+}
+
+fn sent(n: usize) -> Delivery {
+    Delivery::Sent {
+        message_id: format!("m-{n}-{}", uuid::Uuid::now_v7().simple()),
+        sent_at: "2026-06-01T10:00:00Z".parse().unwrap(),
+    }
+}
+
+/// Stores an order as the function would have, created at `at`.
+async fn seed(
+    store: &DynamoDbStore,
+    n: usize,
+    at: Timestamp,
+    email: &str,
+    customer: Delivery,
+) -> Order {
+    let details = details(n, email);
+    let order = Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference: Reference::random(),
+        created_at: at,
+        price: details.package.price(),
+        details,
+        customer_email: customer,
+        trainer_email: sent(n),
+        reports: Default::default(),
+    };
+    let dedupe = DedupeKey {
+        id: format!("key#{}", uuid::Uuid::now_v7().simple()),
+        fingerprint: order.reference.to_string(),
+        expires_at: at.checked_add(24.hours()).unwrap(),
+    };
+    let inserted = store.insert(&order, &dedupe, &[], at).await.unwrap();
+    assert_eq!(inserted, Insert::Created);
+    order
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn months_of_orders_are_listed_filtered_and_exported_for_a_spreadsheet() {
+    let table = fresh_table().await;
+    // 300 orders, one every 12 hours from 1 June 2026 (Helsinki): five months. Every 7th
+    // customer email failed.
+    let start: Timestamp = "2026-05-31T21:00:00Z".parse().unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..300_usize {
+        let store = table.store.clone();
+        let at = start.checked_add((n as i64 * 12).hours()).unwrap();
+        let customer = if n.is_multiple_of(7) {
+            Delivery::Failed { attempts: 8 }
+        } else {
+            sent(n)
+        };
+        tasks.spawn(async move { seed(&store, n, at, "tilaaja@kunta.example", customer).await });
+    }
+    let mut all: Vec<Order> = tasks.join_all().await;
+    all.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+    let month = |o: &&Order| order_month(o.created_at);
+    let july: Vec<&Order> = all.iter().filter(|o| month(o) == "2026-07").collect();
+
+    // A month, newest first, with a count line.
+    let listed = stdout(&orders(&table, &["list", "--month", "2026-07"]));
+    let rows: Vec<&str> = listed
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains(" orders, "))
+        .collect();
+    assert_eq!(rows.len(), july.len(), "{listed}");
+    assert!(
+        rows[0].starts_with(july[0].reference.as_str()),
+        "newest first: {listed}"
+    );
+    assert!(listed.contains(&format!("{} orders, 2026-07-01 – 2026-07-31", july.len())));
+
+    // A range across a month boundary, filtered by state.
+    let (since, until) = ("2026-06-25", "2026-07-05");
+    let in_range = |o: &&Order| {
+        let day = o
+            .created_at
+            .to_zoned_datetime(helsinki())
+            .date()
+            .to_string();
+        day.as_str() >= since && day.as_str() <= until
+    };
+    let failed: Vec<&Order> = all
+        .iter()
+        .filter(in_range)
+        .filter(|o| matches!(o.customer_email, Delivery::Failed { .. }))
+        .collect();
+    assert!(!failed.is_empty());
+    let listed = stdout(&orders(
+        &table,
+        &[
+            "list", "--since", since, "--until", until, "--status", "failed",
+        ],
+    ));
+    for order in &failed {
+        assert!(listed.contains(order.reference.as_str()), "{listed}");
+    }
+    assert!(
+        listed.contains(&format!("{} orders,", failed.len())),
+        "{listed}"
+    );
+
+    // CSV for Excel (BOM, `;`, decimal comma) that Python's csv reads back with exact amounts.
+    let august: Vec<&Order> = all.iter().filter(|o| month(o) == "2026-08").collect();
+    let csv = orders(&table, &["export", "--format", "csv", "--month", "2026-08"]).stdout;
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with a byte-order mark"
+    );
+    let path = std::env::temp_dir().join(format!("{}.csv", table.name));
+    std::fs::write(&path, &csv).unwrap();
+    let python = Command::new("python3")
+        .args(["-c", "import csv, json, sys\nwith open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n    print(json.dumps(list(csv.DictReader(f, delimiter=';'))))", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        python.status.success(),
+        "{}",
+        String::from_utf8_lossy(&python.stderr)
+    );
+    let rows: Vec<HashMap<String, String>> = serde_json::from_slice(&python.stdout).unwrap();
+    assert_eq!(rows.len(), august.len());
+    let cents = |text: &str| -> i64 { text.replace(',', "").parse().unwrap() };
+    for (row, order) in rows.iter().zip(&august) {
+        assert_eq!(row["reference"], order.reference.as_str());
+        assert_eq!(cents(&row["net_eur"]), order.price.net_cents);
+        assert_eq!(cents(&row["vat_eur"]), order.price.vat_cents);
+        assert_eq!(cents(&row["gross_eur"]), order.price.gross_cents);
+        assert!(
+            ["627,50", "1129,50"].contains(&row["gross_eur"].as_str()),
+            "{row:?}"
+        );
+        assert_eq!(row["vat_percent"], "25,5");
+        // A leading + would be a formula in Excel.
+        assert_eq!(row["phone"], "'+358 40 123 4567");
+        assert_eq!(row["organization"], order.details.organization);
+    }
+    std::fs::remove_file(path).unwrap();
+
+    // JSON for scripts: the same orders.
+    let json = stdout(&orders(
+        &table,
+        &["export", "--format", "json", "--month", "2026-08"],
+    ));
+    let exported: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let references: Vec<&str> = exported
+        .iter()
+        .map(|o| o["reference"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = august.iter().map(|o| o.reference.as_str()).collect();
+    assert_eq!(references, expected);
+
+    // One order in full.
+    let shown = stdout(&orders(
+        &table,
+        &["show", &july[0].reference.to_string().to_lowercase()],
+    ));
+    assert!(shown.contains(&july[0].details.organization), "{shown}");
+    assert!(shown.contains("Customer's confirmation: "), "{shown}");
+    assert!(
+        shown.contains("627,50 €") || shown.contains("1129,50 €"),
+        "{shown}"
+    );
+}
+
+/// The item as stored and as the by-month index holds it.
+async fn stored_copies(table: &Table, order: &Order) -> Vec<HashMap<String, AttributeValue>> {
+    let item = table
+        .client
+        .get_item()
+        .table_name(&table.name)
+        .key(
+            "pk",
+            AttributeValue::S(format!("order#{}", order.reference)),
+        )
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let indexed = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .index_name(BY_MONTH_INDEX)
+        .key_condition_expression("order_month = :m")
+        .expression_attribute_values(":m", AttributeValue::S(order_month(order.created_at)))
+        .send()
+        .await
+        .unwrap();
+    let in_index = indexed
+        .items()
+        .iter()
+        .find(|i| i.get("pk") == item.get("pk"))
+        .cloned()
+        .expect("the order is in the by-month index");
+    vec![item, in_index]
+}
+
+async fn ses_emails() -> Vec<serde_json::Value> {
+    let store: serde_json::Value = reqwest::get(format!("{}/store", ses_endpoint()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    store["emails"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
+    let table = fresh_table().await;
+    let tag = uuid::Uuid::now_v7().simple().to_string();
+    let person = format!("anna.{tag}@kunta.example");
+    let now = Timestamp::now();
+    let first = seed(
+        &table.store,
+        1,
+        now.checked_sub((40 * 24).hours()).unwrap(),
+        &person,
+        sent(1),
+    )
+    .await;
+    let bounced = seed(
+        &table.store,
+        2,
+        now.checked_sub(48.hours()).unwrap(),
+        &person.to_uppercase(),
+        sent(2),
+    )
+    .await;
+    let other = seed(
+        &table.store,
+        3,
+        now.checked_sub(24.hours()).unwrap(),
+        "toinen@kunta.example",
+        sent(3),
+    )
+    .await;
+    // SES said the second order's confirmation bounced.
+    let Delivery::Sent { message_id, .. } = &bounced.customer_email else {
+        unreachable!()
+    };
+    let recipient = bounced.details.email.to_string();
+    table
+        .store
+        .remember_message(
+            message_id,
+            &bounced.reference,
+            EmailKind::Customer,
+            std::slice::from_ref(&recipient),
+        )
+        .await
+        .unwrap();
+    table
+        .store
+        .record_outcome(message_id, &recipient, Outcome::Bounced, now)
+        .await
+        .unwrap();
+    let listed = stdout(&orders(&table, &["list", "--status", "bounced"]));
+    assert!(
+        listed.contains(bounced.reference.as_str()) && listed.contains("1 orders,"),
+        "{listed}"
+    );
+
+    // Everything held about the address, whatever its case.
+    let access: serde_json::Value =
+        serde_json::from_slice(&orders(&table, &["subject-access", "--email", &person]).stdout)
+            .unwrap();
+    let found: Vec<&str> = access["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        [bounced.reference.as_str(), first.reference.as_str()]
+    );
+    assert_eq!(
+        access["orders"][0]["customer_email"]["outcomes"][0]["outcome"],
+        "bounced"
+    );
+
+    // The trainers learn the right address: fix it and send the confirmation again.
+    let fixed = format!("anna.virtanen.{tag}@kunta.example");
+    orders(&table, &["fix-email", bounced.reference.as_str(), &fixed]);
+    let resent = stdout(&orders(
+        &table,
+        &["resend", bounced.reference.as_str(), "customer"],
+    ));
+    assert!(resent.contains("customer email sent"), "{resent}");
+    let record = table
+        .store
+        .order_record(&bounced.reference)
+        .await
+        .unwrap()
+        .unwrap();
+    let new_id = record.customer_email.message_id.clone().unwrap();
+    assert_ne!(&new_id, message_id);
+    assert!(
+        record.customer_email.outcomes.is_empty(),
+        "the old bounce no longer counts"
+    );
+    assert_eq!(record.customer_email.message_ids.len(), 1);
+    let emails = ses_emails().await;
+    let to_fixed = emails
+        .iter()
+        .filter(|e| e["destination"]["to"].to_string().contains(&fixed))
+        .count();
+    assert_eq!(to_fixed, 1, "one confirmation to the fixed address");
+
+    // Erase one order by reference and the rest of the person's by address.
+    let erased = stdout(&orders(&table, &["erase", bounced.reference.as_str()]));
+    assert!(
+        erased.contains("removed contact_name, email, phone, location, message"),
+        "{erased}"
+    );
+    let erased = stdout(&orders(&table, &["erase", "--email", &person]));
+    assert!(
+        erased.contains(first.reference.as_str()) && erased.contains("1 order(s) erased"),
+        "{erased}"
+    );
+    for order in [&first, &bounced] {
+        for copy in stored_copies(&table, order).await {
+            for field in Field::PERSONAL {
+                assert!(
+                    !copy.contains_key(field.name()),
+                    "{} left in {}",
+                    field.name(),
+                    order.reference
+                );
+            }
+            // What bookkeeping needs stays.
+            for kept in [
+                "organization",
+                "business_id",
+                "einvoice_address",
+                "einvoice_operator",
+                "billing_reference",
+                "gross_cents",
+                "package",
+                "created_at",
+                "erased_at",
+            ] {
+                assert!(
+                    copy.contains_key(kept),
+                    "{kept} kept in {}",
+                    order.reference
+                );
+            }
+        }
+    }
+    let lookup = table
+        .client
+        .get_item()
+        .table_name(&table.name)
+        .key("pk", AttributeValue::S(format!("msg#{new_id}")))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert!(
+        !lookup.contains_key("recipients"),
+        "the sent message's record forgot the address"
+    );
+    let access: serde_json::Value =
+        serde_json::from_slice(&orders(&table, &["subject-access", "--email", &person]).stdout)
+            .unwrap();
+    assert_eq!(access["orders"].as_array().unwrap().len(), 0);
+    let untouched = table
+        .store
+        .order_record(&other.reference)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(untouched.email.as_deref(), Some("toinen@kunta.example"));
+    let shown = stdout(&orders(&table, &["show", bounced.reference.as_str()]));
+    assert!(
+        shown.contains("Erased at") && !shown.contains(&fixed),
+        "{shown}"
+    );
+}
