@@ -257,11 +257,11 @@ impl Intake {
                 sent_at: self.now(),
             },
             Err(error) if error.permanent || attempts >= MAX_ATTEMPTS => {
-                tracing::error!(order_id = %order.order_id, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email failed");
+                tracing::error!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email failed");
                 Delivery::Failed { attempts }
             }
             Err(error) => {
-                tracing::warn!(order_id = %order.order_id, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email left pending");
+                tracing::warn!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email left pending");
                 Delivery::Pending {
                     attempts,
                     next_attempt_at: after(self.now(), backoff_seconds(attempts)),

@@ -195,15 +195,24 @@ fn the_operator_policy_grants_exactly_what_the_orders_command_calls() {
         .flat_map(|(actions, _)| actions.clone())
         .filter(|a| a.contains("dynamodb:"))
         .collect();
-    let used: BTreeSet<String> = OPERATOR_DYNAMODB_ACTIONS.iter().map(|a| quoted(a)).collect();
+    let used: BTreeSet<String> = OPERATOR_DYNAMODB_ACTIONS
+        .iter()
+        .map(|a| quoted(a))
+        .collect();
     assert_eq!(granted, used);
     // Queries only on the by-month index; nothing anywhere on the retry index or by Scan.
     for (actions, resources) in &statements {
         if actions.contains(&quoted("dynamodb:Query")) {
             assert_eq!(resources.len(), 1);
-            assert!(resources[0].ends_with(&format!("/index/{BY_MONTH_INDEX}\")")), "{resources:?}");
+            assert!(
+                resources[0].ends_with(&format!("/index/{BY_MONTH_INDEX}\")")),
+                "{resources:?}"
+            );
         }
-        assert!(resources.iter().all(|r| !r.contains(RETRY_INDEX)), "{resources:?}");
+        assert!(
+            resources.iter().all(|r| !r.contains(RETRY_INDEX)),
+            "{resources:?}"
+        );
     }
     let sends = statements
         .iter()
@@ -269,4 +278,47 @@ fn cloudwatch_alarms_can_publish_to_the_alarm_topic() {
             assert_eq!(reference(&actions[0]), Some("AlarmTopic"), "{name:?}");
         }
     }
+}
+
+#[test]
+fn every_alarm_links_its_runbook_section() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let runbook = read("RUNBOOK.md");
+    let mut alarms = 0;
+    for (name, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::CloudWatch::Alarm") {
+            continue;
+        }
+        alarms += 1;
+        let name = name.as_str().unwrap();
+        let description = resource["Properties"]["AlarmDescription"]
+            .as_str()
+            .unwrap_or_default();
+        let link = format!("RUNBOOK.md#alarm-{name}");
+        assert!(description.ends_with(&link), "{name}: {description}");
+        assert!(
+            runbook.contains(&format!("<a id=\"alarm-{name}\"></a>")),
+            "RUNBOOK.md has no section for {name}"
+        );
+    }
+    assert!(alarms >= 9, "{alarms} alarms");
+}
+
+#[test]
+fn the_privacy_notice_states_the_retention_time() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let months = template["Parameters"]["RetentionMonths"]["Default"]
+        .as_u64()
+        .expect("RetentionMonths has a default");
+    assert_eq!(
+        months,
+        u64::from(order_intake::intake::DEFAULT_RETENTION_MONTHS)
+    );
+    let notice = read("web/tietosuoja.html");
+    assert!(
+        notice.contains(&format!("{months} kuukauden kuluttua tilauksesta")),
+        "web/tietosuoja.html states the retention time"
+    );
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Monthly cost estimate for RUNBOOK.md, from docs/prices.json and the usage per order below.
+
+    python3 scripts/cost.py            # the table for 100 and 10,000 orders a month
+
+Usage per order is counted from the code (src/store, src/intake): see the comments.
+"""
+import json
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PRICES = json.loads((ROOT / "docs/prices.json").read_text())
+
+MEMORY_GB = 256 / 1024          # infra/template.yaml FunctionMemorySize default
+ORDER_SECONDS = 0.060           # billed duration of an order invocation on Lambda, assumed: locally 11 ms
+                                # at a full core (BENCHMARKS.md); Lambda's CPU share and TLS to
+                                # DynamoDB and SES make it several times that (issue #17 measures it)
+REPORT_INVOCATIONS = 4          # SES reports through EventBridge: send + delivery for each of 2 emails
+REPORT_SECONDS = 0.010
+SCHEDULED_RUNS = 30 * 24 * 12   # rate(5 minutes)
+SCHEDULED_SECONDS = 0.015
+REQUESTS_PER_ORDER = 2          # the POST and, from the JavaScript form, its CORS preflight
+# Write units: the transaction (order ~2 KB, dedupe record, two counters; transactional ×2) ≈ 10;
+# confirmation ceiling 1; two email records 2 × 2; two message lookups 2; two outcome records
+# 2 × 2; the by-month index copies every write of the order item (~2 each, 5 writes) ≈ 10.
+WRITE_UNITS = 31
+READ_UNITS = 4                  # the reports' message lookups and reloads
+ITEM_KB = 6                     # order item + its by-month copy + lookups
+LOG_KB = 4                      # JSON lines of an order, its reports and the platform's lines
+EMAILS = 2
+ALARMS = 9                      # infra/template.yaml today
+RETENTION_MONTHS = 24
+
+
+def month(orders):
+    p = PRICES
+    invocations = orders * (1 + REPORT_INVOCATIONS) + SCHEDULED_RUNS
+    gb_seconds = MEMORY_GB * (orders * (ORDER_SECONDS + REPORT_INVOCATIONS * REPORT_SECONDS)
+                              + SCHEDULED_RUNS * SCHEDULED_SECONDS)
+    stored_gb = orders * RETENTION_MONTHS * ITEM_KB / 1024 / 1024
+    traces = orders * (1 + REPORT_INVOCATIONS) + SCHEDULED_RUNS
+    rows = {
+        "Lambda": gb_seconds * p["lambda_gb_second_arm64"] + invocations / 1e6 * p["lambda_per_million_requests"],
+        "DynamoDB requests": orders * (WRITE_UNITS / 1e6 * p["dynamodb_per_million_write_units"]
+                                       + READ_UNITS / 1e6 * p["dynamodb_per_million_read_units"]),
+        "DynamoDB storage and PITR (after 24 months)": stored_gb * (p["dynamodb_storage_gb_month"] + p["dynamodb_pitr_gb_month"]),
+        "SES": orders * EMAILS / 1000 * p["ses_per_thousand_emails"],
+        "API Gateway (HTTP API)": orders * REQUESTS_PER_ORDER / 1e6 * p["http_api_per_million_requests"],
+        "CloudWatch Logs": orders * LOG_KB / 1024 / 1024 * (p["logs_ingest_per_gb"] + p["logs_storage_gb_month"]),
+        "CloudWatch alarms": ALARMS * p["alarm_standard_month"],
+        "KMS key (alarm topic)": p["kms_key_month"] + orders / 1e4 * p["kms_per_ten_thousand_requests"],
+        "X-Ray": max(0, traces - 100_000) / 1e6 * p["xray_per_million_traces_after_100k_free"],
+    }
+    return rows
+
+
+def main():
+    small, large = month(100), month(10_000)
+    print(f"| Item (USD a month, prices of {PRICES['as_of']}) | 100 orders | 10,000 orders |")
+    print("|---|---:|---:|")
+    for name in small:
+        print(f"| {name} | {small[name]:.2f} | {large[name]:.2f} |")
+    print(f"| **Total** | **{sum(small.values()):.2f}** | **{sum(large.values()):.2f}** |")
+    per_order = (sum(large.values()) - sum(small.values())) / 9_900
+    print(f"\nMarginal cost per order: {per_order * 100:.3f} cents (SES is {month(1)['SES'] / per_order:.0%} of it).")
+
+
+if __name__ == "__main__":
+    main()
