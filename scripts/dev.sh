@@ -37,5 +37,5 @@ cat <<MSG
   Ctrl-C stops everything.
 
 MSG
-.tools/venv/bin/cargo-lambda lambda watch --invoke-address 127.0.0.1 --invoke-port "$FUNCTION_PORT" \
+.tools/venv/bin/cargo-lambda lambda watch --package order-intake --bin order-intake --invoke-address 127.0.0.1 --invoke-port "$FUNCTION_PORT" \
   --disable-cors --env-file config/dev.env

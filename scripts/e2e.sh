@@ -10,7 +10,7 @@ set -a; . config/test.env; set +a
 cargo run --quiet --example create_local_table
 log=.tools/e2e-watch.log
 # --ignore-changes: files the tests write must not restart the function mid-request.
-.tools/venv/bin/cargo-lambda lambda watch --ignore-changes --invoke-address 127.0.0.1 --invoke-port 9100 \
+.tools/venv/bin/cargo-lambda lambda watch --package order-intake --bin order-intake --ignore-changes --invoke-address 127.0.0.1 --invoke-port 9100 \
   --disable-cors --env-file config/test.env >"$log" 2>&1 &
 watch_pid=$!
 trap 'kill $watch_pid 2>/dev/null; wait $watch_pid 2>/dev/null || true' EXIT

@@ -12,7 +12,7 @@ trap cleanup EXIT
 sed -e 's/8100/8300/; s/8105/8305/; s/^ORDERS_TABLE=.*/ORDERS_TABLE=orders-load/; s/^RUST_LOG=.*/RUST_LOG=warn/' config/test.env > "$STATE/load.env"
 set -a; . "$STATE/load.env"; set +a
 cargo run --quiet --example create_local_table
-.tools/venv/bin/cargo-lambda lambda watch --release --ignore-changes --concurrency 2 --invoke-address 127.0.0.1 \
+.tools/venv/bin/cargo-lambda lambda watch --package order-intake --bin order-intake --release --ignore-changes --concurrency 2 --invoke-address 127.0.0.1 \
   --invoke-port 9300 --disable-cors --env-file "$STATE/load.env" >"$log" 2>&1 &
 watch_pid=$!
 echo "load: building the function (release) and waiting for it…"
