@@ -60,6 +60,37 @@ python_tools venv requirements.txt                  # cargo-lambda (with zig), c
 needs sam && python_tools venv-sam requirements-sam.txt          # sam validate --lint, sam build
 needs test-only && python_tools venv-checkov requirements-checkov.txt  # checkov
 needs test-only && python_tools venv-schemathesis requirements-schemathesis.txt  # schemathesis
+needs test-only && python_tools venv-invoice requirements-invoice.txt  # xmlschema, python-stdnum
+
+# The official Finvoice 3.0 schema, from the pinned PyPI package that ships it (not copied into
+# the repository), and py-viitenumero's reference-number code, an independent check of ours.
+# Downloaded only: neither is installed (the one needs Odoo, the other is Python 2 around the
+# two functions tests/finvoice_check.py takes from it).
+fetch_pypi() { # name version sha256 member destination
+  local tmp; tmp=$(mktemp -d)
+  .tools/venv-invoice/bin/pip download --quiet --disable-pip-version-check --no-deps \
+    -d "$tmp" "$1==$2"
+  local file; file=$(ls "$tmp"/*)
+  echo "$3  $file" | sha256sum --check --quiet
+  case "$file" in
+    *.whl) unzip -q -o -j "$file" "$4" -d "$tmp/out" ;;
+    *.tar.gz) mkdir -p "$tmp/out" && tar -xzf "$file" -C "$tmp/out" --strip-components="$(echo "$4" | tr -cd / | wc -c)" "$4" ;;
+  esac
+  mkdir -p "$(dirname "$5")"
+  mv "$tmp/out/$(basename "$4")" "$5"
+  rm -rf "$tmp"
+}
+if needs test-only && [ ! -f .tools/finvoice/Finvoice3.0.xsd ]; then
+  echo "install-tools: the Finvoice 3.0 schema (odoo-addon-account-edi-finvoice)"
+  fetch_pypi odoo-addon-account-edi-finvoice 19.0.1.0.0.15 \
+    14f1c343f0358e3828eff566c1dfe245f25211d3ad23c545ab6dd8c4dd2b9186 \
+    odoo/addons/account_edi_finvoice/static/schema/Finvoice3.0.xsd .tools/finvoice/Finvoice3.0.xsd
+fi
+if needs test-only && [ ! -f .tools/finvoice/viitenumero.py ]; then
+  echo "install-tools: py-viitenumero (the reference-number check)"
+  fetch_pypi py-viitenumero 1.0 dc31a619a15062151f3121863e5099d65fa82aa0a0c90331b68c5b79069c11cf \
+    py-viitenumero-1.0/maksu/viitenumero.py .tools/finvoice/viitenumero.py
+fi
 
 # Chromium for the browser tests (make test only): Debian's package, run by playwright-core.
 if needs test-only && [ ! -x /usr/bin/chromium ]; then

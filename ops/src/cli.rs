@@ -51,6 +51,18 @@ pub enum Command {
         #[arg(long)]
         email: Option<String>,
     },
+    /// A Finvoice 3.0 e-invoice for a delivered workshop, on stdout (the reference number on
+    /// stderr). Numbers come from a counter from 1000; the invoice is stored on the order, so
+    /// running it again prints the same invoice. Needs the SELLER_* variables.
+    Invoice {
+        reference: String,
+        /// The day the workshop was held (YYYY-MM-DD).
+        #[arg(long)]
+        delivered: String,
+        /// Days to pay.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
+        due_days: u32,
+    },
     /// Everything held about an address, as JSON (a data subject's access request).
     SubjectAccess {
         #[arg(long)]

@@ -5,12 +5,16 @@
 use order_intake::domain::EmailAddress;
 use order_intake::intake::DEFAULT_RETENTION_MONTHS;
 
+use crate::invoice::Seller;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpsConfig {
     pub orders_table: String,
     /// `None` when SENDER_EMAIL or TRAINER_EMAILS is not set: then only resend is refused.
     pub mail: Option<MailConfig>,
     pub retention_months: u32,
+    /// The seller on invoices, or what is missing for it.
+    pub seller: Result<Seller, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +51,12 @@ impl OpsConfig {
                 "RETENTION_MONTHS is {text:?}, not a whole number above 0"
             ))?,
         };
+        let seller = Seller::from_lookup(&lookup);
         Ok(OpsConfig {
             orders_table,
             mail,
             retention_months,
+            seller,
         })
     }
 }

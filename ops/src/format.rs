@@ -175,7 +175,7 @@ fn email_details(out: &mut String, title: &str, email: &EmailRecord) {
 pub fn details(r: &OrderRecord) -> String {
     let amount = |cents: Option<i64>| cents.map(|c| format!("{} €", euros(c)));
     let list = |items: &[String]| Some(items.join(", ")).filter(|s| !s.is_empty());
-    let fields: [(&str, Option<String>); 22] = [
+    let fields: [(&str, Option<String>); 23] = [
         ("Reference", Some(r.reference.clone())),
         ("Order id", r.order_id.clone()),
         ("Created", Some(local(r.created_at))),
@@ -207,6 +207,15 @@ pub fn details(r: &OrderRecord) -> String {
         ("Total", amount(r.gross_cents)),
         ("Message", r.message.clone()),
         ("Erased at", r.erased_at.map(local)),
+        (
+            "Invoice",
+            r.invoice.as_ref().map(|i| {
+                format!(
+                    "{} of {} (delivered {}, due {})",
+                    i.number, i.invoice_date, i.delivery_date, i.due_date
+                )
+            }),
+        ),
     ];
     let mut out = String::new();
     for (label, value) in fields {
@@ -228,7 +237,7 @@ fn inert(cell: String) -> String {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 24] = [
+pub const CSV_COLUMNS: [&str; 26] = [
     "reference",
     "created",
     "package",
@@ -253,6 +262,8 @@ pub const CSV_COLUMNS: [&str; 24] = [
     "trainer_email",
     "message",
     "erased_at",
+    "invoice_number",
+    "invoice_date",
 ];
 
 /// UTF-8 with a byte-order mark, `;` between fields, amounts with a decimal comma, CRLF: what
@@ -267,7 +278,8 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
     for r in records {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let amount = |cents: Option<i64>| cents.map(euros).unwrap_or_default();
-        let row: [String; 24] = [
+        let invoice = r.invoice.as_ref();
+        let row: [String; 26] = [
             r.reference.clone(),
             local(r.created_at),
             text(&r.package),
@@ -295,6 +307,10 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
             r.trainer_email.state().to_owned(),
             text(&r.message),
             r.erased_at.map(local).unwrap_or_default(),
+            invoice.map(|i| i.number.to_string()).unwrap_or_default(),
+            invoice
+                .map(|i| i.invoice_date.to_string())
+                .unwrap_or_default(),
         ];
         writer.write_record(row.map(inert))?;
     }

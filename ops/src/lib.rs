@@ -8,18 +8,23 @@
 pub mod cli;
 pub mod config;
 pub mod format;
+pub mod invoice;
 pub mod period;
 
 use std::io::Write;
 use std::sync::Arc;
 
 use jiff::{Timestamp, ToSpan};
+use order_intake::domain::helsinki;
 use order_intake::domain::{EmailAddress, EmailKind, Reference};
 use order_intake::intake::{Intake, ResendError};
-use order_intake::store::{DynamoDbStore, OrderRecord, OrderStore, StoreError};
+use order_intake::store::{
+    DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, OrderStore, StoreError,
+};
 
 pub use cli::{Cli, Command, EmailChoice, ExportFormat};
 pub use config::OpsConfig;
+use invoice::Seller;
 use period::Period;
 
 /// What the operator is told when a command cannot do what was asked (exit status 1).
@@ -33,6 +38,8 @@ pub enum OpsError {
     Resend(#[from] ResendError),
     #[error("the order table did not answer: {0}")]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Invoice(#[from] invoice::InvoiceError),
     #[error("writing the output failed: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -42,11 +49,19 @@ pub struct Operator {
     pub store: Arc<DynamoDbStore>,
     pub intake: Option<Intake>,
     pub retention_months: u32,
+    pub seller: Result<Seller, String>,
     pub clock: fn() -> Timestamp,
 }
 
 impl Operator {
-    pub async fn run(&self, command: Command, out: &mut dyn Write) -> Result<(), OpsError> {
+    /// Runs one command: its output on `out`, what a person should know besides (the
+    /// reference number of an invoice) on `notes`.
+    pub async fn run(
+        &self,
+        command: Command,
+        out: &mut dyn Write,
+        notes: &mut dyn Write,
+    ) -> Result<(), OpsError> {
         let now = (self.clock)();
         match command {
             Command::List { period, status } => {
@@ -139,6 +154,58 @@ impl Operator {
                     }
                 };
                 out.write_all(format::erasures(&erased).as_bytes())?;
+            }
+            Command::Invoice {
+                reference,
+                delivered,
+                due_days,
+            } => {
+                let seller = self
+                    .seller
+                    .as_ref()
+                    .map_err(|e| OpsError::Usage(e.clone()))?;
+                let record = self.record(&reference).await?;
+                let delivery_date = period::date(&delivered, "--delivered")?;
+                let terms = InvoiceTerms {
+                    invoice_date: now.to_zoned_datetime(helsinki()).date(),
+                    delivery_date,
+                    due_days,
+                };
+                // Checked before a number is taken: an order that cannot be invoiced uses none.
+                invoice::finvoice(
+                    &record,
+                    &InvoiceRecord::new(&parse_reference(&reference)?, 0, &terms, now),
+                    seller,
+                )?;
+                let reference = parse_reference(&reference)?;
+                let stored = match self.store.invoice(&reference, &terms, now).await? {
+                    None => return Err(OpsError::NotFound(reference.to_string())),
+                    Some(Invoiced::New(stored)) => stored,
+                    Some(Invoiced::Existing(stored)) => {
+                        let asked = (terms.delivery_date, terms.due_days);
+                        if (stored.delivery_date, stored.due_days) != asked {
+                            return Err(OpsError::Usage(format!(
+                                "order {reference} was invoiced as {} on {} (delivered {}, {} days); a different invoice needs a credit note first",
+                                stored.number,
+                                stored.invoice_date,
+                                stored.delivery_date,
+                                stored.due_days
+                            )));
+                        }
+                        stored
+                    }
+                };
+                out.write_all(invoice::finvoice(&record, &stored, seller)?.as_bytes())?;
+                let viite = invoice::reference_number(stored.number);
+                writeln!(
+                    notes,
+                    "invoice {} for {reference}: {} €, due {}; viitenumero {} (from abroad: {})",
+                    stored.number,
+                    record.gross_cents.map(format::euros).unwrap_or_default(),
+                    stored.due_date,
+                    invoice::grouped(&viite),
+                    invoice::grouped_rf(&invoice::rf_reference(&viite)),
+                )?;
             }
             Command::SubjectAccess { email } => {
                 let orders = self.orders_about(&email, now).await?;

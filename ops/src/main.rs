@@ -59,10 +59,12 @@ async fn main() -> ExitCode {
         store,
         intake,
         retention_months: config.retention_months,
+        seller: config.seller,
         clock: Timestamp::now,
     };
     let mut out = std::io::stdout().lock();
-    match operator.run(cli.command, &mut out).await {
+    let mut notes = std::io::stderr().lock();
+    match operator.run(cli.command, &mut out, &mut notes).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("orders: {error}");

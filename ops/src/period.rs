@@ -20,7 +20,7 @@ pub struct Period {
 /// Days listed when no period is given.
 const DEFAULT_DAYS: i64 = 30;
 
-fn date(text: &str, what: &str) -> Result<Date, OpsError> {
+pub fn date(text: &str, what: &str) -> Result<Date, OpsError> {
     text.trim()
         .parse()
         .map_err(|_| OpsError::Usage(format!("{what} {text:?} is not a date like 2026-11-27")))

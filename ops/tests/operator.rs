@@ -71,13 +71,39 @@ async fn fresh_table() -> Table {
 const SENDER: &str = "tilaukset@some-tyopajat.example";
 const TRAINERS: &str = "pilvi.nummi@some-tyopajat.example,jaana.pohjola@some-tyopajat.example";
 
+/// The seller's made-up details, as `config/dev.env` has them.
+const SELLER: [(&str, &str); 10] = [
+    ("SELLER_NAME", "Some-työpajat Oy (esimerkki)"),
+    ("SELLER_BUSINESS_ID", "1234567-1"),
+    ("SELLER_VAT_NUMBER", "FI12345671"),
+    ("SELLER_STREET", "Esimerkkikatu 1"),
+    ("SELLER_POSTCODE", "00100"),
+    ("SELLER_TOWN", "Helsinki"),
+    ("SELLER_IBAN", "FI2112345600000785"),
+    ("SELLER_BIC", "NDEAFIHH"),
+    ("SELLER_EINVOICE_ADDRESS", "003712345671"),
+    ("SELLER_EINVOICE_OPERATOR", "003721291126"),
+];
+
 /// The command as an operator runs it: configuration and credentials from the environment.
 fn orders(table: &Table, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_orders"))
+    let output = run_orders(&table.name, args);
+    assert!(
+        output.status.success(),
+        "orders {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The command, whatever its exit status.
+fn run_orders(table: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orders"))
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ORDERS_TABLE", &table.name)
+        .env("ORDERS_TABLE", table)
+        .envs(SELLER)
         .env("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint())
         .env("AWS_ENDPOINT_URL_SESV2", ses_endpoint())
         .env("AWS_REGION", "eu-north-1")
@@ -89,13 +115,7 @@ fn orders(table: &Table, args: &[&str]) -> Output {
         .env("SENDER_EMAIL", SENDER)
         .env("TRAINER_EMAILS", TRAINERS)
         .output()
-        .expect("the orders binary runs");
-    assert!(
-        output.status.success(),
-        "orders {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+        .expect("the orders binary runs")
 }
 
 fn stdout(output: &Output) -> String {
@@ -512,5 +532,211 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
     assert!(
         shown.contains("Erased at") && !shown.contains(&fixed),
         "{shown}"
+    );
+}
+
+// ---- Invoices ------------------------------------------------------------------------------
+
+/// `orders invoice`: the XML, and the reference numbers it told the operator.
+fn invoice(table: &Table, reference: &Reference, delivered: &str) -> (Vec<u8>, String) {
+    let output = orders(
+        table,
+        &["invoice", reference.as_str(), "--delivered", delivered],
+    );
+    (output.stdout, String::from_utf8(output.stderr).unwrap())
+}
+
+/// The invoice through tests/finvoice_check.py: the official XSD, py-viitenumero, python-stdnum.
+fn checked(table: &Table, xml: &[u8], notes: &str) -> serde_json::Value {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let python = format!("{root}/.tools/venv-invoice/bin/python");
+    assert!(
+        std::path::Path::new(&python).exists(),
+        "the Finvoice checks' tools are missing: run scripts/install-tools.sh test (make test does)"
+    );
+    let path = std::env::temp_dir().join(format!(
+        "{}-{}.xml",
+        table.name,
+        uuid::Uuid::now_v7().simple()
+    ));
+    std::fs::write(&path, xml).unwrap();
+    let rf = notes
+        .split("from abroad: ")
+        .nth(1)
+        .unwrap()
+        .trim_end()
+        .trim_end_matches(')');
+    let output = Command::new(python)
+        .args([
+            &format!("{root}/tests/finvoice_check.py"),
+            path.to_str().unwrap(),
+            rf,
+        ])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() {
+    let table = fresh_table().await;
+    let now = Timestamp::now();
+    let start = seed(&table.store, 1, now, "tilaaja@kunta.example", sent(1)).await;
+    let half_day = seed(&table.store, 3, now, "tilaaja@kunta.example", sent(3)).await;
+    for (order, totals) in [
+        (&start, ["500,00", "127,50", "627,50"]),
+        (&half_day, ["900,00", "229,50", "1129,50"]),
+    ] {
+        let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
+        let fields = checked(&table, &xml, &notes);
+        assert_eq!(
+            [&fields["net"], &fields["vat"], &fields["gross"]],
+            totals.map(serde_json::Value::from).each_ref()
+        );
+        assert_eq!(fields["instructed"], totals[2]);
+        assert_eq!(fields["order_identifier"], order.reference.as_str());
+        assert_eq!(
+            fields["buyer_reference"],
+            order.details.billing_reference.clone().unwrap()
+        );
+        assert_eq!(fields["to_identifier"], "003702012566");
+        assert_eq!(fields["delivery_date"], "20261120");
+        assert_eq!(fields["buyer_contact"], order.details.contact_name);
+        // Again: the same bytes; with other terms: refused.
+        assert_eq!(invoice(&table, &order.reference, "2026-11-20").0, xml);
+        let other = run_orders(
+            &table.name,
+            &[
+                "invoice",
+                order.reference.as_str(),
+                "--delivered",
+                "2026-11-21",
+            ],
+        );
+        assert!(!other.status.success());
+        assert!(String::from_utf8_lossy(&other.stderr).contains("credit note"));
+    }
+    let (_, first) = invoice(&table, &start.reference, "2026-11-20");
+    assert!(first.starts_with("invoice 1000 for "), "{first}");
+    assert!(
+        first.contains("viitenumero 10003 (from abroad: RF68 1000 3)"),
+        "{first}"
+    );
+    // The export carries the invoice's number and date.
+    let csv = String::from_utf8(
+        orders(
+            &table,
+            &["export", "--since", "2026-01-01", "--until", "2027-12-31"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(";invoice_number;invoice_date")
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(start.reference.as_str()) && l.contains(";1000;")),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_orders_invoiced_at_once_get_twenty_numbers_without_gaps() {
+    let table = fresh_table().await;
+    let mut references = Vec::new();
+    for n in 0..20 {
+        references.push(
+            seed(
+                &table.store,
+                n,
+                Timestamp::now(),
+                "tilaaja@kunta.example",
+                sent(n),
+            )
+            .await
+            .reference,
+        );
+    }
+    let mut runs = tokio::task::JoinSet::new();
+    for reference in references {
+        let name = table.name.clone();
+        runs.spawn_blocking(move || {
+            run_orders(
+                &name,
+                &["invoice", reference.as_str(), "--delivered", "2026-11-20"],
+            )
+        });
+    }
+    let mut numbers: Vec<u32> = runs
+        .join_all()
+        .await
+        .iter()
+        .map(|output| {
+            let notes = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "{notes}");
+            notes.split_whitespace().nth(1).unwrap().parse().unwrap()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1000..1020).collect::<Vec<u32>>());
+}
+
+#[tokio::test]
+async fn an_order_without_e_invoice_details_is_refused_and_an_erased_one_still_invoices() {
+    let table = fresh_table().await;
+    let mut details = details(5, "tilaaja@kunta.example");
+    details.einvoice_address = None;
+    details.einvoice_operator = None;
+    let at = Timestamp::now();
+    let paper = Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference: Reference::random(),
+        created_at: at,
+        price: details.package.price(),
+        details,
+        customer_email: sent(5),
+        trainer_email: sent(5),
+        reports: Default::default(),
+    };
+    let dedupe = DedupeKey {
+        id: format!("key#{}", uuid::Uuid::now_v7().simple()),
+        fingerprint: "paper".into(),
+        expires_at: at.checked_add(24.hours()).unwrap(),
+    };
+    table.store.insert(&paper, &dedupe, &[], at).await.unwrap();
+    let refused = run_orders(
+        &table.name,
+        &[
+            "invoice",
+            paper.reference.as_str(),
+            "--delivered",
+            "2026-11-20",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no e-invoice address"));
+
+    let erased = seed(&table.store, 6, at, "tilaaja@kunta.example", sent(6)).await;
+    orders(&table, &["erase", erased.reference.as_str()]);
+    let (xml, notes) = invoice(&table, &erased.reference, "2026-11-20");
+    let fields = checked(&table, &xml, &notes);
+    assert_eq!(
+        fields["buyer_contact"],
+        serde_json::Value::Null,
+        "no name left to put on it"
+    );
+    assert_eq!(
+        fields["invoice_number"], "1000",
+        "the refused order took no number"
     );
 }

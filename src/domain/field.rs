@@ -145,7 +145,8 @@ impl Field {
             Field::Participants => length(1, 20),
             Field::Location => length(1, 200),
             Field::EInvoiceAddress | Field::EInvoiceOperator => length(1, 35),
-            Field::BillingReference => length(1, 100),
+            // Finvoice carries the buyer's reference in at most 70 characters.
+            Field::BillingReference => length(1, 70),
             Field::Message => length(1, 2000),
             Field::IdempotencyKey => length(8, 128),
             Field::Package

@@ -11,13 +11,14 @@ mod record;
 pub use dynamodb::{
     BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
 };
+pub use dynamodb::{FIRST_INVOICE_NUMBER, Invoiced};
 pub use item::{
     CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE,
     RETRY_QUEUE_ATTRIBUTE, order_month,
 };
 pub use memory::MemoryStore;
-pub use record::{EmailRecord, OrderRecord, RecipientOutcome};
+pub use record::{EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome};
 pub use table::{TableSpec, create_order_table};
 
 use async_trait::async_trait;

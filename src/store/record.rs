@@ -2,14 +2,16 @@
 //! every stored field, read leniently, so that an erased order, or one this version could not
 //! load as an `Order`, is still shown as it is.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::Serialize;
 
 use super::item::{
-    CHECK_AT, ERASED_AT_ATTRIBUTE, Item, attribute_name, message_ids_attribute, number,
-    reference_of, text,
+    CHECK_AT, ERASED_AT_ATTRIBUTE, Item, attribute_name, message_ids_attribute, n, number,
+    reference_of, s, text,
 };
-use crate::domain::{EmailKind, Field};
+use crate::domain::{EmailKind, Field, Reference};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderRecord {
@@ -39,6 +41,100 @@ pub struct OrderRecord {
     pub customer_email: EmailRecord,
     pub trainer_email: EmailRecord,
     pub erased_at: Option<Timestamp>,
+    /// The invoice made from the order (`orders invoice`), once there is one.
+    pub invoice: Option<InvoiceRecord>,
+}
+
+/// What an invoice is made with, chosen by the person who makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvoiceTerms {
+    pub invoice_date: Date,
+    pub delivery_date: Date,
+    pub due_days: u32,
+}
+
+/// An invoice as stored on its order: enough to print the same invoice again, byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceRecord {
+    pub number: u32,
+    pub invoice_date: Date,
+    pub delivery_date: Date,
+    pub due_days: u32,
+    pub due_date: Date,
+    /// Finvoice's MessageIdentifier.
+    pub message_id: String,
+    /// Finvoice's MessageTimeStamp: when the invoice was made, to the second.
+    pub made_at: Timestamp,
+}
+
+/// The order's attributes of its invoice; the number first.
+pub const INVOICE_ATTRIBUTES: [&str; 7] = [
+    "invoice_number",
+    "invoice_date",
+    "invoice_delivery_date",
+    "invoice_due_days",
+    "invoice_due_date",
+    "invoice_message_id",
+    "invoice_made_at",
+];
+
+impl InvoiceRecord {
+    pub fn new(
+        reference: &Reference,
+        number: u32,
+        terms: &InvoiceTerms,
+        now: Timestamp,
+    ) -> InvoiceRecord {
+        let due_date = terms
+            .invoice_date
+            .checked_add(jiff::Span::new().days(i64::from(terms.due_days)))
+            .unwrap_or(terms.invoice_date);
+        InvoiceRecord {
+            number,
+            invoice_date: terms.invoice_date,
+            delivery_date: terms.delivery_date,
+            due_days: terms.due_days,
+            due_date,
+            message_id: format!("{number}-{reference}"),
+            made_at: Timestamp::from_second(now.as_second()).unwrap_or(now),
+        }
+    }
+
+    /// The terms it was made with, to tell a repeat from a different request.
+    pub fn terms(&self) -> InvoiceTerms {
+        InvoiceTerms {
+            invoice_date: self.invoice_date,
+            delivery_date: self.delivery_date,
+            due_days: self.due_days,
+        }
+    }
+
+    pub fn attributes(&self) -> Vec<(&'static str, AttributeValue)> {
+        let [number, date, delivered, days, due, message, made] = INVOICE_ATTRIBUTES;
+        vec![
+            (number, n(self.number)),
+            (date, s(self.invoice_date.to_string())),
+            (delivered, s(self.delivery_date.to_string())),
+            (days, n(self.due_days)),
+            (due, s(self.due_date.to_string())),
+            (message, s(&self.message_id)),
+            (made, s(self.made_at.to_string())),
+        ]
+    }
+
+    pub fn from_item(item: &Item) -> Option<InvoiceRecord> {
+        let [number_at, date, delivered, days, due, message, made] = INVOICE_ATTRIBUTES;
+        let day = |name: &str| text(item, name)?.parse::<Date>().ok();
+        Some(InvoiceRecord {
+            number: u32::try_from(number(item, number_at)?).ok()?,
+            invoice_date: day(date)?,
+            delivery_date: day(delivered)?,
+            due_days: u32::try_from(number(item, days)?).ok()?,
+            due_date: day(due)?,
+            message_id: owned(item, message)?,
+            made_at: timestamp(item, made)?,
+        })
+    }
 }
 
 /// One email's state and what is known of its history.
@@ -171,6 +267,7 @@ impl OrderRecord {
             customer_email: EmailRecord::from_item(item, EmailKind::Customer),
             trainer_email: EmailRecord::from_item(item, EmailKind::Trainer),
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
+            invoice: InvoiceRecord::from_item(item),
         })
     }
 

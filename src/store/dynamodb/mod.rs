@@ -5,7 +5,10 @@
 
 mod cancel;
 mod erasure;
+mod invoice;
 mod listing;
+
+pub use invoice::{FIRST_INVOICE_NUMBER, Invoiced};
 mod reports;
 
 use cancel::{Cancelled, cancelled};
@@ -49,8 +52,9 @@ pub const DYNAMODB_ACTIONS: [&str; 4] = [
 ];
 
 /// What the operator's `orders` command calls (it reads items and the by-month index, updates
-/// orders and message lookups, and writes a resend's lookup item): the same actions as the
-/// function's, granted by the template's operator policy on the table and that index only.
+/// orders, message lookups and the invoice counter — a transaction is authorised per item
+/// action — and writes a resend's lookup item): the same actions as the function's, granted by
+/// the template's operator policy on the table and that index only.
 pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 4] = DYNAMODB_ACTIONS;
 
 pub struct DynamoDbStore {

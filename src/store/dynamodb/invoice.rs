@@ -1,0 +1,133 @@
+//! Invoice numbers: one counter item, taken from in the same transaction that writes the
+//! invoice's details on the order, so that numbers have no gaps, no two orders share one, and
+//! an order is invoiced once.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::{DynamoDbStore, build_error, unavailable};
+use crate::domain::Reference;
+use crate::store::StoreError;
+use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
+use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord, InvoiceTerms};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+
+/// The counter's key, in a key space of its own.
+const COUNTER_KEY: &str = "counter#invoice";
+/// The first invoice's number.
+pub const FIRST_INVOICE_NUMBER: u32 = 1000;
+/// Concurrent invoicing retries on the counter; twenty at once settle in a few rounds.
+const ATTEMPTS: u32 = 60;
+
+/// What `invoice` found or made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invoiced {
+    /// A number was taken now and the invoice stored on the order.
+    New(InvoiceRecord),
+    /// The order was invoiced before: its invoice as stored.
+    Existing(InvoiceRecord),
+}
+
+impl DynamoDbStore {
+    /// The order's invoice: the stored one, or a new one with the next number and `terms`.
+    /// `None` when there is no such order.
+    pub async fn invoice(
+        &self,
+        reference: &Reference,
+        terms: &InvoiceTerms,
+        now: Timestamp,
+    ) -> Result<Option<Invoiced>, StoreError> {
+        for attempt in 0..ATTEMPTS {
+            let Some(order) = self.get(order_pk(reference)).await? else {
+                return Ok(None);
+            };
+            if let Some(existing) = InvoiceRecord::from_item(&order) {
+                return Ok(Some(Invoiced::Existing(existing)));
+            }
+            let counter = self.get(COUNTER_KEY.to_owned()).await?;
+            let last = counter.as_ref().and_then(|c| number(c, "last"));
+            let next = last.map_or(i64::from(FIRST_INVOICE_NUMBER), |last| last + 1);
+            let invoice = InvoiceRecord::new(
+                reference,
+                u32::try_from(next).map_err(StoreError::unavailable)?,
+                terms,
+                now,
+            );
+            if self.take_number(reference, last, &invoice).await? {
+                return Ok(Some(Invoiced::New(invoice)));
+            }
+            // Someone took this number (or invoiced this order) first: read again.
+            let jitter = u64::from(getrandom::u32().unwrap_or(0) % 20);
+            tokio::time::sleep(Duration::from_millis(
+                5 + jitter + 5 * u64::from(attempt.min(10)),
+            ))
+            .await;
+        }
+        Err(StoreError::Contended { attempts: ATTEMPTS })
+    }
+
+    /// The counter moved from `last` to the invoice's number and the invoice written on the
+    /// order, both or neither; `false` when either condition failed.
+    async fn take_number(
+        &self,
+        reference: &Reference,
+        last: Option<i64>,
+        invoice: &InvoiceRecord,
+    ) -> Result<bool, StoreError> {
+        let counter = Update::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(COUNTER_KEY))
+            .update_expression("SET #last = :next, #kind = :kind")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_values(":next", n(invoice.number))
+            .expression_attribute_values(":kind", s("counter"));
+        let counter = match last {
+            None => counter.condition_expression("attribute_not_exists(#last)"),
+            Some(last) => counter
+                .condition_expression("#last = :last")
+                .expression_attribute_values(":last", n(last)),
+        };
+        let mut order = Update::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#number)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#number", INVOICE_ATTRIBUTES[0]);
+        let mut set = Vec::new();
+        for (i, (name, value)) in invoice.attributes().into_iter().enumerate() {
+            order = order
+                .expression_attribute_names(format!("#i{i}"), name)
+                .expression_attribute_values(format!(":i{i}"), value);
+            set.push(format!("#i{i} = :i{i}"));
+        }
+        let order = order.update_expression(format!("SET {}", set.join(", ")));
+        let written = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(counter.build().map_err(build_error)?)
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(order.build().map_err(build_error)?)
+                    .build(),
+            )
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+}
