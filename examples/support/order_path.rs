@@ -46,8 +46,8 @@ pub fn form_order() -> Sample {
 
 pub fn trainers() -> Vec<EmailAddress> {
     [
-        "kouluttaja.anna@some-tyopajat.example",
-        "kouluttaja.ville@some-tyopajat.example",
+        "pilvi.nummi@some-tyopajat.example",
+        "jaana.pohjola@some-tyopajat.example",
     ]
     .iter()
     .map(|a| EmailAddress::parse(a).expect("valid trainer address"))

@@ -201,8 +201,15 @@ pub fn details(r: &OrderRecord) -> String {
         ("Net", amount(r.net_cents)),
         (
             "VAT",
-            amount(r.vat_cents)
-                .map(|vat| format!("{vat} ({} %)", r.vat_rate_percent.as_deref().unwrap_or("?"))),
+            amount(r.vat_cents).map(|vat| {
+                format!(
+                    "{vat} ({} %)",
+                    r.vat_rate_percent
+                        .as_deref()
+                        .unwrap_or("?")
+                        .replace('.', ",")
+                )
+            }),
         ),
         ("Total", amount(r.gross_cents)),
         ("Message", r.message.clone()),

@@ -126,7 +126,7 @@ async fn a_refused_browser_gets_a_page_saying_when_to_try_again_and_whom_to_writ
     assert!(page.body.contains("Försök igen"), "{}", page.body);
     assert!(
         page.body
-            .contains("kouluttaja.anna+contact@some-tyopajat.example"),
+            .contains("pilvi.nummi+contact@some-tyopajat.example"),
         "{}",
         page.body
     );

@@ -36,8 +36,8 @@ pub fn settings() -> HttpSettings {
 
 pub fn trainers(tag: &str) -> Vec<EmailAddress> {
     vec![
-        EmailAddress::parse(&format!("kouluttaja.anna+{tag}@some-tyopajat.example")).unwrap(),
-        EmailAddress::parse(&format!("kouluttaja.ville+{tag}@some-tyopajat.example")).unwrap(),
+        EmailAddress::parse(&format!("pilvi.nummi+{tag}@some-tyopajat.example")).unwrap(),
+        EmailAddress::parse(&format!("jaana.pohjola+{tag}@some-tyopajat.example")).unwrap(),
     ]
 }
 
