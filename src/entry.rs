@@ -46,7 +46,11 @@ impl Event {
 }
 
 /// Serves events until the Lambda runtime stops the process.
-pub async fn run(app: App) -> Result<(), lambda_http::Error> {
+/// `metrics`: the EMF collector to flush after each invocation (none: metrics are not kept).
+pub async fn run(
+    app: App,
+    metrics: Option<&'static metrics_cloudwatch_embedded::Collector>,
+) -> Result<(), lambda_http::Error> {
     // The app lives as long as the process; leaking it gives the handlers a plain reference.
     let app: &'static App = Box::leak(Box::new(app));
     let http = Adapter::from(service_fn(move |request: Request| async move {
@@ -55,31 +59,39 @@ pub async fn run(app: App) -> Result<(), lambda_http::Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let mut http = http.clone();
         async move {
-            let LambdaEvent { payload, context } = event;
-            match Event::parse(payload)? {
-                Event::Scheduled => {
-                    let deadline = Deadline::from_epoch_millis(context.deadline);
-                    let run = app.intake.retry_due_within(RETRY_BATCH, deadline).await;
-                    let report = run.inspect_err(|error| {
-                        tracing::error!(error = %error, "retry run stopped: storage unavailable");
-                    })?;
-                    Ok(serde_json::to_value(report)?)
-                }
-                Event::EmailReport(event) => {
-                    let handled = app.intake.record_email_event(event).await;
-                    // A failure fails the invocation: EventBridge delivers the report again.
-                    let report = handled.inspect_err(|error| {
-                        tracing::error!(error = %error, cause = ?std::error::Error::source(error).map(ToString::to_string), "delivery report not handled");
-                    })?;
-                    Ok(serde_json::to_value(report)?)
-                }
-                Event::Ignored => Ok(Value::Null),
-                Event::Http(request) => {
-                    let payload = *request;
-                    let response = http.call(LambdaEvent { payload, context }).await?;
-                    Ok::<_, lambda_http::Error>(serde_json::to_value(response)?)
+            let answered = async {
+                let LambdaEvent { payload, context } = event;
+                match Event::parse(payload)? {
+                    Event::Scheduled => {
+                        let deadline = Deadline::from_epoch_millis(context.deadline);
+                        let run = app.intake.retry_due_within(RETRY_BATCH, deadline).await;
+                        let report = run.inspect_err(|error| {
+                            tracing::error!(error = %error, "retry run stopped: storage unavailable");
+                        })?;
+                        Ok(serde_json::to_value(report)?)
+                    }
+                    Event::EmailReport(event) => {
+                        let handled = app.intake.record_email_event(event).await;
+                        // A failure fails the invocation: EventBridge delivers the report again.
+                        let report = handled.inspect_err(|error| {
+                            tracing::error!(error = %error, cause = ?std::error::Error::source(error).map(ToString::to_string), "delivery report not handled");
+                        })?;
+                        Ok(serde_json::to_value(report)?)
+                    }
+                    Event::Ignored => Ok(Value::Null),
+                    Event::Http(request) => {
+                        let payload = *request;
+                        let response = http.call(LambdaEvent { payload, context }).await?;
+                        Ok::<_, lambda_http::Error>(serde_json::to_value(response)?)
+                    }
                 }
             }
+            .await;
+            // Each invocation's metrics, whatever its outcome, before Lambda may freeze us.
+            if let Some(collector) = metrics {
+                crate::measure::flush(collector);
+            }
+            answered
         }
     }))
     .await

@@ -17,5 +17,6 @@ pub mod entry;
 pub mod http;
 pub mod i18n;
 pub mod intake;
+pub mod measure;
 pub mod store;
 pub mod telemetry;

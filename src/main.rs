@@ -8,11 +8,16 @@ use order_intake::entry::run;
 use order_intake::http::{App, HttpSettings};
 use order_intake::intake::{Intake, system_clock};
 use order_intake::store::DynamoDbStore;
-use order_intake::{aws, telemetry};
+use order_intake::{aws, measure, telemetry};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init();
+    // Business metrics (src/measure.rs); without them the function still serves.
+    let metrics = measure::init()
+        .inspect_err(|error| tracing::error!(error = %error, "metrics recorder not installed"))
+        .ok();
+    measure::cold_start();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -43,5 +48,5 @@ async fn main() -> Result<(), lambda_http::Error> {
         thank_you_url: config.thank_you_url,
         contact_emails: config.trainer_emails,
     };
-    run(App { intake, settings }).await
+    run(App { intake, settings }, metrics).await
 }

@@ -62,6 +62,7 @@ fn header_text(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&
 
 /// Answers one request. Logs carry ids and outcomes, never what the customer typed.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
+    crate::measure::request();
     let request_id = request
         .lambda_context_ref()
         .map(|c| c.request_id.clone())

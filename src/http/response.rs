@@ -65,6 +65,7 @@ impl Reply {
     /// The one place a refusal becomes a response. The log gets the cause chain of a 5xx; the
     /// client gets the code and a message, never the cause.
     pub fn refuse(&self, error: RequestError) -> Response<Body> {
+        crate::measure::refused(error.code());
         match &error {
             RequestError::ServiceUnavailable(cause) => {
                 tracing::error!(error = %error, cause = %cause_chain(cause), "order not stored");

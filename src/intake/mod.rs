@@ -147,6 +147,7 @@ impl Intake {
             match self.store.insert(&order, &dedupe, &quota, now).await? {
                 Insert::Created => {
                     let store_ms = millis(started);
+                    crate::measure::order_created(order.details.package);
                     tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
@@ -161,6 +162,7 @@ impl Intake {
                     });
                 }
                 Insert::Duplicate(receipt) => {
+                    crate::measure::order_replayed();
                     tracing::info!(order_id = %receipt.order_id, "duplicate submission answered with the stored order");
                     return Ok(Placed::Replayed(receipt));
                 }
@@ -284,8 +286,11 @@ impl Intake {
             .await;
         // Not recorded: when the claim runs out the sweeper acts again, so an email that did go
         // out may go twice. Say so loudly.
-        if let Err(error) = &recorded {
-            tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
+        match &recorded {
+            Ok(()) => crate::measure::email(kind, delivery.status()),
+            Err(error) => {
+                tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
+            }
         }
         recorded.is_ok()
     }

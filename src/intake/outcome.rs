@@ -86,6 +86,7 @@ impl Intake {
                 OutcomeRecorded::Changed { reference, kind } => (reference, kind),
             };
             report.recorded += 1;
+            crate::measure::email(kind, event.outcome.as_str());
             tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");
             if event.outcome == Outcome::TransientBounce && kind == EmailKind::Customer {
                 // Maybe an auto-reply, maybe a full mailbox: look again when a delivery would

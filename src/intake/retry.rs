@@ -43,6 +43,7 @@ impl Intake {
         deadline: Deadline,
     ) -> Result<RetryReport, StoreError> {
         let now = self.now();
+        let started = std::time::Instant::now();
         let mut report = RetryReport::default();
         for reference in self.store.due_for_retry(now, limit).await? {
             let Some(mut order) = self.load_due(&reference, &mut report).await? else {
@@ -79,6 +80,8 @@ impl Intake {
         if !report.out_of_time && deadline.allows(self.email_needs) {
             report.erased = u32::try_from(self.erase_expired().await?.len()).unwrap_or(u32::MAX);
         }
+        let r = &report;
+        crate::measure::retry_run(r.orders, r.sent, r.unreadable, r.erased, started.elapsed());
         tracing::info!(
             orders = report.orders,
             sent = report.sent,

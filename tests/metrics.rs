@@ -1,0 +1,272 @@
+//! The EMF lines the function prints, read back: names, units, dimensions and values for each
+//! kind of event, and no personal data in any of them. A test binary of its own, because the
+//! metrics recorder is one per process.
+
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::sync::Arc;
+
+use helpers::*;
+use order_intake::domain::Quotas;
+use order_intake::email::RecordingMailer;
+use order_intake::measure;
+use order_intake::store::MemoryStore;
+use serde_json::{Value, json};
+
+/// Everything recorded since the last flush, one JSON document per line.
+fn flush(collector: &metrics_cloudwatch_embedded::Collector) -> (Vec<Value>, String) {
+    let mut written = Vec::new();
+    collector.flush(&mut written).unwrap();
+    let text = String::from_utf8(written).unwrap();
+    let documents = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each EMF line is JSON"))
+        .collect();
+    (documents, text)
+}
+
+/// A metric's value in the document with exactly these dimensions, and its unit.
+fn metric(documents: &[Value], name: &str, dimensions: &[(&str, &str)]) -> Option<(Value, String)> {
+    documents.iter().find_map(|doc| {
+        let directive = &doc["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(directive["Namespace"], measure::NAMESPACE);
+        let declared: Vec<&str> = directive["Dimensions"][0]
+            .as_array()?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut wanted: Vec<&str> = dimensions.iter().map(|(d, _)| *d).collect();
+        let mut have = declared.clone();
+        wanted.sort();
+        have.sort();
+        if have != wanted || dimensions.iter().any(|(d, v)| doc[*d] != *v) {
+            return None;
+        }
+        let unit = directive["Metrics"]
+            .as_array()?
+            .iter()
+            .find(|m| m["Name"] == name)?["Unit"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        Some((doc[name].clone(), unit))
+    })
+}
+
+fn count(documents: &[Value], name: &str, dimensions: &[(&str, &str)]) -> u64 {
+    match metric(documents, name, dimensions) {
+        Some((value, unit)) => {
+            assert_eq!(unit, "Count", "{name}");
+            value.as_u64().unwrap()
+        }
+        None => 0,
+    }
+}
+
+#[tokio::test]
+async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data() {
+    let collector = measure::init().expect("the only recorder of this process");
+    let app = FakeApp::new();
+    let mut printed = String::new();
+    let mut take = || {
+        let (documents, text) = flush(collector);
+        printed.push_str(&text);
+        documents
+    };
+
+    // A created order: the request, the order by package, both emails sent.
+    let order = order_json("anna.virtanen@tuusula.example");
+    let answer = app
+        .send(&post_event("application/json", &order.to_string()))
+        .await;
+    assert_eq!(answer.status, 201);
+    let docs = take();
+    assert_eq!(count(&docs, measure::REQUESTS, &[]), 1);
+    assert_eq!(
+        count(
+            &docs,
+            measure::ORDERS_CREATED,
+            &[("Package", "some-haltuun")]
+        ),
+        1
+    );
+    for kind in ["customer", "trainer"] {
+        assert_eq!(
+            count(&docs, measure::EMAILS, &[("Kind", kind), ("State", "sent")]),
+            1
+        );
+    }
+
+    // The same submission again: a replay, nothing else.
+    app.send(&post_event("application/json", &order.to_string()))
+        .await;
+    let docs = take();
+    assert_eq!(count(&docs, measure::ORDERS_REPLAYED, &[]), 1);
+    assert_eq!(
+        count(
+            &docs,
+            measure::ORDERS_CREATED,
+            &[("Package", "some-haltuun")]
+        ),
+        0
+    );
+
+    // Each refusal by its code (a preflight from a foreign site included).
+    let foreign = |method: &'static str| {
+        event_with("apigw-http-json-order", move |e| {
+            e["headers"]["origin"] = json!("https://evil.example");
+            e["requestContext"]["http"]["method"] = json!(method);
+        })
+    };
+    let refusals = [
+        (
+            post_event("application/json", "{\"package\":\"x\"}"),
+            "validation_failed",
+        ),
+        (post_event("text/plain", "hello"), "unsupported_media_type"),
+        (foreign("POST"), "origin_not_allowed"),
+        (foreign("OPTIONS"), "origin_not_allowed"),
+        (
+            event_with("apigw-http-json-order", |e| {
+                e["requestContext"]["http"]["method"] = json!("DELETE");
+            }),
+            "method_not_allowed",
+        ),
+    ];
+    for (event, _) in &refusals {
+        assert!(app.send(event).await.status >= 400);
+    }
+    let docs = take();
+    assert_eq!(count(&docs, measure::REQUESTS, &[]), refusals.len() as u64);
+    for code in [
+        "validation_failed",
+        "unsupported_media_type",
+        "method_not_allowed",
+    ] {
+        assert_eq!(
+            count(&docs, measure::REFUSALS, &[("Code", code)]),
+            1,
+            "{code}"
+        );
+    }
+    assert_eq!(
+        count(&docs, measure::REFUSALS, &[("Code", "origin_not_allowed")]),
+        2
+    );
+
+    // Over a quota: rate_limited.
+    let strict = Quotas {
+        orders_per_source_per_hour: 1,
+        ..Quotas::default()
+    };
+    let mailer = Arc::new(RecordingMailer::new());
+    let limited = build_app_with(
+        Arc::new(MemoryStore::new()),
+        mailer.clone(),
+        trainers("m"),
+        fixed_clock(),
+        strict,
+    );
+    for email in ["eka@kunta.example", "toka@kunta.example"] {
+        limited
+            .send(&post_event(
+                "application/json",
+                &order_json(email).to_string(),
+            ))
+            .await;
+    }
+    let docs = take();
+    assert_eq!(
+        count(&docs, measure::REFUSALS, &[("Code", "rate_limited")]),
+        1
+    );
+
+    // An email that fails is pending; the retry run sends it.
+    app.mailer.set_failing(true);
+    let answer = app
+        .send(&post_event(
+            "application/json",
+            &order_json("kolmas@kunta.example").to_string(),
+        ))
+        .await;
+    assert_eq!(answer.status, 201);
+    let docs = take();
+    assert_eq!(
+        count(
+            &docs,
+            measure::EMAILS,
+            &[("Kind", "customer"), ("State", "pending")]
+        ),
+        1
+    );
+    app.mailer.set_failing(false);
+    let later = FakeApp {
+        app: build_app(
+            app.store.clone(),
+            app.mailer.clone(),
+            trainers("fake"),
+            helpers::clock_ahead(365 * 24 * 3600),
+        ),
+        store: app.store.clone(),
+        mailer: app.mailer.clone(),
+    };
+    let report = later.intake().retry_due(50).await.unwrap();
+    assert_eq!(report.sent, 2);
+    let docs = take();
+    assert_eq!(count(&docs, measure::RETRY_ORDERS, &[]), 1);
+    assert_eq!(count(&docs, measure::RETRY_SENT, &[]), 2);
+    assert_eq!(
+        count(
+            &docs,
+            measure::EMAILS,
+            &[("Kind", "trainer"), ("State", "sent")]
+        ),
+        1
+    );
+    let (duration, unit) = metric(&docs, measure::RETRY_DURATION, &[]).expect("the run's duration");
+    assert_eq!(unit, "Milliseconds");
+    assert_eq!(duration.as_array().map(Vec::len), Some(1));
+
+    // Nothing a person typed, and no address, reaches a metric.
+    let typed = [
+        "anna.virtanen",
+        "tuusula.example",
+        "Anna Virtanen",
+        "Tuusulan kunta",
+        "+358",
+        "123 4567",
+        "Rivi 1",
+        "Kunnantalo",
+        "Viestintä",
+        "kunta.example",
+    ];
+    for text in typed {
+        assert!(
+            !printed.contains(text),
+            "{text:?} in the metrics: {printed}"
+        );
+    }
+    let ip = answer_source_ip();
+    assert!(!printed.contains(&ip), "the source address in the metrics");
+    for name in measure::METRIC_NAMES.iter().filter(|n| {
+        **n != measure::COLD_STARTS
+            && **n != measure::RETRY_UNREADABLE
+            && **n != measure::RETRY_ERASED
+    }) {
+        assert!(
+            printed.contains(&format!("\"{name}\"")),
+            "{name} never emitted"
+        );
+    }
+}
+
+/// The source address of the sample event the posts are built from.
+fn answer_source_ip() -> String {
+    let event: Value = serde_json::from_str(&read_event("apigw-http-json-order")).unwrap();
+    event["requestContext"]["http"]["sourceIp"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
