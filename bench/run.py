@@ -72,6 +72,12 @@ class Function:
                              f"({invocation.error or answer.get('body')}); see {self.log_path}")
         return invocation.seconds * 1000, json.loads(answer["body"])["reference"]
 
+    def cpu_ms(self):
+        """User and system CPU the process has used so far."""
+        fields = pathlib.Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
     def memory_kb(self, field):
         status = pathlib.Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1))
@@ -213,11 +219,12 @@ def log_timings(log_path):
     return timings
 
 
-def measure_warm(binary, env, orders, logs):
-    function = Function(binary, env, logs / "warm.log")
+def measure_warm(binary, env, orders, logs, name="warm"):
+    function = Function(binary, env, logs / f"{name}.log")
     function.init_ms()
     for i in range(20):  # the services' own warm-up (DynamoDB Local's JIT), not counted
         function.invoke(i)
+    cpu_before = function.cpu_ms()
     latencies, references, rss = [], [], {}
     checkpoints = {1, 100, 250, 500, 750, orders}
     for i in range(1, orders + 1):
@@ -227,6 +234,7 @@ def measure_warm(binary, env, orders, logs):
         if i in checkpoints:
             rss[i] = function.memory_kb("VmRSS")
     peak = function.memory_kb("VmHWM")
+    cpu_per_order = (function.cpu_ms() - cpu_before) / orders
     function.stop()
     timings = log_timings(function.log_path)
     parts = {}
@@ -243,7 +251,7 @@ def measure_warm(binary, env, orders, logs):
         parts["store + both emails in turn"] = summary([
             timings[r]["store"] + timings[r]["send_customer"] + timings[r]["record_customer"]
             + timings[r]["send_trainer"] + timings[r]["record_trainer"] for r in both])
-    return summary(latencies), parts, rss, peak
+    return summary(latencies), parts, rss, peak, cpu_per_order
 
 
 def ses_count(endpoint):
@@ -305,9 +313,12 @@ def main():
     hello = (args.hello, lambda_env({}, False))
     cold = (args.function, lambda_env(config, False))
     warmed = (args.function, lambda_env(config, True))
+    # The same, without the EMF metrics (METRICS=false): what the metrics cost.
+    unmeasured = (args.function, dict(lambda_env(config, True), METRICS="false"))
 
     print(f"bench: {args.starts} starts of each function…", flush=True)
-    init = measure_init({"hello": hello, "order": cold, "order+warm-up": warmed}, args.starts, logs)
+    init = measure_init({"hello": hello, "order": cold, "order+warm-up": warmed,
+                         "order+warm-up, no metrics": unmeasured}, args.starts, logs)
     instructions = {name: init_instructions(*variant, logs, name)
                     for name, variant in (("hello", hello), ("order", cold))}
     print(f"bench: {args.starts} cold starts with a first and second order…", flush=True)
@@ -316,12 +327,20 @@ def main():
         {"order": cold, "order+warm-up": warmed}, args.starts, ports, logs)
     emails_before = ses_count(config["AWS_ENDPOINT_URL_SESV2"])
     print(f"bench: {args.orders} warm orders through one process…", flush=True)
-    warm, parts, rss, peak = measure_warm(*warmed, args.orders, logs)
+    warm, parts, rss, peak, cpu = measure_warm(*warmed, args.orders, logs)
     emails = ses_count(config["AWS_ENDPOINT_URL_SESV2"]) - emails_before
     expected = 2 * (args.orders + 20)
     if emails != expected:
         raise SystemExit(f"bench: the SES emulator received {emails} emails for {args.orders + 20} orders, "
                          f"expected {expected}; see {logs / 'warm.log'}")
+
+    # Interleaved, so that drift hits both alike: with metrics, without, with again.
+    print(f"bench: CPU per warm order with and without metrics ({args.orders // 2} orders each, interleaved)…", flush=True)
+    cpu_with, cpu_without = [], []
+    for round_ in range(2):
+        cpu_with.append(measure_warm(*warmed, args.orders // 2, logs, f"cpu-metrics-{round_}")[4])
+        cpu_without.append(measure_warm(*unmeasured, args.orders // 2, logs, f"cpu-plain-{round_}")[4])
+    cpu_with, cpu_without = statistics.mean(cpu_with), statistics.mean(cpu_without)
 
     ratio = init["order"]["p50"] / init["hello"]["p50"]
     ratio_warm = init["order+warm-up"]["p50"] / init["hello"]["p50"]
@@ -333,6 +352,7 @@ def main():
         row("1. init: hello-world (lambda_http, same profile)", init["hello"]),
         row("1. init: order-intake, real config and SDK clients", init["order"]),
         row("1. init: order-intake + connection warm-up", init["order+warm-up"]),
+        row("1. init: order-intake + connection warm-up, metrics off (METRICS=false)", init["order+warm-up, no metrics"]),
         f"| 1. init ratio order-intake / hello-world (p50) | | {ratio:.2f} | | | ×, with warm-up {ratio_warm:.2f} |",
         f"| 1. init instructions (callgrind): hello-world / order-intake | | {instructions['hello']:,} / "
         f"{instructions['order']:,} | | | instructions ({instructions['order'] / instructions['hello']:.2f} ×) |",
@@ -341,6 +361,9 @@ def main():
         *(f"| 2. per order instructions, {label} body: callgrind | | {cpu[fmt][1]:,} | | | instructions |"
           for fmt, label in (("json", "JSON"), ("form", "form"))),
         row("3. warm invoke, whole", warm),
+        f"| 3. CPU per warm order (process user + system), whole run | {args.orders} | {cpu:.2f} | | | ms |",
+        f"| 3. CPU per warm order, EMF metrics on / off (interleaved, 2 × {args.orders // 2} each) | | "
+        f"{cpu_with:.2f} / {cpu_without:.2f} | | | ms ({(cpu_with / cpu_without - 1) * 100:+.1f} %) |",
     ]
     for key, label in (("store", "DynamoDB write (TransactWriteItems)"),
                        ("send_customer", "SES send, customer email"),

@@ -22,6 +22,10 @@ pub struct Config {
     /// `WARM_UP_CONNECTIONS`: `true` (the default) or `false`. Connect to DynamoDB and SES
     /// during init, so the first order after a cold start does not pay for it.
     pub warm_up_connections: bool,
+    /// `METRICS`: `true` (the default) or `false`. Business metrics in CloudWatch Embedded
+    /// Metric Format on stdout after each invocation (src/measure.rs); `false` for make bench's
+    /// comparison.
+    pub metrics: bool,
     /// `RATE_LIMIT_SECRET` (at least 32 characters; the counters' keys are its HMAC of each
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
     /// `ORDERS_PER_MAILBOX_PER_DAY` (3) and `CONFIRMATIONS_PER_HOUR` (60).
@@ -157,6 +161,7 @@ impl Config {
             thank_you_url: vars.absolute_url("THANK_YOU_URL")?,
             ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
             warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", true)?,
+            metrics: vars.flag("METRICS", true)?,
             limits: vars.limits()?,
             retention_months: vars.count("RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS)?,
         })

@@ -13,11 +13,6 @@ use order_intake::{aws, measure, telemetry};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init();
-    // Business metrics (src/measure.rs); without them the function still serves.
-    let metrics = measure::init()
-        .inspect_err(|error| tracing::error!(error = %error, "metrics recorder not installed"))
-        .ok();
-    measure::cold_start();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -25,6 +20,14 @@ async fn main() -> Result<(), lambda_http::Error> {
             return Err(error.into());
         }
     };
+    // Business metrics (src/measure.rs); without them the function still serves.
+    let metrics = match config.metrics {
+        true => measure::init()
+            .inspect_err(|error| tracing::error!(error = %error, "metrics recorder not installed"))
+            .ok(),
+        false => None,
+    };
+    measure::cold_start();
     let sdk = aws::load_sdk_config().await;
     let store = DynamoDbStore::new(aws::dynamodb_client(&sdk), &config.orders_table);
     let mailer = SesMailer::new(
