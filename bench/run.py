@@ -327,7 +327,7 @@ def main():
         {"order": cold, "order+warm-up": warmed}, args.starts, ports, logs)
     emails_before = ses_count(config["AWS_ENDPOINT_URL_SESV2"])
     print(f"bench: {args.orders} warm orders through one process…", flush=True)
-    warm, parts, rss, peak, cpu = measure_warm(*warmed, args.orders, logs)
+    warm, parts, rss, peak, cpu_warm = measure_warm(*warmed, args.orders, logs)
     emails = ses_count(config["AWS_ENDPOINT_URL_SESV2"]) - emails_before
     expected = 2 * (args.orders + 20)
     if emails != expected:
@@ -361,7 +361,7 @@ def main():
         *(f"| 2. per order instructions, {label} body: callgrind | | {cpu[fmt][1]:,} | | | instructions |"
           for fmt, label in (("json", "JSON"), ("form", "form"))),
         row("3. warm invoke, whole", warm),
-        f"| 3. CPU per warm order (process user + system), whole run | {args.orders} | {cpu:.2f} | | | ms |",
+        f"| 3. CPU per warm order (process user + system), whole run | {args.orders} | {cpu_warm:.2f} | | | ms |",
         f"| 3. CPU per warm order, EMF metrics on / off (interleaved, 2 × {args.orders // 2} each) | | "
         f"{cpu_with:.2f} / {cpu_without:.2f} | | | ms ({(cpu_with / cpu_without - 1) * 100:+.1f} %) |",
     ]

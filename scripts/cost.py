@@ -26,9 +26,16 @@ REQUESTS_PER_ORDER = 2          # the POST and, from the JavaScript form, its CO
 WRITE_UNITS = 31
 READ_UNITS = 4                  # the reports' message lookups and reloads
 ITEM_KB = 6                     # order item + its by-month copy + lookups
-LOG_KB = 4                      # JSON lines of an order, its reports and the platform's lines
+LOG_KB = 6                      # JSON lines of an order, its reports, its EMF lines and the platform's
 EMAILS = 2
-ALARMS = 9                      # infra/template.yaml today
+ALARM_METRICS = 15              # metrics watched by the template's metric alarms (OriginRefused watches 2)
+COMPOSITE_ALARMS = 1
+# EMF custom metrics are billed per metric and hour in which it is published: the retry run's
+# duration every hour; an hour with orders publishes about ten (requests, orders by package and
+# in total, emails sent and delivered by kind, …).
+METRICS_EVERY_HOUR = 1
+METRICS_PER_ORDER_HOUR = 10
+HOURS = 730
 RETENTION_MONTHS = 24
 
 
@@ -47,7 +54,10 @@ def month(orders):
         "SES": orders * EMAILS / 1000 * p["ses_per_thousand_emails"],
         "API Gateway (HTTP API)": orders * REQUESTS_PER_ORDER / 1e6 * p["http_api_per_million_requests"],
         "CloudWatch Logs": orders * LOG_KB / 1024 / 1024 * (p["logs_ingest_per_gb"] + p["logs_storage_gb_month"]),
-        "CloudWatch alarms": ALARMS * p["alarm_standard_month"],
+        "CloudWatch alarms": ALARM_METRICS * p["alarm_standard_month"] + COMPOSITE_ALARMS * p["alarm_composite_month"],
+        "CloudWatch metrics (EMF)": (METRICS_EVERY_HOUR * HOURS + METRICS_PER_ORDER_HOUR * min(HOURS, orders))
+                                    / HOURS * p["custom_metric_month"],
+        "CloudWatch dashboard (first three free)": 0.0,
         "KMS key (alarm topic)": p["kms_key_month"] + orders / 1e4 * p["kms_per_ten_thousand_requests"],
         "X-Ray": max(0, traces - 100_000) / 1e6 * p["xray_per_million_traces_after_100k_free"],
     }
