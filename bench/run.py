@@ -319,8 +319,9 @@ def main():
     print(f"bench: {args.starts} starts of each function…", flush=True)
     init = measure_init({"hello": hello, "order": cold, "order+warm-up": warmed,
                          "order+warm-up, no metrics": unmeasured}, args.starts, logs)
+    cold_unmeasured = (args.function, dict(lambda_env(config, False), METRICS="false"))
     instructions = {name: init_instructions(*variant, logs, name)
-                    for name, variant in (("hello", hello), ("order", cold))}
+                    for name, variant in (("hello", hello), ("order", cold), ("order, metrics off", cold_unmeasured))}
     print(f"bench: {args.starts} cold starts with a first and second order…", flush=True)
     ports = {int(config[name].rsplit(":", 1)[1]) for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SESV2")}
     first, second, connections = measure_first_request(
@@ -356,6 +357,9 @@ def main():
         f"| 1. init ratio order-intake / hello-world (p50) | | {ratio:.2f} | | | ×, with warm-up {ratio_warm:.2f} |",
         f"| 1. init instructions (callgrind): hello-world / order-intake | | {instructions['hello']:,} / "
         f"{instructions['order']:,} | | | instructions ({instructions['order'] / instructions['hello']:.2f} ×) |",
+        f"| 1. init instructions (callgrind): order-intake, EMF metrics on / off | | {instructions['order']:,} / "
+        f"{instructions['order, metrics off']:,} | | | instructions "
+        f"({(instructions['order'] / instructions['order, metrics off'] - 1) * 100:+.1f} %) |",
         *(f"| 2. per order CPU, {label} body: criterion median | | {cpu[fmt][0][0]:.1f} | | | µs "
           f"(95 % CI {cpu[fmt][0][1]:.1f}–{cpu[fmt][0][2]:.1f}) |" for fmt, label in (("json", "JSON"), ("form", "form"))),
         *(f"| 2. per order instructions, {label} body: callgrind | | {cpu[fmt][1]:,} | | | instructions |"

@@ -22,6 +22,15 @@ fail() {
 python3 tests/e2e_watch.py http://127.0.0.1:9100 http://127.0.0.1:8105 || fail "the HTTP checks"
 node --test --test-concurrency=1 tests/browser/ || fail "the browser tests"
 
+# The business metrics as the runtime prints them: EMF lines for the orders and the refusals
+# the checks above caused, none with an address in it.
+emf=$(grep '"CloudWatchMetrics"' "$log" || true)
+for metric in OrdersCreated Refusals Emails Requests ColdStarts; do
+  grep -q "\"$metric\"" <<<"$emf" || fail "the EMF metric $metric"
+done
+! grep -q '@' <<<"$emf" || fail "no address in the EMF lines"
+echo "ok     EMF metrics in the function's output: $(grep -c . <<<"$emf") lines"
+
 # No server error and no answer outside openapi.yaml, through a stand-in for API Gateway
 # (tests/apigw_proxy.py): cargo lambda watch's own HTTP front answers 500 to a JSON body that is
 # not UTF-8 before the function runs, where API Gateway hands it over base64-encoded.
