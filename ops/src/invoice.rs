@@ -301,4 +301,73 @@ mod tests {
         );
         assert_eq!(split_name("Tuusulan kunta"), ["Tuusulan kunta"]);
     }
+
+    fn seller() -> Seller {
+        let value = |name: &str| {
+            Some(match name {
+                "SELLER_IBAN" => "FI2112345600000785".to_owned(),
+                "SELLER_BIC" => "NDEAFIHH".to_owned(),
+                _ => format!("{name} & <co>"),
+            })
+        };
+        Seller::from_lookup(value).unwrap()
+    }
+
+    /// What a customer typed can hold `<`, `&` or quotes; in the XML it stays text.
+    #[test]
+    fn text_from_the_order_and_the_configuration_is_escaped() {
+        let item: order_intake::store::Item = [
+            ("pk", "order#K7M2-QX9P"),
+            ("created_at", "2026-11-20T10:00:00Z"),
+            ("package", "somestartti"),
+            ("organization", "Kunta <b>&</b> \"Oy\" 'x'"),
+            ("contact_name", "</BuyerContactPersonName><Evil/>"),
+            ("einvoice_address", "003702012566"),
+            ("einvoice_operator", "003721291126"),
+            ("billing_reference", "<![CDATA[x]]>"),
+            ("vat_rate_percent", "25.5"),
+        ]
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.to_owned(),
+                aws_sdk_dynamodb::types::AttributeValue::S(v.to_owned()),
+            )
+        })
+        .chain(
+            [
+                ("net_cents", "50000"),
+                ("vat_cents", "12750"),
+                ("gross_cents", "62750"),
+            ]
+            .map(|(k, v)| {
+                (
+                    k.to_owned(),
+                    aws_sdk_dynamodb::types::AttributeValue::N(v.to_owned()),
+                )
+            }),
+        )
+        .collect();
+        let order = OrderRecord::from_item(&item).unwrap();
+        let terms = order_intake::store::InvoiceTerms {
+            invoice_date: jiff::civil::date(2026, 11, 27),
+            delivery_date: jiff::civil::date(2026, 11, 20),
+            due_days: 14,
+        };
+        let reference = order_intake::domain::Reference::parse("K7M2-QX9P").unwrap();
+        let invoice = InvoiceRecord::new(
+            &reference,
+            1000,
+            &terms,
+            "2026-11-27T10:00:00Z".parse().unwrap(),
+        );
+        let xml = finvoice(&order, &invoice, &seller()).unwrap();
+        for raw in ["<b>", "<Evil/>", "<![CDATA[", "<co>"] {
+            assert!(!xml.contains(raw), "{raw} unescaped");
+        }
+        assert!(xml.contains("Kunta &#60;b&#62;&#38;&#60;/b&#62;"), "{xml}");
+        assert!(
+            xml.contains("<InvoiceTotalVatIncludedAmount AmountCurrencyIdentifier=\"EUR\">627,50<")
+        );
+    }
 }

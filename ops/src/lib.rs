@@ -164,7 +164,8 @@ impl Operator {
                     .seller
                     .as_ref()
                     .map_err(|e| OpsError::Usage(e.clone()))?;
-                let record = self.record(&reference).await?;
+                let reference = parse_reference(&reference)?;
+                let record = self.record(reference.as_str()).await?;
                 let delivery_date = period::date(&delivered, "--delivered")?;
                 let terms = InvoiceTerms {
                     invoice_date: now.to_zoned_datetime(helsinki()).date(),
@@ -174,10 +175,9 @@ impl Operator {
                 // Checked before a number is taken: an order that cannot be invoiced uses none.
                 invoice::finvoice(
                     &record,
-                    &InvoiceRecord::new(&parse_reference(&reference)?, 0, &terms, now),
+                    &InvoiceRecord::new(&reference, 0, &terms, now),
                     seller,
                 )?;
-                let reference = parse_reference(&reference)?;
                 let stored = match self.store.invoice(&reference, &terms, now).await? {
                     None => return Err(OpsError::NotFound(reference.to_string())),
                     Some(Invoiced::New(stored)) => stored,
