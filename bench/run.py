@@ -131,7 +131,7 @@ def read_env_file(path):
     for line in pathlib.Path(path).read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
-            config[name.strip()] = value.strip()
+            config[name.strip()] = value.strip().removeprefix('"').removesuffix('"')  # as the shell reads it
     return config
 
 

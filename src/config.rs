@@ -2,7 +2,8 @@
 
 use url::Url;
 
-use crate::domain::{EmailAddress, Limits, Quotas, WebOrigin};
+use crate::domain::{BusinessId, EmailAddress, Limits, Phone, Quotas, WebOrigin};
+use crate::email::Seller;
 use crate::intake::DEFAULT_RETENTION_MONTHS;
 
 #[derive(Debug, Clone)]
@@ -15,8 +16,12 @@ pub struct Config {
     pub trainer_emails: Vec<EmailAddress>,
     /// `ALLOWED_ORIGINS`: comma-separated web origins allowed to post orders (CORS and `_next`).
     pub allowed_origins: Vec<WebOrigin>,
-    /// `THANK_YOU_URL`: where a plain HTML form lands after a successful order.
-    pub thank_you_url: Url,
+    /// `THANK_YOU_URL`: optional. Where a plain HTML form lands after a successful order; unset,
+    /// it lands on the function's own thank-you page (`/orders/thanks`) in the order's language.
+    pub thank_you_url: Option<Url>,
+    /// `SELLER_NAME`, `SELLER_BUSINESS_ID`, `SELLER_PHONE` and the terms of sale `TERMS_FI`,
+    /// `TERMS_SV`, `TERMS_EN`: shown in every customer email.
+    pub seller: Seller,
     /// `SES_CONFIGURATION_SET`: optional.
     pub ses_configuration_set: Option<String>,
     /// `WARM_UP_CONNECTIONS`: `true` (the default) or `false`. Connect to DynamoDB and SES
@@ -132,6 +137,23 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         Ok(Limits::new(quotas, &secret))
     }
 
+    fn seller(&self) -> Result<Seller, ConfigError> {
+        let business_id = self.required("SELLER_BUSINESS_ID")?;
+        let phone = self.required("SELLER_PHONE")?;
+        Ok(Seller {
+            name: self.required("SELLER_NAME")?,
+            business_id: BusinessId::parse(&business_id)
+                .map_err(|_| error("SELLER_BUSINESS_ID", "is not a valid Y-tunnus"))?,
+            phone: Phone::parse(&phone)
+                .ok_or_else(|| error("SELLER_PHONE", "is not a phone number"))?,
+            terms: [
+                self.required("TERMS_FI")?,
+                self.required("TERMS_SV")?,
+                self.required("TERMS_EN")?,
+            ],
+        })
+    }
+
     fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
         match self.optional(name).as_deref() {
             None => Ok(default),
@@ -140,6 +162,12 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             Some(other) => Err(error(name, format!("is {other:?}, not true or false"))),
         }
     }
+}
+
+/// The seller and the terms alone (`SELLER_NAME`, `SELLER_BUSINESS_ID`, `SELLER_PHONE`,
+/// `TERMS_*`), for the operator's command, which resends customer emails.
+pub fn seller_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Seller, ConfigError> {
+    Variables(lookup).seller()
 }
 
 impl Config {
@@ -158,7 +186,11 @@ impl Config {
                 WebOrigin::parse,
                 "an origin like https://www.example.fi",
             )?,
-            thank_you_url: vars.absolute_url("THANK_YOU_URL")?,
+            thank_you_url: match vars.optional("THANK_YOU_URL") {
+                None => None,
+                Some(_) => Some(vars.absolute_url("THANK_YOU_URL")?),
+            },
+            seller: vars.seller()?,
             ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
             warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", true)?,
             metrics: vars.flag("METRICS", true)?,
@@ -181,7 +213,13 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const VALID: [(&str, &str); 6] = [
+    const VALID: [(&str, &str); 12] = [
+        ("SELLER_NAME", "Some-työpajat Oy"),
+        ("SELLER_BUSINESS_ID", "1234567-1"),
+        ("SELLER_PHONE", "+358 40 123 4567"),
+        ("TERMS_FI", "Ehdot"),
+        ("TERMS_SV", "Villkor"),
+        ("TERMS_EN", "Terms"),
         (
             "RATE_LIMIT_SECRET",
             "a-test-secret-of-at-least-32-characters",
@@ -190,7 +228,7 @@ mod tests {
         ("SENDER_EMAIL", "tilaukset@some-tyopajat.fi"),
         (
             "TRAINER_EMAILS",
-            "anna@some-tyopajat.fi, ville@some-tyopajat.fi",
+            "pilvi.nummi@some-tyopajat.fi, jaana.pohjola@some-tyopajat.fi",
         ),
         (
             "ALLOWED_ORIGINS",
@@ -211,6 +249,17 @@ mod tests {
         assert_eq!(config.ses_configuration_set, None);
         assert_eq!(config.limits.quotas, Quotas::default());
         assert!(config.warm_up_connections);
+        assert_eq!(config.seller.business_id.as_str(), "1234567-1");
+    }
+
+    #[test]
+    fn without_a_thank_you_url_the_function_thanks_itself() {
+        let mut pairs = VALID.to_vec();
+        pairs.retain(|(k, _)| *k != "THANK_YOU_URL");
+        assert_eq!(
+            Config::from_lookup(env(&pairs)).unwrap().thank_you_url,
+            None
+        );
     }
 
     #[test]
@@ -230,9 +279,15 @@ mod tests {
         for (variable, bad) in [
             ("ORDERS_TABLE", ""),
             ("SENDER_EMAIL", "Tilaukset <tilaukset@some-tyopajat.fi>"),
-            ("TRAINER_EMAILS", "anna@some-tyopajat.fi,not-an-address"),
+            (
+                "TRAINER_EMAILS",
+                "pilvi.nummi@some-tyopajat.fi,not-an-address",
+            ),
             ("ALLOWED_ORIGINS", "https://www.some-tyopajat.fi/tilaa"),
             ("THANK_YOU_URL", "/kiitos"),
+            ("SELLER_BUSINESS_ID", "1234567-8"),
+            ("SELLER_PHONE", "soita"),
+            ("TERMS_SV", ""),
             ("WARM_UP_CONNECTIONS", "yes"),
             ("RATE_LIMIT_SECRET", "too-short"),
             ("ORDERS_PER_SOURCE_PER_HOUR", "0"),

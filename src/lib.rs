@@ -20,3 +20,4 @@ pub mod intake;
 pub mod measure;
 pub mod store;
 pub mod telemetry;
+pub mod texts;

@@ -95,8 +95,14 @@ def main():
     form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html,*/*;q=0.8", "Origin": SITE}
     status, headers, body = request("POST", "/orders", form, form_headers)
     location = headers.get("Location", "")
-    check("a plain HTML form is redirected to the thank-you page (303)",
-          status == 303 and location.startswith(SITE + "/kiitos.html?reference="), f"{status} {location}")
+    check("a plain HTML form is redirected to the function's own thank-you page (303)",
+          status == 303 and location.startswith("orders/thanks?reference=") and location.endswith("&lang=sv"),
+          f"{status} {location}")
+    reference = location.partition("reference=")[2].partition("&")[0]
+    status, headers, body = request("GET", "/" + location, None, {"Accept": "text/html"})
+    check("the thank-you page shows the reference in Swedish, without JavaScript",
+          status == 200 and f"Beställningsnummer: <strong>{reference}</strong>" in body and "<script" not in body,
+          f"{status} {body[:300]}")
 
     status, headers, body = request("POST", "/orders", "package=nope&email=x", form_headers)
     check("a plain HTML form with mistakes gets an HTML page (422)",

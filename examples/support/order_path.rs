@@ -5,8 +5,8 @@
 use base64::Engine;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use order_intake::domain::{Delivery, EmailAddress, NewOrder, Order, Reference};
-use order_intake::email::{Email, customer_email, trainer_email};
+use order_intake::domain::{BusinessId, Delivery, EmailAddress, NewOrder, Order, Phone, Reference};
+use order_intake::email::{Email, Seller, customer_email, trainer_email};
 use order_intake::http::body::{self, MediaType};
 
 pub struct Sample {
@@ -77,8 +77,16 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
         },
         reports: Default::default(),
     };
+    // As production renders it: with the seller's line and the terms.
+    let seller = Seller {
+        name: "Some-työpajat Oy".to_owned(),
+        business_id: BusinessId::parse("1234567-1").expect("a Y-tunnus"),
+        phone: Phone::parse("+358 40 123 4567").expect("a phone number"),
+        terms: ["Ehdot".to_owned(), "Villkor".to_owned(), "Terms".to_owned()]
+            .map(|terms| terms.repeat(20)),
+    };
     (
-        customer_email(&order, trainers),
+        customer_email(&order, trainers, Some(&seller)),
         trainer_email(&order, trainers),
     )
 }

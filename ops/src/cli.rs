@@ -51,9 +51,11 @@ pub enum Command {
         #[arg(long)]
         email: Option<String>,
     },
-    /// A Finvoice 3.0 e-invoice for a delivered workshop, on stdout (the reference number on
-    /// stderr). Numbers come from a counter from 1000; the invoice is stored on the order, so
-    /// running it again prints the same invoice. Needs the SELLER_* variables.
+    /// The invoice for a delivered workshop, on stdout (the reference number on stderr): a
+    /// Finvoice 3.0 e-invoice when the order has e-invoice details, else a printable HTML
+    /// invoice for its invoicing address. Numbers come from a counter from 1000; the invoice is
+    /// stored on the order, so running it again prints the same invoice. Needs the SELLER_*
+    /// variables.
     Invoice {
         reference: String,
         /// The day the workshop was held (YYYY-MM-DD).

@@ -11,6 +11,7 @@ use crate::invoice::Seller;
 pub struct OpsConfig {
     pub orders_table: String,
     /// `None` when SENDER_EMAIL or TRAINER_EMAILS is not set: then only resend is refused.
+    /// With them, the seller's details and terms must be set too (SELLER_PHONE, TERMS_*).
     pub mail: Option<MailConfig>,
     pub retention_months: u32,
     /// The seller on invoices, or what is missing for it.
@@ -22,6 +23,8 @@ pub struct MailConfig {
     pub sender: EmailAddress,
     pub trainers: Vec<EmailAddress>,
     pub configuration_set: Option<String>,
+    /// The seller's line and the terms a customer email carries (as the function's).
+    pub seller: order_intake::email::Seller,
 }
 
 impl OpsConfig {
@@ -42,6 +45,8 @@ impl OpsConfig {
                     .map(|t| email("TRAINER_EMAILS", t))
                     .collect::<Result<_, _>>()?,
                 configuration_set: set("SES_CONFIGURATION_SET"),
+                seller: order_intake::config::seller_from_lookup(&lookup)
+                    .map_err(|e| format!("resending needs the customer email's {e}"))?,
             }),
             _ => None,
         };

@@ -175,7 +175,7 @@ fn email_details(out: &mut String, title: &str, email: &EmailRecord) {
 pub fn details(r: &OrderRecord) -> String {
     let amount = |cents: Option<i64>| cents.map(|c| format!("{} €", euros(c)));
     let list = |items: &[String]| Some(items.join(", ")).filter(|s| !s.is_empty());
-    let fields: [(&str, Option<String>); 23] = [
+    let fields: [(&str, Option<String>); 24] = [
         ("Reference", Some(r.reference.clone())),
         ("Order id", r.order_id.clone()),
         ("Created", Some(local(r.created_at))),
@@ -197,6 +197,7 @@ pub fn details(r: &OrderRecord) -> String {
         ("E-invoice address", r.einvoice_address.clone()),
         ("E-invoice operator", r.einvoice_operator.clone()),
         ("Billing reference", r.billing_reference.clone()),
+        ("Invoicing address", r.invoice_address.clone()),
         ("Language", r.language.clone()),
         ("Net", amount(r.net_cents)),
         (
@@ -244,7 +245,7 @@ fn inert(cell: String) -> String {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 26] = [
+pub const CSV_COLUMNS: [&str; 27] = [
     "reference",
     "created",
     "package",
@@ -260,6 +261,7 @@ pub const CSV_COLUMNS: [&str; 26] = [
     "einvoice_address",
     "einvoice_operator",
     "billing_reference",
+    "invoice_address",
     "language",
     "net_eur",
     "vat_percent",
@@ -286,7 +288,7 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let amount = |cents: Option<i64>| cents.map(euros).unwrap_or_default();
         let invoice = r.invoice.as_ref();
-        let row: [String; 26] = [
+        let row: [String; 27] = [
             r.reference.clone(),
             local(r.created_at),
             text(&r.package),
@@ -302,6 +304,7 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
             text(&r.einvoice_address),
             text(&r.einvoice_operator),
             text(&r.billing_reference),
+            text(&r.invoice_address),
             text(&r.language),
             amount(r.net_cents),
             r.vat_rate_percent

@@ -1,6 +1,8 @@
-//! A Finvoice 3.0 e-invoice from a stored order: the seller from configuration, the buyer and
-//! the amounts from the order as stored (its cents and rate, never recomputed), the number and
-//! dates from the invoice stored on the order, so the same order always prints the same bytes.
+//! An invoice from a stored order: a Finvoice 3.0 e-invoice when the order has e-invoice
+//! details, else a printable HTML invoice for the invoicing address the customer gave (postal or
+//! email). The seller from configuration, the buyer and the amounts from the order as stored (its
+//! cents and rate, never recomputed), the number and dates from the invoice stored on the order,
+//! so the same order always prints the same bytes.
 
 use askama::Template;
 use order_intake::domain::{Language, Package, helsinki};
@@ -160,9 +162,9 @@ struct FinvoiceXml<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvoiceError {
     #[error(
-        "order {0} has no e-invoice address and operator: ask the customer for them (or invoice it by other means)"
+        "order {0} has neither an e-invoice address and operator nor an invoicing address: ask the customer where to send the invoice"
     )]
-    NoEInvoiceAddress(String),
+    NoInvoiceAddress(String),
     #[error("order {0} lacks {1}, which the invoice needs")]
     Incomplete(String, &'static str),
     #[error("the invoice could not be written: {0}")]
@@ -194,6 +196,152 @@ pub fn split_name(name: &str) -> Vec<String> {
     parts
 }
 
+/// What an invoice is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceFormat {
+    Finvoice,
+    /// For printing or saving as PDF and sending to the order's invoicing address.
+    Printable,
+}
+
+/// How this order is invoiced: by e-invoice when it has the details, else on paper or by email
+/// to its invoicing address.
+pub fn format_for(order: &OrderRecord) -> Result<InvoiceFormat, InvoiceError> {
+    match (
+        &order.einvoice_address,
+        &order.einvoice_operator,
+        &order.invoice_address,
+    ) {
+        (Some(_), Some(_), _) => Ok(InvoiceFormat::Finvoice),
+        (_, _, Some(_)) => Ok(InvoiceFormat::Printable),
+        _ => Err(InvoiceError::NoInvoiceAddress(order.reference.clone())),
+    }
+}
+
+/// The invoice in the order's format.
+pub fn document(
+    order: &OrderRecord,
+    invoice: &InvoiceRecord,
+    seller: &Seller,
+) -> Result<String, InvoiceError> {
+    match format_for(order)? {
+        InvoiceFormat::Finvoice => finvoice(order, invoice, seller),
+        InvoiceFormat::Printable => printable(order, invoice, seller),
+    }
+}
+
+/// The Finnish banks' virtual bar code (version 4: IBAN, euros, cents, the reference number,
+/// the due date as digits), which a payer types or pastes into an online bank. `None` for a
+/// foreign account or an amount over 999 999,99 €.
+pub fn virtual_barcode(
+    iban: &str,
+    cents: i64,
+    viite: &str,
+    due: jiff::civil::Date,
+) -> Option<String> {
+    let account = iban
+        .strip_prefix("FI")
+        .filter(|digits| digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()))?;
+    if !(0..100_000_000).contains(&cents) || viite.len() > 20 {
+        return None;
+    }
+    Some(format!(
+        "4{account}{:06}{:02}000{viite:0>20}{}",
+        cents / 100,
+        cents % 100,
+        due.strftime("%y%m%d")
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "lasku.html")]
+struct PrintableHtml<'a> {
+    seller: &'a Seller,
+    iban: String,
+    invoice_number: u32,
+    invoice_date: String,
+    delivery_date: String,
+    payment_terms: String,
+    due_date: String,
+    viite: String,
+    rf: String,
+    order_reference: &'a str,
+    buyer_reference: Option<&'a str>,
+    organization: &'a str,
+    buyer_business_id: Option<&'a str>,
+    buyer_contact: Option<&'a str>,
+    invoice_address: &'a str,
+    article_name: &'a str,
+    net: String,
+    vat: String,
+    gross: String,
+    vat_percent: String,
+    barcode: Option<String>,
+}
+
+/// A printable invoice in Finnish, for an order without e-invoice details.
+pub fn printable(
+    order: &OrderRecord,
+    invoice: &InvoiceRecord,
+    seller: &Seller,
+) -> Result<String, InvoiceError> {
+    let reference = order.reference.clone();
+    let missing = |what| InvoiceError::Incomplete(reference.clone(), what);
+    let invoice_address = order
+        .invoice_address
+        .as_deref()
+        .ok_or_else(|| InvoiceError::NoInvoiceAddress(reference.clone()))?;
+    let organization = order
+        .organization
+        .as_deref()
+        .ok_or(missing("the organisation"))?;
+    let package = order
+        .package
+        .as_deref()
+        .and_then(Package::parse)
+        .ok_or(missing("a package"))?;
+    let amounts = (order.net_cents, order.vat_cents, order.gross_cents);
+    let (Some(net), Some(vat), Some(gross)) = amounts else {
+        return Err(missing("its amounts"));
+    };
+    let vat_percent = order
+        .vat_rate_percent
+        .as_deref()
+        .ok_or(missing("its VAT rate"))?
+        .replace('.', ",");
+    let viite = reference_number(invoice.number);
+    let date = |d: jiff::civil::Date| d.strftime("%-d.%-m.%Y").to_string();
+    let html = PrintableHtml {
+        seller,
+        iban: grouped_rf(&seller.iban),
+        invoice_number: invoice.number,
+        invoice_date: date(invoice.invoice_date),
+        delivery_date: date(invoice.delivery_date),
+        payment_terms: format!("{} päivää netto", invoice.due_days),
+        due_date: date(invoice.due_date),
+        rf: grouped_rf(&rf_reference(&viite)),
+        barcode: virtual_barcode(&seller.iban, gross, &viite, invoice.due_date),
+        viite: grouped(&viite),
+        order_reference: &order.reference,
+        buyer_reference: order.billing_reference.as_deref(),
+        organization,
+        buyer_business_id: order.business_id.as_deref(),
+        buyer_contact: order.contact_name.as_deref(),
+        invoice_address,
+        article_name: package.name(Language::Fi),
+        net: euros(net),
+        vat: euros(vat),
+        gross: euros(gross),
+        vat_percent,
+    };
+    html.render()
+        .map(|mut text| {
+            text.push('\n');
+            text
+        })
+        .map_err(|e| InvoiceError::Render(e.to_string()))
+}
+
 /// The Finvoice XML of an order's invoice.
 pub fn finvoice(
     order: &OrderRecord,
@@ -205,7 +353,7 @@ pub fn finvoice(
     let (Some(to_identifier), Some(to_intermediator)) =
         (&order.einvoice_address, &order.einvoice_operator)
     else {
-        return Err(InvoiceError::NoEInvoiceAddress(reference));
+        return Err(InvoiceError::NoInvoiceAddress(reference));
     };
     let organization = order
         .organization
@@ -272,6 +420,23 @@ pub fn finvoice(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_virtual_barcode_is_version_4_with_its_54_digits_in_their_places() {
+        let due = jiff::civil::date(2027, 1, 15);
+        let code = virtual_barcode("FI2112345600000785", 1_129_50, "10003", due).unwrap();
+        assert_eq!(code.len(), 54);
+        assert_eq!(&code[..1], "4");
+        assert_eq!(&code[1..17], "2112345600000785");
+        assert_eq!(&code[17..25], "00112950");
+        assert_eq!(&code[25..28], "000");
+        assert_eq!(&code[28..48], "00000000000000010003");
+        assert_eq!(&code[48..], "270115");
+        assert_eq!(
+            virtual_barcode("SE4550000000058398257466", 100, "10003", due),
+            None
+        );
+    }
 
     #[test]
     fn reference_numbers_carry_the_7_3_1_check_digit() {

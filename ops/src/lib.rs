@@ -173,7 +173,7 @@ impl Operator {
                     due_days,
                 };
                 // Checked before a number is taken: an order that cannot be invoiced uses none.
-                invoice::finvoice(
+                invoice::document(
                     &record,
                     &InvoiceRecord::new(&reference, 0, &terms, now),
                     seller,
@@ -195,11 +195,18 @@ impl Operator {
                         stored
                     }
                 };
-                out.write_all(invoice::finvoice(&record, &stored, seller)?.as_bytes())?;
+                out.write_all(invoice::document(&record, &stored, seller)?.as_bytes())?;
                 let viite = invoice::reference_number(stored.number);
+                let how = match invoice::format_for(&record)? {
+                    invoice::InvoiceFormat::Finvoice => "Finvoice".to_owned(),
+                    invoice::InvoiceFormat::Printable => format!(
+                        "printable HTML: print or save as PDF and send it to {}",
+                        record.invoice_address.as_deref().unwrap_or_default()
+                    ),
+                };
                 writeln!(
                     notes,
-                    "invoice {} for {reference}: {} €, due {}; viitenumero {} (from abroad: {})",
+                    "invoice {} for {reference} ({how}): {} €, due {}; viitenumero {} (from abroad: {})",
                     stored.number,
                     record.gross_cents.map(format::euros).unwrap_or_default(),
                     stored.due_date,

@@ -54,6 +54,7 @@ async fn main() -> ExitCode {
             system_clock(),
             limits,
         )
+        .with_seller(mail.seller)
     });
     let operator = Operator {
         store,

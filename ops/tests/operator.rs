@@ -72,7 +72,11 @@ const SENDER: &str = "tilaukset@some-tyopajat.example";
 const TRAINERS: &str = "pilvi.nummi@some-tyopajat.example,jaana.pohjola@some-tyopajat.example";
 
 /// The seller's made-up details, as `config/dev.env` has them.
-const SELLER: [(&str, &str); 10] = [
+const SELLER: [(&str, &str); 14] = [
+    ("SELLER_PHONE", "+358 40 123 4567"),
+    ("TERMS_FI", "ESIMERKKI: ehdot"),
+    ("TERMS_SV", "EXEMPEL: villkor"),
+    ("TERMS_EN", "EXAMPLE: terms"),
     ("SELLER_NAME", "Some-työpajat Oy (esimerkki)"),
     ("SELLER_BUSINESS_ID", "1234567-1"),
     ("SELLER_VAT_NUMBER", "FI12345671"),
@@ -706,24 +710,27 @@ async fn twenty_orders_invoiced_at_once_get_twenty_numbers_without_gaps() {
 }
 
 #[tokio::test]
-async fn an_order_without_e_invoice_details_is_refused_and_an_erased_one_still_invoices() {
+async fn an_order_with_nowhere_to_send_an_invoice_is_refused_and_an_erased_one_still_invoices() {
     let table = fresh_table().await;
     let mut details = details(5, "tilaaja@kunta.example");
     details.einvoice_address = None;
     details.einvoice_operator = None;
     let at = Timestamp::now();
-    let paper = store_order(&table.store, details, at, sent(5)).await;
+    let nowhere = store_order(&table.store, details, at, sent(5)).await;
     let refused = run_orders(
         &table.name,
         &[
             "invoice",
-            paper.reference.as_str(),
+            nowhere.reference.as_str(),
             "--delivered",
             "2026-11-20",
         ],
     );
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("no e-invoice address"));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("neither an e-invoice address and operator nor an invoicing address")
+    );
 
     let erased = seed(&table.store, 6, at, "tilaaja@kunta.example", sent(6)).await;
     orders(&table, &["erase", erased.reference.as_str()]);
@@ -738,4 +745,48 @@ async fn an_order_without_e_invoice_details_is_refused_and_an_erased_one_still_i
         fields["invoice_number"], "1000",
         "the refused order took no number"
     );
+}
+
+#[tokio::test]
+async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing_address() {
+    let table = fresh_table().await;
+    let mut details = details(9, "tilaaja@kunta.example");
+    details.einvoice_address = None;
+    details.einvoice_operator = None;
+    details.invoice_address = Some("Kunta 9, Ostolaskut, PL 60, 04301 Tuusula".into());
+    let order = store_order(&table.store, details, Timestamp::now(), sent(9)).await;
+    let (html, notes) = invoice(&table, &order.reference, "2026-11-20");
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        notes.contains("printable HTML") && notes.contains("Ostolaskut, PL 60"),
+        "{notes}"
+    );
+    let number: u32 = notes.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let viite = order_ops::invoice::reference_number(number);
+    for expected in [
+        "<h1>LASKU</h1>",
+        "Kunta 9, Ostolaskut, PL 60, 04301 Tuusula",
+        &format!("<td>{number}</td>"),
+        &format!("<td>{}</td>", order_ops::invoice::grouped(&viite)),
+        "FI21 1234 5600 0007 85",
+        "Y-tunnus 0201256-6",
+        "Hanke 9",
+    ] {
+        assert!(html.contains(expected), "{expected} missing: {html}");
+    }
+    // The virtual bar code pays exactly this invoice: the account, the sum, the reference.
+    let code = html
+        .split(r#"<p class="barcode">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a virtual bar code");
+    let gross = order.price.gross_cents;
+    assert_eq!(code.len(), 54);
+    assert_eq!(&code[1..17], "2112345600000785");
+    assert_eq!(code[17..25].parse::<i64>().unwrap(), gross);
+    assert_eq!(code[28..48].trim_start_matches('0'), viite);
+
+    // Asked again, the same invoice: the same bytes, no new number.
+    let (again, _) = invoice(&table, &order.reference, "2026-11-20");
+    assert_eq!(String::from_utf8(again).unwrap(), html);
 }

@@ -36,15 +36,10 @@ impl Package {
 
     /// The workshop's name as the customer reads it.
     pub fn name(self, language: Language) -> &'static str {
-        match (self, language) {
-            (Package::Somestartti, Language::Fi) => "Kahden tunnin somestartti",
-            (Package::Somestartti, Language::Sv) => "Somestartti – två timmar",
-            (Package::Somestartti, Language::En) => "Somestartti – a two-hour social media start",
-            (Package::SomeHaltuun, Language::Fi) => "Puolen päivän some haltuun -koulutus",
-            (Package::SomeHaltuun, Language::Sv) => "Some haltuun – en halv dags utbildning",
-            (Package::SomeHaltuun, Language::En) => {
-                "Some haltuun – a half-day social media training"
-            }
+        let packages = &crate::texts::texts(language).packages;
+        match self {
+            Package::Somestartti => packages.somestartti_name,
+            Package::SomeHaltuun => packages.some_haltuun_name,
         }
     }
 
@@ -57,13 +52,10 @@ impl Package {
     }
 
     pub fn duration(self, language: Language) -> &'static str {
-        match (self, language) {
-            (Package::Somestartti, Language::Fi) => "2 tuntia",
-            (Package::Somestartti, Language::Sv) => "2 timmar",
-            (Package::Somestartti, Language::En) => "2 hours",
-            (Package::SomeHaltuun, Language::Fi) => "puoli päivää (4 tuntia)",
-            (Package::SomeHaltuun, Language::Sv) => "en halv dag (4 timmar)",
-            (Package::SomeHaltuun, Language::En) => "half a day (4 hours)",
+        let packages = &crate::texts::texts(language).packages;
+        match self {
+            Package::Somestartti => packages.somestartti_duration,
+            Package::SomeHaltuun => packages.some_haltuun_duration,
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum Field {
     EInvoiceAddress,
     EInvoiceOperator,
     BillingReference,
+    /// A postal or email address for invoices, for an organisation without e-invoicing.
+    InvoiceAddress,
     Message,
     Language,
     IdempotencyKey,
@@ -47,7 +49,7 @@ pub const MAX_PREFERRED_DATES: usize = 3;
 
 impl Field {
     /// Every field an order body may carry, in the form's order; other names are ignored.
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 20] = [
         Field::Package,
         Field::Organization,
         Field::ContactName,
@@ -62,6 +64,7 @@ impl Field {
         Field::EInvoiceAddress,
         Field::EInvoiceOperator,
         Field::BillingReference,
+        Field::InvoiceAddress,
         Field::Message,
         Field::Language,
         Field::IdempotencyKey,
@@ -96,6 +99,7 @@ impl Field {
             Field::EInvoiceAddress => "einvoice_address",
             Field::EInvoiceOperator => "einvoice_operator",
             Field::BillingReference => "billing_reference",
+            Field::InvoiceAddress => "invoice_address",
             Field::Message => "message",
             Field::Language => "language",
             Field::IdempotencyKey => "idempotency_key",
@@ -147,6 +151,7 @@ impl Field {
             Field::EInvoiceAddress | Field::EInvoiceOperator => length(1, 35),
             // Finvoice carries the buyer's reference in at most 70 characters.
             Field::BillingReference => length(1, 70),
+            Field::InvoiceAddress => length(5, 200),
             Field::Message => length(1, 2000),
             Field::IdempotencyKey => length(8, 128),
             Field::Package
@@ -159,34 +164,31 @@ impl Field {
         }
     }
 
-    /// The label people read, in error messages and the trainers' email.
+    /// The label people read, in error messages and the emails.
     pub fn label(self, language: Language) -> &'static str {
-        let [fi, sv, en] = match self {
-            Field::Package => ["Koulutus", "Utbildning", "Workshop"],
-            Field::Organization => ["Organisaatio", "Organisation", "Organisation"],
-            Field::ContactName => ["Yhteyshenkilö", "Kontaktperson", "Contact person"],
-            Field::Email => ["Sähköposti", "E-post", "Email"],
-            Field::PrivacyConsent => ["Tietosuoja", "Dataskydd", "Privacy"],
-            Field::BusinessId => ["Y-tunnus", "FO-nummer", "Business ID"],
-            Field::Phone => ["Puhelin", "Telefon", "Phone"],
-            Field::Participants => ["Osallistujamäärä", "Antal deltagare", "Participants"],
-            Field::Channels => ["Kanavat", "Kanaler", "Channels"],
-            Field::PreferredDates => ["Toivotut päivät", "Önskade datum", "Preferred dates"],
-            Field::Location => ["Paikka", "Plats", "Location"],
-            Field::EInvoiceAddress => ["Verkkolaskuosoite", "E-fakturaadress", "E-invoice address"],
-            Field::EInvoiceOperator => [
-                "Verkkolaskuoperaattori",
-                "E-fakturaoperatör",
-                "E-invoice operator",
-            ],
-            Field::BillingReference => ["Laskun viite", "Fakturareferens", "Billing reference"],
-            Field::Message => ["Viesti", "Meddelande", "Message"],
-            Field::Language => ["Kieli", "Språk", "Language"],
-            Field::IdempotencyKey => ["Idempotenssiavain", "Idempotensnyckel", "Idempotency key"],
-            Field::Next => ["Paluuosoite", "Returadress", "Return address"],
-            Field::Gotcha => ["Kenttä", "Fält", "Field"],
-        };
-        language.pick(fi, sv, en)
+        let labels = &crate::texts::texts(language).labels;
+        match self {
+            Field::Package => labels.package,
+            Field::Organization => labels.organization,
+            Field::ContactName => labels.contact_name,
+            Field::Email => labels.email,
+            Field::PrivacyConsent => labels.privacy_consent,
+            Field::BusinessId => labels.business_id,
+            Field::Phone => labels.phone,
+            Field::Participants => labels.participants,
+            Field::Channels => labels.channels,
+            Field::PreferredDates => labels.preferred_dates,
+            Field::Location => labels.location,
+            Field::EInvoiceAddress => labels.einvoice_address,
+            Field::EInvoiceOperator => labels.einvoice_operator,
+            Field::BillingReference => labels.billing_reference,
+            Field::InvoiceAddress => labels.invoice_address,
+            Field::Message => labels.message,
+            Field::Language => labels.language,
+            Field::IdempotencyKey => labels.idempotency_key,
+            Field::Next => labels.next,
+            Field::Gotcha => labels.gotcha,
+        }
     }
 }
 

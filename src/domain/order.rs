@@ -33,6 +33,9 @@ pub struct NewOrder {
     pub einvoice_address: Option<EInvoiceId>,
     pub einvoice_operator: Option<EInvoiceId>,
     pub billing_reference: Option<String>,
+    /// Where invoices go when there is no e-invoice address: a postal address, or an email
+    /// address as the whole value.
+    pub invoice_address: Option<String>,
     pub message: Option<String>,
     pub language: Language,
 }
@@ -96,6 +99,16 @@ impl<'a> Checker<'a> {
             }
             _ => Some(text.to_owned()),
         }
+    }
+
+    /// A postal address, or an email address for invoices. Only a whole value that is an email
+    /// address may look like a link: a web address here would be quoted to the customer.
+    fn invoice_address(&mut self, value: &Option<String>) -> Option<String> {
+        let text = self.text(Field::InvoiceAddress, value)?;
+        if contains_link(&text) && EmailAddress::parse(&text).is_none() {
+            return self.fail(Field::InvoiceAddress, ErrorCode::LinkNotAllowed);
+        }
+        Some(text)
     }
 
     /// Optional text that must also parse into a domain type.
@@ -281,6 +294,7 @@ impl NewOrder {
             EInvoiceId::parse,
         );
         let billing_reference = check.text(Field::BillingReference, &form.billing_reference);
+        let invoice_address = check.invoice_address(&form.invoice_address);
         let message = check.message(&form.message);
         let language = check.language(&form.language);
         check.idempotency_key(&form.idempotency_key);
@@ -307,6 +321,7 @@ impl NewOrder {
             einvoice_address,
             einvoice_operator,
             billing_reference,
+            invoice_address,
             message,
             language,
         })
@@ -348,6 +363,11 @@ impl NewOrder {
         let mut hasher = Sha256::new();
         for field in fields {
             hasher.update(field.as_bytes());
+            hasher.update(SEP.to_string().as_bytes());
+        }
+        // Added after the rest, and only when given, so that earlier orders keep their digest.
+        if let Some(address) = &self.invoice_address {
+            hasher.update(lower(address).as_bytes());
             hasher.update(SEP.to_string().as_bytes());
         }
         hasher

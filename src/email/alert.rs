@@ -5,10 +5,12 @@ use askama::Template;
 use super::Email;
 use super::compose::{or_dash, render};
 use crate::domain::{EmailAddress, Field, Language, Order, Outcome};
+use crate::texts::TRAINER;
 
 #[derive(Template)]
 #[template(path = "undelivered.txt")]
 struct UndeliveredText<'a> {
+    t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
 }
@@ -16,6 +18,7 @@ struct UndeliveredText<'a> {
 #[derive(Template)]
 #[template(path = "undelivered.html")]
 struct UndeliveredHtml<'a> {
+    t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
 }
@@ -30,16 +33,16 @@ pub fn undelivered_alert(
 ) -> Email {
     let d = &order.details;
     let what = match outcome {
-        Outcome::Bounced => "osoite ei ota vastaan postia (pysyvä palautus)",
-        Outcome::Rejected => "sähköpostipalvelu hylkäsi viestin, eikä sitä lähetetty",
-        Outcome::Complained => "vastaanottaja merkitsi vahvistuksen roskapostiksi",
+        Outcome::Bounced => TRAINER.undelivered_bounced,
+        Outcome::Rejected => TRAINER.undelivered_rejected,
+        Outcome::Complained => TRAINER.undelivered_complained,
         Outcome::TransientBounce | Outcome::Delayed | Outcome::Delivered => {
-            "viesti ei ole mennyt perille"
+            TRAINER.undelivered_other
         }
     };
     let phone = d.phone.as_ref().map(|p| p.as_str().to_owned());
     let rows = vec![
-        ("Tilausnumero", order.reference.to_string()),
+        (TRAINER.reference, order.reference.to_string()),
         (
             Field::Organization.label(Language::Fi),
             d.organization.clone(),
@@ -48,23 +51,25 @@ pub fn undelivered_alert(
             Field::ContactName.label(Language::Fi),
             d.contact_name.clone(),
         ),
-        ("Osoite, johon vahvistus ei mennyt", address.to_owned()),
-        ("Mitä tapahtui", what.to_owned()),
+        (TRAINER.undelivered_address, address.to_owned()),
+        (TRAINER.undelivered_what, what.to_owned()),
         (Field::Phone.label(Language::Fi), or_dash(phone)),
     ];
     let heading = format!(
-        "Vahvistus ei mennyt perille: {} – {}",
-        order.reference, d.organization
+        "{}: {} – {}",
+        TRAINER.undelivered_heading, order.reference, d.organization
     );
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
         reply_to: trainers.iter().map(ToString::to_string).collect(),
         subject: heading.clone(),
         text: render(&UndeliveredText {
+            t: &TRAINER,
             heading: &heading,
             rows: &rows,
         }),
         html: render(&UndeliveredHtml {
+            t: &TRAINER,
             heading: &heading,
             rows: &rows,
         }),

@@ -6,95 +6,26 @@ use jiff::civil::Date;
 
 use super::Email;
 use crate::domain::{
-    Delivery, EmailAddress, Field, Language, NewOrder, Order, format_amount, format_eur, helsinki,
+    BusinessId, Delivery, EmailAddress, Field, Language, NewOrder, Order, Phone, format_amount,
+    format_eur, helsinki,
 };
+use crate::texts::{CustomerEmail, TRAINER, fill, texts};
 
-/// Customer-facing texts in the customer's language.
-struct CustomerTexts {
-    subject: &'static str,
-    greeting: &'static str,
-    intro: &'static str,
-    reference: &'static str,
-    package: &'static str,
-    duration: &'static str,
-    net: &'static str,
-    vat: &'static str,
-    gross: &'static str,
-    organization: &'static str,
-    dates: &'static str,
-    dates_open: &'static str,
-    next_heading: &'static str,
-    next_steps: &'static str,
-    reply: &'static str,
-    closing: &'static str,
-    ordered: &'static str,
+/// The seller as the customer's email presents it, and the terms of sale in each language:
+/// configuration (`SELLER_*`, `TERMS_*`), never code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seller {
+    pub name: String,
+    pub business_id: BusinessId,
+    pub phone: Phone,
+    /// The terms (cancellation, travel costs) in Finnish, Swedish and English.
+    pub terms: [String; 3],
 }
 
-const FI: CustomerTexts = CustomerTexts {
-    subject: "Tilausvahvistus",
-    greeting: "Hei",
-    intro: "kiitos tilauksestasi! Olemme vastaanottaneet sen. Tässä on yhteenveto.",
-    reference: "Tilausnumero",
-    package: "Koulutus",
-    duration: "Kesto",
-    net: "Hinta (alv 0 %)",
-    vat: "Arvonlisävero 25,5 %",
-    gross: "Yhteensä",
-    organization: "Organisaatio",
-    dates: "Toivotut päivät",
-    dates_open: "sovitaan yhdessä",
-    next_heading: "Mitä seuraavaksi?",
-    next_steps: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa. Sovimme yhdessä koulutuksen ajankohdan, paikan ja sisällön painotukset. Lasku lähetetään koulutuksen jälkeen.",
-    reply: "Voit vastata tähän viestiin, niin vastauksesi menee suoraan kouluttajille. Mainitse tilausnumero, jos soitat meille.",
-    closing: "Ystävällisin terveisin\nPilvi Nummi ja Jaana Pohjola\nSome-työpajat",
-    ordered: "Tilauksesi tiedot – tarkista, että ne ovat oikein",
-};
-
-const SV: CustomerTexts = CustomerTexts {
-    subject: "Beställningsbekräftelse",
-    greeting: "Hej",
-    intro: "tack för din beställning! Vi har tagit emot den. Här är en sammanfattning.",
-    reference: "Beställningsnummer",
-    package: "Utbildning",
-    duration: "Längd",
-    net: "Pris exkl. moms",
-    vat: "Moms 25,5 %",
-    gross: "Totalt",
-    organization: "Organisation",
-    dates: "Önskade datum",
-    dates_open: "kommer vi överens om tillsammans",
-    next_heading: "Vad händer härnäst?",
-    next_steps: "Våra utbildare kontaktar dig inom två vardagar för att tillsammans med dig komma överens om tid, plats och vad utbildningen ska fokusera på. Fakturan skickas efter utbildningen.",
-    reply: "Du kan svara på det här meddelandet, så når ditt svar utbildarna direkt. Nämn beställningsnumret om du ringer oss.",
-    closing: "Med vänliga hälsningar\nPilvi Nummi och Jaana Pohjola\nSome-työpajat",
-    ordered: "Dina uppgifter – kontrollera att de stämmer",
-};
-
-const EN: CustomerTexts = CustomerTexts {
-    subject: "Order confirmation",
-    greeting: "Hello",
-    intro: "thank you for your order! We have received it. Here is a summary.",
-    reference: "Order reference",
-    package: "Workshop",
-    duration: "Length",
-    net: "Price (excl. VAT)",
-    vat: "VAT 25.5%",
-    gross: "Total",
-    organization: "Organisation",
-    dates: "Preferred dates",
-    dates_open: "to be agreed together",
-    next_heading: "What happens next?",
-    next_steps: "Our trainers will contact you within two working days to agree on the date, the place and what to focus on. The invoice is sent after the workshop.",
-    reply: "You can reply to this email and your answer goes straight to the trainers. Please quote the order reference if you call us.",
-    closing: "Kind regards\nPilvi Nummi and Jaana Pohjola\nSome-työpajat",
-    ordered: "Your details – please check that they are right",
-};
-
-fn texts(language: Language) -> &'static CustomerTexts {
-    match language {
-        Language::Fi => &FI,
-        Language::Sv => &SV,
-        Language::En => &EN,
+impl Seller {
+    fn terms(&self, language: Language) -> &str {
+        let [fi, sv, en] = &self.terms;
+        language.pick(fi, sv, en)
     }
 }
 
@@ -112,15 +43,16 @@ fn format_date_with_weekday(date: Date) -> String {
     format!("{weekday} {}", format_date(date, Language::Fi))
 }
 
-/// The language of the customer's emails, as a word.
+/// The language of the customer's emails, as a Finnish word.
 fn language_name(language: Language) -> &'static str {
-    language.pick("suomi", "ruotsi", "englanti")
+    let names = &texts(Language::Fi).languages;
+    language.pick(names.fi, names.sv, names.en)
 }
 
 #[derive(Template)]
 #[template(path = "customer.html")]
 struct CustomerHtml<'a> {
-    t: &'a CustomerTexts,
+    t: &'a CustomerEmail,
     lang: &'a str,
     view: &'a CustomerView,
 }
@@ -128,7 +60,7 @@ struct CustomerHtml<'a> {
 #[derive(Template)]
 #[template(path = "customer.txt")]
 struct CustomerText<'a> {
-    t: &'a CustomerTexts,
+    t: &'a CustomerEmail,
     view: &'a CustomerView,
 }
 
@@ -144,6 +76,33 @@ struct CustomerView {
     dates: Vec<String>,
     /// What the customer gave beyond the package, to check for typos; never the message.
     details: Vec<(&'static str, String)>,
+    /// How to call, the terms and the seller's line; absent where no seller is configured
+    /// (unit tests of other parts).
+    seller: Option<SellerView>,
+}
+
+struct SellerView {
+    name: String,
+    call: String,
+    terms: String,
+    line: String,
+}
+
+fn seller_view(seller: &Seller, t: &CustomerEmail, language: Language) -> SellerView {
+    let phone = seller.phone.as_str();
+    SellerView {
+        name: seller.name.clone(),
+        call: fill(t.call, &[("phone", phone)]),
+        terms: seller.terms(language).to_owned(),
+        line: fill(
+            t.seller_line,
+            &[
+                ("seller", &seller.name),
+                ("business_id", seller.business_id.as_str()),
+                ("phone", phone),
+            ],
+        ),
+    }
 }
 
 /// The structured details a customer gave, under their labels in the customer's language.
@@ -175,6 +134,7 @@ fn ordered_details(d: &NewOrder) -> Vec<(&'static str, String)> {
             d.einvoice_operator.as_ref().map(|e| e.as_str().to_owned()),
         ),
         (Field::BillingReference, d.billing_reference.clone()),
+        (Field::InvoiceAddress, d.invoice_address.clone()),
     ];
     fields
         .into_iter()
@@ -183,9 +143,9 @@ fn ordered_details(d: &NewOrder) -> Vec<(&'static str, String)> {
 }
 
 /// The confirmation to the customer, in their language; replies go to the trainers.
-pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
+pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&Seller>) -> Email {
     let d = &order.details;
-    let t = texts(d.language);
+    let t = &texts(d.language).customer;
     let view = CustomerView {
         contact_name: d.contact_name.clone(),
         reference: order.reference.to_string(),
@@ -201,6 +161,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
             .map(|date| format_date(*date, d.language))
             .collect(),
         details: ordered_details(d),
+        seller: seller.map(|seller| seller_view(seller, t, d.language)),
     };
     Email {
         to: vec![d.email.to_string()],
@@ -229,6 +190,7 @@ fn row(label: &'static str, value: String) -> Row {
 
 /// What the trainers read, laid out as label/value rows.
 struct TrainerView<'a> {
+    t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [Row],
     message: Option<&'a str>,
@@ -253,11 +215,13 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     let d = &order.details;
     let rows = trainer_rows(order);
     let heading = format!(
-        "Uusi tilaus: {} – {}",
+        "{}: {} – {}",
+        TRAINER.new_order,
         d.package.short_name(),
         d.organization
     );
     let view = TrainerView {
+        t: &TRAINER,
         heading: &heading,
         rows: &rows,
         message: d.message.as_deref(),
@@ -289,26 +253,23 @@ fn trainer_rows(order: &Order) -> Vec<Row> {
         d.package.duration(Language::Fi)
     );
     let mut rows = vec![
-        row("Tilausnumero", order.reference.to_string()),
+        row(TRAINER.reference, order.reference.to_string()),
         row(Field::Package.label(Language::Fi), package),
-        row("Hinta (alv 0 %)", format_eur(order.price.net_cents)),
-        row("Arvonlisävero 25,5 %", format_eur(order.price.vat_cents)),
-        row("Yhteensä", format_eur(order.price.gross_cents)),
+        row(TRAINER.price_net, format_eur(order.price.net_cents)),
+        row(TRAINER.price_vat, format_eur(order.price.vat_cents)),
+        row(TRAINER.price_gross, format_eur(order.price.gross_cents)),
     ];
     if matches!(order.customer_email, Delivery::Held { .. }) {
         // Strangers are flooding the form: the customer has no confirmation yet.
         rows.push(row(
-            "Asiakkaan vahvistus",
-            "EI VIELÄ LÄHETETTY – tilauksia on tullut tunnin aikana poikkeuksellisen paljon. \
-             Vahvistus lähtee, kun tunnin raja sallii, tai jää lähettämättä vuorokauden \
-             kuluttua: vastaa asiakkaalle itse."
-                .to_owned(),
+            TRAINER.confirmation,
+            TRAINER.confirmation_held.to_owned(),
         ));
     }
     rows.extend(customer_rows(d));
     let received = order.created_at.to_zoned_datetime(helsinki());
     let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();
-    rows.push(row("Vastaanotettu", received));
+    rows.push(row(TRAINER.received, received));
     rows
 }
 
@@ -341,6 +302,7 @@ fn customer_rows(d: &NewOrder) -> Vec<Row> {
             id(d.einvoice_operator.as_ref().map(|e| e.as_str())),
         ),
         (Field::BillingReference, text(&d.billing_reference)),
+        (Field::InvoiceAddress, text(&d.invoice_address)),
         (Field::Language, Some(language_name(d.language).to_owned())),
     ];
     fields
@@ -387,6 +349,7 @@ mod tests {
             phone: Some("+358 40 123 4567".into()),
             participants: Some("12".into()),
             einvoice_address: Some("003701577119".into()),
+            invoice_address: Some("Tuusulan kunta, Ostolaskut, PL 60, 04301 Tuusula".into()),
             preferred_dates: vec!["2027-03-02".into()],
             message: Some("Salainen viesti kouluttajille".into()),
             language: Some(language.into()),
@@ -405,19 +368,51 @@ mod tests {
         }
     }
 
+    fn seller() -> Seller {
+        Seller {
+            name: "Some-työpajat Oy".into(),
+            business_id: BusinessId::parse("1234567-1").unwrap(),
+            phone: Phone::parse("+358 40 765 4321").unwrap(),
+            terms: [
+                "Peruutus maksutta 14 päivää ennen.".into(),
+                "Avbokning utan kostnad 14 dagar före.".into(),
+                "Free cancellation 14 days before.".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_customer_email_names_the_seller_its_phone_and_the_terms_in_the_customers_language() {
+        let sv = customer_email(&order("sv"), &[], Some(&seller()));
+        for expected in [
+            "Villkor\nAvbokning utan kostnad 14 dagar före.",
+            "Per telefon når du oss på +358 40 765 4321",
+            "Some-työpajat Oy · FO-nummer 1234567-1 · tfn +358 40 765 4321",
+            "Pilvi Nummi, forskare i sociala medier",
+            "Jaana Pohjola, aktiv i sociala medier",
+        ] {
+            assert!(sv.text.contains(expected), "{expected}: {}", sv.text);
+        }
+        assert!(sv.html.contains("Avbokning utan kostnad"));
+        assert!(!sv.text.contains("Peruutus") && !sv.text.contains("Free cancellation"));
+        let without = customer_email(&order("fi"), &[], None);
+        assert!(!without.text.contains("Ehdot"), "{}", without.text);
+    }
+
     #[test]
     fn the_customer_sees_what_they_ordered_but_never_the_message() {
-        let fi = customer_email(&order("fi"), &[]);
+        let fi = customer_email(&order("fi"), &[], Some(&seller()));
         for expected in [
             "003701577119",
             "Osallistujamäärä: 12",
             "1\u{a0}129,50\u{a0}€",
-            "Pilvi Nummi",
+            "Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti",
+            "Laskutusosoite: Tuusulan kunta, Ostolaskut, PL 60, 04301 Tuusula",
         ] {
             assert!(fi.text.contains(expected), "{expected}: {}", fi.text);
         }
         assert!(!fi.text.contains("Salainen") && !fi.html.contains("Salainen"));
-        let en = customer_email(&order("en"), &[]);
+        let en = customer_email(&order("en"), &[], Some(&seller()));
         for expected in ["€1,129.50", "2 March 2027"] {
             assert!(en.text.contains(expected), "{expected}: {}", en.text);
         }

@@ -123,90 +123,26 @@ impl RequestError {
     }
 
     pub fn message(&self, language: Language) -> &'static str {
-        let [fi, sv, en] = match self {
-            RequestError::Validation(_) => [
-                "Tilauksessa on korjattavaa.",
-                "Beställningen behöver rättas.",
-                "Some fields need fixing.",
-            ],
-            RequestError::Body(BodyError::InvalidJson) => [
-                "Pyynnön runko ei ole kelvollista JSONia.",
-                "Begärans innehåll är inte giltig JSON.",
-                "The request body is not valid JSON.",
-            ],
-            RequestError::Body(BodyError::NotAnObject) => [
-                "JSON-rungon on oltava olio.",
-                "JSON-innehållet måste vara ett objekt.",
-                "The JSON body must be an object.",
-            ],
-            RequestError::Body(BodyError::DuplicateField) => [
-                "Sama kenttä on annettu kahdesti.",
-                "Samma fält anges två gånger.",
-                "The same field is given twice.",
-            ],
-            RequestError::Body(BodyError::InvalidUtf8) => [
-                "Pyynnön runko ei ole kelvollista UTF-8:aa.",
-                "Begärans innehåll är inte giltig UTF-8.",
-                "The request body is not valid UTF-8.",
-            ],
-            RequestError::Body(BodyError::InvalidMultipart) => [
-                "Lomakkeen osia ei voitu lukea.",
-                "Formulärets delar kunde inte läsas.",
-                "The form's parts could not be read.",
-            ],
-            RequestError::Body(BodyError::FileNotAccepted) => [
-                "Tilaukseen ei voi liittää tiedostoja.",
-                "Det går inte att bifoga filer till beställningen.",
-                "Files cannot be attached to an order.",
-            ],
-            RequestError::InvalidBase64 => [
-                "Pyynnön runko ei ole kelvollista base64:ää.",
-                "Begärans innehåll är inte giltig base64.",
-                "The request body is not valid base64.",
-            ],
-            RequestError::Body(BodyError::Empty) => [
-                "Pyynnön runko puuttuu.",
-                "Begäran saknar innehåll.",
-                "The request body is empty.",
-            ],
-            RequestError::UnsupportedMediaType => [
-                "Lähetä tilaus muodossa application/json, application/x-www-form-urlencoded tai multipart/form-data (UTF-8).",
-                "Skicka beställningen som application/json, application/x-www-form-urlencoded eller multipart/form-data (UTF-8).",
-                "Send the order as application/json, application/x-www-form-urlencoded or multipart/form-data (UTF-8).",
-            ],
-            RequestError::PayloadTooLarge => [
-                "Pyyntö on liian suuri (enintään 32 KiB).",
-                "Begäran är för stor (högst 32 KiB).",
-                "The request is too large (at most 32 KiB).",
-            ],
-            RequestError::MethodNotAllowed => [
-                "Tilaukset lähetetään POST-pyynnöllä.",
-                "Beställningar skickas med POST.",
-                "Orders are sent with POST.",
-            ],
-            RequestError::NotFound => ["Osoitetta ei löydy.", "Adressen finns inte.", "Not found."],
-            RequestError::OriginNotAllowed => [
-                "Tältä sivustolta ei voi tilata.",
-                "Beställningar tas inte emot från den här webbplatsen.",
-                "Orders are not accepted from this site.",
-            ],
-            RequestError::IdempotencyKeyReused => [
-                "Tämä idempotenssiavain on jo käytetty toiseen tilaukseen.",
-                "Den här idempotensnyckeln har redan använts för en annan beställning.",
-                "This idempotency key was already used for a different order.",
-            ],
-            RequestError::RateLimited { .. } => [
-                "Tilauksia on tullut tästä osoitteesta liian monta lyhyessä ajassa. Yritä myöhemmin uudelleen.",
-                "För många beställningar har kommit härifrån på kort tid. Försök igen senare.",
-                "Too many orders have come from here in a short time. Please try again later.",
-            ],
-            RequestError::ServiceUnavailable(_) => [
-                "Tilausta ei voitu tallentaa juuri nyt. Yritä hetken päästä uudelleen.",
-                "Beställningen kunde inte sparas just nu. Försök igen om en stund.",
-                "The order could not be saved right now. Please try again shortly.",
-            ],
-        };
-        language.pick(fi, sv, en)
+        let t = &crate::texts::texts(language).refusals;
+        match self {
+            RequestError::Validation(_) => t.validation,
+            RequestError::Body(BodyError::InvalidJson) => t.invalid_json,
+            RequestError::Body(BodyError::NotAnObject) => t.not_an_object,
+            RequestError::Body(BodyError::DuplicateField) => t.duplicate_field,
+            RequestError::Body(BodyError::InvalidUtf8) => t.invalid_utf8,
+            RequestError::Body(BodyError::InvalidMultipart) => t.invalid_multipart,
+            RequestError::Body(BodyError::FileNotAccepted) => t.file_not_accepted,
+            RequestError::InvalidBase64 => t.invalid_base64,
+            RequestError::Body(BodyError::Empty) => t.empty,
+            RequestError::UnsupportedMediaType => t.unsupported_media_type,
+            RequestError::PayloadTooLarge => t.payload_too_large,
+            RequestError::MethodNotAllowed => t.method_not_allowed,
+            RequestError::NotFound => t.not_found,
+            RequestError::OriginNotAllowed => t.origin_not_allowed,
+            RequestError::IdempotencyKeyReused => t.idempotency_key_reused,
+            RequestError::RateLimited { .. } => t.rate_limited,
+            RequestError::ServiceUnavailable(_) => t.service_unavailable,
+        }
     }
 }
 

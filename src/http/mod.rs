@@ -24,6 +24,8 @@ use crate::intake::{Deadline, Intake, Placed};
 use body::{MAX_BODY_BYTES, MediaType};
 
 pub const ORDERS_PATH: &str = "/orders";
+/// The thank-you page of a plain form post, in the order's language.
+pub const THANKS_PATH: &str = "/orders/thanks";
 pub(crate) const ALLOWED_METHODS: &str = "POST, OPTIONS";
 const ALLOWED_HEADERS: &str = "content-type, idempotency-key";
 const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
@@ -32,7 +34,8 @@ const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 pub struct HttpSettings {
     /// Origins allowed to post orders (CORS, `_next` and the error page's way back).
     pub allowed_origins: Vec<WebOrigin>,
-    pub thank_you_url: Url,
+    /// Where a plain form lands after success; `None`: the function's own page.
+    pub thank_you_url: Option<Url>,
     /// Who a refused customer can write to instead (the trainers).
     pub contact_emails: Vec<EmailAddress>,
 }
@@ -85,6 +88,12 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
         "" => request.uri().path(),
         path => path,
     };
+    if path.trim_end_matches('/') == THANKS_PATH {
+        return match *request.method() {
+            Method::GET | Method::HEAD => thanks(app, request),
+            _ => reply.refuse(RequestError::MethodNotAllowed),
+        };
+    }
     if path.trim_end_matches('/') != ORDERS_PATH {
         return reply.refuse(RequestError::NotFound);
     }
@@ -116,6 +125,31 @@ fn cors_origin(app: &App, headers: &HeaderMap) -> Result<Option<WebOrigin>, Requ
         .filter(|origin| app.allows(origin))
         .map(Some)
         .ok_or(RequestError::OriginNotAllowed)
+}
+
+/// The thank-you page a plain form lands on. It shows a reference only in the one shape a
+/// reference has, so the page cannot be made to say anything else.
+fn thanks(app: &App, request: &Request) -> Response<Body> {
+    let query = request.uri().query().unwrap_or_default().as_bytes();
+    let first = |name: &str| {
+        url::form_urlencoded::parse(query)
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let language = first("lang")
+        .and_then(|code| Language::parse(&code))
+        .unwrap_or_default();
+    let reference = first("reference").and_then(|text| Reference::parse(&text));
+    response::thank_you_page(language, reference.as_ref(), &home(app))
+}
+
+/// The site's front page: the first allowed origin.
+fn home(app: &App) -> String {
+    app.settings
+        .allowed_origins
+        .first()
+        .map(|origin| origin.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 fn preflight() -> Response<Body> {
@@ -194,7 +228,7 @@ async fn accept(
         reply.language = language;
     }
     take_idempotency_header(&mut form, headers);
-    let thank_you = thank_you_url(app, &mut form);
+    let thank_you = thank_you_url(app, &mut form, request);
 
     let source = source_address(request);
     // The honeypot: a bot is told it succeeded, and nothing is stored or sent.
@@ -243,10 +277,7 @@ pub fn source_address(request: &Request) -> SourceAddress {
 fn way_back(app: &App, headers: &HeaderMap) -> String {
     header_text(headers, header::REFERER)
         .filter(|referer| app.allowed_url(referer).is_some())
-        .map_or_else(
-            || app.settings.thank_you_url.origin().ascii_serialization(),
-            str::to_owned,
-        )
+        .map_or_else(|| home(app), str::to_owned)
 }
 
 /// The body as an `OrderForm`, or why it is not one.
@@ -291,21 +322,35 @@ fn take_idempotency_header(form: &mut OrderForm, headers: &HeaderMap) {
 }
 
 /// Where a browser lands after success: `_next` if it is on an allowed origin (else a field
-/// error), the configured thank-you page otherwise.
-fn thank_you_url(app: &App, form: &mut OrderForm) -> Url {
+/// error), else the configured thank-you page, else the function's own (a path relative to the
+/// request's, so that it works behind any stage prefix).
+fn thank_you_url(app: &App, form: &mut OrderForm, request: &Request) -> ThankYou {
     let next = form
         .next
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
+    let configured = || match &app.settings.thank_you_url {
+        Some(url) => ThankYou::Page(url.clone()),
+        None if request.uri().path().ends_with('/') => ThankYou::Own("thanks"),
+        None => ThankYou::Own("orders/thanks"),
+    };
     match next.map(|next| app.allowed_url(next)) {
-        None => app.settings.thank_you_url.clone(),
-        Some(Some(url)) => url,
+        None => configured(),
+        Some(Some(url)) => ThankYou::Page(url),
         Some(None) => {
             form.shape_error(Field::Next, ErrorCode::Invalid);
-            app.settings.thank_you_url.clone()
+            configured()
         }
     }
+}
+
+/// Where a plain form lands after success.
+pub enum ThankYou {
+    /// A page of the site's own, told `?reference=…[&lang=…]`.
+    Page(Url),
+    /// The function's own page, at this path relative to the request's.
+    Own(&'static str),
 }
 
 /// What a bot that filled the honeypot is shown: indistinguishable from a real receipt.

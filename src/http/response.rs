@@ -6,12 +6,11 @@ use lambda_http::{Body, Response};
 use serde::Serialize;
 use serde_json::json;
 
-use url::Url;
-
-use super::ALLOWED_METHODS;
 use super::error::RequestError;
-use crate::domain::{Language, Receipt, VAT_RATE_PERCENT};
+use super::{ALLOWED_METHODS, ThankYou};
+use crate::domain::{Language, Receipt, Reference, VAT_RATE_PERCENT};
 use crate::i18n;
+use crate::texts::{Pages, fill, texts};
 
 /// The success body, for a new order (201) and a replay (200).
 pub fn receipt_json(receipt: &Receipt) -> serde_json::Value {
@@ -119,26 +118,15 @@ impl Reply {
             return Vec::new();
         };
         // A per-mailbox window is a day: beyond an hour and a half, say hours.
+        let t = &texts(self.language).pages;
         let minutes = (retry_after_seconds + 59) / 60;
-        let (count, fi_unit, sv_unit, en_unit) = match minutes {
-            ..=90 => (minutes, "minuutin", "minuter", "minutes"),
-            _ => ((minutes + 59) / 60, "tunnin", "timmar", "hours"),
+        let (count, again) = match minutes {
+            ..=90 => (minutes, t.try_again_minutes),
+            _ => ((minutes + 59) / 60, t.try_again_hours),
         };
         let contacts = self.contacts.join(", ");
-        let [again, write] = match self.language {
-            Language::Fi => [
-                format!("Voit yrittää uudelleen {count} {fi_unit} kuluttua."),
-                format!("Voit myös tilata sähköpostilla: {contacts}"),
-            ],
-            Language::Sv => [
-                format!("Du kan försöka igen om {count} {sv_unit}."),
-                format!("Du kan också beställa per e-post: {contacts}"),
-            ],
-            Language::En => [
-                format!("You can try again in {count} {en_unit}."),
-                format!("You can also order by email: {contacts}"),
-            ],
-        };
+        let again = fill(again, &[("count", &count.to_string())]);
+        let write = fill(t.order_by_email, &[("contacts", &contacts)]);
         [again, write]
             .into_iter()
             .filter(|line| !line.ends_with(": "))
@@ -175,7 +163,7 @@ impl Reply {
         let language = self.language;
         let page = ErrorPage {
             lang: language.code(),
-            title: page_title(language),
+            title: texts(language).pages.error_title,
             message: error.message(language),
             errors: error
                 .fields()
@@ -184,7 +172,7 @@ impl Reply {
                 .chain(self.advice(error))
                 .collect(),
             back: &self.back,
-            back_label: back_label(language),
+            back_label: texts(language).pages.back_to_form,
         };
         let html = page
             .render()
@@ -192,28 +180,64 @@ impl Reply {
         response(error.status(), "text/html; charset=utf-8", html)
     }
 
-    /// 201 or 200 with the receipt as JSON, or, for a browser, a redirect to the thank-you page.
+    /// 201 or 200 with the receipt as JSON, or, for a browser, a redirect to the thank-you page
+    /// (`303`, so that a reload does not post again) with the reference and the language.
     pub fn success(
         &self,
         status: StatusCode,
         receipt: &Receipt,
-        thank_you: &Url,
+        thank_you: &ThankYou,
     ) -> Response<Body> {
         if !self.html {
             return json_response(status, &receipt_json(receipt));
         }
-        let mut location = thank_you.clone();
-        location
-            .query_pairs_mut()
-            .append_pair("reference", receipt.reference.as_str());
-        // The thank-you page speaks the order's language when it is told it.
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("reference", receipt.reference.as_str());
         if self.language != Language::Fi {
-            location
-                .query_pairs_mut()
-                .append_pair("lang", self.language.code());
+            query.append_pair("lang", self.language.code());
         }
-        see_other(location.as_str())
+        let query = query.finish();
+        match thank_you {
+            ThankYou::Page(url) => {
+                let mut location = url.clone();
+                let joined = match location.query() {
+                    Some(existing) if !existing.is_empty() => format!("{existing}&{query}"),
+                    _ => query,
+                };
+                location.set_query(Some(&joined));
+                see_other(location.as_str())
+            }
+            ThankYou::Own(path) => see_other(&format!("{path}?{query}")),
+        }
     }
+}
+
+/// The thank-you page of a plain form post, in the order's language.
+pub fn thank_you_page(
+    language: Language,
+    reference: Option<&Reference>,
+    home: &str,
+) -> Response<Body> {
+    let t = &texts(language).pages;
+    let page = ThankYouPage {
+        lang: language.code(),
+        t,
+        reference: reference.map(Reference::as_str),
+        home,
+        back_label: t.back_to_site,
+    };
+    let html = page.render().unwrap_or_else(|_| t.thanks_title.to_owned());
+    response(StatusCode::OK, "text/html; charset=utf-8", html)
+}
+
+#[derive(Template)]
+#[template(path = "thank_you.html")]
+struct ThankYouPage<'a> {
+    lang: &'a str,
+    t: &'static Pages,
+    reference: Option<&'a str>,
+    home: &'a str,
+    back_label: &'a str,
 }
 
 /// An error and its sources, one after another, for the log.
@@ -226,22 +250,6 @@ fn cause_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     chain
-}
-
-fn page_title(language: Language) -> &'static str {
-    match language {
-        Language::Fi => "Tilausta ei lähetetty",
-        Language::Sv => "Beställningen skickades inte",
-        Language::En => "The order was not sent",
-    }
-}
-
-fn back_label(language: Language) -> &'static str {
-    match language {
-        Language::Fi => "Palaa lomakkeelle",
-        Language::Sv => "Tillbaka till formuläret",
-        Language::En => "Back to the form",
-    }
 }
 
 #[derive(Template)]

@@ -22,7 +22,7 @@ use crate::domain::{
     Delivery, EmailAddress, EmailKind, IdempotencyKey, Limits, NewOrder, Order, QuotaKind, Receipt,
     Reference, SourceAddress, mailbox,
 };
-use crate::email::{Mailer, customer_email, trainer_email};
+use crate::email::{Mailer, Seller, customer_email, trainer_email};
 use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, OrderStore, StoreError};
 
 /// Reads the current time; tests fix it.
@@ -36,6 +36,8 @@ pub struct Intake {
     store: Arc<dyn OrderStore>,
     mailer: Arc<dyn Mailer>,
     trainers: Vec<EmailAddress>,
+    /// The seller's details and terms for the customer's email.
+    seller: Option<Seller>,
     clock: Clock,
     limits: Limits,
     /// What one email needs (send, then record): less time than this left, it is not started.
@@ -91,11 +93,18 @@ impl Intake {
             store,
             mailer,
             trainers,
+            seller: None,
             clock,
             limits,
             email_needs: EMAIL_NEEDS,
             retention_months: DEFAULT_RETENTION_MONTHS,
         }
+    }
+
+    /// The seller's details and terms, shown in every customer email.
+    pub fn with_seller(mut self, seller: Seller) -> Intake {
+        self.seller = Some(seller);
+        self
     }
 
     /// Another retention time than `DEFAULT_RETENTION_MONTHS`.
@@ -243,7 +252,7 @@ impl Intake {
             return delivery;
         }
         let email = match kind {
-            EmailKind::Customer => customer_email(order, &self.trainers),
+            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
             EmailKind::Trainer => trainer_email(order, &self.trainers),
         };
         let attempts = order.delivery(kind).attempts() + 1;

@@ -208,6 +208,7 @@ fn detail_attributes(d: &NewOrder) -> Vec<(String, AttributeValue)> {
             d.einvoice_operator.as_ref().map(EInvoiceId::as_str),
         ),
         (Field::BillingReference, d.billing_reference.as_deref()),
+        (Field::InvoiceAddress, d.invoice_address.as_deref()),
         (Field::Message, d.message.as_deref()),
     ];
     let texts = texts
@@ -350,6 +351,7 @@ fn details_from_item(item: &Item) -> Option<NewOrder> {
         einvoice_address: optional(item, Field::EInvoiceAddress, EInvoiceId::parse)?,
         einvoice_operator: optional(item, Field::EInvoiceOperator, EInvoiceId::parse)?,
         billing_reference: owned(Field::BillingReference),
+        invoice_address: owned(Field::InvoiceAddress),
         message: owned(Field::Message),
         language: Language::parse(required(Field::Language)?)?,
     })

@@ -62,6 +62,66 @@ async fn the_form_event_redirects_the_browser_to_the_thank_you_page() {
 }
 
 #[tokio::test]
+async fn without_a_thank_you_url_a_plain_form_lands_on_the_functions_own_page_in_its_language() {
+    let mut app = FakeApp::new();
+    app.app.settings.thank_you_url = None;
+    let answer = app.send(&read_event("apigw-http-form-order")).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let reference = app.store.orders()[0].reference.to_string();
+    let location = format!("orders/thanks?reference={reference}&lang=sv");
+    assert_eq!(answer.header("location"), Some(location.as_str()));
+
+    // The browser follows the relative location from /orders to /orders/thanks.
+    let page = app.send(&get_event(&format!("/{location}"))).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(page.body.contains(r#"<html lang="sv">"#), "{}", page.body);
+    assert!(page.body.contains("Tack för beställningen!"));
+    assert!(
+        page.body
+            .contains(&format!("Beställningsnummer: <strong>{reference}</strong>"))
+    );
+    assert!(
+        !page.body.contains("<script"),
+        "the page needs no JavaScript"
+    );
+}
+
+#[tokio::test]
+async fn the_thank_you_page_shows_nothing_but_a_reference_shaped_reference() {
+    let app = FakeApp::new();
+    for query in [
+        "reference=%3Cscript%3Ealert(1)%3C/script%3E",
+        "reference=Maksa+tilille+FI00",
+        "reference=K7Q4-M2XD-X",
+    ] {
+        let page = app
+            .send(&get_event(&format!("/orders/thanks?{query}")))
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(r#"<html lang="fi">"#));
+        assert!(
+            !page.body.contains("Tilausnumero"),
+            "{query}: {}",
+            page.body
+        );
+        assert!(!page.body.contains("script>") && !page.body.contains("Maksa"));
+    }
+    let page = app
+        .send(&get_event("/orders/thanks?reference=K7Q4-M2XD&lang=en"))
+        .await;
+    assert!(
+        page.body
+            .contains("Order reference: <strong>K7Q4-M2XD</strong>")
+    );
+    let post = app.send(&post_to("/orders/thanks")).await;
+    assert_eq!(post.status, 405);
+}
+
+#[tokio::test]
 async fn the_invalid_event_lists_every_field_to_fix_in_english() {
     let app = FakeApp::new();
     let answer = app.send(&read_event("apigw-http-invalid-order")).await;

@@ -9,8 +9,8 @@ use lambda_http::{Body, Response};
 use serde_json::Value;
 use url::Url;
 
-use order_intake::domain::{EmailAddress, Limits, Quotas, WebOrigin};
-use order_intake::email::{Mailer, RecordingMailer, SesMailer};
+use order_intake::domain::{BusinessId, EmailAddress, Limits, Phone, Quotas, WebOrigin};
+use order_intake::email::{Mailer, RecordingMailer, Seller, SesMailer};
 use order_intake::http::{App, HttpSettings, handle, request_from_event_str};
 use order_intake::intake::{Clock, Intake, system_clock};
 use order_intake::store::{DynamoDbStore, MemoryStore, OrderStore, TableSpec, create_order_table};
@@ -29,8 +29,22 @@ pub fn settings() -> HttpSettings {
         allowed_origins: [SITE, "http://127.0.0.1:8080"]
             .map(|o| WebOrigin::parse(o).unwrap())
             .into(),
-        thank_you_url: Url::parse(THANK_YOU).unwrap(),
+        thank_you_url: Some(Url::parse(THANK_YOU).unwrap()),
         contact_emails: trainers("contact"),
+    }
+}
+
+/// The seller as `config/test.env` has it (made-up details).
+pub fn seller() -> Seller {
+    Seller {
+        name: "Some-työpajat Oy".into(),
+        business_id: BusinessId::parse("1234567-1").unwrap(),
+        phone: Phone::parse("+358 40 123 4567").unwrap(),
+        terms: [
+            "ESIMERKKI: peruutus maksutta viimeistään 14 päivää ennen koulutusta.".into(),
+            "EXEMPEL: avbokning utan kostnad senast 14 dagar före utbildningen.".into(),
+            "EXAMPLE: free cancellation up to 14 days before the workshop.".into(),
+        ],
     }
 }
 
@@ -51,6 +65,33 @@ pub fn event_with(name: &str, change: impl FnOnce(&mut Value)) -> String {
     let mut event: Value = serde_json::from_str(&read_event(name)).unwrap();
     change(&mut event);
     event.to_string()
+}
+
+/// A v2 GET event for this path and query (`/orders/thanks?…`), as a browser following a
+/// redirect sends it.
+pub fn get_event(path_and_query: &str) -> String {
+    request_event("GET", path_and_query)
+}
+
+/// A v2 POST event to another path, without a body.
+pub fn post_to(path: &str) -> String {
+    request_event("POST", path)
+}
+
+fn request_event(method: &str, path_and_query: &str) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    event_with("apigw-http-json-order", |e| {
+        e["routeKey"] = Value::String(format!("{method} {path}"));
+        e["rawPath"] = Value::String(path.to_owned());
+        e["rawQueryString"] = Value::String(query.to_owned());
+        e["requestContext"]["http"]["method"] = Value::String(method.to_owned());
+        e["requestContext"]["http"]["path"] = Value::String(path.to_owned());
+        e["requestContext"]["routeKey"] = Value::String(format!("{method} {path}"));
+        e["headers"] = serde_json::json!({ "accept": "text/html", "host": "api.example" });
+        e.as_object_mut().unwrap().remove("body");
+    })
 }
 
 /// A v2 POST /orders event with this body and content type (no Origin, like curl).
@@ -134,7 +175,7 @@ pub fn build_app_with(
     quotas: Quotas,
 ) -> App {
     App {
-        intake: Intake::new(store, mailer, trainers, clock, limits(quotas)),
+        intake: Intake::new(store, mailer, trainers, clock, limits(quotas)).with_seller(seller()),
         settings: settings(),
     }
 }

@@ -16,13 +16,13 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// `NAME=value` lines of an env file.
+/// `NAME=value` lines of an env file, a value's double quotes removed as the shell does.
 fn env_file(path: &str) -> HashMap<String, String> {
     read(path)
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
         .collect()
 }
 
