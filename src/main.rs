@@ -42,6 +42,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         system_clock(),
         config.limits.clone(),
     )
+    .with_seller(config.seller)
     .with_retention_months(config.retention_months);
     if config.warm_up_connections {
         intake.warm_up().await;

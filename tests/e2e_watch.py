@@ -137,6 +137,10 @@ def main():
           f"Uusi tilaus: Somestartti – Tuusulan kunta ({reference})" in subjects, subjects)
     customer = [e for e in sent if e["destination"]["to"] == [f"anna+{TAG}@tuusula.example"]]
     check("the customer's email quotes the total", customer and "627,50\u00a0€" in customer[0]["body"]["text"], customer)
+    text = customer[0]["body"]["text"] if customer else ""
+    check("the customer's email names the seller, its phone and the terms from config/test.env",
+          "Some-työpajat Oy (esimerkki) · Y-tunnus 1234567-1 · puh. +358 40 123 4567" in text
+          and "ESIMERKKI: Peruutus maksutta" in text, text)
 
     # The sample events, as `cargo lambda invoke --data-file` sends them. Their dates are fixed,
     # so an order event may be refused (422) once they are past: only a 5xx or no answer fails.

@@ -21,8 +21,6 @@ TEXTS = {
         "trainers": "Kouluttajina toimivat Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti, sekä Jaana Pohjola, someaktiivi ja bloggaaja.",
         "languages_label": "Kieli",
         "package_legend": "Koulutus",
-        "somestartti_name": "Kahden tunnin somestartti",
-        "haltuun_name": "Puolen päivän some haltuun -koulutus",
         "vat0": "(alv 0 %)",
         "with_vat": "(sis. alv 25,5 %)",
         "orderer_legend": "Tilaaja",
@@ -66,9 +64,7 @@ TEXTS = {
         "trainers": "Utbildarna är Pilvi Nummi, forskare i sociala medier och planläggningsarkitekt, och Jaana Pohjola, aktiv i sociala medier och bloggare.",
         "languages_label": "Språk",
         "package_legend": "Utbildning",
-        "somestartti_name": "Somestartti – två timmar",
-        "haltuun_name": "Some haltuun – en halv dags utbildning",
-        "vat0": "(moms 0 %)",
+        "vat0": "(exkl. moms)",
         "with_vat": "(inkl. moms 25,5 %)",
         "orderer_legend": "Beställare",
         "organization": "Organisation",
@@ -111,8 +107,6 @@ TEXTS = {
         "trainers": "Your trainers are Pilvi Nummi, a social media researcher and planning architect, and Jaana Pohjola, a social media activist and blogger.",
         "languages_label": "Language",
         "package_legend": "Workshop",
-        "somestartti_name": "Somestartti – a two-hour social media start",
-        "haltuun_name": "Some haltuun – a half-day social media training",
         "vat0": "(excl. VAT)",
         "with_vat": "(incl. VAT 25.5%)",
         "orderer_legend": "Who is ordering",
@@ -159,8 +153,9 @@ def euros(cents):
     return f"{whole:,}".replace(",", "\u00a0") + f",{fraction:02d}\u00a0€"
 
 
-def form_values():
-    """The {{limits:field}}, {{range:field}}, {{net:package}} and {{gross:package}} values."""
+def form_values(lang):
+    """The {{limits:field}}, {{range:field}}, {{name:package}}, {{net:package}} and
+    {{gross:package}} values: the packages' names are the function's own (src/texts)."""
     data = json.loads((HERE / "form-data.json").read_text(encoding="utf-8"))
     values = {}
     for field in data["fields"]:
@@ -176,6 +171,7 @@ def form_values():
     participants = data["participants"]
     values["range:participants"] = f'min="{participants["min"]}" max="{participants["max"]}"'
     for package in data["packages"]:
+        values[f"name:{package['id']}"] = package["names"][lang]
         values[f"net:{package['id']}"] = euros(package["net_cents"])
         values[f"gross:{package['id']}"] = euros(package["gross_cents"])
     return values
@@ -183,7 +179,7 @@ def form_values():
 
 def render(lang):
     page = (HERE / "form.template.html").read_text(encoding="utf-8")
-    values = dict(TEXTS[lang], lang=lang, **form_values())
+    values = dict(TEXTS[lang], lang=lang, **form_values(lang))
     for code in TEXTS:
         values[f"current_{code}"] = ' aria-current="page"' if code == lang else ""
     for key, value in values.items():

@@ -3,7 +3,7 @@
 //! participant range and the prices from it. This test writes it from the code and fails when
 //! the committed copy differs; `UPDATE_FORM_DATA=1 cargo test form_data` rewrites it.
 
-use order_intake::domain::{Field, MAX_PREFERRED_DATES, Package, Participants};
+use order_intake::domain::{Field, Language, MAX_PREFERRED_DATES, Package, Participants};
 use serde_json::{Value, json};
 
 fn form_data() -> Value {
@@ -24,6 +24,11 @@ fn form_data() -> Value {
             let price = package.price();
             json!({
                 "id": package.id(),
+                "names": {
+                    "fi": package.name(Language::Fi),
+                    "sv": package.name(Language::Sv),
+                    "en": package.name(Language::En),
+                },
                 "net_cents": price.net_cents,
                 "vat_cents": price.vat_cents,
                 "gross_cents": price.gross_cents,
