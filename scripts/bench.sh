@@ -5,7 +5,7 @@
 # BENCHMARKS.md (bench/run.py). Not part of make test; timings are never asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-tools.sh dev
+scripts/install-tools.sh bench
 if ! command -v valgrind >/dev/null; then
   echo "bench: installing valgrind (Debian) for the instruction count"
   apt-get install -y -qq valgrind >/dev/null
@@ -15,9 +15,14 @@ STATE=.tools/bench-services
 mkdir -p "$OUT/callgrind" "$STATE"
 
 echo "bench: building the function, the hello-world floor and the order-path example (release)…"
-cargo build --quiet --release --bin order-intake --example hello_lambda --example order_path_cost --example create_local_table
+# With trust-local-ca, so that bench/share.py can put real TLS in front of the local services (a
+# build Lambda never gets; one variable lookup at init). And the same with aws-lc built without
+# its CPU-jitter entropy source, in a target folder of its own.
+cargo build --quiet --release --features trust-local-ca --bin order-intake --example hello_lambda --example order_path_cost --example create_local_table
+echo "bench: the same function with AWS_LC_SYS_NO_JITTER_ENTROPY=1 (target/bench-no-jitter)…"
+AWS_LC_SYS_NO_JITTER_ENTROPY=1 cargo build --quiet --release --features trust-local-ca --bin order-intake --target-dir target/bench-no-jitter
 echo "bench: the arm64 deployment zip (cargo lambda, zig)…"
-PATH="$(pwd)/.tools/venv/bin:$PATH" cargo-lambda lambda build --quiet --release --arm64 --output-format zip --lambda-dir target/lambda-arm64
+PATH="$(pwd)/.tools/venv/bin:$PATH" cargo-lambda lambda build --quiet --release --arm64 --package order-intake --output-format zip --lambda-dir target/lambda-arm64
 echo "bench: per-order CPU (criterion)…"
 cargo bench --quiet --bench order_path -- --warm-up-time 2 --measurement-time 5 order_path
 echo "bench: per-order instructions (callgrind)…"
@@ -37,3 +42,7 @@ sed -e 's/8100/8500/; s/8105/8505/; s/^ORDERS_TABLE=.*/ORDERS_TABLE=orders-bench
 python3 bench/run.py --function target/release/order-intake --hello target/release/examples/hello_lambda \
   --config "$STATE/bench.env" --zip target/lambda-arm64/order-intake/bootstrap.zip \
   --callgrind "$OUT/callgrind" --logs "$OUT" "$@"
+# The function as Lambda runs it: each memory size's CPU share, real TLS, the Python peer.
+python3 bench/share.py --function target/release/order-intake --no-jitter target/bench-no-jitter/release/order-intake \
+  --hello target/release/examples/hello_lambda --peer-python .tools/venv-peer/bin/python \
+  --config "$STATE/bench.env" --logs "$OUT" ${SHARE_ARGS:-}

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Installs what one make target needs beyond the Rust toolchain, into git-ignored folders,
 # pinned; a second run only checks what is there. The argument says for what:
-#   dev      DynamoDB Local, the SES emulator, cargo-lambda          (make dev, bench, load)
+#   dev      DynamoDB Local, the SES emulator, cargo-lambda          (make dev, load)
 #   package  cargo-lambda with zig                                    (make package)
 #   sam      cargo-lambda, the SAM CLI                                (make sam-build)
+#   bench    all of dev, the Python/boto3 benchmark peer (bench/peer)  (make bench)
 #   test     all of dev, the SAM CLI, cfn-lint, checkov, schemathesis and Chromium (make test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FOR=${1:-test}
 case "$FOR" in
-  dev|package|sam|test) ;;
-  *) echo "install-tools: unknown target $FOR (dev, package, sam or test)" >&2; exit 2 ;;
+  dev|package|sam|bench|test) ;;
+  *) echo "install-tools: unknown target $FOR (dev, package, sam, bench or test)" >&2; exit 2 ;;
 esac
 needs() { # what: is it needed for $FOR?
   case "$1:$FOR" in
-    services:dev|services:test) return 0 ;;
+    services:dev|services:bench|services:test) return 0 ;;
+    peer:bench) return 0 ;;
     sam:sam|sam:test) return 0 ;;
     test-only:test) return 0 ;;
     *) return 1 ;;
@@ -61,6 +63,7 @@ needs sam && python_tools venv-sam requirements-sam.txt          # sam validate 
 needs test-only && python_tools venv-checkov requirements-checkov.txt  # checkov
 needs test-only && python_tools venv-schemathesis requirements-schemathesis.txt  # schemathesis
 needs test-only && python_tools venv-invoice requirements-invoice.txt  # xmlschema, python-stdnum
+needs peer && python_tools venv-peer requirements-bench-peer.txt  # boto3, awslambdaric
 
 # The official Finvoice 3.0 schema, from the pinned PyPI package that ships it (not copied into
 # the repository), and py-viitenumero's reference-number code, an independent check of ours.

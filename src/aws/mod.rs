@@ -35,10 +35,28 @@ pub fn sdk_config_loader() -> ConfigLoader {
         .retry_config(RetryConfig::standard().with_max_attempts(3))
 }
 
+/// Names a PEM file of one more CA to trust, read only by a build with the `trust-local-ca`
+/// feature (make bench's TLS runs); a normal build, the one Lambda runs, ignores it.
+pub const LOCAL_CA_VARIABLE: &str = "ORDER_INTAKE_LOCAL_CA";
+
+/// The roots the function trusts, as PEM: Amazon Trust Services, and in a `trust-local-ca`
+/// build the CA of `ORDER_INTAKE_LOCAL_CA` too.
+pub fn trusted_roots(lookup: impl Fn(&str) -> Option<String>) -> String {
+    #[cfg(feature = "trust-local-ca")]
+    if let Some(pem) = lookup(LOCAL_CA_VARIABLE).and_then(|path| std::fs::read_to_string(path).ok())
+    {
+        return format!("{AMAZON_TRUST_SERVICES_ROOTS}\n{pem}");
+    }
+    #[cfg(not(feature = "trust-local-ca"))]
+    let _ = lookup;
+    AMAZON_TRUST_SERVICES_ROOTS.to_owned()
+}
+
 /// The SDK's own HTTPS client (hyper 1, rustls with aws-lc: the one TLS stack), trusting only
 /// Amazon Trust Services.
 fn https_client() -> impl aws_sdk_dynamodb::config::HttpClient + use<> {
-    let trust_store = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS);
+    let roots = trusted_roots(|name| std::env::var(name).ok());
+    let trust_store = TrustStore::empty().with_pem_certificate(roots.as_bytes());
     // Building the context cannot fail today; should it ever, the system's roots still work.
     let context = TlsContext::builder()
         .with_trust_store(trust_store)
@@ -73,6 +91,36 @@ pub fn ses_client(sdk: &SdkConfig) -> aws_sdk_sesv2::Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A certificate that is not Amazon's, in a file, named by the variable.
+    fn another_ca() -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("local-ca-{}.pem", std::process::id()));
+        let first = AMAZON_TRUST_SERVICES_ROOTS
+            .split_inclusive("-----END CERTIFICATE-----")
+            .next()
+            .unwrap();
+        std::fs::write(&path, first).unwrap();
+        path
+    }
+
+    #[cfg(not(feature = "trust-local-ca"))]
+    #[test]
+    fn a_normal_build_trusts_amazons_roots_only_whatever_the_environment_says() {
+        let path = another_ca();
+        let roots =
+            trusted_roots(|name| (name == LOCAL_CA_VARIABLE).then(|| path.display().to_string()));
+        assert_eq!(roots, AMAZON_TRUST_SERVICES_ROOTS);
+        assert_eq!(roots.matches("BEGIN CERTIFICATE").count(), 4);
+    }
+
+    #[cfg(feature = "trust-local-ca")]
+    #[test]
+    fn a_bench_build_adds_the_named_ca() {
+        let path = another_ca();
+        let roots =
+            trusted_roots(|name| (name == LOCAL_CA_VARIABLE).then(|| path.display().to_string()));
+        assert_eq!(roots.matches("BEGIN CERTIFICATE").count(), 5);
+    }
 
     #[test]
     fn the_trust_store_holds_the_four_amazon_roots() {

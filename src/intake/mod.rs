@@ -23,7 +23,7 @@ use crate::domain::{
     Reference, SourceAddress, mailbox,
 };
 use crate::email::{Mailer, Seller, customer_email, trainer_email};
-use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, OrderStore, StoreError};
+use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, OrderStore, SentMessage, StoreError};
 
 /// Reads the current time; tests fix it.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -70,6 +70,14 @@ pub enum IntakeError {
     },
     #[error("order not stored")]
     Store(#[from] StoreError),
+}
+
+/// One email tried: its new state, the message SES accepted (if it did), and how long it took.
+struct Attempt {
+    delivery: Delivery,
+    sent: Option<SentMessage>,
+    attempts: u32,
+    send_ms: f64,
 }
 
 /// How long a held confirmation waits for room before it is dropped.
@@ -228,43 +236,74 @@ impl Intake {
         }
     }
 
-    /// Sends both emails at once and records how each one went.
+    /// Sends both emails at once, then records how both went, and the sent messages, in one
+    /// write (`OrderStore::record_attempts`): one DynamoDB transaction where recording each
+    /// email on its own took up to five calls.
     async fn send_emails(&self, order: &mut Order, deadline: Deadline) {
         let (customer, trainer) = tokio::join!(
-            self.send_one(order, EmailKind::Customer, deadline),
-            self.send_one(order, EmailKind::Trainer, deadline),
+            self.attempt(order, EmailKind::Customer, deadline),
+            self.attempt(order, EmailKind::Trainer, deadline),
         );
-        order.customer_email = customer;
-        order.trainer_email = trainer;
+        order.customer_email = customer.delivery.clone();
+        order.trainer_email = trainer.delivery.clone();
+        let sent: Vec<SentMessage> = [&customer.sent, &trainer.sent]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let started = Instant::now();
+        let recorded = self.store.record_attempts(order, &sent).await;
+        let record_ms = millis(started);
+        for (kind, attempt) in [
+            (EmailKind::Customer, &customer),
+            (EmailKind::Trainer, &trainer),
+        ] {
+            let recorded = self.recorded(order, kind, &attempt.delivery, &recorded);
+            self.log_attempt(order, kind, attempt, recorded, record_ms);
+        }
     }
 
     /// Sends one email whose claim the caller holds, and records the outcome.
     async fn send_one(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Delivery {
+        let attempt = self.attempt(order, kind, deadline).await;
+        if let Some(sent) = &attempt.sent {
+            self.remember(order, kind, &sent.message_id, &sent.recipients)
+                .await;
+        }
+        let started = Instant::now();
+        let recorded = self.record(order, kind, &attempt.delivery).await;
+        self.log_attempt(order, kind, &attempt, recorded, millis(started));
+        attempt.delivery
+    }
+
+    /// Sends one email whose claim the caller holds, unless the invocation is out of time;
+    /// records nothing.
+    async fn attempt(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Attempt {
+        let attempts = order.delivery(kind).attempts() + 1;
         if !deadline.allows(self.email_needs) {
             // Not started, so never sent twice: due at once for the retry run, no attempt used.
             let remaining_ms = deadline.remaining().map(|left| left.as_millis() as u64);
             tracing::warn!(order_id = %order.order_id, email = kind.as_str(), remaining_ms, "email left for the retry run: out of time");
-            let delivery = Delivery::Pending {
-                attempts: order.delivery(kind).attempts(),
-                next_attempt_at: self.now(),
+            return Attempt {
+                delivery: Delivery::Pending {
+                    attempts: attempts - 1,
+                    next_attempt_at: self.now(),
+                },
+                sent: None,
+                attempts,
+                send_ms: 0.0,
             };
-            self.record(order, kind, &delivery).await;
-            return delivery;
         }
         let email = match kind {
             EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
             EmailKind::Trainer => trainer_email(order, &self.trainers),
         };
-        let attempts = order.delivery(kind).attempts() + 1;
         let started = Instant::now();
         let sent = self.mailer.send(&email).await;
         let send_ms = millis(started);
-        if let Ok(message_id) = &sent {
-            self.remember(order, kind, message_id, &email.to).await;
-        }
-        let delivery = match sent {
+        let delivery = match &sent {
             Ok(message_id) => Delivery::Sent {
-                message_id,
+                message_id: message_id.clone(),
                 sent_at: self.now(),
             },
             Err(error) if error.permanent || attempts >= MAX_ATTEMPTS => {
@@ -279,12 +318,30 @@ impl Intake {
                 }
             }
         };
-        let started = Instant::now();
-        if self.record(order, kind, &delivery).await && delivery.is_sent() {
-            let record_ms = millis(started);
+        Attempt {
+            delivery,
+            sent: sent.ok().map(|message_id| SentMessage {
+                kind,
+                message_id,
+                recipients: email.to,
+            }),
+            attempts,
+            send_ms,
+        }
+    }
+
+    fn log_attempt(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        attempt: &Attempt,
+        recorded: bool,
+        record_ms: f64,
+    ) {
+        if recorded && attempt.delivery.is_sent() {
+            let (attempts, send_ms) = (attempt.attempts, attempt.send_ms);
             tracing::info!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, send_ms, record_ms, "email sent");
         }
-        delivery
     }
 
     /// Writes an email's new state; `false` (and an error in the log) when it could not.
@@ -293,9 +350,20 @@ impl Intake {
             .store
             .record_delivery(&order.reference, kind, delivery)
             .await;
-        // Not recorded: when the claim runs out the sweeper acts again, so an email that did go
-        // out may go twice. Say so loudly.
-        match &recorded {
+        self.recorded(order, kind, delivery, &recorded)
+    }
+
+    /// Counts a recorded email; an unrecorded one is an error in the log. Not recorded: when
+    /// the claim runs out the sweeper acts again, so an email that did go out may go twice.
+    /// Say so loudly.
+    fn recorded(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        delivery: &Delivery,
+        recorded: &Result<(), StoreError>,
+    ) -> bool {
+        match recorded {
             Ok(()) => crate::measure::email(kind, delivery.status()),
             Err(error) => {
                 tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");

@@ -113,6 +113,14 @@ impl StoreError {
     }
 }
 
+/// A message SES accepted: which email it was and to whom it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMessage {
+    pub kind: EmailKind,
+    pub message_id: String,
+    pub recipients: Vec<String>,
+}
+
 #[async_trait]
 pub trait OrderStore: Send + Sync {
     /// Stores the order and its dedupe record and takes a unit from each quota counter, all
@@ -163,6 +171,27 @@ pub trait OrderStore: Send + Sync {
     /// Takes an item out of the retry index by its key, whatever it holds: for an order the
     /// retry run cannot read, so that it does not stay at the head of the index.
     async fn dequeue(&self, key: &str) -> Result<(), StoreError>;
+
+    /// After both emails of a new order were tried: each sent message's lookup item
+    /// (`remember_message`), then both emails' states and the retry queue as `order` now
+    /// stands (`record_delivery`). DynamoDB does it in one transaction instead of up to five
+    /// calls; any other store may do it one by one, as here.
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
+        for message in sent {
+            self.remember_message(
+                &message.message_id,
+                &order.reference,
+                message.kind,
+                &message.recipients,
+            )
+            .await?;
+        }
+        for kind in EmailKind::BOTH {
+            self.record_delivery(&order.reference, kind, order.delivery(kind))
+                .await?;
+        }
+        Ok(())
+    }
 
     /// Remembers which order and email a sent message is, and to whom it went, so that SES's
     /// later reports about it find their order.

@@ -9,7 +9,8 @@ use order_intake::domain::{
     Delivery, EmailKind, NewOrder, Order, OrderForm, Outcome, QuotaKind, Quotas, Reference,
 };
 use order_intake::store::{
-    DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore, OutcomeRecorded, StoreError,
+    DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore, OutcomeRecorded, SentMessage,
+    StoreError,
 };
 
 use crate::helpers::*;
@@ -189,6 +190,78 @@ async fn claiming_and_recording(store: &dyn OrderStore) {
     assert!(receipt.emails_sent);
 }
 
+/// Both emails of a new order recorded at once: their states, the retry queue as the order
+/// stands, and the sent message's lookup, whatever the store does in one write.
+async fn recording_both_attempts(store: &dyn OrderStore) {
+    let placed = order(Reference::random());
+    let key = dedupe("both", "content-both", at(86_400));
+    store.insert(&placed, &key, &[], at(0)).await.unwrap();
+    let reference = &placed.reference;
+    let mut tried = placed.clone();
+    tried.customer_email = Delivery::Sent {
+        message_id: format!("m-both-{reference}"),
+        sent_at: at(2),
+    };
+    tried.trainer_email = Delivery::Pending {
+        attempts: 1,
+        next_attempt_at: at(400),
+    };
+    let sent = SentMessage {
+        kind: EmailKind::Customer,
+        message_id: format!("m-both-{reference}"),
+        recipients: vec!["anna.virtanen@tuusula.example".into()],
+    };
+    store
+        .record_attempts(&tried, std::slice::from_ref(&sent))
+        .await
+        .unwrap();
+    let stored = store.load(reference).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.customer_email, stored.trainer_email),
+        (tried.customer_email.clone(), tried.trainer_email.clone())
+    );
+    // Due at the pending email's next attempt, not at the request's claim.
+    let due = |now| async move { store.due_for_retry(now, 10).await.unwrap() };
+    assert!(!due(at(399)).await.contains(reference));
+    assert!(due(at(400)).await.contains(reference));
+    // SES's report about the sent message finds its order.
+    assert_eq!(
+        store
+            .record_outcome(
+                &sent.message_id,
+                &sent.recipients[0],
+                Outcome::Delivered,
+                at(3)
+            )
+            .await
+            .unwrap(),
+        OutcomeRecorded::Changed {
+            reference: reference.clone(),
+            kind: EmailKind::Customer,
+        }
+    );
+    // Both final: out of the queue.
+    tried.trainer_email = Delivery::Sent {
+        message_id: format!("m-both-t-{reference}"),
+        sent_at: at(401),
+    };
+    store.record_attempts(&tried, &[]).await.unwrap();
+    assert!(!due(at(100_000)).await.contains(reference));
+    assert!(
+        store
+            .load(reference)
+            .await
+            .unwrap()
+            .unwrap()
+            .receipt()
+            .emails_sent
+    );
+    // An order that is not there is not made by recording it.
+    let missing = order(Reference::random());
+    assert!(store.record_attempts(&missing, &[]).await.is_err());
+    assert_eq!(store.load(&missing.reference).await.unwrap(), None);
+}
+
 async fn counting_quotas(store: &dyn OrderStore) {
     let limits = limits(Quotas {
         orders_per_source_per_hour: 2,
@@ -333,6 +406,7 @@ async fn keeps_the_contract(store: Arc<dyn OrderStore>) {
     resending_and_erasing(store.as_ref()).await;
     inserting_and_deduplicating(store.as_ref()).await;
     claiming_and_recording(store.as_ref()).await;
+    recording_both_attempts(store.as_ref()).await;
     counting_quotas(store.as_ref()).await;
     assert_eq!(store.load(&Reference::random()).await.unwrap(), None);
 }

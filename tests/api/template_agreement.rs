@@ -396,3 +396,30 @@ fn the_privacy_notice_states_the_retention_time() {
         "web/tietosuoja.html states the retention time"
     );
 }
+
+#[test]
+fn no_build_for_lambda_trusts_the_bench_ca() {
+    let manifest = read("Cargo.toml");
+    let default_features = manifest
+        .lines()
+        .find(|l| l.trim_start().starts_with("default ="));
+    assert!(
+        default_features.is_none_or(|line| !line.contains("trust-local-ca")),
+        "trust-local-ca must never be a default feature"
+    );
+    let lambda_metadata = manifest
+        .split("[package.metadata.lambda")
+        .skip(1)
+        .map(|section| section.split("\n[").next().unwrap_or_default())
+        .collect::<String>();
+    for (path, text) in [
+        ("Makefile", read("Makefile")),
+        ("infra/template.yaml", read("infra/template.yaml")),
+        ("Cargo.toml [package.metadata.lambda.*]", lambda_metadata),
+    ] {
+        assert!(
+            !text.contains("trust-local-ca"),
+            "{path} builds the function with the bench's CA"
+        );
+    }
+}

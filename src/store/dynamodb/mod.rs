@@ -26,10 +26,10 @@ use jiff::Timestamp;
 use super::item::{
     Item, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
     RETRY_QUEUE_ATTRIBUTE, attribute_name, counter_expiry, dedupe_item, dedupe_pk,
-    delivery_attributes, message_ids_attribute, n, number, order_from_item, order_item, order_pk,
-    receipt_from_item, reference_of, s, stale_delivery_fields, text,
+    delivery_attributes, message_ids_attribute, message_item, n, number, order_from_item,
+    order_item, order_pk, receipt_from_item, reference_of, s, stale_delivery_fields, text,
 };
-use super::{DedupeKey, Erasure, Insert, OrderStore, OutcomeRecorded, StoreError};
+use super::{DedupeKey, Erasure, Insert, OrderStore, OutcomeRecorded, SentMessage, StoreError};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Receipt, Reference};
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
@@ -159,21 +159,32 @@ impl Changes {
         self,
         update: UpdateItemFluentBuilder,
     ) -> UpdateItemFluentBuilder {
+        update
+            .update_expression(self.expression())
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(Some(self.values).filter(|v| !v.is_empty()))
+    }
+
+    /// The same, on an update inside a transaction.
+    pub(in crate::store) fn apply_in_transaction(self, update: UpdateBuilder) -> UpdateBuilder {
+        update
+            .update_expression(self.expression())
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(Some(self.values).filter(|v| !v.is_empty()))
+    }
+
+    fn expression(&self) -> String {
         let clauses = [
             ("SET", &self.set, ", "),
             ("REMOVE", &self.remove, ", "),
             ("ADD", &self.add, ", "),
         ];
-        let expression = clauses
+        clauses
             .into_iter()
             .filter(|(_, parts, _)| !parts.is_empty())
             .map(|(keyword, parts, separator)| format!("{keyword} {}", parts.join(separator)))
             .collect::<Vec<_>>()
-            .join(" ");
-        update
-            .update_expression(expression)
-            .set_expression_attribute_names(Some(self.names))
-            .set_expression_attribute_values(Some(self.values).filter(|v| !v.is_empty()))
+            .join(" ")
     }
 }
 
@@ -360,6 +371,71 @@ impl OrderStore for DynamoDbStore {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         self.update_told(reference, kind, told, now).await
+    }
+
+    /// One transaction: the sent messages' lookup items, and one update of the order with both
+    /// emails' states and its place in the retry queue (`order.retry_at()`), where the calls
+    /// one by one were two puts, two updates and a reschedule.
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
+        let mut changes = Changes::default();
+        for kind in EmailKind::BOTH {
+            let delivery = order.delivery(kind);
+            for (name, value) in delivery_attributes(kind, delivery) {
+                changes.set(name, value);
+            }
+            for field in stale_delivery_fields(delivery) {
+                changes.remove(attribute_name(kind, field));
+            }
+            if let Delivery::Sent { message_id, .. } = delivery {
+                changes.add(
+                    message_ids_attribute(kind),
+                    AttributeValue::Ss(vec![message_id.clone()]),
+                );
+            }
+        }
+        match order.retry_at() {
+            Some(at) => {
+                changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+                changes.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
+            }
+            // Both emails final: out of the sparse index.
+            None => {
+                changes.remove(RETRY_QUEUE_ATTRIBUTE);
+                changes.remove(RETRY_AT_ATTRIBUTE);
+            }
+        }
+        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let update = changes
+            .apply_in_transaction(
+                Update::builder()
+                    .table_name(&self.table)
+                    .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&order.reference))),
+            )
+            .condition_expression(format!("attribute_exists({exists})"))
+            .build()
+            .map_err(build_error)?;
+        let mut items = Vec::with_capacity(sent.len() + 1);
+        for message in sent {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(message_item(
+                    &message.message_id,
+                    &order.reference,
+                    message.kind,
+                    &message.recipients,
+                )))
+                .build()
+                .map_err(build_error)?;
+            items.push(TransactWriteItem::builder().put(put).build());
+        }
+        items.push(TransactWriteItem::builder().update(update).build());
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn record_delivery(
