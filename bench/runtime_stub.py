@@ -45,6 +45,10 @@ class RuntimeStub:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Each answer in one write, without Nagle: a head and a body in two small writes
+            # wait for the client's delayed ACK (40 ms), which some runtime clients (the
+            # Python peer's) hit on every invoke and others do not.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
@@ -54,8 +58,9 @@ class RuntimeStub:
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self._headers_buffer.append(b"\r\n")
+                self._headers_buffer.append(body)
+                self.flush_headers()
 
             def do_GET(self):
                 if self.path != f"{PREFIX}/invocation/next":

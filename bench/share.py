@@ -155,19 +155,25 @@ def measure_first(variants, starts, logs, share):
     return ({n: run.summary(v) for n, v in first.items()}, {n: run.summary(v) for n, v in whole.items()})
 
 
-def measure_warm(variant, orders, logs, share, name):
-    """Warm orders through one process: latency, CPU per order, peak RSS."""
+def aws_calls(proxy_log):
+    """Signed requests the TLS proxy has forwarded so far."""
+    return pathlib.Path(proxy_log).read_bytes().count(b"request ")
+
+
+def measure_warm(variant, orders, logs, share, name, proxy_log):
+    """Warm orders through one process: latency, CPU per order, peak RSS, AWS calls per order."""
     command, env, cwd = variant
     process = Process(command, env, logs / f"share-warm-{name}.log", share, cwd)
     process.init_ms()
     for i in range(10):  # the services' own warm-up, not counted
         process.invoke(i)
-    cpu_before = process.cpu_ms()
+    cpu_before, calls_before = process.cpu_ms(), aws_calls(proxy_log)
     latencies = [process.invoke(i)[0] for i in range(orders)]
     cpu = (process.cpu_ms() - cpu_before) / orders
+    calls = (aws_calls(proxy_log) - calls_before) / orders
     peak = process.memory_kb("VmHWM")
     process.stop()
-    return run.summary(latencies), cpu, peak
+    return run.summary(latencies), cpu, peak, calls
 
 
 def instructions_per_order(variant, logs, name, orders=(1, 41)):
@@ -207,7 +213,7 @@ def fmt(s, digits=1):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--function", required=True, help="the release build with trust-local-ca")
-    parser.add_argument("--no-jitter", help="the same build with AWS_LC_SYS_NO_JITTER_ENTROPY=1")
+    parser.add_argument("--jitter", help="the same build with aws-lc's CPU-jitter entropy (AWS_LC_SYS_NO_JITTER_ENTROPY=0)")
     parser.add_argument("--hello", required=True)
     parser.add_argument("--peer-python", required=True, help="the peer venv's python")
     parser.add_argument("--config", required=True)
@@ -220,7 +226,7 @@ def main():
     args = parser.parse_args()
     # Absolute, since the peer runs in its own folder (abspath: a venv's python is a symlink
     # that must stay one).
-    for name in ("function", "no_jitter", "hello", "peer_python"):
+    for name in ("function", "jitter", "hello", "peer_python"):
         if getattr(args, name):
             setattr(args, name, os.path.abspath(getattr(args, name)))
     began = time.monotonic()
@@ -245,8 +251,8 @@ def main():
         peer = ([args.peer_python, "-m", "awslambdaric", "handler.lambda_handler"], peer_env, str(ROOT / "bench/peer"))
         variants = {"hello": hello, "order": order, "peer": peer}
         focus_variants = {"order, no warm-up": ([args.function], dict(function_env, WARM_UP_CONNECTIONS="false"), None)}
-        if args.no_jitter:
-            focus_variants["order, aws-lc without jitter entropy"] = ([args.no_jitter], function_env, None)
+        if args.jitter:
+            focus_variants["order, aws-lc with its jitter entropy"] = ([args.jitter], function_env, None)
 
         print(f"share: init at full core ({args.starts} starts each)…", flush=True)
         full_core = measure_inits(variants, args.starts, logs, None)
@@ -256,7 +262,8 @@ def main():
             print(f"share: {share.label()}: init, first order, warm orders…", flush=True)
             init = measure_inits(variants, args.starts, logs, share)
             first, whole = measure_first({"order": order, "peer": peer}, args.starts, logs, share)
-            warm = {name: measure_warm(variants[name], args.orders, logs, share, f"{name}-{mb}")
+            warm = {name: measure_warm(variants[name], args.orders, logs, share, f"{name}-{mb}",
+                                       logs / "tls-proxy.log")
                     for name in ("order", "peer")}
             extra = {}
             if mb == args.focus:
@@ -266,7 +273,6 @@ def main():
             results[mb] = (share, init, first, whole, warm, extra)
         print("share: instructions per order with I/O under callgrind…", flush=True)
         instructions = {name: instructions_per_order(v, logs, name) for name, v in (("order", order), ("peer", peer))}
-        calls = 5  # the order's AWS calls: TransactWriteItems, two SendEmail, two UpdateItem
     finally:
         proxy.kill()
         proxy.wait()
@@ -288,13 +294,14 @@ def main():
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for mb, (share, init, first, whole, warm, extra) in results.items():
-        (o_warm, o_cpu, o_peak), (p_warm, p_cpu, p_peak) = warm["order"], warm["peer"]
+        (o_warm, o_cpu, o_peak, o_calls), (p_warm, p_cpu, p_peak, p_calls) = warm["order"], warm["peer"]
         lines.append(
             f"| {mb} MB | {share.share * 100:.1f} % | {fmt(init['hello'])} | {fmt(init['order'])} | {fmt(init['peer'], 0)} "
             f"| {first['order']['p50']:.1f} / {first['peer']['p50']:.0f} "
             f"| {whole['order']['p50']:.1f} / {whole['peer']['p50']:.0f} "
             f"| {o_warm['p50']:.1f} / {o_warm['p99']:.1f} · {p_warm['p50']:.1f} / {p_warm['p99']:.1f} "
-            f"| {o_cpu:.2f} / {p_cpu:.2f} | {o_peak / 1024:.1f} / {p_peak / 1024:.1f} "
+            f"| {o_cpu:.2f} / {p_cpu:.2f} ({o_calls:.1f} / {p_calls:.1f} AWS calls; {o_cpu / o_calls:.2f} ms a call) "
+            f"| {o_peak / 1024:.1f} / {p_peak / 1024:.1f} "
             f"| {cost_per_thousand(o_warm['p50'], mb, prices):.5f} / {cost_per_thousand(p_warm['p50'], mb, prices):.5f} "
             f"| {cost_per_thousand(whole['order']['p50'], mb, prices):.5f} / {cost_per_thousand(whole['peer']['p50'], mb, prices):.5f} |")
     for mb, (share, init, first, whole, warm, extra) in results.items():
@@ -302,10 +309,11 @@ def main():
             continue
         lines += ["", f"At {mb} MB, ms p50 / p90 / p99:", "",
                   "| variant | init | first order | init + first order |", "|---|---|---|---|",
-                  f"| order-intake (warm-up on, jitter entropy as built by default) | {fmt(init['order'])} "
+                  f"| order-intake as built (warm-up on) | {fmt(init['order'])} "
                   f"| {fmt(first['order'])} | {fmt(whole['order'])} |"]
         for name, (e_init, e_first, e_whole) in extra.items():
             lines.append(f"| {name} | {fmt(e_init)} | {fmt(e_first)} | {fmt(e_whole)} |")
+    calls = round(results[sizes[0]][4]["order"][3])
     lines += ["", f"Instructions per warm order with its I/O (callgrind, whole process, orders 2–41): "
               f"order-intake {instructions['order']:,} ({instructions['order'] // calls:,} per AWS call, {calls} calls), "
               f"Python peer {instructions['peer']:,} ({instructions['peer'] / instructions['order']:.1f} ×)."]

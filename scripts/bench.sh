@@ -10,17 +10,22 @@ if ! command -v valgrind >/dev/null; then
   echo "bench: installing valgrind (Debian) for the instruction count"
   apt-get install -y -qq valgrind >/dev/null
 fi
+if ! command -v openssl >/dev/null; then
+  echo "bench: installing openssl (Debian) for the throwaway CA of the TLS runs"
+  apt-get install -y -qq openssl >/dev/null
+fi
 OUT=.tools/bench
 STATE=.tools/bench-services
 mkdir -p "$OUT/callgrind" "$STATE"
 
 echo "bench: building the function, the hello-world floor and the order-path example (release)…"
 # With trust-local-ca, so that bench/share.py can put real TLS in front of the local services (a
-# build Lambda never gets; one variable lookup at init). And the same with aws-lc built without
-# its CPU-jitter entropy source, in a target folder of its own.
+# build Lambda never gets; one variable lookup at init). And the same with aws-lc's CPU-jitter
+# entropy source, which .cargo/config.toml turns off, in a target folder of its own: the
+# comparison that made us turn it off.
 cargo build --quiet --release --features trust-local-ca --bin order-intake --example hello_lambda --example order_path_cost --example create_local_table
-echo "bench: the same function with AWS_LC_SYS_NO_JITTER_ENTROPY=1 (target/bench-no-jitter)…"
-AWS_LC_SYS_NO_JITTER_ENTROPY=1 cargo build --quiet --release --features trust-local-ca --bin order-intake --target-dir target/bench-no-jitter
+echo "bench: the same function with aws-lc's jitter entropy (target/bench-jitter)…"
+AWS_LC_SYS_NO_JITTER_ENTROPY=0 cargo build --quiet --release --features trust-local-ca --bin order-intake --target-dir target/bench-jitter
 echo "bench: the arm64 deployment zip (cargo lambda, zig)…"
 PATH="$(pwd)/.tools/venv/bin:$PATH" cargo-lambda lambda build --quiet --release --arm64 --package order-intake --output-format zip --lambda-dir target/lambda-arm64
 echo "bench: per-order CPU (criterion)…"
@@ -43,6 +48,6 @@ python3 bench/run.py --function target/release/order-intake --hello target/relea
   --config "$STATE/bench.env" --zip target/lambda-arm64/order-intake/bootstrap.zip \
   --callgrind "$OUT/callgrind" --logs "$OUT" "$@"
 # The function as Lambda runs it: each memory size's CPU share, real TLS, the Python peer.
-python3 bench/share.py --function target/release/order-intake --no-jitter target/bench-no-jitter/release/order-intake \
+python3 bench/share.py --function target/release/order-intake --jitter target/bench-jitter/release/order-intake \
   --hello target/release/examples/hello_lambda --peer-python .tools/venv-peer/bin/python \
   --config "$STATE/bench.env" --logs "$OUT" ${SHARE_ARGS:-}

@@ -378,10 +378,12 @@ impl Intake {
     #[tracing::instrument(name = "warm_up", skip_all)]
     pub async fn warm_up(&self) {
         let started = Instant::now();
-        // An order uses two connections of each at once (both emails are sent, then recorded,
-        // concurrently), so two of each are opened.
+        // An order uses one DynamoDB connection (its writes come one after another: the order,
+        // the confirmation counter, both emails' outcomes in one transaction) and two SES
+        // connections (both emails are sent at once): those three are opened, no more, since
+        // each is a TLS handshake at Lambda's CPU share.
         let (store, mailer) = tokio::join!(
-            async { tokio::try_join!(self.store.warm_up(), self.store.warm_up()) },
+            self.store.warm_up(),
             async { tokio::try_join!(self.mailer.warm_up(), self.mailer.warm_up()) },
         );
         let elapsed_ms = millis(started);
