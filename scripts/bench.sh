@@ -29,7 +29,9 @@ AWS_LC_SYS_NO_JITTER_ENTROPY=0 cargo build --quiet --release --features trust-lo
 echo "bench: the arm64 deployment zip (cargo lambda, zig)…"
 PATH="$(pwd)/.tools/venv/bin:$PATH" cargo-lambda lambda build --quiet --release --arm64 --package order-intake --output-format zip --lambda-dir target/lambda-arm64
 echo "bench: per-order CPU (criterion)…"
-cargo bench --quiet --bench order_path -- --warm-up-time 2 --measurement-time 5 order_path
+# The same features as the build above: cargo bench builds the package's binaries too, and
+# would otherwise replace target/release/order-intake with one that does not trust the bench CA.
+cargo bench --quiet --features trust-local-ca --bench order_path -- --warm-up-time 2 --measurement-time 5 order_path
 echo "bench: per-order instructions (callgrind)…"
 for format in json form; do
   for n in 1 101; do

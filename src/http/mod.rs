@@ -89,10 +89,12 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
         path => path,
     };
     if path.trim_end_matches('/') == THANKS_PATH {
-        return match *request.method() {
-            Method::GET | Method::HEAD => thanks(app, request),
-            _ => reply.refuse(RequestError::MethodNotAllowed),
-        };
+        if let Method::GET | Method::HEAD = *request.method() {
+            return thanks(app, request);
+        }
+        let mut refused = reply.refuse(RequestError::MethodNotAllowed);
+        (refused.headers_mut()).insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return refused;
     }
     if path.trim_end_matches('/') != ORDERS_PATH {
         return reply.refuse(RequestError::NotFound);

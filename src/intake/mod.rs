@@ -382,10 +382,9 @@ impl Intake {
         // the confirmation counter, both emails' outcomes in one transaction) and two SES
         // connections (both emails are sent at once): those three are opened, no more, since
         // each is a TLS handshake at Lambda's CPU share.
-        let (store, mailer) = tokio::join!(
-            self.store.warm_up(),
-            async { tokio::try_join!(self.mailer.warm_up(), self.mailer.warm_up()) },
-        );
+        let (store, mailer) = tokio::join!(self.store.warm_up(), async {
+            tokio::try_join!(self.mailer.warm_up(), self.mailer.warm_up())
+        },);
         let elapsed_ms = millis(started);
         match (store, mailer) {
             (Ok(_), Ok(_)) => tracing::info!(elapsed_ms, "connections warmed up"),

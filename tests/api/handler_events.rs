@@ -119,6 +119,7 @@ async fn the_thank_you_page_shows_nothing_but_a_reference_shaped_reference() {
     );
     let post = app.send(&post_to("/orders/thanks")).await;
     assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
 }
 
 #[tokio::test]
