@@ -230,7 +230,7 @@ def main():
         if getattr(args, name):
             setattr(args, name, os.path.abspath(getattr(args, name)))
     began = time.monotonic()
-    logs = pathlib.Path(args.logs)
+    logs = pathlib.Path(args.logs).resolve()  # the peer runs in its own folder
     logs.mkdir(parents=True, exist_ok=True)
     prices = json.loads((ROOT / "docs/prices.json").read_text())
     config = run.read_env_file(args.config)
@@ -242,7 +242,8 @@ def main():
     proxy = start_tls_proxy(cert, key, [(tls_ports[n], plain[n]) for n in plain], logs / "tls-proxy.log")
     try:
         tls = {name: f"https://127.0.0.1:{port}" for name, port in tls_ports.items()}
-        function_env = dict(run.lambda_env(config, True), **tls, ORDER_INTAKE_LOCAL_CA=str(ca))
+        # As deployed: WARM_UP_CONNECTIONS=false (the template's value).
+        function_env = dict(run.lambda_env(config, False), **tls, ORDER_INTAKE_LOCAL_CA=str(ca))
         # As Lambda sets them for Python: boto3 reads the region from AWS_DEFAULT_REGION.
         peer_env = dict(function_env, AWS_DEFAULT_REGION=config["AWS_REGION"], AWS_CA_BUNDLE=str(ca),
                         LAMBDA_TASK_ROOT=str(ROOT / "bench/peer"))
@@ -250,7 +251,8 @@ def main():
         order = ([args.function], function_env, None)
         peer = ([args.peer_python, "-m", "awslambdaric", "handler.lambda_handler"], peer_env, str(ROOT / "bench/peer"))
         variants = {"hello": hello, "order": order, "peer": peer}
-        focus_variants = {"order, no warm-up": ([args.function], dict(function_env, WARM_UP_CONNECTIONS="false"), None)}
+        focus_variants = {"order, with the warm-up (WARM_UP_CONNECTIONS=true)":
+                          ([args.function], dict(function_env, WARM_UP_CONNECTIONS="true"), None)}
         if args.jitter:
             focus_variants["order, aws-lc with its jitter entropy"] = ([args.jitter], function_env, None)
 
@@ -309,7 +311,7 @@ def main():
             continue
         lines += ["", f"At {mb} MB, ms p50 / p90 / p99:", "",
                   "| variant | init | first order | init + first order |", "|---|---|---|---|",
-                  f"| order-intake as built (warm-up on) | {fmt(init['order'])} "
+                  f"| order-intake as deployed (no warm-up) | {fmt(init['order'])} "
                   f"| {fmt(first['order'])} | {fmt(whole['order'])} |"]
         for name, (e_init, e_first, e_whole) in extra.items():
             lines.append(f"| {name} | {fmt(e_init)} | {fmt(e_first)} | {fmt(e_whole)} |")

@@ -12,17 +12,19 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PRICES = json.loads((ROOT / "docs/prices.json").read_text())
 
 MEMORY_GB = 256 / 1024          # infra/template.yaml FunctionMemorySize default
-ORDER_SECONDS = 0.060           # billed duration of an order invocation on Lambda, assumed: locally 11 ms
-                                # at a full core (BENCHMARKS.md); Lambda's CPU share and TLS to
-                                # DynamoDB and SES make it several times that (issue #17 measures it)
+ORDER_SECONDS = 0.045           # billed duration of an order on Lambda: init + first order at 256 MB's
+                                # CPU share over TLS measured 38-44 ms p50, a warm order 10 ms
+                                # (BENCHMARKS.md, "As Lambda runs it"); with a few orders a day most
+                                # start cold, and Lambda bills the init phase
 REPORT_INVOCATIONS = 4          # SES reports through EventBridge: send + delivery for each of 2 emails
 REPORT_SECONDS = 0.010
 SCHEDULED_RUNS = 30 * 24 * 12   # rate(5 minutes)
 SCHEDULED_SECONDS = 0.015
 REQUESTS_PER_ORDER = 2          # the POST and, from the JavaScript form, its CORS preflight
-# Write units: the transaction (order ~2 KB, dedupe record, two counters; transactional ×2) ≈ 10;
-# confirmation ceiling 1; two email records 2 × 2; two message lookups 2; two outcome records
-# 2 × 2; the by-month index copies every write of the order item (~2 each, 5 writes) ≈ 10.
+# Write units: the order's transaction (order ~2 KB, dedupe record, two counters; transactional
+# ×2) ≈ 10; confirmation ceiling 1; the record transaction (two message lookups and the order's
+# update, transactional ×2) ≈ 8; two outcome records from SES's reports 2 × 2; the by-month
+# index copies every write of the order item (~2 each, 4 writes) ≈ 8.
 WRITE_UNITS = 31
 READ_UNITS = 4                  # the reports' message lookups and reloads
 ITEM_KB = 6                     # order item + its by-month copy + lookups

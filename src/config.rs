@@ -24,8 +24,9 @@ pub struct Config {
     pub seller: Seller,
     /// `SES_CONFIGURATION_SET`: optional.
     pub ses_configuration_set: Option<String>,
-    /// `WARM_UP_CONNECTIONS`: `true` (the default) or `false`. Connect to DynamoDB and SES
-    /// during init, so the first order after a cold start does not pay for it.
+    /// `WARM_UP_CONNECTIONS`: `false` (the default) or `true`. Connect to DynamoDB and SES
+    /// during init instead of in the first order. At Lambda's CPU share the three TLS
+    /// handshakes cost init more than they save the first order (BENCHMARKS.md, issue 17).
     pub warm_up_connections: bool,
     /// `METRICS`: `true` (the default) or `false`. Business metrics in CloudWatch Embedded
     /// Metric Format on stdout after each invocation (src/measure.rs); `false` for make bench's
@@ -192,7 +193,7 @@ impl Config {
             },
             seller: vars.seller()?,
             ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
-            warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", true)?,
+            warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", false)?,
             metrics: vars.flag("METRICS", true)?,
             limits: vars.limits()?,
             retention_months: vars.count("RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS)?,
@@ -248,7 +249,10 @@ mod tests {
         );
         assert_eq!(config.ses_configuration_set, None);
         assert_eq!(config.limits.quotas, Quotas::default());
-        assert!(config.warm_up_connections);
+        assert!(
+            !config.warm_up_connections,
+            "off unless asked for (BENCHMARKS.md)"
+        );
         assert_eq!(config.seller.business_id.as_str(), "1234567-1");
     }
 
