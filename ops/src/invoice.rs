@@ -279,18 +279,19 @@ struct PrintableHtml<'a> {
     barcode: Option<String>,
 }
 
-/// A printable invoice in Finnish, for an order without e-invoice details.
-pub fn printable(
-    order: &OrderRecord,
-    invoice: &InvoiceRecord,
-    seller: &Seller,
-) -> Result<String, InvoiceError> {
-    let reference = order.reference.clone();
-    let missing = |what| InvoiceError::Incomplete(reference.clone(), what);
-    let invoice_address = order
-        .invoice_address
-        .as_deref()
-        .ok_or_else(|| InvoiceError::NoInvoiceAddress(reference.clone()))?;
+/// What every invoice takes from the order as stored (its cents and rate, never recomputed).
+struct Billed<'a> {
+    organization: &'a str,
+    package: Package,
+    net: i64,
+    vat: i64,
+    gross: i64,
+    /// `25,5`.
+    vat_percent: String,
+}
+
+fn billed(order: &OrderRecord) -> Result<Billed<'_>, InvoiceError> {
+    let missing = |what| InvoiceError::Incomplete(order.reference.clone(), what);
     let organization = order
         .organization
         .as_deref()
@@ -309,6 +310,34 @@ pub fn printable(
         .as_deref()
         .ok_or(missing("its VAT rate"))?
         .replace('.', ",");
+    Ok(Billed {
+        organization,
+        package,
+        net,
+        vat,
+        gross,
+        vat_percent,
+    })
+}
+
+/// A printable invoice in Finnish, for an order without e-invoice details.
+pub fn printable(
+    order: &OrderRecord,
+    invoice: &InvoiceRecord,
+    seller: &Seller,
+) -> Result<String, InvoiceError> {
+    let invoice_address = order
+        .invoice_address
+        .as_deref()
+        .ok_or_else(|| InvoiceError::NoInvoiceAddress(order.reference.clone()))?;
+    let Billed {
+        organization,
+        package,
+        net,
+        vat,
+        gross,
+        vat_percent,
+    } = billed(order)?;
     let viite = reference_number(invoice.number);
     let date = |d: jiff::civil::Date| d.strftime("%-d.%-m.%Y").to_string();
     let html = PrintableHtml {
@@ -348,31 +377,19 @@ pub fn finvoice(
     invoice: &InvoiceRecord,
     seller: &Seller,
 ) -> Result<String, InvoiceError> {
-    let reference = order.reference.clone();
-    let missing = |what| InvoiceError::Incomplete(reference.clone(), what);
     let (Some(to_identifier), Some(to_intermediator)) =
         (&order.einvoice_address, &order.einvoice_operator)
     else {
-        return Err(InvoiceError::NoInvoiceAddress(reference));
+        return Err(InvoiceError::NoInvoiceAddress(order.reference.clone()));
     };
-    let organization = order
-        .organization
-        .as_deref()
-        .ok_or(missing("the organisation"))?;
-    let package = order
-        .package
-        .as_deref()
-        .and_then(Package::parse)
-        .ok_or(missing("a package"))?;
-    let amounts = (order.net_cents, order.vat_cents, order.gross_cents);
-    let (Some(net), Some(vat), Some(gross)) = amounts else {
-        return Err(missing("its amounts"));
-    };
-    let vat_percent = order
-        .vat_rate_percent
-        .as_deref()
-        .ok_or(missing("its VAT rate"))?
-        .replace('.', ",");
+    let Billed {
+        organization,
+        package,
+        net,
+        vat,
+        gross,
+        vat_percent,
+    } = billed(order)?;
     let payment_reference = reference_number(invoice.number);
     let xml = FinvoiceXml {
         seller,

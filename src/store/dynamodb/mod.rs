@@ -153,6 +153,23 @@ impl Changes {
         self.add.push(format!("{name} {value}"));
     }
 
+    /// An email's new state: its attributes, the removal of those of its previous state that
+    /// this one does not have, and a sent message's id added to the email's set.
+    pub(in crate::store) fn delivery(&mut self, kind: EmailKind, delivery: &Delivery) {
+        for (name, value) in delivery_attributes(kind, delivery) {
+            self.set(name, value);
+        }
+        for field in stale_delivery_fields(delivery) {
+            self.remove(attribute_name(kind, field));
+        }
+        if let Delivery::Sent { message_id, .. } = delivery {
+            self.add(
+                message_ids_attribute(kind),
+                AttributeValue::Ss(vec![message_id.clone()]),
+            );
+        }
+    }
+
     /// The update expression, names and values on `update` (its condition, if any, may use
     /// placeholders taken from `name` and `value`).
     pub(in crate::store) fn apply(
@@ -379,19 +396,7 @@ impl OrderStore for DynamoDbStore {
     async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
         let mut changes = Changes::default();
         for kind in EmailKind::BOTH {
-            let delivery = order.delivery(kind);
-            for (name, value) in delivery_attributes(kind, delivery) {
-                changes.set(name, value);
-            }
-            for field in stale_delivery_fields(delivery) {
-                changes.remove(attribute_name(kind, field));
-            }
-            if let Delivery::Sent { message_id, .. } = delivery {
-                changes.add(
-                    message_ids_attribute(kind),
-                    AttributeValue::Ss(vec![message_id.clone()]),
-                );
-            }
+            changes.delivery(kind, order.delivery(kind));
         }
         match order.retry_at() {
             Some(at) => {
@@ -445,19 +450,7 @@ impl OrderStore for DynamoDbStore {
         delivery: &Delivery,
     ) -> Result<(), StoreError> {
         let mut changes = Changes::default();
-        for (name, value) in delivery_attributes(kind, delivery) {
-            changes.set(name, value);
-        }
-        // Fields of the previous state that this one does not have.
-        for field in stale_delivery_fields(delivery) {
-            changes.remove(attribute_name(kind, field));
-        }
-        if let Delivery::Sent { message_id, .. } = delivery {
-            changes.add(
-                message_ids_attribute(kind),
-                AttributeValue::Ss(vec![message_id.clone()]),
-            );
-        }
+        changes.delivery(kind, delivery);
         let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
         let updated = changes
             .apply(self.update_order(reference))
