@@ -91,6 +91,19 @@ async fn without_a_thank_you_url_a_plain_form_lands_on_the_functions_own_page_in
 }
 
 #[tokio::test]
+async fn the_thank_you_page_event_is_answered_with_the_page_in_swedish() {
+    let app = FakeApp::new();
+    let page = app.send(&read_event("apigw-http-thank-you-page")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(r#"<html lang="sv">"#));
+    assert!(
+        page.body
+            .contains("Beställningsnummer: <strong>K7Q4-M2XD</strong>")
+    );
+    assert!(app.store.orders().is_empty() && app.mailer.sent().is_empty());
+}
+
+#[tokio::test]
 async fn the_thank_you_page_shows_nothing_but_a_reference_shaped_reference() {
     let app = FakeApp::new();
     for query in [
