@@ -1,6 +1,6 @@
 //! Every Lambda event the function receives, handed to its handler: HTTP requests (API Gateway,
 //! Function URLs) to `http`, the scheduled retry run and SES's delivery reports (EventBridge) to
-//! `intake`. One function, one deployment: the reports need the same table, templates and
+//! their use cases (`intake::RetryEmails`, `intake::HandleReport`). One function, one deployment: the reports need the same table, templates and
 //! trainer addresses as the orders, and a second function would repeat its configuration.
 
 use lambda_http::lambda_runtime::{self, LambdaEvent};
@@ -9,8 +9,8 @@ use lambda_http::{Adapter, Request, Service, service_fn};
 use serde_json::Value;
 
 use crate::email::EmailEvent;
-use crate::http::{App, handle, make_safe};
-use crate::intake::Deadline;
+use crate::http::{App, HttpSettings, handle, make_safe};
+use crate::intake::{Deadline, HandleReport, RetryEmails, Wiring};
 
 /// How many orders one scheduled run looks at; the next run takes the rest.
 const RETRY_BATCH: usize = 50;
@@ -45,14 +45,35 @@ impl Event {
     }
 }
 
+/// The function's handlers, one per kind of event, built once at start-up.
+pub struct Function {
+    pub http: App,
+    pub retry: RetryEmails,
+    pub report: HandleReport,
+}
+
+impl Function {
+    pub fn new(wiring: &Wiring, settings: HttpSettings) -> Function {
+        Function {
+            http: App {
+                place_order: wiring.place_order(),
+                settings,
+            },
+            retry: wiring.retry_emails(),
+            report: wiring.handle_report(),
+        }
+    }
+}
+
 /// Serves events until the Lambda runtime stops the process.
 /// `metrics`: the EMF collector to flush after each invocation (none: metrics are not kept).
 pub async fn run(
-    app: App,
+    function: Function,
     metrics: Option<&'static metrics_cloudwatch_embedded::Collector>,
 ) -> Result<(), lambda_http::Error> {
-    // The app lives as long as the process; leaking it gives the handlers a plain reference.
-    let app: &'static App = Box::leak(Box::new(app));
+    // The handlers live as long as the process; leaking them gives each a plain reference.
+    let function: &'static Function = Box::leak(Box::new(function));
+    let app = &function.http;
     let http = Adapter::from(service_fn(move |request: Request| async move {
         Ok::<_, lambda_http::Error>(handle(app, request).await)
     }));
@@ -64,14 +85,14 @@ pub async fn run(
                 match Event::parse(payload)? {
                     Event::Scheduled => {
                         let deadline = Deadline::from_epoch_millis(context.deadline);
-                        let run = app.intake.retry_due_within(RETRY_BATCH, deadline).await;
+                        let run = function.retry.retry_due_within(RETRY_BATCH, deadline).await;
                         let report = run.inspect_err(|error| {
                             tracing::error!(error = %error, "retry run stopped: storage unavailable");
                         })?;
                         Ok(serde_json::to_value(report)?)
                     }
                     Event::EmailReport(event) => {
-                        let handled = app.intake.record_email_event(event).await;
+                        let handled = function.report.record_email_event(event).await;
                         // A failure fails the invocation: EventBridge delivers the report again.
                         let report = handled.inspect_err(|error| {
                             tracing::error!(error = %error, cause = ?std::error::Error::source(error).map(ToString::to_string), "delivery report not handled");

@@ -55,7 +55,7 @@ fn problem(error: &FieldError, language: Language) -> String {
 pub fn field_message(error: &FieldError, language: Language) -> String {
     format!(
         "{}: {}",
-        error.field.label(language),
+        crate::texts::label(error.field, language),
         problem(error, language)
     )
 }

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use order_intake::config::Config;
 use order_intake::email::SesMailer;
-use order_intake::entry::run;
-use order_intake::http::{App, HttpSettings};
-use order_intake::intake::{Intake, system_clock};
-use order_intake::store::DynamoDbStore;
+use order_intake::entry::{Function, run};
+use order_intake::http::HttpSettings;
+use order_intake::intake::{Wiring, system_clock};
+use order_intake::store::{DynamoDbStore, Stores};
 use order_intake::{aws, measure, telemetry};
 
 #[tokio::main(flavor = "current_thread")]
@@ -35,8 +35,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         config.sender_email.to_string(),
         config.ses_configuration_set.clone(),
     );
-    let intake = Intake::new(
-        Arc::new(store),
+    let wiring = Wiring::new(
+        Stores::new(Arc::new(store)),
         Arc::new(mailer),
         config.trainer_emails.clone(),
         system_clock(),
@@ -44,13 +44,14 @@ async fn main() -> Result<(), lambda_http::Error> {
     )
     .with_seller(config.seller)
     .with_retention_months(config.retention_months);
-    if config.warm_up_connections {
-        intake.warm_up().await;
-    }
     let settings = HttpSettings {
         allowed_origins: config.allowed_origins,
         thank_you_url: config.thank_you_url,
         contact_emails: config.trainer_emails,
     };
-    run(App { intake, settings }, metrics).await
+    let function = Function::new(&wiring, settings);
+    if config.warm_up_connections {
+        function.http.place_order.warm_up().await;
+    }
+    run(function, metrics).await
 }

@@ -212,7 +212,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         store: app.store.clone(),
         mailer: app.mailer.clone(),
     };
-    let report = later.intake().retry_due(50).await.unwrap();
+    let report = later.retry().retry_due(50).await.unwrap();
     assert_eq!(report.sent, 2);
     let docs = take();
     assert_eq!(count(&docs, measure::RETRY_ORDERS, &[]), 1);

@@ -357,7 +357,7 @@ pub fn printable(
         buyer_business_id: order.business_id.as_deref(),
         buyer_contact: order.contact_name.as_deref(),
         invoice_address,
-        article_name: package.name(Language::Fi),
+        article_name: order_intake::texts::package_name(package, Language::Fi),
         net: euros(net),
         vat: euros(vat),
         gross: euros(gross),
@@ -422,7 +422,7 @@ pub fn finvoice(
         payment_terms: format!("{} päivää netto", invoice.due_days),
         due_date: ccyymmdd(invoice.due_date),
         article_id: package.id(),
-        article_name: package.name(Language::Fi),
+        article_name: order_intake::texts::package_name(package, Language::Fi),
         beneficiary_name: cut(&seller.name, 35),
         payment_reference,
     };

@@ -17,9 +17,9 @@ use std::sync::Arc;
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::helsinki;
 use order_intake::domain::{EmailAddress, EmailKind, Reference};
-use order_intake::intake::{Intake, ResendError};
+use order_intake::intake::{Resend, ResendError};
 use order_intake::store::{
-    DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, OrderStore, StoreError,
+    DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
 };
 
 pub use cli::{Cli, Command, EmailChoice, ExportFormat};
@@ -44,10 +44,10 @@ pub enum OpsError {
     Output(#[from] std::io::Error),
 }
 
-/// The store, and the intake for sending (only `resend` needs the email configuration).
+/// The store, and the resend use case (only `resend` needs the email configuration).
 pub struct Operator {
     pub store: Arc<DynamoDbStore>,
-    pub intake: Option<Intake>,
+    pub resend: Option<Resend>,
     pub retention_months: u32,
     pub seller: Result<Seller, String>,
     pub clock: fn() -> Timestamp,
@@ -64,167 +64,217 @@ impl Operator {
     ) -> Result<(), OpsError> {
         let now = (self.clock)();
         match command {
-            Command::List { period, status } => {
-                let period = Period::from_args(&period, now)?;
-                let mut records = self
-                    .store
-                    .orders_between(period.since, period.until)
-                    .await?;
-                if let Some(status) = status {
-                    records.retain(|r| format::has_state(r, &status));
-                }
-                out.write_all(format::table(&records, &period).as_bytes())?;
-            }
+            Command::List { period, status } => self.list(&period, status, now, out).await,
             Command::Show { reference } => {
                 let record = self.record(&reference).await?;
-                out.write_all(format::details(&record).as_bytes())?;
+                Ok(out.write_all(format::details(&record).as_bytes())?)
             }
-            Command::Export { period, format } => {
-                let period = Period::from_args(&period, now)?;
-                let records = self
-                    .store
-                    .orders_between(period.since, period.until)
-                    .await?;
-                match format {
-                    ExportFormat::Csv => out.write_all(&format::csv(&records)?)?,
-                    ExportFormat::Json => {
-                        serde_json::to_writer_pretty(&mut *out, &records)
-                            .map_err(std::io::Error::other)?;
-                        writeln!(out)?;
-                    }
-                }
-            }
-            Command::Resend { reference, email } => {
-                let intake = self.intake.as_ref().ok_or_else(|| {
-                    OpsError::Usage(
-                        "resend needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)"
-                            .to_owned(),
-                    )
-                })?;
-                let reference = parse_reference(&reference)?;
-                let kind = EmailKind::from(email);
-                let delivery = intake.resend(&reference, kind).await?;
-                let record = self.record(reference.as_str()).await?;
-                writeln!(
-                    out,
-                    "{reference}: {} email {}",
-                    kind.as_str(),
-                    format::email_summary(record.email(kind))
-                )?;
-                if !delivery.is_sent() {
-                    return Err(OpsError::Usage(format!(
-                        "the {} email was not sent now; the retry run tries again ({})",
-                        kind.as_str(),
-                        delivery.status()
-                    )));
-                }
-            }
+            Command::Export { period, format } => self.export(&period, format, now, out).await,
+            Command::Resend { reference, email } => self.resend(&reference, email, out).await,
             Command::FixEmail { reference, address } => {
-                let reference = parse_reference(&reference)?;
-                let email = EmailAddress::parse(&address).ok_or_else(|| {
-                    OpsError::Usage(format!("{address:?} is not an email address"))
-                })?;
-                if !self.store.set_customer_email(&reference, &email).await? {
-                    return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
-                }
-                writeln!(
-                    out,
-                    "{reference}: customer address replaced; send the confirmation again with: orders resend {reference} customer"
-                )?;
+                self.fix_email(&reference, &address, out).await
             }
-            Command::Erase { reference, email } => {
-                let erased = match (reference, email) {
-                    (Some(reference), None) => {
-                        let reference = parse_reference(&reference)?;
-                        let erased = self.store.erase(&reference, now).await?;
-                        vec![erased.ok_or_else(|| OpsError::NotFound(reference.to_string()))?]
-                    }
-                    (None, Some(address)) => {
-                        let mut erased = Vec::new();
-                        for record in self.orders_about(&address, now).await? {
-                            let reference = parse_reference(&record.reference)?;
-                            erased.extend(self.store.erase(&reference, now).await?);
-                        }
-                        erased
-                    }
-                    _ => {
-                        return Err(OpsError::Usage(
-                            "erase takes a REFERENCE or --email ADDRESS".to_owned(),
-                        ));
-                    }
-                };
-                out.write_all(format::erasures(&erased).as_bytes())?;
-            }
+            Command::Erase { reference, email } => self.erase(reference, email, now, out).await,
             Command::Invoice {
                 reference,
                 delivered,
                 due_days,
             } => {
-                let seller = self
-                    .seller
-                    .as_ref()
-                    .map_err(|e| OpsError::Usage(e.clone()))?;
-                let reference = parse_reference(&reference)?;
-                let record = self.record(reference.as_str()).await?;
-                let delivery_date = period::date(&delivered, "--delivered")?;
-                let terms = InvoiceTerms {
-                    invoice_date: now.to_zoned_datetime(helsinki()).date(),
-                    delivery_date,
+                let asked = InvoiceAsked {
+                    reference: &reference,
+                    delivered: &delivered,
                     due_days,
                 };
-                // Checked before a number is taken: an order that cannot be invoiced uses none.
-                invoice::document(
-                    &record,
-                    &InvoiceRecord::new(&reference, 0, &terms, now),
-                    seller,
-                )?;
-                let stored = match self.store.invoice(&reference, &terms, now).await? {
-                    None => return Err(OpsError::NotFound(reference.to_string())),
-                    Some(Invoiced::New(stored)) => stored,
-                    Some(Invoiced::Existing(stored)) => {
-                        let asked = (terms.delivery_date, terms.due_days);
-                        if (stored.delivery_date, stored.due_days) != asked {
-                            return Err(OpsError::Usage(format!(
-                                "order {reference} was invoiced as {} on {} (delivered {}, {} days); a different invoice needs a credit note first",
-                                stored.number,
-                                stored.invoice_date,
-                                stored.delivery_date,
-                                stored.due_days
-                            )));
-                        }
-                        stored
-                    }
-                };
-                out.write_all(invoice::document(&record, &stored, seller)?.as_bytes())?;
-                let viite = invoice::reference_number(stored.number);
-                let how = match invoice::format_for(&record)? {
-                    invoice::InvoiceFormat::Finvoice => "Finvoice".to_owned(),
-                    invoice::InvoiceFormat::Printable => format!(
-                        "printable HTML: print or save as PDF and send it to {}",
-                        record.invoice_address.as_deref().unwrap_or_default()
-                    ),
-                };
-                writeln!(
-                    notes,
-                    "invoice {} for {reference} ({how}): {} €, due {}; viitenumero {} (from abroad: {})",
-                    stored.number,
-                    record.gross_cents.map(format::euros).unwrap_or_default(),
-                    stored.due_date,
-                    invoice::grouped(&viite),
-                    invoice::grouped_rf(&invoice::rf_reference(&viite)),
-                )?;
+                self.invoice(asked, now, out, notes).await
             }
-            Command::SubjectAccess { email } => {
-                let orders = self.orders_about(&email, now).await?;
-                let answer = serde_json::json!({
-                    "email": email,
-                    "searched_since": self.search_start(now),
-                    "orders": orders,
-                });
-                serde_json::to_writer_pretty(&mut *out, &answer).map_err(std::io::Error::other)?;
+            Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
+        }
+    }
+
+    async fn list(
+        &self,
+        period: &cli::PeriodArgs,
+        status: Option<String>,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let period = Period::from_args(period, now)?;
+        let mut records = self
+            .store
+            .orders_between(period.since, period.until)
+            .await?;
+        if let Some(status) = status {
+            records.retain(|r| format::has_state(r, &status));
+        }
+        Ok(out.write_all(format::table(&records, &period).as_bytes())?)
+    }
+
+    async fn export(
+        &self,
+        period: &cli::PeriodArgs,
+        format: ExportFormat,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let period = Period::from_args(period, now)?;
+        let records = self
+            .store
+            .orders_between(period.since, period.until)
+            .await?;
+        match format {
+            ExportFormat::Csv => out.write_all(&format::csv(&records)?)?,
+            ExportFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, &records).map_err(std::io::Error::other)?;
                 writeln!(out)?;
             }
         }
+        Ok(())
+    }
+
+    async fn resend(
+        &self,
+        reference: &str,
+        email: EmailChoice,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let resend = self.resend.as_ref().ok_or_else(|| {
+            OpsError::Usage(
+                "resend needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)".to_owned(),
+            )
+        })?;
+        let reference = parse_reference(reference)?;
+        let kind = EmailKind::from(email);
+        let delivery = resend.resend(&reference, kind).await?;
+        let record = self.record(reference.as_str()).await?;
+        writeln!(
+            out,
+            "{reference}: {} email {}",
+            kind.as_str(),
+            format::email_summary(record.email(kind))
+        )?;
+        if !delivery.is_sent() {
+            return Err(OpsError::Usage(format!(
+                "the {} email was not sent now; the retry run tries again ({})",
+                kind.as_str(),
+                delivery.status()
+            )));
+        }
+        Ok(())
+    }
+
+    async fn fix_email(
+        &self,
+        reference: &str,
+        address: &str,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let reference = parse_reference(reference)?;
+        let email = EmailAddress::parse(address)
+            .ok_or_else(|| OpsError::Usage(format!("{address:?} is not an email address")))?;
+        if !self.store.set_customer_email(&reference, &email).await? {
+            return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
+        }
+        writeln!(
+            out,
+            "{reference}: customer address replaced; send the confirmation again with: orders resend {reference} customer"
+        )?;
+        Ok(())
+    }
+
+    async fn erase(
+        &self,
+        reference: Option<String>,
+        email: Option<String>,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let erased = match (reference, email) {
+            (Some(reference), None) => {
+                let reference = parse_reference(&reference)?;
+                let erased = self.store.erase(&reference, now).await?;
+                vec![erased.ok_or_else(|| OpsError::NotFound(reference.to_string()))?]
+            }
+            (None, Some(address)) => {
+                let mut erased = Vec::new();
+                for record in self.orders_about(&address, now).await? {
+                    let reference = parse_reference(&record.reference)?;
+                    erased.extend(self.store.erase(&reference, now).await?);
+                }
+                erased
+            }
+            _ => {
+                return Err(OpsError::Usage(
+                    "erase takes a REFERENCE or --email ADDRESS".to_owned(),
+                ));
+            }
+        };
+        Ok(out.write_all(format::erasures(&erased).as_bytes())?)
+    }
+
+    async fn invoice(
+        &self,
+        asked: InvoiceAsked<'_>,
+        now: Timestamp,
+        out: &mut dyn Write,
+        notes: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let seller = self
+            .seller
+            .as_ref()
+            .map_err(|e| OpsError::Usage(e.clone()))?;
+        let reference = parse_reference(asked.reference)?;
+        let record = self.record(reference.as_str()).await?;
+        let terms = InvoiceTerms {
+            invoice_date: now.to_zoned_datetime(helsinki()).date(),
+            delivery_date: period::date(asked.delivered, "--delivered")?,
+            due_days: asked.due_days,
+        };
+        // Checked before a number is taken: an order that cannot be invoiced uses none.
+        invoice::document(
+            &record,
+            &InvoiceRecord::new(&reference, 0, &terms, now),
+            seller,
+        )?;
+        let stored = match self.store.invoice(&reference, &terms, now).await? {
+            None => return Err(OpsError::NotFound(reference.to_string())),
+            Some(Invoiced::New(stored)) => stored,
+            Some(Invoiced::Existing(stored)) => same_invoice(&reference, stored, &terms)?,
+        };
+        out.write_all(invoice::document(&record, &stored, seller)?.as_bytes())?;
+        let viite = invoice::reference_number(stored.number);
+        let how = match invoice::format_for(&record)? {
+            invoice::InvoiceFormat::Finvoice => "Finvoice".to_owned(),
+            invoice::InvoiceFormat::Printable => format!(
+                "printable HTML: print or save as PDF and send it to {}",
+                record.invoice_address.as_deref().unwrap_or_default()
+            ),
+        };
+        writeln!(
+            notes,
+            "invoice {} for {reference} ({how}): {} €, due {}; viitenumero {} (from abroad: {})",
+            stored.number,
+            record.gross_cents.map(format::euros).unwrap_or_default(),
+            stored.due_date,
+            invoice::grouped(&viite),
+            invoice::grouped_rf(&invoice::rf_reference(&viite)),
+        )?;
+        Ok(())
+    }
+
+    async fn subject_access(
+        &self,
+        email: &str,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let orders = self.orders_about(email, now).await?;
+        let answer = serde_json::json!({
+            "email": email,
+            "searched_since": self.search_start(now),
+            "orders": orders,
+        });
+        serde_json::to_writer_pretty(&mut *out, &answer).map_err(std::io::Error::other)?;
+        writeln!(out)?;
         Ok(())
     }
 
@@ -259,6 +309,30 @@ impl Operator {
         records.retain(|record| record.is_about(address));
         Ok(records)
     }
+}
+
+/// What `orders invoice` was asked for.
+struct InvoiceAsked<'a> {
+    reference: &'a str,
+    delivered: &'a str,
+    due_days: u32,
+}
+
+/// An order invoiced before is printed again only as it was: a different invoice needs a
+/// credit note first.
+fn same_invoice(
+    reference: &Reference,
+    stored: InvoiceRecord,
+    terms: &InvoiceTerms,
+) -> Result<InvoiceRecord, OpsError> {
+    let asked = (terms.delivery_date, terms.due_days);
+    if (stored.delivery_date, stored.due_days) != asked {
+        return Err(OpsError::Usage(format!(
+            "order {reference} was invoiced as {} on {} (delivered {}, {} days); a different invoice needs a credit note first",
+            stored.number, stored.invoice_date, stored.delivery_date, stored.due_days
+        )));
+    }
+    Ok(stored)
 }
 
 fn parse_reference(text: &str) -> Result<Reference, OpsError> {

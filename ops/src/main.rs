@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use order_intake::aws;
 use order_intake::domain::{Limits, Quotas};
 use order_intake::email::SesMailer;
-use order_intake::intake::{Intake, system_clock};
-use order_intake::store::DynamoDbStore;
+use order_intake::intake::{Wiring, system_clock};
+use order_intake::store::{DynamoDbStore, Stores};
 use order_ops::{Cli, Operator, OpsConfig};
 
 #[tokio::main(flavor = "current_thread")]
@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
         aws::dynamodb_client(&sdk),
         &config.orders_table,
     ));
-    let intake = config.mail.map(|mail| {
+    let resend = config.mail.map(|mail| {
         let mailer = SesMailer::new(
             aws::ses_client(&sdk),
             mail.sender.to_string(),
@@ -47,18 +47,19 @@ async fn main() -> ExitCode {
         let _ = getrandom::fill(&mut key);
         let secret: String = key.iter().map(|b| format!("{b:02x}")).collect();
         let limits = Limits::new(Quotas::default(), &secret);
-        Intake::new(
-            store.clone(),
+        Wiring::new(
+            Stores::new(store.clone()),
             Arc::new(mailer),
             mail.trainers,
             system_clock(),
             limits,
         )
         .with_seller(mail.seller)
+        .resend()
     });
     let operator = Operator {
         store,
-        intake,
+        resend,
         retention_months: config.retention_months,
         seller: config.seller,
         clock: Timestamp::now,

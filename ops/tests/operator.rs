@@ -13,8 +13,8 @@ use order_intake::domain::{
     Delivery, EmailKind, Field, NewOrder, Order, OrderForm, Outcome, Reference, helsinki,
 };
 use order_intake::store::{
-    BY_MONTH_INDEX, DedupeKey, DynamoDbStore, Insert, OrderStore, TableSpec, create_order_table,
-    order_month,
+    BY_MONTH_INDEX, DedupeKey, DeliveryReports, DynamoDbStore, Insert, Orders, TableSpec,
+    create_order_table, order_month,
 };
 
 fn dynamodb_endpoint() -> String {

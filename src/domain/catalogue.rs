@@ -1,6 +1,7 @@
-use super::{Language, Price};
+use super::Price;
 
-/// The workshops on sale. The catalogue lives here and nowhere else.
+/// The workshops on sale: their ids and prices live here and nowhere else; their names and
+/// durations, per language, in `texts` (`texts::package_name`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Package {
     Somestartti,
@@ -34,28 +35,11 @@ impl Package {
         Price::from_net_cents(self.net_cents())
     }
 
-    /// The workshop's name as the customer reads it.
-    pub fn name(self, language: Language) -> &'static str {
-        let packages = &crate::texts::texts(language).packages;
-        match self {
-            Package::Somestartti => packages.somestartti_name,
-            Package::SomeHaltuun => packages.some_haltuun_name,
-        }
-    }
-
     /// A short name for subjects, e.g. `Somestartti`.
     pub fn short_name(self) -> &'static str {
         match self {
             Package::Somestartti => "Somestartti",
             Package::SomeHaltuun => "Some haltuun",
-        }
-    }
-
-    pub fn duration(self, language: Language) -> &'static str {
-        let packages = &crate::texts::texts(language).packages;
-        match self {
-            Package::Somestartti => packages.somestartti_duration,
-            Package::SomeHaltuun => packages.some_haltuun_duration,
         }
     }
 }

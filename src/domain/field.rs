@@ -1,8 +1,8 @@
-//! The order form's fields: the one list of their wire names, length limits and labels. The body
+//! The order form's fields: the one list of their wire names and length limits (their labels,
+//! per language, are `texts::label`). The body
 //! parser, the validator, the error texts, the trainer email, the OpenAPI agreement test and the
 //! web form (through `web/form-data.json`, written from this list) all read it.
 
-use super::Language;
 pub use super::email_address::MAX_EMAIL_LENGTH;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,33 +161,6 @@ impl Field {
             | Field::Language
             | Field::Next
             | Field::Gotcha => None,
-        }
-    }
-
-    /// The label people read, in error messages and the emails.
-    pub fn label(self, language: Language) -> &'static str {
-        let labels = &crate::texts::texts(language).labels;
-        match self {
-            Field::Package => labels.package,
-            Field::Organization => labels.organization,
-            Field::ContactName => labels.contact_name,
-            Field::Email => labels.email,
-            Field::PrivacyConsent => labels.privacy_consent,
-            Field::BusinessId => labels.business_id,
-            Field::Phone => labels.phone,
-            Field::Participants => labels.participants,
-            Field::Channels => labels.channels,
-            Field::PreferredDates => labels.preferred_dates,
-            Field::Location => labels.location,
-            Field::EInvoiceAddress => labels.einvoice_address,
-            Field::EInvoiceOperator => labels.einvoice_operator,
-            Field::BillingReference => labels.billing_reference,
-            Field::InvoiceAddress => labels.invoice_address,
-            Field::Message => labels.message,
-            Field::Language => labels.language,
-            Field::IdempotencyKey => labels.idempotency_key,
-            Field::Next => labels.next,
-            Field::Gotcha => labels.gotcha,
         }
     }
 }

@@ -22,7 +22,7 @@ pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED
 pub use language::Language;
 pub use lifecycle::{Delivery, EmailKind, Order, Outcome, Receipt, Reports};
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
-pub use order::NewOrder;
+pub use order::{NewOrder, Submission};
 pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use origin::WebOrigin;
 pub use quota::{Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox};

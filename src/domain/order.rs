@@ -235,13 +235,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Only checked here; the HTTP layer uses the key.
-    fn idempotency_key(&mut self, value: &Option<String>) {
-        if let Some(key) = value.as_deref()
-            && IdempotencyKey::parse(key).is_none()
-        {
-            self.fail::<()>(Field::IdempotencyKey, ErrorCode::Invalid);
-        }
+    fn idempotency_key(&mut self, value: &Option<String>) -> Option<IdempotencyKey> {
+        let key = value.as_deref()?;
+        IdempotencyKey::parse(key).or_else(|| self.fail(Field::IdempotencyKey, ErrorCode::Invalid))
     }
 }
 
@@ -268,9 +264,17 @@ fn preferred_date(value: &str, today: Date) -> Result<Date, ErrorCode> {
     }
 }
 
-impl NewOrder {
-    /// Validates a form. `today` is the current date in Europe/Helsinki.
-    pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
+/// A valid form post: the order, and the client's idempotency key if it sent one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub order: NewOrder,
+    pub key: Option<IdempotencyKey>,
+}
+
+impl Submission {
+    /// Validates a form, its idempotency key included. `today` is the current date in
+    /// Europe/Helsinki.
+    pub fn parse(form: &OrderForm, today: Date) -> Result<Submission, Vec<FieldError>> {
         let mut check = Checker::new(form);
         let package = check.package(&form.package);
         let organization = check.text(Field::Organization, &form.organization);
@@ -297,7 +301,7 @@ impl NewOrder {
         let invoice_address = check.invoice_address(&form.invoice_address);
         let message = check.message(&form.message);
         let language = check.language(&form.language);
-        check.idempotency_key(&form.idempotency_key);
+        let key = check.idempotency_key(&form.idempotency_key);
 
         let (Some(package), Some(organization), Some(contact_name), Some(email), Some(language)) =
             (package, organization, contact_name, email, language)
@@ -307,7 +311,7 @@ impl NewOrder {
         if !check.errors.is_empty() {
             return Err(check.errors);
         }
-        Ok(NewOrder {
+        let order = NewOrder {
             package,
             organization,
             contact_name,
@@ -324,7 +328,15 @@ impl NewOrder {
             invoice_address,
             message,
             language,
-        })
+        };
+        Ok(Submission { order, key })
+    }
+}
+
+impl NewOrder {
+    /// Validates a form. `today` is the current date in Europe/Helsinki.
+    pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
+        Submission::parse(form, today).map(|submission| submission.order)
     }
 
     /// A digest of the normalised content: two submissions of the same order have the same one.

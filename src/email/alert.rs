@@ -44,16 +44,19 @@ pub fn undelivered_alert(
     let rows = vec![
         (TRAINER.reference, order.reference.to_string()),
         (
-            Field::Organization.label(Language::Fi),
+            crate::texts::label(Field::Organization, Language::Fi),
             d.organization.clone(),
         ),
         (
-            Field::ContactName.label(Language::Fi),
+            crate::texts::label(Field::ContactName, Language::Fi),
             d.contact_name.clone(),
         ),
         (TRAINER.undelivered_address, address.to_owned()),
         (TRAINER.undelivered_what, what.to_owned()),
-        (Field::Phone.label(Language::Fi), or_dash(phone)),
+        (
+            crate::texts::label(Field::Phone, Language::Fi),
+            or_dash(phone),
+        ),
     ];
     let heading = format!(
         "{}: {} – {}",

@@ -138,7 +138,7 @@ fn ordered_details(d: &NewOrder) -> Vec<(&'static str, String)> {
     ];
     fields
         .into_iter()
-        .filter_map(|(field, value)| Some((field.label(d.language), value?)))
+        .filter_map(|(field, value)| Some((crate::texts::label(field, d.language), value?)))
         .collect()
 }
 
@@ -149,8 +149,8 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
     let view = CustomerView {
         contact_name: d.contact_name.clone(),
         reference: order.reference.to_string(),
-        package: d.package.name(d.language).to_owned(),
-        duration: d.package.duration(d.language).to_owned(),
+        package: crate::texts::package_name(d.package, d.language).to_owned(),
+        duration: crate::texts::package_duration(d.package, d.language).to_owned(),
         net: format_amount(order.price.net_cents, d.language),
         vat: format_amount(order.price.vat_cents, d.language),
         gross: format_amount(order.price.gross_cents, d.language),
@@ -169,7 +169,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
         subject: format!(
             "{}: {} ({})",
             t.subject,
-            d.package.name(d.language),
+            crate::texts::package_name(d.package, d.language),
             order.reference
         ),
         text: render(&CustomerText { t, view: &view }),
@@ -249,12 +249,12 @@ fn trainer_rows(order: &Order) -> Vec<Row> {
     let d = &order.details;
     let package = format!(
         "{}, {}",
-        d.package.name(Language::Fi),
-        d.package.duration(Language::Fi)
+        crate::texts::package_name(d.package, Language::Fi),
+        crate::texts::package_duration(d.package, Language::Fi)
     );
     let mut rows = vec![
         row(TRAINER.reference, order.reference.to_string()),
-        row(Field::Package.label(Language::Fi), package),
+        row(crate::texts::label(Field::Package, Language::Fi), package),
         row(TRAINER.price_net, format_eur(order.price.net_cents)),
         row(TRAINER.price_vat, format_eur(order.price.vat_cents)),
         row(TRAINER.price_gross, format_eur(order.price.gross_cents)),
@@ -316,7 +316,11 @@ fn customer_rows(d: &NewOrder) -> Vec<Row> {
                     .map(|p| format!("tel:{}", dialable(p.as_str()))),
                 _ => None,
             };
-            (field.label(Language::Fi), or_dash(value), href)
+            (
+                crate::texts::label(field, Language::Fi),
+                or_dash(value),
+                href,
+            )
         })
         .collect()
 }

@@ -6,8 +6,7 @@ use lambda_http::http::StatusCode;
 
 use super::body::BodyError;
 use crate::domain::{FieldError, Language};
-use crate::intake::IntakeError;
-use crate::store::StoreError;
+use crate::intake::PlaceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
@@ -31,8 +30,10 @@ pub enum RequestError {
     IdempotencyKeyReused,
     #[error("rate limited")]
     RateLimited { retry_after_seconds: i64 },
+    /// Storage failed or stayed contended: the use case's error is the cause, for the log
+    /// (`None` only in `codes()`, which lists every code).
     #[error("order not stored")]
-    ServiceUnavailable(#[source] StoreError),
+    ServiceUnavailable(#[source] Option<PlaceError>),
 }
 
 impl From<BodyError> for RequestError {
@@ -47,17 +48,20 @@ impl From<Vec<FieldError>> for RequestError {
     }
 }
 
-impl From<IntakeError> for RequestError {
-    fn from(error: IntakeError) -> RequestError {
+impl From<PlaceError> for RequestError {
+    fn from(error: PlaceError) -> RequestError {
         match error {
-            IntakeError::KeyReused => RequestError::IdempotencyKeyReused,
-            IntakeError::RateLimited {
+            PlaceError::Invalid(errors) => RequestError::Validation(errors),
+            PlaceError::KeyReused => RequestError::IdempotencyKeyReused,
+            PlaceError::RateLimited {
                 retry_after_seconds,
                 ..
             } => RequestError::RateLimited {
                 retry_after_seconds,
             },
-            IntakeError::Store(error) => RequestError::ServiceUnavailable(error),
+            error @ (PlaceError::Contended { .. } | PlaceError::Store(_)) => {
+                RequestError::ServiceUnavailable(Some(error))
+            }
         }
     }
 }
@@ -77,7 +81,7 @@ impl RequestError {
             RequestError::RateLimited {
                 retry_after_seconds: 0,
             },
-            RequestError::ServiceUnavailable(StoreError::Contended { attempts: 0 }),
+            RequestError::ServiceUnavailable(None),
         ];
         body.iter().chain(rest.iter()).map(|e| e.code()).collect()
     }

@@ -17,10 +17,9 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use url::Url;
 
 use crate::domain::{
-    EmailAddress, ErrorCode, Field, IdempotencyKey, Language, NewOrder, OrderForm, Package,
-    Receipt, Reference, SourceAddress, WebOrigin,
+    EmailAddress, ErrorCode, Field, Language, OrderForm, Reference, SourceAddress, WebOrigin,
 };
-use crate::intake::{Deadline, Intake, Placed};
+use crate::intake::{Deadline, PlaceOrder, Placed};
 use body::{MAX_BODY_BYTES, MediaType};
 
 pub const ORDERS_PATH: &str = "/orders";
@@ -41,7 +40,7 @@ pub struct HttpSettings {
 }
 
 pub struct App {
-    pub intake: Intake,
+    pub place_order: PlaceOrder,
     pub settings: HttpSettings,
 }
 
@@ -232,33 +231,17 @@ async fn accept(
     take_idempotency_header(&mut form, headers);
     let thank_you = thank_you_url(app, &mut form, request);
 
-    let source = source_address(request);
-    // The honeypot: a bot is told it succeeded, and nothing is stored or sent.
-    if form.gotcha.as_deref().is_some_and(|g| !g.trim().is_empty()) {
-        tracing::info!("honeypot filled: answered as a success, nothing stored");
-        app.intake.charge_source(&source).await;
-        return Ok(reply.success(StatusCode::CREATED, &decoy_receipt(&form), &thank_you));
-    }
-
-    let today = app
-        .intake
-        .now()
-        .to_zoned_datetime(crate::domain::helsinki())
-        .date();
-    let order = NewOrder::parse(&form, today)?;
-    let key = form
-        .idempotency_key
-        .as_deref()
-        .and_then(IdempotencyKey::parse);
     let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
         Deadline::from_epoch_millis(c.deadline)
     });
-    let placed = app
-        .intake
-        .place_within(order, key, &source, deadline)
+    let placed = (app.place_order)
+        .submit(&form, &source_address(request), deadline)
         .await?;
     Ok(match placed {
-        Placed::Created(receipt) => reply.success(StatusCode::CREATED, &receipt, &thank_you),
+        // A bot that filled the honeypot is answered as a new order would be.
+        Placed::Created(receipt) | Placed::Decoy(receipt) => {
+            reply.success(StatusCode::CREATED, &receipt, &thank_you)
+        }
         Placed::Replayed(receipt) => reply.success(StatusCode::OK, &receipt, &thank_you),
     })
 }
@@ -353,22 +336,6 @@ pub enum ThankYou {
     Page(Url),
     /// The function's own page, at this path relative to the request's.
     Own(&'static str),
-}
-
-/// What a bot that filled the honeypot is shown: indistinguishable from a real receipt.
-fn decoy_receipt(form: &OrderForm) -> Receipt {
-    let package = form
-        .package
-        .as_deref()
-        .and_then(|p| Package::parse(p.trim()))
-        .unwrap_or(Package::Somestartti);
-    Receipt {
-        order_id: uuid::Uuid::now_v7().to_string(),
-        reference: Reference::random(),
-        package,
-        price: package.price(),
-        emails_sent: true,
-    }
 }
 
 #[cfg(test)]

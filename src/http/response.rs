@@ -67,7 +67,8 @@ impl Reply {
         crate::measure::refused(error.code());
         match &error {
             RequestError::ServiceUnavailable(cause) => {
-                tracing::error!(error = %error, cause = %cause_chain(cause), "order not stored");
+                let cause = cause.as_ref().map(|c| cause_chain(c)).unwrap_or_default();
+                tracing::error!(error = %error, cause = %cause, "order not stored");
             }
             RequestError::Validation(fields) => {
                 let codes: Vec<String> = fields

@@ -1,11 +1,14 @@
 //! What happens to an order after its emails: an operator's resend, and the erasure of its
 //! personal data once the retention time has passed.
 
+use std::sync::Arc;
+
 use jiff::{Timestamp, ToSpan};
 
-use super::{CLAIM_SECONDS, Deadline, Intake, after};
+use super::sending::Sender;
+use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Reference, helsinki};
-use crate::store::{Erasure, StoreError};
+use crate::store::{EmailQueue, Erasure, Orders, Retention, StoreError};
 
 /// How long personal data is kept after an order unless configured (`RETENTION_MONTHS`): the
 /// privacy notice promises it.
@@ -26,7 +29,14 @@ pub enum ResendError {
     Store(#[from] StoreError),
 }
 
-impl Intake {
+/// The use case of an operator's resend.
+pub struct Resend {
+    pub(super) orders: Arc<dyn Orders>,
+    pub(super) queue: Arc<dyn EmailQueue>,
+    pub(super) sender: Sender,
+}
+
+impl Resend {
     /// Sends one of an order's emails again, whatever became of it before (an operator fixed
     /// the address, or SES lost it), and records the send. The claim keeps the retry run from
     /// sending it at the same time.
@@ -35,8 +45,8 @@ impl Intake {
         reference: &Reference,
         kind: EmailKind,
     ) -> Result<Delivery, ResendError> {
-        let now = self.now();
-        let order = match self.store.load(reference).await {
+        let now = self.sender.now();
+        let order = match self.orders.load(reference).await {
             Ok(Some(order)) => order,
             Ok(None) => return Err(ResendError::NotFound(reference.clone())),
             Err(StoreError::Unreadable { .. }) => {
@@ -45,13 +55,24 @@ impl Intake {
             Err(error) => return Err(error.into()),
         };
         let until = after(now, CLAIM_SECONDS);
-        if !self.store.reclaim(reference, kind, now, until).await? {
+        if !self.queue.reclaim(reference, kind, now, until).await? {
             return Err(ResendError::BeingSent(reference.clone(), kind.as_str()));
         }
         tracing::info!(order_id = %order.order_id, reference = %reference, email = kind.as_str(), "email resent by an operator");
-        Ok(self.send_one(&order, kind, Deadline::none()).await)
+        Ok(self.sender.send_one(&order, kind, Deadline::none()).await)
     }
+}
 
+/// The use case of the retention time: personal data erased once it has passed.
+#[derive(Clone)]
+pub struct EraseExpired {
+    pub(super) retention: Arc<dyn Retention>,
+    pub(super) clock: Clock,
+    /// How long after an order its personal data is kept.
+    pub(super) retention_months: u32,
+}
+
+impl EraseExpired {
     /// When personal data of orders placed before it is due for erasure.
     pub fn retention_cutoff(&self, now: Timestamp) -> Timestamp {
         let months = i64::from(self.retention_months);
@@ -62,11 +83,15 @@ impl Intake {
 
     /// Erases the personal data of orders older than the retention time (a batch per run).
     pub async fn erase_expired(&self) -> Result<Vec<Erasure>, StoreError> {
-        let now = self.now();
+        let now = (self.clock)();
         let cutoff = self.retention_cutoff(now);
         let mut erased = Vec::new();
-        for reference in self.store.due_for_erasure(cutoff, ERASURE_BATCH).await? {
-            if let Some(erasure) = self.store.erase(&reference, now).await? {
+        for reference in self
+            .retention
+            .due_for_erasure(cutoff, ERASURE_BATCH)
+            .await?
+        {
+            if let Some(erasure) = self.retention.erase(&reference, now).await? {
                 tracing::info!(reference = %reference, "personal data erased: retention time passed");
                 erased.push(erasure);
             }

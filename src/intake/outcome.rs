@@ -3,12 +3,15 @@
 //! did not arrive, the trainers are told once; when their own notification did not arrive, ops
 //! are (through the log line the `TrainerNotificationUndelivered` alarm counts).
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
-use super::{Intake, after};
-use crate::domain::{EmailKind, Order, Outcome, Reference};
-use crate::email::{EmailEvent, MailError, undelivered_alert};
-use crate::store::{OutcomeRecorded, StoreError};
+use super::after;
+use super::sending::Sender;
+use crate::domain::{EmailKind, Outcome, Reference};
+use crate::email::{EmailEvent, MailError};
+use crate::store::{DeliveryReports, EmailQueue, Orders, OutcomeRecorded, StoreError};
 
 /// How long after a transient bounce a delivery may still be reported before the trainers are
 /// told that the confirmation did not arrive.
@@ -36,25 +39,16 @@ pub enum EventError {
     Mail(#[from] MailError),
 }
 
-impl Intake {
-    /// Remembers which order a sent message belongs to. A failure is logged: SES's reports
-    /// about this message will then not find their order.
-    pub(super) async fn remember(
-        &self,
-        order: &Order,
-        kind: EmailKind,
-        message_id: &str,
-        recipients: &[String],
-    ) {
-        let remembered = self
-            .store
-            .remember_message(message_id, &order.reference, kind, recipients)
-            .await;
-        if let Err(error) = remembered {
-            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), error = %error, "sent message not remembered: its delivery reports will be ignored");
-        }
-    }
+/// The use case of SES's reports.
+pub struct HandleReport {
+    pub(super) reports: Arc<dyn DeliveryReports>,
+    pub(super) orders: Arc<dyn Orders>,
+    pub(super) queue: Arc<dyn EmailQueue>,
+    /// Tells the trainers when a confirmation did not arrive.
+    pub(super) sender: Sender,
+}
 
+impl HandleReport {
     /// Records one SES report; tells a person when an email did not arrive. The same report
     /// twice, or one that arrives after a later outcome, changes nothing and tells nobody.
     #[tracing::instrument(name = "email_event", skip_all, fields(outcome = event.outcome.as_str()))]
@@ -62,7 +56,7 @@ impl Intake {
         let mut report = EventReport::default();
         for recipient in &event.recipients {
             let recorded = self
-                .store
+                .reports
                 .record_outcome(&event.message_id, recipient, event.outcome, event.at)
                 .await?;
             let (reference, kind) = match recorded {
@@ -115,63 +109,22 @@ impl Intake {
         address: &str,
         event: &EmailEvent,
     ) -> Result<bool, EventError> {
-        match self.store.load(reference).await? {
-            Some(order) => self.tell_trainers(&order, address, event.outcome).await,
+        match self.orders.load(reference).await? {
+            Some(order) => {
+                (self.sender)
+                    .tell_trainers(&order, address, event.outcome)
+                    .await
+            }
             None => Ok(false),
         }
     }
 
     async fn check_later(&self, reference: &Reference, at: Timestamp) -> Result<(), StoreError> {
         let check_at = after(at, TRANSIENT_BOUNCE_GRACE_SECONDS);
-        self.store.set_check(reference, Some(check_at)).await?;
-        if let Some(order) = self.store.load(reference).await? {
-            self.store.reschedule(&order).await?;
+        self.reports.set_check(reference, Some(check_at)).await?;
+        if let Some(order) = self.orders.load(reference).await? {
+            self.queue.reschedule(&order).await?;
         }
         Ok(())
-    }
-
-    /// The retry run's look at a confirmation that bounced transiently: delivered since, or
-    /// the trainers are told.
-    pub(super) async fn check_confirmation(&self, order: &mut Order) -> Result<(), StoreError> {
-        if order.reports.customer_outcome == Some(Outcome::TransientBounce) {
-            let address = order.details.email.to_string();
-            if let Err(error) = self
-                .tell_trainers(order, &address, Outcome::TransientBounce)
-                .await
-            {
-                tracing::error!(order_id = %order.order_id, error = %error, "trainers not told of an undelivered confirmation; the next run tries again");
-                return Ok(());
-            }
-        }
-        self.store.set_check(&order.reference, None).await?;
-        order.reports.check_at = None;
-        self.store.reschedule(order).await
-    }
-
-    /// One email to the trainers about the customer's confirmation, unless one went already.
-    async fn tell_trainers(
-        &self,
-        order: &Order,
-        address: &str,
-        outcome: Outcome,
-    ) -> Result<bool, EventError> {
-        let (kind, now) = (EmailKind::Customer, self.now());
-        if !self
-            .store
-            .mark_told(&order.reference, kind, true, now)
-            .await?
-        {
-            return Ok(false);
-        }
-        let alert = undelivered_alert(order, address, outcome, &self.trainers);
-        if let Err(error) = self.mailer.send(&alert).await {
-            // Take the mark back, so that the event's next delivery tries again.
-            self.store
-                .mark_told(&order.reference, kind, false, now)
-                .await?;
-            return Err(error.into());
-        }
-        tracing::warn!(order_id = %order.order_id, "trainers told: the customer's confirmation did not arrive");
-        Ok(true)
     }
 }

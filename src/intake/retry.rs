@@ -1,9 +1,13 @@
 //! The scheduled retry run: emails still pending after a failed send, claims left by a request
 //! that died, and customer confirmations held over the hourly ceiling.
 
-use super::{CLAIM_SECONDS, Deadline, Intake, after};
-use crate::domain::{Delivery, EmailKind, Order, Reference};
-use crate::store::StoreError;
+use std::sync::Arc;
+
+use super::operations::EraseExpired;
+use super::sending::{Counters, Sender};
+use super::{CLAIM_SECONDS, Clock, Deadline, after};
+use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
+use crate::store::{EmailQueue, Orders, StoreError};
 
 /// What one retry run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -25,7 +29,21 @@ pub struct RetryReport {
     pub erased: u32,
 }
 
-impl Intake {
+/// The use case of the scheduled run.
+pub struct RetryEmails {
+    pub(super) orders: Arc<dyn Orders>,
+    pub(super) queue: Arc<dyn EmailQueue>,
+    pub(super) counters: Counters,
+    pub(super) sender: Sender,
+    pub(super) erasure: EraseExpired,
+    pub(super) clock: Clock,
+}
+
+impl RetryEmails {
+    pub fn now(&self) -> jiff::Timestamp {
+        (self.clock)()
+    }
+
     /// Retries the emails that are due: pending ones whose backoff has passed, ones whose
     /// sender's claim ran out, and held confirmations. Each is claimed with a conditional write
     /// before anything is done with it, so a concurrent sweeper or the original request never
@@ -45,7 +63,7 @@ impl Intake {
         let now = self.now();
         let started = std::time::Instant::now();
         let mut report = RetryReport::default();
-        for reference in self.store.due_for_retry(now, limit).await? {
+        for reference in self.queue.due_for_retry(now, limit).await? {
             let Some(mut order) = self.load_due(&reference, &mut report).await? else {
                 continue;
             };
@@ -55,13 +73,13 @@ impl Intake {
             }
             let mut claimed_any = false;
             for kind in EmailKind::BOTH {
-                if !deadline.allows(self.email_needs) {
+                if !deadline.allows(self.sender.email_needs) {
                     report.out_of_time = true;
                     break;
                 }
                 let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
                 let until = after(now, CLAIM_SECONDS);
-                if !due || !self.store.claim(&reference, kind, now, until).await? {
+                if !due || !self.queue.claim(&reference, kind, now, until).await? {
                     continue;
                 }
                 claimed_any = true;
@@ -74,11 +92,12 @@ impl Intake {
             }
             if !claimed_any {
                 // Looked at too early (its time was from an older state): set the right time.
-                self.store.reschedule(&order).await?;
+                self.queue.reschedule(&order).await?;
             }
         }
-        if !report.out_of_time && deadline.allows(self.email_needs) {
-            report.erased = u32::try_from(self.erase_expired().await?.len()).unwrap_or(u32::MAX);
+        if !report.out_of_time && deadline.allows(self.sender.email_needs) {
+            report.erased =
+                u32::try_from(self.erasure.erase_expired().await?.len()).unwrap_or(u32::MAX);
         }
         let r = &report;
         crate::measure::retry_run(r.orders, r.sent, r.unreadable, r.erased, started.elapsed());
@@ -105,12 +124,12 @@ impl Intake {
         reference: &Reference,
         report: &mut RetryReport,
     ) -> Result<Option<Order>, StoreError> {
-        match self.store.load(reference).await {
+        match self.orders.load(reference).await {
             Ok(order) => Ok(order),
             Err(StoreError::Unreadable { key, problem }) => {
                 tracing::error!(key, problem, "order skipped by the retry run: unreadable");
                 report.unreadable += 1;
-                self.store.dequeue(&key).await?;
+                self.queue.dequeue(&key).await?;
                 Ok(None)
             }
             Err(error) => Err(error),
@@ -136,26 +155,52 @@ impl Intake {
                 report.dropped += 1;
                 Some(Delivery::Dropped)
             } else {
-                self.confirmation_room(now).await.err().map(|next_window| {
-                    report.still_held += 1;
-                    Delivery::Held {
-                        next_attempt_at: next_window,
-                        drop_at,
-                    }
-                })
+                self.counters
+                    .confirmation_room(now)
+                    .await
+                    .err()
+                    .map(|next_window| {
+                        report.still_held += 1;
+                        Delivery::Held {
+                            next_attempt_at: next_window,
+                            drop_at,
+                        }
+                    })
             };
             if let Some(delivery) = kept {
-                self.record(order, kind, &delivery).await;
+                self.sender.record(order, kind, &delivery).await;
                 return delivery;
             }
         }
         *order.delivery_mut(kind) = Delivery::Sending { attempts, until };
-        let outcome = self.send_one(order, kind, deadline).await;
+        let outcome = self.sender.send_one(order, kind, deadline).await;
         match outcome {
             Delivery::Sent { .. } => report.sent += 1,
             Delivery::Failed { .. } => report.failed += 1,
             _ => report.still_pending += 1,
         }
         outcome
+    }
+
+    /// A look at a confirmation that bounced transiently: delivered since, or the trainers are
+    /// told.
+    async fn check_confirmation(&self, order: &mut Order) -> Result<(), StoreError> {
+        if order.reports.customer_outcome == Some(Outcome::TransientBounce) {
+            let address = order.details.email.to_string();
+            if let Err(error) = self
+                .sender
+                .tell_trainers(order, &address, Outcome::TransientBounce)
+                .await
+            {
+                tracing::error!(order_id = %order.order_id, error = %error, "trainers not told of an undelivered confirmation; the next run tries again");
+                return Ok(());
+            }
+        }
+        self.sender
+            .reports
+            .set_check(&order.reference, None)
+            .await?;
+        order.reports.check_at = None;
+        self.queue.reschedule(order).await
     }
 }

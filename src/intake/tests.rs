@@ -3,10 +3,21 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use async_trait::async_trait;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::sending::EVERYONE;
 use super::*;
-use crate::domain::{OrderForm, QuotaCounter, Quotas};
-use crate::email::RecordingMailer;
-use crate::store::MemoryStore;
+use crate::domain::{
+    Delivery, EmailAddress, EmailKind, IdempotencyKey, NewOrder, Order, OrderForm, QuotaCounter,
+    QuotaKind, Quotas, Receipt, Reference, SourceAddress,
+};
+use crate::email::{Mailer, RecordingMailer};
+use crate::store::{
+    DedupeKey, EmailQueue, Insert, MemoryStore, Orders, Quotas as _, Retention, StoreError, Stores,
+};
 
 /// A clock the test moves by hand.
 struct Time(Arc<AtomicI64>);
@@ -34,7 +45,11 @@ fn source() -> SourceAddress {
 }
 
 struct Fixture {
-    intake: Intake,
+    wiring: Wiring,
+    place_order: PlaceOrder,
+    retry: RetryEmails,
+    report: HandleReport,
+    resend: Resend,
     store: Arc<MemoryStore>,
     mailer: Arc<RecordingMailer>,
     time: Time,
@@ -58,19 +73,36 @@ fn fixture_sending_through(
     let (time, clock) = Time::new();
     let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
     let limits = Limits::new(quotas, "a-test-secret-of-at-least-32-characters");
-    let intake = Intake::new(
-        store.clone(),
+    let wiring = Wiring::new(
+        Stores::new(store.clone()),
         mailer(recording.clone()),
         trainers,
         clock,
         limits,
     );
-    let mailer = recording;
     Fixture {
-        intake,
+        place_order: wiring.place_order(),
+        retry: wiring.retry_emails(),
+        report: wiring.handle_report(),
+        resend: wiring.resend(),
+        wiring,
         store,
-        mailer,
+        mailer: recording,
         time,
+    }
+}
+
+impl Fixture {
+    /// The same fakes, the use cases built again from `wiring`.
+    fn rewired(self, wiring: Wiring) -> Fixture {
+        Fixture {
+            place_order: wiring.place_order(),
+            retry: wiring.retry_emails(),
+            report: wiring.handle_report(),
+            resend: wiring.resend(),
+            wiring,
+            ..self
+        }
     }
 }
 
@@ -98,7 +130,7 @@ fn key(text: &str) -> Option<IdempotencyKey> {
 async fn a_placed_order_is_stored_once_and_both_emails_are_sent() {
     let f = fixture();
     let Placed::Created(receipt) = f
-        .intake
+        .place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap()
@@ -108,7 +140,7 @@ async fn a_placed_order_is_stored_once_and_both_emails_are_sent() {
     assert!(receipt.emails_sent);
     assert_eq!(f.mailer.sent().len(), 2);
     let replay = f
-        .intake
+        .place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap();
@@ -120,15 +152,15 @@ async fn a_placed_order_is_stored_once_and_both_emails_are_sent() {
 #[tokio::test]
 async fn a_key_used_again_for_other_content_is_refused() {
     let f = fixture();
-    f.intake
+    f.place_order
         .place(order("Tuusula"), key("key-00000001"), &source())
         .await
         .unwrap();
     let reused = f
-        .intake
+        .place_order
         .place(order("Kerava"), key("key-00000001"), &source())
         .await;
-    assert!(matches!(reused, Err(IntakeError::KeyReused)));
+    assert!(matches!(reused, Err(PlaceError::KeyReused)));
     assert_eq!(f.store.orders().len(), 1);
 }
 
@@ -136,10 +168,10 @@ async fn a_key_used_again_for_other_content_is_refused() {
 async fn storage_down_is_an_error_and_nothing_is_sent() {
     let f = fixture();
     f.store.set_unavailable(true);
-    let placed = f.intake.place(order("Tuusula"), None, &source()).await;
+    let placed = f.place_order.place(order("Tuusula"), None, &source()).await;
     assert!(matches!(
         placed,
-        Err(IntakeError::Store(StoreError::Unavailable(_)))
+        Err(PlaceError::Store(StoreError::Unavailable(_)))
     ));
     assert!(f.mailer.sent().is_empty());
 }
@@ -149,7 +181,7 @@ async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_back
     let f = fixture();
     f.mailer.set_failing(true);
     let Placed::Created(receipt) = f
-        .intake
+        .place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap()
@@ -164,25 +196,25 @@ async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_back
     ));
 
     f.mailer.set_failing(false);
-    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0, "not yet due");
+    assert_eq!(f.retry.retry_due(50).await.unwrap().sent, 0, "not yet due");
     f.time.advance(backoff_seconds(1));
-    let report = f.intake.retry_due(50).await.unwrap();
+    let report = f.retry.retry_due(50).await.unwrap();
     assert_eq!((report.orders, report.sent), (1, 2));
     assert!(f.store.orders()[0].receipt().emails_sent);
-    assert_eq!(f.intake.retry_due(50).await.unwrap().orders, 0);
+    assert_eq!(f.retry.retry_due(50).await.unwrap().orders, 0);
 }
 
 #[tokio::test]
 async fn an_email_is_given_up_after_the_last_attempt() {
     let f = fixture();
     f.mailer.set_failing(true);
-    f.intake
+    f.place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap();
     for attempt in 1..MAX_ATTEMPTS {
         f.time.advance(backoff_seconds(attempt));
-        f.intake.retry_due(50).await.unwrap();
+        f.retry.retry_due(50).await.unwrap();
     }
     let stored = &f.store.orders()[0];
     assert_eq!(
@@ -198,13 +230,13 @@ async fn an_email_is_given_up_after_the_last_attempt() {
 async fn two_sweepers_at_once_send_each_email_once() {
     let f = fixture();
     f.mailer.set_failing(true);
-    f.intake
+    f.place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap();
     f.mailer.set_failing(false);
     f.time.advance(backoff_seconds(1));
-    let (a, b) = tokio::join!(f.intake.retry_due(50), f.intake.retry_due(50));
+    let (a, b) = tokio::join!(f.retry.retry_due(50), f.retry.retry_due(50));
     assert_eq!(a.unwrap().sent + b.unwrap().sent, 2);
     assert_eq!(f.mailer.sent().len(), 2);
 }
@@ -214,22 +246,23 @@ async fn a_sweeper_leaves_a_live_request_s_emails_alone_and_takes_over_a_dead_on
     let f = fixture();
     // A request that stored the order and died before sending: its claim is still live.
     let (_, clock) = Time::new();
-    let dead_request = Intake::new(
-        f.store.clone(),
+    let dead_request = Wiring::new(
+        Stores::new(f.store.clone()),
         Arc::new(NeverSends),
         vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()],
         clock,
         limits(),
-    );
+    )
+    .place_order();
     let source = source();
     let placing = dead_request.place(order("Tuusula"), None, &source);
     // NeverSends keeps the request waiting forever: drop it after the order is stored.
     let _ = tokio::time::timeout(Duration::from_millis(50), placing).await;
     assert_eq!(f.store.orders().len(), 1);
     f.time.advance(CLAIM_SECONDS - 1);
-    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0);
+    assert_eq!(f.retry.retry_due(50).await.unwrap().sent, 0);
     f.time.advance(2);
-    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 2);
+    assert_eq!(f.retry.retry_due(50).await.unwrap().sent, 2);
     assert_eq!(f.mailer.sent().len(), 2);
 }
 
@@ -243,15 +276,14 @@ impl Mailer for NeverSends {
     }
 }
 
-/// The memory store, but one order cannot be read (as an item edited by hand).
+/// The memory store's orders, but one cannot be read (as an item edited by hand).
 struct OneUnreadable {
     store: Arc<MemoryStore>,
     unreadable: std::sync::Mutex<Option<Reference>>,
-    dequeued: std::sync::Mutex<Vec<String>>,
 }
 
 #[async_trait]
-impl OrderStore for OneUnreadable {
+impl Orders for OneUnreadable {
     async fn insert(
         &self,
         o: &Order,
@@ -260,33 +292,6 @@ impl OrderStore for OneUnreadable {
         now: Timestamp,
     ) -> Result<Insert, StoreError> {
         self.store.insert(o, d, q, now).await
-    }
-    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
-        self.store.take_quota(counter).await
-    }
-    async fn record_delivery(
-        &self,
-        r: &Reference,
-        k: EmailKind,
-        d: &Delivery,
-    ) -> Result<(), StoreError> {
-        self.store.record_delivery(r, k, d).await
-    }
-    async fn claim(
-        &self,
-        r: &Reference,
-        k: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
-        self.store.claim(r, k, now, until).await
-    }
-    async fn due_for_retry(
-        &self,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
-        self.store.due_for_retry(now, limit).await
     }
     async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
         if self.unreadable.lock().unwrap().as_ref() == Some(reference) {
@@ -298,66 +303,6 @@ impl OrderStore for OneUnreadable {
         }
         self.store.load(reference).await
     }
-    async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
-        self.store.reschedule(order).await
-    }
-    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
-        self.dequeued.lock().unwrap().push(key.to_owned());
-        self.store.dequeue(key).await
-    }
-    async fn remember_message(
-        &self,
-        id: &str,
-        r: &Reference,
-        k: EmailKind,
-        to: &[String],
-    ) -> Result<(), StoreError> {
-        self.store.remember_message(id, r, k, to).await
-    }
-    async fn record_outcome(
-        &self,
-        id: &str,
-        to: &str,
-        outcome: crate::domain::Outcome,
-        at: Timestamp,
-    ) -> Result<crate::store::OutcomeRecorded, StoreError> {
-        self.store.record_outcome(id, to, outcome, at).await
-    }
-    async fn set_check(&self, r: &Reference, at: Option<Timestamp>) -> Result<(), StoreError> {
-        self.store.set_check(r, at).await
-    }
-    async fn reclaim(
-        &self,
-        r: &Reference,
-        k: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
-        self.store.reclaim(r, k, now, until).await
-    }
-    async fn due_for_erasure(
-        &self,
-        cutoff: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
-        self.store.due_for_erasure(cutoff, limit).await
-    }
-    async fn erase(
-        &self,
-        r: &Reference,
-        now: Timestamp,
-    ) -> Result<Option<crate::store::Erasure>, StoreError> {
-        self.store.erase(r, now).await
-    }
-    async fn mark_told(
-        &self,
-        r: &Reference,
-        k: EmailKind,
-        told: bool,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        self.store.mark_told(r, k, told, now).await
-    }
 }
 
 #[tokio::test]
@@ -366,19 +311,20 @@ async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
     let store = Arc::new(OneUnreadable {
         store: memory.clone(),
         unreadable: std::sync::Mutex::new(None),
-        dequeued: std::sync::Mutex::new(Vec::new()),
     });
     let mailer = Arc::new(RecordingMailer::new());
     let (time, clock) = Time::new();
     let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
-    let intake = Intake::new(store.clone(), mailer.clone(), trainers, clock, limits());
+    let stores = Stores::new(memory.clone()).with_orders(store.clone());
+    let wiring = Wiring::new(stores, mailer.clone(), trainers, clock, limits());
+    let (place_order, retry) = (wiring.place_order(), wiring.retry_emails());
     mailer.set_failing(true);
-    intake
+    place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap();
     time.advance(1);
-    intake
+    place_order
         .place(order("Kerava"), None, &source())
         .await
         .unwrap();
@@ -386,9 +332,9 @@ async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
     let first = memory.orders()[0].reference.clone();
     *store.unreadable.lock().unwrap() = Some(first);
     time.advance(backoff_seconds(1));
-    let report = intake.retry_due(50).await.unwrap();
+    let report = retry.retry_due(50).await.unwrap();
     assert_eq!((report.unreadable, report.orders, report.sent), (1, 1, 2));
-    let dequeued = store.dequeued.lock().unwrap().clone();
+    let dequeued = memory.dequeued();
     assert_eq!(dequeued.len(), 1, "it leaves the retry index");
 }
 
@@ -396,8 +342,8 @@ fn ip(text: &str) -> SourceAddress {
     SourceAddress::parse(text).unwrap()
 }
 
-fn is_rate_limited(placed: &Result<Placed, IntakeError>, expected: QuotaKind) -> bool {
-    matches!(placed, Err(IntakeError::RateLimited { kind, retry_after_seconds })
+fn is_rate_limited(placed: &Result<Placed, PlaceError>, expected: QuotaKind) -> bool {
+    matches!(placed, Err(PlaceError::RateLimited { kind, retry_after_seconds })
         if *kind == expected && (1..=86_400).contains(retry_after_seconds))
 }
 
@@ -407,13 +353,13 @@ async fn one_source_gets_its_quota_an_hour_and_another_source_is_not_affected() 
     let quota = Quotas::default().orders_per_source_per_hour;
     for n in 0..quota {
         let order = order_to("Tuusula", &format!("asiakas{n}@tuusula.example"));
-        let placed = f.intake.place(order, None, &ip("2001:db8::1")).await;
+        let placed = f.place_order.place(order, None, &ip("2001:db8::1")).await;
         assert!(matches!(placed, Ok(Placed::Created(_))), "order {n}");
     }
     // The same /64, another address in it: the same quota.
     let over = order_to("Tuusula", "yksi.liikaa@tuusula.example");
     let placed = f
-        .intake
+        .place_order
         .place(over.clone(), None, &ip("2001:db8::ffff"))
         .await;
     assert!(is_rate_limited(&placed, QuotaKind::Source));
@@ -424,14 +370,17 @@ async fn one_source_gets_its_quota_an_hour_and_another_source_is_not_affected() 
     );
     assert_eq!(f.mailer.sent().len(), 2 * quota as usize, "and not mailed");
     let elsewhere = f
-        .intake
+        .place_order
         .place(over.clone(), None, &ip("198.51.100.1"))
         .await;
     assert!(matches!(elsewhere, Ok(Placed::Created(_))));
     // The next window lets the first source in again.
     f.time.advance(3600);
     let next_hour = order_to("Tuusula", "seuraava@tuusula.example");
-    let placed = f.intake.place(next_hour, None, &ip("2001:db8::1")).await;
+    let placed = f
+        .place_order
+        .place(next_hour, None, &ip("2001:db8::1"))
+        .await;
     assert!(matches!(placed, Ok(Placed::Created(_))));
 }
 
@@ -447,7 +396,7 @@ async fn one_mailbox_gets_three_orders_a_day_whatever_its_tags_and_case() {
     .enumerate()
     {
         let placed = f
-            .intake
+            .place_order
             .place(
                 order_to(&format!("Kerava {n}"), email),
                 None,
@@ -457,7 +406,7 @@ async fn one_mailbox_gets_three_orders_a_day_whatever_its_tags_and_case() {
         assert!(matches!(placed, Ok(Placed::Created(_))), "{email}");
     }
     let fourth = f
-        .intake
+        .place_order
         .place(
             order_to("Kerava 4", "anna+3@kerava.example"),
             None,
@@ -467,7 +416,7 @@ async fn one_mailbox_gets_three_orders_a_day_whatever_its_tags_and_case() {
     assert!(is_rate_limited(&fourth, QuotaKind::Mailbox));
     f.time.advance(24 * 3600);
     let next_day = f
-        .intake
+        .place_order
         .place(
             order_to("Kerava 5", "anna@kerava.example"),
             None,
@@ -485,22 +434,25 @@ async fn replays_and_refusals_use_up_no_quota() {
     });
     let source = ip("203.0.113.9");
     for _ in 0..5 {
-        f.intake
+        f.place_order
             .place(order("Tuusula"), key("same-key-0001"), &source)
             .await
             .unwrap();
     }
     let reused = f
-        .intake
+        .place_order
         .place(order("Kerava"), key("same-key-0001"), &source)
         .await;
-    assert!(matches!(reused, Err(IntakeError::KeyReused)));
-    let second = f.intake.place(order("Järvenpää"), None, &source).await;
+    assert!(matches!(reused, Err(PlaceError::KeyReused)));
+    let second = f.place_order.place(order("Järvenpää"), None, &source).await;
     assert!(
         matches!(second, Ok(Placed::Created(_))),
         "one replayed order and one refusal used one unit"
     );
-    let third = f.intake.place(order("Nurmijärvi"), None, &source).await;
+    let third = f
+        .place_order
+        .place(order("Nurmijärvi"), None, &source)
+        .await;
     assert!(is_rate_limited(&third, QuotaKind::Source));
 }
 
@@ -511,9 +463,9 @@ async fn second_order_over_the_ceiling() -> (Fixture, Receipt) {
         ..Quotas::default()
     });
     let (one, two) = (ip("198.51.100.1"), ip("198.51.100.2"));
-    let first = f.intake.place(order("Tuusula"), None, &one).await;
+    let first = f.place_order.place(order("Tuusula"), None, &one).await;
     assert!(matches!(first, Ok(Placed::Created(_))));
-    let second = f.intake.place(order("Kerava"), None, &two).await;
+    let second = f.place_order.place(order("Kerava"), None, &two).await;
     let Ok(Placed::Created(receipt)) = second else {
         panic!("the second order is taken");
     };
@@ -549,7 +501,7 @@ async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_th
 
     // Still the same hour: the retry run keeps it held.
     f.time.advance(60);
-    let report = f.intake.retry_due(50).await.unwrap();
+    let report = f.retry.retry_due(50).await.unwrap();
     assert_eq!(
         (report.sent, report.still_held),
         (0, 0),
@@ -562,8 +514,8 @@ async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_th
         _ => unreachable!(),
     };
     f.time
-        .advance(next_window.as_second() - f.intake.now().as_second());
-    let report = f.intake.retry_due(50).await.unwrap();
+        .advance(next_window.as_second() - f.place_order.now().as_second());
+    let report = f.retry.retry_due(50).await.unwrap();
     assert_eq!(report.sent, 1);
     assert_eq!(f.mailer.sent().len(), 4);
     assert!(f.store.orders().iter().all(|o| o.receipt().emails_sent));
@@ -576,12 +528,12 @@ async fn a_confirmation_held_for_a_day_is_dropped_unsent() {
     let mut dropped = 0;
     for _ in 0..25 {
         f.time.advance(3600);
-        let counter = f
-            .intake
-            .limits
-            .counter(QuotaKind::Confirmations, EVERYONE, f.intake.now());
+        let counter =
+            f.wiring
+                .limits
+                .counter(QuotaKind::Confirmations, EVERYONE, f.place_order.now());
         assert!(f.store.take_quota(&counter).await.unwrap());
-        dropped += f.intake.retry_due(50).await.unwrap().dropped;
+        dropped += f.retry.retry_due(50).await.unwrap().dropped;
     }
     assert_eq!(dropped, 1);
     let orders = f.store.orders();
@@ -609,11 +561,11 @@ impl Mailer for SlowMailer {
 }
 
 fn slow_fixture(delay: Duration, needs: Duration) -> Fixture {
-    let mut f = fixture_sending_through(Quotas::default(), |inner| {
+    let f = fixture_sending_through(Quotas::default(), |inner| {
         Arc::new(SlowMailer { inner, delay })
     });
-    f.intake = f.intake.with_email_needs(needs);
-    f
+    let wiring = f.wiring.clone().with_email_needs(needs);
+    f.rewired(wiring)
 }
 
 #[tokio::test]
@@ -621,7 +573,7 @@ async fn a_request_short_of_time_leaves_its_emails_pending_and_the_retry_run_sen
     let f = slow_fixture(Duration::from_millis(10), Duration::from_millis(200));
     let deadline = Deadline::after(DEADLINE_MARGIN + Duration::from_millis(50));
     let placed = f
-        .intake
+        .place_order
         .place_within(order("Tuusula"), None, &source(), deadline)
         .await
         .unwrap();
@@ -638,8 +590,8 @@ async fn a_request_short_of_time_leaves_its_emails_pending_and_the_retry_run_sen
         stored.customer_email,
         Delivery::Pending { attempts: 0, .. }
     ));
-    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 2);
-    assert_eq!(f.intake.retry_due(50).await.unwrap().sent, 0);
+    assert_eq!(f.retry.retry_due(50).await.unwrap().sent, 2);
+    assert_eq!(f.retry.retry_due(50).await.unwrap().sent, 0);
     assert_eq!(f.mailer.sent().len(), 2);
 }
 
@@ -652,7 +604,7 @@ async fn a_retry_run_short_of_time_stops_claiming_and_the_next_run_goes_on_witho
         .enumerate()
     {
         let email = format!("asiakas{n}@tuusula.example");
-        f.intake
+        f.place_order
             .place(order_to(town, &email), None, &source())
             .await
             .unwrap();
@@ -660,10 +612,10 @@ async fn a_retry_run_short_of_time_stops_claiming_and_the_next_run_goes_on_witho
     f.mailer.set_failing(false);
     f.time.advance(backoff_seconds(1));
     let deadline = Deadline::after(DEADLINE_MARGIN + Duration::from_millis(150));
-    let first = f.intake.retry_due_within(50, deadline).await.unwrap();
+    let first = f.retry.retry_due_within(50, deadline).await.unwrap();
     assert!(first.out_of_time, "{first:?}");
     assert!(first.sent < 8, "{first:?}");
-    let second = f.intake.retry_due(50).await.unwrap();
+    let second = f.retry.retry_due(50).await.unwrap();
     assert!(!second.out_of_time);
     assert_eq!(first.sent + second.sent, 8);
     assert_eq!(f.mailer.sent().len(), 8, "every email once");
@@ -686,7 +638,7 @@ fn report(
         message_id: message_id.to_owned(),
         outcome,
         recipients: vec!["anna.virtanen@tuusula.example".to_owned()],
-        at: f.intake.now(),
+        at: f.place_order.now(),
     }
 }
 
@@ -694,13 +646,13 @@ fn report(
 async fn a_transient_bounce_with_no_delivery_in_15_minutes_is_told_to_the_trainers_once() {
     use crate::domain::Outcome;
     let f = fixture();
-    f.intake
+    f.place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap();
     let id = confirmation_id(&f);
     let first = f
-        .intake
+        .report
         .record_email_event(report(&f, &id, Outcome::TransientBounce))
         .await;
     assert!(
@@ -708,15 +660,15 @@ async fn a_transient_bounce_with_no_delivery_in_15_minutes_is_told_to_the_traine
         "not yet: a delivery may still come"
     );
     f.time.advance(14 * 60);
-    f.intake.retry_due(50).await.unwrap();
+    f.retry.retry_due(50).await.unwrap();
     assert_eq!(f.mailer.sent().len(), 2);
     f.time.advance(2 * 60);
-    f.intake.retry_due(50).await.unwrap();
+    f.retry.retry_due(50).await.unwrap();
     let sent = f.mailer.sent();
     assert_eq!(sent.len(), 3, "one alert");
     assert!(sent[2].subject.starts_with("Vahvistus ei mennyt perille"));
     f.time.advance(60 * 60);
-    f.intake.retry_due(50).await.unwrap();
+    f.retry.retry_due(50).await.unwrap();
     assert_eq!(f.mailer.sent().len(), 3, "told once");
     assert_eq!(
         f.store.orders()[0].retry_at(),
@@ -729,21 +681,21 @@ async fn a_transient_bounce_with_no_delivery_in_15_minutes_is_told_to_the_traine
 async fn a_transient_bounce_followed_by_a_delivery_tells_nobody() {
     use crate::domain::Outcome;
     let f = fixture();
-    f.intake
+    f.place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap();
     let id = confirmation_id(&f);
-    f.intake
+    f.report
         .record_email_event(report(&f, &id, Outcome::TransientBounce))
         .await
         .unwrap();
-    f.intake
+    f.report
         .record_email_event(report(&f, &id, Outcome::Delivered))
         .await
         .unwrap();
     f.time.advance(16 * 60);
-    f.intake.retry_due(50).await.unwrap();
+    f.retry.retry_due(50).await.unwrap();
     assert_eq!(f.mailer.sent().len(), 2);
     assert_eq!(f.store.orders()[0].retry_at(), None);
 }
@@ -753,9 +705,12 @@ async fn personal_data_is_erased_by_the_scheduled_run_once_the_retention_time_ha
     const DAY: i64 = 86_400;
     let f = fixture();
     let placed = |organization: &'static str| {
-        let intake = &f.intake;
+        let place_order = &f.place_order;
         async move {
-            match intake.place(order(organization), None, &source()).await {
+            match place_order
+                .place(order(organization), None, &source())
+                .await
+            {
                 Ok(Placed::Created(receipt)) => receipt.reference,
                 other => panic!("{other:?}"),
             }
@@ -766,31 +721,32 @@ async fn personal_data_is_erased_by_the_scheduled_run_once_the_retention_time_ha
     let newer = placed("Kerava").await;
     f.time.advance(364 * DAY);
     assert_eq!(
-        f.intake.retry_due(50).await.unwrap().erased,
+        f.retry.retry_due(50).await.unwrap().erased,
         0,
         "24 months not yet passed"
     );
     f.time.advance(2 * DAY);
-    assert_eq!(f.intake.retry_due(50).await.unwrap().erased, 1);
+    assert_eq!(f.retry.retry_due(50).await.unwrap().erased, 1);
     assert!(matches!(
         f.store.load(&old).await,
         Err(StoreError::Unreadable { .. })
     ));
     assert!(f.store.load(&newer).await.unwrap().is_some());
     assert_eq!(
-        f.intake.retry_due(50).await.unwrap().erased,
+        f.retry.retry_due(50).await.unwrap().erased,
         0,
         "each order once"
     );
-    let shorter = fixture().intake.with_retention_months(12);
-    assert!(shorter.retention_cutoff(f.intake.now()) > f.intake.retention_cutoff(f.intake.now()));
+    let shorter = fixture().wiring.with_retention_months(12).erase_expired();
+    let now = f.place_order.now();
+    assert!(shorter.retention_cutoff(now) > f.wiring.erase_expired().retention_cutoff(now));
 }
 
 #[tokio::test]
 async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
     let f = fixture();
     let Placed::Created(receipt) = f
-        .intake
+        .place_order
         .place(order("Tuusula"), None, &source())
         .await
         .unwrap()
@@ -806,7 +762,7 @@ async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
         .unwrap()
         .customer_email;
     let resent = f
-        .intake
+        .resend
         .resend(&reference, EmailKind::Customer)
         .await
         .unwrap();
@@ -826,21 +782,21 @@ async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
     );
 
     // A sender holding the email now (the retry run) keeps it.
-    let now = f.intake.now();
+    let now = f.place_order.now();
     assert!(
         f.store
             .reclaim(&reference, EmailKind::Trainer, now, after(now, 60))
             .await
             .unwrap()
     );
-    let busy = f.intake.resend(&reference, EmailKind::Trainer).await;
+    let busy = f.resend.resend(&reference, EmailKind::Trainer).await;
     assert!(matches!(busy, Err(ResendError::BeingSent(..))), "{busy:?}");
 
     f.store.erase(&reference, now).await.unwrap();
-    let erased = f.intake.resend(&reference, EmailKind::Customer).await;
+    let erased = f.resend.resend(&reference, EmailKind::Customer).await;
     assert!(matches!(erased, Err(ResendError::Erased(_))), "{erased:?}");
     let unknown = f
-        .intake
+        .resend
         .resend(&Reference::random(), EmailKind::Customer)
         .await;
     assert!(

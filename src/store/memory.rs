@@ -4,10 +4,13 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::{DedupeKey, Erasure, Insert, OrderStore, OutcomeRecorded, StoreError};
+use super::{
+    DedupeKey, DeliveryReports, EmailQueue, Erasure, Insert, Orders, OutcomeRecorded, Quotas,
+    Retention, SentMessage, StoreError,
+};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Reference};
 
-/// An in-memory `OrderStore` for fast tests; it keeps the same rules as the DynamoDB one.
+/// An in-memory store of every capability for fast tests; it keeps the same rules as the DynamoDB one.
 #[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
@@ -23,6 +26,8 @@ struct State {
     told: std::collections::HashSet<(String, &'static str)>,
     /// Erased orders, kept whole here (a fake) but no longer loadable, as in DynamoDB.
     erased: HashMap<String, Timestamp>,
+    /// Keys taken out of the retry queue (`EmailQueue::dequeue`), for tests to see.
+    dequeued: Vec<String>,
     unavailable: bool,
 }
 
@@ -37,6 +42,11 @@ impl MemoryStore {
         let mut orders: Vec<Order> = state.orders.values().cloned().collect();
         orders.sort_by_key(|o| o.created_at);
         orders
+    }
+
+    /// The keys `EmailQueue::dequeue` was asked to take out of the retry queue.
+    pub fn dequeued(&self) -> Vec<String> {
+        self.lock().dequeued.clone()
     }
 
     /// Makes every call fail, as DynamoDB being down would.
@@ -62,6 +72,16 @@ impl MemoryStore {
 }
 
 impl State {
+    fn remember(&mut self, reference: &Reference, message: &SentMessage) {
+        let recipients = message
+            .recipients
+            .iter()
+            .map(|r| r.to_lowercase())
+            .collect();
+        let target = (reference.clone(), message.kind, recipients);
+        self.messages.insert(message.message_id.clone(), target);
+    }
+
     fn has_room(&self, counter: &QuotaCounter) -> bool {
         self.counters.get(&counter.key).copied().unwrap_or(0) < counter.limit
     }
@@ -74,7 +94,7 @@ impl State {
 }
 
 #[async_trait]
-impl OrderStore for MemoryStore {
+impl Orders for MemoryStore {
     async fn insert(
         &self,
         order: &Order,
@@ -110,6 +130,20 @@ impl OrderStore for MemoryStore {
         Ok(Insert::Created)
     }
 
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+        let state = self.available()?;
+        if state.erased.contains_key(reference.as_str()) {
+            return Err(StoreError::Unreadable {
+                key: reference.to_string(),
+                problem: "order fields",
+            });
+        }
+        Ok(state.orders.get(reference.as_str()).cloned())
+    }
+}
+
+#[async_trait]
+impl Quotas for MemoryStore {
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
         let mut state = self.available()?;
         if !state.has_room(counter) {
@@ -118,7 +152,10 @@ impl OrderStore for MemoryStore {
         *state.counters.entry(counter.key.clone()).or_default() += 1;
         Ok(true)
     }
+}
 
+#[async_trait]
+impl EmailQueue for MemoryStore {
     async fn record_delivery(
         &self,
         reference: &Reference,
@@ -128,6 +165,18 @@ impl OrderStore for MemoryStore {
         let mut state = self.available()?;
         let order = state.order_mut(reference)?;
         *order.delivery_mut(kind) = delivery.clone();
+        Ok(())
+    }
+
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
+        let mut state = self.available()?;
+        for message in sent {
+            state.remember(&order.reference, message);
+        }
+        let stored = state.order_mut(&order.reference)?;
+        for kind in EmailKind::BOTH {
+            *stored.delivery_mut(kind) = order.delivery(kind).clone();
+        }
         Ok(())
     }
 
@@ -149,36 +198,6 @@ impl OrderStore for MemoryStore {
             until,
         };
         Ok(true)
-    }
-
-    async fn due_for_retry(
-        &self,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
-        let state = self.available()?;
-        let mut due: Vec<(Timestamp, Reference)> = state
-            .orders
-            .values()
-            .filter_map(|o| {
-                o.retry_at()
-                    .filter(|at| *at <= now)
-                    .map(|at| (at, o.reference.clone()))
-            })
-            .collect();
-        due.sort_by_key(|(at, _)| *at);
-        Ok(due.into_iter().take(limit).map(|(_, r)| r).collect())
-    }
-
-    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
-        let state = self.available()?;
-        if state.erased.contains_key(reference.as_str()) {
-            return Err(StoreError::Unreadable {
-                key: reference.to_string(),
-                problem: "order fields",
-            });
-        }
-        Ok(state.orders.get(reference.as_str()).cloned())
     }
 
     async fn reclaim(
@@ -212,6 +231,127 @@ impl OrderStore for MemoryStore {
         Ok(true)
     }
 
+    async fn due_for_retry(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let state = self.available()?;
+        let mut due: Vec<(Timestamp, Reference)> = state
+            .orders
+            .values()
+            .filter_map(|o| {
+                o.retry_at()
+                    .filter(|at| *at <= now)
+                    .map(|at| (at, o.reference.clone()))
+            })
+            .collect();
+        due.sort_by_key(|(at, _)| *at);
+        Ok(due.into_iter().take(limit).map(|(_, r)| r).collect())
+    }
+
+    async fn reschedule(&self, _order: &Order) -> Result<(), StoreError> {
+        // The in-memory queue is computed from the emails' states on every look.
+        self.available().map(drop)
+    }
+
+    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
+        // Every order here is readable and the queue is computed from the emails' states, so
+        // there is nothing to take out; the key is kept for tests to see.
+        self.available()?.dequeued.push(key.to_owned());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl DeliveryReports for MemoryStore {
+    async fn remember_message(
+        &self,
+        message_id: &str,
+        reference: &Reference,
+        kind: EmailKind,
+        recipients: &[String],
+    ) -> Result<(), StoreError> {
+        self.available()?.remember(
+            reference,
+            &SentMessage {
+                kind,
+                message_id: message_id.to_owned(),
+                recipients: recipients.to_vec(),
+            },
+        );
+        Ok(())
+    }
+
+    async fn record_outcome(
+        &self,
+        message_id: &str,
+        recipient: &str,
+        outcome: Outcome,
+        _at: Timestamp,
+    ) -> Result<OutcomeRecorded, StoreError> {
+        let mut state = self.available()?;
+        let Some((reference, kind, recipients)) = state.messages.get(message_id).cloned() else {
+            return Ok(OutcomeRecorded::UnknownMessage);
+        };
+        let recipient = recipient.to_lowercase();
+        if !recipients.contains(&recipient) {
+            return Ok(OutcomeRecorded::UnknownMessage);
+        }
+        // Reports about an earlier send of a resent email no longer count.
+        let current = match state
+            .orders
+            .get(reference.as_str())
+            .map(|o| o.delivery(kind))
+        {
+            Some(Delivery::Sent {
+                message_id: sent, ..
+            }) => sent == message_id,
+            _ => true,
+        };
+        let key = (message_id.to_owned(), recipient);
+        if !current
+            || state
+                .outcomes
+                .get(&key)
+                .is_some_and(|known| *known >= outcome)
+        {
+            return Ok(OutcomeRecorded::Unchanged { reference, kind });
+        }
+        state.outcomes.insert(key, outcome);
+        if kind == EmailKind::Customer {
+            state.order_mut(&reference)?.reports.customer_outcome = Some(outcome);
+        }
+        Ok(OutcomeRecorded::Changed { reference, kind })
+    }
+
+    async fn set_check(
+        &self,
+        reference: &Reference,
+        at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        self.available()?.order_mut(reference)?.reports.check_at = at;
+        Ok(())
+    }
+
+    async fn mark_told(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        told: bool,
+        _now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.available()?;
+        let key = (reference.as_str().to_owned(), kind.as_str());
+        Ok(match told {
+            true => state.told.insert(key),
+            false => state.told.remove(&key),
+        })
+    }
+}
+
+#[async_trait]
+impl Retention for MemoryStore {
     async fn due_for_erasure(
         &self,
         cutoff: Timestamp,
@@ -283,95 +423,5 @@ impl OrderStore for MemoryStore {
             messages_scrubbed,
             already_erased,
         }))
-    }
-
-    async fn dequeue(&self, _key: &str) -> Result<(), StoreError> {
-        // Every order here is readable, and the queue is computed from the emails' states.
-        self.available().map(drop)
-    }
-
-    async fn remember_message(
-        &self,
-        message_id: &str,
-        reference: &Reference,
-        kind: EmailKind,
-        recipients: &[String],
-    ) -> Result<(), StoreError> {
-        let mut state = self.available()?;
-        let recipients = recipients.iter().map(|r| r.to_lowercase()).collect();
-        let message = (reference.clone(), kind, recipients);
-        state.messages.insert(message_id.to_owned(), message);
-        Ok(())
-    }
-
-    async fn record_outcome(
-        &self,
-        message_id: &str,
-        recipient: &str,
-        outcome: Outcome,
-        _at: Timestamp,
-    ) -> Result<OutcomeRecorded, StoreError> {
-        let mut state = self.available()?;
-        let Some((reference, kind, recipients)) = state.messages.get(message_id).cloned() else {
-            return Ok(OutcomeRecorded::UnknownMessage);
-        };
-        let recipient = recipient.to_lowercase();
-        if !recipients.contains(&recipient) {
-            return Ok(OutcomeRecorded::UnknownMessage);
-        }
-        // Reports about an earlier send of a resent email no longer count.
-        let current = match state
-            .orders
-            .get(reference.as_str())
-            .map(|o| o.delivery(kind))
-        {
-            Some(Delivery::Sent {
-                message_id: sent, ..
-            }) => sent == message_id,
-            _ => true,
-        };
-        let key = (message_id.to_owned(), recipient);
-        if !current
-            || state
-                .outcomes
-                .get(&key)
-                .is_some_and(|known| *known >= outcome)
-        {
-            return Ok(OutcomeRecorded::Unchanged { reference, kind });
-        }
-        state.outcomes.insert(key, outcome);
-        if kind == EmailKind::Customer {
-            state.order_mut(&reference)?.reports.customer_outcome = Some(outcome);
-        }
-        Ok(OutcomeRecorded::Changed { reference, kind })
-    }
-
-    async fn set_check(
-        &self,
-        reference: &Reference,
-        at: Option<Timestamp>,
-    ) -> Result<(), StoreError> {
-        self.available()?.order_mut(reference)?.reports.check_at = at;
-        Ok(())
-    }
-
-    async fn mark_told(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        told: bool,
-        _now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let mut state = self.available()?;
-        let key = (reference.as_str().to_owned(), kind.as_str());
-        Ok(match told {
-            true => state.told.insert(key),
-            false => state.told.remove(&key),
-        })
-    }
-
-    async fn reschedule(&self, _order: &Order) -> Result<(), StoreError> {
-        // The in-memory queue is computed from the emails' states on every look.
-        self.available().map(drop)
     }
 }

@@ -1,5 +1,7 @@
-//! Where orders are kept. The trait is small so the DynamoDB implementation stays thin and the
-//! in-memory one can stand in for it in handler tests.
+//! Where orders are kept: one small trait per capability (`Orders`, `Quotas`, `EmailQueue`,
+//! `DeliveryReports`, `Retention`), each implemented directly by one file of the DynamoDB store
+//! (`dynamodb/orders.rs`, `queue.rs`, `reports.rs`, `erasure.rs`) and by the in-memory one. A use
+//! case holds only the traits it uses; a test double implements only the trait it changes.
 
 mod dynamodb;
 mod item;
@@ -20,6 +22,8 @@ pub use item::{
 pub use memory::MemoryStore;
 pub use record::{EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome};
 pub use table::{TableSpec, create_order_table};
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -121,8 +125,9 @@ pub struct SentMessage {
     pub recipients: Vec<String>,
 }
 
+/// Orders themselves: stored once (with their dedupe record and quota units), read whole.
 #[async_trait]
-pub trait OrderStore: Send + Sync {
+pub trait Orders: Send + Sync {
     /// Stores the order and its dedupe record and takes a unit from each quota counter, all
     /// together or none of it. Never overwrites. A replay or a refusal takes nothing.
     async fn insert(
@@ -133,9 +138,26 @@ pub trait OrderStore: Send + Sync {
         now: Timestamp,
     ) -> Result<Insert, StoreError>;
 
+    /// The whole order, read consistently.
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError>;
+
+    /// Opens the connection the first order will use, with a call the store makes anyway.
+    async fn warm_up(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// The abuse counters and the confirmations' ceiling, taken from outside an order's insert.
+#[async_trait]
+pub trait Quotas: Send + Sync {
     /// Takes a unit from one counter if it is under its limit; `false` when it is not.
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError>;
+}
 
+/// The emails' states on the order and the retry queue that follows them: claims, attempts,
+/// the sweeper's look-ups.
+#[async_trait]
+pub trait EmailQueue: Send + Sync {
     /// Writes one email's new state (after a send or a failed attempt) and keeps the order in
     /// the retry queue while any of its emails is not final.
     async fn record_delivery(
@@ -145,9 +167,25 @@ pub trait OrderStore: Send + Sync {
         delivery: &Delivery,
     ) -> Result<(), StoreError>;
 
+    /// After both emails of a new order were tried: each sent message's lookup item (as
+    /// `DeliveryReports::remember_message`), both emails' states and the retry queue as `order`
+    /// now stands, all in one write.
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError>;
+
     /// Claims an email for sending until `until`, if it is pending or its claim ran out by
     /// `now`. `false`: someone else holds it, or it is final.
     async fn claim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Claims an email for an operator's resend, whatever its state, unless a sender holds it
+    /// now: what SES reported about earlier sends is cleared, so the new one's reports count.
+    /// `false`: it is being sent right now, or the order is erased.
+    async fn reclaim(
         &self,
         reference: &Reference,
         kind: EmailKind,
@@ -162,37 +200,17 @@ pub trait OrderStore: Send + Sync {
         limit: usize,
     ) -> Result<Vec<Reference>, StoreError>;
 
-    /// The whole order, read consistently.
-    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError>;
-
     /// Sets when the sweeper next looks at the order, from its emails' states.
     async fn reschedule(&self, order: &Order) -> Result<(), StoreError>;
 
     /// Takes an item out of the retry index by its key, whatever it holds: for an order the
     /// retry run cannot read, so that it does not stay at the head of the index.
     async fn dequeue(&self, key: &str) -> Result<(), StoreError>;
+}
 
-    /// After both emails of a new order were tried: each sent message's lookup item
-    /// (`remember_message`), then both emails' states and the retry queue as `order` now
-    /// stands (`record_delivery`). DynamoDB does it in one transaction instead of up to five
-    /// calls; any other store may do it one by one, as here.
-    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
-        for message in sent {
-            self.remember_message(
-                &message.message_id,
-                &order.reference,
-                message.kind,
-                &message.recipients,
-            )
-            .await?;
-        }
-        for kind in EmailKind::BOTH {
-            self.record_delivery(&order.reference, kind, order.delivery(kind))
-                .await?;
-        }
-        Ok(())
-    }
-
+/// What SES reports about sent messages, and who was told when an email did not arrive.
+#[async_trait]
+pub trait DeliveryReports: Send + Sync {
     /// Remembers which order and email a sent message is, and to whom it went, so that SES's
     /// later reports about it find their order.
     async fn remember_message(
@@ -230,18 +248,11 @@ pub trait OrderStore: Send + Sync {
         told: bool,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
+}
 
-    /// Claims an email for an operator's resend, whatever its state, unless a sender holds it
-    /// now: what SES reported about earlier sends is cleared, so the new one's reports count.
-    /// `false`: it is being sent right now, or the order is erased.
-    async fn reclaim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError>;
-
+/// Personal data's end: orders past their retention time, and their erasure.
+#[async_trait]
+pub trait Retention: Send + Sync {
     /// Orders created at or before `cutoff` whose personal data is still held, oldest first.
     /// Looks back a few months from the cutoff's month (the scheduled run is frequent).
     async fn due_for_erasure(
@@ -257,9 +268,42 @@ pub trait OrderStore: Send + Sync {
         reference: &Reference,
         now: Timestamp,
     ) -> Result<Option<Erasure>, StoreError>;
+}
 
-    /// Opens the connection the first order will use, with a call the store makes anyway.
-    async fn warm_up(&self) -> Result<(), StoreError> {
-        Ok(())
+/// Every capability at once, for wiring one store into every use case (`Stores::new`).
+pub trait Store: Orders + Quotas + EmailQueue + DeliveryReports + Retention {}
+
+impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention> Store for T {}
+
+/// One store's capabilities, each as the trait object a use case holds. A test replaces one
+/// (`with_orders`, …) with a double that implements only that trait.
+#[derive(Clone)]
+pub struct Stores {
+    pub orders: Arc<dyn Orders>,
+    pub quotas: Arc<dyn Quotas>,
+    pub queue: Arc<dyn EmailQueue>,
+    pub reports: Arc<dyn DeliveryReports>,
+    pub retention: Arc<dyn Retention>,
+}
+
+impl Stores {
+    pub fn new<S: Store + 'static>(store: Arc<S>) -> Stores {
+        Stores {
+            orders: store.clone(),
+            quotas: store.clone(),
+            queue: store.clone(),
+            reports: store.clone(),
+            retention: store,
+        }
+    }
+
+    pub fn with_orders(mut self, orders: Arc<dyn Orders>) -> Stores {
+        self.orders = orders;
+        self
+    }
+
+    pub fn with_queue(mut self, queue: Arc<dyn EmailQueue>) -> Stores {
+        self.queue = queue;
+        self
     }
 }

@@ -22,7 +22,7 @@ fn report(name: &str, message_id: &str, recipient: &str) -> Value {
 
 async fn handle(app: &impl SendsEvents, event: Value) -> EventReport {
     match Event::parse(event).expect("an SES event parses") {
-        Event::EmailReport(event) => app.intake().record_email_event(event).await.unwrap(),
+        Event::EmailReport(event) => app.report().record_email_event(event).await.unwrap(),
         _ => panic!("a delivery report"),
     }
 }
@@ -196,7 +196,7 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
     event["detail"]["bounce"]["timestamp"] = json!(jiff::Timestamp::now().to_string());
     let recorded = handle(&app, event).await;
     assert_eq!((recorded.recorded, recorded.trainers_told), (1, false));
-    app.intake().retry_due(50).await.unwrap();
+    app.retry().retry_due(50).await.unwrap();
     assert_eq!(
         app.emails().await.len(),
         2,
@@ -209,7 +209,7 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
             ..LocalOptions::default()
         })
         .await;
-    later.intake().retry_due(50).await.unwrap();
+    later.retry().retry_due(50).await.unwrap();
     let emails = app.emails().await;
     assert_eq!(emails.len(), 3);
     assert!(
@@ -217,7 +217,7 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
             .iter()
             .any(|e| e.to_string().contains("Vahvistus ei mennyt perille"))
     );
-    later.intake().retry_due(50).await.unwrap();
+    later.retry().retry_due(50).await.unwrap();
     assert_eq!(app.emails().await.len(), 3, "told once");
     assert!(!app.orders().await[0].contains_key("retry_queue"));
 }
@@ -231,13 +231,13 @@ async fn when_telling_the_trainers_fails_the_report_delivered_again_tells_them_o
     };
     app.mailer.set_failing(true);
     assert!(
-        app.intake().record_email_event(bounce()).await.is_err(),
+        app.report().record_email_event(bounce()).await.is_err(),
         "the invocation fails, so EventBridge delivers the report again"
     );
     app.mailer.set_failing(false);
-    let again = app.intake().record_email_event(bounce()).await.unwrap();
+    let again = app.report().record_email_event(bounce()).await.unwrap();
     assert!(again.trainers_told);
-    let third = app.intake().record_email_event(bounce()).await.unwrap();
+    let third = app.report().record_email_event(bounce()).await.unwrap();
     assert!(!third.trainers_told);
     assert_eq!(
         app.mailer.sent().len(),

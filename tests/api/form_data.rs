@@ -25,9 +25,9 @@ fn form_data() -> Value {
             json!({
                 "id": package.id(),
                 "names": {
-                    "fi": package.name(Language::Fi),
-                    "sv": package.name(Language::Sv),
-                    "en": package.name(Language::En),
+                    "fi": order_intake::texts::package_name(package, Language::Fi),
+                    "sv": order_intake::texts::package_name(package, Language::Sv),
+                    "en": order_intake::texts::package_name(package, Language::En),
                 },
                 "net_cents": price.net_cents,
                 "vat_cents": price.vat_cents,

@@ -64,7 +64,7 @@ async fn the_form_event_redirects_the_browser_to_the_thank_you_page() {
 #[tokio::test]
 async fn without_a_thank_you_url_a_plain_form_lands_on_the_functions_own_page_in_its_language() {
     let mut app = FakeApp::new();
-    app.app.settings.thank_you_url = None;
+    app.app.http.settings.thank_you_url = None;
     let answer = app.send(&read_event("apigw-http-form-order")).await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let reference = app.store.orders()[0].reference.to_string();

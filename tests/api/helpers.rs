@@ -11,9 +11,12 @@ use url::Url;
 
 use order_intake::domain::{BusinessId, EmailAddress, Limits, Phone, Quotas, WebOrigin};
 use order_intake::email::{Mailer, RecordingMailer, Seller, SesMailer};
-use order_intake::http::{App, HttpSettings, handle, request_from_event_str};
-use order_intake::intake::{Clock, Intake, system_clock};
-use order_intake::store::{DynamoDbStore, MemoryStore, OrderStore, TableSpec, create_order_table};
+use order_intake::entry::Function;
+use order_intake::http::{HttpSettings, handle, request_from_event_str};
+use order_intake::intake::{Clock, HandleReport, RetryEmails, Wiring, system_clock};
+use order_intake::store::{
+    DynamoDbStore, MemoryStore, Store, Stores, TableSpec, create_order_table,
+};
 
 pub const SITE: &str = "https://www.some-tyopajat.fi";
 pub const THANK_YOU: &str = "https://www.some-tyopajat.fi/kiitos";
@@ -158,51 +161,56 @@ pub fn limits(quotas: Quotas) -> Limits {
 
 /// The one way tests build the function: this store and mailer, these trainers and clock, the
 /// test settings and the default quotas.
-pub fn build_app(
-    store: Arc<dyn OrderStore>,
+pub fn build_app<S: Store + 'static>(
+    store: Arc<S>,
     mailer: Arc<dyn Mailer>,
     trainers: Vec<EmailAddress>,
     clock: Clock,
-) -> App {
+) -> Function {
     build_app_with(store, mailer, trainers, clock, Quotas::default())
 }
 
-pub fn build_app_with(
-    store: Arc<dyn OrderStore>,
+pub fn build_app_with<S: Store + 'static>(
+    store: Arc<S>,
     mailer: Arc<dyn Mailer>,
     trainers: Vec<EmailAddress>,
     clock: Clock,
     quotas: Quotas,
-) -> App {
-    App {
-        intake: Intake::new(store, mailer, trainers, clock, limits(quotas)).with_seller(seller()),
-        settings: settings(),
-    }
+) -> Function {
+    let wiring = Wiring::new(Stores::new(store), mailer, trainers, clock, limits(quotas));
+    Function::new(&wiring.with_seller(seller()), settings())
 }
 
-/// Whatever holds an `App` can be sent events as the Lambda runtime would send them.
+/// Whatever holds the function's handlers can be sent events as the Lambda runtime would send
+/// them.
 pub trait SendsEvents {
-    fn app(&self) -> &App;
+    fn app(&self) -> &Function;
 
     async fn send(&self, event: &str) -> Answer {
         let request = request_from_event_str(event).expect("the event parses");
-        answer(handle(self.app(), request).await)
+        answer(handle(&self.app().http, request).await)
     }
 
-    fn intake(&self) -> &Intake {
-        &self.app().intake
+    /// The scheduled run's use case.
+    fn retry(&self) -> &RetryEmails {
+        &self.app().retry
+    }
+
+    /// The SES reports' use case.
+    fn report(&self) -> &HandleReport {
+        &self.app().report
     }
 }
 
-impl SendsEvents for App {
-    fn app(&self) -> &App {
+impl SendsEvents for Function {
+    fn app(&self) -> &Function {
         self
     }
 }
 
 /// The handler over in-memory fakes.
 pub struct FakeApp {
-    pub app: App,
+    pub app: Function,
     pub store: Arc<MemoryStore>,
     pub mailer: Arc<RecordingMailer>,
 }
@@ -221,7 +229,7 @@ impl FakeApp {
 }
 
 impl SendsEvents for FakeApp {
-    fn app(&self) -> &App {
+    fn app(&self) -> &Function {
         &self.app
     }
 }
@@ -265,8 +273,8 @@ pub fn unique(prefix: &str) -> String {
 
 /// The handler with the real SDK clients, on a fresh table of its own.
 pub struct LocalApp {
-    pub store: Arc<dyn OrderStore>,
-    pub app: App,
+    pub store: Arc<DynamoDbStore>,
+    pub app: Function,
     pub table: String,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub tag: String,
@@ -327,7 +335,7 @@ impl LocalApp {
             .expect("table created");
         let dynamodb = order_intake::aws::dynamodb_client(&sdk_config(&options.dynamodb).await);
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
-        let store: Arc<dyn OrderStore> = Arc::new(DynamoDbStore::new(dynamodb, &table));
+        let store = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
         let app = build_app_with(
             store.clone(),
@@ -410,7 +418,7 @@ impl LocalApp {
 }
 
 impl SendsEvents for LocalApp {
-    fn app(&self) -> &App {
+    fn app(&self) -> &Function {
         &self.app
     }
 }

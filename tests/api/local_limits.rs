@@ -187,10 +187,10 @@ async fn over_the_ceiling_confirmations_are_held_sent_in_a_later_hour_or_dropped
             ..LocalOptions::default()
         })
     };
-    let report = at(60 * 60).await.intake().retry_due(50).await.unwrap();
+    let report = at(60 * 60).await.retry().retry_due(50).await.unwrap();
     assert_eq!((report.sent, report.still_held), (1, 1), "{report:?}");
     assert_eq!(app.emails().await.len(), 5);
-    let report = at(25 * 60 * 60).await.intake().retry_due(50).await.unwrap();
+    let report = at(25 * 60 * 60).await.retry().retry_due(50).await.unwrap();
     assert_eq!(report.dropped, 1, "{report:?}");
     assert_eq!(held_now().await, 0);
     assert_eq!(

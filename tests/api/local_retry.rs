@@ -2,6 +2,7 @@
 //! sparse index and conditional claims) and the SES emulator.
 
 use order_intake::intake::{CLAIM_SECONDS, MAX_ATTEMPTS};
+use order_intake::store::{EmailQueue, Orders};
 
 use crate::helpers::*;
 
@@ -28,7 +29,7 @@ async fn pending_emails_are_sent_by_the_retry_run_once_ses_is_back() {
 
     // Too early: the first backoff has not passed.
     let now = down.sibling(LocalOptions::default()).await;
-    assert_eq!(now.intake().retry_due(50).await.unwrap().sent, 0);
+    assert_eq!(now.retry().retry_due(50).await.unwrap().sent, 0);
 
     let later = down
         .sibling(LocalOptions {
@@ -36,7 +37,7 @@ async fn pending_emails_are_sent_by_the_retry_run_once_ses_is_back() {
             ..LocalOptions::default()
         })
         .await;
-    let report = later.intake().retry_due(50).await.unwrap();
+    let report = later.retry().retry_due(50).await.unwrap();
     assert_eq!((report.orders, report.sent), (1, 2), "{report:?}");
     let emails = later.emails().await;
     assert_eq!(emails.len(), 2);
@@ -55,7 +56,7 @@ async fn pending_emails_are_sent_by_the_retry_run_once_ses_is_back() {
     );
 
     // Nothing is sent twice.
-    assert_eq!(later.intake().retry_due(50).await.unwrap().sent, 0);
+    assert_eq!(later.retry().retry_due(50).await.unwrap().sent, 0);
     assert_eq!(later.emails().await.len(), 2);
 }
 
@@ -74,7 +75,7 @@ async fn two_retry_runs_at_the_same_moment_send_each_email_once() {
             ..LocalOptions::default()
         })
         .await;
-    let (ra, rb) = tokio::join!(a.intake().retry_due(50), b.intake().retry_due(50));
+    let (ra, rb) = tokio::join!(a.retry().retry_due(50), b.retry().retry_due(50));
     assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 2);
     assert_eq!(a.emails().await.len(), 2);
 }
@@ -114,7 +115,7 @@ async fn an_email_whose_sender_crashed_is_sent_once_its_claim_runs_out() {
         })
         .await;
     assert_eq!(
-        before_claim_ends.intake().retry_due(50).await.unwrap().sent,
+        before_claim_ends.retry().retry_due(50).await.unwrap().sent,
         0,
         "a live claim is respected"
     );
@@ -125,7 +126,7 @@ async fn an_email_whose_sender_crashed_is_sent_once_its_claim_runs_out() {
         })
         .await;
     assert_eq!(
-        after_claim_ends.intake().retry_due(50).await.unwrap().sent,
+        after_claim_ends.retry().retry_due(50).await.unwrap().sent,
         2
     );
     assert_eq!(app.emails().await.len(), 2);
@@ -143,7 +144,7 @@ async fn after_the_last_attempt_an_email_is_failed_and_the_order_kept() {
                 ..LocalOptions::default()
             })
             .await;
-        run.intake().retry_due(50).await.unwrap();
+        run.retry().retry_due(50).await.unwrap();
     }
     let item = &down.orders().await[0];
     assert_eq!(s(item, "customer_email_status"), "failed");
@@ -194,7 +195,7 @@ async fn an_order_edited_into_an_unreadable_state_leaves_the_index_and_the_other
             ..LocalOptions::default()
         })
         .await;
-    let report = later.intake().retry_due(50).await.unwrap();
+    let report = later.retry().retry_due(50).await.unwrap();
     assert_eq!((report.unreadable, report.sent), (1, 2), "{report:?}");
     let items = later.orders().await;
     let broken = items.iter().find(|i| s(i, "pk") == broken_key).unwrap();
@@ -202,5 +203,5 @@ async fn an_order_edited_into_an_unreadable_state_leaves_the_index_and_the_other
         !broken.contains_key("retry_queue"),
         "out of the retry index"
     );
-    assert_eq!(later.intake().retry_due(50).await.unwrap().unreadable, 0);
+    assert_eq!(later.retry().retry_due(50).await.unwrap().unreadable, 0);
 }

@@ -3,7 +3,7 @@
 
 use order_intake::aws::{dynamodb_client, ses_client};
 use order_intake::email::{Mailer, RecordingMailer, SesMailer};
-use order_intake::store::{DynamoDbStore, OrderStore};
+use order_intake::store::{DynamoDbStore, Orders, Stores};
 
 use crate::helpers::*;
 
@@ -31,13 +31,14 @@ async fn with_the_services_down_the_warm_up_fails_softly() {
     let mailer = SesMailer::new(ses_client(&sdk_config(DOWN).await), SENDER, None);
     assert!(store.warm_up().await.is_err());
     assert!(mailer.warm_up().await.is_err());
-    // The intake only logs it: init goes on.
-    let intake = order_intake::intake::Intake::new(
-        std::sync::Arc::new(store),
+    // Placing an order only logs it: init goes on.
+    let place_order = order_intake::intake::Wiring::new(
+        Stores::new(std::sync::Arc::new(store)),
         std::sync::Arc::new(RecordingMailer::new()),
         trainers("warm-up"),
         fixed_clock(),
         limits(Default::default()),
-    );
-    intake.warm_up().await;
+    )
+    .place_order();
+    place_order.warm_up().await;
 }

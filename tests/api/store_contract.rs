@@ -1,4 +1,4 @@
-//! One contract, two stores: what `OrderStore` promises holds for the in-memory fake the handler
+//! One contract, two stores: what the store traits (`Store`) promise holds for the in-memory fake the handler
 //! tests use and for the DynamoDB store against DynamoDB Local. A rule the fake keeps and the
 //! real store does not (or the other way round) fails here.
 
@@ -9,8 +9,7 @@ use order_intake::domain::{
     Delivery, EmailKind, NewOrder, Order, OrderForm, Outcome, QuotaKind, Quotas, Reference,
 };
 use order_intake::store::{
-    DedupeKey, DynamoDbStore, Insert, MemoryStore, OrderStore, OutcomeRecorded, SentMessage,
-    StoreError,
+    DedupeKey, DynamoDbStore, Insert, MemoryStore, OutcomeRecorded, SentMessage, Store, StoreError,
 };
 
 use crate::helpers::*;
@@ -61,7 +60,7 @@ fn dedupe(id: &str, fingerprint: &str, expires_at: Timestamp) -> DedupeKey {
     }
 }
 
-async fn inserting_and_deduplicating(store: &dyn OrderStore) {
+async fn inserting_and_deduplicating(store: &dyn Store) {
     let first = order(Reference::random());
     let key = dedupe("a", "content-1", at(86_400));
     let inserted = store.insert(&first, &key, &[], at(0)).await.unwrap();
@@ -109,7 +108,7 @@ async fn inserting_and_deduplicating(store: &dyn OrderStore) {
     );
 }
 
-async fn claiming_and_recording(store: &dyn OrderStore) {
+async fn claiming_and_recording(store: &dyn Store) {
     let placed = order(Reference::random());
     let key = dedupe("d", "content-5", at(86_400));
     store.insert(&placed, &key, &[], at(0)).await.unwrap();
@@ -192,7 +191,7 @@ async fn claiming_and_recording(store: &dyn OrderStore) {
 
 /// Both emails of a new order recorded at once: their states, the retry queue as the order
 /// stands, and the sent message's lookup, whatever the store does in one write.
-async fn recording_both_attempts(store: &dyn OrderStore) {
+async fn recording_both_attempts(store: &dyn Store) {
     let placed = order(Reference::random());
     let key = dedupe("both", "content-both", at(86_400));
     store.insert(&placed, &key, &[], at(0)).await.unwrap();
@@ -262,7 +261,7 @@ async fn recording_both_attempts(store: &dyn OrderStore) {
     assert_eq!(store.load(&missing.reference).await.unwrap(), None);
 }
 
-async fn counting_quotas(store: &dyn OrderStore) {
+async fn counting_quotas(store: &dyn Store) {
     let limits = limits(Quotas {
         orders_per_source_per_hour: 2,
         orders_per_mailbox_per_day: 5,
@@ -306,7 +305,7 @@ async fn counting_quotas(store: &dyn OrderStore) {
     assert!(store.take_quota(&next_hour).await.unwrap());
 }
 
-async fn resending_and_erasing(store: &dyn OrderStore) {
+async fn resending_and_erasing(store: &dyn Store) {
     const DAY: i64 = 86_400;
     let mut placed = order(Reference::random());
     placed.created_at = at(-200 * DAY);
@@ -402,7 +401,7 @@ async fn resending_and_erasing(store: &dyn OrderStore) {
     );
 }
 
-async fn keeps_the_contract(store: Arc<dyn OrderStore>) {
+async fn keeps_the_contract(store: Arc<dyn Store>) {
     resending_and_erasing(store.as_ref()).await;
     inserting_and_deduplicating(store.as_ref()).await;
     claiming_and_recording(store.as_ref()).await;

@@ -1,6 +1,6 @@
-//! What operators do to a stored order: resend an email, erase its personal data (on request,
-//! or after the retention time).
+//! Erasing an order's personal data, on request or after the retention time (`Retention`).
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use jiff::{Timestamp, ToSpan};
 
@@ -8,11 +8,10 @@ use super::{BY_MONTH_INDEX, Changes, DynamoDbStore, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
 use crate::store::item::{
     CHECK_AT, CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
-    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE,
-    attribute_name, message_ids_attribute, message_pk, n, order_month, order_pk, reference_of, s,
-    text,
+    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, attribute_name,
+    message_ids_attribute, message_pk, n, order_month, order_pk, reference_of, s, text,
 };
-use crate::store::{Erasure, StoreError};
+use crate::store::{Erasure, Retention, StoreError};
 
 /// Months before the cutoff's own that the erasure query looks in: the scheduled run comes every
 /// few minutes, so only a stop longer than this would leave an order unerased.
@@ -22,7 +21,7 @@ const ERASURE_LOOKBACK_MONTHS: i32 = 3;
 const UNSENT: [&str; 3] = ["sending", "pending", "held"];
 
 /// The attributes that hold what SES reported about an email's sends, in an item.
-fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
+pub(super) fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
     let prefix = attribute_name(kind, "to");
     let mut names: Vec<String> = item
         .keys()
@@ -36,52 +35,9 @@ fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
     names
 }
 
-impl DynamoDbStore {
-    pub(super) async fn reclaim_email(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let Some(item) = self.get(order_pk(reference)).await? else {
-            return Ok(false);
-        };
-        let mut changes = Changes::default();
-        changes.set(attribute_name(kind, "status"), s("sending"));
-        changes.set(attribute_name(kind, "due_at"), n(until.as_second()));
-        let attempts = changes.name(attribute_name(kind, "attempts"));
-        let zero = changes.value(n(0));
-        // In the retry index until the send is recorded, so a crash leaves it to the retry run.
-        changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
-        changes.set(RETRY_AT_ATTRIBUTE, n(until.as_second()));
-        for stale in ["message_id", "sent_at", "drop_at"] {
-            changes.remove(attribute_name(kind, stale));
-        }
-        for reported in report_attributes(&item, kind) {
-            changes.remove(reported);
-        }
-        let pk = changes.name(ORDER_TABLE_PARTITION_KEY);
-        let erased = changes.name(ERASED_AT_ATTRIBUTE);
-        let status = changes.name(attribute_name(kind, "status"));
-        let due = changes.name(attribute_name(kind, "due_at"));
-        let (sending, now) = (
-            changes.value(s("sending")),
-            changes.value(n(now.as_second())),
-        );
-        changes.set_clause(format!("{attempts} = if_not_exists({attempts}, {zero})"));
-        let reclaimed = changes
-            .apply(self.update_order(reference))
-            .condition_expression(format!(
-                "attribute_exists({pk}) AND attribute_not_exists({erased}) \
-                 AND ({status} <> {sending} OR {due} <= {now})"
-            ))
-            .send()
-            .await;
-        written(reclaimed, |e| e.is_conditional_check_failed_exception())
-    }
-
-    pub(super) async fn erasure_due(
+#[async_trait]
+impl Retention for DynamoDbStore {
+    async fn due_for_erasure(
         &self,
         cutoff: Timestamp,
         limit: usize,
@@ -112,18 +68,7 @@ impl DynamoDbStore {
         Ok(due)
     }
 
-    /// A query of one month of the by-month index (the caller adds its key condition).
-    pub(super) fn month_query(&self, month: &str) -> QueryFluentBuilder {
-        self.client
-            .query()
-            .table_name(&self.table)
-            .index_name(BY_MONTH_INDEX)
-            .expression_attribute_names("#month", ORDER_MONTH_ATTRIBUTE)
-            .expression_attribute_names("#created", CREATED_MS_ATTRIBUTE)
-            .expression_attribute_values(":month", s(month))
-    }
-
-    pub(super) async fn erase_order(
+    async fn erase(
         &self,
         reference: &Reference,
         now: Timestamp,
@@ -139,6 +84,19 @@ impl DynamoDbStore {
             }
         }
         Err(StoreError::Contended { attempts: 3 })
+    }
+}
+
+impl DynamoDbStore {
+    /// A query of one month of the by-month index (the caller adds its key condition).
+    pub(super) fn month_query(&self, month: &str) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_MONTH_INDEX)
+            .expression_attribute_names("#month", ORDER_MONTH_ATTRIBUTE)
+            .expression_attribute_names("#created", CREATED_MS_ATTRIBUTE)
+            .expression_attribute_values(":month", s(month))
     }
 
     /// `None` when the item changed since it was read.

@@ -1,53 +1,19 @@
-//! The sent messages' lookup items and what SES reports about them; the retry index's
-//! maintenance; the abuse counters taken on their own.
+//! The sent messages' lookup items and what SES reports about them (`DeliveryReports`).
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::{DynamoDbStore, build_error, unavailable, written};
-use crate::domain::{EmailKind, Order, Outcome, QuotaCounter, Reference};
-use crate::store::OutcomeRecorded;
-use crate::store::StoreError;
+use super::{DynamoDbStore, unavailable, written};
+use crate::domain::{EmailKind, Outcome, Reference};
 use crate::store::item::{
-    CHECK_AT, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE,
-    attribute_name, message_item, message_pk, message_target, n, s,
+    CHECK_AT, ORDER_TABLE_PARTITION_KEY, attribute_name, message_item, message_pk, message_target,
+    n, s,
 };
+use crate::store::{DeliveryReports, OutcomeRecorded, StoreError};
 
-impl DynamoDbStore {
-    pub(super) async fn take_unit(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
-        let update = self.take_from(counter).build().map_err(build_error)?;
-        let taken = self
-            .client
-            .update_item()
-            .table_name(update.table_name())
-            .set_key(Some(update.key().clone()))
-            .update_expression(update.update_expression())
-            .set_condition_expression(update.condition_expression().map(str::to_owned))
-            .set_expression_attribute_names(update.expression_attribute_names().cloned())
-            .set_expression_attribute_values(update.expression_attribute_values().cloned())
-            .send()
-            .await;
-        written(taken, |e| e.is_conditional_check_failed_exception())
-    }
-
-    pub(super) async fn remove_from_queue(&self, key: &str) -> Result<(), StoreError> {
-        let removed = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(key))
-            .update_expression("REMOVE #queue, #at")
-            .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
-            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
-            .send()
-            .await;
-        // Not written when the item is gone already: nothing to take out.
-        written(removed, |e| e.is_conditional_check_failed_exception())?;
-        Ok(())
-    }
-
-    pub(super) async fn put_message(
+#[async_trait]
+impl DeliveryReports for DynamoDbStore {
+    async fn remember_message(
         &self,
         message_id: &str,
         reference: &Reference,
@@ -64,7 +30,7 @@ impl DynamoDbStore {
         Ok(())
     }
 
-    pub(super) async fn update_outcome(
+    async fn record_outcome(
         &self,
         message_id: &str,
         recipient: &str,
@@ -106,7 +72,7 @@ impl DynamoDbStore {
         )
     }
 
-    pub(super) async fn update_check(
+    async fn set_check(
         &self,
         reference: &Reference,
         at: Option<Timestamp>,
@@ -126,7 +92,7 @@ impl DynamoDbStore {
         Ok(())
     }
 
-    pub(super) async fn update_told(
+    async fn mark_told(
         &self,
         reference: &Reference,
         kind: EmailKind,
@@ -149,53 +115,5 @@ impl DynamoDbStore {
         written(update.send().await, |e| {
             e.is_conditional_check_failed_exception()
         })
-    }
-
-    /// The order's place in the retry index, from its emails' states.
-    pub(super) async fn update_schedule(&self, order: &Order) -> Result<(), StoreError> {
-        // Only if both emails still stand as in `order`: a stale copy must not put a finished
-        // order back in the retry index (or take a live one out).
-        let mut condition = vec!["attribute_exists(#pk)".to_owned()];
-        let mut update = self
-            .update_order(&order.reference)
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
-            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE);
-        for kind in EmailKind::BOTH {
-            let delivery = order.delivery(kind);
-            let (status, due) = (
-                format!("#{}s", kind.as_str()),
-                format!("#{}d", kind.as_str()),
-            );
-            update = update
-                .expression_attribute_names(&status, attribute_name(kind, "status"))
-                .expression_attribute_names(&due, attribute_name(kind, "due_at"))
-                .expression_attribute_values(format!(":{}s", kind.as_str()), s(delivery.status()));
-            condition.push(format!("{status} = :{}s", kind.as_str()));
-            match delivery.due_at() {
-                Some(at) => {
-                    let value = format!(":{}d", kind.as_str());
-                    update = update.expression_attribute_values(&value, n(at.as_second()));
-                    condition.push(format!("{due} = {value}"));
-                }
-                None => condition.push(format!("attribute_not_exists({due})")),
-            }
-        }
-        let update = match order.retry_at() {
-            Some(at) => update
-                .update_expression("SET #queue = :queue, #at = :at")
-                .expression_attribute_values(":queue", s(RETRY_QUEUE))
-                .expression_attribute_values(":at", n(at.as_second())),
-            // Both emails final: out of the sparse index.
-            None => update.update_expression("REMOVE #queue, #at"),
-        };
-        let sent = update
-            .condition_expression(condition.join(" AND "))
-            .send()
-            .await;
-        // Not written when the order changed since it was read: the writer of the newer state
-        // keeps the index in step.
-        written(sent, |e| e.is_conditional_check_failed_exception())?;
-        Ok(())
     }
 }

@@ -1,0 +1,240 @@
+//! Placing an order: a form post becomes one stored order (or the answer to a replay, a
+//! honeypot or a refusal), then both emails go out concurrently. An email that fails leaves the
+//! order stored with that email pending; it never fails the order.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use super::sending::{Counters, Sender};
+use super::{CLAIM_SECONDS, Clock, Deadline, after, millis};
+use crate::domain::{
+    Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
+    QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki, mailbox,
+};
+use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, Orders, StoreError};
+
+/// How long a held confirmation waits for room before it is dropped.
+const HOLD_SECONDS: i64 = 24 * 60 * 60;
+
+/// How often a store write is tried when a reference collides or a concurrent duplicate holds
+/// the records; both are rare, so a few attempts suffice.
+const INSERT_ATTEMPTS: u32 = 6;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placed {
+    /// A new order, stored now.
+    Created(Receipt),
+    /// The same submission arrived before: no new order, no new email.
+    Replayed(Receipt),
+    /// The honeypot was filled: a bot is told it succeeded, and nothing is stored or sent.
+    Decoy(Receipt),
+}
+
+/// Why an order was not placed.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    #[error("validation failed")]
+    Invalid(Vec<FieldError>),
+    #[error("idempotency key reused for different content")]
+    KeyReused,
+    #[error("over the {} quota", .kind.name())]
+    RateLimited {
+        kind: QuotaKind,
+        retry_after_seconds: i64,
+    },
+    /// Concurrent writes to the same records kept winning; trying again later may succeed.
+    #[error("order not stored after {attempts} contended attempts")]
+    Contended { attempts: u32 },
+    #[error("order not stored")]
+    Store(#[from] StoreError),
+}
+
+/// The use case of a form post.
+pub struct PlaceOrder {
+    pub(super) orders: Arc<dyn Orders>,
+    pub(super) counters: Counters,
+    pub(super) sender: Sender,
+    pub(super) clock: Clock,
+}
+
+impl PlaceOrder {
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// Everything a form post decides: the honeypot's decoy, today's date for the dates'
+    /// rules, the idempotency key, then the order placed within the invocation's deadline.
+    pub async fn submit(
+        &self,
+        form: &OrderForm,
+        source: &SourceAddress,
+        deadline: Deadline,
+    ) -> Result<Placed, PlaceError> {
+        if form.gotcha.as_deref().is_some_and(|g| !g.trim().is_empty()) {
+            tracing::info!("honeypot filled: answered as a success, nothing stored");
+            self.counters.charge_source(source, self.now()).await;
+            return Ok(Placed::Decoy(decoy_receipt(form)));
+        }
+        let today = self.now().to_zoned_datetime(helsinki()).date();
+        let Submission { order, key } =
+            Submission::parse(form, today).map_err(PlaceError::Invalid)?;
+        self.place_within(order, key, source, deadline).await
+    }
+
+    #[tracing::instrument(name = "place_order", skip_all, fields(package = order.package.id(), keyed = key.is_some()))]
+    pub async fn place(
+        &self,
+        order: NewOrder,
+        key: Option<IdempotencyKey>,
+        source: &SourceAddress,
+    ) -> Result<Placed, PlaceError> {
+        self.place_within(order, key, source, Deadline::none())
+            .await
+    }
+
+    /// Places an order within the invocation's deadline: emails that no longer fit are left
+    /// pending for the retry run.
+    pub async fn place_within(
+        &self,
+        order: NewOrder,
+        key: Option<IdempotencyKey>,
+        source: &SourceAddress,
+        deadline: Deadline,
+    ) -> Result<Placed, PlaceError> {
+        let now = self.now();
+        let limits = &self.counters.limits;
+        let quota = [
+            limits.counter(QuotaKind::Source, source.as_str(), now),
+            limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
+        ];
+        let dedupe = dedupe_key(&order, key.as_ref(), now);
+        let mut order = new_record(order, now);
+        for attempt in 0..INSERT_ATTEMPTS {
+            let started = Instant::now();
+            match self.orders.insert(&order, &dedupe, &quota, now).await? {
+                Insert::Created => {
+                    let store_ms = millis(started);
+                    crate::measure::order_created(order.details.package);
+                    tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
+                    self.confirm_and_notify(&mut order, deadline).await;
+                    return Ok(Placed::Created(order.receipt()));
+                }
+                Insert::OverQuota(kind) => {
+                    let counter = quota.iter().find(|c| c.kind == kind);
+                    let retry_after_seconds = counter.map_or(60, |c| c.seconds_left(now));
+                    tracing::warn!(limit = kind.name(), "rate limited");
+                    return Err(PlaceError::RateLimited {
+                        kind,
+                        retry_after_seconds,
+                    });
+                }
+                Insert::Duplicate(receipt) => {
+                    crate::measure::order_replayed();
+                    tracing::info!(order_id = %receipt.order_id, "duplicate submission answered with the stored order");
+                    return Ok(Placed::Replayed(receipt));
+                }
+                Insert::KeyReused => return Err(PlaceError::KeyReused),
+                Insert::ReferenceTaken => order.reference = Reference::random(),
+                Insert::Contended => tokio::time::sleep(Duration::from_millis(25 << attempt)).await,
+            }
+        }
+        Err(PlaceError::Contended {
+            attempts: INSERT_ATTEMPTS,
+        })
+    }
+
+    /// Sends both emails, unless the hour's confirmations are used up: then the trainers are
+    /// told (their email says the confirmation is held) and the retry run sends it later.
+    async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
+        let Err(next_window) = self.counters.confirmation_room(order.created_at).await else {
+            return self.sender.send_both(order, deadline).await;
+        };
+        let held = Delivery::Held {
+            next_attempt_at: next_window,
+            drop_at: after(order.created_at, HOLD_SECONDS),
+        };
+        tracing::warn!(order_id = %order.order_id, "confirmation held: over the hourly ceiling");
+        self.sender.record(order, EmailKind::Customer, &held).await;
+        order.customer_email = held;
+        order.trainer_email = self
+            .sender
+            .send_one(order, EmailKind::Trainer, deadline)
+            .await;
+    }
+
+    /// Opens the connections the first order needs (DynamoDB, SES) while the function
+    /// initialises, so the first customer after a cold start does not wait for them. Failure
+    /// is only logged: the order path connects again and reports its own errors.
+    #[tracing::instrument(name = "warm_up", skip_all)]
+    pub async fn warm_up(&self) {
+        let started = Instant::now();
+        // An order uses one DynamoDB connection (its writes come one after another: the order,
+        // the confirmation counter, both emails' outcomes in one transaction) and two SES
+        // connections (both emails are sent at once): those three are opened, no more, since
+        // each is a TLS handshake at Lambda's CPU share.
+        let mailer = &self.sender.mailer;
+        let (store, mailer) = tokio::join!(self.orders.warm_up(), async {
+            tokio::try_join!(mailer.warm_up(), mailer.warm_up())
+        },);
+        let elapsed_ms = millis(started);
+        match (store, mailer) {
+            (Ok(_), Ok(_)) => tracing::info!(elapsed_ms, "connections warmed up"),
+            (store, mailer) => tracing::warn!(
+                elapsed_ms,
+                store = store.err().map(|e| e.to_string()).as_deref(),
+                mailer = mailer.err().map(|e| e.code).as_deref(),
+                "connection warm-up failed"
+            ),
+        }
+    }
+}
+
+/// What makes a resubmission of `order` a replay for the next 24 hours.
+fn dedupe_key(order: &NewOrder, key: Option<&IdempotencyKey>, now: Timestamp) -> DedupeKey {
+    let fingerprint = order.fingerprint();
+    DedupeKey {
+        id: match key {
+            Some(key) => format!("key#{}", key.as_str()),
+            None => format!("content#{fingerprint}"),
+        },
+        fingerprint,
+        expires_at: after(now, DEDUPE_WINDOW_SECONDS),
+    }
+}
+
+/// The order as it is first stored. This request holds both emails until the claim runs out;
+/// after that (a crash between the write and the send) the retry sweeper may take them over.
+fn new_record(details: NewOrder, now: Timestamp) -> Order {
+    let claimed = Delivery::Sending {
+        attempts: 0,
+        until: after(now, CLAIM_SECONDS),
+    };
+    Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference: Reference::random(),
+        created_at: now,
+        price: details.package.price(),
+        details,
+        customer_email: claimed.clone(),
+        trainer_email: claimed,
+        reports: Default::default(),
+    }
+}
+
+/// What a bot that filled the honeypot is shown: indistinguishable from a real receipt.
+fn decoy_receipt(form: &OrderForm) -> Receipt {
+    let package = form
+        .package
+        .as_deref()
+        .and_then(|p| Package::parse(p.trim()))
+        .unwrap_or(Package::Somestartti);
+    Receipt {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference: Reference::random(),
+        package,
+        price: package.price(),
+        emails_sent: true,
+    }
+}

@@ -1,0 +1,275 @@
+//! What the use cases share to send an order's emails: one email tried and recorded (`Sender`),
+//! and the counters an order takes from (`Counters`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use super::{Clock, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
+use crate::domain::{
+    Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, SourceAddress,
+};
+use crate::email::{MailError, Mailer, Seller, customer_email, trainer_email, undelivered_alert};
+use crate::store::{DeliveryReports, EmailQueue, Quotas, SentMessage, StoreError};
+
+/// Everyone's confirmations share one counter.
+pub(super) const EVERYONE: &str = "everyone";
+
+/// One email tried: its new state, the message SES accepted (if it did), and how long it took.
+struct Attempt {
+    delivery: Delivery,
+    sent: Option<SentMessage>,
+    attempts: u32,
+    send_ms: f64,
+}
+
+/// Sends an order's emails and records what became of them.
+#[derive(Clone)]
+pub(super) struct Sender {
+    pub(super) queue: Arc<dyn EmailQueue>,
+    pub(super) reports: Arc<dyn DeliveryReports>,
+    pub(super) mailer: Arc<dyn Mailer>,
+    pub(super) trainers: Vec<EmailAddress>,
+    /// The seller's details and terms for the customer's email.
+    pub(super) seller: Option<Seller>,
+    pub(super) clock: Clock,
+    /// What one email needs (send, then record): less time than this left, it is not started.
+    pub(super) email_needs: Duration,
+}
+
+impl Sender {
+    pub(super) fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// Sends both emails at once, then records how both went, and the sent messages, in one
+    /// write (`EmailQueue::record_attempts`): one DynamoDB transaction where recording each
+    /// email on its own took up to five calls.
+    pub(super) async fn send_both(&self, order: &mut Order, deadline: Deadline) {
+        let (customer, trainer) = tokio::join!(
+            self.attempt(order, EmailKind::Customer, deadline),
+            self.attempt(order, EmailKind::Trainer, deadline),
+        );
+        order.customer_email = customer.delivery.clone();
+        order.trainer_email = trainer.delivery.clone();
+        let sent: Vec<SentMessage> = [&customer.sent, &trainer.sent]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let started = Instant::now();
+        let recorded = self.queue.record_attempts(order, &sent).await;
+        let record_ms = millis(started);
+        for (kind, attempt) in [
+            (EmailKind::Customer, &customer),
+            (EmailKind::Trainer, &trainer),
+        ] {
+            let recorded = self.recorded(order, kind, &attempt.delivery, &recorded);
+            self.log_attempt(order, kind, attempt, recorded, record_ms);
+        }
+    }
+
+    /// Sends one email whose claim the caller holds, and records the outcome.
+    pub(super) async fn send_one(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        deadline: Deadline,
+    ) -> Delivery {
+        let attempt = self.attempt(order, kind, deadline).await;
+        if let Some(sent) = &attempt.sent {
+            self.remember(order, kind, &sent.message_id, &sent.recipients)
+                .await;
+        }
+        let started = Instant::now();
+        let recorded = self.record(order, kind, &attempt.delivery).await;
+        self.log_attempt(order, kind, &attempt, recorded, millis(started));
+        attempt.delivery
+    }
+
+    /// Sends one email whose claim the caller holds, unless the invocation is out of time;
+    /// records nothing.
+    async fn attempt(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Attempt {
+        let attempts = order.delivery(kind).attempts() + 1;
+        if !deadline.allows(self.email_needs) {
+            // Not started, so never sent twice: due at once for the retry run, no attempt used.
+            let remaining_ms = deadline.remaining().map(|left| left.as_millis() as u64);
+            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), remaining_ms, "email left for the retry run: out of time");
+            return Attempt {
+                delivery: Delivery::Pending {
+                    attempts: attempts - 1,
+                    next_attempt_at: self.now(),
+                },
+                sent: None,
+                attempts,
+                send_ms: 0.0,
+            };
+        }
+        let email = match kind {
+            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
+            EmailKind::Trainer => trainer_email(order, &self.trainers),
+        };
+        let started = Instant::now();
+        let sent = self.mailer.send(&email).await;
+        let send_ms = millis(started);
+        Attempt {
+            delivery: self.delivery_after(order, kind, attempts, &sent),
+            sent: sent.ok().map(|message_id| SentMessage {
+                kind,
+                message_id,
+                recipients: email.to,
+            }),
+            attempts,
+            send_ms,
+        }
+    }
+
+    /// An email's state after a send: sent, failed for good, or pending with a backoff.
+    fn delivery_after(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        attempts: u32,
+        sent: &Result<String, MailError>,
+    ) -> Delivery {
+        match sent {
+            Ok(message_id) => Delivery::Sent {
+                message_id: message_id.clone(),
+                sent_at: self.now(),
+            },
+            Err(error) if error.permanent || attempts >= MAX_ATTEMPTS => {
+                tracing::error!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email failed");
+                Delivery::Failed { attempts }
+            }
+            Err(error) => {
+                tracing::warn!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email left pending");
+                Delivery::Pending {
+                    attempts,
+                    next_attempt_at: after(self.now(), backoff_seconds(attempts)),
+                }
+            }
+        }
+    }
+
+    fn log_attempt(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        attempt: &Attempt,
+        recorded: bool,
+        record_ms: f64,
+    ) {
+        if recorded && attempt.delivery.is_sent() {
+            let (attempts, send_ms) = (attempt.attempts, attempt.send_ms);
+            tracing::info!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, send_ms, record_ms, "email sent");
+        }
+    }
+
+    /// Writes an email's new state; `false` (and an error in the log) when it could not.
+    pub(super) async fn record(&self, order: &Order, kind: EmailKind, delivery: &Delivery) -> bool {
+        let recorded = self
+            .queue
+            .record_delivery(&order.reference, kind, delivery)
+            .await;
+        self.recorded(order, kind, delivery, &recorded)
+    }
+
+    /// Counts a recorded email; an unrecorded one is an error in the log. Not recorded: when
+    /// the claim runs out the sweeper acts again, so an email that did go out may go twice.
+    /// Say so loudly.
+    fn recorded(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        delivery: &Delivery,
+        recorded: &Result<(), StoreError>,
+    ) -> bool {
+        match recorded {
+            Ok(()) => crate::measure::email(kind, delivery.status()),
+            Err(error) => {
+                tracing::error!(order_id = %order.order_id, email = kind.as_str(), status = delivery.status(), error = %error, "email outcome not recorded");
+            }
+        }
+        recorded.is_ok()
+    }
+
+    /// Remembers which order a sent message belongs to. A failure is logged: SES's reports
+    /// about this message will then not find their order.
+    async fn remember(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        message_id: &str,
+        recipients: &[String],
+    ) {
+        let remembered = self
+            .reports
+            .remember_message(message_id, &order.reference, kind, recipients)
+            .await;
+        if let Err(error) = remembered {
+            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), error = %error, "sent message not remembered: its delivery reports will be ignored");
+        }
+    }
+
+    /// One email to the trainers about the customer's confirmation, unless one went already.
+    pub(super) async fn tell_trainers(
+        &self,
+        order: &Order,
+        address: &str,
+        outcome: Outcome,
+    ) -> Result<bool, super::EventError> {
+        let (kind, now) = (EmailKind::Customer, self.now());
+        if !self
+            .reports
+            .mark_told(&order.reference, kind, true, now)
+            .await?
+        {
+            return Ok(false);
+        }
+        let alert = undelivered_alert(order, address, outcome, &self.trainers);
+        if let Err(error) = self.mailer.send(&alert).await {
+            // Take the mark back, so that the event's next delivery tries again.
+            self.reports
+                .mark_told(&order.reference, kind, false, now)
+                .await?;
+            return Err(error.into());
+        }
+        tracing::warn!(order_id = %order.order_id, "trainers told: the customer's confirmation did not arrive");
+        Ok(true)
+    }
+}
+
+/// The abuse counters and the hourly ceiling of customer confirmations, taken outside an
+/// order's own insert.
+#[derive(Clone)]
+pub(super) struct Counters {
+    pub(super) quotas: Arc<dyn Quotas>,
+    pub(super) limits: Limits,
+}
+
+impl Counters {
+    /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
+    /// none is left. Storage down counts as room: a real customer's confirmation is not held
+    /// for a fault of ours.
+    pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
+        let counter = self.limits.counter(QuotaKind::Confirmations, EVERYONE, now);
+        match self.quotas.take_quota(&counter).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(counter.window_end),
+            Err(error) => {
+                tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
+                Ok(())
+            }
+        }
+    }
+
+    /// A honeypot hit: it counts against its source's quota like an order would (so a bot
+    /// that fills every field is slowed down too).
+    pub(super) async fn charge_source(&self, source: &SourceAddress, now: Timestamp) {
+        let counter = self.limits.counter(QuotaKind::Source, source.as_str(), now);
+        if let Err(error) = self.quotas.take_quota(&counter).await {
+            tracing::warn!(error = %error, "honeypot hit not counted: storage unavailable");
+        }
+    }
+}

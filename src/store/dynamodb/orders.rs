@@ -1,0 +1,177 @@
+//! The orders themselves (`Orders`): one transaction puts the order, its dedupe record and its
+//! quota units; a replay is answered from the dedupe record. The quota counters taken alone
+//! (`Quotas`).
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use jiff::Timestamp;
+
+use super::cancel::{Cancelled, cancelled};
+use super::{DynamoDbStore, build_error, unavailable, written};
+use crate::domain::{Order, QuotaCounter, Receipt, Reference};
+use crate::store::item::{
+    ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,
+    n, number, order_from_item, order_item, order_pk, receipt_from_item, s, text,
+};
+use crate::store::{DedupeKey, Insert, Orders, Quotas, StoreError};
+
+/// A key in the orders' key space (the role may read nothing else) that no order has: references
+/// are upper case.
+const WARM_UP_KEY: &str = "order#warm-up";
+
+#[async_trait]
+impl Orders for DynamoDbStore {
+    async fn insert(
+        &self,
+        order: &Order,
+        dedupe: &DedupeKey,
+        quota: &[QuotaCounter],
+        now: Timestamp,
+    ) -> Result<Insert, StoreError> {
+        let put_order = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(order_item(order)))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .build()
+            .map_err(build_error)?;
+        // A dedupe record past its expiry may still be there (TTL deletes lazily): replace it.
+        let put_dedupe = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(dedupe_item(dedupe, order)))
+            .condition_expression("attribute_not_exists(#pk) OR #expires < :now")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#expires", ORDER_TABLE_TTL_ATTRIBUTE)
+            .expression_attribute_values(":now", n(now.as_second()))
+            .build()
+            .map_err(build_error)?;
+        let mut items = vec![
+            TransactWriteItem::builder().put(put_order).build(),
+            TransactWriteItem::builder().put(put_dedupe).build(),
+        ];
+        for counter in quota {
+            let update = self.take_from(counter).build().map_err(build_error)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        let error = match result {
+            Ok(_) => return Ok(Insert::Created),
+            Err(error) => error,
+        };
+        match error.as_service_error().and_then(cancelled) {
+            Some(Cancelled::SeenBefore) => self.existing(dedupe, order, now).await,
+            Some(Cancelled::OverQuota(index)) => match quota.get(index) {
+                Some(counter) => Ok(Insert::OverQuota(counter.kind)),
+                None => Err(unavailable(error)),
+            },
+            Some(Cancelled::ReferenceTaken) => Ok(Insert::ReferenceTaken),
+            Some(Cancelled::Conflict) => Ok(Insert::Contended),
+            Some(Cancelled::Other) | None => Err(unavailable(error)),
+        }
+    }
+
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+        let Some(item) = self.get(order_pk(reference)).await? else {
+            return Ok(None);
+        };
+        order_from_item(&item).map(Some)
+    }
+
+    /// A GetItem (already granted) of a key no order has: half a read unit, and the
+    /// connection is open for the first order's write.
+    async fn warm_up(&self) -> Result<(), StoreError> {
+        self.client
+            .get_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(WARM_UP_KEY))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Quotas for DynamoDbStore {
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+        let update = self.take_from(counter).build().map_err(build_error)?;
+        let taken = self
+            .client
+            .update_item()
+            .table_name(update.table_name())
+            .set_key(Some(update.key().clone()))
+            .update_expression(update.update_expression())
+            .set_condition_expression(update.condition_expression().map(str::to_owned))
+            .set_expression_attribute_names(update.expression_attribute_names().cloned())
+            .set_expression_attribute_values(update.expression_attribute_values().cloned())
+            .send()
+            .await;
+        written(taken, |e| e.is_conditional_check_failed_exception())
+    }
+}
+
+impl DynamoDbStore {
+    /// One unit from a quota counter, if it is under its limit: the counter's item is made on
+    /// the window's first order.
+    fn take_from(&self, counter: &QuotaCounter) -> UpdateBuilder {
+        Update::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(&counter.key))
+            .update_expression("ADD #count :one SET #kind = :kind, #expires = :expires")
+            .condition_expression("attribute_not_exists(#count) OR #count < :limit")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_names("#expires", ORDER_TABLE_TTL_ATTRIBUTE)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":kind", s("quota"))
+            .expression_attribute_values(":expires", counter_expiry(counter))
+            .expression_attribute_values(":limit", n(counter.limit))
+    }
+
+    /// The stored submission this one repeats, if its record is still live.
+    async fn existing(
+        &self,
+        dedupe: &DedupeKey,
+        order: &Order,
+        now: Timestamp,
+    ) -> Result<Insert, StoreError> {
+        let Some(record) = self.get(dedupe_pk(dedupe)).await? else {
+            return Ok(Insert::Contended);
+        };
+        if number(&record, ORDER_TABLE_TTL_ATTRIBUTE)
+            .is_none_or(|expires| expires < now.as_second())
+        {
+            return Ok(Insert::Contended);
+        }
+        if text(&record, "fingerprint") != Some(dedupe.fingerprint.as_str()) {
+            return Ok(Insert::KeyReused);
+        }
+        let unreadable = |problem| StoreError::Unreadable {
+            key: dedupe_pk(dedupe),
+            problem,
+        };
+        let reference = text(&record, "reference")
+            .and_then(Reference::parse)
+            .ok_or_else(|| unreadable("dedupe record without a valid reference"))?;
+        let stored = self.get(order_pk(&reference)).await?;
+        let stored = stored.ok_or_else(|| unreadable("dedupe record of a missing order"))?;
+        Ok(Insert::Duplicate(receipt_from_item(&stored).unwrap_or_else(|| {
+            // The same content was stored, so the same package: the customer is told their
+            // order's reference, never an error for an order that exists.
+            tracing::warn!(reference = %reference, "stored order unreadable: replay answered from its dedupe record");
+            Receipt {
+                order_id: text(&record, "order_id").unwrap_or_default().to_owned(),
+                reference: reference.clone(),
+                package: order.details.package,
+                price: order.price,
+                emails_sent: false,
+            }
+        })))
+    }
+}

@@ -1,0 +1,257 @@
+//! The emails' states on the order and the retry queue (`EmailQueue`): claims, attempts and
+//! the sparse `retry-due` index that follows them.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use jiff::Timestamp;
+
+use super::erasure::report_attributes;
+use super::{Changes, DynamoDbStore, RETRY_INDEX, build_error, unavailable, written};
+use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::store::item::{
+    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
+    RETRY_QUEUE_ATTRIBUTE, attribute_name, message_item, n, number, order_from_item, order_pk,
+    reference_of, s,
+};
+use crate::store::{EmailQueue, SentMessage, StoreError};
+
+#[async_trait]
+impl EmailQueue for DynamoDbStore {
+    /// One transaction: the sent messages' lookup items, and one update of the order with both
+    /// emails' states and its place in the retry queue (`order.retry_at()`), where the calls
+    /// one by one were two puts, two updates and a reschedule.
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
+        let mut changes = Changes::default();
+        for kind in EmailKind::BOTH {
+            changes.delivery(kind, order.delivery(kind));
+        }
+        match order.retry_at() {
+            Some(at) => {
+                changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+                changes.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
+            }
+            // Both emails final: out of the sparse index.
+            None => {
+                changes.remove(RETRY_QUEUE_ATTRIBUTE);
+                changes.remove(RETRY_AT_ATTRIBUTE);
+            }
+        }
+        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let update = changes
+            .apply_in_transaction(
+                Update::builder()
+                    .table_name(&self.table)
+                    .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&order.reference))),
+            )
+            .condition_expression(format!("attribute_exists({exists})"))
+            .build()
+            .map_err(build_error)?;
+        let mut items = Vec::with_capacity(sent.len() + 1);
+        for message in sent {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(message_item(
+                    &message.message_id,
+                    &order.reference,
+                    message.kind,
+                    &message.recipients,
+                )))
+                .build()
+                .map_err(build_error)?;
+            items.push(TransactWriteItem::builder().put(put).build());
+        }
+        items.push(TransactWriteItem::builder().update(update).build());
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn record_delivery(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        delivery: &Delivery,
+    ) -> Result<(), StoreError> {
+        let mut changes = Changes::default();
+        changes.delivery(kind, delivery);
+        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let updated = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!("attribute_exists({exists})"))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        // Keep the retry queue in step with the emails' states as they now stand; most often
+        // (the first of two emails sent) it already is, and no second write is needed.
+        let item = updated.attributes.unwrap_or_default();
+        let order = order_from_item(&item)?;
+        let queued_at = item
+            .contains_key(RETRY_QUEUE_ATTRIBUTE)
+            .then(|| number(&item, RETRY_AT_ATTRIBUTE))
+            .flatten();
+        if queued_at == order.retry_at().map(|at| at.as_second()) {
+            return Ok(());
+        }
+        self.reschedule(&order).await
+    }
+
+    async fn claim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let claimed = self
+            .update_order(reference)
+            .update_expression("SET #status = :sending, #due = :until")
+            .condition_expression("#status IN (:sending, :pending, :held) AND #due <= :now")
+            .expression_attribute_names("#status", attribute_name(kind, "status"))
+            .expression_attribute_names("#due", attribute_name(kind, "due_at"))
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":held", s("held"))
+            .expression_attribute_values(":until", n(until.as_second()))
+            .expression_attribute_values(":now", n(now.as_second()))
+            .send()
+            .await;
+        written(claimed, |e| e.is_conditional_check_failed_exception())
+    }
+
+    async fn reclaim(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let Some(item) = self.get(order_pk(reference)).await? else {
+            return Ok(false);
+        };
+        let mut changes = Changes::default();
+        changes.set(attribute_name(kind, "status"), s("sending"));
+        changes.set(attribute_name(kind, "due_at"), n(until.as_second()));
+        let attempts = changes.name(attribute_name(kind, "attempts"));
+        let zero = changes.value(n(0));
+        // In the retry index until the send is recorded, so a crash leaves it to the retry run.
+        changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+        changes.set(RETRY_AT_ATTRIBUTE, n(until.as_second()));
+        for stale in ["message_id", "sent_at", "drop_at"] {
+            changes.remove(attribute_name(kind, stale));
+        }
+        for reported in report_attributes(&item, kind) {
+            changes.remove(reported);
+        }
+        let pk = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let erased = changes.name(ERASED_AT_ATTRIBUTE);
+        let status = changes.name(attribute_name(kind, "status"));
+        let due = changes.name(attribute_name(kind, "due_at"));
+        let (sending, now) = (
+            changes.value(s("sending")),
+            changes.value(n(now.as_second())),
+        );
+        changes.set_clause(format!("{attempts} = if_not_exists({attempts}, {zero})"));
+        let reclaimed = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!(
+                "attribute_exists({pk}) AND attribute_not_exists({erased}) \
+                 AND ({status} <> {sending} OR {due} <= {now})"
+            ))
+            .send()
+            .await;
+        written(reclaimed, |e| e.is_conditional_check_failed_exception())
+    }
+
+    async fn due_for_retry(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(RETRY_INDEX)
+            .key_condition_expression("#queue = :queue AND #at <= :now")
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
+            .expression_attribute_values(":queue", s(RETRY_QUEUE))
+            .expression_attribute_values(":now", n(now.as_second()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(output.items().iter().filter_map(reference_of).collect())
+    }
+
+    /// The order's place in the retry index, from its emails' states.
+    async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
+        // Only if both emails still stand as in `order`: a stale copy must not put a finished
+        // order back in the retry index (or take a live one out).
+        let mut condition = vec!["attribute_exists(#pk)".to_owned()];
+        let mut update = self
+            .update_order(&order.reference)
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE);
+        for kind in EmailKind::BOTH {
+            let delivery = order.delivery(kind);
+            let (status, due) = (
+                format!("#{}s", kind.as_str()),
+                format!("#{}d", kind.as_str()),
+            );
+            update = update
+                .expression_attribute_names(&status, attribute_name(kind, "status"))
+                .expression_attribute_names(&due, attribute_name(kind, "due_at"))
+                .expression_attribute_values(format!(":{}s", kind.as_str()), s(delivery.status()));
+            condition.push(format!("{status} = :{}s", kind.as_str()));
+            match delivery.due_at() {
+                Some(at) => {
+                    let value = format!(":{}d", kind.as_str());
+                    update = update.expression_attribute_values(&value, n(at.as_second()));
+                    condition.push(format!("{due} = {value}"));
+                }
+                None => condition.push(format!("attribute_not_exists({due})")),
+            }
+        }
+        let update = match order.retry_at() {
+            Some(at) => update
+                .update_expression("SET #queue = :queue, #at = :at")
+                .expression_attribute_values(":queue", s(RETRY_QUEUE))
+                .expression_attribute_values(":at", n(at.as_second())),
+            // Both emails final: out of the sparse index.
+            None => update.update_expression("REMOVE #queue, #at"),
+        };
+        let sent = update
+            .condition_expression(condition.join(" AND "))
+            .send()
+            .await;
+        // Not written when the order changed since it was read: the writer of the newer state
+        // keeps the index in step.
+        written(sent, |e| e.is_conditional_check_failed_exception())?;
+        Ok(())
+    }
+
+    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
+        let removed = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(key))
+            .update_expression("REMOVE #queue, #at")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
+            .send()
+            .await;
+        // Not written when the item is gone already: nothing to take out.
+        written(removed, |e| e.is_conditional_check_failed_exception())?;
+        Ok(())
+    }
+}
