@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod architecture;
 mod concurrent_emails;
 mod email_reports;
 mod form_data;

@@ -1,0 +1,93 @@
+//! The layers of docs/ARCHITECTURE.md, checked on the source: each module of `src/` imports
+//! (`crate::…`) only the modules its row allows. A new edge is a deliberate change here and in
+//! the document, never an accident.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Each module and the modules it may import. Top to bottom: nothing imports what is above it.
+const LAYERS: [(&str, &[&str]); 12] = [
+    ("entry", &["http", "intake", "email", "measure"]),
+    ("config", &["domain", "email", "intake"]),
+    ("http", &["intake", "domain", "texts", "i18n", "measure"]),
+    ("intake", &["store", "email", "domain", "measure"]),
+    ("email", &["domain", "texts"]),
+    ("store", &["domain"]),
+    ("i18n", &["domain", "texts"]),
+    ("texts", &["domain"]),
+    ("measure", &["domain"]),
+    ("aws", &[]),
+    ("telemetry", &[]),
+    ("domain", &[]),
+];
+
+/// The modules a file names as `crate::<module>`, comments left out.
+fn imports(source: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in source.lines() {
+        let code = line.split("//").next().unwrap_or_default();
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            found.insert(name);
+        }
+    }
+    found
+}
+
+fn rust_files(path: &Path, into: &mut Vec<std::path::PathBuf>) {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            rust_files(&entry.unwrap().path(), into);
+        }
+    } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+        into.push(path.to_owned());
+    }
+}
+
+#[test]
+fn every_module_imports_only_the_layers_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut wrong = Vec::new();
+    for (module, allowed) in LAYERS {
+        let mut files = Vec::new();
+        rust_files(&src.join(module), &mut files);
+        rust_files(&src.join(format!("{module}.rs")), &mut files);
+        assert!(!files.is_empty(), "src/{module} is gone: update LAYERS");
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            for import in imports(&source) {
+                if import != module && !allowed.contains(&import.as_str()) {
+                    wrong.push(format!("{} imports crate::{import}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "edges docs/ARCHITECTURE.md does not allow: {wrong:#?}");
+}
+
+#[test]
+fn every_module_of_the_library_has_its_layer() {
+    let lib = include_str!("../../src/lib.rs");
+    let modules: Vec<&str> = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub mod "))
+        .map(|rest| rest.trim_end_matches(';'))
+        .collect();
+    for module in &modules {
+        assert!(
+            LAYERS.iter().any(|(name, _)| name == module),
+            "src/{module} has no row in LAYERS"
+        );
+    }
+    assert_eq!(modules.len(), LAYERS.len());
+}
+
+#[test]
+fn the_check_sees_an_import_and_ignores_a_comment() {
+    let found = imports("use crate::texts::label; // crate::http\n/// `crate::store`\n");
+    assert_eq!(found, BTreeSet::from(["texts".to_owned()]));
+}
