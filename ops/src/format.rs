@@ -3,8 +3,9 @@
 use std::fmt::Write;
 
 use jiff::Timestamp;
-use order_intake::domain::{Package, helsinki};
+use order_intake::domain::{Field, FieldValue, Language, Package, helsinki};
 use order_intake::store::{EmailRecord, Erasure, OrderRecord};
+use order_intake::texts::label;
 
 use crate::period::Period;
 
@@ -87,7 +88,7 @@ pub fn table(records: &[OrderRecord], period: &Period) -> String {
     let rows: Vec<[String; 7]> = records
         .iter()
         .map(|r| {
-            let contact = match (&r.erased_at, &r.contact_name) {
+            let contact = match (&r.erased_at, r.text(Field::ContactName)) {
                 (Some(_), _) => "(erased)".to_owned(),
                 (None, Some(name)) => cut(name, 24),
                 (None, None) => "-".to_owned(),
@@ -95,8 +96,8 @@ pub fn table(records: &[OrderRecord], period: &Period) -> String {
             [
                 r.reference.clone(),
                 local(r.created_at),
-                package_name(r.package.as_deref()).to_owned(),
-                cut(r.organization.as_deref().unwrap_or("-"), 32),
+                package_name(r.text(Field::Package)).to_owned(),
+                cut(r.text(Field::Organization).unwrap_or("-"), 32),
                 contact,
                 r.customer_email.state().to_owned(),
                 r.trainer_email.state().to_owned(),
@@ -172,48 +173,38 @@ fn email_details(out: &mut String, title: &str, email: &EmailRecord) {
 }
 
 /// Everything about one order, for a person.
+/// A stored value as an operator reads it: a package by its short name, a list joined.
+fn shown(field: Field, value: &FieldValue) -> String {
+    match field {
+        Field::Package => package_name(value.as_text()).to_owned(),
+        _ => value.joined(),
+    }
+}
+
+/// One order in full: the order, the customer's values under their English labels (as the
+/// English form shows them), the amounts and the invoice, then both emails.
 pub fn details(r: &OrderRecord) -> String {
     let amount = |cents: Option<i64>| cents.map(|c| format!("{} €", euros(c)));
-    let list = |items: &[String]| Some(items.join(", ")).filter(|s| !s.is_empty());
-    let fields: [(&str, Option<String>); 24] = [
+    let vat_rate = r
+        .vat_rate_percent
+        .as_deref()
+        .unwrap_or("?")
+        .replace('.', ",");
+    let mut fields: Vec<(&str, Option<String>)> = vec![
         ("Reference", Some(r.reference.clone())),
         ("Order id", r.order_id.clone()),
         ("Created", Some(local(r.created_at))),
-        (
-            "Package",
-            r.package
-                .as_deref()
-                .map(|p| package_name(Some(p)).to_owned()),
-        ),
-        ("Organisation", r.organization.clone()),
-        ("Y-tunnus", r.business_id.clone()),
-        ("Contact", r.contact_name.clone()),
-        ("Email", r.email.clone()),
-        ("Phone", r.phone.clone()),
-        ("Participants", r.participants.map(|p| p.to_string())),
-        ("Channels", list(&r.channels)),
-        ("Preferred dates", list(&r.preferred_dates)),
-        ("Location", r.location.clone()),
-        ("E-invoice address", r.einvoice_address.clone()),
-        ("E-invoice operator", r.einvoice_operator.clone()),
-        ("Billing reference", r.billing_reference.clone()),
-        ("Invoicing address", r.invoice_address.clone()),
-        ("Language", r.language.clone()),
+    ];
+    for (field, value) in r.values.iter() {
+        fields.push((label(field, Language::En), Some(shown(field, value))));
+    }
+    fields.extend([
         ("Net", amount(r.net_cents)),
         (
             "VAT",
-            amount(r.vat_cents).map(|vat| {
-                format!(
-                    "{vat} ({} %)",
-                    r.vat_rate_percent
-                        .as_deref()
-                        .unwrap_or("?")
-                        .replace('.', ",")
-                )
-            }),
+            amount(r.vat_cents).map(|vat| format!("{vat} ({vat_rate} %)")),
         ),
         ("Total", amount(r.gross_cents)),
-        ("Message", r.message.clone()),
         ("Erased at", r.erased_at.map(local)),
         (
             "Invoice",
@@ -224,11 +215,13 @@ pub fn details(r: &OrderRecord) -> String {
                 )
             }),
         ),
-    ];
+    ]);
+    let width = fields.iter().map(|(label, _)| label.chars().count()).max();
+    let width = width.unwrap_or_default() + 2;
     let mut out = String::new();
     for (label, value) in fields {
         if let Some(value) = value {
-            let _ = writeln!(out, "{label:<20}{}", printable(&value));
+            let _ = writeln!(out, "{label:<width$}{}", printable(&value));
         }
     }
     email_details(&mut out, "Customer's confirmation", &r.customer_email);
@@ -245,35 +238,23 @@ fn inert(cell: String) -> String {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 27] = [
-    "reference",
-    "created",
-    "package",
-    "organization",
-    "business_id",
-    "contact_name",
-    "email",
-    "phone",
-    "participants",
-    "channels",
-    "preferred_dates",
-    "location",
-    "einvoice_address",
-    "einvoice_operator",
-    "billing_reference",
-    "invoice_address",
-    "language",
-    "net_eur",
-    "vat_percent",
-    "vat_eur",
-    "gross_eur",
-    "customer_email",
-    "trainer_email",
-    "message",
-    "erased_at",
-    "invoice_number",
-    "invoice_date",
-];
+/// The export's columns: the order's reference and time, the customer's values under their
+/// wire names (`Field::ORDER_VALUES`), then amounts, emails, erasure and invoice.
+pub fn csv_columns() -> Vec<&'static str> {
+    let values = Field::ORDER_VALUES.map(Field::name);
+    let after = [
+        "net_eur",
+        "vat_percent",
+        "vat_eur",
+        "gross_eur",
+        "customer_email",
+        "trainer_email",
+        "erased_at",
+        "invoice_number",
+        "invoice_date",
+    ];
+    [&["reference", "created"][..], &values, &after].concat()
+}
 
 /// UTF-8 with a byte-order mark, `;` between fields, amounts with a decimal comma, CRLF: what
 /// Excel in a Finnish locale opens as columns and numbers. Quoting as RFC 4180 (Python's csv
@@ -283,29 +264,18 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(CSV_COLUMNS)?;
+    writer.write_record(csv_columns())?;
     for r in records {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let amount = |cents: Option<i64>| cents.map(euros).unwrap_or_default();
         let invoice = r.invoice.as_ref();
-        let row: [String; 27] = [
-            r.reference.clone(),
-            local(r.created_at),
-            text(&r.package),
-            text(&r.organization),
-            text(&r.business_id),
-            text(&r.contact_name),
-            text(&r.email),
-            text(&r.phone),
-            r.participants.map(|p| p.to_string()).unwrap_or_default(),
-            r.channels.join(", "),
-            r.preferred_dates.join(", "),
-            text(&r.location),
-            text(&r.einvoice_address),
-            text(&r.einvoice_operator),
-            text(&r.billing_reference),
-            text(&r.invoice_address),
-            text(&r.language),
+        let mut row = vec![r.reference.clone(), local(r.created_at)];
+        row.extend((Field::ORDER_VALUES.into_iter()).map(|field| {
+            r.values
+                .get(field)
+                .map(FieldValue::joined)
+                .unwrap_or_default()
+        }));
+        row.extend([
             amount(r.net_cents),
             r.vat_rate_percent
                 .clone()
@@ -315,14 +285,13 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
             amount(r.gross_cents),
             r.customer_email.state().to_owned(),
             r.trainer_email.state().to_owned(),
-            text(&r.message),
             r.erased_at.map(local).unwrap_or_default(),
             invoice.map(|i| i.number.to_string()).unwrap_or_default(),
             invoice
                 .map(|i| i.invoice_date.to_string())
                 .unwrap_or_default(),
-        ];
-        writer.write_record(row.map(inert))?;
+        ]);
+        writer.write_record(row.into_iter().map(inert))?;
     }
     writer.into_inner().map_err(|e| e.into_error())
 }

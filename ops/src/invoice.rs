@@ -5,7 +5,7 @@
 //! so the same order always prints the same bytes.
 
 use askama::Template;
-use order_intake::domain::{Language, Package, helsinki};
+use order_intake::domain::{Field, Language, Package, helsinki};
 use order_intake::store::{InvoiceRecord, OrderRecord};
 
 use crate::format::euros;
@@ -208,9 +208,9 @@ pub enum InvoiceFormat {
 /// to its invoicing address.
 pub fn format_for(order: &OrderRecord) -> Result<InvoiceFormat, InvoiceError> {
     match (
-        &order.einvoice_address,
-        &order.einvoice_operator,
-        &order.invoice_address,
+        order.text(Field::EInvoiceAddress),
+        order.text(Field::EInvoiceOperator),
+        order.text(Field::InvoiceAddress),
     ) {
         (Some(_), Some(_), _) => Ok(InvoiceFormat::Finvoice),
         (_, _, Some(_)) => Ok(InvoiceFormat::Printable),
@@ -293,12 +293,10 @@ struct Billed<'a> {
 fn billed(order: &OrderRecord) -> Result<Billed<'_>, InvoiceError> {
     let missing = |what| InvoiceError::Incomplete(order.reference.clone(), what);
     let organization = order
-        .organization
-        .as_deref()
+        .text(Field::Organization)
         .ok_or(missing("the organisation"))?;
     let package = order
-        .package
-        .as_deref()
+        .text(Field::Package)
         .and_then(Package::parse)
         .ok_or(missing("a package"))?;
     let amounts = (order.net_cents, order.vat_cents, order.gross_cents);
@@ -327,8 +325,7 @@ pub fn printable(
     seller: &Seller,
 ) -> Result<String, InvoiceError> {
     let invoice_address = order
-        .invoice_address
-        .as_deref()
+        .text(Field::InvoiceAddress)
         .ok_or_else(|| InvoiceError::NoInvoiceAddress(order.reference.clone()))?;
     let Billed {
         organization,
@@ -352,10 +349,10 @@ pub fn printable(
         barcode: virtual_barcode(&seller.iban, gross, &viite, invoice.due_date),
         viite: grouped(&viite),
         order_reference: &order.reference,
-        buyer_reference: order.billing_reference.as_deref(),
+        buyer_reference: order.text(Field::BillingReference),
         organization,
-        buyer_business_id: order.business_id.as_deref(),
-        buyer_contact: order.contact_name.as_deref(),
+        buyer_business_id: order.text(Field::BusinessId),
+        buyer_contact: order.text(Field::ContactName),
         invoice_address,
         article_name: order_intake::texts::package_name(package, Language::Fi),
         net: euros(net),
@@ -377,9 +374,10 @@ pub fn finvoice(
     invoice: &InvoiceRecord,
     seller: &Seller,
 ) -> Result<String, InvoiceError> {
-    let (Some(to_identifier), Some(to_intermediator)) =
-        (&order.einvoice_address, &order.einvoice_operator)
-    else {
+    let (Some(to_identifier), Some(to_intermediator)) = (
+        order.text(Field::EInvoiceAddress),
+        order.text(Field::EInvoiceOperator),
+    ) else {
         return Err(InvoiceError::NoInvoiceAddress(order.reference.clone()));
     };
     let Billed {
@@ -401,12 +399,11 @@ pub fn finvoice(
             .to_zoned_datetime(helsinki())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
-        buyer_business_id: order.business_id.as_deref(),
+        buyer_business_id: order.text(Field::BusinessId),
         buyer_names: split_name(organization),
         // Left out when erased, or longer than Finvoice takes.
         buyer_contact: order
-            .contact_name
-            .as_deref()
+            .text(Field::ContactName)
             .filter(|name| name.chars().count() <= 70),
         delivery_date: ccyymmdd(invoice.delivery_date),
         invoice_number: invoice.number,
@@ -414,7 +411,7 @@ pub fn finvoice(
         order_reference: &order.reference,
         order_date: ccyymmdd(order.created_at.to_zoned_datetime(helsinki()).date()),
         // Orders taken before the limit of 70 characters may hold a longer one.
-        buyer_reference: order.billing_reference.as_deref().map(|r| cut(r, 70)),
+        buyer_reference: order.text(Field::BillingReference).map(|r| cut(r, 70)),
         net: euros(net),
         vat: euros(vat),
         gross: euros(gross),

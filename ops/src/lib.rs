@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::helsinki;
-use order_intake::domain::{EmailAddress, EmailKind, Reference};
+use order_intake::domain::{EmailAddress, EmailKind, Field, Reference};
 use order_intake::intake::{Resend, ResendError};
 use order_intake::store::{
     DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
@@ -246,7 +246,7 @@ impl Operator {
             invoice::InvoiceFormat::Finvoice => "Finvoice".to_owned(),
             invoice::InvoiceFormat::Printable => format!(
                 "printable HTML: print or save as PDF and send it to {}",
-                record.invoice_address.as_deref().unwrap_or_default()
+                record.text(Field::InvoiceAddress).unwrap_or_default()
             ),
         };
         writeln!(

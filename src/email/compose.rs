@@ -5,9 +5,10 @@ use askama::Template;
 use jiff::civil::Date;
 
 use super::Email;
+use super::details::{customer_details, trainer_rows};
 use crate::domain::{
-    BusinessId, Delivery, EmailAddress, Field, Language, NewOrder, Order, Phone, format_amount,
-    format_eur, helsinki,
+    BusinessId, Delivery, EmailAddress, Field, Language, Order, Phone, format_amount, format_eur,
+    helsinki,
 };
 use crate::texts::{CustomerEmail, TRAINER, fill, texts};
 
@@ -37,14 +38,14 @@ fn format_date(date: Date, language: Language) -> String {
 }
 
 /// A date as the trainers plan with it: the weekday first, `ti 3.3.2027`.
-fn format_date_with_weekday(date: Date) -> String {
+pub(super) fn format_date_with_weekday(date: Date) -> String {
     let weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"]
         [usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())];
     format!("{weekday} {}", format_date(date, Language::Fi))
 }
 
 /// The language of the customer's emails, as a Finnish word.
-fn language_name(language: Language) -> &'static str {
+pub(super) fn language_name(language: Language) -> &'static str {
     let names = &texts(Language::Fi).languages;
     language.pick(names.fi, names.sv, names.en)
 }
@@ -105,43 +106,6 @@ fn seller_view(seller: &Seller, t: &CustomerEmail, language: Language) -> Seller
     }
 }
 
-/// The structured details a customer gave, under their labels in the customer's language.
-fn ordered_details(d: &NewOrder) -> Vec<(&'static str, String)> {
-    let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
-    let fields = [
-        (Field::ContactName, Some(d.contact_name.clone())),
-        (Field::Email, Some(d.email.to_string())),
-        (
-            Field::Phone,
-            d.phone.as_ref().map(|p| p.as_str().to_owned()),
-        ),
-        (Field::Participants, d.participants.map(|n| n.to_string())),
-        (
-            Field::Channels,
-            Some(channels.join(", ")).filter(|c| !c.is_empty()),
-        ),
-        (Field::Location, d.location.clone()),
-        (
-            Field::BusinessId,
-            d.business_id.as_ref().map(|b| b.as_str().to_owned()),
-        ),
-        (
-            Field::EInvoiceAddress,
-            d.einvoice_address.as_ref().map(|e| e.as_str().to_owned()),
-        ),
-        (
-            Field::EInvoiceOperator,
-            d.einvoice_operator.as_ref().map(|e| e.as_str().to_owned()),
-        ),
-        (Field::BillingReference, d.billing_reference.clone()),
-        (Field::InvoiceAddress, d.invoice_address.clone()),
-    ];
-    fields
-        .into_iter()
-        .filter_map(|(field, value)| Some((crate::texts::label(field, d.language), value?)))
-        .collect()
-}
-
 /// The confirmation to the customer, in their language; replies go to the trainers.
 pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&Seller>) -> Email {
     let d = &order.details;
@@ -160,7 +124,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
             .iter()
             .map(|date| format_date(*date, d.language))
             .collect(),
-        details: ordered_details(d),
+        details: customer_details(d),
         seller: seller.map(|seller| seller_view(seller, t, d.language)),
     };
     Email {
@@ -182,7 +146,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
 }
 
 /// A label, its value, and where the value links to (`mailto:`, `tel:`), if anywhere.
-type Row = (&'static str, String, Option<String>);
+pub(super) type Row = (&'static str, String, Option<String>);
 
 fn row(label: &'static str, value: String) -> Row {
     (label, value, None)
@@ -213,7 +177,7 @@ struct TrainerText<'a> {
 /// The notification to the trainers, in Finnish; replying reaches the customer.
 pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
     let d = &order.details;
-    let rows = trainer_rows(order);
+    let rows = order_rows(order);
     let heading = format!(
         "{}: {} – {}",
         TRAINER.new_order,
@@ -245,7 +209,7 @@ pub(super) fn or_dash(value: Option<String>) -> String {
 
 /// What the trainers read, row by row: the order, then the customer's fields under their
 /// Finnish labels, then when it came and its id.
-fn trainer_rows(order: &Order) -> Vec<Row> {
+fn order_rows(order: &Order) -> Vec<Row> {
     let d = &order.details;
     let package = format!(
         "{}, {}",
@@ -266,71 +230,11 @@ fn trainer_rows(order: &Order) -> Vec<Row> {
             TRAINER.confirmation_held.to_owned(),
         ));
     }
-    rows.extend(customer_rows(d));
+    rows.extend(trainer_rows(d));
     let received = order.created_at.to_zoned_datetime(helsinki());
     let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();
     rows.push(row(TRAINER.received, received));
     rows
-}
-
-fn customer_rows(d: &NewOrder) -> Vec<Row> {
-    let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
-    let dates: Vec<String> = (d.preferred_dates.iter())
-        .map(|date| format_date_with_weekday(*date))
-        .collect();
-    let text = |value: &Option<String>| value.clone();
-    let id = |value: Option<&str>| value.map(str::to_owned);
-    let fields = [
-        (Field::Organization, Some(d.organization.clone())),
-        (
-            Field::BusinessId,
-            id(d.business_id.as_ref().map(|b| b.as_str())),
-        ),
-        (Field::ContactName, Some(d.contact_name.clone())),
-        (Field::Email, Some(d.email.to_string())),
-        (Field::Phone, id(d.phone.as_ref().map(|p| p.as_str()))),
-        (Field::Participants, d.participants.map(|n| n.to_string())),
-        (Field::Channels, Some(channels.join(", "))),
-        (Field::PreferredDates, Some(dates.join(", "))),
-        (Field::Location, text(&d.location)),
-        (
-            Field::EInvoiceAddress,
-            id(d.einvoice_address.as_ref().map(|e| e.as_str())),
-        ),
-        (
-            Field::EInvoiceOperator,
-            id(d.einvoice_operator.as_ref().map(|e| e.as_str())),
-        ),
-        (Field::BillingReference, text(&d.billing_reference)),
-        (Field::InvoiceAddress, text(&d.invoice_address)),
-        (Field::Language, Some(language_name(d.language).to_owned())),
-    ];
-    fields
-        .into_iter()
-        .map(|(field, value)| {
-            let href = match field {
-                Field::Email => Some(format!("mailto:{}", d.email)),
-                Field::Phone => d
-                    .phone
-                    .as_ref()
-                    .map(|p| format!("tel:{}", dialable(p.as_str()))),
-                _ => None,
-            };
-            (
-                crate::texts::label(field, Language::Fi),
-                or_dash(value),
-                href,
-            )
-        })
-        .collect()
-}
-
-/// A phone number as a `tel:` link wants it: `+` and digits only.
-fn dialable(phone: &str) -> String {
-    phone
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect()
 }
 
 /// Rendering writes into a String; askama can only fail on a formatter error, which a String
@@ -338,10 +242,11 @@ fn dialable(phone: &str) -> String {
 pub(super) fn render(template: &impl Template) -> String {
     template.render().unwrap_or_default()
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{OrderForm, Reference};
+    use crate::domain::{NewOrder, OrderForm, Reference};
 
     fn order(language: &str) -> Order {
         let form = OrderForm {

@@ -3,6 +3,7 @@
 
 mod alert;
 mod compose;
+mod details;
 mod events;
 mod recording;
 mod ses;

@@ -1,6 +1,7 @@
-//! Orders ⇄ DynamoDB items. The order's own fields are stored under their wire names
-//! (`Field::name`); what the server decided has names of its own. Reading an item back passes
-//! every field through its domain type again.
+//! Orders ⇄ DynamoDB items. The order's own values (`NewOrder::values`) are stored under their
+//! wire names (`Field::name`), by their shape alone: a text is a string, a count a number, a
+//! list a list of strings; what the server decided has names of its own. Reading an item back
+//! passes every value through its domain type again (`NewOrder::from_values`).
 
 use std::collections::HashMap;
 
@@ -9,9 +10,8 @@ use jiff::Timestamp;
 
 use super::{DedupeKey, StoreError};
 use crate::domain::{
-    BusinessId, Channel, Delivery, EInvoiceId, EmailAddress, EmailKind, Field, Language, NewOrder,
-    Order, Outcome, Package, Participants, Phone, Price, QuotaCounter, Receipt, Reference, Reports,
-    VAT_RATE_PERCENT, helsinki,
+    Delivery, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package, Price, QuotaCounter,
+    Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -123,26 +123,29 @@ pub fn number(item: &Item, name: &str) -> Option<i64> {
     item.get(name)?.as_n().ok()?.parse().ok()
 }
 
-/// An optional attribute through its domain type: absent is `Some(None)`, present but not
-/// parsing is `None` (unreadable).
-fn optional<T>(item: &Item, field: Field, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
-    match text(item, field.name()) {
-        None => Some(None),
-        Some(value) => parse(value).map(Some),
+/// A field's value as an attribute: a string, a number, or a list of strings.
+fn attribute(value: FieldValue) -> AttributeValue {
+    match value {
+        FieldValue::Text(text) => s(text),
+        FieldValue::Count(count) => n(count),
+        FieldValue::List(items) => AttributeValue::L(items.into_iter().map(s).collect()),
     }
 }
 
-/// A list attribute of strings, each through its domain type; absent is empty.
-fn list<T>(item: &Item, field: Field, parse: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
-    match item.get(field.name()) {
-        None => Some(Vec::new()),
-        Some(value) => value
-            .as_l()
-            .ok()?
-            .iter()
-            .map(|v| v.as_s().ok().and_then(|s| parse(s)))
-            .collect(),
-    }
+/// A field's value from its attribute, by the attribute's type; `None` when absent (or of a
+/// type no field has: the domain then finds the field missing).
+pub fn field_value(item: &Item, field: Field) -> Option<FieldValue> {
+    Some(match item.get(field.name())? {
+        AttributeValue::S(text) => FieldValue::Text(text.clone()),
+        AttributeValue::N(number) => FieldValue::Count(number.parse().ok()?),
+        AttributeValue::L(items) => FieldValue::List(
+            items
+                .iter()
+                .map(|v| v.as_s().ok().cloned())
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
 }
 
 pub fn order_item(order: &Order) -> Item {
@@ -187,44 +190,8 @@ pub fn order_item(order: &Order) -> Item {
 
 /// The customer's fields under their wire names; absent ones and empty lists are left out.
 fn detail_attributes(d: &NewOrder) -> Vec<(String, AttributeValue)> {
-    let texts = [
-        (Field::Package, Some(d.package.id())),
-        (Field::Organization, Some(d.organization.as_str())),
-        (Field::ContactName, Some(d.contact_name.as_str())),
-        (Field::Email, Some(d.email.as_str())),
-        (Field::Language, Some(d.language.code())),
-        (
-            Field::BusinessId,
-            d.business_id.as_ref().map(BusinessId::as_str),
-        ),
-        (Field::Phone, d.phone.as_ref().map(Phone::as_str)),
-        (Field::Location, d.location.as_deref()),
-        (
-            Field::EInvoiceAddress,
-            d.einvoice_address.as_ref().map(EInvoiceId::as_str),
-        ),
-        (
-            Field::EInvoiceOperator,
-            d.einvoice_operator.as_ref().map(EInvoiceId::as_str),
-        ),
-        (Field::BillingReference, d.billing_reference.as_deref()),
-        (Field::InvoiceAddress, d.invoice_address.as_deref()),
-        (Field::Message, d.message.as_deref()),
-    ];
-    let texts = texts
-        .into_iter()
-        .filter_map(|(field, value)| Some((field, s(value?))));
-    let participants = d.participants.map(|count| (Field::Participants, n(count)));
-    let channels: Vec<AttributeValue> = d.channels.iter().map(|c| s(c.id())).collect();
-    let dates: Vec<AttributeValue> = d.preferred_dates.iter().map(|d| s(d.to_string())).collect();
-    let lists = [(Field::Channels, channels), (Field::PreferredDates, dates)]
-        .into_iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(field, values)| (field, AttributeValue::L(values)));
-    texts
-        .chain(participants)
-        .chain(lists)
-        .map(|(field, value)| (field.name().to_owned(), value))
+    (d.values().into_iter())
+        .map(|(field, value)| (field.name().to_owned(), attribute(value)))
         .collect()
 }
 
@@ -330,33 +297,6 @@ fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
     })
 }
 
-fn details_from_item(item: &Item) -> Option<NewOrder> {
-    let required = |field: Field| text(item, field.name());
-    let owned = |field: Field| text(item, field.name()).map(str::to_owned);
-    let participants = match number(item, Field::Participants.name()) {
-        None => None,
-        Some(count) => Some(Participants::new(u32::try_from(count).ok()?).ok()?),
-    };
-    Some(NewOrder {
-        package: Package::parse(required(Field::Package)?)?,
-        organization: required(Field::Organization)?.to_owned(),
-        contact_name: required(Field::ContactName)?.to_owned(),
-        email: EmailAddress::parse(required(Field::Email)?)?,
-        business_id: optional(item, Field::BusinessId, |v| BusinessId::parse(v).ok())?,
-        phone: optional(item, Field::Phone, Phone::parse)?,
-        participants,
-        channels: list(item, Field::Channels, Channel::parse)?,
-        preferred_dates: list(item, Field::PreferredDates, |d| d.parse().ok())?,
-        location: owned(Field::Location),
-        einvoice_address: optional(item, Field::EInvoiceAddress, EInvoiceId::parse)?,
-        einvoice_operator: optional(item, Field::EInvoiceOperator, EInvoiceId::parse)?,
-        billing_reference: owned(Field::BillingReference),
-        invoice_address: owned(Field::InvoiceAddress),
-        message: owned(Field::Message),
-        language: Language::parse(required(Field::Language)?)?,
-    })
-}
-
 /// The order back from its item. An item this code did not write is `Unreadable`, with its key.
 pub fn order_from_item(item: &Item) -> Result<Order, StoreError> {
     let unreadable = |problem| StoreError::Unreadable {
@@ -365,7 +305,8 @@ pub fn order_from_item(item: &Item) -> Result<Order, StoreError> {
             .to_owned(),
         problem,
     };
-    let details = details_from_item(item).ok_or_else(|| unreadable("order fields"))?;
+    let details = NewOrder::from_values(|field| field_value(item, field))
+        .ok_or_else(|| unreadable("order fields"))?;
     let receipt = receipt_from_item(item).ok_or_else(|| unreadable("receipt fields"))?;
     let created_at = text(item, "created_at").and_then(|t| t.parse().ok());
     let deliveries = (

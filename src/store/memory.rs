@@ -390,23 +390,14 @@ impl Retention for MemoryStore {
             }
         }
         order.reports.check_at = None;
-        let d = &order.details;
-        let present = [
-            true,
-            true,
-            d.phone.is_some(),
-            d.location.is_some(),
-            d.message.is_some(),
-        ];
+        let personal: Vec<&'static str> = (crate::domain::Field::PERSONAL.into_iter())
+            .filter(|field| order.details.value(*field).is_some())
+            .map(|field| field.name())
+            .collect();
         let already_erased = state.erased.contains_key(&key);
         let removed = match already_erased {
             true => Vec::new(),
-            false => crate::domain::Field::PERSONAL
-                .into_iter()
-                .zip(present)
-                .filter(|(_, present)| *present)
-                .map(|(field, _)| field.name())
-                .collect(),
+            false => personal,
         };
         let mut messages_scrubbed = 0;
         for (of, kind, recipients) in state.messages.values_mut() {

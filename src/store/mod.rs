@@ -20,7 +20,9 @@ pub use item::{
     RETRY_QUEUE_ATTRIBUTE, order_month,
 };
 pub use memory::MemoryStore;
-pub use record::{EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome};
+pub use record::{
+    EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome, RecordValues,
+};
 pub use table::{TableSpec, create_order_table};
 
 use std::sync::Arc;

@@ -7,33 +7,22 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::item::{
-    CHECK_AT, ERASED_AT_ATTRIBUTE, Item, attribute_name, message_ids_attribute, n, number,
-    reference_of, s, text,
+    CHECK_AT, ERASED_AT_ATTRIBUTE, Item, attribute_name, field_value, message_ids_attribute, n,
+    number, reference_of, s, text,
 };
-use crate::domain::{EmailKind, Field, Reference};
+use crate::domain::{EmailKind, Field, FieldValue, Reference, ValueKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderRecord {
     pub reference: String,
     pub order_id: Option<String>,
     pub created_at: Timestamp,
-    pub package: Option<String>,
-    pub organization: Option<String>,
-    pub business_id: Option<String>,
-    pub contact_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub participants: Option<i64>,
-    pub channels: Vec<String>,
-    pub preferred_dates: Vec<String>,
-    pub location: Option<String>,
-    pub einvoice_address: Option<String>,
-    pub einvoice_operator: Option<String>,
-    pub billing_reference: Option<String>,
-    pub invoice_address: Option<String>,
-    pub message: Option<String>,
-    pub language: Option<String>,
+    /// The customer's values as stored, under their wire names (`null` or `[]` when absent).
+    #[serde(flatten)]
+    pub values: RecordValues,
     pub net_cents: Option<i64>,
     pub vat_rate_percent: Option<String>,
     pub vat_cents: Option<i64>,
@@ -44,6 +33,56 @@ pub struct OrderRecord {
     pub erased_at: Option<Timestamp>,
     /// The invoice made from the order (`orders invoice`), once there is one.
     pub invoice: Option<InvoiceRecord>,
+}
+
+/// An order item's customer values, read leniently by their attributes' shapes: whatever is
+/// there is shown, even a value the domain would no longer accept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordValues(BTreeMap<Field, FieldValue>);
+
+impl RecordValues {
+    pub fn from_item(item: &Item) -> RecordValues {
+        RecordValues(
+            (Field::ORDER_VALUES.into_iter())
+                .filter_map(|field| Some((field, field_value(item, field)?)))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, field: Field) -> Option<&FieldValue> {
+        self.0.get(&field)
+    }
+
+    /// A text value (`None` when absent or not a text).
+    pub fn text(&self, field: Field) -> Option<&str> {
+        self.get(field).and_then(FieldValue::as_text)
+    }
+
+    /// Each value, in `Field::ORDER_VALUES` order.
+    pub fn iter(&self) -> impl Iterator<Item = (Field, &FieldValue)> {
+        (Field::ORDER_VALUES.into_iter()).filter_map(|field| Some((field, self.get(field)?)))
+    }
+
+    pub fn set(&mut self, field: Field, value: FieldValue) {
+        self.0.insert(field, value);
+    }
+}
+
+impl Serialize for RecordValues {
+    /// Every field of an order, absent ones as `null` (a list as `[]`), so that each exported
+    /// order has the same keys.
+    fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = to.serialize_map(Some(Field::ORDER_VALUES.len()))?;
+        for field in Field::ORDER_VALUES {
+            match (self.get(field), field.value_kind()) {
+                (Some(value), _) => map.serialize_entry(field.name(), value)?,
+                (None, ValueKind::List) => map.serialize_entry(field.name(), &[] as &[String])?,
+                (None, _) => map.serialize_entry(field.name(), &None::<String>)?,
+            }
+        }
+        map.end()
+    }
 }
 
 /// What an invoice is made with, chosen by the person who makes it.
@@ -240,27 +279,11 @@ impl OrderRecord {
     /// `None` for an item that is not an order (dedupe records, counters, message lookups).
     pub fn from_item(item: &Item) -> Option<OrderRecord> {
         let reference = reference_of(item)?;
-        let field = |f: Field| owned(item, f.name());
         Some(OrderRecord {
             reference: reference.to_string(),
             order_id: owned(item, "order_id"),
             created_at: timestamp(item, "created_at")?,
-            package: field(Field::Package),
-            organization: field(Field::Organization),
-            business_id: field(Field::BusinessId),
-            contact_name: field(Field::ContactName),
-            email: field(Field::Email),
-            phone: field(Field::Phone),
-            participants: number(item, Field::Participants.name()),
-            channels: strings(item, Field::Channels.name()),
-            preferred_dates: strings(item, Field::PreferredDates.name()),
-            location: field(Field::Location),
-            einvoice_address: field(Field::EInvoiceAddress),
-            einvoice_operator: field(Field::EInvoiceOperator),
-            billing_reference: field(Field::BillingReference),
-            invoice_address: field(Field::InvoiceAddress),
-            message: field(Field::Message),
-            language: field(Field::Language),
+            values: RecordValues::from_item(item),
             net_cents: number(item, "net_cents"),
             vat_rate_percent: owned(item, "vat_rate_percent"),
             vat_cents: number(item, "vat_cents"),
@@ -273,6 +296,11 @@ impl OrderRecord {
         })
     }
 
+    /// One of the customer's text values as stored.
+    pub fn text(&self, field: Field) -> Option<&str> {
+        self.values.text(field)
+    }
+
     pub fn email(&self, kind: EmailKind) -> &EmailRecord {
         match kind {
             EmailKind::Customer => &self.customer_email,
@@ -282,8 +310,7 @@ impl OrderRecord {
 
     /// Whether this order is about that address (compared as SES and people do: ignoring case).
     pub fn is_about(&self, address: &str) -> bool {
-        self.email
-            .as_deref()
+        (self.values.text(Field::Email))
             .is_some_and(|email| email.to_lowercase() == address.trim().to_lowercase())
     }
 }

@@ -66,7 +66,10 @@ fn every_module_imports_only_the_layers_below_it() {
             }
         }
     }
-    assert!(wrong.is_empty(), "edges docs/ARCHITECTURE.md does not allow: {wrong:#?}");
+    assert!(
+        wrong.is_empty(),
+        "edges docs/ARCHITECTURE.md does not allow: {wrong:#?}"
+    );
 }
 
 #[test]

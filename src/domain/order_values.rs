@@ -1,0 +1,272 @@
+//! An order's values as data keyed by `Field`: what the store writes and reads, what both
+//! emails and the operator's command show, walk these instead of typing each field out. The
+//! two functions below are the only places that name each of the order's fields to store it.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{
+    BusinessId, Channel, EInvoiceId, EmailAddress, Field, Language, NewOrder, Package,
+    Participants, Phone,
+};
+
+/// One of an order's values as it is stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    /// A name, an id, a code or a free text (a package by its id, a language by its code).
+    Text(String),
+    /// A whole number: the participants.
+    Count(i64),
+    /// Texts in order: channels by their ids, dates as `YYYY-MM-DD`.
+    List(Vec<String>),
+}
+
+/// The shape a field's value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Text,
+    Count,
+    List,
+}
+
+impl Field {
+    /// The fields an order keeps, in the form's order. The rest are the request's own
+    /// (consent, which every stored order has given; the idempotency key; `_next`; `_gotcha`).
+    pub const ORDER_VALUES: [Field; 16] = [
+        Field::Package,
+        Field::Organization,
+        Field::ContactName,
+        Field::Email,
+        Field::BusinessId,
+        Field::Phone,
+        Field::Participants,
+        Field::Channels,
+        Field::PreferredDates,
+        Field::Location,
+        Field::EInvoiceAddress,
+        Field::EInvoiceOperator,
+        Field::BillingReference,
+        Field::InvoiceAddress,
+        Field::Message,
+        Field::Language,
+    ];
+
+    pub fn value_kind(self) -> ValueKind {
+        match self {
+            Field::Participants => ValueKind::Count,
+            Field::Channels | Field::PreferredDates => ValueKind::List,
+            _ => ValueKind::Text,
+        }
+    }
+}
+
+impl FieldValue {
+    /// The value as one line of text: a list joined with `, `.
+    pub fn joined(&self) -> String {
+        match self {
+            FieldValue::Text(text) => text.clone(),
+            FieldValue::Count(count) => count.to_string(),
+            FieldValue::List(items) => items.join(", "),
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> &[String] {
+        match self {
+            FieldValue::List(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn as_count(&self) -> Option<i64> {
+        match self {
+            FieldValue::Count(count) => Some(*count),
+            _ => None,
+        }
+    }
+}
+
+fn text(value: impl Into<String>) -> Option<FieldValue> {
+    Some(FieldValue::Text(value.into()))
+}
+
+/// A list, or nothing when it is empty.
+fn list<T>(items: &[T], each: impl Fn(&T) -> String) -> Option<FieldValue> {
+    (!items.is_empty()).then(|| FieldValue::List(items.iter().map(each).collect()))
+}
+
+/// An optional text through its domain type: absent stays `Some(None)`, not parsing is `None`.
+fn through<T>(text: Option<String>, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
+    match text {
+        None => Some(None),
+        Some(text) => parse(&text).map(Some),
+    }
+}
+
+impl NewOrder {
+    /// One field's value; `None` when the customer left it out (or gave an empty list).
+    pub fn value(&self, field: Field) -> Option<FieldValue> {
+        match field {
+            Field::Package => text(self.package.id()),
+            Field::Organization => text(&self.organization),
+            Field::ContactName => text(&self.contact_name),
+            Field::Email => text(self.email.as_str()),
+            Field::BusinessId => text(self.business_id.as_ref()?.as_str()),
+            Field::Phone => text(self.phone.as_ref()?.as_str()),
+            Field::Participants => Some(FieldValue::Count(self.participants?.get().into())),
+            Field::Channels => list(&self.channels, |c| c.id().to_owned()),
+            Field::PreferredDates => list(&self.preferred_dates, Date::to_string),
+            Field::Location => text(self.location.as_deref()?),
+            Field::EInvoiceAddress => text(self.einvoice_address.as_ref()?.as_str()),
+            Field::EInvoiceOperator => text(self.einvoice_operator.as_ref()?.as_str()),
+            Field::BillingReference => text(self.billing_reference.as_deref()?),
+            Field::InvoiceAddress => text(self.invoice_address.as_deref()?),
+            Field::Message => text(self.message.as_deref()?),
+            Field::Language => text(self.language.code()),
+            Field::PrivacyConsent | Field::IdempotencyKey | Field::Next | Field::Gotcha => None,
+        }
+    }
+
+    /// Every value the order has, in `Field::ORDER_VALUES` order.
+    pub fn values(&self) -> Vec<(Field, FieldValue)> {
+        (Field::ORDER_VALUES.into_iter())
+            .filter_map(|field| Some((field, self.value(field)?)))
+            .collect()
+    }
+
+    /// The order back from its values, each through its domain type again: `None` when a
+    /// required one is missing or any does not parse (an item edited by hand).
+    pub fn from_values(get: impl Fn(Field) -> Option<FieldValue>) -> Option<NewOrder> {
+        let required = |field: Field| match get(field)? {
+            FieldValue::Text(text) => Some(text),
+            _ => None,
+        };
+        // Absent is `Some(None)`; present but not parsing is `None`.
+        let optional = |field: Field| -> Option<Option<String>> {
+            match get(field) {
+                None => Some(None),
+                Some(FieldValue::Text(text)) => Some(Some(text)),
+                Some(_) => None,
+            }
+        };
+        let each = |field: Field| match get(field) {
+            None => Some(Vec::new()),
+            Some(FieldValue::List(items)) => Some(items),
+            Some(_) => None,
+        };
+        let participants = match get(Field::Participants) {
+            None => None,
+            Some(FieldValue::Count(count)) => {
+                Some(Participants::new(u32::try_from(count).ok()?).ok()?)
+            }
+            Some(_) => return None,
+        };
+        Some(NewOrder {
+            package: Package::parse(&required(Field::Package)?)?,
+            organization: required(Field::Organization)?,
+            contact_name: required(Field::ContactName)?,
+            email: EmailAddress::parse(&required(Field::Email)?)?,
+            business_id: through(optional(Field::BusinessId)?, |v| BusinessId::parse(v).ok())?,
+            phone: through(optional(Field::Phone)?, Phone::parse)?,
+            participants,
+            channels: (each(Field::Channels)?.iter())
+                .map(|c| Channel::parse(c))
+                .collect::<Option<_>>()?,
+            preferred_dates: (each(Field::PreferredDates)?.iter())
+                .map(|d| d.parse().ok())
+                .collect::<Option<_>>()?,
+            location: optional(Field::Location)?,
+            einvoice_address: through(optional(Field::EInvoiceAddress)?, EInvoiceId::parse)?,
+            einvoice_operator: through(optional(Field::EInvoiceOperator)?, EInvoiceId::parse)?,
+            billing_reference: optional(Field::BillingReference)?,
+            invoice_address: optional(Field::InvoiceAddress)?,
+            message: optional(Field::Message)?,
+            language: Language::parse(&required(Field::Language)?)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OrderForm;
+    use std::collections::BTreeMap;
+
+    fn full_order() -> NewOrder {
+        let form = OrderForm {
+            package: Some("some-haltuun".into()),
+            organization: Some("Tuusulan kunta".into()),
+            contact_name: Some("Anna Virtanen".into()),
+            email: Some("anna.virtanen@tuusula.example".into()),
+            privacy_consent: Some("true".into()),
+            business_id: Some("0201256-6".into()),
+            phone: Some("+358 40 123 4567".into()),
+            participants: Some("12".into()),
+            channels: vec!["facebook".into(), "instagram".into()],
+            preferred_dates: vec!["2026-03-02".into()],
+            location: Some("Kunnantalo".into()),
+            einvoice_address: Some("003702012566".into()),
+            einvoice_operator: Some("E204503".into()),
+            billing_reference: Some("Hanke 9".into()),
+            message: Some("Tervetuloa".into()),
+            language: Some("sv".into()),
+            ..OrderForm::default()
+        };
+        NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
+    }
+
+    #[test]
+    fn an_order_comes_back_whole_from_its_values() {
+        let order = full_order();
+        let values: BTreeMap<Field, FieldValue> = order.values().into_iter().collect();
+        assert_eq!(
+            values.len(),
+            15,
+            "all but the invoicing address: {values:?}"
+        );
+        let back = NewOrder::from_values(|field| values.get(&field).cloned());
+        assert_eq!(back, Some(order));
+    }
+
+    #[test]
+    fn every_value_has_its_field_s_kind_and_a_wrong_one_is_unreadable() {
+        let order = full_order();
+        for (field, value) in order.values() {
+            let kind = match value {
+                FieldValue::Text(_) => ValueKind::Text,
+                FieldValue::Count(_) => ValueKind::Count,
+                FieldValue::List(_) => ValueKind::List,
+            };
+            assert_eq!(kind, field.value_kind(), "{field}");
+        }
+        let mut values: BTreeMap<Field, FieldValue> = order.values().into_iter().collect();
+        values.insert(Field::Phone, FieldValue::Count(1));
+        assert_eq!(NewOrder::from_values(|f| values.get(&f).cloned()), None);
+        values.insert(Field::Phone, FieldValue::Text("not a phone".into()));
+        assert_eq!(NewOrder::from_values(|f| values.get(&f).cloned()), None);
+        values.remove(&Field::Phone);
+        values.remove(&Field::Organization);
+        assert_eq!(NewOrder::from_values(|f| values.get(&f).cloned()), None);
+    }
+
+    #[test]
+    fn the_order_values_are_every_field_but_the_request_s_own() {
+        let request_only = [
+            Field::PrivacyConsent,
+            Field::IdempotencyKey,
+            Field::Next,
+            Field::Gotcha,
+        ];
+        let expected: Vec<Field> = (Field::ALL.into_iter())
+            .filter(|f| !request_only.contains(f))
+            .collect();
+        assert_eq!(Field::ORDER_VALUES.to_vec(), expected);
+    }
+}

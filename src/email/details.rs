@@ -1,0 +1,124 @@
+//! The customer's values in the emails, walked from `NewOrder::value` in each email's order:
+//! what each email names first is listed here, and any other value (a field added later) follows
+//! in the form's order, so a new field reaches both emails without a change here.
+
+use crate::domain::{Field, Language, NewOrder};
+
+use super::compose::{Row, format_date_with_weekday, language_name, or_dash};
+
+/// The customer's email: these under "your details", in this order; the rest of what it shows
+/// has places of its own.
+const CUSTOMER_FIRST: [Field; 11] = [
+    Field::ContactName,
+    Field::Email,
+    Field::Phone,
+    Field::Participants,
+    Field::Channels,
+    Field::Location,
+    Field::BusinessId,
+    Field::EInvoiceAddress,
+    Field::EInvoiceOperator,
+    Field::BillingReference,
+    Field::InvoiceAddress,
+];
+const CUSTOMER_ELSEWHERE: [Field; 5] = [
+    Field::Package,
+    Field::Organization,
+    Field::PreferredDates,
+    Field::Message,
+    Field::Language,
+];
+
+/// The trainers' email: a row for each of these, a dash for what was left out.
+const TRAINER_FIRST: [Field; 14] = [
+    Field::Organization,
+    Field::BusinessId,
+    Field::ContactName,
+    Field::Email,
+    Field::Phone,
+    Field::Participants,
+    Field::Channels,
+    Field::PreferredDates,
+    Field::Location,
+    Field::EInvoiceAddress,
+    Field::EInvoiceOperator,
+    Field::BillingReference,
+    Field::InvoiceAddress,
+    Field::Language,
+];
+const TRAINER_ELSEWHERE: [Field; 2] = [Field::Package, Field::Message];
+
+/// `first`, then every other order value not shown `elsewhere`, in the form's order.
+fn arranged(first: &[Field], elsewhere: &[Field]) -> Vec<Field> {
+    let rest = (Field::ORDER_VALUES.into_iter())
+        .filter(|field| !first.contains(field) && !elsewhere.contains(field));
+    first.iter().copied().chain(rest).collect()
+}
+
+/// A value as a person reads it: channels by their names, dates with their weekdays, a language
+/// by its Finnish name; the rest as given.
+fn readable(d: &NewOrder, field: Field) -> Option<String> {
+    let joined = |items: Vec<String>| Some(items.join(", ")).filter(|text| !text.is_empty());
+    match field {
+        Field::Channels => joined(d.channels.iter().map(|c| c.display_name().into()).collect()),
+        Field::PreferredDates => joined(
+            d.preferred_dates
+                .iter()
+                .map(|date| format_date_with_weekday(*date))
+                .collect(),
+        ),
+        Field::Language => Some(language_name(d.language).to_owned()),
+        _ => d.value(field).map(|value| value.joined()),
+    }
+}
+
+/// The structured details a customer gave, under their labels in the customer's language.
+pub(super) fn customer_details(d: &NewOrder) -> Vec<(&'static str, String)> {
+    (arranged(&CUSTOMER_FIRST, &CUSTOMER_ELSEWHERE).into_iter())
+        .filter_map(|field| Some((crate::texts::label(field, d.language), readable(d, field)?)))
+        .collect()
+}
+
+/// The customer's values as the trainers' rows, under their Finnish labels; the email and the
+/// phone number link to writing and calling.
+pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
+    (arranged(&TRAINER_FIRST, &TRAINER_ELSEWHERE).into_iter())
+        .map(|field| {
+            let href = match field {
+                Field::Email => Some(format!("mailto:{}", d.email)),
+                Field::Phone => (d.phone.as_ref()).map(|p| format!("tel:{}", dialable(p.as_str()))),
+                _ => None,
+            };
+            let label = crate::texts::label(field, Language::Fi);
+            (label, or_dash(readable(d, field)), href)
+        })
+        .collect()
+}
+
+/// A phone number as a `tel:` link wants it: `+` and digits only.
+fn dialable(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_email_shows_every_order_value_once() {
+        for (first, elsewhere) in [
+            (&CUSTOMER_FIRST[..], &CUSTOMER_ELSEWHERE[..]),
+            (&TRAINER_FIRST[..], &TRAINER_ELSEWHERE[..]),
+        ] {
+            let mut shown = arranged(first, elsewhere);
+            shown.extend(elsewhere);
+            shown.sort();
+            let mut every = Field::ORDER_VALUES.to_vec();
+            every.sort();
+            assert_eq!(shown, every);
+        }
+    }
+}
