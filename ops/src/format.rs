@@ -239,9 +239,9 @@ fn inert(cell: String) -> String {
 }
 
 /// The export's columns: the order's reference and time, the customer's values under their
-/// wire names (`Field::ORDER_VALUES`), then amounts, emails, erasure and invoice.
+/// wire names (`Field::order_values`), then amounts, emails, erasure and invoice.
 pub fn csv_columns() -> Vec<&'static str> {
-    let values = Field::ORDER_VALUES.map(Field::name);
+    let values: Vec<&str> = Field::order_values().map(Field::name).collect();
     let after = [
         "net_eur",
         "vat_percent",
@@ -269,7 +269,7 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
         let amount = |cents: Option<i64>| cents.map(euros).unwrap_or_default();
         let invoice = r.invoice.as_ref();
         let mut row = vec![r.reference.clone(), local(r.created_at)];
-        row.extend((Field::ORDER_VALUES.into_iter()).map(|field| {
+        row.extend(Field::order_values().map(|field| {
             r.values
                 .get(field)
                 .map(FieldValue::joined)

@@ -13,8 +13,8 @@ use order_intake::domain::{
     Delivery, EmailKind, Field, NewOrder, Order, OrderForm, Outcome, Reference, helsinki,
 };
 use order_intake::store::{
-    BY_MONTH_INDEX, DedupeKey, DeliveryReports, DynamoDbStore, Insert, Orders, TableSpec,
-    create_order_table, order_month,
+    BY_MONTH_INDEX, DedupeKey, DeliveryReports, DynamoDbStore, Insert, Orders, SentMessage,
+    TableSpec, create_order_table, order_month,
 };
 
 fn dynamodb_endpoint() -> String {
@@ -415,10 +415,12 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
     table
         .store
         .remember_message(
-            message_id,
             &bounced.reference,
-            EmailKind::Customer,
-            std::slice::from_ref(&recipient),
+            &SentMessage {
+                kind: EmailKind::Customer,
+                message_id: message_id.into(),
+                recipients: vec![recipient.clone()],
+            },
         )
         .await
         .unwrap();

@@ -31,26 +31,19 @@ pub enum ValueKind {
 }
 
 impl Field {
-    /// The fields an order keeps, in the form's order. The rest are the request's own
-    /// (consent, which every stored order has given; the idempotency key; `_next`; `_gotcha`).
-    pub const ORDER_VALUES: [Field; 16] = [
-        Field::Package,
-        Field::Organization,
-        Field::ContactName,
-        Field::Email,
-        Field::BusinessId,
-        Field::Phone,
-        Field::Participants,
-        Field::Channels,
-        Field::PreferredDates,
-        Field::Location,
-        Field::EInvoiceAddress,
-        Field::EInvoiceOperator,
-        Field::BillingReference,
-        Field::InvoiceAddress,
-        Field::Message,
-        Field::Language,
+    /// The request's own fields, which an order does not keep: consent (every stored order
+    /// has given it), the idempotency key, `_next` and `_gotcha`.
+    pub const REQUEST_ONLY: [Field; 4] = [
+        Field::PrivacyConsent,
+        Field::IdempotencyKey,
+        Field::Next,
+        Field::Gotcha,
     ];
+
+    /// The fields an order keeps, in the form's order (`Field::ALL`).
+    pub fn order_values() -> impl Iterator<Item = Field> {
+        (Field::ALL.into_iter()).filter(|field| !Field::REQUEST_ONLY.contains(field))
+    }
 
     pub fn value_kind(self) -> ValueKind {
         match self {
@@ -134,9 +127,9 @@ impl NewOrder {
         }
     }
 
-    /// Every value the order has, in `Field::ORDER_VALUES` order.
+    /// Every value the order has, in the form's order.
     pub fn values(&self) -> Vec<(Field, FieldValue)> {
-        (Field::ORDER_VALUES.into_iter())
+        Field::order_values()
             .filter_map(|field| Some((field, self.value(field)?)))
             .collect()
     }
@@ -257,16 +250,16 @@ mod tests {
     }
 
     #[test]
-    fn the_order_values_are_every_field_but_the_request_s_own() {
-        let request_only = [
-            Field::PrivacyConsent,
-            Field::IdempotencyKey,
-            Field::Next,
-            Field::Gotcha,
-        ];
-        let expected: Vec<Field> = (Field::ALL.into_iter())
-            .filter(|f| !request_only.contains(f))
-            .collect();
-        assert_eq!(Field::ORDER_VALUES.to_vec(), expected);
+    fn every_field_an_order_keeps_has_a_value_in_a_full_order() {
+        let order = full_order();
+        let kept: Vec<Field> = Field::order_values().collect();
+        assert_eq!(kept.len(), 16);
+        for field in kept {
+            let expected = field != Field::InvoiceAddress;
+            assert_eq!(order.value(field).is_some(), expected, "{field}");
+        }
+        for field in Field::REQUEST_ONLY {
+            assert_eq!(order.value(field), None, "{field}");
+        }
     }
 }

@@ -6,20 +6,15 @@ use crate::domain::{Field, Language, NewOrder};
 
 use super::compose::{Row, format_date_with_weekday, language_name, or_dash};
 
-/// The customer's email: these under "your details", in this order; the rest of what it shows
-/// has places of its own.
-const CUSTOMER_FIRST: [Field; 11] = [
+/// The customer's email: under "your details", these first, then the rest in the form's order
+/// (the business id, the invoicing details); the others have places of their own.
+const CUSTOMER_FIRST: [Field; 6] = [
     Field::ContactName,
     Field::Email,
     Field::Phone,
     Field::Participants,
     Field::Channels,
     Field::Location,
-    Field::BusinessId,
-    Field::EInvoiceAddress,
-    Field::EInvoiceOperator,
-    Field::BillingReference,
-    Field::InvoiceAddress,
 ];
 const CUSTOMER_ELSEWHERE: [Field; 5] = [
     Field::Package,
@@ -29,29 +24,15 @@ const CUSTOMER_ELSEWHERE: [Field; 5] = [
     Field::Language,
 ];
 
-/// The trainers' email: a row for each of these, a dash for what was left out.
-const TRAINER_FIRST: [Field; 14] = [
-    Field::Organization,
-    Field::BusinessId,
-    Field::ContactName,
-    Field::Email,
-    Field::Phone,
-    Field::Participants,
-    Field::Channels,
-    Field::PreferredDates,
-    Field::Location,
-    Field::EInvoiceAddress,
-    Field::EInvoiceOperator,
-    Field::BillingReference,
-    Field::InvoiceAddress,
-    Field::Language,
-];
+/// The trainers' email: a row for each value, a dash for what was left out; whom it is from
+/// first, then the form's order. The package and the message have places of their own.
+const TRAINER_FIRST: [Field; 2] = [Field::Organization, Field::BusinessId];
 const TRAINER_ELSEWHERE: [Field; 2] = [Field::Package, Field::Message];
 
 /// `first`, then every other order value not shown `elsewhere`, in the form's order.
 fn arranged(first: &[Field], elsewhere: &[Field]) -> Vec<Field> {
-    let rest = (Field::ORDER_VALUES.into_iter())
-        .filter(|field| !first.contains(field) && !elsewhere.contains(field));
+    let rest =
+        Field::order_values().filter(|field| !first.contains(field) && !elsewhere.contains(field));
     first.iter().copied().chain(rest).collect()
 }
 
@@ -115,8 +96,9 @@ mod tests {
         ] {
             let mut shown = arranged(first, elsewhere);
             shown.extend(elsewhere);
+            assert_eq!(shown.len(), 16, "each once");
             shown.sort();
-            let mut every = Field::ORDER_VALUES.to_vec();
+            let mut every = Field::order_values().collect::<Vec<_>>();
             every.sort();
             assert_eq!(shown, every);
         }

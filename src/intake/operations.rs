@@ -8,7 +8,7 @@ use jiff::{Timestamp, ToSpan};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Reference, helsinki};
-use crate::store::{EmailQueue, Erasure, Orders, Retention, StoreError};
+use crate::store::{Claim, EmailQueue, Erasure, Orders, Retention, StoreError};
 
 /// How long personal data is kept after an order unless configured (`RETENTION_MONTHS`): the
 /// privacy notice promises it.
@@ -55,7 +55,11 @@ impl Resend {
             Err(error) => return Err(error.into()),
         };
         let until = after(now, CLAIM_SECONDS);
-        if !self.queue.reclaim(reference, kind, now, until).await? {
+        if !self
+            .queue
+            .reclaim(reference, kind, Claim { now, until })
+            .await?
+        {
             return Err(ResendError::BeingSent(reference.clone(), kind.as_str()));
         }
         tracing::info!(order_id = %order.order_id, reference = %reference, email = kind.as_str(), "email resent by an operator");

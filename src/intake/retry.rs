@@ -7,7 +7,7 @@ use super::operations::EraseExpired;
 use super::sending::{Counters, Sender};
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
-use crate::store::{EmailQueue, Orders, StoreError};
+use crate::store::{Claim, EmailQueue, Orders, StoreError};
 
 /// What one retry run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -79,7 +79,12 @@ impl RetryEmails {
                 }
                 let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
                 let until = after(now, CLAIM_SECONDS);
-                if !due || !self.queue.claim(&reference, kind, now, until).await? {
+                if !due
+                    || !self
+                        .queue
+                        .claim(&reference, kind, Claim { now, until })
+                        .await?
+                {
                     continue;
                 }
                 claimed_any = true;

@@ -79,8 +79,7 @@ impl Sender {
     ) -> Delivery {
         let attempt = self.attempt(order, kind, deadline).await;
         if let Some(sent) = &attempt.sent {
-            self.remember(order, kind, &sent.message_id, &sent.recipients)
-                .await;
+            self.remember(order, sent).await;
         }
         let started = Instant::now();
         let recorded = self.record(order, kind, &attempt.delivery).await;
@@ -196,19 +195,10 @@ impl Sender {
 
     /// Remembers which order a sent message belongs to. A failure is logged: SES's reports
     /// about this message will then not find their order.
-    async fn remember(
-        &self,
-        order: &Order,
-        kind: EmailKind,
-        message_id: &str,
-        recipients: &[String],
-    ) {
-        let remembered = self
-            .reports
-            .remember_message(message_id, &order.reference, kind, recipients)
-            .await;
+    async fn remember(&self, order: &Order, sent: &SentMessage) {
+        let remembered = self.reports.remember_message(&order.reference, sent).await;
         if let Err(error) = remembered {
-            tracing::warn!(order_id = %order.order_id, email = kind.as_str(), error = %error, "sent message not remembered: its delivery reports will be ignored");
+            tracing::warn!(order_id = %order.order_id, email = sent.kind.as_str(), error = %error, "sent message not remembered: its delivery reports will be ignored");
         }
     }
 
@@ -220,19 +210,13 @@ impl Sender {
         outcome: Outcome,
     ) -> Result<bool, super::EventError> {
         let (kind, now) = (EmailKind::Customer, self.now());
-        if !self
-            .reports
-            .mark_told(&order.reference, kind, true, now)
-            .await?
-        {
+        if !self.reports.mark_told(&order.reference, kind, now).await? {
             return Ok(false);
         }
         let alert = undelivered_alert(order, address, outcome, &self.trainers);
         if let Err(error) = self.mailer.send(&alert).await {
             // Take the mark back, so that the event's next delivery tries again.
-            self.reports
-                .mark_told(&order.reference, kind, false, now)
-                .await?;
+            self.reports.unmark_told(&order.reference, kind).await?;
             return Err(error.into());
         }
         tracing::warn!(order_id = %order.order_id, "trainers told: the customer's confirmation did not arrive");

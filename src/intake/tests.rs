@@ -16,7 +16,8 @@ use crate::domain::{
 };
 use crate::email::{Mailer, RecordingMailer};
 use crate::store::{
-    DedupeKey, EmailQueue, Insert, MemoryStore, Orders, Quotas as _, Retention, StoreError, Stores,
+    Claim, DedupeKey, EmailQueue, Insert, MemoryStore, Orders, Quotas as _, Retention, StoreError,
+    Stores,
 };
 
 /// A clock the test moves by hand.
@@ -785,7 +786,14 @@ async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
     let now = f.place_order.now();
     assert!(
         f.store
-            .reclaim(&reference, EmailKind::Trainer, now, after(now, 60))
+            .reclaim(
+                &reference,
+                EmailKind::Trainer,
+                Claim {
+                    now,
+                    until: after(now, 60)
+                }
+            )
             .await
             .unwrap()
     );

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 
-use super::{DedupeKey, StoreError};
+use super::{DedupeKey, Result, SentMessage, StoreError};
 use crate::domain::{
     Delivery, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package, Price, QuotaCounter,
     Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
@@ -43,21 +43,20 @@ pub fn message_pk(message_id: &str) -> String {
 
 /// A sent message's lookup item: which order and email it is, and its recipients (lower case,
 /// in the order sent; an outcome is kept per recipient by that place).
-pub fn message_item(
-    message_id: &str,
-    reference: &Reference,
-    kind: EmailKind,
-    recipients: &[String],
-) -> Item {
-    let recipients = recipients.iter().map(|r| s(r.to_lowercase())).collect();
+pub fn message_item(reference: &Reference, sent: &SentMessage) -> Item {
+    let recipients = sent
+        .recipients
+        .iter()
+        .map(|r| s(r.to_lowercase()))
+        .collect();
     HashMap::from([
         (
             ORDER_TABLE_PARTITION_KEY.to_owned(),
-            s(message_pk(message_id)),
+            s(message_pk(&sent.message_id)),
         ),
         ("kind".to_owned(), s("message")),
         ("reference".to_owned(), s(reference.as_str())),
-        ("email".to_owned(), s(kind.as_str())),
+        ("email".to_owned(), s(sent.kind.as_str())),
         ("recipients".to_owned(), AttributeValue::L(recipients)),
     ])
 }
@@ -298,7 +297,7 @@ fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
 }
 
 /// The order back from its item. An item this code did not write is `Unreadable`, with its key.
-pub fn order_from_item(item: &Item) -> Result<Order, StoreError> {
+pub fn order_from_item(item: &Item) -> Result<Order> {
     let unreadable = |problem| StoreError::Unreadable {
         key: text(item, ORDER_TABLE_PARTITION_KEY)
             .unwrap_or("(no key)")

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::{
-    DedupeKey, DeliveryReports, EmailQueue, Erasure, Insert, Orders, OutcomeRecorded, Quotas,
-    Retention, SentMessage, StoreError,
+    Claim, DedupeKey, DeliveryReports, EmailQueue, Erasure, Insert, Orders, OutcomeRecorded,
+    Quotas, Result, Retention, SentMessage, StoreError,
 };
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Reference};
 
@@ -55,7 +55,7 @@ impl MemoryStore {
     }
 
     /// The state, once the store is available (as DynamoDB answering would be).
-    fn available(&self) -> Result<std::sync::MutexGuard<'_, State>, StoreError> {
+    fn available(&self) -> Result<std::sync::MutexGuard<'_, State>> {
         let state = self.lock();
         if state.unavailable {
             return Err(StoreError::unavailable("memory store set unavailable"));
@@ -86,7 +86,7 @@ impl State {
         self.counters.get(&counter.key).copied().unwrap_or(0) < counter.limit
     }
 
-    fn order_mut(&mut self, reference: &Reference) -> Result<&mut Order, StoreError> {
+    fn order_mut(&mut self, reference: &Reference) -> Result<&mut Order> {
         self.orders
             .get_mut(reference.as_str())
             .ok_or_else(|| StoreError::unavailable(format!("no order {reference}")))
@@ -101,7 +101,7 @@ impl Orders for MemoryStore {
         dedupe: &DedupeKey,
         quota: &[QuotaCounter],
         now: Timestamp,
-    ) -> Result<Insert, StoreError> {
+    ) -> Result<Insert> {
         let mut state = self.available()?;
         let order_key = order.reference.as_str().to_owned();
         // The same precedence as the DynamoDB store's cancellation reasons.
@@ -130,7 +130,7 @@ impl Orders for MemoryStore {
         Ok(Insert::Created)
     }
 
-    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>> {
         let state = self.available()?;
         if state.erased.contains_key(reference.as_str()) {
             return Err(StoreError::Unreadable {
@@ -144,7 +144,7 @@ impl Orders for MemoryStore {
 
 #[async_trait]
 impl Quotas for MemoryStore {
-    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool> {
         let mut state = self.available()?;
         if !state.has_room(counter) {
             return Ok(false);
@@ -161,14 +161,14 @@ impl EmailQueue for MemoryStore {
         reference: &Reference,
         kind: EmailKind,
         delivery: &Delivery,
-    ) -> Result<(), StoreError> {
+    ) -> Result<()> {
         let mut state = self.available()?;
         let order = state.order_mut(reference)?;
         *order.delivery_mut(kind) = delivery.clone();
         Ok(())
     }
 
-    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()> {
         let mut state = self.available()?;
         for message in sent {
             state.remember(&order.reference, message);
@@ -180,13 +180,8 @@ impl EmailQueue for MemoryStore {
         Ok(())
     }
 
-    async fn claim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
+    async fn claim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool> {
+        let Claim { now, until } = claim;
         let mut state = self.available()?;
         let order = state.order_mut(reference)?;
         let delivery = order.delivery_mut(kind);
@@ -200,13 +195,8 @@ impl EmailQueue for MemoryStore {
         Ok(true)
     }
 
-    async fn reclaim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
+    async fn reclaim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool> {
+        let Claim { now, until } = claim;
         let mut state = self.available()?;
         if state.erased.contains_key(reference.as_str()) {
             return Ok(false);
@@ -231,11 +221,7 @@ impl EmailQueue for MemoryStore {
         Ok(true)
     }
 
-    async fn due_for_retry(
-        &self,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
+    async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let state = self.available()?;
         let mut due: Vec<(Timestamp, Reference)> = state
             .orders
@@ -250,12 +236,12 @@ impl EmailQueue for MemoryStore {
         Ok(due.into_iter().take(limit).map(|(_, r)| r).collect())
     }
 
-    async fn reschedule(&self, _order: &Order) -> Result<(), StoreError> {
+    async fn reschedule(&self, _order: &Order) -> Result<()> {
         // The in-memory queue is computed from the emails' states on every look.
         self.available().map(drop)
     }
 
-    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
+    async fn dequeue(&self, key: &str) -> Result<()> {
         // Every order here is readable and the queue is computed from the emails' states, so
         // there is nothing to take out; the key is kept for tests to see.
         self.available()?.dequeued.push(key.to_owned());
@@ -265,21 +251,8 @@ impl EmailQueue for MemoryStore {
 
 #[async_trait]
 impl DeliveryReports for MemoryStore {
-    async fn remember_message(
-        &self,
-        message_id: &str,
-        reference: &Reference,
-        kind: EmailKind,
-        recipients: &[String],
-    ) -> Result<(), StoreError> {
-        self.available()?.remember(
-            reference,
-            &SentMessage {
-                kind,
-                message_id: message_id.to_owned(),
-                recipients: recipients.to_vec(),
-            },
-        );
+    async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()> {
+        self.available()?.remember(reference, sent);
         Ok(())
     }
 
@@ -289,7 +262,7 @@ impl DeliveryReports for MemoryStore {
         recipient: &str,
         outcome: Outcome,
         _at: Timestamp,
-    ) -> Result<OutcomeRecorded, StoreError> {
+    ) -> Result<OutcomeRecorded> {
         let mut state = self.available()?;
         let Some((reference, kind, recipients)) = state.messages.get(message_id).cloned() else {
             return Ok(OutcomeRecorded::UnknownMessage);
@@ -325,11 +298,7 @@ impl DeliveryReports for MemoryStore {
         Ok(OutcomeRecorded::Changed { reference, kind })
     }
 
-    async fn set_check(
-        &self,
-        reference: &Reference,
-        at: Option<Timestamp>,
-    ) -> Result<(), StoreError> {
+    async fn set_check(&self, reference: &Reference, at: Option<Timestamp>) -> Result<()> {
         self.available()?.order_mut(reference)?.reports.check_at = at;
         Ok(())
     }
@@ -338,25 +307,22 @@ impl DeliveryReports for MemoryStore {
         &self,
         reference: &Reference,
         kind: EmailKind,
-        told: bool,
         _now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let mut state = self.available()?;
+    ) -> Result<bool> {
         let key = (reference.as_str().to_owned(), kind.as_str());
-        Ok(match told {
-            true => state.told.insert(key),
-            false => state.told.remove(&key),
-        })
+        Ok(self.available()?.told.insert(key))
+    }
+
+    async fn unmark_told(&self, reference: &Reference, kind: EmailKind) -> Result<()> {
+        let key = (reference.as_str().to_owned(), kind.as_str());
+        self.available()?.told.remove(&key);
+        Ok(())
     }
 }
 
 #[async_trait]
 impl Retention for MemoryStore {
-    async fn due_for_erasure(
-        &self,
-        cutoff: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
+    async fn due_for_erasure(&self, cutoff: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let state = self.available()?;
         let mut due: Vec<&Order> = state
             .orders
@@ -371,11 +337,7 @@ impl Retention for MemoryStore {
             .collect())
     }
 
-    async fn erase(
-        &self,
-        reference: &Reference,
-        now: Timestamp,
-    ) -> Result<Option<Erasure>, StoreError> {
+    async fn erase(&self, reference: &Reference, now: Timestamp) -> Result<Option<Erasure>> {
         let mut state = self.available()?;
         let key = reference.as_str().to_owned();
         let Some(order) = state.orders.get_mut(&key) else {

@@ -34,6 +34,9 @@ use crate::domain::{
     Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt, Reference,
 };
 
+/// A store call's result: what it answered, or why it could not.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
 /// What makes two submissions the same order: the client's idempotency key, or, without one,
 /// the order's normalised content. The record expires after `DEDUPE_WINDOW`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +122,14 @@ impl StoreError {
     }
 }
 
+/// A sender's hold on an email: taken at `now`, good until `until` (after that, another sender
+/// may take the email over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    pub now: Timestamp,
+    pub until: Timestamp,
+}
+
 /// A message SES accepted: which email it was and to whom it went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentMessage {
@@ -138,13 +149,13 @@ pub trait Orders: Send + Sync {
         dedupe: &DedupeKey,
         quota: &[QuotaCounter],
         now: Timestamp,
-    ) -> Result<Insert, StoreError>;
+    ) -> Result<Insert>;
 
     /// The whole order, read consistently.
-    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError>;
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>>;
 
     /// Opens the connection the first order will use, with a call the store makes anyway.
-    async fn warm_up(&self) -> Result<(), StoreError> {
+    async fn warm_up(&self) -> Result<()> {
         Ok(())
     }
 }
@@ -153,7 +164,7 @@ pub trait Orders: Send + Sync {
 #[async_trait]
 pub trait Quotas: Send + Sync {
     /// Takes a unit from one counter if it is under its limit; `false` when it is not.
-    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError>;
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool>;
 }
 
 /// The emails' states on the order and the retry queue that follows them: claims, attempts,
@@ -167,47 +178,31 @@ pub trait EmailQueue: Send + Sync {
         reference: &Reference,
         kind: EmailKind,
         delivery: &Delivery,
-    ) -> Result<(), StoreError>;
+    ) -> Result<()>;
 
     /// After both emails of a new order were tried: each sent message's lookup item (as
     /// `DeliveryReports::remember_message`), both emails' states and the retry queue as `order`
     /// now stands, all in one write.
-    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError>;
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()>;
 
-    /// Claims an email for sending until `until`, if it is pending or its claim ran out by
-    /// `now`. `false`: someone else holds it, or it is final.
-    async fn claim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError>;
+    /// Claims an email for sending until `claim.until`, if it is pending or its claim ran out
+    /// by `claim.now`. `false`: someone else holds it, or it is final.
+    async fn claim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool>;
 
     /// Claims an email for an operator's resend, whatever its state, unless a sender holds it
     /// now: what SES reported about earlier sends is cleared, so the new one's reports count.
     /// `false`: it is being sent right now, or the order is erased.
-    async fn reclaim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError>;
+    async fn reclaim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool>;
 
     /// Orders with an email that may be (re)tried by `now`, oldest due first.
-    async fn due_for_retry(
-        &self,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError>;
+    async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>>;
 
     /// Sets when the sweeper next looks at the order, from its emails' states.
-    async fn reschedule(&self, order: &Order) -> Result<(), StoreError>;
+    async fn reschedule(&self, order: &Order) -> Result<()>;
 
     /// Takes an item out of the retry index by its key, whatever it holds: for an order the
     /// retry run cannot read, so that it does not stay at the head of the index.
-    async fn dequeue(&self, key: &str) -> Result<(), StoreError>;
+    async fn dequeue(&self, key: &str) -> Result<()>;
 }
 
 /// What SES reports about sent messages, and who was told when an email did not arrive.
@@ -215,13 +210,7 @@ pub trait EmailQueue: Send + Sync {
 pub trait DeliveryReports: Send + Sync {
     /// Remembers which order and email a sent message is, and to whom it went, so that SES's
     /// later reports about it find their order.
-    async fn remember_message(
-        &self,
-        message_id: &str,
-        reference: &Reference,
-        kind: EmailKind,
-        recipients: &[String],
-    ) -> Result<(), StoreError>;
+    async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()>;
 
     /// Records what became of a message for one recipient, if it is news: an outcome only
     /// replaces a lower one (`Outcome::rank`).
@@ -231,25 +220,23 @@ pub trait DeliveryReports: Send + Sync {
         recipient: &str,
         outcome: Outcome,
         at: Timestamp,
-    ) -> Result<OutcomeRecorded, StoreError>;
+    ) -> Result<OutcomeRecorded>;
 
     /// Sets (or clears) when the retry run looks again at the customer's confirmation after a
     /// transient bounce. The caller reschedules the order afterwards.
-    async fn set_check(
-        &self,
-        reference: &Reference,
-        at: Option<Timestamp>,
-    ) -> Result<(), StoreError>;
+    async fn set_check(&self, reference: &Reference, at: Option<Timestamp>) -> Result<()>;
 
-    /// Marks that a person was told an email did not arrive (`true`: only if nobody was yet;
-    /// answers whether it marked), or takes the mark back (`false`) when telling failed.
+    /// Marks that a person was told an email did not arrive, only if nobody was yet: `false`
+    /// when somebody was.
     async fn mark_told(
         &self,
         reference: &Reference,
         kind: EmailKind,
-        told: bool,
         now: Timestamp,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<bool>;
+
+    /// Takes the mark back, when telling failed, so that a later report tries again.
+    async fn unmark_told(&self, reference: &Reference, kind: EmailKind) -> Result<()>;
 }
 
 /// Personal data's end: orders past their retention time, and their erasure.
@@ -257,19 +244,11 @@ pub trait DeliveryReports: Send + Sync {
 pub trait Retention: Send + Sync {
     /// Orders created at or before `cutoff` whose personal data is still held, oldest first.
     /// Looks back a few months from the cutoff's month (the scheduled run is frequent).
-    async fn due_for_erasure(
-        &self,
-        cutoff: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError>;
+    async fn due_for_erasure(&self, cutoff: Timestamp, limit: usize) -> Result<Vec<Reference>>;
 
     /// Removes an order's personal fields (`Field::PERSONAL`), keeps what bookkeeping needs,
     /// marks it erased and drops emails not yet sent. `None`: there is no such order.
-    async fn erase(
-        &self,
-        reference: &Reference,
-        now: Timestamp,
-    ) -> Result<Option<Erasure>, StoreError>;
+    async fn erase(&self, reference: &Reference, now: Timestamp) -> Result<Option<Erasure>>;
 }
 
 /// Every capability at once, for wiring one store into every use case (`Stores::new`).

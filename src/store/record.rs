@@ -43,7 +43,7 @@ pub struct RecordValues(BTreeMap<Field, FieldValue>);
 impl RecordValues {
     pub fn from_item(item: &Item) -> RecordValues {
         RecordValues(
-            (Field::ORDER_VALUES.into_iter())
+            Field::order_values()
                 .filter_map(|field| Some((field, field_value(item, field)?)))
                 .collect(),
         )
@@ -58,9 +58,9 @@ impl RecordValues {
         self.get(field).and_then(FieldValue::as_text)
     }
 
-    /// Each value, in `Field::ORDER_VALUES` order.
+    /// Each value, in `Field::order_values` order.
     pub fn iter(&self) -> impl Iterator<Item = (Field, &FieldValue)> {
-        (Field::ORDER_VALUES.into_iter()).filter_map(|field| Some((field, self.get(field)?)))
+        Field::order_values().filter_map(|field| Some((field, self.get(field)?)))
     }
 
     pub fn set(&mut self, field: Field, value: FieldValue) {
@@ -73,8 +73,8 @@ impl Serialize for RecordValues {
     /// order has the same keys.
     fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = to.serialize_map(Some(Field::ORDER_VALUES.len()))?;
-        for field in Field::ORDER_VALUES {
+        let mut map = to.serialize_map(Some(Field::ALL.len() - Field::REQUEST_ONLY.len()))?;
+        for field in Field::order_values() {
             match (self.get(field), field.value_kind()) {
                 (Some(value), _) => map.serialize_entry(field.name(), value)?,
                 (None, ValueKind::List) => map.serialize_entry(field.name(), &[] as &[String])?,

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{
 };
 use serde::Deserialize;
 
-use super::StoreError;
+use super::Result;
 use super::dynamodb::{build_error, unavailable};
 
 /// The parts of an `AWS::DynamoDB::Table`'s properties that shape the data.
@@ -96,7 +96,7 @@ impl TableSpec {
     }
 }
 
-fn key_schema(keys: &[KeySpec]) -> Result<Vec<KeySchemaElement>, StoreError> {
+fn key_schema(keys: &[KeySpec]) -> Result<Vec<KeySchemaElement>> {
     keys.iter()
         .map(|k| {
             KeySchemaElement::builder()
@@ -119,7 +119,7 @@ fn projection(index: &IndexSpec) -> Projection {
         .build()
 }
 
-fn global_secondary_index(index: &IndexSpec) -> Result<GlobalSecondaryIndex, StoreError> {
+fn global_secondary_index(index: &IndexSpec) -> Result<GlobalSecondaryIndex> {
     GlobalSecondaryIndex::builder()
         .index_name(&index.index_name)
         .set_key_schema(Some(key_schema(&index.key_schema)?))
@@ -129,11 +129,7 @@ fn global_secondary_index(index: &IndexSpec) -> Result<GlobalSecondaryIndex, Sto
 }
 
 /// Creates a table as the spec describes (on demand), with its TTL; an existing table is kept.
-pub async fn create_order_table(
-    client: &Client,
-    table: &str,
-    spec: &TableSpec,
-) -> Result<(), StoreError> {
+pub async fn create_order_table(client: &Client, table: &str, spec: &TableSpec) -> Result<()> {
     let attributes: Vec<AttributeDefinition> = spec
         .attribute_definitions
         .iter()
@@ -183,7 +179,7 @@ async fn add_missing_indexes(
     table: &str,
     spec: &TableSpec,
     attributes: Vec<AttributeDefinition>,
-) -> Result<(), StoreError> {
+) -> Result<()> {
     let described = client
         .describe_table()
         .table_name(table)
@@ -221,7 +217,7 @@ async fn add_missing_indexes(
     Ok(())
 }
 
-async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<(), StoreError> {
+async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<()> {
     let specification = TimeToLiveSpecification::builder()
         .attribute_name(attribute)
         .enabled(true)

@@ -9,7 +9,8 @@ use order_intake::domain::{
     Delivery, EmailKind, NewOrder, Order, OrderForm, Outcome, QuotaKind, Quotas, Reference,
 };
 use order_intake::store::{
-    DedupeKey, DynamoDbStore, Insert, MemoryStore, OutcomeRecorded, SentMessage, Store, StoreError,
+    Claim, DedupeKey, DynamoDbStore, Insert, MemoryStore, OutcomeRecorded, SentMessage, Store,
+    StoreError,
 };
 
 use crate::helpers::*;
@@ -118,19 +119,40 @@ async fn claiming_and_recording(store: &dyn Store) {
     // The request's claim holds until it runs out; then exactly one claimant gets it.
     assert!(
         !store
-            .claim(reference, customer, at(60), at(180))
+            .claim(
+                reference,
+                customer,
+                Claim {
+                    now: at(60),
+                    until: at(180)
+                }
+            )
             .await
             .unwrap()
     );
     assert!(
         store
-            .claim(reference, customer, at(121), at(241))
+            .claim(
+                reference,
+                customer,
+                Claim {
+                    now: at(121),
+                    until: at(241)
+                }
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .claim(reference, customer, at(121), at(241))
+            .claim(
+                reference,
+                customer,
+                Claim {
+                    now: at(121),
+                    until: at(241)
+                }
+            )
             .await
             .unwrap()
     );
@@ -161,7 +183,14 @@ async fn claiming_and_recording(store: &dyn Store) {
     assert!(due(at(300)).await.contains(reference));
     assert!(
         store
-            .claim(reference, customer, at(300), at(420))
+            .claim(
+                reference,
+                customer,
+                Claim {
+                    now: at(300),
+                    until: at(420)
+                }
+            )
             .await
             .unwrap()
     );
@@ -181,7 +210,14 @@ async fn claiming_and_recording(store: &dyn Store) {
     assert!(!due(at(100_000)).await.contains(reference));
     assert!(
         !store
-            .claim(reference, customer, at(100_000), at(100_120))
+            .claim(
+                reference,
+                customer,
+                Claim {
+                    now: at(100_000),
+                    until: at(100_120)
+                }
+            )
             .await
             .unwrap()
     );
@@ -319,13 +355,27 @@ async fn resending_and_erasing(store: &dyn Store) {
     // then only reports about the new message count.
     assert!(
         !store
-            .reclaim(reference, customer, at(60), at(180))
+            .reclaim(
+                reference,
+                customer,
+                Claim {
+                    now: at(60),
+                    until: at(180)
+                }
+            )
             .await
             .unwrap()
     );
     assert!(
         store
-            .reclaim(reference, customer, at(121), at(241))
+            .reclaim(
+                reference,
+                customer,
+                Claim {
+                    now: at(121),
+                    until: at(241)
+                }
+            )
             .await
             .unwrap()
     );
@@ -339,13 +389,27 @@ async fn resending_and_erasing(store: &dyn Store) {
             .await
             .unwrap();
         store
-            .remember_message(message, reference, customer, std::slice::from_ref(&address))
+            .remember_message(
+                reference,
+                &SentMessage {
+                    kind: customer,
+                    message_id: message.into(),
+                    recipients: vec![address.clone()],
+                },
+            )
             .await
             .unwrap();
         if message == "m-old" {
             assert!(
                 store
-                    .reclaim(reference, customer, at(200), at(320))
+                    .reclaim(
+                        reference,
+                        customer,
+                        Claim {
+                            now: at(200),
+                            until: at(320)
+                        }
+                    )
                     .await
                     .unwrap()
             );
@@ -383,7 +447,14 @@ async fn resending_and_erasing(store: &dyn Store) {
     assert!(!due(at(-199 * DAY)).await.contains(reference));
     assert!(
         !store
-            .reclaim(reference, customer, at(600), at(720))
+            .reclaim(
+                reference,
+                customer,
+                Claim {
+                    now: at(600),
+                    until: at(720)
+                }
+            )
             .await
             .unwrap()
     );

@@ -11,7 +11,7 @@ use crate::store::item::{
     ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, attribute_name,
     message_ids_attribute, message_pk, n, order_month, order_pk, reference_of, s, text,
 };
-use crate::store::{Erasure, Retention, StoreError};
+use crate::store::{Erasure, Result, Retention, StoreError};
 
 /// Months before the cutoff's own that the erasure query looks in: the scheduled run comes every
 /// few minutes, so only a stop longer than this would leave an order unerased.
@@ -37,11 +37,7 @@ pub(super) fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
 
 #[async_trait]
 impl Retention for DynamoDbStore {
-    async fn due_for_erasure(
-        &self,
-        cutoff: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
+    async fn due_for_erasure(&self, cutoff: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let month = cutoff.to_zoned_datetime(helsinki()).date().first_of_month();
         let mut due = Vec::new();
         for back in (0..=ERASURE_LOOKBACK_MONTHS).rev() {
@@ -68,11 +64,7 @@ impl Retention for DynamoDbStore {
         Ok(due)
     }
 
-    async fn erase(
-        &self,
-        reference: &Reference,
-        now: Timestamp,
-    ) -> Result<Option<Erasure>, StoreError> {
+    async fn erase(&self, reference: &Reference, now: Timestamp) -> Result<Option<Erasure>> {
         // Read, then write on the condition that the emails still stand as read: a retry run
         // that sends in between makes this try again with what it recorded.
         for _ in 0..3 {
@@ -105,7 +97,7 @@ impl DynamoDbStore {
         reference: &Reference,
         item: &Item,
         now: Timestamp,
-    ) -> Result<Option<Erasure>, StoreError> {
+    ) -> Result<Option<Erasure>> {
         let already_erased = item.contains_key(ERASED_AT_ATTRIBUTE);
         let removed: Vec<&'static str> = Field::PERSONAL
             .iter()
@@ -166,7 +158,7 @@ impl DynamoDbStore {
 
     /// Removes the recipients' addresses from a sent message's lookup item (SES's later
     /// reports about it then find no recipient, and are ignored).
-    async fn scrub_message(&self, message_id: &str) -> Result<bool, StoreError> {
+    async fn scrub_message(&self, message_id: &str) -> Result<bool> {
         let scrubbed = self
             .client
             .update_item()
@@ -201,7 +193,7 @@ fn customer_message_ids(item: &Item) -> Vec<String> {
 pub(super) async fn query_items(
     query: QueryFluentBuilder,
     limit: Option<usize>,
-) -> Result<Vec<Item>, StoreError> {
+) -> Result<Vec<Item>> {
     let mut pages = query.into_paginator().items().send();
     let mut items = Vec::new();
     while limit.is_none_or(|limit| items.len() < limit) {

@@ -8,9 +8,9 @@ use jiff::Timestamp;
 
 use super::{DynamoDbStore, build_error, unavailable};
 use crate::domain::Reference;
-use crate::store::StoreError;
 use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
 use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord, InvoiceTerms};
+use crate::store::{Result, StoreError};
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 /// The counter's key, in a key space of its own.
@@ -37,7 +37,7 @@ impl DynamoDbStore {
         reference: &Reference,
         terms: &InvoiceTerms,
         now: Timestamp,
-    ) -> Result<Option<Invoiced>, StoreError> {
+    ) -> Result<Option<Invoiced>> {
         for attempt in 0..ATTEMPTS {
             let Some(order) = self.get(order_pk(reference)).await? else {
                 return Ok(None);
@@ -74,7 +74,7 @@ impl DynamoDbStore {
         reference: &Reference,
         last: Option<i64>,
         invoice: &InvoiceRecord,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<bool> {
         let counter = Update::builder()
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(COUNTER_KEY))

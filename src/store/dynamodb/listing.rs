@@ -10,7 +10,7 @@ use crate::domain::{EmailAddress, Field, Reference, helsinki};
 use crate::store::item::{
     ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, order_month, order_pk, s,
 };
-use crate::store::{OrderRecord, StoreError};
+use crate::store::{OrderRecord, Result, StoreError};
 
 impl DynamoDbStore {
     /// Orders created in `since..until` (`until` excluded), newest first: one query per month.
@@ -18,7 +18,7 @@ impl DynamoDbStore {
         &self,
         since: Timestamp,
         until: Timestamp,
-    ) -> Result<Vec<OrderRecord>, StoreError> {
+    ) -> Result<Vec<OrderRecord>> {
         let mut records = Vec::new();
         let first = month_start(since);
         let mut month = month_start(until.checked_sub(1.millisecond()).unwrap_or(until));
@@ -45,10 +45,7 @@ impl DynamoDbStore {
     }
 
     /// One order as stored (erased or not); `None` when there is none.
-    pub async fn order_record(
-        &self,
-        reference: &Reference,
-    ) -> Result<Option<OrderRecord>, StoreError> {
+    pub async fn order_record(&self, reference: &Reference) -> Result<Option<OrderRecord>> {
         let item = self.get(order_pk(reference)).await?;
         Ok(item.as_ref().and_then(OrderRecord::from_item))
     }
@@ -59,7 +56,7 @@ impl DynamoDbStore {
         &self,
         reference: &Reference,
         email: &EmailAddress,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<bool> {
         let updated = self
             .update_order(reference)
             .update_expression("SET #email = :email")

@@ -24,8 +24,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 
-use super::StoreError;
 use super::item::{Item, ORDER_TABLE_PARTITION_KEY, order_pk, s};
+use super::{Result, StoreError};
 use crate::domain::Reference;
 
 /// The sparse index of orders with an email not yet sent or given up.
@@ -82,7 +82,7 @@ pub(in crate::store) fn build_error(error: aws_sdk_dynamodb::error::BuildError) 
 fn written<O, E, R>(
     result: Result<O, SdkError<E, R>>,
     failed_condition: impl Fn(&E) -> bool,
-) -> Result<bool, StoreError>
+) -> Result<bool>
 where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -103,7 +103,7 @@ impl DynamoDbStore {
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
     }
 
-    async fn get(&self, pk: String) -> Result<Option<Item>, StoreError> {
+    async fn get(&self, pk: String) -> Result<Option<Item>> {
         let output = self
             .client
             .get_item()

@@ -14,7 +14,7 @@ use crate::store::item::{
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,
     n, number, order_from_item, order_item, order_pk, receipt_from_item, s, text,
 };
-use crate::store::{DedupeKey, Insert, Orders, Quotas, StoreError};
+use crate::store::{DedupeKey, Insert, Orders, Quotas, Result, StoreError};
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
 /// are upper case.
@@ -28,7 +28,7 @@ impl Orders for DynamoDbStore {
         dedupe: &DedupeKey,
         quota: &[QuotaCounter],
         now: Timestamp,
-    ) -> Result<Insert, StoreError> {
+    ) -> Result<Insert> {
         let put_order = Put::builder()
             .table_name(&self.table)
             .set_item(Some(order_item(order)))
@@ -76,7 +76,7 @@ impl Orders for DynamoDbStore {
         }
     }
 
-    async fn load(&self, reference: &Reference) -> Result<Option<Order>, StoreError> {
+    async fn load(&self, reference: &Reference) -> Result<Option<Order>> {
         let Some(item) = self.get(order_pk(reference)).await? else {
             return Ok(None);
         };
@@ -85,7 +85,7 @@ impl Orders for DynamoDbStore {
 
     /// A GetItem (already granted) of a key no order has: half a read unit, and the
     /// connection is open for the first order's write.
-    async fn warm_up(&self) -> Result<(), StoreError> {
+    async fn warm_up(&self) -> Result<()> {
         self.client
             .get_item()
             .table_name(&self.table)
@@ -99,7 +99,7 @@ impl Orders for DynamoDbStore {
 
 #[async_trait]
 impl Quotas for DynamoDbStore {
-    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool> {
         let update = self.take_from(counter).build().map_err(build_error)?;
         let taken = self
             .client
@@ -135,12 +135,7 @@ impl DynamoDbStore {
     }
 
     /// The stored submission this one repeats, if its record is still live.
-    async fn existing(
-        &self,
-        dedupe: &DedupeKey,
-        order: &Order,
-        now: Timestamp,
-    ) -> Result<Insert, StoreError> {
+    async fn existing(&self, dedupe: &DedupeKey, order: &Order, now: Timestamp) -> Result<Insert> {
         let Some(record) = self.get(dedupe_pk(dedupe)).await? else {
             return Ok(Insert::Contended);
         };

@@ -13,14 +13,14 @@ use crate::store::item::{
     RETRY_QUEUE_ATTRIBUTE, attribute_name, message_item, n, number, order_from_item, order_pk,
     reference_of, s,
 };
-use crate::store::{EmailQueue, SentMessage, StoreError};
+use crate::store::{Claim, EmailQueue, Result, SentMessage};
 
 #[async_trait]
 impl EmailQueue for DynamoDbStore {
     /// One transaction: the sent messages' lookup items, and one update of the order with both
     /// emails' states and its place in the retry queue (`order.retry_at()`), where the calls
     /// one by one were two puts, two updates and a reschedule.
-    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<(), StoreError> {
+    async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()> {
         let mut changes = Changes::default();
         for kind in EmailKind::BOTH {
             changes.delivery(kind, order.delivery(kind));
@@ -50,12 +50,7 @@ impl EmailQueue for DynamoDbStore {
         for message in sent {
             let put = Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(message_item(
-                    &message.message_id,
-                    &order.reference,
-                    message.kind,
-                    &message.recipients,
-                )))
+                .set_item(Some(message_item(&order.reference, message)))
                 .build()
                 .map_err(build_error)?;
             items.push(TransactWriteItem::builder().put(put).build());
@@ -75,7 +70,7 @@ impl EmailQueue for DynamoDbStore {
         reference: &Reference,
         kind: EmailKind,
         delivery: &Delivery,
-    ) -> Result<(), StoreError> {
+    ) -> Result<()> {
         let mut changes = Changes::default();
         changes.delivery(kind, delivery);
         let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
@@ -100,13 +95,8 @@ impl EmailQueue for DynamoDbStore {
         self.reschedule(&order).await
     }
 
-    async fn claim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
+    async fn claim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool> {
+        let Claim { now, until } = claim;
         let claimed = self
             .update_order(reference)
             .update_expression("SET #status = :sending, #due = :until")
@@ -123,13 +113,8 @@ impl EmailQueue for DynamoDbStore {
         written(claimed, |e| e.is_conditional_check_failed_exception())
     }
 
-    async fn reclaim(
-        &self,
-        reference: &Reference,
-        kind: EmailKind,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool, StoreError> {
+    async fn reclaim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool> {
+        let Claim { now, until } = claim;
         let Some(item) = self.get(order_pk(reference)).await? else {
             return Ok(false);
         };
@@ -167,11 +152,7 @@ impl EmailQueue for DynamoDbStore {
         written(reclaimed, |e| e.is_conditional_check_failed_exception())
     }
 
-    async fn due_for_retry(
-        &self,
-        now: Timestamp,
-        limit: usize,
-    ) -> Result<Vec<Reference>, StoreError> {
+    async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let output = self
             .client
             .query()
@@ -190,7 +171,7 @@ impl EmailQueue for DynamoDbStore {
     }
 
     /// The order's place in the retry index, from its emails' states.
-    async fn reschedule(&self, order: &Order) -> Result<(), StoreError> {
+    async fn reschedule(&self, order: &Order) -> Result<()> {
         // Only if both emails still stand as in `order`: a stale copy must not put a finished
         // order back in the retry index (or take a live one out).
         let mut condition = vec!["attribute_exists(#pk)".to_owned()];
@@ -237,7 +218,7 @@ impl EmailQueue for DynamoDbStore {
         Ok(())
     }
 
-    async fn dequeue(&self, key: &str) -> Result<(), StoreError> {
+    async fn dequeue(&self, key: &str) -> Result<()> {
         let removed = self
             .client
             .update_item()

@@ -9,21 +9,15 @@ use crate::store::item::{
     CHECK_AT, ORDER_TABLE_PARTITION_KEY, attribute_name, message_item, message_pk, message_target,
     n, s,
 };
-use crate::store::{DeliveryReports, OutcomeRecorded, StoreError};
+use crate::store::{DeliveryReports, OutcomeRecorded, Result, SentMessage};
 
 #[async_trait]
 impl DeliveryReports for DynamoDbStore {
-    async fn remember_message(
-        &self,
-        message_id: &str,
-        reference: &Reference,
-        kind: EmailKind,
-        recipients: &[String],
-    ) -> Result<(), StoreError> {
+    async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()> {
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(message_item(message_id, reference, kind, recipients)))
+            .set_item(Some(message_item(reference, sent)))
             .send()
             .await
             .map_err(unavailable)?;
@@ -36,7 +30,7 @@ impl DeliveryReports for DynamoDbStore {
         recipient: &str,
         outcome: Outcome,
         at: Timestamp,
-    ) -> Result<OutcomeRecorded, StoreError> {
+    ) -> Result<OutcomeRecorded> {
         let Some(message) = self.get(message_pk(message_id)).await? else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
@@ -72,11 +66,7 @@ impl DeliveryReports for DynamoDbStore {
         )
     }
 
-    async fn set_check(
-        &self,
-        reference: &Reference,
-        at: Option<Timestamp>,
-    ) -> Result<(), StoreError> {
+    async fn set_check(&self, reference: &Reference, at: Option<Timestamp>) -> Result<()> {
         let update = self
             .update_order(reference)
             .condition_expression("attribute_exists(#pk)")
@@ -96,24 +86,30 @@ impl DeliveryReports for DynamoDbStore {
         &self,
         reference: &Reference,
         kind: EmailKind,
-        told: bool,
         now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let update = self
+    ) -> Result<bool> {
+        let marked = self
             .update_order(reference)
+            .update_expression("SET #told = :now")
+            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#told)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#told", attribute_name(kind, "told_at"));
-        let update = match told {
-            true => update
-                .update_expression("SET #told = :now")
-                .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#told)")
-                .expression_attribute_values(":now", s(now.to_string())),
-            false => update
-                .update_expression("REMOVE #told")
-                .condition_expression("attribute_exists(#pk)"),
-        };
-        written(update.send().await, |e| {
-            e.is_conditional_check_failed_exception()
-        })
+            .expression_attribute_names("#told", attribute_name(kind, "told_at"))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .send()
+            .await;
+        written(marked, |e| e.is_conditional_check_failed_exception())
+    }
+
+    async fn unmark_told(&self, reference: &Reference, kind: EmailKind) -> Result<()> {
+        let unmarked = self
+            .update_order(reference)
+            .update_expression("REMOVE #told")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#told", attribute_name(kind, "told_at"))
+            .send()
+            .await;
+        // Not written when the order is gone: there is no mark to take back.
+        written(unmarked, |e| e.is_conditional_check_failed_exception()).map(drop)
     }
 }
