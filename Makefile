@@ -29,6 +29,7 @@ web-check:
 
 lint:
 	cargo fmt --all --check
+	python3 scripts/check-sizes.py
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # The integration tests and the end-to-end run share one start of the test services.

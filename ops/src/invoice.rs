@@ -9,6 +9,7 @@ use order_intake::domain::{Field, Language, Package, helsinki};
 use order_intake::store::{InvoiceRecord, OrderRecord};
 
 use crate::format::euros;
+pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, virtual_barcode};
 
 /// The seller, from `SELLER_*` variables (made-up values in `config/dev.env`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,54 +80,6 @@ impl Seller {
             einvoice_operator: next(),
         })
     }
-}
-
-/// The Finnish reference number (viitenumero) of an invoice number: its digits and a check
-/// digit from the weights 7, 3, 1 from the right.
-pub fn reference_number(invoice_number: u32) -> String {
-    let digits = invoice_number.to_string();
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .zip([7, 3, 1].into_iter().cycle())
-        .map(|(digit, weight)| u32::from(digit - b'0') * weight)
-        .sum();
-    format!("{digits}{}", (10 - sum % 10) % 10)
-}
-
-/// The same reference in the international form (ISO 11649, `RF` and two check digits), for
-/// payers abroad.
-pub fn rf_reference(reference: &str) -> String {
-    // The reference, then "RF00" with its letters as numbers (R = 27, F = 15), mod 97.
-    let digits = format!("{reference}271500");
-    let remainder = digits
-        .bytes()
-        .fold(0u32, |acc, digit| (acc * 10 + u32::from(digit - b'0')) % 97);
-    format!("RF{:02}{reference}", 98 - remainder)
-}
-
-/// A reference number as printed for people: in groups of five from the right (Finnish
-/// banks' practice for the viitenumero).
-pub fn grouped(reference: &str) -> String {
-    let chars: Vec<char> = reference.chars().collect();
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        if i > 0 && (chars.len() - i).is_multiple_of(5) {
-            out.push(' ');
-        }
-        out.push(*c);
-    }
-    out
-}
-
-/// An RF reference as printed: in groups of four from the left (ISO 11649).
-pub fn grouped_rf(reference: &str) -> String {
-    let chars: Vec<char> = reference.chars().collect();
-    chars
-        .chunks(4)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[derive(Template)]
@@ -228,29 +181,6 @@ pub fn document(
         InvoiceFormat::Finvoice => finvoice(order, invoice, seller),
         InvoiceFormat::Printable => printable(order, invoice, seller),
     }
-}
-
-/// The Finnish banks' virtual bar code (version 4: IBAN, euros, cents, the reference number,
-/// the due date as digits), which a payer types or pastes into an online bank. `None` for a
-/// foreign account or an amount over 999 999,99 €.
-pub fn virtual_barcode(
-    iban: &str,
-    cents: i64,
-    viite: &str,
-    due: jiff::civil::Date,
-) -> Option<String> {
-    let account = iban
-        .strip_prefix("FI")
-        .filter(|digits| digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit()))?;
-    if !(0..100_000_000).contains(&cents) || viite.len() > 20 {
-        return None;
-    }
-    Some(format!(
-        "4{account}{:06}{:02}000{viite:0>20}{}",
-        cents / 100,
-        cents % 100,
-        due.strftime("%y%m%d")
-    ))
 }
 
 #[derive(Template)]
@@ -394,11 +324,7 @@ pub fn finvoice(
         to_identifier,
         to_intermediator,
         message_id: &invoice.message_id,
-        timestamp: invoice
-            .made_at
-            .to_zoned_datetime(helsinki())
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
+        timestamp: local_time(invoice.made_at),
         buyer_business_id: order.text(Field::BusinessId),
         buyer_names: split_name(organization),
         // Left out when erased, or longer than Finvoice takes.
@@ -423,12 +349,17 @@ pub fn finvoice(
         beneficiary_name: cut(&seller.name, 35),
         payment_reference,
     };
-    xml.render()
-        .map(|mut text| {
-            text.push('\n');
-            text
-        })
-        .map_err(|e| InvoiceError::Render(e.to_string()))
+    let text = xml
+        .render()
+        .map_err(|e| InvoiceError::Render(e.to_string()))?;
+    Ok(text + "\n")
+}
+
+/// Finvoice's MessageTimeStamp: Helsinki time with its offset.
+fn local_time(at: jiff::Timestamp) -> String {
+    (at.to_zoned_datetime(helsinki()))
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod format;
 pub mod invoice;
+pub mod payment;
 pub mod period;
 
 use std::io::Write;

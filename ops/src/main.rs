@@ -8,8 +8,9 @@ use jiff::Timestamp;
 use order_intake::aws;
 use order_intake::domain::{Limits, Quotas};
 use order_intake::email::SesMailer;
-use order_intake::intake::{Wiring, system_clock};
+use order_intake::intake::{Resend, Wiring, system_clock};
 use order_intake::store::{DynamoDbStore, Stores};
+use order_ops::config::MailConfig;
 use order_ops::{Cli, Operator, OpsConfig};
 
 #[tokio::main(flavor = "current_thread")]
@@ -36,27 +37,7 @@ async fn main() -> ExitCode {
         aws::dynamodb_client(&sdk),
         &config.orders_table,
     ));
-    let resend = config.mail.map(|mail| {
-        let mailer = SesMailer::new(
-            aws::ses_client(&sdk),
-            mail.sender.to_string(),
-            mail.configuration_set,
-        );
-        // A resend takes nothing from the abuse counters: their key only has to be unguessable.
-        let mut key = [0u8; 32];
-        let _ = getrandom::fill(&mut key);
-        let secret: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        let limits = Limits::new(Quotas::default(), &secret);
-        Wiring::new(
-            Stores::new(store.clone()),
-            Arc::new(mailer),
-            mail.trainers,
-            system_clock(),
-            limits,
-        )
-        .with_seller(mail.seller)
-        .resend()
-    });
+    let resend = config.mail.map(|mail| resend(&sdk, store.clone(), mail));
     let operator = Operator {
         store,
         resend,
@@ -73,4 +54,25 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// What `orders resend` sends with: the function's own use case, with the mail configuration.
+fn resend(sdk: &aws_config::SdkConfig, store: Arc<DynamoDbStore>, mail: MailConfig) -> Resend {
+    let ses = aws::ses_client(sdk);
+    let mailer = SesMailer::new(ses, mail.sender.to_string(), mail.configuration_set);
+    // A resend takes nothing from the abuse counters: their key only has to be unguessable.
+    let mut key = [0u8; 32];
+    let _ = getrandom::fill(&mut key);
+    let secret: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let limits = Limits::new(Quotas::default(), &secret);
+    let stores = Stores::new(store);
+    Wiring::new(
+        stores,
+        Arc::new(mailer),
+        mail.trainers,
+        system_clock(),
+        limits,
+    )
+    .with_seller(mail.seller)
+    .resend()
 }

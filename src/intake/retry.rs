@@ -64,40 +64,10 @@ impl RetryEmails {
         let started = std::time::Instant::now();
         let mut report = RetryReport::default();
         for reference in self.queue.due_for_retry(now, limit).await? {
-            let Some(mut order) = self.load_due(&reference, &mut report).await? else {
-                continue;
-            };
-            report.orders += 1;
-            if order.reports.check_at.is_some_and(|at| at <= now) {
-                self.check_confirmation(&mut order).await?;
-            }
-            let mut claimed_any = false;
-            for kind in EmailKind::BOTH {
-                if !deadline.allows(self.sender.email_needs) {
-                    report.out_of_time = true;
-                    break;
-                }
-                let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
-                let until = after(now, CLAIM_SECONDS);
-                if !due
-                    || !self
-                        .queue
-                        .claim(&reference, kind, Claim { now, until })
-                        .await?
-                {
-                    continue;
-                }
-                claimed_any = true;
-                let outcome =
-                    (self.retry_one(&mut order, kind, until, deadline, &mut report)).await;
-                *order.delivery_mut(kind) = outcome;
-            }
+            self.retry_order(&reference, now, deadline, &mut report)
+                .await?;
             if report.out_of_time {
                 break;
-            }
-            if !claimed_any {
-                // Looked at too early (its time was from an older state): set the right time.
-                self.queue.reschedule(&order).await?;
             }
         }
         if !report.out_of_time && deadline.allows(self.sender.email_needs) {
@@ -119,6 +89,47 @@ impl RetryEmails {
             "retry run done"
         );
         Ok(report)
+    }
+
+    /// One order from the retry index: a confirmation check that is due, then each email that
+    /// is due, claimed first.
+    async fn retry_order(
+        &self,
+        reference: &Reference,
+        now: jiff::Timestamp,
+        deadline: Deadline,
+        report: &mut RetryReport,
+    ) -> Result<(), StoreError> {
+        let Some(mut order) = self.load_due(reference, report).await? else {
+            return Ok(());
+        };
+        report.orders += 1;
+        if order.reports.check_at.is_some_and(|at| at <= now) {
+            self.check_confirmation(&mut order).await?;
+        }
+        let mut claimed_any = false;
+        for kind in EmailKind::BOTH {
+            if !deadline.allows(self.sender.email_needs) {
+                report.out_of_time = true;
+                return Ok(());
+            }
+            let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
+            let claim = Claim {
+                now,
+                until: after(now, CLAIM_SECONDS),
+            };
+            if !due || !self.queue.claim(reference, kind, claim).await? {
+                continue;
+            }
+            claimed_any = true;
+            let outcome = (self.retry_one(&mut order, kind, claim.until, deadline, report)).await;
+            *order.delivery_mut(kind) = outcome;
+        }
+        if !claimed_any {
+            // Looked at too early (its time was from an older state): set the right time.
+            self.queue.reschedule(&order).await?;
+        }
+        Ok(())
     }
 
     /// The order behind a reference in the retry index. One the code cannot read must not stop

@@ -115,21 +115,7 @@ impl DynamoDbStore {
         for name in &removed {
             changes.remove(*name);
         }
-        let mut dropped = Vec::new();
-        for kind in EmailKind::BOTH {
-            let status_name = attribute_name(kind, "status");
-            let status = text(item, &status_name).unwrap_or_default().to_owned();
-            let placeholder = changes.name(status_name.clone());
-            let value = changes.value(s(status.clone()));
-            condition.push(format!("{placeholder} = {value}"));
-            if UNSENT.contains(&status.as_str()) {
-                changes.set(status_name, s(Delivery::Dropped.status()));
-                for stale in ["attempts", "due_at", "drop_at"] {
-                    changes.remove(attribute_name(kind, stale));
-                }
-                dropped.push(kind.as_str());
-            }
-        }
+        let dropped = drop_unsent(item, &mut changes, &mut condition);
         changes.remove(attribute_name(EmailKind::Customer, CHECK_AT));
         changes.remove(RETRY_QUEUE_ATTRIBUTE);
         changes.remove(RETRY_AT_ATTRIBUTE);
@@ -203,4 +189,29 @@ pub(super) async fn query_items(
         }
     }
     Ok(items)
+}
+
+/// Drops the emails not yet sent (there is nobody to send them to), on the condition that each
+/// email's state is still as read; their names.
+fn drop_unsent(
+    item: &Item,
+    changes: &mut Changes,
+    condition: &mut Vec<String>,
+) -> Vec<&'static str> {
+    let mut dropped = Vec::new();
+    for kind in EmailKind::BOTH {
+        let status_name = attribute_name(kind, "status");
+        let status = text(item, &status_name).unwrap_or_default().to_owned();
+        let placeholder = changes.name(status_name.clone());
+        let value = changes.value(s(status.clone()));
+        condition.push(format!("{placeholder} = {value}"));
+        if UNSENT.contains(&status.as_str()) {
+            changes.set(status_name, s(Delivery::Dropped.status()));
+            for stale in ["attempts", "due_at", "drop_at"] {
+                changes.remove(attribute_name(kind, stale));
+            }
+            dropped.push(kind.as_str());
+        }
+    }
+    dropped
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::{DynamoDbStore, build_error, unavailable};
+use super::{DynamoDbStore, build_error, written};
 use crate::domain::Reference;
 use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
 use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord, InvoiceTerms};
@@ -103,7 +103,7 @@ impl DynamoDbStore {
             set.push(format!("#i{i} = :i{i}"));
         }
         let order = order.update_expression(format!("SET {}", set.join(", ")));
-        let written = self
+        let result = self
             .client
             .transact_write_items()
             .transact_items(
@@ -118,16 +118,7 @@ impl DynamoDbStore {
             )
             .send()
             .await;
-        match written {
-            Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_transaction_canceled_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(unavailable(error)),
-        }
+        // Cancelled: another invoice took the number, or this order has an invoice already.
+        written(result, |e| e.is_transaction_canceled_exception())
     }
 }
