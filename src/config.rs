@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::domain::{BusinessId, EmailAddress, Limits, Phone, Quotas, WebOrigin};
+use crate::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, WebOrigin};
 use crate::email::Seller;
 use crate::intake::DEFAULT_RETENTION_MONTHS;
 
@@ -46,13 +46,13 @@ const MIN_SECRET_LENGTH: usize = 32;
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("configuration: {variable} {problem}")]
 pub struct ConfigError {
-    pub variable: &'static str,
+    pub variable: String,
     pub problem: String,
 }
 
-fn error(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+fn error(variable: impl Into<String>, problem: impl Into<String>) -> ConfigError {
     ConfigError {
-        variable,
+        variable: variable.into(),
         problem: problem.into(),
     }
 }
@@ -67,7 +67,7 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             .filter(|v| !v.is_empty())
     }
 
-    fn required(&self, name: &'static str) -> Result<String, ConfigError> {
+    fn required(&self, name: &str) -> Result<String, ConfigError> {
         self.optional(name).ok_or_else(|| error(name, "is not set"))
     }
 
@@ -147,11 +147,13 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 .map_err(|_| error("SELLER_BUSINESS_ID", "is not a valid Y-tunnus"))?,
             phone: Phone::parse(&phone)
                 .ok_or_else(|| error("SELLER_PHONE", "is not a phone number"))?,
-            terms: [
-                self.required("TERMS_FI")?,
-                self.required("TERMS_SV")?,
-                self.required("TERMS_EN")?,
-            ],
+            // `TERMS_FI`, `TERMS_SV`, …: one for each language.
+            terms: (Language::ALL.into_iter())
+                .map(|language| {
+                    let name = format!("TERMS_{}", language.code().to_uppercase());
+                    Ok((language, self.required(&name)?))
+                })
+                .collect::<Result<_, ConfigError>>()?,
         })
     }
 

@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
-            tracing::error!(variable = error.variable, "{error}");
+            tracing::error!(variable = %error.variable, "{error}");
             return Err(error.into());
         }
     };

@@ -24,12 +24,8 @@ TEXTS = {
         "vat0": "(alv 0 %)",
         "with_vat": "(sis. alv 25,5 %)",
         "orderer_legend": "Tilaaja",
-        "organization": "Organisaatio",
         "business_id": "Y-tunnus",
         "business_id_help": "Esimerkiksi 1234567-1.",
-        "contact_name": "Yhteyshenkilö",
-        "email": "Sähköposti",
-        "phone": "Puhelin",
         "workshop_legend": "Koulutuksen tiedot",
         "participants": "Osallistujamäärä (1–200)",
         "channels": "Kanavat, joihin haluat keskittyä",
@@ -38,16 +34,11 @@ TEXTS = {
         "date_1": "1. toive",
         "date_2": "2. toive",
         "date_3": "3. toive",
-        "location": "Paikka",
         "message": "Viesti kouluttajille",
         "billing_legend": "Laskutus",
-        "einvoice_address": "Verkkolaskuosoite",
         "einvoice_help": "OVT-tunnus tai muu verkkolaskuosoite, esimerkiksi 003701234567.",
         "einvoice_operator_help": "Operaattorin välittäjätunnus, esimerkiksi 003721291126. Molemmat saat organisaatiosi taloushallinnosta.",
-        "einvoice_operator": "Verkkolaskuoperaattori",
-        "billing_reference": "Tilaajan viite laskulle",
         "billing_reference_help": "Esimerkiksi kustannuspaikka tai oma tilausnumeronne. Tämä ei ole maksun viitenumero.",
-        "invoice_address": "Laskutusosoite",
         "invoice_address_help": "Jos organisaatiollasi ei ole verkkolaskuosoitetta: postiosoite yhdelle riville tai sähköpostiosoite, johon lasku lähetetään.",
         "honeypot": "Jätä tämä kenttä tyhjäksi",
         "consent_before": "Hyväksyn, että tietojani käsitellään tilauksen toimittamiseksi",
@@ -67,12 +58,8 @@ TEXTS = {
         "vat0": "(exkl. moms)",
         "with_vat": "(inkl. moms 25,5 %)",
         "orderer_legend": "Beställare",
-        "organization": "Organisation",
         "business_id": "FO-nummer",
         "business_id_help": "Till exempel 1234567-1.",
-        "contact_name": "Kontaktperson",
-        "email": "E-post",
-        "phone": "Telefon",
         "workshop_legend": "Om utbildningen",
         "participants": "Antal deltagare (1–200)",
         "channels": "Kanaler du vill fokusera på",
@@ -81,16 +68,11 @@ TEXTS = {
         "date_1": "1:a önskemål",
         "date_2": "2:a önskemål",
         "date_3": "3:e önskemål",
-        "location": "Plats",
         "message": "Meddelande till utbildarna",
         "billing_legend": "Fakturering",
-        "einvoice_address": "E-fakturaadress",
         "einvoice_help": "OVT-kod eller annan e-fakturaadress, till exempel 003701234567.",
         "einvoice_operator_help": "Operatörens förmedlarkod, till exempel 003721291126. Båda får du av din organisations ekonomiförvaltning.",
-        "einvoice_operator": "E-fakturaoperatör",
-        "billing_reference": "Beställarens referens på fakturan",
         "billing_reference_help": "Till exempel kostnadsställe eller ert eget ordernummer. Detta är inte betalningens referensnummer.",
-        "invoice_address": "Faktureringsadress",
         "invoice_address_help": "Om din organisation inte har en e-fakturaadress: en postadress på en rad eller en e-postadress som fakturan skickas till.",
         "honeypot": "Lämna det här fältet tomt",
         "consent_before": "Jag godkänner att mina uppgifter behandlas för att leverera beställningen enligt",
@@ -110,12 +92,8 @@ TEXTS = {
         "vat0": "(excl. VAT)",
         "with_vat": "(incl. VAT 25.5%)",
         "orderer_legend": "Who is ordering",
-        "organization": "Organisation",
         "business_id": "Business ID (Y-tunnus)",
         "business_id_help": "For example 1234567-1.",
-        "contact_name": "Contact person",
-        "email": "Email",
-        "phone": "Phone",
         "workshop_legend": "About the workshop",
         "participants": "Participants (1–200)",
         "channels": "Channels to focus on",
@@ -124,16 +102,11 @@ TEXTS = {
         "date_1": "1st choice",
         "date_2": "2nd choice",
         "date_3": "3rd choice",
-        "location": "Location",
         "message": "Message to the trainers",
         "billing_legend": "Billing",
-        "einvoice_address": "E-invoice address",
         "einvoice_help": "OVT code or other e-invoice address, for example 003701234567.",
         "einvoice_operator_help": "The operator's intermediator ID, for example 003721291126. Your organisation's finance office has both.",
-        "einvoice_operator": "E-invoice operator",
-        "billing_reference": "Your reference for the invoice",
         "billing_reference_help": "For example a cost centre or your own purchase order number. This is not the payment reference.",
-        "invoice_address": "Invoicing address",
         "invoice_address_help": "If your organisation has no e-invoice address: a postal address on one line, or an email address for the invoice.",
         "honeypot": "Leave this field empty",
         "consent_before": "I agree that my details are processed to deliver the order as described in the",
@@ -153,9 +126,14 @@ def euros(cents):
     return f"{whole:,}".replace(",", "\u00a0") + f",{fraction:02d}\u00a0€"
 
 
+PACKAGE_CHOICE = """    <label class="choice"><input type="radio" name="package" value="{id}" {limits} aria-describedby="package-error">
+      <span><strong>{name}</strong><br>{net} {vat0} · {gross} {with_vat}</span></label>"""
+
+
 def form_values(lang):
-    """The {{limits:field}}, {{range:field}}, {{name:package}}, {{net:package}} and
-    {{gross:package}} values: the packages' names are the function's own (src/texts)."""
+    """The {{limits:field}}, {{range:field}} and {{label:field}} values and the package choices
+    ({{packages}}): the labels and the packages' names are the function's own (src/texts), the
+    catalogue is the function's."""
     data = json.loads((HERE / "form-data.json").read_text(encoding="utf-8"))
     values = {}
     for field in data["fields"]:
@@ -168,12 +146,22 @@ def form_values(lang):
                 attributes.append(f'minlength="{length["min"]}"')
             attributes.append(f'maxlength="{length["max"]}"')
         values[f"limits:{field['name']}"] = " ".join(attributes)
+        values[f"label:{field['name']}"] = field["labels"][lang]
     participants = data["participants"]
     values["range:participants"] = f'min="{participants["min"]}" max="{participants["max"]}"'
-    for package in data["packages"]:
-        values[f"name:{package['id']}"] = package["names"][lang]
-        values[f"net:{package['id']}"] = euros(package["net_cents"])
-        values[f"gross:{package['id']}"] = euros(package["gross_cents"])
+    choices = [
+        PACKAGE_CHOICE.format(
+            id=package["id"],
+            limits=values["limits:package"],
+            name=package["names"][lang],
+            net=euros(package["net_cents"]),
+            gross=euros(package["gross_cents"]),
+            vat0=TEXTS[lang]["vat0"],
+            with_vat=TEXTS[lang]["with_vat"],
+        )
+        for package in data["packages"]
+    ]
+    values["packages"] = "\n".join(choices)
     return values
 
 

@@ -5,7 +5,9 @@
 use base64::Engine;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use order_intake::domain::{BusinessId, Delivery, EmailAddress, NewOrder, Order, Phone, Reference};
+use order_intake::domain::{
+    BusinessId, Delivery, EmailAddress, Language, NewOrder, Order, Phone, Reference,
+};
 use order_intake::email::{Email, Seller, customer_email, trainer_email};
 use order_intake::http::body::{self, MediaType};
 
@@ -82,8 +84,14 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
         name: "Some-työpajat Oy".to_owned(),
         business_id: BusinessId::parse("1234567-1").expect("a Y-tunnus"),
         phone: Phone::parse("+358 40 123 4567").expect("a phone number"),
-        terms: ["Ehdot".to_owned(), "Villkor".to_owned(), "Terms".to_owned()]
-            .map(|terms| terms.repeat(20)),
+        terms: [
+            (Language::Fi, "Ehdot"),
+            (Language::Sv, "Villkor"),
+            (Language::En, "Terms"),
+        ]
+        .into_iter()
+        .map(|(language, terms)| (language, terms.repeat(20)))
+        .collect(),
     };
     (
         customer_email(&order, trainers, Some(&seller)),

@@ -8,13 +8,13 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language the function speaks; Finnish, the default, first.
+    pub const ALL: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
     pub fn parse(code: &str) -> Option<Language> {
-        match code {
-            "fi" => Some(Language::Fi),
-            "sv" => Some(Language::Sv),
-            "en" => Some(Language::En),
-            _ => None,
-        }
+        Language::ALL
+            .into_iter()
+            .find(|language| language.code() == code)
     }
 
     pub fn code(self) -> &'static str {
@@ -25,16 +25,7 @@ impl Language {
         }
     }
 
-    /// The one of three texts (or values) that is in this language.
-    pub fn pick<T>(self, fi: T, sv: T, en: T) -> T {
-        match self {
-            Language::Fi => fi,
-            Language::Sv => sv,
-            Language::En => en,
-        }
-    }
-
-    /// The first of fi, sv, en named in an `Accept-Language` header, else Finnish.
+    /// The first language of ours named in an `Accept-Language` header, else Finnish.
     pub fn from_accept_language(header: &str) -> Language {
         header
             .split(',')
@@ -48,6 +39,15 @@ impl Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_language_parses_from_its_own_code() {
+        for language in Language::ALL {
+            assert_eq!(Language::parse(language.code()), Some(language));
+        }
+        assert_eq!(Language::parse("FI"), None);
+        assert_eq!(Language::ALL[0], Language::default());
+    }
 
     #[test]
     fn accept_language_picks_the_first_supported() {

@@ -1,6 +1,8 @@
 //! The two emails an order produces. Templates are compiled at build time by askama, which
 //! escapes everything in the HTML parts.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use jiff::civil::Date;
 
@@ -19,14 +21,13 @@ pub struct Seller {
     pub name: String,
     pub business_id: BusinessId,
     pub phone: Phone,
-    /// The terms (cancellation, travel costs) in Finnish, Swedish and English.
-    pub terms: [String; 3],
+    /// The terms (cancellation, travel costs) in each language (`TERMS_FI`, …).
+    pub terms: HashMap<Language, String>,
 }
 
 impl Seller {
     fn terms(&self, language: Language) -> &str {
-        let [fi, sv, en] = &self.terms;
-        language.pick(fi, sv, en)
+        self.terms.get(&language).map_or("", String::as_str)
     }
 }
 
@@ -46,8 +47,7 @@ pub(super) fn format_date_with_weekday(date: Date) -> String {
 
 /// The language of the customer's emails, as a Finnish word.
 pub(super) fn language_name(language: Language) -> &'static str {
-    let names = &texts(Language::Fi).languages;
-    language.pick(names.fi, names.sv, names.en)
+    texts(language).name_in_finnish
 }
 
 #[derive(Template)]
@@ -282,11 +282,11 @@ mod tests {
             name: "Some-työpajat Oy".into(),
             business_id: BusinessId::parse("1234567-1").unwrap(),
             phone: Phone::parse("+358 40 765 4321").unwrap(),
-            terms: [
-                "Peruutus maksutta 14 päivää ennen.".into(),
-                "Avbokning utan kostnad 14 dagar före.".into(),
-                "Free cancellation 14 days before.".into(),
-            ],
+            terms: std::collections::HashMap::from([
+                (Language::Fi, "Peruutus maksutta 14 päivää ennen.".into()),
+                (Language::Sv, "Avbokning utan kostnad 14 dagar före.".into()),
+                (Language::En, "Free cancellation 14 days before.".into()),
+            ]),
         }
     }
 

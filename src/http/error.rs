@@ -159,7 +159,7 @@ mod tests {
     fn every_request_error_has_its_own_code_and_message_in_every_language() {
         let codes = RequestError::codes();
         assert_eq!(codes.iter().collect::<HashSet<_>>().len(), codes.len());
-        for language in [Language::Fi, Language::Sv, Language::En] {
+        for language in Language::ALL {
             let mut errors: Vec<RequestError> = BodyError::ALL.map(RequestError::Body).into();
             errors.push(RequestError::Validation(Vec::new()));
             errors.push(RequestError::InvalidBase64);

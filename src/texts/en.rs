@@ -116,9 +116,5 @@ pub(super) const TEXTS: Texts = Texts {
         signature_jaana: "Jaana Pohjola, social media practitioner and blogger",
         seller_line: "{seller} · Business ID {business_id} · tel. {phone}",
     },
-    languages: LanguageNames {
-        fi: "Finnish",
-        sv: "Swedish",
-        en: "English",
-    },
+    name_in_finnish: "englanti",
 };

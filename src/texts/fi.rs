@@ -116,11 +116,7 @@ pub(super) const TEXTS: Texts = Texts {
         signature_jaana: "Jaana Pohjola, someaktiivi ja bloggaaja",
         seller_line: "{seller} · Y-tunnus {business_id} · puh. {phone}",
     },
-    languages: LanguageNames {
-        fi: "suomi",
-        sv: "ruotsi",
-        en: "englanti",
-    },
+    name_in_finnish: "suomi",
 };
 
 /// The trainers read Finnish; these texts have no other language.

@@ -116,9 +116,5 @@ pub(super) const TEXTS: Texts = Texts {
         signature_jaana: "Jaana Pohjola, aktiv i sociala medier och bloggare",
         seller_line: "{seller} · FO-nummer {business_id} · tfn {phone}",
     },
-    languages: LanguageNames {
-        fi: "finska",
-        sv: "svenska",
-        en: "engelska",
-    },
+    name_in_finnish: "ruotsi",
 };

@@ -1,17 +1,22 @@
 //! `web/form-data.json` is the field list and catalogue as data, for the web form (which cannot
 //! read Rust): `web/build.py` takes the pages' `required`, `minlength`, `maxlength`, the
-//! participant range and the prices from it. This test writes it from the code and fails when
+//! participant range, the fields' labels, the package choices and the prices from it. This test writes it from the code and fails when
 //! the committed copy differs; `UPDATE_FORM_DATA=1 cargo test form_data` rewrites it.
 
 use order_intake::domain::{Field, Language, MAX_PREFERRED_DATES, Package, Participants};
+use order_intake::texts::{label, package_name};
 use serde_json::{Value, json};
 
 fn form_data() -> Value {
     let fields: Vec<Value> = Field::ALL
         .into_iter()
         .map(|field| {
+            let labels: serde_json::Map<String, Value> = (Language::ALL.into_iter())
+                .map(|language| (language.code().to_owned(), json!(label(field, language))))
+                .collect();
             json!({
                 "name": field.name(),
+                "labels": labels,
                 "required": field.required(),
                 "list": field.is_list(),
                 "length": field.length().map(|l| json!({"min": l.min, "max": l.max})),
@@ -24,11 +29,9 @@ fn form_data() -> Value {
             let price = package.price();
             json!({
                 "id": package.id(),
-                "names": {
-                    "fi": order_intake::texts::package_name(package, Language::Fi),
-                    "sv": order_intake::texts::package_name(package, Language::Sv),
-                    "en": order_intake::texts::package_name(package, Language::En),
-                },
+                "names": (Language::ALL.into_iter())
+                    .map(|language| (language.code().to_owned(), json!(package_name(package, language))))
+                    .collect::<serde_json::Map<String, Value>>(),
                 "net_cents": price.net_cents,
                 "vat_cents": price.vat_cents,
                 "gross_cents": price.gross_cents,

@@ -9,7 +9,7 @@ use lambda_http::{Body, Response};
 use serde_json::Value;
 use url::Url;
 
-use order_intake::domain::{BusinessId, EmailAddress, Limits, Phone, Quotas, WebOrigin};
+use order_intake::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, WebOrigin};
 use order_intake::email::{Mailer, RecordingMailer, Seller, SesMailer};
 use order_intake::entry::Function;
 use order_intake::http::{HttpSettings, handle, request_from_event_str};
@@ -43,11 +43,20 @@ pub fn seller() -> Seller {
         name: "Some-työpajat Oy".into(),
         business_id: BusinessId::parse("1234567-1").unwrap(),
         phone: Phone::parse("+358 40 123 4567").unwrap(),
-        terms: [
-            "ESIMERKKI: peruutus maksutta viimeistään 14 päivää ennen koulutusta.".into(),
-            "EXEMPEL: avbokning utan kostnad senast 14 dagar före utbildningen.".into(),
-            "EXAMPLE: free cancellation up to 14 days before the workshop.".into(),
-        ],
+        terms: std::collections::HashMap::from([
+            (
+                Language::Fi,
+                "ESIMERKKI: peruutus maksutta viimeistään 14 päivää ennen koulutusta.".into(),
+            ),
+            (
+                Language::Sv,
+                "EXEMPEL: avbokning utan kostnad senast 14 dagar före utbildningen.".into(),
+            ),
+            (
+                Language::En,
+                "EXAMPLE: free cancellation up to 14 days before the workshop.".into(),
+            ),
+        ]),
     }
 }
 
