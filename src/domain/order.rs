@@ -10,8 +10,8 @@ use super::text::{
     contains_markup, nfc,
 };
 use super::{
-    BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
-    Language, MAX_PREFERRED_DATES, Package, Participants, ParticipantsError, Phone,
+    BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, FieldValue,
+    IdempotencyKey, Language, MAX_PREFERRED_DATES, Package, Participants, ParticipantsError, Phone,
 };
 
 /// How far ahead a preferred date may be.
@@ -333,7 +333,51 @@ impl Submission {
     }
 }
 
+/// The fields every fingerprint hashes, in this order (a value left out is hashed as empty):
+/// changing the list changes every digest, and a replay within the dedupe window after a deploy
+/// would become a second order.
+const FINGERPRINT_FIELDS: [Field; 15] = [
+    Field::Package,
+    Field::Organization,
+    Field::ContactName,
+    Field::Email,
+    Field::BusinessId,
+    Field::Phone,
+    Field::Participants,
+    Field::Channels,
+    Field::PreferredDates,
+    Field::Location,
+    Field::EInvoiceAddress,
+    Field::EInvoiceOperator,
+    Field::BillingReference,
+    Field::Message,
+    Field::Language,
+];
+
+/// Free texts where people type the same thing in different case.
+const CASE_BLIND: [Field; 5] = [
+    Field::Organization,
+    Field::ContactName,
+    Field::Location,
+    Field::BillingReference,
+    Field::InvoiceAddress,
+];
+
 impl NewOrder {
+    /// A value as the fingerprint hashes it: inner runs of white space are one space (text is
+    /// already NFC and trimmed), case aside where people type the same thing differently, an
+    /// address in lower case, a list joined with commas.
+    fn normalised(&self, field: Field) -> Option<String> {
+        let folded = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(match self.value(field)? {
+            FieldValue::List(items) => items.join(","),
+            FieldValue::Count(count) => count.to_string(),
+            FieldValue::Text(text) if field == Field::Email => text.to_ascii_lowercase(),
+            FieldValue::Text(text) if CASE_BLIND.contains(&field) => folded(&text.to_lowercase()),
+            FieldValue::Text(text) => folded(&text),
+        })
+    }
+
     /// Validates a form. `today` is the current date in Europe/Helsinki.
     pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
         Submission::parse(form, today).map(|submission| submission.order)
@@ -343,44 +387,20 @@ impl NewOrder {
     /// Used to recognise a double click or a browser resubmit that carries no idempotency key.
     pub fn fingerprint(&self) -> String {
         const SEP: char = '\u{1F}'; // never inside a field: control characters are refused
-        let dates: Vec<String> = self
-            .preferred_dates
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        let channels: Vec<&str> = self.channels.iter().map(|c| c.id()).collect();
-        // Case aside where people type the same thing differently; inner runs of white space
-        // are one space (text is already NFC and trimmed).
-        let folded = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let lower = |text: &str| folded(&text.to_lowercase());
-        let optional_lower = |v: Option<&str>| v.map(lower).unwrap_or_default();
-        let optional = |v: Option<&str>| v.map(folded).unwrap_or_default();
-        let fields = [
-            self.package.id().to_owned(),
-            lower(&self.organization),
-            lower(&self.contact_name),
-            self.email.as_str().to_ascii_lowercase(),
-            optional(self.business_id.as_ref().map(BusinessId::as_str)),
-            optional(self.phone.as_ref().map(Phone::as_str)),
-            self.participants.map(|n| n.to_string()).unwrap_or_default(),
-            channels.join(","),
-            dates.join(","),
-            optional_lower(self.location.as_deref()),
-            optional(self.einvoice_address.as_ref().map(EInvoiceId::as_str)),
-            optional(self.einvoice_operator.as_ref().map(EInvoiceId::as_str)),
-            optional_lower(self.billing_reference.as_deref()),
-            optional(self.message.as_deref()),
-            self.language.code().to_owned(),
-        ];
         let mut hasher = Sha256::new();
-        for field in fields {
-            hasher.update(field.as_bytes());
+        let mut hash = |text: String| {
+            hasher.update(text.as_bytes());
             hasher.update(SEP.to_string().as_bytes());
+        };
+        for field in FINGERPRINT_FIELDS {
+            hash(self.normalised(field).unwrap_or_default());
         }
-        // Added after the rest, and only when given, so that earlier orders keep their digest.
-        if let Some(address) = &self.invoice_address {
-            hasher.update(lower(address).as_bytes());
-            hasher.update(SEP.to_string().as_bytes());
+        // Fields added since are hashed after those, and only when given, so that earlier
+        // orders keep their digest.
+        for field in Field::order_values().filter(|f| !FINGERPRINT_FIELDS.contains(f)) {
+            if let Some(value) = self.normalised(field) {
+                hash(value);
+            }
         }
         hasher
             .finalize()
