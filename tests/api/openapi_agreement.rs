@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use order_intake::domain::{ErrorCode, Field};
+use order_intake::domain::{ErrorCode, Field, Language, Package, ValueKind};
 use order_intake::http::RequestError;
 
 fn openapi() -> serde_norway::Value {
@@ -67,4 +67,36 @@ fn the_error_codes_are_the_ones_the_code_answers_with() {
         ),
         field
     );
+}
+
+#[test]
+fn each_order_value_has_its_shape_limits_and_choices_in_the_schema() {
+    let spec = openapi();
+    let fields = &spec["components"]["schemas"]["OrderFields"];
+    let properties = &fields["properties"];
+    for field in Field::order_values() {
+        let schema = &properties[field.name()];
+        let types: Vec<&str> = match schema["oneOf"].as_sequence() {
+            Some(options) => options.iter().filter_map(|o| o["type"].as_str()).collect(),
+            None => schema["type"].as_str().into_iter().collect(),
+        };
+        let expected = match field.value_kind() {
+            ValueKind::Text => "string",
+            ValueKind::Count => "integer",
+            ValueKind::List => "array",
+        };
+        assert!(types.contains(&expected), "{field}: {types:?}");
+        if let (Some(length), Some(max)) = (field.length(), schema["maxLength"].as_u64()) {
+            assert_eq!(max, length.max as u64, "{field}'s maxLength");
+        }
+    }
+    let ids: BTreeSet<String> = Package::ALL.iter().map(|p| p.id().to_owned()).collect();
+    assert_eq!(strings(&properties["package"]["enum"]), ids);
+    let codes: BTreeSet<String> = Language::ALL.iter().map(|l| l.code().to_owned()).collect();
+    assert_eq!(strings(&properties["language"]["enum"]), codes);
+    let required: BTreeSet<String> = (Field::order_values())
+        .filter(|field| field.required())
+        .map(|field| field.name().to_owned())
+        .collect();
+    assert_eq!(strings(&fields["required"]), required);
 }
