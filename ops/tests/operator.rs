@@ -13,8 +13,8 @@ use order_intake::domain::{
     Delivery, EmailKind, Field, NewOrder, Order, OrderForm, Outcome, Reference, helsinki,
 };
 use order_intake::store::{
-    BY_MONTH_INDEX, DedupeKey, DeliveryReports, DynamoDbStore, Insert, Orders, SentMessage,
-    TableSpec, create_order_table, order_month,
+    BY_MONTH_INDEX, DedupeKey, DeliveryReports, DynamoDbStore, Insert, Orders, RecipientReport,
+    SentMessage, TableSpec, create_order_table, order_month,
 };
 
 fn dynamodb_endpoint() -> String {
@@ -426,7 +426,12 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
         .unwrap();
     table
         .store
-        .record_outcome(message_id, &recipient, Outcome::Bounced, now)
+        .record_outcome(RecipientReport {
+            message_id,
+            recipient: &recipient,
+            outcome: Outcome::Bounced,
+            at: now,
+        })
         .await
         .unwrap();
     let listed = stdout(&orders(&table, &["list", "--status", "bounced"]));

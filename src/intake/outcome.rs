@@ -11,7 +11,9 @@ use super::after;
 use super::sending::Sender;
 use crate::domain::{EmailKind, Outcome, Reference};
 use crate::email::{EmailEvent, MailError};
-use crate::store::{DeliveryReports, EmailQueue, Orders, OutcomeRecorded, StoreError};
+use crate::store::{
+    DeliveryReports, EmailQueue, Orders, OutcomeRecorded, RecipientReport, StoreError,
+};
 
 /// How long after a transient bounce a delivery may still be reported before the trainers are
 /// told that the confirmation did not arrive.
@@ -57,7 +59,12 @@ impl HandleReport {
         for recipient in &event.recipients {
             let recorded = self
                 .reports
-                .record_outcome(&event.message_id, recipient, event.outcome, event.at)
+                .record_outcome(RecipientReport {
+                    message_id: &event.message_id,
+                    recipient,
+                    outcome: event.outcome,
+                    at: event.at,
+                })
                 .await?;
             let (reference, kind) = match recorded {
                 OutcomeRecorded::UnknownMessage => {

@@ -81,29 +81,44 @@ fn fixture_sending_through(
         clock,
         limits,
     );
-    Fixture {
-        place_order: wiring.place_order(),
-        retry: wiring.retry_emails(),
-        report: wiring.handle_report(),
-        resend: wiring.resend(),
-        wiring,
-        store,
-        mailer: recording,
-        time,
-    }
+    Fixture::new(wiring, store, recording, time)
 }
 
 impl Fixture {
-    /// The same fakes, the use cases built again from `wiring`.
-    fn rewired(self, wiring: Wiring) -> Fixture {
+    /// Each use case, built from `wiring`.
+    fn new(
+        wiring: Wiring,
+        store: Arc<MemoryStore>,
+        mailer: Arc<RecordingMailer>,
+        time: Time,
+    ) -> Fixture {
         Fixture {
             place_order: wiring.place_order(),
             retry: wiring.retry_emails(),
             report: wiring.handle_report(),
             resend: wiring.resend(),
             wiring,
-            ..self
+            store,
+            mailer,
+            time,
         }
+    }
+
+    /// Places an order for `organization` that must be new.
+    async fn created(&self, organization: &str) -> Receipt {
+        match self
+            .place_order
+            .place(order(organization), None, &source())
+            .await
+        {
+            Ok(Placed::Created(receipt)) => receipt,
+            other => panic!("a new order is created, not {other:?}"),
+        }
+    }
+
+    /// The same fakes, the use cases built again from `wiring`.
+    fn rewired(self, wiring: Wiring) -> Fixture {
+        Fixture::new(wiring, self.store, self.mailer, self.time)
     }
 }
 
@@ -130,14 +145,7 @@ fn key(text: &str) -> Option<IdempotencyKey> {
 #[tokio::test]
 async fn a_placed_order_is_stored_once_and_both_emails_are_sent() {
     let f = fixture();
-    let Placed::Created(receipt) = f
-        .place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap()
-    else {
-        panic!("a new order is created");
-    };
+    let receipt = f.created("Tuusula").await;
     assert!(receipt.emails_sent);
     assert_eq!(f.mailer.sent().len(), 2);
     let replay = f
@@ -181,14 +189,7 @@ async fn storage_down_is_an_error_and_nothing_is_sent() {
 async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_backoff() {
     let f = fixture();
     f.mailer.set_failing(true);
-    let Placed::Created(receipt) = f
-        .place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap()
-    else {
-        panic!("the order is stored although the emails failed");
-    };
+    let receipt = f.created("Tuusula").await;
     assert!(!receipt.emails_sent);
     let stored = &f.store.orders()[0];
     assert!(matches!(
@@ -209,10 +210,7 @@ async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_back
 async fn an_email_is_given_up_after_the_last_attempt() {
     let f = fixture();
     f.mailer.set_failing(true);
-    f.place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap();
+    f.created("Tuusula").await;
     for attempt in 1..MAX_ATTEMPTS {
         f.time.advance(backoff_seconds(attempt));
         f.retry.retry_due(50).await.unwrap();
@@ -231,10 +229,7 @@ async fn an_email_is_given_up_after_the_last_attempt() {
 async fn two_sweepers_at_once_send_each_email_once() {
     let f = fixture();
     f.mailer.set_failing(true);
-    f.place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap();
+    f.created("Tuusula").await;
     f.mailer.set_failing(false);
     f.time.advance(backoff_seconds(1));
     let (a, b) = tokio::join!(f.retry.retry_due(50), f.retry.retry_due(50));
@@ -647,10 +642,7 @@ fn report(
 async fn a_transient_bounce_with_no_delivery_in_15_minutes_is_told_to_the_trainers_once() {
     use crate::domain::Outcome;
     let f = fixture();
-    f.place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap();
+    f.created("Tuusula").await;
     let id = confirmation_id(&f);
     let first = f
         .report
@@ -682,10 +674,7 @@ async fn a_transient_bounce_with_no_delivery_in_15_minutes_is_told_to_the_traine
 async fn a_transient_bounce_followed_by_a_delivery_tells_nobody() {
     use crate::domain::Outcome;
     let f = fixture();
-    f.place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap();
+    f.created("Tuusula").await;
     let id = confirmation_id(&f);
     f.report
         .record_email_event(report(&f, &id, Outcome::TransientBounce))
@@ -746,14 +735,7 @@ async fn personal_data_is_erased_by_the_scheduled_run_once_the_retention_time_ha
 #[tokio::test]
 async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
     let f = fixture();
-    let Placed::Created(receipt) = f
-        .place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap()
-    else {
-        panic!("a new order is created");
-    };
+    let receipt = f.created("Tuusula").await;
     let reference = receipt.reference;
     let first = f
         .store

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::{
     Claim, DedupeKey, DeliveryReports, EmailQueue, Erasure, Insert, Orders, OutcomeRecorded,
-    Quotas, Result, Retention, SentMessage, StoreError,
+    Quotas, RecipientReport, Result, Retention, SentMessage, StoreError,
 };
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Reference};
 
@@ -256,18 +256,13 @@ impl DeliveryReports for MemoryStore {
         Ok(())
     }
 
-    async fn record_outcome(
-        &self,
-        message_id: &str,
-        recipient: &str,
-        outcome: Outcome,
-        _at: Timestamp,
-    ) -> Result<OutcomeRecorded> {
+    async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded> {
         let mut state = self.available()?;
-        let Some((reference, kind, recipients)) = state.messages.get(message_id).cloned() else {
+        let Some((reference, kind, recipients)) = state.messages.get(report.message_id).cloned()
+        else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
-        let recipient = recipient.to_lowercase();
+        let recipient = report.recipient.to_lowercase();
         if !recipients.contains(&recipient) {
             return Ok(OutcomeRecorded::UnknownMessage);
         }
@@ -279,21 +274,21 @@ impl DeliveryReports for MemoryStore {
         {
             Some(Delivery::Sent {
                 message_id: sent, ..
-            }) => sent == message_id,
+            }) => sent == report.message_id,
             _ => true,
         };
-        let key = (message_id.to_owned(), recipient);
+        let key = (report.message_id.to_owned(), recipient);
         if !current
             || state
                 .outcomes
                 .get(&key)
-                .is_some_and(|known| *known >= outcome)
+                .is_some_and(|known| *known >= report.outcome)
         {
             return Ok(OutcomeRecorded::Unchanged { reference, kind });
         }
-        state.outcomes.insert(key, outcome);
+        state.outcomes.insert(key, report.outcome);
         if kind == EmailKind::Customer {
-            state.order_mut(&reference)?.reports.customer_outcome = Some(outcome);
+            state.order_mut(&reference)?.reports.customer_outcome = Some(report.outcome);
         }
         Ok(OutcomeRecorded::Changed { reference, kind })
     }

@@ -122,6 +122,15 @@ impl StoreError {
     }
 }
 
+/// What SES reported about one recipient of a sent message, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecipientReport<'a> {
+    pub message_id: &'a str,
+    pub recipient: &'a str,
+    pub outcome: Outcome,
+    pub at: Timestamp,
+}
+
 /// A sender's hold on an email: taken at `now`, good until `until` (after that, another sender
 /// may take the email over).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,13 +223,7 @@ pub trait DeliveryReports: Send + Sync {
 
     /// Records what became of a message for one recipient, if it is news: an outcome only
     /// replaces a lower one (`Outcome::rank`).
-    async fn record_outcome(
-        &self,
-        message_id: &str,
-        recipient: &str,
-        outcome: Outcome,
-        at: Timestamp,
-    ) -> Result<OutcomeRecorded>;
+    async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded>;
 
     /// Sets (or clears) when the retry run looks again at the customer's confirmation after a
     /// transient bounce. The caller reschedules the order afterwards.

@@ -203,12 +203,7 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
         "not before a delivery could have been reported"
     );
 
-    let later = app
-        .sibling(LocalOptions {
-            clock: clock_ahead(16 * 60),
-            ..LocalOptions::default()
-        })
-        .await;
+    let later = app.ahead(16 * 60).await;
     later.retry().retry_due(50).await.unwrap();
     let emails = app.emails().await;
     assert_eq!(emails.len(), 3);

@@ -363,6 +363,16 @@ impl LocalApp {
     }
 
     /// Another app on this one's table and addresses, with other services or another clock.
+    /// Another app on this one's table and services, its clock `seconds` ahead.
+    pub async fn ahead(&self, seconds: i64) -> LocalApp {
+        let clock = clock_ahead(seconds);
+        self.sibling(LocalOptions {
+            clock,
+            ..LocalOptions::default()
+        })
+        .await
+    }
+
     pub async fn sibling(&self, options: LocalOptions) -> LocalApp {
         LocalApp::with(LocalOptions {
             table: Some(self.table.clone()),

@@ -109,12 +109,7 @@ async fn a_mailbox_gets_three_orders_a_day_and_a_new_window_lets_orders_in_again
         .send(&from("192.0.2.9", &order_json(&mailbox("d"))))
         .await;
     assert_eq!(fourth.status, 429, "{}", fourth.body);
-    let tomorrow = app
-        .sibling(LocalOptions {
-            clock: clock_ahead(24 * 60 * 60),
-            ..LocalOptions::default()
-        })
-        .await;
+    let tomorrow = app.ahead(24 * 60 * 60).await;
     let next_day = tomorrow
         .send(&from("192.0.2.9", &order_json(&mailbox("d"))))
         .await;

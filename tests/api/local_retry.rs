@@ -31,12 +31,7 @@ async fn pending_emails_are_sent_by_the_retry_run_once_ses_is_back() {
     let now = down.sibling(LocalOptions::default()).await;
     assert_eq!(now.retry().retry_due(50).await.unwrap().sent, 0);
 
-    let later = down
-        .sibling(LocalOptions {
-            clock: clock_ahead(120),
-            ..LocalOptions::default()
-        })
-        .await;
+    let later = down.ahead(120).await;
     let report = later.retry().retry_due(50).await.unwrap();
     assert_eq!((report.orders, report.sent), (1, 2), "{report:?}");
     let emails = later.emails().await;
@@ -63,18 +58,8 @@ async fn pending_emails_are_sent_by_the_retry_run_once_ses_is_back() {
 #[tokio::test]
 async fn two_retry_runs_at_the_same_moment_send_each_email_once() {
     let (down, _) = order_with_ses_down().await;
-    let a = down
-        .sibling(LocalOptions {
-            clock: clock_ahead(120),
-            ..LocalOptions::default()
-        })
-        .await;
-    let b = down
-        .sibling(LocalOptions {
-            clock: clock_ahead(120),
-            ..LocalOptions::default()
-        })
-        .await;
+    let a = down.ahead(120).await;
+    let b = down.ahead(120).await;
     let (ra, rb) = tokio::join!(a.retry().retry_due(50), b.retry().retry_due(50));
     assert_eq!(ra.unwrap().sent + rb.unwrap().sent, 2);
     assert_eq!(a.emails().await.len(), 2);
@@ -108,23 +93,13 @@ async fn an_email_whose_sender_crashed_is_sent_once_its_claim_runs_out() {
             .unwrap();
     }
 
-    let before_claim_ends = app
-        .sibling(LocalOptions {
-            clock: clock_ahead(CLAIM_SECONDS - 30),
-            ..LocalOptions::default()
-        })
-        .await;
+    let before_claim_ends = app.ahead(CLAIM_SECONDS - 30).await;
     assert_eq!(
         before_claim_ends.retry().retry_due(50).await.unwrap().sent,
         0,
         "a live claim is respected"
     );
-    let after_claim_ends = app
-        .sibling(LocalOptions {
-            clock: clock_ahead(CLAIM_SECONDS + 5),
-            ..LocalOptions::default()
-        })
-        .await;
+    let after_claim_ends = app.ahead(CLAIM_SECONDS + 5).await;
     assert_eq!(
         after_claim_ends.retry().retry_due(50).await.unwrap().sent,
         2
@@ -189,12 +164,7 @@ async fn an_order_edited_into_an_unreadable_state_leaves_the_index_and_the_other
         .await
         .unwrap();
 
-    let later = down
-        .sibling(LocalOptions {
-            clock: clock_ahead(120),
-            ..LocalOptions::default()
-        })
-        .await;
+    let later = down.ahead(120).await;
     let report = later.retry().retry_due(50).await.unwrap();
     assert_eq!((report.unreadable, report.sent), (1, 2), "{report:?}");
     let items = later.orders().await;

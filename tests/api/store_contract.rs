@@ -9,11 +9,34 @@ use order_intake::domain::{
     Delivery, EmailKind, NewOrder, Order, OrderForm, Outcome, QuotaKind, Quotas, Reference,
 };
 use order_intake::store::{
-    Claim, DedupeKey, DynamoDbStore, Insert, MemoryStore, OutcomeRecorded, SentMessage, Store,
-    StoreError,
+    Claim, DedupeKey, DynamoDbStore, Insert, MemoryStore, OutcomeRecorded, RecipientReport,
+    SentMessage, Store, StoreError,
 };
 
 use crate::helpers::*;
+
+/// What SES reported at second `second` about a message's recipient.
+fn reported<'a>(
+    message_id: &'a str,
+    to: &'a str,
+    outcome: Outcome,
+    second: i64,
+) -> RecipientReport<'a> {
+    RecipientReport {
+        message_id,
+        recipient: to,
+        outcome,
+        at: at(second),
+    }
+}
+
+/// A claim taken at second `from`, held until second `until`.
+fn held(from: i64, until: i64) -> Claim {
+    Claim {
+        now: at(from),
+        until: at(until),
+    }
+}
 
 /// Whole seconds: the DynamoDB store keeps due times in epoch seconds.
 fn at(seconds: i64) -> Timestamp {
@@ -119,40 +142,19 @@ async fn claiming_and_recording(store: &dyn Store) {
     // The request's claim holds until it runs out; then exactly one claimant gets it.
     assert!(
         !store
-            .claim(
-                reference,
-                customer,
-                Claim {
-                    now: at(60),
-                    until: at(180)
-                }
-            )
+            .claim(reference, customer, held(60, 180))
             .await
             .unwrap()
     );
     assert!(
         store
-            .claim(
-                reference,
-                customer,
-                Claim {
-                    now: at(121),
-                    until: at(241)
-                }
-            )
+            .claim(reference, customer, held(121, 241))
             .await
             .unwrap()
     );
     assert!(
         !store
-            .claim(
-                reference,
-                customer,
-                Claim {
-                    now: at(121),
-                    until: at(241)
-                }
-            )
+            .claim(reference, customer, held(121, 241))
             .await
             .unwrap()
     );
@@ -183,14 +185,7 @@ async fn claiming_and_recording(store: &dyn Store) {
     assert!(due(at(300)).await.contains(reference));
     assert!(
         store
-            .claim(
-                reference,
-                customer,
-                Claim {
-                    now: at(300),
-                    until: at(420)
-                }
-            )
+            .claim(reference, customer, held(300, 420))
             .await
             .unwrap()
     );
@@ -210,14 +205,7 @@ async fn claiming_and_recording(store: &dyn Store) {
     assert!(!due(at(100_000)).await.contains(reference));
     assert!(
         !store
-            .claim(
-                reference,
-                customer,
-                Claim {
-                    now: at(100_000),
-                    until: at(100_120)
-                }
-            )
+            .claim(reference, customer, held(100_000, 100_120))
             .await
             .unwrap()
     );
@@ -262,12 +250,12 @@ async fn recording_both_attempts(store: &dyn Store) {
     // SES's report about the sent message finds its order.
     assert_eq!(
         store
-            .record_outcome(
+            .record_outcome(reported(
                 &sent.message_id,
                 &sent.recipients[0],
                 Outcome::Delivered,
-                at(3)
-            )
+                3
+            ))
             .await
             .unwrap(),
         OutcomeRecorded::Changed {
@@ -355,27 +343,13 @@ async fn resending_and_erasing(store: &dyn Store) {
     // then only reports about the new message count.
     assert!(
         !store
-            .reclaim(
-                reference,
-                customer,
-                Claim {
-                    now: at(60),
-                    until: at(180)
-                }
-            )
+            .reclaim(reference, customer, held(60, 180))
             .await
             .unwrap()
     );
     assert!(
         store
-            .reclaim(
-                reference,
-                customer,
-                Claim {
-                    now: at(121),
-                    until: at(241)
-                }
-            )
+            .reclaim(reference, customer, held(121, 241))
             .await
             .unwrap()
     );
@@ -402,26 +376,19 @@ async fn resending_and_erasing(store: &dyn Store) {
         if message == "m-old" {
             assert!(
                 store
-                    .reclaim(
-                        reference,
-                        customer,
-                        Claim {
-                            now: at(200),
-                            until: at(320)
-                        }
-                    )
+                    .reclaim(reference, customer, held(200, 320))
                     .await
                     .unwrap()
             );
         }
     }
     let old = store
-        .record_outcome("m-old", &address, Outcome::Bounced, at(400))
+        .record_outcome(reported("m-old", &address, Outcome::Bounced, 400))
         .await
         .unwrap();
     assert!(matches!(old, OutcomeRecorded::Unchanged { .. }), "{old:?}");
     let new = store
-        .record_outcome("m-new", &address, Outcome::Delivered, at(400))
+        .record_outcome(reported("m-new", &address, Outcome::Delivered, 400))
         .await
         .unwrap();
     assert!(matches!(new, OutcomeRecorded::Changed { .. }), "{new:?}");
@@ -447,20 +414,13 @@ async fn resending_and_erasing(store: &dyn Store) {
     assert!(!due(at(-199 * DAY)).await.contains(reference));
     assert!(
         !store
-            .reclaim(
-                reference,
-                customer,
-                Claim {
-                    now: at(600),
-                    until: at(720)
-                }
-            )
+            .reclaim(reference, customer, held(600, 720))
             .await
             .unwrap()
     );
     // SES's later reports about the message find no recipient any more.
     let late = store
-        .record_outcome("m-new", &address, Outcome::Complained, at(600))
+        .record_outcome(reported("m-new", &address, Outcome::Complained, 600))
         .await
         .unwrap();
     assert_eq!(late, OutcomeRecorded::UnknownMessage);

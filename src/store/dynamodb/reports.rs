@@ -4,12 +4,12 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::{DynamoDbStore, unavailable, written};
-use crate::domain::{EmailKind, Outcome, Reference};
+use crate::domain::{EmailKind, Reference};
 use crate::store::item::{
     CHECK_AT, ORDER_TABLE_PARTITION_KEY, attribute_name, message_item, message_pk, message_target,
     n, s,
 };
-use crate::store::{DeliveryReports, OutcomeRecorded, Result, SentMessage};
+use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result, SentMessage};
 
 #[async_trait]
 impl DeliveryReports for DynamoDbStore {
@@ -24,17 +24,11 @@ impl DeliveryReports for DynamoDbStore {
         Ok(())
     }
 
-    async fn record_outcome(
-        &self,
-        message_id: &str,
-        recipient: &str,
-        outcome: Outcome,
-        at: Timestamp,
-    ) -> Result<OutcomeRecorded> {
-        let Some(message) = self.get(message_pk(message_id)).await? else {
+    async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded> {
+        let Some(message) = self.get(message_pk(report.message_id)).await? else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
-        let Some((reference, kind, place)) = message_target(&message, recipient) else {
+        let Some((reference, kind, place)) = message_target(&message, report.recipient) else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
         let field = |what: &str| attribute_name(kind, &format!("to{place}_{what}"));
@@ -48,13 +42,13 @@ impl DeliveryReports for DynamoDbStore {
             )
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#message", attribute_name(kind, "message_id"))
-            .expression_attribute_values(":message", s(message_id))
+            .expression_attribute_values(":message", s(report.message_id))
             .expression_attribute_names("#outcome", field("outcome"))
             .expression_attribute_names("#rank", field("outcome_rank"))
             .expression_attribute_names("#at", field("outcome_at"))
-            .expression_attribute_values(":outcome", s(outcome.as_str()))
-            .expression_attribute_values(":rank", n(outcome.rank()))
-            .expression_attribute_values(":at", s(at.to_string()))
+            .expression_attribute_values(":outcome", s(report.outcome.as_str()))
+            .expression_attribute_values(":rank", n(report.outcome.rank()))
+            .expression_attribute_values(":at", s(report.at.to_string()))
             .send()
             .await;
         Ok(
