@@ -4,6 +4,7 @@ mod business_id;
 mod catalogue;
 mod email_address;
 mod field;
+mod fingerprint;
 mod language;
 mod lifecycle;
 mod money;
@@ -35,4 +36,34 @@ pub use values::{Channel, EInvoiceId, IdempotencyKey, Participants, Participants
 /// Finnish time, compiled into the binary (no dependency on the runtime's zoneinfo).
 pub fn helsinki() -> jiff::tz::TimeZone {
     jiff::tz::get!("Europe/Helsinki")
+}
+
+/// Orders for the domain's tests.
+#[cfg(test)]
+pub(crate) mod test_orders {
+    use super::{NewOrder, OrderForm};
+
+    /// An order with every value but the invoicing address.
+    pub fn full_order() -> NewOrder {
+        let form = OrderForm {
+            package: Some("some-haltuun".into()),
+            organization: Some("Tuusulan kunta".into()),
+            contact_name: Some("Anna Virtanen".into()),
+            email: Some("anna.virtanen@tuusula.example".into()),
+            privacy_consent: Some("true".into()),
+            business_id: Some("0201256-6".into()),
+            phone: Some("+358 40 123 4567".into()),
+            participants: Some("12".into()),
+            channels: vec!["facebook".into(), "instagram".into()],
+            preferred_dates: vec!["2026-03-02".into()],
+            location: Some("Kunnantalo".into()),
+            einvoice_address: Some("003702012566".into()),
+            einvoice_operator: Some("E204503".into()),
+            billing_reference: Some("Hanke 9".into()),
+            message: Some("Tervetuloa".into()),
+            language: Some("sv".into()),
+            ..OrderForm::default()
+        };
+        NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
+    }
 }

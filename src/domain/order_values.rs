@@ -189,31 +189,8 @@ impl NewOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::OrderForm;
+    use crate::domain::test_orders::full_order;
     use std::collections::BTreeMap;
-
-    fn full_order() -> NewOrder {
-        let form = OrderForm {
-            package: Some("some-haltuun".into()),
-            organization: Some("Tuusulan kunta".into()),
-            contact_name: Some("Anna Virtanen".into()),
-            email: Some("anna.virtanen@tuusula.example".into()),
-            privacy_consent: Some("true".into()),
-            business_id: Some("0201256-6".into()),
-            phone: Some("+358 40 123 4567".into()),
-            participants: Some("12".into()),
-            channels: vec!["facebook".into(), "instagram".into()],
-            preferred_dates: vec!["2026-03-02".into()],
-            location: Some("Kunnantalo".into()),
-            einvoice_address: Some("003702012566".into()),
-            einvoice_operator: Some("E204503".into()),
-            billing_reference: Some("Hanke 9".into()),
-            message: Some("Tervetuloa".into()),
-            language: Some("sv".into()),
-            ..OrderForm::default()
-        };
-        NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
-    }
 
     #[test]
     fn an_order_comes_back_whole_from_its_values() {

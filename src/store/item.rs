@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 
+use super::attribute::Attribute;
+use super::attribute::EmailAttribute::{self, Attempts, DropAt, DueAt, MessageId, SentAt, Status};
 use super::{DedupeKey, Result, SentMessage, StoreError};
 use crate::domain::{
     Delivery, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package, Price, QuotaCounter,
@@ -17,20 +19,20 @@ use crate::domain::{
 pub type Item = HashMap<String, AttributeValue>;
 
 /// The table's only key attribute (a string). `infra/template.yaml` declares the same.
-pub const ORDER_TABLE_PARTITION_KEY: &str = "pk";
+pub const ORDER_TABLE_PARTITION_KEY: &str = Attribute::PartitionKey.name();
 /// Epoch seconds after which DynamoDB may delete a dedupe record. Orders never carry it.
-pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = "expires_at";
+pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = Attribute::ExpiresAt.name();
 /// The sparse index of orders with an email not yet sent or given up: only such orders carry
 /// `retry_queue` (always `due`) and `retry_at` (epoch seconds when to look next).
-pub const RETRY_QUEUE_ATTRIBUTE: &str = "retry_queue";
-pub const RETRY_AT_ATTRIBUTE: &str = "retry_at";
+pub const RETRY_QUEUE_ATTRIBUTE: &str = Attribute::RetryQueue.name();
+pub const RETRY_AT_ATTRIBUTE: &str = Attribute::RetryAt.name();
 pub const RETRY_QUEUE: &str = "due";
 /// The index operators list orders by: every order carries its month (`2026-11`, Helsinki time)
 /// and its creation time in epoch milliseconds, so a month's orders are one query, in order.
-pub const ORDER_MONTH_ATTRIBUTE: &str = "order_month";
-pub const CREATED_MS_ATTRIBUTE: &str = "created_ms";
+pub const ORDER_MONTH_ATTRIBUTE: &str = Attribute::OrderMonth.name();
+pub const CREATED_MS_ATTRIBUTE: &str = Attribute::CreatedMs.name();
 /// When an order's personal fields were erased (on request, or after the retention time).
-pub const ERASED_AT_ATTRIBUTE: &str = "erased_at";
+pub const ERASED_AT_ATTRIBUTE: &str = Attribute::ErasedAt.name();
 
 const ORDER_PREFIX: &str = "order#";
 const DEDUPE_PREFIX: &str = "dedupe#";
@@ -54,23 +56,29 @@ pub fn message_item(reference: &Reference, sent: &SentMessage) -> Item {
             ORDER_TABLE_PARTITION_KEY.to_owned(),
             s(message_pk(&sent.message_id)),
         ),
-        ("kind".to_owned(), s("message")),
-        ("reference".to_owned(), s(reference.as_str())),
-        ("email".to_owned(), s(sent.kind.as_str())),
-        ("recipients".to_owned(), AttributeValue::L(recipients)),
+        (Attribute::Kind.name().to_owned(), s("message")),
+        (
+            Attribute::Reference.name().to_owned(),
+            s(reference.as_str()),
+        ),
+        (Attribute::Email.name().to_owned(), s(sent.kind.as_str())),
+        (
+            Attribute::Recipients.name().to_owned(),
+            AttributeValue::L(recipients),
+        ),
     ])
 }
 
 /// From a message's lookup item: the order, the email and the recipient's place, if it names
 /// that recipient.
 pub fn message_target(item: &Item, recipient: &str) -> Option<(Reference, EmailKind, usize)> {
-    let reference = Reference::parse(text(item, "reference")?)?;
+    let reference = Reference::parse(text(item, Attribute::Reference.name())?)?;
     let kind = EmailKind::BOTH
         .into_iter()
-        .find(|k| Some(k.as_str()) == text(item, "email"))?;
+        .find(|k| Some(k.as_str()) == text(item, Attribute::Email.name()))?;
     let recipient = recipient.to_lowercase();
     let place = item
-        .get("recipients")?
+        .get(Attribute::Recipients.name())?
         .as_l()
         .ok()?
         .iter()
@@ -83,12 +91,6 @@ pub fn order_month(at: Timestamp) -> String {
     at.to_zoned_datetime(helsinki())
         .strftime("%Y-%m")
         .to_string()
-}
-
-/// Every message id an email has been sent with (a resend adds one), so that erasure finds
-/// each message's lookup item.
-pub fn message_ids_attribute(kind: EmailKind) -> String {
-    attribute_name(kind, "message_ids")
 }
 
 pub fn order_pk(reference: &Reference) -> String {
@@ -154,10 +156,16 @@ pub fn order_item(order: &Order) -> Item {
             ORDER_TABLE_PARTITION_KEY.to_owned(),
             s(order_pk(&order.reference)),
         ),
-        ("kind".to_owned(), s("order")),
-        ("order_id".to_owned(), s(&order.order_id)),
-        ("reference".to_owned(), s(order.reference.as_str())),
-        ("created_at".to_owned(), s(order.created_at.to_string())),
+        (Attribute::Kind.name().to_owned(), s("order")),
+        (Attribute::OrderId.name().to_owned(), s(&order.order_id)),
+        (
+            Attribute::Reference.name().to_owned(),
+            s(order.reference.as_str()),
+        ),
+        (
+            Attribute::CreatedAt.name().to_owned(),
+            s(order.created_at.to_string()),
+        ),
         (
             ORDER_MONTH_ATTRIBUTE.to_owned(),
             s(order_month(order.created_at)),
@@ -166,11 +174,23 @@ pub fn order_item(order: &Order) -> Item {
             CREATED_MS_ATTRIBUTE.to_owned(),
             n(order.created_at.as_millisecond()),
         ),
-        ("net_cents".to_owned(), n(order.price.net_cents)),
-        ("vat_rate_percent".to_owned(), s(VAT_RATE_PERCENT)),
-        ("vat_cents".to_owned(), n(order.price.vat_cents)),
-        ("gross_cents".to_owned(), n(order.price.gross_cents)),
-        ("currency".to_owned(), s("EUR")),
+        (
+            Attribute::NetCents.name().to_owned(),
+            n(order.price.net_cents),
+        ),
+        (
+            Attribute::VatRatePercent.name().to_owned(),
+            s(VAT_RATE_PERCENT),
+        ),
+        (
+            Attribute::VatCents.name().to_owned(),
+            n(order.price.vat_cents),
+        ),
+        (
+            Attribute::GrossCents.name().to_owned(),
+            n(order.price.gross_cents),
+        ),
+        (Attribute::Currency.name().to_owned(), s("EUR")),
         (
             Field::PrivacyConsent.name().to_owned(),
             AttributeValue::Bool(true),
@@ -197,11 +217,20 @@ fn detail_attributes(d: &NewOrder) -> Vec<(String, AttributeValue)> {
 pub fn dedupe_item(dedupe: &DedupeKey, order: &Order) -> Item {
     HashMap::from([
         (ORDER_TABLE_PARTITION_KEY.to_owned(), s(dedupe_pk(dedupe))),
-        ("kind".to_owned(), s("dedupe")),
-        ("fingerprint".to_owned(), s(&dedupe.fingerprint)),
-        ("reference".to_owned(), s(order.reference.as_str())),
-        ("order_id".to_owned(), s(&order.order_id)),
-        ("created_at".to_owned(), s(order.created_at.to_string())),
+        (Attribute::Kind.name().to_owned(), s("dedupe")),
+        (
+            Attribute::Fingerprint.name().to_owned(),
+            s(&dedupe.fingerprint),
+        ),
+        (
+            Attribute::Reference.name().to_owned(),
+            s(order.reference.as_str()),
+        ),
+        (Attribute::OrderId.name().to_owned(), s(&order.order_id)),
+        (
+            Attribute::CreatedAt.name().to_owned(),
+            s(order.created_at.to_string()),
+        ),
         (
             ORDER_TABLE_TTL_ATTRIBUTE.to_owned(),
             n(dedupe.expires_at.as_second()),
@@ -209,14 +238,10 @@ pub fn dedupe_item(dedupe: &DedupeKey, order: &Order) -> Item {
     ])
 }
 
-pub fn attribute_name(kind: EmailKind, field: &str) -> String {
-    format!("{}_email_{field}", kind.as_str())
-}
-
 /// One email's state as item attributes (`customer_email_status`, …_attempts, …_due_at, …).
 pub fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String, AttributeValue)> {
-    let name = |field| attribute_name(kind, field);
-    let mut attributes = vec![(name("status"), s(delivery.status()))];
+    let name = |attribute: EmailAttribute| attribute.of(kind);
+    let mut attributes = vec![(name(Status), s(delivery.status()))];
     match delivery {
         Delivery::Sending {
             attempts,
@@ -226,23 +251,23 @@ pub fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String,
             attempts,
             next_attempt_at: due,
         } => {
-            attributes.push((name("attempts"), n(attempts)));
-            attributes.push((name("due_at"), n(due.as_second())));
+            attributes.push((name(Attempts), n(attempts)));
+            attributes.push((name(DueAt), n(due.as_second())));
         }
         Delivery::Sent {
             message_id,
             sent_at,
         } => {
-            attributes.push((name("message_id"), s(message_id)));
-            attributes.push((name("sent_at"), s(sent_at.to_string())));
+            attributes.push((name(MessageId), s(message_id)));
+            attributes.push((name(SentAt), s(sent_at.to_string())));
         }
-        Delivery::Failed { attempts } => attributes.push((name("attempts"), n(attempts))),
+        Delivery::Failed { attempts } => attributes.push((name(Attempts), n(attempts))),
         Delivery::Held {
             next_attempt_at,
             drop_at,
         } => {
-            attributes.push((name("due_at"), n(next_attempt_at.as_second())));
-            attributes.push((name("drop_at"), n(drop_at.as_second())));
+            attributes.push((name(DueAt), n(next_attempt_at.as_second())));
+            attributes.push((name(DropAt), n(drop_at.as_second())));
         }
         Delivery::Dropped => {}
     }
@@ -250,13 +275,13 @@ pub fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String,
 }
 
 /// The attributes of other states that this one does not have (removed when it is written).
-pub fn stale_delivery_fields(delivery: &Delivery) -> &'static [&'static str] {
+pub fn stale_delivery_fields(delivery: &Delivery) -> &'static [EmailAttribute] {
     match delivery {
-        Delivery::Sending { .. } | Delivery::Pending { .. } => &["drop_at"],
-        Delivery::Sent { .. } => &["attempts", "due_at", "drop_at"],
-        Delivery::Failed { .. } => &["due_at", "drop_at"],
-        Delivery::Held { .. } => &["attempts"],
-        Delivery::Dropped => &["attempts", "due_at", "drop_at"],
+        Delivery::Sending { .. } | Delivery::Pending { .. } => &[DropAt],
+        Delivery::Sent { .. } => &[Attempts, DueAt, DropAt],
+        Delivery::Failed { .. } => &[DueAt, DropAt],
+        Delivery::Held { .. } => &[Attempts],
+        Delivery::Dropped => &[Attempts, DueAt, DropAt],
     }
 }
 
@@ -268,9 +293,9 @@ pub fn counter_expiry(counter: &QuotaCounter) -> AttributeValue {
 
 fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
     let attempts =
-        || number(item, &attribute_name(kind, "attempts")).and_then(|a| u32::try_from(a).ok());
-    let due = || Timestamp::from_second(number(item, &attribute_name(kind, "due_at"))?).ok();
-    Some(match text(item, &attribute_name(kind, "status"))? {
+        || number(item, &EmailAttribute::Attempts.of(kind)).and_then(|a| u32::try_from(a).ok());
+    let due = || Timestamp::from_second(number(item, &EmailAttribute::DueAt.of(kind))?).ok();
+    Some(match text(item, &EmailAttribute::Status.of(kind))? {
         "sending" => Delivery::Sending {
             attempts: attempts()?,
             until: due()?,
@@ -280,15 +305,15 @@ fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
             next_attempt_at: due()?,
         },
         "sent" => Delivery::Sent {
-            message_id: text(item, &attribute_name(kind, "message_id"))?.to_owned(),
-            sent_at: text(item, &attribute_name(kind, "sent_at"))?.parse().ok()?,
+            message_id: text(item, &EmailAttribute::MessageId.of(kind))?.to_owned(),
+            sent_at: text(item, &EmailAttribute::SentAt.of(kind))?.parse().ok()?,
         },
         "failed" => Delivery::Failed {
             attempts: attempts()?,
         },
         "held" => Delivery::Held {
             next_attempt_at: due()?,
-            drop_at: Timestamp::from_second(number(item, &attribute_name(kind, "drop_at"))?)
+            drop_at: Timestamp::from_second(number(item, &EmailAttribute::DropAt.of(kind))?)
                 .ok()?,
         },
         "dropped" => Delivery::Dropped,
@@ -307,7 +332,7 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
     let details = NewOrder::from_values(|field| field_value(item, field))
         .ok_or_else(|| unreadable("order fields"))?;
     let receipt = receipt_from_item(item).ok_or_else(|| unreadable("receipt fields"))?;
-    let created_at = text(item, "created_at").and_then(|t| t.parse().ok());
+    let created_at = text(item, Attribute::CreatedAt.name()).and_then(|t| t.parse().ok());
     let deliveries = (
         delivery_from_item(item, EmailKind::Customer),
         delivery_from_item(item, EmailKind::Trainer),
@@ -331,29 +356,26 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
 /// The customer's outcome (recipient 0 of the confirmation) and a pending check.
 fn reports_from_item(item: &Item) -> Reports {
     let kind = EmailKind::Customer;
-    let outcome = text(item, &attribute_name(kind, "to0_outcome"));
+    let outcome = text(item, &EmailAttribute::Outcome(0).of(kind));
     Reports {
         customer_outcome: outcome.and_then(Outcome::parse),
-        check_at: number(item, &attribute_name(kind, CHECK_AT))
+        check_at: number(item, &EmailAttribute::CheckAt.of(kind))
             .and_then(|at| Timestamp::from_second(at).ok()),
     }
 }
 
-/// After a transient bounce: when the retry run looks again at the customer's confirmation.
-pub const CHECK_AT: &str = "check_at";
-
 pub fn receipt_from_item(item: &Item) -> Option<Receipt> {
     Some(Receipt {
-        order_id: text(item, "order_id")?.to_owned(),
-        reference: Reference::parse(text(item, "reference")?)?,
+        order_id: text(item, Attribute::OrderId.name())?.to_owned(),
+        reference: Reference::parse(text(item, Attribute::Reference.name())?)?,
         package: Package::parse(text(item, Field::Package.name())?)?,
         price: Price {
-            net_cents: number(item, "net_cents")?,
-            vat_cents: number(item, "vat_cents")?,
-            gross_cents: number(item, "gross_cents")?,
+            net_cents: number(item, Attribute::NetCents.name())?,
+            vat_cents: number(item, Attribute::VatCents.name())?,
+            gross_cents: number(item, Attribute::GrossCents.name())?,
         },
-        emails_sent: EmailKind::BOTH
-            .into_iter()
-            .all(|kind| text(item, &attribute_name(kind, "status")) == Some(Delivery::SENT_STATUS)),
+        emails_sent: EmailKind::BOTH.into_iter().all(|kind| {
+            text(item, &EmailAttribute::Status.of(kind)) == Some(Delivery::SENT_STATUS)
+        }),
     })
 }

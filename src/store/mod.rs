@@ -3,6 +3,7 @@
 //! (`dynamodb/orders.rs`, `queue.rs`, `reports.rs`, `erasure.rs`) and by the in-memory one. A use
 //! case holds only the traits it uses; a test double implements only the trait it changes.
 
+mod attribute;
 mod dynamodb;
 mod item;
 mod memory;
@@ -10,6 +11,7 @@ mod table;
 
 mod record;
 
+pub use attribute::{Attribute, EmailAttribute};
 pub use dynamodb::{
     BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
 };

@@ -9,10 +9,8 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use super::item::{
-    CHECK_AT, ERASED_AT_ATTRIBUTE, Item, attribute_name, field_value, message_ids_attribute, n,
-    number, reference_of, s, text,
-};
+use super::attribute::{Attribute, EmailAttribute};
+use super::item::{ERASED_AT_ATTRIBUTE, Item, field_value, n, number, reference_of, s, text};
 use crate::domain::{EmailKind, Field, FieldValue, Reference, ValueKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -238,28 +236,27 @@ fn timestamp(item: &Item, name: &str) -> Option<Timestamp> {
 
 impl EmailRecord {
     fn from_item(item: &Item, kind: EmailKind) -> EmailRecord {
-        let name = |field: &str| attribute_name(kind, field);
+        let name = |attribute: EmailAttribute| attribute.of(kind);
         let outcomes = (0..MAX_RECIPIENTS)
             .filter_map(|place| {
-                let field = |what: &str| name(&format!("to{place}_{what}"));
                 Some(RecipientOutcome {
                     recipient: place,
-                    outcome: owned(item, &field("outcome"))?,
-                    at: timestamp(item, &field("outcome_at")),
+                    outcome: owned(item, &name(EmailAttribute::Outcome(place)))?,
+                    at: timestamp(item, &name(EmailAttribute::OutcomeAt(place))),
                 })
             })
             .collect();
         EmailRecord {
-            status: owned(item, &name("status")),
-            attempts: number(item, &name("attempts")),
-            due_at: seconds(item, &name("due_at")),
-            drop_at: seconds(item, &name("drop_at")),
-            sent_at: timestamp(item, &name("sent_at")),
-            message_id: owned(item, &name("message_id")),
-            message_ids: strings(item, &message_ids_attribute(kind)),
+            status: owned(item, &name(EmailAttribute::Status)),
+            attempts: number(item, &name(EmailAttribute::Attempts)),
+            due_at: seconds(item, &name(EmailAttribute::DueAt)),
+            drop_at: seconds(item, &name(EmailAttribute::DropAt)),
+            sent_at: timestamp(item, &name(EmailAttribute::SentAt)),
+            message_id: owned(item, &name(EmailAttribute::MessageId)),
+            message_ids: strings(item, &name(EmailAttribute::MessageIds)),
             outcomes,
-            told_at: timestamp(item, &name("told_at")),
-            check_at: seconds(item, &name(CHECK_AT)),
+            told_at: timestamp(item, &name(EmailAttribute::ToldAt)),
+            check_at: seconds(item, &name(EmailAttribute::CheckAt)),
         }
     }
 
@@ -281,14 +278,14 @@ impl OrderRecord {
         let reference = reference_of(item)?;
         Some(OrderRecord {
             reference: reference.to_string(),
-            order_id: owned(item, "order_id"),
-            created_at: timestamp(item, "created_at")?,
+            order_id: owned(item, Attribute::OrderId.name()),
+            created_at: timestamp(item, Attribute::CreatedAt.name())?,
             values: RecordValues::from_item(item),
-            net_cents: number(item, "net_cents"),
-            vat_rate_percent: owned(item, "vat_rate_percent"),
-            vat_cents: number(item, "vat_cents"),
-            gross_cents: number(item, "gross_cents"),
-            currency: owned(item, "currency"),
+            net_cents: number(item, Attribute::NetCents.name()),
+            vat_rate_percent: owned(item, Attribute::VatRatePercent.name()),
+            vat_cents: number(item, Attribute::VatCents.name()),
+            gross_cents: number(item, Attribute::GrossCents.name()),
+            currency: owned(item, Attribute::Currency.name()),
             customer_email: EmailRecord::from_item(item, EmailKind::Customer),
             trainer_email: EmailRecord::from_item(item, EmailKind::Trainer),
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),

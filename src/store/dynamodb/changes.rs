@@ -7,9 +7,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 
 use crate::domain::{Delivery, EmailKind};
-use crate::store::item::{
-    attribute_name, delivery_attributes, message_ids_attribute, stale_delivery_fields,
-};
+use crate::store::EmailAttribute;
+use crate::store::item::{delivery_attributes, stale_delivery_fields};
 
 /// An update expression built from its parts, with a placeholder for every name and value
 /// (attribute names such as `status` are reserved words).
@@ -51,9 +50,13 @@ impl Changes {
         self.set.push(clause);
     }
 
+    /// Removes an attribute; once, however often asked (DynamoDB refuses an expression that
+    /// names one path twice).
     pub(in crate::store) fn remove(&mut self, attribute: impl Into<String>) {
         let name = self.name(attribute);
-        self.remove.push(name);
+        if !self.remove.contains(&name) {
+            self.remove.push(name);
+        }
     }
 
     /// Adds to a number or a set.
@@ -69,11 +72,11 @@ impl Changes {
             self.set(name, value);
         }
         for field in stale_delivery_fields(delivery) {
-            self.remove(attribute_name(kind, field));
+            self.remove(field.of(kind));
         }
         if let Delivery::Sent { message_id, .. } = delivery {
             self.add(
-                message_ids_attribute(kind),
+                EmailAttribute::MessageIds.of(kind),
                 AttributeValue::Ss(vec![message_id.clone()]),
             );
         }

@@ -7,10 +7,11 @@ use jiff::{Timestamp, ToSpan};
 use super::{BY_MONTH_INDEX, Changes, DynamoDbStore, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
 use crate::store::item::{
-    CHECK_AT, CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
-    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, attribute_name,
-    message_ids_attribute, message_pk, n, order_month, order_pk, reference_of, s, text,
+    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
+    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, message_pk, n,
+    order_month, order_pk, reference_of, s, text,
 };
+use crate::store::{Attribute, EmailAttribute};
 use crate::store::{Erasure, Result, Retention, StoreError};
 
 /// Months before the cutoff's own that the erasure query looks in: the scheduled run comes every
@@ -22,15 +23,14 @@ const UNSENT: [&str; 3] = ["sending", "pending", "held"];
 
 /// The attributes that hold what SES reported about an email's sends, in an item.
 pub(super) fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
-    let prefix = attribute_name(kind, "to");
     let mut names: Vec<String> = item
         .keys()
-        .filter(|name| name.starts_with(&prefix))
+        .filter(|name| EmailAttribute::is_recipients(name, kind))
         .cloned()
         .collect();
-    names.push(attribute_name(kind, "told_at"));
+    names.push(EmailAttribute::ToldAt.of(kind));
     if kind == EmailKind::Customer {
-        names.push(attribute_name(kind, CHECK_AT));
+        names.push(EmailAttribute::CheckAt.of(kind));
     }
     names
 }
@@ -116,7 +116,7 @@ impl DynamoDbStore {
             changes.remove(*name);
         }
         let dropped = drop_unsent(item, &mut changes, &mut condition);
-        changes.remove(attribute_name(EmailKind::Customer, CHECK_AT));
+        changes.remove(EmailAttribute::CheckAt.of(EmailKind::Customer));
         changes.remove(RETRY_QUEUE_ATTRIBUTE);
         changes.remove(RETRY_AT_ATTRIBUTE);
         let updated = changes
@@ -152,7 +152,7 @@ impl DynamoDbStore {
             .key(ORDER_TABLE_PARTITION_KEY, s(message_pk(message_id)))
             .update_expression("REMOVE #recipients")
             .condition_expression("attribute_exists(#recipients)")
-            .expression_attribute_names("#recipients", "recipients")
+            .expression_attribute_names("#recipients", Attribute::Recipients.name())
             .send()
             .await;
         written(scrubbed, |e| e.is_conditional_check_failed_exception())
@@ -163,11 +163,11 @@ impl DynamoDbStore {
 fn customer_message_ids(item: &Item) -> Vec<String> {
     let kind = EmailKind::Customer;
     let mut ids: Vec<String> = item
-        .get(&message_ids_attribute(kind))
+        .get(&EmailAttribute::MessageIds.of(kind))
         .and_then(|ids| ids.as_ss().ok())
         .cloned()
         .unwrap_or_default();
-    if let Some(current) = text(item, &attribute_name(kind, "message_id"))
+    if let Some(current) = text(item, &EmailAttribute::MessageId.of(kind))
         && !ids.iter().any(|id| id == current)
     {
         ids.push(current.to_owned());
@@ -200,15 +200,19 @@ fn drop_unsent(
 ) -> Vec<&'static str> {
     let mut dropped = Vec::new();
     for kind in EmailKind::BOTH {
-        let status_name = attribute_name(kind, "status");
+        let status_name = EmailAttribute::Status.of(kind);
         let status = text(item, &status_name).unwrap_or_default().to_owned();
         let placeholder = changes.name(status_name.clone());
         let value = changes.value(s(status.clone()));
         condition.push(format!("{placeholder} = {value}"));
         if UNSENT.contains(&status.as_str()) {
             changes.set(status_name, s(Delivery::Dropped.status()));
-            for stale in ["attempts", "due_at", "drop_at"] {
-                changes.remove(attribute_name(kind, stale));
+            for stale in [
+                EmailAttribute::Attempts,
+                EmailAttribute::DueAt,
+                EmailAttribute::DropAt,
+            ] {
+                changes.remove(stale.of(kind));
             }
             dropped.push(kind.as_str());
         }

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use super::{DynamoDbStore, build_error, written};
 use crate::domain::Reference;
+use crate::store::Attribute;
 use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
 use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord, InvoiceTerms};
 use crate::store::{Result, StoreError};
@@ -46,7 +47,9 @@ impl DynamoDbStore {
                 return Ok(Some(Invoiced::Existing(existing)));
             }
             let counter = self.get(COUNTER_KEY.to_owned()).await?;
-            let last = counter.as_ref().and_then(|c| number(c, "last"));
+            let last = counter
+                .as_ref()
+                .and_then(|c| number(c, Attribute::Last.name()));
             let next = last.map_or(i64::from(FIRST_INVOICE_NUMBER), |last| last + 1);
             let invoice = InvoiceRecord::new(
                 reference,
@@ -79,8 +82,8 @@ impl DynamoDbStore {
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(COUNTER_KEY))
             .update_expression("SET #last = :next, #kind = :kind")
-            .expression_attribute_names("#last", "last")
-            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_names("#last", Attribute::Last.name())
+            .expression_attribute_names("#kind", Attribute::Kind.name())
             .expression_attribute_values(":next", n(invoice.number))
             .expression_attribute_values(":kind", s("counter"));
         let counter = match last {

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::cancel::{Cancelled, cancelled};
 use super::{DynamoDbStore, build_error, unavailable, written};
 use crate::domain::{Order, QuotaCounter, Receipt, Reference};
+use crate::store::Attribute;
 use crate::store::item::{
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,
     n, number, order_from_item, order_item, order_pk, receipt_from_item, s, text,
@@ -125,8 +126,8 @@ impl DynamoDbStore {
             .key(ORDER_TABLE_PARTITION_KEY, s(&counter.key))
             .update_expression("ADD #count :one SET #kind = :kind, #expires = :expires")
             .condition_expression("attribute_not_exists(#count) OR #count < :limit")
-            .expression_attribute_names("#count", "count")
-            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_names("#count", Attribute::Count.name())
+            .expression_attribute_names("#kind", Attribute::Kind.name())
             .expression_attribute_names("#expires", ORDER_TABLE_TTL_ATTRIBUTE)
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":kind", s("quota"))
@@ -144,14 +145,14 @@ impl DynamoDbStore {
         {
             return Ok(Insert::Contended);
         }
-        if text(&record, "fingerprint") != Some(dedupe.fingerprint.as_str()) {
+        if text(&record, Attribute::Fingerprint.name()) != Some(dedupe.fingerprint.as_str()) {
             return Ok(Insert::KeyReused);
         }
         let unreadable = |problem| StoreError::Unreadable {
             key: dedupe_pk(dedupe),
             problem,
         };
-        let reference = text(&record, "reference")
+        let reference = text(&record, Attribute::Reference.name())
             .and_then(Reference::parse)
             .ok_or_else(|| unreadable("dedupe record without a valid reference"))?;
         let stored = self.get(order_pk(&reference)).await?;
@@ -161,7 +162,7 @@ impl DynamoDbStore {
             // order's reference, never an error for an order that exists.
             tracing::warn!(reference = %reference, "stored order unreadable: replay answered from its dedupe record");
             Receipt {
-                order_id: text(&record, "order_id").unwrap_or_default().to_owned(),
+                order_id: text(&record, Attribute::OrderId.name()).unwrap_or_default().to_owned(),
                 reference: reference.clone(),
                 package: order.details.package,
                 price: order.price,

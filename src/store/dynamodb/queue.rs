@@ -8,10 +8,10 @@ use jiff::Timestamp;
 use super::erasure::report_attributes;
 use super::{Changes, DynamoDbStore, RETRY_INDEX, build_error, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::store::EmailAttribute;
 use crate::store::item::{
     ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, attribute_name, message_item, n, number, order_from_item, order_pk,
-    reference_of, s,
+    RETRY_QUEUE_ATTRIBUTE, message_item, n, number, order_from_item, order_pk, reference_of, s,
 };
 use crate::store::{Claim, EmailQueue, Result, SentMessage};
 
@@ -101,8 +101,8 @@ impl EmailQueue for DynamoDbStore {
             .update_order(reference)
             .update_expression("SET #status = :sending, #due = :until")
             .condition_expression("#status IN (:sending, :pending, :held) AND #due <= :now")
-            .expression_attribute_names("#status", attribute_name(kind, "status"))
-            .expression_attribute_names("#due", attribute_name(kind, "due_at"))
+            .expression_attribute_names("#status", EmailAttribute::Status.of(kind))
+            .expression_attribute_names("#due", EmailAttribute::DueAt.of(kind))
             .expression_attribute_values(":sending", s("sending"))
             .expression_attribute_values(":pending", s("pending"))
             .expression_attribute_values(":held", s("held"))
@@ -119,23 +119,27 @@ impl EmailQueue for DynamoDbStore {
             return Ok(false);
         };
         let mut changes = Changes::default();
-        changes.set(attribute_name(kind, "status"), s("sending"));
-        changes.set(attribute_name(kind, "due_at"), n(until.as_second()));
-        let attempts = changes.name(attribute_name(kind, "attempts"));
+        changes.set(EmailAttribute::Status.of(kind), s("sending"));
+        changes.set(EmailAttribute::DueAt.of(kind), n(until.as_second()));
+        let attempts = changes.name(EmailAttribute::Attempts.of(kind));
         let zero = changes.value(n(0));
         // In the retry index until the send is recorded, so a crash leaves it to the retry run.
         changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
         changes.set(RETRY_AT_ATTRIBUTE, n(until.as_second()));
-        for stale in ["message_id", "sent_at", "drop_at"] {
-            changes.remove(attribute_name(kind, stale));
+        for stale in [
+            EmailAttribute::MessageId,
+            EmailAttribute::SentAt,
+            EmailAttribute::DropAt,
+        ] {
+            changes.remove(stale.of(kind));
         }
         for reported in report_attributes(&item, kind) {
             changes.remove(reported);
         }
         let pk = changes.name(ORDER_TABLE_PARTITION_KEY);
         let erased = changes.name(ERASED_AT_ATTRIBUTE);
-        let status = changes.name(attribute_name(kind, "status"));
-        let due = changes.name(attribute_name(kind, "due_at"));
+        let status = changes.name(EmailAttribute::Status.of(kind));
+        let due = changes.name(EmailAttribute::DueAt.of(kind));
         let (sending, now) = (
             changes.value(s("sending")),
             changes.value(n(now.as_second())),
@@ -187,8 +191,8 @@ impl EmailQueue for DynamoDbStore {
                 format!("#{}d", kind.as_str()),
             );
             update = update
-                .expression_attribute_names(&status, attribute_name(kind, "status"))
-                .expression_attribute_names(&due, attribute_name(kind, "due_at"))
+                .expression_attribute_names(&status, EmailAttribute::Status.of(kind))
+                .expression_attribute_names(&due, EmailAttribute::DueAt.of(kind))
                 .expression_attribute_values(format!(":{}s", kind.as_str()), s(delivery.status()));
             condition.push(format!("{status} = :{}s", kind.as_str()));
             match delivery.due_at() {

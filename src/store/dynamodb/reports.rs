@@ -5,9 +5,9 @@ use jiff::Timestamp;
 
 use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{EmailKind, Reference};
+use crate::store::EmailAttribute;
 use crate::store::item::{
-    CHECK_AT, ORDER_TABLE_PARTITION_KEY, attribute_name, message_item, message_pk, message_target,
-    n, s,
+    ORDER_TABLE_PARTITION_KEY, message_item, message_pk, message_target, n, s,
 };
 use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result, SentMessage};
 
@@ -31,7 +31,6 @@ impl DeliveryReports for DynamoDbStore {
         let Some((reference, kind, place)) = message_target(&message, report.recipient) else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
-        let field = |what: &str| attribute_name(kind, &format!("to{place}_{what}"));
         let updated = self
             .update_order(&reference)
             .update_expression("SET #outcome = :outcome, #rank = :rank, #at = :at")
@@ -41,11 +40,11 @@ impl DeliveryReports for DynamoDbStore {
                  AND (attribute_not_exists(#message) OR #message = :message)",
             )
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#message", attribute_name(kind, "message_id"))
+            .expression_attribute_names("#message", EmailAttribute::MessageId.of(kind))
             .expression_attribute_values(":message", s(report.message_id))
-            .expression_attribute_names("#outcome", field("outcome"))
-            .expression_attribute_names("#rank", field("outcome_rank"))
-            .expression_attribute_names("#at", field("outcome_at"))
+            .expression_attribute_names("#outcome", EmailAttribute::Outcome(place).of(kind))
+            .expression_attribute_names("#rank", EmailAttribute::OutcomeRank(place).of(kind))
+            .expression_attribute_names("#at", EmailAttribute::OutcomeAt(place).of(kind))
             .expression_attribute_values(":outcome", s(report.outcome.as_str()))
             .expression_attribute_values(":rank", n(report.outcome.rank()))
             .expression_attribute_values(":at", s(report.at.to_string()))
@@ -65,7 +64,7 @@ impl DeliveryReports for DynamoDbStore {
             .update_order(reference)
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#check", attribute_name(EmailKind::Customer, CHECK_AT));
+            .expression_attribute_names("#check", EmailAttribute::CheckAt.of(EmailKind::Customer));
         let update = match at {
             Some(at) => update
                 .update_expression("SET #check = :at")
@@ -87,7 +86,7 @@ impl DeliveryReports for DynamoDbStore {
             .update_expression("SET #told = :now")
             .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#told)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#told", attribute_name(kind, "told_at"))
+            .expression_attribute_names("#told", EmailAttribute::ToldAt.of(kind))
             .expression_attribute_values(":now", s(now.to_string()))
             .send()
             .await;
@@ -100,7 +99,7 @@ impl DeliveryReports for DynamoDbStore {
             .update_expression("REMOVE #told")
             .condition_expression("attribute_exists(#pk)")
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#told", attribute_name(kind, "told_at"))
+            .expression_attribute_names("#told", EmailAttribute::ToldAt.of(kind))
             .send()
             .await;
         // Not written when the order is gone: there is no mark to take back.

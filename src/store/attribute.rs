@@ -1,0 +1,157 @@
+//! The store's own attribute names: what the server decided about an order (its ids, amounts,
+//! times, the retry queue, erasure) and each email's state and outcomes, beside the customer's
+//! values, which are stored under their wire names (`Field::name`). Every item attribute this
+//! code reads or writes is named here, once.
+
+use crate::domain::EmailKind;
+
+/// An attribute of an item of the order table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attribute {
+    /// The table's only key (a string): `order#…`, `dedupe#…`, `msg#…`, counters.
+    PartitionKey,
+    /// Epoch seconds after which DynamoDB may delete the item (dedupe records, counters).
+    ExpiresAt,
+    /// What an item is: `order`, `dedupe`, `message`, `quota`, `counter`.
+    Kind,
+    OrderId,
+    Reference,
+    CreatedAt,
+    /// The order's month in Helsinki (`2026-11`): the by-month index's partition.
+    OrderMonth,
+    /// The order's creation in epoch milliseconds: the by-month index's sort key.
+    CreatedMs,
+    NetCents,
+    VatRatePercent,
+    VatCents,
+    GrossCents,
+    Currency,
+    /// Only on orders with an email not yet final: the sparse retry index's partition (`due`).
+    RetryQueue,
+    /// When the retry run looks next (epoch seconds): the retry index's sort key.
+    RetryAt,
+    /// When the order's personal values were erased.
+    ErasedAt,
+    /// A dedupe record's content digest.
+    Fingerprint,
+    /// A quota counter's units taken.
+    Count,
+    /// A sent message's lookup item: which email of its order it was, and its recipients.
+    Email,
+    Recipients,
+    /// The invoice counter's last number.
+    Last,
+}
+
+impl Attribute {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Attribute::PartitionKey => "pk",
+            Attribute::ExpiresAt => "expires_at",
+            Attribute::Kind => "kind",
+            Attribute::OrderId => "order_id",
+            Attribute::Reference => "reference",
+            Attribute::CreatedAt => "created_at",
+            Attribute::OrderMonth => "order_month",
+            Attribute::CreatedMs => "created_ms",
+            Attribute::NetCents => "net_cents",
+            Attribute::VatRatePercent => "vat_rate_percent",
+            Attribute::VatCents => "vat_cents",
+            Attribute::GrossCents => "gross_cents",
+            Attribute::Currency => "currency",
+            Attribute::RetryQueue => "retry_queue",
+            Attribute::RetryAt => "retry_at",
+            Attribute::ErasedAt => "erased_at",
+            Attribute::Fingerprint => "fingerprint",
+            Attribute::Count => "count",
+            Attribute::Email => "email",
+            Attribute::Recipients => "recipients",
+            Attribute::Last => "last",
+        }
+    }
+}
+
+/// An attribute of one of an order's emails, stored as `<kind>_email_<name>`
+/// (`customer_email_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailAttribute {
+    /// `sending`, `pending`, `held`, `sent`, `failed` or `dropped`.
+    Status,
+    Attempts,
+    /// When a pending or held email is next tried, or a sender's claim runs out (epoch seconds).
+    DueAt,
+    /// When a held confirmation is dropped unsent.
+    DropAt,
+    SentAt,
+    MessageId,
+    /// Every message id it was sent as (a resend adds one).
+    MessageIds,
+    /// When a person was told that it did not arrive.
+    ToldAt,
+    /// After a transient bounce: when the retry run looks again at the confirmation.
+    CheckAt,
+    /// What SES reported for the recipient at this place in the message's recipients.
+    Outcome(usize),
+    /// The outcome's rank: only a higher one replaces it.
+    OutcomeRank(usize),
+    OutcomeAt(usize),
+}
+
+/// The start of every per-recipient attribute of an email: `<kind>_email_to`.
+const RECIPIENT: &str = "to";
+
+impl EmailAttribute {
+    /// The attribute's name on the order item for this email.
+    pub fn of(self, kind: EmailKind) -> String {
+        let name = match self {
+            EmailAttribute::Status => "status",
+            EmailAttribute::Attempts => "attempts",
+            EmailAttribute::DueAt => "due_at",
+            EmailAttribute::DropAt => "drop_at",
+            EmailAttribute::SentAt => "sent_at",
+            EmailAttribute::MessageId => "message_id",
+            EmailAttribute::MessageIds => "message_ids",
+            EmailAttribute::ToldAt => "told_at",
+            EmailAttribute::CheckAt => "check_at",
+            EmailAttribute::Outcome(place) => return recipient(kind, place, "outcome"),
+            EmailAttribute::OutcomeRank(place) => return recipient(kind, place, "outcome_rank"),
+            EmailAttribute::OutcomeAt(place) => return recipient(kind, place, "outcome_at"),
+        };
+        format!("{}_email_{name}", kind.as_str())
+    }
+
+    /// Whether `name` is one of this email's per-recipient attributes (what SES reported):
+    /// `<kind>_email_to<place>_…`, not `…_told_at`.
+    pub fn is_recipients(name: &str, kind: EmailKind) -> bool {
+        let prefix = format!("{}_email_{RECIPIENT}", kind.as_str());
+        name.strip_prefix(&prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    }
+}
+
+fn recipient(kind: EmailKind, place: usize, what: &str) -> String {
+    format!("{}_email_{RECIPIENT}{place}_{what}", kind.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_s_attributes_keep_their_stored_names() {
+        let customer = EmailKind::Customer;
+        assert_eq!(EmailAttribute::Status.of(customer), "customer_email_status");
+        assert_eq!(
+            EmailAttribute::OutcomeRank(1).of(EmailKind::Trainer),
+            "trainer_email_to1_outcome_rank"
+        );
+        assert!(EmailAttribute::is_recipients(
+            &EmailAttribute::OutcomeAt(0).of(customer),
+            customer
+        ));
+        assert!(!EmailAttribute::is_recipients(
+            &EmailAttribute::ToldAt.of(customer),
+            customer
+        ));
+    }
+}
