@@ -2,8 +2,7 @@
 
 use url::Url;
 
-use crate::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, WebOrigin};
-use crate::email::Seller;
+use crate::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin};
 use crate::intake::DEFAULT_RETENTION_MONTHS;
 
 #[derive(Debug, Clone)]
@@ -154,6 +153,8 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                     Ok((language, self.required(&name)?))
                 })
                 .collect::<Result<_, ConfigError>>()?,
+            // Only the operator's command makes invoices (ops/src/config.rs).
+            invoicing: None,
         })
     }
 
@@ -167,8 +168,8 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
     }
 }
 
-/// The seller and the terms alone (`SELLER_NAME`, `SELLER_BUSINESS_ID`, `SELLER_PHONE`,
-/// `TERMS_*`), for the operator's command, which resends customer emails.
+/// The seller as the function has it (`SELLER_NAME`, `SELLER_BUSINESS_ID`, `SELLER_PHONE`,
+/// `TERMS_*`), for the operator's command, which adds its invoicing details.
 pub fn seller_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Seller, ConfigError> {
     Variables(lookup).seller()
 }

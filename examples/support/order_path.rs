@@ -6,9 +6,9 @@ use base64::Engine;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use order_intake::domain::{
-    BusinessId, Delivery, EmailAddress, Language, NewOrder, Order, Phone, Reference,
+    BusinessId, Delivery, EmailAddress, Language, NewOrder, Order, Phone, Reference, Seller,
 };
-use order_intake::email::{Email, Seller, customer_email, trainer_email};
+use order_intake::email::{Email, customer_email, trainer_email};
 use order_intake::http::body::{self, MediaType};
 
 pub struct Sample {
@@ -92,6 +92,7 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
         .into_iter()
         .map(|(language, terms)| (language, terms.repeat(20)))
         .collect(),
+        invoicing: None,
     };
     (
         customer_email(&order, trainers, Some(&seller)),

@@ -2,10 +2,9 @@
 //! sender, trainers and configuration set for `resend`; the retention time for searches by
 //! address.
 
-use order_intake::domain::EmailAddress;
+use order_intake::config::seller_from_lookup;
+use order_intake::domain::{EmailAddress, Invoicing, Seller};
 use order_intake::intake::DEFAULT_RETENTION_MONTHS;
-
-use crate::invoice::Seller;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpsConfig {
@@ -14,7 +13,7 @@ pub struct OpsConfig {
     /// With them, the seller's details and terms must be set too (SELLER_PHONE, TERMS_*).
     pub mail: Option<MailConfig>,
     pub retention_months: u32,
-    /// The seller on invoices, or what is missing for it.
+    /// The seller on invoices (its invoicing details present), or what is missing for it.
     pub seller: Result<Seller, String>,
 }
 
@@ -24,7 +23,7 @@ pub struct MailConfig {
     pub trainers: Vec<EmailAddress>,
     pub configuration_set: Option<String>,
     /// The seller's line and the terms a customer email carries (as the function's).
-    pub seller: order_intake::email::Seller,
+    pub seller: Seller,
 }
 
 impl OpsConfig {
@@ -45,7 +44,7 @@ impl OpsConfig {
                     .map(|t| email("TRAINER_EMAILS", t))
                     .collect::<Result<_, _>>()?,
                 configuration_set: set("SES_CONFIGURATION_SET"),
-                seller: order_intake::config::seller_from_lookup(&lookup)
+                seller: seller_from_lookup(&lookup)
                     .map_err(|e| format!("resending needs the customer email's {e}"))?,
             }),
             _ => None,
@@ -56,7 +55,14 @@ impl OpsConfig {
                 "RETENTION_MONTHS is {text:?}, not a whole number above 0"
             ))?,
         };
-        let seller = Seller::from_lookup(&lookup);
+        let seller = match (seller_from_lookup(&lookup), invoicing(set)) {
+            (Ok(seller), Ok(invoicing)) => Ok(Seller {
+                invoicing: Some(invoicing),
+                ..seller
+            }),
+            (_, Err(missing)) => Err(format!("invoicing needs the seller's details: {missing}")),
+            (Err(error), Ok(_)) => Err(format!("invoicing needs the seller's {error}")),
+        };
         Ok(OpsConfig {
             orders_table,
             mail,
@@ -64,4 +70,49 @@ impl OpsConfig {
             seller,
         })
     }
+}
+
+/// What an invoice needs of the seller besides what the function has (`SELLER_NAME`,
+/// `SELLER_BUSINESS_ID`, `SELLER_PHONE`, `TERMS_*`).
+pub const INVOICING_VARIABLES: [&str; 8] = [
+    "SELLER_VAT_NUMBER",
+    "SELLER_STREET",
+    "SELLER_POSTCODE",
+    "SELLER_TOWN",
+    "SELLER_IBAN",
+    "SELLER_BIC",
+    "SELLER_EINVOICE_ADDRESS",
+    "SELLER_EINVOICE_OPERATOR",
+];
+
+/// The seller's invoicing details, or the variables of them that are not set.
+fn invoicing(set: impl Fn(&str) -> Option<String>) -> Result<Invoicing, String> {
+    let values = INVOICING_VARIABLES.map(|name| set(name).map(|v| v.trim().to_owned()));
+    let missing: Vec<&str> = (INVOICING_VARIABLES.iter().zip(&values))
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("{} not set", missing.join(", ")));
+    }
+    let [
+        vat_number,
+        street,
+        postcode,
+        town,
+        iban,
+        bic,
+        address,
+        operator,
+    ] = values.map(Option::unwrap_or_default);
+    Ok(Invoicing {
+        vat_number,
+        street,
+        postcode,
+        town,
+        iban: iban.replace(' ', ""),
+        bic,
+        einvoice_address: address,
+        einvoice_operator: operator,
+    })
 }

@@ -5,87 +5,17 @@
 //! so the same order always prints the same bytes.
 
 use askama::Template;
-use order_intake::domain::{Field, Language, Package, helsinki};
+use order_intake::domain::{Field, Invoicing, Language, Package, Seller, helsinki};
 use order_intake::store::{InvoiceRecord, OrderRecord};
 
 use crate::format::euros;
 pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, virtual_barcode};
 
-/// The seller, from `SELLER_*` variables (made-up values in `config/dev.env`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seller {
-    pub name: String,
-    /// Y-tunnus, `1234567-1`.
-    pub business_id: String,
-    /// `FI12345671`.
-    pub vat_number: String,
-    pub street: String,
-    pub postcode: String,
-    pub town: String,
-    pub iban: String,
-    pub bic: String,
-    /// The seller's own e-invoice address and its operator's id (Finvoice's From…).
-    pub einvoice_address: String,
-    pub einvoice_operator: String,
-}
-
-pub const SELLER_VARIABLES: [&str; 10] = [
-    "SELLER_NAME",
-    "SELLER_BUSINESS_ID",
-    "SELLER_VAT_NUMBER",
-    "SELLER_STREET",
-    "SELLER_POSTCODE",
-    "SELLER_TOWN",
-    "SELLER_IBAN",
-    "SELLER_BIC",
-    "SELLER_EINVOICE_ADDRESS",
-    "SELLER_EINVOICE_OPERATOR",
-];
-
-impl Seller {
-    /// The seller, or which variables are missing.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Seller, String> {
-        let values: Vec<Option<String>> = SELLER_VARIABLES
-            .iter()
-            .map(|name| {
-                lookup(name)
-                    .map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty())
-            })
-            .collect();
-        let missing: Vec<&str> = SELLER_VARIABLES
-            .iter()
-            .zip(&values)
-            .filter(|(_, value)| value.is_none())
-            .map(|(name, _)| *name)
-            .collect();
-        if !missing.is_empty() {
-            return Err(format!(
-                "invoicing needs the seller's details: {} not set",
-                missing.join(", ")
-            ));
-        }
-        let mut values = values.into_iter().flatten();
-        let mut next = || values.next().unwrap_or_default();
-        Ok(Seller {
-            name: next(),
-            business_id: next(),
-            vat_number: next(),
-            street: next(),
-            postcode: next(),
-            town: next(),
-            iban: next().replace(' ', ""),
-            bic: next(),
-            einvoice_address: next(),
-            einvoice_operator: next(),
-        })
-    }
-}
-
 #[derive(Template)]
 #[template(path = "finvoice.xml")]
 struct FinvoiceXml<'a> {
     seller: &'a Seller,
+    invoicing: &'a Invoicing,
     to_identifier: &'a str,
     to_intermediator: &'a str,
     message_id: &'a str,
@@ -122,6 +52,16 @@ pub enum InvoiceError {
     Incomplete(String, &'static str),
     #[error("the invoice could not be written: {0}")]
     Render(String),
+    #[error("the seller's invoicing details are not configured (SELLER_* variables)")]
+    NoSellerDetails,
+}
+
+/// The seller's invoicing details, which configuration checks before any invoice is made.
+fn invoicing(seller: &Seller) -> Result<&Invoicing, InvoiceError> {
+    seller
+        .invoicing
+        .as_ref()
+        .ok_or(InvoiceError::NoSellerDetails)
 }
 
 fn ccyymmdd(date: jiff::civil::Date) -> String {
@@ -187,6 +127,7 @@ pub fn document(
 #[template(path = "lasku.html")]
 struct PrintableHtml<'a> {
     seller: &'a Seller,
+    invoicing: &'a Invoicing,
     iban: String,
     invoice_number: u32,
     invoice_date: String,
@@ -267,16 +208,18 @@ pub fn printable(
     } = billed(order)?;
     let viite = reference_number(invoice.number);
     let date = |d: jiff::civil::Date| d.strftime("%-d.%-m.%Y").to_string();
+    let invoicing = invoicing(seller)?;
     let html = PrintableHtml {
         seller,
-        iban: grouped_rf(&seller.iban),
+        invoicing,
+        iban: grouped_rf(&invoicing.iban),
         invoice_number: invoice.number,
         invoice_date: date(invoice.invoice_date),
         delivery_date: date(invoice.delivery_date),
         payment_terms: format!("{} päivää netto", invoice.due_days),
         due_date: date(invoice.due_date),
         rf: grouped_rf(&rf_reference(&viite)),
-        barcode: virtual_barcode(&seller.iban, gross, &viite, invoice.due_date),
+        barcode: virtual_barcode(&invoicing.iban, gross, &viite, invoice.due_date),
         viite: grouped(&viite),
         order_reference: &order.reference,
         buyer_reference: order.text(Field::BillingReference),
@@ -321,6 +264,7 @@ pub fn finvoice(
     let payment_reference = reference_number(invoice.number);
     let xml = FinvoiceXml {
         seller,
+        invoicing: invoicing(seller)?,
         to_identifier,
         to_intermediator,
         message_id: &invoice.message_id,
@@ -417,10 +361,19 @@ mod tests {
             Some(match name {
                 "SELLER_IBAN" => "FI2112345600000785".to_owned(),
                 "SELLER_BIC" => "NDEAFIHH".to_owned(),
+                "SELLER_BUSINESS_ID" => "1234567-1".to_owned(),
+                "SELLER_PHONE" => "+358 40 123 4567".to_owned(),
                 _ => format!("{name} & <co>"),
             })
         };
-        Seller::from_lookup(value).unwrap()
+        crate::config::OpsConfig::from_lookup(|name| match name {
+            "ORDERS_TABLE" => Some("orders".to_owned()),
+            "SENDER_EMAIL" | "TRAINER_EMAILS" | "RETENTION_MONTHS" => None,
+            _ => value(name),
+        })
+        .unwrap()
+        .seller
+        .unwrap()
     }
 
     /// What a customer typed can hold `<`, `&` or quotes; in the XML it stays text.

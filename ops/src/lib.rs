@@ -25,7 +25,7 @@ use order_intake::store::{
 
 pub use cli::{Cli, Command, EmailChoice, ExportFormat};
 pub use config::OpsConfig;
-use invoice::Seller;
+use order_intake::domain::Seller;
 use period::Period;
 
 /// What the operator is told when a command cannot do what was asked (exit status 1).

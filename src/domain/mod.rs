@@ -14,6 +14,7 @@ mod order_values;
 mod origin;
 mod quota;
 mod reference;
+mod seller;
 mod text;
 mod values;
 
@@ -30,6 +31,7 @@ pub use order_values::{FieldValue, ValueKind};
 pub use origin::WebOrigin;
 pub use quota::{Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox};
 pub use reference::Reference;
+pub use seller::{Invoicing, Seller};
 pub use text::contains_control_characters;
 pub use values::{Channel, EInvoiceId, IdempotencyKey, Participants, ParticipantsError, Phone};
 

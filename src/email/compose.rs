@@ -1,35 +1,15 @@
 //! The two emails an order produces. Templates are compiled at build time by askama, which
 //! escapes everything in the HTML parts.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use jiff::civil::Date;
 
 use super::Email;
 use super::details::{customer_details, trainer_rows};
 use crate::domain::{
-    BusinessId, Delivery, EmailAddress, Field, Language, Order, Phone, format_amount, format_eur,
-    helsinki,
+    Delivery, EmailAddress, Field, Language, Order, Seller, format_amount, format_eur, helsinki,
 };
 use crate::texts::{CustomerEmail, TRAINER, fill, texts};
-
-/// The seller as the customer's email presents it, and the terms of sale in each language:
-/// configuration (`SELLER_*`, `TERMS_*`), never code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seller {
-    pub name: String,
-    pub business_id: BusinessId,
-    pub phone: Phone,
-    /// The terms (cancellation, travel costs) in each language (`TERMS_FI`, …).
-    pub terms: HashMap<Language, String>,
-}
-
-impl Seller {
-    fn terms(&self, language: Language) -> &str {
-        self.terms.get(&language).map_or("", String::as_str)
-    }
-}
 
 fn format_date(date: Date, language: Language) -> String {
     match language {
@@ -94,7 +74,7 @@ fn seller_view(seller: &Seller, t: &CustomerEmail, language: Language) -> Seller
     SellerView {
         name: seller.name.clone(),
         call: fill(t.call, &[("phone", phone)]),
-        terms: seller.terms(language).to_owned(),
+        terms: seller.terms_in(language).to_owned(),
         line: fill(
             t.seller_line,
             &[
@@ -246,7 +226,7 @@ pub(super) fn render(template: &impl Template) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{NewOrder, OrderForm, Reference};
+    use crate::domain::{BusinessId, NewOrder, OrderForm, Phone, Reference};
 
     fn order(language: &str) -> Order {
         let form = OrderForm {
@@ -287,6 +267,7 @@ mod tests {
                 (Language::Sv, "Avbokning utan kostnad 14 dagar före.".into()),
                 (Language::En, "Free cancellation 14 days before.".into()),
             ]),
+            invoicing: None,
         }
     }
 

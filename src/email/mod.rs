@@ -9,7 +9,7 @@ mod recording;
 mod ses;
 
 pub use alert::undelivered_alert;
-pub use compose::{Seller, customer_email, trainer_email};
+pub use compose::{customer_email, trainer_email};
 pub use events::EmailEvent;
 pub use recording::RecordingMailer;
 pub use ses::SesMailer;

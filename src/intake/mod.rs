@@ -23,8 +23,8 @@ pub use outcome::{EventError, EventReport, HandleReport};
 pub use place::{PlaceError, PlaceOrder, Placed};
 pub use retry::{RetryEmails, RetryReport};
 
-use crate::domain::{EmailAddress, Limits};
-use crate::email::{Mailer, Seller};
+use crate::domain::{EmailAddress, Limits, Seller};
+use crate::email::Mailer;
 use crate::store::Stores;
 use sending::{Counters, Sender};
 

@@ -8,9 +8,9 @@ use jiff::Timestamp;
 
 use super::{Clock, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
 use crate::domain::{
-    Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, SourceAddress,
+    Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
 };
-use crate::email::{MailError, Mailer, Seller, customer_email, trainer_email, undelivered_alert};
+use crate::email::{MailError, Mailer, customer_email, trainer_email, undelivered_alert};
 use crate::store::{DeliveryReports, EmailQueue, Quotas, SentMessage, StoreError};
 
 /// Everyone's confirmations share one counter.

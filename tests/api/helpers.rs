@@ -9,8 +9,10 @@ use lambda_http::{Body, Response};
 use serde_json::Value;
 use url::Url;
 
-use order_intake::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, WebOrigin};
-use order_intake::email::{Mailer, RecordingMailer, Seller, SesMailer};
+use order_intake::domain::{
+    BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin,
+};
+use order_intake::email::{Mailer, RecordingMailer, SesMailer};
 use order_intake::entry::Function;
 use order_intake::http::{HttpSettings, handle, request_from_event_str};
 use order_intake::intake::{Clock, HandleReport, RetryEmails, Wiring, system_clock};
@@ -57,6 +59,7 @@ pub fn seller() -> Seller {
                 "EXAMPLE: free cancellation up to 14 days before the workshop.".into(),
             ),
         ]),
+        invoicing: None,
     }
 }
 
