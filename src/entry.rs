@@ -1,7 +1,8 @@
 //! Every Lambda event the function receives, handed to its handler: HTTP requests (API Gateway,
 //! Function URLs) to `http`, the scheduled retry run and SES's delivery reports (EventBridge) to
-//! their use cases (`intake::RetryEmails`, `intake::HandleReport`). One function, one deployment: the reports need the same table, templates and
-//! trainer addresses as the orders, and a second function would repeat its configuration.
+//! their use cases (`intake::RetryEmails`, `intake::HandleReport`). One function, one
+//! deployment: the reports need the same table, templates and trainer addresses as the orders,
+//! and a second function would repeat its configuration.
 
 use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::request::LambdaRequest;

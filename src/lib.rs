@@ -1,10 +1,11 @@
 //! Order intake for Some-työpajat: a Lambda function that turns a website's order form into a
 //! stored order and two confirmation emails.
 //!
-//! Layers, each using only the ones below it:
-//! `entry` (every Lambda event to its handler) → `http` (HTTP request ⇄ use case) →
-//! `intake` (dedupe, store, then mail; the retry run) → `store` and `email` (traits with
-//! DynamoDB, SES and in-memory implementations) → `domain`.
+//! Layers, each using only the ones below it (docs/ARCHITECTURE.md; tests/api/architecture.rs
+//! checks it): `entry` (every Lambda event to its handler) → `http` (HTTP request ⇄ use case) →
+//! `intake` (the use cases: placing an order, the retry run, SES's reports, a resend, erasure) →
+//! `store` and `email` (traits with DynamoDB, SES and in-memory implementations) → `texts` →
+//! `domain`.
 
 // Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
 #![allow(clippy::inconsistent_digit_grouping)]

@@ -287,9 +287,4 @@ impl Stores {
         self.orders = orders;
         self
     }
-
-    pub fn with_queue(mut self, queue: Arc<dyn EmailQueue>) -> Stores {
-        self.queue = queue;
-        self
-    }
 }
