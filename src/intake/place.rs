@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::sending::{Counters, Sender};
+use super::sending::{Counters, EVERYONE, Sender};
 use super::{CLAIM_SECONDS, Clock, Deadline, after, millis};
 use crate::domain::{
     Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
@@ -105,9 +105,13 @@ impl PlaceOrder {
     ) -> Result<Placed, PlaceError> {
         let now = self.now();
         let limits = &self.counters.limits;
-        let quota = [
+        // The hour's customer confirmations are counted in the order's own transaction, last:
+        // a refusal by the abuse counters comes first, and a full ceiling holds the
+        // confirmation instead of refusing the order.
+        let mut quota = vec![
             limits.counter(QuotaKind::Source, source.as_str(), now),
             limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
+            limits.counter(QuotaKind::Confirmations, EVERYONE, now),
         ];
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
@@ -120,6 +124,15 @@ impl PlaceOrder {
                     tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
+                }
+                Insert::OverQuota(QuotaKind::Confirmations) => {
+                    // Stored held, in the same transaction as the order: the retry run sends
+                    // it when a later hour has room, or drops it after a day.
+                    let ceiling = quota.pop();
+                    order.customer_email = Delivery::Held {
+                        next_attempt_at: ceiling.map_or(now, |c| c.window_end),
+                        drop_at: after(now, HOLD_SECONDS),
+                    };
                 }
                 Insert::OverQuota(kind) => {
                     let counter = quota.iter().find(|c| c.kind == kind);
@@ -145,19 +158,15 @@ impl PlaceOrder {
         })
     }
 
-    /// Sends both emails, unless the hour's confirmations are used up: then the trainers are
-    /// told (their email says the confirmation is held) and the retry run sends it later.
+    /// Sends both emails, unless the hour's confirmations were used up (the order was stored
+    /// with its confirmation held): then only the trainers are told, and their email says the
+    /// confirmation is held.
     async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
-        let Err(next_window) = self.counters.confirmation_room(order.created_at).await else {
+        if !matches!(order.customer_email, Delivery::Held { .. }) {
             return self.sender.send_both(order, deadline).await;
-        };
-        let held = Delivery::Held {
-            next_attempt_at: next_window,
-            drop_at: after(order.created_at, HOLD_SECONDS),
-        };
+        }
         tracing::warn!(order_id = %order.order_id, "confirmation held: over the hourly ceiling");
-        self.sender.record(order, EmailKind::Customer, &held).await;
-        order.customer_email = held;
+        crate::measure::email(EmailKind::Customer, order.customer_email.status());
         order.trainer_email = self
             .sender
             .send_one(order, EmailKind::Trainer, deadline)
@@ -170,8 +179,8 @@ impl PlaceOrder {
     #[tracing::instrument(name = "warm_up", skip_all)]
     pub async fn warm_up(&self) {
         let started = Instant::now();
-        // An order uses one DynamoDB connection (its writes come one after another: the order,
-        // the confirmation counter, both emails' outcomes in one transaction) and two SES
+        // An order uses one DynamoDB connection (its writes come one after another: the order
+        // with its counters, both emails' outcomes in one transaction) and two SES
         // connections (both emails are sent at once): those three are opened, no more, since
         // each is a TLS handshake at Lambda's CPU share.
         let mailer = &self.sender.mailer;

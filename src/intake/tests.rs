@@ -468,6 +468,66 @@ async fn second_order_over_the_ceiling() -> (Fixture, Receipt) {
     (f, receipt)
 }
 
+/// The memory store's counters, each call to take one alone counted.
+struct CountedQuotas {
+    store: Arc<MemoryStore>,
+    taken_alone: AtomicI64,
+}
+
+#[async_trait]
+impl crate::store::Quotas for CountedQuotas {
+    async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
+        self.taken_alone.fetch_add(1, Ordering::SeqCst);
+        self.store.take_quota(counter).await
+    }
+}
+
+#[tokio::test]
+async fn an_order_takes_its_counters_and_the_hour_s_confirmation_in_its_own_write() {
+    let memory = Arc::new(MemoryStore::new());
+    let quotas = Arc::new(CountedQuotas {
+        store: memory.clone(),
+        taken_alone: AtomicI64::new(0),
+    });
+    let mailer = Arc::new(RecordingMailer::new());
+    let (_, clock) = Time::new();
+    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
+    let one_an_hour = Limits::new(
+        Quotas {
+            confirmations_per_hour: 1,
+            ..Quotas::default()
+        },
+        "a-test-secret-of-at-least-32-characters",
+    );
+    let stores = Stores::new(memory.clone()).with_quotas(quotas.clone());
+    let place_order =
+        Wiring::new(stores, mailer.clone(), trainers, clock, one_an_hour).place_order();
+    for (organization, address) in [("Tuusula", "198.51.100.1"), ("Kerava", "198.51.100.2")] {
+        let placed = place_order
+            .place(order(organization), None, &ip(address))
+            .await;
+        assert!(matches!(placed, Ok(Placed::Created(_))), "{placed:?}");
+    }
+    assert_eq!(quotas.taken_alone.load(Ordering::SeqCst), 0);
+    let stored = |organization: &str| {
+        let orders = memory.orders();
+        orders
+            .into_iter()
+            .find(|o| o.details.organization == organization)
+            .unwrap()
+    };
+    assert!(stored("Tuusula").customer_email.is_sent());
+    assert!(matches!(
+        stored("Kerava").customer_email,
+        Delivery::Held { .. }
+    ));
+    assert_eq!(
+        mailer.sent().len(),
+        3,
+        "the second order's confirmation is held"
+    );
+}
+
 #[tokio::test]
 async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_then_sent() {
     let (f, receipt) = second_order_over_the_ceiling().await;

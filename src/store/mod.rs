@@ -287,4 +287,9 @@ impl Stores {
         self.orders = orders;
         self
     }
+
+    pub fn with_quotas(mut self, quotas: Arc<dyn Quotas>) -> Stores {
+        self.quotas = quotas;
+        self
+    }
 }
