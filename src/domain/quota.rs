@@ -106,14 +106,20 @@ impl SourceAddress {
 }
 
 /// The mailbox an address delivers to, for counting: lower case, `+tag` removed, so
-/// `Anna+1@x.fi` and `anna+2@X.fi` are one mailbox.
+/// `Anna+1@x.fi` and `anna+2@X.fi` are one mailbox; at Gmail without dots, `googlemail.com` as
+/// `gmail.com`.
 pub fn mailbox(email: &EmailAddress) -> String {
     let (local, domain) = email
         .as_str()
         .rsplit_once('@')
         .unwrap_or((email.as_str(), ""));
-    let local = local.split('+').next().unwrap_or(local);
-    format!("{}@{}", local.to_lowercase(), domain.to_lowercase())
+    let local = local.split('+').next().unwrap_or(local).to_lowercase();
+    let domain = domain.to_lowercase();
+    // Gmail ignores dots in the local part and answers for googlemail.com too.
+    if domain == "gmail.com" || domain == "googlemail.com" {
+        return format!("{}@gmail.com", local.replace('.', ""));
+    }
+    format!("{local}@{domain}")
 }
 
 /// The limits, and the HMAC their counters are keyed with (made once, at start-up).
@@ -199,6 +205,18 @@ mod tests {
         assert_eq!(of("Anna+1@Tuusula.fi"), of("anna+2@tuusula.fi"));
         assert_eq!(of("anna@tuusula.fi"), "anna@tuusula.fi");
         assert_ne!(of("anna@tuusula.fi"), of("ville@tuusula.fi"));
+    }
+
+    #[test]
+    fn gmail_dots_and_googlemail_make_no_new_mailbox() {
+        let of = |t| mailbox(&EmailAddress::parse(t).unwrap());
+        assert_eq!(of("a.n.n.a+x@googlemail.com"), of("anna@gmail.com"));
+        assert_eq!(of("Anna.Virtanen@Gmail.com"), "annavirtanen@gmail.com");
+        assert_ne!(
+            of("anna.v@tuusula.fi"),
+            of("annav@tuusula.fi"),
+            "other domains keep dots"
+        );
     }
 
     #[test]

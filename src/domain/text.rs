@@ -1,7 +1,9 @@
 //! Rules for the text people type: which characters may appear, and one normal form.
 
 use icu_normalizer::ComposingNormalizerBorrowed;
-use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::props::{
+    DefaultIgnorableCodePoint, Emoji, GeneralCategory, GeneralCategoryGroup, Ideographic,
+};
 use icu_properties::{CodePointMapData, CodePointSetData};
 
 /// NFC: the same text typed with a combining diaeresis or a precomposed "ä" is one text, for
@@ -42,31 +44,63 @@ fn is_variation_selector(c: char) -> bool {
     matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
-fn is_tag(c: char) -> bool {
-    matches!(c, '\u{E0020}'..='\u{E007E}')
+/// The tags a subdivision flag is spelled with: digits and lower-case letters.
+fn is_flag_tag(c: char) -> bool {
+    matches!(c, '\u{E0030}'..='\u{E0039}' | '\u{E0061}'..='\u{E007A}')
+}
+
+/// The most tags one subdivision flag has: a region and a subdivision code (`gbsct`).
+const MAX_FLAG_TAGS: usize = 7;
+
+/// Whether a variation selector may follow `base`: an emoji's text or emoji presentation
+/// (U+FE0E, U+FE0F), or an ideograph's variant (the rest); never after another selector.
+fn takes_variation_selector(base: Option<char>, selector: char) -> bool {
+    let Some(base) = base.filter(|b| !is_variation_selector(*b)) else {
+        return false;
+    };
+    let emoji = CodePointSetData::new::<Emoji>().contains(base);
+    let ideograph = CodePointSetData::new::<Ideographic>().contains(base);
+    match selector {
+        '\u{FE0E}' | '\u{FE0F}' => emoji || ideograph,
+        _ => ideograph,
+    }
+}
+
+/// The length of a valid emoji tag sequence's tags and cancel tag starting at `rest` (after a
+/// black flag): 1 to `MAX_FLAG_TAGS` flag tags, then the cancel tag. `None`: not one.
+fn flag_tags(rest: &[char]) -> Option<usize> {
+    let tags = rest.iter().take_while(|c| is_flag_tag(**c)).count();
+    let ends = rest.get(tags) == Some(&CANCEL_TAG);
+    ((1..=MAX_FLAG_TAGS).contains(&tags) && ends).then_some(tags + 1)
 }
 
 /// For the message, which people write on phones: line breaks and tabs, and what emoji are
-/// made of (ZWJ and ZWNJ joins, variation selectors, and tags inside an emoji tag sequence:
-/// a black flag, tags, a cancel tag) are allowed; the rest as for a single line.
+/// made of are allowed: ZWJ and ZWNJ joins, a variation selector after a character that takes
+/// one, and tags only inside a valid emoji tag sequence (a black flag, a subdivision's tags, a
+/// cancel tag). The rest as for a single line: tag characters elsewhere (an invisible copy of
+/// ASCII) and stray selectors are refused.
 pub fn contains_control_characters_except_line_breaks(text: &str) -> bool {
-    let mut in_tag_sequence = false;
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    let mut at = 0;
+    while at < chars.len() {
+        let c = chars[at];
+        if c == BLACK_FLAG
+            && let Some(length) = flag_tags(&chars[at + 1..])
+        {
+            at += 1 + length;
+            continue;
+        }
         let allowed = match c {
             '\r' | '\n' | '\t' | ZWJ | ZWNJ => true,
-            c if is_variation_selector(c) => true,
-            c if is_tag(c) => in_tag_sequence,
-            CANCEL_TAG => std::mem::take(&mut in_tag_sequence),
+            c if is_variation_selector(c) => {
+                takes_variation_selector(at.checked_sub(1).map(|i| chars[i]), c)
+            }
             _ => false,
         };
         if !allowed && is_forbidden(c) {
             return true;
         }
-        in_tag_sequence = match c {
-            BLACK_FLAG => true,
-            c if is_tag(c) => in_tag_sequence,
-            _ => false,
-        };
+        at += 1;
     }
     false
 }
@@ -196,6 +230,8 @@ mod tests {
         let ok = [
             "Kiitos 👩\u{200D}💻!",
             "❤\u{FE0F}",
+            "☎\u{FE0E} soita",
+            "葛\u{E0100}",
             "Skotlanti 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ja Suomi",
             "rivi\r\nrivi\ttab",
         ];
@@ -211,6 +247,15 @@ mod tests {
             "a\u{2028}b",
             "🏴\u{E0067}x\u{E0062}\u{E007F}",
             "a\u{0000}b",
+            // After a flag, tags spelling hidden ASCII, or no cancel tag.
+            "🏴\u{E0049}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065}\u{E007F}",
+            "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074} jatkuu",
+            "🏴\u{E0069}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065}\u{E0061}\u{E006C}\u{E006C}\u{E007F}",
+            // Variation selectors after a letter, at the start, or two in a row.
+            "Kiitos\u{FE0F}",
+            "\u{FE0F}alku",
+            "❤\u{FE0F}\u{FE0F}",
+            "a\u{E0100}",
         ];
         for text in refused {
             assert!(

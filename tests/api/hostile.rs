@@ -238,6 +238,16 @@ fn corpus(valid: &Value) -> Vec<(String, String)> {
     for (what, text) in [
         ("a stray tag", "piilo\u{E0041}teksti"),
         ("a line separator", "rivi\u{2028}rivi"),
+        (
+            "hidden ASCII after a flag",
+            "Terveisin 🏴\u{E0069}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065}\u{E0020}\u{E0061}\u{E006C}\u{E006C}\u{E007F}",
+        ),
+        (
+            "a flag's tags without their end",
+            "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}",
+        ),
+        ("a variation selector after a letter", "Kiitos\u{FE0F}"),
+        ("two variation selectors", "❤\u{FE0F}\u{FE0F}"),
     ] {
         add(
             format!("{what} in message"),
@@ -275,6 +285,9 @@ fn corpus(valid: &Value) -> Vec<(String, String)> {
         ("email", "Anna <anna@tuusula.example>"),
         ("email", "anna@tuusula.example, victim@example.com"),
         ("email", "anna@tuusula.example%0d%0aBcc:victim@example.com"),
+        // The trainers' mailto: link would put a third party in Cc.
+        ("email", "x@evil.f?cc=boss%40victim.fi"),
+        ("email", "x&cc=boss@victim.fi"),
     ] {
         add(
             format!("header injection in {field} (JSON)"),
