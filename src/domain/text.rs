@@ -114,34 +114,35 @@ pub fn contains_markup(text: &str) -> bool {
         .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
 }
 
-/// A link, or what a mail client or chat app would turn into one: `://`, `www.`, `@`, or a
-/// token that looks like a domain (letters, digits or hyphens, a dot, two or more letters, then
-/// `/` or the end of the token). Abbreviations ("Dr. Liisa", "St. Michel", "2. krs") are not.
+/// A link, or what would work as one once pasted: a scheme (`://`), `www.`, an `@`, or a word
+/// whose host part ends in a real public suffix (the public suffix list, compiled in by `psl`),
+/// whatever follows it (`/`, `?`, `#`, `:port`). Full stops written as `。`, `．`, `｡`, `[.]`
+/// or `(.)` count as dots. Abbreviations (`2.krs`, `A.Virtanen`, `Ymp.ltk`) are not links: their
+/// last part is no suffix.
 pub fn contains_link(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = text
+        .to_lowercase()
+        .replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".")
+        .replace("[.]", ".")
+        .replace("(.)", ".");
     lower.contains("://")
         || lower.contains("www.")
         || lower.contains('@')
         || lower
             .split_whitespace()
-            .map(|token| token.trim_matches(|c: char| !c.is_alphanumeric() && c != '/'))
-            .any(looks_like_domain)
+            .map(|token| token.trim_matches(|c: char| !c.is_alphanumeric()))
+            .any(is_domain)
 }
 
-fn looks_like_domain(token: &str) -> bool {
-    let is_label = |c: char| c.is_alphanumeric() || c == '-';
-    let chars: Vec<char> = token.chars().collect();
-    (1..chars.len()).any(|dot| {
-        if chars[dot] != '.' || !is_label(chars[dot - 1]) {
-            return false;
-        }
-        let letters = chars[dot + 1..]
-            .iter()
-            .take_while(|c| c.is_alphabetic())
-            .count();
-        let after = chars.get(dot + 1 + letters);
-        letters >= 2 && matches!(after, None | Some('/'))
-    })
+/// Whether a word is a domain name, maybe with a path, query, fragment or port after it.
+fn is_domain(word: &str) -> bool {
+    let host = word.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    let labels_ok = host
+        .split('.')
+        .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
+    let known = psl::suffix(host.as_bytes())
+        .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes().len() < host.len());
+    host.contains('.') && labels_ok && known
 }
 
 #[cfg(test)]
@@ -178,13 +179,25 @@ mod tests {
             "Viestintä / 2027",
             "Hyökkäläntie 18, 04300 Tuusula",
             "J.-P. Mäkelä",
+            "Kunnantalo, 2.krs",
+            "A.Virtanen",
+            "Ymp.ltk",
+            "Tekn.ltk",
+            "klo 9.00–11.00",
         ] {
             assert!(!contains_link(text), "{text}");
         }
         for text in [
             "Lasku erääntynyt – maksa: https://evil.example/pay",
-            "maksa evil.example/pay",
-            "katso evil.example",
+            "maksa evil.com/pay",
+            "katso evil.fi",
+            "Maksa evil.com?lasku=1",
+            "evil.com:8443",
+            "evil.com#x",
+            "evil\u{3002}com",
+            "evil\u{FF0E}com/pay",
+            "evil[.]com",
+            "osoite kunta.co.uk",
             "www.evil.fi",
             "WWW.EVIL.FI",
             "kirjoita anna@evil.example",

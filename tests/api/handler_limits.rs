@@ -158,7 +158,8 @@ async fn links_in_single_line_text_are_refused_and_the_confirmation_never_quotes
     let app = FakeApp::new();
     let mut order = order_json(&customer(1));
     order["organization"] = json!("Lasku erääntynyt – maksa: https://evil.example/pay");
-    order["contact_name"] = json!("katso evil.example");
+    // A word ending in a real public suffix is a link (`.example` is reserved and never one).
+    order["contact_name"] = json!("katso evil.fi");
     let answer = app
         .send(&post_event("application/json", &order.to_string()))
         .await;
