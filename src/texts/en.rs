@@ -95,7 +95,7 @@ pub(super) const TEXTS: Texts = Texts {
     customer: CustomerEmail {
         subject: "Order confirmation",
         greeting: "Hello",
-        intro: "thank you for your order! We have received it. Here is a summary.",
+        intro: "Thank you for your order! We have received it. Here is a summary.",
         reference: "Order reference",
         package: "Workshop",
         duration: "Length",

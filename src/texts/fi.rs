@@ -95,7 +95,7 @@ pub(super) const TEXTS: Texts = Texts {
     customer: CustomerEmail {
         subject: "Tilausvahvistus",
         greeting: "Hei",
-        intro: "kiitos tilauksestasi! Olemme vastaanottaneet sen. Tässä on yhteenveto.",
+        intro: "Kiitos tilauksestasi! Olemme vastaanottaneet sen. Tässä on yhteenveto.",
         reference: "Tilausnumero",
         package: "Koulutus",
         duration: "Kesto",

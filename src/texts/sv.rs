@@ -95,7 +95,7 @@ pub(super) const TEXTS: Texts = Texts {
     customer: CustomerEmail {
         subject: "Beställningsbekräftelse",
         greeting: "Hej",
-        intro: "tack för din beställning! Vi har tagit emot den. Här är en sammanfattning.",
+        intro: "Tack för din beställning! Vi har tagit emot den. Här är en sammanfattning.",
         reference: "Beställningsnummer",
         package: "Utbildning",
         duration: "Längd",
