@@ -11,7 +11,7 @@ use super::sending::{Counters, EVERYONE, Sender};
 use super::{CLAIM_SECONDS, Clock, Deadline, after, millis};
 use crate::domain::{
     Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
-    QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki, mailbox,
+    QuotaCounter, QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki, mailbox,
 };
 use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, Orders, StoreError};
 
@@ -125,15 +125,7 @@ impl PlaceOrder {
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
-                Insert::OverQuota(QuotaKind::Confirmations) => {
-                    // Stored held, in the same transaction as the order: the retry run sends
-                    // it when a later hour has room, or drops it after a day.
-                    let ceiling = quota.pop();
-                    order.customer_email = Delivery::Held {
-                        next_attempt_at: ceiling.map_or(now, |c| c.window_end),
-                        drop_at: after(now, HOLD_SECONDS),
-                    };
-                }
+                Insert::OverQuota(QuotaKind::Confirmations) => hold(&mut order, &mut quota),
                 Insert::OverQuota(kind) => {
                     let counter = quota.iter().find(|c| c.kind == kind);
                     let retry_after_seconds = counter.map_or(60, |c| c.seconds_left(now));
@@ -198,6 +190,17 @@ impl PlaceOrder {
             ),
         }
     }
+}
+
+/// Over the hour's ceiling: the order is written again without the confirmations' counter,
+/// its confirmation held, so the retry run sends it when a later hour has room, or drops it
+/// after a day.
+fn hold(order: &mut Order, quota: &mut Vec<QuotaCounter>) {
+    let ceiling = quota.pop();
+    order.customer_email = Delivery::Held {
+        next_attempt_at: ceiling.map_or(order.created_at, |c| c.window_end),
+        drop_at: after(order.created_at, HOLD_SECONDS),
+    };
 }
 
 /// What makes a resubmission of `order` a replay for the next 24 hours.
