@@ -178,7 +178,7 @@ impl Reply {
         let html = page
             .render()
             .unwrap_or_else(|_| error.message(language).to_owned());
-        response(error.status(), "text/html; charset=utf-8", html)
+        html_response(error.status(), html)
     }
 
     /// 201 or 200 with the receipt as JSON, or, for a browser, a redirect to the thank-you page
@@ -228,7 +228,7 @@ pub fn thank_you_page(
         back_label: t.back_to_site,
     };
     let html = page.render().unwrap_or_else(|_| t.thanks_title.to_owned());
-    response(StatusCode::OK, "text/html; charset=utf-8", html)
+    html_response(StatusCode::OK, html)
 }
 
 #[derive(Template)]
@@ -279,6 +279,26 @@ pub fn response(status: StatusCode, content_type: &'static str, body: String) ->
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// What the function's own pages may do: show themselves with their inline style, nothing
+/// else (no script, no frame around them, no form posted from them).
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+                           form-action 'none'; frame-ancestors 'none'";
+
+/// An HTML page of the function's own (the error page, the thank-you page).
+fn html_response(status: StatusCode, html: String) -> Response<Body> {
+    let mut page = response(status, "text/html; charset=utf-8", html);
+    let headers = page.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_POLICY),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    page
 }
 
 /// 303 See Other: the browser follows it with a GET, so a reload does not post again.

@@ -1,5 +1,7 @@
 //! Every event in `events/` through the handler, with in-memory fakes.
 
+use serde_json::json;
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -101,6 +103,38 @@ async fn the_thank_you_page_event_is_answered_with_the_page_in_swedish() {
             .contains("Beställningsnummer: <strong>K7Q4-M2XD</strong>")
     );
     assert!(app.store.orders().is_empty() && app.mailer.sent().is_empty());
+}
+
+#[tokio::test]
+async fn the_functions_own_pages_forbid_scripts_frames_and_referrers() {
+    let app = FakeApp::new();
+    let thanks = app
+        .send(&get_event("/orders/thanks?reference=K7Q4-M2XD"))
+        .await;
+    let incomplete_form = event_with("apigw-http-form-order", |e| {
+        e["body"] = json!("package=somestartti");
+        e["isBase64Encoded"] = json!(false);
+    });
+    let refused = app.send(&incomplete_form).await;
+    assert_eq!(refused.status, 422);
+    for page in [thanks, refused] {
+        assert!(
+            page.header("content-type")
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let policy = page.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'none'",
+        ] {
+            assert!(policy.contains(directive), "{policy}");
+        }
+        assert!(!policy.contains("script"), "{policy}");
+        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    }
 }
 
 #[tokio::test]
