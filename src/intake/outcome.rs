@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::after;
 use super::sending::Sender;
-use crate::domain::{EmailKind, Outcome, Reference};
+use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
 use crate::email::{EmailEvent, MailError};
 use crate::store::{
     DeliveryReports, EmailQueue, Orders, OutcomeRecorded, RecipientReport, StoreError,
@@ -18,6 +18,16 @@ use crate::store::{
 /// How long after a transient bounce a delivery may still be reported before the trainers are
 /// told that the confirmation did not arrive.
 pub const TRANSIENT_BOUNCE_GRACE_SECONDS: i64 = 15 * 60;
+
+/// Whether `message_id` is the customer's confirmation as last sent.
+fn is_current(order: &Order, message_id: &str) -> bool {
+    match order.delivery(EmailKind::Customer) {
+        Delivery::Sent {
+            message_id: sent, ..
+        } => sent == message_id,
+        _ => false,
+    }
+}
 
 /// What handling one SES event did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -109,7 +119,9 @@ impl HandleReport {
         Ok(report)
     }
 
-    /// Tells the trainers that the customer's confirmation of this order did not arrive.
+    /// Tells the trainers that the customer's confirmation of this order did not arrive,
+    /// unless the report is about an earlier send: after an operator's resend, a late bounce of
+    /// the old message tells nobody.
     async fn tell_about(
         &self,
         reference: &Reference,
@@ -117,10 +129,14 @@ impl HandleReport {
         event: &EmailEvent,
     ) -> Result<bool, EventError> {
         match self.orders.load(reference).await? {
-            Some(order) => {
+            Some(order) if is_current(&order, &event.message_id) => {
                 (self.sender)
                     .tell_trainers(&order, address, event.outcome)
                     .await
+            }
+            Some(_) => {
+                tracing::info!(reference = %reference, "report about an earlier send of the confirmation: nobody told");
+                Ok(false)
             }
             None => Ok(false),
         }

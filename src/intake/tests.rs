@@ -793,6 +793,39 @@ async fn personal_data_is_erased_by_the_scheduled_run_once_the_retention_time_ha
 }
 
 #[tokio::test]
+async fn after_a_resend_a_late_bounce_of_the_old_message_tells_nobody() {
+    use crate::domain::Outcome;
+    let f = fixture();
+    let receipt = f.created("Tuusula").await;
+    let old = confirmation_id(&f);
+    let bounced = f
+        .report
+        .record_email_event(report(&f, &old, Outcome::Bounced));
+    assert!(bounced.await.unwrap().trainers_told);
+    let resent = f.resend.resend(&receipt.reference, EmailKind::Customer);
+    assert!(resent.await.unwrap().is_sent());
+    let new = confirmation_id(&f);
+    assert_ne!(new, old);
+    let sent = f.mailer.sent().len();
+    let late = f
+        .report
+        .record_email_event(report(&f, &old, Outcome::Bounced));
+    assert!(!late.await.unwrap().trainers_told);
+    assert_eq!(
+        f.mailer.sent().len(),
+        sent,
+        "nobody told of the old message"
+    );
+    let again = f
+        .report
+        .record_email_event(report(&f, &new, Outcome::Bounced));
+    assert!(
+        again.await.unwrap().trainers_told,
+        "the new one bounced too"
+    );
+}
+
+#[tokio::test]
 async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
     let f = fixture();
     let receipt = f.created("Tuusula").await;
