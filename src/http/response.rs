@@ -289,15 +289,13 @@ const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-u
 /// An HTML page of the function's own (the error page, the thank-you page).
 fn html_response(status: StatusCode, html: String) -> Response<Body> {
     let mut page = response(status, "text/html; charset=utf-8", html);
-    let headers = page.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(PAGE_POLICY),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, PAGE_POLICY),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ] {
+        page.headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
     page
 }
 

@@ -69,13 +69,30 @@ fn fixture_sending_through(
     quotas: Quotas,
     mailer: impl FnOnce(Arc<RecordingMailer>) -> Arc<dyn Mailer>,
 ) -> Fixture {
+    fixture_built(quotas, mailer, Stores::new)
+}
+
+/// The fakes, the memory store's capabilities handed to the use cases as `stores` says (a
+/// double in place of one).
+fn fixture_storing_through(
+    quotas: Quotas,
+    stores: impl FnOnce(Arc<MemoryStore>) -> Stores,
+) -> Fixture {
+    fixture_built(quotas, |recording| recording, stores)
+}
+
+fn fixture_built(
+    quotas: Quotas,
+    mailer: impl FnOnce(Arc<RecordingMailer>) -> Arc<dyn Mailer>,
+    stores: impl FnOnce(Arc<MemoryStore>) -> Stores,
+) -> Fixture {
     let store = Arc::new(MemoryStore::new());
     let recording = Arc::new(RecordingMailer::new());
     let (time, clock) = Time::new();
     let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
     let limits = Limits::new(quotas, "a-test-secret-of-at-least-32-characters");
     let wiring = Wiring::new(
-        Stores::new(store.clone()),
+        stores(store.clone()),
         mailer(recording.clone()),
         trainers,
         clock,
@@ -303,34 +320,27 @@ impl Orders for OneUnreadable {
 
 #[tokio::test]
 async fn an_unreadable_order_is_skipped_and_the_others_are_retried() {
-    let memory = Arc::new(MemoryStore::new());
-    let store = Arc::new(OneUnreadable {
-        store: memory.clone(),
-        unreadable: std::sync::Mutex::new(None),
+    let mut double = None;
+    let f = fixture_storing_through(Quotas::default(), |memory| {
+        let store = Arc::new(OneUnreadable {
+            store: memory.clone(),
+            unreadable: std::sync::Mutex::new(None),
+        });
+        double = Some(store.clone());
+        Stores::new(memory).with_orders(store)
     });
-    let mailer = Arc::new(RecordingMailer::new());
-    let (time, clock) = Time::new();
-    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
-    let stores = Stores::new(memory.clone()).with_orders(store.clone());
-    let wiring = Wiring::new(stores, mailer.clone(), trainers, clock, limits());
-    let (place_order, retry) = (wiring.place_order(), wiring.retry_emails());
-    mailer.set_failing(true);
-    place_order
-        .place(order("Tuusula"), None, &source())
-        .await
-        .unwrap();
-    time.advance(1);
-    place_order
-        .place(order("Kerava"), None, &source())
-        .await
-        .unwrap();
-    mailer.set_failing(false);
-    let first = memory.orders()[0].reference.clone();
+    let store = double.unwrap();
+    f.mailer.set_failing(true);
+    f.created("Tuusula").await;
+    f.time.advance(1);
+    f.created("Kerava").await;
+    f.mailer.set_failing(false);
+    let first = f.store.orders()[0].reference.clone();
     *store.unreadable.lock().unwrap() = Some(first);
-    time.advance(backoff_seconds(1));
-    let report = retry.retry_due(50).await.unwrap();
+    f.time.advance(backoff_seconds(1));
+    let report = f.retry.retry_due(50).await.unwrap();
     assert_eq!((report.unreadable, report.orders, report.sent), (1, 1, 2));
-    let dequeued = memory.dequeued();
+    let dequeued = f.store.dequeued();
     assert_eq!(dequeued.len(), 1, "it leaves the retry index");
 }
 
@@ -484,33 +494,30 @@ impl crate::store::Quotas for CountedQuotas {
 
 #[tokio::test]
 async fn an_order_takes_its_counters_and_the_hour_s_confirmation_in_its_own_write() {
-    let memory = Arc::new(MemoryStore::new());
-    let quotas = Arc::new(CountedQuotas {
-        store: memory.clone(),
-        taken_alone: AtomicI64::new(0),
+    let one_an_hour = Quotas {
+        confirmations_per_hour: 1,
+        ..Quotas::default()
+    };
+    let mut double = None;
+    let f = fixture_storing_through(one_an_hour, |memory| {
+        let quotas = Arc::new(CountedQuotas {
+            store: memory.clone(),
+            taken_alone: AtomicI64::new(0),
+        });
+        double = Some(quotas.clone());
+        Stores::new(memory).with_quotas(quotas)
     });
-    let mailer = Arc::new(RecordingMailer::new());
-    let (_, clock) = Time::new();
-    let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
-    let one_an_hour = Limits::new(
-        Quotas {
-            confirmations_per_hour: 1,
-            ..Quotas::default()
-        },
-        "a-test-secret-of-at-least-32-characters",
-    );
-    let stores = Stores::new(memory.clone()).with_quotas(quotas.clone());
-    let place_order =
-        Wiring::new(stores, mailer.clone(), trainers, clock, one_an_hour).place_order();
+    let quotas = double.unwrap();
     for (organization, address) in [("Tuusula", "198.51.100.1"), ("Kerava", "198.51.100.2")] {
-        let placed = place_order
+        let placed = f
+            .place_order
             .place(order(organization), None, &ip(address))
             .await;
         assert!(matches!(placed, Ok(Placed::Created(_))), "{placed:?}");
     }
     assert_eq!(quotas.taken_alone.load(Ordering::SeqCst), 0);
     let stored = |organization: &str| {
-        let orders = memory.orders();
+        let orders = f.store.orders();
         orders
             .into_iter()
             .find(|o| o.details.organization == organization)
@@ -522,7 +529,7 @@ async fn an_order_takes_its_counters_and_the_hour_s_confirmation_in_its_own_writ
         Delivery::Held { .. }
     ));
     assert_eq!(
-        mailer.sent().len(),
+        f.mailer.sent().len(),
         3,
         "the second order's confirmation is held"
     );
