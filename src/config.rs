@@ -3,7 +3,8 @@
 use url::Url;
 
 use crate::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin};
-use crate::intake::DEFAULT_RETENTION_MONTHS;
+use crate::domain::{DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
+use crate::intake::{BookingLinks, BookingSettings, DEFAULT_RETENTION_MONTHS};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -37,6 +38,11 @@ pub struct Config {
     pub limits: Limits,
     /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
     pub retention_months: u32,
+    /// `BOOKING_LINK_SECRET` (at least 32 characters, not the rate-limit secret): signs the
+    /// booking page's links. `PUBLIC_URL`: optional, the address the function answers at; the
+    /// trainers' emails carry the booking link only once it is set. `TRAINER_NAMES`
+    /// (comma-separated, default `Pilvi Nummi,Jaana Pohjola`), `REMINDER_DAYS_BEFORE` (7).
+    pub booking: BookingSettings,
 }
 
 /// A secret shorter than this is refused: the counter keys must not be guessable.
@@ -158,6 +164,33 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         })
     }
 
+    fn booking(&self, sender: &EmailAddress) -> Result<BookingSettings, ConfigError> {
+        let secret = self.required("BOOKING_LINK_SECRET")?;
+        if secret.chars().count() < MIN_SECRET_LENGTH {
+            let problem = format!("is shorter than {MIN_SECRET_LENGTH} characters");
+            return Err(error("BOOKING_LINK_SECRET", problem));
+        }
+        if self.optional("RATE_LIMIT_SECRET").as_deref() == Some(secret.as_str()) {
+            return Err(error("BOOKING_LINK_SECRET", "is the same as RATE_LIMIT_SECRET"));
+        }
+        let public_url = match self.optional("PUBLIC_URL") {
+            None => None,
+            Some(_) => Some(self.absolute_url("PUBLIC_URL")?),
+        };
+        let defaults = BookingSettings::default();
+        let roster = match self.optional("TRAINER_NAMES") {
+            None => defaults.roster,
+            Some(_) => self.list("TRAINER_NAMES", |name| Some(name.to_owned()), "a name")?,
+        };
+        Ok(BookingSettings {
+            links: Some(BookingLinks::new(LinkSigner::new(&secret), public_url.as_ref())),
+            organizer: sender.to_string(),
+            roster,
+            reminder_days_before: self
+                .count("REMINDER_DAYS_BEFORE", DEFAULT_REMINDER_DAYS_BEFORE)?,
+        })
+    }
+
     fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
         match self.optional(name).as_deref() {
             None => Ok(default),
@@ -174,6 +207,15 @@ pub fn seller_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Sel
     Variables(lookup).seller()
 }
 
+/// Bookings as the function has them (`BOOKING_LINK_SECRET`, `PUBLIC_URL`, `TRAINER_NAMES`,
+/// `REMINDER_DAYS_BEFORE`), for the operator's `orders book`.
+pub fn booking_from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+    sender: &EmailAddress,
+) -> Result<BookingSettings, ConfigError> {
+    Variables(lookup).booking(sender)
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_lookup(|name| std::env::var(name).ok())
@@ -181,9 +223,11 @@ impl Config {
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let vars = Variables(lookup);
+        let sender_email = vars.email("SENDER_EMAIL")?;
         Ok(Config {
             orders_table: vars.required("ORDERS_TABLE")?,
-            sender_email: vars.email("SENDER_EMAIL")?,
+            booking: vars.booking(&sender_email)?,
+            sender_email,
             trainer_emails: vars.list("TRAINER_EMAILS", EmailAddress::parse, "an email address")?,
             allowed_origins: vars.list(
                 "ALLOWED_ORIGINS",
@@ -217,7 +261,11 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const VALID: [(&str, &str); 12] = [
+    const VALID: [(&str, &str); 13] = [
+        (
+            "BOOKING_LINK_SECRET",
+            "a-booking-secret-of-at-least-32-characters",
+        ),
         ("SELLER_NAME", "Some-työpajat Oy"),
         ("SELLER_BUSINESS_ID", "1234567-1"),
         ("SELLER_PHONE", "+358 40 123 4567"),

@@ -58,6 +58,7 @@ impl Function {
         Function {
             http: App {
                 place_order: wiring.place_order(),
+                book: wiring.book_workshop(),
                 settings,
             },
             retry: wiring.retry_emails(),

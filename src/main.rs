@@ -43,7 +43,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         config.limits.clone(),
     )
     .with_seller(config.seller)
-    .with_retention_months(config.retention_months);
+    .with_retention_months(config.retention_months)
+    .with_booking(config.booking);
     let settings = HttpSettings {
         allowed_origins: config.allowed_origins,
         thank_you_url: config.thank_you_url,

@@ -35,11 +35,14 @@ pub const RETRY_SENT: &str = "RetryRunSent";
 pub const RETRY_UNREADABLE: &str = "RetryRunUnreadable";
 pub const RETRY_ERASED: &str = "RetryRunErased";
 pub const RETRY_DURATION: &str = "RetryRunDuration";
+/// A booking written: by `Kind` (booked, changed, cancelled), and in total.
+pub const BOOKINGS: &str = "Bookings";
 /// A new execution environment (counted once, at init).
 pub const COLD_STARTS: &str = "ColdStarts";
 
 /// Every metric the code emits: the template's alarms and dashboard may name only these.
-pub const METRIC_NAMES: [&str; 11] = [
+pub const METRIC_NAMES: [&str; 12] = [
+    BOOKINGS,
     REQUESTS,
     ORDERS_CREATED,
     ORDERS_REPLAYED,
@@ -104,6 +107,12 @@ pub fn order_replayed() {
 
 pub fn email(kind: EmailKind, state: &'static str) {
     counter!(EMAILS, "Kind" => kind.as_str(), "State" => state).increment(1);
+}
+
+/// A booking written (`booked`, `changed`, `cancelled`), and in total.
+pub fn booking(kind: &'static str) {
+    counter!(BOOKINGS, "Kind" => kind).increment(1);
+    counter!(BOOKINGS).increment(1);
 }
 
 pub fn retry_run(orders: u32, sent: u32, unreadable: u32, erased: u32, took: Duration) {

@@ -64,6 +64,8 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
     let details = NewOrder::parse(&form, today).expect("the sample order is valid");
     let created_at: Timestamp = "2026-11-26T10:00:00Z".parse().expect("a timestamp");
     let order = Order {
+        booking: None,
+        booking_emails: Default::default(),
         order_id: "01a217ad-8a08-7163-b478-5a43ff87c27b".to_owned(),
         reference: Reference::parse("K7Q4-M2XD").expect("a reference"),
         created_at,
@@ -96,6 +98,6 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
     };
     (
         customer_email(&order, trainers, Some(&seller)),
-        trainer_email(&order, trainers),
+        trainer_email(&order, trainers, None),
     )
 }

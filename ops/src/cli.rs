@@ -65,6 +65,37 @@ pub enum Command {
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
         due_days: u32,
     },
+    /// Books the workshop's date, or changes the booking, as the trainers' booking page does:
+    /// the customer gets a booking email with a calendar invitation, the trainers a note.
+    Book {
+        reference: String,
+        /// The day (YYYY-MM-DD or 30.3.2027), Helsinki.
+        #[arg(long)]
+        date: String,
+        /// Default 9.00.
+        #[arg(long)]
+        start: Option<String>,
+        /// Default: the package's length from the start's default (11.00 or 13.00).
+        #[arg(long)]
+        end: Option<String>,
+        /// Default: the place the order gave.
+        #[arg(long)]
+        place: Option<String>,
+        /// Who leads it, a name of TRAINER_NAMES; repeat for two.
+        #[arg(long = "trainer", required = true)]
+        trainers: Vec<String>,
+        /// A note to the customer, in their booking email.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Cancels a booking: the customer gets a cancellation (iCalendar CANCEL) with the reason.
+    Cancel {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The coming bookings as a table, soonest first.
+    Upcoming,
     /// Everything held about an address, as JSON (a data subject's access request).
     SubjectAccess {
         #[arg(long)]

@@ -2,9 +2,9 @@
 //! sender, trainers and configuration set for `resend`; the retention time for searches by
 //! address.
 
-use order_intake::config::seller_from_lookup;
+use order_intake::config::{booking_from_lookup, seller_from_lookup};
 use order_intake::domain::{EmailAddress, Invoicing, Seller};
-use order_intake::intake::DEFAULT_RETENTION_MONTHS;
+use order_intake::intake::{BookingSettings, DEFAULT_RETENTION_MONTHS};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpsConfig {
@@ -24,6 +24,8 @@ pub struct MailConfig {
     pub configuration_set: Option<String>,
     /// The seller's line and the terms a customer email carries (as the function's).
     pub seller: Seller,
+    /// The booking emails' links and organizer, the trainers' names (`orders book`).
+    pub booking: BookingSettings,
 }
 
 impl OpsConfig {
@@ -38,6 +40,8 @@ impl OpsConfig {
         };
         let mail = match (set("SENDER_EMAIL"), set("TRAINER_EMAILS")) {
             (Some(sender), Some(trainers)) => Some(MailConfig {
+                booking: booking_from_lookup(&lookup, &email("SENDER_EMAIL", &sender)?)
+                    .map_err(|e| format!("sending needs the booking links' {e}"))?,
                 sender: email("SENDER_EMAIL", &sender)?,
                 trainers: trainers
                     .split(',')

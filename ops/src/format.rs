@@ -19,7 +19,7 @@ fn local(at: Timestamp) -> String {
 /// Text from the internet, safe to print on a terminal: control characters (escape sequences
 /// could rewrite the operator's screen) become `?`. Intake refuses them; an item edited by hand
 /// may still hold them.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()

@@ -5,6 +5,7 @@
 // Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
 #![allow(clippy::inconsistent_digit_grouping)]
 
+pub mod bookings;
 pub mod cli;
 pub mod config;
 pub mod format;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::helsinki;
 use order_intake::domain::{EmailAddress, EmailKind, Field, Reference};
-use order_intake::intake::{Resend, ResendError};
+use order_intake::intake::{BookWorkshop, BookingError, Resend, ResendError};
 use order_intake::store::{
     DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
 };
@@ -37,6 +38,8 @@ pub enum OpsError {
     NotFound(String),
     #[error(transparent)]
     Resend(#[from] ResendError),
+    #[error(transparent)]
+    Booking(#[from] BookingError),
     #[error("the order table did not answer: {0}")]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -49,6 +52,8 @@ pub enum OpsError {
 pub struct Operator {
     pub store: Arc<DynamoDbStore>,
     pub resend: Option<Resend>,
+    /// The booking use case (`book`, `cancel`), with the same configuration as `resend`.
+    pub book: Option<BookWorkshop>,
     pub retention_months: u32,
     pub seller: Result<Seller, String>,
     pub clock: fn() -> Timestamp,
@@ -89,6 +94,28 @@ impl Operator {
                 self.invoice(asked, now, out, notes).await
             }
             Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
+            Command::Book {
+                reference,
+                date,
+                start,
+                end,
+                place,
+                trainers,
+                note,
+            } => {
+                let asked = bookings::BookAsked {
+                    reference,
+                    date,
+                    start,
+                    end,
+                    place,
+                    trainers,
+                    note,
+                };
+                self.book(asked, out).await
+            }
+            Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,
+            Command::Upcoming => self.upcoming(now, out).await,
         }
     }
 
@@ -151,7 +178,7 @@ impl Operator {
             out,
             "{reference}: {} email {}",
             kind.as_str(),
-            format::email_summary(record.email(kind))
+            record.email(kind).map_or("-".into(), format::email_summary)
         )?;
         if !delivery.is_sent() {
             return Err(OpsError::Usage(format!(
@@ -279,7 +306,7 @@ impl Operator {
         Ok(())
     }
 
-    async fn record(&self, reference: &str) -> Result<OrderRecord, OpsError> {
+    pub(crate) async fn record(&self, reference: &str) -> Result<OrderRecord, OpsError> {
         let reference = parse_reference(reference)?;
         self.store
             .order_record(&reference)
@@ -336,7 +363,7 @@ fn same_invoice(
     Ok(stored)
 }
 
-fn parse_reference(text: &str) -> Result<Reference, OpsError> {
+pub(crate) fn parse_reference(text: &str) -> Result<Reference, OpsError> {
     Reference::parse(&text.trim().to_uppercase())
         .ok_or_else(|| OpsError::Usage(format!("{text:?} is not an order reference")))
 }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use order_intake::aws;
 use order_intake::domain::{Limits, Quotas};
 use order_intake::email::SesMailer;
-use order_intake::intake::{Resend, Wiring, system_clock};
+use order_intake::intake::{Wiring, system_clock};
 use order_intake::store::{DynamoDbStore, Stores};
 use order_ops::config::MailConfig;
 use order_ops::{Cli, Operator, OpsConfig};
@@ -37,10 +37,11 @@ async fn main() -> ExitCode {
         aws::dynamodb_client(&sdk),
         &config.orders_table,
     ));
-    let resend = config.mail.map(|mail| resend(&sdk, store.clone(), mail));
+    let wiring = config.mail.map(|mail| wiring(&sdk, store.clone(), mail));
     let operator = Operator {
         store,
-        resend,
+        resend: wiring.as_ref().map(Wiring::resend),
+        book: wiring.as_ref().map(Wiring::book_workshop),
         retention_months: config.retention_months,
         seller: config.seller,
         clock: Timestamp::now,
@@ -56,8 +57,9 @@ async fn main() -> ExitCode {
     }
 }
 
-/// What `orders resend` sends with: the function's own use case, with the mail configuration.
-fn resend(sdk: &aws_config::SdkConfig, store: Arc<DynamoDbStore>, mail: MailConfig) -> Resend {
+/// What `orders resend` and `orders book` send with: the function's own use cases, with the
+/// mail configuration.
+fn wiring(sdk: &aws_config::SdkConfig, store: Arc<DynamoDbStore>, mail: MailConfig) -> Wiring {
     let ses = aws::ses_client(sdk);
     let mailer = SesMailer::new(ses, mail.sender.to_string(), mail.configuration_set);
     // A resend takes nothing from the abuse counters: their key only has to be unguessable.
@@ -74,5 +76,5 @@ fn resend(sdk: &aws_config::SdkConfig, store: Arc<DynamoDbStore>, mail: MailConf
         limits,
     )
     .with_seller(mail.seller)
-    .resend()
+    .with_booking(mail.booking)
 }

@@ -118,6 +118,8 @@ fn run_orders(table: &str, args: &[&str]) -> Output {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("SENDER_EMAIL", SENDER)
         .env("TRAINER_EMAILS", TRAINERS)
+        .env("BOOKING_LINK_SECRET", "test-only-booking-link-secret-0123456789abcdef")
+        .env("PUBLIC_URL", "http://127.0.0.1:9100")
         .output()
         .expect("the orders binary runs")
 }
@@ -179,6 +181,8 @@ async fn store_order(
     customer: Delivery,
 ) -> Order {
     let order = Order {
+        booking: None,
+        booking_emails: Default::default(),
         order_id: uuid::Uuid::now_v7().to_string(),
         reference: Reference::random(),
         created_at: at,

@@ -1,9 +1,11 @@
 //! An order's life after it is placed: what is stored, what the client is told, and where each
 //! of its two emails stands.
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 
-use super::{NewOrder, Package, Price, Reference};
+use super::{Booking, NewOrder, Package, Price, Reference};
 
 /// An order as stored: the validated fields plus what the server decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +19,11 @@ pub struct Order {
     pub trainer_email: Delivery,
     /// What SES has reported about the customer's confirmation.
     pub reports: Reports,
+    /// The workshop's date, once a trainer booked it.
+    pub booking: Option<Booking>,
+    /// The booking's emails and reminders (`EmailKind::AFTER_BOOKING`), each from when it is
+    /// first due.
+    pub booking_emails: BTreeMap<EmailKind, Delivery>,
 }
 
 /// SES's reports about an order's confirmation, as far as the retry run needs them.
@@ -30,30 +37,59 @@ pub struct Reports {
 }
 
 impl Order {
-    pub fn delivery(&self, kind: EmailKind) -> &Delivery {
+    /// One email's state; `None` for a booking email the order does not (yet) have.
+    pub fn delivery(&self, kind: EmailKind) -> Option<&Delivery> {
         match kind {
-            EmailKind::Customer => &self.customer_email,
-            EmailKind::Trainer => &self.trainer_email,
+            EmailKind::Customer => Some(&self.customer_email),
+            EmailKind::Trainer => Some(&self.trainer_email),
+            _ => self.booking_emails.get(&kind),
         }
     }
 
-    pub fn delivery_mut(&mut self, kind: EmailKind) -> &mut Delivery {
+    pub fn delivery_mut(&mut self, kind: EmailKind) -> Option<&mut Delivery> {
         match kind {
-            EmailKind::Customer => &mut self.customer_email,
-            EmailKind::Trainer => &mut self.trainer_email,
+            EmailKind::Customer => Some(&mut self.customer_email),
+            EmailKind::Trainer => Some(&mut self.trainer_email),
+            _ => self.booking_emails.get_mut(&kind),
         }
+    }
+
+    /// Sets one email's state (adding a booking email the order did not have).
+    pub fn set_delivery(&mut self, kind: EmailKind, delivery: Delivery) {
+        match kind {
+            EmailKind::Customer => self.customer_email = delivery,
+            EmailKind::Trainer => self.trainer_email = delivery,
+            _ => {
+                self.booking_emails.insert(kind, delivery);
+            }
+        }
+    }
+
+    /// Whether an email still has something to say: a reminder only of a booking that stands,
+    /// a booking email only with a booking.
+    pub fn still_wants(&self, kind: EmailKind) -> bool {
+        match kind {
+            EmailKind::Customer | EmailKind::Trainer => true,
+            EmailKind::Booking | EmailKind::BookingNote => self.booking.is_some(),
+            EmailKind::Reminder | EmailKind::ReminderNote => {
+                self.booking.as_ref().is_some_and(Booking::is_booked)
+            }
+        }
+    }
+
+    /// Every email the order has, with its state.
+    pub fn deliveries(&self) -> impl Iterator<Item = (EmailKind, &Delivery)> {
+        EmailKind::ALL
+            .into_iter()
+            .filter_map(|kind| Some((kind, self.delivery(kind)?)))
     }
 
     /// When the retry sweeper should next look at this order; `None` once both emails are final.
     pub fn retry_at(&self) -> Option<Timestamp> {
-        [
-            self.customer_email.due_at(),
-            self.trainer_email.due_at(),
-            self.reports.check_at,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        (self.deliveries().map(|(_, delivery)| delivery.due_at()))
+            .chain([self.reports.check_at])
+            .flatten()
+            .min()
     }
 
     pub fn receipt(&self) -> Receipt {
@@ -163,20 +199,57 @@ impl Delivery {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The emails of an order: its confirmation and the trainers' notification; after a booking,
+/// the customer's booking email (an invitation, an update or a cancellation, as the booking
+/// then stands) and the trainers' note of it; the customer's reminder and the trainers'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EmailKind {
     Customer,
     Trainer,
+    Booking,
+    BookingNote,
+    Reminder,
+    ReminderNote,
 }
 
 impl EmailKind {
     pub const BOTH: [EmailKind; 2] = [EmailKind::Customer, EmailKind::Trainer];
+    pub const AFTER_BOOKING: [EmailKind; 4] = [
+        EmailKind::Booking,
+        EmailKind::BookingNote,
+        EmailKind::Reminder,
+        EmailKind::ReminderNote,
+    ];
+    pub const ALL: [EmailKind; 6] = [
+        EmailKind::Customer,
+        EmailKind::Trainer,
+        EmailKind::Booking,
+        EmailKind::BookingNote,
+        EmailKind::Reminder,
+        EmailKind::ReminderNote,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             EmailKind::Customer => "customer",
             EmailKind::Trainer => "trainer",
+            EmailKind::Booking => "booking",
+            EmailKind::BookingNote => "booking_note",
+            EmailKind::Reminder => "reminder",
+            EmailKind::ReminderNote => "reminder_note",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<EmailKind> {
+        EmailKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether it goes to the customer (else to the trainers).
+    pub fn to_customer(self) -> bool {
+        matches!(
+            self,
+            EmailKind::Customer | EmailKind::Booking | EmailKind::Reminder
+        )
     }
 }
 

@@ -1,11 +1,13 @@
 //! The order and its parts: pure values, no I/O. Each type is valid once constructed.
 
+mod booking;
 mod business_id;
 mod catalogue;
 mod email_address;
 mod field;
 mod fingerprint;
 mod language;
+mod link;
 mod lifecycle;
 mod money;
 mod order;
@@ -18,11 +20,16 @@ mod seller;
 mod text;
 mod values;
 
+pub use booking::{
+    Booking, BookingForm, BookingProblem, BookingRequest, BookingState, DEFAULT_REMINDER_DAYS_BEFORE,
+    DEFAULT_START, default_end, parse_date,
+};
 pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use language::Language;
+pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
 pub use lifecycle::{Delivery, EmailKind, Order, Outcome, Receipt, Reports};
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
 pub use order::{NewOrder, Submission};

@@ -76,5 +76,6 @@ pub fn undelivered_alert(
             heading: &heading,
             rows: &rows,
         }),
+        attachments: Vec::new(),
     }
 }

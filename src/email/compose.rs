@@ -122,6 +122,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
             lang: d.language.code(),
             view: &view,
         }),
+        attachments: Vec::new(),
     }
 }
 
@@ -140,6 +141,9 @@ struct TrainerView<'a> {
     message: Option<&'a str>,
     /// The order's id, for a search in the logs: in a small footer.
     order_id: &'a str,
+    /// The booking page, signed for this order (absent where no link secret is configured).
+    booking_link: Option<&'a str>,
+    book_hint: String,
 }
 
 #[derive(Template)]
@@ -154,8 +158,13 @@ struct TrainerText<'a> {
     view: &'a TrainerView<'a>,
 }
 
-/// The notification to the trainers, in Finnish; replying reaches the customer.
-pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
+/// The notification to the trainers, in Finnish; replying reaches the customer. `booking_link`
+/// opens the booking page for this order.
+pub fn trainer_email(
+    order: &Order,
+    trainers: &[EmailAddress],
+    booking_link: Option<&str>,
+) -> Email {
     let d = &order.details;
     let rows = order_rows(order);
     let heading = format!(
@@ -170,6 +179,11 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         rows: &rows,
         message: d.message.as_deref(),
         order_id: &order.order_id,
+        booking_link,
+        book_hint: fill(
+            TRAINER.book_hint,
+            &[("days", &crate::domain::LINK_VALID_DAYS.to_string())],
+        ),
     };
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
@@ -177,6 +191,7 @@ pub fn trainer_email(order: &Order, trainers: &[EmailAddress]) -> Email {
         subject: format!("{heading} ({})", order.reference),
         text: render(&TrainerText { view: &view }),
         html: render(&TrainerHtml { view: &view }),
+        attachments: Vec::new(),
     }
 }
 
@@ -246,6 +261,8 @@ mod tests {
         };
         let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
         Order {
+            booking: None,
+            booking_emails: Default::default(),
             order_id: "01900000-0000-7000-8000-000000000000".into(),
             reference: Reference::parse("K7Q4-M2XD").unwrap(),
             created_at: "2026-11-26T10:00:00Z".parse().unwrap(),
@@ -310,7 +327,7 @@ mod tests {
 
     #[test]
     fn the_trainers_can_call_write_and_plan_from_their_email() {
-        let email = trainer_email(&order("sv"), &[]);
+        let email = trainer_email(&order("sv"), &[], None);
         assert!(email.html.contains(r#"href="mailto:anna@tuusula.example""#));
         assert!(email.html.contains(r#"href="tel:+358401234567""#));
         assert!(

@@ -2,6 +2,8 @@
 //! (`Mailer`: SES, or a recording fake for tests).
 
 mod alert;
+mod booking;
+mod calendar;
 mod compose;
 mod details;
 mod events;
@@ -9,6 +11,8 @@ mod recording;
 mod ses;
 
 pub use alert::undelivered_alert;
+pub use booking::{BookingEmails, booking_email, booking_note, reminder_email, reminder_note};
+pub use calendar::invitation;
 pub use compose::{customer_email, trainer_email};
 pub use events::EmailEvent;
 pub use recording::RecordingMailer;
@@ -25,6 +29,17 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Files sent with it: the booking emails' calendar invitation.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    /// With its parameters: `text/calendar; charset=UTF-8; method=REQUEST`.
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
 /// Why an email did not go out. `code` is the service's error code (or `dispatch`/`timeout`),

@@ -3,10 +3,12 @@
 //! runtime.
 
 pub mod body;
+mod booking;
 mod error;
 mod event;
 mod response;
 
+pub use booking::BOOKING_PATH;
 pub use error::RequestError;
 pub use event::{BODY_ERROR_HEADER, make_safe, request_from_event_str};
 pub use response::{Reply, receipt_json};
@@ -19,7 +21,7 @@ use url::Url;
 use crate::domain::{
     EmailAddress, ErrorCode, Field, Language, OrderForm, Reference, SourceAddress, WebOrigin,
 };
-use crate::intake::{Deadline, PlaceOrder, Placed};
+use crate::intake::{BookWorkshop, Deadline, PlaceOrder, Placed};
 use body::{MAX_BODY_BYTES, MediaType};
 
 pub const ORDERS_PATH: &str = "/orders";
@@ -41,6 +43,8 @@ pub struct HttpSettings {
 
 pub struct App {
     pub place_order: PlaceOrder,
+    /// The booking page's use case.
+    pub book: BookWorkshop,
     pub settings: HttpSettings,
 }
 
@@ -94,6 +98,9 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
         let mut refused = reply.refuse(RequestError::MethodNotAllowed);
         (refused.headers_mut()).insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return refused;
+    }
+    if path.trim_end_matches('/') == BOOKING_PATH {
+        return booking::handle(app, request).await;
     }
     if path.trim_end_matches('/') != ORDERS_PATH {
         return reply.refuse(RequestError::NotFound);

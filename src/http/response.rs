@@ -288,9 +288,18 @@ const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-u
 
 /// An HTML page of the function's own (the error page, the thank-you page).
 fn html_response(status: StatusCode, html: String) -> Response<Body> {
+    page_response(status, html, PAGE_POLICY)
+}
+
+/// An HTML page under its content security policy, never sending its address on.
+pub(super) fn page_response(
+    status: StatusCode,
+    html: String,
+    policy: &'static str,
+) -> Response<Body> {
     let mut page = response(status, "text/html; charset=utf-8", html);
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, PAGE_POLICY),
+        (header::CONTENT_SECURITY_POLICY, policy),
         (header::REFERRER_POLICY, "no-referrer"),
     ] {
         page.headers_mut()

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+mod booking;
 mod budget;
 mod operations;
 mod outcome;
@@ -17,6 +18,10 @@ mod sending;
 #[cfg(test)]
 mod tests;
 
+pub use booking::{
+    BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingLinks, BookingOutcome,
+    BookingSettings, MAX_REASON_LENGTH,
+};
 pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use operations::{DEFAULT_RETENTION_MONTHS, EraseExpired, Resend, ResendError};
 pub use outcome::{EventError, EventReport, HandleReport};
@@ -49,6 +54,8 @@ pub struct Wiring {
     pub email_needs: Duration,
     /// How long after an order its personal data is kept.
     pub retention_months: u32,
+    /// The booking page's links, the invitations' organizer, the trainers' names.
+    pub booking: BookingSettings,
 }
 
 /// The SDK's operation timeouts bound a send and a record at 8 s each; this much is what one
@@ -73,6 +80,23 @@ impl Wiring {
             limits,
             email_needs: EMAIL_NEEDS,
             retention_months: DEFAULT_RETENTION_MONTHS,
+            booking: BookingSettings::default(),
+        }
+    }
+
+    /// Bookings: signed links to the booking page, the organizer, the trainers' names.
+    pub fn with_booking(mut self, booking: BookingSettings) -> Wiring {
+        self.booking = booking;
+        self
+    }
+
+    pub fn book_workshop(&self) -> BookWorkshop {
+        BookWorkshop {
+            orders: self.stores.orders.clone(),
+            bookings: self.stores.bookings.clone(),
+            sender: self.sender(),
+            settings: self.booking.clone(),
+            clock: self.clock.clone(),
         }
     }
 
@@ -147,6 +171,7 @@ impl Wiring {
             seller: self.seller.clone(),
             clock: self.clock.clone(),
             email_needs: self.email_needs,
+            booking: self.booking.clone(),
         }
     }
 

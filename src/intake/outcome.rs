@@ -21,7 +21,7 @@ pub const TRANSIENT_BOUNCE_GRACE_SECONDS: i64 = 15 * 60;
 
 /// Whether `message_id` is the customer's confirmation as last sent.
 fn is_current(order: &Order, message_id: &str) -> bool {
-    match order.delivery(EmailKind::Customer) {
+    match &order.customer_email {
         Delivery::Sent {
             message_id: sent, ..
         } => sent == message_id,
@@ -107,13 +107,10 @@ impl HandleReport {
             if !event.outcome.is_failure() {
                 continue;
             }
-            match kind {
-                EmailKind::Trainer => {
-                    tracing::error!(reference = %reference, "trainer notification undelivered");
-                }
-                EmailKind::Customer => {
-                    report.trainers_told |= self.tell_about(&reference, recipient, &event).await?;
-                }
+            if kind == EmailKind::Customer {
+                report.trainers_told |= self.tell_about(&reference, recipient, &event).await?;
+            } else {
+                tracing::error!(reference = %reference, email = kind.as_str(), "email undelivered");
             }
         }
         Ok(report)

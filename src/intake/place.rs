@@ -155,7 +155,8 @@ impl PlaceOrder {
     /// confirmation is held.
     async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
         if !matches!(order.customer_email, Delivery::Held { .. }) {
-            return self.sender.send_both(order, deadline).await;
+            let both = [EmailKind::Customer, EmailKind::Trainer];
+            return self.sender.send_pair(order, both, deadline).await;
         }
         tracing::warn!(order_id = %order.order_id, "confirmation held: over the hourly ceiling");
         crate::measure::email(EmailKind::Customer, order.customer_email.status());
@@ -224,6 +225,8 @@ fn new_record(details: NewOrder, now: Timestamp) -> Order {
         until: after(now, CLAIM_SECONDS),
     };
     Order {
+        booking: None,
+        booking_emails: Default::default(),
         order_id: uuid::Uuid::now_v7().to_string(),
         reference: Reference::random(),
         created_at: now,

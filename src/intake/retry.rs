@@ -108,12 +108,14 @@ impl RetryEmails {
             self.check_confirmation(&mut order).await?;
         }
         let mut claimed_any = false;
-        for kind in EmailKind::BOTH {
+        for kind in EmailKind::ALL {
             if !deadline.allows(self.sender.email_needs) {
                 report.out_of_time = true;
                 return Ok(());
             }
-            let due = order.delivery(kind).due_at().is_some_and(|at| at <= now);
+            let due = (order.delivery(kind))
+                .and_then(Delivery::due_at)
+                .is_some_and(|at| at <= now);
             let claim = Claim {
                 now,
                 until: after(now, CLAIM_SECONDS),
@@ -123,7 +125,7 @@ impl RetryEmails {
             }
             claimed_any = true;
             let outcome = (self.retry_one(&mut order, kind, claim.until, deadline, report)).await;
-            *order.delivery_mut(kind) = outcome;
+            order.set_delivery(kind, outcome);
         }
         if !claimed_any {
             // Looked at too early (its time was from an older state): set the right time.
@@ -162,8 +164,14 @@ impl RetryEmails {
         deadline: Deadline,
         report: &mut RetryReport,
     ) -> Delivery {
-        let previous = order.delivery(kind).clone();
+        let previous = order.delivery(kind).cloned().unwrap_or(Delivery::Dropped);
         let attempts = previous.attempts();
+        if !order.still_wants(kind) {
+            // A reminder of a booking since cancelled (or one without its booking): never sent.
+            report.dropped += 1;
+            self.sender.record(order, kind, &Delivery::Dropped).await;
+            return Delivery::Dropped;
+        }
         if let Delivery::Held { drop_at, .. } = previous {
             let now = self.now();
             let kept = if now >= drop_at {
@@ -188,7 +196,7 @@ impl RetryEmails {
                 return delivery;
             }
         }
-        *order.delivery_mut(kind) = Delivery::Sending { attempts, until };
+        order.set_delivery(kind, Delivery::Sending { attempts, until });
         let outcome = self.sender.send_one(order, kind, deadline).await;
         match outcome {
             Delivery::Sent { .. } => report.sent += 1,

@@ -10,7 +10,11 @@ use super::{Clock, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
 use crate::domain::{
     Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
 };
-use crate::email::{MailError, Mailer, customer_email, trainer_email, undelivered_alert};
+use super::booking::BookingSettings;
+use crate::email::{
+    BookingEmails, Email, MailError, Mailer, booking_email, booking_note, customer_email,
+    reminder_email, reminder_note, trainer_email, undelivered_alert,
+};
 use crate::store::{DeliveryReports, EmailQueue, Quotas, SentMessage, StoreError};
 
 /// Everyone's confirmations share one counter.
@@ -36,6 +40,8 @@ pub(super) struct Sender {
     pub(super) clock: Clock,
     /// What one email needs (send, then record): less time than this left, it is not started.
     pub(super) email_needs: Duration,
+    /// The booking page's links and the invitations' organizer.
+    pub(super) booking: BookingSettings,
 }
 
 impl Sender {
@@ -43,17 +49,23 @@ impl Sender {
         (self.clock)()
     }
 
-    /// Sends both emails at once, then records how both went, and the sent messages, in one
-    /// write (`EmailQueue::record_attempts`): one DynamoDB transaction where recording each
-    /// email on its own took up to five calls.
-    pub(super) async fn send_both(&self, order: &mut Order, deadline: Deadline) {
-        let (customer, trainer) = tokio::join!(
-            self.attempt(order, EmailKind::Customer, deadline),
-            self.attempt(order, EmailKind::Trainer, deadline),
+    /// Sends two emails whose claims the caller holds (the customer's and the trainers') at
+    /// once, then records how both went, and the sent messages, in one write
+    /// (`EmailQueue::record_attempts`): one DynamoDB transaction where recording each email on
+    /// its own took up to five calls.
+    pub(super) async fn send_pair(
+        &self,
+        order: &mut Order,
+        [first, second]: [EmailKind; 2],
+        deadline: Deadline,
+    ) {
+        let (one, other) = tokio::join!(
+            self.attempt(order, first, deadline),
+            self.attempt(order, second, deadline),
         );
-        order.customer_email = customer.delivery.clone();
-        order.trainer_email = trainer.delivery.clone();
-        let sent: Vec<SentMessage> = [&customer.sent, &trainer.sent]
+        order.set_delivery(first, one.delivery.clone());
+        order.set_delivery(second, other.delivery.clone());
+        let sent: Vec<SentMessage> = [&one.sent, &other.sent]
             .into_iter()
             .flatten()
             .cloned()
@@ -61,10 +73,7 @@ impl Sender {
         let started = Instant::now();
         let recorded = self.queue.record_attempts(order, &sent).await;
         let record_ms = millis(started);
-        for (kind, attempt) in [
-            (EmailKind::Customer, &customer),
-            (EmailKind::Trainer, &trainer),
-        ] {
+        for (kind, attempt) in [(first, &one), (second, &other)] {
             let recorded = self.recorded(order, kind, &attempt.delivery, &recorded);
             self.log_attempt(order, kind, attempt, recorded, record_ms);
         }
@@ -90,7 +99,7 @@ impl Sender {
     /// Sends one email whose claim the caller holds, unless the invocation is out of time;
     /// records nothing.
     async fn attempt(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Attempt {
-        let attempts = order.delivery(kind).attempts() + 1;
+        let attempts = order.delivery(kind).map_or(0, Delivery::attempts) + 1;
         if !deadline.allows(self.email_needs) {
             // Not started, so never sent twice: due at once for the retry run, no attempt used.
             let remaining_ms = deadline.remaining().map(|left| left.as_millis() as u64);
@@ -105,9 +114,14 @@ impl Sender {
                 send_ms: 0.0,
             };
         }
-        let email = match kind {
-            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
-            EmailKind::Trainer => trainer_email(order, &self.trainers),
+        let Some(email) = self.compose(order, kind) else {
+            // A booking email without its booking (or a reminder of a cancelled one).
+            return Attempt {
+                delivery: Delivery::Dropped,
+                sent: None,
+                attempts: attempts - 1,
+                send_ms: 0.0,
+            };
         };
         let started = Instant::now();
         let sent = self.mailer.send(&email).await;
@@ -122,6 +136,27 @@ impl Sender {
             attempts,
             send_ms,
         }
+    }
+
+    /// The email of `kind` as the order now stands; `None` when there is nothing to say.
+    fn compose(&self, order: &Order, kind: EmailKind) -> Option<Email> {
+        let now = self.now();
+        let link = (self.booking.links.as_ref()).and_then(|links| links.link(&order.reference, now));
+        let context = BookingEmails {
+            trainers: &self.trainers,
+            organizer: &self.booking.organizer,
+            now,
+        };
+        let booking = order.booking.as_ref();
+        let booked = booking.filter(|b| b.is_booked());
+        Some(match kind {
+            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
+            EmailKind::Trainer => trainer_email(order, &self.trainers, link.as_deref()),
+            EmailKind::Booking => booking_email(order, booking?, &context),
+            EmailKind::BookingNote => booking_note(order, booking?, &context, link.as_deref()),
+            EmailKind::Reminder => reminder_email(order, booked?, &context),
+            EmailKind::ReminderNote => reminder_note(order, booked?, &context, link.as_deref()),
+        })
     }
 
     /// An email's state after a send: sent, failed for good, or pending with a backoff.

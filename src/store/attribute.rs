@@ -41,6 +41,23 @@ pub enum Attribute {
     Recipients,
     /// The invoice counter's last number.
     Last,
+    /// The booking (`domain::Booking`): `booked` or `cancelled`.
+    BookingState,
+    /// Grows with each change: the condition of the next one.
+    BookingSequence,
+    /// Helsinki local time (`2027-03-30T09:00:00`).
+    BookingStart,
+    BookingEnd,
+    /// The same instants in UTC (`2027-03-30T06:00:00Z`).
+    BookingStartUtc,
+    BookingEndUtc,
+    BookingPlace,
+    BookingTrainers,
+    BookingNote,
+    BookingReason,
+    BookingChangedAt,
+    /// The signed link's id, or `orders`.
+    BookingChangedBy,
 }
 
 impl Attribute {
@@ -67,6 +84,18 @@ impl Attribute {
             Attribute::Email => "email",
             Attribute::Recipients => "recipients",
             Attribute::Last => "last",
+            Attribute::BookingState => "booking_state",
+            Attribute::BookingSequence => "booking_sequence",
+            Attribute::BookingStart => "booking_start",
+            Attribute::BookingEnd => "booking_end",
+            Attribute::BookingStartUtc => "booking_start_utc",
+            Attribute::BookingEndUtc => "booking_end_utc",
+            Attribute::BookingPlace => "booking_place",
+            Attribute::BookingTrainers => "booking_trainers",
+            Attribute::BookingNote => "booking_note",
+            Attribute::BookingReason => "booking_reason",
+            Attribute::BookingChangedAt => "booking_changed_at",
+            Attribute::BookingChangedBy => "booking_changed_by",
         }
     }
 }

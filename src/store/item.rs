@@ -73,9 +73,7 @@ pub fn message_item(reference: &Reference, sent: &SentMessage) -> Item {
 /// that recipient.
 pub fn message_target(item: &Item, recipient: &str) -> Option<(Reference, EmailKind, usize)> {
     let reference = Reference::parse(text(item, Attribute::Reference.name())?)?;
-    let kind = EmailKind::BOTH
-        .into_iter()
-        .find(|k| Some(k.as_str()) == text(item, Attribute::Email.name()))?;
+    let kind = EmailKind::parse(text(item, Attribute::Email.name())?)?;
     let recipient = recipient.to_lowercase();
     let place = item
         .get(Attribute::Recipients.name())?
@@ -197,8 +195,12 @@ pub fn order_item(order: &Order) -> Item {
         ),
     ]);
     item.extend(detail_attributes(d));
-    for kind in EmailKind::BOTH {
-        item.extend(delivery_attributes(kind, order.delivery(kind)));
+    if let Some(booking) = &order.booking {
+        let (set, _) = super::booking_item::booking_attributes(booking);
+        item.extend(set.into_iter().map(|(a, v)| (a.name().to_owned(), v)));
+    }
+    for (kind, delivery) in order.deliveries() {
+        item.extend(delivery_attributes(kind, delivery));
     }
     if let Some(retry_at) = order.retry_at() {
         item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(RETRY_QUEUE));
@@ -350,6 +352,10 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         customer_email,
         trainer_email,
         reports: reports_from_item(item),
+        booking: super::booking_item::booking_from_item(item),
+        booking_emails: (EmailKind::AFTER_BOOKING.into_iter())
+            .filter_map(|kind| Some((kind, delivery_from_item(item, kind)?)))
+            .collect(),
     })
 }
 

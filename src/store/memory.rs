@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::{
-    Claim, DedupeKey, DeliveryReports, EmailQueue, Erasure, Insert, Orders, OutcomeRecorded,
+    Booked, Bookings, Claim, DedupeKey, DeliveryReports, EmailQueue, Erasure, Insert, Orders, OutcomeRecorded,
     Quotas, RecipientReport, Result, Retention, SentMessage, StoreError,
 };
 use crate::domain::{Delivery, EmailKind, Order, Outcome, QuotaCounter, Reference};
@@ -164,7 +164,7 @@ impl EmailQueue for MemoryStore {
     ) -> Result<()> {
         let mut state = self.available()?;
         let order = state.order_mut(reference)?;
-        *order.delivery_mut(kind) = delivery.clone();
+        order.set_delivery(kind, delivery.clone());
         Ok(())
     }
 
@@ -174,8 +174,8 @@ impl EmailQueue for MemoryStore {
             state.remember(&order.reference, message);
         }
         let stored = state.order_mut(&order.reference)?;
-        for kind in EmailKind::BOTH {
-            *stored.delivery_mut(kind) = order.delivery(kind).clone();
+        for (kind, delivery) in order.deliveries() {
+            stored.set_delivery(kind, delivery.clone());
         }
         Ok(())
     }
@@ -184,7 +184,9 @@ impl EmailQueue for MemoryStore {
         let Claim { now, until } = claim;
         let mut state = self.available()?;
         let order = state.order_mut(reference)?;
-        let delivery = order.delivery_mut(kind);
+        let Some(delivery) = order.delivery_mut(kind) else {
+            return Ok(false);
+        };
         if delivery.due_at().is_none_or(|due| due > now) {
             return Ok(false);
         }
@@ -204,7 +206,9 @@ impl EmailQueue for MemoryStore {
         let Some(order) = state.orders.get_mut(reference.as_str()) else {
             return Ok(false);
         };
-        let delivery = order.delivery_mut(kind);
+        let Some(delivery) = order.delivery_mut(kind) else {
+            return Ok(false);
+        };
         if matches!(delivery, Delivery::Sending { until, .. } if *until > now) {
             return Ok(false);
         }
@@ -270,7 +274,7 @@ impl DeliveryReports for MemoryStore {
         let current = match state
             .orders
             .get(reference.as_str())
-            .map(|o| o.delivery(kind))
+            .and_then(|o| o.delivery(kind))
         {
             Some(Delivery::Sent {
                 message_id: sent, ..
@@ -339,8 +343,10 @@ impl Retention for MemoryStore {
             return Ok(None);
         };
         let mut dropped = Vec::new();
-        for kind in EmailKind::BOTH {
-            let delivery = order.delivery_mut(kind);
+        for kind in EmailKind::ALL {
+            let Some(delivery) = order.delivery_mut(kind) else {
+                continue;
+            };
             if !delivery.is_final() {
                 *delivery = Delivery::Dropped;
                 dropped.push(kind.as_str());
@@ -371,5 +377,29 @@ impl Retention for MemoryStore {
             messages_scrubbed,
             already_erased,
         }))
+    }
+}
+
+#[async_trait]
+impl Bookings for MemoryStore {
+    async fn book(&self, order: &Order, expected: u32) -> Result<Booked> {
+        let mut state = self.available()?;
+        if state.erased.contains_key(order.reference.as_str()) {
+            return Ok(Booked::NoOrder);
+        }
+        let Some(stored) = state.orders.get_mut(order.reference.as_str()) else {
+            return Ok(Booked::NoOrder);
+        };
+        let sequence = stored.booking.as_ref().map_or(0, |b| b.sequence);
+        if sequence != expected {
+            return Ok(Booked::Conflict(stored.booking.clone()));
+        }
+        stored.booking = order.booking.clone();
+        for kind in EmailKind::AFTER_BOOKING {
+            if let Some(delivery) = order.delivery(kind) {
+                stored.set_delivery(kind, delivery.clone());
+            }
+        }
+        Ok(Booked::Stored)
     }
 }

@@ -4,6 +4,7 @@
 //! case holds only the traits it uses; a test double implements only the trait it changes.
 
 mod attribute;
+mod booking_item;
 mod dynamodb;
 mod item;
 mod memory;
@@ -33,7 +34,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::domain::{
-    Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt, Reference,
+    Booking, Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt, Reference,
 };
 
 /// A store call's result: what it answered, or why it could not.
@@ -256,10 +257,31 @@ pub trait Retention: Send + Sync {
     async fn erase(&self, reference: &Reference, now: Timestamp) -> Result<Option<Erasure>>;
 }
 
-/// Every capability at once, for wiring one store into every use case (`Stores::new`).
-pub trait Store: Orders + Quotas + EmailQueue + DeliveryReports + Retention {}
+/// What writing a booking did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Booked {
+    /// Written, with its emails' new states.
+    Stored,
+    /// Someone changed the booking first (or there was one where none was expected): here it
+    /// is as it now stands (`None`: there is still none, and `expected` was not 0).
+    Conflict(Option<Booking>),
+    /// No such order, or its personal data is erased (nobody to invite).
+    NoOrder,
+}
 
-impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention> Store for T {}
+/// The workshop's booking on its order: written only over the one the writer saw.
+#[async_trait]
+pub trait Bookings: Send + Sync {
+    /// Writes `order.booking` and the states of its emails (`order.booking_emails`), and puts
+    /// the order in the retry queue as it then stands, if the stored booking's sequence is
+    /// `expected` (0: no booking yet).
+    async fn book(&self, order: &Order, expected: u32) -> Result<Booked>;
+}
+
+/// Every capability at once, for wiring one store into every use case (`Stores::new`).
+pub trait Store: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings {}
+
+impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings> Store for T {}
 
 /// One store's capabilities, each as the trait object a use case holds. A test replaces one
 /// (`with_orders`, …) with a double that implements only that trait.
@@ -270,6 +292,7 @@ pub struct Stores {
     pub queue: Arc<dyn EmailQueue>,
     pub reports: Arc<dyn DeliveryReports>,
     pub retention: Arc<dyn Retention>,
+    pub bookings: Arc<dyn Bookings>,
 }
 
 impl Stores {
@@ -279,7 +302,8 @@ impl Stores {
             quotas: store.clone(),
             queue: store.clone(),
             reports: store.clone(),
-            retention: store,
+            retention: store.clone(),
+            bookings: store,
         }
     }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use super::attribute::{Attribute, EmailAttribute};
 use super::item::{ERASED_AT_ATTRIBUTE, Item, field_value, n, number, reference_of, s, text};
-use crate::domain::{EmailKind, Field, FieldValue, Reference, ValueKind};
+use crate::domain::{Booking, EmailKind, Field, FieldValue, Reference, ValueKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderRecord {
@@ -28,6 +28,10 @@ pub struct OrderRecord {
     pub currency: Option<String>,
     pub customer_email: EmailRecord,
     pub trainer_email: EmailRecord,
+    /// The workshop's booked date, once there is one.
+    pub booking: Option<Booking>,
+    /// The booking's emails and reminders that exist, by kind (`booking`, `reminder`, …).
+    pub booking_emails: BTreeMap<&'static str, EmailRecord>,
     pub erased_at: Option<Timestamp>,
     /// The invoice made from the order (`orders invoice`), once there is one.
     pub invoice: Option<InvoiceRecord>,
@@ -288,6 +292,11 @@ impl OrderRecord {
             currency: owned(item, Attribute::Currency.name()),
             customer_email: EmailRecord::from_item(item, EmailKind::Customer),
             trainer_email: EmailRecord::from_item(item, EmailKind::Trainer),
+            booking: super::booking_item::booking_from_item(item),
+            booking_emails: (EmailKind::AFTER_BOOKING.into_iter())
+                .map(|kind| (kind.as_str(), EmailRecord::from_item(item, kind)))
+                .filter(|(_, record)| record.status.is_some())
+                .collect(),
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
             invoice: InvoiceRecord::from_item(item),
         })
@@ -298,10 +307,12 @@ impl OrderRecord {
         self.values.text(field)
     }
 
-    pub fn email(&self, kind: EmailKind) -> &EmailRecord {
+    /// One email's record; `None` for a booking email the order does not have.
+    pub fn email(&self, kind: EmailKind) -> Option<&EmailRecord> {
         match kind {
-            EmailKind::Customer => &self.customer_email,
-            EmailKind::Trainer => &self.trainer_email,
+            EmailKind::Customer => Some(&self.customer_email),
+            EmailKind::Trainer => Some(&self.trainer_email),
+            _ => self.booking_emails.get(kind.as_str()),
         }
     }
 

@@ -10,7 +10,9 @@ mod en;
 mod fi;
 mod sv;
 
-pub use fi::TRAINER;
+pub use fi::{BOOKING_PAGE, TRAINER};
+
+use jiff::civil::DateTime;
 
 use crate::domain::{Field, Language, Package};
 
@@ -214,6 +216,32 @@ table! {
     }
 }
 
+table! {
+    /// The customer's emails after a booking: the booking itself (new, changed, cancelled) and
+    /// the reminder. `weekdays` are Monday to Sunday, space-separated.
+    pub struct BookingEmail {
+        subject_booked,
+        subject_changed,
+        subject_cancelled,
+        subject_reminder,
+        intro_booked,
+        intro_changed,
+        intro_cancelled,
+        intro_reminder,
+        when,
+        at_time,
+        place,
+        trainers,
+        note,
+        reason,
+        prepare_heading,
+        prepare,
+        reach,
+        calendar_hint,
+        weekdays,
+    }
+}
+
 /// One language's texts.
 pub struct Texts {
     pub labels: Labels,
@@ -222,6 +250,7 @@ pub struct Texts {
     pub refusals: Refusals,
     pub pages: Pages,
     pub customer: CustomerEmail,
+    pub booking: BookingEmail,
     /// This language's name in Finnish, as the trainers read it (`ruotsi`).
     pub name_in_finnish: &'static str,
 }
@@ -236,6 +265,7 @@ impl Texts {
             ("refusals", self.refusals.entries()),
             ("pages", self.pages.entries()),
             ("customer", self.customer.entries()),
+            ("booking", self.booking.entries()),
             ("language", vec![("name_in_finnish", self.name_in_finnish)]),
         ];
         sections
@@ -272,7 +302,93 @@ table! {
         undelivered_other,
         undelivered_call,
         undelivered_advice,
+        book_button,
+        book_hint,
+        change_button,
+        booking_booked,
+        booking_changed,
+        booking_cancelled,
+        reminder_heading,
+        when,
+        place,
+        trainers,
+        note,
+        reason,
+        calendar_hint,
     }
+}
+
+table! {
+    /// The booking page (the trainers', in Finnish).
+    pub struct BookingPageTexts {
+        title,
+        summary_heading,
+        preferred_dates,
+        status_booked,
+        status_cancelled,
+        status_none,
+        book_heading,
+        change_heading,
+        date,
+        other_date,
+        other_date_hint,
+        start,
+        end,
+        place,
+        trainers,
+        note,
+        note_hint,
+        submit_book,
+        submit_change,
+        cancel_heading,
+        reason,
+        submit_cancel,
+        done_booked,
+        done_changed,
+        done_cancelled,
+        conflict,
+        errors_heading,
+        link_refused_title,
+        link_refused,
+        link_expired,
+        cross_site,
+        not_found,
+        unavailable,
+        date_missing,
+        date_invalid,
+        date_in_past,
+        start_invalid,
+        end_invalid,
+        end_not_after_start,
+        place_missing,
+        place_invalid,
+        trainers_missing,
+        trainer_unknown,
+        note_invalid,
+        reason_invalid,
+    }
+}
+
+/// `ti 30.3.2027 klo 9.00–11.00`, `tis 30.3.2027 kl. 9.00–11.00`,
+/// `Tuesday 30 March 2027 at 9:00–11:00`.
+pub fn when(start: DateTime, end: DateTime, language: Language) -> String {
+    let t = &texts(language).booking;
+    let weekday = t
+        .weekdays
+        .split(' ')
+        .nth(usize::from(start.weekday().to_monday_zero_offset().unsigned_abs()))
+        .unwrap_or_default();
+    let (date, time) = match language {
+        Language::Fi | Language::Sv => ("%-d.%-m.%Y", "%-H.%M"),
+        Language::En => ("%-d %B %Y", "%-H:%M"),
+    };
+    format!(
+        "{weekday} {} {} {}–{}",
+        start.strftime(date),
+        t.at_time,
+        start.strftime(time),
+        end.strftime(time)
+    )
 }
 
 pub fn texts(language: Language) -> &'static Texts {

@@ -65,6 +65,8 @@ fn order(reference: Reference) -> Order {
         until: at(120),
     };
     Order {
+        booking: None,
+        booking_emails: Default::default(),
         order_id: uuid::Uuid::now_v7().to_string(),
         reference,
         created_at: at(0),

@@ -199,8 +199,11 @@ fn drop_unsent(
     condition: &mut Vec<String>,
 ) -> Vec<&'static str> {
     let mut dropped = Vec::new();
-    for kind in EmailKind::BOTH {
+    for kind in EmailKind::ALL {
         let status_name = EmailAttribute::Status.of(kind);
+        if !item.contains_key(&status_name) {
+            continue;
+        }
         let status = text(item, &status_name).unwrap_or_default().to_owned();
         let placeholder = changes.name(status_name.clone());
         let value = changes.value(s(status.clone()));

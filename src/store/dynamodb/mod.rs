@@ -8,6 +8,7 @@
 //! `Quotas`), `queue.rs` (`EmailQueue`), `reports.rs` (`DeliveryReports`), `erasure.rs`
 //! (`Retention`); `invoice.rs` and `listing.rs` are the operator's side.
 
+mod bookings;
 mod cancel;
 mod changes;
 mod erasure;

@@ -22,8 +22,8 @@ impl EmailQueue for DynamoDbStore {
     /// one by one were two puts, two updates and a reschedule.
     async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()> {
         let mut changes = Changes::default();
-        for kind in EmailKind::BOTH {
-            changes.delivery(kind, order.delivery(kind));
+        for (kind, delivery) in order.deliveries() {
+            changes.delivery(kind, delivery);
         }
         match order.retry_at() {
             Some(at) => {
@@ -184,8 +184,7 @@ impl EmailQueue for DynamoDbStore {
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
             .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE);
-        for kind in EmailKind::BOTH {
-            let delivery = order.delivery(kind);
+        for (kind, delivery) in order.deliveries() {
             let (status, due) = (
                 format!("#{}s", kind.as_str()),
                 format!("#{}d", kind.as_str()),

@@ -1,0 +1,215 @@
+//! The emails after a booking: to the customer in their language (the booking, a change, a
+//! cancellation, the reminder) with the calendar invitation, and a short Finnish note of each to
+//! the trainers, with a fresh link to the booking page.
+
+use askama::Template;
+use jiff::Timestamp;
+
+use super::calendar::{invitation, prepare};
+use super::compose::{Row, render};
+use super::{Attachment, Email};
+use crate::domain::{Booking, EmailAddress, Language, Order};
+use crate::texts::{TRAINER, package_name, texts, when};
+
+/// What every booking email needs beside the order: who the trainers are, the sender address
+/// (the invitation's organizer) and the time it is made at (its `DTSTAMP`).
+pub struct BookingEmails<'a> {
+    pub trainers: &'a [EmailAddress],
+    pub organizer: &'a str,
+    pub now: Timestamp,
+}
+
+struct NoticeView<'a> {
+    lang: &'a str,
+    heading: String,
+    intro: Vec<String>,
+    rows: Vec<Row>,
+    /// A button: its label and link (the booking page).
+    button: Option<(&'a str, String)>,
+    sections: Vec<(&'a str, String)>,
+    footer: Vec<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticeHtml<'a> {
+    view: &'a NoticeView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "notice.txt")]
+struct NoticeText<'a> {
+    view: &'a NoticeView<'a>,
+}
+
+fn row(label: &'static str, value: String) -> Row {
+    (label, value, None)
+}
+
+fn email(to: Vec<String>, reply_to: Vec<String>, subject: String, view: &NoticeView) -> Email {
+    Email {
+        to,
+        reply_to,
+        subject,
+        text: render(&NoticeText { view }),
+        html: render(&NoticeHtml { view }),
+        attachments: Vec::new(),
+    }
+}
+
+fn with(mut email: Email, attachment: Attachment) -> Email {
+    email.attachments.push(attachment);
+    email
+}
+
+/// The customer's booking email: booked, changed or cancelled, as the booking now stands.
+pub fn booking_email(order: &Order, booking: &Booking, context: &BookingEmails) -> Email {
+    let d = &order.details;
+    let t = &texts(d.language).booking;
+    let (subject, intro) = match (booking.is_booked(), booking.sequence) {
+        (false, _) => (t.subject_cancelled, t.intro_cancelled),
+        (true, 1) => (t.subject_booked, t.intro_booked),
+        (true, _) => (t.subject_changed, t.intro_changed),
+    };
+    customer_notice(order, booking, context, subject, intro)
+}
+
+/// The customer's reminder, with the invitation again (a calendar that lost it gets it back).
+pub fn reminder_email(order: &Order, booking: &Booking, context: &BookingEmails) -> Email {
+    let t = &texts(order.details.language).booking;
+    customer_notice(order, booking, context, t.subject_reminder, t.intro_reminder)
+}
+
+fn customer_notice(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    subject: &str,
+    intro: &str,
+) -> Email {
+    let d = &order.details;
+    let (t, customer) = (&texts(d.language).booking, &texts(d.language).customer);
+    let mut rows = vec![
+        row(
+            customer.package,
+            package_name(d.package, d.language).to_owned(),
+        ),
+        row(t.when, when(booking.start, booking.end, d.language)),
+        row(t.place, booking.place.clone()),
+        row(t.trainers, booking.trainers.join(", ")),
+        row(customer.reference, order.reference.to_string()),
+    ];
+    if let Some(note) = &booking.note {
+        rows.push(row(t.note, note.clone()));
+    }
+    if let (false, Some(reason)) = (booking.is_booked(), &booking.reason) {
+        rows.push(row(t.reason, reason.clone()));
+    }
+    let mut sections = Vec::new();
+    if booking.is_booked() {
+        sections.push((t.prepare_heading, prepare(order)));
+    }
+    let view = NoticeView {
+        lang: d.language.code(),
+        heading: subject.to_owned(),
+        intro: vec![
+            format!("{} {},", customer.greeting, d.contact_name),
+            intro.to_owned(),
+        ],
+        rows,
+        button: None,
+        sections,
+        footer: vec![t.reach, t.calendar_hint, customer.closing, "Some-työpajat"],
+    };
+    let subject = format!("{subject}: {} ({})", d.organization, order.reference);
+    let invitation = invitation(order, booking, context.organizer, context.now);
+    with(
+        email(
+            vec![d.email.to_string()],
+            context.trainers.iter().map(ToString::to_string).collect(),
+            subject,
+            &view,
+        ),
+        invitation,
+    )
+}
+
+/// The trainers' note of a booking, a change or a cancellation, with the same event.
+pub fn booking_note(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    link: Option<&str>,
+) -> Email {
+    let heading = match (booking.is_booked(), booking.sequence) {
+        (false, _) => TRAINER.booking_cancelled,
+        (true, 1) => TRAINER.booking_booked,
+        (true, _) => TRAINER.booking_changed,
+    };
+    trainer_notice(order, booking, context, heading, link)
+}
+
+/// The trainers' note on the working day before.
+pub fn reminder_note(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    link: Option<&str>,
+) -> Email {
+    trainer_notice(order, booking, context, TRAINER.reminder_heading, link)
+}
+
+fn trainer_notice(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    heading: &str,
+    link: Option<&str>,
+) -> Email {
+    let d = &order.details;
+    let labels = &texts(Language::Fi).labels;
+    let mut rows = vec![
+        row(TRAINER.when, when(booking.start, booking.end, Language::Fi)),
+        row(TRAINER.place, booking.place.clone()),
+        row(TRAINER.trainers, booking.trainers.join(", ")),
+        row(labels.organization, d.organization.clone()),
+        (
+            labels.contact_name,
+            d.contact_name.clone(),
+            Some(format!("mailto:{}", d.email)),
+        ),
+    ];
+    if let Some(phone) = &d.phone {
+        let digits: String = (phone.as_str().chars())
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        rows.push((labels.phone, phone.as_str().to_owned(), Some(format!("tel:{digits}"))));
+    }
+    rows.push(row(TRAINER.reference, order.reference.to_string()));
+    if let Some(note) = &booking.note {
+        rows.push(row(TRAINER.note, note.clone()));
+    }
+    if let (false, Some(reason)) = (booking.is_booked(), &booking.reason) {
+        rows.push(row(TRAINER.reason, reason.clone()));
+    }
+    let heading = format!("{heading}: {} – {}", d.package.short_name(), d.organization);
+    let view = NoticeView {
+        lang: "fi",
+        heading: heading.clone(),
+        intro: Vec::new(),
+        rows,
+        button: link.map(|url| (TRAINER.change_button, url.to_owned())),
+        sections: Vec::new(),
+        footer: vec![TRAINER.calendar_hint, TRAINER.reply_hint],
+    };
+    let invitation = invitation(order, booking, context.organizer, context.now);
+    with(
+        email(
+            context.trainers.iter().map(ToString::to_string).collect(),
+            vec![d.email.to_string()],
+            format!("{heading} ({})", order.reference),
+            &view,
+        ),
+        invitation,
+    )
+}

@@ -1,0 +1,434 @@
+//! The booking page (`/booking`), the trainers' own: GET only shows (mail scanners open every
+//! link, some more than once), POST acts, and only from the page itself (`Origin` or
+//! `Sec-Fetch-Site`), with the signed token repeated. A refused link gets a plain Finnish page.
+
+use askama::Template;
+use jiff::civil::Date;
+use lambda_http::http::{HeaderMap, Method, StatusCode, header};
+use lambda_http::{Body, Request, RequestExt, Response};
+
+use super::response::{page_response, see_other};
+use super::{App, header_text};
+use crate::domain::{
+    Booking, BookingForm, BookingProblem, DEFAULT_START, Field, Language, LinkError, Order,
+    WebOrigin, default_end,
+};
+use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline};
+use crate::texts::{BOOKING_PAGE, BookingPageTexts, fill, label, when};
+
+pub const BOOKING_PATH: &str = "/booking";
+/// What the page lets a form do: post to itself, nothing else.
+const BOOKING_PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+                                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// A label, its value and where it links (`tel:`, `mailto:`).
+type Row = (&'static str, String, Option<String>);
+
+struct PageView {
+    organization: String,
+    token: String,
+    /// The page's own address, relative: the forms post back to it.
+    action: &'static str,
+    sequence: u32,
+    booked: bool,
+    status: String,
+    message: Option<String>,
+    message_class: &'static str,
+    errors: Vec<&'static str>,
+    rows: Vec<Row>,
+    /// The preferred dates as quick choices: value, label, chosen.
+    dates: Vec<(String, String, bool)>,
+    other_date: String,
+    start: String,
+    end: String,
+    place: String,
+    trainers: Vec<(String, bool)>,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "booking_page.html")]
+struct BookingPage<'a> {
+    t: &'a BookingPageTexts,
+    view: &'a PageView,
+}
+
+#[derive(Template)]
+#[template(path = "error_page.html")]
+struct RefusedPage<'a> {
+    lang: &'a str,
+    title: &'a str,
+    message: &'a str,
+    errors: Vec<String>,
+    back: &'a str,
+    back_label: &'a str,
+}
+
+/// `/booking`: GET shows, POST acts, nothing else.
+pub async fn handle(app: &App, request: &Request) -> Response<Body> {
+    match *request.method() {
+        Method::GET | Method::HEAD => show(app, request).await,
+        Method::POST => act(app, request).await,
+        _ => refused(StatusCode::METHOD_NOT_ALLOWED, BOOKING_PAGE.link_refused),
+    }
+}
+
+fn refused(status: StatusCode, message: &str) -> Response<Body> {
+    let t = &BOOKING_PAGE;
+    let page = RefusedPage {
+        lang: "fi",
+        title: t.link_refused_title,
+        message,
+        errors: Vec::new(),
+        back: "",
+        back_label: "",
+    };
+    page_response(
+        status,
+        page.render().unwrap_or_default(),
+        BOOKING_PAGE_POLICY,
+    )
+}
+
+/// A refusal as a page: which words, which status. Nothing says which part of a token was
+/// wrong, only whether it had expired.
+fn refusal(error: &BookingError) -> Response<Body> {
+    let t = &BOOKING_PAGE;
+    match error {
+        BookingError::Link(LinkError::Expired) => refused(StatusCode::FORBIDDEN, t.link_expired),
+        BookingError::Link(_) => refused(StatusCode::FORBIDDEN, t.link_refused),
+        BookingError::NotConfigured => refused(StatusCode::NOT_FOUND, t.link_refused),
+        BookingError::NotFound(_) => refused(StatusCode::NOT_FOUND, t.not_found),
+        BookingError::NothingToCancel(_) => refused(StatusCode::CONFLICT, t.status_none),
+        BookingError::Store(cause) => {
+            tracing::error!(error = %cause, "booking page: store unavailable");
+            refused(StatusCode::SERVICE_UNAVAILABLE, t.unavailable)
+        }
+    }
+}
+
+fn query_value(request: &Request, name: &str) -> Option<String> {
+    let query = request.uri().query().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+async fn show(app: &App, request: &Request) -> Response<Body> {
+    let token = query_value(request, "token").unwrap_or_default();
+    let (_, order) = match app.book.show(&token).await {
+        Ok(shown) => shown,
+        Err(error) => return refusal(&error),
+    };
+    let done = query_value(request, "done");
+    let message = match done.as_deref() {
+        Some("booked") => Some(BOOKING_PAGE.done_booked),
+        Some("changed") => Some(BOOKING_PAGE.done_changed),
+        Some("cancelled") => Some(BOOKING_PAGE.done_cancelled),
+        _ => None,
+    };
+    let mut view = page_view(app, &order, &token);
+    view.message = message.map(str::to_owned);
+    view.message_class = "done";
+    render(StatusCode::OK, &view)
+}
+
+fn render(status: StatusCode, view: &PageView) -> Response<Body> {
+    let page = BookingPage {
+        t: &BOOKING_PAGE,
+        view,
+    };
+    page_response(
+        status,
+        page.render().unwrap_or_default(),
+        BOOKING_PAGE_POLICY,
+    )
+}
+
+/// Whether a POST comes from the function's own page: a browser says where a form was posted
+/// from (`Sec-Fetch-Site`, or at least `Origin`); a post that says neither is refused too.
+fn from_own_page(app: &App, headers: &HeaderMap) -> bool {
+    if let Some(site) = header_text(headers, "sec-fetch-site") {
+        return site == "same-origin";
+    }
+    let own = app.book.page_origin();
+    match header_text(headers, header::ORIGIN).and_then(WebOrigin::parse) {
+        Some(origin) => own.is_some_and(|own| own == origin),
+        None => false,
+    }
+}
+
+/// The posted form's fields (a field given twice: its first value; `trainer` may repeat).
+struct Posted(Vec<(String, String)>);
+
+impl Posted {
+    fn parse(body: &[u8]) -> Option<Posted> {
+        let text = std::str::from_utf8(body).ok()?;
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        // Invalid percent-encoded UTF-8 is replaced by the parser: refuse it instead.
+        (!pairs.iter().any(|(_, v)| v.contains('\u{FFFD}'))).then_some(Posted(pairs))
+    }
+
+    fn get(&self, name: &str) -> String {
+        (self.0.iter())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        (self.0.iter())
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
+    fn booking_form(&self) -> BookingForm {
+        let other = self.get("other_date");
+        BookingForm {
+            date: if other.trim().is_empty() {
+                self.get("date")
+            } else {
+                other
+            },
+            start: self.get("start"),
+            end: self.get("end"),
+            place: self.get("place"),
+            trainers: self.all("trainer"),
+            note: self.get("note"),
+        }
+    }
+}
+
+async fn act(app: &App, request: &Request) -> Response<Body> {
+    if !from_own_page(app, request.headers()) {
+        tracing::info!("booking post refused: not from the booking page");
+        return refused(StatusCode::FORBIDDEN, BOOKING_PAGE.cross_site);
+    }
+    let body: &[u8] = match request.body() {
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    let Some(posted) = Posted::parse(body) else {
+        return refused(StatusCode::BAD_REQUEST, BOOKING_PAGE.link_refused);
+    };
+    let token = posted.get("token");
+    let grant = match app.book.open(&token) {
+        Ok(grant) => grant,
+        Err(error) => return refusal(&error),
+    };
+    let Ok(sequence) = posted.get("sequence").parse::<u32>() else {
+        return refused(StatusCode::BAD_REQUEST, BOOKING_PAGE.link_refused);
+    };
+    let action = match posted.get("action").as_str() {
+        "cancel" => BookingAction::Cancel {
+            reason: posted.get("reason"),
+        },
+        _ => BookingAction::Book(posted.booking_form()),
+    };
+    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
+        Deadline::from_epoch_millis(c.deadline)
+    });
+    let outcome = app
+        .book
+        .act(&grant.reference, sequence, action.clone(), &grant.link_id, deadline)
+        .await;
+    match outcome {
+        Ok(BookingOutcome::Done(order)) => {
+            let done = match &order.booking {
+                Some(b) if !b.is_booked() => "cancelled",
+                Some(b) if b.sequence > 1 => "changed",
+                _ => "booked",
+            };
+            let mut location = url::form_urlencoded::Serializer::new(String::new());
+            location.append_pair("token", &token).append_pair("done", done);
+            see_other(&format!("booking?{}", location.finish()))
+        }
+        Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
+        Ok(BookingOutcome::Invalid(problems)) => invalid(app, &token, &action, &problems).await,
+        Err(error) => refusal(&error),
+    }
+}
+
+/// Someone changed the booking first: the page as it now stands, and what happened.
+async fn conflict(app: &App, token: &str) -> Response<Body> {
+    let order = match app.book.show(token).await {
+        Ok((_, order)) => order,
+        Err(error) => return refusal(&error),
+    };
+    let mut view = page_view(app, &order, token);
+    let now = booking_line(order.booking.as_ref());
+    view.message = Some(fill(BOOKING_PAGE.conflict, &[("booking", &now)]));
+    view.message_class = "problem";
+    render(StatusCode::CONFLICT, &view)
+}
+
+/// The form again, with what was entered and what is wrong with it.
+async fn invalid(
+    app: &App,
+    token: &str,
+    action: &BookingAction,
+    problems: &[BookingProblem],
+) -> Response<Body> {
+    let order = match app.book.show(token).await {
+        Ok((_, order)) => order,
+        Err(error) => return refusal(&error),
+    };
+    let mut view = page_view(app, &order, token);
+    view.errors = problems.iter().map(|p| problem_text(*p)).collect();
+    if let BookingAction::Book(form) = action {
+        let chosen = form.date.trim();
+        let mut quick = false;
+        for (value, _, checked) in &mut view.dates {
+            *checked = value == chosen;
+            quick |= *checked;
+        }
+        view.other_date = if quick { String::new() } else { form.date.clone() };
+        view.start = form.start.clone();
+        view.end = form.end.clone();
+        view.place = form.place.clone();
+        for (name, checked) in &mut view.trainers {
+            *checked = form.trainers.contains(name);
+        }
+        view.note = form.note.clone();
+    }
+    render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+}
+
+fn problem_text(problem: BookingProblem) -> &'static str {
+    let t = &BOOKING_PAGE;
+    match problem {
+        BookingProblem::DateMissing => t.date_missing,
+        BookingProblem::DateInvalid => t.date_invalid,
+        BookingProblem::DateInPast => t.date_in_past,
+        BookingProblem::StartInvalid => t.start_invalid,
+        BookingProblem::EndInvalid => t.end_invalid,
+        BookingProblem::EndNotAfterStart => t.end_not_after_start,
+        BookingProblem::PlaceMissing => t.place_missing,
+        BookingProblem::PlaceInvalid => t.place_invalid,
+        BookingProblem::TrainersMissing => t.trainers_missing,
+        BookingProblem::TrainerUnknown => t.trainer_unknown,
+        BookingProblem::NoteInvalid => t.note_invalid,
+        BookingProblem::ReasonInvalid => t.reason_invalid,
+    }
+}
+
+/// `Varattu: ti 30.3.2027 klo 9.00–11.00, Kunnantalo (Pilvi Nummi)`.
+fn booking_line(booking: Option<&Booking>) -> String {
+    let t = &BOOKING_PAGE;
+    let Some(b) = booking else {
+        return t.status_none.to_owned();
+    };
+    let state = if b.is_booked() {
+        t.status_booked
+    } else {
+        t.status_cancelled
+    };
+    format!(
+        "{state}: {}, {} ({})",
+        when(b.start, b.end, Language::Fi),
+        b.place,
+        b.trainers.join(", ")
+    )
+}
+
+fn date_label(date: Date) -> String {
+    let weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"]
+        [usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())];
+    format!("{weekday} {}.{}.{}", date.day(), date.month(), date.year())
+}
+
+fn hhmm(time: jiff::civil::Time) -> String {
+    time.strftime("%H:%M").to_string()
+}
+
+/// The page for an order: its summary, and the form filled with the booking, or with the
+/// order's first preferred date, the package's length from 9.00 and the order's place.
+fn page_view(app: &App, order: &Order, token: &str) -> PageView {
+    let d = &order.details;
+    let booking = order.booking.as_ref();
+    let booked = booking.is_some_and(Booking::is_booked);
+    let chosen = booking.map(|b| b.start.date()).or(d.preferred_dates.first().copied());
+    let mut dates: Vec<(String, String, bool)> = (d.preferred_dates.iter())
+        .map(|date| (date.to_string(), date_label(*date), Some(*date) == chosen))
+        .collect();
+    let other_date = match chosen {
+        Some(date) if !d.preferred_dates.contains(&date) => date.to_string(),
+        _ => String::new(),
+    };
+    dates.dedup();
+    let roster = app.book.roster();
+    PageView {
+        organization: d.organization.clone(),
+        token: token.to_owned(),
+        action: "booking",
+        sequence: booking.map_or(0, |b| b.sequence),
+        booked,
+        status: booking_line(booking),
+        message: None,
+        message_class: "",
+        errors: Vec::new(),
+        rows: summary_rows(order),
+        dates,
+        other_date,
+        start: hhmm(booking.map_or(DEFAULT_START, |b| b.start.time())),
+        end: hhmm(booking.map_or(default_end(d.package), |b| b.end.time())),
+        place: booking.map_or(d.location.clone().unwrap_or_default(), |b| b.place.clone()),
+        trainers: (roster.iter())
+            .map(|name| (name.clone(), booking.is_some_and(|b| b.trainers.contains(name))))
+            .collect(),
+        note: booking.and_then(|b| b.note.clone()).unwrap_or_default(),
+    }
+}
+
+/// The order as the trainers plan with it.
+fn summary_rows(order: &Order) -> Vec<Row> {
+    let d = &order.details;
+    let fi = Language::Fi;
+    let plain = |field: Field, value: String| (label(field, fi), value, None);
+    let mut rows = vec![
+        plain(Field::Organization, d.organization.clone()),
+        plain(
+            Field::Package,
+            crate::texts::package_name(d.package, fi).to_owned(),
+        ),
+        (
+            label(Field::ContactName, fi),
+            d.contact_name.clone(),
+            Some(format!("mailto:{}", d.email)),
+        ),
+    ];
+    if let Some(phone) = &d.phone {
+        let digits: String = (phone.as_str().chars())
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        rows.push((
+            label(Field::Phone, fi),
+            phone.as_str().to_owned(),
+            Some(format!("tel:{digits}")),
+        ));
+    }
+    let dates: Vec<String> = d.preferred_dates.iter().map(|x| date_label(*x)).collect();
+    rows.push((BOOKING_PAGE.preferred_dates, or_dash(dates.join(", ")), None));
+    rows.push(plain(Field::Location, or_dash(d.location.clone().unwrap_or_default())));
+    rows.push(plain(
+        Field::Participants,
+        d.participants.map(|p| p.get().to_string()).unwrap_or_default(),
+    ));
+    let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
+    rows.push(plain(Field::Channels, or_dash(channels.join(", "))));
+    rows.push(plain(Field::Message, or_dash(d.message.clone().unwrap_or_default())));
+    rows.push((crate::texts::TRAINER.reference, order.reference.to_string(), None));
+    rows
+}
+
+fn or_dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "–".to_owned()
+    } else {
+        text
+    }
+}

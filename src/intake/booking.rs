@@ -1,0 +1,277 @@
+//! The use case of a booking (`BookWorkshop`): a trainer books, changes or cancels the
+//! workshop's date from the booking page (a signed link), or an operator with `orders book`.
+//! The booking is written over the one the writer saw; its emails and reminders are states on
+//! the order like every other email, sent here and retried by the scheduled run.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use url::Url;
+
+use super::sending::Sender;
+use super::{CLAIM_SECONDS, Clock, Deadline, after};
+use crate::domain::{
+    Booking, BookingForm, BookingProblem, BookingRequest, BookingState, Delivery, EmailKind,
+    LinkError, LinkGrant, LinkPurpose, LinkSigner, Order, Reference, helsinki,
+};
+use crate::store::{Booked, Bookings, Orders, StoreError};
+
+/// Who changed a booking, as stored with it: an operator's command.
+pub const BY_OPERATOR: &str = "orders";
+/// A cancellation's reason at most.
+pub const MAX_REASON_LENGTH: usize = 500;
+
+/// Signed links to the booking page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingLinks {
+    signer: LinkSigner,
+    /// The booking page's address (`<PUBLIC_URL>/booking`); `None` until `PUBLIC_URL` is set
+    /// (the first deployment, before the API's address is known): the emails then carry no link.
+    page: Option<Url>,
+}
+
+impl BookingLinks {
+    pub fn new(signer: LinkSigner, public_url: Option<&Url>) -> BookingLinks {
+        let page = public_url.map(|url| {
+            let mut page = url.clone();
+            let path = format!("{}/booking", page.path().trim_end_matches('/'));
+            page.set_path(&path);
+            page.set_query(None);
+            page
+        });
+        BookingLinks { signer, page }
+    }
+
+    /// A fresh link to the order's booking page.
+    pub fn link(&self, reference: &Reference, now: Timestamp) -> Option<String> {
+        let mut page = self.page.clone()?;
+        let token = self.signer.sign(LinkPurpose::Booking, reference, now);
+        page.query_pairs_mut().append_pair("token", &token);
+        Some(page.into())
+    }
+
+    pub fn verify(&self, token: &str, now: Timestamp) -> Result<LinkGrant, LinkError> {
+        self.signer.verify(token, LinkPurpose::Booking, now)
+    }
+}
+
+/// What bookings need beside the store: the links, the invitation's organizer, the trainers'
+/// names to choose from, when the customer's reminder goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingSettings {
+    pub links: Option<BookingLinks>,
+    /// The sender address: the invitation's `ORGANIZER`.
+    pub organizer: String,
+    /// `TRAINER_NAMES`: who can lead a workshop.
+    pub roster: Vec<String>,
+    pub reminder_days_before: u32,
+}
+
+impl Default for BookingSettings {
+    fn default() -> BookingSettings {
+        BookingSettings {
+            links: None,
+            organizer: String::new(),
+            roster: vec!["Pilvi Nummi".into(), "Jaana Pohjola".into()],
+            reminder_days_before: crate::domain::DEFAULT_REMINDER_DAYS_BEFORE,
+        }
+    }
+}
+
+/// What a trainer (or an operator) asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookingAction {
+    Book(BookingForm),
+    Cancel { reason: String },
+}
+
+/// What asking did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BookingOutcome {
+    /// Written and its emails sent (or left to the retry run): the order as it now stands.
+    Done(Box<Order>),
+    /// Someone changed it first: the booking as it now stands, nothing written.
+    Conflict(Option<Booking>),
+    /// The form has mistakes: nothing written.
+    Invalid(Vec<BookingProblem>),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("booking link refused: {0}")]
+    Link(#[from] LinkError),
+    #[error("bookings are not configured (BOOKING_LINK_SECRET)")]
+    NotConfigured,
+    #[error("no order {0}")]
+    NotFound(Reference),
+    #[error("order {0} has no booking to cancel")]
+    NothingToCancel(Reference),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The booking use case.
+pub struct BookWorkshop {
+    pub(super) orders: Arc<dyn Orders>,
+    pub(super) bookings: Arc<dyn Bookings>,
+    pub(super) sender: Sender,
+    pub(super) settings: BookingSettings,
+    pub(super) clock: Clock,
+}
+
+impl BookWorkshop {
+    pub fn roster(&self) -> &[String] {
+        &self.settings.roster
+    }
+
+    /// The booking page's origin: where its form posts come from.
+    pub fn page_origin(&self) -> Option<crate::domain::WebOrigin> {
+        let links = self.settings.links.as_ref()?;
+        crate::domain::WebOrigin::of(links.page.as_ref()?)
+    }
+
+    /// Which order a link opens, if it opens one now.
+    pub fn open(&self, token: &str) -> Result<LinkGrant, BookingError> {
+        let links = (self.settings.links.as_ref()).ok_or(BookingError::NotConfigured)?;
+        Ok(links.verify(token, (self.clock)())?)
+    }
+
+    /// The order a link opens, for its page. Reads only.
+    pub async fn show(&self, token: &str) -> Result<(LinkGrant, Order), BookingError> {
+        let grant = self.open(token)?;
+        let order = self.load(&grant.reference).await?;
+        Ok((grant, order))
+    }
+
+    async fn load(&self, reference: &Reference) -> Result<Order, BookingError> {
+        match self.orders.load(reference).await {
+            Ok(Some(order)) => Ok(order),
+            // An erased order cannot be read whole: there is nobody to invite.
+            Ok(None) | Err(StoreError::Unreadable { .. }) => {
+                Err(BookingError::NotFound(reference.clone()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Books, changes or cancels, over the booking at `expected` (its sequence; 0: none), and
+    /// sends the customer's booking email and the trainers' note. `by`: the link's id, or
+    /// `BY_OPERATOR`.
+    pub async fn act(
+        &self,
+        reference: &Reference,
+        expected: u32,
+        action: BookingAction,
+        by: &str,
+        deadline: Deadline,
+    ) -> Result<BookingOutcome, BookingError> {
+        let now = (self.clock)();
+        let mut order = self.load(reference).await?;
+        if order.booking.as_ref().map_or(0, |b| b.sequence) != expected {
+            return Ok(BookingOutcome::Conflict(order.booking));
+        }
+        let booking = match self.next_booking(&order, expected, action, by, now)? {
+            Ok(booking) => booking,
+            Err(problems) => return Ok(BookingOutcome::Invalid(problems)),
+        };
+        let kind = match (&booking.state, expected) {
+            (BookingState::Cancelled, _) => "cancelled",
+            (BookingState::Booked, 0) => "booked",
+            (BookingState::Booked, _) => "changed",
+        };
+        self.schedule_emails(&mut order, &booking, now);
+        order.booking = Some(booking);
+        match self.bookings.book(&order, expected).await? {
+            Booked::Stored => {}
+            Booked::Conflict(current) => return Ok(BookingOutcome::Conflict(current)),
+            Booked::NoOrder => return Err(BookingError::NotFound(reference.clone())),
+        }
+        crate::measure::booking(kind);
+        tracing::info!(order_id = %order.order_id, reference = %reference, booking = kind, by, "booking written");
+        self.sender
+            .send_pair(&mut order, [EmailKind::Booking, EmailKind::BookingNote], deadline)
+            .await;
+        Ok(BookingOutcome::Done(Box::new(order)))
+    }
+
+    /// The booking as it will stand, or what is wrong with the form.
+    fn next_booking(
+        &self,
+        order: &Order,
+        expected: u32,
+        action: BookingAction,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Result<Booking, Vec<BookingProblem>>, BookingError> {
+        let today = now.to_zoned_datetime(helsinki()).date();
+        let (request, state, reason) = match action {
+            BookingAction::Book(form) => {
+                match BookingRequest::parse(&form, &self.settings.roster, today) {
+                    Ok(request) => (request, BookingState::Booked, None),
+                    Err(problems) => return Ok(Err(problems)),
+                }
+            }
+            BookingAction::Cancel { reason } => {
+                let Some(current) = order.booking.as_ref().filter(|b| b.is_booked()) else {
+                    return Err(BookingError::NothingToCancel(order.reference.clone()));
+                };
+                let reason = reason.trim();
+                if reason.is_empty()
+                    || reason.chars().count() > MAX_REASON_LENGTH
+                    || crate::domain::contains_control_characters(reason)
+                {
+                    return Ok(Err(vec![BookingProblem::ReasonInvalid]));
+                }
+                let request = BookingRequest {
+                    start: current.start,
+                    end: current.end,
+                    place: current.place.clone(),
+                    trainers: current.trainers.clone(),
+                    note: current.note.clone(),
+                };
+                (request, BookingState::Cancelled, Some(reason.to_owned()))
+            }
+        };
+        Ok(Ok(Booking {
+            state,
+            start: request.start,
+            end: request.end,
+            place: request.place,
+            trainers: request.trainers,
+            note: request.note,
+            reason,
+            sequence: expected + 1,
+            changed_at: now,
+            changed_by: by.to_owned(),
+        }))
+    }
+
+    /// The emails the booking sets going: its own two, claimed by this request, and the
+    /// reminders, due when they are (a cancelled booking's unsent reminders are dropped).
+    fn schedule_emails(&self, order: &mut Order, booking: &Booking, now: Timestamp) {
+        let until = after(now, CLAIM_SECONDS);
+        for kind in [EmailKind::Booking, EmailKind::BookingNote] {
+            order.set_delivery(kind, Delivery::Sending { attempts: 0, until });
+        }
+        let same_day = (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start == booking.start);
+        let days = self.settings.reminder_days_before;
+        for (kind, at) in [
+            (EmailKind::Reminder, booking.customer_reminder_at(days, now)),
+            (EmailKind::ReminderNote, booking.trainer_reminder_at(now)),
+        ] {
+            let current = order.delivery(kind).cloned();
+            let next = match (booking.is_booked(), at, &current) {
+                // Sent for this same day already: once is enough.
+                (true, _, Some(Delivery::Sent { .. })) if same_day => continue,
+                (true, Some(at), _) => Delivery::Pending {
+                    attempts: 0,
+                    next_attempt_at: at,
+                },
+                (_, _, Some(delivery)) if delivery.is_final() => continue,
+                (_, _, None) => continue,
+                (_, _, Some(_)) => Delivery::Dropped,
+            };
+            order.set_delivery(kind, next);
+        }
+    }
+}

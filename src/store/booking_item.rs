@@ -1,0 +1,60 @@
+//! A booking ⇄ the order item's `booking_*` attributes.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::attribute::Attribute;
+use super::item::{Item, n, number, s, text};
+use crate::domain::{Booking, BookingState};
+
+/// The booking's attributes, and those it leaves empty (to remove).
+pub fn booking_attributes(booking: &Booking) -> (Vec<(Attribute, AttributeValue)>, Vec<Attribute>) {
+    let mut set = vec![
+        (Attribute::BookingState, s(booking.state.as_str())),
+        (Attribute::BookingSequence, n(booking.sequence)),
+        (Attribute::BookingStart, s(booking.start.to_string())),
+        (Attribute::BookingEnd, s(booking.end.to_string())),
+        (Attribute::BookingStartUtc, s(booking.start_utc().to_string())),
+        (Attribute::BookingEndUtc, s(booking.end_utc().to_string())),
+        (Attribute::BookingPlace, s(&booking.place)),
+        (
+            Attribute::BookingTrainers,
+            AttributeValue::L(booking.trainers.iter().map(s).collect()),
+        ),
+        (Attribute::BookingChangedAt, s(booking.changed_at.to_string())),
+        (Attribute::BookingChangedBy, s(&booking.changed_by)),
+    ];
+    let mut remove = Vec::new();
+    for (attribute, value) in [
+        (Attribute::BookingNote, &booking.note),
+        (Attribute::BookingReason, &booking.reason),
+    ] {
+        match value {
+            Some(text) => set.push((attribute, s(text))),
+            None => remove.push(attribute),
+        }
+    }
+    (set, remove)
+}
+
+/// The booking on an order item; `None` when it has none (or one this code cannot read).
+pub fn booking_from_item(item: &Item) -> Option<Booking> {
+    let get = |attribute: Attribute| text(item, attribute.name());
+    Some(Booking {
+        state: BookingState::parse(get(Attribute::BookingState)?)?,
+        start: get(Attribute::BookingStart)?.parse().ok()?,
+        end: get(Attribute::BookingEnd)?.parse().ok()?,
+        place: get(Attribute::BookingPlace)?.to_owned(),
+        trainers: item
+            .get(Attribute::BookingTrainers.name())?
+            .as_l()
+            .ok()?
+            .iter()
+            .filter_map(|name| name.as_s().ok().cloned())
+            .collect(),
+        note: get(Attribute::BookingNote).map(str::to_owned),
+        reason: get(Attribute::BookingReason).map(str::to_owned),
+        sequence: u32::try_from(number(item, Attribute::BookingSequence.name())?).ok()?,
+        changed_at: get(Attribute::BookingChangedAt)?.parse().ok()?,
+        changed_by: get(Attribute::BookingChangedBy)?.to_owned(),
+    })
+}

@@ -1,0 +1,79 @@
+//! The workshop's booking on its order (`Bookings`): one conditional update over the sequence
+//! the writer saw, so that of two trainers booking at once one wins and the other is told.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+
+use super::{Changes, DynamoDbStore, unavailable};
+use crate::domain::{EmailKind, Order};
+use crate::store::attribute::Attribute;
+use crate::store::booking_item::{booking_attributes, booking_from_item};
+use crate::store::item::{
+    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
+    RETRY_QUEUE_ATTRIBUTE, n, s,
+};
+use crate::store::{Booked, Bookings, Result};
+
+#[async_trait]
+impl Bookings for DynamoDbStore {
+    async fn book(&self, order: &Order, expected: u32) -> Result<Booked> {
+        let Some(booking) = &order.booking else {
+            return Ok(Booked::NoOrder);
+        };
+        let mut changes = Changes::default();
+        let (set, remove) = booking_attributes(booking);
+        for (attribute, value) in set {
+            changes.set(attribute.name(), value);
+        }
+        for attribute in remove {
+            changes.remove(attribute.name());
+        }
+        for kind in EmailKind::AFTER_BOOKING {
+            if let Some(delivery) = order.delivery(kind) {
+                changes.delivery(kind, delivery);
+            }
+        }
+        match order.retry_at() {
+            Some(at) => {
+                changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+                changes.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
+            }
+            None => {
+                changes.remove(RETRY_QUEUE_ATTRIBUTE);
+                changes.remove(RETRY_AT_ATTRIBUTE);
+            }
+        }
+        let key = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let erased = changes.name(ERASED_AT_ATTRIBUTE);
+        let sequence = changes.name(Attribute::BookingSequence.name());
+        let seen = if expected == 0 {
+            format!("attribute_not_exists({sequence})")
+        } else {
+            let value = changes.value(n(expected));
+            format!("{sequence} = {value}")
+        };
+        let written = changes
+            .apply(self.update_order(&order.reference))
+            .condition_expression(format!(
+                "attribute_exists({key}) AND attribute_not_exists({erased}) AND {seen}"
+            ))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(Booked::Stored),
+            Err(error) => match error.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                    Ok(match failed.item() {
+                        Some(item) if !item.contains_key(ERASED_AT_ATTRIBUTE) => {
+                            Booked::Conflict(booking_from_item(item))
+                        }
+                        _ => Booked::NoOrder,
+                    })
+                }
+                _ => Err(unavailable(error)),
+            },
+        }
+    }
+}
