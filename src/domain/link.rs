@@ -139,7 +139,7 @@ mod tests {
     }
 
     fn reference() -> Reference {
-        Reference::parse("K7M2QX9P").unwrap()
+        Reference::parse("K7M2-QX9P").unwrap()
     }
 
     fn now() -> Timestamp {
@@ -167,7 +167,7 @@ mod tests {
         let token = signer.sign(LinkPurpose::Booking, &reference(), now());
         let other = signer.sign(
             LinkPurpose::Booking,
-            &Reference::parse("ABCDEFGH").unwrap(),
+            &Reference::parse("ABCD-EFGH").unwrap(),
             now(),
         );
         // Another order's reference with this order's signature.
@@ -193,7 +193,7 @@ mod tests {
             );
         }
         // Signed, but for a purpose this page does not serve.
-        let payload = "erasure.K7M2QX9P.99999999999";
+        let payload = "erasure.K7M2-QX9P.99999999999";
         let signature = URL_SAFE_NO_PAD.encode(signer.signature(payload));
         assert_eq!(
             signer.verify(&format!("{payload}.{signature}"), LinkPurpose::Booking, now()),

@@ -10,12 +10,14 @@ use serde_json::Value;
 use url::Url;
 
 use order_intake::domain::{
-    BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin,
+    BusinessId, EmailAddress, Language, Limits, LinkSigner, Phone, Quotas, Seller, WebOrigin,
 };
 use order_intake::email::{Mailer, RecordingMailer, SesMailer};
 use order_intake::entry::Function;
 use order_intake::http::{HttpSettings, handle, request_from_event_str};
-use order_intake::intake::{Clock, HandleReport, RetryEmails, Wiring, system_clock};
+use order_intake::intake::{
+    BookingLinks, BookingSettings, Clock, HandleReport, RetryEmails, Wiring, system_clock,
+};
 use order_intake::store::{
     DynamoDbStore, MemoryStore, Store, Stores, TableSpec, create_order_table,
 };
@@ -109,6 +111,46 @@ fn request_event(method: &str, path_and_query: &str) -> String {
     })
 }
 
+/// A v2 POST of a form to the booking page, from the page itself (its `Origin`) unless
+/// `headers` say otherwise.
+pub fn booking_post(body: &str, headers: Value) -> String {
+    let mut event: Value = serde_json::from_str(&post_to("/booking")).unwrap();
+    let mut all = serde_json::json!({
+        "content-type": "application/x-www-form-urlencoded",
+        "host": "api.example",
+        "origin": PUBLIC_URL,
+        "sec-fetch-site": "same-origin",
+    });
+    for (name, value) in headers.as_object().unwrap() {
+        match value {
+            Value::Null => all.as_object_mut().unwrap().remove(name),
+            value => all.as_object_mut().unwrap().insert(name.clone(), value.clone()),
+        };
+    }
+    event["headers"] = all;
+    event["body"] = Value::String(body.to_owned());
+    event.to_string()
+}
+
+/// The booking link in a trainers' email (its text part), as the path and query a GET sends.
+pub fn booking_link(email_text: &str) -> String {
+    let start = email_text
+        .find(&format!("{PUBLIC_URL}/booking?token="))
+        .unwrap_or_else(|| panic!("no booking link in: {email_text}"));
+    let link = email_text[start..].split_whitespace().next().unwrap();
+    link.trim_start_matches(PUBLIC_URL).to_owned()
+}
+
+/// A link's token, decoded from its query.
+pub fn token_of(link: &str) -> String {
+    let query = link.split_once('?').unwrap().1;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
 /// A v2 POST /orders event with this body and content type (no Origin, like curl).
 pub fn post_event(content_type: &str, body: &str) -> String {
     event_with("apigw-http-json-order", |e| {
@@ -165,6 +207,21 @@ fn answer(response: Response<Body>) -> Answer {
 }
 
 pub const TEST_SECRET: &str = "a-test-secret-of-at-least-32-characters";
+pub const BOOKING_SECRET: &str = "a-booking-link-secret-of-at-least-32-chars";
+/// Where the function answers in the handler tests (the events' host): the booking links'.
+pub const PUBLIC_URL: &str = "https://api.example";
+
+/// Bookings as `config/test.env` has them, with links to `PUBLIC_URL`.
+pub fn booking_settings() -> BookingSettings {
+    BookingSettings {
+        links: Some(BookingLinks::new(
+            LinkSigner::new(BOOKING_SECRET),
+            Some(&Url::parse(PUBLIC_URL).unwrap()),
+        )),
+        organizer: SENDER.to_owned(),
+        ..BookingSettings::default()
+    }
+}
 
 /// The production quotas, keyed with the test secret.
 pub fn limits(quotas: Quotas) -> Limits {
@@ -190,7 +247,8 @@ pub fn build_app_with<S: Store + 'static>(
     quotas: Quotas,
 ) -> Function {
     let wiring = Wiring::new(Stores::new(store), mailer, trainers, clock, limits(quotas));
-    Function::new(&wiring.with_seller(seller()), settings())
+    let wiring = wiring.with_seller(seller()).with_booking(booking_settings());
+    Function::new(&wiring, settings())
 }
 
 /// Whatever holds the function's handlers can be sent events as the Lambda runtime would send

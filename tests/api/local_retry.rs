@@ -2,7 +2,7 @@
 //! sparse index and conditional claims) and the SES emulator.
 
 use order_intake::intake::{CLAIM_SECONDS, MAX_ATTEMPTS};
-use order_intake::store::{EmailQueue};
+use order_intake::store::EmailQueue;
 
 use crate::helpers::*;
 

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod architecture;
+mod bookings;
 mod concurrent_emails;
 mod email_reports;
 mod form_data;
