@@ -229,6 +229,33 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
     assert_eq!(unit, "Milliseconds");
     assert_eq!(duration.as_array().map(Vec::len), Some(1));
 
+    // A booking from the trainers' link: Bookings by kind, and its two emails.
+    let trainers_email = (app.mailer.sent().into_iter())
+        .find(|e| e.to.iter().any(|to| to.starts_with("pilvi.nummi")))
+        .unwrap();
+    let link = booking_link(&trainers_email.text);
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("token", &token_of(&link))
+        .append_pair("sequence", "0")
+        .append_pair("action", "book")
+        .append_pair("other_date", "2027-01-15")
+        .append_pair("start", "9:00")
+        .append_pair("end", "13:00")
+        .append_pair("place", "Kunnantalo")
+        .append_pair("trainer", "Pilvi Nummi");
+    let answer = app.send(&booking_post(&body.finish(), json!({}))).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let docs = take();
+    assert_eq!(count(&docs, measure::BOOKINGS, &[("Kind", "booked")]), 1);
+    assert_eq!(count(&docs, measure::BOOKINGS, &[]), 1);
+    for kind in ["booking", "booking_note"] {
+        assert_eq!(
+            count(&docs, measure::EMAILS, &[("Kind", kind), ("State", "sent")]),
+            1,
+            "{kind}"
+        );
+    }
+
     // Nothing a person typed, and no address, reaches a metric.
     let typed = [
         "anna.virtanen",

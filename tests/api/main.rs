@@ -19,5 +19,6 @@ mod local_services_down;
 mod local_ses;
 mod local_warm_up;
 mod openapi_agreement;
+mod store_bookings;
 mod store_contract;
 mod template_agreement;

@@ -1,0 +1,151 @@
+//! The booking's part of the store contract (`Bookings`), for the in-memory store and for
+//! DynamoDB Local: written only over the sequence the writer saw, so that two trainers booking
+//! at once make one booking; with its emails' states and the retry queue; never on an erased or
+//! missing order.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use order_intake::domain::{
+    Booking, BookingState, Delivery, EmailKind, NewOrder, Order, OrderForm, Reference,
+};
+use order_intake::store::{Booked, DedupeKey, DynamoDbStore, Insert, MemoryStore, Store};
+
+use crate::helpers::*;
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + seconds).unwrap()
+}
+
+fn placed(reference: Reference) -> Order {
+    let form = OrderForm {
+        package: Some("somestartti".into()),
+        organization: Some("Tuusulan kunta".into()),
+        contact_name: Some("Anna Virtanen".into()),
+        email: Some("anna.virtanen@tuusula.example".into()),
+        privacy_consent: Some("true".into()),
+        ..OrderForm::default()
+    };
+    let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
+    let sent = |id: &str| Delivery::Sent {
+        message_id: id.into(),
+        sent_at: at(1),
+    };
+    Order {
+        order_id: uuid::Uuid::now_v7().to_string(),
+        reference,
+        created_at: at(0),
+        price: details.package.price(),
+        details,
+        customer_email: sent("m-1"),
+        trainer_email: sent("m-2"),
+        reports: Default::default(),
+        booking: None,
+        booking_emails: Default::default(),
+    }
+}
+
+fn booking(sequence: u32, trainer: &str, note: Option<&str>) -> Booking {
+    let day = jiff::civil::date(2027, 3, 30);
+    Booking {
+        state: BookingState::Booked,
+        start: day.at(9, 0, 0, 0),
+        end: day.at(11, 0, 0, 0),
+        place: "Kunnantalo, 2.krs".into(),
+        trainers: vec![trainer.into()],
+        note: note.map(str::to_owned),
+        reason: None,
+        sequence,
+        changed_at: at(10),
+        changed_by: "AbCdEf12".into(),
+    }
+}
+
+/// The order as a booking leaves it: its booking, both booking emails claimed, the reminder due.
+fn booked(mut order: Order, booking: Booking) -> Order {
+    let claimed = Delivery::Sending {
+        attempts: 0,
+        until: at(130),
+    };
+    order.set_delivery(EmailKind::Booking, claimed.clone());
+    order.set_delivery(EmailKind::BookingNote, claimed);
+    order.set_delivery(
+        EmailKind::Reminder,
+        Delivery::Pending {
+            attempts: 0,
+            next_attempt_at: at(5000),
+        },
+    );
+    order.booking = Some(booking);
+    order
+}
+
+async fn stored(store: &dyn Store) -> Order {
+    let order = placed(Reference::random());
+    let dedupe = DedupeKey {
+        id: format!("key#{}", uuid::Uuid::now_v7()),
+        fingerprint: "f".into(),
+        expires_at: at(86_400),
+    };
+    assert_eq!(store.insert(&order, &dedupe, &[], at(0)).await.unwrap(), Insert::Created);
+    order
+}
+
+async fn books_once(store: Arc<dyn Store>) {
+    let order = stored(store.as_ref()).await;
+    let pilvi = booked(order.clone(), booking(1, "Pilvi Nummi", Some("Tervetuloa")));
+    let jaana = booked(order.clone(), booking(1, "Jaana Pohjola", None));
+    let (one, other) = tokio::join!(store.book(&pilvi, 0), store.book(&jaana, 0));
+    let outcomes = [one.unwrap(), other.unwrap()];
+    let stored_one = outcomes.iter().filter(|o| **o == Booked::Stored).count();
+    assert_eq!(stored_one, 1, "one booking of two at once: {outcomes:?}");
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    let winner = loaded.booking.clone().unwrap();
+    assert!(
+        outcomes.contains(&Booked::Conflict(Some(winner.clone()))),
+        "the other is told who booked: {outcomes:?}"
+    );
+    let expected = if winner.trainers == ["Pilvi Nummi"] { &pilvi } else { &jaana };
+    assert_eq!(&loaded, expected, "the booking and its emails as written");
+    assert_eq!(loaded.retry_at(), Some(at(130)), "in the retry queue by its emails");
+    assert!(
+        store.due_for_retry(at(200), 10).await.unwrap().contains(&order.reference),
+        "the retry run finds it"
+    );
+
+    // A change over the sequence seen; the note taken away is gone.
+    let change = booked(loaded.clone(), booking(2, "Pilvi Nummi", None));
+    assert_eq!(store.book(&change, 1).await.unwrap(), Booked::Stored);
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(loaded.booking, change.booking);
+    // A stale one changes nothing.
+    let stale = booked(loaded.clone(), booking(2, "Jaana Pohjola", None));
+    assert_eq!(
+        store.book(&stale, 1).await.unwrap(),
+        Booked::Conflict(change.booking.clone())
+    );
+}
+
+async fn never_books_a_missing_or_erased_order(store: Arc<dyn Store>) {
+    let missing = booked(placed(Reference::random()), booking(1, "Pilvi Nummi", None));
+    assert_eq!(store.book(&missing, 0).await.unwrap(), Booked::NoOrder);
+    let order = stored(store.as_ref()).await;
+    store.erase(&order.reference, at(20)).await.unwrap().unwrap();
+    let erased = booked(order, booking(1, "Pilvi Nummi", None));
+    assert_eq!(store.book(&erased, 0).await.unwrap(), Booked::NoOrder);
+}
+
+#[tokio::test]
+async fn the_memory_store_books_once() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    books_once(store.clone()).await;
+    never_books_a_missing_or_erased_order(store).await;
+}
+
+#[tokio::test]
+async fn the_dynamodb_store_books_once() {
+    let app = LocalApp::start().await;
+    let store: Arc<dyn Store> = Arc::new(DynamoDbStore::new(app.dynamodb.clone(), &app.table));
+    books_once(store.clone()).await;
+    never_books_a_missing_or_erased_order(store).await;
+}
