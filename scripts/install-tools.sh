@@ -63,6 +63,7 @@ needs sam && python_tools venv-sam requirements-sam.txt          # sam validate 
 needs test-only && python_tools venv-checkov requirements-checkov.txt  # checkov
 needs test-only && python_tools venv-schemathesis requirements-schemathesis.txt  # schemathesis
 needs test-only && python_tools venv-invoice requirements-invoice.txt  # xmlschema, python-stdnum
+needs test-only && python_tools venv-calendar requirements-calendar.txt  # icalendar
 needs peer && python_tools venv-peer requirements-bench-peer.txt  # boto3, awslambdaric
 
 # The official Finvoice 3.0 schema, from the pinned PyPI package that ships it (not copied into

@@ -2,7 +2,10 @@ use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{
+    Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message,
+};
 
 use super::{Email, MailError, Mailer};
 
@@ -31,6 +34,21 @@ fn utf8(data: &str) -> Result<Content, MailError> {
     Content::builder()
         .data(data)
         .charset("UTF-8")
+        .build()
+        .map_err(|e| MailError {
+            code: "build".into(),
+            detail: e.to_string(),
+            permanent: true,
+        })
+}
+
+/// A file as SES v2 sends it (`Attachments` of simple content): SES does the MIME.
+fn attachment(file: &super::Attachment) -> Result<Attachment, MailError> {
+    Attachment::builder()
+        .file_name(&file.file_name)
+        .content_type(&file.content_type)
+        .content_disposition(AttachmentContentDisposition::Attachment)
+        .raw_content(Blob::new(file.content.clone()))
         .build()
         .map_err(|e| MailError {
             code: "build".into(),
@@ -83,6 +101,9 @@ fn mail_error<R: std::fmt::Debug>(error: SdkError<SendEmailError, R>) -> MailErr
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
+        let attachments = (email.attachments.iter())
+            .map(attachment)
+            .collect::<Result<Vec<_>, _>>()?;
         let message = Message::builder()
             .subject(utf8(&email.subject)?)
             .body(
@@ -91,6 +112,7 @@ impl Mailer for SesMailer {
                     .html(utf8(&email.html)?)
                     .build(),
             )
+            .set_attachments(Some(attachments).filter(|a| !a.is_empty()))
             .build();
         let output = self
             .client

@@ -12,6 +12,7 @@ mod handler_events;
 mod handler_limits;
 mod handler_rules;
 mod hostile;
+mod local_bookings;
 mod local_dynamodb;
 mod local_limits;
 mod local_retry;

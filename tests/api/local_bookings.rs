@@ -1,0 +1,145 @@
+//! A booking through the real SDK clients: the booking on DynamoDB Local, its emails with their
+//! invitation through SES v2 `Attachments` to the SES emulator, and the invitation read by an
+//! independent parser (tests/ical_check.py, Python's icalendar) on both sides of the changes
+//! to and from summer time.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// The emulator's emails of this app to `to`, oldest first.
+async fn emails_to(app: &LocalApp, to: &str) -> Vec<Value> {
+    (app.emails().await.into_iter())
+        .filter(|e| e["destination"]["to"].to_string().contains(to))
+        .collect()
+}
+
+/// The invitation attached to an email in the emulator's store, as the independent parser reads it.
+fn parsed_invitation(email: &Value) -> Value {
+    let attachments = email["attachments"].as_array().expect("attachments kept");
+    assert_eq!(attachments.len(), 1, "{email}");
+    let attachment = &attachments[0];
+    assert!(
+        (attachment["contentType"].as_str().unwrap()).starts_with("text/calendar"),
+        "{attachment}"
+    );
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(attachment["content"].as_str().unwrap())
+        .unwrap();
+    let path = std::env::temp_dir().join(format!("{}.ics", unique("invitation")));
+    std::fs::write(&path, content).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let python = format!("{root}/.tools/venv-calendar/bin/python");
+    let output = std::process::Command::new(&python)
+        .arg(format!("{root}/tests/ical_check.py"))
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("{python} does not run ({e}): run `make tools` (scripts/install-tools.sh test)"));
+    assert!(
+        output.status.success(),
+        "the parser refused the invitation: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn form(token: &str, sequence: u32, fields: &[(&str, &str)]) -> String {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("token", token)
+        .append_pair("sequence", &sequence.to_string());
+    for (name, value) in fields {
+        body.append_pair(name, value);
+    }
+    body.finish()
+}
+
+fn book_on(date: &'static str) -> [(&'static str, &'static str); 6] {
+    [
+        ("action", "book"),
+        ("other_date", date),
+        ("start", "9.00"),
+        ("end", "13.00"),
+        ("place", "Kunnantalo; sali \"A\", 2.krs"),
+        ("trainer", "Jaana Pohjola"),
+    ]
+}
+
+/// Places an order in `language` and returns the booking page's token from the trainers' email.
+async fn ordered(app: &LocalApp, language: &str) -> String {
+    let mut order = order_json(&app.customer());
+    order["language"] = json!(language);
+    let answer = app.post_json(&order).await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let trainers = emails_to(app, "pilvi.nummi").await;
+    token_of(&booking_link(trainers[0]["body"]["text"].as_str().unwrap()))
+}
+
+#[tokio::test]
+async fn the_invitation_reads_right_in_an_independent_parser_through_every_change() {
+    let app = LocalApp::start().await;
+    let token = ordered(&app, "fi").await;
+    for (sequence, fields) in [
+        (0, book_on("2027-03-30").to_vec()),
+        (1, book_on("2027-11-02").to_vec()),
+        (2, vec![("action", "cancel"), ("reason", "Tila ei ole käytettävissä")]),
+    ] {
+        let answer = app.send(&booking_post(&form(&token, sequence, &fields), json!({}))).await;
+        assert_eq!(answer.status, 303, "{}", answer.body);
+    }
+    let customer = emails_to(&app, "anna.virtanen").await;
+    // The confirmation, then the booking, the change and the cancellation.
+    assert_eq!(customer.len(), 4, "{customer:#?}");
+    let invitations: Vec<Value> = customer[1..].iter().map(parsed_invitation).collect();
+    let (booked, changed, cancelled) = (&invitations[0], &invitations[1], &invitations[2]);
+    assert_eq!(booked["method"], "REQUEST");
+    assert_eq!(booked["start_tzid"], "Europe/Helsinki");
+    assert_eq!(booked["timezones"], json!(["Europe/Helsinki"]));
+    // 9.00 in Helsinki: summer time (UTC+3) on 30 March 2027, standard time on 2 November.
+    assert_eq!(booked["start_utc"], "2027-03-30T06:00:00Z");
+    assert_eq!(booked["end_utc"], "2027-03-30T10:00:00Z");
+    assert_eq!(changed["start_utc"], "2027-11-02T07:00:00Z");
+    assert_eq!(cancelled["method"], "CANCEL");
+    assert_eq!(cancelled["status"], "CANCELLED");
+    for (invitation, sequence) in [(booked, 1), (changed, 2), (cancelled, 3)] {
+        assert_eq!(invitation["uid"], booked["uid"], "one UID per order");
+        assert_eq!(invitation["sequence"], sequence);
+    }
+    assert_eq!(booked["location"], "Kunnantalo; sali \"A\", 2.krs", "escaped and read back");
+    assert_eq!(booked["organizer"], format!("mailto:{SENDER}"));
+    assert_eq!(booked["attendee"], format!("mailto:{}", app.customer()));
+    assert_eq!(booked["attendee_rsvp"], "FALSE");
+    assert!(booked["summary"].as_str().unwrap().contains("Tuusulan kunta"));
+
+    // The trainers' note carries the same event.
+    let notes = emails_to(&app, "pilvi.nummi").await;
+    assert_eq!(notes.len(), 4, "the notification and three notes");
+    assert_eq!(parsed_invitation(&notes[1])["uid"], booked["uid"]);
+    // Recorded as sent, on the order in DynamoDB Local.
+    let order = &app.orders().await[0];
+    assert_eq!(s(order, "booking_email_status"), "sent");
+    assert_eq!(s(order, "booking_note_email_status"), "sent");
+    assert_eq!(s(order, "booking_state"), "cancelled");
+}
+
+#[tokio::test]
+async fn a_swedish_order_gets_its_booking_email_in_swedish() {
+    let app = LocalApp::start().await;
+    let token = ordered(&app, "sv").await;
+    let answer = app
+        .send(&booking_post(&form(&token, 0, &book_on("2027-03-30")), json!({})))
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let customer = emails_to(&app, "anna.virtanen").await;
+    let booking = customer.last().unwrap();
+    assert!(
+        (booking["subject"].as_str().unwrap()).starts_with("Utbildningen är bokad"),
+        "{}",
+        booking["subject"]
+    );
+    let text = booking["body"]["text"].as_str().unwrap();
+    assert!(text.contains("tis 30.3.2027 kl. 9.00–13.00"), "{text}");
+    assert!(text.contains("Så här förbereder ni er"), "{text}");
+    let invitation = parsed_invitation(booking);
+    assert!(invitation["summary"].as_str().unwrap().contains("halvdagsutbildning"), "{invitation}");
+}
