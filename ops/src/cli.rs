@@ -58,9 +58,10 @@ pub enum Command {
     /// variables.
     Invoice {
         reference: String,
-        /// The day the workshop was held (YYYY-MM-DD).
+        /// The day the workshop was held (YYYY-MM-DD). Default: the booked date, once the
+        /// booked workshop is over.
         #[arg(long)]
-        delivered: String,
+        delivered: Option<String>,
         /// Days to pay.
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
         due_days: u32,

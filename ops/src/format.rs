@@ -5,7 +5,7 @@ use std::fmt::Write;
 use jiff::Timestamp;
 use order_intake::domain::{Field, FieldValue, Language, Package, helsinki};
 use order_intake::store::{EmailRecord, Erasure, OrderRecord};
-use order_intake::texts::label;
+use order_intake::texts::{label, when};
 
 use crate::period::Period;
 
@@ -84,8 +84,9 @@ pub fn table(records: &[OrderRecord], period: &Period) -> String {
         "Contact",
         "Customer email",
         "Trainer email",
+        "Booked",
     ];
-    let rows: Vec<[String; 7]> = records
+    let rows: Vec<[String; 8]> = records
         .iter()
         .map(|r| {
             let contact = match (&r.erased_at, r.text(Field::ContactName)) {
@@ -101,6 +102,7 @@ pub fn table(records: &[OrderRecord], period: &Period) -> String {
                 contact,
                 r.customer_email.state().to_owned(),
                 r.trainer_email.state().to_owned(),
+                booked(r),
             ]
         })
         .collect();
@@ -130,6 +132,36 @@ pub fn table(records: &[OrderRecord], period: &Period) -> String {
         period.last_day
     );
     out
+}
+
+/// The booking in a few words: `ti 30.3.2027 klo 9.00–11.00`, `cancelled`, or `-`.
+fn booked(r: &OrderRecord) -> String {
+    match &r.booking {
+        None => "-".to_owned(),
+        Some(b) if !b.is_booked() => "cancelled".to_owned(),
+        Some(b) => when(b.start, b.end, Language::Fi),
+    }
+}
+
+/// The booking's lines of `show`.
+fn booking_details(out: &mut String, r: &OrderRecord) {
+    let Some(b) = &r.booking else {
+        return;
+    };
+    let _ = writeln!(out, "
+Booking: {} (change {})", b.state.as_str(), b.sequence);
+    let _ = writeln!(out, "  when: {}", when(b.start, b.end, Language::Fi));
+    let _ = writeln!(out, "  place: {}", printable(&b.place));
+    let _ = writeln!(out, "  trainers: {}", printable(&b.trainers.join(", ")));
+    for (label, text) in [("note to the customer", &b.note), ("reason", &b.reason)] {
+        if let Some(text) = text {
+            let _ = writeln!(out, "  {label}: {}", printable(text));
+        }
+    }
+    let _ = writeln!(out, "  changed: {} by {}", local(b.changed_at), b.changed_by);
+    for (kind, email) in &r.booking_emails {
+        email_details(out, &format!("Booking email {kind}"), email);
+    }
 }
 
 fn email_details(out: &mut String, title: &str, email: &EmailRecord) {
@@ -226,6 +258,7 @@ pub fn details(r: &OrderRecord) -> String {
     }
     email_details(&mut out, "Customer's confirmation", &r.customer_email);
     email_details(&mut out, "Trainers' notification", &r.trainer_email);
+    booking_details(&mut out, r);
     out
 }
 
@@ -252,6 +285,11 @@ pub fn csv_columns() -> Vec<&'static str> {
         "erased_at",
         "invoice_number",
         "invoice_date",
+        "booking_state",
+        "booking_start",
+        "booking_end",
+        "booking_place",
+        "booking_trainers",
     ];
     [&["reference", "created"][..], &values, &after].concat()
 }
@@ -291,6 +329,14 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
                 .map(|i| i.invoice_date.to_string())
                 .unwrap_or_default(),
         ]);
+        let booking = r.booking.as_ref();
+        row.extend([
+            booking.map(|b| b.state.as_str().to_owned()),
+            booking.map(|b| b.start.strftime("%Y-%m-%d %H:%M").to_string()),
+            booking.map(|b| b.end.strftime("%Y-%m-%d %H:%M").to_string()),
+            booking.map(|b| b.place.clone()),
+            booking.map(|b| b.trainers.join(", ")),
+        ].map(Option::unwrap_or_default));
         writer.write_record(row.into_iter().map(inert))?;
     }
     writer.into_inner().map_err(|e| e.into_error())

@@ -88,7 +88,7 @@ impl Operator {
             } => {
                 let asked = InvoiceAsked {
                     reference: &reference,
-                    delivered: &delivered,
+                    delivered: delivered.as_deref(),
                     due_days,
                 };
                 self.invoice(asked, now, out, notes).await
@@ -254,7 +254,7 @@ impl Operator {
         let record = self.record(reference.as_str()).await?;
         let terms = InvoiceTerms {
             invoice_date: now.to_zoned_datetime(helsinki()).date(),
-            delivery_date: period::date(asked.delivered, "--delivered")?,
+            delivery_date: delivery_date(&record, asked.delivered, now)?,
             due_days: asked.due_days,
         };
         // Checked before a number is taken: an order that cannot be invoiced uses none.
@@ -342,7 +342,7 @@ impl Operator {
 /// What `orders invoice` was asked for.
 struct InvoiceAsked<'a> {
     reference: &'a str,
-    delivered: &'a str,
+    delivered: Option<&'a str>,
     due_days: u32,
 }
 
@@ -361,6 +361,30 @@ fn same_invoice(
         )));
     }
     Ok(stored)
+}
+
+/// The day the workshop was held: as given, or the booked date once the workshop is over.
+fn delivery_date(
+    record: &OrderRecord,
+    given: Option<&str>,
+    now: Timestamp,
+) -> Result<jiff::civil::Date, OpsError> {
+    if let Some(text) = given {
+        return period::date(text, "--delivered");
+    }
+    match &record.booking {
+        Some(booking) if booking.is_booked() && booking.end_utc() <= now => {
+            Ok(booking.start.date())
+        }
+        Some(booking) if booking.is_booked() => Err(OpsError::Usage(format!(
+            "the workshop is booked for {}, not yet held; give --delivered to invoice it anyway",
+            booking.start.date()
+        ))),
+        _ => Err(OpsError::Usage(
+            "the order has no booking: give the day it was held with --delivered YYYY-MM-DD"
+                .to_owned(),
+        )),
+    }
 }
 
 pub(crate) fn parse_reference(text: &str) -> Result<Reference, OpsError> {

@@ -801,3 +801,73 @@ async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing
     let (again, _) = invoice(&table, &order.reference, "2026-11-20");
     assert_eq!(String::from_utf8(again).unwrap(), html);
 }
+
+/// A booking as the booking page would have written it, for days already past.
+async fn booked_for(table: &Table, order: &Order, day: jiff::civil::Date) {
+    use order_intake::domain::{Booking, BookingState};
+    use order_intake::store::{Booked, Bookings};
+    let mut booked = order.clone();
+    booked.booking = Some(Booking {
+        state: BookingState::Booked,
+        start: day.at(9, 0, 0, 0),
+        end: day.at(11, 0, 0, 0),
+        place: "Kunnantalo".into(),
+        trainers: vec!["Pilvi Nummi".into()],
+        note: None,
+        reason: None,
+        sequence: 1,
+        changed_at: Timestamp::now(),
+        changed_by: "orders".into(),
+    });
+    assert_eq!(table.store.book(&booked, 0).await.unwrap(), Booked::Stored);
+}
+
+#[tokio::test]
+async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_day() {
+    let table = fresh_table().await;
+    let tag = uuid::Uuid::now_v7().simple().to_string();
+    let email = format!("anna.virtanen+{tag}@tuusula.example");
+    let order = seed(&table.store, 3, Timestamp::now(), &email, sent(1)).await;
+    let reference = order.reference.as_str();
+    let day = Timestamp::now().to_zoned_datetime(helsinki()).date() + 20.days();
+    let date = day.to_string();
+    let out = stdout(&orders(
+        &table,
+        &["book", reference, "--date", &date, "--trainer", "Pilvi Nummi", "--trainer", "Jaana Pohjola"],
+    ));
+    assert!(out.contains("booked") && out.contains("klo 9.00–13.00"), "{out}");
+    assert!(out.contains("booking email sent"), "{out}");
+    let emails: Vec<_> = (ses_emails().await.into_iter())
+        .filter(|e| e["destination"]["to"].to_string().contains(&tag))
+        .collect();
+    assert_eq!(emails.len(), 1, "the booking email (the order was seeded without one)");
+    assert_eq!(emails[0]["attachments"].as_array().map(Vec::len), Some(1));
+    let upcoming = stdout(&orders(&table, &["upcoming"]));
+    assert!(upcoming.contains(reference) && upcoming.contains("Kunta 3"), "{upcoming}");
+    assert!(upcoming.contains("Kunnantalo, Tuusula"), "the order's place by default: {upcoming}");
+    let shown = stdout(&orders(&table, &["show", reference]));
+    assert!(shown.contains("Booking: booked (change 1)"), "{shown}");
+    let listed = stdout(&orders(&table, &["list"]));
+    assert!(listed.contains("klo 9.00–13.00"), "{listed}");
+
+    // Not yet held: no invoice without --delivered.
+    let early = run_orders(&table.name, &["invoice", reference]);
+    assert!(!early.status.success());
+    assert!(String::from_utf8_lossy(&early.stderr).contains("not yet held"));
+
+    let out = stdout(&orders(&table, &["cancel", reference, "--reason", "Tila varattu"]));
+    assert!(out.contains("cancelled"), "{out}");
+    assert!(stdout(&orders(&table, &["upcoming"])).contains("no coming bookings"));
+    let refused = run_orders(&table.name, &["book", reference, "--date", "2020-01-01", "--trainer", "Mallory"]);
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("--date is in the past") && why.contains("TRAINER_NAMES"), "{why}");
+
+    // A workshop booked for a day now past is invoiced for that day.
+    let held = seed(&table.store, 6, Timestamp::now(), &email, sent(2)).await;
+    let past = Timestamp::now().to_zoned_datetime(helsinki()).date() - 3.days();
+    booked_for(&table, &held, past).await;
+    let output = orders(&table, &["invoice", held.reference.as_str()]);
+    let xml = String::from_utf8(output.stdout).unwrap();
+    assert!(xml.contains(&past.strftime("%Y%m%d").to_string()), "the booked day as delivered");
+}
