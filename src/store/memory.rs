@@ -353,10 +353,20 @@ impl Retention for MemoryStore {
             }
         }
         order.reports.check_at = None;
-        let personal: Vec<&'static str> = (crate::domain::Field::PERSONAL.into_iter())
+        let mut personal: Vec<&'static str> = (crate::domain::Field::PERSONAL.into_iter())
             .filter(|field| order.details.value(*field).is_some())
             .map(|field| field.name())
             .collect();
+        if let Some(booking) = &mut order.booking {
+            for (text, attribute) in [
+                (&mut booking.note, super::Attribute::BookingNote),
+                (&mut booking.reason, super::Attribute::BookingReason),
+            ] {
+                if text.take().is_some() {
+                    personal.push(attribute.name());
+                }
+            }
+        }
         let already_erased = state.erased.contains_key(&key);
         let removed = match already_erased {
             true => Vec::new(),
@@ -364,7 +374,7 @@ impl Retention for MemoryStore {
         };
         let mut messages_scrubbed = 0;
         for (of, kind, recipients) in state.messages.values_mut() {
-            if of == reference && *kind == EmailKind::Customer && !recipients.is_empty() {
+            if of == reference && kind.to_customer() && !recipients.is_empty() {
                 recipients.clear();
                 messages_scrubbed += 1;
             }

@@ -130,9 +130,13 @@ async fn never_books_a_missing_or_erased_order(store: Arc<dyn Store>) {
     let missing = booked(placed(Reference::random()), booking(1, "Pilvi Nummi", None));
     assert_eq!(store.book(&missing, 0).await.unwrap(), Booked::NoOrder);
     let order = stored(store.as_ref()).await;
-    store.erase(&order.reference, at(20)).await.unwrap().unwrap();
-    let erased = booked(order, booking(1, "Pilvi Nummi", None));
-    assert_eq!(store.book(&erased, 0).await.unwrap(), Booked::NoOrder);
+    let with_note = booked(order.clone(), booking(1, "Pilvi Nummi", Some("Terveisin Anna")));
+    assert_eq!(store.book(&with_note, 0).await.unwrap(), Booked::Stored);
+    let erasure = store.erase(&order.reference, at(20)).await.unwrap().unwrap();
+    assert!(erasure.removed.contains(&"booking_note"), "{erasure:?}");
+    assert!(erasure.dropped.contains(&"reminder"), "its reminder never goes: {erasure:?}");
+    let erased = booked(order, booking(2, "Pilvi Nummi", None));
+    assert_eq!(store.book(&erased, 1).await.unwrap(), Booked::NoOrder);
 }
 
 #[tokio::test]

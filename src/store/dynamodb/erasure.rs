@@ -99,9 +99,10 @@ impl DynamoDbStore {
         now: Timestamp,
     ) -> Result<Option<Erasure>> {
         let already_erased = item.contains_key(ERASED_AT_ATTRIBUTE);
-        let removed: Vec<&'static str> = Field::PERSONAL
-            .iter()
-            .map(|field| field.name())
+        // What people wrote to the customer in the booking goes too; its date and place stay.
+        let booking_texts = [Attribute::BookingNote, Attribute::BookingReason].map(Attribute::name);
+        let removed: Vec<&'static str> = (Field::PERSONAL.iter().map(|field| field.name()))
+            .chain(booking_texts)
             .filter(|name| item.contains_key(*name))
             .collect();
         let mut changes = Changes::default();
@@ -161,16 +162,17 @@ impl DynamoDbStore {
 
 /// Every message the customer's confirmation went out as: its recipient is the person.
 fn customer_message_ids(item: &Item) -> Vec<String> {
-    let kind = EmailKind::Customer;
-    let mut ids: Vec<String> = item
-        .get(&EmailAttribute::MessageIds.of(kind))
-        .and_then(|ids| ids.as_ss().ok())
-        .cloned()
-        .unwrap_or_default();
-    if let Some(current) = text(item, &EmailAttribute::MessageId.of(kind))
-        && !ids.iter().any(|id| id == current)
-    {
-        ids.push(current.to_owned());
+    let mut ids: Vec<String> = Vec::new();
+    for kind in EmailKind::ALL.into_iter().filter(|k| k.to_customer()) {
+        let sent = item
+            .get(&EmailAttribute::MessageIds.of(kind))
+            .and_then(|ids| ids.as_ss().ok());
+        ids.extend(sent.into_iter().flatten().cloned());
+        if let Some(current) = text(item, &EmailAttribute::MessageId.of(kind))
+            && !ids.iter().any(|id| id == current)
+        {
+            ids.push(current.to_owned());
+        }
     }
     ids
 }
