@@ -25,7 +25,7 @@ node --test --test-concurrency=1 tests/browser/ || fail "the browser tests"
 # The business metrics as the runtime prints them: EMF lines for the orders and the refusals
 # the checks above caused, none with an address in it.
 emf=$(grep '"CloudWatchMetrics"' "$log" || true)
-for metric in OrdersCreated Refusals Emails Requests ColdStarts; do
+for metric in OrdersCreated Refusals Emails Requests ColdStarts Bookings; do
   grep -q "\"$metric\"" <<<"$emf" || fail "the EMF metric $metric"
 done
 ! grep -q '@' <<<"$emf" || fail "no address in the EMF lines"

@@ -6,6 +6,8 @@ Each check prints a line; the last line is 'N passed, N failed'. Standard librar
 
 import datetime
 import glob
+import re
+import urllib.parse
 import json
 import os
 import subprocess
@@ -62,6 +64,37 @@ def order(**changes):
     }
     body.update(changes)
     return body
+
+
+def booking_loop(sent, reference):
+    """A trainer follows the link in the notification, looks (twice: mail scanners do), books."""
+    notification = [e for e in sent if e["subject"].startswith("Uusi tilaus") and f"({reference})" in e["subject"]]
+    found = re.search(r"(\S+/booking\?token=\S+)", notification[0]["body"]["text"]) if notification else None
+    link = found.group(1) if found else ""
+    check("the trainers' notification links to the function's booking page", link.startswith(FUNCTION + "/booking?token="), link)
+    path = link[len(FUNCTION):]
+    for attempt in ("first", "second"):
+        status, headers, body = request("GET", path, None, {"Accept": "text/html"})
+        check(f"the booking page shows the order ({attempt} GET, no JavaScript)",
+              status == 200 and "Tuusulan kunta" in body and "<script" not in body
+              and "form-action 'self'" in headers.get("Content-Security-Policy", ""), f"{status} {body[:200]}")
+    check("looking at the page sent nothing", len(emails()) == len(sent), len(emails()))
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query).get("token", [""])[0]
+    day = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
+    form = urllib.parse.urlencode([("token", token), ("sequence", "0"), ("action", "book"), ("date", day),
+                                   ("start", "09:00"), ("end", "11:00"), ("place", "Kunnantalo"), ("trainer", "Pilvi Nummi")])
+    page_headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+    status, _, body = request("POST", "/booking", form, {**page_headers, "Origin": "https://evil.example"})
+    check("a booking posted from another site is refused (403)", status == 403, f"{status} {body[:200]}")
+    status, headers, body = request("POST", "/booking", form, {**page_headers, "Origin": FUNCTION})
+    location = headers.get("Location", "")
+    check("a booking from the page is stored and redirected (303)", status == 303 and "done=booked" in location, f"{status} {body[:300]}")
+    status, _, body = request("GET", "/" + location, None, {"Accept": "text/html"})
+    check("the page then says it was booked", status == 200 and "Varaus on tallennettu" in body, f"{status} {body[:300]}")
+    booking = [e for e in emails() if e["subject"].startswith("Koulutus on varattu")]
+    attachments = booking[0].get("attachments", []) if booking else []
+    check("the customer's booking email carries a calendar invitation",
+          len(booking) == 1 and attachments and attachments[0].get("contentType", "").startswith("text/calendar"), booking)
 
 
 def main():
@@ -141,6 +174,8 @@ def main():
     check("the customer's email names the seller, its phone and the terms from config/test.env",
           "Some-työpajat Oy (esimerkki) · Y-tunnus 1234567-1 · puh. +358 40 123 4567" in text
           and "ESIMERKKI: Peruutus maksutta" in text, text)
+
+    booking_loop(sent, reference)
 
     # The sample events, as `cargo lambda invoke --data-file` sends them. Their dates are fixed,
     # so an order event may be refused (422) once they are past: only a 5xx or no answer fails.

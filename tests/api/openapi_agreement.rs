@@ -100,3 +100,30 @@ fn each_order_value_has_its_shape_limits_and_choices_in_the_schema() {
         .collect();
     assert_eq!(strings(&fields["required"]), required);
 }
+
+#[test]
+fn every_route_of_the_template_is_described() {
+    let template: serde_norway::Value = serde_norway::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/infra/template.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let events = template["Resources"]["OrderFunction"]["Properties"]["Events"]
+        .as_mapping()
+        .unwrap();
+    let spec = openapi();
+    let mut routes = 0;
+    for event in events.values().filter(|e| e["Type"] == "HttpApi") {
+        let path = event["Properties"]["Path"].as_str().unwrap();
+        let method = event["Properties"]["Method"].as_str().unwrap().to_lowercase();
+        if method == "options" {
+            continue; // the CORS preflight, answered by the function for every path it serves
+        }
+        routes += 1;
+        assert!(
+            spec["paths"][path][method.as_str()].is_mapping(),
+            "{method} {path} is routed by infra/template.yaml but not in openapi.yaml"
+        );
+    }
+    assert!(routes >= 4, "{routes} routes");
+}
