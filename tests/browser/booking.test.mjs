@@ -1,0 +1,131 @@
+// The trainers' booking page as they use it, on a phone, in Chromium, against the real local
+// stack (scripts/e2e.sh): the link in their email, the page by keyboard alone, axe-core, and the
+// customer's booking email in three languages. Screenshots under docs/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const require = createRequire(path.resolve("tools/package.json"));
+const { chromium } = require("playwright-core");
+const AXE = require.resolve("axe-core/axe.min.js");
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const FUNCTION = process.env.FUNCTION_URL ?? "http://127.0.0.1:9100/orders";
+const SES = process.env.SES_URL ?? "http://127.0.0.1:8105";
+const SHOTS = path.join(ROOT, "docs/screenshots");
+const TAG = Math.random().toString(36).slice(2, 10);
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "fi-FI" };
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fi-FI"],
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function emails(filter) {
+  const store = await (await fetch(`${SES}/store`)).json();
+  return store.emails.filter((e) => JSON.stringify(e).includes(filter));
+}
+
+/// Places an order in `language` and returns its reference and the booking link from the
+/// trainers' email.
+let orders = 0;
+
+async function order(language) {
+  orders += 1;
+  const day = (n) => new Date(Date.now() + n * 86400e3).toISOString().slice(0, 10);
+  const response = await fetch(FUNCTION, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      package: "somestartti", organization: "Tuusulan kunta", contact_name: "Anna Virtanen",
+      email: `anna.${language}+${TAG}@tuusula.example`, privacy_consent: true, language,
+      phone: "+358 40 123 4567", participants: 15, channels: ["facebook", "instagram"],
+      preferred_dates: [day(30), day(37)], location: "Kunnantalo, valtuustosali",
+      message: `Toivomme esimerkkejä kaavoituksen viestinnästä. (${orders})`,
+    }),
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  const reference = (await response.json()).reference;
+  const [notification] = (await emails(reference)).filter((e) => e.subject.startsWith("Uusi tilaus"));
+  const link = notification.body.text.match(/(\S+\/booking\?token=\S+)/)[1];
+  return { reference, link };
+}
+
+async function phone(options = {}) {
+  const context = await browser.newContext({ ...PHONE, ...options });
+  return context.newPage();
+}
+
+test("a trainer books on a phone by keyboard alone, from the link in the email", async () => {
+  const { reference, link } = await order("fi");
+  const p = await phone();
+  await p.goto(link);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  assert.match(await p.locator("h1").textContent(), /Tuusulan kunta/);
+  await p.screenshot({ path: path.join(SHOTS, "booking-page-phone.png"), fullPage: true });
+  // The first preferred date is chosen; the time is the package's length from 9.00.
+  assert.equal(await p.inputValue("#start"), "09:00");
+  assert.equal(await p.inputValue("#end"), "11:00");
+  await p.focus("input[name=trainer][value='Pilvi Nummi']");
+  await p.keyboard.press("Space");
+  await p.keyboard.press("Tab"); // Jaana Pohjola
+  await p.keyboard.press("Tab"); // the note
+  await p.keyboard.type("Tervetuloa! Aloitamme kahvilla.");
+  await p.keyboard.press("Tab"); // the button
+  assert.equal(await p.evaluate(() => document.activeElement.type), "submit");
+  await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.keyboard.press("Enter")]);
+  assert.match(await p.locator("[role=status]").first().textContent(), /Varaus on tallennettu/);
+  await p.screenshot({ path: path.join(SHOTS, "booking-page-booked.png"), fullPage: true });
+  const booking = (await emails(reference)).filter((e) => e.subject.startsWith("Koulutus on varattu"));
+  assert.equal(booking.length, 1, "one booking email");
+  assert.equal(booking[0].attachments.length, 1);
+  await p.context().close();
+});
+
+test("the booking page has no serious or critical accessibility violation (axe-core)", async () => {
+  const { link } = await order("fi");
+  for (const options of [{}, { viewport: { width: 1100, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 }]) {
+    // The page forbids every script: the test's own checker is let in by the browser.
+    const p = await phone({ bypassCSP: true, ...options });
+    await p.goto(link);
+    await p.addScriptTag({ path: AXE });
+    const result = await p.evaluate(() => window.axe.run(document));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), []);
+    await p.context().close();
+  }
+});
+
+test("the customer's booking email renders in fi, sv and en", async () => {
+  for (const language of ["fi", "sv", "en"]) {
+    const { reference, link } = await order(language);
+    const p = await phone();
+    await p.goto(link);
+    await p.check("input[name=trainer][value='Jaana Pohjola']");
+    await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.click("button[type=submit]")]);
+    await p.context().close();
+    const [email] = (await emails(reference)).filter((e) => e.destination.to[0].startsWith(`anna.${language}`) && e.attachments?.length);
+    assert.ok(email, `${language}: the booking email`);
+    const view = await browser.newPage({ viewport: { width: 700, height: 900 } });
+    await view.setContent(email.body.html, { waitUntil: "load" });
+    const text = await view.evaluate(() => document.body.innerText);
+    assert.ok(text.includes(reference), `${language}: the reference`);
+    assert.ok(text.includes("Jaana Pohjola"), `${language}: the trainer`);
+    assert.ok(!/\{\{|\{%|<\/?[a-z]+[ >]/i.test(text), `${language}: no template or markup leaks into the text`);
+    await view.screenshot({ path: path.join(SHOTS, `email-booking-${language}.png`), fullPage: true });
+    await view.close();
+  }
+});
