@@ -124,10 +124,18 @@ pub enum ExportFormat {
     Json,
 }
 
+/// Which of an order's emails: the confirmation, the trainers' notification, and after a
+/// booking its email, the trainers' note and the two reminders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EmailChoice {
     Customer,
     Trainer,
+    Booking,
+    #[value(name = "booking_note")]
+    BookingNote,
+    Reminder,
+    #[value(name = "reminder_note")]
+    ReminderNote,
 }
 
 impl From<EmailChoice> for EmailKind {
@@ -135,6 +143,10 @@ impl From<EmailChoice> for EmailKind {
         match choice {
             EmailChoice::Customer => EmailKind::Customer,
             EmailChoice::Trainer => EmailKind::Trainer,
+            EmailChoice::Booking => EmailKind::Booking,
+            EmailChoice::BookingNote => EmailKind::BookingNote,
+            EmailChoice::Reminder => EmailKind::Reminder,
+            EmailChoice::ReminderNote => EmailKind::ReminderNote,
         }
     }
 }

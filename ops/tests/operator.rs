@@ -855,6 +855,9 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     assert!(!early.status.success());
     assert!(String::from_utf8_lossy(&early.stderr).contains("not yet held"));
 
+    let out = stdout(&orders(&table, &["resend", reference, "booking"]));
+    assert!(out.contains("booking email sent"), "{out}");
+
     let out = stdout(&orders(&table, &["cancel", reference, "--reason", "Tila varattu"]));
     assert!(out.contains("cancelled"), "{out}");
     assert!(stdout(&orders(&table, &["upcoming"])).contains("no coming bookings"));
@@ -865,6 +868,8 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
 
     // A workshop booked for a day now past is invoiced for that day.
     let held = seed(&table.store, 6, Timestamp::now(), &email, sent(2)).await;
+    let nothing = run_orders(&table.name, &["resend", held.reference.as_str(), "reminder"]);
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("no booking that stands"));
     let past = Timestamp::now().to_zoned_datetime(helsinki()).date() - 3.days();
     booked_for(&table, &held, past).await;
     let output = orders(&table, &["invoice", held.reference.as_str()]);

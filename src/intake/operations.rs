@@ -23,6 +23,8 @@ pub enum ResendError {
     NotFound(Reference),
     #[error("order {0} is erased: there is no address to send to")]
     Erased(Reference),
+    #[error("order {0} has no booking that stands: there is no {1} email to send")]
+    NothingToSend(Reference, &'static str),
     #[error("the {1} email of order {0} is being sent right now; try again in a few minutes")]
     BeingSent(Reference, &'static str),
     #[error(transparent)]
@@ -54,6 +56,9 @@ impl Resend {
             }
             Err(error) => return Err(error.into()),
         };
+        if !order.still_wants(kind) {
+            return Err(ResendError::NothingToSend(reference.clone(), kind.as_str()));
+        }
         let until = after(now, CLAIM_SECONDS);
         if !self
             .queue
