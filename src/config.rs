@@ -171,7 +171,10 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             return Err(error("BOOKING_LINK_SECRET", problem));
         }
         if self.optional("RATE_LIMIT_SECRET").as_deref() == Some(secret.as_str()) {
-            return Err(error("BOOKING_LINK_SECRET", "is the same as RATE_LIMIT_SECRET"));
+            return Err(error(
+                "BOOKING_LINK_SECRET",
+                "is the same as RATE_LIMIT_SECRET",
+            ));
         }
         let public_url = match self.optional("PUBLIC_URL") {
             None => None,
@@ -183,7 +186,10 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             Some(_) => self.list("TRAINER_NAMES", |name| Some(name.to_owned()), "a name")?,
         };
         Ok(BookingSettings {
-            links: Some(BookingLinks::new(LinkSigner::new(&secret), public_url.as_ref())),
+            links: Some(BookingLinks::new(
+                LinkSigner::new(&secret),
+                public_url.as_ref(),
+            )),
             organizer: sender.to_string(),
             roster,
             reminder_days_before: self

@@ -12,7 +12,7 @@ use order_intake::intake::{BY_OPERATOR, BookingAction, BookingOutcome, Deadline}
 use order_intake::store::OrderRecord;
 use order_intake::texts::when;
 
-use crate::{OpsError, Operator, parse_reference};
+use crate::{Operator, OpsError, parse_reference};
 
 /// What `orders book` was asked for.
 pub struct BookAsked {
@@ -82,15 +82,25 @@ impl Operator {
         match outcome {
             BookingOutcome::Done(order) => {
                 let booking = order.booking.as_ref().expect("a written booking");
-                let state = if booking.is_booked() { "booked" } else { "cancelled" };
+                let state = if booking.is_booked() {
+                    "booked"
+                } else {
+                    "cancelled"
+                };
                 writeln!(
                     out,
                     "{reference}: {state} {} at {} ({}); booking email {}, trainers' note {}",
                     when(booking.start, booking.end, Language::Fi),
                     booking.place,
                     booking.trainers.join(", "),
-                    order.booking_emails.get(&order_intake::domain::EmailKind::Booking).map_or("-", |d| d.status()),
-                    order.booking_emails.get(&order_intake::domain::EmailKind::BookingNote).map_or("-", |d| d.status()),
+                    order
+                        .booking_emails
+                        .get(&order_intake::domain::EmailKind::Booking)
+                        .map_or("-", |d| d.status()),
+                    order
+                        .booking_emails
+                        .get(&order_intake::domain::EmailKind::BookingNote)
+                        .map_or("-", |d| d.status()),
                 )?;
                 Ok(())
             }
@@ -98,7 +108,11 @@ impl Operator {
                 "the booking of {reference} changed meanwhile; look at it with: orders show {reference}"
             ))),
             BookingOutcome::Invalid(problems) => Err(OpsError::Usage(
-                problems.iter().map(|p| problem(*p)).collect::<Vec<_>>().join("; "),
+                problems
+                    .iter()
+                    .map(|p| problem(*p))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             )),
         }
     }
@@ -148,7 +162,11 @@ pub fn upcoming_table(records: &[OrderRecord], now: Timestamp) -> String {
         let _ = writeln!(out, "no coming bookings");
         return out;
     }
-    let _ = writeln!(out, "{:<28}  {:<30}  {:<30}  {:<28}  reference", "when", "organisation", "place", "trainers");
+    let _ = writeln!(
+        out,
+        "{:<28}  {:<30}  {:<30}  {:<28}  reference",
+        "when", "organisation", "place", "trainers"
+    );
     for (record, booking) in booked {
         let _ = writeln!(
             out,

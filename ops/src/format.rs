@@ -148,8 +148,13 @@ fn booking_details(out: &mut String, r: &OrderRecord) {
     let Some(b) = &r.booking else {
         return;
     };
-    let _ = writeln!(out, "
-Booking: {} (change {})", b.state.as_str(), b.sequence);
+    let _ = writeln!(
+        out,
+        "
+Booking: {} (change {})",
+        b.state.as_str(),
+        b.sequence
+    );
     let _ = writeln!(out, "  when: {}", when(b.start, b.end, Language::Fi));
     let _ = writeln!(out, "  place: {}", printable(&b.place));
     let _ = writeln!(out, "  trainers: {}", printable(&b.trainers.join(", ")));
@@ -158,7 +163,12 @@ Booking: {} (change {})", b.state.as_str(), b.sequence);
             let _ = writeln!(out, "  {label}: {}", printable(text));
         }
     }
-    let _ = writeln!(out, "  changed: {} by {}", local(b.changed_at), b.changed_by);
+    let _ = writeln!(
+        out,
+        "  changed: {} by {}",
+        local(b.changed_at),
+        b.changed_by
+    );
     for (kind, email) in &r.booking_emails {
         email_details(out, &format!("Booking email {kind}"), email);
     }
@@ -330,13 +340,16 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
                 .unwrap_or_default(),
         ]);
         let booking = r.booking.as_ref();
-        row.extend([
-            booking.map(|b| b.state.as_str().to_owned()),
-            booking.map(|b| b.start.strftime("%Y-%m-%d %H:%M").to_string()),
-            booking.map(|b| b.end.strftime("%Y-%m-%d %H:%M").to_string()),
-            booking.map(|b| b.place.clone()),
-            booking.map(|b| b.trainers.join(", ")),
-        ].map(Option::unwrap_or_default));
+        row.extend(
+            [
+                booking.map(|b| b.state.as_str().to_owned()),
+                booking.map(|b| b.start.strftime("%Y-%m-%d %H:%M").to_string()),
+                booking.map(|b| b.end.strftime("%Y-%m-%d %H:%M").to_string()),
+                booking.map(|b| b.place.clone()),
+                booking.map(|b| b.trainers.join(", ")),
+            ]
+            .map(Option::unwrap_or_default),
+        );
         writer.write_record(row.into_iter().map(inert))?;
     }
     writer.into_inner().map_err(|e| e.into_error())

@@ -118,7 +118,10 @@ fn run_orders(table: &str, args: &[&str]) -> Output {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("SENDER_EMAIL", SENDER)
         .env("TRAINER_EMAILS", TRAINERS)
-        .env("BOOKING_LINK_SECRET", "test-only-booking-link-secret-0123456789abcdef")
+        .env(
+            "BOOKING_LINK_SECRET",
+            "test-only-booking-link-secret-0123456789abcdef",
+        )
         .env("PUBLIC_URL", "http://127.0.0.1:9100")
         .output()
         .expect("the orders binary runs")
@@ -833,18 +836,40 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     let date = day.to_string();
     let out = stdout(&orders(
         &table,
-        &["book", reference, "--date", &date, "--trainer", "Pilvi Nummi", "--trainer", "Jaana Pohjola"],
+        &[
+            "book",
+            reference,
+            "--date",
+            &date,
+            "--trainer",
+            "Pilvi Nummi",
+            "--trainer",
+            "Jaana Pohjola",
+        ],
     ));
-    assert!(out.contains("booked") && out.contains("klo 9.00–13.00"), "{out}");
+    assert!(
+        out.contains("booked") && out.contains("klo 9.00–13.00"),
+        "{out}"
+    );
     assert!(out.contains("booking email sent"), "{out}");
     let emails: Vec<_> = (ses_emails().await.into_iter())
         .filter(|e| e["destination"]["to"].to_string().contains(&tag))
         .collect();
-    assert_eq!(emails.len(), 1, "the booking email (the order was seeded without one)");
+    assert_eq!(
+        emails.len(),
+        1,
+        "the booking email (the order was seeded without one)"
+    );
     assert_eq!(emails[0]["attachments"].as_array().map(Vec::len), Some(1));
     let upcoming = stdout(&orders(&table, &["upcoming"]));
-    assert!(upcoming.contains(reference) && upcoming.contains("Kunta 3"), "{upcoming}");
-    assert!(upcoming.contains("Kunnantalo, Tuusula"), "the order's place by default: {upcoming}");
+    assert!(
+        upcoming.contains(reference) && upcoming.contains("Kunta 3"),
+        "{upcoming}"
+    );
+    assert!(
+        upcoming.contains("Kunnantalo, Tuusula"),
+        "the order's place by default: {upcoming}"
+    );
     let shown = stdout(&orders(&table, &["show", reference]));
     assert!(shown.contains("Booking: booked (change 1)"), "{shown}");
     let listed = stdout(&orders(&table, &["list"]));
@@ -858,21 +883,43 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     let out = stdout(&orders(&table, &["resend", reference, "booking"]));
     assert!(out.contains("booking email sent"), "{out}");
 
-    let out = stdout(&orders(&table, &["cancel", reference, "--reason", "Tila varattu"]));
+    let out = stdout(&orders(
+        &table,
+        &["cancel", reference, "--reason", "Tila varattu"],
+    ));
     assert!(out.contains("cancelled"), "{out}");
     assert!(stdout(&orders(&table, &["upcoming"])).contains("no coming bookings"));
-    let refused = run_orders(&table.name, &["book", reference, "--date", "2020-01-01", "--trainer", "Mallory"]);
+    let refused = run_orders(
+        &table.name,
+        &[
+            "book",
+            reference,
+            "--date",
+            "2020-01-01",
+            "--trainer",
+            "Mallory",
+        ],
+    );
     assert!(!refused.status.success());
     let why = String::from_utf8_lossy(&refused.stderr);
-    assert!(why.contains("--date is in the past") && why.contains("TRAINER_NAMES"), "{why}");
+    assert!(
+        why.contains("--date is in the past") && why.contains("TRAINER_NAMES"),
+        "{why}"
+    );
 
     // A workshop booked for a day now past is invoiced for that day.
     let held = seed(&table.store, 6, Timestamp::now(), &email, sent(2)).await;
-    let nothing = run_orders(&table.name, &["resend", held.reference.as_str(), "reminder"]);
+    let nothing = run_orders(
+        &table.name,
+        &["resend", held.reference.as_str(), "reminder"],
+    );
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("no booking that stands"));
     let past = Timestamp::now().to_zoned_datetime(helsinki()).date() - 3.days();
     booked_for(&table, &held, past).await;
     let output = orders(&table, &["invoice", held.reference.as_str()]);
     let xml = String::from_utf8(output.stdout).unwrap();
-    assert!(xml.contains(&past.strftime("%Y%m%d").to_string()), "the booked day as delivered");
+    assert!(
+        xml.contains(&past.strftime("%Y%m%d").to_string()),
+        "the booked day as delivered"
+    );
 }

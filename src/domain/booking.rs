@@ -195,48 +195,13 @@ impl BookingRequest {
     ) -> Result<BookingRequest, Vec<BookingProblem>> {
         use BookingProblem::*;
         let mut problems = Vec::new();
-        let date = match parse_date(&form.date) {
-            _ if form.date.trim().is_empty() => Err(DateMissing),
-            None => Err(DateInvalid),
-            Some(date) if date < today => Err(DateInPast),
-            Some(date) => Ok(date),
-        };
-        let start = parse_time(&form.start).ok_or(StartInvalid);
-        let end = parse_time(&form.end).ok_or(EndInvalid);
-        let times = match (date, start, end) {
-            (Ok(date), Ok(start), Ok(end)) => {
-                let (start, end) = (date.to_datetime(start), date.to_datetime(end));
-                let exists = |t: DateTime| helsinki().to_ambiguous_zoned_datetime(t).unambiguous().is_ok();
-                if end <= start {
-                    problems.push(EndNotAfterStart);
-                } else if !exists(start) {
-                    problems.push(StartInvalid);
-                } else if !exists(end) {
-                    problems.push(EndInvalid);
-                }
-                Some((start, end))
-            }
-            (date, start, end) => {
-                problems.extend([date.err(), start.err(), end.err()].into_iter().flatten());
-                None
-            }
-        };
+        let times = times(form, today, &mut problems);
         let place = match plain(&form.place, MAX_PLACE_LENGTH, false) {
             Ok(Some(place)) => Some(place),
             Ok(None) => (problems.push(PlaceMissing), None).1,
             Err(()) => (problems.push(PlaceInvalid), None).1,
         };
-        let mut trainers: Vec<String> = Vec::new();
-        for name in form.trainers.iter().map(|n| n.trim()) {
-            match roster.iter().find(|r| r.as_str() == name) {
-                Some(known) if !trainers.contains(known) => trainers.push(known.clone()),
-                Some(_) => {}
-                None => problems.push(TrainerUnknown),
-            }
-        }
-        if form.trainers.is_empty() {
-            problems.push(TrainersMissing);
-        }
+        let trainers = trainers(&form.trainers, roster, &mut problems);
         let note = plain(&form.note, MAX_NOTE_LENGTH, true).unwrap_or_else(|()| {
             problems.push(NoteInvalid);
             None
@@ -253,6 +218,61 @@ impl BookingRequest {
             _ => Err(problems),
         }
     }
+}
+
+/// The start and end, on a day not past, that exist in Helsinki, the end after the start.
+fn times(
+    form: &BookingForm,
+    today: Date,
+    problems: &mut Vec<BookingProblem>,
+) -> Option<(DateTime, DateTime)> {
+    use BookingProblem::*;
+    let date = match parse_date(&form.date) {
+        _ if form.date.trim().is_empty() => Err(DateMissing),
+        None => Err(DateInvalid),
+        Some(date) if date < today => Err(DateInPast),
+        Some(date) => Ok(date),
+    };
+    let start = parse_time(&form.start).ok_or(StartInvalid);
+    let end = parse_time(&form.end).ok_or(EndInvalid);
+    let (Ok(date), Ok(start), Ok(end)) = (date, start, end) else {
+        problems.extend([date.err(), start.err(), end.err()].into_iter().flatten());
+        return None;
+    };
+    let (start, end) = (date.to_datetime(start), date.to_datetime(end));
+    let exists = |t: DateTime| {
+        (helsinki().to_ambiguous_zoned_datetime(t))
+            .unambiguous()
+            .is_ok()
+    };
+    if end <= start {
+        problems.push(EndNotAfterStart);
+    } else if !exists(start) {
+        problems.push(StartInvalid);
+    } else if !exists(end) {
+        problems.push(EndInvalid);
+    }
+    Some((start, end))
+}
+
+/// The trainers chosen, each once, as the roster spells them.
+fn trainers(
+    chosen: &[String],
+    roster: &[String],
+    problems: &mut Vec<BookingProblem>,
+) -> Vec<String> {
+    let mut trainers: Vec<String> = Vec::new();
+    for name in chosen.iter().map(|n| n.trim()) {
+        match roster.iter().find(|r| r.as_str() == name) {
+            Some(known) if !trainers.contains(known) => trainers.push(known.clone()),
+            Some(_) => {}
+            None => problems.push(BookingProblem::TrainerUnknown),
+        }
+    }
+    if chosen.is_empty() {
+        problems.push(BookingProblem::TrainersMissing);
+    }
+    trainers
 }
 
 /// The default end time for a package: its length from the default start.
@@ -304,14 +324,26 @@ mod tests {
         use BookingProblem::*;
         let cases: Vec<(BookingForm, Vec<BookingProblem>)> = vec![
             (form_with(|f| f.date = String::new()), vec![DateMissing]),
-            (form_with(|f| f.date = "30.2.2027".into()), vec![DateInvalid]),
-            (form_with(|f| f.date = "2026-12-31".into()), vec![DateInPast]),
+            (
+                form_with(|f| f.date = "30.2.2027".into()),
+                vec![DateInvalid],
+            ),
+            (
+                form_with(|f| f.date = "2026-12-31".into()),
+                vec![DateInPast],
+            ),
             (form_with(|f| f.start = "25:00".into()), vec![StartInvalid]),
             (form_with(|f| f.end = "8:00".into()), vec![EndNotAfterStart]),
             (form_with(|f| f.place = " ".into()), vec![PlaceMissing]),
-            (form_with(|f| f.place = "a\u{7}b".into()), vec![PlaceInvalid]),
+            (
+                form_with(|f| f.place = "a\u{7}b".into()),
+                vec![PlaceInvalid],
+            ),
             (form_with(|f| f.trainers.clear()), vec![TrainersMissing]),
-            (form_with(|f| f.trainers = vec!["Mallory".into()]), vec![TrainerUnknown]),
+            (
+                form_with(|f| f.trainers = vec!["Mallory".into()]),
+                vec![TrainerUnknown],
+            ),
             (form_with(|f| f.note = "x".repeat(1001)), vec![NoteInvalid]),
             // 3.30 on 28 March 2027 does not exist in Helsinki (clocks go from 3 to 4).
             (

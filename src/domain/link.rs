@@ -176,8 +176,11 @@ mod tests {
         let swapped = format!("{other_payload}.{signature}");
         // A later expiry with the old signature.
         let extended = token.replacen(".1", ".2", 1);
-        let foreign = LinkSigner::new("another-secret-of-thirty-two-chars!!")
-            .sign(LinkPurpose::Booking, &reference(), now());
+        let foreign = LinkSigner::new("another-secret-of-thirty-two-chars!!").sign(
+            LinkPurpose::Booking,
+            &reference(),
+            now(),
+        );
         for bad in [
             swapped.as_str(),
             extended.as_str(),
@@ -196,7 +199,11 @@ mod tests {
         let payload = "erasure.K7M2-QX9P.99999999999";
         let signature = URL_SAFE_NO_PAD.encode(signer.signature(payload));
         assert_eq!(
-            signer.verify(&format!("{payload}.{signature}"), LinkPurpose::Booking, now()),
+            signer.verify(
+                &format!("{payload}.{signature}"),
+                LinkPurpose::Booking,
+                now()
+            ),
             Err(LinkError::OtherPurpose)
         );
     }

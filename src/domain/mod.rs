@@ -7,8 +7,8 @@ mod email_address;
 mod field;
 mod fingerprint;
 mod language;
-mod link;
 mod lifecycle;
+mod link;
 mod money;
 mod order;
 mod order_form;
@@ -21,16 +21,16 @@ mod text;
 mod values;
 
 pub use booking::{
-    Booking, BookingForm, BookingProblem, BookingRequest, BookingState, DEFAULT_REMINDER_DAYS_BEFORE,
-    DEFAULT_START, default_end, parse_date,
+    Booking, BookingForm, BookingProblem, BookingRequest, BookingState,
+    DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date,
 };
 pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use language::Language;
-pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
 pub use lifecycle::{Delivery, EmailKind, Order, Outcome, Receipt, Reports};
+pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
 pub use order::{NewOrder, Submission};
 pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};

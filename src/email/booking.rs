@@ -77,7 +77,13 @@ pub fn booking_email(order: &Order, booking: &Booking, context: &BookingEmails) 
 /// The customer's reminder, with the invitation again (a calendar that lost it gets it back).
 pub fn reminder_email(order: &Order, booking: &Booking, context: &BookingEmails) -> Email {
     let t = &texts(order.details.language).booking;
-    customer_notice(order, booking, context, t.subject_reminder, t.intro_reminder)
+    customer_notice(
+        order,
+        booking,
+        context,
+        t.subject_reminder,
+        t.intro_reminder,
+    )
 }
 
 fn customer_notice(
@@ -183,7 +189,11 @@ fn trainer_notice(
         let digits: String = (phone.as_str().chars())
             .filter(|c| c.is_ascii_digit() || *c == '+')
             .collect();
-        rows.push((labels.phone, phone.as_str().to_owned(), Some(format!("tel:{digits}"))));
+        rows.push((
+            labels.phone,
+            phone.as_str().to_owned(),
+            Some(format!("tel:{digits}")),
+        ));
     }
     rows.push(row(TRAINER.reference, order.reference.to_string()));
     if let Some(note) = &booking.note {

@@ -58,13 +58,44 @@ fn zoned(key: &str, at: DateTime) -> Property {
 /// The invitation to the customer (and, as the same event, to the trainers): one `UID` per
 /// order, `SEQUENCE` from the booking, times in Helsinki with the zone's definition.
 pub fn invitation(order: &Order, booking: &Booking, organizer: &str, now: Timestamp) -> Attachment {
-    let d = &order.details;
-    let t = &texts(d.language).booking;
     let method = if booking.is_booked() {
         "REQUEST"
     } else {
         "CANCEL"
     };
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(Property::new(
+            "PRODID",
+            "-//Some-tyopajat//order-intake//FI",
+        ))
+        .append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .append_property(Property::new("METHOD", method))
+        .push(event(order, booking, organizer, now));
+    // The zone's definition goes before the event that uses it.
+    let written = calendar.to_string();
+    let content = written.replacen(
+        "BEGIN:VEVENT\r\n",
+        &format!("{VTIMEZONE}BEGIN:VEVENT\r\n"),
+        1,
+    );
+    let file_name = if booking.is_booked() {
+        "kutsu.ics"
+    } else {
+        "peruutus.ics"
+    };
+    Attachment {
+        file_name: file_name.to_owned(),
+        content_type: format!("text/calendar; charset=UTF-8; method={method}"),
+        content: content.into_bytes(),
+    }
+}
+
+/// The workshop as an event: when and where, who invites whom, what to prepare.
+fn event(order: &Order, booking: &Booking, organizer: &str, now: Timestamp) -> Event {
+    let d = &order.details;
+    let t = &texts(d.language).booking;
     let summary = format!(
         "{} – {}",
         package_name(d.package, d.language),
@@ -81,7 +112,12 @@ pub fn invitation(order: &Order, booking: &Booking, organizer: &str, now: Timest
         .add_parameter("CN", &parameter(&d.contact_name))
         .add_parameter("ROLE", "REQ-PARTICIPANT")
         .add_parameter("RSVP", "FALSE");
-    let event = Event::new()
+    let status = if booking.is_booked() {
+        "CONFIRMED"
+    } else {
+        "CANCELLED"
+    };
+    Event::new()
         .uid(&format!("order-{}@some-tyopajat", order.order_id))
         .sequence(booking.sequence)
         .add_property("DTSTAMP", utc(now))
@@ -90,37 +126,10 @@ pub fn invitation(order: &Order, booking: &Booking, organizer: &str, now: Timest
         .summary(&summary)
         .location(&booking.place)
         .description(&description)
-        .add_property(
-            "STATUS",
-            if booking.is_booked() {
-                "CONFIRMED"
-            } else {
-                "CANCELLED"
-            },
-        )
+        .add_property("STATUS", status)
         .append_property(organizer_property)
         .append_multi_property(attendee)
-        .done();
-    let mut calendar = Calendar::empty();
-    calendar
-        .append_property(Property::new("PRODID", "-//Some-tyopajat//order-intake//FI"))
-        .append_property(Property::new("VERSION", "2.0"))
-        .append_property(Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(Property::new("METHOD", method))
-        .push(event);
-    // The zone's definition goes before the event that uses it.
-    let written = calendar.to_string();
-    let content = written.replacen("BEGIN:VEVENT\r\n", &format!("{VTIMEZONE}BEGIN:VEVENT\r\n"), 1);
-    Attachment {
-        file_name: if booking.is_booked() {
-            "kutsu.ics"
-        } else {
-            "peruutus.ics"
-        }
-        .to_owned(),
-        content_type: format!("text/calendar; charset=UTF-8; method={method}"),
-        content: content.into_bytes(),
-    }
+        .done()
 }
 
 /// What the customer prepares: the room's equipment and the chosen channels' apps.

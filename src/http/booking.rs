@@ -3,55 +3,20 @@
 //! `Sec-Fetch-Site`), with the signed token repeated. A refused link gets a plain Finnish page.
 
 use askama::Template;
-use jiff::civil::Date;
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
+use super::booking_view::{booking_line, page_view, problem_text, render};
 use super::response::{page_response, see_other};
 use super::{App, header_text};
-use crate::domain::{
-    Booking, BookingForm, BookingProblem, DEFAULT_START, Field, Language, LinkError, Order,
-    WebOrigin, default_end,
-};
+use crate::domain::{BookingForm, BookingProblem, LinkError, WebOrigin};
 use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline};
-use crate::texts::{BOOKING_PAGE, BookingPageTexts, fill, label, when};
+use crate::texts::{BOOKING_PAGE, fill};
 
 pub const BOOKING_PATH: &str = "/booking";
 /// What the page lets a form do: post to itself, nothing else.
-const BOOKING_PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+pub(super) const BOOKING_PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
                                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/// A label, its value and where it links (`tel:`, `mailto:`).
-type Row = (&'static str, String, Option<String>);
-
-struct PageView {
-    organization: String,
-    token: String,
-    /// The page's own address, relative: the forms post back to it.
-    action: &'static str,
-    sequence: u32,
-    booked: bool,
-    status: String,
-    message: Option<String>,
-    message_class: &'static str,
-    errors: Vec<&'static str>,
-    rows: Vec<Row>,
-    /// The preferred dates as quick choices: value, label, chosen.
-    dates: Vec<(String, String, bool)>,
-    other_date: String,
-    start: String,
-    end: String,
-    place: String,
-    trainers: Vec<(String, bool)>,
-    note: String,
-}
-
-#[derive(Template)]
-#[template(path = "booking_page.html")]
-struct BookingPage<'a> {
-    t: &'a BookingPageTexts,
-    view: &'a PageView,
-}
 
 #[derive(Template)]
 #[template(path = "error_page.html")]
@@ -131,18 +96,6 @@ async fn show(app: &App, request: &Request) -> Response<Body> {
     view.message = message.map(str::to_owned);
     view.message_class = "done";
     render(StatusCode::OK, &view)
-}
-
-fn render(status: StatusCode, view: &PageView) -> Response<Body> {
-    let page = BookingPage {
-        t: &BOOKING_PAGE,
-        view,
-    };
-    page_response(
-        status,
-        page.render().unwrap_or_default(),
-        BOOKING_PAGE_POLICY,
-    )
 }
 
 /// Whether a POST comes from the function's own page: a browser says where a form was posted
@@ -234,7 +187,13 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
     });
     let outcome = app
         .book
-        .act(&grant.reference, sequence, action.clone(), &grant.link_id, deadline)
+        .act(
+            &grant.reference,
+            sequence,
+            action.clone(),
+            &grant.link_id,
+            deadline,
+        )
         .await;
     match outcome {
         Ok(BookingOutcome::Done(order)) => {
@@ -244,7 +203,9 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
                 _ => "booked",
             };
             let mut location = url::form_urlencoded::Serializer::new(String::new());
-            location.append_pair("token", &token).append_pair("done", done);
+            location
+                .append_pair("token", &token)
+                .append_pair("done", done);
             see_other(&format!("booking?{}", location.finish()))
         }
         Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
@@ -286,7 +247,11 @@ async fn invalid(
             *checked = value == chosen;
             quick |= *checked;
         }
-        view.other_date = if quick { String::new() } else { form.date.clone() };
+        view.other_date = if quick {
+            String::new()
+        } else {
+            form.date.clone()
+        };
         view.start = form.start.clone();
         view.end = form.end.clone();
         view.place = form.place.clone();
@@ -296,139 +261,4 @@ async fn invalid(
         view.note = form.note.clone();
     }
     render(StatusCode::UNPROCESSABLE_ENTITY, &view)
-}
-
-fn problem_text(problem: BookingProblem) -> &'static str {
-    let t = &BOOKING_PAGE;
-    match problem {
-        BookingProblem::DateMissing => t.date_missing,
-        BookingProblem::DateInvalid => t.date_invalid,
-        BookingProblem::DateInPast => t.date_in_past,
-        BookingProblem::StartInvalid => t.start_invalid,
-        BookingProblem::EndInvalid => t.end_invalid,
-        BookingProblem::EndNotAfterStart => t.end_not_after_start,
-        BookingProblem::PlaceMissing => t.place_missing,
-        BookingProblem::PlaceInvalid => t.place_invalid,
-        BookingProblem::TrainersMissing => t.trainers_missing,
-        BookingProblem::TrainerUnknown => t.trainer_unknown,
-        BookingProblem::NoteInvalid => t.note_invalid,
-        BookingProblem::ReasonInvalid => t.reason_invalid,
-    }
-}
-
-/// `Varattu: ti 30.3.2027 klo 9.00–11.00, Kunnantalo (Pilvi Nummi)`.
-fn booking_line(booking: Option<&Booking>) -> String {
-    let t = &BOOKING_PAGE;
-    let Some(b) = booking else {
-        return t.status_none.to_owned();
-    };
-    let state = if b.is_booked() {
-        t.status_booked
-    } else {
-        t.status_cancelled
-    };
-    format!(
-        "{state}: {}, {} ({})",
-        when(b.start, b.end, Language::Fi),
-        b.place,
-        b.trainers.join(", ")
-    )
-}
-
-fn date_label(date: Date) -> String {
-    let weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"]
-        [usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())];
-    format!("{weekday} {}.{}.{}", date.day(), date.month(), date.year())
-}
-
-fn hhmm(time: jiff::civil::Time) -> String {
-    time.strftime("%H:%M").to_string()
-}
-
-/// The page for an order: its summary, and the form filled with the booking, or with the
-/// order's first preferred date, the package's length from 9.00 and the order's place.
-fn page_view(app: &App, order: &Order, token: &str) -> PageView {
-    let d = &order.details;
-    let booking = order.booking.as_ref();
-    let booked = booking.is_some_and(Booking::is_booked);
-    let chosen = booking.map(|b| b.start.date()).or(d.preferred_dates.first().copied());
-    let mut dates: Vec<(String, String, bool)> = (d.preferred_dates.iter())
-        .map(|date| (date.to_string(), date_label(*date), Some(*date) == chosen))
-        .collect();
-    let other_date = match chosen {
-        Some(date) if !d.preferred_dates.contains(&date) => date.to_string(),
-        _ => String::new(),
-    };
-    dates.dedup();
-    let roster = app.book.roster();
-    PageView {
-        organization: d.organization.clone(),
-        token: token.to_owned(),
-        action: "booking",
-        sequence: booking.map_or(0, |b| b.sequence),
-        booked,
-        status: booking_line(booking),
-        message: None,
-        message_class: "",
-        errors: Vec::new(),
-        rows: summary_rows(order),
-        dates,
-        other_date,
-        start: hhmm(booking.map_or(DEFAULT_START, |b| b.start.time())),
-        end: hhmm(booking.map_or(default_end(d.package), |b| b.end.time())),
-        place: booking.map_or(d.location.clone().unwrap_or_default(), |b| b.place.clone()),
-        trainers: (roster.iter())
-            .map(|name| (name.clone(), booking.is_some_and(|b| b.trainers.contains(name))))
-            .collect(),
-        note: booking.and_then(|b| b.note.clone()).unwrap_or_default(),
-    }
-}
-
-/// The order as the trainers plan with it.
-fn summary_rows(order: &Order) -> Vec<Row> {
-    let d = &order.details;
-    let fi = Language::Fi;
-    let plain = |field: Field, value: String| (label(field, fi), value, None);
-    let mut rows = vec![
-        plain(Field::Organization, d.organization.clone()),
-        plain(
-            Field::Package,
-            crate::texts::package_name(d.package, fi).to_owned(),
-        ),
-        (
-            label(Field::ContactName, fi),
-            d.contact_name.clone(),
-            Some(format!("mailto:{}", d.email)),
-        ),
-    ];
-    if let Some(phone) = &d.phone {
-        let digits: String = (phone.as_str().chars())
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
-        rows.push((
-            label(Field::Phone, fi),
-            phone.as_str().to_owned(),
-            Some(format!("tel:{digits}")),
-        ));
-    }
-    let dates: Vec<String> = d.preferred_dates.iter().map(|x| date_label(*x)).collect();
-    rows.push((BOOKING_PAGE.preferred_dates, or_dash(dates.join(", ")), None));
-    rows.push(plain(Field::Location, or_dash(d.location.clone().unwrap_or_default())));
-    rows.push(plain(
-        Field::Participants,
-        d.participants.map(|p| p.get().to_string()).unwrap_or_default(),
-    ));
-    let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
-    rows.push(plain(Field::Channels, or_dash(channels.join(", "))));
-    rows.push(plain(Field::Message, or_dash(d.message.clone().unwrap_or_default())));
-    rows.push((crate::texts::TRAINER.reference, order.reference.to_string(), None));
-    rows
-}
-
-fn or_dash(text: String) -> String {
-    if text.trim().is_empty() {
-        "–".to_owned()
-    } else {
-        text
-    }
 }

@@ -4,6 +4,7 @@
 
 pub mod body;
 mod booking;
+mod booking_view;
 mod error;
 mod event;
 mod response;

@@ -189,7 +189,11 @@ impl BookWorkshop {
         crate::measure::booking(kind);
         tracing::info!(order_id = %order.order_id, reference = %reference, booking = kind, by, "booking written");
         self.sender
-            .send_pair(&mut order, [EmailKind::Booking, EmailKind::BookingNote], deadline)
+            .send_pair(
+                &mut order,
+                [EmailKind::Booking, EmailKind::BookingNote],
+                deadline,
+            )
             .await;
         Ok(BookingOutcome::Done(Box::new(order)))
     }
@@ -253,7 +257,8 @@ impl BookWorkshop {
         for kind in [EmailKind::Booking, EmailKind::BookingNote] {
             order.set_delivery(kind, Delivery::Sending { attempts: 0, until });
         }
-        let same_day = (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start == booking.start);
+        let same_day =
+            (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start == booking.start);
         let days = self.settings.reminder_days_before;
         for (kind, at) in [
             (EmailKind::Reminder, booking.customer_reminder_at(days, now)),

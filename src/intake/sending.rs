@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+use super::booking::BookingSettings;
 use super::{Clock, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
 use crate::domain::{
     Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
 };
-use super::booking::BookingSettings;
 use crate::email::{
     BookingEmails, Email, MailError, Mailer, booking_email, booking_note, customer_email,
     reminder_email, reminder_note, trainer_email, undelivered_alert,
@@ -141,7 +141,8 @@ impl Sender {
     /// The email of `kind` as the order now stands; `None` when there is nothing to say.
     fn compose(&self, order: &Order, kind: EmailKind) -> Option<Email> {
         let now = self.now();
-        let link = (self.booking.links.as_ref()).and_then(|links| links.link(&order.reference, now));
+        let link =
+            (self.booking.links.as_ref()).and_then(|links| links.link(&order.reference, now));
         let context = BookingEmails {
             trainers: &self.trainers,
             organizer: &self.booking.organizer,

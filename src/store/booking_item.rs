@@ -13,14 +13,20 @@ pub fn booking_attributes(booking: &Booking) -> (Vec<(Attribute, AttributeValue)
         (Attribute::BookingSequence, n(booking.sequence)),
         (Attribute::BookingStart, s(booking.start.to_string())),
         (Attribute::BookingEnd, s(booking.end.to_string())),
-        (Attribute::BookingStartUtc, s(booking.start_utc().to_string())),
+        (
+            Attribute::BookingStartUtc,
+            s(booking.start_utc().to_string()),
+        ),
         (Attribute::BookingEndUtc, s(booking.end_utc().to_string())),
         (Attribute::BookingPlace, s(&booking.place)),
         (
             Attribute::BookingTrainers,
             AttributeValue::L(booking.trainers.iter().map(s).collect()),
         ),
-        (Attribute::BookingChangedAt, s(booking.changed_at.to_string())),
+        (
+            Attribute::BookingChangedAt,
+            s(booking.changed_at.to_string()),
+        ),
         (Attribute::BookingChangedBy, s(&booking.changed_by)),
     ];
     let mut remove = Vec::new();

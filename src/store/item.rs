@@ -194,11 +194,8 @@ pub fn order_item(order: &Order) -> Item {
             AttributeValue::Bool(true),
         ),
     ]);
+    // A new order has no booking yet: `Bookings::book` writes it.
     item.extend(detail_attributes(d));
-    if let Some(booking) = &order.booking {
-        let (set, _) = super::booking_item::booking_attributes(booking);
-        item.extend(set.into_iter().map(|(a, v)| (a.name().to_owned(), v)));
-    }
     for (kind, delivery) in order.deliveries() {
         item.extend(delivery_attributes(kind, delivery));
     }

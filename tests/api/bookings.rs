@@ -49,7 +49,11 @@ async fn ordered() -> (FakeApp, Time, Reference, String) {
     let reference = Reference::parse(answer.json()["reference"].as_str().unwrap()).unwrap();
     let trainers = trainers_email(&app.mailer.sent());
     let link = booking_link(&trainers.text);
-    assert!(trainers.html.contains("Vahvista varaus"), "{}", trainers.html);
+    assert!(
+        trainers.html.contains("Vahvista varaus"),
+        "{}",
+        trainers.html
+    );
     (app, time, reference, link)
 }
 
@@ -79,7 +83,10 @@ const BOOK: [(&str, &str); 6] = [
     ("trainer", "Pilvi Nummi"),
 ];
 
-async fn stored_booking(app: &FakeApp, reference: &Reference) -> Option<order_intake::domain::Booking> {
+async fn stored_booking(
+    app: &FakeApp,
+    reference: &Reference,
+) -> Option<order_intake::domain::Booking> {
     app.store.load(reference).await.unwrap().unwrap().booking
 }
 
@@ -91,16 +98,26 @@ async fn every_link_in_the_trainers_email_only_shows_however_often_it_is_fetched
         let page = app.send(&get_event(&link)).await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Tuusulan kunta"));
-        assert!(page.body.contains("ti 30.3.2027"), "the preferred date with its weekday");
+        assert!(
+            page.body.contains("ti 30.3.2027"),
+            "the preferred date with its weekday"
+        );
         assert!(page.body.contains("tel:+358401234567"));
         assert!(page.body.contains("mailto:anna.virtanen@tuusula.example"));
-        assert!(page.body.contains(r#"value="13:00""#), "half a day: 4 h from 9.00");
+        assert!(
+            page.body.contains(r#"value="13:00""#),
+            "half a day: 4 h from 9.00"
+        );
         let csp = page.header("content-security-policy").unwrap();
         assert!(csp.contains("form-action 'self'") && !csp.contains("script-src"));
         assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
     }
     assert_eq!(stored_booking(&app, &reference).await, None);
-    assert_eq!(app.mailer.sent().len(), emails_before, "a GET sends nothing");
+    assert_eq!(
+        app.mailer.sent().len(),
+        emails_before,
+        "a GET sends nothing"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +125,9 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
     let (app, _, reference, link) = ordered().await;
     let token = token_of(&link);
     let sent_before = app.mailer.sent().len();
-    let answer = app.send(&booking_post(&form(&token, 0, &BOOK), json!({}))).await;
+    let answer = app
+        .send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     assert!(answer.header("location").unwrap().contains("done=booked"));
     let booking = stored_booking(&app, &reference).await.unwrap();
@@ -118,64 +137,144 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
     );
     assert_eq!(booking.start_utc().to_string(), "2027-03-30T06:00:00Z");
     let sent = app.mailer.sent()[sent_before..].to_vec();
-    assert_eq!(sent.len(), 2, "the customer's booking email and the trainers' note");
-    let customer = sent.iter().find(|e| e.to == ["anna.virtanen@tuusula.example"]).unwrap();
-    assert!(customer.subject.starts_with("Koulutus on varattu"), "{}", customer.subject);
-    assert!(customer.text.contains("ti 30.3.2027 klo 9.00–13.00"), "{}", customer.text);
-    assert!(customer.text.contains("Facebook ja Instagram"), "{}", customer.text);
+    assert_eq!(
+        sent.len(),
+        2,
+        "the customer's booking email and the trainers' note"
+    );
+    let customer = sent
+        .iter()
+        .find(|e| e.to == ["anna.virtanen@tuusula.example"])
+        .unwrap();
+    assert!(
+        customer.subject.starts_with("Koulutus on varattu"),
+        "{}",
+        customer.subject
+    );
+    assert!(
+        customer.text.contains("ti 30.3.2027 klo 9.00–13.00"),
+        "{}",
+        customer.text
+    );
+    assert!(
+        customer.text.contains("Facebook ja Instagram"),
+        "{}",
+        customer.text
+    );
     let invitation = &customer.attachments[0];
-    assert_eq!(invitation.content_type, "text/calendar; charset=UTF-8; method=REQUEST");
+    assert_eq!(
+        invitation.content_type,
+        "text/calendar; charset=UTF-8; method=REQUEST"
+    );
     let ics = String::from_utf8(invitation.content.clone()).unwrap();
-    assert!(ics.contains("DTSTART;TZID=Europe/Helsinki:20270330T090000"), "{ics}");
-    assert!(ics.contains("SEQUENCE:1") && ics.contains("BEGIN:VTIMEZONE"), "{ics}");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Helsinki:20270330T090000"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("SEQUENCE:1") && ics.contains("BEGIN:VTIMEZONE"),
+        "{ics}"
+    );
     let note = trainers_email(&sent);
-    assert!(note.subject.starts_with("Varaus vahvistettu"), "{}", note.subject);
+    assert!(
+        note.subject.starts_with("Varaus vahvistettu"),
+        "{}",
+        note.subject
+    );
     assert_eq!(note.attachments.len(), 1);
-    assert!(booking_link(&note.text).contains("token="), "a fresh link in every later email");
-    let shown = app.send(&get_event(answer.header("location").map(|l| format!("/{l}")).unwrap().as_str())).await;
-    assert!(shown.body.contains("Varaus on tallennettu"), "{}", shown.body);
+    assert!(
+        booking_link(&note.text).contains("token="),
+        "a fresh link in every later email"
+    );
+    let shown = app
+        .send(&get_event(
+            answer
+                .header("location")
+                .map(|l| format!("/{l}"))
+                .unwrap()
+                .as_str(),
+        ))
+        .await;
+    assert!(
+        shown.body.contains("Varaus on tallennettu"),
+        "{}",
+        shown.body
+    );
 }
 
 #[tokio::test]
 async fn a_change_and_a_cancellation_update_the_same_event() {
     let (app, _, reference, link) = ordered().await;
     let token = token_of(&link);
-    app.send(&booking_post(&form(&token, 0, &BOOK), json!({}))).await;
+    app.send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .await;
     let mut changed = BOOK.to_vec();
     changed[1] = ("date", "2027-04-06");
-    let answer = app.send(&booking_post(&form(&token, 1, &changed), json!({}))).await;
+    let answer = app
+        .send(&booking_post(&form(&token, 1, &changed), json!({})))
+        .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let cancel = [("action", "cancel"), ("reason", "Sairastuminen")];
-    let answer = app.send(&booking_post(&form(&token, 2, &cancel), json!({}))).await;
+    let answer = app
+        .send(&booking_post(&form(&token, 2, &cancel), json!({})))
+        .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let booking = stored_booking(&app, &reference).await.unwrap();
-    assert_eq!((booking.state, booking.sequence), (BookingState::Cancelled, 3));
+    assert_eq!(
+        (booking.state, booking.sequence),
+        (BookingState::Cancelled, 3)
+    );
     let invitations: Vec<String> = (app.mailer.sent().iter())
         .filter(|e| e.to == ["anna.virtanen@tuusula.example"])
         .filter_map(|e| e.attachments.first())
         .map(|a| String::from_utf8(a.content.clone()).unwrap())
         .collect();
     assert_eq!(invitations.len(), 3);
-    let uid = |ics: &str| ics.lines().find(|l| l.starts_with("UID:")).unwrap().to_owned();
-    assert!(invitations.iter().all(|ics| uid(ics) == uid(&invitations[0])));
+    let uid = |ics: &str| {
+        ics.lines()
+            .find(|l| l.starts_with("UID:"))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        invitations
+            .iter()
+            .all(|ics| uid(ics) == uid(&invitations[0]))
+    );
     assert!(invitations[1].contains("SEQUENCE:2") && invitations[1].contains("METHOD:REQUEST"));
     assert!(invitations[2].contains("SEQUENCE:3") && invitations[2].contains("METHOD:CANCEL"));
-    let customer = app.mailer.sent().into_iter().rev().find(|e| e.to == ["anna.virtanen@tuusula.example"]).unwrap();
-    assert!(customer.text.contains("Sairastuminen"), "the reason is told");
+    let customer = app
+        .mailer
+        .sent()
+        .into_iter()
+        .rev()
+        .find(|e| e.to == ["anna.virtanen@tuusula.example"])
+        .unwrap();
+    assert!(
+        customer.text.contains("Sairastuminen"),
+        "the reason is told"
+    );
 }
 
 #[tokio::test]
 async fn a_stale_form_is_told_who_booked_first_and_changes_nothing() {
     let (app, _, reference, link) = ordered().await;
     let token = token_of(&link);
-    let first = app.send(&booking_post(&form(&token, 0, &BOOK), json!({}))).await;
+    let first = app
+        .send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .await;
     assert_eq!(first.status, 303);
     let mut other = BOOK.to_vec();
     other[5] = ("trainer", "Jaana Pohjola");
-    let second = app.send(&booking_post(&form(&token, 0, &other), json!({}))).await;
+    let second = app
+        .send(&booking_post(&form(&token, 0, &other), json!({})))
+        .await;
     assert_eq!(second.status, 409, "{}", second.body);
     assert!(second.body.contains("ehdittiin muuttaa") && second.body.contains("Pilvi Nummi"));
-    assert_eq!(stored_booking(&app, &reference).await.unwrap().trainers, ["Pilvi Nummi"]);
+    assert_eq!(
+        stored_booking(&app, &reference).await.unwrap().trainers,
+        ["Pilvi Nummi"]
+    );
 }
 
 #[tokio::test]
@@ -205,14 +304,18 @@ async fn bad_expired_foreign_and_other_purpose_tokens_get_a_plain_page_and_chang
         let page = app.send(&get_event(&path)).await;
         assert_eq!(page.status, status, "{bad}: {}", page.body);
         assert!(page.body.contains("lang=\"fi\""));
-        let posted = app.send(&booking_post(&form(bad, 0, &BOOK), json!({}))).await;
+        let posted = app
+            .send(&booking_post(&form(bad, 0, &BOOK), json!({})))
+            .await;
         assert_eq!(posted.status, status, "{bad}");
     }
     time.set("2027-07-01T08:00:00Z");
     let expired = app.send(&get_event(&link)).await;
     assert_eq!(expired.status, 403);
     assert!(expired.body.contains("vanhentunut"), "{}", expired.body);
-    let posted = app.send(&booking_post(&form(&token, 0, &BOOK), json!({}))).await;
+    let posted = app
+        .send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .await;
     assert_eq!(posted.status, 403);
     assert_eq!(stored_booking(&app, &reference).await, None);
     assert_eq!(app.mailer.sent().len(), sent_before);
@@ -245,14 +348,27 @@ async fn a_form_with_mistakes_is_shown_again_with_each_named() {
     let body = form(
         &token_of(&link),
         0,
-        &[("action", "book"), ("other_date", "2027-02-01"), ("start", "10:00"), ("end", "9:00"), ("place", "")],
+        &[
+            ("action", "book"),
+            ("other_date", "2027-02-01"),
+            ("start", "10:00"),
+            ("end", "9:00"),
+            ("place", ""),
+        ],
     );
     let answer = app.send(&booking_post(&body, json!({}))).await;
     assert_eq!(answer.status, 422, "{}", answer.body);
-    for words in ["Päivä on jo mennyt", "Kirjoita paikka", "Valitse ainakin yksi kouluttaja"] {
+    for words in [
+        "Päivä on jo mennyt",
+        "Kirjoita paikka",
+        "Valitse ainakin yksi kouluttaja",
+    ] {
         assert!(answer.body.contains(words), "{words}: {}", answer.body);
     }
-    assert!(answer.body.contains(r#"value="2027-02-01""#), "what was entered is kept");
+    assert!(
+        answer.body.contains(r#"value="2027-02-01""#),
+        "what was entered is kept"
+    );
     assert_eq!(stored_booking(&app, &reference).await, None);
 }
 
@@ -260,12 +376,24 @@ async fn a_form_with_mistakes_is_shown_again_with_each_named() {
 async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     let (app, time, reference, link) = ordered().await;
     let token = token_of(&link);
-    app.send(&booking_post(&form(&token, 0, &BOOK), json!({}))).await;
+    app.send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .await;
     let order = app.store.load(&reference).await.unwrap().unwrap();
     // 30.3.2027 is a Tuesday: the customer's a week before at 9.00, the trainers' on Monday at 8.00.
-    let due = |kind| order.delivery(kind).and_then(Delivery::due_at).map(|at| at.to_string());
-    assert_eq!(due(EmailKind::Reminder).as_deref(), Some("2027-03-23T07:00:00Z"));
-    assert_eq!(due(EmailKind::ReminderNote).as_deref(), Some("2027-03-29T05:00:00Z"));
+    let due = |kind| {
+        order
+            .delivery(kind)
+            .and_then(Delivery::due_at)
+            .map(|at| at.to_string())
+    };
+    assert_eq!(
+        due(EmailKind::Reminder).as_deref(),
+        Some("2027-03-23T07:00:00Z")
+    );
+    assert_eq!(
+        due(EmailKind::ReminderNote).as_deref(),
+        Some("2027-03-29T05:00:00Z")
+    );
     let before = app.mailer.sent().len();
     time.set("2027-03-29T06:00:00Z");
     // Two scheduled runs at once, then one more.
@@ -275,22 +403,45 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     );
     one.unwrap();
     two.unwrap();
-    app.retry().retry_due_within(50, Deadline::none()).await.unwrap();
+    app.retry()
+        .retry_due_within(50, Deadline::none())
+        .await
+        .unwrap();
     let reminders: Vec<Email> = app.mailer.sent()[before..].to_vec();
     assert_eq!(reminders.len(), 2, "{reminders:#?}");
-    assert!(reminders.iter().any(|e| e.subject.starts_with("Muistutus: koulutus lähestyy")));
-    assert!(reminders.iter().any(|e| e.subject.starts_with("Tulossa koulutus")));
+    assert!(
+        reminders
+            .iter()
+            .any(|e| e.subject.starts_with("Muistutus: koulutus lähestyy"))
+    );
+    assert!(
+        reminders
+            .iter()
+            .any(|e| e.subject.starts_with("Tulossa koulutus"))
+    );
 
     // A second order, booked and then cancelled: its reminders never go.
     let (app, time, reference, link) = ordered().await;
     let token = token_of(&link);
-    app.send(&booking_post(&form(&token, 0, &BOOK), json!({}))).await;
+    app.send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .await;
     let cancel = [("action", "cancel"), ("reason", "Peruttu")];
-    app.send(&booking_post(&form(&token, 1, &cancel), json!({}))).await;
+    app.send(&booking_post(&form(&token, 1, &cancel), json!({})))
+        .await;
     let before = app.mailer.sent().len();
     time.set("2027-03-29T06:00:00Z");
-    app.retry().retry_due_within(50, Deadline::none()).await.unwrap();
-    assert_eq!(app.mailer.sent().len(), before, "nothing for a cancelled booking");
+    app.retry()
+        .retry_due_within(50, Deadline::none())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.mailer.sent().len(),
+        before,
+        "nothing for a cancelled booking"
+    );
     let order = app.store.load(&reference).await.unwrap().unwrap();
-    assert_eq!(order.delivery(EmailKind::Reminder), Some(&Delivery::Dropped));
+    assert_eq!(
+        order.delivery(EmailKind::Reminder),
+        Some(&Delivery::Dropped)
+    );
 }

@@ -124,7 +124,10 @@ pub fn booking_post(body: &str, headers: Value) -> String {
     for (name, value) in headers.as_object().unwrap() {
         match value {
             Value::Null => all.as_object_mut().unwrap().remove(name),
-            value => all.as_object_mut().unwrap().insert(name.clone(), value.clone()),
+            value => all
+                .as_object_mut()
+                .unwrap()
+                .insert(name.clone(), value.clone()),
         };
     }
     event["headers"] = all;
@@ -247,7 +250,9 @@ pub fn build_app_with<S: Store + 'static>(
     quotas: Quotas,
 ) -> Function {
     let wiring = Wiring::new(Stores::new(store), mailer, trainers, clock, limits(quotas));
-    let wiring = wiring.with_seller(seller()).with_booking(booking_settings());
+    let wiring = wiring
+        .with_seller(seller())
+        .with_booking(booking_settings());
     Function::new(&wiring, settings())
 }
 

@@ -35,7 +35,9 @@ fn parsed_invitation(email: &Value) -> Value {
         .arg(format!("{root}/tests/ical_check.py"))
         .arg(&path)
         .output()
-        .unwrap_or_else(|e| panic!("{python} does not run ({e}): run `make tools` (scripts/install-tools.sh test)"));
+        .unwrap_or_else(|e| {
+            panic!("{python} does not run ({e}): run `make tools` (scripts/install-tools.sh test)")
+        });
     assert!(
         output.status.success(),
         "the parser refused the invitation: {}",
@@ -82,9 +84,17 @@ async fn the_invitation_reads_right_in_an_independent_parser_through_every_chang
     for (sequence, fields) in [
         (0, book_on("2027-03-30").to_vec()),
         (1, book_on("2027-11-02").to_vec()),
-        (2, vec![("action", "cancel"), ("reason", "Tila ei ole käytettävissä")]),
+        (
+            2,
+            vec![
+                ("action", "cancel"),
+                ("reason", "Tila ei ole käytettävissä"),
+            ],
+        ),
     ] {
-        let answer = app.send(&booking_post(&form(&token, sequence, &fields), json!({}))).await;
+        let answer = app
+            .send(&booking_post(&form(&token, sequence, &fields), json!({})))
+            .await;
         assert_eq!(answer.status, 303, "{}", answer.body);
     }
     let customer = emails_to(&app, "anna.virtanen").await;
@@ -105,11 +115,19 @@ async fn the_invitation_reads_right_in_an_independent_parser_through_every_chang
         assert_eq!(invitation["uid"], booked["uid"], "one UID per order");
         assert_eq!(invitation["sequence"], sequence);
     }
-    assert_eq!(booked["location"], "Kunnantalo; sali \"A\", 2.krs", "escaped and read back");
+    assert_eq!(
+        booked["location"], "Kunnantalo; sali \"A\", 2.krs",
+        "escaped and read back"
+    );
     assert_eq!(booked["organizer"], format!("mailto:{SENDER}"));
     assert_eq!(booked["attendee"], format!("mailto:{}", app.customer()));
     assert_eq!(booked["attendee_rsvp"], "FALSE");
-    assert!(booked["summary"].as_str().unwrap().contains("Tuusulan kunta"));
+    assert!(
+        booked["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Tuusulan kunta")
+    );
 
     // The trainers' note carries the same event.
     let notes = emails_to(&app, "pilvi.nummi").await;
@@ -127,7 +145,10 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     let app = LocalApp::start().await;
     let token = ordered(&app, "sv").await;
     let answer = app
-        .send(&booking_post(&form(&token, 0, &book_on("2027-03-30")), json!({})))
+        .send(&booking_post(
+            &form(&token, 0, &book_on("2027-03-30")),
+            json!({}),
+        ))
         .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let customer = emails_to(&app, "anna.virtanen").await;
@@ -141,5 +162,11 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     assert!(text.contains("tis 30.3.2027 kl. 9.00–13.00"), "{text}");
     assert!(text.contains("Så här förbereder ni er"), "{text}");
     let invitation = parsed_invitation(booking);
-    assert!(invitation["summary"].as_str().unwrap().contains("halvdagsutbildning"), "{invitation}");
+    assert!(
+        invitation["summary"]
+            .as_str()
+            .unwrap()
+            .contains("halvdagsutbildning"),
+        "{invitation}"
+    );
 }

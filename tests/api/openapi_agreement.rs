@@ -115,7 +115,10 @@ fn every_route_of_the_template_is_described() {
     let mut routes = 0;
     for event in events.values().filter(|e| e["Type"] == "HttpApi") {
         let path = event["Properties"]["Path"].as_str().unwrap();
-        let method = event["Properties"]["Method"].as_str().unwrap().to_lowercase();
+        let method = event["Properties"]["Method"]
+            .as_str()
+            .unwrap()
+            .to_lowercase();
         if method == "options" {
             continue; // the CORS preflight, answered by the function for every path it serves
         }

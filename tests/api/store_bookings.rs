@@ -87,7 +87,10 @@ async fn stored(store: &dyn Store) -> Order {
         fingerprint: "f".into(),
         expires_at: at(86_400),
     };
-    assert_eq!(store.insert(&order, &dedupe, &[], at(0)).await.unwrap(), Insert::Created);
+    assert_eq!(
+        store.insert(&order, &dedupe, &[], at(0)).await.unwrap(),
+        Insert::Created
+    );
     order
 }
 
@@ -105,11 +108,23 @@ async fn books_once(store: Arc<dyn Store>) {
         outcomes.contains(&Booked::Conflict(Some(winner.clone()))),
         "the other is told who booked: {outcomes:?}"
     );
-    let expected = if winner.trainers == ["Pilvi Nummi"] { &pilvi } else { &jaana };
+    let expected = if winner.trainers == ["Pilvi Nummi"] {
+        &pilvi
+    } else {
+        &jaana
+    };
     assert_eq!(&loaded, expected, "the booking and its emails as written");
-    assert_eq!(loaded.retry_at(), Some(at(130)), "in the retry queue by its emails");
+    assert_eq!(
+        loaded.retry_at(),
+        Some(at(130)),
+        "in the retry queue by its emails"
+    );
     assert!(
-        store.due_for_retry(at(200), 10).await.unwrap().contains(&order.reference),
+        store
+            .due_for_retry(at(200), 10)
+            .await
+            .unwrap()
+            .contains(&order.reference),
         "the retry run finds it"
     );
 
@@ -130,11 +145,21 @@ async fn never_books_a_missing_or_erased_order(store: Arc<dyn Store>) {
     let missing = booked(placed(Reference::random()), booking(1, "Pilvi Nummi", None));
     assert_eq!(store.book(&missing, 0).await.unwrap(), Booked::NoOrder);
     let order = stored(store.as_ref()).await;
-    let with_note = booked(order.clone(), booking(1, "Pilvi Nummi", Some("Terveisin Anna")));
+    let with_note = booked(
+        order.clone(),
+        booking(1, "Pilvi Nummi", Some("Terveisin Anna")),
+    );
     assert_eq!(store.book(&with_note, 0).await.unwrap(), Booked::Stored);
-    let erasure = store.erase(&order.reference, at(20)).await.unwrap().unwrap();
+    let erasure = store
+        .erase(&order.reference, at(20))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(erasure.removed.contains(&"booking_note"), "{erasure:?}");
-    assert!(erasure.dropped.contains(&"reminder"), "its reminder never goes: {erasure:?}");
+    assert!(
+        erasure.dropped.contains(&"reminder"),
+        "its reminder never goes: {erasure:?}"
+    );
     let erased = booked(order, booking(2, "Pilvi Nummi", None));
     assert_eq!(store.book(&erased, 1).await.unwrap(), Booked::NoOrder);
 }

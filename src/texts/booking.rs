@@ -1,0 +1,82 @@
+//! The booking's own texts: the trainers' booking page (Finnish only, `fi::BOOKING_PAGE`) and
+//! a booking's time as each language writes it.
+
+use jiff::civil::DateTime;
+
+use super::texts;
+use crate::domain::Language;
+
+table! {
+    /// The booking page (the trainers', in Finnish).
+    pub struct BookingPageTexts {
+        title,
+        summary_heading,
+        preferred_dates,
+        status_booked,
+        status_cancelled,
+        status_none,
+        book_heading,
+        change_heading,
+        date,
+        other_date,
+        other_date_hint,
+        start,
+        end,
+        place,
+        trainers,
+        note,
+        note_hint,
+        submit_book,
+        submit_change,
+        cancel_heading,
+        reason,
+        submit_cancel,
+        done_booked,
+        done_changed,
+        done_cancelled,
+        conflict,
+        errors_heading,
+        link_refused_title,
+        link_refused,
+        link_expired,
+        cross_site,
+        not_found,
+        unavailable,
+        date_missing,
+        date_invalid,
+        date_in_past,
+        start_invalid,
+        end_invalid,
+        end_not_after_start,
+        place_missing,
+        place_invalid,
+        trainers_missing,
+        trainer_unknown,
+        note_invalid,
+        reason_invalid,
+    }
+}
+
+/// `ti 30.3.2027 klo 9.00–11.00`, `tis 30.3.2027 kl. 9.00–11.00`,
+/// `Tuesday 30 March 2027 at 9:00–11:00`.
+pub fn when(start: DateTime, end: DateTime, language: Language) -> String {
+    let t = &texts(language).booking;
+    let weekday = t
+        .weekdays
+        .split(' ')
+        .nth(usize::from(
+            start.weekday().to_monday_zero_offset().unsigned_abs(),
+        ))
+        .unwrap_or_default();
+    let (date, time) = match language {
+        Language::Fi | Language::Sv => ("%-d.%-m.%Y", "%-H.%M"),
+        Language::En => ("%-d %B %Y", "%-H:%M"),
+    };
+    format!(
+        "{weekday} {} {} {}–{}",
+        start.strftime(date),
+        t.at_time,
+        start.strftime(time),
+        end.strftime(time)
+    )
+}
