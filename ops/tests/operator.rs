@@ -673,7 +673,7 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
         csv.lines()
             .next()
             .unwrap()
-            .ends_with(";invoice_number;invoice_date")
+            .contains(";invoice_number;invoice_date;booking_state;")
     );
     assert!(
         csv.lines()
