@@ -12,24 +12,14 @@ use order_intake::intake::{BY_OPERATOR, BookingAction, BookingOutcome, Deadline}
 use order_intake::store::OrderRecord;
 use order_intake::texts::when;
 
+use crate::cli::BookArgs;
 use crate::{Operator, OpsError, parse_reference};
-
-/// What `orders book` was asked for.
-pub struct BookAsked {
-    pub reference: String,
-    pub date: String,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub place: Option<String>,
-    pub trainers: Vec<String>,
-    pub note: Option<String>,
-}
 
 /// How far back `upcoming` looks for orders: a workshop is booked within months of its order.
 const UPCOMING_ORDERS_MONTHS: i64 = 18;
 
 impl Operator {
-    pub(crate) async fn book(&self, asked: BookAsked, out: &mut dyn Write) -> Result<(), OpsError> {
+    pub(crate) async fn book(&self, asked: BookArgs, out: &mut dyn Write) -> Result<(), OpsError> {
         let record = self.record(&asked.reference).await?;
         let package = record.text(Field::Package).and_then(Package::parse);
         let hhmm = |time: jiff::civil::Time| time.strftime("%H:%M").to_string();

@@ -68,27 +68,7 @@ pub enum Command {
     },
     /// Books the workshop's date, or changes the booking, as the trainers' booking page does:
     /// the customer gets a booking email with a calendar invitation, the trainers a note.
-    Book {
-        reference: String,
-        /// The day (YYYY-MM-DD or 30.3.2027), Helsinki.
-        #[arg(long)]
-        date: String,
-        /// Default 9.00.
-        #[arg(long)]
-        start: Option<String>,
-        /// Default: the package's length from the start's default (11.00 or 13.00).
-        #[arg(long)]
-        end: Option<String>,
-        /// Default: the place the order gave.
-        #[arg(long)]
-        place: Option<String>,
-        /// Who leads it, a name of TRAINER_NAMES; repeat for two.
-        #[arg(long = "trainer", required = true)]
-        trainers: Vec<String>,
-        /// A note to the customer, in their booking email.
-        #[arg(long)]
-        note: Option<String>,
-    },
+    Book(BookArgs),
     /// Cancels a booking: the customer gets a cancellation (iCalendar CANCEL) with the reason.
     Cancel {
         reference: String,
@@ -102,6 +82,30 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+}
+
+/// What `orders book` is asked: the day, and what else differs from the defaults.
+#[derive(Debug, Clone, Args)]
+pub struct BookArgs {
+    pub reference: String,
+    /// The day (YYYY-MM-DD or 30.3.2027), Helsinki.
+    #[arg(long)]
+    pub date: String,
+    /// Default 9.00.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Default: the package's length from the start's default (11.00 or 13.00).
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Default: the place the order gave.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Who leads it, a name of TRAINER_NAMES; repeat for two.
+    #[arg(long = "trainer", required = true)]
+    pub trainers: Vec<String>,
+    /// A note to the customer, in their booking email.
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 /// A period of orders: `--month`, or `--since`/`--until` (default: the last 30 days).

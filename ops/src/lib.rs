@@ -94,26 +94,7 @@ impl Operator {
                 self.invoice(asked, now, out, notes).await
             }
             Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
-            Command::Book {
-                reference,
-                date,
-                start,
-                end,
-                place,
-                trainers,
-                note,
-            } => {
-                let asked = bookings::BookAsked {
-                    reference,
-                    date,
-                    start,
-                    end,
-                    place,
-                    trainers,
-                    note,
-                };
-                self.book(asked, out).await
-            }
+            Command::Book(asked) => self.book(asked, out).await,
             Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,
             Command::Upcoming => self.upcoming(now, out).await,
         }

@@ -36,6 +36,21 @@ impl EmailAddress {
         Some(EmailAddress(format!("{local}@{domain}")))
     }
 
+    /// A `mailto:` link to the address and nothing else: everything but letters, digits and
+    /// `@ . _ -` percent-encoded (no `?cc=`, however the address was spelled).
+    pub fn mailto_uri(&self) -> String {
+        use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+        const MAILTO_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+            .remove(b'@')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'-');
+        format!(
+            "mailto:{}",
+            utf8_percent_encode(self.as_str(), MAILTO_ESCAPED)
+        )
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -71,6 +86,16 @@ impl std::fmt::Display for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mailto_link_carries_the_address_alone() {
+        let mailto = |text: &str| EmailAddress::parse(text).unwrap().mailto_uri();
+        assert_eq!(mailto("anna.v-k_1@kunta.fi"), "mailto:anna.v-k_1@kunta.fi");
+        assert_eq!(
+            mailto("o'brien+x@kunta.fi"),
+            "mailto:o%27brien%2Bx@kunta.fi"
+        );
+    }
 
     #[test]
     fn ordinary_addresses_are_accepted() {

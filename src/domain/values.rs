@@ -49,6 +49,14 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number as a `tel:` link wants it: `+` and digits only.
+    pub fn tel_uri(&self) -> String {
+        let dialable: String = (self.0.chars())
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        format!("tel:{dialable}")
+    }
 }
 
 /// An e-invoice (verkkolasku) address or operator id: 4–35 of A–Z and 0–9.

@@ -182,17 +182,14 @@ fn trainer_notice(
         (
             labels.contact_name,
             d.contact_name.clone(),
-            Some(format!("mailto:{}", d.email)),
+            Some(d.email.mailto_uri()),
         ),
     ];
     if let Some(phone) = &d.phone {
-        let digits: String = (phone.as_str().chars())
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
         rows.push((
             labels.phone,
             phone.as_str().to_owned(),
-            Some(format!("tel:{digits}")),
+            Some(phone.tel_uri()),
         ));
     }
     rows.push(row(TRAINER.reference, order.reference.to_string()));

@@ -2,9 +2,7 @@
 //! what each email names first is listed here, and any other value (a field added later) follows
 //! in the form's order, so a new field reaches both emails without a change here.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-use crate::domain::{Field, Language, NewOrder};
+use crate::domain::{Field, Language, NewOrder, Phone};
 
 use super::compose::{Row, format_date_with_weekday, language_name, or_dash};
 
@@ -68,8 +66,8 @@ pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
     (arranged(&TRAINER_FIRST, &TRAINER_ELSEWHERE).into_iter())
         .map(|field| {
             let href = match field {
-                Field::Email => Some(mailto(d.email.as_str())),
-                Field::Phone => (d.phone.as_ref()).map(|p| format!("tel:{}", dialable(p.as_str()))),
+                Field::Email => Some(d.email.mailto_uri()),
+                Field::Phone => d.phone.as_ref().map(Phone::tel_uri),
                 _ => None,
             };
             let label = crate::texts::label(field, Language::Fi);
@@ -78,39 +76,9 @@ pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
         .collect()
 }
 
-/// Everything in an address but letters, digits and `@ . _ -` percent-encoded: a `mailto:`
-/// link carries the address and nothing else (no `?cc=`, however the address was spelled).
-const MAILTO_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'@')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'-');
-
-fn mailto(address: &str) -> String {
-    format!("mailto:{}", utf8_percent_encode(address, MAILTO_ESCAPED))
-}
-
-/// A phone number as a `tel:` link wants it: `+` and digits only.
-fn dialable(phone: &str) -> String {
-    phone
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_mailto_link_carries_the_address_alone() {
-        assert_eq!(mailto("anna.v-k_1@kunta.fi"), "mailto:anna.v-k_1@kunta.fi");
-        assert_eq!(
-            mailto("o'brien+x@kunta.fi"),
-            "mailto:o%27brien%2Bx@kunta.fi"
-        );
-        assert_eq!(mailto("x@evil.fi?cc=b"), "mailto:x@evil.fi%3Fcc%3Db");
-    }
 
     #[test]
     fn each_email_shows_every_order_value_once() {

@@ -163,18 +163,12 @@ fn summary_rows(order: &Order) -> Vec<Row> {
         (
             label(Field::ContactName, fi),
             d.contact_name.clone(),
-            Some(format!("mailto:{}", d.email)),
+            Some(d.email.mailto_uri()),
         ),
     ];
     if let Some(phone) = &d.phone {
-        let digits: String = (phone.as_str().chars())
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
-        rows.push((
-            label(Field::Phone, fi),
-            phone.as_str().to_owned(),
-            Some(format!("tel:{digits}")),
-        ));
+        let href = Some(phone.tel_uri());
+        rows.push((label(Field::Phone, fi), phone.as_str().to_owned(), href));
     }
     let dates: Vec<String> = d.preferred_dates.iter().map(|x| date_label(*x)).collect();
     rows.push((

@@ -64,16 +64,6 @@ fn trainers_email(sent: &[Email]) -> Email {
         .expect("an email to the trainers")
 }
 
-fn form(token: &str, sequence: u32, fields: &[(&str, &str)]) -> String {
-    let mut body = url::form_urlencoded::Serializer::new(String::new());
-    body.append_pair("token", token)
-        .append_pair("sequence", &sequence.to_string());
-    for (name, value) in fields {
-        body.append_pair(name, value);
-    }
-    body.finish()
-}
-
 const BOOK: [(&str, &str); 6] = [
     ("action", "book"),
     ("date", "2027-03-30"),
@@ -126,7 +116,7 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
     let token = token_of(&link);
     let sent_before = app.mailer.sent().len();
     let answer = app
-        .send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     assert!(answer.header("location").unwrap().contains("done=booked"));
@@ -206,17 +196,17 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
 async fn a_change_and_a_cancellation_update_the_same_event() {
     let (app, _, reference, link) = ordered().await;
     let token = token_of(&link);
-    app.send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     let mut changed = BOOK.to_vec();
     changed[1] = ("date", "2027-04-06");
     let answer = app
-        .send(&booking_post(&form(&token, 1, &changed), json!({})))
+        .send(&booking_post(&booking_form(&token, 1, &changed), json!({})))
         .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let cancel = [("action", "cancel"), ("reason", "Sairastuminen")];
     let answer = app
-        .send(&booking_post(&form(&token, 2, &cancel), json!({})))
+        .send(&booking_post(&booking_form(&token, 2, &cancel), json!({})))
         .await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let booking = stored_booking(&app, &reference).await.unwrap();
@@ -261,13 +251,13 @@ async fn a_stale_form_is_told_who_booked_first_and_changes_nothing() {
     let (app, _, reference, link) = ordered().await;
     let token = token_of(&link);
     let first = app
-        .send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     assert_eq!(first.status, 303);
     let mut other = BOOK.to_vec();
     other[5] = ("trainer", "Jaana Pohjola");
     let second = app
-        .send(&booking_post(&form(&token, 0, &other), json!({})))
+        .send(&booking_post(&booking_form(&token, 0, &other), json!({})))
         .await;
     assert_eq!(second.status, 409, "{}", second.body);
     assert!(second.body.contains("ehdittiin muuttaa") && second.body.contains("Pilvi Nummi"));
@@ -305,7 +295,7 @@ async fn bad_expired_foreign_and_other_purpose_tokens_get_a_plain_page_and_chang
         assert_eq!(page.status, status, "{bad}: {}", page.body);
         assert!(page.body.contains("lang=\"fi\""));
         let posted = app
-            .send(&booking_post(&form(bad, 0, &BOOK), json!({})))
+            .send(&booking_post(&booking_form(bad, 0, &BOOK), json!({})))
             .await;
         assert_eq!(posted.status, status, "{bad}");
     }
@@ -314,7 +304,7 @@ async fn bad_expired_foreign_and_other_purpose_tokens_get_a_plain_page_and_chang
     assert_eq!(expired.status, 403);
     assert!(expired.body.contains("vanhentunut"), "{}", expired.body);
     let posted = app
-        .send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+        .send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     assert_eq!(posted.status, 403);
     assert_eq!(stored_booking(&app, &reference).await, None);
@@ -328,7 +318,7 @@ fn urlencode(text: &str) -> String {
 #[tokio::test]
 async fn a_post_from_another_site_or_from_nowhere_is_refused() {
     let (app, _, reference, link) = ordered().await;
-    let body = form(&token_of(&link), 0, &BOOK);
+    let body = booking_form(&token_of(&link), 0, &BOOK);
     for headers in [
         json!({"origin": "https://evil.example", "sec-fetch-site": null}),
         json!({"sec-fetch-site": "cross-site"}),
@@ -345,7 +335,7 @@ async fn a_post_from_another_site_or_from_nowhere_is_refused() {
 #[tokio::test]
 async fn a_form_with_mistakes_is_shown_again_with_each_named() {
     let (app, _, reference, link) = ordered().await;
-    let body = form(
+    let body = booking_form(
         &token_of(&link),
         0,
         &[
@@ -376,7 +366,7 @@ async fn a_form_with_mistakes_is_shown_again_with_each_named() {
 async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     let (app, time, reference, link) = ordered().await;
     let token = token_of(&link);
-    app.send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     let order = app.store.load(&reference).await.unwrap().unwrap();
     // 30.3.2027 is a Tuesday: the customer's a week before at 9.00, the trainers' on Monday at 8.00.
@@ -423,10 +413,10 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     // A second order, booked and then cancelled: its reminders never go.
     let (app, time, reference, link) = ordered().await;
     let token = token_of(&link);
-    app.send(&booking_post(&form(&token, 0, &BOOK), json!({})))
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     let cancel = [("action", "cancel"), ("reason", "Peruttu")];
-    app.send(&booking_post(&form(&token, 1, &cancel), json!({})))
+    app.send(&booking_post(&booking_form(&token, 1, &cancel), json!({})))
         .await;
     let before = app.mailer.sent().len();
     time.set("2027-03-29T06:00:00Z");

@@ -135,6 +135,18 @@ pub fn booking_post(body: &str, headers: Value) -> String {
     event.to_string()
 }
 
+/// The booking page's form as a browser posts it: the token, the sequence it was made from, and
+/// these fields.
+pub fn booking_form(token: &str, sequence: u32, fields: &[(&str, &str)]) -> String {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("token", token)
+        .append_pair("sequence", &sequence.to_string());
+    for (name, value) in fields {
+        body.append_pair(name, value);
+    }
+    body.finish()
+}
+
 /// The booking link in a trainers' email (its text part), as the path and query a GET sends.
 pub fn booking_link(email_text: &str) -> String {
     let start = email_text

@@ -46,16 +46,6 @@ fn parsed_invitation(email: &Value) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-fn form(token: &str, sequence: u32, fields: &[(&str, &str)]) -> String {
-    let mut body = url::form_urlencoded::Serializer::new(String::new());
-    body.append_pair("token", token)
-        .append_pair("sequence", &sequence.to_string());
-    for (name, value) in fields {
-        body.append_pair(name, value);
-    }
-    body.finish()
-}
-
 fn book_on(date: &'static str) -> [(&'static str, &'static str); 6] {
     [
         ("action", "book"),
@@ -93,7 +83,10 @@ async fn the_invitation_reads_right_in_an_independent_parser_through_every_chang
         ),
     ] {
         let answer = app
-            .send(&booking_post(&form(&token, sequence, &fields), json!({})))
+            .send(&booking_post(
+                &booking_form(&token, sequence, &fields),
+                json!({}),
+            ))
             .await;
         assert_eq!(answer.status, 303, "{}", answer.body);
     }
@@ -146,7 +139,7 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     let token = ordered(&app, "sv").await;
     let answer = app
         .send(&booking_post(
-            &form(&token, 0, &book_on("2027-03-30")),
+            &booking_form(&token, 0, &book_on("2027-03-30")),
             json!({}),
         ))
         .await;

@@ -6,15 +6,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-
-const require = createRequire(path.resolve("tools/package.json"));
-const { chromium } = require("playwright-core");
-const AXE = require.resolve("axe-core/axe.min.js");
+import { AXE, emails, launch } from "./support.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FUNCTION = process.env.FUNCTION_URL ?? "http://127.0.0.1:9100/orders";
-const SES = process.env.SES_URL ?? "http://127.0.0.1:8105";
 const SHOTS = path.join(ROOT, "docs/screenshots");
 const TAG = Math.random().toString(36).slice(2, 10);
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "fi-FI" };
@@ -22,21 +17,13 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fi-FI"],
-  });
+  browser = await launch();
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
   await browser?.close();
 });
-
-async function emails(filter) {
-  const store = await (await fetch(`${SES}/store`)).json();
-  return store.emails.filter((e) => JSON.stringify(e).includes(filter));
-}
 
 /// Places an order in `language` and returns its reference and the booking link from the
 /// trainers' email.

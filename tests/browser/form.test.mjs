@@ -7,15 +7,10 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-
-const require = createRequire(path.resolve("tools/package.json"));
-const { chromium } = require("playwright-core");
-const AXE = require.resolve("axe-core/axe.min.js");
+import { AXE, emails, launch } from "./support.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FUNCTION = process.env.FUNCTION_URL ?? "http://127.0.0.1:9100/orders";
-const SES = process.env.SES_URL ?? "http://127.0.0.1:8105";
 const DYNAMODB = process.env.DYNAMODB_URL ?? "http://127.0.0.1:8100";
 const TABLE = process.env.ORDERS_TABLE ?? "orders-e2e";
 const SITE_PORT = Number(process.env.SITE_PORT ?? 8180);
@@ -42,11 +37,7 @@ function serveSite() {
 
 before(async () => {
   server = serveSite();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    // In Finnish, as the trainers' customers use it: date pickers show pp.kk.vvvv.
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fi-FI"],
-  });
+  browser = await launch();
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -81,11 +72,6 @@ async function fill(p, { email, consent = true, package: pkg = "somestartti" }) 
   await p.fill("#einvoice_address", "003701577119");
   await p.fill("#einvoice_operator", "003703575029");
   if (consent) await p.check("#privacy_consent");
-}
-
-async function emails(filter) {
-  const store = await (await fetch(`${SES}/store`)).json();
-  return store.emails.filter((e) => JSON.stringify(e).includes(filter));
 }
 
 // DynamoDB Local checks no signatures, but wants the header's shape.

@@ -9,10 +9,7 @@ use super::{Changes, DynamoDbStore, unavailable};
 use crate::domain::{EmailKind, Order};
 use crate::store::attribute::Attribute;
 use crate::store::booking_item::{booking_attributes, booking_from_item};
-use crate::store::item::{
-    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, n, s,
-};
+use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n};
 use crate::store::{Booked, Bookings, Result};
 
 #[async_trait]
@@ -34,16 +31,7 @@ impl Bookings for DynamoDbStore {
                 changes.delivery(kind, delivery);
             }
         }
-        match order.retry_at() {
-            Some(at) => {
-                changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
-                changes.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
-            }
-            None => {
-                changes.remove(RETRY_QUEUE_ATTRIBUTE);
-                changes.remove(RETRY_AT_ATTRIBUTE);
-            }
-        }
+        changes.retry_queue(order.retry_at());
         let key = changes.name(ORDER_TABLE_PARTITION_KEY);
         let erased = changes.name(ERASED_AT_ATTRIBUTE);
         let sequence = changes.name(Attribute::BookingSequence.name());

@@ -8,7 +8,10 @@ use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 
 use crate::domain::{Delivery, EmailKind};
 use crate::store::EmailAttribute;
-use crate::store::item::{delivery_attributes, stale_delivery_fields};
+use crate::store::item::{
+    RETRY_AT_ATTRIBUTE, RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, n, s,
+    stale_delivery_fields,
+};
 
 /// An update expression built from its parts, with a placeholder for every name and value
 /// (attribute names such as `status` are reserved words).
@@ -79,6 +82,21 @@ impl Changes {
                 EmailAttribute::MessageIds.of(kind),
                 AttributeValue::Ss(vec![message_id.clone()]),
             );
+        }
+    }
+
+    /// The order's place in the sparse retry index: due at `at`, or out of it once every email
+    /// is final.
+    pub(in crate::store) fn retry_queue(&mut self, at: Option<jiff::Timestamp>) {
+        match at {
+            Some(at) => {
+                self.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+                self.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
+            }
+            None => {
+                self.remove(RETRY_QUEUE_ATTRIBUTE);
+                self.remove(RETRY_AT_ATTRIBUTE);
+            }
         }
     }
 

@@ -25,17 +25,7 @@ impl EmailQueue for DynamoDbStore {
         for (kind, delivery) in order.deliveries() {
             changes.delivery(kind, delivery);
         }
-        match order.retry_at() {
-            Some(at) => {
-                changes.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
-                changes.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
-            }
-            // Both emails final: out of the sparse index.
-            None => {
-                changes.remove(RETRY_QUEUE_ATTRIBUTE);
-                changes.remove(RETRY_AT_ATTRIBUTE);
-            }
-        }
+        changes.retry_queue(order.retry_at());
         let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
         let update = changes
             .apply_in_transaction(
