@@ -13,6 +13,8 @@ struct UndeliveredText<'a> {
     t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
+    /// The booking page's button: its label and link.
+    booking_link: Option<(&'static str, &'a str)>,
 }
 
 #[derive(Template)]
@@ -21,15 +23,18 @@ struct UndeliveredHtml<'a> {
     t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
+    /// The booking page's button: its label and link.
+    booking_link: Option<(&'static str, &'a str)>,
 }
 
 /// One short email to the trainers, in Finnish: the customer's confirmation did not arrive at
-/// `address`, and what to do about it.
+/// `address`, and what to do about it; with a fresh link to the order's booking page.
 pub fn undelivered_alert(
     order: &Order,
     address: &str,
     outcome: Outcome,
     trainers: &[EmailAddress],
+    booking_link: Option<&str>,
 ) -> Email {
     let d = &order.details;
     let what = match outcome {
@@ -62,6 +67,11 @@ pub fn undelivered_alert(
         "{}: {} – {}",
         TRAINER.undelivered_heading, order.reference, d.organization
     );
+    let button = match order.booking {
+        Some(_) => TRAINER.change_button,
+        None => TRAINER.book_button,
+    };
+    let booking_link = booking_link.map(|link| (button, link));
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
         reply_to: trainers.iter().map(ToString::to_string).collect(),
@@ -70,11 +80,13 @@ pub fn undelivered_alert(
             t: &TRAINER,
             heading: &heading,
             rows: &rows,
+            booking_link,
         }),
         html: render(&UndeliveredHtml {
             t: &TRAINER,
             heading: &heading,
             rows: &rows,
+            booking_link,
         }),
         attachments: Vec::new(),
     }

@@ -249,7 +249,9 @@ impl Sender {
         if !self.reports.mark_told(&order.reference, kind, now).await? {
             return Ok(false);
         }
-        let alert = undelivered_alert(order, address, outcome, &self.trainers);
+        let link =
+            (self.booking.links.as_ref()).and_then(|links| links.link(&order.reference, now));
+        let alert = undelivered_alert(order, address, outcome, &self.trainers, link.as_deref());
         if let Err(error) = self.mailer.send(&alert).await {
             // Take the mark back, so that the event's next delivery tries again.
             self.reports.unmark_told(&order.reference, kind).await?;

@@ -435,3 +435,28 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
         Some(&Delivery::Dropped)
     );
 }
+
+#[tokio::test]
+async fn a_run_out_of_time_leaves_the_reminders_to_the_next_one_which_sends_each_once() {
+    let (app, time, _, link) = ordered().await;
+    let token = token_of(&link);
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    let before = app.mailer.sent().len();
+    time.set("2027-03-29T06:00:00Z");
+    // Less time left than one email needs: nothing is started, nothing is lost.
+    let hurried = app
+        .retry()
+        .retry_due_within(50, Deadline::after(std::time::Duration::from_millis(1)))
+        .await
+        .unwrap();
+    assert!(hurried.out_of_time, "{hurried:?}");
+    assert_eq!(app.mailer.sent().len(), before);
+    for _ in 0..2 {
+        app.retry()
+            .retry_due_within(50, Deadline::none())
+            .await
+            .unwrap();
+    }
+    assert_eq!(app.mailer.sent().len(), before + 2, "each reminder once");
+}

@@ -74,6 +74,10 @@ async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
     ] {
         assert!(alert.text.contains(expected), "{expected}: {}", alert.text);
     }
+    assert!(
+        booking_link(&alert.text).contains("token="),
+        "a fresh link to the booking page, as in every email to the trainers"
+    );
     // The same event again, and a complaint after it: nobody is told twice.
     let again = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
     assert_eq!(
