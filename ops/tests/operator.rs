@@ -424,6 +424,7 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
         .remember_message(
             &bounced.reference,
             &SentMessage {
+                sent_at: jiff::Timestamp::now(),
                 kind: EmailKind::Customer,
                 message_id: message_id.into(),
                 recipients: vec![recipient.clone()],

@@ -132,6 +132,7 @@ impl Sender {
                 kind,
                 message_id,
                 recipients: email.to,
+                sent_at: self.now(),
             }),
             attempts,
             send_ms,

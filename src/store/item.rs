@@ -66,6 +66,10 @@ pub fn message_item(reference: &Reference, sent: &SentMessage) -> Item {
             Attribute::Recipients.name().to_owned(),
             AttributeValue::L(recipients),
         ),
+        (
+            ORDER_TABLE_TTL_ATTRIBUTE.to_owned(),
+            n(sent.sent_at.as_second() + super::MESSAGE_LOOKUP_DAYS * 24 * 60 * 60),
+        ),
     ])
 }
 

@@ -142,13 +142,19 @@ pub struct Claim {
     pub until: Timestamp,
 }
 
-/// A message SES accepted: which email it was and to whom it went.
+/// A message SES accepted: which email it was, to whom it went, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentMessage {
     pub kind: EmailKind,
     pub message_id: String,
     pub recipients: Vec<String>,
+    /// Its lookup item expires `MESSAGE_LOOKUP_DAYS` after this.
+    pub sent_at: Timestamp,
 }
+
+/// How long a sent message's lookup item is kept: SES reports within days (a complaint can come
+/// weeks later); after this DynamoDB's TTL removes it, address and all.
+pub const MESSAGE_LOOKUP_DAYS: i64 = 90;
 
 /// Orders themselves: stored once (with their dedupe record and quota units), read whole.
 #[async_trait]

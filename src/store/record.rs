@@ -316,9 +316,43 @@ impl OrderRecord {
         }
     }
 
-    /// Whether this order is about that address (compared as SES and people do: ignoring case).
+    /// Whether this order is about that address (compared as SES and people do: ignoring case):
+    /// as the customer's email, or as the invoicing address when that is an email address.
     pub fn is_about(&self, address: &str) -> bool {
-        (self.values.text(Field::Email))
-            .is_some_and(|email| email.to_lowercase() == address.trim().to_lowercase())
+        let address = address.trim().to_lowercase();
+        [Field::Email, Field::InvoiceAddress]
+            .into_iter()
+            .filter_map(|field| self.values.text(field))
+            .any(|value| value.trim().to_lowercase() == address)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::item::ORDER_TABLE_PARTITION_KEY;
+    use std::collections::HashMap;
+
+    #[test]
+    fn an_order_is_about_its_customer_and_an_invoicing_email_address() {
+        let item: Item = HashMap::from([
+            (ORDER_TABLE_PARTITION_KEY.to_owned(), s("order#K7M2-QX9P")),
+            (
+                Attribute::CreatedAt.name().to_owned(),
+                s("2026-11-26T10:00:00Z"),
+            ),
+            (
+                Field::Email.name().to_owned(),
+                s("Anna.Virtanen@tuusula.example"),
+            ),
+            (
+                Field::InvoiceAddress.name().to_owned(),
+                s("laskut@tuusula.example"),
+            ),
+        ]);
+        let record = OrderRecord::from_item(&item).unwrap();
+        assert!(record.is_about(" anna.virtanen@TUUSULA.example"));
+        assert!(record.is_about("LASKUT@tuusula.example"));
+        assert!(!record.is_about("tuusula.example"));
     }
 }

@@ -55,6 +55,16 @@ async fn a_new_order_is_stored_with_every_field_and_its_price() {
         (expires - in_a_day).abs() < 60,
         "dedupe record expires in 24 h"
     );
+    // The sent messages' lookup items go by themselves after 90 days, addresses and all.
+    let messages: Vec<_> = (app.items().await.into_iter())
+        .filter(|i| s(i, "kind") == "message")
+        .collect();
+    assert_eq!(messages.len(), 2);
+    let in_90_days = jiff::Timestamp::now().as_second() + 90 * 24 * 3600;
+    for message in messages {
+        let expires: i64 = message["expires_at"].as_n().unwrap().parse().unwrap();
+        assert!((expires - in_90_days).abs() < 60, "{message:?}");
+    }
 }
 
 #[tokio::test]

@@ -232,6 +232,7 @@ async fn recording_both_attempts(store: &dyn Store) {
         next_attempt_at: at(400),
     };
     let sent = SentMessage {
+        sent_at: jiff::Timestamp::now(),
         kind: EmailKind::Customer,
         message_id: format!("m-both-{reference}"),
         recipients: vec!["anna.virtanen@tuusula.example".into()],
@@ -368,6 +369,7 @@ async fn resending_and_erasing(store: &dyn Store) {
             .remember_message(
                 reference,
                 &SentMessage {
+                    sent_at: jiff::Timestamp::now(),
                     kind: customer,
                     message_id: message.into(),
                     recipients: vec![address.clone()],
@@ -442,6 +444,7 @@ async fn resending_after_the_trainers_were_told(store: &dyn Store) {
     store.insert(&placed, &key, &[], at(0)).await.unwrap();
     let (reference, customer) = (&placed.reference, EmailKind::Customer);
     let sent = SentMessage {
+        sent_at: jiff::Timestamp::now(),
         kind: customer,
         message_id: "m-told".into(),
         recipients: vec![placed.details.email.to_string()],

@@ -105,6 +105,15 @@ impl DynamoDbStore {
             .chain(booking_texts)
             .filter(|name| item.contains_key(*name))
             .collect();
+        // The sent messages' addresses first: should the order's own update then fail, the order
+        // is not yet marked erased and the next try (or the next scheduled run) does it all again,
+        // instead of an erased order whose addresses stay in its messages' records for good.
+        let mut messages_scrubbed = 0;
+        for message_id in customer_message_ids(item) {
+            if self.scrub_message(&message_id).await? {
+                messages_scrubbed += 1;
+            }
+        }
         let mut changes = Changes::default();
         let mut condition = vec![format!(
             "attribute_exists({})",
@@ -127,12 +136,6 @@ impl DynamoDbStore {
             .await;
         if !written(updated, |e| e.is_conditional_check_failed_exception())? {
             return Ok(None);
-        }
-        let mut messages_scrubbed = 0;
-        for message_id in customer_message_ids(item) {
-            if self.scrub_message(&message_id).await? {
-                messages_scrubbed += 1;
-            }
         }
         Ok(Some(Erasure {
             reference: reference.clone(),
