@@ -34,7 +34,8 @@ pub struct Config {
     pub metrics: bool,
     /// `RATE_LIMIT_SECRET` (at least 32 characters; the counters' keys are its HMAC of each
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
-    /// `ORDERS_PER_MAILBOX_PER_DAY` (3) and `CONFIRMATIONS_PER_HOUR` (60).
+    /// `ORDERS_PER_MAILBOX_PER_DAY` (3), `CONFIRMATIONS_PER_HOUR` (10) and
+    /// `CONFIRMATIONS_PER_DAY` (30).
     pub limits: Limits,
     /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
     pub retention_months: u32,
@@ -139,6 +140,8 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             )?,
             confirmations_per_hour: self
                 .count("CONFIRMATIONS_PER_HOUR", defaults.confirmations_per_hour)?,
+            confirmations_per_day: self
+                .count("CONFIRMATIONS_PER_DAY", defaults.confirmations_per_day)?,
         };
         Ok(Limits::new(quotas, &secret))
     }

@@ -21,6 +21,8 @@ pub struct Quotas {
     pub orders_per_mailbox_per_day: u32,
     /// Customer confirmations per hour from everyone together; over it a confirmation is held.
     pub confirmations_per_hour: u32,
+    /// The same per day (Helsinki's UTC day windows): the bound under a slow, steady attack.
+    pub confirmations_per_day: u32,
 }
 
 impl Default for Quotas {
@@ -28,7 +30,10 @@ impl Default for Quotas {
         Quotas {
             orders_per_source_per_hour: 10,
             orders_per_mailbox_per_day: 3,
-            confirmations_per_hour: 60,
+            // Real volume is a few orders a day: the ceilings bound what strangers can make
+            // the company's domain send, not what customers need.
+            confirmations_per_hour: 10,
+            confirmations_per_day: 30,
         }
     }
 }
@@ -38,21 +43,30 @@ pub enum QuotaKind {
     Source,
     Mailbox,
     Confirmations,
+    ConfirmationsDaily,
 }
 
 impl QuotaKind {
+    /// The ceilings of customer confirmations: over one, a confirmation is held, not refused.
+    pub const CEILINGS: [QuotaKind; 2] = [QuotaKind::Confirmations, QuotaKind::ConfirmationsDaily];
+
+    pub fn is_ceiling(self) -> bool {
+        QuotaKind::CEILINGS.contains(&self)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             QuotaKind::Source => "source",
             QuotaKind::Mailbox => "mailbox",
             QuotaKind::Confirmations => "confirmations",
+            QuotaKind::ConfirmationsDaily => "confirmations-day",
         }
     }
 
     fn window_seconds(self) -> i64 {
         match self {
             QuotaKind::Source | QuotaKind::Confirmations => 60 * 60,
-            QuotaKind::Mailbox => 24 * 60 * 60,
+            QuotaKind::Mailbox | QuotaKind::ConfirmationsDaily => 24 * 60 * 60,
         }
     }
 }
@@ -154,6 +168,7 @@ impl Limits {
             QuotaKind::Source => self.quotas.orders_per_source_per_hour,
             QuotaKind::Mailbox => self.quotas.orders_per_mailbox_per_day,
             QuotaKind::Confirmations => self.quotas.confirmations_per_hour,
+            QuotaKind::ConfirmationsDaily => self.quotas.confirmations_per_day,
         };
         QuotaCounter {
             kind,

@@ -105,14 +105,14 @@ impl PlaceOrder {
     ) -> Result<Placed, PlaceError> {
         let now = self.now();
         let limits = &self.counters.limits;
-        // The hour's customer confirmations are counted in the order's own transaction, last:
-        // a refusal by the abuse counters comes first, and a full ceiling holds the
-        // confirmation instead of refusing the order.
+        // The hour's and the day's customer confirmations are counted in the order's own
+        // transaction, last: a refusal by the abuse counters comes first, and a full ceiling
+        // holds the confirmation instead of refusing the order.
         let mut quota = vec![
             limits.counter(QuotaKind::Source, source.as_str(), now),
             limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
-            limits.counter(QuotaKind::Confirmations, EVERYONE, now),
         ];
+        quota.extend(QuotaKind::CEILINGS.map(|kind| limits.counter(kind, EVERYONE, now)));
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
         for attempt in 0..INSERT_ATTEMPTS {
@@ -125,7 +125,7 @@ impl PlaceOrder {
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
-                Insert::OverQuota(QuotaKind::Confirmations) => hold(&mut order, &mut quota),
+                Insert::OverQuota(kind) if kind.is_ceiling() => hold(&mut order, &mut quota, kind),
                 Insert::OverQuota(kind) => {
                     let counter = quota.iter().find(|c| c.kind == kind);
                     let retry_after_seconds = counter.map_or(60, |c| c.seconds_left(now));
@@ -196,10 +196,11 @@ impl PlaceOrder {
 /// Over the hour's ceiling: the order is written again without the confirmations' counter,
 /// its confirmation held, so the retry run sends it when a later hour has room, or drops it
 /// after a day.
-fn hold(order: &mut Order, quota: &mut Vec<QuotaCounter>) {
-    let ceiling = quota.pop();
+fn hold(order: &mut Order, quota: &mut Vec<QuotaCounter>, full: QuotaKind) {
+    let full_window_end = quota.iter().find(|c| c.kind == full).map(|c| c.window_end);
+    quota.retain(|c| !c.kind.is_ceiling());
     order.customer_email = Delivery::Held {
-        next_attempt_at: ceiling.map_or(order.created_at, |c| c.window_end),
+        next_attempt_at: full_window_end.unwrap_or(order.created_at),
         drop_at: after(order.created_at, HOLD_SECONDS),
     };
 }

@@ -276,15 +276,18 @@ impl Counters {
     /// none is left. Storage down counts as room: a real customer's confirmation is not held
     /// for a fault of ours.
     pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
-        let counter = self.limits.counter(QuotaKind::Confirmations, EVERYONE, now);
-        match self.quotas.take_quota(&counter).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(counter.window_end),
-            Err(error) => {
-                tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
-                Ok(())
+        for kind in QuotaKind::CEILINGS {
+            let counter = self.limits.counter(kind, EVERYONE, now);
+            match self.quotas.take_quota(&counter).await {
+                Ok(true) => {}
+                Ok(false) => return Err(counter.window_end),
+                Err(error) => {
+                    tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
+                    return Ok(());
+                }
             }
         }
+        Ok(())
     }
 
     /// A honeypot hit: it counts against its source's quota like an order would (so a bot

@@ -478,6 +478,32 @@ async fn second_order_over_the_ceiling() -> (Fixture, Receipt) {
     (f, receipt)
 }
 
+#[tokio::test]
+async fn over_the_day_s_ceiling_a_confirmation_is_held_until_the_next_day() {
+    let f = fixture_with(Quotas {
+        confirmations_per_hour: 100,
+        confirmations_per_day: 2,
+        ..Quotas::default()
+    });
+    for (n, organization) in ["Tuusula", "Kerava", "Järvenpää"].into_iter().enumerate() {
+        let source = ip(&format!("198.51.100.{n}"));
+        let placed = f.place_order.place(order(organization), None, &source).await;
+        assert!(matches!(placed, Ok(Placed::Created(_))), "{placed:?}");
+    }
+    let third = (f.store.orders().into_iter())
+        .find(|o| o.details.organization == "Järvenpää")
+        .unwrap();
+    let day = 24 * 60 * 60;
+    let next_day = (f.place_order.now().as_second() / day + 1) * day;
+    assert_eq!(
+        third.customer_email.due_at().map(|at| at.as_second()),
+        Some(next_day),
+        "held until the day's window ends: {:?}",
+        third.customer_email
+    );
+    assert!(third.trainer_email.is_sent(), "the trainers are told at once");
+}
+
 /// The memory store's counters, each call to take one alone counted.
 struct CountedQuotas {
     store: Arc<MemoryStore>,
