@@ -27,6 +27,14 @@ struct UndeliveredHtml<'a> {
     booking_link: Option<(&'static str, &'a str)>,
 }
 
+/// The booking page's button: to book, or once booked, to change or cancel.
+fn button(order: &Order) -> &'static str {
+    match order.booking {
+        Some(_) => TRAINER.change_button,
+        None => TRAINER.book_button,
+    }
+}
+
 /// One short email to the trainers, in Finnish: the customer's confirmation did not arrive at
 /// `address`, and what to do about it; with a fresh link to the order's booking page.
 pub fn undelivered_alert(
@@ -67,11 +75,7 @@ pub fn undelivered_alert(
         "{}: {} – {}",
         TRAINER.undelivered_heading, order.reference, d.organization
     );
-    let button = match order.booking {
-        Some(_) => TRAINER.change_button,
-        None => TRAINER.book_button,
-    };
-    let booking_link = booking_link.map(|link| (button, link));
+    let booking_link = booking_link.map(|link| (button(order), link));
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
         reply_to: trainers.iter().map(ToString::to_string).collect(),

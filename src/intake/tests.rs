@@ -487,7 +487,10 @@ async fn over_the_day_s_ceiling_a_confirmation_is_held_until_the_next_day() {
     });
     for (n, organization) in ["Tuusula", "Kerava", "Järvenpää"].into_iter().enumerate() {
         let source = ip(&format!("198.51.100.{n}"));
-        let placed = f.place_order.place(order(organization), None, &source).await;
+        let placed = f
+            .place_order
+            .place(order(organization), None, &source)
+            .await;
         assert!(matches!(placed, Ok(Placed::Created(_))), "{placed:?}");
     }
     let third = (f.store.orders().into_iter())
@@ -501,7 +504,10 @@ async fn over_the_day_s_ceiling_a_confirmation_is_held_until_the_next_day() {
         "held until the day's window ends: {:?}",
         third.customer_email
     );
-    assert!(third.trainer_email.is_sent(), "the trainers are told at once");
+    assert!(
+        third.trainer_email.is_sent(),
+        "the trainers are told at once"
+    );
 }
 
 /// The memory store's counters, each call to take one alone counted.

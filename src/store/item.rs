@@ -27,6 +27,18 @@ pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = Attribute::ExpiresAt.name();
 pub const RETRY_QUEUE_ATTRIBUTE: &str = Attribute::RetryQueue.name();
 pub const RETRY_AT_ATTRIBUTE: &str = Attribute::RetryAt.name();
 pub const RETRY_QUEUE: &str = "due";
+/// The index's place of orders waiting only on held confirmations: looked at after the due ones.
+pub const HELD_QUEUE: &str = "held";
+
+/// The order's place in the retry index (its partition, and when to look), if it has one.
+pub fn retry_place(order: &Order) -> Option<(&'static str, Timestamp)> {
+    let at = order.retry_at()?;
+    let queue = match order.waits_only_on_ceilings() {
+        true => HELD_QUEUE,
+        false => RETRY_QUEUE,
+    };
+    Some((queue, at))
+}
 /// The index operators list orders by: every order carries its month (`2026-11`, Helsinki time)
 /// and its creation time in epoch milliseconds, so a month's orders are one query, in order.
 pub const ORDER_MONTH_ATTRIBUTE: &str = Attribute::OrderMonth.name();
@@ -203,8 +215,8 @@ pub fn order_item(order: &Order) -> Item {
     for (kind, delivery) in order.deliveries() {
         item.extend(delivery_attributes(kind, delivery));
     }
-    if let Some(retry_at) = order.retry_at() {
-        item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(RETRY_QUEUE));
+    if let Some((queue, retry_at)) = retry_place(order) {
+        item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(queue));
         item.insert(RETRY_AT_ATTRIBUTE.to_owned(), n(retry_at.as_second()));
     }
     item

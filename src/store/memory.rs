@@ -230,17 +230,18 @@ impl EmailQueue for MemoryStore {
 
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let state = self.available()?;
-        let mut due: Vec<(Timestamp, Reference)> = state
+        // As the DynamoDB store's two places: the due orders first, then the held ones.
+        let mut due: Vec<(bool, Timestamp, Reference)> = state
             .orders
             .values()
             .filter_map(|o| {
                 o.retry_at()
                     .filter(|at| *at <= now)
-                    .map(|at| (at, o.reference.clone()))
+                    .map(|at| (o.waits_only_on_ceilings(), at, o.reference.clone()))
             })
             .collect();
-        due.sort_by_key(|(at, _)| *at);
-        Ok(due.into_iter().take(limit).map(|(_, r)| r).collect())
+        due.sort_by_key(|(held, at, _)| (*held, *at));
+        Ok(due.into_iter().take(limit).map(|(_, _, r)| r).collect())
     }
 
     async fn reschedule(&self, _order: &Order) -> Result<()> {

@@ -22,4 +22,5 @@ mod local_warm_up;
 mod openapi_agreement;
 mod store_bookings;
 mod store_contract;
+mod store_held;
 mod template_agreement;

@@ -9,7 +9,7 @@ use super::{Changes, DynamoDbStore, unavailable};
 use crate::domain::{EmailKind, Order};
 use crate::store::attribute::Attribute;
 use crate::store::booking_item::{booking_attributes, booking_from_item};
-use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n};
+use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, retry_place};
 use crate::store::{Booked, Bookings, Result};
 
 #[async_trait]
@@ -31,7 +31,7 @@ impl Bookings for DynamoDbStore {
                 changes.delivery(kind, delivery);
             }
         }
-        changes.retry_queue(order.retry_at());
+        changes.retry_queue(retry_place(order));
         let key = changes.name(ORDER_TABLE_PARTITION_KEY);
         let erased = changes.name(ERASED_AT_ATTRIBUTE);
         let sequence = changes.name(Attribute::BookingSequence.name());

@@ -9,8 +9,7 @@ use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use crate::domain::{Delivery, EmailKind};
 use crate::store::EmailAttribute;
 use crate::store::item::{
-    RETRY_AT_ATTRIBUTE, RETRY_QUEUE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, n, s,
-    stale_delivery_fields,
+    RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, n, s, stale_delivery_fields,
 };
 
 /// An update expression built from its parts, with a placeholder for every name and value
@@ -85,12 +84,12 @@ impl Changes {
         }
     }
 
-    /// The order's place in the sparse retry index: due at `at`, or out of it once every email
-    /// is final.
-    pub(in crate::store) fn retry_queue(&mut self, at: Option<jiff::Timestamp>) {
-        match at {
-            Some(at) => {
-                self.set(RETRY_QUEUE_ATTRIBUTE, s(RETRY_QUEUE));
+    /// The order's place in the sparse retry index (`item::retry_place`): a queue and when to
+    /// look, or out of it once every email is final.
+    pub(in crate::store) fn retry_queue(&mut self, place: Option<(&str, jiff::Timestamp)>) {
+        match place {
+            Some((queue, at)) => {
+                self.set(RETRY_QUEUE_ATTRIBUTE, s(queue));
                 self.set(RETRY_AT_ATTRIBUTE, n(at.as_second()));
             }
             None => {

@@ -10,8 +10,9 @@ use super::{Changes, DynamoDbStore, RETRY_INDEX, build_error, unavailable, writt
 use crate::domain::{Delivery, EmailKind, Order, Reference};
 use crate::store::EmailAttribute;
 use crate::store::item::{
-    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, message_item, n, number, order_from_item, order_pk, reference_of, s,
+    ERASED_AT_ATTRIBUTE, HELD_QUEUE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
+    RETRY_QUEUE_ATTRIBUTE, message_item, n, number, order_from_item, order_pk, reference_of,
+    retry_place, s, text,
 };
 use crate::store::{Claim, EmailQueue, Result, SentMessage};
 
@@ -25,7 +26,7 @@ impl EmailQueue for DynamoDbStore {
         for (kind, delivery) in order.deliveries() {
             changes.delivery(kind, delivery);
         }
-        changes.retry_queue(order.retry_at());
+        changes.retry_queue(retry_place(order));
         let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
         let update = changes
             .apply_in_transaction(
@@ -75,11 +76,8 @@ impl EmailQueue for DynamoDbStore {
         // (the first of two emails sent) it already is, and no second write is needed.
         let item = updated.attributes.unwrap_or_default();
         let order = order_from_item(&item)?;
-        let queued_at = item
-            .contains_key(RETRY_QUEUE_ATTRIBUTE)
-            .then(|| number(&item, RETRY_AT_ATTRIBUTE))
-            .flatten();
-        if queued_at == order.retry_at().map(|at| at.as_second()) {
+        let queued = text(&item, RETRY_QUEUE_ATTRIBUTE).zip(number(&item, RETRY_AT_ATTRIBUTE));
+        if queued == retry_place(&order).map(|(queue, at)| (queue, at.as_second())) {
             return Ok(());
         }
         self.reschedule(&order).await
@@ -146,22 +144,30 @@ impl EmailQueue for DynamoDbStore {
         written(reclaimed, |e| e.is_conditional_check_failed_exception())
     }
 
+    /// The due orders first, then those waiting only on held confirmations.
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(RETRY_INDEX)
-            .key_condition_expression("#queue = :queue AND #at <= :now")
-            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
-            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
-            .expression_attribute_values(":queue", s(RETRY_QUEUE))
-            .expression_attribute_values(":now", n(now.as_second()))
-            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(output.items().iter().filter_map(reference_of).collect())
+        let mut due = Vec::new();
+        for queue in [RETRY_QUEUE, HELD_QUEUE] {
+            if due.len() >= limit {
+                break;
+            }
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(RETRY_INDEX)
+                .key_condition_expression("#queue = :queue AND #at <= :now")
+                .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+                .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
+                .expression_attribute_values(":queue", s(queue))
+                .expression_attribute_values(":now", n(now.as_second()))
+                .limit(i32::try_from(limit - due.len()).unwrap_or(i32::MAX))
+                .send()
+                .await
+                .map_err(unavailable)?;
+            due.extend(output.items().iter().filter_map(reference_of));
+        }
+        Ok(due)
     }
 
     /// The order's place in the retry index, from its emails' states.
@@ -193,10 +199,10 @@ impl EmailQueue for DynamoDbStore {
                 None => condition.push(format!("attribute_not_exists({due})")),
             }
         }
-        let update = match order.retry_at() {
-            Some(at) => update
+        let update = match retry_place(order) {
+            Some((queue, at)) => update
                 .update_expression("SET #queue = :queue, #at = :at")
-                .expression_attribute_values(":queue", s(RETRY_QUEUE))
+                .expression_attribute_values(":queue", s(queue))
                 .expression_attribute_values(":at", n(at.as_second())),
             // Both emails final: out of the sparse index.
             None => update.update_expression("REMOVE #queue, #at"),
