@@ -19,6 +19,7 @@ mod reference;
 mod seller;
 mod text;
 mod values;
+mod workdays;
 
 pub use booking::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState,
@@ -41,6 +42,7 @@ pub use reference::Reference;
 pub use seller::{Invoicing, Seller};
 pub use text::contains_control_characters;
 pub use values::{Channel, EInvoiceId, IdempotencyKey, Participants, ParticipantsError, Phone};
+pub use workdays::{days_off, easter, is_working_day, working_days_after};
 
 /// Finnish time, compiled into the binary (no dependency on the runtime's zoneinfo).
 pub fn helsinki() -> jiff::tz::TimeZone {

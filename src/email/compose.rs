@@ -7,7 +7,8 @@ use jiff::civil::Date;
 use super::Email;
 use super::details::{customer_details, trainer_rows};
 use crate::domain::{
-    Delivery, EmailAddress, Field, Language, Order, Seller, format_amount, format_eur, helsinki,
+    Delivery, EmailAddress, Language, Order, Seller, format_amount, format_eur, helsinki,
+    working_days_after,
 };
 use crate::texts::{CustomerEmail, TRAINER, fill, texts};
 
@@ -202,22 +203,14 @@ pub(super) fn or_dash(value: Option<String>) -> String {
         .unwrap_or_else(|| "–".to_owned())
 }
 
-/// What the trainers read, row by row: the order, then the customer's fields under their
-/// Finnish labels, then when it came and its id.
+/// What the trainers read, row by row, ordered for acting: by when to call (the customer was
+/// promised a call within two working days), the customer and what they want, then the
+/// invoicing details and the prices, then when it came.
 fn order_rows(order: &Order) -> Vec<Row> {
     let d = &order.details;
-    let package = format!(
-        "{}, {}",
-        crate::texts::package_name(d.package, Language::Fi),
-        crate::texts::package_duration(d.package, Language::Fi)
-    );
-    let mut rows = vec![
-        row(TRAINER.reference, order.reference.to_string()),
-        row(crate::texts::label(Field::Package, Language::Fi), package),
-        row(TRAINER.price_net, format_eur(order.price.net_cents)),
-        row(TRAINER.price_vat, format_eur(order.price.vat_cents)),
-        row(TRAINER.price_gross, format_eur(order.price.gross_cents)),
-    ];
+    let received = order.created_at.to_zoned_datetime(helsinki());
+    let call_by = working_days_after(received.date(), CALL_WITHIN_WORKING_DAYS);
+    let mut rows = vec![row(TRAINER.call_by, format_date_with_weekday(call_by))];
     if matches!(order.customer_email, Delivery::Held { .. }) {
         // Strangers are flooding the form: the customer has no confirmation yet.
         rows.push(row(
@@ -226,11 +219,19 @@ fn order_rows(order: &Order) -> Vec<Row> {
         ));
     }
     rows.extend(trainer_rows(d));
-    let received = order.created_at.to_zoned_datetime(helsinki());
+    rows.extend([
+        row(TRAINER.price_net, format_eur(order.price.net_cents)),
+        row(TRAINER.price_vat, format_eur(order.price.vat_cents)),
+        row(TRAINER.price_gross, format_eur(order.price.gross_cents)),
+        row(TRAINER.reference, order.reference.to_string()),
+    ]);
     let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();
     rows.push(row(TRAINER.received, received));
     rows
 }
+
+/// The customer email's promise: the trainers call within two working days.
+const CALL_WITHIN_WORKING_DAYS: u32 = 2;
 
 /// Rendering writes into a String; askama can only fail on a formatter error, which a String
 /// never raises. An empty body would still be caught by SES, never silently sent.
@@ -335,7 +336,19 @@ mod tests {
             "{}",
             email.text
         );
-        assert!(email.text.contains("Kieli: ruotsi"));
+        assert!(email.text.contains("Asiointikieli: ruotsi"));
+        // Ordered for acting: by when to call (Thursday 26.11.2026, two working days), whom,
+        // what; the prices after.
+        let at = |words: &str| {
+            (email.text.find(words)).unwrap_or_else(|| panic!("{words}: {}", email.text))
+        };
+        assert!(email.text.contains("Soita viimeistään: ma 30.11.2026"));
+        assert!(at("Soita viimeistään") < at("Organisaatio"));
+        assert!(at("Yhteyshenkilö") < at("Asiointikieli"));
+        assert!(at("Asiointikieli") < at("Toivotut päivät"));
+        assert!(at("Toivotut päivät") < at("Hinta (alv 0 %)"));
+        assert!(email.text.contains("Koulutus: Some haltuun, puoli päivää (4 tuntia)"));
+        assert!(email.text.contains("Lisää toinen kouluttaja kopioksi"));
         assert!(
             email
                 .text

@@ -3,6 +3,7 @@
 //! in the form's order, so a new field reaches both emails without a change here.
 
 use crate::domain::{Field, Language, NewOrder, Phone};
+use crate::texts::TRAINER;
 
 use super::compose::{Row, format_date_with_weekday, language_name, or_dash};
 
@@ -24,10 +25,22 @@ const CUSTOMER_ELSEWHERE: [Field; 5] = [
     Field::Language,
 ];
 
-/// The trainers' email: a row for each value, a dash for what was left out; whom it is from
-/// first, then the form's order. The package and the message have places of their own.
-const TRAINER_FIRST: [Field; 2] = [Field::Organization, Field::BusinessId];
-const TRAINER_ELSEWHERE: [Field; 2] = [Field::Package, Field::Message];
+/// The trainers' email, ordered for acting (#27): whom to call and in which language, when and
+/// what they want; then the rest (the invoicing details) in the form's order. A row for each
+/// value, a dash for what was left out; the message has a place of its own.
+const TRAINER_FIRST: [Field; 10] = [
+    Field::Organization,
+    Field::ContactName,
+    Field::Phone,
+    Field::Email,
+    Field::Language,
+    Field::PreferredDates,
+    Field::Package,
+    Field::Participants,
+    Field::Location,
+    Field::Channels,
+];
+const TRAINER_ELSEWHERE: [Field; 1] = [Field::Message];
 
 /// `first`, then every other order value not shown `elsewhere`, in the form's order.
 fn arranged(first: &[Field], elsewhere: &[Field]) -> Vec<Field> {
@@ -70,8 +83,21 @@ pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
                 Field::Phone => d.phone.as_ref().map(Phone::tel_uri),
                 _ => None,
             };
-            let label = crate::texts::label(field, Language::Fi);
-            (label, or_dash(readable(d, field)), href)
+            let (label, value) = match field {
+                // The language they speak with the trainers, not the one the workshop is in.
+                Field::Language => (TRAINER.language, readable(d, field)),
+                // Its short name and length: `Some haltuun, puoli päivää (4 tuntia)`.
+                Field::Package => (
+                    crate::texts::label(field, Language::Fi),
+                    Some(format!(
+                        "{}, {}",
+                        d.package.short_name(),
+                        crate::texts::package_duration(d.package, Language::Fi)
+                    )),
+                ),
+                _ => (crate::texts::label(field, Language::Fi), readable(d, field)),
+            };
+            (label, or_dash(value), href)
         })
         .collect()
 }

@@ -152,7 +152,7 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     received: "Vastaanotettu",
     order_id: "Tilauksen tunniste",
     message: "Viesti",
-    reply_hint: "Vastaa tähän viestiin, niin vastaus menee suoraan asiakkaalle.",
+    reply_hint: "Vastaa tähän viestiin, niin vastaus menee asiakkaalle. Lisää toinen kouluttaja kopioksi, jotta hän tietää, että tilaus on hoidossa.",
     undelivered_heading: "Vahvistus ei mennyt perille",
     undelivered_address: "Osoite, johon vahvistus ei mennyt",
     undelivered_what: "Mitä tapahtui",
@@ -175,6 +175,8 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     note: "Terveiset asiakkaalle",
     reason: "Syy",
     calendar_hint: "Liitteenä on sama kalenterikutsu, jonka asiakas sai.",
+    call_by: "Soita viimeistään",
+    language: "Asiointikieli",
 };
 
 /// The booking page, in Finnish: the trainers read it.

@@ -317,6 +317,8 @@ table! {
         note,
         reason,
         calendar_hint,
+        call_by,
+        language,
     }
 }
 
