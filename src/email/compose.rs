@@ -347,7 +347,11 @@ mod tests {
         assert!(at("Yhteyshenkilö") < at("Asiointikieli"));
         assert!(at("Asiointikieli") < at("Toivotut päivät"));
         assert!(at("Toivotut päivät") < at("Hinta (alv 0 %)"));
-        assert!(email.text.contains("Koulutus: Some haltuun, puoli päivää (4 tuntia)"));
+        assert!(
+            email
+                .text
+                .contains("Koulutus: Some haltuun, puoli päivää (4 tuntia)")
+        );
         assert!(email.text.contains("Lisää toinen kouluttaja kopioksi"));
         assert!(
             email

@@ -18,7 +18,7 @@ pub struct RetryReport {
     pub still_pending: u32,
     /// Held confirmations that still found no room in this hour's ceiling.
     pub still_held: u32,
-    /// Held confirmations dropped unsent after a day.
+    /// Emails dropped unsent: held confirmations after a day, reminders of a cancelled booking.
     pub dropped: u32,
     /// Orders in the retry queue that could not be read, skipped (and logged by key).
     pub unreadable: u32,
