@@ -136,6 +136,7 @@ fn problem(problem: BookingProblem) -> &'static str {
         BookingProblem::TrainerUnknown => "--trainer is not one of TRAINER_NAMES",
         BookingProblem::NoteInvalid => "--note is too long (1000) or has control characters",
         BookingProblem::ReasonInvalid => "--reason is empty or too long (500)",
+        BookingProblem::TooManyChanges => "too many changes by link (an operator is not limited)",
     }
 }
 

@@ -130,6 +130,8 @@ pub enum BookingProblem {
     NoteInvalid,
     /// A cancellation needs a reason (plain text, at most 500 characters).
     ReasonInvalid,
+    /// The booking was changed `MAX_CHANGES_BY_LINK` times already: an operator makes more.
+    TooManyChanges,
 }
 
 /// A booking as asked for: valid dates and times, a place, trainers from the roster.

@@ -71,6 +71,7 @@ pub(super) fn problem_text(problem: BookingProblem) -> &'static str {
         BookingProblem::TrainerUnknown => t.trainer_unknown,
         BookingProblem::NoteInvalid => t.note_invalid,
         BookingProblem::ReasonInvalid => t.reason_invalid,
+        BookingProblem::TooManyChanges => t.too_many_changes,
     }
 }
 

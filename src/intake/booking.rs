@@ -20,6 +20,10 @@ use crate::store::{Booked, Bookings, Orders, StoreError};
 pub const BY_OPERATOR: &str = "orders";
 /// A cancellation's reason at most.
 pub const MAX_REASON_LENGTH: usize = 500;
+/// Changes a booking link may make to one order. A link can leak (a trainer's reply quotes the
+/// notification to the customer): each change emails the customer and the trainers, so what a
+/// leaked link can send is bounded; an operator (`orders book`) is not counted against it.
+pub const MAX_CHANGES_BY_LINK: u32 = 10;
 
 /// Signed links to the booking page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,6 +173,12 @@ impl BookWorkshop {
         let mut order = self.load(reference).await?;
         if order.booking.as_ref().map_or(0, |b| b.sequence) != expected {
             return Ok(BookingOutcome::Conflict(order.booking));
+        }
+        if by != BY_OPERATOR && expected >= MAX_CHANGES_BY_LINK {
+            tracing::warn!(order_id = %order.order_id, by, "booking change refused: too many by link");
+            return Ok(BookingOutcome::Invalid(vec![
+                BookingProblem::TooManyChanges,
+            ]));
         }
         let booking = match self.next_booking(&order, expected, action, by, now)? {
             Ok(booking) => booking,

@@ -20,7 +20,7 @@ mod tests;
 
 pub use booking::{
     BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingLinks, BookingOutcome,
-    BookingSettings, MAX_REASON_LENGTH,
+    BookingSettings, MAX_CHANGES_BY_LINK, MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use operations::{DEFAULT_RETENTION_MONTHS, EraseExpired, Resend, ResendError};

@@ -54,6 +54,7 @@ table! {
         trainer_unknown,
         note_invalid,
         reason_invalid,
+        too_many_changes,
     }
 }
 

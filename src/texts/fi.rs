@@ -226,4 +226,5 @@ pub const BOOKING_PAGE: BookingPageTexts = BookingPageTexts {
     trainer_unknown: "Valitse kouluttajat listasta.",
     note_invalid: "Viesti on liian pitkä (enintään 1000 merkkiä) tai siinä on kiellettyjä merkkejä.",
     reason_invalid: "Kirjoita peruutuksen syy (enintään 500 merkkiä).",
+    too_many_changes: "Varausta on muutettu linkin kautta jo 10 kertaa, eikä sitä voi enää muuttaa tästä. Pyydä ylläpitoa tekemään muutos.",
 };

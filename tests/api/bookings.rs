@@ -460,3 +460,59 @@ async fn a_run_out_of_time_leaves_the_reminders_to_the_next_one_which_sends_each
     }
     assert_eq!(app.mailer.sent().len(), before + 2, "each reminder once");
 }
+
+#[tokio::test]
+async fn a_leaked_link_can_change_a_booking_only_so_often_and_an_operator_still_can() {
+    use order_intake::intake::{BY_OPERATOR, BookingAction, BookingOutcome, MAX_CHANGES_BY_LINK};
+    let (app, _, reference, link) = ordered().await;
+    let token = token_of(&link);
+    let days = ["2027-03-30", "2027-04-06"];
+    for sequence in 0..MAX_CHANGES_BY_LINK {
+        let mut fields = BOOK.to_vec();
+        fields[1] = ("date", days[sequence as usize % 2]);
+        let answer = app
+            .send(&booking_post(
+                &booking_form(&token, sequence, &fields),
+                json!({}),
+            ))
+            .await;
+        assert_eq!(answer.status, 303, "change {sequence}: {}", answer.body);
+    }
+    let sent = app.mailer.sent().len();
+    let one_more = app
+        .send(&booking_post(
+            &booking_form(&token, MAX_CHANGES_BY_LINK, &BOOK),
+            json!({}),
+        ))
+        .await;
+    assert_eq!(one_more.status, 422, "{}", one_more.body);
+    assert!(
+        one_more
+            .body
+            .contains(&format!("jo {MAX_CHANGES_BY_LINK} kertaa"))
+    );
+    assert_eq!(app.mailer.sent().len(), sent, "nothing more sent");
+    let booking = stored_booking(&app, &reference).await.unwrap();
+    assert_eq!(booking.sequence, MAX_CHANGES_BY_LINK);
+    // The operator's command is not counted against the link.
+    let form = order_intake::domain::BookingForm {
+        date: "2027-04-13".into(),
+        start: "9".into(),
+        end: "13".into(),
+        place: "Kunnantalo".into(),
+        trainers: vec!["Jaana Pohjola".into()],
+        note: String::new(),
+    };
+    let book = &app.app.http.book;
+    let outcome = book
+        .act(
+            &reference,
+            MAX_CHANGES_BY_LINK,
+            BookingAction::Book(form),
+            BY_OPERATOR,
+            Deadline::none(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(outcome, BookingOutcome::Done(_)), "{outcome:?}");
+}

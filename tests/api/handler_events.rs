@@ -106,6 +106,17 @@ async fn the_thank_you_page_event_is_answered_with_the_page_in_swedish() {
 }
 
 #[tokio::test]
+async fn the_booking_link_event_with_a_token_nobody_signed_gets_the_plain_finnish_page() {
+    let app = FakeApp::new();
+    let page = app
+        .send(&read_event("apigw-http-booking-link-refused"))
+        .await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(page.body.contains(r#"<html lang="fi">"#) && page.body.contains("ei kelpaa"));
+    assert!(app.store.orders().is_empty() && app.mailer.sent().is_empty());
+}
+
+#[tokio::test]
 async fn the_functions_own_pages_forbid_scripts_frames_and_referrers() {
     let app = FakeApp::new();
     let thanks = app
