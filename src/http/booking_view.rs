@@ -183,9 +183,11 @@ fn summary_rows(order: &Order) -> Vec<Row> {
     ));
     rows.push(plain(
         Field::Participants,
-        d.participants
-            .map(|p| p.get().to_string())
-            .unwrap_or_default(),
+        or_dash(
+            d.participants
+                .map(|p| p.get().to_string())
+                .unwrap_or_default(),
+        ),
     ));
     let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
     rows.push(plain(Field::Channels, or_dash(channels.join(", "))));

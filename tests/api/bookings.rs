@@ -93,6 +93,10 @@ async fn every_link_in_the_trainers_email_only_shows_however_often_it_is_fetched
             "the preferred date with its weekday"
         );
         assert!(page.body.contains("tel:+358401234567"));
+        assert!(
+            !page.body.contains("<dd></dd>"),
+            "a dash for what was left out"
+        );
         assert!(page.body.contains("mailto:anna.virtanen@tuusula.example"));
         assert!(
             page.body.contains(r#"value="13:00""#),
@@ -515,4 +519,27 @@ async fn a_leaked_link_can_change_a_booking_only_so_often_and_an_operator_still_
         .await
         .unwrap();
     assert!(matches!(outcome, BookingOutcome::Done(_)), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn what_the_customer_left_out_shows_as_a_dash_on_the_page() {
+    let app = FakeApp::with_clock(Time::new().clock());
+    let mut order = order_json("ville@kerava.example");
+    order["preferred_dates"] = json!(["2027-03-30"]);
+    for field in ["participants", "channels", "message", "phone"] {
+        order.as_object_mut().unwrap().remove(field);
+    }
+    let answer = app
+        .send(&post_event("application/json", &order.to_string()))
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let link = booking_link(&trainers_email(&app.mailer.sent()).text);
+    let page = app.send(&get_event(&link)).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<dd></dd>"), "{}", page.body);
+    assert!(
+        page.body.contains("Osallistujamäärä</dt><dd>–</dd>"),
+        "{}",
+        page.body
+    );
 }
