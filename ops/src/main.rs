@@ -52,6 +52,13 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("orders: {error}");
+            // The causes, for an operator (or a test) to see why storage did not answer; the
+            // SDK's errors name the operation and the service's code, never item data.
+            let mut cause = std::error::Error::source(&error);
+            while let Some(inner) = cause {
+                eprintln!("  caused by: {inner}");
+                cause = inner.source();
+            }
             ExitCode::FAILURE
         }
     }

@@ -20,6 +20,8 @@ const COUNTER_KEY: &str = "counter#invoice";
 pub const FIRST_INVOICE_NUMBER: u32 = 1000;
 /// Concurrent invoicing retries on the counter; twenty at once settle in a few rounds.
 const ATTEMPTS: u32 = 60;
+/// Storage calls that fail outright (a timeout under load) tried again before giving up.
+const TRANSIENT_FAILURES: u32 = 3;
 
 /// What `invoice` found or made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,28 +41,22 @@ impl DynamoDbStore {
         terms: &InvoiceTerms,
         now: Timestamp,
     ) -> Result<Option<Invoiced>> {
+        let mut failures = 0;
         for attempt in 0..ATTEMPTS {
-            let Some(order) = self.get(order_pk(reference)).await? else {
-                return Ok(None);
-            };
-            if let Some(existing) = InvoiceRecord::from_item(&order) {
-                return Ok(Some(Invoiced::Existing(existing)));
+            match self.try_invoice(reference, terms, now).await {
+                Ok(Some(done)) => return Ok(done),
+                // Someone took this number (or invoiced this order) first: read again.
+                Ok(None) => {}
+                // A call that timed out or failed may still have been written: each attempt
+                // reads the order and the counter afresh, so trying again is safe (an invoice
+                // written by the failed call is then found as the order's own). Storage that
+                // keeps failing is reported.
+                Err(StoreError::Unavailable(cause)) if failures < TRANSIENT_FAILURES => {
+                    failures += 1;
+                    tracing::warn!(error = %cause, attempt, "invoice: storage call failed, trying again");
+                }
+                Err(error) => return Err(error),
             }
-            let counter = self.get(COUNTER_KEY.to_owned()).await?;
-            let last = counter
-                .as_ref()
-                .and_then(|c| number(c, Attribute::Last.name()));
-            let next = last.map_or(i64::from(FIRST_INVOICE_NUMBER), |last| last + 1);
-            let invoice = InvoiceRecord::new(
-                reference,
-                u32::try_from(next).map_err(StoreError::unavailable)?,
-                terms,
-                now,
-            );
-            if self.take_number(reference, last, &invoice).await? {
-                return Ok(Some(Invoiced::New(invoice)));
-            }
-            // Someone took this number (or invoiced this order) first: read again.
             let jitter = u64::from(getrandom::u32().unwrap_or(0) % 20);
             tokio::time::sleep(Duration::from_millis(
                 5 + jitter + 5 * u64::from(attempt.min(10)),
@@ -68,6 +64,37 @@ impl DynamoDbStore {
             .await;
         }
         Err(StoreError::Contended { attempts: ATTEMPTS })
+    }
+
+    /// One attempt: `Some` with what was found or made, `None` when the counter or the order
+    /// moved meanwhile.
+    async fn try_invoice(
+        &self,
+        reference: &Reference,
+        terms: &InvoiceTerms,
+        now: Timestamp,
+    ) -> Result<Option<Option<Invoiced>>> {
+        let Some(order) = self.get(order_pk(reference)).await? else {
+            return Ok(Some(None));
+        };
+        if let Some(existing) = InvoiceRecord::from_item(&order) {
+            return Ok(Some(Some(Invoiced::Existing(existing))));
+        }
+        let counter = self.get(COUNTER_KEY.to_owned()).await?;
+        let last = counter
+            .as_ref()
+            .and_then(|c| number(c, Attribute::Last.name()));
+        let next = last.map_or(i64::from(FIRST_INVOICE_NUMBER), |last| last + 1);
+        let invoice = InvoiceRecord::new(
+            reference,
+            u32::try_from(next).map_err(StoreError::unavailable)?,
+            terms,
+            now,
+        );
+        Ok(self
+            .take_number(reference, last, &invoice)
+            .await?
+            .then_some(Some(Invoiced::New(invoice))))
     }
 
     /// The counter moved from `last` to the invoice's number and the invoice written on the
