@@ -16,6 +16,7 @@ pub mod domain;
 pub mod email;
 pub mod entry;
 pub mod http;
+pub mod human_check;
 pub mod i18n;
 pub mod intake;
 pub mod measure;

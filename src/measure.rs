@@ -39,9 +39,17 @@ pub const RETRY_DURATION: &str = "RetryRunDuration";
 pub const BOOKINGS: &str = "Bookings";
 /// A new execution environment (counted once, at init).
 pub const COLD_STARTS: &str = "ColdStarts";
+/// An order whose sender the human check did not show to be a person (its confirmation
+/// waits): by `Reason` (no_token, refused, wrong_hostname, wrong_action, unreachable), and in
+/// total.
+pub const HUMAN_CHECK_FAILED: &str = "HumanCheckFailed";
+/// The reputation breaker tripped (once per trip).
+pub const BREAKER_TRIPPED: &str = "BreakerTripped";
 
 /// Every metric the code emits: the template's alarms and dashboard may name only these.
-pub const METRIC_NAMES: [&str; 12] = [
+pub const METRIC_NAMES: [&str; 14] = [
+    HUMAN_CHECK_FAILED,
+    BREAKER_TRIPPED,
     BOOKINGS,
     REQUESTS,
     ORDERS_CREATED,
@@ -99,6 +107,16 @@ pub fn refused(code: &'static str) {
 pub fn order_created(package: Package) {
     counter!(ORDERS_CREATED, "Package" => package.id()).increment(1);
     counter!(ORDERS_CREATED).increment(1);
+}
+
+/// By reason, and in total.
+pub fn human_check_failed(reason: &'static str) {
+    counter!(HUMAN_CHECK_FAILED, "Reason" => reason).increment(1);
+    counter!(HUMAN_CHECK_FAILED).increment(1);
+}
+
+pub fn breaker_tripped() {
+    counter!(BREAKER_TRIPPED).increment(1);
 }
 
 pub fn order_replayed() {

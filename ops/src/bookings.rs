@@ -1,5 +1,6 @@
-//! `orders book`, `orders cancel` and `orders upcoming`: the booking page's use case from the
-//! command line (same checks, same emails), and the coming bookings as a table.
+//! `orders book`, `orders cancel`, `orders release` and `orders upcoming`: the booking page's
+//! use cases from the command line (same checks, same emails), and the coming bookings as a
+//! table.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -8,7 +9,7 @@ use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{
     BookingForm, BookingProblem, DEFAULT_START, Field, Language, Package, default_end, helsinki,
 };
-use order_intake::intake::{BY_OPERATOR, BookingAction, BookingOutcome, Deadline};
+use order_intake::intake::{BY_OPERATOR, BookingAction, BookingOutcome, Deadline, Released};
 use order_intake::store::OrderRecord;
 use order_intake::texts::when;
 
@@ -50,6 +51,41 @@ impl Operator {
         let record = self.record(reference).await?;
         self.booking_action(&record, BookingAction::Cancel { reason }, out)
             .await
+    }
+
+    /// Sends each order's waiting confirmation; the first that cannot be read stops the run
+    /// (those before it are done and said so).
+    pub(crate) async fn release(
+        &self,
+        references: &[String],
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let release = self.release.as_ref().ok_or_else(|| {
+            OpsError::Usage(
+                "release needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)".to_owned(),
+            )
+        })?;
+        let mut unsent = 0;
+        for reference in references {
+            let reference = parse_reference(reference)?;
+            match release.release(&reference, BY_OPERATOR).await? {
+                Released::Sent(delivery) if delivery.is_sent() => {
+                    writeln!(out, "{reference}: confirmation sent")?;
+                }
+                Released::Sent(delivery) => {
+                    unsent += 1;
+                    let status = delivery.status();
+                    writeln!(out, "{reference}: confirmation {status}: the retry run sends it")?;
+                }
+                Released::NotWaiting(status) => {
+                    writeln!(out, "{reference}: nothing to release (confirmation {status})")?;
+                }
+            }
+        }
+        match unsent {
+            0 => Ok(()),
+            n => Err(OpsError::Usage(format!("{n} confirmation(s) not sent now"))),
+        }
     }
 
     async fn booking_action(

@@ -19,8 +19,8 @@ pub enum Command {
     List {
         #[command(flatten)]
         period: PeriodArgs,
-        /// Only orders with an email in this state: sending, pending, held, sent, failed,
-        /// dropped, or what SES reported (delivered, delayed, bounced, complained, rejected).
+        /// Only orders with an email in this state: sending, pending, held, unverified, sent,
+        /// failed, dropped, or what SES reported (delivered, delayed, bounced, complained, rejected).
         #[arg(long)]
         status: Option<String>,
     },
@@ -38,6 +38,12 @@ pub enum Command {
         reference: String,
         #[arg(value_enum)]
         email: EmailChoice,
+    },
+    /// Sends the confirmations that wait for a person (unverified: the form's human check did
+    /// not pass; held: over a ceiling or by the reputation breaker) of these orders, now.
+    Release {
+        #[arg(required = true)]
+        references: Vec<String>,
     },
     /// Replaces an order's customer address (a typo the trainers noticed, a bounce).
     FixEmail { reference: String, address: String },

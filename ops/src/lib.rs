@@ -19,7 +19,9 @@ use std::sync::Arc;
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::helsinki;
 use order_intake::domain::{EmailAddress, EmailKind, Field, Reference};
-use order_intake::intake::{BookWorkshop, BookingError, Resend, ResendError};
+use order_intake::intake::{
+    BookWorkshop, BookingError, Release, ReleaseError, Resend, ResendError,
+};
 use order_intake::store::{
     DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
 };
@@ -40,6 +42,8 @@ pub enum OpsError {
     Resend(#[from] ResendError),
     #[error(transparent)]
     Booking(#[from] BookingError),
+    #[error(transparent)]
+    Release(#[from] ReleaseError),
     #[error("the order table did not answer: {0}")]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -52,6 +56,8 @@ pub enum OpsError {
 pub struct Operator {
     pub store: Arc<DynamoDbStore>,
     pub resend: Option<Resend>,
+    /// The release use case (`release`), with the same configuration as `resend`.
+    pub release: Option<Release>,
     /// The booking use case (`book`, `cancel`), with the same configuration as `resend`.
     pub book: Option<BookWorkshop>,
     pub retention_months: u32,
@@ -77,6 +83,7 @@ impl Operator {
             }
             Command::Export { period, format } => self.export(&period, format, now, out).await,
             Command::Resend { reference, email } => self.resend(&reference, email, out).await,
+            Command::Release { references } => self.release(&references, out).await,
             Command::FixEmail { reference, address } => {
                 self.fix_email(&reference, &address, out).await
             }

@@ -41,6 +41,7 @@ async fn main() -> ExitCode {
     let operator = Operator {
         store,
         resend: wiring.as_ref().map(Wiring::resend),
+        release: wiring.as_ref().map(Wiring::release),
         book: wiring.as_ref().map(Wiring::book_workshop),
         retention_months: config.retention_months,
         seller: config.seller,

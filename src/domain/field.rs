@@ -30,6 +30,9 @@ pub enum Field {
     Next,
     /// `_gotcha`: the honeypot. People leave it empty; bots fill it in.
     Gotcha,
+    /// `cf-turnstile-response`: the Turnstile widget's token, the form's proof that a person
+    /// sent it. A missing or bad one never refuses an order (its confirmation waits instead).
+    HumanToken,
 }
 
 /// How long a text field's trimmed value may be, in characters.
@@ -49,7 +52,7 @@ pub const MAX_PREFERRED_DATES: usize = 3;
 
 impl Field {
     /// Every field an order body may carry, in the form's order; other names are ignored.
-    pub const ALL: [Field; 20] = [
+    pub const ALL: [Field; 21] = [
         Field::Package,
         Field::Organization,
         Field::ContactName,
@@ -70,6 +73,7 @@ impl Field {
         Field::IdempotencyKey,
         Field::Next,
         Field::Gotcha,
+        Field::HumanToken,
     ];
 
     /// The fields that say who a person is or what they wrote: what erasure (on request, or
@@ -105,6 +109,7 @@ impl Field {
             Field::IdempotencyKey => "idempotency_key",
             Field::Next => "_next",
             Field::Gotcha => "_gotcha",
+            Field::HumanToken => "cf-turnstile-response",
         }
     }
 
@@ -160,7 +165,8 @@ impl Field {
             | Field::PreferredDates
             | Field::Language
             | Field::Next
-            | Field::Gotcha => None,
+            | Field::Gotcha
+            | Field::HumanToken => None,
         }
     }
 }

@@ -151,6 +151,11 @@ pub enum Delivery {
     },
     /// A held confirmation that never found room: not sent, and never will be.
     Dropped,
+    /// A customer confirmation of an order whose sender the human check did not pass (no
+    /// JavaScript, the widget failed, Cloudflare unreachable, or a bot): it waits, with no due
+    /// time, until a trainer releases it or books the order, or an operator runs
+    /// `orders release`.
+    Unverified,
 }
 
 impl Delivery {
@@ -179,8 +184,17 @@ impl Delivery {
             | Delivery::Held {
                 next_attempt_at, ..
             } => Some(*next_attempt_at),
-            Delivery::Sent { .. } | Delivery::Failed { .. } | Delivery::Dropped => None,
+            Delivery::Sent { .. }
+            | Delivery::Failed { .. }
+            | Delivery::Dropped
+            | Delivery::Unverified => None,
         }
+    }
+
+    /// A confirmation that waits for a person: held over a ceiling or by the breaker, or
+    /// unverified. Releasing it sends it at once.
+    pub fn is_waiting(&self) -> bool {
+        matches!(self, Delivery::Held { .. } | Delivery::Unverified)
     }
 
     pub fn attempts(&self) -> u32 {
@@ -188,12 +202,15 @@ impl Delivery {
             Delivery::Sending { attempts, .. }
             | Delivery::Pending { attempts, .. }
             | Delivery::Failed { attempts } => *attempts,
-            Delivery::Sent { .. } | Delivery::Held { .. } | Delivery::Dropped => 0,
+            Delivery::Sent { .. }
+            | Delivery::Held { .. }
+            | Delivery::Dropped
+            | Delivery::Unverified => 0,
         }
     }
 
-    /// The status word stored and shown: `sending`, `pending`, `sent`, `failed`, `held` or
-    /// `dropped`.
+    /// The status word stored and shown: `sending`, `pending`, `sent`, `failed`, `held`,
+    /// `dropped` or `unverified`.
     pub fn status(&self) -> &'static str {
         match self {
             Delivery::Sending { .. } => "sending",
@@ -202,6 +219,7 @@ impl Delivery {
             Delivery::Failed { .. } => "failed",
             Delivery::Held { .. } => "held",
             Delivery::Dropped => "dropped",
+            Delivery::Unverified => "unverified",
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct OrderForm {
     pub next: Option<String>,
     /// `_gotcha`: the honeypot. People leave it empty; bots fill it in.
     pub gotcha: Option<String>,
+    /// `cf-turnstile-response`: the human check's token, if the widget gave one.
+    pub human_token: Option<String>,
     /// Fields whose value had the wrong shape (an object where text belongs, a repeated field).
     pub shape_errors: Vec<FieldError>,
 }
@@ -62,6 +64,7 @@ impl OrderForm {
             Field::IdempotencyKey => Slot::Text(&mut self.idempotency_key),
             Field::Next => Slot::Text(&mut self.next),
             Field::Gotcha => Slot::Text(&mut self.gotcha),
+            Field::HumanToken => Slot::Text(&mut self.human_token),
         }
     }
 

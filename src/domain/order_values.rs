@@ -32,12 +32,13 @@ pub enum ValueKind {
 
 impl Field {
     /// The request's own fields, which an order does not keep: consent (every stored order
-    /// has given it), the idempotency key, `_next` and `_gotcha`.
-    pub const REQUEST_ONLY: [Field; 4] = [
+    /// has given it), the idempotency key, `_next`, `_gotcha` and the human check's token.
+    pub const REQUEST_ONLY: [Field; 5] = [
         Field::PrivacyConsent,
         Field::IdempotencyKey,
         Field::Next,
         Field::Gotcha,
+        Field::HumanToken,
     ];
 
     /// The fields an order keeps, in the form's order (`Field::ALL`).
@@ -123,7 +124,11 @@ impl NewOrder {
             Field::InvoiceAddress => text(self.invoice_address.as_deref()?),
             Field::Message => text(self.message.as_deref()?),
             Field::Language => text(self.language.code()),
-            Field::PrivacyConsent | Field::IdempotencyKey | Field::Next | Field::Gotcha => None,
+            Field::PrivacyConsent
+            | Field::IdempotencyKey
+            | Field::Next
+            | Field::Gotcha
+            | Field::HumanToken => None,
         }
     }
 

@@ -211,12 +211,15 @@ fn order_rows(order: &Order) -> Vec<Row> {
     let received = order.created_at.to_zoned_datetime(helsinki());
     let call_by = working_days_after(received.date(), CALL_WITHIN_WORKING_DAYS);
     let mut rows = vec![row(TRAINER.call_by, format_date_with_weekday(call_by))];
-    if matches!(order.customer_email, Delivery::Held { .. }) {
+    let waiting = match order.customer_email {
         // Strangers are flooding the form: the customer has no confirmation yet.
-        rows.push(row(
-            TRAINER.confirmation,
-            TRAINER.confirmation_held.to_owned(),
-        ));
+        Delivery::Held { .. } => Some(TRAINER.confirmation_held),
+        // Nobody showed a person sent it: a trainer decides.
+        Delivery::Unverified => Some(TRAINER.confirmation_unverified),
+        _ => None,
+    };
+    if let Some(waiting) = waiting {
+        rows.push(row(TRAINER.confirmation, waiting.to_owned()));
     }
     rows.extend(trainer_rows(d));
     rows.extend([

@@ -10,7 +10,7 @@ use super::booking_view::{booking_line, page_view, problem_text, render};
 use super::response::{page_response, see_other};
 use super::{App, header_text};
 use crate::domain::{BookingForm, BookingProblem, LinkError, WebOrigin};
-use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline};
+use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Released};
 use crate::texts::{BOOKING_PAGE, fill};
 
 pub const BOOKING_PATH: &str = "/booking";
@@ -90,6 +90,8 @@ async fn show(app: &App, request: &Request) -> Response<Body> {
         Some("booked") => Some(BOOKING_PAGE.done_booked),
         Some("changed") => Some(BOOKING_PAGE.done_changed),
         Some("cancelled") => Some(BOOKING_PAGE.done_cancelled),
+        Some("released") => Some(BOOKING_PAGE.done_released),
+        Some("not_waiting") => Some(BOOKING_PAGE.release_not_waiting),
         _ => None,
     };
     let mut view = page_view(app, &order, &token);
@@ -176,15 +178,22 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
     let Ok(sequence) = posted.get("sequence").parse::<u32>() else {
         return refused(StatusCode::BAD_REQUEST, BOOKING_PAGE.link_refused);
     };
+    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
+        Deadline::from_epoch_millis(c.deadline)
+    });
+    if posted.get("action") == "release" {
+        return match app.book.release(&grant.reference, &grant.link_id, deadline).await {
+            Ok(Released::Sent(_)) => done(&token, "released"),
+            Ok(Released::NotWaiting(_)) => done(&token, "not_waiting"),
+            Err(error) => refusal(&error),
+        };
+    }
     let action = match posted.get("action").as_str() {
         "cancel" => BookingAction::Cancel {
             reason: posted.get("reason"),
         },
         _ => BookingAction::Book(posted.booking_form()),
     };
-    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
-        Deadline::from_epoch_millis(c.deadline)
-    });
     let outcome = app
         .book
         .act(
@@ -202,16 +211,19 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
                 Some(b) if b.sequence > 1 => "changed",
                 _ => "booked",
             };
-            let mut location = url::form_urlencoded::Serializer::new(String::new());
-            location
-                .append_pair("token", &token)
-                .append_pair("done", done);
-            see_other(&format!("booking?{}", location.finish()))
+            self::done(&token, done)
         }
         Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
         Ok(BookingOutcome::Invalid(problems)) => invalid(app, &token, &action, &problems).await,
         Err(error) => refusal(&error),
     }
+}
+
+/// Back to the page (post, redirect, get), with what was done.
+fn done(token: &str, what: &str) -> Response<Body> {
+    let mut location = url::form_urlencoded::Serializer::new(String::new());
+    location.append_pair("token", token).append_pair("done", what);
+    see_other(&format!("booking?{}", location.finish()))
 }
 
 /// Someone changed the booking first: the page as it now stands, and what happened.

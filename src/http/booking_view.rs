@@ -9,7 +9,9 @@ use lambda_http::{Body, Response};
 use super::App;
 use super::booking::BOOKING_PAGE_POLICY;
 use super::response::page_response;
-use crate::domain::{Booking, BookingProblem, DEFAULT_START, Field, Language, Order, default_end};
+use crate::domain::{
+    Booking, BookingProblem, DEFAULT_START, Delivery, Field, Language, Order, default_end,
+};
 use crate::texts::{BOOKING_PAGE, BookingPageTexts, label, when};
 
 /// A label, its value and where it links (`tel:`, `mailto:`).
@@ -35,6 +37,9 @@ pub(super) struct PageView {
     pub(super) place: String,
     pub(super) trainers: Vec<(String, bool)>,
     pub(super) note: String,
+    /// Why the customer's confirmation waits for a person, if it does: the page offers to
+    /// send it.
+    pub(super) waiting: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -147,6 +152,11 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
             })
             .collect(),
         note: booking.and_then(|b| b.note.clone()).unwrap_or_default(),
+        waiting: match order.customer_email {
+            Delivery::Unverified => Some(BOOKING_PAGE.waiting_unverified),
+            Delivery::Held { .. } => Some(BOOKING_PAGE.waiting_held),
+            _ => None,
+        },
     }
 }
 

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use url::Url;
 
+use super::release::{Released, release_waiting};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState, Delivery, EmailKind,
     LinkError, LinkGrant, LinkPurpose, LinkSigner, Order, Reference, helsinki,
 };
-use crate::store::{Booked, Bookings, Orders, StoreError};
+use crate::store::{Booked, Bookings, EmailQueue, Orders, StoreError};
 
 /// Who changed a booking, as stored with it: an operator's command.
 pub const BY_OPERATOR: &str = "orders";
@@ -118,6 +119,7 @@ pub enum BookingError {
 pub struct BookWorkshop {
     pub(super) orders: Arc<dyn Orders>,
     pub(super) bookings: Arc<dyn Bookings>,
+    pub(super) queue: Arc<dyn EmailQueue>,
     pub(super) sender: Sender,
     pub(super) settings: BookingSettings,
     pub(super) clock: Clock,
@@ -205,7 +207,35 @@ impl BookWorkshop {
                 deadline,
             )
             .await;
+        if order.booking.as_ref().is_some_and(Booking::is_booked) {
+            // Booking the order is a person's word for it: a waiting confirmation goes too.
+            self.release_confirmation(&mut order, by, deadline).await?;
+        }
         Ok(BookingOutcome::Done(Box::new(order)))
+    }
+
+    /// Sends the order's confirmation, if it waits for a person (held or unverified).
+    pub async fn release(
+        &self,
+        reference: &Reference,
+        by: &str,
+        deadline: Deadline,
+    ) -> Result<Released, BookingError> {
+        let mut order = self.load(reference).await?;
+        self.release_confirmation(&mut order, by, deadline).await
+    }
+
+    async fn release_confirmation(
+        &self,
+        order: &mut Order,
+        by: &str,
+        deadline: Deadline,
+    ) -> Result<Released, BookingError> {
+        let released = release_waiting(&*self.queue, &self.sender, order, by, deadline).await?;
+        if let Released::Sent(delivery) = &released {
+            order.customer_email = delivery.clone();
+        }
+        Ok(released)
     }
 
     /// The booking as it will stand, or what is wrong with the form.

@@ -13,6 +13,7 @@ mod budget;
 mod operations;
 mod outcome;
 mod place;
+mod release;
 mod retry;
 mod sending;
 #[cfg(test)]
@@ -25,11 +26,13 @@ pub use booking::{
 pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use operations::{DEFAULT_RETENTION_MONTHS, EraseExpired, Resend, ResendError};
 pub use outcome::{EventError, EventReport, HandleReport};
-pub use place::{PlaceError, PlaceOrder, Placed};
+pub use place::{Checked, PlaceError, PlaceOrder, Placed};
+pub use release::{Release, ReleaseError, Released};
 pub use retry::{RetryEmails, RetryReport};
 
 use crate::domain::{EmailAddress, Limits, Seller};
 use crate::email::Mailer;
+use crate::human_check::HumanCheck;
 use crate::store::Stores;
 use sending::{Counters, Sender};
 
@@ -56,6 +59,8 @@ pub struct Wiring {
     pub retention_months: u32,
     /// The booking page's links, the invitations' organizer, the trainers' names.
     pub booking: BookingSettings,
+    /// Turnstile, when configured (`TURNSTILE_SECRET`).
+    pub human_check: Option<Arc<dyn HumanCheck>>,
 }
 
 /// The SDK's operation timeouts bound a send and a record at 8 s each; this much is what one
@@ -81,7 +86,14 @@ impl Wiring {
             email_needs: EMAIL_NEEDS,
             retention_months: DEFAULT_RETENTION_MONTHS,
             booking: BookingSettings::default(),
+            human_check: None,
         }
+    }
+
+    /// A human check before every automatic confirmation (Turnstile).
+    pub fn with_human_check(mut self, check: Arc<dyn HumanCheck>) -> Wiring {
+        self.human_check = Some(check);
+        self
     }
 
     /// Bookings: signed links to the booking page, the organizer, the trainers' names.
@@ -94,6 +106,7 @@ impl Wiring {
         BookWorkshop {
             orders: self.stores.orders.clone(),
             bookings: self.stores.bookings.clone(),
+            queue: self.stores.queue.clone(),
             sender: self.sender(),
             settings: self.booking.clone(),
             clock: self.clock.clone(),
@@ -123,6 +136,7 @@ impl Wiring {
             counters: self.counters(),
             sender: self.sender(),
             clock: self.clock.clone(),
+            human_check: self.human_check.clone(),
         }
     }
 
@@ -148,6 +162,14 @@ impl Wiring {
 
     pub fn resend(&self) -> Resend {
         Resend {
+            orders: self.stores.orders.clone(),
+            queue: self.stores.queue.clone(),
+            sender: self.sender(),
+        }
+    }
+
+    pub fn release(&self) -> Release {
+        Release {
             orders: self.stores.orders.clone(),
             queue: self.stores.queue.clone(),
             sender: self.sender(),

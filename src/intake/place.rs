@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::sending::{Counters, EVERYONE, Sender};
+use super::sending::{Counters, Sender};
 use super::{CLAIM_SECONDS, Clock, Deadline, after, millis};
 use crate::domain::{
     Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
     QuotaCounter, QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki, mailbox,
 };
+use crate::human_check::{HumanCheck, Verdict};
 use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, Orders, StoreError};
 
 /// How long a held confirmation waits for room before it is dropped.
@@ -57,6 +58,16 @@ pub struct PlaceOrder {
     pub(super) counters: Counters,
     pub(super) sender: Sender,
     pub(super) clock: Clock,
+    /// Turnstile, when configured: without it every confirmation goes out at once.
+    pub(super) human_check: Option<Arc<dyn HumanCheck>>,
+}
+
+/// Whether the customer's confirmation may go out by itself: the human check passed (or is not
+/// configured), or the confirmation waits for a person (`Delivery::Unverified`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    Person,
+    Doubtful,
 }
 
 impl PlaceOrder {
@@ -80,7 +91,25 @@ impl PlaceOrder {
         let today = self.now().to_zoned_datetime(helsinki()).date();
         let Submission { order, key } =
             Submission::parse(form, today).map_err(PlaceError::Invalid)?;
-        self.place_within(order, key, source, deadline).await
+        let checked = self.check_human(form.human_token.as_deref(), source).await;
+        self.place_checked(order, key, source, deadline, checked)
+            .await
+    }
+
+    /// Turnstile's verdict on the form's token; without Turnstile, everyone passes.
+    async fn check_human(&self, token: Option<&str>, source: &SourceAddress) -> Checked {
+        let Some(check) = &self.human_check else {
+            return Checked::Person;
+        };
+        match check.verify(token, source).await {
+            Verdict::Human => Checked::Person,
+            Verdict::Doubtful(doubt) => {
+                let reason = doubt.as_str();
+                tracing::warn!(reason, detail = ?doubt, "human check not passed: the confirmation waits for a person");
+                crate::measure::human_check_failed(reason);
+                Checked::Doubtful
+            }
+        }
     }
 
     #[tracing::instrument(name = "place_order", skip_all, fields(package = order.package.id(), keyed = key.is_some()))]
@@ -103,18 +132,35 @@ impl PlaceOrder {
         source: &SourceAddress,
         deadline: Deadline,
     ) -> Result<Placed, PlaceError> {
+        self.place_checked(order, key, source, deadline, Checked::Person)
+            .await
+    }
+
+    /// Places an order whose sender was (or was not) shown to be a person.
+    pub async fn place_checked(
+        &self,
+        order: NewOrder,
+        key: Option<IdempotencyKey>,
+        source: &SourceAddress,
+        deadline: Deadline,
+        checked: Checked,
+    ) -> Result<Placed, PlaceError> {
         let now = self.now();
         let limits = &self.counters.limits;
         // The hour's and the day's customer confirmations are counted in the order's own
         // transaction, last: a refusal by the abuse counters comes first, and a full ceiling
-        // holds the confirmation instead of refusing the order.
+        // holds the confirmation instead of refusing the order. A confirmation that waits for a
+        // person takes none: it is not automatic.
         let mut quota = vec![
             limits.counter(QuotaKind::Source, source.as_str(), now),
             limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
         ];
-        quota.extend(QuotaKind::CEILINGS.map(|kind| limits.counter(kind, EVERYONE, now)));
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
+        match checked {
+            Checked::Person => quota.extend(self.counters.ceilings(now)),
+            Checked::Doubtful => order.customer_email = Delivery::Unverified,
+        }
         for attempt in 0..INSERT_ATTEMPTS {
             let started = Instant::now();
             match self.orders.insert(&order, &dedupe, &quota, now).await? {
@@ -150,15 +196,15 @@ impl PlaceOrder {
         })
     }
 
-    /// Sends both emails, unless the hour's confirmations were used up (the order was stored
-    /// with its confirmation held): then only the trainers are told, and their email says the
-    /// confirmation is held.
+    /// Sends both emails, unless the confirmation waits (held over a ceiling or by the
+    /// breaker, or unverified): then only the trainers are told, and their email says so.
     async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
-        if !matches!(order.customer_email, Delivery::Held { .. }) {
+        if !order.customer_email.is_waiting() {
             let both = [EmailKind::Customer, EmailKind::Trainer];
             return self.sender.send_pair(order, both, deadline).await;
         }
-        tracing::warn!(order_id = %order.order_id, "confirmation held: over the hourly ceiling");
+        let status = order.customer_email.status();
+        tracing::warn!(order_id = %order.order_id, status, "confirmation waits: only the trainers are told");
         crate::measure::email(EmailKind::Customer, order.customer_email.status());
         order.trainer_email = self
             .sender

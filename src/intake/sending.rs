@@ -272,12 +272,16 @@ pub(super) struct Counters {
 }
 
 impl Counters {
+    /// The ceilings of automatic confirmations, as counters of the window around `now`.
+    pub(super) fn ceilings(&self, now: Timestamp) -> [crate::domain::QuotaCounter; 2] {
+        QuotaKind::CEILINGS.map(|kind| self.limits.counter(kind, EVERYONE, now))
+    }
+
     /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
     /// none is left. Storage down counts as room: a real customer's confirmation is not held
     /// for a fault of ours.
     pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
-        for kind in QuotaKind::CEILINGS {
-            let counter = self.limits.counter(kind, EVERYONE, now);
+        for counter in self.ceilings(now) {
             match self.quotas.take_quota(&counter).await {
                 Ok(true) => {}
                 Ok(false) => return Err(counter.window_end),

@@ -284,7 +284,7 @@ pub fn delivery_attributes(kind: EmailKind, delivery: &Delivery) -> Vec<(String,
             attributes.push((name(DueAt), n(next_attempt_at.as_second())));
             attributes.push((name(DropAt), n(drop_at.as_second())));
         }
-        Delivery::Dropped => {}
+        Delivery::Dropped | Delivery::Unverified => {}
     }
     attributes
 }
@@ -296,7 +296,7 @@ pub fn stale_delivery_fields(delivery: &Delivery) -> &'static [EmailAttribute] {
         Delivery::Sent { .. } => &[Attempts, DueAt, DropAt],
         Delivery::Failed { .. } => &[DueAt, DropAt],
         Delivery::Held { .. } => &[Attempts],
-        Delivery::Dropped => &[Attempts, DueAt, DropAt],
+        Delivery::Dropped | Delivery::Unverified => &[Attempts, DueAt, DropAt],
     }
 }
 
@@ -332,6 +332,7 @@ fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
                 .ok()?,
         },
         "dropped" => Delivery::Dropped,
+        "unverified" => Delivery::Unverified,
         _ => return None,
     })
 }

@@ -228,6 +228,29 @@ impl EmailQueue for MemoryStore {
         Ok(true)
     }
 
+    async fn claim_waiting(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        claim: Claim,
+    ) -> Result<bool> {
+        let mut state = self.available()?;
+        if state.erased.contains_key(reference.as_str()) {
+            return Ok(false);
+        }
+        let delivery = (state.orders.get_mut(reference.as_str()))
+            .and_then(|order| order.delivery_mut(kind))
+            .filter(|delivery| delivery.is_waiting());
+        let Some(delivery) = delivery else {
+            return Ok(false);
+        };
+        *delivery = Delivery::Sending {
+            attempts: 0,
+            until: claim.until,
+        };
+        Ok(true)
+    }
+
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let state = self.available()?;
         // As the DynamoDB store's two places: the due orders first, then the held ones.

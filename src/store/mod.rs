@@ -212,6 +212,16 @@ pub trait EmailQueue: Send + Sync {
     /// `false`: it is being sent right now, or the order is erased.
     async fn reclaim(&self, reference: &Reference, kind: EmailKind, claim: Claim) -> Result<bool>;
 
+    /// Claims a confirmation that waits for a person (held or unverified) for sending now: a
+    /// person released it. `false`: it no longer waits (sent, or being sent by someone else), or
+    /// the order is erased.
+    async fn claim_waiting(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        claim: Claim,
+    ) -> Result<bool>;
+
     /// Orders with an email that may be (re)tried by `now`, oldest due first.
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>>;
 

@@ -55,6 +55,12 @@ table! {
         note_invalid,
         reason_invalid,
         too_many_changes,
+        waiting_heading,
+        waiting_unverified,
+        waiting_held,
+        submit_release,
+        done_released,
+        release_not_waiting,
     }
 }
 

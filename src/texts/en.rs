@@ -24,6 +24,7 @@ pub(super) const TEXTS: Texts = Texts {
         idempotency_key: "Idempotency key",
         next: "Return address",
         gotcha: "Field",
+        human_token: "Human check",
     },
     problems: Problems {
         required: "this field is required",

@@ -39,6 +39,7 @@ pub fn label(field: Field, language: Language) -> &'static str {
         Field::IdempotencyKey => labels.idempotency_key,
         Field::Next => labels.next,
         Field::Gotcha => labels.gotcha,
+        Field::HumanToken => labels.human_token,
     }
 }
 
@@ -102,6 +103,7 @@ table! {
         idempotency_key,
         next,
         gotcha,
+        human_token,
     }
 }
 
@@ -291,6 +293,7 @@ table! {
         price_gross,
         confirmation,
         confirmation_held,
+        confirmation_unverified,
         received,
         order_id,
         message,

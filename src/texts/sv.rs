@@ -24,6 +24,7 @@ pub(super) const TEXTS: Texts = Texts {
         idempotency_key: "Idempotensnyckel",
         next: "Returadress",
         gotcha: "Fält",
+        human_token: "Människokontroll",
     },
     problems: Problems {
         required: "obligatorisk uppgift",

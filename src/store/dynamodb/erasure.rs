@@ -19,7 +19,7 @@ use crate::store::{Erasure, Result, Retention, StoreError};
 const ERASURE_LOOKBACK_MONTHS: i32 = 3;
 
 /// The states in which an email may still be sent.
-const UNSENT: [&str; 3] = ["sending", "pending", "held"];
+const UNSENT: [&str; 4] = ["sending", "pending", "held", "unverified"];
 
 /// The attributes that hold what SES reported about an email's sends, in an item.
 pub(super) fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {

@@ -144,6 +144,35 @@ impl EmailQueue for DynamoDbStore {
         written(reclaimed, |e| e.is_conditional_check_failed_exception())
     }
 
+    async fn claim_waiting(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        claim: Claim,
+    ) -> Result<bool> {
+        let mut changes = Changes::default();
+        changes.set(EmailAttribute::Status.of(kind), s("sending"));
+        changes.set(EmailAttribute::DueAt.of(kind), n(claim.until.as_second()));
+        changes.set(EmailAttribute::Attempts.of(kind), n(0));
+        changes.remove(EmailAttribute::DropAt.of(kind));
+        // In the retry index until the send is recorded, so a crash leaves it to the retry run.
+        changes.retry_queue(Some((RETRY_QUEUE, claim.until)));
+        let pk = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let erased = changes.name(ERASED_AT_ATTRIBUTE);
+        let status = changes.name(EmailAttribute::Status.of(kind));
+        let held = changes.value(s("held"));
+        let unverified = changes.value(s(Delivery::Unverified.status()));
+        let claimed = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!(
+                "attribute_exists({pk}) AND attribute_not_exists({erased}) \
+                 AND {status} IN ({held}, {unverified})"
+            ))
+            .send()
+            .await;
+        written(claimed, |e| e.is_conditional_check_failed_exception())
+    }
+
     /// The due orders first, then those waiting only on held confirmations.
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
         let mut due = Vec::new();

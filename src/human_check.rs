@@ -1,0 +1,251 @@
+//! The human check: Cloudflare Turnstile's token from the form, verified server-side with
+//! siteverify. A doubt never refuses an order: the order is stored and the trainers told, and
+//! only the customer's confirmation waits for a person (`Delivery::Unverified`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_smithy_http_client::tls::{self, TlsContext, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::HttpConnector;
+use aws_smithy_runtime_api::http::Request;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
+use url::Url;
+
+use crate::domain::SourceAddress;
+
+/// Cloudflare's own verification endpoint; tests and make dev point `TURNSTILE_SITEVERIFY_URL`
+/// at a local stub.
+pub const SITEVERIFY_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+/// The widget's `data-action` on the order form: a token made for another action is refused.
+pub const ORDER_ACTION: &str = "order";
+/// Cloudflare's tokens are at most 2,048 characters.
+const MAX_TOKEN_LENGTH: usize = 2048;
+/// The whole siteverify call, connection included: an order waits this long at most.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Whether a person sent the form, as far as the check can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Human,
+    /// Not shown to be a person: the confirmation waits. The reason goes to the log.
+    Doubtful(Doubt),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doubt {
+    /// No token, or one that cannot be a token (too long, odd characters).
+    NoToken,
+    /// Cloudflare said no, with its error codes (`invalid-input-response`,
+    /// `timeout-or-duplicate`, …).
+    Refused(String),
+    /// A valid token made on a page this function does not serve.
+    WrongHostname,
+    /// A valid token made for another widget action.
+    WrongAction,
+    /// Cloudflare did not answer in time, or not with its JSON.
+    Unreachable(String),
+}
+
+impl Doubt {
+    /// A short word for the logs and metrics.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Doubt::NoToken => "no_token",
+            Doubt::Refused(_) => "refused",
+            Doubt::WrongHostname => "wrong_hostname",
+            Doubt::WrongAction => "wrong_action",
+            Doubt::Unreachable(_) => "unreachable",
+        }
+    }
+}
+
+#[async_trait]
+pub trait HumanCheck: Send + Sync {
+    async fn verify(&self, token: Option<&str>, source: &SourceAddress) -> Verdict;
+}
+
+/// Turnstile's settings: `TURNSTILE_SECRET`, the allowed hostnames (those of
+/// `ALLOWED_ORIGINS`), `TURNSTILE_SITEVERIFY_URL` and the timeout.
+#[derive(Debug, Clone)]
+pub struct TurnstileSettings {
+    pub secret: String,
+    pub siteverify: Url,
+    pub hostnames: Vec<String>,
+    pub timeout: Duration,
+}
+
+/// The siteverify client: one HTTPS connection pool on the SDK's own TLS stack (rustls with
+/// aws-lc), trusting the system's roots (Cloudflare's chain is not Amazon's), built once.
+pub struct Turnstile {
+    settings: TurnstileSettings,
+    connector: Arc<dyn HttpConnector>,
+}
+
+/// What siteverify answers (only the fields the check reads).
+#[derive(Debug, serde::Deserialize)]
+struct Siteverify {
+    success: bool,
+    #[serde(default)]
+    hostname: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default, rename = "error-codes")]
+    error_codes: Vec<String>,
+}
+
+impl Turnstile {
+    pub fn new(settings: TurnstileSettings) -> Turnstile {
+        let connector = aws_smithy_http_client::Connector::builder()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(TlsContext::default())
+            .build();
+        Turnstile {
+            settings,
+            connector: Arc::new(connector),
+        }
+    }
+
+    async fn siteverify(&self, token: &str, source: &SourceAddress) -> Result<Siteverify, String> {
+        let body = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("secret", &self.settings.secret);
+            form.append_pair("response", token);
+            // A source counted by its IPv6 /64 is not one address: siteverify gets none then.
+            if source.as_str().parse::<std::net::IpAddr>().is_ok() {
+                form.append_pair("remoteip", source.as_str());
+            }
+            form.finish()
+        };
+        let mut request = Request::new(SdkBody::from(body));
+        request
+            .set_method("POST")
+            .map_err(|error| error.to_string())?;
+        request
+            .set_uri(self.settings.siteverify.as_str())
+            .map_err(|error| error.to_string())?;
+        let headers = request.headers_mut();
+        headers.insert("content-type", "application/x-www-form-urlencoded");
+        let call = async {
+            let response = self
+                .connector
+                .call(request)
+                .await
+                .map_err(|error| format!("{error:?}"))?;
+            if !response.status().is_success() {
+                return Err(format!("status {}", response.status().as_u16()));
+            }
+            let body = ByteStream::new(response.into_body()).collect().await;
+            let body = body.map_err(|error| error.to_string())?.into_bytes();
+            serde_json::from_slice(&body).map_err(|error| error.to_string())
+        };
+        match tokio::time::timeout(self.settings.timeout, call).await {
+            Ok(answer) => answer,
+            Err(_) => Err(format!("no answer in {:?}", self.settings.timeout)),
+        }
+    }
+
+    /// Cloudflare's answer against what this form must have made.
+    fn judge(&self, answer: Siteverify) -> Verdict {
+        if !answer.success {
+            return Verdict::Doubtful(Doubt::Refused(answer.error_codes.join(",")));
+        }
+        let hostname = answer.hostname.unwrap_or_default().to_ascii_lowercase();
+        if !self.settings.hostnames.contains(&hostname) {
+            return Verdict::Doubtful(Doubt::WrongHostname);
+        }
+        if answer.action.as_deref() != Some(ORDER_ACTION) {
+            return Verdict::Doubtful(Doubt::WrongAction);
+        }
+        Verdict::Human
+    }
+}
+
+/// Whether a form value can be a token at all: Cloudflare's are URL-safe text.
+fn plausible(token: &str) -> bool {
+    (1..=MAX_TOKEN_LENGTH).contains(&token.len())
+        && (token.bytes()).all(|b| b.is_ascii_alphanumeric() || b"-_.:+/=".contains(&b))
+}
+
+#[async_trait]
+impl HumanCheck for Turnstile {
+    async fn verify(&self, token: Option<&str>, source: &SourceAddress) -> Verdict {
+        let Some(token) = token.map(str::trim).filter(|t| plausible(t)) else {
+            return Verdict::Doubtful(Doubt::NoToken);
+        };
+        match self.siteverify(token, source).await {
+            Ok(answer) => self.judge(answer),
+            Err(problem) => Verdict::Doubtful(Doubt::Unreachable(problem)),
+        }
+    }
+}
+
+impl std::fmt::Debug for Turnstile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Turnstile")
+            .field("siteverify", &self.settings.siteverify.as_str())
+            .field("hostnames", &self.settings.hostnames)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turnstile() -> Turnstile {
+        Turnstile::new(TurnstileSettings {
+            secret: "secret".into(),
+            siteverify: Url::parse("http://127.0.0.1:1/siteverify").unwrap(),
+            hostnames: vec!["www.some-tyopajat.fi".into()],
+            timeout: Duration::from_millis(200),
+        })
+    }
+
+    fn answer(success: bool, hostname: &str, action: &str) -> Siteverify {
+        Siteverify {
+            success,
+            hostname: Some(hostname.into()),
+            action: Some(action.into()),
+            error_codes: if success { vec![] } else { vec!["invalid-input-response".into()] },
+        }
+    }
+
+    #[test]
+    fn only_a_success_on_our_hostname_for_the_order_action_is_a_person() {
+        let check = turnstile();
+        let host = "www.some-tyopajat.fi";
+        assert_eq!(check.judge(answer(true, host, "order")), Verdict::Human);
+        assert_eq!(check.judge(answer(true, "WWW.Some-Tyopajat.fi", "order")), Verdict::Human);
+        assert_eq!(
+            check.judge(answer(false, host, "order")),
+            Verdict::Doubtful(Doubt::Refused("invalid-input-response".into()))
+        );
+        assert_eq!(
+            check.judge(answer(true, "evil.example", "order")),
+            Verdict::Doubtful(Doubt::WrongHostname)
+        );
+        assert_eq!(
+            check.judge(answer(true, host, "login")),
+            Verdict::Doubtful(Doubt::WrongAction)
+        );
+    }
+
+    #[test]
+    fn a_missing_or_implausible_token_is_never_sent() {
+        for token in ["", "  ", "a b", "x\r\ny", &"a".repeat(2049), "ä"] {
+            assert!(!plausible(token.trim()), "{token:?}");
+        }
+        assert!(plausible("0.AbC-_x:y+z/="));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_siteverify_is_a_doubt_not_an_error() {
+        let source = SourceAddress::parse("192.0.2.1").unwrap();
+        let verdict = turnstile().verify(Some("XXXX.DUMMY.TOKEN"), &source).await;
+        assert!(matches!(verdict, Verdict::Doubtful(Doubt::Unreachable(_))), "{verdict:?}");
+        let verdict = turnstile().verify(None, &source).await;
+        assert_eq!(verdict, Verdict::Doubtful(Doubt::NoToken));
+    }
+}
