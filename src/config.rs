@@ -4,6 +4,7 @@ use url::Url;
 
 use crate::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin};
 use crate::domain::{DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
+use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
 use crate::intake::{BookingLinks, BookingSettings, DEFAULT_RETENTION_MONTHS};
 
 #[derive(Debug, Clone)]
@@ -44,6 +45,11 @@ pub struct Config {
     /// trainers' emails carry the booking link only once it is set. `TRAINER_NAMES`
     /// (comma-separated, default `Pilvi Nummi,Jaana Pohjola`), `REMINDER_DAYS_BEFORE` (7).
     pub booking: BookingSettings,
+    /// `TURNSTILE_SECRET`: optional; set, every order's Turnstile token is verified and a
+    /// confirmation without a valid one waits for a person. Tokens must come from a page on
+    /// one of `ALLOWED_ORIGINS`' hosts. `TURNSTILE_SITEVERIFY_URL` (Cloudflare's by default)
+    /// and `TURNSTILE_TIMEOUT_MS` (3000).
+    pub human_check: Option<TurnstileSettings>,
 }
 
 /// A secret shorter than this is refused: the counter keys must not be guessable.
@@ -200,6 +206,31 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         })
     }
 
+    fn human_check(&self, origins: &[WebOrigin]) -> Result<Option<TurnstileSettings>, ConfigError> {
+        let Some(secret) = self.optional("TURNSTILE_SECRET") else {
+            return Ok(None);
+        };
+        let siteverify = match self.optional("TURNSTILE_SITEVERIFY_URL") {
+            None => Url::parse(SITEVERIFY_URL).expect("Cloudflare's URL parses"),
+            Some(_) => self.absolute_url("TURNSTILE_SITEVERIFY_URL")?,
+        };
+        let hostnames = (origins.iter())
+            .filter_map(|origin| {
+                Url::parse(origin.as_str())
+                    .ok()?
+                    .host_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        let timeout_ms = self.count("TURNSTILE_TIMEOUT_MS", DEFAULT_TIMEOUT.as_millis() as u32)?;
+        Ok(Some(TurnstileSettings {
+            secret,
+            siteverify,
+            hostnames,
+            timeout: std::time::Duration::from_millis(timeout_ms.into()),
+        }))
+    }
+
     fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
         match self.optional(name).as_deref() {
             None => Ok(default),
@@ -233,16 +264,18 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let vars = Variables(lookup);
         let sender_email = vars.email("SENDER_EMAIL")?;
+        let allowed_origins = vars.list(
+            "ALLOWED_ORIGINS",
+            WebOrigin::parse,
+            "an origin like https://www.example.fi",
+        )?;
         Ok(Config {
+            human_check: vars.human_check(&allowed_origins)?,
             orders_table: vars.required("ORDERS_TABLE")?,
             booking: vars.booking(&sender_email)?,
             sender_email,
             trainer_emails: vars.list("TRAINER_EMAILS", EmailAddress::parse, "an email address")?,
-            allowed_origins: vars.list(
-                "ALLOWED_ORIGINS",
-                WebOrigin::parse,
-                "an origin like https://www.example.fi",
-            )?,
+            allowed_origins,
             thank_you_url: match vars.optional("THANK_YOU_URL") {
                 None => None,
                 Some(_) => Some(vars.absolute_url("THANK_YOU_URL")?),
@@ -363,5 +396,27 @@ mod tests {
             let error = Config::from_lookup(env(&pairs)).unwrap_err();
             assert_eq!(error.variable, variable);
         }
+    }
+
+    #[test]
+    fn turnstile_is_off_until_its_secret_is_set_and_then_trusts_the_origins_hosts() {
+        assert!(
+            Config::from_lookup(env(&VALID))
+                .unwrap()
+                .human_check
+                .is_none()
+        );
+        let mut pairs = VALID.to_vec();
+        pairs.push(("TURNSTILE_SECRET", "0x4AAAAAAA-secret"));
+        let check = Config::from_lookup(env(&pairs))
+            .unwrap()
+            .human_check
+            .unwrap();
+        assert_eq!(check.siteverify.as_str(), SITEVERIFY_URL);
+        assert_eq!(check.hostnames, vec!["www.some-tyopajat.fi", "127.0.0.1"]);
+        assert_eq!(check.timeout, DEFAULT_TIMEOUT);
+        pairs.push(("TURNSTILE_SITEVERIFY_URL", "/siteverify"));
+        let error = Config::from_lookup(env(&pairs)).unwrap_err();
+        assert_eq!(error.variable, "TURNSTILE_SITEVERIFY_URL");
     }
 }

@@ -208,7 +208,11 @@ mod tests {
             success,
             hostname: Some(hostname.into()),
             action: Some(action.into()),
-            error_codes: if success { vec![] } else { vec!["invalid-input-response".into()] },
+            error_codes: if success {
+                vec![]
+            } else {
+                vec!["invalid-input-response".into()]
+            },
         }
     }
 
@@ -217,7 +221,10 @@ mod tests {
         let check = turnstile();
         let host = "www.some-tyopajat.fi";
         assert_eq!(check.judge(answer(true, host, "order")), Verdict::Human);
-        assert_eq!(check.judge(answer(true, "WWW.Some-Tyopajat.fi", "order")), Verdict::Human);
+        assert_eq!(
+            check.judge(answer(true, "WWW.Some-Tyopajat.fi", "order")),
+            Verdict::Human
+        );
         assert_eq!(
             check.judge(answer(false, host, "order")),
             Verdict::Doubtful(Doubt::Refused("invalid-input-response".into()))
@@ -244,7 +251,10 @@ mod tests {
     async fn an_unreachable_siteverify_is_a_doubt_not_an_error() {
         let source = SourceAddress::parse("192.0.2.1").unwrap();
         let verdict = turnstile().verify(Some("XXXX.DUMMY.TOKEN"), &source).await;
-        assert!(matches!(verdict, Verdict::Doubtful(Doubt::Unreachable(_))), "{verdict:?}");
+        assert!(
+            matches!(verdict, Verdict::Doubtful(Doubt::Unreachable(_))),
+            "{verdict:?}"
+        );
         let verdict = turnstile().verify(None, &source).await;
         assert_eq!(verdict, Verdict::Doubtful(Doubt::NoToken));
     }

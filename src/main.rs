@@ -6,6 +6,7 @@ use order_intake::config::Config;
 use order_intake::email::SesMailer;
 use order_intake::entry::{Function, run};
 use order_intake::http::HttpSettings;
+use order_intake::human_check::Turnstile;
 use order_intake::intake::{Wiring, system_clock};
 use order_intake::store::{DynamoDbStore, Stores};
 use order_intake::{aws, measure, telemetry};
@@ -45,6 +46,10 @@ async fn main() -> Result<(), lambda_http::Error> {
     .with_seller(config.seller)
     .with_retention_months(config.retention_months)
     .with_booking(config.booking);
+    let wiring = match config.human_check {
+        Some(settings) => wiring.with_human_check(Arc::new(Turnstile::new(settings))),
+        None => wiring,
+    };
     let settings = HttpSettings {
         allowed_origins: config.allowed_origins,
         thank_you_url: config.thank_you_url,

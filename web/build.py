@@ -3,6 +3,10 @@
 form.template.html. Run by `make web`; tests/browser checks the pages are up to date.
 The pages themselves are static: a site owner copies them as they are.
 
+With Cloudflare Turnstile on (the function has TURNSTILE_SECRET), build them with its site key:
+`python3 web/build.py --turnstile-site-key KEY --out DIR` writes the pages with the widget into
+DIR (the committed pages have none).
+
 The fields' limits and the prices come from form-data.json, which the Rust test
 tests/api/form_data.rs writes from the function's own field list and catalogue (and fails
 when the committed copy differs), so the form never allows what the function refuses."""
@@ -165,9 +169,18 @@ def form_values(lang):
     return values
 
 
-def render(lang):
+TURNSTILE_WIDGET = """  <div class="cf-turnstile" data-sitekey="{key}" data-action="order" data-language="{lang}"></div>
+"""
+TURNSTILE_SCRIPT = """<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>
+"""
+
+
+def render(lang, site_key=None):
     page = (HERE / "form.template.html").read_text(encoding="utf-8")
     values = dict(TEXTS[lang], lang=lang, **form_values(lang))
+    # The widget adds its token to the form as `cf-turnstile-response`; the function verifies it.
+    values["turnstile"] = TURNSTILE_WIDGET.format(key=site_key, lang=lang) if site_key else ""
+    values["turnstile_script"] = TURNSTILE_SCRIPT if site_key else ""
     for code in TEXTS:
         values[f"current_{code}"] = ' aria-current="page"' if code == lang else ""
     for key, value in values.items():
@@ -177,12 +190,26 @@ def render(lang):
     return page
 
 
+def option(name):
+    if name in sys.argv:
+        at = sys.argv.index(name)
+        if at + 1 >= len(sys.argv):
+            raise SystemExit(f"{name} needs a value")
+        return sys.argv[at + 1]
+    return None
+
+
 def main():
     check = "--check" in sys.argv
+    site_key = option("--turnstile-site-key")
+    out = pathlib.Path(option("--out") or HERE)
+    if site_key and out.resolve() == HERE.resolve():
+        raise SystemExit("--turnstile-site-key writes elsewhere: give --out DIR")
+    out.mkdir(parents=True, exist_ok=True)
     stale = []
     for lang, texts in TEXTS.items():
-        target = HERE / texts["file"]
-        page = render(lang)
+        target = out / texts["file"]
+        page = render(lang, site_key)
         if check:
             if not target.exists() or target.read_text(encoding="utf-8") != page:
                 stale.append(texts["file"])

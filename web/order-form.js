@@ -38,6 +38,11 @@
     return data;
   }
 
+  // A Turnstile token is good for one verification: after a refusal the next try needs another.
+  function newToken() {
+    if (window.turnstile && typeof window.turnstile.reset === "function") window.turnstile.reset();
+  }
+
   function clearErrors() {
     Array.prototype.forEach.call(form.querySelectorAll(".error"), function (el) { el.hidden = true; el.textContent = ""; });
     Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
@@ -107,9 +112,11 @@
       if (result.status === 422 && result.json.errors) showErrors(result.json.errors);
       else say("failure", result.json.message || TEXT.failed);
       button.disabled = false;
+      newToken();
     }).catch(function () {
       say("failure", TEXT.failed);
       button.disabled = false;
+      newToken();
     }).then(function () {
       button.textContent = label;
       sending = false;

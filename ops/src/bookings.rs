@@ -75,10 +75,16 @@ impl Operator {
                 Released::Sent(delivery) => {
                     unsent += 1;
                     let status = delivery.status();
-                    writeln!(out, "{reference}: confirmation {status}: the retry run sends it")?;
+                    writeln!(
+                        out,
+                        "{reference}: confirmation {status}: the retry run sends it"
+                    )?;
                 }
                 Released::NotWaiting(status) => {
-                    writeln!(out, "{reference}: nothing to release (confirmation {status})")?;
+                    writeln!(
+                        out,
+                        "{reference}: nothing to release (confirmation {status})"
+                    )?;
                 }
             }
         }

@@ -924,3 +924,93 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
         "the booked day as delivered"
     );
 }
+
+#[tokio::test]
+async fn an_operator_releases_waiting_confirmations_once_each() {
+    let table = fresh_table().await;
+    let tag = uuid::Uuid::now_v7().simple().to_string();
+    let now = Timestamp::now();
+    let unverified = seed(
+        &table.store,
+        1,
+        now,
+        &format!("u.{tag}@kunta.example"),
+        Delivery::Unverified,
+    )
+    .await;
+    let held = Delivery::Held {
+        next_attempt_at: now.checked_add(1.hours()).unwrap(),
+        drop_at: now.checked_add(24.hours()).unwrap(),
+    };
+    let held = seed(
+        &table.store,
+        2,
+        now,
+        &format!("h.{tag}@kunta.example"),
+        held,
+    )
+    .await;
+    let done = seed(
+        &table.store,
+        3,
+        now,
+        &format!("s.{tag}@kunta.example"),
+        sent(3),
+    )
+    .await;
+    let references = [&unverified, &held, &done].map(|o| o.reference.to_string());
+    let listed = stdout(&orders(&table, &["list", "--status", "unverified"]));
+    assert!(listed.contains(&references[0]), "{listed}");
+    assert!(!listed.contains(&references[1]), "{listed}");
+
+    let args: Vec<&str> = ["release"]
+        .into_iter()
+        .chain(references.iter().map(String::as_str))
+        .collect();
+    let released = stdout(&orders(&table, &args));
+    assert!(
+        released.contains(&format!("{}: confirmation sent", references[0])),
+        "{released}"
+    );
+    assert!(
+        released.contains(&format!("{}: confirmation sent", references[1])),
+        "{released}"
+    );
+    assert!(
+        released.contains(&format!(
+            "{}: nothing to release (confirmation sent)",
+            references[2]
+        )),
+        "{released}"
+    );
+    let to = |who: &str| {
+        let address = format!("{who}.{tag}@kunta.example");
+        move |emails: &[serde_json::Value]| {
+            emails
+                .iter()
+                .filter(|e| e.to_string().contains(&address))
+                .count()
+        }
+    };
+    let emails = ses_emails().await;
+    assert_eq!(
+        (to("u")(&emails), to("h")(&emails), to("s")(&emails)),
+        (1, 1, 0)
+    );
+    for order in [&unverified, &held] {
+        let stored = table.store.load(&order.reference).await.unwrap().unwrap();
+        assert!(
+            stored.customer_email.is_sent(),
+            "{:?}",
+            stored.customer_email
+        );
+    }
+
+    // Again: nothing waits, nothing is sent twice.
+    let again = stdout(&orders(&table, &args[..2]));
+    assert!(
+        again.contains("nothing to release (confirmation sent)"),
+        "{again}"
+    );
+    assert_eq!(to("u")(&ses_emails().await), 1);
+}

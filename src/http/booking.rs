@@ -182,7 +182,11 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         Deadline::from_epoch_millis(c.deadline)
     });
     if posted.get("action") == "release" {
-        return match app.book.release(&grant.reference, &grant.link_id, deadline).await {
+        return match app
+            .book
+            .release(&grant.reference, &grant.link_id, deadline)
+            .await
+        {
             Ok(Released::Sent(_)) => done(&token, "released"),
             Ok(Released::NotWaiting(_)) => done(&token, "not_waiting"),
             Err(error) => refusal(&error),
@@ -222,7 +226,9 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
 /// Back to the page (post, redirect, get), with what was done.
 fn done(token: &str, what: &str) -> Response<Body> {
     let mut location = url::form_urlencoded::Serializer::new(String::new());
-    location.append_pair("token", token).append_pair("done", what);
+    location
+        .append_pair("token", token)
+        .append_pair("done", what);
     see_other(&format!("booking?{}", location.finish()))
 }
 

@@ -73,5 +73,7 @@ pub(super) async fn release_waiting(
     tracing::info!(order_id = %order.order_id, reference = %order.reference, was, by, "waiting confirmation released by a person");
     let mut order = order.clone();
     order.customer_email = Delivery::Sending { attempts: 0, until };
-    Ok(Released::Sent(sender.send_one(&order, kind, deadline).await))
+    Ok(Released::Sent(
+        sender.send_one(&order, kind, deadline).await,
+    ))
 }

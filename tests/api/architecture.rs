@@ -6,13 +6,17 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Each module and the modules it may import. Top to bottom: nothing imports what is above it.
-const LAYERS: [(&str, &[&str]); 12] = [
+const LAYERS: [(&str, &[&str]); 13] = [
     ("entry", &["http", "intake", "email", "measure"]),
-    ("config", &["domain", "email", "intake"]),
+    ("config", &["domain", "email", "intake", "human_check"]),
     ("http", &["intake", "domain", "texts", "i18n", "measure"]),
-    ("intake", &["store", "email", "domain", "measure"]),
+    (
+        "intake",
+        &["store", "email", "human_check", "domain", "measure"],
+    ),
     ("email", &["domain", "texts"]),
     ("store", &["domain"]),
+    ("human_check", &["domain"]),
     ("i18n", &["domain", "texts"]),
     ("texts", &["domain"]),
     ("measure", &["domain"]),

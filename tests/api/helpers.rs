@@ -261,11 +261,21 @@ pub fn build_app_with<S: Store + 'static>(
     clock: Clock,
     quotas: Quotas,
 ) -> Function {
+    Function::new(&wiring(store, mailer, trainers, clock, quotas), settings())
+}
+
+/// The parts as `build_app_with` puts them together, for a test that adds one.
+pub fn wiring<S: Store + 'static>(
+    store: Arc<S>,
+    mailer: Arc<dyn Mailer>,
+    trainers: Vec<EmailAddress>,
+    clock: Clock,
+    quotas: Quotas,
+) -> Wiring {
     let wiring = Wiring::new(Stores::new(store), mailer, trainers, clock, limits(quotas));
-    let wiring = wiring
+    wiring
         .with_seller(seller())
-        .with_booking(booking_settings());
-    Function::new(&wiring, settings())
+        .with_booking(booking_settings())
 }
 
 /// Whatever holds the function's handlers can be sent events as the Lambda runtime would send
@@ -375,6 +385,8 @@ pub struct LocalOptions {
     pub table: Option<String>,
     pub quotas: Quotas,
     pub tag: Option<String>,
+    /// Turnstile (against a local stub), or none.
+    pub human_check: Option<Arc<dyn order_intake::human_check::HumanCheck>>,
 }
 
 impl Default for LocalOptions {
@@ -386,6 +398,7 @@ impl Default for LocalOptions {
             table: None,
             tag: None,
             quotas: Quotas::default(),
+            human_check: None,
         }
     }
 }
@@ -424,13 +437,17 @@ impl LocalApp {
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
         let store = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
-        let app = build_app_with(
+        let mut wiring = wiring(
             store.clone(),
             mailer,
             trainers(&tag),
             options.clock.clone(),
             options.quotas,
         );
+        if let Some(check) = options.human_check {
+            wiring = wiring.with_human_check(check);
+        }
+        let app = Function::new(&wiring, settings());
         LocalApp {
             store,
             app,

@@ -14,6 +14,7 @@ mod handler_rules;
 mod hostile;
 mod local_bookings;
 mod local_dynamodb;
+mod local_human_check;
 mod local_limits;
 mod local_retry;
 mod local_services_down;
