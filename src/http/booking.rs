@@ -9,7 +9,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::booking_view::{booking_line, page_view, problem_text, render};
 use super::response::{page_response, see_other};
 use super::{App, header_text};
-use crate::domain::{BookingForm, BookingProblem, LinkError, WebOrigin};
+use crate::domain::{BookingForm, BookingProblem, LinkError, LinkGrant, WebOrigin};
 use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Released};
 use crate::texts::{BOOKING_PAGE, fill};
 
@@ -182,15 +182,7 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         Deadline::from_epoch_millis(c.deadline)
     });
     if posted.get("action") == "release" {
-        return match app
-            .book
-            .release(&grant.reference, &grant.link_id, deadline)
-            .await
-        {
-            Ok(Released::Sent(_)) => done(&token, "released"),
-            Ok(Released::NotWaiting(_)) => done(&token, "not_waiting"),
-            Err(error) => refusal(&error),
-        };
+        return release(app, &grant, &token, deadline).await;
     }
     let action = match posted.get("action").as_str() {
         "cancel" => BookingAction::Cancel {
@@ -219,6 +211,19 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         }
         Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
         Ok(BookingOutcome::Invalid(problems)) => invalid(app, &token, &action, &problems).await,
+        Err(error) => refusal(&error),
+    }
+}
+
+/// The waiting confirmation sent, if it still waits.
+async fn release(app: &App, grant: &LinkGrant, token: &str, deadline: Deadline) -> Response<Body> {
+    match app
+        .book
+        .release(&grant.reference, &grant.link_id, deadline)
+        .await
+    {
+        Ok(Released::Sent(_)) => done(token, "released"),
+        Ok(Released::NotWaiting(_)) => done(token, "not_waiting"),
         Err(error) => refusal(&error),
     }
 }

@@ -1,7 +1,7 @@
 //! Orders ⇄ DynamoDB items. The order's own values (`NewOrder::values`) are stored under their
-//! wire names (`Field::name`), by their shape alone: a text is a string, a count a number, a
-//! list a list of strings; what the server decided has names of its own. Reading an item back
-//! passes every value through its domain type again (`NewOrder::from_values`).
+//! wire names (`Field::name`), by their shape alone (text a string, count a number, list a list
+//! of strings); what the server decided has names of its own. Reading an item back passes every
+//! value through its domain type again (`NewOrder::from_values`).
 
 use std::collections::HashMap;
 
