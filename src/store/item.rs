@@ -22,8 +22,7 @@ pub type Item = HashMap<String, AttributeValue>;
 pub const ORDER_TABLE_PARTITION_KEY: &str = Attribute::PartitionKey.name();
 /// Epoch seconds after which DynamoDB may delete a dedupe record. Orders never carry it.
 pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = Attribute::ExpiresAt.name();
-/// The sparse index of orders with an email not yet sent or given up: only such orders carry
-/// `retry_queue` (always `due`) and `retry_at` (epoch seconds when to look next).
+/// The sparse retry index: only orders with an email not yet final carry its two attributes.
 pub const RETRY_QUEUE_ATTRIBUTE: &str = Attribute::RetryQueue.name();
 pub const RETRY_AT_ATTRIBUTE: &str = Attribute::RetryAt.name();
 pub const RETRY_QUEUE: &str = "due";
