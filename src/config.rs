@@ -2,7 +2,9 @@
 
 use url::Url;
 
-use crate::domain::{BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin};
+use crate::domain::{
+    BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin,
+};
 use crate::domain::{DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
 use crate::intake::{BookingLinks, BookingSettings, DEFAULT_RETENTION_MONTHS};
@@ -36,7 +38,8 @@ pub struct Config {
     /// `RATE_LIMIT_SECRET` (at least 32 characters; the counters' keys are its HMAC of each
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
     /// `ORDERS_PER_MAILBOX_PER_DAY` (3), `CONFIRMATIONS_PER_HOUR` (10) and
-    /// `CONFIRMATIONS_PER_DAY` (30).
+    /// `CONFIRMATIONS_PER_DAY` (30); the reputation breaker's `BREAKER_BOUNCES_PER_DAY` (3) and
+    /// `BREAKER_COMPLAINTS_PER_DAY` (1).
     pub limits: Limits,
     /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
     pub retention_months: u32,
@@ -148,6 +151,14 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 .count("CONFIRMATIONS_PER_HOUR", defaults.confirmations_per_hour)?,
             confirmations_per_day: self
                 .count("CONFIRMATIONS_PER_DAY", defaults.confirmations_per_day)?,
+            breaker: BreakerLimits {
+                bounces_per_day: self
+                    .count("BREAKER_BOUNCES_PER_DAY", defaults.breaker.bounces_per_day)?,
+                complaints_per_day: self.count(
+                    "BREAKER_COMPLAINTS_PER_DAY",
+                    defaults.breaker.complaints_per_day,
+                )?,
+            },
         };
         Ok(Limits::new(quotas, &secret))
     }

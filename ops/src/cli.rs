@@ -45,6 +45,12 @@ pub enum Command {
         #[arg(required = true)]
         references: Vec<String>,
     },
+    /// The reputation breaker: `status` shows it and the day's bounces and complaints; `reset`
+    /// lets automatic confirmations go again, once the cause is dealt with (RUNBOOK.md).
+    Breaker {
+        #[arg(value_enum)]
+        action: BreakerAction,
+    },
     /// Replaces an order's customer address (a typo the trainers noticed, a bounce).
     FixEmail { reference: String, address: String },
     /// Erases personal data (names, email, phone, location, message) of one order or of every
@@ -126,6 +132,12 @@ pub struct PeriodArgs {
     /// One calendar month (YYYY-MM), or `last` for the previous one.
     #[arg(long, conflicts_with_all = ["since", "until"])]
     pub month: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BreakerAction {
+    Status,
+    Reset,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

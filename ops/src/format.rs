@@ -10,7 +10,7 @@ use order_intake::texts::{label, when};
 use crate::period::Period;
 
 /// A Helsinki local time, to the minute, as people here read it in a table.
-fn local(at: Timestamp) -> String {
+pub(crate) fn local(at: Timestamp) -> String {
     at.to_zoned_datetime(helsinki())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()

@@ -6,6 +6,7 @@
 #![allow(clippy::inconsistent_digit_grouping)]
 
 pub mod bookings;
+pub mod breaker;
 pub mod cli;
 pub mod config;
 pub mod format;
@@ -84,6 +85,7 @@ impl Operator {
             Command::Export { period, format } => self.export(&period, format, now, out).await,
             Command::Resend { reference, email } => self.resend(&reference, email, out).await,
             Command::Release { references } => self.release(&references, out).await,
+            Command::Breaker { action } => self.breaker(action, now, out).await,
             Command::FixEmail { reference, address } => {
                 self.fix_email(&reference, &address, out).await
             }

@@ -1,6 +1,7 @@
 //! The order and its parts: pure values, no I/O. Each type is valid once constructed.
 
 mod booking;
+mod breaker;
 mod business_id;
 mod catalogue;
 mod email_address;
@@ -25,6 +26,7 @@ pub use booking::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState,
     DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date,
 };
+pub use breaker::{BreakerLimits, BreakerState, MAX_STRIKES_KEPT, Strike};
 pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use email_address::EmailAddress;
@@ -37,7 +39,7 @@ pub use order::{NewOrder, Submission};
 pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use order_values::{FieldValue, ValueKind};
 pub use origin::WebOrigin;
-pub use quota::{Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox};
+pub use quota::{BREAKER_KEY, Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox};
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};
 pub use text::contains_control_characters;

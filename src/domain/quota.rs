@@ -10,7 +10,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use jiff::Timestamp;
 use sha2::Sha256;
 
-use super::EmailAddress;
+use super::{BreakerLimits, EmailAddress};
 
 /// How much each limit allows. `Quotas::default()` is the production default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Quotas {
     pub confirmations_per_hour: u32,
     /// The same per day (Helsinki's UTC day windows): the bound under a slow, steady attack.
     pub confirmations_per_day: u32,
+    /// Bounces and complaints of confirmations in a rolling day that trip the breaker.
+    pub breaker: BreakerLimits,
 }
 
 impl Default for Quotas {
@@ -34,6 +36,7 @@ impl Default for Quotas {
             // the company's domain send, not what customers need.
             confirmations_per_hour: 10,
             confirmations_per_day: 30,
+            breaker: BreakerLimits::default(),
         }
     }
 }
@@ -44,11 +47,22 @@ pub enum QuotaKind {
     Mailbox,
     Confirmations,
     ConfirmationsDaily,
+    /// Not a count: the reputation breaker (`BreakerState`), checked in the order's own
+    /// transaction. While it is tripped there is no room for an automatic confirmation.
+    Breaker,
 }
+
+/// The breaker's one item: the store's key for its state.
+pub const BREAKER_KEY: &str = "breaker#reputation";
 
 impl QuotaKind {
     /// The ceilings of customer confirmations: over one, a confirmation is held, not refused.
-    pub const CEILINGS: [QuotaKind; 2] = [QuotaKind::Confirmations, QuotaKind::ConfirmationsDaily];
+    /// The breaker first: while it is tripped, the retry run takes no unit of the others.
+    pub const CEILINGS: [QuotaKind; 3] = [
+        QuotaKind::Breaker,
+        QuotaKind::Confirmations,
+        QuotaKind::ConfirmationsDaily,
+    ];
 
     pub fn is_ceiling(self) -> bool {
         QuotaKind::CEILINGS.contains(&self)
@@ -60,12 +74,14 @@ impl QuotaKind {
             QuotaKind::Mailbox => "mailbox",
             QuotaKind::Confirmations => "confirmations",
             QuotaKind::ConfirmationsDaily => "confirmations-day",
+            QuotaKind::Breaker => "breaker",
         }
     }
 
     fn window_seconds(self) -> i64 {
         match self {
-            QuotaKind::Source | QuotaKind::Confirmations => 60 * 60,
+            // A held confirmation looks again each hour whether the breaker was reset.
+            QuotaKind::Source | QuotaKind::Confirmations | QuotaKind::Breaker => 60 * 60,
             QuotaKind::Mailbox | QuotaKind::ConfirmationsDaily => 24 * 60 * 60,
         }
     }
@@ -169,14 +185,18 @@ impl Limits {
             QuotaKind::Mailbox => self.quotas.orders_per_mailbox_per_day,
             QuotaKind::Confirmations => self.quotas.confirmations_per_hour,
             QuotaKind::ConfirmationsDaily => self.quotas.confirmations_per_day,
+            QuotaKind::Breaker => 0,
         };
         QuotaCounter {
             kind,
-            key: format!(
-                "quota#{}#{start}#{}",
-                kind.name(),
-                self.keyed_hash(kind, identity)
-            ),
+            key: match kind {
+                QuotaKind::Breaker => BREAKER_KEY.to_owned(),
+                _ => format!(
+                    "quota#{}#{start}#{}",
+                    kind.name(),
+                    self.keyed_hash(kind, identity)
+                ),
+            },
             limit,
             window_end: Timestamp::from_second(start + window).unwrap_or(Timestamp::MAX),
         }

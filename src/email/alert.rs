@@ -1,8 +1,10 @@
-//! The trainers' alert when a customer's confirmation did not arrive.
+//! The trainers' alerts: a customer's confirmation did not arrive; the reputation breaker
+//! stopped automatic confirmations.
 
 use askama::Template;
 
 use super::Email;
+use super::booking::{NoticeView, email};
 use super::compose::{or_dash, render};
 use crate::domain::{EmailAddress, Field, Language, Order, Outcome};
 use crate::texts::TRAINER;
@@ -94,4 +96,30 @@ pub fn undelivered_alert(
         }),
         attachments: Vec::new(),
     }
+}
+
+/// The trainers told once, in Finnish, that automatic confirmations stopped: what happened and
+/// what to do (orders still arrive; release the real ones from their booking pages).
+pub fn breaker_alert(trainers: &[EmailAddress], bounces: u32, complaints: u32) -> Email {
+    let counts = crate::texts::fill(
+        TRAINER.breaker_counts,
+        &[
+            ("bounces", &bounces.to_string()),
+            ("complaints", &complaints.to_string()),
+        ],
+    );
+    let view = NoticeView {
+        lang: "fi",
+        heading: TRAINER.breaker_heading.to_owned(),
+        intro: vec![counts, TRAINER.breaker_what.to_owned()],
+        rows: Vec::new(),
+        button: None,
+        sections: vec![(
+            TRAINER.breaker_todo_heading,
+            TRAINER.breaker_todo.to_owned(),
+        )],
+        footer: Vec::new(),
+    };
+    let to: Vec<String> = trainers.iter().map(ToString::to_string).collect();
+    email(to.clone(), to, TRAINER.breaker_heading.to_owned(), &view)
 }

@@ -19,15 +19,15 @@ pub struct BookingEmails<'a> {
     pub now: Timestamp,
 }
 
-struct NoticeView<'a> {
-    lang: &'a str,
-    heading: String,
-    intro: Vec<String>,
-    rows: Vec<Row>,
+pub(super) struct NoticeView<'a> {
+    pub(super) lang: &'a str,
+    pub(super) heading: String,
+    pub(super) intro: Vec<String>,
+    pub(super) rows: Vec<Row>,
     /// A button: its label and link (the booking page).
-    button: Option<(&'a str, String)>,
-    sections: Vec<(&'a str, String)>,
-    footer: Vec<&'a str>,
+    pub(super) button: Option<(&'a str, String)>,
+    pub(super) sections: Vec<(&'a str, String)>,
+    pub(super) footer: Vec<&'a str>,
 }
 
 #[derive(Template)]
@@ -46,7 +46,12 @@ fn row(label: &'static str, value: String) -> Row {
     (label, value, None)
 }
 
-fn email(to: Vec<String>, reply_to: Vec<String>, subject: String, view: &NoticeView) -> Email {
+pub(super) fn email(
+    to: Vec<String>,
+    reply_to: Vec<String>,
+    subject: String,
+    view: &NoticeView,
+) -> Email {
     Email {
         to,
         reply_to,

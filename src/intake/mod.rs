@@ -157,6 +157,8 @@ impl Wiring {
             orders: self.stores.orders.clone(),
             queue: self.stores.queue.clone(),
             sender: self.sender(),
+            reputation: self.stores.reputation.clone(),
+            breaker: self.limits.quotas.breaker,
         }
     }
 

@@ -9,10 +9,10 @@ use jiff::Timestamp;
 
 use super::after;
 use super::sending::Sender;
-use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
-use crate::email::{EmailEvent, MailError};
+use crate::domain::{BreakerLimits, Delivery, EmailKind, Order, Outcome, Reference, Strike};
+use crate::email::{EmailEvent, MailError, breaker_alert};
 use crate::store::{
-    DeliveryReports, EmailQueue, Orders, OutcomeRecorded, RecipientReport, StoreError,
+    DeliveryReports, EmailQueue, Orders, OutcomeRecorded, RecipientReport, Reputation, StoreError,
 };
 
 /// How long after a transient bounce a delivery may still be reported before the trainers are
@@ -29,6 +29,16 @@ fn is_current(order: &Order, message_id: &str) -> bool {
     }
 }
 
+/// What counts against the company's sending reputation: a customer confirmation bounced for
+/// good, or marked as spam.
+fn strike_of(kind: EmailKind, outcome: Outcome) -> Option<Strike> {
+    match (kind, outcome) {
+        (EmailKind::Customer, Outcome::Bounced) => Some(Strike::Bounce),
+        (EmailKind::Customer, Outcome::Complained) => Some(Strike::Complaint),
+        _ => None,
+    }
+}
+
 /// What handling one SES event did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct EventReport {
@@ -40,6 +50,8 @@ pub struct EventReport {
     pub unknown: bool,
     /// The trainers were told that a confirmation did not arrive.
     pub trainers_told: bool,
+    /// This report tripped the reputation breaker.
+    pub breaker_tripped: bool,
 }
 
 /// Why an event could not be handled; the invocation fails, so EventBridge delivers it again.
@@ -58,6 +70,8 @@ pub struct HandleReport {
     pub(super) queue: Arc<dyn EmailQueue>,
     /// Tells the trainers when a confirmation did not arrive.
     pub(super) sender: Sender,
+    pub(super) reputation: Arc<dyn Reputation>,
+    pub(super) breaker: BreakerLimits,
 }
 
 impl HandleReport {
@@ -98,6 +112,9 @@ impl HandleReport {
             };
             report.recorded += 1;
             crate::measure::email(kind, event.outcome.as_str());
+            if let Some(strike) = strike_of(kind, event.outcome) {
+                report.breaker_tripped |= self.strike(strike, event.at).await?;
+            }
             tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");
             if event.outcome == Outcome::TransientBounce && kind == EmailKind::Customer {
                 // Maybe an auto-reply, maybe a full mailbox: look again when a delivery would
@@ -137,6 +154,33 @@ impl HandleReport {
             }
             None => Ok(false),
         }
+    }
+
+    /// Counts a bounce or complaint of a confirmation; over the breaker's threshold, trips it
+    /// (once, however many reports arrive together), raises the alarm's metric and tells the
+    /// trainers.
+    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<bool, StoreError> {
+        let state = self.reputation.strike(strike, at).await?;
+        tracing::warn!(
+            strike = strike.as_str(),
+            "a confirmation counted against the sending reputation"
+        );
+        if state.is_tripped() || !state.over(self.breaker, at) || !self.reputation.trip(at).await? {
+            return Ok(false);
+        }
+        let (bounces, complaints) = state.counts(at);
+        crate::measure::breaker_tripped();
+        tracing::error!(
+            bounces,
+            complaints,
+            "reputation breaker tripped: automatic confirmations are held until `orders breaker reset`"
+        );
+        let alert = breaker_alert(&self.sender.trainers, bounces, complaints);
+        if let Err(error) = self.sender.mailer.send(&alert).await {
+            // The alarm still fires (its metric is counted); the trainers see held orders.
+            tracing::error!(error = %error, "trainers not told that the breaker tripped");
+        }
+        Ok(true)
     }
 
     async fn check_later(&self, reference: &Reference, at: Timestamp) -> Result<(), StoreError> {

@@ -273,7 +273,7 @@ pub(super) struct Counters {
 
 impl Counters {
     /// The ceilings of automatic confirmations, as counters of the window around `now`.
-    pub(super) fn ceilings(&self, now: Timestamp) -> [crate::domain::QuotaCounter; 2] {
+    pub(super) fn ceilings(&self, now: Timestamp) -> [crate::domain::QuotaCounter; 3] {
         QuotaKind::CEILINGS.map(|kind| self.limits.counter(kind, EVERYONE, now))
     }
 

@@ -58,6 +58,12 @@ pub enum Attribute {
     BookingChangedAt,
     /// The signed link's id, or `orders`.
     BookingChangedBy,
+    /// The reputation breaker's strikes (lists of epoch seconds), when it tripped and when it
+    /// was last reset (epoch seconds).
+    Bounces,
+    Complaints,
+    TrippedAt,
+    ResetAt,
 }
 
 impl Attribute {
@@ -66,6 +72,10 @@ impl Attribute {
             Attribute::PartitionKey => "pk",
             Attribute::ExpiresAt => "expires_at",
             Attribute::Kind => "kind",
+            Attribute::Bounces => "bounces",
+            Attribute::Complaints => "complaints",
+            Attribute::TrippedAt => "tripped_at",
+            Attribute::ResetAt => "reset_at",
             Attribute::OrderId => "order_id",
             Attribute::Reference => "reference",
             Attribute::CreatedAt => "created_at",

@@ -31,6 +31,7 @@ struct State {
     erased: HashMap<String, Timestamp>,
     /// Keys taken out of the retry queue (`EmailQueue::dequeue`), for tests to see.
     dequeued: Vec<String>,
+    breaker: crate::domain::BreakerState,
     unavailable: bool,
 }
 
@@ -86,6 +87,9 @@ impl State {
     }
 
     fn has_room(&self, counter: &QuotaCounter) -> bool {
+        if counter.kind == crate::domain::QuotaKind::Breaker {
+            return !self.breaker.is_tripped();
+        }
         self.counters.get(&counter.key).copied().unwrap_or(0) < counter.limit
     }
 

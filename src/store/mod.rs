@@ -34,7 +34,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::domain::{
-    Booking, Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt, Reference,
+    Booking, BreakerState, Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt,
+    Reference, Strike,
 };
 
 /// A store call's result: what it answered, or why it could not.
@@ -294,10 +295,32 @@ pub trait Bookings: Send + Sync {
     async fn book(&self, order: &Order, expected: u32) -> Result<Booked>;
 }
 
-/// Every capability at once, for wiring one store into every use case (`Stores::new`).
-pub trait Store: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings {}
+/// The reputation breaker's one item. Orders check it in their own transaction (as the
+/// ceiling `QuotaKind::Breaker`); SES's reports strike it.
+#[async_trait]
+pub trait Reputation: Send + Sync {
+    /// Records a strike at `at`, and returns the breaker as it then stands.
+    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<BreakerState>;
 
-impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings> Store for T {}
+    /// Trips the breaker unless it is tripped already: `true` when this call tripped it.
+    async fn trip(&self, at: Timestamp) -> Result<bool>;
+
+    async fn breaker(&self) -> Result<BreakerState>;
+
+    /// Lets automatic confirmations go again; strikes before `at` no longer count.
+    async fn reset_breaker(&self, at: Timestamp) -> Result<()>;
+}
+
+/// Every capability at once, for wiring one store into every use case (`Stores::new`).
+pub trait Store:
+    Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings + Reputation
+{
+}
+
+impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings + Reputation> Store
+    for T
+{
+}
 
 /// One store's capabilities, each as the trait object a use case holds. A test replaces one
 /// (`with_orders`, …) with a double that implements only that trait.
@@ -309,6 +332,7 @@ pub struct Stores {
     pub reports: Arc<dyn DeliveryReports>,
     pub retention: Arc<dyn Retention>,
     pub bookings: Arc<dyn Bookings>,
+    pub reputation: Arc<dyn Reputation>,
 }
 
 impl Stores {
@@ -319,7 +343,8 @@ impl Stores {
             queue: store.clone(),
             reports: store.clone(),
             retention: store.clone(),
-            bookings: store,
+            bookings: store.clone(),
+            reputation: store,
         }
     }
 

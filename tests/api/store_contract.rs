@@ -294,6 +294,7 @@ async fn counting_quotas(store: &dyn Store) {
         orders_per_mailbox_per_day: 5,
         confirmations_per_hour: 1,
         confirmations_per_day: 1,
+        ..Quotas::default()
     });
     let tag = uuid::Uuid::now_v7().to_string();
     let quota = [

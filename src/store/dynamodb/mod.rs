@@ -17,6 +17,7 @@ mod listing;
 mod orders;
 mod queue;
 mod reports;
+mod reputation;
 
 pub(in crate::store) use changes::Changes;
 pub use invoice::{FIRST_INVOICE_NUMBER, Invoiced};

@@ -3,19 +3,19 @@
 //! (`Quotas`).
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::builders::UpdateBuilder;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, UpdateBuilder};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
 use jiff::Timestamp;
 
 use super::cancel::{Cancelled, cancelled};
 use super::{DynamoDbStore, build_error, unavailable, written};
-use crate::domain::{Order, QuotaCounter, Receipt, Reference};
+use crate::domain::{BREAKER_KEY, Order, QuotaCounter, QuotaKind, Receipt, Reference};
 use crate::store::Attribute;
 use crate::store::item::{
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,
     n, number, order_from_item, order_item, order_pk, receipt_from_item, s, text,
 };
-use crate::store::{DedupeKey, Insert, Orders, Quotas, Result, StoreError};
+use crate::store::{DedupeKey, Insert, Orders, Quotas, Reputation, Result, StoreError};
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
 /// are upper case.
@@ -52,8 +52,16 @@ impl Orders for DynamoDbStore {
             TransactWriteItem::builder().put(put_dedupe).build(),
         ];
         for counter in quota {
-            let update = self.take_from(counter).build().map_err(build_error)?;
-            items.push(TransactWriteItem::builder().update(update).build());
+            items.push(match counter.kind {
+                QuotaKind::Breaker => {
+                    let check = self.breaker_closed().build().map_err(build_error)?;
+                    TransactWriteItem::builder().condition_check(check).build()
+                }
+                _ => {
+                    let update = self.take_from(counter).build().map_err(build_error)?;
+                    TransactWriteItem::builder().update(update).build()
+                }
+            });
         }
         let result = self
             .client
@@ -101,6 +109,9 @@ impl Orders for DynamoDbStore {
 #[async_trait]
 impl Quotas for DynamoDbStore {
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool> {
+        if counter.kind == QuotaKind::Breaker {
+            return Ok(!self.breaker().await?.is_tripped());
+        }
         let update = self.take_from(counter).build().map_err(build_error)?;
         let taken = self
             .client
@@ -118,6 +129,15 @@ impl Quotas for DynamoDbStore {
 }
 
 impl DynamoDbStore {
+    /// The order's check that the reputation breaker has not tripped (no item: never has).
+    fn breaker_closed(&self) -> ConditionCheckBuilder {
+        ConditionCheck::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(BREAKER_KEY))
+            .condition_expression("attribute_not_exists(#tripped)")
+            .expression_attribute_names("#tripped", Attribute::TrippedAt.name())
+    }
+
     /// One unit from a quota counter, if it is under its limit: the counter's item is made on
     /// the window's first order.
     fn take_from(&self, counter: &QuotaCounter) -> UpdateBuilder {

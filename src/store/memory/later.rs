@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
+use crate::domain::{BreakerState, Strike};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
-use crate::store::{Booked, Bookings, Erasure, Result, Retention};
+use crate::store::{Booked, Bookings, Erasure, Reputation, Result, Retention};
 
 #[async_trait]
 impl Retention for MemoryStore {
@@ -99,5 +100,37 @@ impl Bookings for MemoryStore {
             }
         }
         Ok(Booked::Stored)
+    }
+}
+
+#[async_trait]
+impl Reputation for MemoryStore {
+    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<BreakerState> {
+        let mut state = self.available()?;
+        match strike {
+            Strike::Bounce => state.breaker.bounces.push(at),
+            Strike::Complaint => state.breaker.complaints.push(at),
+        }
+        Ok(state.breaker.clone())
+    }
+
+    async fn trip(&self, at: Timestamp) -> Result<bool> {
+        let mut state = self.available()?;
+        let first = !state.breaker.is_tripped();
+        if first {
+            state.breaker.tripped_at = Some(at);
+        }
+        Ok(first)
+    }
+
+    async fn breaker(&self) -> Result<BreakerState> {
+        Ok(self.available()?.breaker.clone())
+    }
+
+    async fn reset_breaker(&self, at: Timestamp) -> Result<()> {
+        let mut state = self.available()?;
+        state.breaker.tripped_at = None;
+        state.breaker.reset_at = Some(at);
+        Ok(())
     }
 }
