@@ -126,6 +126,9 @@ impl HandleReport {
             }
             if kind == EmailKind::Customer {
                 report.trainers_told |= self.tell_about(&reference, recipient, &event).await?;
+            } else if !kind.to_customer() {
+                // Counted by the TrainerNotificationUndelivered alarm's metric filter.
+                tracing::error!(reference = %reference, email = kind.as_str(), "trainer notification undelivered");
             } else {
                 tracing::error!(reference = %reference, email = kind.as_str(), "email undelivered");
             }

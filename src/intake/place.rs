@@ -203,8 +203,14 @@ impl PlaceOrder {
             let both = [EmailKind::Customer, EmailKind::Trainer];
             return self.sender.send_pair(order, both, deadline).await;
         }
-        let status = order.customer_email.status();
-        tracing::warn!(order_id = %order.order_id, status, "confirmation waits: only the trainers are told");
+        match order.customer_email {
+            Delivery::Held { .. } => {
+                tracing::warn!(order_id = %order.order_id, "confirmation held: over a ceiling or by the breaker");
+            }
+            _ => {
+                tracing::warn!(order_id = %order.order_id, "confirmation unverified: it waits for a person")
+            }
+        }
         crate::measure::email(EmailKind::Customer, order.customer_email.status());
         order.trainer_email = self
             .sender

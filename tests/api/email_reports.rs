@@ -86,7 +86,17 @@ async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
     );
     let complaint = handle(&app, report("ses-email-complaint", &message_id, &customer)).await;
     assert_eq!((complaint.recorded, complaint.trainers_told), (1, false));
-    assert_eq!(app.mailer.sent().len(), 3);
+    // One complaint trips the reputation breaker: the trainers hear of that, once.
+    assert!(complaint.breaker_tripped);
+    let sent = app.mailer.sent();
+    assert_eq!(sent.len(), 4);
+    assert_eq!(
+        sent[3].subject,
+        "Automaattiset tilausvahvistukset pysäytetty"
+    );
+    let again = handle(&app, report("ses-email-complaint", &message_id, &customer)).await;
+    assert!(!again.breaker_tripped);
+    assert_eq!(app.mailer.sent().len(), 4);
 }
 
 #[tokio::test]

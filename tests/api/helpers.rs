@@ -489,15 +489,19 @@ impl LocalApp {
     }
 
     pub async fn items(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {
-        let output = self
+        let mut pages = self
             .dynamodb
             .scan()
             .table_name(&self.table)
             .consistent_read(true)
-            .send()
-            .await
-            .unwrap();
-        output.items.unwrap_or_default()
+            .into_paginator()
+            .items()
+            .send();
+        let mut items = Vec::new();
+        while let Some(item) = pages.next().await {
+            items.push(item.unwrap());
+        }
+        items
     }
 
     pub async fn orders(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {

@@ -13,6 +13,7 @@ mod handler_limits;
 mod handler_rules;
 mod hostile;
 mod local_bookings;
+mod local_breaker;
 mod local_dynamodb;
 mod local_human_check;
 mod local_limits;

@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 
 use order_intake::config::Config;
 use order_intake::store::{
@@ -421,5 +422,46 @@ fn no_build_for_lambda_trusts_the_bench_ca() {
             !text.contains("trust-local-ca"),
             "{path} builds the function with the bench's CA"
         );
+    }
+}
+
+/// Every log line a metric filter counts, as the code writes it: a reworded message would
+/// silently stop its alarm.
+#[test]
+fn every_message_a_metric_filter_counts_is_one_the_code_logs() {
+    let template = read("infra/template.yaml");
+    let mut code = String::new();
+    let mut files = Vec::new();
+    collect_rust(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    for file in files {
+        code.push_str(&std::fs::read_to_string(file).unwrap());
+    }
+    let marker = "$.fields.message = \"";
+    let messages: Vec<&str> = (template.match_indices(marker))
+        .map(|(at, _)| {
+            let rest = &template[at + marker.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert!(messages.len() >= 3, "{messages:?}");
+    for message in messages {
+        assert!(
+            code.contains(&format!("\"{message}\"")),
+            "a metric filter counts {message:?}, which no code logs"
+        );
+    }
+}
+
+fn collect_rust(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_rust(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
     }
 }

@@ -52,16 +52,7 @@ impl Orders for DynamoDbStore {
             TransactWriteItem::builder().put(put_dedupe).build(),
         ];
         for counter in quota {
-            items.push(match counter.kind {
-                QuotaKind::Breaker => {
-                    let check = self.breaker_closed().build().map_err(build_error)?;
-                    TransactWriteItem::builder().condition_check(check).build()
-                }
-                _ => {
-                    let update = self.take_from(counter).build().map_err(build_error)?;
-                    TransactWriteItem::builder().update(update).build()
-                }
-            });
+            items.push(self.quota_item(counter)?);
         }
         let result = self
             .client
@@ -129,6 +120,20 @@ impl Quotas for DynamoDbStore {
 }
 
 impl DynamoDbStore {
+    /// A counter's part of the order's transaction: a unit taken, or the breaker checked.
+    fn quota_item(&self, counter: &QuotaCounter) -> Result<TransactWriteItem> {
+        Ok(match counter.kind {
+            QuotaKind::Breaker => {
+                let check = self.breaker_closed().build().map_err(build_error)?;
+                TransactWriteItem::builder().condition_check(check).build()
+            }
+            _ => {
+                let update = self.take_from(counter).build().map_err(build_error)?;
+                TransactWriteItem::builder().update(update).build()
+            }
+        })
+    }
+
     /// The order's check that the reputation breaker has not tripped (no item: never has).
     fn breaker_closed(&self) -> ConditionCheckBuilder {
         ConditionCheck::builder()

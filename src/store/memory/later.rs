@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{BreakerState, Strike};
+use crate::domain::{BreakerState, MAX_STRIKES_KEPT, Strike};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
 use crate::store::{Booked, Bookings, Erasure, Reputation, Result, Retention};
 
@@ -107,9 +107,14 @@ impl Bookings for MemoryStore {
 impl Reputation for MemoryStore {
     async fn strike(&self, strike: Strike, at: Timestamp) -> Result<BreakerState> {
         let mut state = self.available()?;
-        match strike {
-            Strike::Bounce => state.breaker.bounces.push(at),
-            Strike::Complaint => state.breaker.complaints.push(at),
+        let list = match strike {
+            Strike::Bounce => &mut state.breaker.bounces,
+            Strike::Complaint => &mut state.breaker.complaints,
+        };
+        list.push(at);
+        // As the DynamoDB store: over the bound, the newest half is kept.
+        if list.len() > MAX_STRIKES_KEPT {
+            list.drain(..list.len() - MAX_STRIKES_KEPT / 2);
         }
         Ok(state.breaker.clone())
     }

@@ -1,0 +1,242 @@
+//! Issue 25's attack on a fixed clock against DynamoDB Local and the SES emulator: six source
+//! addresses post ten orders an hour each for a day, to mailboxes that do not exist, and every
+//! confirmation that goes out bounces (fed back as SES's EventBridge events). The ceilings and
+//! the reputation breaker bound what goes out; with Turnstile on, nothing goes out at all and a
+//! real customer's confirmation still goes at once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use order_intake::domain::{BreakerLimits, Delivery, Quotas, Reference, Strike};
+use order_intake::entry::Event;
+use order_intake::human_check::{Doubt, HumanCheck, Verdict};
+use order_intake::intake::Clock;
+use order_intake::store::{MemoryStore, Orders, Reputation, Store};
+
+use crate::helpers::*;
+
+/// A clock the test moves: seconds since the epoch.
+fn movable(start: i64) -> (Clock, Arc<AtomicI64>) {
+    let now = Arc::new(AtomicI64::new(start));
+    let read = now.clone();
+    let clock: Clock =
+        Arc::new(move || Timestamp::from_second(read.load(Ordering::SeqCst)).unwrap());
+    (clock, now)
+}
+
+/// Monday 1 March 2027, 09:00 in Helsinki.
+const START: i64 = 1_803_020_400;
+
+/// Turnstile as the stub's verdicts: a person only with the token `pass`.
+struct OnlyPass;
+
+#[async_trait::async_trait]
+impl HumanCheck for OnlyPass {
+    async fn verify(
+        &self,
+        token: Option<&str>,
+        _: &order_intake::domain::SourceAddress,
+    ) -> Verdict {
+        match token {
+            Some("pass") => Verdict::Human,
+            _ => Verdict::Doubtful(Doubt::NoToken),
+        }
+    }
+}
+
+fn order_from(app: &LocalApp, source: &str, mailbox: &str, token: Option<&str>) -> String {
+    let mut order = json!({
+        "package": "somestartti",
+        "organization": "Tuusulan kunta",
+        "contact_name": "Asiakas",
+        "email": format!("{mailbox}+{}@nowhere.example", app.tag),
+        "privacy_consent": true,
+    });
+    if let Some(token) = token {
+        order["cf-turnstile-response"] = json!(token);
+    }
+    event_with("apigw-http-json-order", |e| {
+        e["headers"] = json!({"content-type": "application/json"});
+        e["body"] = json!(order.to_string());
+        e["requestContext"]["http"]["sourceIp"] = json!(source);
+    })
+}
+
+/// SES's bounce event of this message, as EventBridge delivers it, at `at`.
+fn bounce(message_id: &str, recipient: &str, at: Timestamp) -> Value {
+    let text = read_event("ses-email-bounced")
+        .replace(
+            "010f019a1b2c3d4e-5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c-000000",
+            message_id,
+        )
+        .replace("anna.virtanen@tuusula.example", recipient)
+        .replace("2026-11-26T10:00:04.000Z", &at.to_string());
+    serde_json::from_str(&text).unwrap()
+}
+
+struct Run {
+    confirmations_sent: usize,
+    orders: usize,
+    tripped: bool,
+}
+
+/// The attack for `hours`: each hour every source posts ten orders (each to a new mailbox),
+/// then each confirmation that went out bounces, then the scheduled run.
+async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>) -> Run {
+    let mut stored = 0;
+    for hour in 0..hours {
+        now.store(START + hour * 3600, Ordering::SeqCst);
+        let posts: Vec<String> = (0..6)
+            .flat_map(|source| {
+                (0..10).map(move |n| {
+                    (
+                        format!("198.51.100.{}", source + 1),
+                        format!("h{hour}s{source}n{n}"),
+                    )
+                })
+            })
+            .map(|(source, mailbox)| order_from(app, &source, &mailbox, token))
+            .collect();
+        let answers = futures::future::join_all(posts.iter().map(|p| app.send(p))).await;
+        assert!(
+            answers.iter().all(|a| a.status == 201),
+            "every attack order within the quotas is stored"
+        );
+        stored += answers.len();
+        now.store(START + hour * 3600 + 1800, Ordering::SeqCst);
+        // Every confirmation that went out bounces: the mailboxes do not exist.
+        let confirmed = (answers.iter()).filter(|a| a.json()["email_status"] == "sent");
+        for answer in confirmed {
+            let reference = Reference::parse(answer.json()["reference"].as_str().unwrap()).unwrap();
+            let order = app.store.load(&reference).await.unwrap().unwrap();
+            let Delivery::Sent { message_id, .. } = &order.customer_email else {
+                panic!("sent, as the answer said");
+            };
+            let (message, recipient) = (message_id.as_str(), order.details.email.to_string());
+            let at = Timestamp::from_second(now.load(Ordering::SeqCst)).unwrap();
+            let Event::EmailReport(event) = Event::parse(bounce(message, &recipient, at)).unwrap()
+            else {
+                panic!("a bounce parses as a report");
+            };
+            app.report().record_email_event(event).await.unwrap();
+        }
+        now.store(START + hour * 3600 + 3590, Ordering::SeqCst);
+        // One scheduled run an hour (production runs every 5 minutes, 50 orders each).
+        app.retry().retry_due(50).await.unwrap();
+    }
+    let confirmations_sent = (app.emails().await.iter())
+        .filter(|e| {
+            e["destination"]["to"]
+                .to_string()
+                .contains("@nowhere.example")
+        })
+        .count();
+    Run {
+        confirmations_sent,
+        orders: stored,
+        tripped: app.store.breaker().await.unwrap().is_tripped(),
+    }
+}
+
+async fn attacked_app(human_check: bool) -> (LocalApp, Arc<AtomicI64>) {
+    let (clock, now) = movable(START);
+    let app = LocalApp::with(LocalOptions {
+        clock,
+        human_check: human_check.then(|| Arc::new(OnlyPass) as Arc<dyn HumanCheck>),
+        ..LocalOptions::default()
+    })
+    .await;
+    (app, now)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_day_of_attack_sends_what_the_breaker_lets_through_and_holds_the_rest() {
+    let (app, now) = attacked_app(false).await;
+    let run = attack(&app, &now, 24, None).await;
+    assert_eq!(run.orders, 6 * 10 * 24, "every order is stored");
+    assert!(run.tripped, "three bounces trip the breaker");
+    // The first hour's ten went out before any bounce came back; then nothing.
+    let cap = Quotas::default().confirmations_per_hour as usize;
+    assert_eq!(run.confirmations_sent, cap);
+    assert!(run.confirmations_sent <= Quotas::default().confirmations_per_day as usize);
+    // The trainers were told once that confirmations stopped.
+    let told = (app.emails().await.iter())
+        .filter(|e| {
+            e["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("pysäytetty"))
+        })
+        .count();
+    assert_eq!(told, 1);
+    // A real customer meanwhile: stored, the trainers told, the confirmation held for a person.
+    let real = app
+        .send(&order_from(&app, "203.0.113.9", "real", None))
+        .await;
+    assert_eq!(real.status, 201);
+    assert_eq!(real.json()["email_status"], "pending");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_turnstile_the_attack_sends_no_confirmation_and_a_real_customer_gets_one_at_once() {
+    let (app, now) = attacked_app(true).await;
+    let run = attack(&app, &now, 24, None).await;
+    assert_eq!(run.orders, 6 * 10 * 24);
+    assert_eq!(run.confirmations_sent, 0);
+    assert!(!run.tripped);
+    let real = app
+        .send(&order_from(&app, "203.0.113.9", "real", Some("pass")))
+        .await;
+    assert_eq!(real.status, 201);
+    assert_eq!(real.json()["email_status"], "sent");
+    let to_real = (app.emails().await.iter())
+        .filter(|e| e["destination"]["to"].to_string().contains("real+"))
+        .count();
+    assert_eq!(to_real, 1);
+}
+
+/// The breaker's item in both stores: strikes counted over a day, one trip however often asked,
+/// the order's transaction held by it, a reset.
+async fn keeps_the_breaker_contract(store: Arc<dyn Store>) {
+    let at = |hours: i64| Timestamp::from_second(START + hours * 3600).unwrap();
+    assert!(!store.breaker().await.unwrap().is_tripped());
+    for hour in 0..3 {
+        store.strike(Strike::Bounce, at(hour)).await.unwrap();
+    }
+    let state = store.strike(Strike::Complaint, at(3)).await.unwrap();
+    assert_eq!(state.counts(at(3)), (3, 1));
+    assert!(state.over(BreakerLimits::default(), at(3)));
+    assert!(store.trip(at(3)).await.unwrap());
+    assert!(!store.trip(at(3)).await.unwrap(), "tripped once");
+    let limits = limits(Quotas::default());
+    let breaker = limits.counter(order_intake::domain::QuotaKind::Breaker, "everyone", at(3));
+    assert!(!store.take_quota(&breaker).await.unwrap());
+    store.reset_breaker(at(4)).await.unwrap();
+    let state = store.breaker().await.unwrap();
+    assert!(!state.is_tripped());
+    assert_eq!(
+        state.counts(at(5)),
+        (0, 0),
+        "strikes before the reset no longer count"
+    );
+    assert!(store.take_quota(&breaker).await.unwrap());
+    // Strikes are trimmed: a long attack does not grow the item without bound.
+    for n in 0..60 {
+        store.strike(Strike::Bounce, at(5 + n)).await.unwrap();
+    }
+    let kept = store.breaker().await.unwrap().bounces.len();
+    assert!(kept <= order_intake::domain::MAX_STRIKES_KEPT, "{kept}");
+    let _ = store
+        .load(&order_intake::domain::Reference::random())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn both_stores_keep_the_breaker_contract() {
+    keeps_the_breaker_contract(Arc::new(MemoryStore::new())).await;
+    let app = LocalApp::start().await;
+    keeps_the_breaker_contract(app.store.clone()).await;
+}
