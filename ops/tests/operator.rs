@@ -1014,3 +1014,25 @@ async fn an_operator_releases_waiting_confirmations_once_each() {
     );
     assert_eq!(to("u")(&ses_emails().await), 1);
 }
+
+#[tokio::test]
+async fn an_operator_sees_and_resets_the_reputation_breaker() {
+    use order_intake::domain::Strike;
+    use order_intake::store::Reputation;
+    let table = fresh_table().await;
+    let status = stdout(&orders(&table, &["breaker", "status"]));
+    assert!(status.contains("breaker: closed"), "{status}");
+    let now = Timestamp::now();
+    for _ in 0..3 {
+        table.store.strike(Strike::Bounce, now).await.unwrap();
+    }
+    assert!(table.store.trip(now).await.unwrap());
+    let status = stdout(&orders(&table, &["breaker", "status"]));
+    assert!(status.contains("breaker: TRIPPED"), "{status}");
+    assert!(status.contains("3 bounced, 0 complained"), "{status}");
+    let reset = stdout(&orders(&table, &["breaker", "reset"]));
+    assert!(reset.contains("breaker reset"), "{reset}");
+    assert!(reset.contains("breaker: closed"), "{reset}");
+    assert!(reset.contains("0 bounced, 0 complained"), "{reset}");
+    assert!(!table.store.breaker().await.unwrap().is_tripped());
+}

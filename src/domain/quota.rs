@@ -53,7 +53,8 @@ pub enum QuotaKind {
 }
 
 /// The breaker's one item: the store's key for its state.
-pub const BREAKER_KEY: &str = "breaker#reputation";
+/// In the counters' key space (`quota#…`), which the function's role may write.
+pub const BREAKER_KEY: &str = "quota#breaker";
 
 impl QuotaKind {
     /// The ceilings of customer confirmations: over one, a confirmation is held, not refused.

@@ -38,7 +38,8 @@ pub const BY_MONTH_INDEX: &str = "by-month";
 
 /// The IAM actions this store calls (a transaction is authorised per item action; Query on the
 /// retry index); the templates grant exactly these on the table and the index (tests/api/template_agreement.rs).
-pub const DYNAMODB_ACTIONS: [&str; 4] = [
+pub const DYNAMODB_ACTIONS: [&str; 5] = [
+    "dynamodb:ConditionCheckItem",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
@@ -46,10 +47,15 @@ pub const DYNAMODB_ACTIONS: [&str; 4] = [
 ];
 
 /// What the operator's `orders` command calls (it reads items and the by-month index, updates
-/// orders, message lookups and the invoice counter — a transaction is authorised per item
-/// action — and writes a resend's lookup item): the same actions as the function's, granted by
-/// the template's operator policy on the table and that index only.
-pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 4] = DYNAMODB_ACTIONS;
+/// orders, message lookups, the invoice counter and the breaker — a transaction is authorised
+/// per item action — and writes a resend's lookup item), granted by the template's operator
+/// policy on the table and that index only.
+pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 4] = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+];
 
 pub struct DynamoDbStore {
     client: Client,
