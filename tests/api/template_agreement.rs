@@ -396,6 +396,60 @@ fn the_privacy_notice_states_the_retention_time() {
         notice.contains(&format!("{months} kuukauden kuluttua tilauksesta")),
         "web/tietosuoja.html states the retention time"
     );
+    // The same in each language: the retention, the sent messages' records and the logs (90
+    // days), the backups (35), the suppression list, Turnstile and the way to ask.
+    let logs = template["Parameters"]["LogRetentionDays"]["Default"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(logs, 90);
+    assert_eq!(order_intake::store::MESSAGE_LOOKUP_DAYS, 90);
+    let (finnish, rest) = notice.split_once("id=\"sv\"").unwrap();
+    let (swedish, english) = rest.split_once("id=\"en\"").unwrap();
+    for (language, text, words) in [
+        (
+            "fi",
+            finnish,
+            [
+                "24 kuukauden",
+                "90 päivän",
+                "35 päivää",
+                "estolistalle",
+                "Turnstile",
+                "tietosuojavaltuutetulle",
+            ],
+        ),
+        (
+            "sv",
+            swedish,
+            [
+                "24 månader",
+                "90 dagar",
+                "35 dagar",
+                "spärrlista",
+                "Turnstile",
+                "dataombudsmannen",
+            ],
+        ),
+        (
+            "en",
+            english,
+            [
+                "24 months",
+                "90 days",
+                "35 days",
+                "suppression list",
+                "Turnstile",
+                "Data Protection Ombudsman",
+            ],
+        ),
+    ] {
+        for word in words {
+            assert!(
+                text.contains(word),
+                "the {language} privacy notice does not say {word:?}"
+            );
+        }
+    }
 }
 
 #[test]
