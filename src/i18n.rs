@@ -31,7 +31,10 @@ fn problem(error: &FieldError, language: Language) -> String {
         ErrorCode::Markup => t.markup,
         // The invoicing address may be an email address; only web addresses are refused there.
         ErrorCode::LinkNotAllowed if error.field == Field::InvoiceAddress => t.invoice_address_link,
-        ErrorCode::LinkNotAllowed => t.link_not_allowed,
+        ErrorCode::LinkNotAllowed => match &error.fragment {
+            Some(link) => return fill(t.link_named, &[("link", link)]),
+            None => t.link_not_allowed,
+        },
         ErrorCode::Invalid => invalid_hint(error.field, t),
         ErrorCode::InvalidType => t.invalid_type,
         ErrorCode::Repeated => t.repeated,

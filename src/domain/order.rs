@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use super::order_form::{ErrorCode, FieldError, OrderForm};
 use super::text::{
     contains_control_characters, contains_control_characters_except_line_breaks, contains_link,
-    contains_markup, nfc,
+    contains_markup, link_in, nfc,
 };
 use super::{
     BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
@@ -54,7 +54,7 @@ impl<'a> Checker<'a> {
     }
 
     fn fail<T>(&mut self, field: Field, code: ErrorCode) -> Option<T> {
-        self.errors.push(FieldError { field, code });
+        self.errors.push(FieldError::new(field, code));
         None
     }
 
@@ -85,8 +85,14 @@ impl<'a> Checker<'a> {
         if contains_markup(text) {
             return self.fail(field, ErrorCode::Markup);
         }
-        if field.refuses_links() && contains_link(text) {
-            return self.fail(field, ErrorCode::LinkNotAllowed);
+        if field.refuses_links()
+            && let Some(link) = link_in(text)
+        {
+            self.errors.push(FieldError {
+                fragment: Some(link),
+                ..FieldError::new(field, ErrorCode::LinkNotAllowed)
+            });
+            return None;
         }
         let length = text.chars().count();
         match field.length() {

@@ -70,16 +70,29 @@ impl OrderForm {
 
     /// Records that a field was sent in a shape no value of it can have.
     pub fn shape_error(&mut self, field: Field, code: ErrorCode) {
-        self.shape_errors.push(FieldError { field, code });
+        self.shape_errors.push(FieldError::new(field, code));
     }
 }
 
 /// Why a field was rejected. The code is stable (clients may switch on it); the message is
 /// rendered in the request's language by `crate::i18n`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
     pub code: ErrorCode,
+    /// The part of the value the error is about, when naming it helps (the word that looks
+    /// like a link).
+    pub fragment: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(field: Field, code: ErrorCode) -> FieldError {
+        FieldError {
+            field,
+            code,
+            fragment: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -120,18 +120,23 @@ pub fn contains_markup(text: &str) -> bool {
 /// or `(.)` count as dots. Abbreviations (`2.krs`, `A.Virtanen`, `Ymp.ltk`) are not links: their
 /// last part is no suffix.
 pub fn contains_link(text: &str) -> bool {
+    link_in(text).is_some()
+}
+
+/// The first word of `text` that is a link by `contains_link`'s rules, as read (lower case,
+/// the odd dots made full stops), at most 60 characters: what a refusal names.
+pub fn link_in(text: &str) -> Option<String> {
     let lower = text
         .to_lowercase()
         .replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".")
         .replace("[.]", ".")
         .replace("(.)", ".");
-    lower.contains("://")
-        || lower.contains("www.")
-        || lower.contains('@')
-        || lower
-            .split_whitespace()
-            .map(|token| token.trim_matches(|c: char| !c.is_alphanumeric()))
-            .any(is_domain)
+    let word = lower.split_whitespace().find(|word| {
+        let token = word.trim_matches(|c: char| !c.is_alphanumeric());
+        word.contains("://") || word.contains("www.") || word.contains('@') || is_domain(token)
+    })?;
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    Some(word.chars().take(60).collect())
 }
 
 /// Whether a word is a domain name, maybe with a path, query, fragment or port after it.
@@ -164,6 +169,20 @@ mod tests {
         for text in ["alle < 20 henkeä", "1<2", "<", "Tuusula <3", "a > b"] {
             assert!(!contains_markup(text), "{text}");
         }
+    }
+
+    #[test]
+    fn a_refusal_names_the_word_that_looks_like_a_link() {
+        for (text, word) in [
+            ("Maksa evil.com?lasku=1 heti", "evil.com?lasku=1"),
+            ("Kunta (evil。com/pay)", "evil.com/pay"),
+            ("Tuusula, evil[.]com", "evil.com"),
+            ("Katso https://x.fi", "https://x.fi"),
+            ("anna@x.fi", "anna@x.fi"),
+        ] {
+            assert_eq!(link_in(text).as_deref(), Some(word), "{text}");
+        }
+        assert_eq!(link_in("Kunnantalo, 2.krs"), None);
     }
 
     #[test]

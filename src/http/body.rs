@@ -479,14 +479,8 @@ mod tests {
         assert_eq!(
             form.shape_errors,
             vec![
-                FieldError {
-                    field: Field::Email,
-                    code: ErrorCode::Repeated
-                },
-                FieldError {
-                    field: Field::Phone,
-                    code: ErrorCode::Repeated
-                },
+                FieldError::new(Field::Email, ErrorCode::Repeated),
+                FieldError::new(Field::Phone, ErrorCode::Repeated),
             ]
         );
     }
@@ -501,14 +495,8 @@ mod tests {
         assert_eq!(
             json.shape_errors,
             vec![
-                FieldError {
-                    field: Field::Email,
-                    code: ErrorCode::InvalidType
-                },
-                FieldError {
-                    field: Field::PreferredDates,
-                    code: ErrorCode::InvalidType
-                },
+                FieldError::new(Field::Email, ErrorCode::InvalidType),
+                FieldError::new(Field::PreferredDates, ErrorCode::InvalidType),
             ]
         );
         assert_eq!(json.channels, vec!["facebook"]);
@@ -519,10 +507,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             form.shape_errors,
-            vec![FieldError {
-                field: Field::Email,
-                code: ErrorCode::Repeated
-            }]
+            vec![FieldError::new(Field::Email, ErrorCode::Repeated)]
         );
         assert_eq!(form.email.as_deref(), Some("a@b.fi"));
     }

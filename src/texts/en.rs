@@ -33,6 +33,7 @@ pub(super) const TEXTS: Texts = Texts {
         control_characters: "contains characters that are not allowed (such as line breaks or control characters)",
         markup: "HTML markup (such as <b>) cannot be used",
         link_not_allowed: "links, web addresses or email addresses cannot be used in this field",
+        link_named: "\"{link}\" looks like a web address: links, web addresses or email addresses cannot be used in this field",
         invalid_type: "the value has the wrong type",
         repeated: "given more than once",
         consent_required: "accept the privacy notice so that we can process your order",

@@ -33,6 +33,7 @@ pub(super) const TEXTS: Texts = Texts {
         control_characters: "sisältää merkkejä, joita ei sallita (esim. rivinvaihtoja tai ohjausmerkkejä)",
         markup: "HTML-merkintöjä (esim. <b>) ei voi käyttää",
         link_not_allowed: "linkkejä, verkko-osoitteita tai sähköpostiosoitteita ei voi käyttää tässä kentässä",
+        link_named: "”{link}” näyttää verkko-osoitteelta: linkkejä, verkko-osoitteita tai sähköpostiosoitteita ei voi käyttää tässä kentässä",
         invalid_type: "arvo on väärää tyyppiä",
         repeated: "annettu useammin kuin kerran",
         consent_required: "hyväksy tietosuojaseloste, jotta voimme käsitellä tilauksesi",

@@ -116,6 +116,7 @@ table! {
         control_characters,
         markup,
         link_not_allowed,
+        link_named,
         invalid_type,
         repeated,
         consent_required,

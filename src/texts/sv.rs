@@ -33,6 +33,7 @@ pub(super) const TEXTS: Texts = Texts {
         control_characters: "innehåller tecken som inte är tillåtna (t.ex. radbrytningar eller styrtecken)",
         markup: "HTML-kod (t.ex. <b>) kan inte användas",
         link_not_allowed: "länkar, webbadresser eller e-postadresser kan inte användas i det här fältet",
+        link_named: "”{link}” ser ut som en webbadress: länkar, webbadresser eller e-postadresser kan inte användas i det här fältet",
         invalid_type: "värdet har fel typ",
         repeated: "angiven mer än en gång",
         consent_required: "godkänn dataskyddsbeskrivningen så att vi kan behandla din beställning",
