@@ -39,7 +39,8 @@ pub struct Config {
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
     /// `ORDERS_PER_MAILBOX_PER_DAY` (3), `CONFIRMATIONS_PER_HOUR` (10) and
     /// `CONFIRMATIONS_PER_DAY` (30); the reputation breaker's `BREAKER_BOUNCES_PER_DAY` (3) and
-    /// `BREAKER_COMPLAINTS_PER_DAY` (1).
+    /// `BREAKER_COMPLAINTS_PER_DAY` (1); `TRAINER_NOTIFICATIONS_PER_HOUR` (20), over which the
+    /// trainers get one hourly digest.
     pub limits: Limits,
     /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
     pub retention_months: u32,
@@ -151,6 +152,10 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 .count("CONFIRMATIONS_PER_HOUR", defaults.confirmations_per_hour)?,
             confirmations_per_day: self
                 .count("CONFIRMATIONS_PER_DAY", defaults.confirmations_per_day)?,
+            trainer_notifications_per_hour: self.count(
+                "TRAINER_NOTIFICATIONS_PER_HOUR",
+                defaults.trainer_notifications_per_hour,
+            )?,
             breaker: BreakerLimits {
                 bounces_per_day: self
                     .count("BREAKER_BOUNCES_PER_DAY", defaults.breaker.bounces_per_day)?,

@@ -65,11 +65,14 @@ impl Order {
         }
     }
 
-    /// Whether all the order still waits for is held confirmations (over a ceiling): such an
-    /// order waits in a place of its own, so that it never delays an email that SES failed.
+    /// Whether all the order still waits for is its held confirmation (over a ceiling or by the
+    /// breaker): such an order waits in a place of its own, so that it never delays an email
+    /// that SES failed, nor the trainers' digest.
     pub fn waits_only_on_ceilings(&self) -> bool {
-        let mut waiting = self.deliveries().map(|(_, d)| d).filter(|d| !d.is_final());
-        self.reports.check_at.is_none() && waiting.all(|d| matches!(d, Delivery::Held { .. }))
+        let mut waiting = self.deliveries().filter(|(_, d)| !d.is_final());
+        self.reports.check_at.is_none()
+            && waiting
+                .all(|(kind, d)| kind == EmailKind::Customer && matches!(d, Delivery::Held { .. }))
     }
 
     /// Whether an email still has something to say: a reminder only of a booking that stands,

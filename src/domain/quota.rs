@@ -25,6 +25,8 @@ pub struct Quotas {
     pub confirmations_per_day: u32,
     /// Bounces and complaints of confirmations in a rolling day that trip the breaker.
     pub breaker: BreakerLimits,
+    /// The trainers' notifications an hour; over it, one hourly digest lists the rest.
+    pub trainer_notifications_per_hour: u32,
 }
 
 impl Default for Quotas {
@@ -37,6 +39,8 @@ impl Default for Quotas {
             confirmations_per_hour: 10,
             confirmations_per_day: 30,
             breaker: BreakerLimits::default(),
+            // A busy real day is a handful of orders; twenty in an hour is a flood to summarise.
+            trainer_notifications_per_hour: 20,
         }
     }
 }
@@ -50,6 +54,9 @@ pub enum QuotaKind {
     /// Not a count: the reputation breaker (`BreakerState`), checked in the order's own
     /// transaction. While it is tripped there is no room for an automatic confirmation.
     Breaker,
+    /// The trainers' notifications, everyone's together: over it, an order's notification waits
+    /// for the hour's digest.
+    TrainerNotifications,
 }
 
 /// The breaker's one item: the store's key for its state.
@@ -76,13 +83,17 @@ impl QuotaKind {
             QuotaKind::Confirmations => "confirmations",
             QuotaKind::ConfirmationsDaily => "confirmations-day",
             QuotaKind::Breaker => "breaker",
+            QuotaKind::TrainerNotifications => "trainer-notifications",
         }
     }
 
     fn window_seconds(self) -> i64 {
         match self {
             // A held confirmation looks again each hour whether the breaker was reset.
-            QuotaKind::Source | QuotaKind::Confirmations | QuotaKind::Breaker => 60 * 60,
+            QuotaKind::Source
+            | QuotaKind::Confirmations
+            | QuotaKind::Breaker
+            | QuotaKind::TrainerNotifications => 60 * 60,
             QuotaKind::Mailbox | QuotaKind::ConfirmationsDaily => 24 * 60 * 60,
         }
     }
@@ -187,6 +198,7 @@ impl Limits {
             QuotaKind::Confirmations => self.quotas.confirmations_per_hour,
             QuotaKind::ConfirmationsDaily => self.quotas.confirmations_per_day,
             QuotaKind::Breaker => 0,
+            QuotaKind::TrainerNotifications => self.quotas.trainer_notifications_per_hour,
         };
         QuotaCounter {
             kind,

@@ -123,3 +123,37 @@ pub fn breaker_alert(trainers: &[EmailAddress], bounces: u32, complaints: u32) -
     let to: Vec<String> = trainers.iter().map(ToString::to_string).collect();
     email(to.clone(), to, TRAINER.breaker_heading.to_owned(), &view)
 }
+
+/// The trainers' hourly digest, in Finnish: over the hour's limit of notifications, the orders
+/// that came, by reference and workshop (never their text: strangers wrote it), each with its
+/// booking page (where a waiting confirmation is sent).
+pub fn trainer_digest(trainers: &[EmailAddress], orders: &[(&Order, Option<String>)]) -> Email {
+    let entries: Vec<(String, String)> = (orders.iter())
+        .map(|(order, link)| {
+            let received = order
+                .created_at
+                .to_zoned_datetime(crate::domain::helsinki());
+            let package = crate::texts::package_name(order.details.package, Language::Fi);
+            let mut line = format!("{package}, {}", received.strftime("%-d.%-m.%Y klo %H.%M"));
+            if let Some(link) = link {
+                line.push_str(&format!("\n{link}"));
+            }
+            (order.reference.to_string(), line)
+        })
+        .collect();
+    let count = entries.len().to_string();
+    let heading = crate::texts::fill(TRAINER.digest_heading, &[("count", &count)]);
+    let view = NoticeView {
+        lang: "fi",
+        heading: heading.clone(),
+        intro: vec![TRAINER.digest_intro.to_owned()],
+        rows: Vec::new(),
+        button: None,
+        sections: (entries.iter())
+            .map(|(reference, line)| (reference.as_str(), line.clone()))
+            .collect(),
+        footer: Vec::new(),
+    };
+    let to: Vec<String> = trainers.iter().map(ToString::to_string).collect();
+    email(to.clone(), to, heading, &view)
+}

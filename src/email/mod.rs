@@ -10,7 +10,7 @@ mod events;
 mod recording;
 mod ses;
 
-pub use alert::{breaker_alert, undelivered_alert};
+pub use alert::{breaker_alert, trainer_digest, undelivered_alert};
 pub use booking::{BookingEmails, booking_email, booking_note, reminder_email, reminder_note};
 pub use calendar::invitation;
 pub use compose::{customer_email, trainer_email};

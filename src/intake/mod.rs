@@ -210,6 +210,9 @@ impl Wiring {
 /// How long a sender holds an email: longer than the function's timeout (at most 29 s), so a
 /// live sender never loses its claim.
 pub const CLAIM_SECONDS: i64 = 120;
+/// A notification held for the trainers' digest is never dropped: this is only the state's
+/// bound.
+pub(crate) const DIGEST_KEPT_SECONDS: i64 = 30 * 24 * 60 * 60;
 /// Attempts before an email is given up (about three hours of backoff); the order stays.
 pub const MAX_ATTEMPTS: u32 = 8;
 

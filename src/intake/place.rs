@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::sending::{Counters, Sender};
-use super::{CLAIM_SECONDS, Clock, Deadline, after, millis};
+use super::sending::{Counters, EVERYONE, Sender};
+use super::{CLAIM_SECONDS, Clock, DIGEST_KEPT_SECONDS, Deadline, after, millis};
 use crate::domain::{
     Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
     QuotaCounter, QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki, mailbox,
@@ -146,20 +146,11 @@ impl PlaceOrder {
         checked: Checked,
     ) -> Result<Placed, PlaceError> {
         let now = self.now();
-        let limits = &self.counters.limits;
-        // The hour's and the day's customer confirmations are counted in the order's own
-        // transaction, last: a refusal by the abuse counters comes first, and a full ceiling
-        // holds the confirmation instead of refusing the order. A confirmation that waits for a
-        // person takes none: it is not automatic.
-        let mut quota = vec![
-            limits.counter(QuotaKind::Source, source.as_str(), now),
-            limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
-        ];
+        let mut quota = self.quota(&order, source, checked, now);
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
-        match checked {
-            Checked::Person => quota.extend(self.counters.ceilings(now)),
-            Checked::Doubtful => order.customer_email = Delivery::Unverified,
+        if checked == Checked::Doubtful {
+            order.customer_email = Delivery::Unverified;
         }
         for attempt in 0..INSERT_ATTEMPTS {
             let started = Instant::now();
@@ -172,6 +163,9 @@ impl PlaceOrder {
                     return Ok(Placed::Created(order.receipt()));
                 }
                 Insert::OverQuota(kind) if kind.is_ceiling() => hold(&mut order, &mut quota, kind),
+                Insert::OverQuota(QuotaKind::TrainerNotifications) => {
+                    to_digest(&mut order, &mut quota);
+                }
                 Insert::OverQuota(kind) => {
                     let counter = quota.iter().find(|c| c.kind == kind);
                     let retry_after_seconds = counter.map_or(60, |c| c.seconds_left(now));
@@ -196,26 +190,62 @@ impl PlaceOrder {
         })
     }
 
-    /// Sends both emails, unless the confirmation waits (held over a ceiling or by the
-    /// breaker, or unverified): then only the trainers are told, and their email says so.
-    async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
-        if !order.customer_email.is_waiting() {
-            let both = [EmailKind::Customer, EmailKind::Trainer];
-            return self.sender.send_pair(order, both, deadline).await;
+    /// The counters an order takes from, all in its own transaction: the abuse counters first
+    /// (their refusal comes first), then the hour's and the day's automatic confirmations and
+    /// the breaker (a full one holds the confirmation instead of refusing the order; one that
+    /// waits for a person takes none), then the trainers' notifications.
+    fn quota(
+        &self,
+        order: &NewOrder,
+        source: &SourceAddress,
+        checked: Checked,
+        now: Timestamp,
+    ) -> Vec<QuotaCounter> {
+        let limits = &self.counters.limits;
+        let mut quota = vec![
+            limits.counter(QuotaKind::Source, source.as_str(), now),
+            limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
+        ];
+        if checked == Checked::Person {
+            quota.extend(self.counters.ceilings(now));
         }
+        quota.push(limits.counter(QuotaKind::TrainerNotifications, EVERYONE, now));
+        quota
+    }
+
+    /// Sends both emails, but not one that waits: a confirmation held over a ceiling or by the
+    /// breaker, or unverified (the trainers' email then says so), or a notification over the
+    /// hour's limit (the hour's digest lists it).
+    async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
         match order.customer_email {
             Delivery::Held { .. } => {
                 tracing::warn!(order_id = %order.order_id, "confirmation held: over a ceiling or by the breaker");
             }
-            _ => {
-                tracing::warn!(order_id = %order.order_id, "confirmation unverified: it waits for a person")
+            Delivery::Unverified => {
+                tracing::warn!(order_id = %order.order_id, "confirmation unverified: it waits for a person");
             }
+            _ => {}
         }
-        crate::measure::email(EmailKind::Customer, order.customer_email.status());
-        order.trainer_email = self
-            .sender
-            .send_one(order, EmailKind::Trainer, deadline)
-            .await;
+        if order.trainer_email.is_waiting() {
+            tracing::warn!(order_id = %order.order_id, "trainer notification held for the hour's digest");
+        }
+        let (waiting, now): (Vec<EmailKind>, Vec<EmailKind>) = (EmailKind::BOTH.into_iter())
+            .partition(|kind| order.delivery(*kind).is_some_and(Delivery::is_waiting));
+        for kind in waiting {
+            crate::measure::email(kind, order.delivery(kind).map_or("", Delivery::status));
+        }
+        match now[..] {
+            [first, second] => {
+                self.sender
+                    .send_pair(order, [first, second], deadline)
+                    .await
+            }
+            [kind] => {
+                let delivery = self.sender.send_one(order, kind, deadline).await;
+                order.set_delivery(kind, delivery);
+            }
+            _ => {}
+        }
     }
 
     /// Opens the connections the first order needs (DynamoDB, SES) while the function
@@ -254,6 +284,20 @@ fn hold(order: &mut Order, quota: &mut Vec<QuotaCounter>, full: QuotaKind) {
     order.customer_email = Delivery::Held {
         next_attempt_at: full_window_end.unwrap_or(order.created_at),
         drop_at: after(order.created_at, HOLD_SECONDS),
+    };
+}
+
+/// Over the hour's trainer notifications: the order is written again without that counter, its
+/// notification held for the digest the retry run sends once the hour is over.
+fn to_digest(order: &mut Order, quota: &mut Vec<QuotaCounter>) {
+    let counter = quota
+        .iter()
+        .find(|c| c.kind == QuotaKind::TrainerNotifications);
+    let window_end = counter.map_or(order.created_at, |c| c.window_end);
+    quota.retain(|c| c.kind != QuotaKind::TrainerNotifications);
+    order.trainer_email = Delivery::Held {
+        next_attempt_at: window_end,
+        drop_at: after(window_end, DIGEST_KEPT_SECONDS),
     };
 }
 

@@ -27,6 +27,8 @@ pub struct RetryReport {
     pub out_of_time: bool,
     /// Orders whose personal data this run erased: their retention time had passed.
     pub erased: u32,
+    /// Trainers' notifications held over the hour's limit, listed in this run's digest.
+    pub digested: u32,
 }
 
 /// The use case of the scheduled run.
@@ -63,12 +65,16 @@ impl RetryEmails {
         let now = self.now();
         let started = std::time::Instant::now();
         let mut report = RetryReport::default();
+        let mut digest = Vec::new();
         for reference in self.queue.due_for_retry(now, limit).await? {
-            self.retry_order(&reference, now, deadline, &mut report)
+            self.retry_order(&reference, now, deadline, &mut report, &mut digest)
                 .await?;
             if report.out_of_time {
                 break;
             }
+        }
+        if !digest.is_empty() {
+            report.digested = self.sender.send_digest(&digest).await;
         }
         if !report.out_of_time && deadline.allows(self.sender.email_needs) {
             report.erased =
@@ -83,6 +89,7 @@ impl RetryEmails {
             still_pending = report.still_pending,
             still_held = report.still_held,
             dropped = report.dropped,
+            digested = report.digested,
             unreadable = report.unreadable,
             out_of_time = report.out_of_time,
             erased = report.erased,
@@ -92,13 +99,15 @@ impl RetryEmails {
     }
 
     /// One order from the retry index: a confirmation check that is due, then each email that
-    /// is due, claimed first.
+    /// is due, claimed first. A trainers' notification held for the digest goes into `digest`,
+    /// claimed, for the run to send together.
     async fn retry_order(
         &self,
         reference: &Reference,
         now: jiff::Timestamp,
         deadline: Deadline,
         report: &mut RetryReport,
+        digest: &mut Vec<Order>,
     ) -> Result<(), StoreError> {
         let Some(mut order) = self.load_due(reference, report).await? else {
             return Ok(());
@@ -124,6 +133,10 @@ impl RetryEmails {
                 continue;
             }
             claimed_any = true;
+            if kind == EmailKind::Trainer && order.trainer_email.is_waiting() {
+                digest.push(order.clone());
+                continue;
+            }
             let outcome = (self.retry_one(&mut order, kind, claim.until, deadline, report)).await;
             order.set_delivery(kind, outcome);
         }

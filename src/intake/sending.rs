@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use super::booking::BookingSettings;
-use super::{Clock, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
+use super::{Clock, DIGEST_KEPT_SECONDS, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
 use crate::domain::{
     Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
 };
 use crate::email::{
     BookingEmails, Email, MailError, Mailer, booking_email, booking_note, customer_email,
-    reminder_email, reminder_note, trainer_email, undelivered_alert,
+    reminder_email, reminder_note, trainer_digest, trainer_email, undelivered_alert,
 };
 use crate::store::{DeliveryReports, EmailQueue, Quotas, SentMessage, StoreError};
 
@@ -236,6 +236,45 @@ impl Sender {
         let remembered = self.reports.remember_message(&order.reference, sent).await;
         if let Err(error) = remembered {
             tracing::warn!(order_id = %order.order_id, email = sent.kind.as_str(), error = %error, "sent message not remembered: its delivery reports will be ignored");
+        }
+    }
+
+    /// One digest to the trainers of the orders whose notifications were held over the hour's
+    /// limit (their claims held by the caller), then each recorded as sent with it; when SES
+    /// fails, they are held again for the next run. Returns how many it listed.
+    pub(super) async fn send_digest(&self, orders: &[Order]) -> u32 {
+        let now = self.now();
+        let links = self.booking.links.as_ref();
+        let entries: Vec<(&Order, Option<String>)> = (orders.iter())
+            .map(|order| (order, links.and_then(|l| l.link(&order.reference, now))))
+            .collect();
+        let sent = self
+            .mailer
+            .send(&trainer_digest(&self.trainers, &entries))
+            .await;
+        let delivery = match &sent {
+            Ok(message_id) => Delivery::Sent {
+                message_id: message_id.clone(),
+                sent_at: now,
+            },
+            Err(error) => {
+                tracing::warn!(error.code = %error.code, orders = orders.len(), "trainers' digest not sent: held for the next run");
+                Delivery::Held {
+                    next_attempt_at: after(now, backoff_seconds(1)),
+                    drop_at: after(now, DIGEST_KEPT_SECONDS),
+                }
+            }
+        };
+        for order in orders {
+            self.record(order, EmailKind::Trainer, &delivery).await;
+        }
+        let listed = u32::try_from(orders.len()).unwrap_or(u32::MAX);
+        match sent {
+            Ok(_) => {
+                tracing::warn!(orders = listed, "trainers' digest sent");
+                listed
+            }
+            Err(_) => 0,
         }
     }
 

@@ -151,6 +151,8 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     price_gross: "Yhteensä",
     confirmation: "Asiakkaan vahvistus",
     confirmation_held: "EI VIELÄ LÄHETETTY – automaattiset vahvistukset on pysäytetty (lomakkeelta on tullut poikkeuksellisen paljon tilauksia tai palautuneita vahvistuksia). Vahvistus lähtee, kun raja sallii, tai jää lähettämättä vuorokauden kuluttua. Jos tilaus on aito, lähetä vahvistus varaussivulta tai vastaa asiakkaalle itse.",
+    digest_heading: "Tilauksia tunnin aikana poikkeuksellisen paljon: {count}",
+    digest_intro: "Lomakkeelta on tullut tunnin aikana enemmän tilauksia kuin tavallisesti, joten niistä ei lähetetty omia ilmoituksia. Tässä ne kaikki; jokaisen tiedot ja vahvistuksen lähetys löytyvät sen linkistä. Suuri määrä on todennäköisesti roskaa: ylläpito on saanut hälytyksen.",
     breaker_heading: "Automaattiset tilausvahvistukset pysäytetty",
     breaker_counts: "Tilausvahvistuksista on vuorokauden aikana palautunut {bounces} olemattomaan osoitteeseen lähetettyä, ja {complaints} on merkitty roskapostiksi.",
     breaker_what: "Jotta yrityksen sähköpostia ei estettäisi, uusia vahvistuksia ei nyt lähetetä automaattisesti. Tilaukset tallentuvat ja niistä tulee teille ilmoitus tavalliseen tapaan.",

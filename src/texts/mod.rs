@@ -296,6 +296,8 @@ table! {
         confirmation_held,
         confirmation_unverified,
         breaker_heading,
+        digest_heading,
+        digest_intro,
         breaker_counts,
         breaker_what,
         breaker_todo_heading,

@@ -173,8 +173,14 @@ async fn links_in_single_line_text_are_refused_and_the_confirmation_never_quotes
     );
     // The message names what looked like a link: the customer may not see it as one.
     let messages = answer.json()["errors"].to_string();
-    assert!(messages.contains("”evil.fi” näyttää verkko-osoitteelta"), "{messages}");
-    assert!(messages.contains("”https://evil.example/pay” näyttää"), "{messages}");
+    assert!(
+        messages.contains("”evil.fi” näyttää verkko-osoitteelta"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("”https://evil.example/pay” näyttää"),
+        "{messages}"
+    );
     let mut order = order_json(&customer(2));
     order["message"] = json!("Maksa osoitteessa https://evil.example/pay");
     let answer = app

@@ -225,8 +225,8 @@ async fn no_counter_holds_an_address() {
         .collect();
     assert_eq!(
         counters.len(),
-        4,
-        "source, mailbox, the hour's and the day's confirmations: {counters:?}"
+        5,
+        "source, mailbox, the hour's and the day's confirmations, the trainers' notifications: {counters:?}"
     );
     for counter in counters {
         assert!(
