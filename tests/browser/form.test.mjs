@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import os from "node:os";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { AXE, emails, launch } from "./support.mjs";
 
@@ -17,6 +19,21 @@ const SITE_PORT = Number(process.env.SITE_PORT ?? 8180);
 const SITE = `http://127.0.0.1:${SITE_PORT}`;
 const SHOTS = path.join(ROOT, "docs/screenshots");
 const TAG = Math.random().toString(36).slice(2, 10);
+// The pages as built with Cloudflare's always-passing test site key, served under /turnstile/.
+const TURNSTILE_PAGES = fs.mkdtempSync(path.join(os.tmpdir(), "turnstile-pages-"));
+const TEST_SITE_KEY = "1x00000000000000000000AA";
+const DUMMY_TOKEN = "XXXX.DUMMY.TOKEN.XXXX";
+// Stands in for challenges.cloudflare.com (no internet here): as the widget does, it puts its
+// token in a hidden field inside its container, and offers reset().
+const FAKE_WIDGET = `(function () {
+  document.querySelectorAll(".cf-turnstile").forEach(function (el) {
+    if (el.getAttribute("data-action") !== "order" || !el.getAttribute("data-sitekey")) return;
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = "cf-turnstile-response"; input.value = "${DUMMY_TOKEN}";
+    el.appendChild(input);
+  });
+  window.turnstile = { reset: function () {} };
+})();`;
 
 let server, browser;
 
@@ -26,7 +43,8 @@ function serveSite() {
   return http.createServer((req, res) => {
     const url = new URL(req.url, SITE);
     const name = url.pathname === "/" ? "index.html" : path.basename(url.pathname);
-    const file = path.join(ROOT, "web", name);
+    const built = url.pathname.startsWith("/turnstile/") && name.endsWith(".html");
+    const file = path.join(built ? TURNSTILE_PAGES : path.join(ROOT, "web"), name);
     if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
     let body = fs.readFileSync(file, "utf8");
     body = body.replace('action="http://127.0.0.1:9000/orders"', `action="${FUNCTION}"`);
@@ -36,6 +54,7 @@ function serveSite() {
 }
 
 before(async () => {
+  execFileSync("python3", [path.join(ROOT, "web/build.py"), "--turnstile-site-key", TEST_SITE_KEY, "--out", TURNSTILE_PAGES]);
   server = serveSite();
   browser = await launch();
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -115,6 +134,24 @@ test("with JavaScript: fill, submit, see the reference; the order is stored and 
   assert.equal(item.Item?.gross_cents?.N, "62750");
   const sent = await emails(reference);
   assert.equal(sent.length, 2, "the customer's and the trainers' email");
+  await p.context().close();
+});
+
+test("with Turnstile on the page: the widget's token goes with the order", async () => {
+  const p = await page();
+  await p.route("https://challenges.cloudflare.com/**", (route) =>
+    route.fulfill({ contentType: "text/javascript", body: FAKE_WIDGET }));
+  let posted = null;
+  p.on("request", (request) => {
+    if (request.url() === FUNCTION && request.method() === "POST") posted = request.postData();
+  });
+  await p.goto(`${SITE}/turnstile/index.html`);
+  await p.waitForSelector("input[name=cf-turnstile-response]", { state: "attached" });
+  await fill(p, { email: address("anna.widget") });
+  await p.click("button[type=submit]");
+  const reference = (await p.locator("#order-reference").textContent({ timeout: 30000 })).trim();
+  assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.equal(JSON.parse(posted)["cf-turnstile-response"], DUMMY_TOKEN);
   await p.context().close();
 });
 
