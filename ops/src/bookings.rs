@@ -60,11 +60,7 @@ impl Operator {
         references: &[String],
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let release = self.release.as_ref().ok_or_else(|| {
-            OpsError::Usage(
-                "release needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)".to_owned(),
-            )
-        })?;
+        let release = crate::needs_mail(self.release.as_ref(), "release")?;
         let mut unsent = 0;
         for reference in references {
             let reference = parse_reference(reference)?;

@@ -20,9 +20,7 @@ use std::sync::Arc;
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::helsinki;
 use order_intake::domain::{EmailAddress, EmailKind, Field, Reference};
-use order_intake::intake::{
-    BookWorkshop, BookingError, Release, ReleaseError, Resend, ResendError,
-};
+use order_intake::intake::{BookWorkshop, BookingError, Release, Resend, ResendError};
 use order_intake::store::{
     DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
 };
@@ -43,8 +41,6 @@ pub enum OpsError {
     Resend(#[from] ResendError),
     #[error(transparent)]
     Booking(#[from] BookingError),
-    #[error(transparent)]
-    Release(#[from] ReleaseError),
     #[error("the order table did not answer: {0}")]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -155,11 +151,7 @@ impl Operator {
         email: EmailChoice,
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let resend = self.resend.as_ref().ok_or_else(|| {
-            OpsError::Usage(
-                "resend needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)".to_owned(),
-            )
-        })?;
+        let resend = needs_mail(self.resend.as_ref(), "resend")?;
         let reference = parse_reference(reference)?;
         let kind = EmailKind::from(email);
         let delivery = resend.resend(&reference, kind).await?;
@@ -380,4 +372,13 @@ fn delivery_date(
 pub(crate) fn parse_reference(text: &str) -> Result<Reference, OpsError> {
     Reference::parse(&text.trim().to_uppercase())
         .ok_or_else(|| OpsError::Usage(format!("{text:?} is not an order reference")))
+}
+
+/// A use case that sends email, or the command's refusal when the mail configuration is missing.
+pub(crate) fn needs_mail<'a, T>(use_case: Option<&'a T>, command: &str) -> Result<&'a T, OpsError> {
+    use_case.ok_or_else(|| {
+        OpsError::Usage(format!(
+            "{command} needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)"
+        ))
+    })
 }

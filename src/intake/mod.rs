@@ -27,7 +27,7 @@ pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use operations::{DEFAULT_RETENTION_MONTHS, EraseExpired, Resend, ResendError};
 pub use outcome::{EventError, EventReport, HandleReport};
 pub use place::{Checked, PlaceError, PlaceOrder, Placed};
-pub use release::{Release, ReleaseError, Released};
+pub use release::{Release, Released};
 pub use retry::{RetryEmails, RetryReport};
 
 use crate::domain::{EmailAddress, Limits, Seller};

@@ -7,7 +7,7 @@ use jiff::{Timestamp, ToSpan};
 
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
-use crate::domain::{Delivery, EmailKind, Reference, helsinki};
+use crate::domain::{Delivery, EmailKind, Order, Reference, helsinki};
 use crate::store::{Claim, EmailQueue, Erasure, Orders, Retention, StoreError};
 
 /// How long personal data is kept after an order unless configured (`RETENTION_MONTHS`): the
@@ -17,6 +17,7 @@ pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
 /// Orders erased per scheduled run at most; the next run goes on.
 const ERASURE_BATCH: usize = 25;
 
+/// What an operator's resend or release could not do.
 #[derive(Debug, thiserror::Error)]
 pub enum ResendError {
     #[error("no order {0}")]
@@ -48,14 +49,7 @@ impl Resend {
         kind: EmailKind,
     ) -> Result<Delivery, ResendError> {
         let now = self.sender.now();
-        let order = match self.orders.load(reference).await {
-            Ok(Some(order)) => order,
-            Ok(None) => return Err(ResendError::NotFound(reference.clone())),
-            Err(StoreError::Unreadable { .. }) => {
-                return Err(ResendError::Erased(reference.clone()));
-            }
-            Err(error) => return Err(error.into()),
-        };
+        let order = named_order(&*self.orders, reference).await?;
         if !order.still_wants(kind) {
             return Err(ResendError::NothingToSend(reference.clone(), kind.as_str()));
         }
@@ -69,6 +63,19 @@ impl Resend {
         }
         tracing::info!(order_id = %order.order_id, reference = %reference, email = kind.as_str(), "email resent by an operator");
         Ok(self.sender.send_one(&order, kind, Deadline::none()).await)
+    }
+}
+
+/// The order an operator names, a missing one told apart from an erased one.
+pub(super) async fn named_order(
+    orders: &dyn Orders,
+    reference: &Reference,
+) -> Result<Order, ResendError> {
+    match orders.load(reference).await {
+        Ok(Some(order)) => Ok(order),
+        Ok(None) => Err(ResendError::NotFound(reference.clone())),
+        Err(StoreError::Unreadable { .. }) => Err(ResendError::Erased(reference.clone())),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::operations::{ResendError, named_order};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
@@ -19,16 +20,6 @@ pub enum Released {
     NotWaiting(&'static str),
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReleaseError {
-    #[error("no order {0}")]
-    NotFound(Reference),
-    #[error("order {0} is erased: there is no address to send to")]
-    Erased(Reference),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// The use case of an operator's release.
 pub struct Release {
     pub(super) orders: Arc<dyn Orders>,
@@ -37,15 +28,8 @@ pub struct Release {
 }
 
 impl Release {
-    pub async fn release(&self, reference: &Reference, by: &str) -> Result<Released, ReleaseError> {
-        let order = match self.orders.load(reference).await {
-            Ok(Some(order)) => order,
-            Ok(None) => return Err(ReleaseError::NotFound(reference.clone())),
-            Err(StoreError::Unreadable { .. }) => {
-                return Err(ReleaseError::Erased(reference.clone()));
-            }
-            Err(error) => return Err(error.into()),
-        };
+    pub async fn release(&self, reference: &Reference, by: &str) -> Result<Released, ResendError> {
+        let order = named_order(&*self.orders, reference).await?;
         let released = release_waiting(&*self.queue, &self.sender, &order, by, Deadline::none());
         Ok(released.await?)
     }
