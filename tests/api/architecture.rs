@@ -98,3 +98,57 @@ fn the_check_sees_an_import_and_ignores_a_comment() {
     let found = imports("use crate::texts::label; // crate::http\n/// `crate::store`\n");
     assert_eq!(found, BTreeSet::from(["texts".to_owned()]));
 }
+
+/// One TLS stack and one crypto provider in the function: rustls on aws-lc, in the SDK's own
+/// hyper client, which the human check's siteverify call shares. No `ring`, no OpenSSL, no
+/// second HTTP client (`reqwest` is the tests' own).
+#[test]
+fn the_function_links_one_tls_stack_and_one_crypto_provider() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "order-intake",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tree = String::from_utf8(output.stdout).unwrap();
+    let versions = |name: &str| -> std::collections::BTreeSet<String> {
+        (tree.lines())
+            .filter_map(|line| {
+                line.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .get(..2)
+                    .map(<[_]>::to_vec)
+            })
+            .filter(|parts| parts[0] == name)
+            .map(|parts| parts[1].to_owned())
+            .collect()
+    };
+    for name in ["rustls", "aws-lc-rs", "hyper", "hyper-rustls"] {
+        assert_eq!(versions(name).len(), 1, "{name}: {:?}", versions(name));
+    }
+    for name in [
+        "ring",
+        "openssl",
+        "openssl-sys",
+        "native-tls",
+        "reqwest",
+        "isahc",
+        "ureq",
+    ] {
+        assert!(versions(name).is_empty(), "the function links {name}");
+    }
+}
