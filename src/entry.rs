@@ -1,6 +1,7 @@
 //! Every Lambda event the function receives, handed to its handler: HTTP requests (API Gateway,
 //! Function URLs) to `http`, the scheduled retry run and SES's delivery reports (EventBridge) to
-//! their use cases (`intake::RetryEmails`, `intake::HandleReport`). One function, one
+//! their use cases (`intake::RetryEmails`, `intake::HandleReport`), an operator's command (a
+//! direct invocation by `orders`) to `intake::OperatorDesk`. One function, one
 //! deployment: the reports need the same table, templates and trainer addresses as the orders,
 //! and a second function would repeat its configuration.
 
@@ -11,7 +12,10 @@ use serde_json::Value;
 
 use crate::email::EmailEvent;
 use crate::http::{App, HttpSettings, handle, make_safe};
-use crate::intake::{Deadline, HandleReport, RetryEmails, Wiring};
+use crate::intake::{
+    Deadline, HandleReport, OperatorAnswer, OperatorCommand, OperatorDesk, RetryEmails, Wiring,
+};
+use serde::Deserialize;
 
 /// How many orders one scheduled run looks at; the next run takes the rest.
 const RETRY_BATCH: usize = 50;
@@ -24,6 +28,9 @@ pub enum Event {
     EmailReport(EmailEvent),
     /// An SES event that says nothing about delivery (Send, Open, Click): nothing to do.
     Ignored,
+    /// `{"operator": {"command": …}}`: only a direct invocation carries it (API Gateway and
+    /// EventBridge build their own events); `Err`: a command this function does not know.
+    Operator(Result<OperatorCommand, String>),
     /// Anything else is read as an HTTP request.
     Http(Box<LambdaRequest>),
 }
@@ -32,6 +39,10 @@ impl Event {
     pub fn parse(payload: Value) -> Result<Event, serde_json::Error> {
         if payload.get("detail-type").and_then(Value::as_str) == Some("Scheduled Event") {
             return Ok(Event::Scheduled);
+        }
+        if let Some(command) = payload.get("operator") {
+            let command = OperatorCommand::deserialize(command).map_err(|e| e.to_string());
+            return Ok(Event::Operator(command));
         }
         if payload.get("source").and_then(Value::as_str) == Some("aws.ses") {
             let detail = payload.get("detail").cloned().unwrap_or(Value::Null);
@@ -51,6 +62,7 @@ pub struct Function {
     pub http: App,
     pub retry: RetryEmails,
     pub report: HandleReport,
+    pub desk: OperatorDesk,
 }
 
 impl Function {
@@ -63,6 +75,7 @@ impl Function {
             },
             retry: wiring.retry_emails(),
             report: wiring.handle_report(),
+            desk: wiring.operator_desk(),
         }
     }
 }
@@ -102,6 +115,15 @@ pub async fn run(
                         Ok(serde_json::to_value(report)?)
                     }
                     Event::Ignored => Ok(Value::Null),
+                    Event::Operator(command) => {
+                        let answer = match command {
+                            Ok(command) => function.desk.run(command).await.inspect_err(|error| {
+                                tracing::error!(error = %error, "operator command not carried out: storage unavailable");
+                            })?,
+                            Err(message) => OperatorAnswer::Refused { message },
+                        };
+                        Ok(serde_json::to_value(answer)?)
+                    }
                     Event::Http(request) => {
                         let payload = *request;
                         let response = http.call(LambdaEvent { payload, context }).await?;

@@ -7,14 +7,15 @@ use std::io::Write;
 
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{
-    BookingForm, BookingProblem, DEFAULT_START, Field, Language, Package, default_end, helsinki,
+    BookingForm, BookingProblem, DEFAULT_START, Delivery, Field, Language, Package, default_end,
+    helsinki,
 };
-use order_intake::intake::{BY_OPERATOR, BookingAction, BookingOutcome, Deadline, Released};
+use order_intake::intake::{BookingAction, OperatorAnswer, OperatorCommand};
 use order_intake::store::OrderRecord;
 use order_intake::texts::when;
 
 use crate::cli::BookArgs;
-use crate::{Operator, OpsError, parse_reference};
+use crate::{Operator, OpsError, parse_reference, refusal};
 
 /// How far back `upcoming` looks for orders: a workshop is booked within months of its order.
 const UPCOMING_ORDERS_MONTHS: i64 = 18;
@@ -60,28 +61,33 @@ impl Operator {
         references: &[String],
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let release = crate::needs_mail(self.release.as_ref(), "release")?;
+        let desk = self.desk("release")?;
         let mut unsent = 0;
         for reference in references {
-            let reference = parse_reference(reference)?;
-            match release.release(&reference, BY_OPERATOR).await? {
-                Released::Sent(delivery) if delivery.is_sent() => {
+            let reference = parse_reference(reference)?.to_string();
+            match desk
+                .run(OperatorCommand::Release {
+                    reference: reference.clone(),
+                })
+                .await?
+            {
+                OperatorAnswer::Sent { status } if status == Delivery::SENT_STATUS => {
                     writeln!(out, "{reference}: confirmation sent")?;
                 }
-                Released::Sent(delivery) => {
+                OperatorAnswer::Sent { status } => {
                     unsent += 1;
-                    let status = delivery.status();
                     writeln!(
                         out,
                         "{reference}: confirmation {status}: the retry run sends it"
                     )?;
                 }
-                Released::NotWaiting(status) => {
+                OperatorAnswer::NotWaiting { status } => {
                     writeln!(
                         out,
                         "{reference}: nothing to release (confirmation {status})"
                     )?;
                 }
+                other => return Err(refusal(other)),
             }
         }
         match unsent {
@@ -96,20 +102,30 @@ impl Operator {
         action: BookingAction,
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let book = self.book.as_ref().ok_or_else(|| {
-            OpsError::Usage(
-                "booking needs SENDER_EMAIL, TRAINER_EMAILS and BOOKING_LINK_SECRET (as the function has)"
-                    .to_owned(),
-            )
-        })?;
+        let desk = self.desk("booking")?;
         let reference = parse_reference(&record.reference)?;
         let expected = record.booking.as_ref().map_or(0, |b| b.sequence);
-        let outcome = book
-            .act(&reference, expected, action, BY_OPERATOR, Deadline::none())
-            .await?;
-        match outcome {
-            BookingOutcome::Done(order) => {
-                let booking = order.booking.as_ref().expect("a written booking");
+        let command = match action {
+            BookingAction::Book(form) => OperatorCommand::Book {
+                reference: reference.to_string(),
+                expected,
+                form,
+            },
+            BookingAction::Cancel { reason } => OperatorCommand::Cancel {
+                reference: reference.to_string(),
+                expected,
+                reason,
+            },
+        };
+        match desk.run(command).await? {
+            OperatorAnswer::Booked {
+                booking_email,
+                booking_note,
+            } => {
+                let record = self.record(reference.as_str()).await?;
+                let booking = record.booking.as_ref().ok_or_else(|| {
+                    OpsError::Usage(format!("{reference}: the booking is not there after all"))
+                })?;
                 let state = if booking.is_booked() {
                     "booked"
                 } else {
@@ -117,31 +133,24 @@ impl Operator {
                 };
                 writeln!(
                     out,
-                    "{reference}: {state} {} at {} ({}); booking email {}, trainers' note {}",
+                    "{reference}: {state} {} at {} ({}); booking email {booking_email}, trainers' note {booking_note}",
                     when(booking.start, booking.end, Language::Fi),
                     booking.place,
                     booking.trainers.join(", "),
-                    order
-                        .booking_emails
-                        .get(&order_intake::domain::EmailKind::Booking)
-                        .map_or("-", |d| d.status()),
-                    order
-                        .booking_emails
-                        .get(&order_intake::domain::EmailKind::BookingNote)
-                        .map_or("-", |d| d.status()),
                 )?;
                 Ok(())
             }
-            BookingOutcome::Conflict(_) => Err(OpsError::Usage(format!(
+            OperatorAnswer::Conflict => Err(OpsError::Usage(format!(
                 "the booking of {reference} changed meanwhile; look at it with: orders show {reference}"
             ))),
-            BookingOutcome::Invalid(problems) => Err(OpsError::Usage(
+            OperatorAnswer::Invalid { problems } => Err(OpsError::Usage(
                 problems
                     .iter()
                     .map(|p| problem(*p))
                     .collect::<Vec<_>>()
                     .join("; "),
             )),
+            other => Err(refusal(other)),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod bookings;
 pub mod breaker;
 pub mod cli;
 pub mod config;
+pub mod desk;
 pub mod format;
 pub mod invoice;
 pub mod payment;
@@ -19,14 +20,15 @@ use std::sync::Arc;
 
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::helsinki;
-use order_intake::domain::{EmailAddress, EmailKind, Field, Reference};
-use order_intake::intake::{BookWorkshop, BookingError, Release, Resend, ResendError};
+use order_intake::domain::{Delivery, EmailAddress, EmailKind, Field, Reference};
+use order_intake::intake::{OperatorAnswer, OperatorCommand};
 use order_intake::store::{
     DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
 };
 
 pub use cli::{Cli, Command, EmailChoice, ExportFormat};
 pub use config::OpsConfig;
+use desk::Desk;
 use order_intake::domain::Seller;
 use period::Period;
 
@@ -37,26 +39,22 @@ pub enum OpsError {
     Usage(String),
     #[error("no order {0}")]
     NotFound(String),
-    #[error(transparent)]
-    Resend(#[from] ResendError),
-    #[error(transparent)]
-    Booking(#[from] BookingError),
     #[error("the order table did not answer: {0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Function(String),
     #[error(transparent)]
     Invoice(#[from] invoice::InvoiceError),
     #[error("writing the output failed: {0}")]
     Output(#[from] std::io::Error),
 }
 
-/// The store, and the resend use case (only `resend` needs the email configuration).
+/// The store, and where the commands that send run (`Desk`): the function, or here.
 pub struct Operator {
     pub store: Arc<DynamoDbStore>,
-    pub resend: Option<Resend>,
-    /// The release use case (`release`), with the same configuration as `resend`.
-    pub release: Option<Release>,
-    /// The booking use case (`book`, `cancel`), with the same configuration as `resend`.
-    pub book: Option<BookWorkshop>,
+    /// `resend`, `release`, `book` and `cancel`: the function (`ORDERS_FUNCTION`), or its use
+    /// cases here (with the mail configuration); `None`: neither is configured.
+    pub desk: Option<Desk>,
     pub retention_months: u32,
     pub seller: Result<Seller, String>,
     pub clock: fn() -> Timestamp,
@@ -151,10 +149,16 @@ impl Operator {
         email: EmailChoice,
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let resend = needs_mail(self.resend.as_ref(), "resend")?;
         let reference = parse_reference(reference)?;
         let kind = EmailKind::from(email);
-        let delivery = resend.resend(&reference, kind).await?;
+        let command = OperatorCommand::Resend {
+            reference: reference.to_string(),
+            email: kind.as_str().to_owned(),
+        };
+        let status = match self.desk("resend")?.run(command).await? {
+            OperatorAnswer::Sent { status } => status,
+            other => return Err(refusal(other)),
+        };
         let record = self.record(reference.as_str()).await?;
         writeln!(
             out,
@@ -162,11 +166,10 @@ impl Operator {
             kind.as_str(),
             record.email(kind).map_or("-".into(), format::email_summary)
         )?;
-        if !delivery.is_sent() {
+        if status != Delivery::SENT_STATUS {
             return Err(OpsError::Usage(format!(
-                "the {} email was not sent now; the retry run tries again ({})",
+                "the {} email was not sent now; the retry run tries again ({status})",
                 kind.as_str(),
-                delivery.status()
             )));
         }
         Ok(())
@@ -374,11 +377,21 @@ pub(crate) fn parse_reference(text: &str) -> Result<Reference, OpsError> {
         .ok_or_else(|| OpsError::Usage(format!("{text:?} is not an order reference")))
 }
 
-/// A use case that sends email, or the command's refusal when the mail configuration is missing.
-pub(crate) fn needs_mail<'a, T>(use_case: Option<&'a T>, command: &str) -> Result<&'a T, OpsError> {
-    use_case.ok_or_else(|| {
-        OpsError::Usage(format!(
-            "{command} needs SENDER_EMAIL and TRAINER_EMAILS (as the function has)"
-        ))
+impl Operator {
+    /// Where the commands that send run, or the refusal when neither way is configured.
+    pub(crate) fn desk(&self, command: &str) -> Result<&Desk, OpsError> {
+        self.desk.as_ref().ok_or_else(|| {
+            OpsError::Usage(format!(
+                "{command} needs ORDERS_FUNCTION (the deployed function's name), or SENDER_EMAIL, TRAINER_EMAILS and BOOKING_LINK_SECRET to send from here"
+            ))
+        })
+    }
+}
+
+/// An answer a command did not expect, as the operator's error.
+pub(crate) fn refusal(answer: OperatorAnswer) -> OpsError {
+    OpsError::Usage(match answer {
+        OperatorAnswer::Refused { message } => message,
+        other => format!("unexpected answer: {other:?}"),
     })
 }

@@ -11,6 +11,7 @@ use order_intake::email::SesMailer;
 use order_intake::intake::{Wiring, system_clock};
 use order_intake::store::{DynamoDbStore, Stores};
 use order_ops::config::MailConfig;
+use order_ops::desk::Desk;
 use order_ops::{Cli, Operator, OpsConfig};
 
 #[tokio::main(flavor = "current_thread")]
@@ -37,12 +38,19 @@ async fn main() -> ExitCode {
         aws::dynamodb_client(&sdk),
         &config.orders_table,
     ));
-    let wiring = config.mail.map(|mail| wiring(&sdk, store.clone(), mail));
+    // The function sends when it is named (the deployed way: the operator policy has no
+    // ses:SendEmail); else, with the mail configuration, the same use cases run here.
+    let desk = match config.function {
+        Some(name) => Some(Desk::Function {
+            client: aws_sdk_lambda::Client::new(&sdk),
+            name,
+        }),
+        None => (config.mail)
+            .map(|mail| Desk::Local(Box::new(wiring(&sdk, store.clone(), mail).operator_desk()))),
+    };
     let operator = Operator {
         store,
-        resend: wiring.as_ref().map(Wiring::resend),
-        release: wiring.as_ref().map(Wiring::release),
-        book: wiring.as_ref().map(Wiring::book_workshop),
+        desk,
         retention_months: config.retention_months,
         seller: config.seller,
         clock: Timestamp::now,
@@ -65,8 +73,8 @@ async fn main() -> ExitCode {
     }
 }
 
-/// What `orders resend` and `orders book` send with: the function's own use cases, with the
-/// mail configuration.
+/// What `resend`, `release`, `book` and `cancel` send with when no function is named: the
+/// function's own use cases, with the mail configuration.
 fn wiring(sdk: &aws_config::SdkConfig, store: Arc<DynamoDbStore>, mail: MailConfig) -> Wiring {
     let ses = aws::ses_client(sdk);
     let mailer = SesMailer::new(ses, mail.sender.to_string(), mail.configuration_set);

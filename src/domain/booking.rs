@@ -104,7 +104,7 @@ fn instant(local: DateTime) -> Timestamp {
 }
 
 /// What the booking page's form (or `orders book`) sent, as text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BookingForm {
     pub date: String,
     pub start: String,
@@ -115,7 +115,8 @@ pub struct BookingForm {
 }
 
 /// What is wrong with a booking form, one per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BookingProblem {
     DateMissing,
     DateInvalid,

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 mod booking;
 mod budget;
+mod desk;
 mod operations;
 mod outcome;
 mod place;
@@ -24,6 +25,7 @@ pub use booking::{
     BookingSettings, MAX_CHANGES_BY_LINK, MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
+pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk};
 pub use operations::{DEFAULT_RETENTION_MONTHS, EraseExpired, Resend, ResendError};
 pub use outcome::{EventError, EventReport, HandleReport};
 pub use place::{Checked, PlaceError, PlaceOrder, Placed};
@@ -175,6 +177,14 @@ impl Wiring {
             orders: self.stores.orders.clone(),
             queue: self.stores.queue.clone(),
             sender: self.sender(),
+        }
+    }
+
+    pub fn operator_desk(&self) -> OperatorDesk {
+        OperatorDesk {
+            resend: self.resend(),
+            release: self.release(),
+            book: self.book_workshop(),
         }
     }
 

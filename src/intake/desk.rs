@@ -1,0 +1,146 @@
+//! What operators ask the function to do (`orders resend`, `release`, `book`, `cancel`): the
+//! function sends every email itself, from its own templates, so the operators' policy needs no
+//! `ses:SendEmail`. A command arrives as a direct invocation (`{"operator": {…}}`), which only a
+//! principal with `lambda:InvokeFunction` on the function can make; API Gateway and EventBridge
+//! never deliver that shape.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline, Release,
+    Released, Resend, ResendError,
+};
+use crate::domain::{BookingForm, BookingProblem, EmailKind, Reference};
+
+/// One operator's command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OperatorCommand {
+    /// Send one of an order's emails again (`EmailKind::as_str`).
+    Resend { reference: String, email: String },
+    /// Send a confirmation that waits for a person.
+    Release { reference: String },
+    /// Book or change the workshop over the booking at `expected` (0: none).
+    Book {
+        reference: String,
+        expected: u32,
+        form: BookingForm,
+    },
+    Cancel {
+        reference: String,
+        expected: u32,
+        reason: String,
+    },
+}
+
+/// What a command did, for the operator's terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum OperatorAnswer {
+    /// The email was tried: its state now (`sent`, or `pending` for the retry run).
+    Sent { status: String },
+    /// Nothing was waiting (its status then): nothing sent.
+    NotWaiting { status: String },
+    /// The booking was written: its two emails' states.
+    Booked {
+        booking_email: String,
+        booking_note: String,
+    },
+    /// Someone changed the booking first: nothing written.
+    Conflict,
+    /// The form has mistakes: nothing written.
+    Invalid { problems: Vec<BookingProblem> },
+    /// Refused (no such order, erased, being sent now, …): the reason.
+    Refused { message: String },
+}
+
+/// The operator's use cases in one place, for the function's operator event.
+pub struct OperatorDesk {
+    pub(super) resend: Resend,
+    pub(super) release: Release,
+    pub(super) book: BookWorkshop,
+}
+
+/// Why a command could not be carried out at all (storage down): the invocation fails.
+pub type DeskError = crate::store::StoreError;
+
+impl OperatorDesk {
+    #[tracing::instrument(name = "operator_command", skip_all)]
+    pub async fn run(&self, command: OperatorCommand) -> Result<OperatorAnswer, DeskError> {
+        let refused = |message: String| Ok(OperatorAnswer::Refused { message });
+        let reference = match &command {
+            OperatorCommand::Resend { reference, .. }
+            | OperatorCommand::Release { reference }
+            | OperatorCommand::Book { reference, .. }
+            | OperatorCommand::Cancel { reference, .. } => reference,
+        };
+        let Some(reference) = Reference::parse(reference) else {
+            return refused(format!("{reference:?} is not an order reference"));
+        };
+        tracing::info!(reference = %reference, "operator command");
+        match command {
+            OperatorCommand::Resend { email, .. } => {
+                let Some(kind) = EmailKind::parse(&email) else {
+                    return refused(format!("{email:?} is not one of an order's emails"));
+                };
+                match self.resend.resend(&reference, kind).await {
+                    Ok(delivery) => Ok(sent(delivery.status())),
+                    Err(ResendError::Store(error)) => Err(error),
+                    Err(error) => refused(error.to_string()),
+                }
+            }
+            OperatorCommand::Release { .. } => {
+                match self.release.release(&reference, BY_OPERATOR).await {
+                    Ok(Released::Sent(delivery)) => Ok(sent(delivery.status())),
+                    Ok(Released::NotWaiting(status)) => Ok(OperatorAnswer::NotWaiting {
+                        status: status.to_owned(),
+                    }),
+                    Err(ResendError::Store(error)) => Err(error),
+                    Err(error) => refused(error.to_string()),
+                }
+            }
+            OperatorCommand::Book { expected, form, .. } => {
+                self.booking(&reference, expected, BookingAction::Book(form))
+                    .await
+            }
+            OperatorCommand::Cancel {
+                expected, reason, ..
+            } => {
+                let action = BookingAction::Cancel { reason };
+                self.booking(&reference, expected, action).await
+            }
+        }
+    }
+
+    async fn booking(
+        &self,
+        reference: &Reference,
+        expected: u32,
+        action: BookingAction,
+    ) -> Result<OperatorAnswer, DeskError> {
+        let acted = (self.book)
+            .act(reference, expected, action, BY_OPERATOR, Deadline::none())
+            .await;
+        Ok(match acted {
+            Ok(BookingOutcome::Done(order)) => {
+                let status = |kind| order.delivery(kind).map_or("-", |d| d.status()).to_owned();
+                OperatorAnswer::Booked {
+                    booking_email: status(EmailKind::Booking),
+                    booking_note: status(EmailKind::BookingNote),
+                }
+            }
+            Ok(BookingOutcome::Conflict(_)) => OperatorAnswer::Conflict,
+            Ok(BookingOutcome::Invalid(problems)) => OperatorAnswer::Invalid { problems },
+            Err(BookingError::Store(error)) => return Err(error),
+            Err(error) => OperatorAnswer::Refused {
+                message: error.to_string(),
+            },
+        })
+    }
+}
+
+fn sent(status: &str) -> OperatorAnswer {
+    OperatorAnswer::Sent {
+        status: status.to_owned(),
+    }
+}
