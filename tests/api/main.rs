@@ -22,6 +22,7 @@ mod local_services_down;
 mod local_ses;
 mod local_warm_up;
 mod openapi_agreement;
+mod operator_events;
 mod store_bookings;
 mod store_contract;
 mod store_held;

@@ -215,10 +215,24 @@ fn the_operator_policy_grants_exactly_what_the_orders_command_calls() {
             "{resources:?}"
         );
     }
-    let sends = statements
-        .iter()
-        .any(|(actions, _)| actions.contains(&quoted("ses:SendEmail")));
-    assert!(sends, "resend sends through SES");
+    // Operators send nothing themselves: the commands that send invoke the function.
+    for (actions, resources) in &statements {
+        assert!(
+            actions.iter().all(|a| !a.contains("ses:")),
+            "the operator policy grants {actions:?}"
+        );
+        if actions.contains(&quoted("lambda:InvokeFunction")) {
+            assert_eq!(resources.len(), 1, "{resources:?}");
+            assert!(resources[0].contains("OrderFunction"), "{resources:?}");
+        }
+    }
+    let invokes =
+        (statements.iter()).any(|(actions, _)| actions.contains(&quoted("lambda:InvokeFunction")));
+    assert!(
+        invokes,
+        "resend, release, book and cancel invoke the function"
+    );
+    assert!(template["Outputs"]["OrderFunctionName"].is_mapping());
 }
 
 /// The logical id a `!Ref X` (or `{Ref: X}`) names.

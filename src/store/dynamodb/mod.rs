@@ -48,14 +48,10 @@ pub const DYNAMODB_ACTIONS: [&str; 5] = [
 
 /// What the operator's `orders` command calls (it reads items and the by-month index, updates
 /// orders, message lookups, the invoice counter and the breaker — a transaction is authorised
-/// per item action — and writes a resend's lookup item), granted by the template's operator
-/// policy on the table and that index only.
-pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 4] = [
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:UpdateItem",
-];
+/// per item action), granted by the template's operator policy on the table and that index
+/// only. Its commands that send ask the function (`lambda:InvokeFunction`) and write nothing.
+pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 3] =
+    ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
 pub struct DynamoDbStore {
     client: Client,

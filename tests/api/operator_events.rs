@@ -1,0 +1,123 @@
+//! The operator's commands as the function receives them (`orders` invokes it directly): the
+//! function sends, from its own templates. The same JSON posted through API Gateway is an
+//! order body like any other, never a command.
+
+use serde_json::{Value, json};
+
+use order_intake::entry::Event;
+use order_intake::intake::OperatorAnswer;
+
+use crate::helpers::*;
+
+async fn command(app: &FakeApp, operator: Value) -> OperatorAnswer {
+    match Event::parse(json!({ "operator": operator })).expect("the event parses") {
+        Event::Operator(Ok(command)) => app.app.desk.run(command).await.unwrap(),
+        Event::Operator(Err(message)) => OperatorAnswer::Refused { message },
+        _ => panic!("an operator event"),
+    }
+}
+
+async fn placed(app: &FakeApp) -> String {
+    let order = order_json("anna.virtanen@tuusula.example").to_string();
+    let answer = app.send(&post_event("application/json", &order)).await;
+    assert_eq!(answer.status, 201);
+    answer.json()["reference"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_operator_event_resends_releases_and_books_through_the_functions_own_use_cases() {
+    let app = FakeApp::new();
+    let reference = placed(&app).await;
+    let resent = command(
+        &app,
+        json!({"command": "resend", "reference": reference, "email": "customer"}),
+    )
+    .await;
+    assert_eq!(
+        resent,
+        OperatorAnswer::Sent {
+            status: "sent".into()
+        }
+    );
+    assert_eq!(
+        app.mailer.sent().len(),
+        3,
+        "the order's two emails and the resend"
+    );
+
+    let released = command(&app, json!({"command": "release", "reference": reference})).await;
+    assert_eq!(
+        released,
+        OperatorAnswer::NotWaiting {
+            status: "sent".into()
+        }
+    );
+    assert_eq!(app.mailer.sent().len(), 3, "nothing waited, nothing sent");
+
+    let form = json!({"date": "2027-03-30", "start": "9.00", "end": "11.00", "place": "Kunnantalo",
+                      "trainers": ["Pilvi Nummi"], "note": ""});
+    let booked = command(
+        &app,
+        json!({"command": "book", "reference": reference, "expected": 0, "form": form}),
+    )
+    .await;
+    assert_eq!(
+        booked,
+        OperatorAnswer::Booked {
+            booking_email: "sent".into(),
+            booking_note: "sent".into()
+        }
+    );
+    let again = command(
+        &app,
+        json!({"command": "book", "reference": reference, "expected": 0, "form": form}),
+    )
+    .await;
+    assert_eq!(
+        again,
+        OperatorAnswer::Conflict,
+        "written over the booking it saw, or not at all"
+    );
+    let cancelled = command(
+        &app,
+        json!({"command": "cancel", "reference": reference, "expected": 1, "reason": ""}),
+    )
+    .await;
+    assert!(
+        matches!(cancelled, OperatorAnswer::Invalid { .. }),
+        "{cancelled:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_command_the_function_does_not_know_is_refused_and_sends_nothing() {
+    let app = FakeApp::new();
+    let reference = placed(&app).await;
+    for operator in [
+        json!({"command": "send", "to": "victim@example.com", "text": "hello"}),
+        json!({"command": "resend", "reference": reference, "email": "customer", "to": "x@y.fi"}),
+        json!({"command": "resend", "reference": "not-a-reference", "email": "customer"}),
+        json!({"command": "resend", "reference": reference, "email": "everyone"}),
+        json!({"command": "release", "reference": "AAAA-BBBB"}),
+    ] {
+        let answer = command(&app, operator.clone()).await;
+        assert!(
+            matches!(answer, OperatorAnswer::Refused { .. }),
+            "{operator}: {answer:?}"
+        );
+    }
+    assert_eq!(app.mailer.sent().len(), 2, "only the order's own emails");
+}
+
+#[tokio::test]
+async fn the_same_command_posted_through_api_gateway_is_an_order_body_not_a_command() {
+    let app = FakeApp::new();
+    let reference = placed(&app).await;
+    let body =
+        json!({"operator": {"command": "resend", "reference": reference, "email": "customer"}});
+    let answer = app
+        .send(&post_event("application/json", &body.to_string()))
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(app.mailer.sent().len(), 2);
+}
