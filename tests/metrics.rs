@@ -9,11 +9,23 @@ mod helpers;
 use std::sync::Arc;
 
 use helpers::*;
-use order_intake::domain::Quotas;
+use order_intake::domain::{Delivery, Outcome, Quotas, SourceAddress};
+use order_intake::email::EmailEvent;
 use order_intake::email::RecordingMailer;
+use order_intake::human_check::{Doubt, HumanCheck, Verdict};
 use order_intake::measure;
 use order_intake::store::MemoryStore;
 use serde_json::{Value, json};
+
+/// A human check that never sees a token.
+struct NoToken;
+
+#[async_trait::async_trait]
+impl HumanCheck for NoToken {
+    async fn verify(&self, _: Option<&str>, _: &SourceAddress) -> Verdict {
+        Verdict::Doubtful(Doubt::NoToken)
+    }
+}
 
 /// Everything recorded since the last flush, one JSON document per line.
 fn flush(collector: &metrics_cloudwatch_embedded::Collector) -> (Vec<Value>, String) {
@@ -255,6 +267,60 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
             "{kind}"
         );
     }
+
+    // A doubtful human check: counted by its reason; the confirmation waits.
+    let doubting = FakeApp::new();
+    let wiring = helpers::wiring(
+        doubting.store.clone(),
+        doubting.mailer.clone(),
+        trainers("fake"),
+        fixed_clock(),
+        Quotas::default(),
+    )
+    .with_human_check(Arc::new(NoToken));
+    let doubting = order_intake::entry::Function::new(&wiring, settings());
+    let order = order_json("neljas@kunta.example").to_string();
+    assert_eq!(
+        doubting
+            .send(&post_event("application/json", &order))
+            .await
+            .status,
+        201
+    );
+    let docs = take();
+    assert_eq!(
+        count(
+            &docs,
+            measure::HUMAN_CHECK_FAILED,
+            &[("Reason", "no_token")]
+        ),
+        1
+    );
+    assert_eq!(count(&docs, measure::HUMAN_CHECK_FAILED, &[]), 1);
+    assert_eq!(
+        count(
+            &docs,
+            measure::EMAILS,
+            &[("Kind", "customer"), ("State", "unverified")]
+        ),
+        1
+    );
+
+    // A complaint about a confirmation trips the reputation breaker, once.
+    let first = &app.store.orders()[0];
+    let Delivery::Sent { message_id, .. } = &first.customer_email else {
+        panic!("the first confirmation was sent");
+    };
+    let complaint = EmailEvent {
+        message_id: message_id.clone(),
+        outcome: Outcome::Complained,
+        recipients: vec![first.details.email.to_string()],
+        at: jiff::Timestamp::now(),
+    };
+    let report = app.report().record_email_event(complaint).await.unwrap();
+    assert!(report.breaker_tripped);
+    let docs = take();
+    assert_eq!(count(&docs, measure::BREAKER_TRIPPED, &[]), 1);
 
     // Nothing a person typed, and no address, reaches a metric.
     let typed = [
