@@ -7,7 +7,9 @@ use crate::domain::{
 };
 use crate::domain::{DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
-use crate::intake::{BookingLinks, BookingSettings, DEFAULT_RETENTION_MONTHS};
+use crate::intake::{
+    BookingLinks, BookingSettings, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -44,6 +46,9 @@ pub struct Config {
     pub limits: Limits,
     /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
     pub retention_months: u32,
+    /// `RETRY_BACKOFF_SECONDS` (default 60): the first wait after a failed send, doubling up to
+    /// an hour. Only the end-to-end run sets it, to wait less for real.
+    pub retry_backoff_seconds: u32,
     /// `BOOKING_LINK_SECRET` (at least 32 characters, not the rate-limit secret): signs the
     /// booking page's links. `PUBLIC_URL`: optional, the address the function answers at; the
     /// trainers' emails carry the booking link only once it is set. `TRAINER_NAMES`
@@ -302,6 +307,7 @@ impl Config {
             metrics: vars.flag("METRICS", true)?,
             limits: vars.limits()?,
             retention_months: vars.count("RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS)?,
+            retry_backoff_seconds: vars.count("RETRY_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS)?,
         })
     }
 }

@@ -45,6 +45,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     )
     .with_seller(config.seller)
     .with_retention_months(config.retention_months)
+    .with_backoff_seconds(config.retry_backoff_seconds)
     .with_booking(config.booking);
     let wiring = match config.human_check {
         Some(settings) => wiring.with_human_check(Arc::new(Turnstile::new(settings))),

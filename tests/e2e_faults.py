@@ -95,8 +95,9 @@ def main():
             time.sleep(0.5)
     report = invoke_retry()
     check("a retry run before the backoff has passed sends nothing", report.get("sent") == 0 and not emails(), report)
-    print("waiting 65 s for the first backoff (60 s) to pass…", flush=True)
-    time.sleep(65)
+    backoff = int(os.environ.get("RETRY_BACKOFF_SECONDS", "60"))
+    print(f"waiting {backoff + 5} s for the first backoff ({backoff} s) to pass…", flush=True)
+    time.sleep(backoff + 5)
     sent = 0
     for _ in range(3):  # one run takes up to 50 orders; earlier runs' leftovers may be due too
         report = invoke_retry()

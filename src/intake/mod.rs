@@ -63,6 +63,8 @@ pub struct Wiring {
     pub booking: BookingSettings,
     /// Turnstile, when configured (`TURNSTILE_SECRET`).
     pub human_check: Option<Arc<dyn HumanCheck>>,
+    /// The first wait after a failed send (`backoff_from`).
+    pub backoff_seconds: u32,
 }
 
 /// The SDK's operation timeouts bound a send and a record at 8 s each; this much is what one
@@ -89,7 +91,15 @@ impl Wiring {
             retention_months: DEFAULT_RETENTION_MONTHS,
             booking: BookingSettings::default(),
             human_check: None,
+            backoff_seconds: DEFAULT_BACKOFF_SECONDS,
         }
+    }
+
+    /// Another first wait after a failed send than `DEFAULT_BACKOFF_SECONDS` (the end-to-end
+    /// run waits it out for real).
+    pub fn with_backoff_seconds(mut self, seconds: u32) -> Wiring {
+        self.backoff_seconds = seconds;
+        self
     }
 
     /// A human check before every automatic confirmation (Turnstile).
@@ -206,6 +216,7 @@ impl Wiring {
             clock: self.clock.clone(),
             email_needs: self.email_needs,
             booking: self.booking.clone(),
+            backoff_seconds: self.backoff_seconds,
         }
     }
 
@@ -226,9 +237,18 @@ pub(crate) const DIGEST_KEPT_SECONDS: i64 = 30 * 24 * 60 * 60;
 /// Attempts before an email is given up (about three hours of backoff); the order stays.
 pub const MAX_ATTEMPTS: u32 = 8;
 
+/// The first wait after a failed send, unless configured (`RETRY_BACKOFF_SECONDS`).
+pub const DEFAULT_BACKOFF_SECONDS: u32 = 60;
+
 /// 1 min, 2, 4, … up to an hour between attempts.
 pub fn backoff_seconds(attempts: u32) -> i64 {
-    (60_i64 << attempts.saturating_sub(1).min(6)).min(3600)
+    backoff_from(DEFAULT_BACKOFF_SECONDS, attempts)
+}
+
+/// `first`, twice that, four times, … up to an hour (or `first`, if that is longer).
+pub fn backoff_from(first: u32, attempts: u32) -> i64 {
+    let first = i64::from(first);
+    (first << attempts.saturating_sub(1).min(6)).min(3600.max(first))
 }
 
 /// Milliseconds since `started`, for the timing fields of the logs (and make bench).

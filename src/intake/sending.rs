@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use super::booking::BookingSettings;
-use super::{Clock, DIGEST_KEPT_SECONDS, Deadline, MAX_ATTEMPTS, after, backoff_seconds, millis};
+use super::{Clock, DIGEST_KEPT_SECONDS, Deadline, MAX_ATTEMPTS, after, backoff_from, millis};
 use crate::domain::{
     Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
 };
@@ -42,6 +42,8 @@ pub(super) struct Sender {
     pub(super) email_needs: Duration,
     /// The booking page's links and the invitations' organizer.
     pub(super) booking: BookingSettings,
+    /// The first wait after a failed send.
+    pub(super) backoff_seconds: u32,
 }
 
 impl Sender {
@@ -182,7 +184,10 @@ impl Sender {
                 tracing::warn!(order_id = %order.order_id, reference = %order.reference, email = kind.as_str(), attempts, error.code = %error.code, error = %error, "email left pending");
                 Delivery::Pending {
                     attempts,
-                    next_attempt_at: after(self.now(), backoff_seconds(attempts)),
+                    next_attempt_at: after(
+                        self.now(),
+                        backoff_from(self.backoff_seconds, attempts),
+                    ),
                 }
             }
         }
@@ -260,7 +265,7 @@ impl Sender {
             Err(error) => {
                 tracing::warn!(error.code = %error.code, orders = orders.len(), "trainers' digest not sent: held for the next run");
                 Delivery::Held {
-                    next_attempt_at: after(now, backoff_seconds(1)),
+                    next_attempt_at: after(now, backoff_from(self.backoff_seconds, 1)),
                     drop_at: after(now, DIGEST_KEPT_SECONDS),
                 }
             }

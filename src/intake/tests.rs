@@ -927,3 +927,18 @@ async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
     );
     assert_eq!(f.mailer.sent().len(), 3, "nothing more was sent");
 }
+
+#[test]
+fn a_configured_first_backoff_doubles_up_to_an_hour() {
+    assert_eq!(
+        [1, 2, 3, 7, 8].map(|attempts| super::backoff_from(20, attempts)),
+        [20, 40, 80, 1280, 1280]
+    );
+    assert_eq!(super::backoff_from(60, 8), 3600);
+    assert_eq!(super::backoff_seconds(3), super::backoff_from(60, 3));
+    assert_eq!(
+        super::backoff_from(7200, 2),
+        7200,
+        "never shorter than the first wait"
+    );
+}
