@@ -14,6 +14,7 @@ fn invalid_hint(field: Field, t: &Problems) -> &'static str {
         Field::Channels => t.invalid_channels,
         Field::PreferredDates => t.invalid_dates,
         Field::EInvoiceAddress | Field::EInvoiceOperator => t.invalid_einvoice_id,
+        Field::BillingPostcode => t.invalid_postcode,
         Field::Language => t.invalid_language,
         Field::IdempotencyKey => t.invalid_idempotency_key,
         Field::Next => t.invalid_next,

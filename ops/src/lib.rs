@@ -373,8 +373,11 @@ fn delivery_date(
 }
 
 pub(crate) fn parse_reference(text: &str) -> Result<Reference, OpsError> {
-    Reference::parse(&text.trim().to_uppercase())
-        .ok_or_else(|| OpsError::Usage(format!("{text:?} is not an order reference")))
+    Reference::read(text).ok_or_else(|| {
+        OpsError::Usage(format!(
+            "{text:?} is not an order reference (eight characters, like K7M2-QX9P)"
+        ))
+    })
 }
 
 impl Operator {

@@ -21,7 +21,16 @@ pub enum Field {
     EInvoiceAddress,
     EInvoiceOperator,
     BillingReference,
-    /// A postal or email address for invoices, for an organisation without e-invoicing.
+    /// The buyer's purchase order number (Finvoice's OrderIdentifier), which municipal
+    /// purchase-to-pay systems match invoices on.
+    PurchaseOrder,
+    /// The buyer's postal address, which a full invoice must carry: street (or PL box),
+    /// postcode and town, in Finland.
+    BillingStreet,
+    BillingPostcode,
+    BillingTown,
+    /// Where to send the invoice of an organisation without e-invoicing: an email address
+    /// (or, in orders taken before the billing address fields, a postal address).
     InvoiceAddress,
     Message,
     Language,
@@ -52,7 +61,7 @@ pub const MAX_PREFERRED_DATES: usize = 3;
 
 impl Field {
     /// Every field an order body may carry, in the form's order; other names are ignored.
-    pub const ALL: [Field; 21] = [
+    pub const ALL: [Field; 25] = [
         Field::Package,
         Field::Organization,
         Field::ContactName,
@@ -67,6 +76,10 @@ impl Field {
         Field::EInvoiceAddress,
         Field::EInvoiceOperator,
         Field::BillingReference,
+        Field::PurchaseOrder,
+        Field::BillingStreet,
+        Field::BillingPostcode,
+        Field::BillingTown,
         Field::InvoiceAddress,
         Field::Message,
         Field::Language,
@@ -103,6 +116,10 @@ impl Field {
             Field::EInvoiceAddress => "einvoice_address",
             Field::EInvoiceOperator => "einvoice_operator",
             Field::BillingReference => "billing_reference",
+            Field::PurchaseOrder => "purchase_order",
+            Field::BillingStreet => "billing_street",
+            Field::BillingPostcode => "billing_postcode",
+            Field::BillingTown => "billing_town",
             Field::InvoiceAddress => "invoice_address",
             Field::Message => "message",
             Field::Language => "language",
@@ -134,7 +151,13 @@ impl Field {
     pub fn refuses_links(self) -> bool {
         matches!(
             self,
-            Field::Organization | Field::ContactName | Field::Location | Field::BillingReference
+            Field::Organization
+                | Field::ContactName
+                | Field::Location
+                | Field::BillingReference
+                | Field::PurchaseOrder
+                | Field::BillingStreet
+                | Field::BillingTown
         )
     }
 
@@ -155,7 +178,10 @@ impl Field {
             Field::Location => length(1, 200),
             Field::EInvoiceAddress | Field::EInvoiceOperator => length(1, 35),
             // Finvoice carries the buyer's reference in at most 70 characters.
-            Field::BillingReference => length(1, 70),
+            Field::BillingReference | Field::PurchaseOrder => length(1, 70),
+            // Finvoice's BuyerStreetName and BuyerTownName: 2 to 35 characters.
+            Field::BillingStreet | Field::BillingTown => length(2, 35),
+            Field::BillingPostcode => length(1, 5),
             Field::InvoiceAddress => length(5, 200),
             Field::Message => length(1, 2000),
             Field::IdempotencyKey => length(8, 128),

@@ -1,11 +1,13 @@
 //! The order and its parts: pure values, no I/O. Each type is valid once constructed.
 
+mod address;
 mod booking;
 mod breaker;
 mod business_id;
 mod catalogue;
 mod email_address;
 mod field;
+mod invoice;
 mod fingerprint;
 mod language;
 mod lifecycle;
@@ -22,6 +24,7 @@ mod text;
 mod values;
 mod workdays;
 
+pub use address::BillingAddress;
 pub use booking::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState,
     DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date,
@@ -31,6 +34,7 @@ pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
+pub use invoice::{InvoiceLine, Totals, VatRate, parse_euros, vat_breakdown};
 pub use language::Language;
 pub use lifecycle::{Delivery, EmailKind, Order, Outcome, Receipt, Reports};
 pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};

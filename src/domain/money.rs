@@ -2,9 +2,9 @@
 
 use super::Language;
 
-/// Finnish general VAT rate since 2024-09-01, in hundredths of a percent (25,5 %).
-const VAT_RATE_BASIS_POINTS: i64 = 2550;
-/// The same rate as the API and the order item write it.
+use super::VatRate;
+
+/// `VatRate::GENERAL` as the API and the order item write it.
 pub const VAT_RATE_PERCENT: &str = "25.5";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +17,7 @@ pub struct Price {
 impl Price {
     /// VAT rounded half away from zero to the cent, as invoices do.
     pub fn from_net_cents(net_cents: i64) -> Price {
-        let scaled = net_cents * VAT_RATE_BASIS_POINTS;
-        let vat_cents = (scaled + 5_000 * scaled.signum()) / 10_000;
+        let vat_cents = VatRate::GENERAL.vat_on(net_cents);
         Price {
             net_cents,
             vat_cents,

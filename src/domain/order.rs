@@ -9,7 +9,7 @@ use super::text::{
     contains_markup, link_in, nfc,
 };
 use super::{
-    BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
+    BillingAddress, BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
     Language, MAX_PREFERRED_DATES, Package, Participants, ParticipantsError, Phone,
 };
 
@@ -32,6 +32,8 @@ pub struct NewOrder {
     pub einvoice_address: Option<EInvoiceId>,
     pub einvoice_operator: Option<EInvoiceId>,
     pub billing_reference: Option<String>,
+    pub purchase_order: Option<String>,
+    pub billing_address: Option<BillingAddress>,
     /// Where invoices go when there is no e-invoice address: a postal address, or an email
     /// address as the whole value.
     pub invoice_address: Option<String>,
@@ -114,6 +116,29 @@ impl<'a> Checker<'a> {
             return self.fail(Field::InvoiceAddress, ErrorCode::LinkNotAllowed);
         }
         Some(text)
+    }
+
+    /// Street, postcode and town: all three or none.
+    fn billing_address(&mut self, form: &OrderForm) -> Option<BillingAddress> {
+        let street = self.text(Field::BillingStreet, &form.billing_street);
+        let postcode = self.parsed(Field::BillingPostcode, &form.billing_postcode, |code| {
+            BillingAddress::is_postcode(code).then(|| code.to_owned())
+        });
+        let town = self.text(Field::BillingTown, &form.billing_town);
+        let parts = [
+            (Field::BillingStreet, &form.billing_street),
+            (Field::BillingPostcode, &form.billing_postcode),
+            (Field::BillingTown, &form.billing_town),
+        ];
+        let given = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
+        if parts.iter().any(|(_, value)| given(value)) {
+            for (field, value) in parts {
+                if !given(value) {
+                    self.fail::<()>(field, ErrorCode::Required);
+                }
+            }
+        }
+        BillingAddress::from_parts(street, postcode, town).flatten()
     }
 
     /// Optional text that must also parse into a domain type.
@@ -303,6 +328,8 @@ impl Submission {
             EInvoiceId::parse,
         );
         let billing_reference = check.text(Field::BillingReference, &form.billing_reference);
+        let purchase_order = check.text(Field::PurchaseOrder, &form.purchase_order);
+        let billing_address = check.billing_address(form);
         let invoice_address = check.invoice_address(&form.invoice_address);
         let message = check.message(&form.message);
         let language = check.language(&form.language);
@@ -330,6 +357,8 @@ impl Submission {
             einvoice_address,
             einvoice_operator,
             billing_reference,
+            purchase_order,
+            billing_address,
             invoice_address,
             message,
             language,
@@ -351,6 +380,22 @@ mod tests {
     use jiff::civil::date;
 
     const TODAY: Date = date(2026, 11, 26);
+
+    #[test]
+    fn a_billing_address_comes_whole_with_a_finnish_postcode() {
+        let mut form = valid_form();
+        form.billing_street = Some("PL 60".into());
+        form.billing_postcode = Some("4301".into());
+        let errors = NewOrder::parse(&form, TODAY).unwrap_err();
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
+        assert!(found.contains(&(Field::BillingPostcode, ErrorCode::Invalid)), "{found:?}");
+        assert!(found.contains(&(Field::BillingTown, ErrorCode::Required)), "{found:?}");
+        form.billing_postcode = Some(" 04301 ".into());
+        form.billing_town = Some("Tuusula".into());
+        let order = NewOrder::parse(&form, TODAY).unwrap();
+        let address = order.billing_address.unwrap();
+        assert_eq!((address.postcode.as_str(), address.town.as_str()), ("04301", "Tuusula"));
+    }
 
     fn valid_form() -> OrderForm {
         OrderForm {

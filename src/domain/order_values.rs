@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{
-    BusinessId, Channel, EInvoiceId, EmailAddress, Field, Language, NewOrder, Package,
+    BillingAddress, BusinessId, Channel, EInvoiceId, EmailAddress, Field, Language, NewOrder, Package,
     Participants, Phone,
 };
 
@@ -121,6 +121,10 @@ impl NewOrder {
             Field::EInvoiceAddress => text(self.einvoice_address.as_ref()?.as_str()),
             Field::EInvoiceOperator => text(self.einvoice_operator.as_ref()?.as_str()),
             Field::BillingReference => text(self.billing_reference.as_deref()?),
+            Field::PurchaseOrder => text(self.purchase_order.as_deref()?),
+            Field::BillingStreet => text(&self.billing_address.as_ref()?.street),
+            Field::BillingPostcode => text(&self.billing_address.as_ref()?.postcode),
+            Field::BillingTown => text(&self.billing_address.as_ref()?.town),
             Field::InvoiceAddress => text(self.invoice_address.as_deref()?),
             Field::Message => text(self.message.as_deref()?),
             Field::Language => text(self.language.code()),
@@ -184,6 +188,12 @@ impl NewOrder {
             einvoice_address: through(optional(Field::EInvoiceAddress)?, EInvoiceId::parse)?,
             einvoice_operator: through(optional(Field::EInvoiceOperator)?, EInvoiceId::parse)?,
             billing_reference: optional(Field::BillingReference)?,
+            purchase_order: optional(Field::PurchaseOrder)?,
+            billing_address: BillingAddress::from_parts(
+                optional(Field::BillingStreet)?,
+                optional(Field::BillingPostcode)?,
+                optional(Field::BillingTown)?,
+            )?,
             invoice_address: optional(Field::InvoiceAddress)?,
             message: optional(Field::Message)?,
             language: Language::parse(&required(Field::Language)?)?,

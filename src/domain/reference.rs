@@ -43,6 +43,24 @@ impl Reference {
         valid.then(|| Reference(text.to_owned()))
     }
 
+    /// A reference as a person types or reads it out: any case, with or without the hyphen or
+    /// spaces, and with Crockford's look-alikes (O for 0, I and L for 1) taken as meant.
+    pub fn read(text: &str) -> Option<Reference> {
+        let symbols: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                other => other,
+            })
+            .collect();
+        if symbols.len() != 8 || !symbols.is_ascii() {
+            return None;
+        }
+        Reference::parse(&format!("{}-{}", &symbols[..4], &symbols[4..]))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -67,6 +85,18 @@ mod tests {
         }
         assert_eq!(Reference::parse("K7Q4M2XD"), None);
         assert_eq!(Reference::parse("K7Q4-M2XI"), None);
+    }
+
+    #[test]
+    fn a_reference_is_read_as_people_type_it() {
+        let meant = Reference::parse("K7M2-QX91").unwrap();
+        for typed in ["K7M2-QX91", "k7m2qx91", " K7M2 QX9I ", "K7M2-QX9l", "k7m2-qx9L"] {
+            assert_eq!(Reference::read(typed), Some(meant.clone()), "{typed}");
+        }
+        assert_eq!(Reference::read("K7MO-QX91"), Reference::parse("K7M0-QX91"));
+        for wrong in ["K7M2QX9", "K7M2-QX91X", "K7M2-QX9U", "K7M2–QX91", "ÄÄÄÄ-ÄÄÄÄ", ""] {
+            assert_eq!(Reference::read(wrong), None, "{wrong}");
+        }
     }
 
     #[test]

@@ -257,7 +257,11 @@ mod tests {
             phone: Some("+358 40 123 4567".into()),
             participants: Some("12".into()),
             einvoice_address: Some("003701577119".into()),
-            invoice_address: Some("Tuusulan kunta, Ostolaskut, PL 60, 04301 Tuusula".into()),
+            invoice_address: Some("laskut@tuusula.example".into()),
+            billing_street: Some("PL 60".into()),
+            billing_postcode: Some("04301".into()),
+            billing_town: Some("Tuusula".into()),
+            purchase_order: Some("PO-123".into()),
             preferred_dates: vec!["2027-03-02".into()],
             message: Some("Salainen viesti kouluttajille".into()),
             language: Some(language.into()),
@@ -318,7 +322,11 @@ mod tests {
             "Osallistujamäärä: 12",
             "1\u{a0}129,50\u{a0}€",
             "Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti",
-            "Laskutusosoite: Tuusulan kunta, Ostolaskut, PL 60, 04301 Tuusula",
+            "Laskutusosoite: PL 60",
+            "Postinumero: 04301",
+            "Postitoimipaikka: Tuusula",
+            "Tilausnumero (PO): PO-123",
+            "Laskun lähetysosoite: laskut@tuusula.example",
         ] {
             assert!(fi.text.contains(expected), "{expected}: {}", fi.text);
         }

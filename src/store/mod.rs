@@ -6,6 +6,7 @@
 mod attribute;
 mod booking_item;
 mod dynamodb;
+mod invoice_item;
 mod item;
 mod memory;
 mod table;
@@ -16,7 +17,8 @@ pub use attribute::{Attribute, EmailAttribute};
 pub use dynamodb::{
     BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
 };
-pub use dynamodb::{FIRST_INVOICE_NUMBER, Invoiced};
+pub use dynamodb::{Credited, FIRST_INVOICE_NUMBER, INVOICE_NUMBERS_ATTRIBUTE, Invoiced};
+pub use invoice_item::{DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice};
 pub use item::{
     CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE,

@@ -33,8 +33,11 @@ pub struct OrderRecord {
     /// The booking's emails and reminders that exist, by kind (`booking`, `reminder`, …).
     pub booking_emails: BTreeMap<&'static str, EmailRecord>,
     pub erased_at: Option<Timestamp>,
-    /// The invoice made from the order (`orders invoice`), once there is one.
+    /// The order's current invoice (`orders invoice`): none before the first, nor after a
+    /// credit note until it is invoiced again.
     pub invoice: Option<InvoiceRecord>,
+    /// Every invoice and credit note made for it, in order of issue.
+    pub invoice_numbers: Vec<u32>,
 }
 
 /// An order item's customer values, read leniently by their attributes' shapes: whatever is
@@ -276,6 +279,14 @@ impl EmailRecord {
     }
 }
 
+/// A list of numbers (empty when absent).
+fn numbers(item: &Item, name: &str) -> Vec<u32> {
+    let list = item.get(name).and_then(|value| value.as_l().ok());
+    (list.into_iter().flatten())
+        .filter_map(|value| value.as_n().ok()?.parse().ok())
+        .collect()
+}
+
 impl OrderRecord {
     /// `None` for an item that is not an order (dedupe records, counters, message lookups).
     pub fn from_item(item: &Item) -> Option<OrderRecord> {
@@ -299,6 +310,7 @@ impl OrderRecord {
                 .collect(),
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
             invoice: InvoiceRecord::from_item(item),
+            invoice_numbers: numbers(item, super::INVOICE_NUMBERS_ATTRIBUTE),
         })
     }
 

@@ -1,23 +1,31 @@
 //! Invoice numbers: one counter item, taken from in the same transaction that writes the
-//! invoice's details on the order, so that numbers have no gaps, no two orders share one, and
-//! an order is invoiced once.
+//! invoice (or credit note) as an item of its own and updates its order, so that numbers have
+//! no gaps, no two documents share one, and an order has one current invoice at a time: a
+//! credit note cancels it and leaves the order free to be invoiced again.
 
 use std::time::Duration;
 
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use jiff::Timestamp;
+use jiff::civil::Date;
 
+use super::erasure::query_items;
 use super::{DynamoDbStore, build_error, written};
 use crate::domain::Reference;
-use crate::store::Attribute;
+use crate::store::invoice_item::{
+    CREDITED_BY_ATTRIBUTE, InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk,
+};
 use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
-use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord, InvoiceTerms};
-use crate::store::{Result, StoreError};
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord};
+use crate::store::{Attribute, OrderRecord, Result, StoreError};
 
 /// The counter's key, in a key space of its own.
 const COUNTER_KEY: &str = "counter#invoice";
-/// The first invoice's number.
+/// The first invoice's number, unless configuration says otherwise (`INVOICE_NUMBER_START`).
 pub const FIRST_INVOICE_NUMBER: u32 = 1000;
+/// Every invoice and credit note number of an order, in order of issue.
+pub const INVOICE_NUMBERS_ATTRIBUTE: &str = "invoice_numbers";
 /// Concurrent invoicing retries on the counter; twenty at once settle in a few rounds.
 const ATTEMPTS: u32 = 60;
 /// Storage calls that fail outright (a timeout under load) tried again before giving up.
@@ -26,84 +34,210 @@ const TRANSIENT_FAILURES: u32 = 3;
 /// What `invoice` found or made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invoiced {
-    /// A number was taken now and the invoice stored on the order.
-    New(InvoiceRecord),
-    /// The order was invoiced before: its invoice as stored.
-    Existing(InvoiceRecord),
+    /// A number was taken now and the invoice stored.
+    New(IssuedInvoice),
+    /// The order has a current invoice: that one as issued.
+    Existing(IssuedInvoice),
 }
 
+/// What `credit` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credited {
+    /// The credit note, and the invoice it cancelled.
+    New {
+        credit: IssuedInvoice,
+        original: IssuedInvoice,
+    },
+    /// The order has no current invoice to credit.
+    NotInvoiced,
+}
+
+/// One attempt's result: `None` when the counter or the order moved meanwhile.
+type Attempt<T> = Result<Option<T>>;
+
 impl DynamoDbStore {
-    /// The order's invoice: the stored one, or a new one with the next number and `terms`.
-    /// `None` when there is no such order.
+    /// The order's current invoice, or a new one from `draft` with the next number (`first`
+    /// when there is none yet). `None` when there is no such order.
     pub async fn invoice(
         &self,
         reference: &Reference,
-        terms: &InvoiceTerms,
+        draft: &InvoiceDraft,
+        first: u32,
         now: Timestamp,
     ) -> Result<Option<Invoiced>> {
+        self.numbered(async || self.try_invoice(reference, draft, first, now).await)
+            .await
+    }
+
+    /// A credit note, dated `date`, of the order's current invoice. `None` when there is no
+    /// such order.
+    pub async fn credit(
+        &self,
+        reference: &Reference,
+        date: Date,
+        first: u32,
+        now: Timestamp,
+    ) -> Result<Option<Credited>> {
+        self.numbered(async || self.try_credit(reference, date, first, now).await)
+            .await
+    }
+
+    /// An invoice or credit note by its number.
+    pub async fn issued_invoice(&self, number: u32) -> Result<Option<IssuedInvoice>> {
+        let item = self.get(invoice_pk(number)).await?;
+        Ok(item.as_ref().and_then(IssuedInvoice::from_item))
+    }
+
+    /// The invoices and credit notes dated in a month (`2026-11`), by number.
+    pub async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>> {
+        let query = self
+            .month_query(&invoice_month_key(month))
+            .key_condition_expression("#month = :month");
+        let items = query_items(query, None).await?;
+        Ok(items.iter().filter_map(IssuedInvoice::from_item).collect())
+    }
+
+    /// Runs attempts until one is not overtaken by another writer.
+    async fn numbered<T>(&self, attempt: impl AsyncFn() -> Attempt<T>) -> Result<T> {
         let mut failures = 0;
-        for attempt in 0..ATTEMPTS {
-            match self.try_invoice(reference, terms, now).await {
+        for round in 0..ATTEMPTS {
+            match attempt().await {
                 Ok(Some(done)) => return Ok(done),
-                // Someone took this number (or invoiced this order) first: read again.
+                // Someone took this number (or changed this order) first: read again.
                 Ok(None) => {}
                 // A call that timed out or failed may still have been written: each attempt
-                // reads the order and the counter afresh, so trying again is safe (an invoice
+                // reads the order and the counter afresh, so trying again is safe (a document
                 // written by the failed call is then found as the order's own). Storage that
                 // keeps failing is reported.
                 Err(StoreError::Unavailable(cause)) if failures < TRANSIENT_FAILURES => {
                     failures += 1;
-                    tracing::warn!(error = %cause, attempt, "invoice: storage call failed, trying again");
+                    tracing::warn!(error = %cause, round, "invoice: storage call failed, trying again");
                 }
                 Err(error) => return Err(error),
             }
             let jitter = u64::from(getrandom::u32().unwrap_or(0) % 20);
             tokio::time::sleep(Duration::from_millis(
-                5 + jitter + 5 * u64::from(attempt.min(10)),
+                5 + jitter + 5 * u64::from(round.min(10)),
             ))
             .await;
         }
         Err(StoreError::Contended { attempts: ATTEMPTS })
     }
 
-    /// One attempt: `Some` with what was found or made, `None` when the counter or the order
-    /// moved meanwhile.
     async fn try_invoice(
         &self,
         reference: &Reference,
-        terms: &InvoiceTerms,
+        draft: &InvoiceDraft,
+        first: u32,
         now: Timestamp,
-    ) -> Result<Option<Option<Invoiced>>> {
-        let Some(order) = self.get(order_pk(reference)).await? else {
+    ) -> Attempt<Option<Invoiced>> {
+        let Some(order) = self.order_record(reference).await? else {
             return Ok(Some(None));
         };
-        if let Some(existing) = InvoiceRecord::from_item(&order) {
+        if let Some(current) = &order.invoice {
+            let existing = self.as_issued(&order, current).await?;
             return Ok(Some(Some(Invoiced::Existing(existing))));
         }
+        let (last, next) = self.next_number(first).await?;
+        let invoice = IssuedInvoice::new(reference, next, draft, now);
+        let mut order = self
+            .order_update(reference)
+            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#number)");
+        let mut set = vec![APPEND.to_owned()];
+        for (i, (name, value)) in invoice.record().attributes().into_iter().enumerate() {
+            order = order
+                .expression_attribute_names(format!("#i{i}"), name)
+                .expression_attribute_values(format!(":i{i}"), value);
+            set.push(format!("#i{i} = :i{i}"));
+        }
+        let order = appended_number(order, next)
+            .update_expression(format!("SET {}", set.join(", ")));
+        let written = self
+            .take_number(last, next, [order, new_document(&self.table, &invoice)])
+            .await?;
+        Ok(written.then_some(Some(Invoiced::New(invoice))))
+    }
+
+    async fn try_credit(
+        &self,
+        reference: &Reference,
+        date: Date,
+        first: u32,
+        now: Timestamp,
+    ) -> Attempt<Option<Credited>> {
+        let Some(order) = self.order_record(reference).await? else {
+            return Ok(Some(None));
+        };
+        let Some(current) = &order.invoice else {
+            return Ok(Some(Some(Credited::NotInvoiced)));
+        };
+        let mut original = self.as_issued(&order, current).await?;
+        let (last, next) = self.next_number(first).await?;
+        let credit = original.credit_note(next, date, now);
+        let mut unlocked = self
+            .order_update(reference)
+            .condition_expression("#number = :current")
+            .expression_attribute_values(":current", n(current.number));
+        let mut removed = vec!["#number".to_owned()];
+        for (i, name) in INVOICE_ATTRIBUTES.iter().enumerate().skip(1) {
+            unlocked = unlocked.expression_attribute_names(format!("#r{i}"), *name);
+            removed.push(format!("#r{i}"));
+        }
+        let unlocked = appended_number(unlocked, next)
+            .update_expression(format!("SET {APPEND} REMOVE {}", removed.join(", ")));
+        // The original as issued (written now if it predates invoice items), marked credited.
+        let cancelled = document(&self.table, &original)
+            .update_expression(format!("SET {DOCUMENT_SET}, #credited = :credited"))
+            .condition_expression("attribute_not_exists(#credited)")
+            .expression_attribute_names("#credited", CREDITED_BY_ATTRIBUTE)
+            .expression_attribute_values(":credited", n(next));
+        let updates = [unlocked, new_document(&self.table, &credit), cancelled];
+        let written = self.take_number(last, next, updates).await?;
+        original.credited_by = Some(next);
+        Ok(written.then_some(Some(Credited::New { credit, original })))
+    }
+
+    /// The order's current invoice as issued: its item, or, for an invoice made before invoices
+    /// had items, the one line its order's amounts make.
+    async fn as_issued(
+        &self,
+        order: &OrderRecord,
+        current: &InvoiceRecord,
+    ) -> Result<IssuedInvoice> {
+        if let Some(issued) = self.issued_invoice(current.number).await? {
+            return Ok(issued);
+        }
+        IssuedInvoice::from_order(order, current).ok_or_else(|| StoreError::Unreadable {
+            key: format!("order#{}", order.reference),
+            problem: "its invoice's order lacks the package, amounts or organisation",
+        })
+    }
+
+    /// The counter's last number (`None` before the first) and the next one.
+    async fn next_number(&self, first: u32) -> Result<(Option<i64>, u32)> {
         let counter = self.get(COUNTER_KEY.to_owned()).await?;
         let last = counter
             .as_ref()
             .and_then(|c| number(c, Attribute::Last.name()));
-        let next = last.map_or(i64::from(FIRST_INVOICE_NUMBER), |last| last + 1);
-        let invoice = InvoiceRecord::new(
-            reference,
-            u32::try_from(next).map_err(StoreError::unavailable)?,
-            terms,
-            now,
-        );
-        Ok(self
-            .take_number(reference, last, &invoice)
-            .await?
-            .then_some(Some(Invoiced::New(invoice))))
+        let next = last.map_or(i64::from(first), |last| last + 1);
+        Ok((last, u32::try_from(next).map_err(StoreError::unavailable)?))
     }
 
-    /// The counter moved from `last` to the invoice's number and the invoice written on the
-    /// order, both or neither; `false` when either condition failed.
-    async fn take_number(
+    fn order_update(&self, reference: &Reference) -> UpdateBuilder {
+        Update::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#number", INVOICE_ATTRIBUTES[0])
+    }
+
+    /// The counter moved from `last` to `next` and every update written, all or none; `false`
+    /// when any condition failed.
+    async fn take_number<const N: usize>(
         &self,
-        reference: &Reference,
         last: Option<i64>,
-        invoice: &InvoiceRecord,
+        next: u32,
+        updates: [UpdateBuilder; N],
     ) -> Result<bool> {
         let counter = Update::builder()
             .table_name(&self.table)
@@ -111,7 +245,7 @@ impl DynamoDbStore {
             .update_expression("SET #last = :next, #kind = :kind")
             .expression_attribute_names("#last", Attribute::Last.name())
             .expression_attribute_names("#kind", Attribute::Kind.name())
-            .expression_attribute_values(":next", n(invoice.number))
+            .expression_attribute_values(":next", n(next))
             .expression_attribute_values(":kind", s("counter"));
         let counter = match last {
             None => counter.condition_expression("attribute_not_exists(#last)"),
@@ -119,36 +253,49 @@ impl DynamoDbStore {
                 .condition_expression("#last = :last")
                 .expression_attribute_values(":last", n(last)),
         };
-        let mut order = Update::builder()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
-            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#number)")
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#number", INVOICE_ATTRIBUTES[0]);
-        let mut set = Vec::new();
-        for (i, (name, value)) in invoice.attributes().into_iter().enumerate() {
-            order = order
-                .expression_attribute_names(format!("#i{i}"), name)
-                .expression_attribute_values(format!(":i{i}"), value);
-            set.push(format!("#i{i} = :i{i}"));
+        let mut transaction = self.client.transact_write_items();
+        for update in std::iter::once(counter).chain(updates) {
+            let item = TransactWriteItem::builder()
+                .update(update.build().map_err(build_error)?)
+                .build();
+            transaction = transaction.transact_items(item);
         }
-        let order = order.update_expression(format!("SET {}", set.join(", ")));
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .update(counter.build().map_err(build_error)?)
-                    .build(),
-            )
-            .transact_items(
-                TransactWriteItem::builder()
-                    .update(order.build().map_err(build_error)?)
-                    .build(),
-            )
-            .send()
-            .await;
-        // Cancelled: another invoice took the number, or this order has an invoice already.
-        written(result, |e| e.is_transaction_canceled_exception())
+        // Cancelled: another document took the number, or the order changed.
+        written(transaction.send().await, |e| {
+            e.is_transaction_canceled_exception()
+        })
     }
+}
+
+/// Appends the number to the order's list of its invoices and credit notes.
+const APPEND: &str = "#numbers = list_append(if_not_exists(#numbers, :none), :appended)";
+/// What `IssuedInvoice::attributes` sets, by the names `document` gives them.
+const DOCUMENT_SET: &str = "#a0 = :a0, #a1 = :a1, #a2 = :a2, #a3 = :a3";
+
+fn appended_number(update: UpdateBuilder, number: u32) -> UpdateBuilder {
+    update
+        .expression_attribute_names("#numbers", INVOICE_NUMBERS_ATTRIBUTE)
+        .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
+        .expression_attribute_values(":appended", AttributeValue::L(vec![n(number)]))
+}
+
+/// The update that writes a document's attributes (its expression still to come).
+fn document(table: &str, issued: &IssuedInvoice) -> UpdateBuilder {
+    let mut update = Update::builder()
+        .table_name(table)
+        .key(ORDER_TABLE_PARTITION_KEY, s(invoice_pk(issued.number)));
+    for (i, (name, value)) in issued.attributes().into_iter().enumerate() {
+        update = update
+            .expression_attribute_names(format!("#a{i}"), name)
+            .expression_attribute_values(format!(":a{i}"), value);
+    }
+    update
+}
+
+/// A new document's item: written once, never over another.
+fn new_document(table: &str, issued: &IssuedInvoice) -> UpdateBuilder {
+    document(table, issued)
+        .update_expression(format!("SET {DOCUMENT_SET}"))
+        .condition_expression("attribute_not_exists(#pk)")
+        .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
 }

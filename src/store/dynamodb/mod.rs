@@ -20,7 +20,7 @@ mod reports;
 mod reputation;
 
 pub(in crate::store) use changes::Changes;
-pub use invoice::{FIRST_INVOICE_NUMBER, Invoiced};
+pub use invoice::{Credited, FIRST_INVOICE_NUMBER, INVOICE_NUMBERS_ATTRIBUTE, Invoiced};
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;

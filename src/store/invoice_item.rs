@@ -1,0 +1,189 @@
+//! An issued invoice or credit note as an item of its own (`invoice#1000`): what it billed,
+//! line by line, so that a reprint, its credit note and the sales ledger read it as issued. It
+//! is listed in the by-month index under `invoices#YYYY-MM` (its invoice date's month), ordered
+//! by number, apart from the orders' own months.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::item::{Item, n, number, s, text};
+use super::record::{InvoiceRecord, InvoiceTerms, OrderRecord};
+use super::{Attribute, CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY};
+use crate::domain::{Field, InvoiceLine, Language, Package, Reference, Totals, VatRate};
+
+const INVOICE_PREFIX: &str = "invoice#";
+/// The by-month index's partition of a month's invoices and credit notes.
+const MONTH_PREFIX: &str = "invoices#";
+const DOCUMENT_ATTRIBUTE: &str = "document";
+pub(crate) const CREDITED_BY_ATTRIBUTE: &str = "credited_by";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Invoice,
+    /// A credit note (hyvityslasku) of one invoice, with that invoice's lines negated.
+    Credit,
+}
+
+/// The invoice a credit note credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginalInvoice {
+    pub number: u32,
+    pub date: Date,
+}
+
+/// An invoice or credit note as issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedInvoice {
+    pub number: u32,
+    pub kind: DocumentKind,
+    /// The order's reference.
+    pub reference: String,
+    pub invoice_date: Date,
+    pub delivery_date: Date,
+    pub due_days: u32,
+    pub due_date: Date,
+    /// Finvoice's MessageIdentifier.
+    pub message_id: String,
+    /// Finvoice's MessageTimeStamp, to the second.
+    pub made_at: Timestamp,
+    /// The buyer as invoiced: the organisation and its Y-tunnus (no person).
+    pub buyer: String,
+    pub buyer_business_id: Option<String>,
+    pub lines: Vec<InvoiceLine>,
+    /// A credit note's original invoice.
+    pub original: Option<OriginalInvoice>,
+    /// The credit note that cancelled this invoice (an attribute of its own, set later).
+    #[serde(skip_deserializing)]
+    pub credited_by: Option<u32>,
+}
+
+/// What an invoice is made of, before it has a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceDraft {
+    pub terms: InvoiceTerms,
+    pub lines: Vec<InvoiceLine>,
+    pub buyer: String,
+    pub buyer_business_id: Option<String>,
+}
+
+pub fn invoice_pk(number: u32) -> String {
+    format!("{INVOICE_PREFIX}{number}")
+}
+
+/// The index partition of a month's invoices (`2026-11`).
+pub fn invoice_month_key(month: &str) -> String {
+    format!("{MONTH_PREFIX}{month}")
+}
+
+impl IssuedInvoice {
+    /// A new invoice numbered `number` from a draft.
+    pub fn new(reference: &Reference, number: u32, draft: &InvoiceDraft, now: Timestamp) -> Self {
+        let record = InvoiceRecord::new(reference, number, &draft.terms, now);
+        IssuedInvoice {
+            number,
+            kind: DocumentKind::Invoice,
+            reference: reference.to_string(),
+            invoice_date: record.invoice_date,
+            delivery_date: record.delivery_date,
+            due_days: record.due_days,
+            due_date: record.due_date,
+            message_id: record.message_id,
+            made_at: record.made_at,
+            buyer: draft.buyer.clone(),
+            buyer_business_id: draft.buyer_business_id.clone(),
+            lines: draft.lines.clone(),
+            original: None,
+            credited_by: None,
+        }
+    }
+
+    /// The credit note numbered `number` of this invoice, dated `date`: its lines negated,
+    /// nothing to pay.
+    pub fn credit_note(&self, number: u32, date: Date, now: Timestamp) -> IssuedInvoice {
+        IssuedInvoice {
+            number,
+            kind: DocumentKind::Credit,
+            invoice_date: date,
+            due_days: 0,
+            due_date: date,
+            message_id: format!("{number}-{}", self.reference),
+            made_at: Timestamp::from_second(now.as_second()).unwrap_or(now),
+            lines: self.lines.iter().map(InvoiceLine::credited).collect(),
+            original: Some(OriginalInvoice {
+                number: self.number,
+                date: self.invoice_date,
+            }),
+            credited_by: None,
+            ..self.clone()
+        }
+    }
+
+    /// An invoice made before invoices had items of their own: its one line from the order's
+    /// stored amounts, as it was printed.
+    pub fn from_order(order: &OrderRecord, record: &InvoiceRecord) -> Option<IssuedInvoice> {
+        let package = order.text(Field::Package).and_then(Package::parse)?;
+        let rate = VatRate::parse(order.vat_rate_percent.as_deref()?)?;
+        let line = InvoiceLine {
+            article_id: package.id().to_owned(),
+            name: crate::texts::package_name(package, Language::Fi).to_owned(),
+            net_cents: order.net_cents?,
+            vat_rate: rate,
+            vat_cents: order.vat_cents?,
+        };
+        Some(IssuedInvoice {
+            number: record.number,
+            kind: DocumentKind::Invoice,
+            reference: order.reference.clone(),
+            invoice_date: record.invoice_date,
+            delivery_date: record.delivery_date,
+            due_days: record.due_days,
+            due_date: record.due_date,
+            message_id: record.message_id.clone(),
+            made_at: record.made_at,
+            buyer: order.text(Field::Organization)?.to_owned(),
+            buyer_business_id: order.text(Field::BusinessId).map(str::to_owned),
+            lines: vec![line],
+            original: None,
+            credited_by: None,
+        })
+    }
+
+    pub fn totals(&self) -> Totals {
+        Totals::of(&self.lines)
+    }
+
+    /// What the order item records of it while it is the order's current invoice.
+    pub fn record(&self) -> InvoiceRecord {
+        InvoiceRecord {
+            number: self.number,
+            invoice_date: self.invoice_date,
+            delivery_date: self.delivery_date,
+            due_days: self.due_days,
+            due_date: self.due_date,
+            message_id: self.message_id.clone(),
+            made_at: self.made_at,
+        }
+    }
+
+    /// Its attributes but the key (and `credited_by`, which is set when it is credited).
+    pub fn attributes(&self) -> Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)> {
+        let month = self.invoice_date.strftime("%Y-%m").to_string();
+        let document = serde_json::to_string(self).unwrap_or_default();
+        vec![
+            (Attribute::Kind.name(), s("invoice")),
+            (ORDER_MONTH_ATTRIBUTE, s(invoice_month_key(&month))),
+            (CREATED_MS_ATTRIBUTE, n(self.number)),
+            (DOCUMENT_ATTRIBUTE, s(document)),
+        ]
+    }
+
+    pub fn from_item(item: &Item) -> Option<IssuedInvoice> {
+        text(item, ORDER_TABLE_PARTITION_KEY)?.strip_prefix(INVOICE_PREFIX)?;
+        let mut issued: IssuedInvoice =
+            serde_json::from_str(text(item, DOCUMENT_ATTRIBUTE)?).ok()?;
+        issued.credited_by = number(item, CREDITED_BY_ATTRIBUTE).and_then(|n| n.try_into().ok());
+        Some(issued)
+    }
+}
