@@ -65,18 +65,32 @@ pub enum Command {
     },
     /// The invoice for a delivered workshop, on stdout (the reference number on stderr): a
     /// Finvoice 3.0 e-invoice when the order has e-invoice details, else a printable HTML
-    /// invoice for its invoicing address. Numbers come from a counter from 1000; the invoice is
-    /// stored on the order, so running it again prints the same invoice. Needs the SELLER_*
-    /// variables.
-    Invoice {
-        reference: String,
-        /// The day the workshop was held (YYYY-MM-DD). Default: the booked date, once the
-        /// booked workshop is over.
+    /// invoice. Numbers come from one counter (INVOICE_NUMBER_START, 1000 by default); the
+    /// invoice is stored, so running it again prints a copy of the same invoice. Needs the
+    /// SELLER_* variables and the order's billing address.
+    Invoice(InvoiceArgs),
+    /// A credit note (hyvityslasku) of the order's current invoice, from the same number
+    /// series, on stdout: the order can then be invoiced again, differently.
+    Credit { reference: String },
+    /// Corrects an order's invoicing details with the form's rules (and an OVT address's
+    /// Y-tunnus), logging each change on the order (who, when, old → new). An empty value
+    /// ("") removes one.
+    SetInvoicing(SetInvoicingArgs),
+    /// Invoices and credit notes of a month by invoice date, for the bookkeeper: CSV (Excel in
+    /// a Finnish locale), XLSX or JSON. No personal data.
+    Ledger {
+        /// YYYY-MM, or `last` for the previous month.
         #[arg(long)]
-        delivered: Option<String>,
-        /// Days to pay.
-        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
-        due_days: u32,
+        month: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: LedgerFormat,
+    },
+    /// A month's summary for the VAT return and the bookkeeper: orders, bookings, deliveries,
+    /// invoiced and credited net, VAT and gross per package and VAT rate, open invoices.
+    Report {
+        /// YYYY-MM, or `last` for the previous month.
+        #[arg(long)]
+        month: String,
     },
     /// Books the workshop's date, or changes the booking, as the trainers' booking page does:
     /// the customer gets a booking email with a calendar invitation, the trainers a note.
@@ -94,6 +108,103 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+}
+
+/// What `orders invoice` is asked.
+#[derive(Debug, Clone, Args)]
+pub struct InvoiceArgs {
+    pub reference: String,
+    /// The day the workshop was held (YYYY-MM-DD), not after today nor before the order.
+    /// Default: the booked date, once the booked workshop is over.
+    #[arg(long)]
+    pub delivered: Option<String>,
+    /// Days to pay.
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
+    pub due_days: u32,
+    /// A travel row, "TEXT=AMOUNT" in net euros (e.g. "Matkakulut Helsinki–Tuusula=120,00");
+    /// repeat for more.
+    #[arg(long)]
+    pub travel: Vec<String>,
+    /// Bills the cancellation fee of the terms (this percentage of the price) instead of the
+    /// workshop, for a booking cancelled late.
+    #[arg(long)]
+    pub fee_percent: Option<u32>,
+    /// The VAT rate (25,5), when the one in force on the delivery day differs from the order's.
+    #[arg(long)]
+    pub vat_rate: Option<String>,
+}
+
+impl From<InvoiceArgs> for crate::billing::InvoiceAsked {
+    fn from(args: InvoiceArgs) -> Self {
+        crate::billing::InvoiceAsked {
+            reference: args.reference,
+            delivered: args.delivered,
+            due_days: args.due_days,
+            travel: args.travel,
+            fee_percent: args.fee_percent,
+            vat_rate: args.vat_rate,
+        }
+    }
+}
+
+/// What `orders set-invoicing` is asked: only the values given change.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetInvoicingArgs {
+    pub reference: String,
+    #[arg(long)]
+    pub business_id: Option<String>,
+    /// E-invoice address (OVT: 0037 + the Y-tunnus's digits + up to five characters).
+    #[arg(long)]
+    pub einvoice_address: Option<String>,
+    /// The e-invoice operator's code (välittäjätunnus).
+    #[arg(long)]
+    pub operator: Option<String>,
+    #[arg(long)]
+    pub billing_reference: Option<String>,
+    /// The buyer's purchase order number.
+    #[arg(long)]
+    pub purchase_order: Option<String>,
+    /// The billing address: street or PL box, postcode and town (together when new).
+    #[arg(long)]
+    pub street: Option<String>,
+    #[arg(long)]
+    pub postcode: Option<String>,
+    #[arg(long)]
+    pub town: Option<String>,
+    /// Where a printable invoice is sent (an email address).
+    #[arg(long)]
+    pub invoice_address: Option<String>,
+    /// Who makes the change, for the order's log (default: ORDERS_OPERATOR or the login name).
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+impl SetInvoicingArgs {
+    /// The values given, by field.
+    pub fn values(&self) -> Vec<(order_intake::domain::Field, String)> {
+        use order_intake::domain::Field;
+        [
+            (Field::BusinessId, &self.business_id),
+            (Field::EInvoiceAddress, &self.einvoice_address),
+            (Field::EInvoiceOperator, &self.operator),
+            (Field::BillingReference, &self.billing_reference),
+            (Field::PurchaseOrder, &self.purchase_order),
+            (Field::BillingStreet, &self.street),
+            (Field::BillingPostcode, &self.postcode),
+            (Field::BillingTown, &self.town),
+            (Field::InvoiceAddress, &self.invoice_address),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| Some((field, value.clone()?)))
+        .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LedgerFormat {
+    Csv,
+    Xlsx,
+    Json,
 }
 
 /// What `orders book` is asked: the day, and what else differs from the defaults.

@@ -18,6 +18,9 @@ pub struct OpsConfig {
     pub function: Option<String>,
     /// The seller on invoices (its invoicing details present), or what is missing for it.
     pub seller: Result<Seller, String>,
+    /// The first invoice's number (`INVOICE_NUMBER_START`, 1000 by default): start where the
+    /// company's other series (accounting software) will not reach.
+    pub first_invoice_number: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +73,14 @@ impl OpsConfig {
             (_, Err(missing)) => Err(format!("invoicing needs the seller's details: {missing}")),
             (Err(error), Ok(_)) => Err(format!("invoicing needs the seller's {error}")),
         };
+        let first_invoice_number = match set("INVOICE_NUMBER_START") {
+            None => order_intake::store::FIRST_INVOICE_NUMBER,
+            Some(text) => text.trim().parse().ok().filter(|n| *n > 0).ok_or(format!(
+                "INVOICE_NUMBER_START is {text:?}, not a whole number above 0"
+            ))?,
+        };
         Ok(OpsConfig {
+            first_invoice_number,
             orders_table,
             mail,
             retention_months,
@@ -94,6 +104,40 @@ pub const INVOICING_VARIABLES: [&str; 8] = [
 ];
 
 /// The seller's invoicing details, or the variables of them that are not set.
+/// What the Finvoice schema and the banks take: an invalid value would make every invoice
+/// invalid, or send payments nowhere, and still take numbers.
+fn check_invoicing(
+    street: &str,
+    postcode: &str,
+    town: &str,
+    iban: &str,
+    bic: &str,
+) -> Result<(), String> {
+    let chars = |text: &str| text.chars().count();
+    if !(2..=35).contains(&chars(street)) || !(2..=35).contains(&chars(town)) {
+        return Err("SELLER_STREET and SELLER_TOWN take 2 to 35 characters (Finvoice)".into());
+    }
+    if !order_intake::domain::BillingAddress::is_postcode(postcode) {
+        return Err(format!("SELLER_POSTCODE is {postcode:?}, not five digits"));
+    }
+    if !crate::payment::iban_is_valid(iban) {
+        return Err(format!(
+            "SELLER_IBAN is {iban:?}, not an IBAN (its check digits fail)"
+        ));
+    }
+    let bic_shape = (bic.len() == 8 || bic.len() == 11)
+        && bic
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && bic.bytes().take(6).all(|b| b.is_ascii_uppercase());
+    if !bic_shape {
+        return Err(format!(
+            "SELLER_BIC is {bic:?}, not a BIC (8 or 11 letters and digits)"
+        ));
+    }
+    Ok(())
+}
+
 fn invoicing(set: impl Fn(&str) -> Option<String>) -> Result<Invoicing, String> {
     let values = INVOICING_VARIABLES.map(|name| set(name).map(|v| v.trim().to_owned()));
     let missing: Vec<&str> = (INVOICING_VARIABLES.iter().zip(&values))
@@ -113,12 +157,14 @@ fn invoicing(set: impl Fn(&str) -> Option<String>) -> Result<Invoicing, String> 
         address,
         operator,
     ] = values.map(Option::unwrap_or_default);
+    let iban = iban.replace(' ', "").to_uppercase();
+    check_invoicing(&street, &postcode, &town, &iban, &bic)?;
     Ok(Invoicing {
         vat_number,
         street,
         postcode,
         town,
-        iban: iban.replace(' ', ""),
+        iban,
         bic,
         einvoice_address: address,
         einvoice_operator: operator,

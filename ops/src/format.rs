@@ -274,7 +274,7 @@ pub fn details(r: &OrderRecord) -> String {
 
 /// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return first:
 /// CSV injection) gets a leading apostrophe, which Excel shows as text.
-fn inert(cell: String) -> String {
+pub(crate) fn inert(cell: String) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell,

@@ -1,53 +1,26 @@
-//! An invoice from a stored order: a Finvoice 3.0 e-invoice when the order has e-invoice
-//! details, else a printable HTML invoice for the invoicing address the customer gave (postal or
-//! email). The seller from configuration, the buyer and the amounts from the order as stored (its
-//! cents and rate, never recomputed), the number and dates from the invoice stored on the order,
-//! so the same order always prints the same bytes.
+//! An invoice or credit note as issued, on paper or as data: a Finvoice 3.0 e-invoice when the
+//! order has e-invoice details, else a printable HTML invoice for its invoicing address. The
+//! seller comes from configuration, the buyer's details from the order, and the lines, amounts,
+//! number and dates from the document as stored, so a reprint bills exactly what was issued.
 
 use askama::Template;
-use order_intake::domain::{Field, Invoicing, Language, Package, Seller, helsinki};
-use order_intake::store::{InvoiceRecord, OrderRecord};
+use order_intake::domain::{BillingAddress, Field, Invoicing, Seller, helsinki, vat_breakdown};
+use order_intake::store::{DocumentKind, IssuedInvoice, OrderRecord};
 
 use crate::format::euros;
 pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, virtual_barcode};
-
-#[derive(Template)]
-#[template(path = "finvoice.xml")]
-struct FinvoiceXml<'a> {
-    seller: &'a Seller,
-    invoicing: &'a Invoicing,
-    to_identifier: &'a str,
-    to_intermediator: &'a str,
-    message_id: &'a str,
-    timestamp: String,
-    buyer_business_id: Option<&'a str>,
-    buyer_names: Vec<String>,
-    buyer_contact: Option<&'a str>,
-    delivery_date: String,
-    invoice_number: u32,
-    invoice_date: String,
-    order_reference: &'a str,
-    order_date: String,
-    buyer_reference: Option<String>,
-    net: String,
-    vat: String,
-    gross: String,
-    vat_percent: String,
-    payment_terms: String,
-    due_date: String,
-    article_id: &'a str,
-    article_name: &'a str,
-    beneficiary_name: String,
-    payment_reference: String,
-}
 
 /// Why an order cannot be invoiced as it stands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvoiceError {
     #[error(
-        "order {0} has neither an e-invoice address and operator nor an invoicing address: ask the customer where to send the invoice"
+        "order {0} has neither an e-invoice address and operator nor a billing or invoicing address: ask the customer where to send the invoice, then: orders set-invoicing {0} …"
     )]
     NoInvoiceAddress(String),
+    #[error(
+        "order {0} has no billing address, which an invoice must carry (the buyer's name and address, AVL 209 e §): add it with: orders set-invoicing {0} --street \"PL 60\" --postcode 04301 --town Tuusula"
+    )]
+    NoBillingAddress(String),
     #[error("order {0} lacks {1}, which the invoice needs")]
     Incomplete(String, &'static str),
     #[error("the invoice could not be written: {0}")]
@@ -66,6 +39,10 @@ fn invoicing(seller: &Seller) -> Result<&Invoicing, InvoiceError> {
 
 fn ccyymmdd(date: jiff::civil::Date) -> String {
     date.strftime("%Y%m%d").to_string()
+}
+
+fn finnish_date(date: jiff::civil::Date) -> String {
+    date.strftime("%-d.%-m.%Y").to_string()
 }
 
 /// Text cut to `max` characters (Finvoice's limits count characters).
@@ -93,210 +70,254 @@ pub fn split_name(name: &str) -> Vec<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvoiceFormat {
     Finvoice,
-    /// For printing or saving as PDF and sending to the order's invoicing address.
+    /// For printing or saving as PDF and sending to the order's invoicing address (or by post
+    /// to its billing address).
     Printable,
 }
 
-/// How this order is invoiced: by e-invoice when it has the details, else on paper or by email
-/// to its invoicing address.
+/// How this order is invoiced: by e-invoice when it has the details, else on paper or by email.
 pub fn format_for(order: &OrderRecord) -> Result<InvoiceFormat, InvoiceError> {
-    match (
-        order.text(Field::EInvoiceAddress),
-        order.text(Field::EInvoiceOperator),
-        order.text(Field::InvoiceAddress),
-    ) {
-        (Some(_), Some(_), _) => Ok(InvoiceFormat::Finvoice),
-        (_, _, Some(_)) => Ok(InvoiceFormat::Printable),
-        _ => Err(InvoiceError::NoInvoiceAddress(order.reference.clone())),
+    let has = |field| order.text(field).is_some();
+    if has(Field::EInvoiceAddress) && has(Field::EInvoiceOperator) {
+        Ok(InvoiceFormat::Finvoice)
+    } else if has(Field::InvoiceAddress) || billing_address(order).is_some() {
+        Ok(InvoiceFormat::Printable)
+    } else {
+        Err(InvoiceError::NoInvoiceAddress(order.reference.clone()))
     }
 }
 
-/// The invoice in the order's format.
+/// The order's billing address, when it has all of it.
+pub fn billing_address(order: &OrderRecord) -> Option<BillingAddress> {
+    let part = |field| order.text(field).map(str::to_owned);
+    BillingAddress::from_parts(
+        part(Field::BillingStreet),
+        part(Field::BillingPostcode),
+        part(Field::BillingTown),
+    )
+    .flatten()
+}
+
+/// Whether this printing is the first of the document or a copy of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printing {
+    Original,
+    Copy,
+}
+
+/// The document in the order's format.
 pub fn document(
     order: &OrderRecord,
-    invoice: &InvoiceRecord,
+    issued: &IssuedInvoice,
     seller: &Seller,
+    printing: Printing,
 ) -> Result<String, InvoiceError> {
-    match format_for(order)? {
-        InvoiceFormat::Finvoice => finvoice(order, invoice, seller),
-        InvoiceFormat::Printable => printable(order, invoice, seller),
+    let content = Content::of(order, issued, seller, printing)?;
+    let text = match format_for(order)? {
+        InvoiceFormat::Finvoice => finvoice(order, content)?,
+        InvoiceFormat::Printable => PrintableHtml { c: content }
+            .render()
+            .map_err(|e| InvoiceError::Render(e.to_string()))?,
+    };
+    Ok(text + "\n")
+}
+
+/// One line as both formats print it.
+struct Row {
+    position: usize,
+    article_id: String,
+    name: String,
+    /// `1`, or `-1` on a credit note (the unit price stays positive).
+    quantity: &'static str,
+    unit_price: String,
+    vat_percent: String,
+    vat: String,
+    net: String,
+    gross: String,
+}
+
+/// A VAT rate's base and VAT.
+struct VatGroup {
+    percent: String,
+    base: String,
+    vat: String,
+}
+
+/// What both formats print: the document's facts, formatted once.
+struct Content<'a> {
+    seller: &'a Seller,
+    invoicing: &'a Invoicing,
+    credit: bool,
+    copy: bool,
+    number: u32,
+    message_id: &'a str,
+    made_at: jiff::Timestamp,
+    invoice_date: jiff::civil::Date,
+    delivery_date: jiff::civil::Date,
+    due_date: jiff::civil::Date,
+    original: Option<(u32, jiff::civil::Date)>,
+    order_reference: &'a str,
+    purchase_order: Option<String>,
+    buyer_reference: Option<String>,
+    buyer: &'a str,
+    buyer_business_id: Option<&'a str>,
+    buyer_address: Option<BillingAddress>,
+    buyer_contact: Option<&'a str>,
+    rows: Vec<Row>,
+    vat_groups: Vec<VatGroup>,
+    net: String,
+    vat: String,
+    gross: String,
+    gross_cents: i64,
+    payment_terms: String,
+    viite: String,
+}
+
+impl<'a> Content<'a> {
+    fn of(
+        order: &'a OrderRecord,
+        issued: &'a IssuedInvoice,
+        seller: &'a Seller,
+        printing: Printing,
+    ) -> Result<Content<'a>, InvoiceError> {
+        let credit = issued.kind == DocumentKind::Credit;
+        let totals = issued.totals();
+        let rows = rows(issued, credit);
+        let vat_groups = (vat_breakdown(&issued.lines).into_iter())
+            .map(|(rate, sum)| VatGroup {
+                percent: rate.percent(),
+                base: euros(sum.net_cents),
+                vat: euros(sum.vat_cents),
+            })
+            .collect();
+        let payment_terms = match issued.original {
+            Some(original) => format!("Hyvityslasku laskulle {}: ei maksettavaa", original.number),
+            None => format!("{} päivää netto", issued.due_days),
+        };
+        Ok(Content {
+            seller,
+            invoicing: invoicing(seller)?,
+            credit,
+            copy: printing == Printing::Copy,
+            number: issued.number,
+            message_id: &issued.message_id,
+            made_at: issued.made_at,
+            invoice_date: issued.invoice_date,
+            delivery_date: issued.delivery_date,
+            due_date: issued.due_date,
+            original: issued.original.map(|o| (o.number, o.date)),
+            order_reference: &issued.reference,
+            purchase_order: order.text(Field::PurchaseOrder).map(|r| cut(r, 70)),
+            // Orders taken before the limit of 70 characters may hold a longer one.
+            buyer_reference: order.text(Field::BillingReference).map(|r| cut(r, 70)),
+            buyer: &issued.buyer,
+            buyer_business_id: issued.buyer_business_id.as_deref(),
+            buyer_address: billing_address(order),
+            // Left out when erased, or longer than Finvoice takes.
+            buyer_contact: order
+                .text(Field::ContactName)
+                .filter(|name| name.chars().count() <= 70),
+            rows,
+            vat_groups,
+            net: euros(totals.net_cents),
+            vat: euros(totals.vat_cents),
+            gross: euros(totals.gross_cents),
+            gross_cents: totals.gross_cents,
+            payment_terms,
+            viite: reference_number(issued.number),
+        })
     }
+
+    fn title(&self) -> &'static str {
+        if self.credit { "HYVITYSLASKU" } else { "LASKU" }
+    }
+}
+
+fn rows(issued: &IssuedInvoice, credit: bool) -> Vec<Row> {
+    (issued.lines.iter().enumerate())
+        .map(|(i, line)| Row {
+            position: i + 1,
+            article_id: line.article_id.clone(),
+            name: line.name.clone(),
+            quantity: if credit { "-1" } else { "1" },
+            unit_price: euros(line.net_cents.abs()),
+            vat_percent: line.vat_rate.percent(),
+            vat: euros(line.vat_cents),
+            net: euros(line.net_cents),
+            gross: euros(line.gross_cents()),
+        })
+        .collect()
 }
 
 #[derive(Template)]
 #[template(path = "lasku.html")]
 struct PrintableHtml<'a> {
-    seller: &'a Seller,
-    invoicing: &'a Invoicing,
-    iban: String,
-    invoice_number: u32,
-    invoice_date: String,
-    delivery_date: String,
-    payment_terms: String,
-    due_date: String,
-    viite: String,
-    rf: String,
-    order_reference: &'a str,
-    buyer_reference: Option<&'a str>,
-    organization: &'a str,
-    buyer_business_id: Option<&'a str>,
-    buyer_contact: Option<&'a str>,
-    invoice_address: &'a str,
-    article_name: &'a str,
-    net: String,
-    vat: String,
-    gross: String,
-    vat_percent: String,
-    barcode: Option<String>,
+    c: Content<'a>,
 }
 
-/// What every invoice takes from the order as stored (its cents and rate, never recomputed).
-struct Billed<'a> {
-    organization: &'a str,
-    package: Package,
-    net: i64,
-    vat: i64,
-    gross: i64,
-    /// `25,5`.
-    vat_percent: String,
+impl PrintableHtml<'_> {
+    fn date(&self, date: &jiff::civil::Date) -> String {
+        finnish_date(*date)
+    }
+
+    fn iban(&self) -> String {
+        grouped_rf(&self.c.invoicing.iban)
+    }
+
+    fn viite(&self) -> String {
+        grouped(&self.c.viite)
+    }
+
+    fn rf(&self) -> String {
+        grouped_rf(&rf_reference(&self.c.viite))
+    }
+
+    fn barcode(&self) -> Option<String> {
+        let c = &self.c;
+        (!c.credit)
+            .then(|| virtual_barcode(&c.invoicing.iban, c.gross_cents, &c.viite, c.due_date))
+            .flatten()
+    }
 }
 
-fn billed(order: &OrderRecord) -> Result<Billed<'_>, InvoiceError> {
-    let missing = |what| InvoiceError::Incomplete(order.reference.clone(), what);
-    let organization = order
-        .text(Field::Organization)
-        .ok_or(missing("the organisation"))?;
-    let package = order
-        .text(Field::Package)
-        .and_then(Package::parse)
-        .ok_or(missing("a package"))?;
-    let amounts = (order.net_cents, order.vat_cents, order.gross_cents);
-    let (Some(net), Some(vat), Some(gross)) = amounts else {
-        return Err(missing("its amounts"));
-    };
-    let vat_percent = order
-        .vat_rate_percent
-        .as_deref()
-        .ok_or(missing("its VAT rate"))?
-        .replace('.', ",");
-    Ok(Billed {
-        organization,
-        package,
-        net,
-        vat,
-        gross,
-        vat_percent,
-    })
+#[derive(Template)]
+#[template(path = "finvoice.xml")]
+struct FinvoiceXml<'a> {
+    c: Content<'a>,
+    to_identifier: &'a str,
+    to_intermediator: &'a str,
+    timestamp: String,
+    buyer_names: Vec<String>,
+    order_date: String,
+    beneficiary_name: String,
 }
 
-/// A printable invoice in Finnish, for an order without e-invoice details.
-pub fn printable(
-    order: &OrderRecord,
-    invoice: &InvoiceRecord,
-    seller: &Seller,
-) -> Result<String, InvoiceError> {
-    let invoice_address = order
-        .text(Field::InvoiceAddress)
-        .ok_or_else(|| InvoiceError::NoInvoiceAddress(order.reference.clone()))?;
-    let Billed {
-        organization,
-        package,
-        net,
-        vat,
-        gross,
-        vat_percent,
-    } = billed(order)?;
-    let viite = reference_number(invoice.number);
-    let date = |d: jiff::civil::Date| d.strftime("%-d.%-m.%Y").to_string();
-    let invoicing = invoicing(seller)?;
-    let html = PrintableHtml {
-        seller,
-        invoicing,
-        iban: grouped_rf(&invoicing.iban),
-        invoice_number: invoice.number,
-        invoice_date: date(invoice.invoice_date),
-        delivery_date: date(invoice.delivery_date),
-        payment_terms: format!("{} päivää netto", invoice.due_days),
-        due_date: date(invoice.due_date),
-        rf: grouped_rf(&rf_reference(&viite)),
-        barcode: virtual_barcode(&invoicing.iban, gross, &viite, invoice.due_date),
-        viite: grouped(&viite),
-        order_reference: &order.reference,
-        buyer_reference: order.text(Field::BillingReference),
-        organization,
-        buyer_business_id: order.text(Field::BusinessId),
-        buyer_contact: order.text(Field::ContactName),
-        invoice_address,
-        article_name: order_intake::texts::package_name(package, Language::Fi),
-        net: euros(net),
-        vat: euros(vat),
-        gross: euros(gross),
-        vat_percent,
-    };
-    html.render()
-        .map(|mut text| {
-            text.push('\n');
-            text
-        })
-        .map_err(|e| InvoiceError::Render(e.to_string()))
+impl FinvoiceXml<'_> {
+    fn day(&self, date: &jiff::civil::Date) -> String {
+        ccyymmdd(*date)
+    }
 }
 
-/// The Finvoice XML of an order's invoice.
-pub fn finvoice(
-    order: &OrderRecord,
-    invoice: &InvoiceRecord,
-    seller: &Seller,
-) -> Result<String, InvoiceError> {
+/// The Finvoice XML of a document.
+fn finvoice(order: &OrderRecord, c: Content<'_>) -> Result<String, InvoiceError> {
     let (Some(to_identifier), Some(to_intermediator)) = (
         order.text(Field::EInvoiceAddress),
         order.text(Field::EInvoiceOperator),
     ) else {
         return Err(InvoiceError::NoInvoiceAddress(order.reference.clone()));
     };
-    let Billed {
-        organization,
-        package,
-        net,
-        vat,
-        gross,
-        vat_percent,
-    } = billed(order)?;
-    let payment_reference = reference_number(invoice.number);
+    let issued_at = order.created_at.to_zoned_datetime(helsinki()).date();
     let xml = FinvoiceXml {
-        seller,
-        invoicing: invoicing(seller)?,
         to_identifier,
         to_intermediator,
-        message_id: &invoice.message_id,
-        timestamp: local_time(invoice.made_at),
-        buyer_business_id: order.text(Field::BusinessId),
-        buyer_names: split_name(organization),
-        // Left out when erased, or longer than Finvoice takes.
-        buyer_contact: order
-            .text(Field::ContactName)
-            .filter(|name| name.chars().count() <= 70),
-        delivery_date: ccyymmdd(invoice.delivery_date),
-        invoice_number: invoice.number,
-        invoice_date: ccyymmdd(invoice.invoice_date),
-        order_reference: &order.reference,
-        order_date: ccyymmdd(order.created_at.to_zoned_datetime(helsinki()).date()),
-        // Orders taken before the limit of 70 characters may hold a longer one.
-        buyer_reference: order.text(Field::BillingReference).map(|r| cut(r, 70)),
-        net: euros(net),
-        vat: euros(vat),
-        gross: euros(gross),
-        vat_percent,
-        payment_terms: format!("{} päivää netto", invoice.due_days),
-        due_date: ccyymmdd(invoice.due_date),
-        article_id: package.id(),
-        article_name: order_intake::texts::package_name(package, Language::Fi),
-        beneficiary_name: cut(&seller.name, 35),
-        payment_reference,
+        timestamp: local_time(c.made_at),
+        buyer_names: split_name(c.buyer),
+        order_date: ccyymmdd(issued_at),
+        beneficiary_name: cut(&c.seller.name, 35),
+        c,
     };
-    let text = xml
-        .render()
-        .map_err(|e| InvoiceError::Render(e.to_string()))?;
-    Ok(text + "\n")
+    xml.render()
+        .map_err(|e| InvoiceError::Render(e.to_string()))
 }
 
 /// Finvoice's MessageTimeStamp: Helsinki time with its offset.
@@ -363,6 +384,7 @@ mod tests {
                 "SELLER_BIC" => "NDEAFIHH".to_owned(),
                 "SELLER_BUSINESS_ID" => "1234567-1".to_owned(),
                 "SELLER_PHONE" => "+358 40 123 4567".to_owned(),
+                "SELLER_POSTCODE" => "00100".to_owned(),
                 _ => format!("{name} & <co>"),
             })
         };
@@ -418,13 +440,14 @@ mod tests {
             due_days: 14,
         };
         let reference = order_intake::domain::Reference::parse("K7M2-QX9P").unwrap();
-        let invoice = InvoiceRecord::new(
+        let record = order_intake::store::InvoiceRecord::new(
             &reference,
             1000,
             &terms,
             "2026-11-27T10:00:00Z".parse().unwrap(),
         );
-        let xml = finvoice(&order, &invoice, &seller()).unwrap();
+        let issued = IssuedInvoice::from_order(&order, &record).unwrap();
+        let xml = document(&order, &issued, &seller(), Printing::Original).unwrap();
         for raw in ["<b>", "<Evil/>", "<![CDATA[", "<co>"] {
             assert!(!xml.contains(raw), "{raw} unescaped");
         }

@@ -5,13 +5,17 @@
 // Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
 #![allow(clippy::inconsistent_digit_grouping)]
 
+pub mod billing;
 pub mod bookings;
 pub mod breaker;
 pub mod cli;
 pub mod config;
+pub mod correction;
 pub mod desk;
 pub mod format;
 pub mod invoice;
+pub mod ledger;
+pub mod operators;
 pub mod payment;
 pub mod period;
 
@@ -19,12 +23,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use jiff::{Timestamp, ToSpan};
-use order_intake::domain::helsinki;
-use order_intake::domain::{Delivery, EmailAddress, EmailKind, Field, Reference};
+use order_intake::domain::{Delivery, EmailAddress, EmailKind, Reference};
 use order_intake::intake::{OperatorAnswer, OperatorCommand};
-use order_intake::store::{
-    DynamoDbStore, InvoiceRecord, InvoiceTerms, Invoiced, OrderRecord, Retention, StoreError,
-};
+use order_intake::store::{DynamoDbStore, OrderRecord, Retention, StoreError};
 
 pub use cli::{Cli, Command, EmailChoice, ExportFormat};
 pub use config::OpsConfig;
@@ -57,6 +58,8 @@ pub struct Operator {
     pub desk: Option<Desk>,
     pub retention_months: u32,
     pub seller: Result<Seller, String>,
+    /// The first invoice's number (`INVOICE_NUMBER_START`).
+    pub first_invoice_number: u32,
     pub clock: fn() -> Timestamp,
 }
 
@@ -84,18 +87,11 @@ impl Operator {
                 self.fix_email(&reference, &address, out).await
             }
             Command::Erase { reference, email } => self.erase(reference, email, now, out).await,
-            Command::Invoice {
-                reference,
-                delivered,
-                due_days,
-            } => {
-                let asked = InvoiceAsked {
-                    reference: &reference,
-                    delivered: delivered.as_deref(),
-                    due_days,
-                };
-                self.invoice(asked, now, out, notes).await
-            }
+            Command::Invoice(asked) => self.invoice(asked.into(), now, out, notes).await,
+            Command::Credit { reference } => self.credit(&reference, now, out, notes).await,
+            Command::SetInvoicing(asked) => self.set_invoicing(asked, now, out).await,
+            Command::Ledger { month, format } => self.ledger(&month, format, now, out).await,
+            Command::Report { month } => self.report(&month, now, out).await,
             Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
             Command::Book(asked) => self.book(asked, out).await,
             Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,
@@ -224,56 +220,6 @@ impl Operator {
         Ok(out.write_all(format::erasures(&erased).as_bytes())?)
     }
 
-    async fn invoice(
-        &self,
-        asked: InvoiceAsked<'_>,
-        now: Timestamp,
-        out: &mut dyn Write,
-        notes: &mut dyn Write,
-    ) -> Result<(), OpsError> {
-        let seller = self
-            .seller
-            .as_ref()
-            .map_err(|e| OpsError::Usage(e.clone()))?;
-        let reference = parse_reference(asked.reference)?;
-        let record = self.record(reference.as_str()).await?;
-        let terms = InvoiceTerms {
-            invoice_date: now.to_zoned_datetime(helsinki()).date(),
-            delivery_date: delivery_date(&record, asked.delivered, now)?,
-            due_days: asked.due_days,
-        };
-        // Checked before a number is taken: an order that cannot be invoiced uses none.
-        invoice::document(
-            &record,
-            &InvoiceRecord::new(&reference, 0, &terms, now),
-            seller,
-        )?;
-        let stored = match self.store.invoice(&reference, &terms, now).await? {
-            None => return Err(OpsError::NotFound(reference.to_string())),
-            Some(Invoiced::New(stored)) => stored,
-            Some(Invoiced::Existing(stored)) => same_invoice(&reference, stored, &terms)?,
-        };
-        out.write_all(invoice::document(&record, &stored, seller)?.as_bytes())?;
-        let viite = invoice::reference_number(stored.number);
-        let how = match invoice::format_for(&record)? {
-            invoice::InvoiceFormat::Finvoice => "Finvoice".to_owned(),
-            invoice::InvoiceFormat::Printable => format!(
-                "printable HTML: print or save as PDF and send it to {}",
-                record.text(Field::InvoiceAddress).unwrap_or_default()
-            ),
-        };
-        writeln!(
-            notes,
-            "invoice {} for {reference} ({how}): {} €, due {}; viitenumero {} (from abroad: {})",
-            stored.number,
-            record.gross_cents.map(format::euros).unwrap_or_default(),
-            stored.due_date,
-            invoice::grouped(&viite),
-            invoice::grouped_rf(&invoice::rf_reference(&viite)),
-        )?;
-        Ok(())
-    }
-
     async fn subject_access(
         &self,
         email: &str,
@@ -321,54 +267,6 @@ impl Operator {
             .await?;
         records.retain(|record| record.is_about(address));
         Ok(records)
-    }
-}
-
-/// What `orders invoice` was asked for.
-struct InvoiceAsked<'a> {
-    reference: &'a str,
-    delivered: Option<&'a str>,
-    due_days: u32,
-}
-
-/// An order invoiced before is printed again only as it was: a different invoice needs a
-/// credit note first.
-fn same_invoice(
-    reference: &Reference,
-    stored: InvoiceRecord,
-    terms: &InvoiceTerms,
-) -> Result<InvoiceRecord, OpsError> {
-    let asked = (terms.delivery_date, terms.due_days);
-    if (stored.delivery_date, stored.due_days) != asked {
-        return Err(OpsError::Usage(format!(
-            "order {reference} was invoiced as {} on {} (delivered {}, {} days); a different invoice needs a credit note first",
-            stored.number, stored.invoice_date, stored.delivery_date, stored.due_days
-        )));
-    }
-    Ok(stored)
-}
-
-/// The day the workshop was held: as given, or the booked date once the workshop is over.
-fn delivery_date(
-    record: &OrderRecord,
-    given: Option<&str>,
-    now: Timestamp,
-) -> Result<jiff::civil::Date, OpsError> {
-    if let Some(text) = given {
-        return period::date(text, "--delivered");
-    }
-    match &record.booking {
-        Some(booking) if booking.is_booked() && booking.end_utc() <= now => {
-            Ok(booking.start.date())
-        }
-        Some(booking) if booking.is_booked() => Err(OpsError::Usage(format!(
-            "the workshop is booked for {}, not yet held; give --delivered to invoice it anyway",
-            booking.start.date()
-        ))),
-        _ => Err(OpsError::Usage(
-            "the order has no booking: give the day it was held with --delivered YYYY-MM-DD"
-                .to_owned(),
-        )),
     }
 }
 

@@ -53,6 +53,7 @@ async fn main() -> ExitCode {
         desk,
         retention_months: config.retention_months,
         seller: config.seller,
+        first_invoice_number: config.first_invoice_number,
         clock: Timestamp::now,
     };
     let mut out = std::io::stdout().lock();

@@ -71,3 +71,37 @@ pub fn virtual_barcode(
         due.strftime("%y%m%d")
     ))
 }
+
+/// Whether an account number is an IBAN: its shape and its mod-97 check digits (ISO 13616).
+pub fn iban_is_valid(iban: &str) -> bool {
+    let shape = (15..=34).contains(&iban.len())
+        && iban.bytes().take(2).all(|b| b.is_ascii_uppercase())
+        && iban.bytes().skip(2).take(2).all(|b| b.is_ascii_digit())
+        && iban
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !shape {
+        return false;
+    }
+    // The first four characters moved to the end, letters as numbers (A = 10 … Z = 35), mod 97.
+    let rearranged = iban[4..].bytes().chain(iban[..4].bytes());
+    let remainder = rearranged.fold(0u32, |acc, b| match b {
+        b'0'..=b'9' => (acc * 10 + u32::from(b - b'0')) % 97,
+        _ => (acc * 100 + u32::from(b - b'A' + 10)) % 97,
+    });
+    remainder == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ibans_are_checked_by_their_check_digits() {
+        assert!(iban_is_valid("FI2112345600000785"));
+        assert!(iban_is_valid("GB82WEST12345698765432"));
+        assert!(!iban_is_valid("FI2112345600000786"));
+        assert!(!iban_is_valid("FI21 1234 5600 0007 85"));
+        assert!(!iban_is_valid("FI21"));
+    }
+}

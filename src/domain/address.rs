@@ -47,7 +47,13 @@ mod tests {
         assert_eq!(BillingAddress::from_parts(None, None, None), Some(None));
         let whole = BillingAddress::from_parts(part("PL 60"), part("04301"), part("Tuusula"));
         assert_eq!(whole.flatten().unwrap().postcode, "04301");
-        assert_eq!(BillingAddress::from_parts(part("PL 60"), None, part("Tuusula")), None);
-        assert_eq!(BillingAddress::from_parts(part("PL 60"), part("4301"), part("T")), None);
+        assert_eq!(
+            BillingAddress::from_parts(part("PL 60"), None, part("Tuusula")),
+            None
+        );
+        assert_eq!(
+            BillingAddress::from_parts(part("PL 60"), part("4301"), part("T")),
+            None
+        );
     }
 }

@@ -25,9 +25,7 @@ impl VatRate {
     pub fn parse(text: &str) -> Option<VatRate> {
         let text = text.trim().replace(',', ".");
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-        let digits = |s: &str, max| {
-            s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
-        };
+        let digits = |s: &str, max| s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
         if whole.is_empty() || !digits(whole, 2) || !digits(fraction, 2) {
             return None;
         }
@@ -159,7 +157,10 @@ mod tests {
         let rate = VatRate::parse("25,5").unwrap();
         assert_eq!(rate, VatRate::GENERAL);
         assert_eq!(VatRate::parse("25.5"), Some(rate));
-        assert_eq!((rate.percent(), rate.stored()), ("25,5".into(), "25.5".into()));
+        assert_eq!(
+            (rate.percent(), rate.stored()),
+            ("25,5".into(), "25.5".into())
+        );
         assert_eq!(VatRate::parse("24").unwrap().percent(), "24");
         assert_eq!(VatRate::parse("13.25").unwrap().percent(), "13,25");
         for wrong in ["", "x", "100", "25,555", "-1", ".5"] {

@@ -9,8 +9,8 @@ use super::text::{
     contains_markup, link_in, nfc,
 };
 use super::{
-    BillingAddress, BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field, IdempotencyKey,
-    Language, MAX_PREFERRED_DATES, Package, Participants, ParticipantsError, Phone,
+    BillingAddress, BusinessId, BusinessIdError, Channel, EInvoiceId, EmailAddress, Field,
+    IdempotencyKey, Language, MAX_PREFERRED_DATES, Package, Participants, ParticipantsError, Phone,
 };
 
 /// How far ahead a preferred date may be.
@@ -116,6 +116,10 @@ impl<'a> Checker<'a> {
             return self.fail(Field::InvoiceAddress, ErrorCode::LinkNotAllowed);
         }
         Some(text)
+    }
+
+    fn einvoice_id(&mut self, field: Field, value: &Option<String>) -> Option<EInvoiceId> {
+        self.parsed(field, value, EInvoiceId::parse)
     }
 
     /// Street, postcode and town: all three or none.
@@ -317,16 +321,8 @@ impl Submission {
         let channels = check.channels(&form.channels);
         let preferred_dates = check.preferred_dates(&form.preferred_dates, today);
         let location = check.text(Field::Location, &form.location);
-        let einvoice_address = check.parsed(
-            Field::EInvoiceAddress,
-            &form.einvoice_address,
-            EInvoiceId::parse,
-        );
-        let einvoice_operator = check.parsed(
-            Field::EInvoiceOperator,
-            &form.einvoice_operator,
-            EInvoiceId::parse,
-        );
+        let einvoice_address = check.einvoice_id(Field::EInvoiceAddress, &form.einvoice_address);
+        let einvoice_operator = check.einvoice_id(Field::EInvoiceOperator, &form.einvoice_operator);
         let billing_reference = check.text(Field::BillingReference, &form.billing_reference);
         let purchase_order = check.text(Field::PurchaseOrder, &form.purchase_order);
         let billing_address = check.billing_address(form);
@@ -388,13 +384,22 @@ mod tests {
         form.billing_postcode = Some("4301".into());
         let errors = NewOrder::parse(&form, TODAY).unwrap_err();
         let found: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
-        assert!(found.contains(&(Field::BillingPostcode, ErrorCode::Invalid)), "{found:?}");
-        assert!(found.contains(&(Field::BillingTown, ErrorCode::Required)), "{found:?}");
+        assert!(
+            found.contains(&(Field::BillingPostcode, ErrorCode::Invalid)),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(Field::BillingTown, ErrorCode::Required)),
+            "{found:?}"
+        );
         form.billing_postcode = Some(" 04301 ".into());
         form.billing_town = Some("Tuusula".into());
         let order = NewOrder::parse(&form, TODAY).unwrap();
         let address = order.billing_address.unwrap();
-        assert_eq!((address.postcode.as_str(), address.town.as_str()), ("04301", "Tuusula"));
+        assert_eq!(
+            (address.postcode.as_str(), address.town.as_str()),
+            ("04301", "Tuusula")
+        );
     }
 
     fn valid_form() -> OrderForm {

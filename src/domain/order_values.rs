@@ -6,8 +6,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{
-    BillingAddress, BusinessId, Channel, EInvoiceId, EmailAddress, Field, Language, NewOrder, Package,
-    Participants, Phone,
+    BillingAddress, BusinessId, Channel, EInvoiceId, EmailAddress, Field, Language, NewOrder,
+    Package, Participants, Phone,
 };
 
 /// One of an order's values as it is stored and shown.

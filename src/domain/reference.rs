@@ -90,11 +90,24 @@ mod tests {
     #[test]
     fn a_reference_is_read_as_people_type_it() {
         let meant = Reference::parse("K7M2-QX91").unwrap();
-        for typed in ["K7M2-QX91", "k7m2qx91", " K7M2 QX9I ", "K7M2-QX9l", "k7m2-qx9L"] {
+        for typed in [
+            "K7M2-QX91",
+            "k7m2qx91",
+            " K7M2 QX9I ",
+            "K7M2-QX9l",
+            "k7m2-qx9L",
+        ] {
             assert_eq!(Reference::read(typed), Some(meant.clone()), "{typed}");
         }
         assert_eq!(Reference::read("K7MO-QX91"), Reference::parse("K7M0-QX91"));
-        for wrong in ["K7M2QX9", "K7M2-QX91X", "K7M2-QX9U", "K7M2–QX91", "ÄÄÄÄ-ÄÄÄÄ", ""] {
+        for wrong in [
+            "K7M2QX9",
+            "K7M2-QX91X",
+            "K7M2-QX9U",
+            "K7M2–QX91",
+            "ÄÄÄÄ-ÄÄÄÄ",
+            "",
+        ] {
             assert_eq!(Reference::read(wrong), None, "{wrong}");
         }
     }

@@ -26,7 +26,8 @@ pub use item::{
 };
 pub use memory::MemoryStore;
 pub use record::{
-    EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome, RecordValues,
+    EmailRecord, InvoiceRecord, InvoiceTerms, InvoicingChange, OrderRecord, RecipientOutcome,
+    RecordValues,
 };
 pub use table::{TableSpec, create_order_table};
 

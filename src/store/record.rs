@@ -38,6 +38,48 @@ pub struct OrderRecord {
     pub invoice: Option<InvoiceRecord>,
     /// Every invoice and credit note made for it, in order of issue.
     pub invoice_numbers: Vec<u32>,
+    /// Corrections to its invoicing details (`orders set-invoicing`), oldest first.
+    pub invoicing_changes: Vec<InvoicingChange>,
+}
+
+/// The order's log of corrections to its invoicing details.
+pub const INVOICING_CHANGES_ATTRIBUTE: &str = "invoicing_changes";
+
+/// One correction: who made it, when, and the field's old and new value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoicingChange {
+    pub at: Timestamp,
+    pub by: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl InvoicingChange {
+    pub fn attribute(&self) -> AttributeValue {
+        let mut map = std::collections::HashMap::from([
+            ("at".to_owned(), s(self.at.to_string())),
+            ("by".to_owned(), s(&self.by)),
+            ("field".to_owned(), s(&self.field)),
+        ]);
+        for (name, value) in [("old", &self.old), ("new", &self.new)] {
+            if let Some(value) = value {
+                map.insert(name.to_owned(), s(value));
+            }
+        }
+        AttributeValue::M(map)
+    }
+
+    fn from_attribute(value: &AttributeValue) -> Option<InvoicingChange> {
+        let map = value.as_m().ok()?;
+        Some(InvoicingChange {
+            at: timestamp(map, "at")?,
+            by: owned(map, "by")?,
+            field: owned(map, "field")?,
+            old: owned(map, "old"),
+            new: owned(map, "new"),
+        })
+    }
 }
 
 /// An order item's customer values, read leniently by their attributes' shapes: whatever is
@@ -311,6 +353,14 @@ impl OrderRecord {
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
             invoice: InvoiceRecord::from_item(item),
             invoice_numbers: numbers(item, super::INVOICE_NUMBERS_ATTRIBUTE),
+            invoicing_changes: (item.get(INVOICING_CHANGES_ATTRIBUTE))
+                .and_then(|list| list.as_l().ok())
+                .map(|list| {
+                    list.iter()
+                        .filter_map(InvoicingChange::from_attribute)
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 

@@ -1,5 +1,7 @@
 //! Erasing an order's personal data, on request or after the retention time (`Retention`).
 
+use super::invoice::INVOICE_NUMBERS_ATTRIBUTE;
+use crate::store::record::{INVOICE_ATTRIBUTES, INVOICING_CHANGES_ATTRIBUTE};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use jiff::{Timestamp, ToSpan};
@@ -101,8 +103,10 @@ impl DynamoDbStore {
         let already_erased = item.contains_key(ERASED_AT_ATTRIBUTE);
         // What people wrote to the customer in the booking goes too; its date and place stay.
         let booking_texts = [Attribute::BookingNote, Attribute::BookingReason].map(Attribute::name);
+        let invoiced = was_invoiced(item);
         let removed: Vec<&'static str> = (Field::PERSONAL.iter().map(|field| field.name()))
             .chain(booking_texts)
+            .chain(INVOICING_TEXTS.into_iter().filter(|_| !invoiced))
             .filter(|name| item.contains_key(*name))
             .collect();
         // The sent messages' addresses first: should the order's own update then fail, the order
@@ -119,6 +123,11 @@ impl DynamoDbStore {
             "attribute_exists({})",
             changes.name(ORDER_TABLE_PARTITION_KEY)
         )];
+        if !invoiced {
+            for name in [INVOICE_NUMBERS_ATTRIBUTE, INVOICE_ATTRIBUTES[0]] {
+                condition.push(format!("attribute_not_exists({})", changes.name(name)));
+            }
+        }
         let erased = changes.name(ERASED_AT_ATTRIBUTE);
         let at = changes.value(s(now.to_string()));
         changes.set_clause(format!("{erased} = if_not_exists({erased}, {at})"));
@@ -134,10 +143,8 @@ impl DynamoDbStore {
             .condition_expression(condition.join(" AND "))
             .send()
             .await;
-        if !written(updated, |e| e.is_conditional_check_failed_exception())? {
-            return Ok(None);
-        }
-        Ok(Some(Erasure {
+        let done = written(updated, |e| e.is_conditional_check_failed_exception())?;
+        Ok(done.then_some(Erasure {
             reference: reference.clone(),
             removed,
             dropped,
@@ -161,6 +168,21 @@ impl DynamoDbStore {
             .await;
         written(scrubbed, |e| e.is_conditional_check_failed_exception())
     }
+}
+
+/// Invoicing details that can name a person (an invoice inbox, a reference with a name), and
+/// their change log: erased with the personal data unless an invoice, a receipt kept for the
+/// bookkeeping period, was made.
+const INVOICING_TEXTS: [&str; 3] = [
+    "invoice_address",
+    "billing_reference",
+    INVOICING_CHANGES_ATTRIBUTE,
+];
+
+fn was_invoiced(item: &Item) -> bool {
+    [INVOICE_NUMBERS_ATTRIBUTE, INVOICE_ATTRIBUTES[0]]
+        .iter()
+        .any(|name| item.contains_key(*name))
 }
 
 /// Every message the customer's confirmation went out as: its recipient is the person.

@@ -45,8 +45,8 @@ pub enum Invoiced {
 pub enum Credited {
     /// The credit note, and the invoice it cancelled.
     New {
-        credit: IssuedInvoice,
-        original: IssuedInvoice,
+        credit: Box<IssuedInvoice>,
+        original: Box<IssuedInvoice>,
     },
     /// The order has no current invoice to credit.
     NotInvoiced,
@@ -150,8 +150,8 @@ impl DynamoDbStore {
                 .expression_attribute_values(format!(":i{i}"), value);
             set.push(format!("#i{i} = :i{i}"));
         }
-        let order = appended_number(order, next)
-            .update_expression(format!("SET {}", set.join(", ")));
+        let order =
+            appended_number(order, next).update_expression(format!("SET {}", set.join(", ")));
         let written = self
             .take_number(last, next, [order, new_document(&self.table, &invoice)])
             .await?;
@@ -194,7 +194,10 @@ impl DynamoDbStore {
         let updates = [unlocked, new_document(&self.table, &credit), cancelled];
         let written = self.take_number(last, next, updates).await?;
         original.credited_by = Some(next);
-        Ok(written.then_some(Some(Credited::New { credit, original })))
+        Ok(written.then_some(Some(Credited::New {
+            credit: Box::new(credit),
+            original: Box::new(original),
+        })))
     }
 
     /// The order's current invoice as issued: its item, or, for an invoice made before invoices

@@ -13,6 +13,7 @@ mod cancel;
 mod changes;
 mod erasure;
 mod invoice;
+mod invoicing;
 mod listing;
 mod orders;
 mod queue;

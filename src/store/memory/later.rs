@@ -42,7 +42,13 @@ impl Retention for MemoryStore {
             }
         }
         order.reports.check_at = None;
+        // This store makes no invoices: invoicing texts go with the personal data.
+        let invoicing = [
+            crate::domain::Field::InvoiceAddress,
+            crate::domain::Field::BillingReference,
+        ];
         let mut personal: Vec<&'static str> = (crate::domain::Field::PERSONAL.into_iter())
+            .chain(invoicing)
             .filter(|field| order.details.value(*field).is_some())
             .map(|field| field.name())
             .collect();
