@@ -7,12 +7,16 @@
   odoo-addon-account-edi-finvoice, which scripts/install-tools.sh test downloads), by xmlschema;
 - the reference number's check digit by py-viitenumero's own generate_reference (the package is
   Python 2 around it, so its two functions are taken from its file; they are valid Python 3);
-- the international RF form, when given, by python-stdnum's stdnum.iso11649.
+- the international RF form, when given, by python-stdnum's stdnum.iso11649;
+- the arithmetic, in Decimal: each row's VAT is its net at its rate rounded half up to the cent,
+  its amount net + VAT; the totals and the VAT breakdown are the rows' sums; the payment
+  instruction is the total.
 
 Prints the invoice's fields as JSON for the caller to compare; exits 1 with the reason when a
 check fails.
 """
 import ast
+import decimal
 import json
 import pathlib
 import sys
@@ -37,6 +41,42 @@ def text(root, path):
     return None if found is None else found.text
 
 
+def amount(element):
+    return decimal.Decimal(element.text.replace(",", "."))
+
+
+def check_sums(root):
+    cent = decimal.Decimal("0.01")
+    rows = root.findall("InvoiceRow")
+    by_rate = {}
+    for row in rows:
+        net, vat = amount(row.find("RowVatExcludedAmount")), amount(row.find("RowVatAmount"))
+        rate = decimal.Decimal(row.find("RowVatRatePercent").text.replace(",", "."))
+        expected = (net * rate / 100).quantize(cent, rounding=decimal.ROUND_HALF_UP)
+        if vat != expected:
+            sys.exit(f"row VAT {vat} is not {net} at {rate} % ({expected})")
+        if amount(row.find("RowAmount")) != net + vat:
+            sys.exit("a row's amount is not its net plus VAT")
+        base, tax = by_rate.get(rate, (0, 0))
+        by_rate[rate] = (base + net, tax + vat)
+    details = root.find("InvoiceDetails")
+    net = sum(amount(r.find("RowVatExcludedAmount")) for r in rows)
+    vat = sum(amount(r.find("RowVatAmount")) for r in rows)
+    totals = [amount(details.find(f"InvoiceTotalVat{n}Amount")) for n in ("Excluded", "", "Included")]
+    if totals != [net, vat, net + vat]:
+        sys.exit(f"totals {totals} are not the rows' sums {[net, vat, net + vat]}")
+    spec = {
+        decimal.Decimal(v.find("VatRatePercent").text.replace(",", ".")):
+        (amount(v.find("VatBaseAmount")), amount(v.find("VatRateAmount")))
+        for v in details.findall("VatSpecificationDetails")
+    }
+    if spec != by_rate:
+        sys.exit(f"the VAT breakdown {spec} is not the rows' {by_rate}")
+    epi = amount(root.find("EpiDetails/EpiPaymentInstructionDetails/EpiInstructedAmount"))
+    if epi != net + vat:
+        sys.exit(f"the payment instruction {epi} is not the total {net + vat}")
+
+
 def main():
     if not (TOOLS / "Finvoice3.0.xsd").exists():
         sys.exit("the Finvoice schema is missing: run scripts/install-tools.sh test")
@@ -56,8 +96,32 @@ def main():
         rf = sys.argv[2].replace(" ", "")
         if not iso11649.is_valid(rf) or not rf.endswith(reference):
             sys.exit(f"{sys.argv[2]} is not a valid RF form of {reference}")
+    check_sums(root)
+    address = root.find("BuyerPartyDetails/BuyerPostalAddressDetails")
     fields = {
         "invoice_number": invoice_number,
+        "type_code": text(root, "InvoiceDetails/InvoiceTypeCode"),
+        "type_code_un": text(root, "InvoiceDetails/InvoiceTypeCodeUN"),
+        "origin": text(root, "InvoiceDetails/OriginCode"),
+        "original_number": text(root, "InvoiceDetails/OriginalInvoiceNumber"),
+        "original_date": text(root, "InvoiceDetails/OriginalInvoiceDate"),
+        "seller_reference": text(root, "InvoiceDetails/SellerReferenceIdentifier"),
+        "buyer_address": None if address is None else [
+            text(address, n) for n in
+            ("BuyerStreetName", "BuyerPostCodeIdentifier", "BuyerTownName", "CountryCode")
+        ],
+        "rows": [
+            {
+                "position": text(r, "RowPositionIdentifier"),
+                "article": text(r, "ArticleIdentifier"),
+                "name": text(r, "ArticleName"),
+                "quantity": text(r, "InvoicedQuantity"),
+                "unit_un": r.find("InvoicedQuantity").get("QuantityUnitCodeUN"),
+                "net": text(r, "RowVatExcludedAmount"),
+                "gross": text(r, "RowAmount"),
+            }
+            for r in root.findall("InvoiceRow")
+        ],
         "reference": reference,
         "order_identifier": text(root, "InvoiceDetails/OrderIdentifier"),
         "buyer_reference": text(root, "InvoiceDetails/BuyerReferenceIdentifier"),

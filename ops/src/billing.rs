@@ -9,7 +9,7 @@ use order_intake::domain::{
     BookingState, Field, InvoiceLine, Language, Package, Reference, VatRate, helsinki, parse_euros,
 };
 use order_intake::store::{
-    Credited, InvoiceDraft, InvoiceTerms, Invoiced, IssuedInvoice, OrderRecord,
+    Credited, InvoiceDraft, InvoiceRecord, InvoiceTerms, Invoiced, IssuedInvoice, OrderRecord,
 };
 
 use crate::format::euros;
@@ -87,13 +87,7 @@ impl Operator {
                 "order {reference} changed meanwhile: run the command again"
             ))
         })?;
-        let issued = match self.store.issued_invoice(current.number).await? {
-            Some(issued) => issued,
-            None => IssuedInvoice::from_order(&record, current).ok_or(InvoiceError::Incomplete(
-                reference.to_string(),
-                "the package, amounts or organisation of its invoice",
-            ))?,
-        };
+        let issued = self.as_issued(&record, current).await?;
         let different = asked.delivered.as_deref().is_some_and(|given| {
             period::date(given, "--delivered").ok() != Some(issued.delivery_date)
         }) || asked.due_days != issued.due_days
@@ -178,19 +172,15 @@ impl Operator {
         let reference = parse_reference(reference)?;
         let record = self.record(reference.as_str()).await?;
         let today = now.to_zoned_datetime(helsinki()).date();
-        if let Some(current) = &record.invoice {
-            // Checked before a number is taken, as for an invoice.
-            let issued = match self.store.issued_invoice(current.number).await? {
-                Some(issued) => issued,
-                None => IssuedInvoice::from_order(&record, current).ok_or(
-                    InvoiceError::Incomplete(reference.to_string(), "its invoice's amounts"),
-                )?,
-            };
-            let unnumbered = issued.credit_note(0, today, now);
-            invoice::document(&record, &unnumbered, seller, Printing::Original)?;
-        }
+        let Some(current) = &record.invoice else {
+            return Err(not_invoiced(&reference, &record));
+        };
+        let issued = self.as_issued(&record, current).await?;
+        // Checked before a number is taken, as for an invoice.
+        let unnumbered = issued.credit_note(0, today, now);
+        invoice::document(&record, &unnumbered, seller, Printing::Original)?;
         let first = self.first_invoice_number;
-        let (credit, original) = match self.store.credit(&reference, today, first, now).await? {
+        let (credit, original) = match self.store.credit(&issued, today, first, now).await? {
             None => return Err(OpsError::NotFound(reference.to_string())),
             Some(Credited::NotInvoiced) => return Err(not_invoiced(&reference, &record)),
             Some(Credited::New { credit, original }) => (credit, original),
@@ -205,6 +195,23 @@ impl Operator {
             euros(credit.totals().gross_cents),
         )?;
         Ok(())
+    }
+
+    /// The order's current invoice as issued: its own item, or, for an invoice made before
+    /// invoices had items, the one line its order's amounts make.
+    async fn as_issued(
+        &self,
+        record: &OrderRecord,
+        current: &InvoiceRecord,
+    ) -> Result<IssuedInvoice, OpsError> {
+        if let Some(issued) = self.store.issued_invoice(current.number).await? {
+            return Ok(issued);
+        }
+        let incomplete = InvoiceError::Incomplete(
+            record.reference.clone(),
+            "the package, amounts or organisation of its invoice",
+        );
+        Ok(invoice::legacy_invoice(record, current).ok_or(incomplete)?)
     }
 
     fn seller(&self) -> Result<&order_intake::domain::Seller, OpsError> {

@@ -71,6 +71,11 @@ async fn fresh_table() -> Table {
 const SENDER: &str = "tilaukset@some-tyopajat.example";
 const TRAINERS: &str = "pilvi.nummi@some-tyopajat.example,jaana.pohjola@some-tyopajat.example";
 
+/// When the invoiced test orders were placed: before the days they are delivered on.
+fn ordered() -> Timestamp {
+    "2026-11-02T08:00:00Z".parse().unwrap()
+}
+
 /// The seller's made-up details, as `config/dev.env` has them.
 const SELLER: [(&str, &str); 14] = [
     ("SELLER_PHONE", "+358 40 123 4567"),
@@ -152,6 +157,10 @@ fn details(n: usize, email: &str) -> NewOrder {
         einvoice_address: Some("003702012566".into()),
         einvoice_operator: Some("003721291126".into()),
         billing_reference: Some(format!("Hanke {n}")),
+        purchase_order: Some(format!("PO-{n}")),
+        billing_street: Some("PL 60".into()),
+        billing_postcode: Some("04301".into()),
+        billing_town: Some("Tuusula".into()),
         message: Some("Toivomme esimerkkejä kaavoituksesta.".into()),
         ..OrderForm::default()
     };
@@ -508,7 +517,8 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
     );
     for order in [&first, &bounced] {
         for copy in stored_copies(&table, order).await {
-            for field in Field::PERSONAL {
+            // Never invoiced: its invoicing texts, which can name a person, go too.
+            for field in Field::PERSONAL.into_iter().chain([Field::BillingReference]) {
                 assert!(
                     !copy.contains_key(field.name()),
                     "{} left in {}",
@@ -522,7 +532,7 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
                 "business_id",
                 "einvoice_address",
                 "einvoice_operator",
-                "billing_reference",
+                "billing_street",
                 "gross_cents",
                 "package",
                 "created_at",
@@ -619,21 +629,40 @@ fn checked(table: &Table, xml: &[u8], notes: &str) -> serde_json::Value {
 #[tokio::test]
 async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() {
     let table = fresh_table().await;
-    let now = Timestamp::now();
+    let now = ordered();
     let start = seed(&table.store, 1, now, "tilaaja@kunta.example", sent(1)).await;
     let half_day = seed(&table.store, 3, now, "tilaaja@kunta.example", sent(3)).await;
+    let mut first = String::new();
     for (order, totals) in [
         (&start, ["500,00", "127,50", "627,50"]),
         (&half_day, ["900,00", "229,50", "1129,50"]),
     ] {
         let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
+        if order.reference == start.reference {
+            first = notes.clone();
+        }
         let fields = checked(&table, &xml, &notes);
         assert_eq!(
             [&fields["net"], &fields["vat"], &fields["gross"]],
             totals.map(serde_json::Value::from).each_ref()
         );
         assert_eq!(fields["instructed"], totals[2]);
-        assert_eq!(fields["order_identifier"], order.reference.as_str());
+        // The buyer's purchase order where purchase-to-pay matches; ours as the seller's.
+        assert_eq!(
+            fields["order_identifier"],
+            order.details.purchase_order.clone().unwrap()
+        );
+        assert_eq!(fields["seller_reference"], order.reference.as_str());
+        assert_eq!(
+            fields["buyer_address"],
+            serde_json::json!(["PL 60", "04301", "Tuusula", "FI"])
+        );
+        assert_eq!(
+            [&fields["type_code"], &fields["type_code_un"], &fields["origin"]],
+            ["INV01", "380", "Original"].map(serde_json::Value::from).each_ref()
+        );
+        assert_eq!(fields["rows"][0]["position"], "1");
+        assert_eq!(fields["rows"][0]["unit_un"], "C62");
         assert_eq!(
             fields["buyer_reference"],
             order.details.billing_reference.clone().unwrap()
@@ -641,8 +670,14 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
         assert_eq!(fields["to_identifier"], "003702012566");
         assert_eq!(fields["delivery_date"], "20261120");
         assert_eq!(fields["buyer_contact"], order.details.contact_name);
-        // Again: the same bytes; with other terms: refused.
-        assert_eq!(invoice(&table, &order.reference, "2026-11-20").0, xml);
+        // Again: a copy of the same invoice, said so; with other terms: refused.
+        let (copy, note) = invoice(&table, &order.reference, "2026-11-20");
+        let copy = String::from_utf8(copy).unwrap();
+        assert!(note.contains("already issued on") && note.contains("copy"), "{note}");
+        assert_eq!(
+            copy.replace("<OriginCode>Copy<", "<OriginCode>Original<").into_bytes(),
+            xml
+        );
         let other = run_orders(
             &table.name,
             &[
@@ -653,9 +688,9 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
             ],
         );
         assert!(!other.status.success());
-        assert!(String::from_utf8_lossy(&other.stderr).contains("credit note"));
+        let why = String::from_utf8_lossy(&other.stderr);
+        assert!(why.contains("orders credit"), "{why}");
     }
-    let (_, first) = invoice(&table, &start.reference, "2026-11-20");
     assert!(first.starts_with("invoice 1000 for "), "{first}");
     assert!(
         first.contains("viitenumero 10003 (from abroad: RF68 1000 3)"),
@@ -692,7 +727,7 @@ async fn twenty_orders_invoiced_at_once_get_twenty_numbers_without_gaps() {
             seed(
                 &table.store,
                 n,
-                Timestamp::now(),
+                ordered(),
                 "tilaaja@kunta.example",
                 sent(n),
             )
@@ -730,7 +765,8 @@ async fn an_order_with_nowhere_to_send_an_invoice_is_refused_and_an_erased_one_s
     let mut details = details(5, "tilaaja@kunta.example");
     details.einvoice_address = None;
     details.einvoice_operator = None;
-    let at = Timestamp::now();
+    details.billing_address = None;
+    let at = ordered();
     let nowhere = store_order(&table.store, details, at, sent(5)).await;
     let refused = run_orders(
         &table.name,
@@ -744,7 +780,7 @@ async fn an_order_with_nowhere_to_send_an_invoice_is_refused_and_an_erased_one_s
     assert!(!refused.status.success());
     assert!(
         String::from_utf8_lossy(&refused.stderr)
-            .contains("neither an e-invoice address and operator nor an invoicing address")
+            .contains("neither an e-invoice address and operator nor a billing or invoicing address")
     );
 
     let erased = seed(&table.store, 6, at, "tilaaja@kunta.example", sent(6)).await;
@@ -769,7 +805,7 @@ async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing
     details.einvoice_address = None;
     details.einvoice_operator = None;
     details.invoice_address = Some("Kunta 9, Ostolaskut, PL 60, 04301 Tuusula".into());
-    let order = store_order(&table.store, details, Timestamp::now(), sent(9)).await;
+    let order = store_order(&table.store, details, ordered(), sent(9)).await;
     let (html, notes) = invoice(&table, &order.reference, "2026-11-20");
     let html = String::from_utf8(html).unwrap();
     assert!(
@@ -780,7 +816,8 @@ async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing
     let viite = order_ops::invoice::reference_number(number);
     for expected in [
         "<h1>LASKU</h1>",
-        "Kunta 9, Ostolaskut, PL 60, 04301 Tuusula",
+        "Kunta 9<br>Y-tunnus 0201256-6<br>Anna Virtanen 9<br>PL 60<br>04301 Tuusula",
+        "<th>Tilausnumero</th><td>PO-9</td>",
         &format!("<td>{number}</td>"),
         &format!("<td>{}</td>", order_ops::invoice::grouped(&viite)),
         "FI21 1234 5600 0007 85",
@@ -801,9 +838,10 @@ async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing
     assert_eq!(code[17..25].parse::<i64>().unwrap(), gross);
     assert_eq!(code[28..48].trim_start_matches('0'), viite);
 
-    // Asked again, the same invoice: the same bytes, no new number.
+    // Asked again, the same invoice marked as a copy, no new number.
     let (again, _) = invoice(&table, &order.reference, "2026-11-20");
-    assert_eq!(String::from_utf8(again).unwrap(), html);
+    let again = String::from_utf8(again).unwrap();
+    assert_eq!(again.replace("<h1>LASKU – KOPIO</h1>", "<h1>LASKU</h1>"), html);
 }
 
 /// A booking as the booking page would have written it, for days already past.
@@ -909,7 +947,7 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     );
 
     // A workshop booked for a day now past is invoiced for that day.
-    let held = seed(&table.store, 6, Timestamp::now(), &email, sent(2)).await;
+    let held = seed(&table.store, 6, Timestamp::now().checked_sub(240.hours()).unwrap(), &email, sent(2)).await;
     let nothing = run_orders(
         &table.name,
         &["resend", held.reference.as_str(), "reminder"],

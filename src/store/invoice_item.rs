@@ -8,9 +8,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::item::{Item, n, number, s, text};
-use super::record::{InvoiceRecord, InvoiceTerms, OrderRecord};
+use super::record::{InvoiceRecord, InvoiceTerms};
 use super::{Attribute, CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY};
-use crate::domain::{Field, InvoiceLine, Language, Package, Reference, Totals, VatRate};
+use crate::domain::{InvoiceLine, Reference, Totals};
 
 const INVOICE_PREFIX: &str = "invoice#";
 /// The by-month index's partition of a month's invoices and credit notes.
@@ -118,36 +118,6 @@ impl IssuedInvoice {
             credited_by: None,
             ..self.clone()
         }
-    }
-
-    /// An invoice made before invoices had items of their own: its one line from the order's
-    /// stored amounts, as it was printed.
-    pub fn from_order(order: &OrderRecord, record: &InvoiceRecord) -> Option<IssuedInvoice> {
-        let package = order.text(Field::Package).and_then(Package::parse)?;
-        let rate = VatRate::parse(order.vat_rate_percent.as_deref()?)?;
-        let line = InvoiceLine {
-            article_id: package.id().to_owned(),
-            name: crate::texts::package_name(package, Language::Fi).to_owned(),
-            net_cents: order.net_cents?,
-            vat_rate: rate,
-            vat_cents: order.vat_cents?,
-        };
-        Some(IssuedInvoice {
-            number: record.number,
-            kind: DocumentKind::Invoice,
-            reference: order.reference.clone(),
-            invoice_date: record.invoice_date,
-            delivery_date: record.delivery_date,
-            due_days: record.due_days,
-            due_date: record.due_date,
-            message_id: record.message_id.clone(),
-            made_at: record.made_at,
-            buyer: order.text(Field::Organization)?.to_owned(),
-            buyer_business_id: order.text(Field::BusinessId).map(str::to_owned),
-            lines: vec![line],
-            original: None,
-            credited_by: None,
-        })
     }
 
     pub fn totals(&self) -> Totals {

@@ -18,7 +18,7 @@ use crate::store::invoice_item::{
 };
 use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
 use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord};
-use crate::store::{Attribute, OrderRecord, Result, StoreError};
+use crate::store::{Attribute, Result, StoreError};
 
 /// The counter's key, in a key space of its own.
 const COUNTER_KEY: &str = "counter#invoice";
@@ -36,8 +36,9 @@ const TRANSIENT_FAILURES: u32 = 3;
 pub enum Invoiced {
     /// A number was taken now and the invoice stored.
     New(IssuedInvoice),
-    /// The order has a current invoice: that one as issued.
-    Existing(IssuedInvoice),
+    /// The order has a current invoice: that one (its document is `issued_invoice`'s, or, for
+    /// an invoice made before invoices had items, its order's).
+    Existing(InvoiceRecord),
 }
 
 /// What `credit` did.
@@ -69,16 +70,17 @@ impl DynamoDbStore {
             .await
     }
 
-    /// A credit note, dated `date`, of the order's current invoice. `None` when there is no
-    /// such order.
+    /// A credit note, dated `date`, of `original`, the order's current invoice as issued (the
+    /// caller reads it: `issued_invoice`, or from the order for an invoice made before invoices
+    /// had items). `None` when there is no such order.
     pub async fn credit(
         &self,
-        reference: &Reference,
+        original: &IssuedInvoice,
         date: Date,
         first: u32,
         now: Timestamp,
     ) -> Result<Option<Credited>> {
-        self.numbered(async || self.try_credit(reference, date, first, now).await)
+        self.numbered(async || self.try_credit(original, date, first, now).await)
             .await
     }
 
@@ -134,9 +136,8 @@ impl DynamoDbStore {
         let Some(order) = self.order_record(reference).await? else {
             return Ok(Some(None));
         };
-        if let Some(current) = &order.invoice {
-            let existing = self.as_issued(&order, current).await?;
-            return Ok(Some(Some(Invoiced::Existing(existing))));
+        if let Some(current) = order.invoice {
+            return Ok(Some(Some(Invoiced::Existing(current))));
         }
         let (last, next) = self.next_number(first).await?;
         let invoice = IssuedInvoice::new(reference, next, draft, now);
@@ -160,18 +161,26 @@ impl DynamoDbStore {
 
     async fn try_credit(
         &self,
-        reference: &Reference,
+        original: &IssuedInvoice,
         date: Date,
         first: u32,
         now: Timestamp,
     ) -> Attempt<Option<Credited>> {
+        let reference = Reference::parse(&original.reference).ok_or(StoreError::Unreadable {
+            key: crate::store::invoice_item::invoice_pk(original.number),
+            problem: "its order reference is not one",
+        })?;
+        let reference = &reference;
         let Some(order) = self.order_record(reference).await? else {
             return Ok(Some(None));
         };
         let Some(current) = &order.invoice else {
             return Ok(Some(Some(Credited::NotInvoiced)));
         };
-        let mut original = self.as_issued(&order, current).await?;
+        if current.number != original.number {
+            return Ok(Some(Some(Credited::NotInvoiced)));
+        }
+        let mut original = original.clone();
         let (last, next) = self.next_number(first).await?;
         let credit = original.credit_note(next, date, now);
         let mut unlocked = self
@@ -198,22 +207,6 @@ impl DynamoDbStore {
             credit: Box::new(credit),
             original: Box::new(original),
         })))
-    }
-
-    /// The order's current invoice as issued: its item, or, for an invoice made before invoices
-    /// had items, the one line its order's amounts make.
-    async fn as_issued(
-        &self,
-        order: &OrderRecord,
-        current: &InvoiceRecord,
-    ) -> Result<IssuedInvoice> {
-        if let Some(issued) = self.issued_invoice(current.number).await? {
-            return Ok(issued);
-        }
-        IssuedInvoice::from_order(order, current).ok_or_else(|| StoreError::Unreadable {
-            key: format!("order#{}", order.reference),
-            problem: "its invoice's order lacks the package, amounts or organisation",
-        })
     }
 
     /// The counter's last number (`None` before the first) and the next one.
