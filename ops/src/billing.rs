@@ -120,10 +120,10 @@ impl Operator {
     ) -> Result<InvoiceDraft, OpsError> {
         let reference = &record.reference;
         let missing = |what| InvoiceError::Incomplete(reference.clone(), what);
-        invoice::format_for(record)?;
         if invoice::billing_address(record).is_none() {
             return Err(InvoiceError::NoBillingAddress(reference.clone()).into());
         }
+        invoice::format_for(record)?;
         let delivered = delivery_date(record, asked.delivered.as_deref(), now)?;
         let rate = match &asked.vat_rate {
             Some(text) => VatRate::parse(text).ok_or_else(|| {

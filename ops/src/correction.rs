@@ -99,6 +99,21 @@ fn tell_changes(
     Ok(())
 }
 
+/// The command's option for a field.
+fn option(field: Field) -> &'static str {
+    match field {
+        Field::EInvoiceOperator => "operator",
+        Field::BillingStreet => "street",
+        Field::BillingPostcode => "postcode",
+        Field::BillingTown => "town",
+        Field::BusinessId => "business-id",
+        Field::EInvoiceAddress => "einvoice-address",
+        Field::BillingReference => "billing-reference",
+        Field::PurchaseOrder => "purchase-order",
+        _ => "invoice-address",
+    }
+}
+
 /// Who made the change, for the order's log: `--by`, else the login name.
 fn operator_name_from_env() -> String {
     ["ORDERS_OPERATOR", "USER", "USERNAME"]
@@ -155,7 +170,11 @@ fn checked(
     let order = NewOrder::parse(&form, today).map_err(|errors| {
         let problems: Vec<String> = (errors.iter())
             .filter(|e| INVOICING_FIELDS.contains(&e.field))
-            .map(|e| format!("--{}", order_intake::i18n::field_message(e, Language::En)))
+            .map(|e| {
+                let message = order_intake::i18n::field_message(e, Language::En);
+                let problem = message.split_once(": ").map_or(&*message, |(_, p)| p);
+                format!("--{}: {problem}", option(e.field))
+            })
             .collect();
         OpsError::Usage(problems.join("; "))
     })?;

@@ -94,7 +94,8 @@ impl DynamoDbStore {
     pub async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>> {
         let query = self
             .month_query(&invoice_month_key(month))
-            .key_condition_expression("#month = :month");
+            .key_condition_expression("#month = :month AND #created >= :first")
+            .expression_attribute_values(":first", n(0));
         let items = query_items(query, None).await?;
         Ok(items.iter().filter_map(IssuedInvoice::from_item).collect())
     }
@@ -185,7 +186,7 @@ impl DynamoDbStore {
         let credit = original.credit_note(next, date, now);
         let mut unlocked = self
             .order_update(reference)
-            .condition_expression("#number = :current")
+            .condition_expression("attribute_exists(#pk) AND #number = :current")
             .expression_attribute_values(":current", n(current.number));
         let mut removed = vec!["#number".to_owned()];
         for (i, name) in INVOICE_ATTRIBUTES.iter().enumerate().skip(1) {
