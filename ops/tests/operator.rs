@@ -1,6 +1,9 @@
 //! The `orders` binary against DynamoDB Local and the SES emulator (`make services-test`, or
 //! `make test`), configured as an operator's shell would be: only environment variables.
 
+// Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use std::collections::HashMap;
 use std::process::{Command, Output};
 use std::sync::Arc;
