@@ -301,8 +301,9 @@ fn travel_line(row: &str, rate: VatRate) -> Result<InvoiceLine, OpsError> {
     Ok(InvoiceLine::new("matkakulut", text, cents, rate))
 }
 
-/// The day the workshop was held: as given, or the booked date once the workshop is over;
-/// never after today nor before the order.
+/// The day the workshop was held: as given, or the booked date once the workshop is over (for
+/// a cancelled booking, the day it was cancelled: its fee's tax point); never after today nor
+/// before the order.
 pub(crate) fn delivery_date(
     record: &OrderRecord,
     given: Option<&str>,
@@ -313,6 +314,9 @@ pub(crate) fn delivery_date(
         None => match &record.booking {
             Some(booking) if booking.is_booked() && booking.end_utc() <= now => {
                 booking.start.date()
+            }
+            Some(booking) if booking.state == BookingState::Cancelled => {
+                booking.changed_at.to_zoned_datetime(helsinki()).date()
             }
             Some(booking) if booking.is_booked() => {
                 return Err(OpsError::Usage(format!(

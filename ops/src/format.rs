@@ -248,16 +248,8 @@ pub fn details(r: &OrderRecord) -> String {
         ),
         ("Total", amount(r.gross_cents)),
         ("Erased at", r.erased_at.map(local)),
-        (
-            "Invoice",
-            r.invoice.as_ref().map(|i| {
-                format!(
-                    "{} of {} (delivered {}, due {})",
-                    i.number, i.invoice_date, i.delivery_date, i.due_date
-                )
-            }),
-        ),
     ]);
+    fields.extend(invoice_fields(r));
     let width = fields.iter().map(|(label, _)| label.chars().count()).max();
     let width = width.unwrap_or_default() + 2;
     let mut out = String::new();
@@ -272,87 +264,39 @@ pub fn details(r: &OrderRecord) -> String {
     out
 }
 
-/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return first:
-/// CSV injection) gets a leading apostrophe, which Excel shows as text.
-pub(crate) fn inert(cell: String) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell,
-    }
-}
-
-/// The export's columns: the order's reference and time, the customer's values under their
-/// wire names (`Field::order_values`), then amounts, emails, erasure and invoice.
-pub fn csv_columns() -> Vec<&'static str> {
-    let values: Vec<&str> = Field::order_values().map(Field::name).collect();
-    let after = [
-        "net_eur",
-        "vat_percent",
-        "vat_eur",
-        "gross_eur",
-        "customer_email",
-        "trainer_email",
-        "erased_at",
-        "invoice_number",
-        "invoice_date",
-        "booking_state",
-        "booking_start",
-        "booking_end",
-        "booking_place",
-        "booking_trainers",
+/// The order's invoice, its documents and the corrections to its invoicing details.
+fn invoice_fields(r: &OrderRecord) -> Vec<(&'static str, Option<String>)> {
+    let mut fields = vec![
+        (
+            "Invoice",
+            r.invoice.as_ref().map(|i| {
+                format!(
+                    "{} of {} (delivered {}, due {})",
+                    i.number, i.invoice_date, i.delivery_date, i.due_date
+                )
+            }),
+        ),
+        (
+            "Invoices, credits",
+            (!r.invoice_numbers.is_empty()).then(|| {
+                let numbers: Vec<String> = r.invoice_numbers.iter().map(u32::to_string).collect();
+                numbers.join(", ")
+            }),
+        ),
     ];
-    [&["reference", "created"][..], &values, &after].concat()
-}
-
-/// UTF-8 with a byte-order mark, `;` between fields, amounts with a decimal comma, CRLF: what
-/// Excel in a Finnish locale opens as columns and numbers. Quoting as RFC 4180 (Python's csv
-/// reads it back).
-pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(csv_columns())?;
-    for r in records {
-        let amount = |cents: Option<i64>| cents.map(euros).unwrap_or_default();
-        let invoice = r.invoice.as_ref();
-        let mut row = vec![r.reference.clone(), local(r.created_at)];
-        row.extend(Field::order_values().map(|field| {
-            r.values
-                .get(field)
-                .map(FieldValue::joined)
-                .unwrap_or_default()
-        }));
-        row.extend([
-            amount(r.net_cents),
-            r.vat_rate_percent
-                .clone()
-                .unwrap_or_default()
-                .replace('.', ","),
-            amount(r.vat_cents),
-            amount(r.gross_cents),
-            r.customer_email.state().to_owned(),
-            r.trainer_email.state().to_owned(),
-            r.erased_at.map(local).unwrap_or_default(),
-            invoice.map(|i| i.number.to_string()).unwrap_or_default(),
-            invoice
-                .map(|i| i.invoice_date.to_string())
-                .unwrap_or_default(),
-        ]);
-        let booking = r.booking.as_ref();
-        row.extend(
-            [
-                booking.map(|b| b.state.as_str().to_owned()),
-                booking.map(|b| b.start.strftime("%Y-%m-%d %H:%M").to_string()),
-                booking.map(|b| b.end.strftime("%Y-%m-%d %H:%M").to_string()),
-                booking.map(|b| b.place.clone()),
-                booking.map(|b| b.trainers.join(", ")),
-            ]
-            .map(Option::unwrap_or_default),
+    for change in &r.invoicing_changes {
+        let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+        let text = format!(
+            "{} {} → {} ({}, {})",
+            change.field,
+            value(&change.old),
+            value(&change.new),
+            change.by,
+            local(change.at)
         );
-        writer.write_record(row.into_iter().map(inert))?;
+        fields.push(("Corrected", Some(text)));
     }
-    writer.into_inner().map_err(|e| e.into_error())
+    fields
 }
 
 pub fn erasures(erased: &[Erasure]) -> String {
@@ -398,19 +342,6 @@ mod tests {
         assert_eq!(euros(1_129_50), "1129,50");
         assert_eq!(euros(500_00), "500,00");
         assert_eq!(euros(5), "0,05");
-    }
-
-    #[test]
-    fn a_cell_excel_would_run_is_made_text() {
-        for formula in [
-            "=HYPERLINK(\"http://x\")",
-            "+358 40 1234567",
-            "-1",
-            "@SUM(A1)",
-        ] {
-            assert_eq!(inert(formula.to_owned()), format!("'{formula}"));
-        }
-        assert_eq!(inert("Kunta".to_owned()), "Kunta");
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Result<Vec<u8>, std::io::Error> {
             if amount {
                 cell
             } else {
-                crate::format::inert(cell)
+                crate::spreadsheet::inert(cell)
             }
         });
         writer.write_record(cells)?;

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod operators;
 pub mod payment;
 pub mod period;
+pub mod spreadsheet;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -130,7 +131,7 @@ impl Operator {
             .orders_between(period.since, period.until)
             .await?;
         match format {
-            ExportFormat::Csv => out.write_all(&format::csv(&records)?)?,
+            ExportFormat::Csv => out.write_all(&spreadsheet::csv(&records)?)?,
             ExportFormat::Json => {
                 serde_json::to_writer_pretty(&mut *out, &records).map_err(std::io::Error::other)?;
                 writeln!(out)?;

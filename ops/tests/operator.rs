@@ -726,38 +726,59 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
 }
 
 #[tokio::test]
-async fn twenty_orders_invoiced_at_once_get_twenty_numbers_without_gaps() {
+async fn twenty_orders_invoiced_at_once_then_credited_and_invoiced_at_once_leave_no_gaps() {
     let table = fresh_table().await;
     let mut references = Vec::new();
-    for n in 0..20 {
+    for n in 0..30 {
         references.push(
             seed(&table.store, n, ordered(), "tilaaja@kunta.example", sent(n))
                 .await
                 .reference,
         );
     }
+    let invoice = |reference: &Reference| {
+        let args = ["invoice", reference.as_str(), "--delivered", "2026-11-20"];
+        args.map(str::to_owned).to_vec()
+    };
+    let first: Vec<_> = references[..20].iter().map(invoice).collect();
+    assert_eq!(
+        numbers_taken(&table, first).await,
+        (1000..1020).collect::<Vec<u32>>()
+    );
+    // Ten credit notes and ten new invoices at once: one series, still without gaps.
+    let credits =
+        (references[..10].iter()).map(|reference| vec!["credit".to_owned(), reference.to_string()]);
+    let mixed = credits
+        .chain(references[20..].iter().map(invoice))
+        .collect();
+    assert_eq!(
+        numbers_taken(&table, mixed).await,
+        (1020..1040).collect::<Vec<u32>>()
+    );
+}
+
+/// Runs the commands at once; the numbers their notes report, sorted.
+async fn numbers_taken(table: &Table, commands: Vec<Vec<String>>) -> Vec<u32> {
     let mut runs = tokio::task::JoinSet::new();
-    for reference in references {
+    for args in commands {
         let name = table.name.clone();
         runs.spawn_blocking(move || {
-            run_orders(
-                &name,
-                &["invoice", reference.as_str(), "--delivered", "2026-11-20"],
-            )
+            run_orders(&name, &args.iter().map(String::as_str).collect::<Vec<_>>())
         });
     }
-    let mut numbers: Vec<u32> = runs
-        .join_all()
-        .await
-        .iter()
+    let mut numbers: Vec<u32> = (runs.join_all().await.iter())
         .map(|output| {
             let notes = String::from_utf8_lossy(&output.stderr);
             assert!(output.status.success(), "{notes}");
-            notes.split_whitespace().nth(1).unwrap().parse().unwrap()
+            // "invoice 1000 for …", "credit note 1020 for invoice 1003 of …"
+            notes
+                .split_whitespace()
+                .find_map(|word| word.parse().ok())
+                .unwrap()
         })
         .collect();
     numbers.sort();
-    assert_eq!(numbers, (1000..1020).collect::<Vec<u32>>());
+    numbers
 }
 
 #[tokio::test]
@@ -1356,4 +1377,56 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
             "{day}: {why}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_late_cancellation_is_invoiced_as_the_terms_fee() {
+    let table = fresh_table().await;
+    let order = seed(&table.store, 2, ordered(), "tilaaja@kunta.example", sent(2)).await;
+    let reference = order.reference.as_str();
+    let refused = run_orders(
+        &table.name,
+        &[
+            "invoice",
+            reference,
+            "--fee-percent",
+            "50",
+            "--delivered",
+            "2026-11-20",
+        ],
+    );
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("no cancelled booking"), "{why}");
+    let day = Timestamp::now().to_zoned_datetime(helsinki()).date() + 10.days();
+    orders(
+        &table,
+        &[
+            "book",
+            reference,
+            "--date",
+            &day.to_string(),
+            "--trainer",
+            "Pilvi Nummi",
+        ],
+    );
+    orders(
+        &table,
+        &["cancel", reference, "--reason", "Kunnanvaltuuston kokous"],
+    );
+    let fee = orders(&table, &["invoice", reference, "--fee-percent", "50"]);
+    let notes = String::from_utf8(fee.stderr.clone()).unwrap();
+    let fields = checked(&table, &fee.stdout, &notes);
+    // Half of 500,00 €, its VAT, on the day it was cancelled.
+    assert_eq!(
+        [&fields["net"], &fields["vat"], &fields["gross"]],
+        ["250,00", "63,75", "313,75"]
+            .map(serde_json::Value::from)
+            .each_ref()
+    );
+    assert_eq!(fields["rows"][0]["article"], "peruutusmaksu");
+    let today = Timestamp::now().to_zoned_datetime(helsinki()).date();
+    assert_eq!(
+        fields["delivery_date"],
+        today.strftime("%Y%m%d").to_string()
+    );
 }
