@@ -170,3 +170,51 @@ fn invoicing(set: impl Fn(&str) -> Option<String>) -> Result<Invoicing, String> 
         einvoice_operator: operator,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(changed: (&str, &str)) -> Result<Seller, String> {
+        let values = [
+            ("ORDERS_TABLE", "orders"),
+            ("SELLER_NAME", "Some-työpajat Oy"),
+            ("SELLER_BUSINESS_ID", "1234567-1"),
+            ("SELLER_PHONE", "+358 40 123 4567"),
+            ("TERMS_FI", "ehdot"),
+            ("TERMS_SV", "villkor"),
+            ("TERMS_EN", "terms"),
+            ("SELLER_VAT_NUMBER", "FI12345671"),
+            ("SELLER_STREET", "Esimerkkikatu 1"),
+            ("SELLER_POSTCODE", "00100"),
+            ("SELLER_TOWN", "Helsinki"),
+            ("SELLER_IBAN", "FI21 1234 5600 0007 85"),
+            ("SELLER_BIC", "NDEAFIHH"),
+            ("SELLER_EINVOICE_ADDRESS", "003712345671"),
+            ("SELLER_EINVOICE_OPERATOR", "003721291126"),
+        ];
+        let lookup = |name: &str| {
+            let value = if name == changed.0 {
+                Some(changed.1)
+            } else {
+                values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+            };
+            value.map(str::to_owned)
+        };
+        OpsConfig::from_lookup(lookup).unwrap().seller
+    }
+
+    #[test]
+    fn the_seller_s_invoicing_details_are_checked_before_any_invoice() {
+        assert!(with(("", "")).is_ok());
+        for (name, wrong, said) in [
+            ("SELLER_IBAN", "FI2112345600000786", "check digits"),
+            ("SELLER_BIC", "NDEAFI", "not a BIC"),
+            ("SELLER_STREET", "Pitkäkatu 1, 2. kerros, Toimisto 345 B", "2 to 35"),
+            ("SELLER_POSTCODE", "100", "five digits"),
+        ] {
+            let problem = with((name, wrong)).unwrap_err();
+            assert!(problem.contains(said), "{name}: {problem}");
+        }
+    }
+}
