@@ -79,7 +79,7 @@ pub enum Command {
     /// Invoices and credit notes of a month by invoice date, for the bookkeeper: CSV (Excel in
     /// a Finnish locale), XLSX or JSON. No personal data.
     Ledger {
-        /// YYYY-MM, or `last` for the previous month.
+        /// YYYY-MM, `this` or `last` (the previous month).
         #[arg(long)]
         month: String,
         #[arg(long, value_enum, default_value = "csv")]
@@ -88,7 +88,7 @@ pub enum Command {
     /// A month's summary for the VAT return and the bookkeeper: orders, bookings, deliveries,
     /// invoiced and credited net, VAT and gross per package and VAT rate, open invoices.
     Report {
-        /// YYYY-MM, or `last` for the previous month.
+        /// YYYY-MM, `this` or `last` (the previous month).
         #[arg(long)]
         month: String,
     },
@@ -240,7 +240,7 @@ pub struct PeriodArgs {
     /// Up to this date (YYYY-MM-DD), inclusive.
     #[arg(long)]
     pub until: Option<String>,
-    /// One calendar month (YYYY-MM), or `last` for the previous one.
+    /// One calendar month (YYYY-MM), `this` or `last` (the previous one).
     #[arg(long, conflicts_with_all = ["since", "until"])]
     pub month: Option<String>,
 }

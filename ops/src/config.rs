@@ -210,7 +210,11 @@ mod tests {
         for (name, wrong, said) in [
             ("SELLER_IBAN", "FI2112345600000786", "check digits"),
             ("SELLER_BIC", "NDEAFI", "not a BIC"),
-            ("SELLER_STREET", "Pitkäkatu 1, 2. kerros, Toimisto 345 B", "2 to 35"),
+            (
+                "SELLER_STREET",
+                "Pitkäkatu 1, 2. kerros, Toimisto 345 B",
+                "2 to 35",
+            ),
             ("SELLER_POSTCODE", "100", "five digits"),
         ] {
             let problem = with((name, wrong)).unwrap_err();

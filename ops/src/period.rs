@@ -42,6 +42,7 @@ impl Period {
                         .first_of_month()
                         .checked_sub(1.month())
                         .map_err(|e| OpsError::Usage(e.to_string()))?,
+                    "this" => today.first_of_month(),
                     month => date(&format!("{month}-01"), "--month")?,
                 };
                 (first, first.last_of_month())

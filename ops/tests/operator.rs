@@ -195,11 +195,22 @@ async fn store_order(
     at: Timestamp,
     customer: Delivery,
 ) -> Order {
+    store_order_as(store, Reference::random(), details, at, customer).await
+}
+
+/// The same, under a reference of the caller's choosing.
+async fn store_order_as(
+    store: &DynamoDbStore,
+    reference: Reference,
+    details: NewOrder,
+    at: Timestamp,
+    customer: Delivery,
+) -> Order {
     let order = Order {
         booking: None,
         booking_emails: Default::default(),
         order_id: uuid::Uuid::now_v7().to_string(),
-        reference: Reference::random(),
+        reference,
         created_at: at,
         price: details.package.price(),
         details,
@@ -1429,4 +1440,87 @@ async fn a_late_cancellation_is_invoiced_as_the_terms_fee() {
         fields["delivery_date"],
         today.strftime("%Y%m%d").to_string()
     );
+}
+
+/// RUNBOOK.md's invoicing transcript, run as written: each `$` line through `sh` with `orders`
+/// on the PATH, in a scratch directory, its output (stdout and stderr, in order) compared
+/// line by line with the lines under it (`…` matches anything).
+#[tokio::test]
+async fn the_runbook_s_invoicing_transcript_runs_as_written() {
+    let table = fresh_table().await;
+    let mut details = details(1, "tilaaja@kunta.example");
+    (details.billing_address, details.purchase_order) = (None, None);
+    details.organization = "Tuusulan kunta".to_owned();
+    let reference = Reference::parse("K7M2-QX9P").unwrap();
+    store_order_as(&table.store, reference, details, ordered(), sent(1)).await;
+    let runbook =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RUNBOOK.md")).unwrap();
+    let block = runbook
+        .split("A sale from invoice to ledger")
+        .nth(1)
+        .and_then(|rest| rest.split("```console\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("RUNBOOK.md has the invoicing transcript");
+    let dir = std::env::temp_dir().join(format!("runbook-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_orders"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut actual = String::new();
+    for command in block.lines().filter_map(|line| line.strip_prefix("$ ")) {
+        let output = Command::new("sh")
+            .args(["-c", &format!("exec 2>&1; {command}")])
+            .current_dir(&dir)
+            .env_clear()
+            .env("PATH", &path)
+            .env("ORDERS_TABLE", &table.name)
+            .envs(SELLER)
+            .env("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint())
+            .env("AWS_REGION", "eu-north-1")
+            .env("AWS_ACCESS_KEY_ID", "local")
+            .env("AWS_SECRET_ACCESS_KEY", "local")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .output()
+            .unwrap();
+        actual.push_str(&format!("$ {command}\n"));
+        let text = String::from_utf8(output.stdout).unwrap();
+        for line in text.trim_start_matches('\u{feff}').lines() {
+            actual.push_str(line.trim_end_matches('\r'));
+            actual.push('\n');
+        }
+    }
+    let expected: Vec<&str> = block.lines().collect();
+    let got: Vec<&str> = actual.lines().collect();
+    let matches = |want: &str, line: &str| {
+        let mut rest = line;
+        let parts: Vec<&str> = want.split('…').collect();
+        parts
+            .iter()
+            .enumerate()
+            .all(|(i, part)| match rest.find(part) {
+                Some(at) if i > 0 || at == 0 => {
+                    rest = &rest[at + part.len()..];
+                    true
+                }
+                _ => false,
+            })
+            && (want.ends_with('…') || rest.is_empty())
+    };
+    let same = expected.len() == got.len() && expected.iter().zip(&got).all(|(w, l)| matches(w, l));
+    assert!(
+        same,
+        "RUNBOOK.md's transcript differs from what runs:\n{actual}"
+    );
+    // What the transcript wrote is valid Finvoice.
+    for file in ["lasku-1000.xml", "hyvityslasku-1001.xml", "lasku-1002.xml"] {
+        let xml = std::fs::read(dir.join(file)).unwrap();
+        checked(&table, &xml, "");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
