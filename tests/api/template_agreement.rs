@@ -533,3 +533,63 @@ fn collect_rust(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// Every Logs Insights query in the RUNBOOK that looks for one of the function's log lines
+/// names values that line has, where the JSON has them (`fields.`): a query of a name the
+/// line lacks, or of a top-level name, finds nulls in an incident.
+#[test]
+fn every_logs_insights_query_in_the_runbook_reads_what_the_function_logs() {
+    let runbook = read("RUNBOOK.md");
+    let mut files = Vec::new();
+    collect_rust(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    // Every tracing event's arguments, as written.
+    let events: Vec<String> = (files.iter())
+        .map(|file| std::fs::read_to_string(file).unwrap())
+        .flat_map(|code| {
+            let mut events = Vec::new();
+            for (at, _) in code.match_indices("tracing::") {
+                let rest = &code[at..];
+                if let (Some(open), Some(close)) = (rest.find("!("), rest.find(");")) {
+                    if open < close {
+                        events.push(rest[open + 2..close].to_owned());
+                    }
+                }
+            }
+            events
+        })
+        .collect();
+    let queries: Vec<&str> = (runbook.split('`').skip(1).step_by(2))
+        .filter(|query| query.starts_with("filter @message like /"))
+        .collect();
+    assert!(queries.len() >= 4, "{queries:?}");
+    for query in queries {
+        let message = query["filter @message like /".len()..]
+            .split('/')
+            .next()
+            .unwrap();
+        let names: Vec<&str> = (query
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')))
+        .filter_map(|word| word.strip_prefix("fields."))
+        .collect();
+        let logged = events
+            .iter()
+            .any(|event| event.contains(message) && names.iter().all(|name| event.contains(name)));
+        assert!(logged, "no log line of {message:?} has {names:?}: {query}");
+        for clause in ["by ", "| fields "] {
+            for listed in query.split(clause).skip(1) {
+                for name in listed.split(',').map(str::trim) {
+                    let name = name.split_whitespace().next().unwrap_or_default();
+                    assert!(
+                        name.starts_with("fields.")
+                            || name.starts_with('@')
+                            || name.starts_with("bin("),
+                        "{query}: {name} is not where the JSON has it (fields.{name})"
+                    );
+                }
+            }
+        }
+    }
+}
