@@ -37,6 +37,19 @@ COMPOSITE_ALARMS = 1
 # in total, emails sent and delivered by kind, …).
 METRICS_EVERY_HOUR = 1
 METRICS_PER_ORDER_HOUR = 10
+# Log metric filters with a DefaultValue publish a custom metric all month, orders or not
+# ("metrics extracted from log events are charged as custom metrics"): counted from the template.
+LOG_METRIC_FILTERS = (ROOT / "infra/template.yaml").read_text().count("AWS::Logs::MetricFilter")
+# The always-free tier: 10 alarm metrics and 10 custom metrics a month.
+FREE_ALARM_METRICS = 10
+FREE_CUSTOM_METRICS = 10
+# The retention run (every 5 minutes) reads each month's watermark (4 months: 4 GetItems, 0.5
+# read units each) and only the orders after it: each order once more when it comes due.
+# Before the watermark it read every erased order of those months on every run, about
+# orders × 4 months × 0.5 units × 8,640 runs a month (measured by ops/tests/operator.rs,
+# the_retention_run_reads_erased_orders_once: 60 orders, 6 read units before, 1 after).
+RETENTION_READ_UNITS_PER_RUN = 4 * 0.5
+RETENTION_READ_UNITS_PER_ORDER = 0.5
 HOURS = 730
 RETENTION_MONTHS = 24
 
@@ -59,6 +72,13 @@ def month(orders):
         "CloudWatch alarms": ALARM_METRICS * p["alarm_standard_month"] + COMPOSITE_ALARMS * p["alarm_composite_month"],
         "CloudWatch metrics (EMF)": (METRICS_EVERY_HOUR * HOURS + METRICS_PER_ORDER_HOUR * min(HOURS, orders))
                                     / HOURS * p["custom_metric_month"],
+        "CloudWatch metrics (log metric filters)": LOG_METRIC_FILTERS * p["custom_metric_month"],
+        "Always-free tier (10 alarm metrics, 10 custom metrics)": -(
+            min(FREE_ALARM_METRICS, ALARM_METRICS) * p["alarm_standard_month"]
+            + min(FREE_CUSTOM_METRICS, LOG_METRIC_FILTERS + METRICS_EVERY_HOUR) * p["custom_metric_month"]),
+        "DynamoDB reads of the retention run": (SCHEDULED_RUNS * RETENTION_READ_UNITS_PER_RUN
+                                                + orders * RETENTION_READ_UNITS_PER_ORDER)
+                                               / 1e6 * p["dynamodb_per_million_read_units"],
         "CloudWatch dashboard (first three free)": 0.0,
         "KMS key (alarm topic)": p["kms_key_month"] + orders / 1e4 * p["kms_per_ten_thousand_requests"],
         "X-Ray": max(0, traces - 100_000) / 1e6 * p["xray_per_million_traces_after_100k_free"],

@@ -1524,3 +1524,78 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Read units of one query of a month's orders up to the cutoff, summed over its pages.
+async fn read_units(table: &Table, month: &str, after_ms: i64, cutoff_ms: i64) -> f64 {
+    use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+    let mut pages = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .index_name("by-month")
+        .key_condition_expression("order_month = :m AND created_ms BETWEEN :a AND :c")
+        .expression_attribute_values(":m", AttributeValue::S(month.to_owned()))
+        .expression_attribute_values(":a", AttributeValue::N(after_ms.to_string()))
+        .expression_attribute_values(":c", AttributeValue::N(cutoff_ms.to_string()))
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .into_paginator()
+        .send();
+    let mut units = 0.0;
+    while let Some(page) = pages.next().await {
+        let page = page.unwrap();
+        units += page
+            .consumed_capacity()
+            .and_then(|c| c.capacity_units())
+            .unwrap_or(0.0);
+    }
+    units
+}
+
+/// The retention run reads a month's erased orders once, not every five minutes: the month's
+/// watermark moves past them, and the next run's query starts after it.
+#[tokio::test]
+async fn the_retention_run_reads_erased_orders_once() {
+    use order_intake::store::Retention;
+    let table = fresh_table().await;
+    let start: Timestamp = "2024-01-10T08:00:00Z".parse().unwrap();
+    let mut orders = Vec::new();
+    for n in 0..60 {
+        let at = start.checked_add((n as i64 * 10).minutes()).unwrap();
+        orders.push(seed(&table.store, n, at, "tilaaja@kunta.example", sent(n)).await);
+    }
+    // The oldest 55 were erased by earlier runs; the newest five are due.
+    for order in &orders[..55] {
+        table
+            .store
+            .erase(&order.reference, Timestamp::now())
+            .await
+            .unwrap();
+    }
+    let cutoff: Timestamp = "2024-02-01T00:00:00Z".parse().unwrap();
+    let due = table.store.due_for_erasure(cutoff, 25).await.unwrap();
+    let expected: Vec<_> = orders[55..].iter().map(|o| o.reference.clone()).collect();
+    assert_eq!(due, expected);
+    let mark = table
+        .client
+        .get_item()
+        .table_name(&table.name)
+        .key("pk", AttributeValue::S("retention#2024-01".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .expect("the month's watermark");
+    let through: i64 = mark["last"].as_n().unwrap().parse().unwrap();
+    assert_eq!(through, orders[54].created_at.as_millisecond());
+    // Asked again, the same five, read from after the watermark only.
+    assert_eq!(
+        table.store.due_for_erasure(cutoff, 25).await.unwrap(),
+        expected
+    );
+    let whole = read_units(&table, "2024-01", 0, cutoff.as_millisecond()).await;
+    let after = read_units(&table, "2024-01", through + 1, cutoff.as_millisecond()).await;
+    println!(
+        "retention query of the month: {whole} read units before the watermark, {after} after"
+    );
+    assert!(after * 5.0 < whole, "{after} vs {whole}");
+}

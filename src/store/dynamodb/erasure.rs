@@ -10,7 +10,7 @@ use super::{BY_MONTH_INDEX, Changes, DynamoDbStore, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
 use crate::store::item::{
     CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
-    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, message_pk, n,
+    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, message_pk, n, number,
     order_month, order_pk, reference_of, s, text,
 };
 use crate::store::{Attribute, EmailAttribute};
@@ -19,6 +19,10 @@ use crate::store::{Erasure, Result, Retention, StoreError};
 /// Months before the cutoff's own that the erasure query looks in: the scheduled run comes every
 /// few minutes, so only a stop longer than this would leave an order unerased.
 const ERASURE_LOOKBACK_MONTHS: i32 = 3;
+
+/// A month's erasure watermark item (`retention#2026-01`): `last` is the creation time (ms) up
+/// to which every order of that month is erased.
+const WATERMARK_PREFIX: &str = "retention#";
 
 /// The states in which an email may still be sent.
 const UNSENT: [&str; 4] = ["sending", "pending", "held", "unverified"];
@@ -49,16 +53,8 @@ impl Retention for DynamoDbStore {
             let Ok(start) = first.to_zoned_datetime(helsinki()) else {
                 continue;
             };
-            let items = self
-                .month_query(&order_month(start.timestamp()))
-                .key_condition_expression("#month = :month AND #created <= :cutoff")
-                .expression_attribute_values(":cutoff", n(cutoff.as_millisecond()))
-                .filter_expression("attribute_not_exists(#erased)")
-                .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
-                .projection_expression("#pk")
-                .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY);
-            let items = query_items(items, Some(limit - due.len())).await?;
-            due.extend(items.iter().filter_map(reference_of));
+            let month = order_month(start.timestamp());
+            due.extend(self.due_in_month(&month, cutoff, limit - due.len()).await?);
             if due.len() >= limit {
                 break;
             }
@@ -82,6 +78,65 @@ impl Retention for DynamoDbStore {
 }
 
 impl DynamoDbStore {
+    /// The month's orders due for erasure, oldest first. It reads only the orders after the
+    /// month's watermark, the creation time up to which every order of the month is erased, and
+    /// moves the watermark past those it finds erased: the scheduled run erases oldest first, so
+    /// each run reads what is new since the last, not every erased order of the month again.
+    async fn due_in_month(
+        &self,
+        month: &str,
+        cutoff: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>> {
+        let mark = format!("{WATERMARK_PREFIX}{month}");
+        let through = (self.get(mark.clone()).await?)
+            .and_then(|item| number(&item, Attribute::Last.name()))
+            .unwrap_or(-1);
+        let query = self
+            .month_query(month)
+            .key_condition_expression("#month = :month AND #created BETWEEN :after AND :cutoff")
+            .expression_attribute_values(":after", n(through + 1))
+            .expression_attribute_values(":cutoff", n(cutoff.as_millisecond()))
+            .projection_expression("#pk, #created, #erased")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE);
+        let mut pages = query.into_paginator().items().send();
+        let (mut due, mut erased_through) = (Vec::new(), None);
+        while due.len() < limit {
+            let Some(item) = pages.next().await else {
+                break;
+            };
+            let item = item.map_err(unavailable)?;
+            match (item.contains_key(ERASED_AT_ATTRIBUTE), due.is_empty()) {
+                (true, true) => erased_through = number(&item, CREATED_MS_ATTRIBUTE),
+                (true, false) => {}
+                (false, _) => due.extend(reference_of(&item)),
+            }
+        }
+        if let Some(erased_through) = erased_through {
+            self.advance_watermark(&mark, erased_through).await?;
+        }
+        Ok(due)
+    }
+
+    /// Moves a month's watermark on (never back: two runs at once both leave the later one).
+    async fn advance_watermark(&self, mark: &str, through: i64) -> Result<()> {
+        let moved = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(mark))
+            .update_expression("SET #last = :through, #kind = :kind")
+            .condition_expression("attribute_not_exists(#last) OR #last < :through")
+            .expression_attribute_names("#last", Attribute::Last.name())
+            .expression_attribute_names("#kind", Attribute::Kind.name())
+            .expression_attribute_values(":through", n(through))
+            .expression_attribute_values(":kind", s("retention"))
+            .send()
+            .await;
+        written(moved, |e| e.is_conditional_check_failed_exception()).map(|_| ())
+    }
+
     /// A query of one month of the by-month index (the caller adds its key condition).
     pub(super) fn month_query(&self, month: &str) -> QueryFluentBuilder {
         self.client
