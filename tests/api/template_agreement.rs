@@ -552,10 +552,10 @@ fn every_logs_insights_query_in_the_runbook_reads_what_the_function_logs() {
             let mut events = Vec::new();
             for (at, _) in code.match_indices("tracing::") {
                 let rest = &code[at..];
-                if let (Some(open), Some(close)) = (rest.find("!("), rest.find(");")) {
-                    if open < close {
-                        events.push(rest[open + 2..close].to_owned());
-                    }
+                if let (Some(open), Some(close)) = (rest.find("!("), rest.find(");"))
+                    && open < close
+                {
+                    events.push(rest[open + 2..close].to_owned());
                 }
             }
             events
