@@ -1,12 +1,15 @@
 //! Orders in one DynamoDB table. Items:
 //! - `pk = order#<REFERENCE>`: the order, written once with a conditional put;
 //! - `pk = dedupe#key#<key>` or `dedupe#content#<fingerprint>`: what makes a resubmission a
-//!   replay, written in the same transaction, expiring through the table's TTL attribute.
-
+//!   replay, written in the same transaction, expiring through the table's TTL attribute;
+//! - `pk = invoice#<NUMBER>`: an issued invoice or credit note (`invoice.rs`), numbered from
+//!   `counter#invoice`;
+//! - `pk = retention#<YYYY-MM>`: the month's erasure watermark (`erasure.rs`);
+//! - `msg#…`, `quota#…`: sent messages' lookups and the abuse counters.
 //!
 //! One file per capability, each implementing its trait directly: `orders.rs` (`Orders`,
 //! `Quotas`), `queue.rs` (`EmailQueue`), `reports.rs` (`DeliveryReports`), `erasure.rs`
-//! (`Retention`); `invoice.rs` and `listing.rs` are the operator's side.
+//! (`Retention`); `invoice.rs`, `invoicing.rs` and `listing.rs` are the operator's side.
 
 mod bookings;
 mod cancel;
