@@ -97,25 +97,44 @@ pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
     rows
 }
 
+/// A ledger cell: what a workbook types it as.
+enum Cell {
+    Text(String),
+    Cents(i64),
+    Day(jiff::civil::Date),
+}
+
+impl Cell {
+    /// As the CSV writes it: amounts with a decimal comma, dates ISO.
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Cents(cents) => euros(*cents),
+            Cell::Day(day) => day.to_string(),
+        }
+    }
+}
+
 impl LedgerRow {
-    /// The row's cells as text, in `LEDGER_COLUMNS` order.
-    fn cells(&self) -> [String; 15] {
+    /// The row's cells, in `LEDGER_COLUMNS` order.
+    fn cells(&self) -> [Cell; 15] {
+        let text = |value: String| Cell::Text(value);
         [
-            self.number.to_string(),
-            self.kind.to_owned(),
-            self.invoice_date.to_string(),
-            self.delivery_date.to_string(),
-            self.due_date.to_string(),
-            self.reference_number.clone(),
-            self.credits.map(|n| n.to_string()).unwrap_or_default(),
-            self.order.clone(),
-            self.customer.clone(),
-            self.business_id.clone().unwrap_or_default(),
-            euros(self.net_cents),
-            self.vat_rate.clone(),
-            euros(self.vat_cents),
-            euros(self.gross_cents),
-            self.state.clone(),
+            text(self.number.to_string()),
+            text(self.kind.to_owned()),
+            Cell::Day(self.invoice_date),
+            Cell::Day(self.delivery_date),
+            Cell::Day(self.due_date),
+            text(self.reference_number.clone()),
+            text(self.credits.map(|n| n.to_string()).unwrap_or_default()),
+            text(self.order.clone()),
+            text(self.customer.clone()),
+            text(self.business_id.clone().unwrap_or_default()),
+            Cell::Cents(self.net_cents),
+            text(self.vat_rate.clone()),
+            Cell::Cents(self.vat_cents),
+            Cell::Cents(self.gross_cents),
+            text(self.state.clone()),
         ]
     }
 }
@@ -132,13 +151,9 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Result<Vec<u8>, std::io::Error> {
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(LEDGER_COLUMNS)?;
     for row in rows {
-        let cells = row.cells().into_iter().enumerate().map(|(i, cell)| {
-            let amount = matches!(LEDGER_COLUMNS[i], "net_eur" | "vat_eur" | "gross_eur");
-            if amount {
-                cell
-            } else {
-                crate::spreadsheet::inert(cell)
-            }
+        let cells = row.cells().map(|cell| match cell {
+            Cell::Text(text) => crate::spreadsheet::inert(text),
+            other => other.text(),
         });
         writer.write_record(cells)?;
     }
@@ -153,46 +168,26 @@ pub fn ledger_xlsx(rows: &[LedgerRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     sheet.set_name("Myyntireskontra")?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
-    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let day_format = Format::new().set_num_format("yyyy-mm-dd");
     for (column, name) in (0u16..).zip(LEDGER_COLUMNS) {
         sheet.write_string_with_format(0, column, name, &bold)?;
     }
     for (line, row) in (1u32..).zip(rows) {
-        let cells = row.cells();
-        for (column, name) in (0u16..).zip(LEDGER_COLUMNS) {
-            let text = &cells[usize::from(column)];
-            match name {
-                "net_eur" | "vat_eur" | "gross_eur" => {
-                    let cents = [row.net_cents, row.vat_cents, row.gross_cents][[
-                        "net_eur",
-                        "vat_eur",
-                        "gross_eur",
-                    ]
-                    .iter()
-                    .position(|n| *n == name)
-                    .unwrap_or(0)];
-                    sheet.write_number_with_format(line, column, cents as f64 / 100.0, &money)?;
+        for (column, cell) in (0u16..).zip(row.cells()) {
+            match cell {
+                Cell::Text(text) => sheet.write_string(line, column, text)?,
+                Cell::Cents(cents) => {
+                    sheet.write_number_with_format(line, column, cents as f64 / 100.0, &money)?
                 }
-                "invoice_date" | "delivery_date" | "due_date" => {
-                    let date = [row.invoice_date, row.delivery_date, row.due_date][[
-                        "invoice_date",
-                        "delivery_date",
-                        "due_date",
-                    ]
-                    .iter()
-                    .position(|n| *n == name)
-                    .unwrap_or(0)];
-                    let when = ExcelDateTime::from_ymd(
-                        u16::try_from(date.year()).unwrap_or(1900),
-                        u8::try_from(date.month()).unwrap_or(1),
-                        u8::try_from(date.day()).unwrap_or(1),
+                Cell::Day(day) => {
+                    let date = ExcelDateTime::from_ymd(
+                        u16::try_from(day.year()).unwrap_or(1900),
+                        u8::try_from(day.month()).unwrap_or(1),
+                        u8::try_from(day.day()).unwrap_or(1),
                     )?;
-                    sheet.write_datetime_with_format(line, column, &when, &day)?;
+                    sheet.write_datetime_with_format(line, column, &date, &day_format)?
                 }
-                _ => {
-                    sheet.write_string(line, column, text)?;
-                }
-            }
+            };
         }
     }
     sheet.autofit();
