@@ -21,13 +21,17 @@ use crate::{Operator, OpsError, parse_reference, period};
 pub struct InvoiceAsked {
     pub reference: String,
     pub delivered: Option<String>,
-    pub due_days: u32,
+    /// Days to pay; `DEFAULT_DUE_DAYS` when not given.
+    pub due_days: Option<u32>,
     /// `TEXT=AMOUNT` (net euros): a row of its own each, at the invoice's VAT rate.
     pub travel: Vec<String>,
     /// The cancellation fee, as a percentage of the price, instead of the workshop.
     pub fee_percent: Option<u32>,
     pub vat_rate: Option<String>,
 }
+
+/// Days to pay when not given.
+pub const DEFAULT_DUE_DAYS: u32 = 14;
 
 /// Finvoice's ArticleName: at most 100 characters.
 const MAX_ROW_TEXT: usize = 100;
@@ -90,7 +94,7 @@ impl Operator {
         let issued = self.as_issued(&record, current).await?;
         let different = asked.delivered.as_deref().is_some_and(|given| {
             period::date(given, "--delivered").ok() != Some(issued.delivery_date)
-        }) || asked.due_days != issued.due_days
+        }) || asked.due_days.is_some_and(|days| days != issued.due_days)
             || !asked.travel.is_empty()
             || asked.fee_percent.is_some()
             || asked.vat_rate.is_some();
@@ -137,7 +141,7 @@ impl Operator {
         if rate != in_force {
             writeln!(
                 notes,
-                "warning: the general VAT rate on {delivered} (the delivery, the tax point) is {} %, this invoice uses {} %; give --vat-rate {} unless the lower rate is right",
+                "warning: the general VAT rate on {delivered} (the delivery, the tax point) is {} %, this invoice uses {} %; give --vat-rate {} unless the order's rate is right",
                 in_force.percent(),
                 rate.percent(),
                 in_force.percent()
@@ -151,7 +155,7 @@ impl Operator {
             terms: InvoiceTerms {
                 invoice_date: now.to_zoned_datetime(helsinki()).date(),
                 delivery_date: delivered,
-                due_days: asked.due_days,
+                due_days: asked.due_days.unwrap_or(DEFAULT_DUE_DAYS),
             },
             lines,
             buyer: (record.text(Field::Organization))

@@ -118,9 +118,9 @@ pub struct InvoiceArgs {
     /// Default: the booked date, once the booked workshop is over.
     #[arg(long)]
     pub delivered: Option<String>,
-    /// Days to pay.
-    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=365))]
-    pub due_days: u32,
+    /// Days to pay (default 14).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=365))]
+    pub due_days: Option<u32>,
     /// A travel row, "TEXT=AMOUNT" in net euros (e.g. "Matkakulut Helsinki–Tuusula=120,00");
     /// repeat for more.
     #[arg(long)]
