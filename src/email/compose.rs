@@ -304,7 +304,7 @@ mod tests {
             "Per telefon når du oss på +358 40 765 4321",
             "Some-työpajat Oy · FO-nummer 1234567-1 · tfn +358 40 765 4321",
             "Pilvi Nummi, forskare i sociala medier",
-            "Jaana Pohjola, aktiv i sociala medier",
+            "Jaana Pohjola, bloggare och aktiv på sociala medier",
         ] {
             assert!(sv.text.contains(expected), "{expected}: {}", sv.text);
         }

@@ -27,6 +27,7 @@ struct RefusedPage<'a> {
     errors: Vec<String>,
     back: &'a str,
     back_label: &'a str,
+    back_hint: &'a str,
 }
 
 /// `/booking`: GET shows, POST acts, nothing else.
@@ -47,6 +48,7 @@ fn refused(status: StatusCode, message: &str) -> Response<Body> {
         errors: Vec::new(),
         back: "",
         back_label: "",
+        back_hint: "",
     };
     page_response(
         status,

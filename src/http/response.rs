@@ -122,7 +122,8 @@ impl Reply {
         let t = &texts(self.language).pages;
         let minutes = (retry_after_seconds + 59) / 60;
         let (count, again) = match minutes {
-            ..=90 => (minutes, t.try_again_minutes),
+            ..=1 => (1, t.try_again_a_minute),
+            2..=90 => (minutes, t.try_again_minutes),
             _ => ((minutes + 59) / 60, t.try_again_hours),
         };
         let contacts = self.contacts.join(", ");
@@ -174,6 +175,7 @@ impl Reply {
                 .collect(),
             back: &self.back,
             back_label: texts(language).pages.back_to_form,
+            back_hint: texts(language).pages.back_hint,
         };
         let html = page
             .render()
@@ -262,6 +264,7 @@ struct ErrorPage<'a> {
     errors: Vec<String>,
     back: &'a str,
     back_label: &'a str,
+    back_hint: &'a str,
 }
 
 pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Body> {
@@ -319,4 +322,39 @@ pub fn see_other(location: &str) -> Response<Body> {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(language: Language, retry_after_seconds: i64) -> String {
+        let reply = Reply {
+            html: true,
+            language,
+            back: "https://www.example.fi/tilaa".into(),
+            contacts: vec!["tilaukset@example.fi".into()],
+        };
+        let response = reply.refuse(RequestError::RateLimited {
+            retry_after_seconds,
+        });
+        match response.into_body() {
+            Body::Text(text) => text,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refused_browser_is_told_when_to_try_again_in_its_grammar_and_how_to_go_back() {
+        for (language, one, many) in [
+            (Language::Fi, "minuutin kuluttua.", "5 minuutin kuluttua."),
+            (Language::Sv, "om en minut.", "om 5 minuter."),
+            (Language::En, "in a minute.", "in 5 minutes."),
+        ] {
+            assert!(page(language, 30).contains(one), "{language:?}");
+            assert!(page(language, 290).contains(many), "{language:?}");
+        }
+        let fi = page(Language::Fi, 30);
+        assert!(fi.contains("selaimen Takaisin-painikkeella"), "{fi}");
+    }
 }

@@ -63,9 +63,9 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_other: "check the value",
     },
     packages: Packages {
-        somestartti_name: "Somestartti – a two-hour social media start",
+        somestartti_name: "Somestartti – a two-hour introduction to social media",
         somestartti_duration: "2 hours",
-        some_haltuun_name: "Some haltuun – a half-day social media training",
+        some_haltuun_name: "Some haltuun – a half-day social media workshop",
         some_haltuun_duration: "half a day (4 hours)",
     },
     refusals: Refusals {
@@ -90,7 +90,9 @@ pub(super) const TEXTS: Texts = Texts {
     pages: Pages {
         error_title: "The order was not sent",
         back_to_form: "Back to the form",
+        back_hint: "Use your browser's Back button to return to the form – what you typed is kept.",
         try_again_minutes: "You can try again in {count} minutes.",
+        try_again_a_minute: "You can try again in a minute.",
         try_again_hours: "You can try again in {count} hours.",
         order_by_email: "You can also order by email: {contacts}",
         thanks_title: "Thank you for your order!",
@@ -120,7 +122,7 @@ pub(super) const TEXTS: Texts = Texts {
         terms_heading: "Terms",
         closing: "Kind regards",
         signature_pilvi: "Pilvi Nummi, social media researcher and planning architect",
-        signature_jaana: "Jaana Pohjola, social media practitioner and blogger",
+        signature_jaana: "Jaana Pohjola, blogger and active social media user",
         seller_line: "{seller} · Business ID {business_id} · tel. {phone}",
     },
     booking: BookingEmail {

@@ -90,7 +90,9 @@ pub(super) const TEXTS: Texts = Texts {
     pages: Pages {
         error_title: "Tilausta ei lähetetty",
         back_to_form: "Palaa lomakkeelle",
+        back_hint: "Palaa lomakkeelle selaimen Takaisin-painikkeella – täyttämäsi tiedot säilyvät.",
         try_again_minutes: "Voit yrittää uudelleen {count} minuutin kuluttua.",
+        try_again_a_minute: "Voit yrittää uudelleen minuutin kuluttua.",
         try_again_hours: "Voit yrittää uudelleen {count} tunnin kuluttua.",
         order_by_email: "Voit myös tilata sähköpostitse: {contacts}",
         thanks_title: "Kiitos tilauksesta!",

@@ -190,7 +190,9 @@ table! {
     pub struct Pages {
         error_title,
         back_to_form,
+        back_hint,
         try_again_minutes,
+        try_again_a_minute,
         try_again_hours,
         order_by_email,
         thanks_title,
