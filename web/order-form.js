@@ -10,7 +10,7 @@
   var button = form.querySelector("button[type=submit]");
   var lang = document.documentElement.lang || "fi";
   var TEXT = {
-    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksesta!", number: "Tilausnumero", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", fix: "Tarkista merkityt kentät.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
+    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksestasi!", number: "Tilausnumero", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", fix: "Tarkista merkityt kentät.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
     sv: { sending: "Skickar…", thanks: "Tack för beställningen!", number: "Beställningsnummer", email: "En bekräftelse har skickats till din e-post.", pending: "Bekräftelsen skickas snart per e-post.", fix: "Kontrollera de markerade fälten.", failed: "Beställningen kunde inte skickas. Försök igen om en stund." },
     en: { sending: "Sending…", thanks: "Thank you for your order!", number: "Order reference", email: "A confirmation has been sent to your email.", pending: "The confirmation email will follow shortly.", fix: "Please check the marked fields.", failed: "The order could not be sent. Please try again shortly." }
   }[lang] || null;

@@ -301,7 +301,7 @@ mod tests {
         let sv = customer_email(&order("sv"), &[], Some(&seller()));
         for expected in [
             "Villkor\nAvbokning utan kostnad 14 dagar före.",
-            "Per telefon når du oss på +358 40 765 4321",
+            "Du når oss också per telefon på +358 40 765 4321",
             "Some-työpajat Oy · FO-nummer 1234567-1 · tfn +358 40 765 4321",
             "Pilvi Nummi, forskare i sociala medier",
             "Jaana Pohjola, bloggare och aktiv på sociala medier",
