@@ -22,7 +22,7 @@ TEXTS = {
         "file": "index.html",
         "title": "Tilaa somekoulutus",
         "intro": "Opetamme kuntien ja kaupunkien kaavoittajille ja suunnittelijoille, miten sosiaalista mediaa käytetään osallistamiseen ja viestintään. Valitse koulutus ja kerro yhteystietosi: kouluttajamme ottavat yhteyttä kahden arkipäivän kuluessa.",
-        "trainers": "Kouluttajina toimivat Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti, sekä Jaana Pohjola, someaktiivi ja bloggaaja.",
+        "trainers": "Kouluttajina toimivat Pilvi Nummi, some‑tutkija ja kaavoitusarkkitehti, sekä Jaana Pohjola, someaktiivi ja bloggaaja.",
         "languages_label": "Kieli",
         "package_legend": "Koulutus",
         "vat0": "(alv 0 %)",

@@ -321,7 +321,7 @@ mod tests {
             "003701577119",
             "Osallistujamäärä: 12",
             "1\u{a0}129,50\u{a0}€",
-            "Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti",
+            "Pilvi Nummi, some‑tutkija ja kaavoitusarkkitehti",
             "Laskutusosoite: PL 60",
             "Postinumero: 04301",
             "Postitoimipaikka: Tuusula",

@@ -121,7 +121,9 @@ pub(super) const TEXTS: Texts = Texts {
         call: "Puhelimitse tavoitat meidät numerosta {phone}. Kerro silloin tilausnumerosi.",
         terms_heading: "Ehdot",
         closing: "Ystävällisin terveisin",
-        signature_pilvi: "Pilvi Nummi, some-tutkija ja kaavoitusarkkitehti",
+        // The company writes "some-tutkija"; a no-break hyphen (U+2011) keeps it from breaking
+        // at the hyphen on a phone.
+        signature_pilvi: "Pilvi Nummi, some‑tutkija ja kaavoitusarkkitehti",
         signature_jaana: "Jaana Pohjola, someaktiivi ja bloggaaja",
         seller_line: "{seller} · Y-tunnus {business_id} · puh. {phone}",
     },
