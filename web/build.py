@@ -98,7 +98,7 @@ TEXTS = {
         "languages_label": "Language",
         "package_legend": "Workshop",
         "vat0": "(excl. VAT)",
-        "with_vat": "(incl. VAT 25.5%)",
+        "with_vat": "(incl. 25.5% VAT)",
         "orderer_legend": "Who is ordering",
         "business_id": "Business ID (Y-tunnus)",
         "business_id_help": "For example 1234567-1.",
@@ -129,10 +129,13 @@ TEXTS = {
 }
 
 
-def euros(cents):
-    """1 129,50 €, as a Finn writes an amount (with no-break spaces)."""
+def euros(cents, lang):
+    """An amount as the emails write it in that language (src/domain/money.rs format_amount):
+    1 129,50 € in Finnish and Swedish (no-break spaces: it never wraps inside itself), €1,129.50
+    in English."""
     whole, fraction = divmod(cents, 100)
-    # No-break spaces, as the emails have them: an amount never wraps inside itself.
+    if lang == "en":
+        return f"€{whole:,}.{fraction:02d}"
     return f"{whole:,}".replace(",", "\u00a0") + f",{fraction:02d}\u00a0€"
 
 
@@ -164,8 +167,8 @@ def form_values(lang):
             id=package["id"],
             limits=values["limits:package"],
             name=package["names"][lang],
-            net=euros(package["net_cents"]),
-            gross=euros(package["gross_cents"]),
+            net=euros(package["net_cents"], lang),
+            gross=euros(package["gross_cents"], lang),
             vat0=TEXTS[lang]["vat0"],
             with_vat=TEXTS[lang]["with_vat"],
         )
