@@ -54,8 +54,9 @@ pub struct IssuedInvoice {
     pub lines: Vec<InvoiceLine>,
     /// A credit note's original invoice.
     pub original: Option<OriginalInvoice>,
-    /// The credit note that cancelled this invoice (an attribute of its own, set later).
-    #[serde(skip_deserializing)]
+    /// The credit note that cancelled this invoice: an attribute of its own, set when it is
+    /// credited, never in the document.
+    #[serde(skip)]
     pub credited_by: Option<u32>,
 }
 
