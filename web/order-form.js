@@ -57,7 +57,10 @@
       message.hidden = false;
       var inputs = form.querySelectorAll("[name='" + error.field + "']");
       Array.prototype.forEach.call(inputs, function (input) { input.setAttribute("aria-invalid", "true"); });
-      if (!first && inputs.length) first = inputs[0];
+      // The first in the page's order, whatever order the errors came in.
+      if (inputs.length && (!first || (inputs[0].compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+        first = inputs[0];
+      }
     });
     say("failure", TEXT.fix);
     if (first) first.focus();

@@ -60,7 +60,8 @@ pub const MAX_PARTICIPANTS: u32 = 200;
 pub const MAX_PREFERRED_DATES: usize = 3;
 
 impl Field {
-    /// Every field an order body may carry, in the form's order; other names are ignored.
+    /// Every field an order body may carry; other names are ignored. (Errors come in the page's
+    /// order, consent last: `Submission::parse` checks in that order.)
     pub const ALL: [Field; 25] = [
         Field::Package,
         Field::Organization,

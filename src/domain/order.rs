@@ -309,25 +309,27 @@ impl Submission {
     /// Validates a form, its idempotency key included. `today` is the current date in
     /// Europe/Helsinki.
     pub fn parse(form: &OrderForm, today: Date) -> Result<Submission, Vec<FieldError>> {
+        // In the form's order (consent last), so that the first error a client shows is the
+        // first on the page.
         let mut check = Checker::new(form);
         let package = check.package(&form.package);
         let organization = check.text(Field::Organization, &form.organization);
+        let business_id = check.business_id(&form.business_id);
         let contact_name = check.text(Field::ContactName, &form.contact_name);
         let email = check.email(&form.email);
-        check.consent(&form.privacy_consent);
-        let business_id = check.business_id(&form.business_id);
         let phone = check.parsed(Field::Phone, &form.phone, Phone::parse);
         let participants = check.participants(&form.participants);
         let channels = check.channels(&form.channels);
         let preferred_dates = check.preferred_dates(&form.preferred_dates, today);
         let location = check.text(Field::Location, &form.location);
+        let message = check.message(&form.message);
         let einvoice_address = check.einvoice_id(Field::EInvoiceAddress, &form.einvoice_address);
         let einvoice_operator = check.einvoice_id(Field::EInvoiceOperator, &form.einvoice_operator);
         let billing_reference = check.text(Field::BillingReference, &form.billing_reference);
         let purchase_order = check.text(Field::PurchaseOrder, &form.purchase_order);
         let billing_address = check.billing_address(form);
         let invoice_address = check.invoice_address(&form.invoice_address);
-        let message = check.message(&form.message);
+        check.consent(&form.privacy_consent);
         let language = check.language(&form.language);
         let key = check.idempotency_key(&form.idempotency_key);
 
@@ -376,6 +378,26 @@ mod tests {
     use jiff::civil::date;
 
     const TODAY: Date = date(2026, 11, 26);
+
+    #[test]
+    fn errors_come_in_the_form_s_order_with_consent_last() {
+        let mut form = valid_form();
+        form.privacy_consent = None;
+        form.einvoice_address = Some("x".into());
+        form.business_id = Some("0201256-7".into());
+        form.contact_name = None;
+        let errors = NewOrder::parse(&form, TODAY).unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::BusinessId,
+                Field::ContactName,
+                Field::EInvoiceAddress,
+                Field::PrivacyConsent
+            ]
+        );
+    }
 
     #[test]
     fn a_billing_address_comes_whole_with_a_finnish_postcode() {
@@ -471,10 +493,10 @@ mod tests {
                 ("channels", "invalid"),
                 ("preferred_dates", "date_not_in_future"),
                 ("location", "too_long"),
+                ("message", "control_characters"),
                 ("einvoice_address", "invalid"),
                 ("einvoice_operator", "invalid"),
                 ("billing_reference", "control_characters"),
-                ("message", "control_characters"),
                 ("language", "invalid"),
                 ("idempotency_key", "invalid"),
             ]

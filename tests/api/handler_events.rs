@@ -193,12 +193,12 @@ async fn the_invalid_event_lists_every_field_to_fix_in_english() {
         [
             ("package", "unknown_package"),
             ("organization", "too_short"),
+            ("business_id", "invalid_check_digit"),
             ("contact_name", "required"),
             ("email", "invalid"),
-            ("privacy_consent", "consent_required"),
-            ("business_id", "invalid_check_digit"),
             ("participants", "out_of_range"),
             ("preferred_dates", "date_not_in_future"),
+            ("privacy_consent", "consent_required"),
         ]
         .map(|(f, c)| (f.to_owned(), c.to_owned()))
     );
