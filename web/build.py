@@ -43,7 +43,7 @@ TEXTS = {
         "einvoice_help": "OVT-tunnus tai muu verkkolaskuosoite, esimerkiksi 003701234567.",
         "einvoice_operator_help": "Operaattorin välittäjätunnus, esimerkiksi 003721291126. Molemmat tiedot saat organisaatiosi taloushallinnosta.",
         "billing_reference_help": "Esimerkiksi kustannuspaikka tai hankkeen nimi. Tämä ei ole maksun viitenumero.",
-        "purchase_order_help": "Jos ostolaskunne tarvitsevat tilausnumeron, kirjoita se tähän.",
+        "purchase_order_help": "Jos organisaatiosi ostolaskut tarvitsevat ostotilausnumeron, kirjoita se tähän.",
         "billing_address_help": "Laskussa näkyvä osoite: katuosoite tai postilokero, postinumero ja postitoimipaikka.",
         "invoice_address_help": "Jos teillä ei ole verkkolaskuosoitetta: sähköpostiosoite, johon lasku lähetetään (tai postiosoite, jos se on eri kuin laskutusosoite).",
         "honeypot": "Jätä tämä kenttä tyhjäksi",

@@ -325,7 +325,7 @@ mod tests {
             "Laskutusosoite: PL 60",
             "Postinumero: 04301",
             "Postitoimipaikka: Tuusula",
-            "Tilausnumero (PO): PO-123",
+            "Ostotilausnumero (PO): PO-123",
             "Laskun lähetysosoite: laskut@tuusula.example",
         ] {
             assert!(fi.text.contains(expected), "{expected}: {}", fi.text);

@@ -18,7 +18,7 @@ pub(super) const TEXTS: Texts = Texts {
         einvoice_address: "Verkkolaskuosoite",
         einvoice_operator: "Verkkolaskuoperaattori",
         billing_reference: "Tilaajan viite laskulle",
-        purchase_order: "Tilausnumero (PO)",
+        purchase_order: "Ostotilausnumero (PO)",
         billing_street: "Laskutusosoite",
         billing_postcode: "Postinumero",
         billing_town: "Postitoimipaikka",

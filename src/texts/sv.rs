@@ -18,7 +18,7 @@ pub(super) const TEXTS: Texts = Texts {
         einvoice_address: "Nätfakturaadress",
         einvoice_operator: "Nätfakturaoperatör",
         billing_reference: "Beställarens referens på fakturan",
-        purchase_order: "Beställningsnummer (PO)",
+        purchase_order: "Inköpsordernummer (PO)",
         billing_street: "Faktureringsadress",
         billing_postcode: "Postnummer",
         billing_town: "Postanstalt",
