@@ -16,16 +16,32 @@ fn invalid_hint(field: Field, t: &Problems) -> &'static str {
         Field::EInvoiceAddress | Field::EInvoiceOperator => t.invalid_einvoice_id,
         Field::BillingPostcode => t.invalid_postcode,
         Field::Language => t.invalid_language,
+        Field::WorkshopLanguage => t.invalid_workshop_language,
         Field::IdempotencyKey => t.invalid_idempotency_key,
         Field::Next => t.invalid_next,
         _ => t.invalid_other,
     }
 }
 
+/// What to do about a missing value: a whole message, in the imperative.
+fn missing(field: Field, t: &Problems) -> &'static str {
+    match field {
+        Field::Package => t.required_package,
+        Field::Organization => t.required_organization,
+        Field::ContactName => t.required_contact_name,
+        Field::Email => t.required_email,
+        Field::BillingStreet => t.required_billing_street,
+        Field::BillingPostcode => t.required_billing_postcode,
+        Field::BillingTown => t.required_billing_town,
+        Field::PrivacyConsent => t.consent_required,
+        _ => t.required,
+    }
+}
+
 fn problem(error: &FieldError, language: Language) -> String {
     let t = &texts(language).problems;
     let text = match error.code {
-        ErrorCode::Required => t.required,
+        ErrorCode::Required | ErrorCode::ConsentRequired => missing(error.field, t),
         ErrorCode::TooShort { min } => return fill(t.too_short, &[("min", &min.to_string())]),
         ErrorCode::TooLong { max } => return fill(t.too_long, &[("max", &max.to_string())]),
         ErrorCode::ControlCharacters => t.control_characters,
@@ -39,7 +55,6 @@ fn problem(error: &FieldError, language: Language) -> String {
         ErrorCode::Invalid => invalid_hint(error.field, t),
         ErrorCode::InvalidType => t.invalid_type,
         ErrorCode::Repeated => t.repeated,
-        ErrorCode::ConsentRequired => t.consent_required,
         ErrorCode::UnknownPackage => t.unknown_package,
         ErrorCode::InvalidCheckDigit => t.invalid_check_digit,
         ErrorCode::OutOfRange { min, max } => {
@@ -56,7 +71,13 @@ fn problem(error: &FieldError, language: Language) -> String {
     text.to_owned()
 }
 
+/// The message for a field, as the form shows it next to the field and in its error summary: a
+/// missing value says what to do ("Kirjoita organisaation nimi"); any other problem follows the
+/// field's label, which names the field in the summary ("Y-tunnus: anna Y-tunnus muodossa …").
 pub fn field_message(error: &FieldError, language: Language) -> String {
+    if matches!(error.code, ErrorCode::Required | ErrorCode::ConsentRequired) {
+        return problem(error, language);
+    }
     format!(
         "{}: {}",
         crate::texts::label(error.field, language),

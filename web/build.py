@@ -7,10 +7,15 @@ With Cloudflare Turnstile on (the function has TURNSTILE_SECRET), build them wit
 `python3 web/build.py --turnstile-site-key KEY --out DIR` writes the pages with the widget into
 DIR (the committed pages have none).
 
+The terms and the contact line come from the function's configuration: config/dev.env for
+the committed pages, the deployment's own with `--config FILE` (the same TERMS_*, SELLER_PHONE
+and TRAINER_EMAILS the function has).
+
 The fields' limits and the prices come from form-data.json, which the Rust test
 tests/api/form_data.rs writes from the function's own field list and catalogue (and fails
 when the committed copy differs), so the form never allows what the function refuses."""
 
+import html
 import json
 import pathlib
 import sys
@@ -20,9 +25,16 @@ HERE = pathlib.Path(__file__).parent
 TEXTS = {
     "fi": {
         "file": "index.html",
+        "optional": "(valinnainen)",
+        "terms_heading": "Hinta ja ehdot",
+        "prices": "Hinnat ovat arvonlisäverottomia; arvonlisävero on 25,5 %. Koulutus pidetään organisaatiosi tiloissa.",
+        "invoice_terms": "Lasku lähetetään koulutuksen jälkeen, maksuaika {days} päivää netto.",
+        "contact": "Kysyttävää? Soita {phone} tai kirjoita {emails}.",
+        "or": "tai",
+        "you_are_ordering": "Olet tilaamassa: {name}, {gross} (sis. alv)",
         "title": "Tilaa somekoulutus",
         "intro": "Opetamme kuntien ja kaupunkien kaavoittajille ja suunnittelijoille, miten sosiaalista mediaa käytetään osallistamiseen ja viestintään. Valitse koulutus ja kerro yhteystietosi: kouluttajamme ottavat yhteyttä kahden arkipäivän kuluessa.",
-        "trainers": "Kouluttajina toimivat Pilvi Nummi, some‑tutkija ja kaavoitusarkkitehti, sekä Jaana Pohjola, someaktiivi ja bloggaaja.",
+        "trainers": "Kouluttajina toimivat {pilvi}, sekä {jaana}.",
         "languages_label": "Kieli",
         "package_legend": "Koulutus",
         "vat0": "(alv 0 %)",
@@ -51,14 +63,20 @@ TEXTS = {
         "privacy_page": "tietosuoja.html",
         "consent_link": "tietosuojaselosteen",
         "consent_after": " mukaisesti.",
-        "required_note": "Tähdellä (*) merkityt kentät ovat pakollisia.",
         "submit": "Lähetä tilaus",
     },
     "sv": {
         "file": "sv.html",
+        "optional": "(valfritt)",
+        "terms_heading": "Pris och villkor",
+        "prices": "Priserna är exklusive moms; momsen är 25,5 %. Utbildningen hålls i din organisations lokaler.",
+        "invoice_terms": "Fakturan skickas efter utbildningen, betalningsvillkor {days} dagar netto.",
+        "contact": "Frågor? Ring {phone} eller skriv till {emails}.",
+        "or": "eller",
+        "you_are_ordering": "Du beställer: {name}, {gross} (inkl. moms)",
         "title": "Beställ en utbildning i sociala medier",
         "intro": "Vi utbildar planerare i kommuner och städer i att använda sociala medier för delaktighet och kommunikation. Välj utbildning och ange dina kontaktuppgifter: våra utbildare kontaktar dig inom två vardagar.",
-        "trainers": "Utbildarna är Pilvi Nummi, forskare i sociala medier och planläggningsarkitekt, och Jaana Pohjola, bloggare och aktiv på sociala medier.",
+        "trainers": "Utbildarna är {pilvi}, och {jaana}.",
         "languages_label": "Språk",
         "package_legend": "Utbildning",
         "vat0": "(exkl. moms)",
@@ -87,14 +105,20 @@ TEXTS = {
         "privacy_page": "tietosuoja.html#sv",
         "consent_link": "dataskyddsbeskrivningen",
         "consent_after": " så att beställningen kan levereras.",
-        "required_note": "Fält märkta med stjärna (*) är obligatoriska.",
         "submit": "Skicka beställningen",
     },
     "en": {
         "file": "en.html",
+        "optional": "(optional)",
+        "terms_heading": "Price and terms",
+        "prices": "Prices are shown excluding VAT; VAT is 25.5%. The workshop is held at your organisation's premises.",
+        "invoice_terms": "The invoice is sent after the workshop, payable within {days} days.",
+        "contact": "Questions? Call {phone} or email {emails}.",
+        "or": "or",
+        "you_are_ordering": "You are ordering: {name}, {gross} (incl. VAT)",
         "title": "Order a social media workshop",
         "intro": "We teach municipal and city planners to use social media for participation and communication. Choose a workshop and tell us how to reach you: our trainers will contact you within two working days.",
-        "trainers": "Your trainers are Pilvi Nummi, a social media researcher and planning architect, and Jaana Pohjola, a blogger and active social media user.",
+        "trainers": "Your trainers are {pilvi}, and {jaana}.",
         "languages_label": "Language",
         "package_legend": "Workshop",
         "vat0": "(excl. VAT)",
@@ -123,7 +147,6 @@ TEXTS = {
         "privacy_page": "tietosuoja.html#en",
         "consent_link": "privacy notice",
         "consent_after": ", so that the order can be delivered.",
-        "required_note": "Fields marked with an asterisk (*) are required.",
         "submit": "Send order",
     },
 }
@@ -139,15 +162,32 @@ def euros(cents, lang):
     return f"{whole:,}".replace(",", "\u00a0") + f",{fraction:02d}\u00a0€"
 
 
-PACKAGE_CHOICE = """    <label class="choice"><input type="radio" name="package" value="{id}" {limits} aria-describedby="package-error">
-      <span><strong>{name}</strong><br>{net} {vat0} · {gross} {with_vat}</span></label>"""
+PACKAGE_CHOICE = """    <label class="choice"><input type="radio" id="package-{id}" name="package" value="{id}" {limits} data-summary="{summary}" aria-describedby="package-{id}-about package-error">
+      <span><strong>{name}</strong><br>{net} {vat0} · {gross} {with_vat}<br><span id="package-{id}-about" class="about">{about}</span></span></label>"""
+
+LANGUAGE_CHOICE = """      <label class="check"><input type="radio" id="workshop_language-{code}" name="workshop_language" value="{code}"{checked}> {name}</label>"""
 
 
-def form_values(lang):
-    """The {{limits:field}}, {{range:field}} and {{label:field}} values and the package choices
-    ({{packages}}): the labels and the packages' names are the function's own (src/texts), the
-    catalogue is the function's."""
-    data = json.loads((HERE / "form-data.json").read_text(encoding="utf-8"))
+def no_break_at_hyphen(name):
+    """A product name never breaks at its hyphen on a phone: the word before the hyphenated
+    suffix and the suffix stay together (`some haltuun -koulutus`)."""
+    words = name.split(" ")
+    if len(words) > 1 and words[-1].startswith("-"):
+        tail = " ".join(words[-2:])
+        return " ".join(words[:-2] + [f'<span class="nowrap">{tail}</span>'])
+    return name
+
+
+def optional(lang, label):
+    return f'{label} <span class="optional">{TEXTS[lang]["optional"]}</span>'
+
+
+def form_values(lang, data):
+    """The {{limits:field}}, {{range:field}} and {{label:field}} values (an optional field's
+    label says so), the package and language choices ({{packages}}, {{workshop_languages}}) and
+    the trainers: the labels, the packages' names and descriptions and the trainers' titles are
+    the function's own (src/texts), the catalogue is the function's."""
+    texts = TEXTS[lang]
     values = {}
     for field in data["fields"]:
         attributes = []
@@ -159,23 +199,74 @@ def form_values(lang):
                 attributes.append(f'minlength="{length["min"]}"')
             attributes.append(f'maxlength="{length["max"]}"')
         values[f"limits:{field['name']}"] = " ".join(attributes)
-        values[f"label:{field['name']}"] = field["labels"][lang]
+        label = field["labels"][lang]
+        values[f"label:{field['name']}"] = label if field["required"] else optional(lang, label)
     participants = data["participants"]
     values["range:participants"] = f'min="{participants["min"]}" max="{participants["max"]}"'
-    choices = [
+    values["optional"] = f'<span class="optional">{texts["optional"]}</span>'
+    values["packages"] = "\n".join(
         PACKAGE_CHOICE.format(
             id=package["id"],
             limits=values["limits:package"],
-            name=package["names"][lang],
+            name=no_break_at_hyphen(package["names"][lang]),
+            about=package["about"][lang],
             net=euros(package["net_cents"], lang),
             gross=euros(package["gross_cents"], lang),
-            vat0=TEXTS[lang]["vat0"],
-            with_vat=TEXTS[lang]["with_vat"],
+            vat0=texts["vat0"],
+            with_vat=texts["with_vat"],
+            summary=html.escape(texts["you_are_ordering"].format(
+                name=package["short_name"], gross=euros(package["gross_cents"], lang))),
         )
         for package in data["packages"]
-    ]
-    values["packages"] = "\n".join(choices)
+    )
+    values["workshop_languages"] = "\n".join(
+        LANGUAGE_CHOICE.format(
+            code=language["code"],
+            name=language["name"],
+            checked=" checked" if language["code"] == lang else "",
+        )
+        for language in data["languages"][lang]
+    )
+    pilvi, jaana = data["trainers"][lang]
+    values["trainers"] = texts["trainers"].format(pilvi=pilvi, jaana=jaana)
+    values["summary_heading"] = data["error_summary"][lang]["heading"]
+    values["error_prefix"] = data["error_summary"][lang]["title_prefix"]
     return values
+
+
+def read_config(path):
+    """KEY=VALUE lines of an env file (config/dev.env, or the deployment's own), quotes removed."""
+    config = {}
+    for line in pathlib.Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        config[key.strip()] = value
+    return config
+
+
+def seller_values(lang, config, data):
+    """The terms and the contact line: from the configuration the function's emails use
+    (TERMS_*, SELLER_PHONE, TRAINER_EMAILS), so the form promises what the email says."""
+    texts = TEXTS[lang]
+    missing = [key for key in (f"TERMS_{lang.upper()}", "SELLER_PHONE", "TRAINER_EMAILS") if not config.get(key)]
+    if missing:
+        raise SystemExit(f"web: the configuration lacks {', '.join(missing)}")
+    phone = config["SELLER_PHONE"]
+    tel = "tel:" + "".join(c for c in phone if c.isdigit() or c == "+")
+    emails = [e.strip() for e in config["TRAINER_EMAILS"].split(",") if e.strip()]
+    links = [f'<a href="mailto:{html.escape(e)}">{html.escape(e)}</a>' for e in emails]
+    joined = ", ".join(links[:-1]) + f" {texts['or']} " + links[-1] if len(links) > 1 else links[0]
+    contact = texts["contact"].format(phone=f'<a href="{html.escape(tel)}">{html.escape(phone)}</a>', emails=joined)
+    return {
+        "terms": html.escape(config[f"TERMS_{lang.upper()}"]),
+        "invoice_terms": texts["invoice_terms"].format(days=data["payment_term_days"]),
+        "contact": contact,
+    }
 
 
 TURNSTILE_WIDGET = """  <div class="cf-turnstile" data-sitekey="{key}" data-action="order" data-language="{lang}"></div>
@@ -184,9 +275,12 @@ TURNSTILE_SCRIPT = """<script src="https://challenges.cloudflare.com/turnstile/v
 """
 
 
-def render(lang, site_key=None):
+def render(lang, config, site_key=None):
     page = (HERE / "form.template.html").read_text(encoding="utf-8")
-    values = dict(TEXTS[lang], lang=lang, **form_values(lang))
+    data = json.loads((HERE / "form-data.json").read_text(encoding="utf-8"))
+    values = dict(TEXTS[lang], lang=lang)
+    values.update(form_values(lang, data))
+    values.update(seller_values(lang, config, data))
     # The widget adds its token to the form as `cf-turnstile-response`; the function verifies it.
     values["turnstile"] = TURNSTILE_WIDGET.format(key=site_key, lang=lang) if site_key else ""
     values["turnstile_script"] = TURNSTILE_SCRIPT if site_key else ""
@@ -211,6 +305,7 @@ def option(name):
 def main():
     check = "--check" in sys.argv
     site_key = option("--turnstile-site-key")
+    config = read_config(option("--config") or HERE.parent / "config" / "dev.env")
     out = pathlib.Path(option("--out") or HERE)
     if site_key and out.resolve() == HERE.resolve():
         raise SystemExit("--turnstile-site-key writes elsewhere: give --out DIR")
@@ -218,7 +313,7 @@ def main():
     stale = []
     for lang, texts in TEXTS.items():
         target = out / texts["file"]
-        page = render(lang, site_key)
+        page = render(lang, config, site_key)
         if check:
             if not target.exists() or target.read_text(encoding="utf-8") != page:
                 stale.append(texts["file"])

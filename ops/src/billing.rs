@@ -31,7 +31,7 @@ pub struct InvoiceAsked {
 }
 
 /// Days to pay when not given.
-pub const DEFAULT_DUE_DAYS: u32 = 14;
+pub const DEFAULT_DUE_DAYS: u32 = order_intake::domain::PAYMENT_TERM_DAYS;
 
 /// Finvoice's ArticleName: at most 100 characters.
 const MAX_ROW_TEXT: usize = 100;

@@ -1314,7 +1314,7 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
         ),
         (
             vec!["--street", "PL 60"],
-            "--postcode: this field is required",
+            "--postcode: Enter the postcode for the invoice",
         ),
     ] {
         let refused = run_orders(

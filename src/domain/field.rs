@@ -15,6 +15,8 @@ pub enum Field {
     BusinessId,
     Phone,
     Participants,
+    /// The language the workshop is held in (the customer's own language is `Language`).
+    WorkshopLanguage,
     Channels,
     PreferredDates,
     Location,
@@ -62,7 +64,7 @@ pub const MAX_PREFERRED_DATES: usize = 3;
 impl Field {
     /// Every field an order body may carry; other names are ignored. (Errors come in the page's
     /// order, consent last: `Submission::parse` checks in that order.)
-    pub const ALL: [Field; 25] = [
+    pub const ALL: [Field; 26] = [
         Field::Package,
         Field::Organization,
         Field::ContactName,
@@ -71,6 +73,7 @@ impl Field {
         Field::BusinessId,
         Field::Phone,
         Field::Participants,
+        Field::WorkshopLanguage,
         Field::Channels,
         Field::PreferredDates,
         Field::Location,
@@ -111,6 +114,7 @@ impl Field {
             Field::BusinessId => "business_id",
             Field::Phone => "phone",
             Field::Participants => "participants",
+            Field::WorkshopLanguage => "workshop_language",
             Field::Channels => "channels",
             Field::PreferredDates => "preferred_dates",
             Field::Location => "location",
@@ -188,6 +192,7 @@ impl Field {
             Field::IdempotencyKey => length(8, 128),
             Field::Package
             | Field::PrivacyConsent
+            | Field::WorkshopLanguage
             | Field::Channels
             | Field::PreferredDates
             | Field::Language

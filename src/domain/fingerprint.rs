@@ -85,6 +85,8 @@ mod tests {
     fn a_known_order_keeps_its_digest() {
         let mut order = full_order();
         order.invoice_address = Some("PL 60, 04301 Tuusula".into());
+        // Fields added since are hashed only when given: an order without them keeps its digest.
+        order.workshop_language = None;
         // The digest the code before `NewOrder::values` gave this order.
         let digest = "5eb92e75a33be0f454d7d15e34b26012d220b8a14523384050235ed045c091fa";
         assert_eq!(order.fingerprint(), digest);

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 pub struct VatRate(u32);
 
 /// Finland's general rate and the day it came into force, newest first.
+/// Days to pay an invoice unless the operator gives other terms: what the customer's email
+/// promises and `orders invoice` writes.
+pub const PAYMENT_TERM_DAYS: u32 = 14;
+
 const GENERAL_RATES: [(Date, VatRate); 3] = [
     (date(2024, 9, 1), VatRate(2550)),
     (date(2013, 1, 1), VatRate(2400)),

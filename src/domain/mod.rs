@@ -34,7 +34,7 @@ pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
-pub use invoice::{InvoiceLine, Totals, VatRate, parse_euros, vat_breakdown};
+pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, vat_breakdown};
 pub use language::Language;
 pub use lifecycle::{Delivery, EmailKind, Order, Outcome, Receipt, Reports};
 pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
@@ -71,6 +71,7 @@ pub(crate) mod test_orders {
             business_id: Some("0201256-6".into()),
             phone: Some("+358 40 123 4567".into()),
             participants: Some("12".into()),
+            workshop_language: Some("fi".into()),
             channels: vec!["facebook".into(), "instagram".into()],
             preferred_dates: vec!["2026-03-02".into()],
             location: Some("Kunnantalo".into()),

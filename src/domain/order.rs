@@ -39,6 +39,8 @@ pub struct NewOrder {
     pub invoice_address: Option<String>,
     pub message: Option<String>,
     pub language: Language,
+    /// The language the workshop is to be held in, if the customer said.
+    pub workshop_language: Option<Language>,
 }
 
 /// Checks fields one by one, collecting every error.
@@ -269,6 +271,14 @@ impl<'a> Checker<'a> {
         }
     }
 
+    fn workshop_language(&mut self, value: &Option<String>) -> Option<Language> {
+        let code = value
+            .as_deref()
+            .map(str::trim)
+            .filter(|code| !code.is_empty())?;
+        Language::parse(code).or_else(|| self.fail(Field::WorkshopLanguage, ErrorCode::Invalid))
+    }
+
     fn idempotency_key(&mut self, value: &Option<String>) -> Option<IdempotencyKey> {
         let key = value.as_deref()?;
         IdempotencyKey::parse(key).or_else(|| self.fail(Field::IdempotencyKey, ErrorCode::Invalid))
@@ -319,6 +329,7 @@ impl Submission {
         let email = check.email(&form.email);
         let phone = check.parsed(Field::Phone, &form.phone, Phone::parse);
         let participants = check.participants(&form.participants);
+        let workshop_language = check.workshop_language(&form.workshop_language);
         let channels = check.channels(&form.channels);
         let preferred_dates = check.preferred_dates(&form.preferred_dates, today);
         let location = check.text(Field::Location, &form.location);
@@ -360,6 +371,7 @@ impl Submission {
             invoice_address,
             message,
             language,
+            workshop_language,
         };
         Ok(Submission { order, key })
     }

@@ -128,6 +128,7 @@ impl NewOrder {
             Field::InvoiceAddress => text(self.invoice_address.as_deref()?),
             Field::Message => text(self.message.as_deref()?),
             Field::Language => text(self.language.code()),
+            Field::WorkshopLanguage => text(self.workshop_language?.code()),
             Field::PrivacyConsent
             | Field::IdempotencyKey
             | Field::Next
@@ -197,6 +198,7 @@ impl NewOrder {
             invoice_address: optional(Field::InvoiceAddress)?,
             message: optional(Field::Message)?,
             language: Language::parse(&required(Field::Language)?)?,
+            workshop_language: through(optional(Field::WorkshopLanguage)?, Language::parse)?,
         })
     }
 }
@@ -213,7 +215,7 @@ mod tests {
         let values: BTreeMap<Field, FieldValue> = order.values().into_iter().collect();
         assert_eq!(
             values.len(),
-            15,
+            16,
             "all but the invoicing address: {values:?}"
         );
         let back = NewOrder::from_values(|field| values.get(&field).cloned());

@@ -12,23 +12,15 @@ use crate::domain::{
 };
 use crate::texts::{CustomerEmail, TRAINER, fill, texts};
 
-fn format_date(date: Date, language: Language) -> String {
-    match language {
-        Language::Fi | Language::Sv => format!("{}.{}.{}", date.day(), date.month(), date.year()),
-        Language::En => date.strftime("%-d %B %Y").to_string(),
-    }
+/// A date with its weekday as `language` writes it: `la 16.1.2027`, `Saturday 16 January 2027`
+/// (the trainers read Finnish).
+pub(super) fn format_date_with_weekday(date: Date, language: Language) -> String {
+    crate::texts::date_with_weekday(date, language)
 }
 
-/// A date as the trainers plan with it: the weekday first, `ti 3.3.2027`.
-pub(super) fn format_date_with_weekday(date: Date) -> String {
-    let weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"]
-        [usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())];
-    format!("{weekday} {}", format_date(date, Language::Fi))
-}
-
-/// The language of the customer's emails, as a Finnish word.
-pub(super) fn language_name(language: Language) -> &'static str {
-    texts(language).name_in_finnish
+/// A language's name as `reader` reads it (the trainers read Finnish: `ruotsi`).
+pub(super) fn language_name(language: Language, reader: Language) -> &'static str {
+    texts(reader).languages.name(language)
 }
 
 #[derive(Template)]
@@ -56,6 +48,9 @@ struct CustomerView {
     gross: String,
     organization: String,
     dates: Vec<String>,
+    next_steps: String,
+    /// Whether the customer wrote to the trainers: the email says it arrived, never what it said.
+    message_forwarded: bool,
     /// What the customer gave beyond the package, to check for typos; never the message.
     details: Vec<(&'static str, String)>,
     /// How to call, the terms and the seller's line; absent where no seller is configured
@@ -103,8 +98,13 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
         dates: d
             .preferred_dates
             .iter()
-            .map(|date| format_date(*date, d.language))
+            .map(|date| format_date_with_weekday(*date, d.language))
             .collect(),
+        next_steps: fill(
+            t.next_steps,
+            &[("due_days", &crate::domain::PAYMENT_TERM_DAYS.to_string())],
+        ),
+        message_forwarded: d.message.is_some(),
         details: customer_details(d),
         seller: seller.map(|seller| seller_view(seller, t, d.language)),
     };
@@ -210,7 +210,10 @@ fn order_rows(order: &Order) -> Vec<Row> {
     let d = &order.details;
     let received = order.created_at.to_zoned_datetime(helsinki());
     let call_by = working_days_after(received.date(), CALL_WITHIN_WORKING_DAYS);
-    let mut rows = vec![row(TRAINER.call_by, format_date_with_weekday(call_by))];
+    let mut rows = vec![row(
+        TRAINER.call_by,
+        format_date_with_weekday(call_by, Language::Fi),
+    )];
     let waiting = match order.customer_email {
         // Strangers are flooding the form: the customer has no confirmation yet.
         Delivery::Held { .. } => Some(TRAINER.confirmation_held),
@@ -265,6 +268,7 @@ mod tests {
             preferred_dates: vec!["2027-03-02".into()],
             message: Some("Salainen viesti kouluttajille".into()),
             language: Some(language.into()),
+            workshop_language: Some("en".into()),
             ..OrderForm::default()
         };
         let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
@@ -331,8 +335,16 @@ mod tests {
             assert!(fi.text.contains(expected), "{expected}: {}", fi.text);
         }
         assert!(!fi.text.contains("Salainen") && !fi.html.contains("Salainen"));
+        assert!(fi.text.contains("Viestisi on välitetty kouluttajille."));
+        assert!(fi.text.contains("Toivotut päivät: ti 2.3.2027"));
+        assert!(fi.text.contains("maksuaika 14 päivää netto"));
+        assert!(fi.text.contains("Koulutuksen kieli: englanti"));
         let en = customer_email(&order("en"), &[], Some(&seller()));
-        for expected in ["€1,129.50", "2 March 2027"] {
+        for expected in [
+            "€1,129.50",
+            "Tuesday 2 March 2027",
+            "Language of the workshop: English",
+        ] {
             assert!(en.text.contains(expected), "{expected}: {}", en.text);
         }
     }
@@ -348,6 +360,7 @@ mod tests {
             email.text
         );
         assert!(email.text.contains("Asiointikieli: ruotsi"));
+        assert!(email.text.contains("Koulutuksen kieli: englanti"));
         // Ordered for acting: by when to call (Thursday 26.11.2026, two working days), whom,
         // what; the prices after.
         let at = |words: &str| {
@@ -370,5 +383,27 @@ mod tests {
                 .trim_end()
                 .ends_with("Tilauksen tunniste: 01900000-0000-7000-8000-000000000000")
         );
+    }
+
+    /// A capital after the greeting, as in every language we write (not the German habit):
+    /// each paragraph of every customer email starts with one.
+    #[test]
+    fn no_customer_paragraph_starts_in_lower_case() {
+        for language in Language::ALL {
+            let email = customer_email(&order(language.code()), &[], Some(&seller()));
+            for paragraph in email.text.split("\n\n") {
+                let first = paragraph.trim_start().chars().next();
+                assert!(
+                    !first.is_some_and(char::is_lowercase),
+                    "{language:?}: {paragraph:?}"
+                );
+            }
+            let after_greeting = email.text.split_once(",\n\n").map(|(_, rest)| rest);
+            assert!(
+                after_greeting.is_some_and(|rest| rest.starts_with(char::is_uppercase)),
+                "{language:?}: {}",
+                email.text
+            );
+        }
     }
 }

@@ -28,12 +28,13 @@ const CUSTOMER_ELSEWHERE: [Field; 5] = [
 /// The trainers' email, ordered for acting (#27): whom to call and in which language, when and
 /// what they want; then the rest (the invoicing details) in the form's order. A row for each
 /// value, a dash for what was left out; the message has a place of its own.
-const TRAINER_FIRST: [Field; 10] = [
+const TRAINER_FIRST: [Field; 11] = [
     Field::Organization,
     Field::ContactName,
     Field::Phone,
     Field::Email,
     Field::Language,
+    Field::WorkshopLanguage,
     Field::PreferredDates,
     Field::Package,
     Field::Participants,
@@ -49,19 +50,20 @@ fn arranged(first: &[Field], elsewhere: &[Field]) -> Vec<Field> {
     first.iter().copied().chain(rest).collect()
 }
 
-/// A value as a person reads it: channels by their names, dates with their weekdays, a language
-/// by its Finnish name; the rest as given.
-fn readable(d: &NewOrder, field: Field) -> Option<String> {
+/// A value as a person reading `reader` reads it: channels by their names, dates with their
+/// weekdays, a language by its name; the rest as given.
+fn readable(d: &NewOrder, field: Field, reader: Language) -> Option<String> {
     let joined = |items: Vec<String>| Some(items.join(", ")).filter(|text| !text.is_empty());
     match field {
         Field::Channels => joined(d.channels.iter().map(|c| c.display_name().into()).collect()),
         Field::PreferredDates => joined(
             d.preferred_dates
                 .iter()
-                .map(|date| format_date_with_weekday(*date))
+                .map(|date| format_date_with_weekday(*date, reader))
                 .collect(),
         ),
-        Field::Language => Some(language_name(d.language).to_owned()),
+        Field::Language => Some(language_name(d.language, reader).to_owned()),
+        Field::WorkshopLanguage => Some(language_name(d.workshop_language?, reader).to_owned()),
         _ => d.value(field).map(|value| value.joined()),
     }
 }
@@ -69,7 +71,12 @@ fn readable(d: &NewOrder, field: Field) -> Option<String> {
 /// The structured details a customer gave, under their labels in the customer's language.
 pub(super) fn customer_details(d: &NewOrder) -> Vec<(&'static str, String)> {
     (arranged(&CUSTOMER_FIRST, &CUSTOMER_ELSEWHERE).into_iter())
-        .filter_map(|field| Some((crate::texts::label(field, d.language), readable(d, field)?)))
+        .filter_map(|field| {
+            Some((
+                crate::texts::label(field, d.language),
+                readable(d, field, d.language)?,
+            ))
+        })
         .collect()
 }
 
@@ -85,7 +92,7 @@ pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
             };
             let (label, value) = match field {
                 // The language they speak with the trainers, not the one the workshop is in.
-                Field::Language => (TRAINER.language, readable(d, field)),
+                Field::Language => (TRAINER.language, readable(d, field, Language::Fi)),
                 // Its short name and length: `Some haltuun, puoli päivää (4 tuntia)`.
                 Field::Package => (
                     crate::texts::label(field, Language::Fi),
@@ -95,7 +102,10 @@ pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
                         crate::texts::package_duration(d.package, Language::Fi)
                     )),
                 ),
-                _ => (crate::texts::label(field, Language::Fi), readable(d, field)),
+                _ => (
+                    crate::texts::label(field, Language::Fi),
+                    readable(d, field, Language::Fi),
+                ),
             };
             (label, or_dash(value), href)
         })

@@ -163,16 +163,22 @@ impl Reply {
 
     fn html_page(&self, error: &RequestError) -> Response<Body> {
         let language = self.language;
+        let pages = &texts(language).pages;
+        let errors: Vec<String> = (error.fields().iter())
+            .map(|e| i18n::field_message(e, language))
+            .collect();
         let page = ErrorPage {
             lang: language.code(),
-            title: texts(language).pages.error_title,
+            title: pages.error_title,
             message: error.message(language),
-            errors: error
-                .fields()
-                .iter()
-                .map(|e| i18n::field_message(e, language))
-                .chain(self.advice(error))
-                .collect(),
+            title_prefix: if errors.is_empty() {
+                ""
+            } else {
+                pages.error_prefix
+            },
+            summary_heading: pages.summary_heading,
+            errors,
+            advice: self.advice(error),
             back: &self.back,
             back_label: texts(language).pages.back_to_form,
             back_hint: texts(language).pages.back_hint,
@@ -261,7 +267,12 @@ struct ErrorPage<'a> {
     lang: &'a str,
     title: &'a str,
     message: &'a str,
+    /// What to fix, field by field: the page's error summary.
     errors: Vec<String>,
+    /// When to try again, whom to write to.
+    advice: Vec<String>,
+    title_prefix: &'a str,
+    summary_heading: &'a str,
     back: &'a str,
     back_label: &'a str,
     back_hint: &'a str,

@@ -1,7 +1,7 @@
 //! The booking's own texts: the trainers' booking page (Finnish only, `fi::BOOKING_PAGE`) and
 //! a booking's time as each language writes it.
 
-use jiff::civil::DateTime;
+use jiff::civil::{Date, DateTime};
 
 use super::texts;
 use crate::domain::Language;
@@ -64,25 +64,32 @@ table! {
     }
 }
 
+/// `la 16.1.2027`, `lör 16.1.2027`, `Saturday 16 January 2027`: a date with its weekday, which
+/// a planner needs to see (a preferred date on a Saturday).
+pub fn date_with_weekday(date: Date, language: Language) -> String {
+    let weekday = (texts(language).booking.weekdays.split(' '))
+        .nth(usize::from(
+            date.weekday().to_monday_zero_offset().unsigned_abs(),
+        ))
+        .unwrap_or_default();
+    let format = match language {
+        Language::Fi | Language::Sv => "%-d.%-m.%Y",
+        Language::En => "%-d %B %Y",
+    };
+    format!("{weekday} {}", date.strftime(format))
+}
+
 /// `ti 30.3.2027 klo 9.00–11.00`, `tis 30.3.2027 kl. 9.00–11.00`,
 /// `Tuesday 30 March 2027 at 9:00–11:00`.
 pub fn when(start: DateTime, end: DateTime, language: Language) -> String {
-    let t = &texts(language).booking;
-    let weekday = t
-        .weekdays
-        .split(' ')
-        .nth(usize::from(
-            start.weekday().to_monday_zero_offset().unsigned_abs(),
-        ))
-        .unwrap_or_default();
-    let (date, time) = match language {
-        Language::Fi | Language::Sv => ("%-d.%-m.%Y", "%-H.%M"),
-        Language::En => ("%-d %B %Y", "%-H:%M"),
+    let time = match language {
+        Language::Fi | Language::Sv => "%-H.%M",
+        Language::En => "%-H:%M",
     };
     format!(
-        "{weekday} {} {} {}–{}",
-        start.strftime(date),
-        t.at_time,
+        "{} {} {}–{}",
+        date_with_weekday(start.date(), language),
+        texts(language).booking.at_time,
         start.strftime(time),
         end.strftime(time)
     )

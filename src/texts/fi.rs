@@ -12,6 +12,7 @@ pub(super) const TEXTS: Texts = Texts {
         business_id: "Y-tunnus",
         phone: "Puhelin",
         participants: "Osallistujamäärä",
+        workshop_language: "Koulutuksen kieli",
         channels: "Kanavat",
         preferred_dates: "Toivotut päivät",
         location: "Paikka",
@@ -31,7 +32,14 @@ pub(super) const TEXTS: Texts = Texts {
         human_token: "Ihmistarkistus",
     },
     problems: Problems {
-        required: "pakollinen tieto",
+        required: "Täytä tämä kenttä",
+        required_package: "Valitse koulutus",
+        required_organization: "Kirjoita organisaation nimi",
+        required_contact_name: "Kirjoita yhteyshenkilön nimi",
+        required_email: "Kirjoita sähköpostiosoite",
+        required_billing_street: "Kirjoita laskutusosoitteen katuosoite tai postilokero",
+        required_billing_postcode: "Kirjoita laskutusosoitteen postinumero",
+        required_billing_town: "Kirjoita laskutusosoitteen postitoimipaikka",
         too_short: "kirjoita vähintään {min} merkkiä",
         too_long: "kirjoita enintään {max} merkkiä",
         control_characters: "sisältää merkkejä, joita ei sallita (esim. rivinvaihtoja tai ohjausmerkkejä)",
@@ -40,7 +48,7 @@ pub(super) const TEXTS: Texts = Texts {
         link_named: "”{link}” näyttää verkko-osoitteelta: linkkejä, verkko-osoitteita tai sähköpostiosoitteita ei voi käyttää tässä kentässä",
         invalid_type: "arvo on väärää tyyppiä",
         repeated: "annettu useammin kuin kerran",
-        consent_required: "hyväksy tietosuojaseloste, jotta voimme käsitellä tilauksesi",
+        consent_required: "Hyväksy tietosuojaseloste, jotta voimme käsitellä tilauksesi",
         unknown_package: "valitse Somestartti tai Some haltuun",
         invalid_check_digit: "tarkista Y-tunnus: sen viimeinen numero (tarkiste) ei täsmää",
         out_of_range: "anna kokonaisluku {min}–{max}",
@@ -58,6 +66,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_einvoice_id: "4–35 merkkiä, vain kirjaimia A–Z ja numeroita 0–9",
         invalid_postcode: "viisi numeroa, esimerkiksi 04300",
         invalid_language: "fi, sv tai en",
+        invalid_workshop_language: "valitse suomi, ruotsi tai englanti",
         invalid_idempotency_key: "8–128 merkkiä A–Z, a–z, 0–9, _ ja -",
         invalid_next: "osoite ei kuulu tälle sivustolle",
         invalid_other: "tarkista arvo",
@@ -65,8 +74,10 @@ pub(super) const TEXTS: Texts = Texts {
     packages: Packages {
         somestartti_name: "Kahden tunnin somestartti",
         somestartti_duration: "2 tuntia",
+        somestartti_about: "Perustamme yhdessä organisaatiollesi somekanavan – Facebook-sivun, X (Twitter) -tilin tai Instagram-tilin – niin, että jokainen työntekijä voi jakaa sisältöä. 2 tuntia, paikan päällä organisaatiosi tiloissa.",
         some_haltuun_name: "Puolen päivän some haltuun -koulutus",
         some_haltuun_duration: "puoli päivää (4 tuntia)",
+        some_haltuun_about: "Perustamme yhdessä tarvittavat kanavat ja harjoittelemme jo käytössä olevien käyttöä. Sisältö räätälöidään organisaatiollesi ja valitsemillesi kanaville. 4 tuntia, paikan päällä organisaatiosi tiloissa.",
     },
     refusals: Refusals {
         validation: "Tilauksessa on korjattavaa.",
@@ -89,6 +100,8 @@ pub(super) const TEXTS: Texts = Texts {
     },
     pages: Pages {
         error_title: "Tilausta ei vastaanotettu",
+        error_prefix: "Virhe: ",
+        summary_heading: "Tilauksessa on korjattavaa",
         back_to_form: "Palaa lomakkeelle",
         back_hint: "Palaa lomakkeelle selaimen Takaisin-painikkeella – täyttämäsi tiedot säilyvät.",
         try_again_minutes: "Voit yrittää uudelleen {count} minuutin kuluttua.",
@@ -116,7 +129,8 @@ pub(super) const TEXTS: Texts = Texts {
         dates_open: "sovitaan yhdessä",
         ordered: "Antamasi tiedot – tarkista, että ne ovat oikein",
         next_heading: "Mitä seuraavaksi?",
-        next_steps: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa. Sovimme yhdessä koulutuksen ajankohdan, paikan ja sen, mihin koulutuksessa keskitytään. Lasku lähetetään koulutuksen jälkeen.",
+        next_steps: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa. Sovimme yhdessä koulutuksen ajankohdan, paikan ja sen, mihin koulutuksessa keskitytään. Lasku lähetetään koulutuksen jälkeen, maksuaika {due_days} päivää netto.",
+        message_forwarded: "Viestisi on välitetty kouluttajille.",
         reply: "Voit vastata tähän viestiin, niin vastauksesi menee suoraan kouluttajille.",
         call: "Puhelimitse tavoitat meidät numerosta {phone}. Kerro silloin tilausnumerosi.",
         terms_heading: "Ehdot",
@@ -148,7 +162,11 @@ pub(super) const TEXTS: Texts = Texts {
         calendar_hint: "Liitteenä on kalenterikutsu: avaamalla sen saatte koulutuksen kalenteriinne.",
         weekdays: "ma ti ke to pe la su",
     },
-    name_in_finnish: "suomi",
+    languages: Languages {
+        fi: "suomi",
+        sv: "ruotsi",
+        en: "englanti",
+    },
 };
 
 /// The trainers read Finnish; these texts have no other language.

@@ -8,62 +8,14 @@
 
 mod en;
 mod fi;
+mod lookup;
 mod sv;
 
-pub use booking::{BookingPageTexts, when};
+pub use booking::{BookingPageTexts, date_with_weekday, when};
 pub use fi::{BOOKING_PAGE, TRAINER};
+pub use lookup::{label, package_about, package_duration, package_name};
 
-use crate::domain::{Field, Language, Package};
-
-/// The label people read for a field, in error messages and the emails.
-pub fn label(field: Field, language: Language) -> &'static str {
-    let labels = &texts(language).labels;
-    match field {
-        Field::Package => labels.package,
-        Field::Organization => labels.organization,
-        Field::ContactName => labels.contact_name,
-        Field::Email => labels.email,
-        Field::PrivacyConsent => labels.privacy_consent,
-        Field::BusinessId => labels.business_id,
-        Field::Phone => labels.phone,
-        Field::Participants => labels.participants,
-        Field::Channels => labels.channels,
-        Field::PreferredDates => labels.preferred_dates,
-        Field::Location => labels.location,
-        Field::EInvoiceAddress => labels.einvoice_address,
-        Field::EInvoiceOperator => labels.einvoice_operator,
-        Field::BillingReference => labels.billing_reference,
-        Field::PurchaseOrder => labels.purchase_order,
-        Field::BillingStreet => labels.billing_street,
-        Field::BillingPostcode => labels.billing_postcode,
-        Field::BillingTown => labels.billing_town,
-        Field::InvoiceAddress => labels.invoice_address,
-        Field::Message => labels.message,
-        Field::Language => labels.language,
-        Field::IdempotencyKey => labels.idempotency_key,
-        Field::Next => labels.next,
-        Field::Gotcha => labels.gotcha,
-        Field::HumanToken => labels.human_token,
-    }
-}
-
-/// The workshop's name as the customer reads it.
-pub fn package_name(package: Package, language: Language) -> &'static str {
-    let packages = &texts(language).packages;
-    match package {
-        Package::Somestartti => packages.somestartti_name,
-        Package::SomeHaltuun => packages.some_haltuun_name,
-    }
-}
-
-/// How long the workshop is, as the customer reads it.
-pub fn package_duration(package: Package, language: Language) -> &'static str {
-    let packages = &texts(language).packages;
-    match package {
-        Package::Somestartti => packages.somestartti_duration,
-        Package::SomeHaltuun => packages.some_haltuun_duration,
-    }
-}
+use crate::domain::Language;
 
 /// A struct of texts and the list of its keys and values, for the tests that compare languages.
 macro_rules! table {
@@ -95,6 +47,7 @@ table! {
         business_id,
         phone,
         participants,
+        workshop_language,
         channels,
         preferred_dates,
         location,
@@ -118,7 +71,15 @@ table! {
 table! {
     /// What is wrong with a field's value: `{min}`, `{max}` are the rule's bounds.
     pub struct Problems {
+        /// `required` and the `required_*` are whole messages (what to do), not after a label.
         required,
+        required_package,
+        required_organization,
+        required_contact_name,
+        required_email,
+        required_billing_street,
+        required_billing_postcode,
+        required_billing_town,
         too_short,
         too_long,
         control_characters,
@@ -146,6 +107,7 @@ table! {
         invalid_einvoice_id,
         invalid_postcode,
         invalid_language,
+        invalid_workshop_language,
         invalid_idempotency_key,
         invalid_next,
         invalid_other,
@@ -157,8 +119,11 @@ table! {
     pub struct Packages {
         somestartti_name,
         somestartti_duration,
+        /// What the workshop is, on the order form.
+        somestartti_about,
         some_haltuun_name,
         some_haltuun_duration,
+        some_haltuun_about,
     }
 }
 
@@ -189,6 +154,10 @@ table! {
     /// The function's own HTML pages: the error page and the thank-you page of a plain form.
     pub struct Pages {
         error_title,
+        /// Before the page's title when something needs fixing (GOV.UK: "Error: ").
+        error_prefix,
+        /// The error summary's heading, on the error page and the form.
+        summary_heading,
         back_to_form,
         back_hint,
         try_again_minutes,
@@ -221,7 +190,9 @@ table! {
         dates_open,
         ordered,
         next_heading,
+        /// `{due_days}`: the invoice's payment term.
         next_steps,
+        message_forwarded,
         reply,
         call,
         terms_heading,
@@ -258,6 +229,25 @@ table! {
     }
 }
 
+table! {
+    /// Each language's name.
+    pub struct Languages {
+        fi,
+        sv,
+        en,
+    }
+}
+
+impl Languages {
+    pub fn name(&self, language: Language) -> &'static str {
+        match language {
+            Language::Fi => self.fi,
+            Language::Sv => self.sv,
+            Language::En => self.en,
+        }
+    }
+}
+
 /// One language's texts.
 pub struct Texts {
     pub labels: Labels,
@@ -267,8 +257,9 @@ pub struct Texts {
     pub pages: Pages,
     pub customer: CustomerEmail,
     pub booking: BookingEmail,
-    /// This language's name in Finnish, as the trainers read it (`ruotsi`).
-    pub name_in_finnish: &'static str,
+    /// The languages' names in this language: the form's choice of the workshop's language,
+    /// the emails' rows (the trainers read `ruotsi`).
+    pub languages: Languages,
 }
 
 impl Texts {
@@ -282,7 +273,7 @@ impl Texts {
             ("pages", self.pages.entries()),
             ("customer", self.customer.entries()),
             ("booking", self.booking.entries()),
-            ("language", vec![("name_in_finnish", self.name_in_finnish)]),
+            ("languages", self.languages.entries()),
         ];
         sections
             .into_iter()
@@ -360,77 +351,4 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    /// Texts that are rightly the same in Swedish or Finnish as in English: names, codes and
-    /// words the languages share. Anything else equal to its English text was left untranslated.
-    const SAME_AS_ENGLISH: [(&str, &str); 2] = [
-        ("sv", "labels.organization"),
-        ("sv", "customer.organization"),
-    ];
-
-    fn placeholders(text: &str) -> BTreeSet<&str> {
-        text.split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-            .collect()
-    }
-
-    #[test]
-    fn every_language_has_the_same_keys_and_placeholders_and_no_empty_text() {
-        let english = texts(Language::En).entries();
-        for language in Language::ALL.into_iter().filter(|l| *l != Language::En) {
-            let entries = texts(language).entries();
-            let keys = |entries: &[(String, &str)]| -> Vec<String> {
-                entries.iter().map(|(key, _)| key.clone()).collect()
-            };
-            assert_eq!(keys(&entries), keys(&english));
-            for ((key, text), (_, en)) in entries.iter().zip(&english) {
-                assert!(!text.trim().is_empty(), "{language:?} {key} is empty");
-                assert_eq!(
-                    placeholders(text),
-                    placeholders(en),
-                    "{language:?} {key} and its English text fill in different values"
-                );
-            }
-        }
-        for (key, text) in english {
-            assert!(!text.trim().is_empty(), "en {key} is empty");
-        }
-    }
-
-    #[test]
-    fn no_finnish_or_swedish_text_is_its_english_text() {
-        let english = texts(Language::En).entries();
-        for language in Language::ALL.into_iter().filter(|l| *l != Language::En) {
-            for ((key, text), (_, en)) in texts(language).entries().iter().zip(&english) {
-                let allowed = SAME_AS_ENGLISH.contains(&(language.code(), key.as_str()));
-                if allowed {
-                    assert_eq!(
-                        text, en,
-                        "{key} is listed as the same but is not: unlist it"
-                    );
-                } else {
-                    assert_ne!(text, en, "{} {key} is still in English", language.code());
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn the_trainers_texts_have_no_empty_entry() {
-        for (key, text) in TRAINER.entries() {
-            assert!(!text.trim().is_empty(), "{key} is empty");
-        }
-    }
-
-    #[test]
-    fn placeholders_are_filled_by_name() {
-        assert_eq!(
-            fill("{min}–{max} merkkiä", &[("min", "2"), ("max", "9")]),
-            "2–9 merkkiä"
-        );
-    }
-}
+mod tests;

@@ -3,9 +3,19 @@
 //! participant range, the fields' labels, the package choices and the prices from it. This test writes it from the code and fails when
 //! the committed copy differs; `UPDATE_FORM_DATA=1 cargo test form_data` rewrites it.
 
-use order_intake::domain::{Field, Language, MAX_PREFERRED_DATES, Package, Participants};
-use order_intake::texts::{label, package_name};
+use order_intake::domain::{
+    Field, Language, MAX_PREFERRED_DATES, PAYMENT_TERM_DAYS, Package, Participants,
+};
+use order_intake::texts::{label, package_about, package_name, texts};
 use serde_json::{Value, json};
+
+/// A value per language: `{"fi": …, "sv": …, "en": …}`.
+fn per_language(text: impl Fn(Language) -> Value) -> Value {
+    let map: serde_json::Map<String, Value> = (Language::ALL.into_iter())
+        .map(|language| (language.code().to_owned(), text(language)))
+        .collect();
+    Value::Object(map)
+}
 
 fn form_data() -> Value {
     let fields: Vec<Value> = Field::ALL
@@ -29,9 +39,9 @@ fn form_data() -> Value {
             let price = package.price();
             json!({
                 "id": package.id(),
-                "names": (Language::ALL.into_iter())
-                    .map(|language| (language.code().to_owned(), json!(package_name(package, language))))
-                    .collect::<serde_json::Map<String, Value>>(),
+                "names": per_language(|language| json!(package_name(package, language))),
+                "about": per_language(|language| json!(package_about(package, language))),
+                "short_name": package.short_name(),
                 "net_cents": price.net_cents,
                 "vat_cents": price.vat_cents,
                 "gross_cents": price.gross_cents,
@@ -44,6 +54,20 @@ fn form_data() -> Value {
         "participants": {"min": Participants::MIN, "max": Participants::MAX},
         "max_preferred_dates": MAX_PREFERRED_DATES,
         "packages": packages,
+        // The trainers as the emails sign: the form introduces them in the same words.
+        "trainers": per_language(|language| {
+            let t = &texts(language).customer;
+            json!([t.signature_pilvi, t.signature_jaana])
+        }),
+        "languages": per_language(|reader| {
+            let names = &texts(reader).languages;
+            json!(Language::ALL.map(|language| json!({"code": language.code(), "name": names.name(language)})))
+        }),
+        "payment_term_days": PAYMENT_TERM_DAYS,
+        "error_summary": per_language(|language| {
+            let t = &texts(language).pages;
+            json!({"heading": t.summary_heading, "title_prefix": t.error_prefix})
+        }),
     })
 }
 

@@ -1,0 +1,73 @@
+//! The languages' tables against each other.
+use super::*;
+use std::collections::BTreeSet;
+
+/// Texts that are rightly the same in Swedish or Finnish as in English: names, codes and
+/// words the languages share. Anything else equal to its English text was left untranslated.
+const SAME_AS_ENGLISH: [(&str, &str); 2] = [
+    ("sv", "labels.organization"),
+    ("sv", "customer.organization"),
+];
+
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+#[test]
+fn every_language_has_the_same_keys_and_placeholders_and_no_empty_text() {
+    let english = texts(Language::En).entries();
+    for language in Language::ALL.into_iter().filter(|l| *l != Language::En) {
+        let entries = texts(language).entries();
+        let keys = |entries: &[(String, &str)]| -> Vec<String> {
+            entries.iter().map(|(key, _)| key.clone()).collect()
+        };
+        assert_eq!(keys(&entries), keys(&english));
+        for ((key, text), (_, en)) in entries.iter().zip(&english) {
+            assert!(!text.trim().is_empty(), "{language:?} {key} is empty");
+            assert_eq!(
+                placeholders(text),
+                placeholders(en),
+                "{language:?} {key} and its English text fill in different values"
+            );
+        }
+    }
+    for (key, text) in english {
+        assert!(!text.trim().is_empty(), "en {key} is empty");
+    }
+}
+
+#[test]
+fn no_finnish_or_swedish_text_is_its_english_text() {
+    let english = texts(Language::En).entries();
+    for language in Language::ALL.into_iter().filter(|l| *l != Language::En) {
+        for ((key, text), (_, en)) in texts(language).entries().iter().zip(&english) {
+            let allowed = SAME_AS_ENGLISH.contains(&(language.code(), key.as_str()));
+            if allowed {
+                assert_eq!(
+                    text, en,
+                    "{key} is listed as the same but is not: unlist it"
+                );
+            } else {
+                assert_ne!(text, en, "{} {key} is still in English", language.code());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_trainers_texts_have_no_empty_entry() {
+    for (key, text) in TRAINER.entries() {
+        assert!(!text.trim().is_empty(), "{key} is empty");
+    }
+}
+
+#[test]
+fn placeholders_are_filled_by_name() {
+    assert_eq!(
+        fill("{min}–{max} merkkiä", &[("min", "2"), ("max", "9")]),
+        "2–9 merkkiä"
+    );
+}
