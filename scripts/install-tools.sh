@@ -106,4 +106,16 @@ if needs test-only && [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
+# Chromium's Finnish: date inputs follow the browser's language (LANG), which needs its locale
+# files; the same version as the browser.
+if needs test-only && [ ! -f /usr/lib/chromium/locales/fi.pak ]; then
+  version=$(dpkg-query -W -f='${Version}' chromium)
+  echo "install-tools: Chromium's languages (Debian package chromium-l10n $version, for tests/browser)"
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-tools: installing them needs root: sudo apt-get install chromium-l10n=$version" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "chromium-l10n=$version" >/dev/null
+fi
 exit 0

@@ -71,11 +71,21 @@ fn problem(error: &FieldError, language: Language) -> String {
     text.to_owned()
 }
 
-/// The message for a field, as the form shows it next to the field and in its error summary: a
-/// missing value says what to do ("Kirjoita organisaation nimi"); any other problem follows the
-/// field's label, which names the field in the summary ("Y-tunnus: anna Y-tunnus muodossa …").
+/// Whether the message names the field itself (and is a whole sentence): what to do about a
+/// missing value, and the e-mail address's and the business id's own rules.
+fn names_its_field(error: &FieldError) -> bool {
+    match error.code {
+        ErrorCode::Required | ErrorCode::ConsentRequired | ErrorCode::InvalidCheckDigit => true,
+        ErrorCode::Invalid => matches!(error.field, Field::Email | Field::BusinessId),
+        _ => false,
+    }
+}
+
+/// The message for a field, as the form shows it next to the field and in its error summary: one
+/// that names its field says what to do ("Kirjoita organisaation nimi"); any other follows the
+/// field's label, which names the field in the summary ("Postinumero: viisi numeroa, …").
 pub fn field_message(error: &FieldError, language: Language) -> String {
-    if matches!(error.code, ErrorCode::Required | ErrorCode::ConsentRequired) {
+    if names_its_field(error) {
         return problem(error, language);
     }
     format!(

@@ -200,7 +200,9 @@ def form_values(lang, data):
             attributes.append(f'maxlength="{length["max"]}"')
         values[f"limits:{field['name']}"] = " ".join(attributes)
         label = field["labels"][lang]
-        values[f"label:{field['name']}"] = label if field["required"] else optional(lang, label)
+        # The workshop's language has an answer already (the page's language): not "optional".
+        plain = field["required"] or field["name"] == "workshop_language"
+        values[f"label:{field['name']}"] = label if plain else optional(lang, label)
     participants = data["participants"]
     values["range:participants"] = f'min="{participants["min"]}" max="{participants["max"]}"'
     values["optional"] = f'<span class="optional">{texts["optional"]}</span>'

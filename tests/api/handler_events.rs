@@ -81,7 +81,7 @@ async fn without_a_thank_you_url_a_plain_form_lands_on_the_functions_own_page_in
         Some("text/html; charset=utf-8")
     );
     assert!(page.body.contains(r#"<html lang="sv">"#), "{}", page.body);
-    assert!(page.body.contains("Tack för beställningen!"));
+    assert!(page.body.contains("Tack för din beställning!"));
     assert!(
         page.body
             .contains(&format!("Beställningsnummer: <strong>{reference}</strong>"))

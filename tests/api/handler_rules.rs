@@ -197,11 +197,13 @@ async fn a_browser_form_with_mistakes_gets_a_readable_page_in_its_language() {
     );
     assert!(answer.body.contains("lang=\"sv\""));
     assert!(
-        answer.body.contains("E-post: ange en e-postadress"),
+        answer
+            .body
+            .contains("Skriv e-postadressen i formatet namn@kommun.fi"),
         "{}",
         answer.body
     );
-    assert!(answer.body.contains("Kontaktperson: minst 2 tecken"));
+    assert!(answer.body.contains("Kontaktperson: skriv minst 2 tecken"));
     assert!(
         answer
             .body

@@ -9,7 +9,7 @@ import path from "node:path";
 import os from "node:os";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { AXE, emails, launch } from "./support.mjs";
+import { AXE, dateFormatShown, emails, launch } from "./support.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FUNCTION = process.env.FUNCTION_URL ?? "http://127.0.0.1:9100/orders";
@@ -74,6 +74,14 @@ function address(name) {
   return `${name}+${TAG}@tuusula.example`;
 }
 
+/// The box around some elements of a page, for a screenshot of just them.
+async function around(p, selectors) {
+  const boxes = await Promise.all(selectors.map((selector) => p.locator(selector).boundingBox()));
+  const x = Math.min(...boxes.map((b) => b.x)) - 8, y = Math.min(...boxes.map((b) => b.y)) - 8;
+  const right = Math.max(...boxes.map((b) => b.x + b.width)) + 8, bottom = Math.max(...boxes.map((b) => b.y + b.height)) + 8;
+  return { x, y, width: right - x, height: bottom - y };
+}
+
 async function fill(p, { email, consent = true, package: pkg = "somestartti" }) {
   await p.check(`input[name=package][value=${pkg}]`);
   await p.fill("#organization", "Tuusulan kunta");
@@ -122,12 +130,19 @@ test("with JavaScript: fill, submit, see the reference; the order is stored and 
   const p = await page();
   await p.goto(`${SITE}/index.html`);
   const email = address("anna.js");
-  await fill(p, { email });
+  // The picture with plain sample data; the order itself with this run's address.
+  await fill(p, { email: "anna.virtanen@tuusula.example" });
+  assert.equal((await p.locator("#order-summary").textContent()).trim(), "Olet tilaamassa: Somestartti, 627,50\u00a0€ (sis. alv)");
   await p.screenshot({ path: path.join(SHOTS, "form-desktop.png"), fullPage: true });
+  await p.fill("#email", email);
   await p.click("button[type=submit]");
   const reference = (await p.locator("#order-reference").textContent({ timeout: 30000 })).trim();
   assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-  await p.locator("#form-status").screenshot({ path: path.join(SHOTS, "form-success.png") });
+  // As the plain form's thank-you page: a heading (focused), the next step, the contact line.
+  assert.equal((await p.locator("#form-status h2").textContent()).trim(), "Kiitos tilauksestasi!");
+  assert.equal(await p.evaluate(() => document.activeElement.tagName), "H2");
+  assert.match(await p.locator("#form-status").textContent(), /kahden arkipäivän kuluessa.*roskapostikansio/s);
+  await p.screenshot({ path: path.join(SHOTS, "form-success.png"), clip: await around(p, ["#form-status", "#form-contact"]) });
 
   const item = await dynamodb("GetItem", { TableName: TABLE, Key: { pk: { S: `order#${reference}` } }, ConsistentRead: true });
   assert.equal(item.Item?.email?.S, email);
@@ -166,29 +181,102 @@ test("without JavaScript: a plain form post lands on the function's thank-you pa
   assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   assert.equal(url.searchParams.get("lang"), "sv");
   assert.equal(await p.getAttribute("html", "lang"), "sv");
-  assert.equal((await p.locator("h1").textContent()).trim(), "Tack för beställningen!");
+  assert.equal((await p.locator("h1").textContent()).trim(), "Tack för din beställning!");
   assert.equal((await p.locator(".reference strong").textContent()).trim(), reference);
   assert.equal((await ordersFrom(email)).length, 1);
   await p.screenshot({ path: path.join(SHOTS, "thank-you.png") });
   await p.context().close();
 });
 
-test("a bad email address and a missing consent are shown next to those fields, and nothing is stored", async () => {
+test("a refused order: a summary at the top, focused, linking to each field in page order; nothing stored", async () => {
   const p = await page();
   await p.goto(`${SITE}/index.html`);
   await fill(p, { email: `anna ${TAG} at tuusula`, consent: false });
+  await p.fill("#organization", "");
   await p.click("button[type=submit]");
-  const emailError = p.locator("#email-error");
-  await emailError.waitFor({ state: "visible", timeout: 30000 });
-  assert.match(await emailError.textContent(), /Sähköposti/);
-  assert.match(await p.locator("#privacy_consent-error").textContent(), /tietosuoja/i);
+  const summary = p.locator("#error-summary");
+  await summary.waitFor({ state: "visible", timeout: 30000 });
+  assert.equal(await p.evaluate(() => document.activeElement.id), "error-summary", "the summary has focus");
+  assert.equal((await summary.locator("h2").textContent()).trim(), "Tilauksessa on korjattavaa");
+  const links = await summary.locator("a").evaluateAll((all) => all.map((a) => [a.getAttribute("href"), a.textContent]));
+  assert.deepEqual(links.map(([href]) => href), ["#organization", "#email", "#privacy_consent"], "in the page's order");
+  assert.equal(links[0][1], "Kirjoita organisaation nimi");
+  assert.match(await p.title(), /^Virhe: Tilaa somekoulutus/);
+  // Inline, worded as in the summary, with "Virhe:" for screen readers only.
+  assert.equal((await p.locator("#email-error").textContent()).trim(), `Virhe: ${links[1][1]}`);
+  const hidden = await p.locator("#email-error .visually-hidden").boundingBox();
+  assert.ok(hidden.width <= 1 && hidden.height <= 1, "the prefix is not shown");
   assert.equal(await p.getAttribute("#email", "aria-invalid"), "true");
-  assert.equal(await p.evaluate(() => document.activeElement.id), "email", "focus moves to the first field to fix");
+  await p.screenshot({ path: path.join(SHOTS, "form-errors.png") });
+  await summary.locator("a").nth(1).click();
+  assert.equal(await p.evaluate(() => document.activeElement.id), "email", "a link takes focus to its field");
   assert.equal(await p.isEnabled("button[type=submit]"), true);
-  await p.screenshot({ path: path.join(SHOTS, "form-errors.png"), fullPage: true });
   assert.equal((await emails(TAG)).filter((e) => JSON.stringify(e).includes(`anna ${TAG}`)).length, 0);
   const scan = await dynamodb("Scan", { TableName: TABLE, ConsistentRead: true });
   assert.equal(scan.Items.filter((i) => JSON.stringify(i).includes(`anna ${TAG}`)).length, 0);
+  await p.context().close();
+});
+
+test("without JavaScript, a refused order's page has the summary and says to use Back", async () => {
+  const p = await page({ javaScriptEnabled: false });
+  await p.goto(`${SITE}/index.html`);
+  await fill(p, { email: `ville ${TAG} at kerava`, consent: false });
+  await Promise.all([p.waitForURL(FUNCTION, { timeout: 30000 }), p.click("button[type=submit]")]);
+  assert.match(await p.title(), /^Virhe: Tilausta ei vastaanotettu/);
+  assert.equal((await p.locator(".error-summary h2").textContent()).trim(), "Tilauksessa on korjattavaa");
+  const items = await p.locator(".error-summary li").allTextContents();
+  assert.equal(items.length, 2);
+  assert.match(items[0], /^Sähköposti: /);
+  assert.equal(items[1], "Hyväksy tietosuojaseloste, jotta voimme käsitellä tilauksesi");
+  assert.match(await p.locator("main").textContent(), /Takaisin-painikkeella – täyttämäsi tiedot säilyvät/);
+  await p.context().close();
+});
+
+test("the date inputs show a Finnish user's format, pp.kk.vvvv", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/index.html`);
+  assert.equal(await dateFormatShown(p, "#date-1"), "pp.kk.vvvv");
+  await p.context().close();
+});
+
+// WCAG's relative luminance and contrast ratio of two CSS colours `rgb(r, g, b)`.
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test("the focus indicator has at least 3:1 contrast against every background it appears on", async () => {
+  const p = await page();
+  await p.goto(`${SITE}/index.html`);
+  const seen = await p.evaluate(() => {
+    const background = (el) => {
+      for (let at = el.parentElement; at; at = at.parentElement) {
+        const color = getComputedStyle(at).backgroundColor;
+        if (!/rgba\(0, 0, 0, 0\)|transparent/.test(color)) return color;
+      }
+      return "rgb(255, 255, 255)";
+    };
+    const focusable = [...document.querySelectorAll(".st-order input:not([type=hidden]):not([tabindex='-1']), .st-order textarea, .st-order button, .st-order a")];
+    return focusable.map((el) => {
+      el.focus();
+      const style = getComputedStyle(el);
+      return { name: el.id || el.name || el.textContent.trim(), outline: style.outlineColor, width: style.outlineWidth, style: style.outlineStyle, behind: background(el) };
+    });
+  });
+  assert.ok(seen.length > 20, "every focusable element of the form was tried");
+  for (const { name, outline, width, style, behind } of seen) {
+    assert.equal(style, "solid", `${name}: a focus outline`);
+    assert.ok(parseFloat(width) >= 2, `${name}: at least 2px`);
+    const ratio = contrast(outline, behind);
+    assert.ok(ratio >= 3, `${name}: ${outline} on ${behind} is ${ratio.toFixed(2)}:1`);
+  }
   await p.context().close();
 });
 
@@ -229,11 +317,20 @@ test("the honeypot is invisible to people and screen readers", async () => {
 test("no serious or critical accessibility violation on any page (axe-core)", async () => {
   const pages = ["index.html", "sv.html", "en.html", "tietosuoja.html"].map((name) => `${SITE}/${name}`);
   pages.push(`${FUNCTION}/thanks?reference=K7Q4-M2XD&lang=en`);
+  // The plain form's error page, as a browser without JavaScript gets it.
+  const refused = await fetch(FUNCTION, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+    body: "package=somestartti&email=x&language=sv",
+  });
+  assert.equal(refused.status, 422);
+  pages.push(await refused.text());
   for (const name of pages) {
     // The function's own pages forbid every script (Content-Security-Policy): the test's own
     // checker is let in by the browser, not by the page.
     const p = await page({ bypassCSP: true });
-    await p.goto(name);
+    if (name.startsWith("http")) await p.goto(name);
+    else await p.setContent(name);
     await p.addScriptTag({ path: AXE });
     const result = await p.evaluate(() => window.axe.run(document));
     const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -269,10 +366,12 @@ test("every email's HTML renders: customer in fi, sv and en, and the trainers'",
   for (const language of ["fi", "sv", "en"]) {
     const response = await fetch(FUNCTION, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      // Plain sample data for the pictures; the key makes each run's order its own.
+      headers: { "content-type": "application/json", "idempotency-key": `render-${language}-${TAG}` },
       body: JSON.stringify({
         package: "some-haltuun", organization: "Tuusulan kunta", contact_name: "Anna Virtanen",
-        email: address(`render.${language}`), privacy_consent: true, language, participants: 15,
+        email: "anna.virtanen@tuusula.example", privacy_consent: true, language, participants: 15,
+        workshop_language: language,
         business_id: "0201256-6", phone: "+358 40 123 4567", channels: ["facebook", "instagram"],
         preferred_dates: [new Date(Date.now() + 50 * 86400e3).toISOString().slice(0, 10)],
         location: "Kunnantalo", einvoice_address: "003701577119", einvoice_operator: "003703575029",

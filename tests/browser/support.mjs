@@ -8,12 +8,29 @@ const { chromium } = require("playwright-core");
 export const AXE = require.resolve("axe-core/axe.min.js");
 export const SES = process.env.SES_URL ?? "http://127.0.0.1:8105";
 
-/// Debian's Chromium, headless, in Finnish (date pickers show pp.kk.vvvv), quiet.
+/// Debian's Chromium, headless, quiet, in Finnish as a Finnish user's: on Linux the browser's
+/// language (and so the date inputs' pp.kk.vvvv) comes from LANG, with chromium-l10n's files.
 export function launch() {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fi-FI"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    env: { ...process.env, LANG: "fi_FI.UTF-8", LANGUAGE: "fi" },
   });
+}
+
+/// The text a date input shows when empty, from its user-agent shadow tree (`pp.kk.vvvv`).
+export async function dateFormatShown(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send("DOM.getDocument", { depth: -1, pierce: true });
+  const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+  const { node } = await cdp.send("DOM.describeNode", { nodeId, depth: -1, pierce: true });
+  const texts = [];
+  (function walk(n) {
+    if (n.nodeType === 3) texts.push(n.nodeValue);
+    for (const child of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(child);
+  })(node);
+  await cdp.detach();
+  return texts.join("").trim();
 }
 
 /// The emails the emulator holds that mention `filter`.
