@@ -15,6 +15,7 @@ struct UndeliveredText<'a> {
     t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
+    call: &'static str,
     /// The booking page's button: its label and link.
     booking_link: Option<(&'static str, &'a str)>,
 }
@@ -25,6 +26,7 @@ struct UndeliveredHtml<'a> {
     t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
+    call: &'static str,
     /// The booking page's button: its label and link.
     booking_link: Option<(&'static str, &'a str)>,
 }
@@ -54,6 +56,11 @@ pub fn undelivered_alert(
         Outcome::TransientBounce | Outcome::Delayed | Outcome::Delivered => {
             TRAINER.undelivered_other
         }
+    };
+    // A complaint is no typo in the address: call, and send nothing more.
+    let call = match outcome {
+        Outcome::Complained => TRAINER.undelivered_call_complained,
+        _ => TRAINER.undelivered_call,
     };
     let phone = d.phone.as_ref().map(|p| p.as_str().to_owned());
     let rows = vec![
@@ -86,12 +93,14 @@ pub fn undelivered_alert(
             t: &TRAINER,
             heading: &heading,
             rows: &rows,
+            call,
             booking_link,
         }),
         html: render(&UndeliveredHtml {
             t: &TRAINER,
             heading: &heading,
             rows: &rows,
+            call,
             booking_link,
         }),
         attachments: Vec::new(),

@@ -42,6 +42,9 @@ struct CustomerView {
     contact_name: String,
     reference: String,
     package: String,
+    /// The name in two parts, the second never broken (`haltuun -koulutus`): no line of a
+    /// phone's screen starts with the hyphen.
+    package_lines: (String, String),
     duration: String,
     net: String,
     vat: String,
@@ -90,6 +93,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
         contact_name: d.contact_name.clone(),
         reference: order.reference.to_string(),
         package: crate::texts::package_name(d.package, d.language).to_owned(),
+        package_lines: unbroken_tail(crate::texts::package_name(d.package, d.language)),
         duration: crate::texts::package_duration(d.package, d.language).to_owned(),
         net: format_amount(order.price.net_cents, d.language),
         vat: format_amount(order.price.vat_cents, d.language),
@@ -124,6 +128,19 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
             view: &view,
         }),
         attachments: Vec::new(),
+    }
+}
+
+/// A name split before its last two words when the last is a hyphenated suffix
+/// (`Puolen päivän some ` + `haltuun -koulutus`); otherwise the whole name and nothing.
+fn unbroken_tail(name: &str) -> (String, String) {
+    let mut words = name.rsplitn(3, ' ');
+    match (words.next(), words.next(), words.next()) {
+        (Some(last), Some(before), rest) if last.starts_with('-') => (
+            rest.map_or(String::new(), |rest| format!("{rest} ")),
+            format!("{before} {last}"),
+        ),
+        _ => (name.to_owned(), String::new()),
     }
 }
 
@@ -405,5 +422,22 @@ mod tests {
                 email.text
             );
         }
+    }
+
+    #[test]
+    fn a_hyphenated_suffix_stays_with_the_word_before_it() {
+        assert_eq!(
+            unbroken_tail("Puolen päivän some haltuun -koulutus"),
+            ("Puolen päivän some ".into(), "haltuun -koulutus".into())
+        );
+        assert_eq!(
+            unbroken_tail("Kahden tunnin somestartti"),
+            ("Kahden tunnin somestartti".into(), String::new())
+        );
+        let fi = customer_email(&order("fi"), &[], None);
+        assert!(
+            fi.html
+                .contains("some <span style=\"white-space:nowrap;\">haltuun -koulutus</span>")
+        );
     }
 }

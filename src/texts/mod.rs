@@ -316,6 +316,7 @@ table! {
         undelivered_complained,
         undelivered_other,
         undelivered_call,
+        undelivered_call_complained,
         undelivered_advice,
         book_button,
         book_hint,
