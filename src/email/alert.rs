@@ -39,6 +39,22 @@ fn button(order: &Order) -> &'static str {
     }
 }
 
+/// What happened to the confirmation, and what to do about it: a complaint is no typo in the
+/// address, so call and send nothing more.
+fn what_happened(outcome: Outcome) -> (&'static str, &'static str) {
+    match outcome {
+        Outcome::Bounced => (TRAINER.undelivered_bounced, TRAINER.undelivered_call),
+        Outcome::Rejected => (TRAINER.undelivered_rejected, TRAINER.undelivered_call),
+        Outcome::Complained => (
+            TRAINER.undelivered_complained,
+            TRAINER.undelivered_call_complained,
+        ),
+        Outcome::TransientBounce | Outcome::Delayed | Outcome::Delivered => {
+            (TRAINER.undelivered_other, TRAINER.undelivered_call)
+        }
+    }
+}
+
 /// One short email to the trainers, in Finnish: the customer's confirmation did not arrive at
 /// `address`, and what to do about it; with a fresh link to the order's booking page.
 pub fn undelivered_alert(
@@ -49,19 +65,7 @@ pub fn undelivered_alert(
     booking_link: Option<&str>,
 ) -> Email {
     let d = &order.details;
-    let what = match outcome {
-        Outcome::Bounced => TRAINER.undelivered_bounced,
-        Outcome::Rejected => TRAINER.undelivered_rejected,
-        Outcome::Complained => TRAINER.undelivered_complained,
-        Outcome::TransientBounce | Outcome::Delayed | Outcome::Delivered => {
-            TRAINER.undelivered_other
-        }
-    };
-    // A complaint is no typo in the address: call, and send nothing more.
-    let call = match outcome {
-        Outcome::Complained => TRAINER.undelivered_call_complained,
-        _ => TRAINER.undelivered_call,
-    };
+    let (what, call) = what_happened(outcome);
     let phone = d.phone.as_ref().map(|p| p.as_str().to_owned());
     let rows = vec![
         (TRAINER.reference, order.reference.to_string()),
