@@ -74,10 +74,10 @@ pub(super) const TEXTS: Texts = Texts {
     packages: Packages {
         somestartti_name: "Somestartti – a two-hour introduction to social media",
         somestartti_duration: "2 hours",
-        somestartti_about: "Together we set up a channel for your organisation – a Facebook page, an X (Twitter) account or an Instagram account – so that every employee can share. 2 hours, on site at your premises.",
+        somestartti_about: "Together we set up a channel for your organisation – a Facebook page, an X (Twitter) account or an Instagram account – so that every employee can share. 2 hours, on site at your premises.",
         some_haltuun_name: "Some haltuun – a half-day social media workshop",
         some_haltuun_duration: "half a day (4 hours)",
-        some_haltuun_about: "Together we set up the channels you need and practise with those you already use, with content tailored to your organisation and the channels you choose. 4 hours, on site at your premises.",
+        some_haltuun_about: "Together we set up the channels you need and practise with those you already use, with content tailored to your organisation and the channels you choose. 4 hours, on site at your premises.",
     },
     refusals: Refusals {
         validation: "Some fields need fixing.",

@@ -74,10 +74,10 @@ pub(super) const TEXTS: Texts = Texts {
     packages: Packages {
         somestartti_name: "Kahden tunnin somestartti",
         somestartti_duration: "2 tuntia",
-        somestartti_about: "Perustamme yhdessä organisaatiollesi somekanavan – Facebook-sivun, X (Twitter) -tilin tai Instagram-tilin – niin, että jokainen työntekijä voi jakaa sisältöä. 2 tuntia, paikan päällä organisaatiosi tiloissa.",
+        somestartti_about: "Perustamme yhdessä organisaatiollesi somekanavan – Facebook-sivun, X (Twitter) -tilin tai Instagram-tilin – niin, että jokainen työntekijä voi jakaa sisältöä. 2 tuntia, paikan päällä organisaatiosi tiloissa.",
         some_haltuun_name: "Puolen päivän some haltuun -koulutus",
         some_haltuun_duration: "puoli päivää (4 tuntia)",
-        some_haltuun_about: "Perustamme yhdessä tarvittavat kanavat ja harjoittelemme jo käytössä olevien käyttöä. Sisältö räätälöidään organisaatiollesi ja valitsemillesi kanaville. 4 tuntia, paikan päällä organisaatiosi tiloissa.",
+        some_haltuun_about: "Perustamme yhdessä tarvittavat kanavat ja harjoittelemme jo käytössä olevien käyttöä. Sisältö räätälöidään organisaatiollesi ja valitsemillesi kanaville. 4 tuntia, paikan päällä organisaatiosi tiloissa.",
     },
     refusals: Refusals {
         validation: "Tilauksessa on korjattavaa.",

@@ -74,10 +74,10 @@ pub(super) const TEXTS: Texts = Texts {
     packages: Packages {
         somestartti_name: "Somestartti – en tvåtimmars introduktion till sociala medier",
         somestartti_duration: "2 timmar",
-        somestartti_about: "Tillsammans skapar vi en kanal för din organisation – en Facebooksida, ett X-konto (Twitter) eller ett Instagramkonto – så att alla anställda kan dela innehåll. 2 timmar, på plats i din organisations lokaler.",
+        somestartti_about: "Tillsammans skapar vi en kanal för din organisation – en Facebooksida, ett X-konto (Twitter) eller ett Instagramkonto – så att alla anställda kan dela innehåll. 2 timmar, på plats i din organisations lokaler.",
         some_haltuun_name: "Some haltuun – en halvdagsutbildning i sociala medier",
         some_haltuun_duration: "en halv dag (4 timmar)",
-        some_haltuun_about: "Tillsammans skapar vi de kanaler som behövs och övar på dem som redan används. Innehållet anpassas till din organisation och de kanaler du väljer. 4 timmar, på plats i din organisations lokaler.",
+        some_haltuun_about: "Tillsammans skapar vi de kanaler som behövs och övar på dem som redan används. Innehållet anpassas till din organisation och de kanaler du väljer. 4 timmar, på plats i din organisations lokaler.",
     },
     refusals: Refusals {
         validation: "Beställningen innehåller uppgifter som behöver rättas.",
