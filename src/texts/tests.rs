@@ -71,3 +71,39 @@ fn placeholders_are_filled_by_name() {
         "2–9 merkkiä"
     );
 }
+
+/// What stands as a sentence of its own (a page's line, a refusal, an email's paragraph, a
+/// message that names its field) starts with a capital in every language.
+#[test]
+fn every_whole_sentence_starts_with_a_capital() {
+    let whole = |key: &str| {
+        key.starts_with("pages.")
+            || key.starts_with("refusals.")
+            || key.starts_with("problems.required")
+            || key.starts_with("booking.intro_")
+            || [
+                "customer.intro",
+                "customer.next_steps",
+                "customer.message_forwarded",
+                "customer.reply",
+                "customer.call",
+                "customer.ordered",
+                "problems.consent_required",
+                "problems.invalid_email",
+                "problems.invalid_business_id",
+                "problems.invalid_check_digit",
+            ]
+            .contains(&key)
+    };
+    for language in Language::ALL {
+        let entries = texts(language).entries();
+        assert!(entries.iter().filter(|(key, _)| whole(key)).count() > 30);
+        for (key, text) in entries.iter().filter(|(key, _)| whole(key)) {
+            assert!(
+                text.starts_with(char::is_uppercase),
+                "{} {key}: {text}",
+                language.code()
+            );
+        }
+    }
+}
