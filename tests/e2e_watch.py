@@ -162,7 +162,8 @@ def main():
 
     status, headers, body = request("POST", "/orders", "package=nope&email=x", form_headers)
     check("a plain HTML form with mistakes gets an HTML page (422)",
-          status == 422 and headers.get("Content-Type", "").startswith("text/html") and "E-post" not in body and "Sähköposti" in body,
+          status == 422 and headers.get("Content-Type", "").startswith("text/html") and "E-post" not in body
+          and "<title>Virhe: " in body and "Kirjoita sähköpostiosoite muodossa" in body,
           f"{status} {body[:200]}")
 
     status, _, body = request("POST", "/orders", json.dumps(order(email="not-an-address", privacy_consent=False)), json_headers)
