@@ -9,7 +9,7 @@ mod helpers;
 use std::sync::Arc;
 
 use helpers::*;
-use order_intake::domain::{Delivery, Outcome, Quotas, SourceAddress};
+use order_intake::domain::{Delivery, EmailKind, Outcome, Quotas, SourceAddress};
 use order_intake::email::EmailEvent;
 use order_intake::email::RecordingMailer;
 use order_intake::human_check::{Doubt, HumanCheck, Verdict};
@@ -313,6 +313,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
     };
     let complaint = EmailEvent {
         message_id: message_id.clone(),
+        about: Some((first.reference.clone(), EmailKind::Customer)),
         outcome: Outcome::Complained,
         recipients: vec![first.details.email.to_string()],
         at: jiff::Timestamp::now(),

@@ -325,7 +325,7 @@ pub fn erasures(erased: &[Erasure]) -> String {
         }
         let _ = writeln!(
             out,
-            "; {} sent message record(s) cleared of the address",
+            "; {} sent email(s) cleared of the address",
             erasure.messages_scrubbed
         );
     }

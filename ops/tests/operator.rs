@@ -458,6 +458,8 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
     table
         .store
         .record_outcome(RecipientReport {
+            reference: &bounced.reference,
+            kind: EmailKind::Customer,
             message_id,
             recipient: &recipient,
             outcome: Outcome::Bounced,
@@ -560,19 +562,22 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
             }
         }
     }
-    let lookup = table
+    let erased = table
         .client
         .get_item()
         .table_name(&table.name)
-        .key("pk", AttributeValue::S(format!("msg#{new_id}")))
+        .key(
+            "pk",
+            AttributeValue::S(format!("order#{}", bounced.reference)),
+        )
         .send()
         .await
         .unwrap()
         .item
         .unwrap();
     assert!(
-        !lookup.contains_key("recipients"),
-        "the sent message's record forgot the address"
+        !erased.contains_key("customer_email_recipients"),
+        "the order forgot where its confirmation {new_id} went"
     );
     let access: serde_json::Value =
         serde_json::from_slice(&orders(&table, &["subject-access", "--email", &person]).stdout)

@@ -108,6 +108,7 @@ pub fn undelivered_alert(
             booking_link,
         }),
         attachments: Vec::new(),
+        tags: Vec::new(),
     }
 }
 

@@ -59,6 +59,7 @@ pub(super) fn email(
         text: render(&NoticeText { view }),
         html: render(&NoticeHtml { view }),
         attachments: Vec::new(),
+        tags: Vec::new(),
     }
 }
 

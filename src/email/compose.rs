@@ -128,6 +128,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
             view: &view,
         }),
         attachments: Vec::new(),
+        tags: Vec::new(),
     }
 }
 
@@ -210,6 +211,7 @@ pub fn trainer_email(
         text: render(&TrainerText { view: &view }),
         html: render(&TrainerHtml { view: &view }),
         attachments: Vec::new(),
+        tags: Vec::new(),
     }
 }
 

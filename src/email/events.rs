@@ -4,12 +4,18 @@
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::domain::Outcome;
+use std::collections::HashMap;
+
+use super::{EMAIL_TAG, ORDER_TAG};
+use crate::domain::{EmailKind, Outcome, Reference};
 
 /// One report about one sent message: what became of it for these recipients.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailEvent {
     pub message_id: String,
+    /// The order and email it is about, from the message's tags: `None` for a message sent
+    /// without them (by someone else, or before tags).
+    pub about: Option<(Reference, EmailKind)>,
     pub outcome: Outcome,
     pub recipients: Vec<String>,
     pub at: Timestamp,
@@ -33,6 +39,23 @@ struct Mail {
     timestamp: Option<String>,
     #[serde(default)]
     destination: Vec<String>,
+    /// Each tag's values (SES adds its own `ses:` ones).
+    #[serde(default)]
+    tags: HashMap<String, Vec<String>>,
+}
+
+impl Mail {
+    /// The order and email the message's tags name, if they name one of each.
+    fn about(&self) -> Option<(Reference, EmailKind)> {
+        let tag = |name: &str| match self.tags.get(name).map(Vec::as_slice) {
+            Some([value]) => Some(value.as_str()),
+            _ => None,
+        };
+        Some((
+            Reference::parse(tag(ORDER_TAG)?)?,
+            EmailKind::parse(tag(EMAIL_TAG)?)?,
+        ))
+    }
 }
 
 #[derive(Deserialize)]
@@ -73,25 +96,28 @@ fn addresses(recipients: Vec<Recipient>) -> Vec<String> {
     recipients.into_iter().map(|r| r.email_address).collect()
 }
 
+/// A bounce: permanent (the mailbox does not exist), or transient (full, or an auto-reply).
+fn bounced(bounce: Bounce) -> (Outcome, Vec<String>, Option<String>) {
+    let outcome = match bounce.bounce_type.as_str() {
+        "Permanent" => Outcome::Bounced,
+        _ => Outcome::TransientBounce,
+    };
+    let recipients = addresses(bounce.bounced_recipients);
+    (outcome, recipients, bounce.timestamp)
+}
+
 impl EmailEvent {
     /// The event in an EventBridge `detail`; `Ok(None)` for kinds that say nothing about
     /// delivery (Send, Open, Click, Subscription).
     pub fn from_detail(detail: serde_json::Value) -> Result<Option<EmailEvent>, serde_json::Error> {
         let detail: Detail = serde_json::from_value(detail)?;
+        let about = detail.mail.about();
         let (outcome, recipients, at) = match detail.event_type.as_str() {
             "Bounce" => {
                 let Some(bounce) = detail.bounce else {
                     return Ok(None);
                 };
-                let outcome = match bounce.bounce_type.as_str() {
-                    "Permanent" => Outcome::Bounced,
-                    _ => Outcome::TransientBounce,
-                };
-                (
-                    outcome,
-                    addresses(bounce.bounced_recipients),
-                    bounce.timestamp,
-                )
+                bounced(bounce)
             }
             "Complaint" => {
                 let Some(complaint) = detail.complaint else {
@@ -124,12 +150,14 @@ impl EmailEvent {
             ),
             _ => return Ok(None),
         };
-        let at = at
-            .or(detail.mail.timestamp)
+        // The outcome's own time, else the message's.
+        let at = (at.or(detail.mail.timestamp))
             .and_then(|t| t.parse::<Timestamp>().ok())
             .unwrap_or_else(Timestamp::now);
+        let message_id = detail.mail.message_id;
         Ok(Some(EmailEvent {
-            message_id: detail.mail.message_id,
+            about,
+            message_id,
             outcome,
             recipients,
             at,

@@ -31,7 +31,15 @@ pub struct Email {
     pub html: String,
     /// Files sent with it: the booking emails' calendar invitation.
     pub attachments: Vec<Attachment>,
+    /// SES message tags (name, value): every event SES publishes about the message carries
+    /// them, so a delivery report names its order and email without a lookup item.
+    pub tags: Vec<(&'static str, String)>,
 }
+
+/// The tag naming the order a message is about (its reference).
+pub const ORDER_TAG: &str = "order";
+/// The tag naming which of the order's emails it is (`EmailKind::as_str`).
+pub const EMAIL_TAG: &str = "email";
 
 /// A file sent with an email.
 #[derive(Debug, Clone, PartialEq, Eq)]

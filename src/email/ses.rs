@@ -5,6 +5,7 @@ use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{
     Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message,
+    MessageTag,
 };
 
 use super::{Email, MailError, Mailer};
@@ -114,6 +115,14 @@ impl Mailer for SesMailer {
             )
             .set_attachments(Some(attachments).filter(|a| !a.is_empty()))
             .build();
+        let tags = (email.tags.iter())
+            .map(|(name, value)| MessageTag::builder().name(*name).value(value).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| MailError {
+                code: "tags".into(),
+                detail: error.to_string(),
+                permanent: true,
+            })?;
         let output = self
             .client
             .send_email()
@@ -126,6 +135,7 @@ impl Mailer for SesMailer {
             .set_reply_to_addresses(Some(email.reply_to.clone()))
             .content(EmailContent::builder().simple(message).build())
             .set_configuration_set_name(self.configuration_set.clone())
+            .set_email_tags(Some(tags).filter(|t| !t.is_empty()))
             .send()
             .await
             .map_err(mail_error)?;

@@ -80,17 +80,24 @@ impl HandleReport {
     #[tracing::instrument(name = "email_event", skip_all, fields(outcome = event.outcome.as_str()))]
     pub async fn record_email_event(&self, event: EmailEvent) -> Result<EventReport, EventError> {
         let mut report = EventReport::default();
+        let Some((order, email)) = &event.about else {
+            tracing::info!("delivery report for a message without our tags: ignored");
+            report.unknown = true;
+            return Ok(report);
+        };
         for recipient in &event.recipients {
             let recorded = self
                 .reports
                 .record_outcome(RecipientReport {
+                    reference: order,
+                    kind: *email,
                     message_id: &event.message_id,
                     recipient,
                     outcome: event.outcome,
                     at: event.at,
                 })
                 .await?;
-            let (reference, kind) = match recorded {
+            match recorded {
                 OutcomeRecorded::UnknownMessage => {
                     tracing::info!(
                         "delivery report for a message this function did not send: ignored"
@@ -108,32 +115,48 @@ impl HandleReport {
                     }
                     continue;
                 }
-                OutcomeRecorded::Changed { reference, kind } => (reference, kind),
-            };
-            report.recorded += 1;
-            crate::measure::email(kind, event.outcome.as_str());
-            if let Some(strike) = strike_of(kind, event.outcome) {
-                report.breaker_tripped |= self.strike(strike, event.at).await?;
-            }
-            tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");
-            if event.outcome == Outcome::TransientBounce && kind == EmailKind::Customer {
-                // Maybe an auto-reply, maybe a full mailbox: look again when a delivery would
-                // have been reported.
-                self.check_later(&reference, event.at).await?;
-            }
-            if !event.outcome.is_failure() {
-                continue;
-            }
-            if kind == EmailKind::Customer {
-                report.trainers_told |= self.tell_about(&reference, recipient, &event).await?;
-            } else if !kind.to_customer() {
-                // Counted by the TrainerNotificationUndelivered alarm's metric filter.
-                tracing::error!(reference = %reference, email = kind.as_str(), "trainer notification undelivered");
-            } else {
-                tracing::error!(reference = %reference, email = kind.as_str(), "email undelivered");
+                OutcomeRecorded::Changed { reference, kind } => {
+                    self.changed(&reference, kind, recipient, &event, &mut report)
+                        .await?;
+                }
             }
         }
         Ok(report)
+    }
+
+    /// A new outcome recorded: counted, a strike against the reputation if it is one, and a
+    /// person told when an email did not arrive.
+    async fn changed(
+        &self,
+        reference: &Reference,
+        kind: EmailKind,
+        recipient: &str,
+        event: &EmailEvent,
+        report: &mut EventReport,
+    ) -> Result<(), EventError> {
+        report.recorded += 1;
+        crate::measure::email(kind, event.outcome.as_str());
+        if let Some(strike) = strike_of(kind, event.outcome) {
+            report.breaker_tripped |= self.strike(strike, event.at).await?;
+        }
+        tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");
+        if event.outcome == Outcome::TransientBounce && kind == EmailKind::Customer {
+            // Maybe an auto-reply, maybe a full mailbox: look again when a delivery would
+            // have been reported.
+            self.check_later(reference, event.at).await?;
+        }
+        if !event.outcome.is_failure() {
+            return Ok(());
+        }
+        if kind == EmailKind::Customer {
+            report.trainers_told |= self.tell_about(reference, recipient, event).await?;
+        } else if !kind.to_customer() {
+            // Counted by the TrainerNotificationUndelivered alarm's metric filter.
+            tracing::error!(reference = %reference, email = kind.as_str(), "trainer notification undelivered");
+        } else {
+            tracing::error!(reference = %reference, email = kind.as_str(), "email undelivered");
+        }
+        Ok(())
     }
 
     /// Tells the trainers that the customer's confirmation of this order did not arrive,

@@ -12,8 +12,9 @@ use crate::domain::{
     Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
 };
 use crate::email::{
-    BookingEmails, Email, MailError, Mailer, booking_email, booking_note, customer_email,
-    reminder_email, reminder_note, trainer_digest, trainer_email, undelivered_alert,
+    BookingEmails, EMAIL_TAG, Email, MailError, Mailer, ORDER_TAG, booking_email, booking_note,
+    customer_email, reminder_email, reminder_note, trainer_digest, trainer_email,
+    undelivered_alert,
 };
 use crate::store::{DeliveryReports, EmailQueue, Quotas, SentMessage, StoreError};
 
@@ -116,7 +117,7 @@ impl Sender {
                 send_ms: 0.0,
             };
         }
-        let Some(email) = self.compose(order, kind) else {
+        let Some(mut email) = self.compose(order, kind) else {
             // A booking email without its booking (or a reminder of a cancelled one).
             return Attempt {
                 delivery: Delivery::Dropped,
@@ -125,6 +126,11 @@ impl Sender {
                 send_ms: 0.0,
             };
         };
+        // SES's reports about it name the order and the email by these.
+        email.tags = vec![
+            (ORDER_TAG, order.reference.to_string()),
+            (EMAIL_TAG, kind.as_str().to_owned()),
+        ];
         let started = Instant::now();
         let sent = self.mailer.send(&email).await;
         let send_ms = millis(started);

@@ -731,6 +731,10 @@ fn report(
 ) -> crate::email::EmailEvent {
     crate::email::EmailEvent {
         message_id: message_id.to_owned(),
+        about: Some((
+            f.store.orders()[0].reference.clone(),
+            crate::domain::EmailKind::Customer,
+        )),
         outcome,
         recipients: vec!["anna.virtanen@tuusula.example".to_owned()],
         at: f.place_order.now(),

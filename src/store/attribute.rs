@@ -8,7 +8,7 @@ use crate::domain::EmailKind;
 /// An attribute of an item of the order table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {
-    /// The table's only key (a string): `order#…`, `dedupe#…`, `msg#…`, counters.
+    /// The table's only key (a string): `order#…`, `dedupe#…`, `invoice#…`, counters.
     PartitionKey,
     /// Epoch seconds after which DynamoDB may delete the item (dedupe records, counters).
     ExpiresAt,
@@ -36,9 +36,6 @@ pub enum Attribute {
     Fingerprint,
     /// A quota counter's units taken.
     Count,
-    /// A sent message's lookup item: which email of its order it was, and its recipients.
-    Email,
-    Recipients,
     /// The invoice counter's last number.
     Last,
     /// The booking (`domain::Booking`): `booked` or `cancelled`.
@@ -91,8 +88,6 @@ impl Attribute {
             Attribute::ErasedAt => "erased_at",
             Attribute::Fingerprint => "fingerprint",
             Attribute::Count => "count",
-            Attribute::Email => "email",
-            Attribute::Recipients => "recipients",
             Attribute::Last => "last",
             Attribute::BookingState => "booking_state",
             Attribute::BookingSequence => "booking_sequence",
@@ -125,6 +120,9 @@ pub enum EmailAttribute {
     MessageId,
     /// Every message id it was sent as (a resend adds one).
     MessageIds,
+    /// To whom its last message went (lower case, in the order sent): a report's recipient
+    /// is found here by its place. Erasure removes the customer's.
+    Recipients,
     /// When a person was told that it did not arrive.
     ToldAt,
     /// After a transient bounce: when the retry run looks again at the confirmation.
@@ -150,6 +148,7 @@ impl EmailAttribute {
             EmailAttribute::SentAt => "sent_at",
             EmailAttribute::MessageId => "message_id",
             EmailAttribute::MessageIds => "message_ids",
+            EmailAttribute::Recipients => "recipients",
             EmailAttribute::ToldAt => "told_at",
             EmailAttribute::CheckAt => "check_at",
             EmailAttribute::Outcome(place) => return recipient(kind, place, "outcome"),

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use super::attribute::Attribute;
 use super::attribute::EmailAttribute::{self, Attempts, DropAt, DueAt, MessageId, SentAt, Status};
-use super::{DedupeKey, Result, SentMessage, StoreError};
+use super::{DedupeKey, Result, StoreError};
 use crate::domain::{
     Delivery, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package, Price, QuotaCounter,
     Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
@@ -47,56 +47,21 @@ pub const ERASED_AT_ATTRIBUTE: &str = Attribute::ErasedAt.name();
 
 const ORDER_PREFIX: &str = "order#";
 const DEDUPE_PREFIX: &str = "dedupe#";
-const MESSAGE_PREFIX: &str = "msg#";
 
-/// The key of a sent message's lookup item: its SES message id.
-pub fn message_pk(message_id: &str) -> String {
-    format!("{MESSAGE_PREFIX}{message_id}")
+/// A sent message's recipients as the order keeps them: lower case, in the order sent.
+pub fn recipients_value(recipients: &[String]) -> AttributeValue {
+    AttributeValue::L(recipients.iter().map(|r| s(r.to_lowercase())).collect())
 }
 
-/// A sent message's lookup item: which order and email it is, and its recipients (lower case,
-/// in the order sent; an outcome is kept per recipient by that place).
-pub fn message_item(reference: &Reference, sent: &SentMessage) -> Item {
-    let recipients = sent
-        .recipients
-        .iter()
-        .map(|r| s(r.to_lowercase()))
-        .collect();
-    HashMap::from([
-        (
-            ORDER_TABLE_PARTITION_KEY.to_owned(),
-            s(message_pk(&sent.message_id)),
-        ),
-        (Attribute::Kind.name().to_owned(), s("message")),
-        (
-            Attribute::Reference.name().to_owned(),
-            s(reference.as_str()),
-        ),
-        (Attribute::Email.name().to_owned(), s(sent.kind.as_str())),
-        (
-            Attribute::Recipients.name().to_owned(),
-            AttributeValue::L(recipients),
-        ),
-        (
-            ORDER_TABLE_TTL_ATTRIBUTE.to_owned(),
-            n(sent.sent_at.as_second() + super::MESSAGE_LOOKUP_DAYS * 24 * 60 * 60),
-        ),
-    ])
-}
-
-/// From a message's lookup item: the order, the email and the recipient's place, if it names
-/// that recipient.
-pub fn message_target(item: &Item, recipient: &str) -> Option<(Reference, EmailKind, usize)> {
-    let reference = Reference::parse(text(item, Attribute::Reference.name())?)?;
-    let kind = EmailKind::parse(text(item, Attribute::Email.name())?)?;
+/// The place of `recipient` among an email's recipients on the order item, if it is one.
+pub fn recipient_place(item: &Item, kind: EmailKind, recipient: &str) -> Option<usize> {
     let recipient = recipient.to_lowercase();
-    let place = item
-        .get(Attribute::Recipients.name())?
+    (item
+        .get(&EmailAttribute::Recipients.of(kind))?
         .as_l()
         .ok()?
-        .iter()
-        .position(|r| r.as_s().is_ok_and(|r| *r == recipient))?;
-    Some((reference, kind, place))
+        .iter())
+    .position(|r| r.as_s().is_ok_and(|r| *r == recipient))
 }
 
 /// The month an order is listed under: its creation time's month in Helsinki.

@@ -293,7 +293,9 @@ impl DeliveryReports for MemoryStore {
 
     async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded> {
         let mut state = self.available()?;
-        let Some((reference, kind, recipients)) = state.messages.get(report.message_id).cloned()
+        // Found by the order and email the message's tags name, as the DynamoDB store does.
+        let Some((reference, kind, recipients)) = (state.messages.get(report.message_id).cloned())
+            .filter(|(reference, kind, _)| reference == report.reference && *kind == report.kind)
         else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };

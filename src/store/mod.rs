@@ -98,7 +98,7 @@ pub struct Erasure {
     pub removed: Vec<&'static str>,
     /// Emails not yet sent that now never will be (there is nobody to send them to).
     pub dropped: Vec<&'static str>,
-    /// Sent messages' lookup items whose recipient addresses were removed.
+    /// The customer's emails whose recipients' addresses were removed from the order.
     pub messages_scrubbed: u32,
     /// It had been erased before (`removed` is then empty).
     pub already_erased: bool,
@@ -132,6 +132,9 @@ impl StoreError {
 /// What SES reported about one recipient of a sent message, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecipientReport<'a> {
+    /// The order and email the message's tags name.
+    pub reference: &'a Reference,
+    pub kind: EmailKind,
     pub message_id: &'a str,
     pub recipient: &'a str,
     pub outcome: Outcome,
@@ -152,13 +155,8 @@ pub struct SentMessage {
     pub kind: EmailKind,
     pub message_id: String,
     pub recipients: Vec<String>,
-    /// Its lookup item expires `MESSAGE_LOOKUP_DAYS` after this.
     pub sent_at: Timestamp,
 }
-
-/// How long a sent message's lookup item is kept: SES reports within days (a complaint can come
-/// weeks later); after this DynamoDB's TTL removes it, address and all.
-pub const MESSAGE_LOOKUP_DAYS: i64 = 90;
 
 /// Orders themselves: stored once (with their dedupe record and quota units), read whole.
 #[async_trait]
@@ -202,9 +200,9 @@ pub trait EmailQueue: Send + Sync {
         delivery: &Delivery,
     ) -> Result<()>;
 
-    /// After both emails of a new order were tried: each sent message's lookup item (as
+    /// After both emails of a new order were tried: each sent message's recipients (as
     /// `DeliveryReports::remember_message`), both emails' states and the retry queue as `order`
-    /// now stands, all in one write.
+    /// now stands, all in one update of the order.
     async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()>;
 
     /// Claims an email for sending until `claim.until`, if it is pending or its claim ran out
@@ -240,8 +238,8 @@ pub trait EmailQueue: Send + Sync {
 /// What SES reports about sent messages, and who was told when an email did not arrive.
 #[async_trait]
 pub trait DeliveryReports: Send + Sync {
-    /// Remembers which order and email a sent message is, and to whom it went, so that SES's
-    /// later reports about it find their order.
+    /// Remembers to whom a sent message went, on its order's email: SES's later reports (which
+    /// name the order and email by the message's tags) find the recipient's place there.
     async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()>;
 
     /// Records what became of a message for one recipient, if it is news: an outcome only

@@ -9,15 +9,10 @@ use order_intake::intake::EventReport;
 
 use crate::helpers::*;
 
-/// The sample event `name` about `message_id`, for `recipient`.
-fn report(name: &str, message_id: &str, recipient: &str) -> Value {
-    let text = read_event(name)
-        .replace(
-            "010f019a1b2c3d4e-5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c-000000",
-            message_id,
-        )
-        .replace("anna.virtanen@tuusula.example", recipient);
-    serde_json::from_str(&text).unwrap()
+/// The sample event `name` about the confirmation `message_id` of the order `reference`, for
+/// `recipient`.
+fn report(name: &str, reference: &str, message_id: &str, recipient: &str) -> Value {
+    ses_report(name, (reference, "customer"), message_id, recipient)
 }
 
 async fn handle(app: &impl SendsEvents, event: Value) -> EventReport {
@@ -27,8 +22,9 @@ async fn handle(app: &impl SendsEvents, event: Value) -> EventReport {
     }
 }
 
-/// A fake app with one order placed; its customer's address and confirmation's message id.
-async fn placed() -> (FakeApp, String, String) {
+/// A fake app with one order placed; its customer's address, confirmation's message id and
+/// reference.
+async fn placed() -> (FakeApp, String, String, String) {
     let app = FakeApp::new();
     let customer = "anna.virtanen@tuusula.example".to_owned();
     let answer = app
@@ -43,13 +39,29 @@ async fn placed() -> (FakeApp, String, String) {
         order_intake::domain::Delivery::Sent { message_id, .. } => message_id.clone(),
         other => panic!("the confirmation was sent, not {other:?}"),
     };
-    (app, customer, message_id)
+    let reference = order.reference.to_string();
+    // Each email names its order and kind in its SES tags, which SES's reports carry back.
+    let tags: Vec<Vec<(&str, String)>> = (app.mailer.sent().iter())
+        .map(|email| email.tags.clone())
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            [("order", reference.clone()), ("email", "customer".into())],
+            [("order", reference.clone()), ("email", "trainer".into())],
+        ]
+    );
+    (app, customer, message_id, reference)
 }
 
 #[tokio::test]
 async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
-    let (app, customer, message_id) = placed().await;
-    let first = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    let (app, customer, message_id, reference) = placed().await;
+    let first = handle(
+        &app,
+        report("ses-email-bounced", &reference, &message_id, &customer),
+    )
+    .await;
     assert_eq!((first.recorded, first.trainers_told), (1, true));
     let sent = app.mailer.sent();
     assert_eq!(sent.len(), 3, "the two emails of the order, and one alert");
@@ -79,12 +91,20 @@ async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
         "a fresh link to the booking page, as in every email to the trainers"
     );
     // The same event again, and a complaint after it: nobody is told twice.
-    let again = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    let again = handle(
+        &app,
+        report("ses-email-bounced", &reference, &message_id, &customer),
+    )
+    .await;
     assert_eq!(
         (again.recorded, again.unchanged, again.trainers_told),
         (0, 1, false)
     );
-    let complaint = handle(&app, report("ses-email-complaint", &message_id, &customer)).await;
+    let complaint = handle(
+        &app,
+        report("ses-email-complaint", &reference, &message_id, &customer),
+    )
+    .await;
     assert_eq!((complaint.recorded, complaint.trainers_told), (1, false));
     // One complaint trips the reputation breaker: the trainers hear of that, once.
     assert!(complaint.breaker_tripped);
@@ -94,31 +114,54 @@ async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
         sent[3].subject,
         "Automaattiset tilausvahvistukset pysäytetty"
     );
-    let again = handle(&app, report("ses-email-complaint", &message_id, &customer)).await;
+    let again = handle(
+        &app,
+        report("ses-email-complaint", &reference, &message_id, &customer),
+    )
+    .await;
     assert!(!again.breaker_tripped);
     assert_eq!(app.mailer.sent().len(), 4);
 }
 
 #[tokio::test]
 async fn a_transient_bounce_then_a_delivery_is_delivered_and_a_late_delay_changes_nothing() {
-    let (app, customer, message_id) = placed().await;
+    let (app, customer, message_id, reference) = placed().await;
     let transient = handle(
         &app,
-        report("ses-email-bounced-transient", &message_id, &customer),
+        report(
+            "ses-email-bounced-transient",
+            &reference,
+            &message_id,
+            &customer,
+        ),
     )
     .await;
     assert_eq!((transient.recorded, transient.trainers_told), (1, false));
-    let delivered = handle(&app, report("ses-email-delivered", &message_id, &customer)).await;
+    let delivered = handle(
+        &app,
+        report("ses-email-delivered", &reference, &message_id, &customer),
+    )
+    .await;
     assert_eq!(delivered.recorded, 1);
     let late_delay = handle(
         &app,
-        report("ses-email-delivery-delayed", &message_id, &customer),
+        report(
+            "ses-email-delivery-delayed",
+            &reference,
+            &message_id,
+            &customer,
+        ),
     )
     .await;
     assert_eq!((late_delay.recorded, late_delay.unchanged), (0, 1));
     let late_transient = handle(
         &app,
-        report("ses-email-bounced-transient", &message_id, &customer),
+        report(
+            "ses-email-bounced-transient",
+            &reference,
+            &message_id,
+            &customer,
+        ),
     )
     .await;
     assert_eq!(
@@ -130,17 +173,27 @@ async fn a_transient_bounce_then_a_delivery_is_delivered_and_a_late_delay_change
 
 #[tokio::test]
 async fn a_report_about_a_message_this_function_did_not_send_is_ignored() {
-    let (app, customer, _) = placed().await;
+    let (app, customer, _, reference) = placed().await;
     let unknown = handle(
         &app,
-        report("ses-email-bounced", "someone-elses-message", &customer),
+        report(
+            "ses-email-bounced",
+            &reference,
+            "someone-elses-message",
+            &customer,
+        ),
     )
     .await;
     assert!(unknown.unknown);
     assert_eq!(unknown.recorded, 0);
     let stranger = handle(
         &app,
-        report("ses-email-bounced", "recorded-0", "stranger@example.com"),
+        report(
+            "ses-email-bounced",
+            &reference,
+            "recorded-0",
+            "stranger@example.com",
+        ),
     )
     .await;
     assert!(stranger.unknown, "a recipient the message did not go to");
@@ -149,7 +202,7 @@ async fn a_report_about_a_message_this_function_did_not_send_is_ignored() {
 
 #[tokio::test]
 async fn reports_that_say_nothing_about_delivery_are_ignored() {
-    let mut sent = report("ses-email-delivered", "m", "a@b.example");
+    let mut sent = report("ses-email-delivered", "K7Q4-M2XD", "m", "a@b.example");
     sent["detail-type"] = json!("Email Sent");
     sent["detail"]["eventType"] = json!("Send");
     assert!(matches!(Event::parse(sent), Ok(Event::Ignored)));
@@ -162,10 +215,15 @@ async fn a_bounce_reaches_the_order_in_dynamodb_and_one_email_reaches_the_traine
     assert_eq!(app.post_json(&order_json(&customer)).await.status, 201);
     let order = app.orders().await.remove(0);
     let message_id = s(&order, "customer_email_message_id").to_owned();
+    let reference = s(&order, "reference").to_owned();
     let emails_before = app.emails().await.len();
     assert_eq!(emails_before, 2);
 
-    let first = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    let first = handle(
+        &app,
+        report("ses-email-bounced", &reference, &message_id, &customer),
+    )
+    .await;
     assert_eq!((first.recorded, first.trainers_told), (1, true));
     let order = app.orders().await.remove(0);
     assert_eq!(s(&order, "customer_email_to0_outcome"), "bounced");
@@ -177,7 +235,11 @@ async fn a_bounce_reaches_the_order_in_dynamodb_and_one_email_reaches_the_traine
             .any(|e| e.to_string().contains("Vahvistus ei mennyt perille"))
     );
 
-    let again = handle(&app, report("ses-email-bounced", &message_id, &customer)).await;
+    let again = handle(
+        &app,
+        report("ses-email-bounced", &reference, &message_id, &customer),
+    )
+    .await;
     assert_eq!((again.recorded, again.trainers_told), (0, false));
     assert_eq!(
         app.emails().await.len(),
@@ -190,7 +252,12 @@ async fn a_bounce_reaches_the_order_in_dynamodb_and_one_email_reaches_the_traine
     let trainer = trainers(&app.tag)[1].to_string();
     let delivered = handle(
         &app,
-        report("ses-email-delivered", &trainer_message, &trainer),
+        ses_report(
+            "ses-email-delivered",
+            (&reference, "trainer"),
+            &trainer_message,
+            &trainer,
+        ),
     )
     .await;
     assert_eq!(delivered.recorded, 1);
@@ -206,7 +273,13 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
     let customer = app.customer();
     assert_eq!(app.post_json(&order_json(&customer)).await.status, 201);
     let message_id = s(&app.orders().await[0], "customer_email_message_id").to_owned();
-    let mut event = report("ses-email-bounced-transient", &message_id, &customer);
+    let reference = s(&app.orders().await[0], "reference").to_owned();
+    let mut event = report(
+        "ses-email-bounced-transient",
+        &reference,
+        &message_id,
+        &customer,
+    );
     event["detail"]["bounce"]["timestamp"] = json!(jiff::Timestamp::now().to_string());
     let recorded = handle(&app, event).await;
     assert_eq!((recorded.recorded, recorded.trainers_told), (1, false));
@@ -233,8 +306,13 @@ async fn a_transient_bounce_not_followed_by_a_delivery_reaches_the_trainers_thro
 
 #[tokio::test]
 async fn when_telling_the_trainers_fails_the_report_delivered_again_tells_them_once() {
-    let (app, customer, message_id) = placed().await;
-    let bounce = || match Event::parse(report("ses-email-bounced", &message_id, &customer)) {
+    let (app, customer, message_id, reference) = placed().await;
+    let bounce = || match Event::parse(report(
+        "ses-email-bounced",
+        &reference,
+        &message_id,
+        &customer,
+    )) {
         Ok(Event::EmailReport(event)) => event,
         _ => panic!("a delivery report"),
     };

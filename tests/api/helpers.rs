@@ -77,6 +77,27 @@ pub fn read_event(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
+/// SES's sample report `name` (events/ses-email-*.json) about `message_id` for `recipient`, its
+/// tags naming the order `reference` and the email `kind` (`customer`, `trainer`).
+pub fn ses_report(
+    name: &str,
+    (reference, kind): (&str, &str),
+    message_id: &str,
+    recipient: &str,
+) -> Value {
+    let text = read_event(name)
+        .replace(
+            "010f019a1b2c3d4e-5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c-000000",
+            message_id,
+        )
+        .replace("anna.virtanen@tuusula.example", recipient);
+    let mut event: Value = serde_json::from_str(&text).unwrap();
+    let tags = &mut event["detail"]["mail"]["tags"];
+    tags["order"] = serde_json::json!([reference]);
+    tags["email"] = serde_json::json!([kind]);
+    event
+}
+
 /// An event file with changes applied to its JSON.
 pub fn event_with(name: &str, change: impl FnOnce(&mut Value)) -> String {
     let mut event: Value = serde_json::from_str(&read_event(name)).unwrap();

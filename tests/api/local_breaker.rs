@@ -65,16 +65,16 @@ fn order_from(app: &LocalApp, source: &str, mailbox: &str, token: Option<&str>) 
     })
 }
 
-/// SES's bounce event of this message, as EventBridge delivers it, at `at`.
-fn bounce(message_id: &str, recipient: &str, at: Timestamp) -> Value {
-    let text = read_event("ses-email-bounced")
-        .replace(
-            "010f019a1b2c3d4e-5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c-000000",
-            message_id,
-        )
-        .replace("anna.virtanen@tuusula.example", recipient)
-        .replace("2026-11-26T10:00:04.000Z", &at.to_string());
-    serde_json::from_str(&text).unwrap()
+/// SES's bounce event of this confirmation, as EventBridge delivers it, at `at`.
+fn bounce(reference: &Reference, message_id: &str, recipient: &str, at: Timestamp) -> Value {
+    let mut event = ses_report(
+        "ses-email-bounced",
+        (reference.as_str(), "customer"),
+        message_id,
+        recipient,
+    );
+    event["detail"]["bounce"]["timestamp"] = serde_json::json!(at.to_string());
+    event
 }
 
 struct Run {
@@ -119,7 +119,8 @@ async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>
             };
             let (message, recipient) = (message_id.as_str(), order.details.email.to_string());
             let at = Timestamp::from_second(now.load(Ordering::SeqCst)).unwrap();
-            let Event::EmailReport(event) = Event::parse(bounce(message, &recipient, at)).unwrap()
+            let Event::EmailReport(event) =
+                Event::parse(bounce(&reference, message, &recipient, at)).unwrap()
             else {
                 panic!("a bounce parses as a report");
             };

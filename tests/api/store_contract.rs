@@ -15,14 +15,18 @@ use order_intake::store::{
 
 use crate::helpers::*;
 
-/// What SES reported at second `second` about a message's recipient.
+/// What SES reported at second `second` about a recipient of a confirmation, whose tags name
+/// the order `reference`.
 fn reported<'a>(
+    reference: &'a Reference,
     message_id: &'a str,
     to: &'a str,
     outcome: Outcome,
     second: i64,
 ) -> RecipientReport<'a> {
     RecipientReport {
+        reference,
+        kind: EmailKind::Customer,
         message_id,
         recipient: to,
         outcome,
@@ -250,10 +254,26 @@ async fn recording_both_attempts(store: &dyn Store) {
     let due = |now| async move { store.due_for_retry(now, 10).await.unwrap() };
     assert!(!due(at(399)).await.contains(reference));
     assert!(due(at(400)).await.contains(reference));
+    // A report whose tags name another order finds nothing.
+    let elsewhere = Reference::random();
+    assert_eq!(
+        store
+            .record_outcome(reported(
+                &elsewhere,
+                &sent.message_id,
+                &sent.recipients[0],
+                Outcome::Delivered,
+                3
+            ))
+            .await
+            .unwrap(),
+        OutcomeRecorded::UnknownMessage
+    );
     // SES's report about the sent message finds its order.
     assert_eq!(
         store
             .record_outcome(reported(
+                reference,
                 &sent.message_id,
                 &sent.recipients[0],
                 Outcome::Delivered,
@@ -389,12 +409,24 @@ async fn resending_and_erasing(store: &dyn Store) {
         }
     }
     let old = store
-        .record_outcome(reported("m-old", &address, Outcome::Bounced, 400))
+        .record_outcome(reported(
+            reference,
+            "m-old",
+            &address,
+            Outcome::Bounced,
+            400,
+        ))
         .await
         .unwrap();
     assert!(matches!(old, OutcomeRecorded::Unchanged { .. }), "{old:?}");
     let new = store
-        .record_outcome(reported("m-new", &address, Outcome::Delivered, 400))
+        .record_outcome(reported(
+            reference,
+            "m-new",
+            &address,
+            Outcome::Delivered,
+            400,
+        ))
         .await
         .unwrap();
     assert!(matches!(new, OutcomeRecorded::Changed { .. }), "{new:?}");
@@ -426,7 +458,13 @@ async fn resending_and_erasing(store: &dyn Store) {
     );
     // SES's later reports about the message find no recipient any more.
     let late = store
-        .record_outcome(reported("m-new", &address, Outcome::Complained, 600))
+        .record_outcome(reported(
+            reference,
+            "m-new",
+            &address,
+            Outcome::Complained,
+            600,
+        ))
         .await
         .unwrap();
     assert_eq!(late, OutcomeRecorded::UnknownMessage);
@@ -460,7 +498,13 @@ async fn resending_after_the_trainers_were_told(store: &dyn Store) {
         .await
         .unwrap();
     store.remember_message(reference, &sent).await.unwrap();
-    let bounce = reported("m-told", &sent.recipients[0], Outcome::Bounced, 2);
+    let bounce = reported(
+        reference,
+        "m-told",
+        &sent.recipients[0],
+        Outcome::Bounced,
+        2,
+    );
     store.record_outcome(bounce).await.unwrap();
     assert!(store.mark_told(reference, customer, at(3)).await.unwrap());
     assert!(

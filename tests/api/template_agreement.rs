@@ -410,13 +410,13 @@ fn the_privacy_notice_states_the_retention_time() {
         notice.contains(&format!("{months} kuukauden kuluttua tilauksesta")),
         "web/tietosuoja.html states the retention time"
     );
-    // The same in each language: the retention, the sent messages' records and the logs (90
-    // days), the backups (35), the suppression list, Turnstile and the way to ask.
+    // The same in each language: the retention (of the contact details and of the addresses
+    // the sent messages went to, kept on the order), the logs (90 days), the backups (35), the
+    // suppression list, Turnstile and the way to ask.
     let logs = template["Parameters"]["LogRetentionDays"]["Default"]
         .as_u64()
         .unwrap();
     assert_eq!(logs, 90);
-    assert_eq!(order_intake::store::MESSAGE_LOOKUP_DAYS, 90);
     let (finnish, rest) = notice.split_once("id=\"sv\"").unwrap();
     let (swedish, english) = rest.split_once("id=\"en\"").unwrap();
     for (language, text, words) in [

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 
 use crate::domain::{Delivery, EmailKind};
 use crate::store::EmailAttribute;
@@ -105,14 +104,6 @@ impl Changes {
         self,
         update: UpdateItemFluentBuilder,
     ) -> UpdateItemFluentBuilder {
-        update
-            .update_expression(self.expression())
-            .set_expression_attribute_names(Some(self.names))
-            .set_expression_attribute_values(Some(self.values).filter(|v| !v.is_empty()))
-    }
-
-    /// The same, on an update inside a transaction.
-    pub(in crate::store) fn apply_in_transaction(self, update: UpdateBuilder) -> UpdateBuilder {
         update
             .update_expression(self.expression())
             .set_expression_attribute_names(Some(self.names))

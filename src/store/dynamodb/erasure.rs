@@ -10,8 +10,8 @@ use super::{BY_MONTH_INDEX, Changes, DynamoDbStore, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
 use crate::store::item::{
     CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
-    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, message_pk, n, number,
-    order_month, order_pk, reference_of, s, text,
+    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, n, number, order_month,
+    order_pk, reference_of, s, text,
 };
 use crate::store::{Attribute, EmailAttribute};
 use crate::store::{Erasure, Result, Retention, StoreError};
@@ -164,15 +164,6 @@ impl DynamoDbStore {
             .chain(INVOICING_TEXTS.into_iter().filter(|_| !invoiced))
             .filter(|name| item.contains_key(*name))
             .collect();
-        // The sent messages' addresses first: should the order's own update then fail, the order
-        // is not yet marked erased and the next try (or the next scheduled run) does it all again,
-        // instead of an erased order whose addresses stay in its messages' records for good.
-        let mut messages_scrubbed = 0;
-        for message_id in customer_message_ids(item) {
-            if self.scrub_message(&message_id).await? {
-                messages_scrubbed += 1;
-            }
-        }
         let mut changes = Changes::default();
         let mut condition = vec![format!(
             "attribute_exists({})",
@@ -188,6 +179,13 @@ impl DynamoDbStore {
         changes.set_clause(format!("{erased} = if_not_exists({erased}, {at})"));
         for name in &removed {
             changes.remove(*name);
+        }
+        // The addresses the customer's messages went to: SES's later reports about them then
+        // find no recipient, and are ignored.
+        let recipients = customer_recipients(item);
+        let messages_scrubbed = recipients.len() as u32;
+        for name in recipients {
+            changes.remove(name);
         }
         let dropped = drop_unsent(item, &mut changes, &mut condition);
         changes.remove(EmailAttribute::CheckAt.of(EmailKind::Customer));
@@ -207,22 +205,6 @@ impl DynamoDbStore {
             already_erased,
         }))
     }
-
-    /// Removes the recipients' addresses from a sent message's lookup item (SES's later
-    /// reports about it then find no recipient, and are ignored).
-    async fn scrub_message(&self, message_id: &str) -> Result<bool> {
-        let scrubbed = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(ORDER_TABLE_PARTITION_KEY, s(message_pk(message_id)))
-            .update_expression("REMOVE #recipients")
-            .condition_expression("attribute_exists(#recipients)")
-            .expression_attribute_names("#recipients", Attribute::Recipients.name())
-            .send()
-            .await;
-        written(scrubbed, |e| e.is_conditional_check_failed_exception())
-    }
 }
 
 /// Invoicing details that can name a person (an invoice inbox, a reference with a name), and
@@ -241,20 +223,12 @@ fn was_invoiced(item: &Item) -> bool {
 }
 
 /// Every message the customer's confirmation went out as: its recipient is the person.
-fn customer_message_ids(item: &Item) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    for kind in EmailKind::ALL.into_iter().filter(|k| k.to_customer()) {
-        let sent = item
-            .get(&EmailAttribute::MessageIds.of(kind))
-            .and_then(|ids| ids.as_ss().ok());
-        ids.extend(sent.into_iter().flatten().cloned());
-        if let Some(current) = text(item, &EmailAttribute::MessageId.of(kind))
-            && !ids.iter().any(|id| id == current)
-        {
-            ids.push(current.to_owned());
-        }
-    }
-    ids
+fn customer_recipients(item: &Item) -> Vec<String> {
+    (EmailKind::ALL.into_iter())
+        .filter(|kind| kind.to_customer())
+        .map(|kind| EmailAttribute::Recipients.of(kind))
+        .filter(|name| item.contains_key(name))
+        .collect()
 }
 
 /// Every item a query finds, page after page, up to `limit`.

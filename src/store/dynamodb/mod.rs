@@ -5,7 +5,7 @@
 //! - `pk = invoice#<NUMBER>`: an issued invoice or credit note (`invoice.rs`), numbered from
 //!   `counter#invoice`;
 //! - `pk = retention#<YYYY-MM>`: the month's erasure watermark (`erasure.rs`);
-//! - `msg#…`, `quota#…`: sent messages' lookups and the abuse counters.
+//! - `quota#…`: the abuse counters and the reputation breaker.
 //!
 //! One file per capability, each implementing its trait directly: `orders.rs` (`Orders`,
 //! `Quotas`), `queue.rs` (`EmailQueue`), `reports.rs` (`DeliveryReports`), `erasure.rs`

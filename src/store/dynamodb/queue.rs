@@ -2,54 +2,40 @@
 //! the sparse `retry-due` index that follows them.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::ReturnValue;
 use jiff::Timestamp;
 
 use super::erasure::report_attributes;
-use super::{Changes, DynamoDbStore, RETRY_INDEX, build_error, unavailable, written};
+use super::{Changes, DynamoDbStore, RETRY_INDEX, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
 use crate::store::EmailAttribute;
 use crate::store::item::{
     ERASED_AT_ATTRIBUTE, HELD_QUEUE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, message_item, n, number, order_from_item, order_pk, reference_of,
+    RETRY_QUEUE_ATTRIBUTE, n, number, order_from_item, order_pk, recipients_value, reference_of,
     retry_place, s, text,
 };
 use crate::store::{Claim, EmailQueue, Result, SentMessage};
 
 #[async_trait]
 impl EmailQueue for DynamoDbStore {
-    /// One transaction: the sent messages' lookup items, and one update of the order with both
-    /// emails' states and its place in the retry queue (`order.retry_at()`), where the calls
-    /// one by one were two puts, two updates and a reschedule.
+    /// One update of the order: both emails' states, to whom each sent message went, and the
+    /// order's place in the retry queue (`order.retry_at()`).
     async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()> {
         let mut changes = Changes::default();
         for (kind, delivery) in order.deliveries() {
             changes.delivery(kind, delivery);
         }
+        for message in sent {
+            changes.set(
+                EmailAttribute::Recipients.of(message.kind),
+                recipients_value(&message.recipients),
+            );
+        }
         changes.retry_queue(retry_place(order));
         let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
-        let update = changes
-            .apply_in_transaction(
-                Update::builder()
-                    .table_name(&self.table)
-                    .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(&order.reference))),
-            )
+        changes
+            .apply(self.update_order(&order.reference))
             .condition_expression(format!("attribute_exists({exists})"))
-            .build()
-            .map_err(build_error)?;
-        let mut items = Vec::with_capacity(sent.len() + 1);
-        for message in sent {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(message_item(&order.reference, message)))
-                .build()
-                .map_err(build_error)?;
-            items.push(TransactWriteItem::builder().put(put).build());
-        }
-        items.push(TransactWriteItem::builder().update(update).build());
-        self.client
-            .transact_write_items()
-            .set_transact_items(Some(items))
             .send()
             .await
             .map_err(unavailable)?;

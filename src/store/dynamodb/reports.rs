@@ -1,4 +1,5 @@
-//! The sent messages' lookup items and what SES reports about them (`DeliveryReports`).
+//! To whom sent messages went, and what SES reports about them (`DeliveryReports`): on the
+//! order's item, found by the reference and email the message's tags name.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -7,28 +8,38 @@ use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{EmailKind, Reference};
 use crate::store::EmailAttribute;
 use crate::store::item::{
-    ORDER_TABLE_PARTITION_KEY, message_item, message_pk, message_target, n, s,
+    ORDER_TABLE_PARTITION_KEY, n, order_pk, recipient_place, recipients_value, s,
 };
 use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result, SentMessage};
 
 #[async_trait]
 impl DeliveryReports for DynamoDbStore {
     async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(message_item(reference, sent)))
+        let remembered = self
+            .update_order(reference)
+            .update_expression("SET #recipients = :recipients")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#recipients", EmailAttribute::Recipients.of(sent.kind))
+            .expression_attribute_values(":recipients", recipients_value(&sent.recipients))
             .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+            .await;
+        // An order erased meanwhile keeps no addresses: nothing to remember.
+        written(remembered, |e| e.is_conditional_check_failed_exception()).map(drop)
     }
 
     async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded> {
-        let Some(message) = self.get(message_pk(report.message_id)).await? else {
+        let (reference, kind) = (report.reference.clone(), report.kind);
+        let Some(item) = self.get(order_pk(report.reference)).await? else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
-        let Some((reference, kind, place)) = message_target(&message, report.recipient) else {
+        // A message this email was never sent as, or a recipient it did not go to (or no
+        // longer has: erased), is none of this order's.
+        let sent_as = (item.get(&EmailAttribute::MessageIds.of(kind)))
+            .and_then(|ids| ids.as_ss().ok())
+            .is_some_and(|ids| ids.iter().any(|id| id == report.message_id));
+        let place = recipient_place(&item, kind, report.recipient);
+        let (true, Some(place)) = (sent_as, place) else {
             return Ok(OutcomeRecorded::UnknownMessage);
         };
         let updated = self
