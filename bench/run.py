@@ -374,7 +374,7 @@ def main():
     for key, label in (("store", "DynamoDB write (TransactWriteItems)"),
                        ("send_customer", "SES send, customer email"),
                        ("send_trainer", "SES send, trainer email"),
-                       ("record_customer", "record both outcomes and the sent messages (one TransactWriteItems)"),
+                       ("record_customer", "record both outcomes and their recipients (one UpdateItem)"),
                        ("store + slower email", "write + slower send + record"),
                        ("store + both emails in turn", "write + both sends one after the other + record")):
         if key in parts:

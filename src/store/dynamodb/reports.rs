@@ -8,7 +8,7 @@ use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{EmailKind, Reference};
 use crate::store::EmailAttribute;
 use crate::store::item::{
-    ORDER_TABLE_PARTITION_KEY, n, order_pk, recipient_place, recipients_value, s,
+    ORDER_TABLE_PARTITION_KEY, n, order_pk, recipient_place, recipients_value, s, text,
 };
 use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result, SentMessage};
 
@@ -37,7 +37,8 @@ impl DeliveryReports for DynamoDbStore {
         // longer has: erased), is none of this order's.
         let sent_as = (item.get(&EmailAttribute::MessageIds.of(kind)))
             .and_then(|ids| ids.as_ss().ok())
-            .is_some_and(|ids| ids.iter().any(|id| id == report.message_id));
+            .is_some_and(|ids| ids.iter().any(|id| id == report.message_id))
+            || text(&item, &EmailAttribute::MessageId.of(kind)) == Some(report.message_id);
         let place = recipient_place(&item, kind, report.recipient);
         let (true, Some(place)) = (sent_as, place) else {
             return Ok(OutcomeRecorded::UnknownMessage);
