@@ -77,6 +77,10 @@ impl MemoryStore {
 
 impl State {
     fn remember(&mut self, reference: &Reference, message: &SentMessage) {
+        // An erased order keeps no addresses.
+        if self.erased.contains_key(reference.as_str()) {
+            return;
+        }
         let recipients = message
             .recipients
             .iter()

@@ -456,6 +456,19 @@ async fn resending_and_erasing(store: &dyn Store) {
             .await
             .unwrap()
     );
+    // A sender that finishes after the erasure does not bring the address back.
+    store
+        .remember_message(
+            reference,
+            &SentMessage {
+                sent_at: jiff::Timestamp::now(),
+                kind: customer,
+                message_id: "m-new".into(),
+                recipients: vec![address.clone()],
+            },
+        )
+        .await
+        .unwrap();
     // SES's later reports about the message find no recipient any more.
     let late = store
         .record_outcome(reported(

@@ -222,7 +222,7 @@ fn was_invoiced(item: &Item) -> bool {
         .any(|name| item.contains_key(*name))
 }
 
-/// Every message the customer's confirmation went out as: its recipient is the person.
+/// The order's lists of whom the customer's emails went to: the person's address.
 fn customer_recipients(item: &Item) -> Vec<String> {
     (EmailKind::ALL.into_iter())
         .filter(|kind| kind.to_customer())
