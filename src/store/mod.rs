@@ -8,6 +8,7 @@ mod booking_item;
 mod dynamodb;
 mod invoice_item;
 mod item;
+mod key_spaces;
 mod memory;
 mod table;
 
@@ -24,6 +25,7 @@ pub use item::{
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE,
     RETRY_QUEUE_ATTRIBUTE, order_month,
 };
+pub use key_spaces::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES, allowed};
 pub use memory::MemoryStore;
 pub use record::{
     EmailRecord, InvoiceRecord, InvoiceTerms, InvoicingChange, OrderRecord, RecipientOutcome,

@@ -8,8 +8,9 @@ use std::path::Path;
 
 use order_intake::config::Config;
 use order_intake::store::{
-    BY_MONTH_INDEX, DYNAMODB_ACTIONS, OPERATOR_DYNAMODB_ACTIONS, ORDER_TABLE_PARTITION_KEY,
-    ORDER_TABLE_TTL_ATTRIBUTE, RETRY_INDEX, TableSpec,
+    BY_MONTH_INDEX, DYNAMODB_ACTIONS, FUNCTION_KEY_SPACES, OPERATOR_DYNAMODB_ACTIONS,
+    OPERATOR_KEY_SPACES, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_INDEX,
+    TableSpec,
 };
 
 fn read(path: &str) -> String {
@@ -157,6 +158,47 @@ fn both_roles_grant_exactly_the_dynamodb_actions_the_store_calls() {
             "{path}"
         );
     }
+}
+
+/// Every `dynamodb:LeadingKeys` list in a policy document.
+fn leading_keys(document: &serde_norway::Value) -> Vec<Vec<String>> {
+    (document["Statement"]
+        .as_sequence()
+        .expect("statements")
+        .iter())
+    .filter_map(|statement| {
+        let keys = &statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"];
+        let keys = keys.as_sequence()?.iter();
+        Some(keys.map(|k| k.as_str().unwrap().to_owned()).collect())
+    })
+    .collect()
+}
+
+/// The key spaces each role may write are the ones the code writes
+/// (`store::FUNCTION_KEY_SPACES`, `OPERATOR_KEY_SPACES`, each held to the code's keys by a unit
+/// test): a key space added in the code and not in `infra/` is refused in production only.
+#[test]
+fn each_role_may_write_exactly_the_key_spaces_the_code_writes() {
+    let expected = |spaces: &[&str]| -> Vec<Vec<String>> {
+        vec![spaces.iter().map(|s| s.to_string()).collect()]
+    };
+    for (path, role) in [
+        ("infra/template.yaml", "OrderFunctionRole"),
+        ("infra/cargo-lambda-stack.yaml", "FunctionRole"),
+    ] {
+        let template: serde_norway::Value = serde_norway::from_str(&read(path)).unwrap();
+        let policies = template["Resources"][role]["Properties"]["Policies"]
+            .as_sequence()
+            .expect("role policies");
+        let found: Vec<Vec<String>> = (policies.iter())
+            .flat_map(|policy| leading_keys(&policy["PolicyDocument"]))
+            .collect();
+        assert_eq!(found, expected(&FUNCTION_KEY_SPACES), "{path} {role}");
+    }
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let operator = &template["Resources"]["OperatorPolicy"]["Properties"]["PolicyDocument"];
+    assert_eq!(leading_keys(operator), expected(&OPERATOR_KEY_SPACES));
 }
 
 /// Statements of a policy document as (actions, resources), `!Sub` strings as written.

@@ -24,6 +24,11 @@ const ERASURE_LOOKBACK_MONTHS: i32 = 3;
 /// to which every order of that month is erased.
 const WATERMARK_PREFIX: &str = "retention#";
 
+/// The key of a month's erasure watermark: `retention#2026-12`.
+pub(in crate::store) fn watermark_key(month: &str) -> String {
+    format!("{WATERMARK_PREFIX}{month}")
+}
+
 /// The states in which an email may still be sent.
 const UNSENT: [&str; 4] = ["sending", "pending", "held", "unverified"];
 
@@ -88,7 +93,7 @@ impl DynamoDbStore {
         cutoff: Timestamp,
         limit: usize,
     ) -> Result<Vec<Reference>> {
-        let mark = format!("{WATERMARK_PREFIX}{month}");
+        let mark = watermark_key(month);
         let through = (self.get(mark.clone()).await?)
             .and_then(|item| number(&item, Attribute::Last.name()))
             .unwrap_or(-1);

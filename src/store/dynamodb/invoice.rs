@@ -21,7 +21,7 @@ use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord};
 use crate::store::{Attribute, Result, StoreError};
 
 /// The counter's key, in a key space of its own.
-const COUNTER_KEY: &str = "counter#invoice";
+pub(in crate::store) const COUNTER_KEY: &str = "counter#invoice";
 /// The first invoice's number, unless configuration says otherwise (`INVOICE_NUMBER_START`).
 pub const FIRST_INVOICE_NUMBER: u32 = 1000;
 /// Every invoice and credit note number of an order, in order of issue.

@@ -25,6 +25,10 @@ mod reputation;
 
 pub(in crate::store) use changes::Changes;
 pub use invoice::{Credited, FIRST_INVOICE_NUMBER, INVOICE_NUMBERS_ATTRIBUTE, Invoiced};
+#[cfg(test)]
+pub(super) use {
+    erasure::watermark_key, invoice::COUNTER_KEY as INVOICE_COUNTER_KEY, orders::WARM_UP_KEY,
+};
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;

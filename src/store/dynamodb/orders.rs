@@ -19,7 +19,7 @@ use crate::store::{DedupeKey, Insert, Orders, Quotas, Reputation, Result, StoreE
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
 /// are upper case.
-const WARM_UP_KEY: &str = "order#warm-up";
+pub(in crate::store) const WARM_UP_KEY: &str = "order#warm-up";
 
 #[async_trait]
 impl Orders for DynamoDbStore {

@@ -1,0 +1,82 @@
+//! The partition keys each role writes, as the `dynamodb:LeadingKeys` patterns of its IAM
+//! policy in `infra/`: a test here holds every key the code makes to them, and
+//! `tests/api/template_agreement.rs` holds the templates to these lists.
+
+/// The function's: orders, dedupe records, the abuse counters and the breaker, and the
+/// retention run's monthly watermarks.
+pub const FUNCTION_KEY_SPACES: [&str; 4] = ["order#*", "dedupe#*", "quota#*", "retention#*"];
+
+/// The operator's (`orders`): orders, invoices and credit notes, the invoice counter, the
+/// retention watermarks and the breaker's reset.
+pub const OPERATOR_KEY_SPACES: [&str; 5] = [
+    "order#*",
+    "invoice#*",
+    "counter#*",
+    "retention#*",
+    "quota#breaker",
+];
+
+/// Whether one of the IAM patterns (`prefix*`, or an exact key) lets a role write `key`.
+pub fn allowed(patterns: &[&str], key: &str) -> bool {
+    patterns
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => key.starts_with(prefix),
+            None => key == *pattern,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{BREAKER_KEY, Limits, QuotaKind, Quotas, Reference};
+    use crate::store::DedupeKey;
+    use crate::store::dynamodb::{INVOICE_COUNTER_KEY, WARM_UP_KEY, watermark_key};
+    use crate::store::invoice_item::invoice_pk;
+    use crate::store::item::{dedupe_pk, order_pk};
+
+    #[test]
+    fn every_key_the_code_writes_is_in_its_role_s_key_spaces() {
+        let now = jiff::Timestamp::now();
+        let order = order_pk(&Reference::random());
+        let dedupe = dedupe_pk(&DedupeKey {
+            id: "key#abc".into(),
+            fingerprint: "f".into(),
+            expires_at: now,
+        });
+        let limits = Limits::new(Quotas::default(), "a-test-secret-of-at-least-32-characters");
+        let kinds = [
+            QuotaKind::Source,
+            QuotaKind::Mailbox,
+            QuotaKind::TrainerNotifications,
+        ];
+        let quotas = (kinds.into_iter().chain(QuotaKind::CEILINGS))
+            .map(|kind| limits.counter(kind, "x", now).key)
+            .collect::<Vec<_>>();
+        let watermark = watermark_key("2026-12");
+        let function = [&order, &dedupe, &watermark, WARM_UP_KEY, BREAKER_KEY];
+        for key in function
+            .into_iter()
+            .chain(quotas.iter().map(String::as_str))
+        {
+            assert!(
+                allowed(&FUNCTION_KEY_SPACES, key),
+                "the function writes {key}"
+            );
+        }
+        for key in [
+            &order,
+            &invoice_pk(1000),
+            INVOICE_COUNTER_KEY,
+            &watermark,
+            BREAKER_KEY,
+        ] {
+            assert!(
+                allowed(&OPERATOR_KEY_SPACES, key),
+                "the operator writes {key}"
+            );
+        }
+        assert!(!allowed(&OPERATOR_KEY_SPACES, &dedupe));
+        assert!(!allowed(&FUNCTION_KEY_SPACES, &invoice_pk(1000)));
+    }
+}
