@@ -23,6 +23,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import paths  # noqa: E402
 import run  # noqa: E402
 from runtime_stub import RuntimeStub  # noqa: E402
 
@@ -238,7 +239,10 @@ def main():
     ca, cert, key = make_ca(logs / "tls")
     plain = {name: int(config[name].rsplit(":", 1)[1]) for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SESV2")}
     tls_ports = {name: port + 43 for name, port in plain.items()}
-    proxy = start_tls_proxy(cert, key, [(tls_ports[n], plain[n]) for n in plain], logs / "tls-proxy.log")
+    siteverify = paths.start_siteverify()
+    siteverify_tls = plain["AWS_ENDPOINT_URL_SESV2"] + 48
+    proxy = start_tls_proxy(cert, key, [(tls_ports[n], plain[n]) for n in plain]
+                            + [(siteverify_tls, siteverify.server_address[1])], logs / "tls-proxy.log")
     try:
         tls = {name: f"https://127.0.0.1:{port}" for name, port in tls_ports.items()}
         # As deployed: WARM_UP_CONNECTIONS=false (the template's value).
@@ -250,6 +254,9 @@ def main():
         order = ([args.function], function_env, None)
         peer = ([args.peer_python, "-m", "awslambdaric", "handler.lambda_handler"], peer_env, str(ROOT / "bench/peer"))
         variants = {"hello": hello, "order": order, "peer": peer}
+        # With the human check: Turnstile against the local siteverify stub, over TLS.
+        human = ([args.function], dict(function_env, TURNSTILE_SECRET="bench-secret",
+                                       TURNSTILE_SITEVERIFY_URL=f"https://127.0.0.1:{siteverify_tls}/siteverify"), None)
         focus_variants = {"order, with the warm-up (WARM_UP_CONNECTIONS=true)":
                           ([args.function], dict(function_env, WARM_UP_CONNECTIONS="true"), None)}
         if args.jitter:
@@ -271,12 +278,23 @@ def main():
                 extra_first, extra_whole = measure_first(focus_variants, args.starts, logs, share)
                 extra = {name: (measure_inits({name: v}, args.starts, logs, share)[name],
                                 extra_first[name], extra_whole[name]) for name, v in focus_variants.items()}
+                print(f"share: {share.label()}: the paths beside the order…", flush=True)
+                path_rows = paths.measure(Process, order, human, config, logs, share, logs / "tls-proxy.log")
+                path_share = share.label()
+                human_init = measure_inits({"order": order, "human": human}, args.starts, logs, share)
             results[mb] = (share, init, first, whole, warm, extra)
         print("share: instructions per order with I/O under callgrind…", flush=True)
-        instructions = {name: instructions_per_order(v, logs, name) for name, v in (("order", order), ("peer", peer))}
+        # The SDK's stalled-stream protection back on (ORDER_INTAKE_BENCH_SDK_DEFAULTS, read by
+        # a trust-local-ca build only): what turning it off saved, in the same run.
+        sdk_defaults = ([args.function], dict(function_env, ORDER_INTAKE_BENCH_SDK_DEFAULTS="1"), None)
+        instructions = {name: instructions_per_order(v, logs, name)
+                        for name, v in (("order", order), ("peer", peer), ("sdk defaults", sdk_defaults))}
+        init_counts = {name: run.init_instructions(v[0][0], v[1], logs, f"share-{name}")
+                       for name, v in (("order", order), ("human", human))}
     finally:
         proxy.kill()
         proxy.wait()
+        siteverify.shutdown()
 
     minutes = (time.monotonic() - began) / 60
     lines = [
@@ -317,7 +335,15 @@ def main():
     calls = round(results[sizes[0]][4]["order"][3])
     lines += ["", f"Instructions per warm order with its I/O (callgrind, whole process, orders 2–41): "
               f"order-intake {instructions['order']:,} ({instructions['order'] // calls:,} per AWS call, {calls} calls), "
-              f"Python peer {instructions['peer']:,} ({instructions['peer'] / instructions['order']:.1f} ×)."]
+              f"Python peer {instructions['peer']:,} ({instructions['peer'] / instructions['order']:.1f} ×); "
+              f"order-intake with the SDK's stalled-stream protection on (ORDER_INTAKE_BENCH_SDK_DEFAULTS) "
+              f"{instructions['sdk defaults']:,}."]
+    if args.focus in results:
+        lines += ["", *paths.table(path_rows, path_share), "",
+                  f"Init at {path_share} with the human check configured (its client, with the system's roots, "
+                  f"is built at the first token) against without, ms p50 / p90 / p99: {fmt(human_init['human'])} against "
+                  f"{fmt(human_init['order'])}; instructions (callgrind, full core) "
+                  f"{init_counts['human']:,} against {init_counts['order']:,}."]
     table = "\n".join(lines)
     print(table)
     path = pathlib.Path(args.write)

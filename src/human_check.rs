@@ -2,7 +2,7 @@
 //! siteverify. A doubt never refuses an order: the order is stored and the trainers told, and
 //! only the customer's confirmation waits for a person (`Delivery::Unverified`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -77,10 +77,14 @@ pub struct TurnstileSettings {
 }
 
 /// The siteverify client: one HTTPS connection pool on the SDK's own TLS stack (rustls with
-/// aws-lc), trusting the system's roots (Cloudflare's chain is not Amazon's), built once.
+/// aws-lc), trusting the system's roots (Cloudflare's chain is not Amazon's), built once, when
+/// the first token is checked: loading the system's roots is most of its cost (11 M
+/// instructions with one bundle file, 20 M with Debian's folder, against 2.4 M for the whole of
+/// init without it; BENCHMARKS.md), and the cold starts for SES's reports and the scheduled runs
+/// never need it.
 pub struct Turnstile {
     settings: TurnstileSettings,
-    connector: Arc<dyn HttpConnector>,
+    connector: OnceLock<Arc<dyn HttpConnector>>,
 }
 
 /// What siteverify answers (only the fields the check reads).
@@ -97,14 +101,25 @@ struct Siteverify {
 
 impl Turnstile {
     pub fn new(settings: TurnstileSettings) -> Turnstile {
-        let connector = aws_smithy_http_client::Connector::builder()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
-            .tls_context(TlsContext::default())
-            .build();
         Turnstile {
             settings,
-            connector: Arc::new(connector),
+            connector: OnceLock::new(),
         }
+    }
+
+    fn connector(&self) -> &Arc<dyn HttpConnector> {
+        self.connector.get_or_init(|| {
+            let connector = aws_smithy_http_client::Connector::builder()
+                .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+                .tls_context(
+                    TlsContext::builder()
+                        .with_trust_store(crate::aws::system_trust_store())
+                        .build()
+                        .unwrap_or_default(),
+                )
+                .build();
+            Arc::new(connector)
+        })
     }
 
     async fn siteverify(&self, token: &str, source: &SourceAddress) -> Result<Siteverify, String> {
@@ -129,7 +144,7 @@ impl Turnstile {
         headers.insert("content-type", "application/x-www-form-urlencoded");
         let call = async {
             let response = self
-                .connector
+                .connector()
                 .call(request)
                 .await
                 .map_err(|error| format!("{error:?}"))?;
@@ -257,5 +272,18 @@ mod tests {
         );
         let verdict = turnstile().verify(None, &source).await;
         assert_eq!(verdict, Verdict::Doubtful(Doubt::NoToken));
+    }
+
+    /// The client (and the system's roots it loads) is built by the first token's check, not
+    /// at start-up, and not for a form without a token.
+    #[tokio::test]
+    async fn the_client_is_built_when_the_first_token_is_checked() {
+        let source = SourceAddress::parse("192.0.2.1").unwrap();
+        let check = turnstile();
+        assert!(check.connector.get().is_none());
+        check.verify(None, &source).await;
+        assert!(check.connector.get().is_none());
+        check.verify(Some("XXXX.DUMMY.TOKEN"), &source).await;
+        assert!(check.connector.get().is_some());
     }
 }

@@ -9,6 +9,7 @@ use aws_config::environment::{
     EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
 };
 use aws_config::retry::RetryConfig;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
@@ -33,7 +34,25 @@ pub fn sdk_config_loader() -> ConfigLoader {
         .credentials_provider(EnvironmentVariableCredentialsProvider::new())
         .http_client(https_client())
         .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .stalled_stream_protection(stalled_stream_protection())
 }
+
+/// Stalled-stream protection is off: its grace period (20 s) is longer than every call's
+/// operation timeout (8 s, `timeouts`), so it could never be what stops a call, and it wraps
+/// every request and response body in a throughput monitor that reads the clock on each poll
+/// (BENCHMARKS.md, issue 28). A `trust-local-ca` build (make bench) turns it back on when
+/// `ORDER_INTAKE_BENCH_SDK_DEFAULTS` is set, to measure both in one run.
+fn stalled_stream_protection() -> StalledStreamProtectionConfig {
+    #[cfg(feature = "trust-local-ca")]
+    if std::env::var_os(BENCH_SDK_DEFAULTS_VARIABLE).is_some() {
+        return StalledStreamProtectionConfig::enabled().build();
+    }
+    StalledStreamProtectionConfig::disabled()
+}
+
+/// make bench's switch back to the SDK's defaults (`stalled_stream_protection`); read only by a
+/// `trust-local-ca` build.
+pub const BENCH_SDK_DEFAULTS_VARIABLE: &str = "ORDER_INTAKE_BENCH_SDK_DEFAULTS";
 
 /// Names a PEM file of one more CA to trust, read only by a build with the `trust-local-ca`
 /// feature (make bench's TLS runs); a normal build, the one Lambda runs, ignores it.
@@ -50,6 +69,21 @@ pub fn trusted_roots(lookup: impl Fn(&str) -> Option<String>) -> String {
     #[cfg(not(feature = "trust-local-ca"))]
     let _ = lookup;
     AMAZON_TRUST_SERVICES_ROOTS.to_owned()
+}
+
+/// The system's roots, for the one call that is not to AWS (the human check's siteverify:
+/// Cloudflare's chain is not Amazon's), and in a `trust-local-ca` build the CA of
+/// `ORDER_INTAKE_LOCAL_CA` too (make bench's siteverify stub).
+pub fn system_trust_store() -> TrustStore {
+    let store = TrustStore::default();
+    #[cfg(feature = "trust-local-ca")]
+    if let Some(pem) = std::env::var(LOCAL_CA_VARIABLE)
+        .ok()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+    {
+        return store.with_pem_certificate(pem.into_bytes());
+    }
+    store
 }
 
 /// The SDK's own HTTPS client (hyper 1, rustls with aws-lc: the one TLS stack), trusting only
@@ -138,5 +172,29 @@ mod tests {
             .http_client(https_client())
             .build();
         let _client = aws_sdk_dynamodb::Client::from_conf(config);
+    }
+
+    /// Every call has an operation timeout shorter than the protection's grace period, so the
+    /// protection is off for both clients; the timeouts stay.
+    #[tokio::test]
+    async fn calls_are_bounded_by_their_timeouts_not_by_stalled_stream_protection() {
+        let sdk = sdk_config_loader()
+            .region(aws_config::Region::new("eu-north-1"))
+            .load()
+            .await;
+        let protection = sdk.stalled_stream_protection().expect("set by the loader");
+        assert!(!protection.is_enabled());
+        assert!(
+            aws_smithy_runtime_api::client::stalled_stream_protection::DEFAULT_GRACE_PERIOD
+                > Duration::from_secs(8)
+        );
+        for client in [
+            dynamodb_client(&sdk).config().timeout_config().cloned(),
+            ses_client(&sdk).config().timeout_config().cloned(),
+        ] {
+            let timeouts = client.expect("timeouts set");
+            assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(8)));
+            assert!(timeouts.operation_attempt_timeout().is_some());
+        }
     }
 }

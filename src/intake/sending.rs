@@ -90,11 +90,9 @@ impl Sender {
         deadline: Deadline,
     ) -> Delivery {
         let attempt = self.attempt(order, kind, deadline).await;
-        if let Some(sent) = &attempt.sent {
-            self.remember(order, sent).await;
-        }
         let started = Instant::now();
-        let recorded = self.record(order, kind, &attempt.delivery).await;
+        let recorded =
+            (self.record_sent(order, kind, &attempt.delivery, attempt.sent.as_ref())).await;
         self.log_attempt(order, kind, &attempt, recorded, millis(started));
         attempt.delivery
     }
@@ -215,9 +213,20 @@ impl Sender {
 
     /// Writes an email's new state; `false` (and an error in the log) when it could not.
     pub(super) async fn record(&self, order: &Order, kind: EmailKind, delivery: &Delivery) -> bool {
+        self.record_sent(order, kind, delivery, None).await
+    }
+
+    /// Writes an email's new state and, when it was sent, to whom (in the same update).
+    async fn record_sent(
+        &self,
+        order: &Order,
+        kind: EmailKind,
+        delivery: &Delivery,
+        sent: Option<&SentMessage>,
+    ) -> bool {
         let recorded = self
             .queue
-            .record_delivery(&order.reference, kind, delivery)
+            .record_delivery(&order.reference, kind, delivery, sent)
             .await;
         self.recorded(order, kind, delivery, &recorded)
     }
@@ -239,15 +248,6 @@ impl Sender {
             }
         }
         recorded.is_ok()
-    }
-
-    /// Remembers which order a sent message belongs to. A failure is logged: SES's reports
-    /// about this message will then not find their order.
-    async fn remember(&self, order: &Order, sent: &SentMessage) {
-        let remembered = self.reports.remember_message(&order.reference, sent).await;
-        if let Err(error) = remembered {
-            tracing::warn!(order_id = %order.order_id, email = sent.kind.as_str(), error = %error, "sent message not remembered: its delivery reports will be ignored");
-        }
     }
 
     /// One digest to the trainers of the orders whose notifications were held over the hour's

@@ -172,10 +172,15 @@ impl EmailQueue for MemoryStore {
         reference: &Reference,
         kind: EmailKind,
         delivery: &Delivery,
+        sent: Option<&SentMessage>,
     ) -> Result<()> {
         let mut state = self.available()?;
-        let order = state.order_mut(reference)?;
-        order.set_delivery(kind, delivery.clone());
+        state
+            .order_mut(reference)?
+            .set_delivery(kind, delivery.clone());
+        if let Some(message) = sent {
+            state.remember(reference, message);
+        }
         Ok(())
     }
 
@@ -290,11 +295,6 @@ impl EmailQueue for MemoryStore {
 
 #[async_trait]
 impl DeliveryReports for MemoryStore {
-    async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()> {
-        self.available()?.remember(reference, sent);
-        Ok(())
-    }
-
     async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded> {
         let mut state = self.available()?;
         // Found by the order and email the message's tags name, as the DynamoDB store does.

@@ -193,18 +193,22 @@ pub trait Quotas: Send + Sync {
 /// the sweeper's look-ups.
 #[async_trait]
 pub trait EmailQueue: Send + Sync {
-    /// Writes one email's new state (after a send or a failed attempt) and keeps the order in
-    /// the retry queue while any of its emails is not final.
+    /// Writes one email's new state (after a send or a failed attempt), and the sent message's
+    /// recipients, in one update of the order, and keeps the order in the retry queue while any
+    /// of its emails is not final. SES's later reports (which name the order and email by the
+    /// message's tags) find the recipient's place there. An order erased since the send keeps
+    /// no addresses: its email's state is written without them.
     async fn record_delivery(
         &self,
         reference: &Reference,
         kind: EmailKind,
         delivery: &Delivery,
+        sent: Option<&SentMessage>,
     ) -> Result<()>;
 
     /// After both emails of a new order were tried: each sent message's recipients (as
-    /// `DeliveryReports::remember_message`), both emails' states and the retry queue as `order`
-    /// now stands, all in one update of the order.
+    /// `record_delivery`), both emails' states and the retry queue as `order` now stands, all
+    /// in one update of the order.
     async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()>;
 
     /// Claims an email for sending until `claim.until`, if it is pending or its claim ran out
@@ -240,10 +244,6 @@ pub trait EmailQueue: Send + Sync {
 /// What SES reports about sent messages, and who was told when an email did not arrive.
 #[async_trait]
 pub trait DeliveryReports: Send + Sync {
-    /// Remembers to whom a sent message went, on its order's email: SES's later reports (which
-    /// name the order and email by the message's tags) find the recipient's place there.
-    async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()>;
-
     /// Records what became of a message for one recipient, if it is news: an outcome only
     /// replaces a lower one (`Outcome::rank`).
     async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded>;

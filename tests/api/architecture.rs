@@ -16,7 +16,7 @@ const LAYERS: [(&str, &[&str]); 13] = [
     ),
     ("email", &["domain", "texts"]),
     ("store", &["domain"]),
-    ("human_check", &["domain"]),
+    ("human_check", &["domain", "aws"]),
     ("i18n", &["domain", "texts"]),
     ("texts", &["domain"]),
     ("measure", &["domain"]),

@@ -87,7 +87,7 @@ async fn an_email_whose_sender_crashed_is_sent_once_its_claim_runs_out() {
             until: jiff::Timestamp::now() + jiff::Span::new().seconds(CLAIM_SECONDS),
         };
         app.store
-            .record_delivery(&reference, kind, &claimed)
+            .record_delivery(&reference, kind, &claimed, None)
             .await
             .unwrap();
     }

@@ -171,7 +171,7 @@ async fn claiming_and_recording(store: &dyn Store) {
         next_attempt_at: at(300),
     };
     store
-        .record_delivery(reference, customer, &pending)
+        .record_delivery(reference, customer, &pending, None)
         .await
         .unwrap();
     let mut stored = store.load(reference).await.unwrap().unwrap();
@@ -181,7 +181,7 @@ async fn claiming_and_recording(store: &dyn Store) {
         sent_at: at(5),
     };
     store
-        .record_delivery(reference, EmailKind::Trainer, &sent)
+        .record_delivery(reference, EmailKind::Trainer, &sent, None)
         .await
         .unwrap();
     stored.trainer_email = sent.clone();
@@ -198,7 +198,7 @@ async fn claiming_and_recording(store: &dyn Store) {
 
     // Once both emails are final the order leaves the retry queue.
     store
-        .record_delivery(reference, customer, &sent)
+        .record_delivery(reference, customer, &sent, None)
         .await
         .unwrap();
     let mut stale = stored.clone();
@@ -383,23 +383,17 @@ async fn resending_and_erasing(store: &dyn Store) {
             message_id: message.into(),
             sent_at: at(130),
         };
+        let message = SentMessage {
+            sent_at: jiff::Timestamp::now(),
+            kind: customer,
+            message_id: message.into(),
+            recipients: vec![address.clone()],
+        };
         store
-            .record_delivery(reference, customer, &sent)
+            .record_delivery(reference, customer, &sent, Some(&message))
             .await
             .unwrap();
-        store
-            .remember_message(
-                reference,
-                &SentMessage {
-                    sent_at: jiff::Timestamp::now(),
-                    kind: customer,
-                    message_id: message.into(),
-                    recipients: vec![address.clone()],
-                },
-            )
-            .await
-            .unwrap();
-        if message == "m-old" {
+        if message.message_id == "m-old" {
             assert!(
                 store
                     .reclaim(reference, customer, held(200, 320))
@@ -456,16 +450,23 @@ async fn resending_and_erasing(store: &dyn Store) {
             .await
             .unwrap()
     );
-    // A sender that finishes after the erasure does not bring the address back.
+    // A sender that finishes after the erasure records its email, but does not bring the
+    // address back.
+    let late_send = Delivery::Sent {
+        message_id: "m-new".into(),
+        sent_at: at(510),
+    };
     store
-        .remember_message(
+        .record_delivery(
             reference,
-            &SentMessage {
+            customer,
+            &late_send,
+            Some(&SentMessage {
                 sent_at: jiff::Timestamp::now(),
                 kind: customer,
                 message_id: "m-new".into(),
                 recipients: vec![address.clone()],
-            },
+            }),
         )
         .await
         .unwrap();
@@ -507,10 +508,9 @@ async fn resending_after_the_trainers_were_told(store: &dyn Store) {
         sent_at: at(1),
     };
     store
-        .record_delivery(reference, customer, &delivered)
+        .record_delivery(reference, customer, &delivered, Some(&sent))
         .await
         .unwrap();
-    store.remember_message(reference, &sent).await.unwrap();
     let bounce = reported(
         reference,
         "m-told",

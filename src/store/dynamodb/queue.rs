@@ -2,7 +2,9 @@
 //! the sparse `retry-due` index that follows them.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::ReturnValue;
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::Timestamp;
 
 use super::erasure::report_attributes;
@@ -21,24 +23,15 @@ impl EmailQueue for DynamoDbStore {
     /// One update of the order: both emails' states, to whom each sent message went, and the
     /// order's place in the retry queue (`order.retry_at()`).
     async fn record_attempts(&self, order: &Order, sent: &[SentMessage]) -> Result<()> {
-        let mut changes = Changes::default();
-        for (kind, delivery) in order.deliveries() {
-            changes.delivery(kind, delivery);
-        }
-        for message in sent {
-            changes.set(
-                EmailAttribute::Recipients.of(message.kind),
-                recipients_value(&message.recipients),
-            );
-        }
-        changes.retry_queue(retry_place(order));
-        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
-        changes
-            .apply(self.update_order(&order.reference))
-            .condition_expression(format!("attribute_exists({exists})"))
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let changes = || {
+            let mut changes = Changes::default();
+            for (kind, delivery) in order.deliveries() {
+                changes.delivery(kind, delivery);
+            }
+            changes.retry_queue(retry_place(order));
+            changes
+        };
+        (self.write_emails(&order.reference, sent, changes, ReturnValue::None)).await?;
         Ok(())
     }
 
@@ -47,20 +40,21 @@ impl EmailQueue for DynamoDbStore {
         reference: &Reference,
         kind: EmailKind,
         delivery: &Delivery,
+        sent: Option<&SentMessage>,
     ) -> Result<()> {
-        let mut changes = Changes::default();
-        changes.delivery(kind, delivery);
-        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
-        let updated = changes
-            .apply(self.update_order(reference))
-            .condition_expression(format!("attribute_exists({exists})"))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let changes = || {
+            let mut changes = Changes::default();
+            changes.delivery(kind, delivery);
+            changes
+        };
+        let sent = sent.map(std::slice::from_ref).unwrap_or_default();
+        let item = (self.write_emails(reference, sent, changes, ReturnValue::AllNew)).await?;
+        if item.contains_key(ERASED_AT_ATTRIBUTE) {
+            // Erased since the send: out of the retry queue for good, and no longer readable.
+            return Ok(());
+        }
         // Keep the retry queue in step with the emails' states as they now stand; most often
         // (the first of two emails sent) it already is, and no second write is needed.
-        let item = updated.attributes.unwrap_or_default();
         let order = order_from_item(&item)?;
         let queued = text(&item, RETRY_QUEUE_ATTRIBUTE).zip(number(&item, RETRY_AT_ATTRIBUTE));
         if queued == retry_place(&order).map(|(queue, at)| (queue, at.as_second())) {
@@ -248,5 +242,59 @@ impl EmailQueue for DynamoDbStore {
         // Not written when the item is gone already: nothing to take out.
         written(removed, |e| e.is_conditional_check_failed_exception())?;
         Ok(())
+    }
+}
+
+impl DynamoDbStore {
+    /// One update of an order that exists: `changes`, and to whom each sent message went, unless
+    /// the order was erased since (an erased order keeps no addresses; then it is written again
+    /// without them, the only case with a second call). The item as `returned` asks.
+    async fn write_emails(
+        &self,
+        reference: &Reference,
+        sent: &[SentMessage],
+        changes: impl Fn() -> Changes,
+        returned: ReturnValue,
+    ) -> Result<HashMap<String, AttributeValue>> {
+        if !sent.is_empty() {
+            let mut with_recipients = changes();
+            for message in sent {
+                with_recipients.set(
+                    EmailAttribute::Recipients.of(message.kind),
+                    recipients_value(&message.recipients),
+                );
+            }
+            let exists = with_recipients.name(ORDER_TABLE_PARTITION_KEY);
+            let erased = with_recipients.name(ERASED_AT_ATTRIBUTE);
+            let written = with_recipients
+                .apply(self.update_order(reference))
+                .condition_expression(format!(
+                    "attribute_exists({exists}) AND attribute_not_exists({erased})"
+                ))
+                .return_values(returned.clone())
+                .send()
+                .await;
+            match written {
+                Ok(output) => return Ok(output.attributes.unwrap_or_default()),
+                Err(error)
+                    if !(error.as_service_error())
+                        .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                {
+                    return Err(unavailable(error));
+                }
+                // Erased (or gone) since: without the addresses, below.
+                Err(_) => {}
+            }
+        }
+        let mut changes = changes();
+        let exists = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let output = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!("attribute_exists({exists})"))
+            .return_values(returned)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(output.attributes.unwrap_or_default())
     }
 }

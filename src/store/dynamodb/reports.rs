@@ -7,29 +7,11 @@ use jiff::Timestamp;
 use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{EmailKind, Reference};
 use crate::store::EmailAttribute;
-use crate::store::item::{
-    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, order_pk, recipient_place, recipients_value,
-    s, text,
-};
-use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result, SentMessage};
+use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, order_pk, recipient_place, s, text};
+use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result};
 
 #[async_trait]
 impl DeliveryReports for DynamoDbStore {
-    async fn remember_message(&self, reference: &Reference, sent: &SentMessage) -> Result<()> {
-        let remembered = self
-            .update_order(reference)
-            .update_expression("SET #recipients = :recipients")
-            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#erased)")
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
-            .expression_attribute_names("#recipients", EmailAttribute::Recipients.of(sent.kind))
-            .expression_attribute_values(":recipients", recipients_value(&sent.recipients))
-            .send()
-            .await;
-        // An order gone or erased meanwhile keeps no addresses: nothing to remember.
-        written(remembered, |e| e.is_conditional_check_failed_exception()).map(drop)
-    }
-
     async fn record_outcome(&self, report: RecipientReport<'_>) -> Result<OutcomeRecorded> {
         let (reference, kind) = (report.reference.clone(), report.kind);
         let Some(item) = self.get(order_pk(report.reference)).await? else {
