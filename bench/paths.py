@@ -13,8 +13,6 @@ import http.server
 import json
 import pathlib
 import re
-import signal
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -22,7 +20,6 @@ import urllib.request
 import uuid
 
 import run
-from runtime_stub import RuntimeStub
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REPORT_EVENT = json.loads((ROOT / "events/ses-email-delivered.json").read_text())
@@ -33,7 +30,10 @@ SITEVERIFY_HOSTNAME = "www.some-tyopajat.fi"
 
 
 class Siteverify(http.server.BaseHTTPRequestHandler):
-    """Cloudflare's siteverify as the function expects it to answer a good token."""
+    """Cloudflare's siteverify as the function expects it to answer a good token, keeping the
+    connection open as Cloudflare does (http.server's default is HTTP/1.0: a handshake a call)."""
+
+    protocol_version = "HTTP/1.1"
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length", 0)))
@@ -198,10 +198,10 @@ def cpu_and_calls(process_class, variant, payloads, expect, logs, share, name, p
         invoke(process, warm(200_000 + i), lambda a: a.get("statusCode") == 201)
     if before:
         before()
-    cpu, calls = process.cpu_ms(), proxy_calls(proxy_log)
+    cpu, calls = process.cpu_ns(), proxy_calls(proxy_log)
     for payload in payloads:
         invoke(process, payload, expect)
-    result = ((process.cpu_ms() - cpu) / len(payloads), (proxy_calls(proxy_log) - calls) / len(payloads))
+    result = ((process.cpu_ns() - cpu) / 1e6 / len(payloads), (proxy_calls(proxy_log) - calls) / len(payloads))
     process.stop()
     return result
 
@@ -214,32 +214,25 @@ def instructions(variant, payload_sets, expect, logs, name, before=None, warm=ru
     """Instructions under callgrind of a process that takes ten orders and then each payload
     set's calls: the difference between the two sets over the difference in their sizes."""
     command, env, cwd = variant
-    totals = []
-    for round_, payloads in enumerate(payload_sets):
-        stub = RuntimeStub()
-        out = logs / f"callgrind.paths.{name}.{round_}"
-        process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
-                                   env=dict(env, AWS_LAMBDA_RUNTIME_API=stub.address), cwd=cwd,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stub.wait_for_first_poll(timeout=300)
-        for i in range(10):
-            stub.invoke(warm(300_000 + i), timeout=120)
-        if before:
-            before(round_)
-        for payload in payloads:
-            answer = stub.invoke(payload, timeout=300).answer or {}
-            if not expect(answer):
-                process.kill()
-                raise SystemExit(f"bench: under callgrind a {name} call was answered {str(answer)[:300]}")
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=120)
-        stub.close()
-        totals.append(int(re.search(r"^summary: (\d+)", out.read_text(), re.M).group(1)))
-    extra = len(payload_sets[1]) - len(payload_sets[0])
-    return (totals[1] - totals[0]) // extra
+
+    def calls(round_, payloads):
+        def drive(stub):
+            for i in range(10):
+                stub.invoke(warm(300_000 + i), timeout=120)
+            if before:
+                before(round_)
+            for payload in payloads:
+                answer = stub.invoke(payload, timeout=300).answer or {}
+                if not expect(answer):
+                    raise SystemExit(f"bench: under callgrind a {name} call was answered {str(answer)[:300]}")
+        return drive
+
+    totals = [run.callgrind(command, env, logs / f"callgrind.paths.{name}.{round_}", calls(round_, payloads), cwd)
+              for round_, payloads in enumerate(payload_sets)]
+    return (totals[1] - totals[0]) // (len(payload_sets[1]) - len(payload_sets[0]))
 
 
-def measure(process_class, order, human, config, logs, share, proxy_log, runs=20):
+def measure(process_class, order, human, config, logs, share, proxy_log, runs=50):
     """The table's rows: (path, calls measured, CPU ms per call, AWS calls per call,
     instructions per call)."""
     ok = lambda status: (lambda a: a.get("statusCode") in status)  # noqa: E731

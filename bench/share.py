@@ -15,8 +15,6 @@ import json
 import math
 import os
 import pathlib
-import re
-import signal
 import subprocess
 import sys
 import time
@@ -180,23 +178,16 @@ def instructions_per_order(variant, logs, name, orders=(1, 41)):
     """Instructions of the whole process, init and all, for the first and the 41st order
     under callgrind: the difference over 40 is one warm order with its I/O (repeatable)."""
     command, env, cwd = variant
-    totals = []
-    for n in orders:
-        stub = RuntimeStub()
-        out = logs / f"callgrind.io.{name}.{n}"
-        process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
-                                   env=dict(env, AWS_LAMBDA_RUNTIME_API=stub.address), cwd=cwd,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stub.wait_for_first_poll(timeout=300)
-        for i in range(n):
-            invocation = stub.invoke(run.order_event(i), timeout=120)
-            if (invocation.answer or {}).get("statusCode") != 201:
-                process.kill()
-                raise SystemExit(f"bench: under callgrind order {i} was answered {invocation.answer!r}")
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        stub.close()
-        totals.append(int(re.search(r"^summary: (\d+)", out.read_text(), re.M).group(1)))
+
+    def orders_of(n):
+        def drive(stub):
+            for i in range(n):
+                invocation = stub.invoke(run.order_event(i), timeout=120)
+                if (invocation.answer or {}).get("statusCode") != 201:
+                    raise SystemExit(f"bench: under callgrind order {i} was answered {invocation.answer!r}")
+        return drive
+
+    totals = [run.callgrind(command, env, logs / f"callgrind.io.{name}.{n}", orders_of(n), cwd) for n in orders]
     return (totals[1] - totals[0]) // (orders[1] - orders[0])
 
 
