@@ -1,9 +1,9 @@
 //! The emails' states on the order and the retry queue (`EmailQueue`): claims, attempts and
 //! the sparse `retry-due` index that follows them.
 
-use async_trait::async_trait;
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::Timestamp;
 
