@@ -61,14 +61,10 @@ pub const LOCAL_CA_VARIABLE: &str = "ORDER_INTAKE_LOCAL_CA";
 /// The roots the function trusts, as PEM: Amazon Trust Services, and in a `trust-local-ca`
 /// build the CA of `ORDER_INTAKE_LOCAL_CA` too.
 pub fn trusted_roots(lookup: impl Fn(&str) -> Option<String>) -> String {
-    #[cfg(feature = "trust-local-ca")]
-    if let Some(pem) = lookup(LOCAL_CA_VARIABLE).and_then(|path| std::fs::read_to_string(path).ok())
-    {
-        return format!("{AMAZON_TRUST_SERVICES_ROOTS}\n{pem}");
+    match local_ca(lookup) {
+        Some(pem) => format!("{AMAZON_TRUST_SERVICES_ROOTS}\n{pem}"),
+        None => AMAZON_TRUST_SERVICES_ROOTS.to_owned(),
     }
-    #[cfg(not(feature = "trust-local-ca"))]
-    let _ = lookup;
-    AMAZON_TRUST_SERVICES_ROOTS.to_owned()
 }
 
 /// The system's roots, for the one call that is not to AWS (the human check's siteverify:
@@ -76,14 +72,21 @@ pub fn trusted_roots(lookup: impl Fn(&str) -> Option<String>) -> String {
 /// `ORDER_INTAKE_LOCAL_CA` too (make bench's siteverify stub).
 pub fn system_trust_store() -> TrustStore {
     let store = TrustStore::default();
-    #[cfg(feature = "trust-local-ca")]
-    if let Some(pem) = std::env::var(LOCAL_CA_VARIABLE)
-        .ok()
-        .and_then(|path| std::fs::read_to_string(path).ok())
-    {
-        return store.with_pem_certificate(pem.into_bytes());
+    match local_ca(|name| std::env::var(name).ok()) {
+        Some(pem) => store.with_pem_certificate(pem.into_bytes()),
+        None => store,
     }
-    store
+}
+
+/// The PEM of the file `ORDER_INTAKE_LOCAL_CA` names, in a `trust-local-ca` build only.
+fn local_ca(lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
+    #[cfg(feature = "trust-local-ca")]
+    return lookup(LOCAL_CA_VARIABLE).and_then(|path| std::fs::read_to_string(path).ok());
+    #[cfg(not(feature = "trust-local-ca"))]
+    {
+        let _ = lookup;
+        None
+    }
 }
 
 /// The SDK's own HTTPS client (hyper 1, rustls with aws-lc: the one TLS stack), trusting only
