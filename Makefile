@@ -30,6 +30,7 @@ web-check:
 lint:
 	cargo fmt --all --check
 	python3 scripts/check-sizes.py
+	python3 scripts/check-cycles.py
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # The integration tests and the end-to-end run share one start of the test services.

@@ -12,9 +12,11 @@ use order_intake::store::{
     Credited, InvoiceDraft, InvoiceRecord, InvoiceTerms, Invoiced, IssuedInvoice, OrderRecord,
 };
 
-use crate::format::euros;
+use crate::amount::euros;
+use crate::cli::InvoiceArgs;
 use crate::invoice::{self, InvoiceError, Printing};
-use crate::{Operator, OpsError, parse_reference, period};
+use crate::period;
+use crate::{Operator, OpsError, parse_reference};
 
 /// What `orders invoice` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -349,4 +351,17 @@ pub(crate) fn delivery_date(
         )));
     }
     Ok(day)
+}
+
+impl From<InvoiceArgs> for InvoiceAsked {
+    fn from(args: InvoiceArgs) -> Self {
+        InvoiceAsked {
+            reference: args.reference,
+            delivered: args.delivered,
+            due_days: args.due_days,
+            travel: args.travel,
+            fee_percent: args.fee_percent,
+            vat_rate: args.vat_rate,
+        }
+    }
 }

@@ -134,19 +134,6 @@ pub struct InvoiceArgs {
     pub vat_rate: Option<String>,
 }
 
-impl From<InvoiceArgs> for crate::billing::InvoiceAsked {
-    fn from(args: InvoiceArgs) -> Self {
-        crate::billing::InvoiceAsked {
-            reference: args.reference,
-            delivered: args.delivered,
-            due_days: args.due_days,
-            travel: args.travel,
-            fee_percent: args.fee_percent,
-            vat_rate: args.vat_rate,
-        }
-    }
-}
-
 /// What `orders set-invoicing` is asked: only the values given change.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SetInvoicingArgs {

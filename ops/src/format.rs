@@ -7,6 +7,7 @@ use order_intake::domain::{Field, FieldValue, Language, Package, helsinki};
 use order_intake::store::{EmailRecord, Erasure, OrderRecord};
 use order_intake::texts::{label, when};
 
+use crate::amount::euros;
 use crate::period::Period;
 
 /// A Helsinki local time, to the minute, as people here read it in a table.
@@ -39,14 +40,6 @@ fn package_name(id: Option<&str>) -> &str {
         Some(package) => package.short_name(),
         None => id.unwrap_or("-"),
     }
-}
-
-/// Euros with a decimal comma and no grouping (`1129,50`): what Excel in a Finnish locale
-/// reads as a number, and Finvoice's amount pattern.
-pub fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{},{:02}", cents / 100, cents % 100)
 }
 
 /// Whether either email of the order is in that state (its sending state or what SES reported).
@@ -336,13 +329,6 @@ pub fn erasures(erased: &[Erasure]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_have_a_decimal_comma_and_no_grouping() {
-        assert_eq!(euros(1_129_50), "1129,50");
-        assert_eq!(euros(500_00), "500,00");
-        assert_eq!(euros(5), "0,05");
-    }
 
     #[test]
     fn escape_sequences_are_not_printed() {

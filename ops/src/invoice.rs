@@ -10,7 +10,7 @@ use order_intake::domain::{
 };
 use order_intake::store::{DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord};
 
-use crate::format::euros;
+use crate::amount::euros;
 pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, virtual_barcode};
 
 /// Why an order cannot be invoiced as it stands.

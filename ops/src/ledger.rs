@@ -11,8 +11,8 @@ use order_intake::domain::{BookingState, Field, Package, VatRate, vat_breakdown}
 use order_intake::store::{DocumentKind, IssuedInvoice};
 use serde::Serialize;
 
+use crate::amount::euros;
 use crate::cli::{LedgerFormat, PeriodArgs};
-use crate::format::euros;
 use crate::invoice::reference_number;
 use crate::period::Period;
 use crate::{Operator, OpsError};

@@ -4,7 +4,8 @@
 use order_intake::domain::{Field, FieldValue};
 use order_intake::store::OrderRecord;
 
-use crate::format::{euros, local};
+use crate::amount::euros;
+use crate::format::local;
 
 /// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return first:
 /// CSV injection) gets a leading apostrophe, which Excel shows as text.

@@ -5,7 +5,8 @@ use askama::Template;
 
 use super::Email;
 use super::booking::{NoticeView, email};
-use super::compose::{or_dash, render};
+use super::compose::render;
+use super::rows::or_dash;
 use crate::domain::{EmailAddress, Field, Language, Order, Outcome};
 use crate::texts::TRAINER;
 

@@ -6,7 +6,8 @@ use askama::Template;
 use jiff::Timestamp;
 
 use super::calendar::{invitation, prepare};
-use super::compose::{Row, render};
+use super::compose::render;
+use super::rows::Row;
 use super::{Attachment, Email};
 use crate::domain::{Booking, EmailAddress, Language, Order};
 use crate::texts::{TRAINER, package_name, texts, when};

@@ -2,26 +2,15 @@
 //! escapes everything in the HTML parts.
 
 use askama::Template;
-use jiff::civil::Date;
 
 use super::Email;
 use super::details::{customer_details, trainer_rows};
+use super::rows::Row;
 use crate::domain::{
     Delivery, EmailAddress, Language, Order, Seller, format_amount, format_eur, helsinki,
     working_days_after,
 };
-use crate::texts::{CustomerEmail, TRAINER, fill, texts};
-
-/// A date with its weekday as `language` writes it: `la 16.1.2027`, `Saturday 16 January 2027`
-/// (the trainers read Finnish).
-pub(super) fn format_date_with_weekday(date: Date, language: Language) -> String {
-    crate::texts::date_with_weekday(date, language)
-}
-
-/// A language's name as `reader` reads it (the trainers read Finnish: `ruotsi`).
-pub(super) fn language_name(language: Language, reader: Language) -> &'static str {
-    texts(reader).languages.name(language)
-}
+use crate::texts::{CustomerEmail, TRAINER, date_with_weekday, fill, texts};
 
 #[derive(Template)]
 #[template(path = "customer.html")]
@@ -102,7 +91,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
         dates: d
             .preferred_dates
             .iter()
-            .map(|date| format_date_with_weekday(*date, d.language))
+            .map(|date| date_with_weekday(*date, d.language))
             .collect(),
         next_steps: fill(
             t.next_steps,
@@ -144,9 +133,6 @@ fn unbroken_tail(name: &str) -> (String, String) {
         _ => (name.to_owned(), String::new()),
     }
 }
-
-/// A label, its value, and where the value links to (`mailto:`, `tel:`), if anywhere.
-pub(super) type Row = (&'static str, String, Option<String>);
 
 fn row(label: &'static str, value: String) -> Row {
     (label, value, None)
@@ -215,13 +201,6 @@ pub fn trainer_email(
     }
 }
 
-/// The value, or a dash for what the customer left out.
-pub(super) fn or_dash(value: Option<String>) -> String {
-    value
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "–".to_owned())
-}
-
 /// What the trainers read, row by row, ordered for acting: by when to call (the customer was
 /// promised a call within two working days), the customer and what they want, then the
 /// invoicing details and the prices, then when it came.
@@ -231,7 +210,7 @@ fn order_rows(order: &Order) -> Vec<Row> {
     let call_by = working_days_after(received.date(), CALL_WITHIN_WORKING_DAYS);
     let mut rows = vec![row(
         TRAINER.call_by,
-        format_date_with_weekday(call_by, Language::Fi),
+        date_with_weekday(call_by, Language::Fi),
     )];
     let waiting = match order.customer_email {
         // Strangers are flooding the form: the customer has no confirmation yet.

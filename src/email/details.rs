@@ -2,10 +2,14 @@
 //! what each email names first is listed here, and any other value (a field added later) follows
 //! in the form's order, so a new field reaches both emails without a change here.
 
+use super::rows::{Row, or_dash};
 use crate::domain::{Field, Language, NewOrder, Phone};
-use crate::texts::TRAINER;
+use crate::texts::{TRAINER, date_with_weekday, texts};
 
-use super::compose::{Row, format_date_with_weekday, language_name, or_dash};
+/// A language's name as `reader` reads it (the trainers read Finnish: `ruotsi`).
+fn language_name(language: Language, reader: Language) -> &'static str {
+    texts(reader).languages.name(language)
+}
 
 /// The customer's email: under "your details", these first, then the rest in the form's order
 /// (the business id, the invoicing details); the others have places of their own.
@@ -59,7 +63,7 @@ fn readable(d: &NewOrder, field: Field, reader: Language) -> Option<String> {
         Field::PreferredDates => joined(
             d.preferred_dates
                 .iter()
-                .map(|date| format_date_with_weekday(*date, reader))
+                .map(|date| date_with_weekday(*date, reader))
                 .collect(),
         ),
         Field::Language => Some(language_name(d.language, reader).to_owned()),

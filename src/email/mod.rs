@@ -8,6 +8,7 @@ mod compose;
 mod details;
 mod events;
 mod recording;
+mod rows;
 mod ses;
 
 pub use alert::{breaker_alert, trainer_digest, undelivered_alert};

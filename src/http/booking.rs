@@ -6,17 +6,14 @@ use askama::Template;
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
-use super::booking_view::{booking_line, page_view, problem_text, render};
+use super::app::{App, header_text};
+use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_text, render};
 use super::response::{page_response, see_other};
-use super::{App, header_text};
 use crate::domain::{BookingForm, BookingProblem, LinkError, LinkGrant, WebOrigin};
 use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Released};
 use crate::texts::{BOOKING_PAGE, fill};
 
 pub const BOOKING_PATH: &str = "/booking";
-/// What the page lets a form do: post to itself, nothing else.
-pub(super) const BOOKING_PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
-                                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 #[derive(Template)]
 #[template(path = "error_page.html")]

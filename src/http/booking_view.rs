@@ -6,8 +6,7 @@ use jiff::civil::Date;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 
-use super::App;
-use super::booking::BOOKING_PAGE_POLICY;
+use super::app::App;
 use super::response::page_response;
 use crate::domain::{
     Booking, BookingProblem, DEFAULT_START, Delivery, Field, Language, Order, default_end,
@@ -41,6 +40,10 @@ pub(super) struct PageView {
     /// send it.
     pub(super) waiting: Option<&'static str>,
 }
+
+/// What the page lets a form do: post to itself, nothing else.
+pub(super) const BOOKING_PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+                                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 #[derive(Template)]
 #[template(path = "booking_page.html")]

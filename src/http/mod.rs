@@ -2,6 +2,7 @@
 //! here with a 4xx and a clear message (`RequestError`); the handler never returns an error to the
 //! runtime.
 
+mod app;
 pub mod body;
 mod booking;
 mod booking_view;
@@ -9,6 +10,7 @@ mod error;
 mod event;
 mod response;
 
+pub use app::{App, HttpSettings};
 pub use booking::BOOKING_PATH;
 pub use error::RequestError;
 pub use event::{BODY_ERROR_HEADER, make_safe, request_from_event_str};
@@ -17,55 +19,18 @@ pub use response::{Reply, receipt_json};
 use lambda_http::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
-use url::Url;
 
-use crate::domain::{
-    EmailAddress, ErrorCode, Field, Language, OrderForm, Reference, SourceAddress, WebOrigin,
-};
-use crate::intake::{BookWorkshop, Deadline, PlaceOrder, Placed};
+use crate::domain::{ErrorCode, Field, Language, OrderForm, Reference, SourceAddress, WebOrigin};
+use crate::intake::{Deadline, Placed};
+use app::header_text;
 use body::{MAX_BODY_BYTES, MediaType};
+use response::{ALLOWED_METHODS, ThankYou};
 
 pub const ORDERS_PATH: &str = "/orders";
 /// The thank-you page of a plain form post, in the order's language.
 pub const THANKS_PATH: &str = "/orders/thanks";
-pub(crate) const ALLOWED_METHODS: &str = "POST, OPTIONS";
 const ALLOWED_HEADERS: &str = "content-type, idempotency-key";
 const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
-
-/// What the HTTP layer needs beyond the use case.
-pub struct HttpSettings {
-    /// Origins allowed to post orders (CORS, `_next` and the error page's way back).
-    pub allowed_origins: Vec<WebOrigin>,
-    /// Where a plain form lands after success; `None`: the function's own page.
-    pub thank_you_url: Option<Url>,
-    /// Who a refused customer can write to instead (the trainers).
-    pub contact_emails: Vec<EmailAddress>,
-}
-
-pub struct App {
-    pub place_order: PlaceOrder,
-    /// The booking page's use case.
-    pub book: BookWorkshop,
-    pub settings: HttpSettings,
-}
-
-impl App {
-    fn allows(&self, origin: &WebOrigin) -> bool {
-        self.settings.allowed_origins.contains(origin)
-    }
-
-    /// `text` as a URL, if it is one on an allowed origin.
-    fn allowed_url(&self, text: &str) -> Option<Url> {
-        let url = Url::parse(text).ok()?;
-        WebOrigin::of(&url)
-            .is_some_and(|origin| self.allows(&origin))
-            .then_some(url)
-    }
-}
-
-fn header_text(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
 
 /// Answers one request. Logs carry ids and outcomes, never what the customer typed.
 pub async fn handle(app: &App, request: Request) -> Response<Body> {
@@ -336,14 +301,6 @@ fn thank_you_url(app: &App, form: &mut OrderForm, request: &Request) -> ThankYou
             configured()
         }
     }
-}
-
-/// Where a plain form lands after success.
-pub enum ThankYou {
-    /// A page of the site's own, told `?reference=…[&lang=…]`.
-    Page(Url),
-    /// The function's own page, at this path relative to the request's.
-    Own(&'static str),
 }
 
 #[cfg(test)]

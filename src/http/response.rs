@@ -5,9 +5,9 @@ use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Response};
 use serde::Serialize;
 use serde_json::json;
+use url::Url;
 
 use super::error::RequestError;
-use super::{ALLOWED_METHODS, ThankYou};
 use crate::domain::{Language, Receipt, Reference, VAT_RATE_PERCENT};
 use crate::i18n;
 use crate::texts::{Pages, fill, texts};
@@ -333,6 +333,16 @@ pub fn see_other(location: &str) -> Response<Body> {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+pub(super) const ALLOWED_METHODS: &str = "POST, OPTIONS";
+
+/// Where a plain form lands after success.
+pub enum ThankYou {
+    /// A page of the site's own, told `?reference=…[&lang=…]`.
+    Page(Url),
+    /// The function's own page, at this path relative to the request's.
+    Own(&'static str),
 }
 
 #[cfg(test)]

@@ -6,14 +6,14 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use url::Url;
 
+use super::links::BookingSettings;
 use super::release::{Released, release_waiting};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState, Delivery, EmailKind,
-    LinkError, LinkGrant, LinkPurpose, LinkSigner, Order, Reference, helsinki,
+    LinkError, LinkGrant, Order, Reference, helsinki,
 };
 use crate::store::{Booked, Bookings, EmailQueue, Orders, StoreError};
 
@@ -25,63 +25,6 @@ pub const MAX_REASON_LENGTH: usize = 500;
 /// notification to the customer): each change emails the customer and the trainers, so what a
 /// leaked link can send is bounded; an operator (`orders book`) is not counted against it.
 pub const MAX_CHANGES_BY_LINK: u32 = 10;
-
-/// Signed links to the booking page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BookingLinks {
-    signer: LinkSigner,
-    /// The booking page's address (`<PUBLIC_URL>/booking`); `None` until `PUBLIC_URL` is set
-    /// (the first deployment, before the API's address is known): the emails then carry no link.
-    page: Option<Url>,
-}
-
-impl BookingLinks {
-    pub fn new(signer: LinkSigner, public_url: Option<&Url>) -> BookingLinks {
-        let page = public_url.map(|url| {
-            let mut page = url.clone();
-            let path = format!("{}/booking", page.path().trim_end_matches('/'));
-            page.set_path(&path);
-            page.set_query(None);
-            page
-        });
-        BookingLinks { signer, page }
-    }
-
-    /// A fresh link to the order's booking page.
-    pub fn link(&self, reference: &Reference, now: Timestamp) -> Option<String> {
-        let mut page = self.page.clone()?;
-        let token = self.signer.sign(LinkPurpose::Booking, reference, now);
-        page.query_pairs_mut().append_pair("token", &token);
-        Some(page.into())
-    }
-
-    pub fn verify(&self, token: &str, now: Timestamp) -> Result<LinkGrant, LinkError> {
-        self.signer.verify(token, LinkPurpose::Booking, now)
-    }
-}
-
-/// What bookings need beside the store: the links, the invitation's organizer, the trainers'
-/// names to choose from, when the customer's reminder goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BookingSettings {
-    pub links: Option<BookingLinks>,
-    /// The sender address: the invitation's `ORGANIZER`.
-    pub organizer: String,
-    /// `TRAINER_NAMES`: who can lead a workshop.
-    pub roster: Vec<String>,
-    pub reminder_days_before: u32,
-}
-
-impl Default for BookingSettings {
-    fn default() -> BookingSettings {
-        BookingSettings {
-            links: None,
-            organizer: String::new(),
-            roster: vec!["Pilvi Nummi".into(), "Jaana Pohjola".into()],
-            reminder_days_before: crate::domain::DEFAULT_REMINDER_DAYS_BEFORE,
-        }
-    }
-}
 
 /// What a trainer (or an operator) asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,8 +75,7 @@ impl BookWorkshop {
 
     /// The booking page's origin: where its form posts come from.
     pub fn page_origin(&self) -> Option<crate::domain::WebOrigin> {
-        let links = self.settings.links.as_ref()?;
-        crate::domain::WebOrigin::of(links.page.as_ref()?)
+        self.settings.links.as_ref()?.page_origin()
     }
 
     /// Which order a link opens, if it opens one now.

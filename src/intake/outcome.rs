@@ -8,9 +8,9 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::after;
-use super::sending::Sender;
+use super::alerts::{AlertError, Alerts};
 use crate::domain::{BreakerLimits, Delivery, EmailKind, Order, Outcome, Reference, Strike};
-use crate::email::{EmailEvent, MailError, breaker_alert};
+use crate::email::EmailEvent;
 use crate::store::{
     DeliveryReports, EmailQueue, Orders, OutcomeRecorded, RecipientReport, Reputation, StoreError,
 };
@@ -59,8 +59,8 @@ pub struct EventReport {
 pub enum EventError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("the trainers could not be told")]
-    Mail(#[from] MailError),
+    #[error(transparent)]
+    Alert(#[from] AlertError),
 }
 
 /// The use case of SES's reports.
@@ -68,8 +68,8 @@ pub struct HandleReport {
     pub(super) reports: Arc<dyn DeliveryReports>,
     pub(super) orders: Arc<dyn Orders>,
     pub(super) queue: Arc<dyn EmailQueue>,
-    /// Tells the trainers when a confirmation did not arrive.
-    pub(super) sender: Sender,
+    /// Tells the trainers when a confirmation did not arrive or the breaker tripped.
+    pub(super) alerts: Alerts,
     pub(super) reputation: Arc<dyn Reputation>,
     pub(super) breaker: BreakerLimits,
 }
@@ -169,11 +169,9 @@ impl HandleReport {
         event: &EmailEvent,
     ) -> Result<bool, EventError> {
         match self.orders.load(reference).await? {
-            Some(order) if is_current(&order, &event.message_id) => {
-                (self.sender)
-                    .tell_trainers(&order, address, event.outcome)
-                    .await
-            }
+            Some(order) if is_current(&order, &event.message_id) => Ok((self.alerts)
+                .tell_trainers(&order, address, event.outcome)
+                .await?),
             Some(_) => {
                 tracing::info!(reference = %reference, "report about an earlier send of the confirmation: nobody told");
                 Ok(false)
@@ -201,11 +199,7 @@ impl HandleReport {
             complaints,
             "reputation breaker tripped: automatic confirmations are held until `orders breaker reset`"
         );
-        let alert = breaker_alert(&self.sender.trainers, bounces, complaints);
-        if let Err(error) = self.sender.mailer.send(&alert).await {
-            // The alarm still fires (its metric is counted); the trainers see held orders.
-            tracing::error!(error = %error, "trainers not told that the breaker tripped");
-        }
+        self.alerts.breaker_tripped(bounces, complaints).await;
         Ok(true)
     }
 

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::sending::{Counters, EVERYONE, Sender};
+use super::counters::{Counters, EVERYONE};
+use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, DIGEST_KEPT_SECONDS, Deadline, after, millis};
 use crate::domain::{
     Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
@@ -65,18 +66,19 @@ pub struct PlaceOrder {
 /// Whether the customer's confirmation may go out by itself: the human check passed (or is not
 /// configured), or the confirmation waits for a person (`Delivery::Unverified`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Checked {
+enum Checked {
     Person,
     Doubtful,
 }
 
 impl PlaceOrder {
-    pub fn now(&self) -> Timestamp {
+    pub(super) fn now(&self) -> Timestamp {
         (self.clock)()
     }
 
     /// Everything a form post decides: the honeypot's decoy, today's date for the dates'
     /// rules, the idempotency key, then the order placed within the invocation's deadline.
+    #[tracing::instrument(name = "place_order", skip_all)]
     pub async fn submit(
         &self,
         form: &OrderForm,
@@ -112,8 +114,9 @@ impl PlaceOrder {
         }
     }
 
-    #[tracing::instrument(name = "place_order", skip_all, fields(package = order.package.id(), keyed = key.is_some()))]
-    pub async fn place(
+    /// A parsed order placed as from a person, without a deadline (the unit tests' way in).
+    #[cfg(test)]
+    pub(super) async fn place(
         &self,
         order: NewOrder,
         key: Option<IdempotencyKey>,
@@ -125,7 +128,8 @@ impl PlaceOrder {
 
     /// Places an order within the invocation's deadline: emails that no longer fit are left
     /// pending for the retry run.
-    pub async fn place_within(
+    #[cfg(test)]
+    pub(super) async fn place_within(
         &self,
         order: NewOrder,
         key: Option<IdempotencyKey>,
@@ -137,7 +141,7 @@ impl PlaceOrder {
     }
 
     /// Places an order whose sender was (or was not) shown to be a person.
-    pub async fn place_checked(
+    async fn place_checked(
         &self,
         order: NewOrder,
         key: Option<IdempotencyKey>,
@@ -258,10 +262,7 @@ impl PlaceOrder {
         // with its counters, both emails' outcomes in one transaction) and two SES
         // connections (both emails are sent at once): those three are opened, no more, since
         // each is a TLS handshake at Lambda's CPU share.
-        let mailer = &self.sender.mailer;
-        let (store, mailer) = tokio::join!(self.orders.warm_up(), async {
-            tokio::try_join!(mailer.warm_up(), mailer.warm_up())
-        },);
+        let (store, mailer) = tokio::join!(self.orders.warm_up(), self.sender.warm_up());
         let elapsed_ms = millis(started);
         match (store, mailer) {
             (Ok(_), Ok(_)) => tracing::info!(elapsed_ms, "connections warmed up"),

@@ -3,11 +3,13 @@
 
 use std::sync::Arc;
 
+use super::alerts::Alerts;
+use super::counters::Counters;
 use super::operations::EraseExpired;
-use super::sending::{Counters, Sender};
+use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
-use crate::store::{Claim, EmailQueue, Orders, StoreError};
+use crate::store::{Claim, DeliveryReports, EmailQueue, Orders, StoreError};
 
 /// What one retry run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -35,8 +37,11 @@ pub struct RetryReport {
 pub struct RetryEmails {
     pub(super) orders: Arc<dyn Orders>,
     pub(super) queue: Arc<dyn EmailQueue>,
+    pub(super) reports: Arc<dyn DeliveryReports>,
     pub(super) counters: Counters,
     pub(super) sender: Sender,
+    /// Tells the trainers when a confirmation's transient bounce did not clear.
+    pub(super) alerts: Alerts,
     pub(super) erasure: EraseExpired,
     pub(super) clock: Clock,
 }
@@ -76,7 +81,7 @@ impl RetryEmails {
         if !digest.is_empty() {
             report.digested = self.sender.send_digest(&digest).await;
         }
-        if !report.out_of_time && deadline.allows(self.sender.email_needs) {
+        if !report.out_of_time && self.sender.fits(deadline) {
             report.erased =
                 u32::try_from(self.erasure.erase_expired().await?.len()).unwrap_or(u32::MAX);
         }
@@ -118,7 +123,7 @@ impl RetryEmails {
         }
         let mut claimed_any = false;
         for kind in EmailKind::ALL {
-            if !deadline.allows(self.sender.email_needs) {
+            if !self.sender.fits(deadline) {
                 report.out_of_time = true;
                 return Ok(());
             }
@@ -225,7 +230,7 @@ impl RetryEmails {
         if order.reports.customer_outcome == Some(Outcome::TransientBounce) {
             let address = order.details.email.to_string();
             if let Err(error) = self
-                .sender
+                .alerts
                 .tell_trainers(order, &address, Outcome::TransientBounce)
                 .await
             {
@@ -233,10 +238,7 @@ impl RetryEmails {
                 return Ok(());
             }
         }
-        self.sender
-            .reports
-            .set_check(&order.reference, None)
-            .await?;
+        self.reports.set_check(&order.reference, None).await?;
         order.reports.check_at = None;
         self.queue.reschedule(order).await
     }

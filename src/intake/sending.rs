@@ -1,25 +1,16 @@
-//! What the use cases share to send an order's emails: one email tried and recorded (`Sender`),
-//! and the counters an order takes from (`Counters`).
+//! What the use cases share to send an order's emails: one email (or a pair) tried and
+//! recorded (`Sender`), and the trainers' hourly digest.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::booking::BookingSettings;
+use super::compose::Composer;
 use super::{Clock, DIGEST_KEPT_SECONDS, Deadline, MAX_ATTEMPTS, after, backoff_from, millis};
-use crate::domain::{
-    Delivery, EmailAddress, EmailKind, Limits, Order, Outcome, QuotaKind, Seller, SourceAddress,
-};
-use crate::email::{
-    BookingEmails, EMAIL_TAG, Email, MailError, Mailer, ORDER_TAG, booking_email, booking_note,
-    customer_email, reminder_email, reminder_note, trainer_digest, trainer_email,
-    undelivered_alert,
-};
-use crate::store::{DeliveryReports, EmailQueue, Quotas, SentMessage, StoreError};
-
-/// Everyone's confirmations share one counter.
-pub(super) const EVERYONE: &str = "everyone";
+use crate::domain::{Delivery, EmailKind, Order};
+use crate::email::{EMAIL_TAG, MailError, Mailer, ORDER_TAG};
+use crate::store::{EmailQueue, SentMessage, StoreError};
 
 /// One email tried: its new state, the message SES accepted (if it did), and how long it took.
 struct Attempt {
@@ -29,33 +20,56 @@ struct Attempt {
     send_ms: f64,
 }
 
-/// Sends an order's emails and records what became of them.
+/// Sends an order's emails, each composed as the order then stands, and records what became
+/// of them.
 #[derive(Clone)]
 pub(super) struct Sender {
-    pub(super) queue: Arc<dyn EmailQueue>,
-    pub(super) reports: Arc<dyn DeliveryReports>,
-    pub(super) mailer: Arc<dyn Mailer>,
-    pub(super) trainers: Vec<EmailAddress>,
-    /// The seller's details and terms for the customer's email.
-    pub(super) seller: Option<Seller>,
-    pub(super) clock: Clock,
+    queue: Arc<dyn EmailQueue>,
+    mailer: Arc<dyn Mailer>,
+    composer: Composer,
+    clock: Clock,
     /// What one email needs (send, then record): less time than this left, it is not started.
-    pub(super) email_needs: Duration,
-    /// The booking page's links and the invitations' organizer.
-    pub(super) booking: BookingSettings,
+    email_needs: Duration,
     /// The first wait after a failed send.
-    pub(super) backoff_seconds: u32,
+    backoff_seconds: u32,
 }
 
 impl Sender {
+    pub(super) fn new(
+        queue: Arc<dyn EmailQueue>,
+        mailer: Arc<dyn Mailer>,
+        composer: Composer,
+        clock: Clock,
+        email_needs: Duration,
+        backoff_seconds: u32,
+    ) -> Sender {
+        Sender {
+            queue,
+            mailer,
+            composer,
+            clock,
+            email_needs,
+            backoff_seconds,
+        }
+    }
+
+    /// Whether one more email fits before the deadline.
+    pub(super) fn fits(&self, deadline: Deadline) -> bool {
+        deadline.allows(self.email_needs)
+    }
+
+    /// Opens the SES connections an order's two emails use (they are sent at once).
+    pub(super) async fn warm_up(&self) -> Result<(), MailError> {
+        tokio::try_join!(self.mailer.warm_up(), self.mailer.warm_up()).map(|_| ())
+    }
+
     pub(super) fn now(&self) -> Timestamp {
         (self.clock)()
     }
 
-    /// Sends two emails whose claims the caller holds (the customer's and the trainers') at
-    /// once, then records how both went, and the sent messages, in one write
-    /// (`EmailQueue::record_attempts`): one DynamoDB transaction where recording each email on
-    /// its own took up to five calls.
+    /// Sends two emails whose claims the caller holds (the customer's and the trainers', or a
+    /// booking's two) at once, then records how both went, and the sent messages, in one write
+    /// (`EmailQueue::record_attempts`, one UpdateItem).
     pub(super) async fn send_pair(
         &self,
         order: &mut Order,
@@ -101,7 +115,7 @@ impl Sender {
     /// records nothing.
     async fn attempt(&self, order: &Order, kind: EmailKind, deadline: Deadline) -> Attempt {
         let attempts = order.delivery(kind).map_or(0, Delivery::attempts) + 1;
-        if !deadline.allows(self.email_needs) {
+        if !self.fits(deadline) {
             // Not started, so never sent twice: due at once for the retry run, no attempt used.
             let remaining_ms = deadline.remaining().map(|left| left.as_millis() as u64);
             tracing::warn!(order_id = %order.order_id, email = kind.as_str(), remaining_ms, "email left for the retry run: out of time");
@@ -115,7 +129,7 @@ impl Sender {
                 send_ms: 0.0,
             };
         }
-        let Some(mut email) = self.compose(order, kind) else {
+        let Some(mut email) = self.composer.compose(order, kind, self.now()) else {
             // A booking email without its booking (or a reminder of a cancelled one).
             return Attempt {
                 delivery: Delivery::Dropped,
@@ -143,28 +157,6 @@ impl Sender {
             attempts,
             send_ms,
         }
-    }
-
-    /// The email of `kind` as the order now stands; `None` when there is nothing to say.
-    fn compose(&self, order: &Order, kind: EmailKind) -> Option<Email> {
-        let now = self.now();
-        let link =
-            (self.booking.links.as_ref()).and_then(|links| links.link(&order.reference, now));
-        let context = BookingEmails {
-            trainers: &self.trainers,
-            organizer: &self.booking.organizer,
-            now,
-        };
-        let booking = order.booking.as_ref();
-        let booked = booking.filter(|b| b.is_booked());
-        Some(match kind {
-            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
-            EmailKind::Trainer => trainer_email(order, &self.trainers, link.as_deref()),
-            EmailKind::Booking => booking_email(order, booking?, &context),
-            EmailKind::BookingNote => booking_note(order, booking?, &context, link.as_deref()),
-            EmailKind::Reminder => reminder_email(order, booked?, &context),
-            EmailKind::ReminderNote => reminder_note(order, booked?, &context, link.as_deref()),
-        })
     }
 
     /// An email's state after a send: sent, failed for good, or pending with a backoff.
@@ -255,14 +247,7 @@ impl Sender {
     /// fails, they are held again for the next run. Returns how many it listed.
     pub(super) async fn send_digest(&self, orders: &[Order]) -> u32 {
         let now = self.now();
-        let links = self.booking.links.as_ref();
-        let entries: Vec<(&Order, Option<String>)> = (orders.iter())
-            .map(|order| (order, links.and_then(|l| l.link(&order.reference, now))))
-            .collect();
-        let sent = self
-            .mailer
-            .send(&trainer_digest(&self.trainers, &entries))
-            .await;
+        let sent = self.mailer.send(&self.composer.digest(orders, now)).await;
         let delivery = match &sent {
             Ok(message_id) => Delivery::Sent {
                 message_id: message_id.clone(),
@@ -286,70 +271,6 @@ impl Sender {
                 listed
             }
             Err(_) => 0,
-        }
-    }
-
-    /// One email to the trainers about the customer's confirmation, unless one went already.
-    pub(super) async fn tell_trainers(
-        &self,
-        order: &Order,
-        address: &str,
-        outcome: Outcome,
-    ) -> Result<bool, super::EventError> {
-        let (kind, now) = (EmailKind::Customer, self.now());
-        if !self.reports.mark_told(&order.reference, kind, now).await? {
-            return Ok(false);
-        }
-        let link =
-            (self.booking.links.as_ref()).and_then(|links| links.link(&order.reference, now));
-        let alert = undelivered_alert(order, address, outcome, &self.trainers, link.as_deref());
-        if let Err(error) = self.mailer.send(&alert).await {
-            // Take the mark back, so that the event's next delivery tries again.
-            self.reports.unmark_told(&order.reference, kind).await?;
-            return Err(error.into());
-        }
-        tracing::warn!(order_id = %order.order_id, "trainers told: the customer's confirmation did not arrive");
-        Ok(true)
-    }
-}
-
-/// The abuse counters and the hourly ceiling of customer confirmations, taken outside an
-/// order's own insert.
-#[derive(Clone)]
-pub(super) struct Counters {
-    pub(super) quotas: Arc<dyn Quotas>,
-    pub(super) limits: Limits,
-}
-
-impl Counters {
-    /// The ceilings of automatic confirmations, as counters of the window around `now`.
-    pub(super) fn ceilings(&self, now: Timestamp) -> [crate::domain::QuotaCounter; 3] {
-        QuotaKind::CEILINGS.map(|kind| self.limits.counter(kind, EVERYONE, now))
-    }
-
-    /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
-    /// none is left. Storage down counts as room: a real customer's confirmation is not held
-    /// for a fault of ours.
-    pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
-        for counter in self.ceilings(now) {
-            match self.quotas.take_quota(&counter).await {
-                Ok(true) => {}
-                Ok(false) => return Err(counter.window_end),
-                Err(error) => {
-                    tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// A honeypot hit: it counts against its source's quota like an order would (so a bot
-    /// that fills every field is slowed down too).
-    pub(super) async fn charge_source(&self, source: &SourceAddress, now: Timestamp) {
-        let counter = self.limits.counter(QuotaKind::Source, source.as_str(), now);
-        if let Err(error) = self.quotas.take_quota(&counter).await {
-            tracing::warn!(error = %error, "honeypot hit not counted: storage unavailable");
         }
     }
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::sending::EVERYONE;
+use super::counters::EVERYONE;
 use super::*;
 use crate::domain::{
-    Delivery, EmailAddress, EmailKind, IdempotencyKey, NewOrder, Order, OrderForm, QuotaCounter,
-    QuotaKind, Quotas, Receipt, Reference, SourceAddress,
+    Delivery, EmailAddress, EmailKind, IdempotencyKey, Limits, NewOrder, Order, OrderForm,
+    QuotaCounter, QuotaKind, Quotas, Receipt, Reference, SourceAddress,
 };
 use crate::email::{Mailer, RecordingMailer};
 use crate::store::{

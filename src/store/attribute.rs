@@ -5,6 +5,28 @@
 
 use crate::domain::EmailKind;
 
+// The invoicing attributes of an order and of its documents (written by `orders`).
+/// The order's log of corrections to its invoicing details.
+pub const INVOICING_CHANGES_ATTRIBUTE: &str = "invoicing_changes";
+
+/// The order's attributes of its invoice; the number first.
+pub const INVOICE_ATTRIBUTES: [&str; 7] = [
+    "invoice_number",
+    "invoice_date",
+    "invoice_delivery_date",
+    "invoice_due_days",
+    "invoice_due_date",
+    "invoice_message_id",
+    "invoice_made_at",
+];
+
+/// Every invoice and credit note number of an order, in order of issue.
+pub const INVOICE_NUMBERS_ATTRIBUTE: &str = "invoice_numbers";
+/// A document item's lines and totals (JSON).
+pub const DOCUMENT_ATTRIBUTE: &str = "document";
+/// On an invoice: the number of the credit note that cancelled it.
+pub const CREDITED_BY_ATTRIBUTE: &str = "credited_by";
+
 /// An attribute of an item of the order table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {

@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attribute::Attribute;
-use super::item::{Item, n, number, s, text};
+use super::codec::{Item, n, number, s, text};
 use crate::domain::{Booking, BookingState};
 
 /// The booking's attributes, and those it leaves empty (to remove).

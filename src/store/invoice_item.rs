@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::item::{Item, n, number, s, text};
+use super::attribute::{CREDITED_BY_ATTRIBUTE, DOCUMENT_ATTRIBUTE};
+use super::codec::{Item, n, number, s, text};
 use super::record::{InvoiceRecord, InvoiceTerms};
 use super::{Attribute, CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY};
 use crate::domain::{InvoiceLine, Reference, Totals};
@@ -15,8 +16,6 @@ use crate::domain::{InvoiceLine, Reference, Totals};
 const INVOICE_PREFIX: &str = "invoice#";
 /// The by-month index's partition of a month's invoices and credit notes.
 const MONTH_PREFIX: &str = "invoices#";
-const DOCUMENT_ATTRIBUTE: &str = "document";
-pub(crate) const CREDITED_BY_ATTRIBUTE: &str = "credited_by";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

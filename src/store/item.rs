@@ -10,13 +10,12 @@ use jiff::Timestamp;
 
 use super::attribute::Attribute;
 use super::attribute::EmailAttribute::{self, Attempts, DropAt, DueAt, MessageId, SentAt, Status};
+use super::codec::{Item, n, number, s, text};
 use super::{DedupeKey, Result, StoreError};
 use crate::domain::{
     Delivery, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package, Price, QuotaCounter,
     Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
 };
-
-pub type Item = HashMap<String, AttributeValue>;
 
 /// The table's only key attribute (a string). `infra/template.yaml` declares the same.
 pub const ORDER_TABLE_PARTITION_KEY: &str = Attribute::PartitionKey.name();
@@ -84,22 +83,6 @@ pub fn reference_of(item: &Item) -> Option<Reference> {
     text(item, ORDER_TABLE_PARTITION_KEY)?
         .strip_prefix(ORDER_PREFIX)
         .and_then(Reference::parse)
-}
-
-pub fn s(value: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(value.into())
-}
-
-pub fn n(value: impl ToString) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-pub fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name)?.as_s().ok().map(String::as_str)
-}
-
-pub fn number(item: &Item, name: &str) -> Option<i64> {
-    item.get(name)?.as_n().ok()?.parse().ok()
 }
 
 /// A field's value as an attribute: a string, a number, or a list of strings.

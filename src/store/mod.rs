@@ -5,6 +5,7 @@
 
 mod attribute;
 mod booking_item;
+mod codec;
 mod dynamodb;
 mod invoice_item;
 mod item;
@@ -14,16 +15,17 @@ mod table;
 
 mod record;
 
+pub use attribute::INVOICE_NUMBERS_ATTRIBUTE;
 pub use attribute::{Attribute, EmailAttribute};
+pub use codec::Item;
 pub use dynamodb::{
     BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
 };
-pub use dynamodb::{Credited, FIRST_INVOICE_NUMBER, INVOICE_NUMBERS_ATTRIBUTE, Invoiced};
+pub use dynamodb::{Credited, FIRST_INVOICE_NUMBER, Invoiced};
 pub use invoice_item::{DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice};
 pub use item::{
-    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
-    ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE,
-    RETRY_QUEUE_ATTRIBUTE, order_month,
+    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY,
+    ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, order_month,
 };
 pub use key_spaces::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES, allowed};
 pub use memory::MemoryStore;

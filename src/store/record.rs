@@ -9,8 +9,12 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use super::attribute::{Attribute, EmailAttribute};
-use super::item::{ERASED_AT_ATTRIBUTE, Item, field_value, n, number, reference_of, s, text};
+use super::attribute::{
+    Attribute, EmailAttribute, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
+    INVOICING_CHANGES_ATTRIBUTE,
+};
+use super::codec::{Item, n, number, s, text};
+use super::item::{ERASED_AT_ATTRIBUTE, field_value, reference_of};
 use crate::domain::{Booking, EmailKind, Field, FieldValue, Reference, ValueKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,9 +45,6 @@ pub struct OrderRecord {
     /// Corrections to its invoicing details (`orders set-invoicing`), oldest first.
     pub invoicing_changes: Vec<InvoicingChange>,
 }
-
-/// The order's log of corrections to its invoicing details.
-pub const INVOICING_CHANGES_ATTRIBUTE: &str = "invoicing_changes";
 
 /// One correction: who made it, when, and the field's old and new value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,17 +154,6 @@ pub struct InvoiceRecord {
     /// Finvoice's MessageTimeStamp: when the invoice was made, to the second.
     pub made_at: Timestamp,
 }
-
-/// The order's attributes of its invoice; the number first.
-pub const INVOICE_ATTRIBUTES: [&str; 7] = [
-    "invoice_number",
-    "invoice_date",
-    "invoice_delivery_date",
-    "invoice_due_days",
-    "invoice_due_date",
-    "invoice_message_id",
-    "invoice_made_at",
-];
 
 impl InvoiceRecord {
     pub fn new(
@@ -352,7 +342,7 @@ impl OrderRecord {
                 .collect(),
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
             invoice: InvoiceRecord::from_item(item),
-            invoice_numbers: numbers(item, super::INVOICE_NUMBERS_ATTRIBUTE),
+            invoice_numbers: numbers(item, INVOICE_NUMBERS_ATTRIBUTE),
             invoicing_changes: (item.get(INVOICING_CHANGES_ATTRIBUTE))
                 .and_then(|list| list.as_l().ok())
                 .map(|list| {

@@ -9,7 +9,8 @@ use super::{Changes, DynamoDbStore, unavailable};
 use crate::domain::{EmailKind, Order};
 use crate::store::attribute::Attribute;
 use crate::store::booking_item::{booking_attributes, booking_from_item};
-use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, retry_place};
+use crate::store::codec::n;
+use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, retry_place};
 use crate::store::{Booked, Bookings, Result};
 
 #[async_trait]

@@ -7,8 +7,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::{Delivery, EmailKind};
 use crate::store::EmailAttribute;
+use crate::store::codec::{n, s};
 use crate::store::item::{
-    RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, n, s, stale_delivery_fields,
+    RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, stale_delivery_fields,
 };
 
 /// An update expression built from its parts, with a placeholder for every name and value

@@ -1,17 +1,17 @@
 //! Erasing an order's personal data, on request or after the retention time (`Retention`).
 
-use super::invoice::INVOICE_NUMBERS_ATTRIBUTE;
-use crate::store::record::{INVOICE_ATTRIBUTES, INVOICING_CHANGES_ATTRIBUTE};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use jiff::{Timestamp, ToSpan};
 
-use super::{BY_MONTH_INDEX, Changes, DynamoDbStore, unavailable, written};
+use super::{Changes, DynamoDbStore, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
+use crate::store::attribute::{
+    INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE, INVOICING_CHANGES_ATTRIBUTE,
+};
+use crate::store::codec::{Item, n, number, s, text};
 use crate::store::item::{
-    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, Item, ORDER_MONTH_ATTRIBUTE,
-    ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, n, number, order_month,
-    order_pk, reference_of, s, text,
+    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE,
+    RETRY_QUEUE_ATTRIBUTE, order_month, order_pk, reference_of,
 };
 use crate::store::{Attribute, EmailAttribute};
 use crate::store::{Erasure, Result, Retention, StoreError};
@@ -142,17 +142,6 @@ impl DynamoDbStore {
         written(moved, |e| e.is_conditional_check_failed_exception()).map(|_| ())
     }
 
-    /// A query of one month of the by-month index (the caller adds its key condition).
-    pub(super) fn month_query(&self, month: &str) -> QueryFluentBuilder {
-        self.client
-            .query()
-            .table_name(&self.table)
-            .index_name(BY_MONTH_INDEX)
-            .expression_attribute_names("#month", ORDER_MONTH_ATTRIBUTE)
-            .expression_attribute_names("#created", CREATED_MS_ATTRIBUTE)
-            .expression_attribute_values(":month", s(month))
-    }
-
     /// `None` when the item changed since it was read.
     async fn erase_item(
         &self,
@@ -234,22 +223,6 @@ fn customer_recipients(item: &Item) -> Vec<String> {
         .map(|kind| EmailAttribute::Recipients.of(kind))
         .filter(|name| item.contains_key(name))
         .collect()
-}
-
-/// Every item a query finds, page after page, up to `limit`.
-pub(super) async fn query_items(
-    query: QueryFluentBuilder,
-    limit: Option<usize>,
-) -> Result<Vec<Item>> {
-    let mut pages = query.into_paginator().items().send();
-    let mut items = Vec::new();
-    while limit.is_none_or(|limit| items.len() < limit) {
-        match pages.next().await {
-            Some(item) => items.push(item.map_err(unavailable)?),
-            None => break,
-        }
-    }
-    Ok(items)
 }
 
 /// Drops the emails not yet sent (there is nobody to send them to), on the condition that each

@@ -10,22 +10,22 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::erasure::query_items;
+use super::query::query_items;
 use super::{DynamoDbStore, build_error, written};
 use crate::domain::Reference;
-use crate::store::invoice_item::{
-    CREDITED_BY_ATTRIBUTE, InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk,
+use crate::store::attribute::{
+    CREDITED_BY_ATTRIBUTE, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
 };
-use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, number, order_pk, s};
-use crate::store::record::{INVOICE_ATTRIBUTES, InvoiceRecord};
+use crate::store::codec::{n, number, s};
+use crate::store::invoice_item::{InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk};
+use crate::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
+use crate::store::record::InvoiceRecord;
 use crate::store::{Attribute, Result, StoreError};
 
 /// The counter's key, in a key space of its own.
 pub(in crate::store) const COUNTER_KEY: &str = "counter#invoice";
 /// The first invoice's number, unless configuration says otherwise (`INVOICE_NUMBER_START`).
 pub const FIRST_INVOICE_NUMBER: u32 = 1000;
-/// Every invoice and credit note number of an order, in order of issue.
-pub const INVOICE_NUMBERS_ATTRIBUTE: &str = "invoice_numbers";
 /// Concurrent invoicing retries on the counter; twenty at once settle in a few rounds.
 const ATTEMPTS: u32 = 60;
 /// Storage calls that fail outright (a timeout under load) tried again before giving up.

@@ -8,8 +8,10 @@ use jiff::Timestamp;
 use super::changes::Changes;
 use super::{DynamoDbStore, written};
 use crate::domain::{Field, Reference};
-use crate::store::item::{Item, ORDER_TABLE_PARTITION_KEY, order_pk, s, text};
-use crate::store::record::{INVOICING_CHANGES_ATTRIBUTE, InvoicingChange};
+use crate::store::attribute::INVOICING_CHANGES_ATTRIBUTE;
+use crate::store::codec::{Item, s, text};
+use crate::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
+use crate::store::record::InvoicingChange;
 use crate::store::{Result, StoreError};
 
 impl DynamoDbStore {

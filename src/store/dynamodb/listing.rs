@@ -4,12 +4,11 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
-use super::erasure::query_items;
+use super::query::query_items;
 use super::{DynamoDbStore, written};
 use crate::domain::{EmailAddress, Field, Reference, helsinki};
-use crate::store::item::{
-    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, n, order_month, order_pk, s,
-};
+use crate::store::codec::{n, s};
+use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, order_month, order_pk};
 use crate::store::{OrderRecord, Result, StoreError};
 
 impl DynamoDbStore {

@@ -19,12 +19,13 @@ mod invoice;
 mod invoicing;
 mod listing;
 mod orders;
+mod query;
 mod queue;
 mod reports;
 mod reputation;
 
 pub(in crate::store) use changes::Changes;
-pub use invoice::{Credited, FIRST_INVOICE_NUMBER, INVOICE_NUMBERS_ATTRIBUTE, Invoiced};
+pub use invoice::{Credited, FIRST_INVOICE_NUMBER, Invoiced};
 #[cfg(test)]
 pub(super) use {
     erasure::watermark_key, invoice::COUNTER_KEY as INVOICE_COUNTER_KEY, orders::WARM_UP_KEY,
@@ -34,7 +35,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 
-use super::item::{Item, ORDER_TABLE_PARTITION_KEY, order_pk, s};
+use super::codec::{Item, s};
+use super::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
 use super::{Result, StoreError};
 use crate::domain::Reference;
 

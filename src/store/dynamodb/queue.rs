@@ -11,10 +11,10 @@ use super::erasure::report_attributes;
 use super::{Changes, DynamoDbStore, RETRY_INDEX, unavailable, written};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
 use crate::store::EmailAttribute;
+use crate::store::codec::{n, number, s, text};
 use crate::store::item::{
     ERASED_AT_ATTRIBUTE, HELD_QUEUE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
-    RETRY_QUEUE_ATTRIBUTE, n, number, order_from_item, order_pk, recipients_value, reference_of,
-    retry_place, s, text,
+    RETRY_QUEUE_ATTRIBUTE, order_from_item, order_pk, recipients_value, reference_of, retry_place,
 };
 use crate::store::{Claim, EmailQueue, Result, SentMessage};
 

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{EmailKind, Reference};
 use crate::store::EmailAttribute;
-use crate::store::item::{ORDER_TABLE_PARTITION_KEY, n, order_pk, recipient_place, s, text};
+use crate::store::codec::{n, s, text};
+use crate::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk, recipient_place};
 use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result};
 
 #[async_trait]

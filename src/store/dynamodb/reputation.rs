@@ -7,7 +7,8 @@ use jiff::Timestamp;
 
 use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{BREAKER_KEY, BreakerState, MAX_STRIKES_KEPT, Strike};
-use crate::store::item::{Item, ORDER_TABLE_PARTITION_KEY, n, number, s};
+use crate::store::codec::{Item, n, number, s};
+use crate::store::item::ORDER_TABLE_PARTITION_KEY;
 use crate::store::{Attribute, Reputation, Result};
 
 fn list_attribute(strike: Strike) -> &'static str {

@@ -1,0 +1,265 @@
+//! The operator (`Operator`): one command run against the store, or through the function's
+//! operator desk; the commands that belong to no other module (list, show, export, resend,
+//! fix-email, erase, subject-access).
+
+use std::io::Write;
+use std::sync::Arc;
+
+use jiff::{Timestamp, ToSpan};
+use order_intake::domain::{Delivery, EmailAddress, EmailKind, Reference};
+use order_intake::intake::{OperatorAnswer, OperatorCommand};
+use order_intake::store::{DynamoDbStore, OrderRecord, Retention};
+
+use crate::cli::{self, Command, EmailChoice, ExportFormat};
+use crate::desk::Desk;
+use crate::error::OpsError;
+use crate::period::Period;
+use crate::{format, spreadsheet};
+use order_intake::domain::Seller;
+
+/// The store, and where the commands that send run (`Desk`): the function, or here.
+pub struct Operator {
+    pub store: Arc<DynamoDbStore>,
+    /// `resend`, `release`, `book` and `cancel`: the function (`ORDERS_FUNCTION`), or its use
+    /// cases here (with the mail configuration); `None`: neither is configured.
+    pub desk: Option<Desk>,
+    pub retention_months: u32,
+    pub seller: Result<Seller, String>,
+    /// The first invoice's number (`INVOICE_NUMBER_START`).
+    pub first_invoice_number: u32,
+    pub clock: fn() -> Timestamp,
+}
+
+impl Operator {
+    /// Runs one command: its output on `out`, what a person should know besides (the
+    /// reference number of an invoice) on `notes`.
+    pub async fn run(
+        &self,
+        command: Command,
+        out: &mut dyn Write,
+        notes: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let now = (self.clock)();
+        match command {
+            Command::List { period, status } => self.list(&period, status, now, out).await,
+            Command::Show { reference } => {
+                let record = self.record(&reference).await?;
+                Ok(out.write_all(format::details(&record).as_bytes())?)
+            }
+            Command::Export { period, format } => self.export(&period, format, now, out).await,
+            Command::Resend { reference, email } => self.resend(&reference, email, out).await,
+            Command::Release { references } => self.release(&references, out).await,
+            Command::Breaker { action } => self.breaker(action, now, out).await,
+            Command::FixEmail { reference, address } => {
+                self.fix_email(&reference, &address, out).await
+            }
+            Command::Erase { reference, email } => self.erase(reference, email, now, out).await,
+            Command::Invoice(asked) => self.invoice(asked.into(), now, out, notes).await,
+            Command::Credit { reference } => self.credit(&reference, now, out, notes).await,
+            Command::SetInvoicing(asked) => self.set_invoicing(asked, now, out).await,
+            Command::Ledger { month, format } => self.ledger(&month, format, now, out).await,
+            Command::Report { month } => self.report(&month, now, out).await,
+            Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
+            Command::Book(asked) => self.book(asked, out).await,
+            Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,
+            Command::Upcoming => self.upcoming(now, out).await,
+        }
+    }
+
+    async fn list(
+        &self,
+        period: &cli::PeriodArgs,
+        status: Option<String>,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let period = Period::from_args(period, now)?;
+        let mut records = self
+            .store
+            .orders_between(period.since, period.until)
+            .await?;
+        if let Some(status) = status {
+            records.retain(|r| format::has_state(r, &status));
+        }
+        Ok(out.write_all(format::table(&records, &period).as_bytes())?)
+    }
+
+    async fn export(
+        &self,
+        period: &cli::PeriodArgs,
+        format: ExportFormat,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let period = Period::from_args(period, now)?;
+        let records = self
+            .store
+            .orders_between(period.since, period.until)
+            .await?;
+        match format {
+            ExportFormat::Csv => out.write_all(&spreadsheet::csv(&records)?)?,
+            ExportFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, &records).map_err(std::io::Error::other)?;
+                writeln!(out)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn resend(
+        &self,
+        reference: &str,
+        email: EmailChoice,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let reference = parse_reference(reference)?;
+        let kind = EmailKind::from(email);
+        let command = OperatorCommand::Resend {
+            reference: reference.to_string(),
+            email: kind.as_str().to_owned(),
+        };
+        let status = match self.desk("resend")?.run(command).await? {
+            OperatorAnswer::Sent { status } => status,
+            other => return Err(refusal(other)),
+        };
+        let record = self.record(reference.as_str()).await?;
+        writeln!(
+            out,
+            "{reference}: {} email {}",
+            kind.as_str(),
+            record.email(kind).map_or("-".into(), format::email_summary)
+        )?;
+        if status != Delivery::SENT_STATUS {
+            return Err(OpsError::Usage(format!(
+                "the {} email was not sent now; the retry run tries again ({status})",
+                kind.as_str(),
+            )));
+        }
+        Ok(())
+    }
+
+    async fn fix_email(
+        &self,
+        reference: &str,
+        address: &str,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let reference = parse_reference(reference)?;
+        let email = EmailAddress::parse(address)
+            .ok_or_else(|| OpsError::Usage(format!("{address:?} is not an email address")))?;
+        if !self.store.set_customer_email(&reference, &email).await? {
+            return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
+        }
+        writeln!(
+            out,
+            "{reference}: customer address replaced; send the confirmation again with: orders resend {reference} customer"
+        )?;
+        Ok(())
+    }
+
+    async fn erase(
+        &self,
+        reference: Option<String>,
+        email: Option<String>,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let erased = match (reference, email) {
+            (Some(reference), None) => {
+                let reference = parse_reference(&reference)?;
+                let erased = self.store.erase(&reference, now).await?;
+                vec![erased.ok_or_else(|| OpsError::NotFound(reference.to_string()))?]
+            }
+            (None, Some(address)) => {
+                let mut erased = Vec::new();
+                for record in self.orders_about(&address, now).await? {
+                    let reference = parse_reference(&record.reference)?;
+                    erased.extend(self.store.erase(&reference, now).await?);
+                }
+                erased
+            }
+            _ => {
+                return Err(OpsError::Usage(
+                    "erase takes a REFERENCE or --email ADDRESS".to_owned(),
+                ));
+            }
+        };
+        Ok(out.write_all(format::erasures(&erased).as_bytes())?)
+    }
+
+    async fn subject_access(
+        &self,
+        email: &str,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let orders = self.orders_about(email, now).await?;
+        let answer = serde_json::json!({
+            "email": email,
+            "searched_since": self.search_start(now),
+            "orders": orders,
+        });
+        serde_json::to_writer_pretty(&mut *out, &answer).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        Ok(())
+    }
+
+    pub(crate) async fn record(&self, reference: &str) -> Result<OrderRecord, OpsError> {
+        let reference = parse_reference(reference)?;
+        self.store
+            .order_record(&reference)
+            .await?
+            .ok_or_else(|| OpsError::NotFound(reference.to_string()))
+    }
+
+    /// How far back personal data can be: the retention time, a month to spare for the
+    /// scheduled run.
+    fn search_start(&self, now: Timestamp) -> Timestamp {
+        let months = i64::from(self.retention_months) + 1;
+        now.to_zoned_datetime(order_intake::domain::helsinki())
+            .checked_sub(months.months())
+            .map_or(Timestamp::MIN, |start| start.timestamp())
+    }
+
+    /// Every order placed with that address (ignoring case) that still holds personal data.
+    async fn orders_about(
+        &self,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<Vec<OrderRecord>, OpsError> {
+        let until = now.checked_add(1.hour()).unwrap_or(now);
+        let mut records = self
+            .store
+            .orders_between(self.search_start(now), until)
+            .await?;
+        records.retain(|record| record.is_about(address));
+        Ok(records)
+    }
+}
+
+pub(crate) fn parse_reference(text: &str) -> Result<Reference, OpsError> {
+    Reference::read(text).ok_or_else(|| {
+        OpsError::Usage(format!(
+            "{text:?} is not an order reference (eight characters, like K7M2-QX9P)"
+        ))
+    })
+}
+
+impl Operator {
+    /// Where the commands that send run, or the refusal when neither way is configured.
+    pub(crate) fn desk(&self, command: &str) -> Result<&Desk, OpsError> {
+        self.desk.as_ref().ok_or_else(|| {
+            OpsError::Usage(format!(
+                "{command} needs ORDERS_FUNCTION (the deployed function's name), or SENDER_EMAIL, TRAINER_EMAILS and BOOKING_LINK_SECRET to send from here"
+            ))
+        })
+    }
+}
+
+/// An answer a command did not expect, as the operator's error.
+pub(crate) fn refusal(answer: OperatorAnswer) -> OpsError {
+    OpsError::Usage(match answer {
+        OperatorAnswer::Refused { message } => message,
+        other => format!("unexpected answer: {other:?}"),
+    })
+}

@@ -1,0 +1,60 @@
+//! Telling the trainers what needs a person: a confirmation that did not arrive, the reputation
+//! breaker tripped.
+
+use std::sync::Arc;
+
+use super::Clock;
+use super::compose::Composer;
+use crate::domain::{EmailKind, Order, Outcome};
+use crate::email::{MailError, Mailer};
+use crate::store::{DeliveryReports, StoreError};
+
+/// Why the trainers could not be told.
+#[derive(Debug, thiserror::Error)]
+pub enum AlertError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the trainers could not be told")]
+    Mail(#[from] MailError),
+}
+
+/// Alerts to the trainers, each sent once.
+#[derive(Clone)]
+pub(super) struct Alerts {
+    pub(super) mailer: Arc<dyn Mailer>,
+    pub(super) composer: Composer,
+    pub(super) reports: Arc<dyn DeliveryReports>,
+    pub(super) clock: Clock,
+}
+
+impl Alerts {
+    /// One email to the trainers about the customer's confirmation, unless one went already.
+    pub(super) async fn tell_trainers(
+        &self,
+        order: &Order,
+        address: &str,
+        outcome: Outcome,
+    ) -> Result<bool, AlertError> {
+        let (kind, now) = (EmailKind::Customer, (self.clock)());
+        if !self.reports.mark_told(&order.reference, kind, now).await? {
+            return Ok(false);
+        }
+        let alert = self.composer.undelivered(order, address, outcome, now);
+        if let Err(error) = self.mailer.send(&alert).await {
+            // Take the mark back, so that the event's next delivery tries again.
+            self.reports.unmark_told(&order.reference, kind).await?;
+            return Err(error.into());
+        }
+        tracing::warn!(order_id = %order.order_id, "trainers told: the customer's confirmation did not arrive");
+        Ok(true)
+    }
+
+    /// The breaker tripped: the trainers told, or the failure only logged (the alarm still
+    /// fires from its metric, and the trainers see the held orders).
+    pub(super) async fn breaker_tripped(&self, bounces: u32, complaints: u32) {
+        let alert = self.composer.breaker_tripped(bounces, complaints);
+        if let Err(error) = self.mailer.send(&alert).await {
+            tracing::error!(error = %error, "trainers not told that the breaker tripped");
+        }
+    }
+}

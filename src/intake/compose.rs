@@ -1,0 +1,76 @@
+//! What an order's email says, decided when it is sent from the order as it then stands
+//! (`Composer`): the customer's and the trainers' emails, the booking's, the reminders, and the
+//! trainers' digest and alerts.
+
+use jiff::Timestamp;
+
+use super::links::BookingLinks;
+use crate::domain::{EmailAddress, EmailKind, Order, Outcome, Reference, Seller};
+use crate::email::{
+    BookingEmails, Email, booking_email, booking_note, breaker_alert, customer_email,
+    reminder_email, reminder_note, trainer_digest, trainer_email, undelivered_alert,
+};
+
+/// Composes an order's emails.
+#[derive(Clone)]
+pub(super) struct Composer {
+    pub(super) trainers: Vec<EmailAddress>,
+    /// The seller's details and terms for the customer's emails.
+    pub(super) seller: Option<Seller>,
+    /// The booking page's links, in the trainers' emails.
+    pub(super) links: Option<BookingLinks>,
+    /// The sender address: the invitation's `ORGANIZER`.
+    pub(super) organizer: String,
+}
+
+impl Composer {
+    /// A fresh link to the order's booking page, when bookings are configured.
+    fn link(&self, reference: &Reference, now: Timestamp) -> Option<String> {
+        self.links.as_ref()?.link(reference, now)
+    }
+
+    /// The email of `kind` as the order now stands; `None` when there is nothing to say.
+    pub(super) fn compose(&self, order: &Order, kind: EmailKind, now: Timestamp) -> Option<Email> {
+        let link = self.link(&order.reference, now);
+        let context = BookingEmails {
+            trainers: &self.trainers,
+            organizer: &self.organizer,
+            now,
+        };
+        let booking = order.booking.as_ref();
+        let booked = booking.filter(|b| b.is_booked());
+        Some(match kind {
+            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
+            EmailKind::Trainer => trainer_email(order, &self.trainers, link.as_deref()),
+            EmailKind::Booking => booking_email(order, booking?, &context),
+            EmailKind::BookingNote => booking_note(order, booking?, &context, link.as_deref()),
+            EmailKind::Reminder => reminder_email(order, booked?, &context),
+            EmailKind::ReminderNote => reminder_note(order, booked?, &context, link.as_deref()),
+        })
+    }
+
+    /// The trainers' digest of the orders whose notifications were held over the hour's limit.
+    pub(super) fn digest(&self, orders: &[Order], now: Timestamp) -> Email {
+        let entries: Vec<(&Order, Option<String>)> = (orders.iter())
+            .map(|order| (order, self.link(&order.reference, now)))
+            .collect();
+        trainer_digest(&self.trainers, &entries)
+    }
+
+    /// The trainers' alert that the customer's confirmation did not arrive.
+    pub(super) fn undelivered(
+        &self,
+        order: &Order,
+        address: &str,
+        outcome: Outcome,
+        now: Timestamp,
+    ) -> Email {
+        let link = self.link(&order.reference, now);
+        undelivered_alert(order, address, outcome, &self.trainers, link.as_deref())
+    }
+
+    /// The trainers' alert that the reputation breaker tripped.
+    pub(super) fn breaker_tripped(&self, bounces: u32, complaints: u32) -> Email {
+        breaker_alert(&self.trainers, bounces, complaints)
+    }
+}

@@ -1,0 +1,53 @@
+//! The counters an order takes from outside its own insert: the abuse counters and the ceilings
+//! of automatic confirmations.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::domain::{Limits, QuotaCounter, QuotaKind, SourceAddress};
+use crate::store::Quotas;
+
+/// Everyone's confirmations share one counter.
+pub(super) const EVERYONE: &str = "everyone";
+
+/// The abuse counters and the hourly ceiling of customer confirmations, taken outside an
+/// order's own insert.
+#[derive(Clone)]
+pub(super) struct Counters {
+    pub(super) quotas: Arc<dyn Quotas>,
+    pub(super) limits: Limits,
+}
+
+impl Counters {
+    /// The ceilings of automatic confirmations, as counters of the window around `now`.
+    pub(super) fn ceilings(&self, now: Timestamp) -> [QuotaCounter; 3] {
+        QuotaKind::CEILINGS.map(|kind| self.limits.counter(kind, EVERYONE, now))
+    }
+
+    /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
+    /// none is left. Storage down counts as room: a real customer's confirmation is not held
+    /// for a fault of ours.
+    pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
+        for counter in self.ceilings(now) {
+            match self.quotas.take_quota(&counter).await {
+                Ok(true) => {}
+                Ok(false) => return Err(counter.window_end),
+                Err(error) => {
+                    tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A honeypot hit: it counts against its source's quota like an order would (so a bot
+    /// that fills every field is slowed down too).
+    pub(super) async fn charge_source(&self, source: &SourceAddress, now: Timestamp) {
+        let counter = self.limits.counter(QuotaKind::Source, source.as_str(), now);
+        if let Err(error) = self.quotas.take_quota(&counter).await {
+            tracing::warn!(error = %error, "honeypot hit not counted: storage unavailable");
+        }
+    }
+}
