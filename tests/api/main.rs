@@ -8,6 +8,7 @@ mod bookings;
 mod concurrent_emails;
 mod email_reports;
 mod form_data;
+mod golden;
 mod handler_events;
 mod handler_limits;
 mod handler_rules;

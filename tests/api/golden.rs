@@ -1,0 +1,266 @@
+//! Golden files: every email an order can produce and the function's pages, in fi, sv and en,
+//! written out whole (`tests/golden/<lang>.txt`) with what changes per run masked (the
+//! reference, tokens, ids). A re-shape that changes no behaviour leaves them byte-identical;
+//! a change that means to alter a text updates them with `UPDATE_GOLDEN=1 cargo test golden`
+//! and shows the difference in review.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use jiff::Timestamp;
+use serde_json::json;
+
+use crate::helpers::*;
+use order_intake::email::Email;
+use order_intake::intake::Deadline;
+
+/// A clock the test moves: Monday 1 March 2027, 10.00 in Helsinki.
+#[derive(Clone)]
+struct Time(Arc<AtomicI64>);
+
+impl Time {
+    fn new() -> Time {
+        let start: Timestamp = "2027-03-01T08:00:00Z".parse().unwrap();
+        Time(Arc::new(AtomicI64::new(start.as_second())))
+    }
+
+    fn clock(&self) -> order_intake::intake::Clock {
+        let seconds = self.0.clone();
+        Arc::new(move || Timestamp::from_second(seconds.load(Ordering::SeqCst)).unwrap())
+    }
+
+    fn set(&self, at: &str) {
+        let at: Timestamp = at.parse().unwrap();
+        self.0.store(at.as_second(), Ordering::SeqCst);
+    }
+}
+
+/// What the golden file holds, in the order it happened.
+#[derive(Default)]
+struct Transcript(String);
+
+impl Transcript {
+    fn emails(&mut self, step: &str, emails: &[Email]) {
+        let mut emails = emails.to_vec();
+        // Sent at once: their order is the scheduler's, not the code's.
+        emails.sort_by(|a, b| (&a.to, &a.subject).cmp(&(&b.to, &b.subject)));
+        for email in emails {
+            self.0 += &format!(
+                "=== email after {step}\nto: {:?}\nreply-to: {:?}\nsubject: {}\n--- text\n{}\n--- html\n{}\n",
+                email.to, email.reply_to, email.subject, email.text, email.html
+            );
+            for file in &email.attachments {
+                self.0 += &format!(
+                    "--- attachment {} ({})\n{}\n",
+                    file.file_name,
+                    file.content_type,
+                    String::from_utf8_lossy(&file.content)
+                );
+            }
+        }
+    }
+
+    fn page(&mut self, step: &str, answer: &Answer) {
+        self.0 += &format!(
+            "=== page {step}: {}\n{}\n",
+            answer.status,
+            (answer.headers.get("location")).map_or(String::new(), |l| format!(
+                "location: {}\n",
+                l.to_str().unwrap()
+            )),
+        );
+        self.0 += &answer.body;
+        self.0 += "\n";
+    }
+}
+
+/// Masks what differs between runs: the reference, tokens, ids and message ids.
+fn masked(text: &str, reference: &str) -> String {
+    let mut text = text.replace(reference, "REFERENCE");
+    let compact = reference.replace('-', "");
+    if !compact.is_empty() {
+        text = text.replace(&compact, "REFERENCECOMPACT");
+    }
+    let patterns = [
+        (r"token=[A-Za-z0-9_\-.%]+", "token=TOKEN"),
+        (r#"name="token" value="[^"]+""#, r#"name="token" value="TOKEN""#),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "UUID",
+        ),
+        (r"recorded-[0-9]+", "MESSAGE-ID"),
+    ];
+    for (pattern, with) in patterns {
+        text = regex_lite::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&text, with)
+            .into_owned();
+    }
+    text
+}
+
+/// A plain form's post from a browser without JavaScript: it asks for HTML.
+fn browser_post(body: &str) -> String {
+    event_with("apigw-http-json-order", |e| {
+        e["headers"] = json!({
+            "content-type": "application/x-www-form-urlencoded",
+            "accept": "text/html",
+            "host": "api.example",
+        });
+        e["body"] = serde_json::Value::String(body.to_owned());
+    })
+}
+
+const BOOK: [(&str, &str); 6] = [
+    ("action", "book"),
+    ("date", "2027-03-30"),
+    ("start", "09:00"),
+    ("end", "13:00"),
+    ("place", "Kunnantalo, valtuustosali"),
+    ("trainer", "Pilvi Nummi"),
+];
+
+/// One order's whole life in `language`: the form post, the trainers' page, a booking, a
+/// change, the reminders, a cancellation, a plain form's thank-you page and error page.
+async fn transcript(language: &str) -> String {
+    let time = Time::new();
+    let app = FakeApp::with_clock(time.clock());
+    let mut out = Transcript::default();
+    let mut order = order_json("anna.virtanen@tuusula.example");
+    order["preferred_dates"] = json!(["2027-03-30", "2027-04-06"]);
+    order["language"] = json!(language);
+    let answer = app
+        .send(&post_event("application/json", &order.to_string()))
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let reference = answer.json()["reference"].as_str().unwrap().to_owned();
+    let sent = app.mailer.sent();
+    out.emails("the order", &sent);
+    let trainers = (sent.iter())
+        .find(|e| e.to.iter().any(|to| to.starts_with("pilvi.nummi")))
+        .expect("the trainers' email");
+    let link = booking_link(&trainers.text);
+    let token = token_of(&link);
+    out.page("booking, before", &app.send(&get_event(&link)).await);
+
+    let mut seen = app.mailer.sent().len();
+    let mut step = async |name: &str, fields: &[(&str, &str)], sequence: u32| {
+        let answer = app
+            .send(&booking_post(
+                &booking_form(&token, sequence, fields),
+                json!({}),
+            ))
+            .await;
+        out.page(name, &answer);
+        if let Some(location) = answer.headers.get("location") {
+            let shown = app
+                .send(&get_event(&format!("/{}", location.to_str().unwrap())))
+                .await;
+            out.page(&format!("{name}, shown"), &shown);
+        }
+        let sent = app.mailer.sent();
+        out.emails(name, &sent[seen..]);
+        seen = sent.len();
+    };
+    step("a booking", &BOOK, 0).await;
+    let mut changed = BOOK.to_vec();
+    changed[1] = ("date", "2027-04-06");
+    step("a change", &changed, 1).await;
+    step("a form with mistakes", &[("action", "book"), ("date", "x")], 2).await;
+    time.set("2027-04-05T06:00:00Z");
+    app.retry()
+        .retry_due_within(50, Deadline::none())
+        .await
+        .unwrap();
+    let sent = app.mailer.sent();
+    out.emails("the reminders' run", &sent[seen..]);
+    seen = sent.len();
+    let mut step = async |name: &str, fields: &[(&str, &str)], sequence: u32| {
+        let answer = app
+            .send(&booking_post(
+                &booking_form(&token, sequence, fields),
+                json!({}),
+            ))
+            .await;
+        out.page(name, &answer);
+        let sent = app.mailer.sent();
+        out.emails(name, &sent[seen..]);
+        seen = sent.len();
+    };
+    step(
+        "a cancellation",
+        &[("action", "cancel"), ("reason", "Sairastuminen")],
+        2,
+    )
+    .await;
+
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [
+        ("package", "somestartti"),
+        ("organization", "Keravan kaupunki"),
+        ("contact_name", "Matti Meikäläinen"),
+        ("email", "matti@kerava.example"),
+        ("privacy_consent", "on"),
+        ("preferred_dates", "2027-04-13"),
+        ("participants", "8"),
+        ("language", language),
+    ] {
+        form.append_pair(name, value);
+    }
+    let plain = app.send(&browser_post(&form.finish())).await;
+    out.page("a plain form's post", &plain);
+    let refused = app
+        .send(&browser_post(&format!(
+            "package=x&email=nobody&language={language}"
+        )))
+        .await;
+    out.page("a plain form with mistakes", &refused);
+    out.page(
+        "thank-you",
+        &app.send(&get_event(&format!(
+            "/orders/thanks?reference={reference}&lang={language}"
+        )))
+        .await,
+    );
+    let mut text = masked(&out.0, &reference);
+    if let Some(plain_reference) = (plain.headers.get("location"))
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| l.split("reference=").nth(1))
+        .map(|r| r.split('&').next().unwrap().to_owned())
+    {
+        text = masked(&text, &plain_reference);
+    }
+    text
+}
+
+#[tokio::test]
+async fn every_email_and_page_matches_its_golden_file() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for language in ["fi", "sv", "en"] {
+        let now = transcript(language).await;
+        let path = folder.join(format!("{language}.txt"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(&path, &now).unwrap();
+            continue;
+        }
+        let golden = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: write it with UPDATE_GOLDEN=1 cargo test golden",
+                path.display()
+            )
+        });
+        if golden != now {
+            let line = (golden.lines().zip(now.lines()))
+                .position(|(a, b)| a != b)
+                .unwrap_or(golden.lines().count().min(now.lines().count()));
+            panic!(
+                "{language}: differs from {} at line {}:\n golden: {:?}\n now:    {:?}\n(a change meant to alter a text: UPDATE_GOLDEN=1 cargo test golden, and review the diff)",
+                path.display(),
+                line + 1,
+                golden.lines().nth(line),
+                now.lines().nth(line)
+            );
+        }
+    }
+}
