@@ -10,7 +10,7 @@ use std::time::Duration;
 use metrics::{Unit, counter, describe_counter, describe_histogram, histogram};
 use metrics_cloudwatch_embedded::Collector;
 
-use crate::domain::{EmailKind, Package};
+use crate::domain::{BookingChange, EmailKind, Package};
 
 /// The function's own namespace (infra/template.yaml's alarms and dashboard use it).
 pub const NAMESPACE: &str = "OrderIntake";
@@ -128,8 +128,8 @@ pub fn email(kind: EmailKind, state: &'static str) {
 }
 
 /// A booking written (`booked`, `changed`, `cancelled`), and in total.
-pub fn booking(kind: &'static str) {
-    counter!(BOOKINGS, "Kind" => kind).increment(1);
+pub fn booking(change: BookingChange) {
+    counter!(BOOKINGS, "Kind" => change.as_str()).increment(1);
     counter!(BOOKINGS).increment(1);
 }
 

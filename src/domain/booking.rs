@@ -60,7 +60,47 @@ pub struct Booking {
     pub changed_by: String,
 }
 
+/// What the latest change to a booking was: the one place that decides it, for the metric, the
+/// emails' wording and the page's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingChange {
+    /// The first booking of the order.
+    Booked,
+    /// Booked again over an earlier booking (or a cancellation).
+    Changed,
+    Cancelled,
+}
+
+impl BookingChange {
+    pub const ALL: [BookingChange; 3] = [
+        BookingChange::Booked,
+        BookingChange::Changed,
+        BookingChange::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingChange::Booked => "booked",
+            BookingChange::Changed => "changed",
+            BookingChange::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BookingChange> {
+        BookingChange::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
 impl Booking {
+    /// What this booking's latest change was.
+    pub fn change(&self) -> BookingChange {
+        match (self.state, self.sequence) {
+            (BookingState::Cancelled, _) => BookingChange::Cancelled,
+            (BookingState::Booked, 0 | 1) => BookingChange::Booked,
+            (BookingState::Booked, _) => BookingChange::Changed,
+        }
+    }
+
     pub fn start_utc(&self) -> Timestamp {
         instant(self.start)
     }

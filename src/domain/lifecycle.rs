@@ -163,7 +163,7 @@ pub enum Delivery {
 
 impl Delivery {
     /// The status word of a sent email, as stored.
-    pub const SENT_STATUS: &'static str = "sent";
+    pub const SENT_STATUS: &'static str = DeliveryStatus::Sent.as_str();
 
     pub fn is_sent(&self) -> bool {
         matches!(self, Delivery::Sent { .. })
@@ -214,16 +214,70 @@ impl Delivery {
 
     /// The status word stored and shown: `sending`, `pending`, `sent`, `failed`, `held`,
     /// `dropped` or `unverified`.
-    pub fn status(&self) -> &'static str {
+    /// Its state without the state's data.
+    pub fn state(&self) -> DeliveryStatus {
         match self {
-            Delivery::Sending { .. } => "sending",
-            Delivery::Pending { .. } => "pending",
-            Delivery::Sent { .. } => Delivery::SENT_STATUS,
-            Delivery::Failed { .. } => "failed",
-            Delivery::Held { .. } => "held",
-            Delivery::Dropped => "dropped",
-            Delivery::Unverified => "unverified",
+            Delivery::Sending { .. } => DeliveryStatus::Sending,
+            Delivery::Pending { .. } => DeliveryStatus::Pending,
+            Delivery::Sent { .. } => DeliveryStatus::Sent,
+            Delivery::Failed { .. } => DeliveryStatus::Failed,
+            Delivery::Held { .. } => DeliveryStatus::Held,
+            Delivery::Dropped => DeliveryStatus::Dropped,
+            Delivery::Unverified => DeliveryStatus::Unverified,
         }
+    }
+
+    /// Its state as stored, logged and counted.
+    pub fn status(&self) -> &'static str {
+        self.state().as_str()
+    }
+}
+
+/// An email's state by name: one string form each, the store's, the logs' and the metrics'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    Sending,
+    Pending,
+    Sent,
+    Failed,
+    Held,
+    Dropped,
+    Unverified,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [DeliveryStatus; 7] = [
+        DeliveryStatus::Sending,
+        DeliveryStatus::Pending,
+        DeliveryStatus::Sent,
+        DeliveryStatus::Failed,
+        DeliveryStatus::Held,
+        DeliveryStatus::Dropped,
+        DeliveryStatus::Unverified,
+    ];
+
+    /// The states in which an email may still be sent.
+    pub const UNSENT: [DeliveryStatus; 4] = [
+        DeliveryStatus::Sending,
+        DeliveryStatus::Pending,
+        DeliveryStatus::Held,
+        DeliveryStatus::Unverified,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Sending => "sending",
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Held => "held",
+            DeliveryStatus::Dropped => "dropped",
+            DeliveryStatus::Unverified => "unverified",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 

@@ -26,7 +26,7 @@ mod workdays;
 
 pub use address::BillingAddress;
 pub use booking::{
-    Booking, BookingForm, BookingProblem, BookingRequest, BookingState,
+    Booking, BookingChange, BookingForm, BookingProblem, BookingRequest, BookingState,
     DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date,
 };
 pub use breaker::{BreakerLimits, BreakerState, MAX_STRIKES_KEPT, Strike};
@@ -36,7 +36,7 @@ pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, vat_breakdown};
 pub use language::Language;
-pub use lifecycle::{Delivery, EmailKind, Order, Outcome, Receipt, Reports};
+pub use lifecycle::{Delivery, DeliveryStatus, EmailKind, Order, Outcome, Receipt, Reports};
 pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
 pub use order::{NewOrder, Submission};

@@ -9,7 +9,7 @@ use super::calendar::{invitation, prepare};
 use super::compose::render;
 use super::rows::Row;
 use super::{Attachment, Email};
-use crate::domain::{Booking, EmailAddress, Language, Order};
+use crate::domain::{Booking, BookingChange, EmailAddress, Language, Order};
 use crate::texts::{TRAINER, package_name, texts, when};
 
 /// What every booking email needs beside the order: who the trainers are, the sender address
@@ -73,10 +73,10 @@ fn with(mut email: Email, attachment: Attachment) -> Email {
 pub fn booking_email(order: &Order, booking: &Booking, context: &BookingEmails) -> Email {
     let d = &order.details;
     let t = &texts(d.language).booking;
-    let (subject, intro) = match (booking.is_booked(), booking.sequence) {
-        (false, _) => (t.subject_cancelled, t.intro_cancelled),
-        (true, 1) => (t.subject_booked, t.intro_booked),
-        (true, _) => (t.subject_changed, t.intro_changed),
+    let (subject, intro) = match booking.change() {
+        BookingChange::Cancelled => (t.subject_cancelled, t.intro_cancelled),
+        BookingChange::Booked => (t.subject_booked, t.intro_booked),
+        BookingChange::Changed => (t.subject_changed, t.intro_changed),
     };
     customer_notice(order, booking, context, subject, intro)
 }
@@ -154,10 +154,10 @@ pub fn booking_note(
     context: &BookingEmails,
     link: Option<&str>,
 ) -> Email {
-    let heading = match (booking.is_booked(), booking.sequence) {
-        (false, _) => TRAINER.booking_cancelled,
-        (true, 1) => TRAINER.booking_booked,
-        (true, _) => TRAINER.booking_changed,
+    let heading = match booking.change() {
+        BookingChange::Cancelled => TRAINER.booking_cancelled,
+        BookingChange::Booked => TRAINER.booking_booked,
+        BookingChange::Changed => TRAINER.booking_changed,
     };
     trainer_notice(order, booking, context, heading, link)
 }

@@ -9,7 +9,9 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::{App, header_text};
 use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_text, render};
 use super::response::{page_response, see_other};
-use crate::domain::{BookingForm, BookingProblem, LinkError, LinkGrant, WebOrigin};
+use crate::domain::{
+    Booking, BookingChange, BookingForm, BookingProblem, LinkError, LinkGrant, WebOrigin,
+};
 use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Released};
 use crate::texts::{BOOKING_PAGE, fill};
 
@@ -92,12 +94,14 @@ async fn show(app: &App, request: &Request) -> Response<Body> {
     };
     let done = query_value(request, "done");
     let message = match done.as_deref() {
-        Some("booked") => Some(BOOKING_PAGE.done_booked),
-        Some("changed") => Some(BOOKING_PAGE.done_changed),
-        Some("cancelled") => Some(BOOKING_PAGE.done_cancelled),
         Some("released") => Some(BOOKING_PAGE.done_released),
         Some("not_waiting") => Some(BOOKING_PAGE.release_not_waiting),
-        _ => None,
+        Some(done) => BookingChange::parse(done).map(|change| match change {
+            BookingChange::Booked => BOOKING_PAGE.done_booked,
+            BookingChange::Changed => BOOKING_PAGE.done_changed,
+            BookingChange::Cancelled => BOOKING_PAGE.done_cancelled,
+        }),
+        None => None,
     };
     let mut view = page_view(app, &order, &token);
     view.message = message.map(str::to_owned);
@@ -207,12 +211,8 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         .await;
     match outcome {
         Ok(BookingOutcome::Done(order)) => {
-            let done = match &order.booking {
-                Some(b) if !b.is_booked() => "cancelled",
-                Some(b) if b.sequence > 1 => "changed",
-                _ => "booked",
-            };
-            self::done(&token, done)
+            let change = order.booking.as_ref().map(Booking::change);
+            self::done(&token, change.unwrap_or(BookingChange::Booked).as_str())
         }
         Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
         Ok(BookingOutcome::Invalid(problems)) => invalid(app, &token, &action, &problems).await,

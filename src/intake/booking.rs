@@ -128,11 +128,7 @@ impl BookWorkshop {
             Ok(booking) => booking,
             Err(problems) => return Ok(BookingOutcome::Invalid(problems)),
         };
-        let kind = match (&booking.state, expected) {
-            (BookingState::Cancelled, _) => "cancelled",
-            (BookingState::Booked, 0) => "booked",
-            (BookingState::Booked, _) => "changed",
-        };
+        let change = booking.change();
         self.schedule_emails(&mut order, &booking, now);
         order.booking = Some(booking);
         match self.bookings.book(&order, expected).await? {
@@ -140,8 +136,8 @@ impl BookWorkshop {
             Booked::Conflict(current) => return Ok(BookingOutcome::Conflict(current)),
             Booked::NoOrder => return Err(BookingError::NotFound(reference.clone())),
         }
-        crate::measure::booking(kind);
-        tracing::info!(order_id = %order.order_id, reference = %reference, booking = kind, by, "booking written");
+        crate::measure::booking(change);
+        tracing::info!(order_id = %order.order_id, reference = %reference, booking = change.as_str(), by, "booking written");
         self.sender
             .send_pair(
                 &mut order,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::operations::{ResendError, named_order};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Deadline, after};
-use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};
 use crate::store::{Claim, EmailQueue, Orders, StoreError};
 
 /// What a release did.
@@ -51,7 +51,7 @@ pub(super) async fn release_waiting(
     let now = sender.now();
     let until = after(now, CLAIM_SECONDS);
     if !(queue.claim_waiting(&order.reference, kind, Claim { now, until })).await? {
-        return Ok(Released::NotWaiting("sending"));
+        return Ok(Released::NotWaiting(DeliveryStatus::Sending.as_str()));
     }
     let was = order.customer_email.status();
     tracing::info!(order_id = %order.order_id, reference = %order.reference, was, by, "waiting confirmation released by a person");

@@ -13,8 +13,8 @@ use super::attribute::EmailAttribute::{self, Attempts, DropAt, DueAt, MessageId,
 use super::codec::{Item, n, number, s, text};
 use super::{DedupeKey, Result, StoreError};
 use crate::domain::{
-    Delivery, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package, Price, QuotaCounter,
-    Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
+    Delivery, DeliveryStatus, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package,
+    Price, QuotaCounter, Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
 };
 
 /// The table's only key attribute (a string). `infra/template.yaml` declares the same.
@@ -26,7 +26,7 @@ pub const RETRY_QUEUE_ATTRIBUTE: &str = Attribute::RetryQueue.name();
 pub const RETRY_AT_ATTRIBUTE: &str = Attribute::RetryAt.name();
 pub const RETRY_QUEUE: &str = "due";
 /// The index's place of orders waiting only on held confirmations: looked at after the due ones.
-pub const HELD_QUEUE: &str = "held";
+pub const HELD_QUEUE: &str = DeliveryStatus::Held.as_str();
 
 /// The order's place in the retry index (its partition, and when to look), if it has one.
 pub fn retry_place(order: &Order) -> Option<(&'static str, Timestamp)> {
@@ -257,31 +257,32 @@ fn delivery_from_item(item: &Item, kind: EmailKind) -> Option<Delivery> {
     let attempts =
         || number(item, &EmailAttribute::Attempts.of(kind)).and_then(|a| u32::try_from(a).ok());
     let due = || Timestamp::from_second(number(item, &EmailAttribute::DueAt.of(kind))?).ok();
-    Some(match text(item, &EmailAttribute::Status.of(kind))? {
-        "sending" => Delivery::Sending {
-            attempts: attempts()?,
-            until: due()?,
+    Some(
+        match DeliveryStatus::parse(text(item, &EmailAttribute::Status.of(kind))?)? {
+            DeliveryStatus::Sending => Delivery::Sending {
+                attempts: attempts()?,
+                until: due()?,
+            },
+            DeliveryStatus::Pending => Delivery::Pending {
+                attempts: attempts()?,
+                next_attempt_at: due()?,
+            },
+            DeliveryStatus::Sent => Delivery::Sent {
+                message_id: text(item, &EmailAttribute::MessageId.of(kind))?.to_owned(),
+                sent_at: text(item, &EmailAttribute::SentAt.of(kind))?.parse().ok()?,
+            },
+            DeliveryStatus::Failed => Delivery::Failed {
+                attempts: attempts()?,
+            },
+            DeliveryStatus::Held => Delivery::Held {
+                next_attempt_at: due()?,
+                drop_at: Timestamp::from_second(number(item, &EmailAttribute::DropAt.of(kind))?)
+                    .ok()?,
+            },
+            DeliveryStatus::Dropped => Delivery::Dropped,
+            DeliveryStatus::Unverified => Delivery::Unverified,
         },
-        "pending" => Delivery::Pending {
-            attempts: attempts()?,
-            next_attempt_at: due()?,
-        },
-        "sent" => Delivery::Sent {
-            message_id: text(item, &EmailAttribute::MessageId.of(kind))?.to_owned(),
-            sent_at: text(item, &EmailAttribute::SentAt.of(kind))?.parse().ok()?,
-        },
-        "failed" => Delivery::Failed {
-            attempts: attempts()?,
-        },
-        "held" => Delivery::Held {
-            next_attempt_at: due()?,
-            drop_at: Timestamp::from_second(number(item, &EmailAttribute::DropAt.of(kind))?)
-                .ok()?,
-        },
-        "dropped" => Delivery::Dropped,
-        "unverified" => Delivery::Unverified,
-        _ => return None,
-    })
+    )
 }
 
 /// The order back from its item. An item this code did not write is `Unreadable`, with its key.

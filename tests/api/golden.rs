@@ -83,7 +83,10 @@ fn masked(text: &str, reference: &str) -> String {
     }
     let patterns = [
         (r"token=[A-Za-z0-9_\-.%]+", "token=TOKEN"),
-        (r#"name="token" value="[^"]+""#, r#"name="token" value="TOKEN""#),
+        (
+            r#"name="token" value="[^"]+""#,
+            r#"name="token" value="TOKEN""#,
+        ),
         (
             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
             "UUID",
@@ -166,7 +169,12 @@ async fn transcript(language: &str) -> String {
     let mut changed = BOOK.to_vec();
     changed[1] = ("date", "2027-04-06");
     step("a change", &changed, 1).await;
-    step("a form with mistakes", &[("action", "book"), ("date", "x")], 2).await;
+    step(
+        "a form with mistakes",
+        &[("action", "book"), ("date", "x")],
+        2,
+    )
+    .await;
     time.set("2027-04-05T06:00:00Z");
     app.retry()
         .retry_due_within(50, Deadline::none())

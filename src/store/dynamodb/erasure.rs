@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use jiff::{Timestamp, ToSpan};
 
 use super::{Changes, DynamoDbStore, unavailable, written};
-use crate::domain::{Delivery, EmailKind, Field, Reference, helsinki};
+use crate::domain::{Delivery, DeliveryStatus, EmailKind, Field, Reference, helsinki};
 use crate::store::attribute::{
     INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE, INVOICING_CHANGES_ATTRIBUTE,
 };
@@ -28,9 +28,6 @@ const WATERMARK_PREFIX: &str = "retention#";
 pub(in crate::store) fn watermark_key(month: &str) -> String {
     format!("{WATERMARK_PREFIX}{month}")
 }
-
-/// The states in which an email may still be sent.
-const UNSENT: [&str; 4] = ["sending", "pending", "held", "unverified"];
 
 /// The attributes that hold what SES reported about an email's sends, in an item.
 pub(super) fn report_attributes(item: &Item, kind: EmailKind) -> Vec<String> {
@@ -242,7 +239,7 @@ fn drop_unsent(
         let placeholder = changes.name(status_name.clone());
         let value = changes.value(s(status.clone()));
         condition.push(format!("{placeholder} = {value}"));
-        if UNSENT.contains(&status.as_str()) {
+        if DeliveryStatus::parse(&status).is_some_and(|s| DeliveryStatus::UNSENT.contains(&s)) {
             changes.set(status_name, s(Delivery::Dropped.status()));
             for stale in [
                 EmailAttribute::Attempts,

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::erasure::report_attributes;
 use super::{Changes, DynamoDbStore, RETRY_INDEX, unavailable, written};
-use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};
 use crate::store::EmailAttribute;
 use crate::store::codec::{n, number, s, text};
 use crate::store::item::{
@@ -71,9 +71,9 @@ impl EmailQueue for DynamoDbStore {
             .condition_expression("#status IN (:sending, :pending, :held) AND #due <= :now")
             .expression_attribute_names("#status", EmailAttribute::Status.of(kind))
             .expression_attribute_names("#due", EmailAttribute::DueAt.of(kind))
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":held", s("held"))
+            .expression_attribute_values(":sending", s(DeliveryStatus::Sending.as_str()))
+            .expression_attribute_values(":pending", s(DeliveryStatus::Pending.as_str()))
+            .expression_attribute_values(":held", s(DeliveryStatus::Held.as_str()))
             .expression_attribute_values(":until", n(until.as_second()))
             .expression_attribute_values(":now", n(now.as_second()))
             .send()
@@ -87,7 +87,10 @@ impl EmailQueue for DynamoDbStore {
             return Ok(false);
         };
         let mut changes = Changes::default();
-        changes.set(EmailAttribute::Status.of(kind), s("sending"));
+        changes.set(
+            EmailAttribute::Status.of(kind),
+            s(DeliveryStatus::Sending.as_str()),
+        );
         changes.set(EmailAttribute::DueAt.of(kind), n(until.as_second()));
         let attempts = changes.name(EmailAttribute::Attempts.of(kind));
         let zero = changes.value(n(0));
@@ -109,7 +112,7 @@ impl EmailQueue for DynamoDbStore {
         let status = changes.name(EmailAttribute::Status.of(kind));
         let due = changes.name(EmailAttribute::DueAt.of(kind));
         let (sending, now) = (
-            changes.value(s("sending")),
+            changes.value(s(DeliveryStatus::Sending.as_str())),
             changes.value(n(now.as_second())),
         );
         changes.set_clause(format!("{attempts} = if_not_exists({attempts}, {zero})"));
@@ -131,7 +134,10 @@ impl EmailQueue for DynamoDbStore {
         claim: Claim,
     ) -> Result<bool> {
         let mut changes = Changes::default();
-        changes.set(EmailAttribute::Status.of(kind), s("sending"));
+        changes.set(
+            EmailAttribute::Status.of(kind),
+            s(DeliveryStatus::Sending.as_str()),
+        );
         changes.set(EmailAttribute::DueAt.of(kind), n(claim.until.as_second()));
         changes.set(EmailAttribute::Attempts.of(kind), n(0));
         changes.remove(EmailAttribute::DropAt.of(kind));
@@ -140,7 +146,7 @@ impl EmailQueue for DynamoDbStore {
         let pk = changes.name(ORDER_TABLE_PARTITION_KEY);
         let erased = changes.name(ERASED_AT_ATTRIBUTE);
         let status = changes.name(EmailAttribute::Status.of(kind));
-        let held = changes.value(s("held"));
+        let held = changes.value(s(DeliveryStatus::Held.as_str()));
         let unverified = changes.value(s(Delivery::Unverified.status()));
         let claimed = changes
             .apply(self.update_order(reference))
