@@ -4,12 +4,12 @@
 
 use std::io::Write;
 
+use crate::store::{
+    Credited, InvoiceDraft, InvoiceRecord, InvoiceTerms, Invoiced, IssuedInvoice, OrderRecord,
+};
 use jiff::Timestamp;
 use order_intake::domain::{
     BookingState, Field, InvoiceLine, Language, Package, Reference, VatRate, helsinki, parse_euros,
-};
-use order_intake::store::{
-    Credited, InvoiceDraft, InvoiceRecord, InvoiceTerms, Invoiced, IssuedInvoice, OrderRecord,
 };
 
 use crate::amount::euros;
@@ -57,7 +57,12 @@ impl Operator {
         let unnumbered = IssuedInvoice::new(&reference, 0, &draft, now);
         invoice::document(&record, &unnumbered, seller, Printing::Original)?;
         let first = self.first_invoice_number;
-        let issued = match self.store.invoice(&reference, &draft, first, now).await? {
+        let issued = match self
+            .stores
+            .invoices
+            .invoice(&reference, &draft, first, now)
+            .await?
+        {
             None => return Err(OpsError::NotFound(reference.to_string())),
             Some(Invoiced::New(issued)) => issued,
             // Invoiced meanwhile by someone else: that one is the order's invoice.
@@ -186,7 +191,12 @@ impl Operator {
         let unnumbered = issued.credit_note(0, today, now);
         invoice::document(&record, &unnumbered, seller, Printing::Original)?;
         let first = self.first_invoice_number;
-        let (credit, original) = match self.store.credit(&issued, today, first, now).await? {
+        let (credit, original) = match self
+            .stores
+            .invoices
+            .credit(&issued, today, first, now)
+            .await?
+        {
             None => return Err(OpsError::NotFound(reference.to_string())),
             Some(Credited::NotInvoiced) => return Err(not_invoiced(&reference, &record)),
             Some(Credited::New { credit, original }) => (credit, original),
@@ -210,7 +220,7 @@ impl Operator {
         record: &OrderRecord,
         current: &InvoiceRecord,
     ) -> Result<IssuedInvoice, OpsError> {
-        if let Some(issued) = self.store.issued_invoice(current.number).await? {
+        if let Some(issued) = self.stores.invoices.issued_invoice(current.number).await? {
             return Ok(issued);
         }
         let incomplete = InvoiceError::Incomplete(

@@ -5,13 +5,13 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use crate::store::OrderRecord;
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{
     BookingForm, BookingProblem, DEFAULT_START, Delivery, Field, Language, Package, default_end,
     helsinki,
 };
 use order_intake::intake::{BookingAction, OperatorAnswer, OperatorCommand};
-use order_intake::store::OrderRecord;
 use order_intake::texts::when;
 
 use crate::cli::BookArgs;
@@ -163,7 +163,7 @@ impl Operator {
             .to_zoned_datetime(helsinki())
             .checked_sub(UPCOMING_ORDERS_MONTHS.months())
             .map_or(Timestamp::MIN, |z| z.timestamp());
-        let records = self.store.orders_between(since, now).await?;
+        let records = self.stores.listings.orders_between(since, now).await?;
         Ok(out.write_all(upcoming_table(&records, now).as_bytes())?)
     }
 }

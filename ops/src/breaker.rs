@@ -4,7 +4,6 @@ use std::io::Write;
 
 use jiff::Timestamp;
 use order_intake::domain::BreakerLimits;
-use order_intake::store::Reputation;
 
 use crate::cli::BreakerAction;
 use crate::format::local;
@@ -18,13 +17,13 @@ impl Operator {
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
         if action == BreakerAction::Reset {
-            self.store.reset_breaker(now).await?;
+            self.stores.reputation.reset_breaker(now).await?;
             writeln!(
                 out,
                 "breaker reset: automatic confirmations go again; held ones go in the next retry runs"
             )?;
         }
-        let state = self.store.breaker().await?;
+        let state = self.stores.reputation.breaker().await?;
         let (bounces, complaints) = state.counts(now);
         match state.tripped_at {
             Some(at) => writeln!(

@@ -74,7 +74,7 @@ impl OpsConfig {
             (Err(error), Ok(_)) => Err(format!("invoicing needs the seller's {error}")),
         };
         let first_invoice_number = match set("INVOICE_NUMBER_START") {
-            None => order_intake::store::FIRST_INVOICE_NUMBER,
+            None => crate::store::FIRST_INVOICE_NUMBER,
             Some(text) => text.trim().parse().ok().filter(|n| *n > 0).ok_or(format!(
                 "INVOICE_NUMBER_START is {text:?}, not a whole number above 0"
             ))?,

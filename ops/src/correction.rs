@@ -4,9 +4,9 @@
 
 use std::io::Write;
 
+use crate::store::OrderRecord;
 use jiff::Timestamp;
 use order_intake::domain::{Field, Language, NewOrder, OrderForm, Slot, helsinki};
-use order_intake::store::OrderRecord;
 
 use crate::cli::SetInvoicingArgs;
 use crate::operators::{operator_name, ovt_problem};
@@ -51,7 +51,8 @@ impl Operator {
         }
         let by = asked.by.clone().unwrap_or_else(operator_name_from_env);
         let changes = self
-            .store
+            .stores
+            .corrections
             .set_invoicing(&reference, &values, &by, now)
             .await?
             .ok_or_else(|| OpsError::NotFound(reference.to_string()))?;

@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
+use crate::store::{EmailRecord, OrderRecord};
 use jiff::Timestamp;
 use order_intake::domain::{Field, FieldValue, Language, Package, helsinki};
-use order_intake::store::{EmailRecord, Erasure, OrderRecord};
+use order_intake::store::Erasure;
 use order_intake::texts::{label, when};
 
 use crate::amount::euros;

@@ -3,12 +3,12 @@
 //! seller comes from configuration, the buyer's details from the order, and the lines, amounts,
 //! number and dates from the document as stored, so a reprint bills exactly what was issued.
 
+use crate::store::{DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord};
 use askama::Template;
 use order_intake::domain::{
     BillingAddress, Field, InvoiceLine, Invoicing, Language, Package, Seller, VatRate, helsinki,
     vat_breakdown,
 };
-use order_intake::store::{DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord};
 
 use crate::amount::euros;
 pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, virtual_barcode};
@@ -467,13 +467,13 @@ mod tests {
         )
         .collect();
         let order = OrderRecord::from_item(&item).unwrap();
-        let terms = order_intake::store::InvoiceTerms {
+        let terms = crate::store::InvoiceTerms {
             invoice_date: jiff::civil::date(2026, 11, 27),
             delivery_date: jiff::civil::date(2026, 11, 20),
             due_days: 14,
         };
         let reference = order_intake::domain::Reference::parse("K7M2-QX9P").unwrap();
-        let record = order_intake::store::InvoiceRecord::new(
+        let record = crate::store::InvoiceRecord::new(
             &reference,
             1000,
             &terms,

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
+use crate::store::{DocumentKind, IssuedInvoice};
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{BookingState, Field, Package, VatRate, vat_breakdown};
-use order_intake::store::{DocumentKind, IssuedInvoice};
 use serde::Serialize;
 
 use crate::amount::euros;
@@ -204,7 +204,7 @@ impl Operator {
     ) -> Result<(), OpsError> {
         let period = month_period(month, now)?;
         let key = period.first_day.strftime("%Y-%m").to_string();
-        let rows = ledger_rows(&self.store.issued_in_month(&key).await?);
+        let rows = ledger_rows(&self.stores.invoices.issued_in_month(&key).await?);
         match format {
             LedgerFormat::Csv => out.write_all(&ledger_csv(&rows)?)?,
             LedgerFormat::Xlsx => out.write_all(
@@ -227,7 +227,8 @@ impl Operator {
         let period = month_period(month, now)?;
         let key = period.first_day.strftime("%Y-%m").to_string();
         let orders = self
-            .store
+            .stores
+            .listings
             .orders_between(period.since, period.until)
             .await?;
         // Workshops of the month were ordered in it or in the months before.
@@ -235,8 +236,12 @@ impl Operator {
             .since
             .checked_sub(BOOKING_LOOKBACK_DAYS.days())
             .unwrap_or(period.since);
-        let recent = self.store.orders_between(since, period.until).await?;
-        let documents = self.store.issued_in_month(&key).await?;
+        let recent = self
+            .stores
+            .listings
+            .orders_between(since, period.until)
+            .await?;
+        let documents = self.stores.invoices.issued_in_month(&key).await?;
         let mut text = String::new();
         let _ = writeln!(text, "Month {key} (Helsinki dates)");
         let _ = writeln!(text, "\nOrders placed: {}", orders.len());

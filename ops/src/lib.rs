@@ -22,6 +22,7 @@ pub mod operators;
 pub mod payment;
 pub mod period;
 pub mod spreadsheet;
+pub mod store;
 
 pub use cli::{Cli, Command, EmailChoice, ExportFormat};
 pub use config::OpsConfig;

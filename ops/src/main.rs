@@ -12,6 +12,7 @@ use order_intake::intake::{Wiring, system_clock};
 use order_intake::store::{DynamoDbStore, Stores};
 use order_ops::config::MailConfig;
 use order_ops::desk::Desk;
+use order_ops::store::OperatorStores;
 use order_ops::{Cli, Operator, OpsConfig};
 
 #[tokio::main(flavor = "current_thread")]
@@ -49,7 +50,7 @@ async fn main() -> ExitCode {
             .map(|mail| Desk::Local(Box::new(wiring(&sdk, store.clone(), mail).operator_desk()))),
     };
     let operator = Operator {
-        store,
+        stores: OperatorStores::dynamodb((*store).clone()),
         desk,
         retention_months: config.retention_months,
         seller: config.seller,

@@ -3,12 +3,11 @@
 //! fix-email, erase, subject-access).
 
 use std::io::Write;
-use std::sync::Arc;
 
+use crate::store::{OperatorStores, OrderRecord};
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{Delivery, EmailAddress, EmailKind, Reference};
 use order_intake::intake::{OperatorAnswer, OperatorCommand};
-use order_intake::store::{DynamoDbStore, OrderRecord, Retention};
 
 use crate::cli::{self, Command, EmailChoice, ExportFormat};
 use crate::desk::Desk;
@@ -19,7 +18,7 @@ use order_intake::domain::Seller;
 
 /// The store, and where the commands that send run (`Desk`): the function, or here.
 pub struct Operator {
-    pub store: Arc<DynamoDbStore>,
+    pub stores: OperatorStores,
     /// `resend`, `release`, `book` and `cancel`: the function (`ORDERS_FUNCTION`), or its use
     /// cases here (with the mail configuration); `None`: neither is configured.
     pub desk: Option<Desk>,
@@ -75,7 +74,8 @@ impl Operator {
     ) -> Result<(), OpsError> {
         let period = Period::from_args(period, now)?;
         let mut records = self
-            .store
+            .stores
+            .listings
             .orders_between(period.since, period.until)
             .await?;
         if let Some(status) = status {
@@ -93,7 +93,8 @@ impl Operator {
     ) -> Result<(), OpsError> {
         let period = Period::from_args(period, now)?;
         let records = self
-            .store
+            .stores
+            .listings
             .orders_between(period.since, period.until)
             .await?;
         match format {
@@ -147,7 +148,12 @@ impl Operator {
         let reference = parse_reference(reference)?;
         let email = EmailAddress::parse(address)
             .ok_or_else(|| OpsError::Usage(format!("{address:?} is not an email address")))?;
-        if !self.store.set_customer_email(&reference, &email).await? {
+        if !self
+            .stores
+            .corrections
+            .set_customer_email(&reference, &email)
+            .await?
+        {
             return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
         }
         writeln!(
@@ -167,14 +173,14 @@ impl Operator {
         let erased = match (reference, email) {
             (Some(reference), None) => {
                 let reference = parse_reference(&reference)?;
-                let erased = self.store.erase(&reference, now).await?;
+                let erased = self.stores.retention.erase(&reference, now).await?;
                 vec![erased.ok_or_else(|| OpsError::NotFound(reference.to_string()))?]
             }
             (None, Some(address)) => {
                 let mut erased = Vec::new();
                 for record in self.orders_about(&address, now).await? {
                     let reference = parse_reference(&record.reference)?;
-                    erased.extend(self.store.erase(&reference, now).await?);
+                    erased.extend(self.stores.retention.erase(&reference, now).await?);
                 }
                 erased
             }
@@ -206,7 +212,8 @@ impl Operator {
 
     pub(crate) async fn record(&self, reference: &str) -> Result<OrderRecord, OpsError> {
         let reference = parse_reference(reference)?;
-        self.store
+        self.stores
+            .listings
             .order_record(&reference)
             .await?
             .ok_or_else(|| OpsError::NotFound(reference.to_string()))
@@ -229,7 +236,8 @@ impl Operator {
     ) -> Result<Vec<OrderRecord>, OpsError> {
         let until = now.checked_add(1.hour()).unwrap_or(now);
         let mut records = self
-            .store
+            .stores
+            .listings
             .orders_between(self.search_start(now), until)
             .await?;
         records.retain(|record| record.is_about(address));

@@ -1,8 +1,8 @@
 //! The operator's spreadsheets: the orders' export as CSV for Excel in a Finnish locale, and
 //! the cells that Excel must not run.
 
+use crate::store::OrderRecord;
 use order_intake::domain::{Field, FieldValue};
-use order_intake::store::OrderRecord;
 
 use crate::amount::euros;
 use crate::format::local;

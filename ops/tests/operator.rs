@@ -20,6 +20,8 @@ use order_intake::store::{
     RecipientReport, SentMessage, TableSpec, create_order_table, order_month,
 };
 
+use order_ops::store::{DynamoDbOperatorStore, Listings};
+
 fn dynamodb_endpoint() -> String {
     std::env::var("TEST_DYNAMODB_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8100".into())
 }
@@ -50,6 +52,13 @@ struct Table {
     name: String,
     client: aws_sdk_dynamodb::Client,
     store: Arc<DynamoDbStore>,
+}
+
+impl Table {
+    /// The operator's reads of this table.
+    fn listings(&self) -> DynamoDbOperatorStore {
+        DynamoDbOperatorStore::new((*self.store).clone())
+    }
 }
 
 async fn fresh_table() -> Table {
@@ -503,7 +512,7 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
     ));
     assert!(resent.contains("customer email sent"), "{resent}");
     let record = table
-        .store
+        .listings()
         .order_record(&bounced.reference)
         .await
         .unwrap()
@@ -589,7 +598,7 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
             .unwrap();
     assert_eq!(access["orders"].as_array().unwrap().len(), 0);
     let untouched = table
-        .store
+        .listings()
         .order_record(&other.reference)
         .await
         .unwrap()

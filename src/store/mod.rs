@@ -1,19 +1,22 @@
 //! Where orders are kept: one small trait per capability (`Orders`, `Quotas`, `EmailQueue`,
-//! `DeliveryReports`, `Retention`), each implemented directly by one file of the DynamoDB store
-//! (`dynamodb/orders.rs`, `queue.rs`, `reports.rs`, `erasure.rs`) and by the in-memory one. A use
-//! case holds only the traits it uses; a test double implements only the trait it changes.
+//! `DeliveryReports`, `Retention`, `Bookings`, `Reputation`), each implemented directly by one
+//! file of the DynamoDB store (`dynamodb/orders.rs`, `queue.rs`, `reports.rs`, `erasure.rs`,
+//! `bookings.rs`, `reputation.rs`) and by the in-memory one; `Store` is all seven. A use case
+//! holds only the traits it uses; a test double implements only the trait it changes.
+//! `Corrections` (an operator's corrections of an order) is DynamoDB's only.
+//!
+//! The order's codec (`item`, `booking_item`, `codec`) and attribute names (`attribute`) are
+//! public for the operator's storage in `ops`, which reads the same items.
 
-mod attribute;
-mod booking_item;
-mod codec;
-mod dynamodb;
-mod invoice_item;
-mod item;
+pub mod attribute;
+pub mod booking_item;
+pub mod codec;
+pub mod dynamodb;
+mod invoicing_change;
+pub mod item;
 mod key_spaces;
 mod memory;
 mod table;
-
-mod record;
 
 pub use attribute::INVOICE_NUMBERS_ATTRIBUTE;
 pub use attribute::{Attribute, EmailAttribute};
@@ -21,18 +24,13 @@ pub use codec::Item;
 pub use dynamodb::{
     BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
 };
-pub use dynamodb::{Credited, FIRST_INVOICE_NUMBER, Invoiced};
-pub use invoice_item::{DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice};
+pub use invoicing_change::InvoicingChange;
 pub use item::{
     CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY,
     ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, order_month,
 };
 pub use key_spaces::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES, allowed};
 pub use memory::MemoryStore;
-pub use record::{
-    EmailRecord, InvoiceRecord, InvoiceTerms, InvoicingChange, OrderRecord, RecipientOutcome,
-    RecordValues,
-};
 pub use table::{TableSpec, create_order_table};
 
 use std::sync::Arc;
@@ -41,8 +39,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::domain::{
-    Booking, BreakerState, Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind, Receipt,
-    Reference, Strike,
+    Booking, BreakerState, Delivery, EmailAddress, EmailKind, Field, Order, Outcome, QuotaCounter,
+    QuotaKind, Receipt, Reference, Strike,
 };
 
 /// A store call's result: what it answered, or why it could not.
@@ -314,6 +312,26 @@ pub trait Reputation: Send + Sync {
 
     /// Lets automatic confirmations go again; strikes before `at` no longer count.
     async fn reset_breaker(&self, at: Timestamp) -> Result<()>;
+}
+
+/// An operator's corrections of an order (`orders fix-email`, `orders set-invoicing`).
+#[async_trait]
+pub trait Corrections: Send + Sync {
+    /// Replaces the customer's address of an order that is not erased (`false`: no such order,
+    /// or it is erased). The next send goes to the new address.
+    async fn set_customer_email(&self, reference: &Reference, email: &EmailAddress)
+    -> Result<bool>;
+
+    /// Sets (or, with `None`, removes) invoicing fields and logs each change: who, when, old
+    /// and new. Returns the changes made (a value set to what it was is no change); `None`
+    /// when there is no such order.
+    async fn set_invoicing(
+        &self,
+        reference: &Reference,
+        values: &[(Field, Option<String>)],
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Option<Vec<InvoicingChange>>>;
 }
 
 /// Every capability at once, for wiring one store into every use case (`Stores::new`).

@@ -2,34 +2,31 @@
 //! - `pk = order#<REFERENCE>`: the order, written once with a conditional put;
 //! - `pk = dedupe#key#<key>` or `dedupe#content#<fingerprint>`: what makes a resubmission a
 //!   replay, written in the same transaction, expiring through the table's TTL attribute;
-//! - `pk = invoice#<NUMBER>`: an issued invoice or credit note (`invoice.rs`), numbered from
-//!   `counter#invoice`;
+//! - `pk = invoice#<NUMBER>`: an issued invoice or credit note, numbered from `counter#invoice`
+//!   (the operator's, in `ops/src/store/`);
 //! - `pk = retention#<YYYY-MM>`: the month's erasure watermark (`erasure.rs`);
 //! - `quota#…`: the abuse counters and the reputation breaker.
 //!
 //! One file per capability, each implementing its trait directly: `orders.rs` (`Orders`,
 //! `Quotas`), `queue.rs` (`EmailQueue`), `reports.rs` (`DeliveryReports`), `erasure.rs`
-//! (`Retention`); `invoice.rs`, `invoicing.rs` and `listing.rs` are the operator's side.
+//! (`Retention`), `bookings.rs` (`Bookings`), `reputation.rs` (`Reputation`), `corrections.rs`
+//! (`Corrections`). Beside them: `changes.rs` (an update's names and values), `cancel.rs` (a
+//! cancelled transaction's reasons), `query.rs` (reads of many items).
 
 mod bookings;
 mod cancel;
 mod changes;
+mod corrections;
 mod erasure;
-mod invoice;
-mod invoicing;
-mod listing;
 mod orders;
-mod query;
+pub mod query;
 mod queue;
 mod reports;
 mod reputation;
 
 pub(in crate::store) use changes::Changes;
-pub use invoice::{Credited, FIRST_INVOICE_NUMBER, Invoiced};
 #[cfg(test)]
-pub(super) use {
-    erasure::watermark_key, invoice::COUNTER_KEY as INVOICE_COUNTER_KEY, orders::WARM_UP_KEY,
-};
+pub(super) use {erasure::watermark_key, orders::WARM_UP_KEY};
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -63,6 +60,7 @@ pub const DYNAMODB_ACTIONS: [&str; 5] = [
 pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 3] =
     ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
+#[derive(Clone)]
 pub struct DynamoDbStore {
     client: Client,
     table: String,
@@ -79,7 +77,7 @@ impl DynamoDbStore {
 
 /// Storage did not answer, or answered with an error. The SDK error stays the source: its
 /// context names the operation and the cause, and carries no item data.
-pub(in crate::store) fn unavailable<E, R>(error: SdkError<E, R>) -> StoreError
+pub fn unavailable<E, R>(error: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -87,13 +85,13 @@ where
     StoreError::unavailable(error)
 }
 
-pub(in crate::store) fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::unavailable(error)
 }
 
 /// A conditional write's result: `true` when it was made, `false` when its condition did not
 /// hold (`failed_condition` tells that error from the others).
-fn written<O, E, R>(
+pub fn written<O, E, R>(
     result: Result<O, SdkError<E, R>>,
     failed_condition: impl Fn(&E) -> bool,
 ) -> Result<bool>
@@ -109,6 +107,14 @@ where
 }
 
 impl DynamoDbStore {
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
     /// An update of one order's item.
     fn update_order(&self, reference: &Reference) -> UpdateItemFluentBuilder {
         self.client
@@ -117,7 +123,8 @@ impl DynamoDbStore {
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
     }
 
-    async fn get(&self, pk: String) -> Result<Option<Item>> {
+    /// One item by its key, read consistently.
+    pub async fn get(&self, pk: String) -> Result<Option<Item>> {
         let output = self
             .client
             .get_item()

@@ -8,7 +8,7 @@ use crate::store::{CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, Result};
 
 impl DynamoDbStore {
     /// A query of one month of the by-month index (the caller adds its key condition).
-    pub(super) fn month_query(&self, month: &str) -> QueryFluentBuilder {
+    pub fn month_query(&self, month: &str) -> QueryFluentBuilder {
         self.client
             .query()
             .table_name(&self.table)
@@ -20,10 +20,7 @@ impl DynamoDbStore {
 }
 
 /// Every item a query finds, page after page, up to `limit`.
-pub(super) async fn query_items(
-    query: QueryFluentBuilder,
-    limit: Option<usize>,
-) -> Result<Vec<Item>> {
+pub async fn query_items(query: QueryFluentBuilder, limit: Option<usize>) -> Result<Vec<Item>> {
     let mut pages = query.into_paginator().items().send();
     let mut items = Vec::new();
     while limit.is_none_or(|limit| items.len() < limit) {

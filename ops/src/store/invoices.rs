@@ -5,25 +5,27 @@
 
 use std::time::Duration;
 
+use async_trait::async_trait;
+
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::query::query_items;
-use super::{DynamoDbStore, build_error, written};
-use crate::domain::Reference;
-use crate::store::attribute::{
+use super::document::{InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk};
+use super::{Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings};
+use order_intake::domain::Reference;
+use order_intake::store::attribute::{
     CREDITED_BY_ATTRIBUTE, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
 };
-use crate::store::codec::{n, number, s};
-use crate::store::invoice_item::{InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk};
-use crate::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
-use crate::store::record::InvoiceRecord;
-use crate::store::{Attribute, Result, StoreError};
+use order_intake::store::codec::{n, number, s};
+use order_intake::store::dynamodb::query::query_items;
+use order_intake::store::dynamodb::{build_error, written};
+use order_intake::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
+use order_intake::store::{Attribute, Result, StoreError};
 
 /// The counter's key, in a key space of its own.
-pub(in crate::store) const COUNTER_KEY: &str = "counter#invoice";
+pub const COUNTER_KEY: &str = "counter#invoice";
 /// The first invoice's number, unless configuration says otherwise (`INVOICE_NUMBER_START`).
 pub const FIRST_INVOICE_NUMBER: u32 = 1000;
 /// Concurrent invoicing retries on the counter; twenty at once settle in a few rounds.
@@ -31,77 +33,61 @@ const ATTEMPTS: u32 = 60;
 /// Storage calls that fail outright (a timeout under load) tried again before giving up.
 const TRANSIENT_FAILURES: u32 = 3;
 
-/// What `invoice` found or made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Invoiced {
-    /// A number was taken now and the invoice stored.
-    New(IssuedInvoice),
-    /// The order has a current invoice: that one (its document is `issued_invoice`'s, or, for
-    /// an invoice made before invoices had items, its order's).
-    Existing(InvoiceRecord),
-}
-
-/// What `credit` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credited {
-    /// The credit note, and the invoice it cancelled.
-    New {
-        credit: Box<IssuedInvoice>,
-        original: Box<IssuedInvoice>,
-    },
-    /// The order has no current invoice to credit.
-    NotInvoiced,
-}
-
 /// One attempt's result: `None` when the counter or the order moved meanwhile.
 type Attempt<T> = Result<Option<T>>;
 
-impl DynamoDbStore {
+#[async_trait]
+impl Invoices for DynamoDbOperatorStore {
     /// The order's current invoice, or a new one from `draft` with the next number (`first`
     /// when there is none yet). `None` when there is no such order.
-    pub async fn invoice(
+    async fn invoice(
         &self,
         reference: &Reference,
         draft: &InvoiceDraft,
         first: u32,
         now: Timestamp,
     ) -> Result<Option<Invoiced>> {
-        self.numbered(async || self.try_invoice(reference, draft, first, now).await)
+        self.numbered(|| self.try_invoice(reference, draft, first, now))
             .await
     }
 
     /// A credit note, dated `date`, of `original`, the order's current invoice as issued (the
     /// caller reads it: `issued_invoice`, or from the order for an invoice made before invoices
     /// had items). `None` when there is no such order.
-    pub async fn credit(
+    async fn credit(
         &self,
         original: &IssuedInvoice,
         date: Date,
         first: u32,
         now: Timestamp,
     ) -> Result<Option<Credited>> {
-        self.numbered(async || self.try_credit(original, date, first, now).await)
+        self.numbered(|| self.try_credit(original, date, first, now))
             .await
     }
 
     /// An invoice or credit note by its number.
-    pub async fn issued_invoice(&self, number: u32) -> Result<Option<IssuedInvoice>> {
-        let item = self.get(invoice_pk(number)).await?;
+    async fn issued_invoice(&self, number: u32) -> Result<Option<IssuedInvoice>> {
+        let item = self.store.get(invoice_pk(number)).await?;
         Ok(item.as_ref().and_then(IssuedInvoice::from_item))
     }
 
     /// The invoices and credit notes dated in a month (`2026-11`), by number.
-    pub async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>> {
-        let query = self
+    async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>> {
+        let query = (self.store)
             .month_query(&invoice_month_key(month))
             .key_condition_expression("#month = :month AND #created >= :first")
             .expression_attribute_values(":first", n(0));
         let items = query_items(query, None).await?;
         Ok(items.iter().filter_map(IssuedInvoice::from_item).collect())
     }
+}
 
+impl DynamoDbOperatorStore {
     /// Runs attempts until one is not overtaken by another writer.
-    async fn numbered<T>(&self, attempt: impl AsyncFn() -> Attempt<T>) -> Result<T> {
+    async fn numbered<T, F>(&self, attempt: impl Fn() -> F + Send + Sync) -> Result<T>
+    where
+        F: Future<Output = Attempt<T>> + Send,
+    {
         let mut failures = 0;
         for round in 0..ATTEMPTS {
             match attempt().await {
@@ -155,7 +141,11 @@ impl DynamoDbStore {
         let order =
             appended_number(order, next).update_expression(format!("SET {}", set.join(", ")));
         let written = self
-            .take_number(last, next, [order, new_document(&self.table, &invoice)])
+            .take_number(
+                last,
+                next,
+                [order, new_document(self.store.table(), &invoice)],
+            )
             .await?;
         Ok(written.then_some(Some(Invoiced::New(invoice))))
     }
@@ -168,7 +158,7 @@ impl DynamoDbStore {
         now: Timestamp,
     ) -> Attempt<Option<Credited>> {
         let reference = Reference::parse(&original.reference).ok_or(StoreError::Unreadable {
-            key: crate::store::invoice_item::invoice_pk(original.number),
+            key: invoice_pk(original.number),
             problem: "its order reference is not one",
         })?;
         let reference = &reference;
@@ -196,12 +186,16 @@ impl DynamoDbStore {
         let unlocked = appended_number(unlocked, next)
             .update_expression(format!("SET {APPEND} REMOVE {}", removed.join(", ")));
         // The original as issued (written now if it predates invoice items), marked credited.
-        let cancelled = document(&self.table, &original)
+        let cancelled = document(self.store.table(), &original)
             .update_expression(format!("SET {DOCUMENT_SET}, #credited = :credited"))
             .condition_expression("attribute_not_exists(#credited)")
             .expression_attribute_names("#credited", CREDITED_BY_ATTRIBUTE)
             .expression_attribute_values(":credited", n(next));
-        let updates = [unlocked, new_document(&self.table, &credit), cancelled];
+        let updates = [
+            unlocked,
+            new_document(self.store.table(), &credit),
+            cancelled,
+        ];
         let written = self.take_number(last, next, updates).await?;
         original.credited_by = Some(next);
         Ok(written.then_some(Some(Credited::New {
@@ -212,7 +206,7 @@ impl DynamoDbStore {
 
     /// The counter's last number (`None` before the first) and the next one.
     async fn next_number(&self, first: u32) -> Result<(Option<i64>, u32)> {
-        let counter = self.get(COUNTER_KEY.to_owned()).await?;
+        let counter = self.store.get(COUNTER_KEY.to_owned()).await?;
         let last = counter
             .as_ref()
             .and_then(|c| number(c, Attribute::Last.name()));
@@ -222,7 +216,7 @@ impl DynamoDbStore {
 
     fn order_update(&self, reference: &Reference) -> UpdateBuilder {
         Update::builder()
-            .table_name(&self.table)
+            .table_name(self.store.table())
             .key(ORDER_TABLE_PARTITION_KEY, s(order_pk(reference)))
             .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
             .expression_attribute_names("#number", INVOICE_ATTRIBUTES[0])
@@ -237,7 +231,7 @@ impl DynamoDbStore {
         updates: [UpdateBuilder; N],
     ) -> Result<bool> {
         let counter = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.store.table())
             .key(ORDER_TABLE_PARTITION_KEY, s(COUNTER_KEY))
             .update_expression("SET #last = :next, #kind = :kind")
             .expression_attribute_names("#last", Attribute::Last.name())
@@ -250,7 +244,7 @@ impl DynamoDbStore {
                 .condition_expression("#last = :last")
                 .expression_attribute_values(":last", n(last)),
         };
-        let mut transaction = self.client.transact_write_items();
+        let mut transaction = self.store.client().transact_write_items();
         for update in std::iter::once(counter).chain(updates) {
             let item = TransactWriteItem::builder()
                 .update(update.build().map_err(build_error)?)

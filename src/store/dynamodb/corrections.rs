@@ -1,24 +1,42 @@
-//! Corrections to an order's invoicing details (`orders set-invoicing`): each change written
-//! together with its entry in the order's change log, on the condition that the value is still
-//! the one read, so two operators' corrections never overwrite each other unseen.
+//! An operator's corrections: the customer's address (`orders fix-email`), and the order's
+//! invoicing details (`orders set-invoicing`), each change written together with its entry in
+//! the order's change log, on the condition that the value is still the one read, so two
+//! operators' corrections never overwrite each other unseen.
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 
 use super::changes::Changes;
 use super::{DynamoDbStore, written};
-use crate::domain::{Field, Reference};
+use crate::domain::{EmailAddress, Field, Reference};
+use crate::store::InvoicingChange;
 use crate::store::attribute::INVOICING_CHANGES_ATTRIBUTE;
 use crate::store::codec::{Item, s, text};
-use crate::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
-use crate::store::record::InvoicingChange;
-use crate::store::{Result, StoreError};
+use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, order_pk};
+use crate::store::{Corrections, Result, StoreError};
 
-impl DynamoDbStore {
-    /// Sets (or, with `None`, removes) invoicing fields and logs each change: who, when, old
-    /// and new. Returns the changes made (a value set to what it was is no change); `None`
-    /// when there is no such order.
-    pub async fn set_invoicing(
+#[async_trait]
+impl Corrections for DynamoDbStore {
+    async fn set_customer_email(
+        &self,
+        reference: &Reference,
+        email: &EmailAddress,
+    ) -> Result<bool> {
+        let updated = self
+            .update_order(reference)
+            .update_expression("SET #email = :email")
+            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#erased)")
+            .expression_attribute_names("#email", Field::Email.name())
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
+            .expression_attribute_values(":email", s(email.as_str()))
+            .send()
+            .await;
+        written(updated, |e| e.is_conditional_check_failed_exception())
+    }
+
+    async fn set_invoicing(
         &self,
         reference: &Reference,
         values: &[(Field, Option<String>)],

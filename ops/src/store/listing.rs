@@ -1,23 +1,23 @@
 //! The operator's reads: orders by time range (the by-month index, newest first), one order
 //! as stored, and a corrected customer address.
 
+use async_trait::async_trait;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 
-use super::query::query_items;
-use super::{DynamoDbStore, written};
-use crate::domain::{EmailAddress, Field, Reference, helsinki};
-use crate::store::codec::{n, s};
-use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, order_month, order_pk};
-use crate::store::{OrderRecord, Result, StoreError};
+use order_intake::store::dynamodb::query::query_items;
 
-impl DynamoDbStore {
+use super::record::OrderRecord;
+use super::{DynamoDbOperatorStore, Listings};
+use order_intake::domain::{Reference, helsinki};
+use order_intake::store::codec::n;
+use order_intake::store::item::{order_month, order_pk};
+use order_intake::store::{Result, StoreError};
+
+#[async_trait]
+impl Listings for DynamoDbOperatorStore {
     /// Orders created in `since..until` (`until` excluded), newest first: one query per month.
-    pub async fn orders_between(
-        &self,
-        since: Timestamp,
-        until: Timestamp,
-    ) -> Result<Vec<OrderRecord>> {
+    async fn orders_between(&self, since: Timestamp, until: Timestamp) -> Result<Vec<OrderRecord>> {
         let mut records = Vec::new();
         let first = month_start(since);
         let mut month = month_start(until.checked_sub(1.millisecond()).unwrap_or(until));
@@ -28,7 +28,7 @@ impl DynamoDbStore {
                     .map_err(StoreError::unavailable)?
                     .timestamp(),
             );
-            let query = self
+            let query = (self.store)
                 .month_query(&key)
                 .key_condition_expression("#month = :month AND #created BETWEEN :since AND :last")
                 .expression_attribute_values(":since", n(since.as_millisecond()))
@@ -44,29 +44,9 @@ impl DynamoDbStore {
     }
 
     /// One order as stored (erased or not); `None` when there is none.
-    pub async fn order_record(&self, reference: &Reference) -> Result<Option<OrderRecord>> {
-        let item = self.get(order_pk(reference)).await?;
+    async fn order_record(&self, reference: &Reference) -> Result<Option<OrderRecord>> {
+        let item = self.store.get(order_pk(reference)).await?;
         Ok(item.as_ref().and_then(OrderRecord::from_item))
-    }
-
-    /// Replaces the customer's address of an order that is not erased (`false`: no such order,
-    /// or it is erased). The next send goes to the new address.
-    pub async fn set_customer_email(
-        &self,
-        reference: &Reference,
-        email: &EmailAddress,
-    ) -> Result<bool> {
-        let updated = self
-            .update_order(reference)
-            .update_expression("SET #email = :email")
-            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#erased)")
-            .expression_attribute_names("#email", Field::Email.name())
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
-            .expression_attribute_values(":email", s(email.as_str()))
-            .send()
-            .await;
-        written(updated, |e| e.is_conditional_check_failed_exception())
     }
 }
 

@@ -7,11 +7,13 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::attribute::{CREDITED_BY_ATTRIBUTE, DOCUMENT_ATTRIBUTE};
-use super::codec::{Item, n, number, s, text};
 use super::record::{InvoiceRecord, InvoiceTerms};
-use super::{Attribute, CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY};
-use crate::domain::{InvoiceLine, Reference, Totals};
+use order_intake::domain::{InvoiceLine, Reference, Totals};
+use order_intake::store::attribute::{CREDITED_BY_ATTRIBUTE, DOCUMENT_ATTRIBUTE};
+use order_intake::store::codec::{Item, n, number, s, text};
+use order_intake::store::{
+    Attribute, CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY,
+};
 
 const INVOICE_PREFIX: &str = "invoice#";
 /// The by-month index's partition of a month's invoices and credit notes.

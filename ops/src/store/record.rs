@@ -9,13 +9,15 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use super::attribute::{
+use order_intake::store::InvoicingChange;
+
+use order_intake::domain::{Booking, EmailKind, Field, FieldValue, Reference, ValueKind};
+use order_intake::store::attribute::{
     Attribute, EmailAttribute, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
     INVOICING_CHANGES_ATTRIBUTE,
 };
-use super::codec::{Item, n, number, s, text};
-use super::item::{ERASED_AT_ATTRIBUTE, field_value, reference_of};
-use crate::domain::{Booking, EmailKind, Field, FieldValue, Reference, ValueKind};
+use order_intake::store::codec::{Item, n, number, s, text};
+use order_intake::store::item::{ERASED_AT_ATTRIBUTE, field_value, reference_of};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderRecord {
@@ -44,43 +46,6 @@ pub struct OrderRecord {
     pub invoice_numbers: Vec<u32>,
     /// Corrections to its invoicing details (`orders set-invoicing`), oldest first.
     pub invoicing_changes: Vec<InvoicingChange>,
-}
-
-/// One correction: who made it, when, and the field's old and new value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InvoicingChange {
-    pub at: Timestamp,
-    pub by: String,
-    pub field: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
-impl InvoicingChange {
-    pub fn attribute(&self) -> AttributeValue {
-        let mut map = std::collections::HashMap::from([
-            ("at".to_owned(), s(self.at.to_string())),
-            ("by".to_owned(), s(&self.by)),
-            ("field".to_owned(), s(&self.field)),
-        ]);
-        for (name, value) in [("old", &self.old), ("new", &self.new)] {
-            if let Some(value) = value {
-                map.insert(name.to_owned(), s(value));
-            }
-        }
-        AttributeValue::M(map)
-    }
-
-    fn from_attribute(value: &AttributeValue) -> Option<InvoicingChange> {
-        let map = value.as_m().ok()?;
-        Some(InvoicingChange {
-            at: timestamp(map, "at")?,
-            by: owned(map, "by")?,
-            field: owned(map, "field")?,
-            old: owned(map, "old"),
-            new: owned(map, "new"),
-        })
-    }
 }
 
 /// An order item's customer values, read leniently by their attributes' shapes: whatever is
@@ -335,7 +300,7 @@ impl OrderRecord {
             currency: owned(item, Attribute::Currency.name()),
             customer_email: EmailRecord::from_item(item, EmailKind::Customer),
             trainer_email: EmailRecord::from_item(item, EmailKind::Trainer),
-            booking: super::booking_item::booking_from_item(item),
+            booking: order_intake::store::booking_item::booking_from_item(item),
             booking_emails: (EmailKind::AFTER_BOOKING.into_iter())
                 .map(|kind| (kind.as_str(), EmailRecord::from_item(item, kind)))
                 .filter(|(_, record)| record.status.is_some())
@@ -382,7 +347,7 @@ impl OrderRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::item::ORDER_TABLE_PARTITION_KEY;
+    use order_intake::store::item::ORDER_TABLE_PARTITION_KEY;
     use std::collections::HashMap;
 
     #[test]
