@@ -308,7 +308,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
 
     // A complaint about a confirmation trips the reputation breaker, once.
     let first = &app.store.orders()[0];
-    let Delivery::Sent { message_id, .. } = &first.customer_email else {
+    let Delivery::Sent { message_id, .. } = &first.customer_email() else {
         panic!("the first confirmation was sent");
     };
     let complaint = EmailEvent {

@@ -63,24 +63,13 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
     let today = Date::constant(2026, 11, 26);
     let details = NewOrder::parse(&form, today).expect("the sample order is valid");
     let created_at: Timestamp = "2026-11-26T10:00:00Z".parse().expect("a timestamp");
-    let order = Order {
-        booking: None,
-        booking_emails: Default::default(),
-        order_id: "01a217ad-8a08-7163-b478-5a43ff87c27b".to_owned(),
-        reference: Reference::parse("K7Q4-M2XD").expect("a reference"),
-        created_at,
-        price: details.package.price(),
-        details,
-        customer_email: Delivery::Sending {
-            attempts: 0,
-            until: created_at,
-        },
-        trainer_email: Delivery::Sending {
-            attempts: 0,
-            until: created_at,
-        },
-        reports: Default::default(),
+    let claimed = Delivery::Sending {
+        attempts: 0,
+        until: created_at,
     };
+    let mut order = Order::placed(details, created_at, claimed);
+    order.order_id = "01a217ad-8a08-7163-b478-5a43ff87c27b".to_owned();
+    order.reference = Reference::parse("K7Q4-M2XD").expect("a reference");
     // As production renders it: with the seller's line and the terms.
     let seller = Seller {
         name: "Some-työpajat Oy".to_owned(),

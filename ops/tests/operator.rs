@@ -215,18 +215,11 @@ async fn store_order_as(
     at: Timestamp,
     customer: Delivery,
 ) -> Order {
-    let order = Order {
-        booking: None,
-        booking_emails: Default::default(),
-        order_id: uuid::Uuid::now_v7().to_string(),
+    let mut order = Order {
         reference,
-        created_at: at,
-        price: details.package.price(),
-        details,
-        customer_email: customer,
-        trainer_email: sent(0),
-        reports: Default::default(),
+        ..Order::placed(details, at, customer)
     };
+    order.set_delivery(EmailKind::Trainer, sent(0));
     let dedupe = DedupeKey {
         id: format!("key#{}", uuid::Uuid::now_v7().simple()),
         fingerprint: order.reference.to_string(),
@@ -291,7 +284,7 @@ async fn months_of_orders_are_listed_filtered_and_exported_for_a_spreadsheet() {
     let failed: Vec<&Order> = all
         .iter()
         .filter(in_range)
-        .filter(|o| matches!(o.customer_email, Delivery::Failed { .. }))
+        .filter(|o| matches!(o.customer_email(), Delivery::Failed { .. }))
         .collect();
     assert!(!failed.is_empty());
     let listed = stdout(&orders(
@@ -447,7 +440,7 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
     )
     .await;
     // SES said the second order's confirmation bounced.
-    let Delivery::Sent { message_id, .. } = &bounced.customer_email else {
+    let Delivery::Sent { message_id, .. } = bounced.customer_email() else {
         unreachable!()
     };
     let recipient = bounced.details.email.to_string();
@@ -456,7 +449,7 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
         .record_delivery(
             &bounced.reference,
             EmailKind::Customer,
-            &bounced.customer_email,
+            bounced.customer_email(),
             Some(&SentMessage {
                 sent_at: jiff::Timestamp::now(),
                 kind: EmailKind::Customer,
@@ -1100,9 +1093,9 @@ async fn an_operator_releases_waiting_confirmations_once_each() {
     for order in [&unverified, &held] {
         let stored = table.store.load(&order.reference).await.unwrap().unwrap();
         assert!(
-            stored.customer_email.is_sent(),
+            stored.customer_email().is_sent(),
             "{:?}",
-            stored.customer_email
+            stored.customer_email()
         );
     }
 

@@ -1,5 +1,5 @@
 //! An order's life after it is placed: what is stored, what the client is told, and where each
-//! of its two emails stands.
+//! of its emails stands.
 
 use std::collections::BTreeMap;
 
@@ -15,16 +15,18 @@ pub struct Order {
     pub created_at: Timestamp,
     pub price: Price,
     pub details: NewOrder,
-    pub customer_email: Delivery,
-    pub trainer_email: Delivery,
+    /// Every email of the order by kind, each with its state: the confirmation and the
+    /// trainers' notification from the start (`Order::placed`), the booking's emails and
+    /// reminders (`EmailKind::AFTER_BOOKING`) from when each is first due.
+    pub emails: BTreeMap<EmailKind, Delivery>,
     /// What SES has reported about the customer's confirmation.
     pub reports: Reports,
     /// The workshop's date, once a trainer booked it.
     pub booking: Option<Booking>,
-    /// The booking's emails and reminders (`EmailKind::AFTER_BOOKING`), each from when it is
-    /// first due.
-    pub booking_emails: BTreeMap<EmailKind, Delivery>,
 }
+
+/// What an order without one of its first emails (never stored so) reads as.
+static NO_EMAIL: Delivery = Delivery::Dropped;
 
 /// SES's reports about an order's confirmation, as far as the retry run needs them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,32 +39,46 @@ pub struct Reports {
 }
 
 impl Order {
-    /// One email's state; `None` for a booking email the order does not (yet) have.
-    pub fn delivery(&self, kind: EmailKind) -> Option<&Delivery> {
-        match kind {
-            EmailKind::Customer => Some(&self.customer_email),
-            EmailKind::Trainer => Some(&self.trainer_email),
-            _ => self.booking_emails.get(&kind),
+    /// A new order, placed `now` under a fresh id and reference, its confirmation and the
+    /// trainers' notification both in the state `first` (the placing request's claim).
+    pub fn placed(details: NewOrder, now: Timestamp, first: Delivery) -> Order {
+        Order {
+            order_id: uuid::Uuid::now_v7().to_string(),
+            reference: Reference::random(),
+            created_at: now,
+            price: details.package.price(),
+            details,
+            emails: BTreeMap::from([
+                (EmailKind::Customer, first.clone()),
+                (EmailKind::Trainer, first),
+            ]),
+            reports: Reports::default(),
+            booking: None,
         }
     }
 
+    /// One email's state; `None` for a booking email the order does not (yet) have.
+    pub fn delivery(&self, kind: EmailKind) -> Option<&Delivery> {
+        self.emails.get(&kind)
+    }
+
     pub fn delivery_mut(&mut self, kind: EmailKind) -> Option<&mut Delivery> {
-        match kind {
-            EmailKind::Customer => Some(&mut self.customer_email),
-            EmailKind::Trainer => Some(&mut self.trainer_email),
-            _ => self.booking_emails.get_mut(&kind),
-        }
+        self.emails.get_mut(&kind)
     }
 
     /// Sets one email's state (adding a booking email the order did not have).
     pub fn set_delivery(&mut self, kind: EmailKind, delivery: Delivery) {
-        match kind {
-            EmailKind::Customer => self.customer_email = delivery,
-            EmailKind::Trainer => self.trainer_email = delivery,
-            _ => {
-                self.booking_emails.insert(kind, delivery);
-            }
-        }
+        self.emails.insert(kind, delivery);
+    }
+
+    /// The customer's confirmation.
+    pub fn customer_email(&self) -> &Delivery {
+        self.delivery(EmailKind::Customer).unwrap_or(&NO_EMAIL)
+    }
+
+    /// The trainers' notification.
+    pub fn trainer_email(&self) -> &Delivery {
+        self.delivery(EmailKind::Trainer).unwrap_or(&NO_EMAIL)
     }
 
     /// Whether all the order still waits for is its held confirmation (over a ceiling or by the
@@ -89,9 +105,7 @@ impl Order {
 
     /// Every email the order has, with its state.
     pub fn deliveries(&self) -> impl Iterator<Item = (EmailKind, &Delivery)> {
-        EmailKind::ALL
-            .into_iter()
-            .filter_map(|kind| Some((kind, self.delivery(kind)?)))
+        self.emails.iter().map(|(kind, delivery)| (*kind, delivery))
     }
 
     /// When the retry sweeper should next look at this order; `None` once both emails are final.
@@ -108,7 +122,7 @@ impl Order {
             reference: self.reference.clone(),
             package: self.details.package,
             price: self.price,
-            emails_sent: self.customer_email.is_sent() && self.trainer_email.is_sent(),
+            emails_sent: self.customer_email().is_sent() && self.trainer_email().is_sent(),
         }
     }
 }

@@ -212,7 +212,7 @@ fn order_rows(order: &Order) -> Vec<Row> {
         TRAINER.call_by,
         date_with_weekday(call_by, Language::Fi),
     )];
-    let waiting = match order.customer_email {
+    let waiting = match order.customer_email() {
         // Strangers are flooding the form: the customer has no confirmation yet.
         Delivery::Held { .. } => Some(TRAINER.confirmation_held),
         // Nobody showed a person sent it: a trainer decides.
@@ -270,17 +270,11 @@ mod tests {
             ..OrderForm::default()
         };
         let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
+        let placed = "2026-11-26T10:00:00Z".parse().unwrap();
         Order {
-            booking: None,
-            booking_emails: Default::default(),
             order_id: "01900000-0000-7000-8000-000000000000".into(),
             reference: Reference::parse("K7Q4-M2XD").unwrap(),
-            created_at: "2026-11-26T10:00:00Z".parse().unwrap(),
-            price: details.package.price(),
-            details,
-            customer_email: Delivery::Failed { attempts: 0 },
-            trainer_email: Delivery::Failed { attempts: 0 },
-            reports: Default::default(),
+            ..Order::placed(details, placed, Delivery::Failed { attempts: 0 })
         }
     }
 

@@ -155,7 +155,7 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
             })
             .collect(),
         note: booking.and_then(|b| b.note.clone()).unwrap_or_default(),
-        waiting: match order.customer_email {
+        waiting: match order.customer_email() {
             Delivery::Unverified => Some(BOOKING_PAGE.waiting_unverified),
             Delivery::Held { .. } => Some(BOOKING_PAGE.waiting_held),
             _ => None,

@@ -171,7 +171,7 @@ impl BookWorkshop {
     ) -> Result<Released, BookingError> {
         let released = release_waiting(&*self.queue, &self.sender, order, by, deadline).await?;
         if let Released::Sent(delivery) = &released {
-            order.customer_email = delivery.clone();
+            order.set_delivery(EmailKind::Customer, delivery.clone());
         }
         Ok(released)
     }

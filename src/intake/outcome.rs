@@ -21,7 +21,7 @@ pub const TRANSIENT_BOUNCE_GRACE_SECONDS: i64 = 15 * 60;
 
 /// Whether `message_id` is the customer's confirmation as last sent.
 fn is_current(order: &Order, message_id: &str) -> bool {
-    match &order.customer_email {
+    match &order.customer_email() {
         Delivery::Sent {
             message_id: sent, ..
         } => sent == message_id,

@@ -154,7 +154,7 @@ impl PlaceOrder {
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
         if checked == Checked::Doubtful {
-            order.customer_email = Delivery::Unverified;
+            order.set_delivery(EmailKind::Customer, Delivery::Unverified);
         }
         for attempt in 0..INSERT_ATTEMPTS {
             let started = Instant::now();
@@ -221,7 +221,7 @@ impl PlaceOrder {
     /// breaker, or unverified (the trainers' email then says so), or a notification over the
     /// hour's limit (the hour's digest lists it).
     async fn confirm_and_notify(&self, order: &mut Order, deadline: Deadline) {
-        match order.customer_email {
+        match order.customer_email() {
             Delivery::Held { .. } => {
                 tracing::warn!(order_id = %order.order_id, "confirmation held: over a ceiling or by the breaker");
             }
@@ -230,7 +230,7 @@ impl PlaceOrder {
             }
             _ => {}
         }
-        if order.trainer_email.is_waiting() {
+        if order.trainer_email().is_waiting() {
             tracing::warn!(order_id = %order.order_id, "trainer notification held for the hour's digest");
         }
         let (waiting, now): (Vec<EmailKind>, Vec<EmailKind>) = (EmailKind::BOTH.into_iter())
@@ -282,10 +282,13 @@ impl PlaceOrder {
 fn hold(order: &mut Order, quota: &mut Vec<QuotaCounter>, full: QuotaKind) {
     let full_window_end = quota.iter().find(|c| c.kind == full).map(|c| c.window_end);
     quota.retain(|c| !c.kind.is_ceiling());
-    order.customer_email = Delivery::Held {
-        next_attempt_at: full_window_end.unwrap_or(order.created_at),
-        drop_at: after(order.created_at, HOLD_SECONDS),
-    };
+    order.set_delivery(
+        EmailKind::Customer,
+        Delivery::Held {
+            next_attempt_at: full_window_end.unwrap_or(order.created_at),
+            drop_at: after(order.created_at, HOLD_SECONDS),
+        },
+    );
 }
 
 /// Over the hour's trainer notifications: the order is written again without that counter, its
@@ -296,10 +299,13 @@ fn to_digest(order: &mut Order, quota: &mut Vec<QuotaCounter>) {
         .find(|c| c.kind == QuotaKind::TrainerNotifications);
     let window_end = counter.map_or(order.created_at, |c| c.window_end);
     quota.retain(|c| c.kind != QuotaKind::TrainerNotifications);
-    order.trainer_email = Delivery::Held {
-        next_attempt_at: window_end,
-        drop_at: after(window_end, DIGEST_KEPT_SECONDS),
-    };
+    order.set_delivery(
+        EmailKind::Trainer,
+        Delivery::Held {
+            next_attempt_at: window_end,
+            drop_at: after(window_end, DIGEST_KEPT_SECONDS),
+        },
+    );
 }
 
 /// What makes a resubmission of `order` a replay for the next 24 hours.
@@ -322,18 +328,7 @@ fn new_record(details: NewOrder, now: Timestamp) -> Order {
         attempts: 0,
         until: after(now, CLAIM_SECONDS),
     };
-    Order {
-        booking: None,
-        booking_emails: Default::default(),
-        order_id: uuid::Uuid::now_v7().to_string(),
-        reference: Reference::random(),
-        created_at: now,
-        price: details.package.price(),
-        details,
-        customer_email: claimed.clone(),
-        trainer_email: claimed,
-        reports: Default::default(),
-    }
+    Order::placed(details, now, claimed)
 }
 
 /// What a bot that filled the honeypot is shown: indistinguishable from a real receipt.

@@ -45,18 +45,21 @@ pub(super) async fn release_waiting(
     deadline: Deadline,
 ) -> Result<Released, StoreError> {
     let kind = EmailKind::Customer;
-    if !order.customer_email.is_waiting() {
-        return Ok(Released::NotWaiting(order.customer_email.status()));
+    if !order.customer_email().is_waiting() {
+        return Ok(Released::NotWaiting(order.customer_email().status()));
     }
     let now = sender.now();
     let until = after(now, CLAIM_SECONDS);
     if !(queue.claim_waiting(&order.reference, kind, Claim { now, until })).await? {
         return Ok(Released::NotWaiting(DeliveryStatus::Sending.as_str()));
     }
-    let was = order.customer_email.status();
+    let was = order.customer_email().status();
     tracing::info!(order_id = %order.order_id, reference = %order.reference, was, by, "waiting confirmation released by a person");
     let mut order = order.clone();
-    order.customer_email = Delivery::Sending { attempts: 0, until };
+    order.set_delivery(
+        EmailKind::Customer,
+        Delivery::Sending { attempts: 0, until },
+    );
     Ok(Released::Sent(
         sender.send_one(&order, kind, deadline).await,
     ))

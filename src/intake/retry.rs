@@ -138,7 +138,7 @@ impl RetryEmails {
                 continue;
             }
             claimed_any = true;
-            if kind == EmailKind::Trainer && order.trainer_email.is_waiting() {
+            if kind == EmailKind::Trainer && order.trainer_email().is_waiting() {
                 digest.push(order.clone());
                 continue;
             }

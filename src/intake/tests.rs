@@ -210,7 +210,7 @@ async fn a_failed_send_is_left_pending_and_the_retry_run_sends_it_after_the_back
     assert!(!receipt.emails_sent);
     let stored = &f.store.orders()[0];
     assert!(matches!(
-        stored.customer_email,
+        stored.customer_email(),
         Delivery::Pending { attempts: 1, .. }
     ));
 
@@ -234,7 +234,7 @@ async fn an_email_is_given_up_after_the_last_attempt() {
     }
     let stored = &f.store.orders()[0];
     assert_eq!(
-        stored.customer_email,
+        stored.customer_email().clone(),
         Delivery::Failed {
             attempts: MAX_ATTEMPTS
         }
@@ -499,13 +499,13 @@ async fn over_the_day_s_ceiling_a_confirmation_is_held_until_the_next_day() {
     let day = 24 * 60 * 60;
     let next_day = (f.place_order.now().as_second() / day + 1) * day;
     assert_eq!(
-        third.customer_email.due_at().map(|at| at.as_second()),
+        third.customer_email().due_at().map(|at| at.as_second()),
         Some(next_day),
         "held until the day's window ends: {:?}",
-        third.customer_email
+        third.customer_email()
     );
     assert!(
-        third.trainer_email.is_sent(),
+        third.trainer_email().is_sent(),
         "the trainers are told at once"
     );
 }
@@ -555,9 +555,9 @@ async fn an_order_takes_its_counters_and_the_hour_s_confirmation_in_its_own_writ
             .find(|o| o.details.organization == organization)
             .unwrap()
     };
-    assert!(stored("Tuusula").customer_email.is_sent());
+    assert!(stored("Tuusula").customer_email().is_sent());
     assert!(matches!(
-        stored("Kerava").customer_email,
+        stored("Kerava").customer_email(),
         Delivery::Held { .. }
     ));
     assert_eq!(
@@ -577,9 +577,9 @@ async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_th
         .into_iter()
         .find(|o| o.reference == receipt.reference)
         .unwrap();
-    assert!(matches!(held.customer_email, Delivery::Held { .. }));
+    assert!(matches!(held.customer_email(), Delivery::Held { .. }));
     assert!(
-        held.trainer_email.is_sent(),
+        held.trainer_email().is_sent(),
         "the trainers are told at once"
     );
     let sent = f.mailer.sent();
@@ -602,7 +602,7 @@ async fn over_the_hourly_ceiling_the_order_is_taken_and_its_confirmation_held_th
         (0, 0),
         "not due before the next window"
     );
-    let next_window = match held.customer_email {
+    let next_window = match held.customer_email() {
         Delivery::Held {
             next_attempt_at, ..
         } => next_attempt_at,
@@ -636,7 +636,7 @@ async fn a_confirmation_held_for_a_day_is_dropped_unsent() {
         .iter()
         .find(|o| o.reference == held.reference)
         .unwrap();
-    assert_eq!(held.customer_email, Delivery::Dropped);
+    assert_eq!(held.customer_email().clone(), Delivery::Dropped);
     assert_eq!(held.retry_at(), None);
     assert_eq!(f.mailer.sent().len(), 3, "the held confirmation never went");
 }
@@ -682,7 +682,7 @@ async fn a_request_short_of_time_leaves_its_emails_pending_and_the_retry_run_sen
     );
     let stored = &f.store.orders()[0];
     assert!(matches!(
-        stored.customer_email,
+        stored.customer_email(),
         Delivery::Pending { attempts: 0, .. }
     ));
     assert_eq!(f.retry.retry_due(50).await.unwrap().sent, 2);
@@ -718,7 +718,7 @@ async fn a_retry_run_short_of_time_stops_claiming_and_the_next_run_goes_on_witho
 }
 
 fn confirmation_id(f: &Fixture) -> String {
-    match &f.store.orders()[0].customer_email {
+    match &f.store.orders()[0].customer_email() {
         Delivery::Sent { message_id, .. } => message_id.clone(),
         other => panic!("the confirmation was sent, not {other:?}"),
     }
@@ -879,7 +879,8 @@ async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
         .await
         .unwrap()
         .unwrap()
-        .customer_email;
+        .customer_email()
+        .clone();
     let resent = f
         .resend
         .resend(&reference, EmailKind::Customer)
@@ -896,7 +897,8 @@ async fn an_operator_resends_an_email_unless_it_is_being_sent_or_erased() {
             .await
             .unwrap()
             .unwrap()
-            .customer_email,
+            .customer_email()
+            .clone(),
         resent
     );
 

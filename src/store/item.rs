@@ -297,12 +297,11 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         .ok_or_else(|| unreadable("order fields"))?;
     let receipt = receipt_from_item(item).ok_or_else(|| unreadable("receipt fields"))?;
     let created_at = text(item, Attribute::CreatedAt.name()).and_then(|t| t.parse().ok());
-    let deliveries = (
-        delivery_from_item(item, EmailKind::Customer),
-        delivery_from_item(item, EmailKind::Trainer),
-    );
-    let (Some(created_at), (Some(customer_email), Some(trainer_email))) = (created_at, deliveries)
-    else {
+    let emails: std::collections::BTreeMap<EmailKind, Delivery> = (EmailKind::ALL.into_iter())
+        .filter_map(|kind| Some((kind, delivery_from_item(item, kind)?)))
+        .collect();
+    let first_emails = EmailKind::BOTH.iter().all(|kind| emails.contains_key(kind));
+    let (Some(created_at), true) = (created_at, first_emails) else {
         return Err(unreadable("created_at or email states"));
     };
     Ok(Order {
@@ -311,13 +310,9 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         created_at,
         price: receipt.price,
         details,
-        customer_email,
-        trainer_email,
+        emails,
         reports: reports_from_item(item),
         booking: super::booking_item::booking_from_item(item),
-        booking_emails: (EmailKind::AFTER_BOOKING.into_iter())
-            .filter_map(|kind| Some((kind, delivery_from_item(item, kind)?)))
-            .collect(),
     })
 }
 

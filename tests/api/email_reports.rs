@@ -35,7 +35,7 @@ async fn placed() -> (FakeApp, String, String, String) {
         .await;
     assert_eq!(answer.status, 201);
     let order = &app.store.orders()[0];
-    let message_id = match &order.customer_email {
+    let message_id = match &order.customer_email() {
         order_intake::domain::Delivery::Sent { message_id, .. } => message_id.clone(),
         other => panic!("the confirmation was sent, not {other:?}"),
     };

@@ -24,7 +24,7 @@ async fn the_json_order_event_creates_an_order_and_two_emails() {
     assert_eq!(orders.len(), 1);
     assert_eq!(body["reference"], orders[0].reference.as_str());
     assert_eq!(body["order_id"], orders[0].order_id.as_str());
-    assert!(orders[0].customer_email.is_sent() && orders[0].trainer_email.is_sent());
+    assert!(orders[0].customer_email().is_sent() && orders[0].trainer_email().is_sent());
 
     let sent = app.mailer.sent();
     assert_eq!(sent.len(), 2);

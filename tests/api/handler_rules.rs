@@ -278,7 +278,7 @@ async fn an_email_failure_keeps_the_order_with_emails_pending() {
     assert_eq!(answer.json()["email_status"], "pending");
     let orders = app.store.orders();
     assert_eq!(orders.len(), 1);
-    assert!(!orders[0].customer_email.is_sent() && !orders[0].trainer_email.is_sent());
+    assert!(!orders[0].customer_email().is_sent() && !orders[0].trainer_email().is_sent());
 }
 
 #[tokio::test]

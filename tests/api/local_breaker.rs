@@ -114,7 +114,7 @@ async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>
         for answer in &answers {
             let reference = Reference::parse(answer.json()["reference"].as_str().unwrap()).unwrap();
             let order = app.store.load(&reference).await.unwrap().unwrap();
-            let Delivery::Sent { message_id, .. } = &order.customer_email else {
+            let Delivery::Sent { message_id, .. } = &order.customer_email() else {
                 continue;
             };
             let (message, recipient) = (message_id.as_str(), order.details.email.to_string());

@@ -31,18 +31,12 @@ fn placed(reference: Reference) -> Order {
         message_id: id.into(),
         sent_at: at(1),
     };
-    Order {
-        order_id: uuid::Uuid::now_v7().to_string(),
+    let mut order = Order {
         reference,
-        created_at: at(0),
-        price: details.package.price(),
-        details,
-        customer_email: sent("m-1"),
-        trainer_email: sent("m-2"),
-        reports: Default::default(),
-        booking: None,
-        booking_emails: Default::default(),
-    }
+        ..Order::placed(details, at(0), sent("m-1"))
+    };
+    order.set_delivery(EmailKind::Trainer, sent("m-2"));
+    order
 }
 
 fn booking(sequence: u32, trainer: &str, note: Option<&str>) -> Booking {

@@ -69,16 +69,8 @@ fn order(reference: Reference) -> Order {
         until: at(120),
     };
     Order {
-        booking: None,
-        booking_emails: Default::default(),
-        order_id: uuid::Uuid::now_v7().to_string(),
         reference,
-        created_at: at(0),
-        price: details.package.price(),
-        details,
-        customer_email: sending.clone(),
-        trainer_email: sending,
-        reports: Default::default(),
+        ..Order::placed(details, at(0), sending)
     }
 }
 
@@ -175,7 +167,7 @@ async fn claiming_and_recording(store: &dyn Store) {
         .await
         .unwrap();
     let mut stored = store.load(reference).await.unwrap().unwrap();
-    assert_eq!(stored.customer_email, pending);
+    assert_eq!(stored.customer_email().clone(), pending);
     let sent = Delivery::Sent {
         message_id: "m-1".into(),
         sent_at: at(5),
@@ -184,7 +176,7 @@ async fn claiming_and_recording(store: &dyn Store) {
         .record_delivery(reference, EmailKind::Trainer, &sent, None)
         .await
         .unwrap();
-    stored.trainer_email = sent.clone();
+    stored.set_delivery(EmailKind::Trainer, sent.clone());
     store.reschedule(&stored).await.unwrap();
     let due = |now| async move { store.due_for_retry(now, 10).await.unwrap() };
     assert!(!due(at(299)).await.contains(reference));
@@ -202,11 +194,11 @@ async fn claiming_and_recording(store: &dyn Store) {
         .await
         .unwrap();
     let mut stale = stored.clone();
-    stored.customer_email = sent;
+    stored.set_delivery(EmailKind::Customer, sent);
     store.reschedule(&stored).await.unwrap();
     assert!(!due(at(100_000)).await.contains(reference));
     // A stale copy, read while an email was still pending, cannot put it back in the queue.
-    stale.customer_email = pending;
+    stale.set_delivery(EmailKind::Customer, pending);
     store.reschedule(&stale).await.unwrap();
     assert!(!due(at(100_000)).await.contains(reference));
     assert!(
@@ -227,14 +219,20 @@ async fn recording_both_attempts(store: &dyn Store) {
     store.insert(&placed, &key, &[], at(0)).await.unwrap();
     let reference = &placed.reference;
     let mut tried = placed.clone();
-    tried.customer_email = Delivery::Sent {
-        message_id: format!("m-both-{reference}"),
-        sent_at: at(2),
-    };
-    tried.trainer_email = Delivery::Pending {
-        attempts: 1,
-        next_attempt_at: at(400),
-    };
+    tried.set_delivery(
+        EmailKind::Customer,
+        Delivery::Sent {
+            message_id: format!("m-both-{reference}"),
+            sent_at: at(2),
+        },
+    );
+    tried.set_delivery(
+        EmailKind::Trainer,
+        Delivery::Pending {
+            attempts: 1,
+            next_attempt_at: at(400),
+        },
+    );
     let sent = SentMessage {
         sent_at: jiff::Timestamp::now(),
         kind: EmailKind::Customer,
@@ -247,8 +245,8 @@ async fn recording_both_attempts(store: &dyn Store) {
         .unwrap();
     let stored = store.load(reference).await.unwrap().unwrap();
     assert_eq!(
-        (stored.customer_email, stored.trainer_email),
-        (tried.customer_email.clone(), tried.trainer_email.clone())
+        (stored.customer_email(), stored.trainer_email()),
+        (tried.customer_email(), tried.trainer_email())
     );
     // Due at the pending email's next attempt, not at the request's claim.
     let due = |now| async move { store.due_for_retry(now, 10).await.unwrap() };
@@ -287,10 +285,13 @@ async fn recording_both_attempts(store: &dyn Store) {
         }
     );
     // Both final: out of the queue.
-    tried.trainer_email = Delivery::Sent {
-        message_id: format!("m-both-t-{reference}"),
-        sent_at: at(401),
-    };
+    tried.set_delivery(
+        EmailKind::Trainer,
+        Delivery::Sent {
+            message_id: format!("m-both-t-{reference}"),
+            sent_at: at(401),
+        },
+    );
     store.record_attempts(&tried, &[]).await.unwrap();
     assert!(!due(at(100_000)).await.contains(reference));
     assert!(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use order_intake::domain::{Delivery, NewOrder, Order, OrderForm, Reference};
+use order_intake::domain::{Delivery, EmailKind, NewOrder, Order, OrderForm};
 use order_intake::store::{DedupeKey, DynamoDbStore, Insert, MemoryStore, Store};
 
 use crate::helpers::*;
@@ -23,21 +23,13 @@ fn order_with(customer_email: Delivery, n: i64) -> Order {
         ..OrderForm::default()
     };
     let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
-    Order {
-        order_id: uuid::Uuid::now_v7().to_string(),
-        reference: Reference::random(),
-        created_at: at(n),
-        price: details.package.price(),
-        details,
-        customer_email,
-        trainer_email: Delivery::Sent {
-            message_id: format!("m-{n}"),
-            sent_at: at(n),
-        },
-        reports: Default::default(),
-        booking: None,
-        booking_emails: Default::default(),
-    }
+    let mut order = Order::placed(details, at(n), customer_email);
+    let sent = Delivery::Sent {
+        message_id: format!("m-{n}"),
+        sent_at: at(n),
+    };
+    order.set_delivery(EmailKind::Trainer, sent);
+    order
 }
 
 async fn pending_goes_before_older_held(store: Arc<dyn Store>) {
