@@ -1,8 +1,8 @@
 //! A field error as the customer reads it, in their language, from the texts in `texts/`
 //! (whole-request errors are `http::RequestError`'s).
 
-use crate::domain::{ErrorCode, Field, FieldError, Language};
-use crate::texts::{Problems, fill, texts};
+use crate::domain::{ErrorCode, Field, FieldError, Language, Package};
+use crate::texts::{Problems, fill, language_name, one_of, texts};
 
 /// What is wrong with a field when the rule is specific to it.
 fn invalid_hint(field: Field, t: &Problems) -> &'static str {
@@ -15,8 +15,6 @@ fn invalid_hint(field: Field, t: &Problems) -> &'static str {
         Field::PreferredDates => t.invalid_dates,
         Field::EInvoiceAddress | Field::EInvoiceOperator => t.invalid_einvoice_id,
         Field::BillingPostcode => t.invalid_postcode,
-        Field::Language => t.invalid_language,
-        Field::WorkshopLanguage => t.invalid_workshop_language,
         Field::IdempotencyKey => t.invalid_idempotency_key,
         Field::Next => t.invalid_next,
         _ => t.invalid_other,
@@ -40,7 +38,16 @@ fn missing(field: Field, t: &Problems) -> &'static str {
 
 fn problem(error: &FieldError, language: Language) -> String {
     let t = &texts(language).problems;
+    let choose = |choices: &[&str]| fill(t.choose, &[("choices", &one_of(choices, language))]);
     let text = match error.code {
+        ErrorCode::UnknownPackage => return choose(&Package::ALL.map(Package::short_name)),
+        // The page's language is a code; the workshop's is chosen by its name.
+        ErrorCode::Invalid if error.field == Field::Language => {
+            return one_of(&Language::ALL.map(Language::code), language);
+        }
+        ErrorCode::Invalid if error.field == Field::WorkshopLanguage => {
+            return choose(&Language::ALL.map(|l| language_name(l, language)));
+        }
         ErrorCode::Required | ErrorCode::ConsentRequired => missing(error.field, t),
         ErrorCode::TooShort { min } => return fill(t.too_short, &[("min", &min.to_string())]),
         ErrorCode::TooLong { max } => return fill(t.too_long, &[("max", &max.to_string())]),
@@ -55,7 +62,6 @@ fn problem(error: &FieldError, language: Language) -> String {
         ErrorCode::Invalid => invalid_hint(error.field, t),
         ErrorCode::InvalidType => t.invalid_type,
         ErrorCode::Repeated => t.repeated,
-        ErrorCode::UnknownPackage => t.unknown_package,
         ErrorCode::InvalidCheckDigit => t.invalid_check_digit,
         ErrorCode::OutOfRange { min, max } => {
             return fill(

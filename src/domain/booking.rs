@@ -320,10 +320,7 @@ fn trainers(
 
 /// The default end time for a package: its length from the default start.
 pub fn default_end(package: Package) -> Time {
-    match package {
-        Package::Somestartti => Time::constant(11, 0, 0, 0),
-        Package::SomeHaltuun => Time::constant(13, 0, 0, 0),
-    }
+    DEFAULT_START.wrapping_add(jiff::Span::new().minutes(package.minutes()))
 }
 
 #[cfg(test)]

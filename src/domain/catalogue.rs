@@ -17,6 +17,8 @@ struct Entry {
     net_cents: i64,
     /// A short name for subjects and the operator's table.
     short_name: &'static str,
+    /// How long the workshop is: a booking's default end after its start.
+    minutes: i64,
 }
 
 static CATALOGUE: [Entry; 2] = [
@@ -25,12 +27,14 @@ static CATALOGUE: [Entry; 2] = [
         id: "somestartti",
         net_cents: 500_00,
         short_name: "Somestartti",
+        minutes: 120,
     },
     Entry {
         package: Package::SomeHaltuun,
         id: "some-haltuun",
         net_cents: 900_00,
         short_name: "Some haltuun",
+        minutes: 240,
     },
 ];
 
@@ -64,6 +68,11 @@ impl Package {
     /// A short name for subjects, e.g. `Somestartti`.
     pub fn short_name(self) -> &'static str {
         self.entry().short_name
+    }
+
+    /// How long the workshop is, in minutes.
+    pub fn minutes(self) -> i64 {
+        self.entry().minutes
     }
 }
 

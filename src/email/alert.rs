@@ -149,7 +149,7 @@ pub fn trainer_digest(trainers: &[EmailAddress], orders: &[(&Order, Option<Strin
                 .created_at
                 .to_zoned_datetime(crate::domain::helsinki());
             let package = crate::texts::package_name(order.details.package, Language::Fi);
-            let mut line = format!("{package}, {}", received.strftime("%-d.%-m.%Y klo %H.%M"));
+            let mut line = format!("{package}, {}", crate::texts::received_at(received));
             if let Some(link) = link {
                 line.push_str(&format!("\n{link}"));
             }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 
 use super::Attachment;
-use crate::domain::{Booking, Language, Order};
+use crate::domain::{Booking, Order};
 use crate::texts::{package_name, texts};
 
 const TZID: &str = "Europe/Helsinki";
@@ -137,19 +137,9 @@ pub(super) fn prepare(order: &Order) -> String {
     let d = &order.details;
     let t = &texts(d.language).booking;
     let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
-    let channels = match (channels.split_last(), d.language) {
-        (None, Language::Fi) => "ne, joita käytätte".to_owned(),
-        (None, Language::Sv) => "de ni använder".to_owned(),
-        (None, Language::En) => "the ones you use".to_owned(),
-        (Some((last, [])), _) => (*last).to_owned(),
-        (Some((last, rest)), language) => {
-            let and = match language {
-                Language::Fi => "ja",
-                Language::Sv => "och",
-                Language::En => "and",
-            };
-            format!("{} {and} {last}", rest.join(", "))
-        }
+    let channels = match channels[..] {
+        [] => t.channels_none.to_owned(),
+        _ => crate::texts::all_of(&channels, d.language),
     };
     crate::texts::fill(t.prepare, &[("channels", &channels)])
 }

@@ -229,7 +229,7 @@ fn order_rows(order: &Order) -> Vec<Row> {
         row(TRAINER.price_gross, format_eur(order.price.gross_cents)),
         row(TRAINER.reference, order.reference.to_string()),
     ]);
-    let received = received.strftime("%-d.%-m.%Y klo %H.%M").to_string();
+    let received = crate::texts::received_at(received);
     rows.push(row(TRAINER.received, received));
     rows
 }

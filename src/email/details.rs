@@ -4,12 +4,7 @@
 
 use super::rows::{Row, or_dash};
 use crate::domain::{Field, Language, NewOrder, Phone};
-use crate::texts::{TRAINER, date_with_weekday, texts};
-
-/// A language's name as `reader` reads it (the trainers read Finnish: `ruotsi`).
-fn language_name(language: Language, reader: Language) -> &'static str {
-    texts(reader).languages.name(language)
-}
+use crate::texts::{TRAINER, date_with_weekday, language_name};
 
 /// The customer's email: under "your details", these first, then the rest in the form's order
 /// (the business id, the invoicing details); the others have places of their own.

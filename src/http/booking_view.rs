@@ -11,7 +11,7 @@ use super::response::page_response;
 use crate::domain::{
     Booking, BookingProblem, DEFAULT_START, Delivery, Field, Language, Order, default_end,
 };
-use crate::texts::{BOOKING_PAGE, BookingPageTexts, label, when};
+use crate::texts::{BOOKING_PAGE, BookingPageTexts, date_with_weekday, label, when};
 
 /// A label, its value and where it links (`tel:`, `mailto:`).
 type Row = (&'static str, String, Option<String>);
@@ -103,9 +103,7 @@ pub(super) fn booking_line(booking: Option<&Booking>) -> String {
 }
 
 fn date_label(date: Date) -> String {
-    let weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"]
-        [usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())];
-    format!("{weekday} {}.{}.{}", date.day(), date.month(), date.year())
+    date_with_weekday(date, Language::Fi)
 }
 
 fn hhmm(time: jiff::civil::Time) -> String {

@@ -4,6 +4,7 @@
 //! from one set of parts; `sending` is what they share to send and record an email.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -45,6 +46,29 @@ pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
 pub fn system_clock() -> Clock {
     Arc::new(Timestamp::now)
+}
+
+/// A clock set and moved by hand (tests, benches): every `Clock` it hands out reads it.
+#[derive(Clone, Debug)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    pub fn at(start: Timestamp) -> ManualClock {
+        ManualClock(Arc::new(AtomicI64::new(start.as_second())))
+    }
+
+    pub fn clock(&self) -> Clock {
+        let seconds = self.0.clone();
+        Arc::new(move || Timestamp::from_second(seconds.load(Ordering::SeqCst)).unwrap_or_default())
+    }
+
+    pub fn set(&self, at: Timestamp) {
+        self.0.store(at.as_second(), Ordering::SeqCst);
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
 }
 
 /// The SDK's operation timeouts bound a send and a record at 8 s each; this much is what one

@@ -20,21 +20,11 @@ use crate::store::{
     Stores,
 };
 
-/// A clock the test moves by hand.
-struct Time(Arc<AtomicI64>);
-
-impl Time {
-    fn new() -> (Time, Clock) {
-        let seconds = Arc::new(AtomicI64::new(1_790_000_000));
-        let read = seconds.clone();
-        let clock: Clock =
-            Arc::new(move || Timestamp::from_second(read.load(Ordering::SeqCst)).unwrap());
-        (Time(seconds), clock)
-    }
-
-    fn advance(&self, seconds: i64) {
-        self.0.fetch_add(seconds, Ordering::SeqCst);
-    }
+/// The clock the tests move by hand, and what reads it.
+fn manual_clock() -> (ManualClock, Clock) {
+    let time = ManualClock::at(Timestamp::from_second(1_790_000_000).unwrap());
+    let clock = time.clock();
+    (time, clock)
 }
 
 fn limits() -> Limits {
@@ -53,7 +43,7 @@ struct Fixture {
     resend: Resend,
     store: Arc<MemoryStore>,
     mailer: Arc<RecordingMailer>,
-    time: Time,
+    time: ManualClock,
 }
 
 fn fixture() -> Fixture {
@@ -88,7 +78,7 @@ fn fixture_built(
 ) -> Fixture {
     let store = Arc::new(MemoryStore::new());
     let recording = Arc::new(RecordingMailer::new());
-    let (time, clock) = Time::new();
+    let (time, clock) = manual_clock();
     let trainers = vec![EmailAddress::parse("kouluttajat@some-tyopajat.example").unwrap()];
     let limits = Limits::new(quotas, "a-test-secret-of-at-least-32-characters");
     let wiring = Wiring::new(
@@ -107,7 +97,7 @@ impl Fixture {
         wiring: Wiring,
         store: Arc<MemoryStore>,
         mailer: Arc<RecordingMailer>,
-        time: Time,
+        time: ManualClock,
     ) -> Fixture {
         Fixture {
             place_order: wiring.place_order(),
@@ -258,7 +248,7 @@ async fn two_sweepers_at_once_send_each_email_once() {
 async fn a_sweeper_leaves_a_live_request_s_emails_alone_and_takes_over_a_dead_one() {
     let f = fixture();
     // A request that stored the order and died before sending: its claim is still live.
-    let (_, clock) = Time::new();
+    let (_, clock) = manual_clock();
     let dead_request = Wiring::new(
         Stores::new(f.store.clone()),
         Arc::new(NeverSends),

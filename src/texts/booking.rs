@@ -1,7 +1,7 @@
 //! The booking's own texts: the trainers' booking page (Finnish only, `fi::BOOKING_PAGE`) and
 //! a booking's time as each language writes it.
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::{Date, DateTime, Weekday};
 
 use super::texts;
 use crate::domain::Language;
@@ -67,16 +67,28 @@ table! {
 /// `la 16.1.2027`, `lör 16.1.2027`, `Saturday 16 January 2027`: a date with its weekday, which
 /// a planner needs to see (a preferred date on a Saturday).
 pub fn date_with_weekday(date: Date, language: Language) -> String {
-    let weekday = (texts(language).booking.weekdays.split(' '))
-        .nth(usize::from(
-            date.weekday().to_monday_zero_offset().unsigned_abs(),
-        ))
-        .unwrap_or_default();
+    let words = &texts(language).words;
+    let weekday = match date.weekday() {
+        Weekday::Monday => words.monday,
+        Weekday::Tuesday => words.tuesday,
+        Weekday::Wednesday => words.wednesday,
+        Weekday::Thursday => words.thursday,
+        Weekday::Friday => words.friday,
+        Weekday::Saturday => words.saturday,
+        Weekday::Sunday => words.sunday,
+    };
     let format = match language {
         Language::Fi | Language::Sv => "%-d.%-m.%Y",
         Language::En => "%-d %B %Y",
     };
     format!("{weekday} {}", date.strftime(format))
+}
+
+/// `26.11.2026 klo 10.00`: when an order arrived, as the trainers (in Finnish) read it.
+pub fn received_at(at: jiff::ZonedDateTime) -> String {
+    let at_time = texts(Language::Fi).booking.at_time;
+    at.strftime(&format!("%-d.%-m.%Y {at_time} %H.%M"))
+        .to_string()
 }
 
 /// `ti 30.3.2027 klo 9.00–11.00`, `tis 30.3.2027 kl. 9.00–11.00`,

@@ -49,7 +49,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_type: "the value has the wrong type",
         repeated: "given more than once",
         consent_required: "Accept the privacy notice so that we can process your order",
-        unknown_package: "choose Somestartti or Some haltuun",
+        choose: "choose {choices}",
         invalid_check_digit: "Check the Business ID: its last digit (the check digit) does not match",
         out_of_range: "enter a whole number from {min} to {max}",
         too_many: "at most {max}",
@@ -65,8 +65,6 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_dates: "enter dates as YYYY-MM-DD",
         invalid_einvoice_id: "4–35 characters of A–Z and 0–9",
         invalid_postcode: "five digits, for example 04300",
-        invalid_language: "fi, sv or en",
-        invalid_workshop_language: "choose Finnish, Swedish or English",
         invalid_idempotency_key: "8–128 characters of A–Z, a–z, 0–9, _ and -",
         invalid_next: "the address is not on this site",
         invalid_other: "check the value",
@@ -158,11 +156,27 @@ pub(super) const TEXTS: Texts = Texts {
         prepare: "In the room we need a projector or a screen that a laptop can be connected to, and network access. Please ask the participants to bring a phone with these apps installed: {channels}.",
         reach: "Questions? Reply to this message and your reply goes to the trainers.",
         calendar_hint: "The attached calendar invitation puts the workshop in your calendar.",
-        weekdays: "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+        channels_none: "the ones you use",
     },
-    languages: Languages {
-        fi: "Finnish",
-        sv: "Swedish",
-        en: "English",
+    words: Words {
+        monday: "Monday",
+        tuesday: "Tuesday",
+        wednesday: "Wednesday",
+        thursday: "Thursday",
+        friday: "Friday",
+        saturday: "Saturday",
+        sunday: "Sunday",
+        and: "and",
+        or: "or",
     },
+    language_name,
 };
+
+/// Each language's name in this one (the trainers read `ruotsi`).
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Fi => "Finnish",
+        Language::Sv => "Swedish",
+        Language::En => "English",
+    }
+}

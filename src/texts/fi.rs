@@ -49,7 +49,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_type: "arvo on väärää tyyppiä",
         repeated: "annettu useammin kuin kerran",
         consent_required: "Hyväksy tietosuojaseloste, jotta voimme käsitellä tilauksesi",
-        unknown_package: "valitse Somestartti tai Some haltuun",
+        choose: "valitse {choices}",
         invalid_check_digit: "Tarkista Y-tunnus: sen viimeinen numero (tarkiste) ei täsmää",
         out_of_range: "anna kokonaisluku {min}–{max}",
         too_many: "enintään {max}",
@@ -65,8 +65,6 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_dates: "anna päivä muodossa VVVV-KK-PP",
         invalid_einvoice_id: "4–35 merkkiä, vain kirjaimia A–Z ja numeroita 0–9",
         invalid_postcode: "viisi numeroa, esimerkiksi 04300",
-        invalid_language: "fi, sv tai en",
-        invalid_workshop_language: "valitse suomi, ruotsi tai englanti",
         invalid_idempotency_key: "8–128 merkkiä A–Z, a–z, 0–9, _ ja -",
         invalid_next: "osoite ei kuulu tälle sivustolle",
         invalid_other: "tarkista arvo",
@@ -160,14 +158,30 @@ pub(super) const TEXTS: Texts = Texts {
         prepare: "Tarvitsemme tilaan videotykin tai näytön, johon kannettavan tietokoneen voi liittää, sekä verkkoyhteyden. Pyytäkää osallistujia ottamaan mukaan puhelin, jossa on valmiina somesovellukset: {channels}.",
         reach: "Kysyttävää? Vastatkaa tähän viestiin, niin vastaus menee kouluttajille.",
         calendar_hint: "Liitteenä on kalenterikutsu: avaamalla sen saatte koulutuksen kalenteriinne.",
-        weekdays: "ma ti ke to pe la su",
+        channels_none: "ne, joita käytätte",
     },
-    languages: Languages {
-        fi: "suomi",
-        sv: "ruotsi",
-        en: "englanti",
+    words: Words {
+        monday: "ma",
+        tuesday: "ti",
+        wednesday: "ke",
+        thursday: "to",
+        friday: "pe",
+        saturday: "la",
+        sunday: "su",
+        and: "ja",
+        or: "tai",
     },
+    language_name,
 };
+
+/// Each language's name in this one (the trainers read `ruotsi`).
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Fi => "suomi",
+        Language::Sv => "ruotsi",
+        Language::En => "englanti",
+    }
+}
 
 /// The trainers read Finnish; these texts have no other language.
 pub const TRAINER: TrainerTexts = TrainerTexts {

@@ -11,7 +11,7 @@ mod fi;
 mod lookup;
 mod sv;
 
-pub use booking::{BookingPageTexts, date_with_weekday, when};
+pub use booking::{BookingPageTexts, date_with_weekday, received_at, when};
 pub use fi::{BOOKING_PAGE, TRAINER};
 pub use lookup::{label, package_about, package_duration, package_name};
 
@@ -89,7 +89,8 @@ table! {
         invalid_type,
         repeated,
         consent_required,
-        unknown_package,
+        /// A choice among `{choices}` (the catalogue's packages, the languages).
+        choose,
         invalid_check_digit,
         out_of_range,
         too_many,
@@ -106,8 +107,6 @@ table! {
         invalid_dates,
         invalid_einvoice_id,
         invalid_postcode,
-        invalid_language,
-        invalid_workshop_language,
         invalid_idempotency_key,
         invalid_next,
         invalid_other,
@@ -205,7 +204,7 @@ table! {
 
 table! {
     /// The customer's emails after a booking: the booking itself (new, changed, cancelled) and
-    /// the reminder. `weekdays` are Monday to Sunday, space-separated.
+    /// the reminder.
     pub struct BookingEmail {
         subject_booked,
         subject_changed,
@@ -225,26 +224,25 @@ table! {
         prepare,
         reach,
         calendar_hint,
-        weekdays,
+        /// The channels' apps when the customer chose none.
+        channels_none,
     }
 }
 
 table! {
-    /// Each language's name.
-    pub struct Languages {
-        fi,
-        sv,
-        en,
-    }
-}
-
-impl Languages {
-    pub fn name(&self, language: Language) -> &'static str {
-        match language {
-            Language::Fi => self.fi,
-            Language::Sv => self.sv,
-            Language::En => self.en,
-        }
+    /// Words that dates and lists are made of.
+    pub struct Words {
+        monday,
+        tuesday,
+        wednesday,
+        thursday,
+        friday,
+        saturday,
+        sunday,
+        /// The last item of a list of all of them (`a, b ja c`).
+        and,
+        /// The last item of a list to choose from (`a, b tai c`).
+        or,
     }
 }
 
@@ -257,9 +255,11 @@ pub struct Texts {
     pub pages: Pages,
     pub customer: CustomerEmail,
     pub booking: BookingEmail,
+    pub words: Words,
     /// The languages' names in this language: the form's choice of the workshop's language,
-    /// the emails' rows (the trainers read `ruotsi`).
-    pub languages: Languages,
+    /// the emails' rows (the trainers read `ruotsi`). An exhaustive match in each language's
+    /// file, so a new language is named in every one.
+    pub language_name: fn(Language) -> &'static str,
 }
 
 impl Texts {
@@ -273,8 +273,12 @@ impl Texts {
             ("pages", self.pages.entries()),
             ("customer", self.customer.entries()),
             ("booking", self.booking.entries()),
-            ("languages", self.languages.entries()),
+            ("words", self.words.entries()),
         ];
+        let names = Language::ALL.map(|language| {
+            let key = format!("languages.{}", language.code());
+            (key, (self.language_name)(language))
+        });
         sections
             .into_iter()
             .flat_map(|(section, entries)| {
@@ -282,6 +286,7 @@ impl Texts {
                     .into_iter()
                     .map(move |(key, text)| (format!("{section}.{key}"), text))
             })
+            .chain(names)
             .collect()
     }
 }
@@ -341,6 +346,29 @@ pub fn texts(language: Language) -> &'static Texts {
         Language::Fi => &fi::TEXTS,
         Language::Sv => &sv::TEXTS,
         Language::En => &en::TEXTS,
+    }
+}
+
+/// A language's name as `reader` reads it (the trainers read Finnish: `ruotsi`).
+pub fn language_name(language: Language, reader: Language) -> &'static str {
+    (texts(reader).language_name)(language)
+}
+
+/// `a, b ja c`: a list of everything, as `language` writes it.
+pub fn all_of(items: &[&str], language: Language) -> String {
+    joined(items, texts(language).words.and)
+}
+
+/// `a, b tai c`: a list to choose from, as `language` writes it.
+pub fn one_of(items: &[&str], language: Language) -> String {
+    joined(items, texts(language).words.or)
+}
+
+fn joined(items: &[&str], last_with: &str) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} {last_with} {last}", rest.join(", ")),
     }
 }
 

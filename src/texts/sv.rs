@@ -49,7 +49,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_type: "värdet har fel typ",
         repeated: "har angetts mer än en gång",
         consent_required: "Godkänn dataskyddsbeskrivningen så att vi kan behandla din beställning",
-        unknown_package: "välj Somestartti eller Some haltuun",
+        choose: "välj {choices}",
         invalid_check_digit: "Kontrollera FO-numret: den sista siffran (kontrollsiffran) stämmer inte",
         out_of_range: "ange ett heltal mellan {min} och {max}",
         too_many: "högst {max}",
@@ -65,8 +65,6 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_dates: "ange datum i formatet ÅÅÅÅ-MM-DD",
         invalid_einvoice_id: "4–35 tecken A–Z och 0–9",
         invalid_postcode: "fem siffror, till exempel 04300",
-        invalid_language: "fi, sv eller en",
-        invalid_workshop_language: "välj finska, svenska eller engelska",
         invalid_idempotency_key: "8–128 tecken A–Z, a–z, 0–9, _ och -",
         invalid_next: "adressen hör inte till den här webbplatsen",
         invalid_other: "kontrollera värdet",
@@ -158,11 +156,27 @@ pub(super) const TEXTS: Texts = Texts {
         prepare: "I lokalen behöver vi en projektor eller en skärm som en bärbar dator kan anslutas till, och en nätverksanslutning. Be deltagarna ta med en telefon med de här apparna installerade: {channels}.",
         reach: "Frågor? Svara på det här meddelandet, så går svaret till utbildarna.",
         calendar_hint: "Bifogat finns en kalenderinbjudan: öppna den för att få utbildningen i er kalender.",
-        weekdays: "mån tis ons tors fre lör sön",
+        channels_none: "de ni använder",
     },
-    languages: Languages {
-        fi: "finska",
-        sv: "svenska",
-        en: "engelska",
+    words: Words {
+        monday: "mån",
+        tuesday: "tis",
+        wednesday: "ons",
+        thursday: "tors",
+        friday: "fre",
+        saturday: "lör",
+        sunday: "sön",
+        and: "och",
+        or: "eller",
     },
+    language_name,
 };
+
+/// Each language's name in this one (the trainers read `ruotsi`).
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Fi => "finska",
+        Language::Sv => "svenska",
+        Language::En => "engelska",
+    }
+}

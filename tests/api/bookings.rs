@@ -2,43 +2,23 @@
 //! (GET shows, POST acts, only from itself), the booking on the order, its emails and
 //! invitation, changes, cancellations, refusals and reminders.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use jiff::Timestamp;
 use serde_json::json;
 
 use crate::helpers::*;
 use order_intake::domain::{BookingState, Delivery, EmailKind, LinkPurpose, LinkSigner, Reference};
 use order_intake::email::Email;
-use order_intake::intake::Deadline;
+use order_intake::intake::{Deadline, ManualClock};
 use order_intake::store::Orders;
 
-/// A clock the test moves: it starts on Monday 1 March 2027, 10.00 in Helsinki.
-#[derive(Clone)]
-struct Time(Arc<AtomicI64>);
-
-impl Time {
-    fn new() -> Time {
-        let start: Timestamp = "2027-03-01T08:00:00Z".parse().unwrap();
-        Time(Arc::new(AtomicI64::new(start.as_second())))
-    }
-
-    fn clock(&self) -> order_intake::intake::Clock {
-        let seconds = self.0.clone();
-        Arc::new(move || Timestamp::from_second(seconds.load(Ordering::SeqCst)).unwrap())
-    }
-
-    fn set(&self, at: &str) {
-        let at: Timestamp = at.parse().unwrap();
-        self.0.store(at.as_second(), Ordering::SeqCst);
-    }
+/// The test's clock: it starts on Monday 1 March 2027, 10.00 in Helsinki.
+fn start_clock() -> ManualClock {
+    ManualClock::at("2027-03-01T08:00:00Z".parse().unwrap())
 }
 
 /// An order placed on 1 March 2027 with 30 March as its preferred date: the app, the order's
 /// reference, and the booking page's path and query from the trainers' email.
-async fn ordered() -> (FakeApp, Time, Reference, String) {
-    let time = Time::new();
+async fn ordered() -> (FakeApp, ManualClock, Reference, String) {
+    let time = start_clock();
     let app = FakeApp::with_clock(time.clock());
     let mut order = order_json("anna.virtanen@tuusula.example");
     order["preferred_dates"] = json!(["2027-03-30", "2027-04-06"]);
@@ -303,7 +283,7 @@ async fn bad_expired_foreign_and_other_purpose_tokens_get_a_plain_page_and_chang
             .await;
         assert_eq!(posted.status, status, "{bad}");
     }
-    time.set("2027-07-01T08:00:00Z");
+    time.set("2027-07-01T08:00:00Z".parse().unwrap());
     let expired = app.send(&get_event(&link)).await;
     assert_eq!(expired.status, 403);
     assert!(expired.body.contains("vanhentunut"), "{}", expired.body);
@@ -389,7 +369,7 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
         Some("2027-03-29T05:00:00Z")
     );
     let before = app.mailer.sent().len();
-    time.set("2027-03-29T06:00:00Z");
+    time.set("2027-03-29T06:00:00Z".parse().unwrap());
     // Two scheduled runs at once, then one more.
     let (one, two) = tokio::join!(
         app.retry().retry_due_within(50, Deadline::none()),
@@ -423,7 +403,7 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     app.send(&booking_post(&booking_form(&token, 1, &cancel), json!({})))
         .await;
     let before = app.mailer.sent().len();
-    time.set("2027-03-29T06:00:00Z");
+    time.set("2027-03-29T06:00:00Z".parse().unwrap());
     app.retry()
         .retry_due_within(50, Deadline::none())
         .await
@@ -447,7 +427,7 @@ async fn a_run_out_of_time_leaves_the_reminders_to_the_next_one_which_sends_each
     app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     let before = app.mailer.sent().len();
-    time.set("2027-03-29T06:00:00Z");
+    time.set("2027-03-29T06:00:00Z".parse().unwrap());
     // Less time left than one email needs: nothing is started, nothing is lost.
     let hurried = app
         .retry()
@@ -523,7 +503,7 @@ async fn a_leaked_link_can_change_a_booking_only_so_often_and_an_operator_still_
 
 #[tokio::test]
 async fn what_the_customer_left_out_shows_as_a_dash_on_the_page() {
-    let app = FakeApp::with_clock(Time::new().clock());
+    let app = FakeApp::with_clock(start_clock().clock());
     let mut order = order_json("ville@kerava.example");
     order["preferred_dates"] = json!(["2027-03-30"]);
     for field in ["participants", "channels", "message", "phone"] {

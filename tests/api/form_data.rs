@@ -6,7 +6,7 @@
 use order_intake::domain::{
     Field, Language, MAX_PREFERRED_DATES, PAYMENT_TERM_DAYS, Package, Participants,
 };
-use order_intake::texts::{label, package_about, package_name, texts};
+use order_intake::texts::{label, language_name, package_about, package_name, texts};
 use serde_json::{Value, json};
 
 /// A value per language: `{"fi": …, "sv": …, "en": …}`.
@@ -60,8 +60,7 @@ fn form_data() -> Value {
             json!([t.signature_pilvi, t.signature_jaana])
         }),
         "languages": per_language(|reader| {
-            let names = &texts(reader).languages;
-            json!(Language::ALL.map(|language| json!({"code": language.code(), "name": names.name(language)})))
+            json!(Language::ALL.map(|language| json!({"code": language.code(), "name": language_name(language, reader)})))
         }),
         "payment_term_days": PAYMENT_TERM_DAYS,
         "error_summary": per_language(|language| {

@@ -4,35 +4,15 @@
 //! a change that means to alter a text updates them with `UPDATE_GOLDEN=1 cargo test golden`
 //! and shows the difference in review.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use jiff::Timestamp;
 use serde_json::json;
 
 use crate::helpers::*;
 use order_intake::email::Email;
-use order_intake::intake::Deadline;
+use order_intake::intake::{Deadline, ManualClock};
 
-/// A clock the test moves: Monday 1 March 2027, 10.00 in Helsinki.
-#[derive(Clone)]
-struct Time(Arc<AtomicI64>);
-
-impl Time {
-    fn new() -> Time {
-        let start: Timestamp = "2027-03-01T08:00:00Z".parse().unwrap();
-        Time(Arc::new(AtomicI64::new(start.as_second())))
-    }
-
-    fn clock(&self) -> order_intake::intake::Clock {
-        let seconds = self.0.clone();
-        Arc::new(move || Timestamp::from_second(seconds.load(Ordering::SeqCst)).unwrap())
-    }
-
-    fn set(&self, at: &str) {
-        let at: Timestamp = at.parse().unwrap();
-        self.0.store(at.as_second(), Ordering::SeqCst);
-    }
+/// The test's clock: it starts on Monday 1 March 2027, 10.00 in Helsinki.
+fn start_clock() -> ManualClock {
+    ManualClock::at("2027-03-01T08:00:00Z".parse().unwrap())
 }
 
 /// What the golden file holds, in the order it happened.
@@ -126,7 +106,7 @@ const BOOK: [(&str, &str); 6] = [
 /// One order's whole life in `language`: the form post, the trainers' page, a booking, a
 /// change, the reminders, a cancellation, a plain form's thank-you page and error page.
 async fn transcript(language: &str) -> String {
-    let time = Time::new();
+    let time = start_clock();
     let app = FakeApp::with_clock(time.clock());
     let mut out = Transcript::default();
     let mut order = order_json("anna.virtanen@tuusula.example");
@@ -175,7 +155,7 @@ async fn transcript(language: &str) -> String {
         2,
     )
     .await;
-    time.set("2027-04-05T06:00:00Z");
+    time.set("2027-04-05T06:00:00Z".parse().unwrap());
     app.retry()
         .retry_due_within(50, Deadline::none())
         .await

@@ -5,26 +5,21 @@
 //! real customer's confirmation still goes at once.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use order_intake::domain::{BreakerLimits, Delivery, Quotas, Reference, Strike};
+use order_intake::domain::{Delivery, Quotas, Reference};
 use order_intake::entry::Event;
 use order_intake::human_check::{Doubt, HumanCheck, Verdict};
-use order_intake::intake::Clock;
-use order_intake::store::{MemoryStore, Orders, Reputation, Store};
+use order_intake::intake::ManualClock;
+use order_intake::store::{Orders, Reputation};
 
 use crate::helpers::*;
 
-/// A clock the test moves: seconds since the epoch.
-fn movable(start: i64) -> (Clock, Arc<AtomicI64>) {
-    let now = Arc::new(AtomicI64::new(start));
-    let read = now.clone();
-    let clock: Clock =
-        Arc::new(move || Timestamp::from_second(read.load(Ordering::SeqCst)).unwrap());
-    (clock, now)
+/// The seconds since the epoch as a time.
+fn second(at: i64) -> Timestamp {
+    Timestamp::from_second(at).unwrap()
 }
 
 /// Monday 1 March 2027, 09:00 in Helsinki.
@@ -88,10 +83,10 @@ struct Run {
 
 /// The attack for `hours`: each hour every source posts ten orders (each to a new mailbox),
 /// then each confirmation that went out bounces, then the scheduled run.
-async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>) -> Run {
+async fn attack(app: &LocalApp, now: &ManualClock, hours: i64, token: Option<&str>) -> Run {
     let mut stored = 0;
     for hour in 0..hours {
-        now.store(START + hour * 3600, Ordering::SeqCst);
+        now.set(second(START + hour * 3600));
         let posts: Vec<String> = (0..6)
             .flat_map(|source| {
                 (0..10).map(move |n| {
@@ -109,7 +104,7 @@ async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>
             "every attack order within the quotas is stored"
         );
         stored += answers.len();
-        now.store(START + hour * 3600 + 1800, Ordering::SeqCst);
+        now.set(second(START + hour * 3600 + 1800));
         // Every confirmation that went out bounces: the mailboxes do not exist.
         for answer in &answers {
             let reference = Reference::parse(answer.json()["reference"].as_str().unwrap()).unwrap();
@@ -118,7 +113,7 @@ async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>
                 continue;
             };
             let (message, recipient) = (message_id.as_str(), order.details.email.to_string());
-            let at = Timestamp::from_second(now.load(Ordering::SeqCst)).unwrap();
+            let at = (now.clock())();
             let Event::EmailReport(event) =
                 Event::parse(bounce(&reference, message, &recipient, at)).unwrap()
             else {
@@ -126,7 +121,7 @@ async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>
             };
             app.report().record_email_event(event).await.unwrap();
         }
-        now.store(START + hour * 3600 + 3590, Ordering::SeqCst);
+        now.set(second(START + hour * 3600 + 3590));
         // One scheduled run an hour (production runs every 5 minutes, 50 orders each).
         app.retry().retry_due(50).await.unwrap();
     }
@@ -148,10 +143,10 @@ async fn attack(app: &LocalApp, now: &AtomicI64, hours: i64, token: Option<&str>
     }
 }
 
-async fn attacked_app(human_check: bool) -> (LocalApp, Arc<AtomicI64>) {
-    let (clock, now) = movable(START);
+async fn attacked_app(human_check: bool) -> (LocalApp, ManualClock) {
+    let now = ManualClock::at(second(START));
     let app = LocalApp::with(LocalOptions {
-        clock,
+        clock: now.clock(),
         human_check: human_check.then(|| Arc::new(OnlyPass) as Arc<dyn HumanCheck>),
         ..LocalOptions::default()
     })
@@ -207,48 +202,4 @@ async fn with_turnstile_the_attack_sends_no_confirmation_and_a_real_customer_get
         .filter(|e| e["destination"]["to"].to_string().contains("real+"))
         .count();
     assert_eq!(to_real, 1);
-}
-
-/// The breaker's item in both stores: strikes counted over a day, one trip however often asked,
-/// the order's transaction held by it, a reset.
-async fn keeps_the_breaker_contract(store: Arc<dyn Store>) {
-    let at = |hours: i64| Timestamp::from_second(START + hours * 3600).unwrap();
-    assert!(!store.breaker().await.unwrap().is_tripped());
-    for hour in 0..3 {
-        store.strike(Strike::Bounce, at(hour)).await.unwrap();
-    }
-    let state = store.strike(Strike::Complaint, at(3)).await.unwrap();
-    assert_eq!(state.counts(at(3)), (3, 1));
-    assert!(state.over(BreakerLimits::default(), at(3)));
-    assert!(store.trip(at(3)).await.unwrap());
-    assert!(!store.trip(at(3)).await.unwrap(), "tripped once");
-    let limits = limits(Quotas::default());
-    let breaker = limits.counter(order_intake::domain::QuotaKind::Breaker, "everyone", at(3));
-    assert!(!store.take_quota(&breaker).await.unwrap());
-    store.reset_breaker(at(4)).await.unwrap();
-    let state = store.breaker().await.unwrap();
-    assert!(!state.is_tripped());
-    assert_eq!(
-        state.counts(at(5)),
-        (0, 0),
-        "strikes before the reset no longer count"
-    );
-    assert!(store.take_quota(&breaker).await.unwrap());
-    // Strikes are trimmed: a long attack does not grow the item without bound.
-    for n in 0..60 {
-        store.strike(Strike::Bounce, at(5 + n)).await.unwrap();
-    }
-    let kept = store.breaker().await.unwrap().bounces.len();
-    assert!(kept <= order_intake::domain::MAX_STRIKES_KEPT, "{kept}");
-    let _ = store
-        .load(&order_intake::domain::Reference::random())
-        .await
-        .unwrap();
-}
-
-#[tokio::test]
-async fn both_stores_keep_the_breaker_contract() {
-    keeps_the_breaker_contract(Arc::new(MemoryStore::new())).await;
-    let app = LocalApp::start().await;
-    keeps_the_breaker_contract(app.store.clone()).await;
 }

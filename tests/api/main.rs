@@ -1,11 +1,13 @@
 //! One test binary (faster to link than many): handler tests with in-memory fakes, and
 //! integration tests through the real SDK clients against DynamoDB Local and the SES emulator.
 
+mod fixtures;
 mod helpers;
 
 mod architecture;
 mod bookings;
 mod concurrent_emails;
+mod contract;
 mod email_reports;
 mod form_data;
 mod golden;
@@ -24,7 +26,4 @@ mod local_ses;
 mod local_warm_up;
 mod openapi_agreement;
 mod operator_events;
-mod store_bookings;
-mod store_contract;
-mod store_held;
 mod template_agreement;

@@ -1,21 +1,14 @@
-//! The booking's part of the store contract (`Bookings`), for the in-memory store and for
-//! DynamoDB Local: written only over the sequence the writer saw, so that two trainers booking
-//! at once make one booking; with its emails' states and the retry queue; never on an erased or
+//! `Bookings`: written only over the sequence the writer saw, so that two trainers booking at
+//! once make one booking; with its emails' states and the retry queue; never on an erased or
 //! missing order.
 
-use std::sync::Arc;
-
-use jiff::Timestamp;
 use order_intake::domain::{
     Booking, BookingState, Delivery, EmailKind, NewOrder, Order, OrderForm, Reference,
 };
-use order_intake::store::{Booked, DedupeKey, DynamoDbStore, Insert, MemoryStore, Store};
+use order_intake::store::{Booked, DedupeKey, Insert, Store};
 
-use crate::helpers::*;
-
-fn at(seconds: i64) -> Timestamp {
-    Timestamp::from_second(1_790_000_000 + seconds).unwrap()
-}
+use super::*;
+use crate::fixtures::*;
 
 fn placed(reference: Reference) -> Order {
     let form = OrderForm {
@@ -88,8 +81,8 @@ async fn stored(store: &dyn Store) -> Order {
     order
 }
 
-async fn books_once(store: Arc<dyn Store>) {
-    let order = stored(store.as_ref()).await;
+async fn books_once(store: &dyn Store) {
+    let order = stored(store).await;
     let pilvi = booked(order.clone(), booking(1, "Pilvi Nummi", Some("Tervetuloa")));
     let jaana = booked(order.clone(), booking(1, "Jaana Pohjola", None));
     let (one, other) = tokio::join!(store.book(&pilvi, 0), store.book(&jaana, 0));
@@ -135,10 +128,10 @@ async fn books_once(store: Arc<dyn Store>) {
     );
 }
 
-async fn never_books_a_missing_or_erased_order(store: Arc<dyn Store>) {
+async fn never_books_a_missing_or_erased_order(store: &dyn Store) {
     let missing = booked(placed(Reference::random()), booking(1, "Pilvi Nummi", None));
     assert_eq!(store.book(&missing, 0).await.unwrap(), Booked::NoOrder);
-    let order = stored(store.as_ref()).await;
+    let order = stored(store).await;
     let with_note = booked(
         order.clone(),
         booking(1, "Pilvi Nummi", Some("Terveisin Anna")),
@@ -158,17 +151,4 @@ async fn never_books_a_missing_or_erased_order(store: Arc<dyn Store>) {
     assert_eq!(store.book(&erased, 1).await.unwrap(), Booked::NoOrder);
 }
 
-#[tokio::test]
-async fn the_memory_store_books_once() {
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    books_once(store.clone()).await;
-    never_books_a_missing_or_erased_order(store).await;
-}
-
-#[tokio::test]
-async fn the_dynamodb_store_books_once() {
-    let app = LocalApp::start().await;
-    let store: Arc<dyn Store> = Arc::new(DynamoDbStore::new(app.dynamodb.clone(), &app.table));
-    books_once(store.clone()).await;
-    never_books_a_missing_or_erased_order(store).await;
-}
+store_contract!(books_once, never_books_a_missing_or_erased_order);
