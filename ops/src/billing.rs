@@ -69,14 +69,14 @@ impl Operator {
             Some(Invoiced::Existing(_)) => return self.reprint(&record, &asked, out, notes).await,
         };
         out.write_all(invoice::document(&record, &issued, seller, Printing::Original)?.as_bytes())?;
-        let viite = invoice::reference_number(issued.number);
+        let viite = invoice::reference_number(issued.record.number);
         writeln!(
             notes,
             "invoice {} for {reference} ({}): {} €, due {}; viitenumero {} (from abroad: {})",
-            issued.number,
+            issued.record.number,
             how_sent(&record)?,
             euros(issued.totals().gross_cents),
-            issued.due_date,
+            issued.record.due_date,
             invoice::grouped(&viite),
             invoice::grouped_rf(&invoice::rf_reference(&viite)),
         )?;
@@ -100,15 +100,20 @@ impl Operator {
         })?;
         let issued = self.as_issued(&record, current).await?;
         let different = asked.delivered.as_deref().is_some_and(|given| {
-            period::date(given, "--delivered").ok() != Some(issued.delivery_date)
-        }) || asked.due_days.is_some_and(|days| days != issued.due_days)
+            period::date(given, "--delivered").ok() != Some(issued.record.delivery_date)
+        }) || asked
+            .due_days
+            .is_some_and(|days| days != issued.record.due_days)
             || !asked.travel.is_empty()
             || asked.fee_percent.is_some()
             || asked.vat_rate.is_some();
         if different {
             return Err(OpsError::Usage(format!(
                 "order {reference} was invoiced as {} on {} (delivered {}, {} days); to invoice it differently, credit that invoice first: orders credit {reference}",
-                issued.number, issued.invoice_date, issued.delivery_date, issued.due_days
+                issued.record.number,
+                issued.record.invoice_date,
+                issued.record.delivery_date,
+                issued.record.due_days
             )));
         }
         let copy = invoice::document(&record, &issued, self.seller()?, Printing::Copy)?;
@@ -116,7 +121,7 @@ impl Operator {
         writeln!(
             notes,
             "invoice {} for {reference} was already issued on {}: this is a copy (marked so); do not send it as a new invoice",
-            issued.number, issued.invoice_date
+            issued.record.number, issued.record.invoice_date
         )?;
         Ok(())
     }
@@ -205,8 +210,8 @@ impl Operator {
         writeln!(
             notes,
             "credit note {} for invoice {} of {reference} ({}): {} €; the order can be invoiced again: orders invoice {reference} …",
-            credit.number,
-            original.number,
+            credit.record.number,
+            original.record.number,
             how_sent(&record)?,
             euros(credit.totals().gross_cents),
         )?;

@@ -195,19 +195,19 @@ impl<'a> Content<'a> {
             .collect();
         let payment_terms = match issued.original {
             Some(original) => format!("Hyvityslasku laskulle {}: ei maksettavaa", original.number),
-            None => format!("{} päivää netto", issued.due_days),
+            None => format!("{} päivää netto", issued.record.due_days),
         };
         Ok(Content {
             seller,
             invoicing: invoicing(seller)?,
             credit,
             copy: printing == Printing::Copy,
-            number: issued.number,
-            message_id: &issued.message_id,
-            made_at: issued.made_at,
-            invoice_date: issued.invoice_date,
-            delivery_date: issued.delivery_date,
-            due_date: issued.due_date,
+            number: issued.record.number,
+            message_id: &issued.record.message_id,
+            made_at: issued.record.made_at,
+            invoice_date: issued.record.invoice_date,
+            delivery_date: issued.record.delivery_date,
+            due_date: issued.record.due_date,
             original: issued.original.map(|o| (o.number, o.date)),
             order_reference: &issued.reference,
             purchase_order: order.text(Field::PurchaseOrder).map(|r| cut(r, 70)),
@@ -227,7 +227,7 @@ impl<'a> Content<'a> {
             gross: euros(totals.gross_cents),
             gross_cents: totals.gross_cents,
             payment_terms,
-            viite: reference_number(issued.number),
+            viite: reference_number(issued.record.number),
         })
     }
 
@@ -336,15 +336,9 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         vat_cents: order.vat_cents?,
     };
     Some(IssuedInvoice {
-        number: record.number,
+        record: record.clone(),
         kind: DocumentKind::Invoice,
         reference: order.reference.clone(),
-        invoice_date: record.invoice_date,
-        delivery_date: record.delivery_date,
-        due_days: record.due_days,
-        due_date: record.due_date,
-        message_id: record.message_id.clone(),
-        made_at: record.made_at,
         buyer: order.text(Field::Organization)?.to_owned(),
         buyer_business_id: order.text(Field::BusinessId).map(str::to_owned),
         lines: vec![line],

@@ -72,15 +72,15 @@ pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
         };
         for (rate, sum) in vat_breakdown(&doc.lines) {
             rows.push(LedgerRow {
-                number: doc.number,
+                number: doc.record.number,
                 kind: match doc.kind {
                     DocumentKind::Invoice => "invoice",
                     DocumentKind::Credit => "credit",
                 },
-                invoice_date: doc.invoice_date,
-                delivery_date: doc.delivery_date,
-                due_date: doc.due_date,
-                reference_number: reference_number(doc.number),
+                invoice_date: doc.record.invoice_date,
+                delivery_date: doc.record.delivery_date,
+                due_date: doc.record.due_date,
+                reference_number: reference_number(doc.record.number),
                 credits: doc.original.map(|o| o.number),
                 order: doc.reference.clone(),
                 customer: doc.buyer.clone(),
@@ -362,9 +362,9 @@ fn summary(text: &mut String, documents: &[IssuedInvoice]) {
         let _ = writeln!(
             text,
             "  {} {} due {} {} €",
-            doc.number,
+            doc.record.number,
             doc.reference,
-            doc.due_date,
+            doc.record.due_date,
             euros(doc.totals().gross_cents)
         );
     }

@@ -222,10 +222,7 @@ impl Operator {
     /// How far back personal data can be: the retention time, a month to spare for the
     /// scheduled run.
     fn search_start(&self, now: Timestamp) -> Timestamp {
-        let months = i64::from(self.retention_months) + 1;
-        now.to_zoned_datetime(order_intake::domain::helsinki())
-            .checked_sub(months.months())
-            .map_or(Timestamp::MIN, |start| start.timestamp())
+        order_intake::domain::months_before(now, self.retention_months + 1)
     }
 
     /// Every order placed with that address (ignoring case) that still holds personal data.

@@ -55,6 +55,13 @@ pub fn helsinki() -> jiff::tz::TimeZone {
     jiff::tz::get!("Europe/Helsinki")
 }
 
+/// `months` calendar months before `now` in Helsinki: where a retention time reaches back to.
+pub fn months_before(now: jiff::Timestamp, months: u32) -> jiff::Timestamp {
+    now.to_zoned_datetime(helsinki())
+        .checked_sub(jiff::Span::new().months(i64::from(months)))
+        .map_or(jiff::Timestamp::MIN, |before| before.timestamp())
+}
+
 /// Orders for the domain's tests.
 #[cfg(test)]
 pub(crate) mod test_orders {

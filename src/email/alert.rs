@@ -10,9 +10,8 @@ use super::rows::or_dash;
 use crate::domain::{EmailAddress, Field, Language, Order, Outcome};
 use crate::texts::TRAINER;
 
-#[derive(Template)]
-#[template(path = "undelivered.txt")]
-struct UndeliveredText<'a> {
+/// What the undelivered alert says, for both its parts.
+struct UndeliveredView<'a> {
     t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
@@ -22,14 +21,15 @@ struct UndeliveredText<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "undelivered.txt")]
+struct UndeliveredText<'a> {
+    view: &'a UndeliveredView<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "undelivered.html")]
 struct UndeliveredHtml<'a> {
-    t: &'static crate::texts::TrainerTexts,
-    heading: &'a str,
-    rows: &'a [(&'static str, String)],
-    call: &'static str,
-    /// The booking page's button: its label and link.
-    booking_link: Option<(&'static str, &'a str)>,
+    view: &'a UndeliveredView<'a>,
 }
 
 /// The booking page's button: to book, or once booked, to change or cancel.
@@ -90,24 +90,19 @@ pub fn undelivered_alert(
         TRAINER.undelivered_heading, order.reference, d.organization
     );
     let booking_link = booking_link.map(|link| (button(order), link));
+    let view = UndeliveredView {
+        t: &TRAINER,
+        heading: &heading,
+        rows: &rows,
+        call,
+        booking_link,
+    };
     Email {
         to: trainers.iter().map(ToString::to_string).collect(),
         reply_to: trainers.iter().map(ToString::to_string).collect(),
         subject: heading.clone(),
-        text: render(&UndeliveredText {
-            t: &TRAINER,
-            heading: &heading,
-            rows: &rows,
-            call,
-            booking_link,
-        }),
-        html: render(&UndeliveredHtml {
-            t: &TRAINER,
-            heading: &heading,
-            rows: &rows,
-            call,
-            booking_link,
-        }),
+        text: render(&UndeliveredText { view: &view }),
+        html: render(&UndeliveredHtml { view: &view }),
         attachments: Vec::new(),
         tags: Vec::new(),
     }

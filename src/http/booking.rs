@@ -8,7 +8,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 
 use super::app::{App, header_text};
 use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_text, render};
-use super::response::{page_response, see_other};
+use super::response::{ErrorPage, page_response, see_other};
 use crate::domain::{
     Booking, BookingChange, BookingForm, BookingProblem, LinkError, LinkGrant, WebOrigin,
 };
@@ -16,21 +16,6 @@ use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Relea
 use crate::texts::{BOOKING_PAGE, fill};
 
 pub const BOOKING_PATH: &str = "/booking";
-
-#[derive(Template)]
-#[template(path = "error_page.html")]
-struct RefusedPage<'a> {
-    lang: &'a str,
-    title: &'a str,
-    message: &'a str,
-    errors: Vec<String>,
-    advice: Vec<String>,
-    title_prefix: &'a str,
-    summary_heading: &'a str,
-    back: &'a str,
-    back_label: &'a str,
-    back_hint: &'a str,
-}
 
 /// `/booking`: GET shows, POST acts, nothing else.
 pub async fn handle(app: &App, request: &Request) -> Response<Body> {
@@ -43,17 +28,11 @@ pub async fn handle(app: &App, request: &Request) -> Response<Body> {
 
 fn refused(status: StatusCode, message: &str) -> Response<Body> {
     let t = &BOOKING_PAGE;
-    let page = RefusedPage {
+    let page = ErrorPage {
         lang: "fi",
         title: t.link_refused_title,
         message,
-        errors: Vec::new(),
-        advice: Vec::new(),
-        title_prefix: "",
-        summary_heading: "",
-        back: "",
-        back_label: "",
-        back_hint: "",
+        ..ErrorPage::default()
     };
     page_response(
         status,

@@ -261,21 +261,23 @@ fn cause_chain(error: &dyn std::error::Error) -> String {
     chain
 }
 
-#[derive(Template)]
+/// The error page: a refused form post's (with its summary and the way back), or a plain
+/// refusal of the booking page's (a title and a message).
+#[derive(Template, Default)]
 #[template(path = "error_page.html")]
-struct ErrorPage<'a> {
-    lang: &'a str,
-    title: &'a str,
-    message: &'a str,
+pub(super) struct ErrorPage<'a> {
+    pub(super) lang: &'a str,
+    pub(super) title: &'a str,
+    pub(super) message: &'a str,
     /// What to fix, field by field: the page's error summary.
-    errors: Vec<String>,
+    pub(super) errors: Vec<String>,
     /// When to try again, whom to write to.
-    advice: Vec<String>,
-    title_prefix: &'a str,
-    summary_heading: &'a str,
-    back: &'a str,
-    back_label: &'a str,
-    back_hint: &'a str,
+    pub(super) advice: Vec<String>,
+    pub(super) title_prefix: &'a str,
+    pub(super) summary_heading: &'a str,
+    pub(super) back: &'a str,
+    pub(super) back_label: &'a str,
+    pub(super) back_hint: &'a str,
 }
 
 pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Body> {

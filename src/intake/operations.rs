@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
-use crate::domain::{Delivery, EmailKind, Order, Reference, helsinki};
+use crate::domain::{Delivery, EmailKind, Order, Reference, months_before};
 use crate::store::{Claim, EmailQueue, Erasure, Orders, Retention, StoreError};
 
 /// How long personal data is kept after an order unless configured (`RETENTION_MONTHS`): the
@@ -91,10 +91,7 @@ pub struct EraseExpired {
 impl EraseExpired {
     /// When personal data of orders placed before it is due for erasure.
     pub fn retention_cutoff(&self, now: Timestamp) -> Timestamp {
-        let months = i64::from(self.retention_months);
-        now.to_zoned_datetime(helsinki())
-            .checked_sub(months.months())
-            .map_or(Timestamp::MIN, |cutoff| cutoff.timestamp())
+        months_before(now, self.retention_months)
     }
 
     /// Erases the personal data of orders older than the retention time (a batch per run).

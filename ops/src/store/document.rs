@@ -37,18 +37,13 @@ pub struct OriginalInvoice {
 /// An invoice or credit note as issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedInvoice {
-    pub number: u32,
+    /// Its number, dates, term and Finvoice ids: what its order records of it (the document's
+    /// JSON keeps them at the top level).
+    #[serde(flatten)]
+    pub record: InvoiceRecord,
     pub kind: DocumentKind,
     /// The order's reference.
     pub reference: String,
-    pub invoice_date: Date,
-    pub delivery_date: Date,
-    pub due_days: u32,
-    pub due_date: Date,
-    /// Finvoice's MessageIdentifier.
-    pub message_id: String,
-    /// Finvoice's MessageTimeStamp, to the second.
-    pub made_at: Timestamp,
     /// The buyer as invoiced: the organisation and its Y-tunnus (no person).
     pub buyer: String,
     pub buyer_business_id: Option<String>,
@@ -82,17 +77,10 @@ pub fn invoice_month_key(month: &str) -> String {
 impl IssuedInvoice {
     /// A new invoice numbered `number` from a draft.
     pub fn new(reference: &Reference, number: u32, draft: &InvoiceDraft, now: Timestamp) -> Self {
-        let record = InvoiceRecord::new(reference, number, &draft.terms, now);
         IssuedInvoice {
-            number,
+            record: InvoiceRecord::new(reference, number, &draft.terms, now),
             kind: DocumentKind::Invoice,
             reference: reference.to_string(),
-            invoice_date: record.invoice_date,
-            delivery_date: record.delivery_date,
-            due_days: record.due_days,
-            due_date: record.due_date,
-            message_id: record.message_id,
-            made_at: record.made_at,
             buyer: draft.buyer.clone(),
             buyer_business_id: draft.buyer_business_id.clone(),
             lines: draft.lines.clone(),
@@ -105,17 +93,20 @@ impl IssuedInvoice {
     /// nothing to pay.
     pub fn credit_note(&self, number: u32, date: Date, now: Timestamp) -> IssuedInvoice {
         IssuedInvoice {
-            number,
+            record: InvoiceRecord {
+                number,
+                invoice_date: date,
+                due_days: 0,
+                due_date: date,
+                message_id: format!("{number}-{}", self.reference),
+                made_at: Timestamp::from_second(now.as_second()).unwrap_or(now),
+                ..self.record.clone()
+            },
             kind: DocumentKind::Credit,
-            invoice_date: date,
-            due_days: 0,
-            due_date: date,
-            message_id: format!("{number}-{}", self.reference),
-            made_at: Timestamp::from_second(now.as_second()).unwrap_or(now),
             lines: self.lines.iter().map(InvoiceLine::credited).collect(),
             original: Some(OriginalInvoice {
-                number: self.number,
-                date: self.invoice_date,
+                number: self.record.number,
+                date: self.record.invoice_date,
             }),
             credited_by: None,
             ..self.clone()
@@ -127,26 +118,14 @@ impl IssuedInvoice {
     }
 
     /// What the order item records of it while it is the order's current invoice.
-    pub fn record(&self) -> InvoiceRecord {
-        InvoiceRecord {
-            number: self.number,
-            invoice_date: self.invoice_date,
-            delivery_date: self.delivery_date,
-            due_days: self.due_days,
-            due_date: self.due_date,
-            message_id: self.message_id.clone(),
-            made_at: self.made_at,
-        }
-    }
-
     /// Its attributes but the key (and `credited_by`, which is set when it is credited).
     pub fn attributes(&self) -> Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)> {
-        let month = self.invoice_date.strftime("%Y-%m").to_string();
+        let month = self.record.invoice_date.strftime("%Y-%m").to_string();
         let document = serde_json::to_string(self).unwrap_or_default();
         vec![
             (Attribute::Kind.name(), s("invoice")),
             (ORDER_MONTH_ATTRIBUTE, s(invoice_month_key(&month))),
-            (CREATED_MS_ATTRIBUTE, n(self.number)),
+            (CREATED_MS_ATTRIBUTE, n(self.record.number)),
             (DOCUMENT_ATTRIBUTE, s(document)),
         ]
     }

@@ -132,7 +132,7 @@ impl DynamoDbOperatorStore {
             .order_update(reference)
             .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#number)");
         let mut set = vec![APPEND.to_owned()];
-        for (i, (name, value)) in invoice.record().attributes().into_iter().enumerate() {
+        for (i, (name, value)) in invoice.record.clone().attributes().into_iter().enumerate() {
             order = order
                 .expression_attribute_names(format!("#i{i}"), name)
                 .expression_attribute_values(format!(":i{i}"), value);
@@ -158,7 +158,7 @@ impl DynamoDbOperatorStore {
         now: Timestamp,
     ) -> Attempt<Option<Credited>> {
         let reference = Reference::parse(&original.reference).ok_or(StoreError::Unreadable {
-            key: invoice_pk(original.number),
+            key: invoice_pk(original.record.number),
             problem: "its order reference is not one",
         })?;
         let reference = &reference;
@@ -168,7 +168,7 @@ impl DynamoDbOperatorStore {
         let Some(current) = &order.invoice else {
             return Ok(Some(Some(Credited::NotInvoiced)));
         };
-        if current.number != original.number {
+        if current.number != original.record.number {
             return Ok(Some(Some(Credited::NotInvoiced)));
         }
         let mut original = original.clone();
@@ -272,9 +272,10 @@ fn appended_number(update: UpdateBuilder, number: u32) -> UpdateBuilder {
 
 /// The update that writes a document's attributes (its expression still to come).
 fn document(table: &str, issued: &IssuedInvoice) -> UpdateBuilder {
-    let mut update = Update::builder()
-        .table_name(table)
-        .key(ORDER_TABLE_PARTITION_KEY, s(invoice_pk(issued.number)));
+    let mut update = Update::builder().table_name(table).key(
+        ORDER_TABLE_PARTITION_KEY,
+        s(invoice_pk(issued.record.number)),
+    );
     for (i, (name, value)) in issued.attributes().into_iter().enumerate() {
         update = update
             .expression_attribute_names(format!("#a{i}"), name)

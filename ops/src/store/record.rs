@@ -107,7 +107,7 @@ pub struct InvoiceTerms {
 }
 
 /// An invoice as stored on its order: enough to print the same invoice again, byte for byte.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InvoiceRecord {
     pub number: u32,
     pub invoice_date: Date,
