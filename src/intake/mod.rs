@@ -15,11 +15,12 @@ mod budget;
 mod compose;
 mod counters;
 mod desk;
+mod erase;
 mod links;
-mod operations;
 mod outcome;
 mod place;
 mod release;
+mod resend;
 mod retry;
 mod sending;
 #[cfg(test)]
@@ -33,11 +34,12 @@ pub use booking::{
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk};
+pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};
 pub use links::{BookingLinks, BookingSettings};
-pub use operations::{DEFAULT_RETENTION_MONTHS, EraseExpired, Resend, ResendError};
 pub use outcome::{EventError, EventReport, HandleReport};
 pub use place::{PlaceError, PlaceOrder, Placed};
 pub use release::{Release, Released};
+pub use resend::{Resend, ResendError};
 pub use retry::{RetryEmails, RetryReport};
 pub use wiring::Wiring;
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::operations::{ResendError, named_order};
+use super::resend::{ResendError, named_order};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Deadline, after};
 use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};

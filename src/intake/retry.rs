@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::alerts::Alerts;
 use super::counters::Counters;
-use super::operations::EraseExpired;
+use super::erase::EraseExpired;
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};

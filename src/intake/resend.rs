@@ -1,21 +1,12 @@
-//! What happens to an order after its emails: an operator's resend, and the erasure of its
-//! personal data once the retention time has passed.
+//! An operator's resend (`orders resend`): one of an order's emails sent again, whatever became
+//! of it before.
 
 use std::sync::Arc;
 
-use jiff::Timestamp;
-
 use super::sending::Sender;
-use super::{CLAIM_SECONDS, Clock, Deadline, after};
-use crate::domain::{Delivery, EmailKind, Order, Reference, months_before};
-use crate::store::{Claim, EmailQueue, Erasure, Orders, Retention, StoreError};
-
-/// How long personal data is kept after an order unless configured (`RETENTION_MONTHS`): the
-/// privacy notice promises it.
-pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
-
-/// Orders erased per scheduled run at most; the next run goes on.
-const ERASURE_BATCH: usize = 25;
+use super::{CLAIM_SECONDS, Deadline, after};
+use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::store::{Claim, EmailQueue, Orders, StoreError};
 
 /// What an operator's resend or release could not do.
 #[derive(Debug, thiserror::Error)]
@@ -76,39 +67,5 @@ pub(super) async fn named_order(
         Ok(None) => Err(ResendError::NotFound(reference.clone())),
         Err(StoreError::Unreadable { .. }) => Err(ResendError::Erased(reference.clone())),
         Err(error) => Err(error.into()),
-    }
-}
-
-/// The use case of the retention time: personal data erased once it has passed.
-#[derive(Clone)]
-pub struct EraseExpired {
-    pub(super) retention: Arc<dyn Retention>,
-    pub(super) clock: Clock,
-    /// How long after an order its personal data is kept.
-    pub(super) retention_months: u32,
-}
-
-impl EraseExpired {
-    /// When personal data of orders placed before it is due for erasure.
-    pub fn retention_cutoff(&self, now: Timestamp) -> Timestamp {
-        months_before(now, self.retention_months)
-    }
-
-    /// Erases the personal data of orders older than the retention time (a batch per run).
-    pub async fn erase_expired(&self) -> Result<Vec<Erasure>, StoreError> {
-        let now = (self.clock)();
-        let cutoff = self.retention_cutoff(now);
-        let mut erased = Vec::new();
-        for reference in self
-            .retention
-            .due_for_erasure(cutoff, ERASURE_BATCH)
-            .await?
-        {
-            if let Some(erasure) = self.retention.erase(&reference, now).await? {
-                tracing::info!(reference = %reference, "personal data erased: retention time passed");
-                erased.push(erasure);
-            }
-        }
-        Ok(erased)
     }
 }
