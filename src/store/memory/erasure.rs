@@ -1,12 +1,11 @@
-//! The in-memory store's retention (erasure) and bookings, with the DynamoDB store's rules.
+//! The in-memory store's `Retention`: erasure, as the DynamoDB store erases.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{BreakerState, MAX_STRIKES_KEPT, Strike};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
-use crate::store::{Booked, Bookings, Erasure, Reputation, Result, Retention};
+use crate::store::{Erasure, Result, Retention};
 
 #[async_trait]
 impl Retention for MemoryStore {
@@ -82,66 +81,5 @@ impl Retention for MemoryStore {
             messages_scrubbed,
             already_erased,
         }))
-    }
-}
-
-#[async_trait]
-impl Bookings for MemoryStore {
-    async fn book(&self, order: &Order, expected: u32) -> Result<Booked> {
-        let mut state = self.available()?;
-        if state.erased.contains_key(order.reference.as_str()) {
-            return Ok(Booked::NoOrder);
-        }
-        let Some(stored) = state.orders.get_mut(order.reference.as_str()) else {
-            return Ok(Booked::NoOrder);
-        };
-        let sequence = stored.booking.as_ref().map_or(0, |b| b.sequence);
-        if sequence != expected {
-            return Ok(Booked::Conflict(stored.booking.clone()));
-        }
-        stored.booking = order.booking.clone();
-        for kind in EmailKind::AFTER_BOOKING {
-            if let Some(delivery) = order.delivery(kind) {
-                stored.set_delivery(kind, delivery.clone());
-            }
-        }
-        Ok(Booked::Stored)
-    }
-}
-
-#[async_trait]
-impl Reputation for MemoryStore {
-    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<BreakerState> {
-        let mut state = self.available()?;
-        let list = match strike {
-            Strike::Bounce => &mut state.breaker.bounces,
-            Strike::Complaint => &mut state.breaker.complaints,
-        };
-        list.push(at);
-        // As the DynamoDB store: over the bound, the newest half is kept.
-        if list.len() > MAX_STRIKES_KEPT {
-            list.drain(..list.len() - MAX_STRIKES_KEPT / 2);
-        }
-        Ok(state.breaker.clone())
-    }
-
-    async fn trip(&self, at: Timestamp) -> Result<bool> {
-        let mut state = self.available()?;
-        let first = !state.breaker.is_tripped();
-        if first {
-            state.breaker.tripped_at = Some(at);
-        }
-        Ok(first)
-    }
-
-    async fn breaker(&self) -> Result<BreakerState> {
-        Ok(self.available()?.breaker.clone())
-    }
-
-    async fn reset_breaker(&self, at: Timestamp) -> Result<()> {
-        let mut state = self.available()?;
-        state.breaker.tripped_at = None;
-        state.breaker.reset_at = Some(at);
-        Ok(())
     }
 }
