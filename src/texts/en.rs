@@ -69,14 +69,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_next: "the address is not on this site",
         invalid_other: "check the value",
     },
-    packages: Packages {
-        somestartti_name: "Somestartti – a two-hour introduction to social media",
-        somestartti_duration: "2 hours",
-        somestartti_about: "Together we set up a channel for your organisation – a Facebook page, an X (Twitter) account or an Instagram account – so that every employee can share. 2 hours, on site at your premises.",
-        some_haltuun_name: "Some haltuun – a half-day social media workshop",
-        some_haltuun_duration: "half a day (4 hours)",
-        some_haltuun_about: "Together we set up the channels you need and practise with those you already use, with content tailored to your organisation and the channels you choose. 4 hours, on site at your premises.",
-    },
+    package,
     refusals: Refusals {
         validation: "Some fields need fixing.",
         invalid_json: "The request body is not valid JSON.",
@@ -172,6 +165,21 @@ pub(super) const TEXTS: Texts = Texts {
     language_name,
 };
 
+/// Each workshop as the customer reads it in this language.
+fn package(package: Package) -> PackageTexts {
+    match package {
+        Package::Somestartti => PackageTexts {
+            name: "Somestartti – a two-hour introduction to social media",
+            duration: "2 hours",
+            about: "Together we set up a channel for your organisation – a Facebook page, an X (Twitter) account or an Instagram account – so that every employee can share. 2 hours, on site at your premises.",
+        },
+        Package::SomeHaltuun => PackageTexts {
+            name: "Some haltuun – a half-day social media workshop",
+            duration: "half a day (4 hours)",
+            about: "Together we set up the channels you need and practise with those you already use, with content tailored to your organisation and the channels you choose. 4 hours, on site at your premises.",
+        },
+    }
+}
 /// Each language's name in this one (the trainers read `ruotsi`).
 fn language_name(language: Language) -> &'static str {
     match language {

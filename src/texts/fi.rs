@@ -69,14 +69,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_next: "osoite ei kuulu tälle sivustolle",
         invalid_other: "tarkista arvo",
     },
-    packages: Packages {
-        somestartti_name: "Kahden tunnin somestartti",
-        somestartti_duration: "2 tuntia",
-        somestartti_about: "Perustamme yhdessä organisaatiollesi somekanavan – Facebook-sivun, X (Twitter) -tilin tai Instagram-tilin – niin, että jokainen työntekijä voi jakaa sisältöä. 2 tuntia, paikan päällä organisaatiosi tiloissa.",
-        some_haltuun_name: "Puolen päivän some haltuun -koulutus",
-        some_haltuun_duration: "puoli päivää (4 tuntia)",
-        some_haltuun_about: "Perustamme yhdessä tarvittavat kanavat ja harjoittelemme jo käytössä olevien käyttöä. Sisältö räätälöidään organisaatiollesi ja valitsemillesi kanaville. 4 tuntia, paikan päällä organisaatiosi tiloissa.",
-    },
+    package,
     refusals: Refusals {
         validation: "Tilauksessa on korjattavaa.",
         invalid_json: "Pyynnön runko ei ole kelvollista JSONia.",
@@ -174,6 +167,21 @@ pub(super) const TEXTS: Texts = Texts {
     language_name,
 };
 
+/// Each workshop as the customer reads it in this language.
+fn package(package: Package) -> PackageTexts {
+    match package {
+        Package::Somestartti => PackageTexts {
+            name: "Kahden tunnin somestartti",
+            duration: "2 tuntia",
+            about: "Perustamme yhdessä organisaatiollesi somekanavan – Facebook-sivun, X (Twitter) -tilin tai Instagram-tilin – niin, että jokainen työntekijä voi jakaa sisältöä. 2 tuntia, paikan päällä organisaatiosi tiloissa.",
+        },
+        Package::SomeHaltuun => PackageTexts {
+            name: "Puolen päivän some haltuun -koulutus",
+            duration: "puoli päivää (4 tuntia)",
+            about: "Perustamme yhdessä tarvittavat kanavat ja harjoittelemme jo käytössä olevien käyttöä. Sisältö räätälöidään organisaatiollesi ja valitsemillesi kanaville. 4 tuntia, paikan päällä organisaatiosi tiloissa.",
+        },
+    }
+}
 /// Each language's name in this one (the trainers read `ruotsi`).
 fn language_name(language: Language) -> &'static str {
     match language {

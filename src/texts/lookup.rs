@@ -38,27 +38,15 @@ pub fn label(field: Field, language: Language) -> &'static str {
 
 /// The workshop's name as the customer reads it.
 pub fn package_name(package: Package, language: Language) -> &'static str {
-    let packages = &texts(language).packages;
-    match package {
-        Package::Somestartti => packages.somestartti_name,
-        Package::SomeHaltuun => packages.some_haltuun_name,
-    }
+    (texts(language).package)(package).name
 }
 
 /// How long the workshop is, as the customer reads it.
 pub fn package_duration(package: Package, language: Language) -> &'static str {
-    let packages = &texts(language).packages;
-    match package {
-        Package::Somestartti => packages.somestartti_duration,
-        Package::SomeHaltuun => packages.some_haltuun_duration,
-    }
+    (texts(language).package)(package).duration
 }
 
 /// What the workshop is, as the order form tells the customer.
 pub fn package_about(package: Package, language: Language) -> &'static str {
-    let packages = &texts(language).packages;
-    match package {
-        Package::Somestartti => packages.somestartti_about,
-        Package::SomeHaltuun => packages.some_haltuun_about,
-    }
+    (texts(language).package)(package).about
 }

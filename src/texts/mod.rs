@@ -15,7 +15,7 @@ pub use booking::{BookingPageTexts, date_with_weekday, received_at, when};
 pub use fi::{BOOKING_PAGE, TRAINER};
 pub use lookup::{label, package_about, package_duration, package_name};
 
-use crate::domain::Language;
+use crate::domain::{Language, Package};
 
 /// A struct of texts and the list of its keys and values, for the tests that compare languages.
 macro_rules! table {
@@ -113,17 +113,12 @@ table! {
     }
 }
 
-table! {
-    /// The workshops as the customer reads them.
-    pub struct Packages {
-        somestartti_name,
-        somestartti_duration,
-        /// What the workshop is, on the order form.
-        somestartti_about,
-        some_haltuun_name,
-        some_haltuun_duration,
-        some_haltuun_about,
-    }
+/// A workshop as the customer reads it: its name, its length, and what it is (the order
+/// form's description).
+pub struct PackageTexts {
+    pub name: &'static str,
+    pub duration: &'static str,
+    pub about: &'static str,
 }
 
 table! {
@@ -250,7 +245,9 @@ table! {
 pub struct Texts {
     pub labels: Labels,
     pub problems: Problems,
-    pub packages: Packages,
+    /// Each workshop's texts: an exhaustive match in each language's file, so a new package is
+    /// named in every one.
+    pub package: fn(Package) -> PackageTexts,
     pub refusals: Refusals,
     pub pages: Pages,
     pub customer: CustomerEmail,
@@ -268,7 +265,6 @@ impl Texts {
         let sections = [
             ("labels", self.labels.entries()),
             ("problems", self.problems.entries()),
-            ("packages", self.packages.entries()),
             ("refusals", self.refusals.entries()),
             ("pages", self.pages.entries()),
             ("customer", self.customer.entries()),
@@ -279,6 +275,15 @@ impl Texts {
             let key = format!("languages.{}", language.code());
             (key, (self.language_name)(language))
         });
+        let packages = Package::ALL.into_iter().flat_map(|package| {
+            let texts = (self.package)(package);
+            let key = |part: &str| format!("packages.{}.{part}", package.id());
+            [
+                (key("name"), texts.name),
+                (key("duration"), texts.duration),
+                (key("about"), texts.about),
+            ]
+        });
         sections
             .into_iter()
             .flat_map(|(section, entries)| {
@@ -287,6 +292,7 @@ impl Texts {
                     .map(move |(key, text)| (format!("{section}.{key}"), text))
             })
             .chain(names)
+            .chain(packages)
             .collect()
     }
 }

@@ -69,14 +69,7 @@ pub(super) const TEXTS: Texts = Texts {
         invalid_next: "adressen hör inte till den här webbplatsen",
         invalid_other: "kontrollera värdet",
     },
-    packages: Packages {
-        somestartti_name: "Somestartti – en tvåtimmars introduktion till sociala medier",
-        somestartti_duration: "2 timmar",
-        somestartti_about: "Tillsammans skapar vi en kanal för din organisation – en Facebooksida, ett X-konto (Twitter) eller ett Instagramkonto – så att alla anställda kan dela innehåll. 2 timmar, på plats i din organisations lokaler.",
-        some_haltuun_name: "Some haltuun – en halvdagsutbildning i sociala medier",
-        some_haltuun_duration: "en halv dag (4 timmar)",
-        some_haltuun_about: "Tillsammans skapar vi de kanaler som behövs och övar på dem som redan används. Innehållet anpassas till din organisation och de kanaler du väljer. 4 timmar, på plats i din organisations lokaler.",
-    },
+    package,
     refusals: Refusals {
         validation: "Beställningen innehåller uppgifter som behöver rättas.",
         invalid_json: "Begärans innehåll är inte giltig JSON.",
@@ -172,6 +165,21 @@ pub(super) const TEXTS: Texts = Texts {
     language_name,
 };
 
+/// Each workshop as the customer reads it in this language.
+fn package(package: Package) -> PackageTexts {
+    match package {
+        Package::Somestartti => PackageTexts {
+            name: "Somestartti – en tvåtimmars introduktion till sociala medier",
+            duration: "2 timmar",
+            about: "Tillsammans skapar vi en kanal för din organisation – en Facebooksida, ett X-konto (Twitter) eller ett Instagramkonto – så att alla anställda kan dela innehåll. 2 timmar, på plats i din organisations lokaler.",
+        },
+        Package::SomeHaltuun => PackageTexts {
+            name: "Some haltuun – en halvdagsutbildning i sociala medier",
+            duration: "en halv dag (4 timmar)",
+            about: "Tillsammans skapar vi de kanaler som behövs och övar på dem som redan används. Innehållet anpassas till din organisation och de kanaler du väljer. 4 timmar, på plats i din organisations lokaler.",
+        },
+    }
+}
 /// Each language's name in this one (the trainers read `ruotsi`).
 fn language_name(language: Language) -> &'static str {
     match language {
