@@ -174,3 +174,133 @@ fn the_function_links_one_tls_stack_and_one_crypto_provider() {
         assert!(versions(name).is_empty(), "the function links {name}");
     }
 }
+
+/// What docs/ARCHITECTURE.md's worked examples add: names that are meant not to exist yet.
+const TO_BE_ADDED: [&str; 3] = ["Field::Department", "Language::De", "src/texts/de.rs"];
+
+/// Every `.rs` file of the function and of the operator's command, with its text.
+fn sources() -> Vec<(std::path::PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("ops/src"), &mut files);
+    files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).unwrap();
+            (file, text)
+        })
+        .collect()
+}
+
+/// Whether a line of `text` defines `name` as an item (`fn`, `struct`, `const`, …) or, in an
+/// enum, as a variant.
+fn defines(text: &str, name: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("pub(crate) ").unwrap_or(line);
+        let line = line.strip_prefix("pub(super) ").unwrap_or(line);
+        let line = line.strip_prefix("pub ").unwrap_or(line);
+        let line = line.strip_prefix("async ").unwrap_or(line);
+        let item = ["fn ", "struct ", "enum ", "trait ", "type ", "const ", "static ", "mod "]
+            .iter()
+            .find_map(|keyword| line.strip_prefix(keyword));
+        let word = |rest: &str| -> String {
+            rest.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        };
+        match item {
+            Some(rest) => word(rest) == name,
+            // A variant: `Name,`, `Name {`, `Name(`.
+            None => word(line) == name && line[name.len()..].starts_with([',', ' ', '(', '{']),
+        }
+    })
+}
+
+/// Whether `owner::name` names something in the source: `Type::item` (an item in a file that
+/// has the type's impl, trait or enum) or `module::item` (an item in the module's files).
+fn resolves(owner: &str, name: &str, sources: &[(std::path::PathBuf, String)]) -> bool {
+    if owner.starts_with(char::is_uppercase) {
+        let holds_type = |text: &str| {
+            text.lines().any(|line| {
+                let line = line.trim_start();
+                (line.starts_with("impl") || line.contains("trait ") || line.contains("enum "))
+                    && line
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|word| word == owner)
+            })
+        };
+        return (sources.iter()).any(|(_, text)| holds_type(text) && defines(text, name));
+    }
+    sources.iter().any(|(file, text)| {
+        let in_module = file.components().any(|part| {
+            let part = part.as_os_str().to_string_lossy();
+            part == owner || part == format!("{owner}.rs")
+        });
+        in_module && defines(text, name)
+    })
+}
+
+/// The backticked spans of a Markdown text.
+fn code_spans(markdown: &str) -> Vec<&str> {
+    markdown.split('`').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn every_name_and_path_in_the_architecture_page_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = std::fs::read_to_string(root.join("docs/ARCHITECTURE.md")).unwrap();
+    let sources = sources();
+    let mut stale = Vec::new();
+    let mut checked = 0;
+    for span in code_spans(&page) {
+        if TO_BE_ADDED.iter().any(|new| span.contains(new)) {
+            continue;
+        }
+        // Paths: a file or folder of the repository (or of src/, as `intake/tests.rs`).
+        let looks_like_path = span.contains('/')
+            && !span.contains(' ')
+            && !span.starts_with("POST")
+            && span.rsplit('/').next().is_some_and(|last| last.is_empty() || last.contains('.'));
+        if looks_like_path {
+            checked += 1;
+            let found = ["", "src/"]
+                .iter()
+                .any(|base| root.join(format!("{base}{span}")).exists());
+            if !found {
+                stale.push(format!("path {span}"));
+            }
+            continue;
+        }
+        // `Owner::name` pairs, wherever they are in the span (`http::route`,
+        // `Stores::new(memory)`, `store::Stores`).
+        let words: Vec<&str> = span
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .collect();
+        for word in words.into_iter().filter(|w| w.contains("::")) {
+            let parts: Vec<&str> = word.split("::").filter(|p| !p.is_empty()).collect();
+            for pair in parts.windows(2) {
+                checked += 1;
+                if !resolves(pair[0], pair[1], &sources) {
+                    stale.push(format!("{}::{}", pair[0], pair[1]));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} names checked: is the page read?");
+    assert!(
+        stale.is_empty(),
+        "docs/ARCHITECTURE.md names what the source does not have: {stale:#?}"
+    );
+}
+
+#[test]
+fn the_architecture_check_finds_a_renamed_method() {
+    let sources = sources();
+    assert!(resolves("Sender", "send_pair", &sources));
+    assert!(!resolves("Sender", "send_both", &sources));
+    assert!(resolves("http", "accept", &sources));
+    assert!(!resolves("http", "no_such_function", &sources));
+    assert!(resolves("QuotaKind", "Breaker", &sources));
+}
