@@ -3,9 +3,9 @@
 //!
 //! Layers, each using only the ones below it (docs/ARCHITECTURE.md; tests/api/architecture.rs
 //! checks it): `entry` (every Lambda event to its handler) → `http` (HTTP request ⇄ use case) →
-//! `intake` (the use cases: placing an order, the retry run, SES's reports, a resend, erasure) →
-//! `store` and `email` (traits with DynamoDB, SES and in-memory implementations) → `texts` →
-//! `domain`.
+//! `intake` (the use cases: placing an order, the retry run, SES's reports, a booking, a resend
+//! or release, erasure) → `store` and `email` (traits with DynamoDB, SES and in-memory
+//! implementations) → `texts` → `domain`.
 
 // Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
 #![allow(clippy::inconsistent_digit_grouping)]

@@ -104,7 +104,7 @@ impl Field {
     ];
 
     /// The name in JSON and form bodies.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Field::Package => "package",
             Field::Organization => "organization",

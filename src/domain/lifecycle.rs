@@ -108,7 +108,7 @@ impl Order {
         self.emails.iter().map(|(kind, delivery)| (*kind, delivery))
     }
 
-    /// When the retry sweeper should next look at this order; `None` once both emails are final.
+    /// When the retry sweeper should next look at this order; `None` once every email is final.
     pub fn retry_at(&self) -> Option<Timestamp> {
         (self.deliveries().map(|(_, delivery)| delivery.due_at()))
             .chain([self.reports.check_at])

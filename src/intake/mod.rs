@@ -1,7 +1,11 @@
-//! The use cases, each its own type holding only what it uses: placing an order
-//! (`PlaceOrder`), the scheduled run (`RetryEmails`), an SES report (`HandleReport`), an
-//! operator's resend (`Resend`) and the retention time (`EraseExpired`). `Wiring` builds them
-//! from one set of parts; `sending` is what they share to send and record an email.
+//! The use cases, each its own type holding only the ports it uses: placing an order
+//! (`PlaceOrder`), the scheduled run (`RetryEmails`), an SES report (`HandleReport`), a booking
+//! (`BookWorkshop`), an operator's resend (`Resend`) and release (`Release`), the retention
+//! time (`EraseExpired`) and the operator's commands together (`OperatorDesk`). `Wiring`
+//! (`wiring.rs`) builds them from one set of parts. What they share, one job each: `Composer`
+//! (what an email says), `Sender` (send and record it), `Alerts` (tell the trainers),
+//! `Counters` (the abuse counters and ceilings), `BookingLinks` (the booking page's links).
+//! This file is the façade and the shared time (`Clock`, `ManualClock`, backoff).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -259,7 +259,7 @@ impl PlaceOrder {
     pub async fn warm_up(&self) {
         let started = Instant::now();
         // An order uses one DynamoDB connection (its writes come one after another: the order
-        // with its counters, both emails' outcomes in one transaction) and two SES
+        // with its counters, both emails' outcomes in one update) and two SES
         // connections (both emails are sent at once): those three are opened, no more, since
         // each is a TLS handshake at Lambda's CPU share.
         let (store, mailer) = tokio::join!(self.orders.warm_up(), self.sender.warm_up());

@@ -34,7 +34,7 @@ pub enum Attribute {
     PartitionKey,
     /// Epoch seconds after which DynamoDB may delete the item (dedupe records, counters).
     ExpiresAt,
-    /// What an item is: `order`, `dedupe`, `message`, `quota`, `counter`.
+    /// What an item is: `order`, `dedupe`, `quota`, `retention`, `invoice`, `counter`.
     Kind,
     OrderId,
     Reference,

@@ -202,9 +202,11 @@ fn defines(text: &str, name: &str) -> bool {
         let line = line.strip_prefix("pub(super) ").unwrap_or(line);
         let line = line.strip_prefix("pub ").unwrap_or(line);
         let line = line.strip_prefix("async ").unwrap_or(line);
-        let item = ["fn ", "struct ", "enum ", "trait ", "type ", "const ", "static ", "mod "]
-            .iter()
-            .find_map(|keyword| line.strip_prefix(keyword));
+        let item = [
+            "fn ", "struct ", "enum ", "trait ", "type ", "const ", "static ", "mod ",
+        ]
+        .iter()
+        .find_map(|keyword| line.strip_prefix(keyword));
         let word = |rest: &str| -> String {
             rest.chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -262,7 +264,10 @@ fn every_name_and_path_in_the_architecture_page_exists() {
         let looks_like_path = span.contains('/')
             && !span.contains(' ')
             && !span.starts_with("POST")
-            && span.rsplit('/').next().is_some_and(|last| last.is_empty() || last.contains('.'));
+            && span
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.is_empty() || last.contains('.'));
         if looks_like_path {
             checked += 1;
             let found = ["", "src/"]
@@ -288,7 +293,10 @@ fn every_name_and_path_in_the_architecture_page_exists() {
             }
         }
     }
-    assert!(checked > 100, "only {checked} names checked: is the page read?");
+    assert!(
+        checked > 100,
+        "only {checked} names checked: is the page read?"
+    );
     assert!(
         stale.is_empty(),
         "docs/ARCHITECTURE.md names what the source does not have: {stale:#?}"

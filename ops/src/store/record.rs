@@ -285,7 +285,7 @@ fn numbers(item: &Item, name: &str) -> Vec<u32> {
 }
 
 impl OrderRecord {
-    /// `None` for an item that is not an order (dedupe records, counters, message lookups).
+    /// `None` for an item that is not an order (dedupe records, counters, invoices).
     pub fn from_item(item: &Item) -> Option<OrderRecord> {
         let reference = reference_of(item)?;
         Some(OrderRecord {

@@ -202,8 +202,8 @@ impl DynamoDbStore {
 /// their change log: erased with the personal data unless an invoice, a receipt kept for the
 /// bookkeeping period, was made.
 const INVOICING_TEXTS: [&str; 3] = [
-    "invoice_address",
-    "billing_reference",
+    Field::InvoiceAddress.name(),
+    Field::BillingReference.name(),
     INVOICING_CHANGES_ATTRIBUTE,
 ];
 

@@ -54,7 +54,7 @@ pub const DYNAMODB_ACTIONS: [&str; 5] = [
 ];
 
 /// What the operator's `orders` command calls (it reads items and the by-month index, updates
-/// orders, message lookups, the invoice counter and the breaker — a transaction is authorised
+/// orders, invoices and their counter, the retention watermarks and the breaker — a transaction is authorised
 /// per item action), granted by the template's operator policy on the table and that index
 /// only. Its commands that send ask the function (`lambda:InvokeFunction`) and write nothing.
 pub const OPERATOR_DYNAMODB_ACTIONS: [&str; 3] =

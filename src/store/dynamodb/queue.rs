@@ -187,7 +187,7 @@ impl EmailQueue for DynamoDbStore {
 
     /// The order's place in the retry index, from its emails' states.
     async fn reschedule(&self, order: &Order) -> Result<()> {
-        // Only if both emails still stand as in `order`: a stale copy must not put a finished
+        // Only if every email still stands as in `order`: a stale copy must not put a finished
         // order back in the retry index (or take a live one out).
         let mut condition = vec!["attribute_exists(#pk)".to_owned()];
         let mut update = self
