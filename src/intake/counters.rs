@@ -6,7 +6,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::domain::{Limits, QuotaCounter, QuotaKind, SourceAddress};
-use crate::store::Quotas;
+use crate::store::QuotaCounters;
 
 /// Everyone's confirmations share one counter.
 pub(super) const EVERYONE: &str = "everyone";
@@ -15,7 +15,7 @@ pub(super) const EVERYONE: &str = "everyone";
 /// order's own insert.
 #[derive(Clone)]
 pub(super) struct Counters {
-    pub(super) quotas: Arc<dyn Quotas>,
+    pub(super) quotas: Arc<dyn QuotaCounters>,
     pub(super) limits: Limits,
 }
 

@@ -16,8 +16,8 @@ use crate::domain::{
 };
 use crate::email::{Mailer, RecordingMailer};
 use crate::store::{
-    Claim, DedupeKey, EmailQueue, Insert, MemoryStore, Orders, Quotas as _, Retention, StoreError,
-    Stores,
+    Claim, DedupeKey, EmailQueue, Insert, MemoryStore, Orders, QuotaCounters as _, Retention,
+    StoreError, Stores,
 };
 
 /// The clock the tests move by hand, and what reads it.
@@ -507,7 +507,7 @@ struct CountedQuotas {
 }
 
 #[async_trait]
-impl crate::store::Quotas for CountedQuotas {
+impl crate::store::QuotaCounters for CountedQuotas {
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool, StoreError> {
         self.taken_alone.fetch_add(1, Ordering::SeqCst);
         self.store.take_quota(counter).await

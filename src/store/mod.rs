@@ -1,4 +1,4 @@
-//! Where orders are kept: one small trait per capability (`Orders`, `Quotas`, `EmailQueue`,
+//! Where orders are kept: one small trait per capability (`Orders`, `QuotaCounters`, `EmailQueue`,
 //! `DeliveryReports`, `Retention`, `Bookings`, `Reputation`), each implemented directly by one
 //! file of the DynamoDB store (`dynamodb/orders.rs`, `queue.rs`, `reports.rs`, `erasure.rs`,
 //! `bookings.rs`, `reputation.rs`) and by the in-memory one; `Store` is all seven. A use case
@@ -184,7 +184,7 @@ pub trait Orders: Send + Sync {
 
 /// The abuse counters and the confirmations' ceiling, taken from outside an order's insert.
 #[async_trait]
-pub trait Quotas: Send + Sync {
+pub trait QuotaCounters: Send + Sync {
     /// Takes a unit from one counter if it is under its limit; `false` when it is not.
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool>;
 }
@@ -336,12 +336,12 @@ pub trait Corrections: Send + Sync {
 
 /// Every capability at once, for wiring one store into every use case (`Stores::new`).
 pub trait Store:
-    Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings + Reputation
+    Orders + QuotaCounters + EmailQueue + DeliveryReports + Retention + Bookings + Reputation
 {
 }
 
-impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings + Reputation> Store
-    for T
+impl<T: Orders + QuotaCounters + EmailQueue + DeliveryReports + Retention + Bookings + Reputation>
+    Store for T
 {
 }
 
@@ -350,7 +350,7 @@ impl<T: Orders + Quotas + EmailQueue + DeliveryReports + Retention + Bookings + 
 #[derive(Clone)]
 pub struct Stores {
     pub orders: Arc<dyn Orders>,
-    pub quotas: Arc<dyn Quotas>,
+    pub quotas: Arc<dyn QuotaCounters>,
     pub queue: Arc<dyn EmailQueue>,
     pub reports: Arc<dyn DeliveryReports>,
     pub retention: Arc<dyn Retention>,
@@ -376,7 +376,7 @@ impl Stores {
         self
     }
 
-    pub fn with_quotas(mut self, quotas: Arc<dyn Quotas>) -> Stores {
+    pub fn with_quotas(mut self, quotas: Arc<dyn QuotaCounters>) -> Stores {
         self.quotas = quotas;
         self
     }

@@ -8,7 +8,7 @@
 //! - `quota#…`: the abuse counters and the reputation breaker.
 //!
 //! One file per capability, each implementing its trait directly: `orders.rs` (`Orders`,
-//! `Quotas`), `queue.rs` (`EmailQueue`), `reports.rs` (`DeliveryReports`), `erasure.rs`
+//! `QuotaCounters`), `queue.rs` (`EmailQueue`), `reports.rs` (`DeliveryReports`), `erasure.rs`
 //! (`Retention`), `bookings.rs` (`Bookings`), `reputation.rs` (`Reputation`), `corrections.rs`
 //! (`Corrections`). Beside them: `changes.rs` (an update's names and values), `cancel.rs` (a
 //! cancelled transaction's reasons), `query.rs` (reads of many items).

@@ -1,6 +1,6 @@
 //! The orders themselves (`Orders`): one transaction puts the order, its dedupe record and its
 //! quota units; a replay is answered from the dedupe record. The quota counters taken alone
-//! (`Quotas`).
+//! (`QuotaCounters`).
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, UpdateBuilder};
@@ -16,7 +16,7 @@ use crate::store::item::{
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,
     order_from_item, order_item, order_pk, receipt_from_item,
 };
-use crate::store::{DedupeKey, Insert, Orders, Quotas, Reputation, Result, StoreError};
+use crate::store::{DedupeKey, Insert, Orders, QuotaCounters, Reputation, Result, StoreError};
 
 /// A key in the orders' key space (the role may read nothing else) that no order has: references
 /// are upper case.
@@ -99,7 +99,7 @@ impl Orders for DynamoDbStore {
 }
 
 #[async_trait]
-impl Quotas for DynamoDbStore {
+impl QuotaCounters for DynamoDbStore {
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool> {
         if counter.kind == QuotaKind::Breaker {
             return Ok(!self.breaker().await?.is_tripped());

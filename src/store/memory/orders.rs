@@ -1,11 +1,11 @@
-//! The in-memory store's `Orders` and `Quotas`: an order, its dedupe record and its counters in one step.
+//! The in-memory store's `Orders` and `QuotaCounters`: an order, its dedupe record and its counters in one step.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
 use crate::domain::{Order, QuotaCounter, Reference};
-use crate::store::{DedupeKey, Insert, Orders, Quotas, Result, StoreError};
+use crate::store::{DedupeKey, Insert, Orders, QuotaCounters, Result, StoreError};
 
 #[async_trait]
 impl Orders for MemoryStore {
@@ -57,7 +57,7 @@ impl Orders for MemoryStore {
 }
 
 #[async_trait]
-impl Quotas for MemoryStore {
+impl QuotaCounters for MemoryStore {
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool> {
         let mut state = self.available()?;
         if !state.has_room(counter) {

@@ -1,4 +1,4 @@
-//! `Orders` and `Quotas`: an order and its dedupe record in one write, a replay answered with the stored order, the counters.
+//! `Orders` and `QuotaCounters`: an order and its dedupe record in one write, a replay answered with the stored order, the counters.
 
 use order_intake::domain::{QuotaKind, Quotas, Reference};
 use order_intake::store::{DedupeKey, Insert, Store};
