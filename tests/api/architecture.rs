@@ -202,6 +202,9 @@ fn defines(text: &str, name: &str) -> bool {
         let line = line.strip_prefix("pub(super) ").unwrap_or(line);
         let line = line.strip_prefix("pub ").unwrap_or(line);
         let line = line.strip_prefix("async ").unwrap_or(line);
+        let line = (line.strip_prefix("const "))
+            .filter(|rest| rest.starts_with("fn "))
+            .unwrap_or(line);
         let item = [
             "fn ", "struct ", "enum ", "trait ", "type ", "const ", "static ", "mod ",
         ]
