@@ -1,5 +1,6 @@
 //! The command line (clap).
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use order_intake::domain::EmailKind;
 
@@ -36,8 +37,8 @@ pub enum Command {
     /// Sends an order's email again (after fix-email, or when SES lost it) and records it.
     Resend {
         reference: String,
-        #[arg(value_enum)]
-        email: EmailChoice,
+        #[arg(value_parser = email_kind())]
+        email: EmailKind,
     },
     /// Sends the confirmations that wait for a person (unverified: the form's human check did
     /// not pass; held: over a ceiling or by the reputation breaker) of these orders, now.
@@ -244,29 +245,10 @@ pub enum ExportFormat {
     Json,
 }
 
-/// Which of an order's emails: the confirmation, the trainers' notification, and after a
-/// booking its email, the trainers' note and the two reminders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EmailChoice {
-    Customer,
-    Trainer,
-    Booking,
-    #[value(name = "booking_note")]
-    BookingNote,
-    Reminder,
-    #[value(name = "reminder_note")]
-    ReminderNote,
-}
-
-impl From<EmailChoice> for EmailKind {
-    fn from(choice: EmailChoice) -> EmailKind {
-        match choice {
-            EmailChoice::Customer => EmailKind::Customer,
-            EmailChoice::Trainer => EmailKind::Trainer,
-            EmailChoice::Booking => EmailKind::Booking,
-            EmailChoice::BookingNote => EmailKind::BookingNote,
-            EmailChoice::Reminder => EmailKind::Reminder,
-            EmailChoice::ReminderNote => EmailKind::ReminderNote,
-        }
-    }
+/// Which of an order's emails, by `EmailKind`'s own names (the help lists them): the
+/// confirmation, the trainers' notification, and after a booking its email, the trainers' note
+/// and the two reminders.
+fn email_kind() -> impl TypedValueParser<Value = EmailKind> {
+    PossibleValuesParser::new(EmailKind::ALL.map(EmailKind::as_str))
+        .map(|name| EmailKind::parse(&name).unwrap_or(EmailKind::Customer))
 }

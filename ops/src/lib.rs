@@ -24,7 +24,7 @@ pub mod period;
 pub mod spreadsheet;
 pub mod store;
 
-pub use cli::{Cli, Command, EmailChoice, ExportFormat};
+pub use cli::{Cli, Command, ExportFormat};
 pub use config::OpsConfig;
 pub use error::OpsError;
 pub use operator::Operator;

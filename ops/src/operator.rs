@@ -9,7 +9,7 @@ use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{Delivery, EmailAddress, EmailKind, Reference};
 use order_intake::intake::{OperatorAnswer, OperatorCommand};
 
-use crate::cli::{self, Command, EmailChoice, ExportFormat};
+use crate::cli::{self, Command, ExportFormat};
 use crate::desk::Desk;
 use crate::error::OpsError;
 use crate::period::Period;
@@ -110,11 +110,10 @@ impl Operator {
     async fn resend(
         &self,
         reference: &str,
-        email: EmailChoice,
+        kind: EmailKind,
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
         let reference = parse_reference(reference)?;
-        let kind = EmailKind::from(email);
         let command = OperatorCommand::Resend {
             reference: reference.to_string(),
             email: kind.as_str().to_owned(),

@@ -236,7 +236,39 @@ async fn pending_goes_before_older_held(store: &dyn Store) {
     assert_eq!(&all[1..], &held[..], "then the held ones, oldest first");
 }
 
+/// A confirmation that waits for a person is claimed by the first release only; a sent one
+/// by none.
+async fn a_waiting_confirmation_is_released_once(store: &dyn Store) {
+    let order = Order::placed(new_order(), at(0), Delivery::Unverified);
+    insert(store, &order).await;
+    let (reference, customer) = (&order.reference, EmailKind::Customer);
+    assert!(
+        (store.claim_waiting(reference, customer, held(10, 130)))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !(store.claim_waiting(reference, customer, held(11, 131)))
+            .await
+            .unwrap(),
+        "a second release finds it being sent"
+    );
+    let sent = Delivery::Sent {
+        message_id: "m-released".into(),
+        sent_at: at(12),
+    };
+    (store.record_delivery(reference, customer, &sent, None))
+        .await
+        .unwrap();
+    assert!(
+        !(store.claim_waiting(reference, customer, held(13, 133)))
+            .await
+            .unwrap()
+    );
+}
+
 store_contract!(
+    a_waiting_confirmation_is_released_once,
     claiming_and_recording,
     recording_both_attempts,
     pending_goes_before_older_held
