@@ -10,11 +10,17 @@ use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Request, Service, service_fn};
 use serde_json::Value;
 
-use crate::email::EmailEvent;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::email::{EmailEvent, Mailer};
 use crate::http::{App, HttpSettings, handle, make_safe};
+use crate::human_check::Turnstile;
 use crate::intake::{
-    Deadline, HandleReport, OperatorAnswer, OperatorCommand, OperatorDesk, RetryEmails, Wiring,
+    Clock, Deadline, HandleReport, OperatorAnswer, OperatorCommand, OperatorDesk, RetryEmails,
+    Wiring,
 };
+use crate::store::Stores;
 use serde::Deserialize;
 
 /// How many orders one scheduled run looks at; the next run takes the rest.
@@ -65,7 +71,49 @@ pub struct Function {
     pub desk: OperatorDesk,
 }
 
+/// What a function runs on beside its configuration: the clients `main` builds once (or a
+/// test's fakes and local services), and the clock.
+pub struct Parts {
+    pub stores: Stores,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Clock,
+}
+
+/// The one composition root, as zero2prod's `Application::build`: the use cases as `config`
+/// says, on `parts`. `main` and the tests' helpers both build the function through it.
+pub fn compose(config: &Config, parts: Parts) -> Wiring {
+    let wiring = Wiring::new(
+        parts.stores,
+        parts.mailer,
+        config.trainer_emails.clone(),
+        parts.clock,
+        config.limits.clone(),
+    )
+    .with_seller(config.seller.clone())
+    .with_retention_months(config.retention_months)
+    .with_backoff_seconds(config.retry_backoff_seconds)
+    .with_booking(config.booking.clone());
+    match &config.human_check {
+        Some(settings) => wiring.with_human_check(Arc::new(Turnstile::new(settings.clone()))),
+        None => wiring,
+    }
+}
+
+/// The HTTP layer's settings as configured: a refused customer is told to write to the trainers.
+pub fn http_settings(config: &Config) -> HttpSettings {
+    HttpSettings {
+        allowed_origins: config.allowed_origins.clone(),
+        thank_you_url: config.thank_you_url.clone(),
+        contact_emails: config.trainer_emails.clone(),
+    }
+}
+
 impl Function {
+    /// The function as configured, on `parts`.
+    pub fn from_config(config: &Config, parts: Parts) -> Function {
+        Function::new(&compose(config, parts), http_settings(config))
+    }
+
     pub fn new(wiring: &Wiring, settings: HttpSettings) -> Function {
         Function {
             http: App {

@@ -4,10 +4,8 @@ use std::sync::Arc;
 
 use order_intake::config::Config;
 use order_intake::email::SesMailer;
-use order_intake::entry::{Function, run};
-use order_intake::http::HttpSettings;
-use order_intake::human_check::Turnstile;
-use order_intake::intake::{Wiring, system_clock};
+use order_intake::entry::{Function, Parts, run};
+use order_intake::intake::system_clock;
 use order_intake::store::{DynamoDbStore, Stores};
 use order_intake::{aws, measure, telemetry};
 
@@ -36,27 +34,12 @@ async fn main() -> Result<(), lambda_http::Error> {
         config.sender_email.to_string(),
         config.ses_configuration_set.clone(),
     );
-    let wiring = Wiring::new(
-        Stores::new(Arc::new(store)),
-        Arc::new(mailer),
-        config.trainer_emails.clone(),
-        system_clock(),
-        config.limits.clone(),
-    )
-    .with_seller(config.seller)
-    .with_retention_months(config.retention_months)
-    .with_backoff_seconds(config.retry_backoff_seconds)
-    .with_booking(config.booking);
-    let wiring = match config.human_check {
-        Some(settings) => wiring.with_human_check(Arc::new(Turnstile::new(settings))),
-        None => wiring,
+    let parts = Parts {
+        stores: Stores::new(Arc::new(store)),
+        mailer: Arc::new(mailer),
+        clock: system_clock(),
     };
-    let settings = HttpSettings {
-        allowed_origins: config.allowed_origins,
-        thank_you_url: config.thank_you_url,
-        contact_emails: config.trainer_emails,
-    };
-    let function = Function::new(&wiring, settings);
+    let function = Function::from_config(&config, parts);
     if config.warm_up_connections {
         function.http.place_order.warm_up().await;
     }

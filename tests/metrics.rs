@@ -270,15 +270,15 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
 
     // A doubtful human check: counted by its reason; the confirmation waits.
     let doubting = FakeApp::new();
-    let wiring = helpers::wiring(
-        doubting.store.clone(),
-        doubting.mailer.clone(),
-        trainers("fake"),
-        fixed_clock(),
-        Quotas::default(),
-    )
-    .with_human_check(Arc::new(NoToken));
-    let doubting = order_intake::entry::Function::new(&wiring, settings());
+    let config = helpers::config(trainers("fake"), Quotas::default());
+    let parts = order_intake::entry::Parts {
+        stores: order_intake::store::Stores::new(doubting.store.clone()),
+        mailer: doubting.mailer.clone(),
+        clock: fixed_clock(),
+    };
+    let wiring = order_intake::entry::compose(&config, parts).with_human_check(Arc::new(NoToken));
+    let http = order_intake::entry::http_settings(&config);
+    let doubting = order_intake::entry::Function::new(&wiring, http);
     let order = order_json("neljas@kunta.example").to_string();
     assert_eq!(
         doubting

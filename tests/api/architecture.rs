@@ -7,7 +7,18 @@ use std::path::Path;
 
 /// Each module and the modules it may import. Top to bottom: nothing imports what is above it.
 const LAYERS: [(&str, &[&str]); 13] = [
-    ("entry", &["http", "intake", "email", "measure"]),
+    (
+        "entry",
+        &[
+            "config",
+            "http",
+            "intake",
+            "email",
+            "store",
+            "human_check",
+            "measure",
+        ],
+    ),
     ("config", &["domain", "intake", "human_check"]),
     ("http", &["intake", "domain", "texts", "i18n", "measure"]),
     (

@@ -9,14 +9,16 @@ use lambda_http::{Body, Response};
 use serde_json::Value;
 use url::Url;
 
+use order_intake::config::Config;
 use order_intake::domain::{
     BusinessId, EmailAddress, Language, Limits, LinkSigner, Phone, Quotas, Seller, WebOrigin,
 };
 use order_intake::email::{Mailer, RecordingMailer, SesMailer};
-use order_intake::entry::Function;
-use order_intake::http::{HttpSettings, handle, request_from_event_str};
+use order_intake::entry::{Function, Parts, compose, http_settings};
+use order_intake::http::{handle, request_from_event_str};
 use order_intake::intake::{
-    BookingLinks, BookingSettings, Clock, HandleReport, RetryEmails, Wiring, system_clock,
+    BookingLinks, BookingSettings, Clock, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
+    HandleReport, RetryEmails, system_clock,
 };
 use order_intake::store::{
     DynamoDbStore, MemoryStore, Store, Stores, TableSpec, create_order_table,
@@ -31,13 +33,27 @@ pub fn fixed_clock() -> Clock {
     Arc::new(|| "2026-11-26T10:00:00Z".parse::<Timestamp>().unwrap())
 }
 
-pub fn settings() -> HttpSettings {
-    HttpSettings {
+/// The function's configuration in the tests (as `config/test.env` has it, with made-up
+/// secrets): these trainers and quotas. Every test function is built from one through the
+/// production composition root (`entry::compose`).
+pub fn config(trainers: Vec<EmailAddress>, quotas: Quotas) -> Config {
+    Config {
+        orders_table: "orders-test".into(),
+        sender_email: EmailAddress::parse(SENDER).unwrap(),
+        trainer_emails: trainers,
         allowed_origins: [SITE, "http://127.0.0.1:8080"]
             .map(|o| WebOrigin::parse(o).unwrap())
             .into(),
         thank_you_url: Some(Url::parse(THANK_YOU).unwrap()),
-        contact_emails: trainers("contact"),
+        seller: seller(),
+        ses_configuration_set: None,
+        warm_up_connections: false,
+        metrics: false,
+        limits: limits(quotas),
+        retention_months: DEFAULT_RETENTION_MONTHS,
+        retry_backoff_seconds: DEFAULT_BACKOFF_SECONDS,
+        booking: booking_settings(),
+        human_check: None,
     }
 }
 
@@ -282,21 +298,12 @@ pub fn build_app_with<S: Store + 'static>(
     clock: Clock,
     quotas: Quotas,
 ) -> Function {
-    Function::new(&wiring(store, mailer, trainers, clock, quotas), settings())
-}
-
-/// The parts as `build_app_with` puts them together, for a test that adds one.
-pub fn wiring<S: Store + 'static>(
-    store: Arc<S>,
-    mailer: Arc<dyn Mailer>,
-    trainers: Vec<EmailAddress>,
-    clock: Clock,
-    quotas: Quotas,
-) -> Wiring {
-    let wiring = Wiring::new(Stores::new(store), mailer, trainers, clock, limits(quotas));
-    wiring
-        .with_seller(seller())
-        .with_booking(booking_settings())
+    let parts = Parts {
+        stores: Stores::new(store),
+        mailer,
+        clock,
+    };
+    Function::from_config(&config(trainers, quotas), parts)
 }
 
 /// Whatever holds the function's handlers can be sent events as the Lambda runtime would send
@@ -458,17 +465,17 @@ impl LocalApp {
         let ses = order_intake::aws::ses_client(&sdk_config(&options.ses).await);
         let store = Arc::new(DynamoDbStore::new(dynamodb, &table));
         let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(ses, SENDER, None));
-        let mut wiring = wiring(
-            store.clone(),
+        let config = config(trainers(&tag), options.quotas);
+        let parts = Parts {
+            stores: Stores::new(store.clone()),
             mailer,
-            trainers(&tag),
-            options.clock.clone(),
-            options.quotas,
-        );
+            clock: options.clock.clone(),
+        };
+        let mut wiring = compose(&config, parts);
         if let Some(check) = options.human_check {
             wiring = wiring.with_human_check(check);
         }
-        let app = Function::new(&wiring, settings());
+        let app = Function::new(&wiring, http_settings(&config));
         LocalApp {
             store,
             app,
