@@ -33,8 +33,11 @@ macro_rules! table {
     };
 }
 
-// After the macro, which it uses.
+// After the macro, which they use.
 mod booking;
+mod form;
+
+pub use form::FormPage;
 
 table! {
     /// The fields' labels, as the form shows them.
@@ -253,6 +256,7 @@ pub struct Texts {
     pub customer: CustomerEmail,
     pub booking: BookingEmail,
     pub words: Words,
+    pub form: FormPage,
     /// The languages' names in this language: the form's choice of the workshop's language,
     /// the emails' rows (the trainers read `ruotsi`). An exhaustive match in each language's
     /// file, so a new language is named in every one.
@@ -270,6 +274,7 @@ impl Texts {
             ("customer", self.customer.entries()),
             ("booking", self.booking.entries()),
             ("words", self.words.entries()),
+            ("form", self.form.entries()),
         ];
         let names = Language::ALL.map(|language| {
             let key = format!("languages.{}", language.code());

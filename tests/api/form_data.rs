@@ -1,6 +1,7 @@
 //! `web/form-data.json` is the field list and catalogue as data, for the web form (which cannot
 //! read Rust): `web/build.py` takes the pages' `required`, `minlength`, `maxlength`, the
-//! participant range, the fields' labels, the package choices and the prices from it. This test writes it from the code and fails when
+//! participant range, the fields' labels, the package choices, the prices and the page's own
+//! words from it. This test writes it from the code and fails when
 //! the committed copy differs; `UPDATE_FORM_DATA=1 cargo test form_data` rewrites it.
 
 use order_intake::domain::{
@@ -54,6 +55,14 @@ fn form_data() -> Value {
         "participants": {"min": Participants::MIN, "max": Participants::MAX},
         "max_preferred_dates": MAX_PREFERRED_DATES,
         "packages": packages,
+        // The form's own words (src/texts/form.rs), checked with every other text.
+        "page_texts": per_language(|language| {
+            let entries: serde_json::Map<String, Value> = (texts(language).form.entries())
+                .into_iter()
+                .map(|(key, text)| (key.to_owned(), json!(text)))
+                .collect();
+            Value::Object(entries)
+        }),
         // The trainers as the emails sign: the form introduces them in the same words.
         "trainers": per_language(|language| {
             let t = &texts(language).customer;
