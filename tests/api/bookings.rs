@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use crate::fixtures::BOOK;
 use crate::helpers::*;
 use order_intake::domain::{BookingState, Delivery, EmailKind, LinkPurpose, LinkSigner, Reference};
 use order_intake::email::Email;
@@ -43,15 +44,6 @@ fn trainers_email(sent: &[Email]) -> Email {
         .cloned()
         .expect("an email to the trainers")
 }
-
-const BOOK: [(&str, &str); 6] = [
-    ("action", "book"),
-    ("date", "2027-03-30"),
-    ("start", "09:00"),
-    ("end", "13:00"),
-    ("place", "Kunnantalo, valtuustosali"),
-    ("trainer", "Pilvi Nummi"),
-];
 
 async fn stored_booking(
     app: &FakeApp,

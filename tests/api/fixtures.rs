@@ -54,3 +54,13 @@ pub async fn insert(store: &dyn Store, order: &Order) {
     let inserted = store.insert(order, &dedupe, &[], order.created_at).await;
     assert_eq!(inserted.unwrap(), Insert::Created);
 }
+
+/// A trainer's booking form: Tuesday 30 March 2027, 9–13, at the council hall, Pilvi Nummi.
+pub const BOOK: [(&str, &str); 6] = [
+    ("action", "book"),
+    ("date", "2027-03-30"),
+    ("start", "09:00"),
+    ("end", "13:00"),
+    ("place", "Kunnantalo, valtuustosali"),
+    ("trainer", "Pilvi Nummi"),
+];

@@ -6,6 +6,7 @@
 
 use serde_json::json;
 
+use crate::fixtures::BOOK;
 use crate::helpers::*;
 use order_intake::email::Email;
 use order_intake::intake::{Deadline, ManualClock};
@@ -54,6 +55,38 @@ impl Transcript {
     }
 }
 
+/// The booking page as a trainer uses it, written into the transcript.
+struct Booker<'a> {
+    app: &'a FakeApp,
+    token: &'a str,
+    out: &'a mut Transcript,
+    /// Emails already in the transcript.
+    seen: usize,
+}
+
+impl Booker<'_> {
+    /// A form posted from the page, then the emails it sent; `follow`: the page it redirects to
+    /// is shown too.
+    async fn post(&mut self, name: &str, fields: &[(&str, &str)], sequence: u32, follow: bool) {
+        let form = booking_form(self.token, sequence, fields);
+        let answer = self.app.send(&booking_post(&form, json!({}))).await;
+        self.out.page(name, &answer);
+        if let Some(location) = answer.headers.get("location").filter(|_| follow) {
+            let path = format!("/{}", location.to_str().unwrap());
+            let shown = self.app.send(&get_event(&path)).await;
+            self.out.page(&format!("{name}, shown"), &shown);
+        }
+        self.sent(name);
+    }
+
+    /// The emails sent since the last step.
+    fn sent(&mut self, step: &str) {
+        let sent = self.app.mailer.sent();
+        self.out.emails(step, &sent[self.seen..]);
+        self.seen = sent.len();
+    }
+}
+
 /// Masks what differs between runs: the reference, tokens, ids and message ids.
 fn masked(text: &str, reference: &str) -> String {
     let mut text = text.replace(reference, "REFERENCE");
@@ -94,15 +127,6 @@ fn browser_post(body: &str) -> String {
     })
 }
 
-const BOOK: [(&str, &str); 6] = [
-    ("action", "book"),
-    ("date", "2027-03-30"),
-    ("start", "09:00"),
-    ("end", "13:00"),
-    ("place", "Kunnantalo, valtuustosali"),
-    ("trainer", "Pilvi Nummi"),
-];
-
 /// One order's whole life in `language`: the form post, the trainers' page, a booking, a
 /// change, the reminders, a cancellation, a plain form's thank-you page and error page.
 async fn transcript(language: &str) -> String {
@@ -126,61 +150,28 @@ async fn transcript(language: &str) -> String {
     let token = token_of(&link);
     out.page("booking, before", &app.send(&get_event(&link)).await);
 
-    let mut seen = app.mailer.sent().len();
-    let mut step = async |name: &str, fields: &[(&str, &str)], sequence: u32| {
-        let answer = app
-            .send(&booking_post(
-                &booking_form(&token, sequence, fields),
-                json!({}),
-            ))
-            .await;
-        out.page(name, &answer);
-        if let Some(location) = answer.headers.get("location") {
-            let shown = app
-                .send(&get_event(&format!("/{}", location.to_str().unwrap())))
-                .await;
-            out.page(&format!("{name}, shown"), &shown);
-        }
-        let sent = app.mailer.sent();
-        out.emails(name, &sent[seen..]);
-        seen = sent.len();
+    let mut booker = Booker {
+        app: &app,
+        token: &token,
+        out: &mut out,
+        seen: app.mailer.sent().len(),
     };
-    step("a booking", &BOOK, 0).await;
+    booker.post("a booking", &BOOK, 0, true).await;
     let mut changed = BOOK.to_vec();
     changed[1] = ("date", "2027-04-06");
-    step("a change", &changed, 1).await;
-    step(
-        "a form with mistakes",
-        &[("action", "book"), ("date", "x")],
-        2,
-    )
-    .await;
+    booker.post("a change", &changed, 1, true).await;
+    let mistakes = [("action", "book"), ("date", "x")];
+    booker
+        .post("a form with mistakes", &mistakes, 2, true)
+        .await;
     time.set("2027-04-05T06:00:00Z".parse().unwrap());
     app.retry()
         .retry_due_within(50, Deadline::none())
         .await
         .unwrap();
-    let sent = app.mailer.sent();
-    out.emails("the reminders' run", &sent[seen..]);
-    seen = sent.len();
-    let mut step = async |name: &str, fields: &[(&str, &str)], sequence: u32| {
-        let answer = app
-            .send(&booking_post(
-                &booking_form(&token, sequence, fields),
-                json!({}),
-            ))
-            .await;
-        out.page(name, &answer);
-        let sent = app.mailer.sent();
-        out.emails(name, &sent[seen..]);
-        seen = sent.len();
-    };
-    step(
-        "a cancellation",
-        &[("action", "cancel"), ("reason", "Sairastuminen")],
-        2,
-    )
-    .await;
+    booker.sent("the reminders' run");
+    let cancel = [("action", "cancel"), ("reason", "Sairastuminen")];
+    booker.post("a cancellation", &cancel, 2, false).await;
 
     let mut form = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in [

@@ -2,24 +2,14 @@
 //! once make one booking; with its emails' states and the retry queue; never on an erased or
 //! missing order.
 
-use order_intake::domain::{
-    Booking, BookingState, Delivery, EmailKind, NewOrder, Order, OrderForm, Reference,
-};
+use order_intake::domain::{Booking, BookingState, Delivery, EmailKind, Order, Reference};
 use order_intake::store::{Booked, DedupeKey, Insert, Store};
 
 use super::*;
 use crate::fixtures::*;
 
 fn placed(reference: Reference) -> Order {
-    let form = OrderForm {
-        package: Some("somestartti".into()),
-        organization: Some("Tuusulan kunta".into()),
-        contact_name: Some("Anna Virtanen".into()),
-        email: Some("anna.virtanen@tuusula.example".into()),
-        privacy_consent: Some("true".into()),
-        ..OrderForm::default()
-    };
-    let details = NewOrder::parse(&form, jiff::civil::date(2026, 11, 26)).unwrap();
+    let details = new_order();
     let sent = |id: &str| Delivery::Sent {
         message_id: id.into(),
         sent_at: at(1),
