@@ -326,3 +326,57 @@ fn the_architecture_check_finds_a_renamed_method() {
     assert!(!resolves("http", "no_such_function", &sources));
     assert!(resolves("QuotaKind", "Breaker", &sources));
 }
+
+/// The use cases and the parts they share, each holding only what it uses: a field its own file
+/// never reads (`self.field`) is a port it carries for nothing.
+#[test]
+fn every_use_case_uses_every_port_it_holds() {
+    const HOLDERS: [&str; 12] = [
+        "PlaceOrder",
+        "RetryEmails",
+        "HandleReport",
+        "Resend",
+        "EraseExpired",
+        "BookWorkshop",
+        "Release",
+        "OperatorDesk",
+        "Sender",
+        "Alerts",
+        "Composer",
+        "Counters",
+    ];
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/intake"),
+        &mut files,
+    );
+    let mut found = 0;
+    let mut idle = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // `self.x`, also when the chain is broken over lines (`self\n    .x`, `(self.x)`).
+        let compact: String = text.split_whitespace().collect::<Vec<_>>().join("");
+        for holder in HOLDERS {
+            let Some(start) = text.find(&format!("struct {holder} {{")) else {
+                continue;
+            };
+            found += 1;
+            let body = &text[start..start + text[start..].find("\n}").unwrap()];
+            for line in body.lines().skip(1) {
+                let line = line.trim_start();
+                let line = line.strip_prefix("pub(super) ").unwrap_or(line);
+                let Some((field, _)) = line.split_once(':') else {
+                    continue;
+                };
+                if field.starts_with("//") || field.contains(' ') {
+                    continue;
+                }
+                if !compact.contains(&format!("self.{field}")) {
+                    idle.push(format!("{holder}.{field} ({})", file.display()));
+                }
+            }
+        }
+    }
+    assert_eq!(found, HOLDERS.len(), "a use case moved out of src/intake");
+    assert!(idle.is_empty(), "ports held but never used: {idle:#?}");
+}
