@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline, Release,
-    Released, Resend, ResendError,
+    BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline,
+    NamedOrderError, Release, Released, Resend, ResendError,
 };
 use crate::domain::{BookingForm, BookingProblem, EmailKind, Reference};
 
@@ -95,7 +95,7 @@ impl OperatorDesk {
                     Ok(Released::NotWaiting(status)) => Ok(OperatorAnswer::NotWaiting {
                         status: status.to_owned(),
                     }),
-                    Err(ResendError::Store(error)) => Err(error),
+                    Err(NamedOrderError::Store(error)) => Err(error),
                     Err(error) => refused(error.to_string()),
                 }
             }

@@ -43,7 +43,7 @@ pub use links::{BookingLinks, BookingSettings};
 pub use outcome::{EventError, EventReport, HandleReport};
 pub use place::{PlaceError, PlaceOrder, Placed};
 pub use release::{Release, Released};
-pub use resend::{Resend, ResendError};
+pub use resend::{NamedOrderError, Resend, ResendError};
 pub use retry::{RetryEmails, RetryReport};
 pub use wiring::Wiring;
 

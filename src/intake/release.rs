@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::resend::{ResendError, named_order};
+use super::resend::{NamedOrderError, named_order};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Deadline, after};
 use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};
@@ -28,7 +28,11 @@ pub struct Release {
 }
 
 impl Release {
-    pub async fn release(&self, reference: &Reference, by: &str) -> Result<Released, ResendError> {
+    pub async fn release(
+        &self,
+        reference: &Reference,
+        by: &str,
+    ) -> Result<Released, NamedOrderError> {
         let order = named_order(&*self.orders, reference).await?;
         let released = release_waiting(&*self.queue, &self.sender, &order, by, Deadline::none());
         Ok(released.await?)

@@ -8,7 +8,7 @@ use super::{CLAIM_SECONDS, Deadline, after};
 use crate::domain::{Delivery, EmailKind, Order, Reference};
 use crate::store::{Claim, EmailQueue, Orders, StoreError};
 
-/// What an operator's resend or release could not do.
+/// What an operator's resend could not do.
 #[derive(Debug, thiserror::Error)]
 pub enum ResendError {
     #[error("no order {0}")]
@@ -21,6 +21,27 @@ pub enum ResendError {
     BeingSent(Reference, &'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why an order an operator names cannot be acted on.
+#[derive(Debug, thiserror::Error)]
+pub enum NamedOrderError {
+    #[error("no order {0}")]
+    NotFound(Reference),
+    #[error("order {0} is erased: there is no address to send to")]
+    Erased(Reference),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<NamedOrderError> for ResendError {
+    fn from(error: NamedOrderError) -> ResendError {
+        match error {
+            NamedOrderError::NotFound(reference) => ResendError::NotFound(reference),
+            NamedOrderError::Erased(reference) => ResendError::Erased(reference),
+            NamedOrderError::Store(error) => ResendError::Store(error),
+        }
+    }
 }
 
 /// The use case of an operator's resend.
@@ -61,11 +82,11 @@ impl Resend {
 pub(super) async fn named_order(
     orders: &dyn Orders,
     reference: &Reference,
-) -> Result<Order, ResendError> {
+) -> Result<Order, NamedOrderError> {
     match orders.load(reference).await {
         Ok(Some(order)) => Ok(order),
-        Ok(None) => Err(ResendError::NotFound(reference.clone())),
-        Err(StoreError::Unreadable { .. }) => Err(ResendError::Erased(reference.clone())),
+        Ok(None) => Err(NamedOrderError::NotFound(reference.clone())),
+        Err(StoreError::Unreadable { .. }) => Err(NamedOrderError::Erased(reference.clone())),
         Err(error) => Err(error.into()),
     }
 }
