@@ -46,7 +46,7 @@ fn package_name(id: Option<&str>) -> &str {
 /// Whether either email of the order is in that state (its sending state or what SES reported).
 pub fn has_state(record: &OrderRecord, state: &str) -> bool {
     let state = state.trim().to_lowercase();
-    [&record.customer_email, &record.trainer_email]
+    [record.customer_email(), record.trainer_email()]
         .iter()
         .any(|email| {
             email.status.as_deref() == Some(state.as_str())
@@ -94,8 +94,8 @@ pub fn table(records: &[OrderRecord], period: &Period) -> String {
                 package_name(r.text(Field::Package)).to_owned(),
                 cut(r.text(Field::Organization).unwrap_or("-"), 32),
                 contact,
-                r.customer_email.state().to_owned(),
-                r.trainer_email.state().to_owned(),
+                r.customer_email().state().to_owned(),
+                r.trainer_email().state().to_owned(),
                 booked(r),
             ]
         })
@@ -163,8 +163,8 @@ Booking: {} (change {})",
         local(b.changed_at),
         b.changed_by
     );
-    for (kind, email) in &r.booking_emails {
-        email_details(out, &format!("Booking email {kind}"), email);
+    for (kind, email) in r.booking_emails() {
+        email_details(out, &format!("Booking email {}", kind.as_str()), email);
     }
 }
 
@@ -252,8 +252,8 @@ pub fn details(r: &OrderRecord) -> String {
             let _ = writeln!(out, "{label:<width$}{}", printable(&value));
         }
     }
-    email_details(&mut out, "Customer's confirmation", &r.customer_email);
-    email_details(&mut out, "Trainers' notification", &r.trainer_email);
+    email_details(&mut out, "Customer's confirmation", r.customer_email());
+    email_details(&mut out, "Trainers' notification", r.trainer_email());
     booking_details(&mut out, r);
     out
 }

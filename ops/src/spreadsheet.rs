@@ -66,8 +66,8 @@ pub fn csv(records: &[OrderRecord]) -> Result<Vec<u8>, std::io::Error> {
                 .replace('.', ","),
             amount(r.vat_cents),
             amount(r.gross_cents),
-            r.customer_email.state().to_owned(),
-            r.trainer_email.state().to_owned(),
+            r.customer_email().state().to_owned(),
+            r.trainer_email().state().to_owned(),
             r.erased_at.map(local).unwrap_or_default(),
             invoice.map(|i| i.number.to_string()).unwrap_or_default(),
             invoice

@@ -510,16 +510,16 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
         .await
         .unwrap()
         .unwrap();
-    let new_id = record.customer_email.message_id.clone().unwrap();
+    let new_id = record.customer_email().message_id.clone().unwrap();
     assert_ne!(&new_id, message_id);
     assert!(
-        record.customer_email.outcomes.is_empty(),
+        record.customer_email().outcomes.is_empty(),
         "the old bounce no longer counts"
     );
     // Both sends' ids stay on the email: a late report about the first still finds it (and
     // no longer counts).
-    assert_eq!(record.customer_email.message_ids.len(), 2);
-    assert!(record.customer_email.message_ids.contains(&new_id));
+    assert_eq!(record.customer_email().message_ids.len(), 2);
+    assert!(record.customer_email().message_ids.contains(&new_id));
     let emails = ses_emails().await;
     let to_fixed = emails
         .iter()

@@ -32,12 +32,13 @@ pub struct OrderRecord {
     pub vat_cents: Option<i64>,
     pub gross_cents: Option<i64>,
     pub currency: Option<String>,
-    pub customer_email: EmailRecord,
-    pub trainer_email: EmailRecord,
+    /// Every email of the order by kind: the confirmation and the trainers' notification
+    /// always, the booking's emails and reminders that exist. In JSON as `customer_email`,
+    /// `trainer_email` and `booking_emails` (by kind's name), the shape exports have had.
+    #[serde(flatten, serialize_with = "emails_as_fields")]
+    pub emails: BTreeMap<EmailKind, EmailRecord>,
     /// The workshop's booked date, once there is one.
     pub booking: Option<Booking>,
-    /// The booking's emails and reminders that exist, by kind (`booking`, `reminder`, …).
-    pub booking_emails: BTreeMap<&'static str, EmailRecord>,
     pub erased_at: Option<Timestamp>,
     /// The order's current invoice (`orders invoice`): none before the first, nor after a
     /// credit note until it is invoiced again.
@@ -179,6 +180,37 @@ impl InvoiceRecord {
     }
 }
 
+/// What an item without one of its first emails reads as.
+static NO_EMAIL: EmailRecord = EmailRecord {
+    status: None,
+    attempts: None,
+    due_at: None,
+    drop_at: None,
+    sent_at: None,
+    message_id: None,
+    message_ids: Vec::new(),
+    outcomes: Vec::new(),
+    told_at: None,
+    check_at: None,
+};
+
+/// The emails as the JSON of `export` and `subject-access` has always had them.
+fn emails_as_fields<S: serde::Serializer>(
+    emails: &BTreeMap<EmailKind, EmailRecord>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let booking: BTreeMap<&str, &EmailRecord> = (emails.iter())
+        .filter(|(kind, _)| !EmailKind::BOTH.contains(kind))
+        .map(|(kind, record)| (kind.as_str(), record))
+        .collect();
+    let mut map = serializer.serialize_map(Some(3))?;
+    map.serialize_entry("customer_email", &emails.get(&EmailKind::Customer))?;
+    map.serialize_entry("trainer_email", &emails.get(&EmailKind::Trainer))?;
+    map.serialize_entry("booking_emails", &booking)?;
+    map.end()
+}
+
 /// One email's state and what is known of its history.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EmailRecord {
@@ -298,13 +330,11 @@ impl OrderRecord {
             vat_cents: number(item, Attribute::VatCents.name()),
             gross_cents: number(item, Attribute::GrossCents.name()),
             currency: owned(item, Attribute::Currency.name()),
-            customer_email: EmailRecord::from_item(item, EmailKind::Customer),
-            trainer_email: EmailRecord::from_item(item, EmailKind::Trainer),
-            booking: order_intake::store::booking_item::booking_from_item(item),
-            booking_emails: (EmailKind::AFTER_BOOKING.into_iter())
-                .map(|kind| (kind.as_str(), EmailRecord::from_item(item, kind)))
-                .filter(|(_, record)| record.status.is_some())
+            emails: (EmailKind::ALL.into_iter())
+                .map(|kind| (kind, EmailRecord::from_item(item, kind)))
+                .filter(|(kind, record)| EmailKind::BOTH.contains(kind) || record.status.is_some())
                 .collect(),
+            booking: order_intake::store::booking_item::booking_from_item(item),
             erased_at: timestamp(item, ERASED_AT_ATTRIBUTE),
             invoice: InvoiceRecord::from_item(item),
             invoice_numbers: numbers(item, INVOICE_NUMBERS_ATTRIBUTE),
@@ -326,11 +356,24 @@ impl OrderRecord {
 
     /// One email's record; `None` for a booking email the order does not have.
     pub fn email(&self, kind: EmailKind) -> Option<&EmailRecord> {
-        match kind {
-            EmailKind::Customer => Some(&self.customer_email),
-            EmailKind::Trainer => Some(&self.trainer_email),
-            _ => self.booking_emails.get(kind.as_str()),
-        }
+        self.emails.get(&kind)
+    }
+
+    /// The customer's confirmation (an empty record for an item without one).
+    pub fn customer_email(&self) -> &EmailRecord {
+        self.emails.get(&EmailKind::Customer).unwrap_or(&NO_EMAIL)
+    }
+
+    /// The trainers' notification (an empty record for an item without one).
+    pub fn trainer_email(&self) -> &EmailRecord {
+        self.emails.get(&EmailKind::Trainer).unwrap_or(&NO_EMAIL)
+    }
+
+    /// The booking's emails and reminders that exist, with their kinds.
+    pub fn booking_emails(&self) -> impl Iterator<Item = (EmailKind, &EmailRecord)> {
+        (self.emails.iter())
+            .filter(|(kind, _)| !EmailKind::BOTH.contains(kind))
+            .map(|(kind, record)| (*kind, record))
     }
 
     /// Whether this order is about that address (compared as SES and people do: ignoring case):
