@@ -3,7 +3,7 @@
 //! TTL). `make dev` and the end-to-end test run it; in AWS the template creates the table.
 
 use order_intake::aws;
-use order_intake::store::{TableSpec, create_order_table};
+use order_intake::store::table::{TableSpec, create_order_table};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

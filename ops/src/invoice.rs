@@ -428,7 +428,7 @@ mod tests {
     /// What a customer typed can hold `<`, `&` or quotes; in the XML it stays text.
     #[test]
     fn text_from_the_order_and_the_configuration_is_escaped() {
-        let item: order_intake::store::Item = [
+        let item: order_intake::store::codec::Item = [
             ("pk", "order#K7M2-QX9P"),
             ("created_at", "2026-11-20T10:00:00Z"),
             ("package", "somestartti"),

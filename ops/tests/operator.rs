@@ -15,9 +15,12 @@ use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{
     Delivery, EmailKind, Field, NewOrder, Order, OrderForm, Outcome, Reference, helsinki,
 };
+use order_intake::store::dynamodb::BY_MONTH_INDEX;
+use order_intake::store::item::order_month;
+use order_intake::store::table::{TableSpec, create_order_table};
 use order_intake::store::{
-    BY_MONTH_INDEX, DedupeKey, DeliveryReports, DynamoDbStore, EmailQueue, Insert, Orders,
-    RecipientReport, SentMessage, TableSpec, create_order_table, order_month,
+    DedupeKey, DeliveryReports, DynamoDbStore, EmailQueue, Insert, Orders, RecipientReport,
+    SentMessage,
 };
 
 use order_ops::store::{DynamoDbOperatorStore, Listings};

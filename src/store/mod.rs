@@ -14,24 +14,13 @@ pub mod codec;
 pub mod dynamodb;
 mod invoicing_change;
 pub mod item;
-mod key_spaces;
+pub mod key_spaces;
 mod memory;
-mod table;
+pub mod table;
 
-pub use attribute::INVOICE_NUMBERS_ATTRIBUTE;
-pub use attribute::{Attribute, EmailAttribute};
-pub use codec::Item;
-pub use dynamodb::{
-    BY_MONTH_INDEX, DYNAMODB_ACTIONS, DynamoDbStore, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
-};
+pub use dynamodb::DynamoDbStore;
 pub use invoicing_change::InvoicingChange;
-pub use item::{
-    CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY,
-    ORDER_TABLE_TTL_ATTRIBUTE, RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, order_month,
-};
-pub use key_spaces::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES, allowed};
 pub use memory::MemoryStore;
-pub use table::{TableSpec, create_order_table};
 
 use std::sync::Arc;
 

@@ -20,9 +20,8 @@ use order_intake::intake::{
     BookingLinks, BookingSettings, Clock, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
     HandleReport, RetryEmails, system_clock,
 };
-use order_intake::store::{
-    DynamoDbStore, MemoryStore, Store, Stores, TableSpec, create_order_table,
-};
+use order_intake::store::table::{TableSpec, create_order_table};
+use order_intake::store::{DynamoDbStore, MemoryStore, Store, Stores};
 
 pub const SITE: &str = "https://www.some-tyopajat.fi";
 pub const THANK_YOU: &str = "https://www.some-tyopajat.fi/kiitos";

@@ -7,11 +7,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use order_intake::config::Config;
-use order_intake::store::{
-    BY_MONTH_INDEX, DYNAMODB_ACTIONS, FUNCTION_KEY_SPACES, OPERATOR_DYNAMODB_ACTIONS,
-    OPERATOR_KEY_SPACES, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, RETRY_INDEX,
-    TableSpec,
+use order_intake::store::dynamodb::{
+    BY_MONTH_INDEX, DYNAMODB_ACTIONS, OPERATOR_DYNAMODB_ACTIONS, RETRY_INDEX,
 };
+use order_intake::store::item::{ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE};
+use order_intake::store::key_spaces::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES};
+use order_intake::store::table::TableSpec;
 
 fn read(path: &str) -> String {
     let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -175,7 +176,7 @@ fn leading_keys(document: &serde_norway::Value) -> Vec<Vec<String>> {
 }
 
 /// The key spaces each role may write are the ones the code writes
-/// (`store::FUNCTION_KEY_SPACES`, `OPERATOR_KEY_SPACES`, each held to the code's keys by a unit
+/// (`store::key_spaces::FUNCTION_KEY_SPACES`, `OPERATOR_KEY_SPACES`, each held to the code's keys by a unit
 /// test): a key space added in the code and not in `infra/` is refused in production only.
 #[test]
 fn each_role_may_write_exactly_the_key_spaces_the_code_writes() {

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::record::{InvoiceRecord, InvoiceTerms};
 use order_intake::domain::{InvoiceLine, Reference, Totals};
+use order_intake::store::attribute::Attribute;
 use order_intake::store::attribute::{CREDITED_BY_ATTRIBUTE, DOCUMENT_ATTRIBUTE};
 use order_intake::store::codec::{Item, n, number, s, text};
-use order_intake::store::{
-    Attribute, CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY,
+use order_intake::store::item::{
+    CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY,
 };
 
 const INVOICE_PREFIX: &str = "invoice#";

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use super::document::{InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk};
 use super::{Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings};
 use order_intake::domain::Reference;
+use order_intake::store::attribute::Attribute;
 use order_intake::store::attribute::{
     CREDITED_BY_ATTRIBUTE, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
 };
@@ -22,7 +23,7 @@ use order_intake::store::codec::{n, number, s};
 use order_intake::store::dynamodb::query::query_items;
 use order_intake::store::dynamodb::{build_error, written};
 use order_intake::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk};
-use order_intake::store::{Attribute, Result, StoreError};
+use order_intake::store::{Result, StoreError};
 
 /// The counter's key, in a key space of its own.
 pub const COUNTER_KEY: &str = "counter#invoice";

@@ -129,7 +129,7 @@ impl OperatorStores {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use order_intake::store::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES, allowed};
+    use order_intake::store::key_spaces::{FUNCTION_KEY_SPACES, OPERATOR_KEY_SPACES, allowed};
 
     #[test]
     fn the_operator_s_own_keys_are_in_its_key_spaces_and_not_the_function_s() {

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::{Delivery, EmailKind};
-use crate::store::EmailAttribute;
+use crate::store::attribute::EmailAttribute;
 use crate::store::codec::{n, s};
 use crate::store::item::{
     RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, stale_delivery_fields,

@@ -5,6 +5,7 @@ use jiff::{Timestamp, ToSpan};
 
 use super::{Changes, DynamoDbStore, unavailable, written};
 use crate::domain::{Delivery, DeliveryStatus, EmailKind, Field, Reference, helsinki};
+use crate::store::attribute::{Attribute, EmailAttribute};
 use crate::store::attribute::{
     INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE, INVOICING_CHANGES_ATTRIBUTE,
 };
@@ -13,7 +14,6 @@ use crate::store::item::{
     CREATED_MS_ATTRIBUTE, ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE,
     RETRY_QUEUE_ATTRIBUTE, order_month, order_pk, reference_of,
 };
-use crate::store::{Attribute, EmailAttribute};
 use crate::store::{Erasure, Result, Retention, StoreError};
 
 /// Months before the cutoff's own that the erasure query looks in: the scheduled run comes every

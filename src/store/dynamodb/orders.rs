@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::cancel::{Cancelled, cancelled};
 use super::{DynamoDbStore, build_error, unavailable, written};
 use crate::domain::{BREAKER_KEY, Order, QuotaCounter, QuotaKind, Receipt, Reference};
-use crate::store::Attribute;
+use crate::store::attribute::Attribute;
 use crate::store::codec::{n, number, s, text};
 use crate::store::item::{
     ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,

@@ -3,8 +3,9 @@
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 
 use super::{BY_MONTH_INDEX, DynamoDbStore, unavailable};
+use crate::store::Result;
 use crate::store::codec::{Item, s};
-use crate::store::{CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE, Result};
+use crate::store::item::{CREATED_MS_ATTRIBUTE, ORDER_MONTH_ATTRIBUTE};
 
 impl DynamoDbStore {
     /// A query of one month of the by-month index (the caller adds its key condition).

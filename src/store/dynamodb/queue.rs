@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::erasure::report_attributes;
 use super::{Changes, DynamoDbStore, RETRY_INDEX, unavailable, written};
 use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};
-use crate::store::EmailAttribute;
+use crate::store::attribute::EmailAttribute;
 use crate::store::codec::{n, number, s, text};
 use crate::store::item::{
     ERASED_AT_ATTRIBUTE, HELD_QUEUE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{EmailKind, Reference};
-use crate::store::EmailAttribute;
+use crate::store::attribute::EmailAttribute;
 use crate::store::codec::{n, s, text};
 use crate::store::item::{ORDER_TABLE_PARTITION_KEY, order_pk, recipient_place};
 use crate::store::{DeliveryReports, OutcomeRecorded, RecipientReport, Result};

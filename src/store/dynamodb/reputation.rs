@@ -7,9 +7,10 @@ use jiff::Timestamp;
 
 use super::{DynamoDbStore, unavailable, written};
 use crate::domain::{BREAKER_KEY, BreakerState, MAX_STRIKES_KEPT, Strike};
+use crate::store::attribute::Attribute;
 use crate::store::codec::{Item, n, number, s};
 use crate::store::item::ORDER_TABLE_PARTITION_KEY;
-use crate::store::{Attribute, Reputation, Result};
+use crate::store::{Reputation, Result};
 
 fn list_attribute(strike: Strike) -> &'static str {
     match strike {

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use super::MemoryStore;
 use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::store::attribute::Attribute;
 use crate::store::{Erasure, Result, Retention};
 
 #[async_trait]
@@ -53,8 +54,8 @@ impl Retention for MemoryStore {
             .collect();
         if let Some(booking) = &mut order.booking {
             for (text, attribute) in [
-                (&mut booking.note, crate::store::Attribute::BookingNote),
-                (&mut booking.reason, crate::store::Attribute::BookingReason),
+                (&mut booking.note, Attribute::BookingNote),
+                (&mut booking.reason, Attribute::BookingReason),
             ] {
                 if text.take().is_some() {
                     personal.push(attribute.name());
