@@ -317,6 +317,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         outcome: Outcome::Complained,
         recipients: vec![first.details.email.to_string()],
         at: jiff::Timestamp::now(),
+        suppressed: false,
     };
     let report = app.report().record_email_event(complaint).await.unwrap();
     assert!(report.breaker_tripped);

@@ -19,6 +19,11 @@ pub struct EmailEvent {
     pub outcome: Outcome,
     pub recipients: Vec<String>,
     pub at: Timestamp,
+    /// A bounce (or complaint) SES made without sending: the address is on the account's
+    /// suppression list (`bounceSubType`/`complaintSubType: OnAccountSuppressionList`). It does
+    /// not count against the account's reputation, so it is no strike; the address is dead all
+    /// the same.
+    pub suppressed: bool,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +73,8 @@ struct Recipient {
 #[serde(rename_all = "camelCase")]
 struct Bounce {
     bounce_type: String,
+    #[serde(default)]
+    bounce_sub_type: String,
     bounced_recipients: Vec<Recipient>,
     timestamp: Option<String>,
 }
@@ -76,6 +83,8 @@ struct Bounce {
 #[serde(rename_all = "camelCase")]
 struct Complaint {
     complained_recipients: Vec<Recipient>,
+    #[serde(default)]
+    complaint_sub_type: Option<String>,
     timestamp: Option<String>,
 }
 
@@ -96,6 +105,10 @@ fn addresses(recipients: Vec<Recipient>) -> Vec<String> {
     recipients.into_iter().map(|r| r.email_address).collect()
 }
 
+/// SES's `bounceSubType` (and `complaintSubType`) of a report it made itself, without
+/// sending, for an address on the account's suppression list.
+const ON_SUPPRESSION_LIST: &str = "OnAccountSuppressionList";
+
 /// A bounce: permanent (the mailbox does not exist), or transient (full, or an auto-reply).
 fn bounced(bounce: Bounce) -> (Outcome, Vec<String>, Option<String>) {
     let outcome = match bounce.bounce_type.as_str() {
@@ -112,6 +125,11 @@ impl EmailEvent {
     pub fn from_detail(detail: serde_json::Value) -> Result<Option<EmailEvent>, serde_json::Error> {
         let detail: Detail = serde_json::from_value(detail)?;
         let about = detail.mail.about();
+        let suppressed = (detail.bounce.as_ref())
+            .is_some_and(|bounce| bounce.bounce_sub_type == ON_SUPPRESSION_LIST)
+            || (detail.complaint.as_ref()).is_some_and(|complaint| {
+                complaint.complaint_sub_type.as_deref() == Some(ON_SUPPRESSION_LIST)
+            });
         let (outcome, recipients, at) = match detail.event_type.as_str() {
             "Bounce" => {
                 let Some(bounce) = detail.bounce else {
@@ -161,6 +179,7 @@ impl EmailEvent {
             outcome,
             recipients,
             at,
+            suppressed,
         }))
     }
 }

@@ -29,10 +29,12 @@ fn is_current(order: &Order, message_id: &str) -> bool {
     }
 }
 
-/// What counts against the company's sending reputation: a customer confirmation bounced for
-/// good, or marked as spam.
-fn strike_of(kind: EmailKind, outcome: Outcome) -> Option<Strike> {
-    match (kind, outcome) {
+/// What counts against the company's sending reputation, as AWS counts it: a customer
+/// confirmation bounced for good, or marked as spam; never a transient bounce, nor a report SES
+/// made without sending (an address on the account's suppression list).
+fn strike_of(kind: EmailKind, event: &EmailEvent) -> Option<Strike> {
+    match (kind, event.outcome) {
+        _ if event.suppressed => None,
         (EmailKind::Customer, Outcome::Bounced) => Some(Strike::Bounce),
         (EmailKind::Customer, Outcome::Complained) => Some(Strike::Complaint),
         _ => None,
@@ -136,7 +138,7 @@ impl HandleReport {
     ) -> Result<(), EventError> {
         report.recorded += 1;
         crate::measure::email(kind, event.outcome.as_str());
-        if let Some(strike) = strike_of(kind, event.outcome) {
+        if let Some(strike) = strike_of(kind, event) {
             report.breaker_tripped |= self.strike(strike, event.at).await?;
         }
         tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");

@@ -728,6 +728,7 @@ fn report(
         outcome,
         recipients: vec!["anna.virtanen@tuusula.example".to_owned()],
         at: f.place_order.now(),
+        suppressed: false,
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use order_intake::entry::Event;
 use order_intake::intake::EventReport;
+use order_intake::store::Reputation;
 
 use crate::helpers::*;
 
@@ -121,6 +122,38 @@ async fn a_bounced_confirmation_is_told_to_the_trainers_once() {
     .await;
     assert!(!again.breaker_tripped);
     assert_eq!(app.mailer.sent().len(), 4);
+}
+
+/// A bounce SES made without sending (the address on the account's suppression list) and one
+/// from the receiving server: both tell the trainers, only the second is a strike against the
+/// account's reputation, as AWS counts it.
+#[tokio::test]
+async fn a_bounce_from_the_suppression_list_tells_the_trainers_but_is_no_strike() {
+    let (app, customer, message_id, reference) = placed().await;
+    let suppressed = handle(
+        &app,
+        report(
+            "ses-email-bounced-suppressed",
+            &reference,
+            &message_id,
+            &customer,
+        ),
+    )
+    .await;
+    assert_eq!((suppressed.recorded, suppressed.trainers_told), (1, true));
+    let breaker = app.store.breaker().await.unwrap();
+    let later = "2026-11-26T11:00:00Z".parse().unwrap();
+    assert_eq!(breaker.counts(later), (0, 0));
+
+    let (app, customer, message_id, reference) = placed().await;
+    let bounced = handle(
+        &app,
+        report("ses-email-bounced", &reference, &message_id, &customer),
+    )
+    .await;
+    assert_eq!((bounced.recorded, bounced.trainers_told), (1, true));
+    let breaker = app.store.breaker().await.unwrap();
+    assert_eq!(breaker.counts(later), (1, 0));
 }
 
 #[tokio::test]
