@@ -297,6 +297,11 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         1
     );
     assert_eq!(count(&docs, measure::HUMAN_CHECK_FAILED, &[]), 1);
+    // The same post again (a double click, a retry): a duplicate, no second failed check.
+    let replay = doubting.send(&post_event("application/json", &order)).await;
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    let replayed = take();
+    assert_eq!(count(&replayed, measure::HUMAN_CHECK_FAILED, &[]), 0);
     assert_eq!(
         count(
             &docs,

@@ -68,7 +68,9 @@ pub struct PlaceOrder {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Checked {
     Person,
-    Doubtful,
+    /// Why not: counted (`HumanCheckFailed`) only once a new order is stored, so that a replayed
+    /// post, whose token siteverify has seen, is a duplicate and no failed check.
+    Doubtful(&'static str),
 }
 
 impl PlaceOrder {
@@ -107,9 +109,8 @@ impl PlaceOrder {
             Verdict::Human => Checked::Person,
             Verdict::Doubtful(doubt) => {
                 let reason = doubt.as_str();
-                tracing::warn!(reason, detail = ?doubt, "human check not passed: the confirmation waits for a person");
-                crate::measure::human_check_failed(reason);
-                Checked::Doubtful
+                tracing::warn!(reason, detail = ?doubt, "human check not passed");
+                Checked::Doubtful(reason)
             }
         }
     }
@@ -153,7 +154,7 @@ impl PlaceOrder {
         let mut quota = self.quota(&order, source, checked, now);
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
-        if checked == Checked::Doubtful {
+        if matches!(checked, Checked::Doubtful(_)) {
             order.set_delivery(EmailKind::Customer, Delivery::Unverified);
         }
         for attempt in 0..INSERT_ATTEMPTS {
@@ -163,6 +164,10 @@ impl PlaceOrder {
                     let store_ms = millis(started);
                     crate::measure::order_created(order.details.package);
                     tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
+                    if let Checked::Doubtful(reason) = checked {
+                        crate::measure::human_check_failed(reason);
+                        tracing::warn!(order_id = %order.order_id, reason, "human check not passed: the confirmation waits for a person");
+                    }
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
