@@ -40,8 +40,9 @@ pub struct Config {
     /// `RATE_LIMIT_SECRET` (at least 32 characters; the counters' keys are its HMAC of each
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
     /// `ORDERS_PER_MAILBOX_PER_DAY` (3), `CONFIRMATIONS_PER_HOUR` (10) and
-    /// `CONFIRMATIONS_PER_DAY` (30); the reputation breaker's `BREAKER_BOUNCES_PER_DAY` (3) and
-    /// `BREAKER_COMPLAINTS_PER_DAY` (1); `TRAINER_NOTIFICATIONS_PER_HOUR` (20), over which the
+    /// `CONFIRMATIONS_PER_DAY` (30); the reputation breaker's `BREAKER_BOUNCES_PER_DAY` (3),
+    /// `BREAKER_COMPLAINTS_PER_DAY` (1), from `BREAKER_NETWORKS_PER_DAY` (3) networks, ended
+    /// after `BREAKER_QUIET_HOURS` (12); `TRAINER_NOTIFICATIONS_PER_HOUR` (20), over which the
     /// trainers get one hourly digest.
     pub limits: Limits,
     /// `RETENTION_MONTHS` (default 24): personal data is erased this long after an order.
@@ -168,6 +169,9 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                     "BREAKER_COMPLAINTS_PER_DAY",
                     defaults.breaker.complaints_per_day,
                 )?,
+                networks_per_day: self
+                    .count("BREAKER_NETWORKS_PER_DAY", defaults.breaker.networks_per_day)?,
+                quiet_hours: self.count("BREAKER_QUIET_HOURS", defaults.breaker.quiet_hours)?,
             },
         };
         Ok(Limits::new(quotas, &secret))

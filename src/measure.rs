@@ -45,11 +45,21 @@ pub const COLD_STARTS: &str = "ColdStarts";
 pub const HUMAN_CHECK_FAILED: &str = "HumanCheckFailed";
 /// The reputation breaker tripped (once per trip).
 pub const BREAKER_TRIPPED: &str = "BreakerTripped";
+/// A bounce or complaint that counted against the sending reputation: by `Kind`, and in total.
+pub const STRIKES: &str = "Strikes";
+/// A confirmation of an order that passed the human check, held, within hours of being
+/// dropped unsent (each retry run that finds one): the alarm that a person must act.
+pub const HELD_NEAR_DROP: &str = "HeldConfirmationsNearDrop";
+/// The human check is off (once per cold start): every confirmation goes out unchecked.
+pub const HUMAN_CHECK_OFF: &str = "HumanCheckOff";
 
 /// Every metric the code emits: the template's alarms and dashboard may name only these.
-pub const METRIC_NAMES: [&str; 14] = [
+pub const METRIC_NAMES: [&str; 17] = [
     HUMAN_CHECK_FAILED,
     BREAKER_TRIPPED,
+    STRIKES,
+    HELD_NEAR_DROP,
+    HUMAN_CHECK_OFF,
     BOOKINGS,
     REQUESTS,
     ORDERS_CREATED,
@@ -117,6 +127,20 @@ pub fn human_check_failed(reason: &'static str) {
 
 pub fn breaker_tripped() {
     counter!(BREAKER_TRIPPED).increment(1);
+}
+
+/// By kind (`bounce`, `complaint`), and in total.
+pub fn strike(strike: crate::domain::Strike) {
+    counter!(STRIKES, "Kind" => strike.as_str()).increment(1);
+    counter!(STRIKES).increment(1);
+}
+
+pub fn held_near_drop() {
+    counter!(HELD_NEAR_DROP).increment(1);
+}
+
+pub fn human_check_off() {
+    counter!(HUMAN_CHECK_OFF).increment(1);
 }
 
 pub fn order_replayed() {

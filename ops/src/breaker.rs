@@ -25,27 +25,37 @@ impl Operator {
         }
         let state = self.stores.reputation.breaker().await?;
         let (bounces, complaints) = state.counts(now);
-        match state.tripped_at {
-            Some(at) => writeln!(
+        let networks = state.networks(now);
+        match (state.tripped_at, state.tripped_until) {
+            (Some(at), Some(until)) if state.is_tripped(now) => writeln!(
                 out,
-                "breaker: TRIPPED at {} (automatic confirmations held)",
+                "breaker: TRIPPED at {} (automatic confirmations held); ends by itself at {} unless another strike comes",
+                local(at),
+                local(until)
+            )?,
+            (Some(at), None) => writeln!(
+                out,
+                "breaker: TRIPPED at {} (automatic confirmations held) until a reset",
                 local(at)
             )?,
-            None => writeln!(out, "breaker: closed (automatic confirmations go)")?,
+            _ => writeln!(out, "breaker: closed (automatic confirmations go)")?,
         }
         let since = state
             .reset_at
             .map(|at| format!(", since the reset at {}", local(at)));
         writeln!(
             out,
-            "last 24 hours{}: {bounces} bounced, {complaints} complained",
+            "last 24 hours{}: {bounces} bounced, {complaints} complained, from {networks} networks",
             since.unwrap_or_default()
         )?;
         let defaults = BreakerLimits::default();
         writeln!(
             out,
-            "trips at: BREAKER_BOUNCES_PER_DAY (default {}) or BREAKER_COMPLAINTS_PER_DAY (default {})",
-            defaults.bounces_per_day, defaults.complaints_per_day
+            "trips at: BREAKER_BOUNCES_PER_DAY (default {}) or BREAKER_COMPLAINTS_PER_DAY (default {}), from BREAKER_NETWORKS_PER_DAY (default {}) networks; ends after BREAKER_QUIET_HOURS (default {}) without a strike",
+            defaults.bounces_per_day,
+            defaults.complaints_per_day,
+            defaults.networks_per_day,
+            defaults.quiet_hours
         )?;
         Ok(())
     }

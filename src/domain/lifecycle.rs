@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::{Booking, Delivery, NewOrder, Package, Price, Reference};
+use super::{Booking, Culprit, Delivery, NewOrder, Package, Price, Reference};
 
 /// An order as stored: the validated fields plus what the server decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,8 @@ pub struct Order {
     pub reports: Reports,
     /// The workshop's date, once a trainer booked it.
     pub booking: Option<Booking>,
+    /// Who placed it, as keyed hashes (none on orders stored before they were kept).
+    pub culprit: Option<Culprit>,
 }
 
 /// What an order without one of its first emails (never stored so) reads as.
@@ -54,6 +56,7 @@ impl Order {
             ]),
             reports: Reports::default(),
             booking: None,
+            culprit: None,
         }
     }
 

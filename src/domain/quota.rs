@@ -57,6 +57,11 @@ pub enum QuotaKind {
     /// The trainers' notifications, everyone's together: over it, an order's notification waits
     /// for the hour's digest.
     TrainerNotifications,
+    /// Not a count: a source or mailbox a strike marked (`Culprit`), checked in the order's own
+    /// transaction. While it is marked, the order's confirmation waits for a person.
+    Marked,
+    /// The trainers' digest: one an hour, taken before it is sent.
+    Digest,
 }
 
 /// The breaker's one item: the store's key for its state.
@@ -76,6 +81,11 @@ impl QuotaKind {
         QuotaKind::CEILINGS.contains(&self)
     }
 
+    /// Whether taking it counts a unit (the breaker and the marks are only checked).
+    pub fn is_count(self) -> bool {
+        !matches!(self, QuotaKind::Breaker | QuotaKind::Marked)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             QuotaKind::Source => "source",
@@ -84,6 +94,8 @@ impl QuotaKind {
             QuotaKind::ConfirmationsDaily => "confirmations-day",
             QuotaKind::Breaker => "breaker",
             QuotaKind::TrainerNotifications => "trainer-notifications",
+            QuotaKind::Marked => "marked",
+            QuotaKind::Digest => "digest",
         }
     }
 
@@ -93,9 +105,33 @@ impl QuotaKind {
             QuotaKind::Source
             | QuotaKind::Confirmations
             | QuotaKind::Breaker
-            | QuotaKind::TrainerNotifications => 60 * 60,
+            | QuotaKind::TrainerNotifications
+            | QuotaKind::Marked
+            | QuotaKind::Digest => 60 * 60,
             QuotaKind::Mailbox | QuotaKind::ConfirmationsDaily => 24 * 60 * 60,
         }
+    }
+}
+
+/// The item that marks a source or mailbox (by its keyed hash), in the counters' key space.
+pub fn mark_key(hash: &str) -> String {
+    format!("quota#mark#{hash}")
+}
+
+/// Who an order came from, as keyed hashes that hold no address: its source, its mailbox and
+/// its source's network. Stored on the order, so that a strike against its confirmation marks
+/// the source and mailbox (`MARK_SECONDS`) and counts the network once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Culprit {
+    pub source: String,
+    pub mailbox: String,
+    pub network: String,
+}
+
+impl Culprit {
+    /// The mark items' keys: the source's and the mailbox's.
+    pub fn mark_keys(&self) -> [String; 2] {
+        [mark_key(&self.source), mark_key(&self.mailbox)]
     }
 }
 
@@ -108,6 +144,8 @@ pub struct QuotaCounter {
     pub key: String,
     pub limit: u32,
     pub window_end: Timestamp,
+    /// When it is taken: the breaker and the marks are checked as they stand then.
+    pub at: Timestamp,
 }
 
 impl QuotaCounter {
@@ -135,6 +173,18 @@ impl SourceAddress {
                 }
             },
         }))
+    }
+
+    /// The network the source is in, as the breaker counts networks: an IPv4 address's /24,
+    /// an IPv6 address's /48.
+    pub fn network(&self) -> String {
+        if let Some((v4, _)) = self.0.rsplit_once('.') {
+            return format!("{v4}.0/24");
+        }
+        match self.0.split(':').collect::<Vec<_>>()[..] {
+            [a, b, c, ..] if self.0.ends_with("/64") => format!("{a}:{b}:{c}::/48"),
+            _ => self.0.clone(),
+        }
     }
 
     /// A request without a source address (never from API Gateway): all such share one quota.
@@ -197,13 +247,15 @@ impl Limits {
             QuotaKind::Mailbox => self.quotas.orders_per_mailbox_per_day,
             QuotaKind::Confirmations => self.quotas.confirmations_per_hour,
             QuotaKind::ConfirmationsDaily => self.quotas.confirmations_per_day,
-            QuotaKind::Breaker => 0,
+            QuotaKind::Breaker | QuotaKind::Marked => 0,
             QuotaKind::TrainerNotifications => self.quotas.trainer_notifications_per_hour,
+            QuotaKind::Digest => 1,
         };
         QuotaCounter {
             kind,
             key: match kind {
                 QuotaKind::Breaker => BREAKER_KEY.to_owned(),
+                QuotaKind::Marked => mark_key(identity),
                 _ => format!(
                     "quota#{}#{start}#{}",
                     kind.name(),
@@ -212,13 +264,32 @@ impl Limits {
             },
             limit,
             window_end: Timestamp::from_second(start + window).unwrap_or(Timestamp::MAX),
+            at: now,
         }
+    }
+
+    /// Who an order came from, as keyed hashes (`Culprit`).
+    pub fn culprit(&self, source: &SourceAddress, email: &EmailAddress) -> Culprit {
+        Culprit {
+            source: self.keyed("mark-source", source.as_str()),
+            mailbox: self.keyed("mark-mailbox", &mailbox(email)),
+            network: self.keyed("network", &source.network()),
+        }
+    }
+
+    /// The checks that an order's source and mailbox are not marked, as of `now`.
+    pub fn unmarked(&self, culprit: &Culprit, now: Timestamp) -> [QuotaCounter; 2] {
+        [&culprit.source, &culprit.mailbox].map(|hash| self.counter(QuotaKind::Marked, hash, now))
     }
 
     /// HMAC-SHA-256 of the identity, 128 bits in hex: not reversible without the secret.
     fn keyed_hash(&self, kind: QuotaKind, identity: &str) -> String {
+        self.keyed(kind.name(), identity)
+    }
+
+    fn keyed(&self, label: &str, identity: &str) -> String {
         let mut mac = self.mac.clone();
-        mac.update(kind.name().as_bytes());
+        mac.update(label.as_bytes());
         mac.update(b"\x1f");
         mac.update(identity.as_bytes());
         let digest = mac.finalize().into_bytes();
@@ -243,6 +314,12 @@ mod tests {
             Some("2001:db8:1:2::/64")
         );
         assert_ne!(parsed("2001:db8:1:2::1"), parsed("2001:db8:1:3::1"));
+        let network = |t| SourceAddress::parse(t).unwrap().network();
+        assert_eq!(network("203.0.113.7"), "203.0.113.0/24");
+        assert_eq!(network("203.0.113.7"), network("203.0.113.200"));
+        assert_eq!(network("2001:db8:1:2::9"), "2001:db8:1::/48");
+        assert_eq!(network("2001:db8:1:ffff::9"), network("2001:db8:1:2::9"));
+        assert_eq!(SourceAddress::unknown().network(), "unknown");
         assert_eq!(parsed("::ffff:203.0.113.7").as_deref(), Some("203.0.113.7"));
         assert_eq!(parsed("not an address"), None);
     }

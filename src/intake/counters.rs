@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::domain::{Limits, QuotaCounter, QuotaKind, SourceAddress};
+use crate::domain::{Culprit, Limits, QuotaCounter, QuotaKind, SourceAddress};
 use crate::store::QuotaCounters;
 
 /// Everyone's confirmations share one counter.
@@ -25,21 +25,39 @@ impl Counters {
         QuotaKind::CEILINGS.map(|kind| self.limits.counter(kind, EVERYONE, now))
     }
 
-    /// Takes one of this hour's customer confirmations; `Err` with the next window's start when
-    /// none is left. Storage down counts as room: a real customer's confirmation is not held
-    /// for a fault of ours.
+    /// Takes one of this hour's customer confirmations for a held one; `Err` with the next
+    /// window's start when none is left. Storage down counts as no room: the ceilings and the
+    /// breaker bound what strangers can make the domain send, so they fail closed (the held
+    /// confirmation is looked at again in the next window).
     pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
         for counter in self.ceilings(now) {
             match self.quotas.take_quota(&counter).await {
                 Ok(true) => {}
                 Ok(false) => return Err(counter.window_end),
                 Err(error) => {
-                    tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable");
-                    return Ok(());
+                    tracing::warn!(error = %error, "confirmation ceiling not checked: storage unavailable, held");
+                    return Err(counter.window_end);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Whether a strike marked the order's source or mailbox (its later confirmations wait for
+    /// a person). Storage down counts as unmarked: the ceilings' check that follows fails
+    /// closed.
+    pub(super) async fn is_marked(&self, culprit: &Culprit, now: Timestamp) -> bool {
+        for check in self.limits.unmarked(culprit, now) {
+            match self.quotas.take_quota(&check).await {
+                Ok(true) => {}
+                Ok(false) => return true,
+                Err(error) => {
+                    tracing::warn!(error = %error, "marks not checked: storage unavailable");
+                    return false;
+                }
+            }
+        }
+        false
     }
 
     /// A honeypot hit: it counts against its source's quota like an order would (so a bot

@@ -87,6 +87,14 @@ pub const EMAIL_NEEDS: Duration = Duration::from_secs(10);
 pub const CLAIM_SECONDS: i64 = 120;
 /// A notification held for the trainers' digest is never dropped: this is only the state's
 /// bound.
+/// How long a held confirmation waits for room before it is dropped (never while the breaker
+/// holds it: then it waits another day).
+pub(crate) const HOLD_SECONDS: i64 = 24 * 60 * 60;
+
+/// A held confirmation this close to being dropped raises the alarm each retry run
+/// (`HeldConfirmationsNearDrop`), so that a person sends it in time.
+pub(crate) const NEAR_DROP_SECONDS: i64 = 6 * 60 * 60;
+
 pub(crate) const DIGEST_KEPT_SECONDS: i64 = 30 * 24 * 60 * 60;
 /// Attempts before an email is given up (about three hours of backoff); the order stays.
 pub const MAX_ATTEMPTS: u32 = 8;

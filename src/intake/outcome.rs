@@ -9,7 +9,9 @@ use jiff::Timestamp;
 
 use super::after;
 use super::alerts::{AlertError, Alerts};
-use crate::domain::{BreakerLimits, Delivery, EmailKind, Order, Outcome, Reference, Strike};
+use crate::domain::{
+    BreakerLimits, Delivery, EmailKind, MARK_SECONDS, Order, Outcome, Reference, Strike,
+};
 use crate::email::EmailEvent;
 use crate::store::{
     DeliveryReports, EmailQueue, Orders, OutcomeRecorded, RecipientReport, Reputation, StoreError,
@@ -139,7 +141,7 @@ impl HandleReport {
         report.recorded += 1;
         crate::measure::email(kind, event.outcome.as_str());
         if let Some(strike) = strike_of(kind, event) {
-            report.breaker_tripped |= self.strike(strike, event.at).await?;
+            report.breaker_tripped |= self.strike(reference, strike, event.at).await?;
         }
         tracing::info!(reference = %reference, email = kind.as_str(), "delivery report recorded");
         if event.outcome == Outcome::TransientBounce && kind == EmailKind::Customer {
@@ -182,24 +184,47 @@ impl HandleReport {
         }
     }
 
-    /// Counts a bounce or complaint of a confirmation; over the breaker's threshold, trips it
-    /// (once, however many reports arrive together), raises the alarm's metric and tells the
-    /// trainers.
-    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<bool, StoreError> {
-        let state = self.reputation.strike(strike, at).await?;
+    /// A bounce or complaint of a confirmation: the order's source and mailbox are marked (their
+    /// later confirmations wait for a person), the strike is counted with the order's network,
+    /// and when the day's strikes reach the threshold from enough networks the breaker trips
+    /// (once, however many reports arrive together) until `quiet_hours` after the last strike:
+    /// the alarm's metric is raised and the trainers told. A strike while tripped moves the end.
+    async fn strike(
+        &self,
+        reference: &Reference,
+        strike: Strike,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let culprit = self.orders.load(reference).await?.and_then(|o| o.culprit);
+        if let Some(culprit) = &culprit {
+            self.reputation.mark(culprit, after(at, MARK_SECONDS)).await?;
+        }
+        let network = culprit.as_ref().map_or("", |c| c.network.as_str());
+        let state = self.reputation.strike(strike, network, at).await?;
+        crate::measure::strike(strike);
         tracing::warn!(
+            reference = %reference,
             strike = strike.as_str(),
-            "a confirmation counted against the sending reputation"
+            "a confirmation counted against the sending reputation: its source and mailbox marked"
         );
-        if state.is_tripped() || !state.over(self.breaker, at) || !self.reputation.trip(at).await? {
+        let quiet = i64::from(self.breaker.quiet_hours) * 3600;
+        let until = after(at, quiet);
+        if state.is_tripped(at) {
+            self.reputation.trip(at, until).await?;
+            return Ok(false);
+        }
+        if !state.over(self.breaker, at) || !self.reputation.trip(at, until).await? {
             return Ok(false);
         }
         let (bounces, complaints) = state.counts(at);
+        let networks = state.networks(at);
         crate::measure::breaker_tripped();
         tracing::error!(
             bounces,
             complaints,
-            "reputation breaker tripped: automatic confirmations are held until `orders breaker reset`"
+            networks,
+            quiet_hours = self.breaker.quiet_hours,
+            "reputation breaker tripped: automatic confirmations are held until quiet hours pass or `orders breaker reset`"
         );
         self.alerts.breaker_tripped(bounces, complaints).await;
         Ok(true)

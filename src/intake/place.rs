@@ -9,16 +9,13 @@ use jiff::Timestamp;
 
 use super::counters::{Counters, EVERYONE};
 use super::sending::Sender;
-use super::{CLAIM_SECONDS, Clock, DIGEST_KEPT_SECONDS, Deadline, after, millis};
+use super::{CLAIM_SECONDS, Clock, DIGEST_KEPT_SECONDS, Deadline, HOLD_SECONDS, after, millis};
 use crate::domain::{
-    Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
-    QuotaCounter, QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki, mailbox,
+    Culprit, Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
+    QuotaCounter, QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki,
 };
 use crate::human_check::{HumanCheck, Verdict};
 use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, Orders, StoreError};
-
-/// How long a held confirmation waits for room before it is dropped.
-const HOLD_SECONDS: i64 = 24 * 60 * 60;
 
 /// How often a store write is tried when a reference collides or a concurrent duplicate holds
 /// the records; both are rare, so a few attempts suffice.
@@ -151,9 +148,11 @@ impl PlaceOrder {
         checked: Checked,
     ) -> Result<Placed, PlaceError> {
         let now = self.now();
-        let mut quota = self.quota(&order, source, checked, now);
+        let culprit = self.counters.limits.culprit(source, &order.email);
+        let mut quota = self.quota(&culprit, source, checked, now);
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
+        order.culprit = Some(culprit);
         if matches!(checked, Checked::Doubtful(_)) {
             order.set_delivery(EmailKind::Customer, Delivery::Unverified);
         }
@@ -171,6 +170,7 @@ impl PlaceOrder {
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
+                Insert::OverQuota(QuotaKind::Marked) => for_a_person(&mut order, &mut quota),
                 Insert::OverQuota(kind) if kind.is_ceiling() => hold(&mut order, &mut quota, kind),
                 Insert::OverQuota(QuotaKind::TrainerNotifications) => {
                     to_digest(&mut order, &mut quota);
@@ -200,12 +200,14 @@ impl PlaceOrder {
     }
 
     /// The counters an order takes from, all in its own transaction: the abuse counters first
-    /// (their refusal comes first), then the hour's and the day's automatic confirmations and
-    /// the breaker (a full one holds the confirmation instead of refusing the order; one that
-    /// waits for a person takes none), then the trainers' notifications.
+    /// (their refusal comes first), then that its source and mailbox are not marked by a strike
+    /// (a marked one's confirmation waits for a person), then the hour's and the day's
+    /// automatic confirmations and the breaker (a full one holds the confirmation instead of
+    /// refusing the order; one that waits for a person takes none), then the trainers'
+    /// notifications.
     fn quota(
         &self,
-        order: &NewOrder,
+        culprit: &Culprit,
         source: &SourceAddress,
         checked: Checked,
         now: Timestamp,
@@ -213,9 +215,10 @@ impl PlaceOrder {
         let limits = &self.counters.limits;
         let mut quota = vec![
             limits.counter(QuotaKind::Source, source.as_str(), now),
-            limits.counter(QuotaKind::Mailbox, &mailbox(&order.email), now),
+            limits.counter(QuotaKind::Mailbox, &culprit.mailbox, now),
         ];
         if checked == Checked::Person {
+            quota.extend(limits.unmarked(culprit, now));
             quota.extend(self.counters.ceilings(now));
         }
         quota.push(limits.counter(QuotaKind::TrainerNotifications, EVERYONE, now));
@@ -279,6 +282,15 @@ impl PlaceOrder {
             ),
         }
     }
+}
+
+/// Its source or mailbox is marked by a strike: the order is written again without the marks'
+/// checks and the ceilings, its confirmation waiting for a person (the trainers' notification
+/// says so).
+fn for_a_person(order: &mut Order, quota: &mut Vec<QuotaCounter>) {
+    tracing::warn!(order_id = %order.order_id, "source or mailbox marked by a strike: the confirmation waits for a person");
+    quota.retain(|c| c.kind != QuotaKind::Marked && !c.kind.is_ceiling());
+    order.set_delivery(EmailKind::Customer, Delivery::Unverified);
 }
 
 /// Over the hour's ceiling: the order is written again without the confirmations' counter,

@@ -7,9 +7,9 @@ use super::alerts::Alerts;
 use super::counters::Counters;
 use super::erase::EraseExpired;
 use super::sending::Sender;
-use super::{CLAIM_SECONDS, Clock, Deadline, after};
+use super::{CLAIM_SECONDS, Clock, Deadline, HOLD_SECONDS, NEAR_DROP_SECONDS, after};
 use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
-use crate::store::{Claim, DeliveryReports, EmailQueue, Orders, StoreError};
+use crate::store::{Claim, DeliveryReports, EmailQueue, Orders, Reputation, StoreError};
 
 /// What one retry run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -31,6 +31,8 @@ pub struct RetryReport {
     pub erased: u32,
     /// Trainers' notifications held over the hour's limit, listed in this run's digest.
     pub digested: u32,
+    /// Held confirmations close to being dropped (`HeldConfirmationsNearDrop`).
+    pub near_drop: u32,
 }
 
 /// The use case of the scheduled run.
@@ -43,6 +45,8 @@ pub struct RetryEmails {
     /// Tells the trainers when a confirmation's transient bounce did not clear.
     pub(super) alerts: Alerts,
     pub(super) erasure: EraseExpired,
+    /// Whether the breaker holds a confirmation past its day: then it is kept, not dropped.
+    pub(super) reputation: Arc<dyn Reputation>,
     pub(super) clock: Clock,
 }
 
@@ -191,27 +195,9 @@ impl RetryEmails {
             return Delivery::Dropped;
         }
         if let Delivery::Held { drop_at, .. } = previous {
-            let now = self.now();
-            let kept = if now >= drop_at {
-                tracing::error!(order_id = %order.order_id, "held confirmation dropped unsent after a day");
-                report.dropped += 1;
-                Some(Delivery::Dropped)
-            } else {
-                self.counters
-                    .confirmation_room(now)
-                    .await
-                    .err()
-                    .map(|next_window| {
-                        report.still_held += 1;
-                        Delivery::Held {
-                            next_attempt_at: next_window,
-                            drop_at,
-                        }
-                    })
-            };
-            if let Some(delivery) = kept {
-                self.sender.record(order, kind, &delivery).await;
-                return delivery;
+            if let Some(kept) = self.still_held(order, drop_at, report).await {
+                self.sender.record(order, kind, &kept).await;
+                return kept;
             }
         }
         order.set_delivery(kind, Delivery::Sending { attempts, until });
@@ -222,6 +208,50 @@ impl RetryEmails {
             _ => report.still_pending += 1,
         }
         outcome
+    }
+
+    /// A held confirmation: dropped after its day unless the breaker holds it (then kept
+    /// another day: nothing is lost to a breaker), else held while there is no room, with the
+    /// alarm raised when it is close to its drop; `None`: there is room, send it.
+    async fn still_held(
+        &self,
+        order: &Order,
+        drop_at: jiff::Timestamp,
+        report: &mut RetryReport,
+    ) -> Option<Delivery> {
+        let now = self.now();
+        if now >= drop_at {
+            // Storage down counts as tripped: a confirmation is not lost to a fault of ours.
+            let tripped = (self.reputation.breaker().await).map_or(true, |b| b.is_tripped(now));
+            if !tripped {
+                tracing::error!(order_id = %order.order_id, "held confirmation dropped unsent after a day");
+                report.dropped += 1;
+                return Some(Delivery::Dropped);
+            }
+            tracing::warn!(order_id = %order.order_id, "held confirmation kept another day: the breaker holds it");
+            report.still_held += 1;
+            return Some(Delivery::Held {
+                next_attempt_at: after(now, 60 * 60),
+                drop_at: after(now, HOLD_SECONDS),
+            });
+        }
+        if let Some(culprit) = &order.culprit
+            && self.counters.is_marked(culprit, now).await
+        {
+            tracing::warn!(order_id = %order.order_id, "held confirmation of a source or mailbox marked since: it waits for a person");
+            return Some(Delivery::Unverified);
+        }
+        let next_window = self.counters.confirmation_room(now).await.err()?;
+        report.still_held += 1;
+        if drop_at.as_second() - now.as_second() <= NEAR_DROP_SECONDS {
+            report.near_drop += 1;
+            crate::measure::held_near_drop();
+            tracing::error!(order_id = %order.order_id, reference = %order.reference, "held confirmation close to being dropped: a person should send it (orders release)");
+        }
+        Some(Delivery::Held {
+            next_attempt_at: next_window,
+            drop_at,
+        })
     }
 
     /// A look at a confirmation that bounced transiently: delivered since, or the trainers are

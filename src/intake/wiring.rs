@@ -129,6 +129,7 @@ impl Wiring {
             sender: self.sender(),
             alerts: self.alerts(),
             erasure: self.erase_expired(),
+            reputation: self.stores.reputation.clone(),
             clock: self.clock.clone(),
         }
     }

@@ -77,12 +77,22 @@ pub enum Attribute {
     BookingChangedAt,
     /// The signed link's id, or `orders`.
     BookingChangedBy,
-    /// The reputation breaker's strikes (lists of epoch seconds), when it tripped and when it
-    /// was last reset (epoch seconds).
+    /// The reputation breaker's strikes (lists of `{at, network}` maps; an older strike is a
+    /// bare epoch second), when it tripped, until when and when it was last reset (epoch
+    /// seconds).
     Bounces,
     Complaints,
     TrippedAt,
+    TrippedUntil,
     ResetAt,
+    /// A strike's network (in the breaker's lists).
+    Network,
+    /// A mark's end (epoch seconds; the item's TTL may delete it up to two days later).
+    MarkedUntil,
+    /// The order's `Culprit`: keyed hashes of its source, mailbox and network.
+    SourceMark,
+    MailboxMark,
+    NetworkMark,
 }
 
 impl Attribute {
@@ -95,6 +105,12 @@ impl Attribute {
             Attribute::Complaints => "complaints",
             Attribute::TrippedAt => "tripped_at",
             Attribute::ResetAt => "reset_at",
+            Attribute::TrippedUntil => "tripped_until",
+            Attribute::Network => "network",
+            Attribute::MarkedUntil => "marked_until",
+            Attribute::SourceMark => "source_mark",
+            Attribute::MailboxMark => "mailbox_mark",
+            Attribute::NetworkMark => "network_mark",
             Attribute::OrderId => "order_id",
             Attribute::Reference => "reference",
             Attribute::CreatedAt => "created_at",

@@ -13,7 +13,7 @@ use super::attribute::EmailAttribute::{self, Attempts, DropAt, DueAt, MessageId,
 use super::codec::{Item, n, number, s, text};
 use super::{DedupeKey, Result, StoreError};
 use crate::domain::{
-    Delivery, DeliveryStatus, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package,
+    Culprit, Delivery, DeliveryStatus, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package,
     Price, QuotaCounter, Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
 };
 
@@ -161,6 +161,13 @@ pub fn order_item(order: &Order) -> Item {
     item.extend(detail_attributes(d));
     for (kind, delivery) in order.deliveries() {
         item.extend(delivery_attributes(kind, delivery));
+    }
+    if let Some(culprit) = &order.culprit {
+        item.extend([
+            (Attribute::SourceMark.name().to_owned(), s(&culprit.source)),
+            (Attribute::MailboxMark.name().to_owned(), s(&culprit.mailbox)),
+            (Attribute::NetworkMark.name().to_owned(), s(&culprit.network)),
+        ]);
     }
     if let Some((queue, retry_at)) = retry_place(order) {
         item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(queue));
@@ -313,6 +320,16 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         emails,
         reports: reports_from_item(item),
         booking: super::booking_item::booking_from_item(item),
+        culprit: culprit_from_item(item),
+    })
+}
+
+fn culprit_from_item(item: &Item) -> Option<Culprit> {
+    let hash = |attribute: Attribute| text(item, attribute.name()).map(str::to_owned);
+    Some(Culprit {
+        source: hash(Attribute::SourceMark)?,
+        mailbox: hash(Attribute::MailboxMark)?,
+        network: hash(Attribute::NetworkMark)?,
     })
 }
 

@@ -48,6 +48,8 @@ mod tests {
             QuotaKind::Source,
             QuotaKind::Mailbox,
             QuotaKind::TrainerNotifications,
+            QuotaKind::Marked,
+            QuotaKind::Digest,
         ];
         let quotas = (kinds.into_iter().chain(QuotaKind::CEILINGS))
             .map(|kind| limits.counter(kind, "x", now).key)

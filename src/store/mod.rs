@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::domain::{
-    Booking, BreakerState, Delivery, EmailAddress, EmailKind, Field, Order, Outcome, QuotaCounter,
+    Booking, BreakerState, Culprit, Delivery, EmailAddress, EmailKind, Field, Order, Outcome, QuotaCounter,
     QuotaKind, Receipt, Reference, Strike,
 };
 
@@ -287,20 +287,27 @@ pub trait Bookings: Send + Sync {
     async fn book(&self, order: &Order, expected: u32) -> Result<Booked>;
 }
 
-/// The reputation breaker's one item. Orders check it in their own transaction (as the
-/// ceiling `QuotaKind::Breaker`); SES's reports strike it.
+/// The reputation breaker's one item and the marks strikes leave. Orders check both in their
+/// own transaction (as the ceiling `QuotaKind::Breaker` and the checks `QuotaKind::Marked`);
+/// SES's reports strike and mark.
 #[async_trait]
 pub trait Reputation: Send + Sync {
-    /// Records a strike at `at`, and returns the breaker as it then stands.
-    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<BreakerState>;
+    /// Records a strike at `at` from an order of `network` (a keyed hash), and returns the
+    /// breaker as it then stands.
+    async fn strike(&self, strike: Strike, network: &str, at: Timestamp) -> Result<BreakerState>;
 
-    /// Trips the breaker unless it is tripped already: `true` when this call tripped it.
-    async fn trip(&self, at: Timestamp) -> Result<bool>;
+    /// Trips the breaker until `until` unless it is tripped at `at` already (`true`: this call
+    /// tripped it); a trip that stands is extended to `until`.
+    async fn trip(&self, at: Timestamp, until: Timestamp) -> Result<bool>;
 
     async fn breaker(&self) -> Result<BreakerState>;
 
     /// Lets automatic confirmations go again; strikes before `at` no longer count.
     async fn reset_breaker(&self, at: Timestamp) -> Result<()>;
+
+    /// Marks an order's source and mailbox until `until`: their orders' confirmations then
+    /// wait for a person.
+    async fn mark(&self, culprit: &Culprit, until: Timestamp) -> Result<()>;
 }
 
 /// An operator's corrections of an order (`orders fix-email`, `orders set-invoicing`).

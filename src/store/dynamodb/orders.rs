@@ -101,8 +101,14 @@ impl Orders for DynamoDbStore {
 #[async_trait]
 impl QuotaCounters for DynamoDbStore {
     async fn take_quota(&self, counter: &QuotaCounter) -> Result<bool> {
-        if counter.kind == QuotaKind::Breaker {
-            return Ok(!self.breaker().await?.is_tripped());
+        match counter.kind {
+            QuotaKind::Breaker => return Ok(!self.breaker().await?.is_tripped(counter.at)),
+            QuotaKind::Marked => {
+                let mark = self.get(counter.key.clone()).await?;
+                let until = mark.and_then(|m| number(&m, Attribute::MarkedUntil.name()));
+                return Ok(until.is_none_or(|until| until <= counter.at.as_second()));
+            }
+            _ => {}
         }
         let update = self.take_from(counter).build().map_err(build_error)?;
         let taken = self
@@ -125,7 +131,11 @@ impl DynamoDbStore {
     fn quota_item(&self, counter: &QuotaCounter) -> Result<TransactWriteItem> {
         Ok(match counter.kind {
             QuotaKind::Breaker => {
-                let check = self.breaker_closed().build().map_err(build_error)?;
+                let check = self.breaker_closed(counter.at).build().map_err(build_error)?;
+                TransactWriteItem::builder().condition_check(check).build()
+            }
+            QuotaKind::Marked => {
+                let check = self.unmarked(counter).build().map_err(build_error)?;
                 TransactWriteItem::builder().condition_check(check).build()
             }
             _ => {
@@ -135,13 +145,29 @@ impl DynamoDbStore {
         })
     }
 
-    /// The order's check that the reputation breaker has not tripped (no item: never has).
-    fn breaker_closed(&self) -> ConditionCheckBuilder {
+    /// The order's check that the reputation breaker is not tripped at `at` (no item: never
+    /// was; a trip without an end stands until a reset).
+    fn breaker_closed(&self, at: Timestamp) -> ConditionCheckBuilder {
         ConditionCheck::builder()
             .table_name(&self.table)
             .key(ORDER_TABLE_PARTITION_KEY, s(BREAKER_KEY))
-            .condition_expression("attribute_not_exists(#tripped)")
+            .condition_expression(
+                "attribute_not_exists(#tripped) OR (attribute_exists(#until) AND #until <= :at)",
+            )
             .expression_attribute_names("#tripped", Attribute::TrippedAt.name())
+            .expression_attribute_names("#until", Attribute::TrippedUntil.name())
+            .expression_attribute_values(":at", n(at.as_second()))
+    }
+
+    /// The order's check that its source or mailbox is not marked at the counter's time (TTL
+    /// deletes a mark lazily, so its end is compared).
+    fn unmarked(&self, counter: &QuotaCounter) -> ConditionCheckBuilder {
+        ConditionCheck::builder()
+            .table_name(&self.table)
+            .key(ORDER_TABLE_PARTITION_KEY, s(&counter.key))
+            .condition_expression("attribute_not_exists(#until) OR #until <= :at")
+            .expression_attribute_names("#until", Attribute::MarkedUntil.name())
+            .expression_attribute_values(":at", n(counter.at.as_second()))
     }
 
     /// One unit from a quota counter, if it is under its limit: the counter's item is made on

@@ -35,6 +35,8 @@ struct State {
     /// Keys taken out of the retry queue (`EmailQueue::dequeue`), for tests to see.
     dequeued: Vec<String>,
     breaker: crate::domain::BreakerState,
+    /// Marked sources and mailboxes (their mark keys), each until when.
+    marks: HashMap<String, Timestamp>,
     unavailable: bool,
 }
 
@@ -94,8 +96,12 @@ impl State {
     }
 
     fn has_room(&self, counter: &QuotaCounter) -> bool {
-        if counter.kind == crate::domain::QuotaKind::Breaker {
-            return !self.breaker.is_tripped();
+        match counter.kind {
+            crate::domain::QuotaKind::Breaker => return !self.breaker.is_tripped(counter.at),
+            crate::domain::QuotaKind::Marked => {
+                return self.marks.get(&counter.key).is_none_or(|until| *until <= counter.at);
+            }
+            _ => {}
         }
         self.counters.get(&counter.key).copied().unwrap_or(0) < counter.limit
     }

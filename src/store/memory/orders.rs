@@ -63,6 +63,9 @@ impl QuotaCounters for MemoryStore {
         if !state.has_room(counter) {
             return Ok(false);
         }
+        if !counter.kind.is_count() {
+            return Ok(true);
+        }
         *state.counters.entry(counter.key.clone()).or_default() += 1;
         Ok(true)
     }

@@ -1,21 +1,24 @@
-//! The in-memory store's `Reputation`: the breaker's strikes, trip and reset.
+//! The in-memory store's `Reputation`: the breaker's strikes, trip and reset, and the marks.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{BreakerState, MAX_STRIKES_KEPT, Strike};
+use crate::domain::{BreakerState, Culprit, MAX_STRIKES_KEPT, Strike, StrikeAt};
 use crate::store::{Reputation, Result};
 
 #[async_trait]
 impl Reputation for MemoryStore {
-    async fn strike(&self, strike: Strike, at: Timestamp) -> Result<BreakerState> {
+    async fn strike(&self, strike: Strike, network: &str, at: Timestamp) -> Result<BreakerState> {
         let mut state = self.available()?;
         let list = match strike {
             Strike::Bounce => &mut state.breaker.bounces,
             Strike::Complaint => &mut state.breaker.complaints,
         };
-        list.push(at);
+        list.push(StrikeAt {
+            at,
+            network: network.to_owned(),
+        });
         // As the DynamoDB store: over the bound, the newest half is kept.
         if list.len() > MAX_STRIKES_KEPT {
             list.drain(..list.len() - MAX_STRIKES_KEPT / 2);
@@ -23,11 +26,15 @@ impl Reputation for MemoryStore {
         Ok(state.breaker.clone())
     }
 
-    async fn trip(&self, at: Timestamp) -> Result<bool> {
+    async fn trip(&self, at: Timestamp, until: Timestamp) -> Result<bool> {
         let mut state = self.available()?;
-        let first = !state.breaker.is_tripped();
+        let breaker = &mut state.breaker;
+        let first = !breaker.is_tripped(at);
         if first {
-            state.breaker.tripped_at = Some(at);
+            breaker.tripped_at = Some(at);
+            breaker.tripped_until = Some(until);
+        } else if breaker.tripped_until.is_some_and(|standing| standing < until) {
+            breaker.tripped_until = Some(until);
         }
         Ok(first)
     }
@@ -39,7 +46,17 @@ impl Reputation for MemoryStore {
     async fn reset_breaker(&self, at: Timestamp) -> Result<()> {
         let mut state = self.available()?;
         state.breaker.tripped_at = None;
+        state.breaker.tripped_until = None;
         state.breaker.reset_at = Some(at);
+        Ok(())
+    }
+
+    async fn mark(&self, culprit: &Culprit, until: Timestamp) -> Result<()> {
+        let mut state = self.available()?;
+        for key in culprit.mark_keys() {
+            let mark = state.marks.entry(key).or_insert(until);
+            *mark = (*mark).max(until);
+        }
         Ok(())
     }
 }
