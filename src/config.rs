@@ -55,8 +55,9 @@ pub struct Config {
     /// trainers' emails carry the booking link only once it is set. `TRAINER_NAMES`
     /// (comma-separated, default `Pilvi Nummi,Jaana Pohjola`), `REMINDER_DAYS_BEFORE` (7).
     pub booking: BookingSettings,
-    /// `TURNSTILE_SECRET`: optional; set, every order's Turnstile token is verified and a
-    /// confirmation without a valid one waits for a person. Tokens must come from a page on
+    /// `HUMAN_CHECK`: `on` (the default) or `off`. On, `TURNSTILE_SECRET` is required: every
+    /// order's Turnstile token is verified and a confirmation without a valid one waits for a
+    /// person. `off` runs without it on purpose (a warning at every cold start, `HumanCheckOff`). Tokens must come from a page on
     /// one of `ALLOWED_ORIGINS`' hosts. `TURNSTILE_SITEVERIFY_URL` (Cloudflare's by default)
     /// and `TURNSTILE_TIMEOUT_MS` (3000).
     pub human_check: Option<TurnstileSettings>,
@@ -231,9 +232,18 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         })
     }
 
+    /// On unless `HUMAN_CHECK=off` says otherwise on purpose: then a warning at every cold
+    /// start and the `HumanCheckOff` metric (`src/main.rs`).
     fn human_check(&self, origins: &[WebOrigin]) -> Result<Option<TurnstileSettings>, ConfigError> {
-        let Some(secret) = self.optional("TURNSTILE_SECRET") else {
-            return Ok(None);
+        let secret = self.optional("TURNSTILE_SECRET");
+        match self.optional("HUMAN_CHECK").as_deref() {
+            Some("off") => return Ok(None),
+            None | Some("on") => {}
+            Some(_) => return Err(error("HUMAN_CHECK", "is neither on nor off")),
+        }
+        let Some(secret) = secret else {
+            let problem = "is required while HUMAN_CHECK is on (set HUMAN_CHECK=off to run without the human check on purpose)";
+            return Err(error("TURNSTILE_SECRET", problem));
         };
         let siteverify = match self.optional("TURNSTILE_SITEVERIFY_URL") {
             None => Url::parse(SITEVERIFY_URL).expect("Cloudflare's URL parses"),
@@ -329,7 +339,8 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const VALID: [(&str, &str); 13] = [
+    const VALID: [(&str, &str); 14] = [
+        ("HUMAN_CHECK", "off"),
         (
             "BOOKING_LINK_SECRET",
             "a-booking-secret-of-at-least-32-characters",
@@ -425,14 +436,21 @@ mod tests {
     }
 
     #[test]
-    fn turnstile_is_off_until_its_secret_is_set_and_then_trusts_the_origins_hosts() {
+    fn turnstile_is_required_unless_turned_off_on_purpose_and_trusts_the_origins_hosts() {
         assert!(
             Config::from_lookup(env(&VALID))
                 .unwrap()
                 .human_check
                 .is_none()
         );
-        let mut pairs = VALID.to_vec();
+        let mut pairs: Vec<_> = (VALID.iter().copied())
+            .filter(|(name, _)| *name != "HUMAN_CHECK")
+            .collect();
+        let error = Config::from_lookup(env(&pairs)).unwrap_err();
+        assert_eq!(error.variable, "TURNSTILE_SECRET", "on by default");
+        pairs.push(("HUMAN_CHECK", "maybe"));
+        assert_eq!(Config::from_lookup(env(&pairs)).unwrap_err().variable, "HUMAN_CHECK");
+        pairs.pop();
         pairs.push(("TURNSTILE_SECRET", "0x4AAAAAAA-secret"));
         let check = Config::from_lookup(env(&pairs))
             .unwrap()

@@ -189,3 +189,15 @@ pub async fn run(
     }))
     .await
 }
+
+/// What a new execution environment reports once: counted as a cold start, and a warning and
+/// the `HumanCheckOff` metric when the human check is off (on purpose, `HUMAN_CHECK=off`).
+pub fn cold_start(config: &Config) {
+    crate::measure::cold_start();
+    if config.human_check.is_none() {
+        crate::measure::human_check_off();
+        tracing::warn!(
+            "human check off (HUMAN_CHECK=off): every confirmation goes out without Turnstile"
+        );
+    }
+}

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use order_intake::config::Config;
 use order_intake::email::SesMailer;
-use order_intake::entry::{Function, Parts, run};
+use order_intake::entry::{self, Function, Parts, run};
 use order_intake::intake::system_clock;
 use order_intake::store::{DynamoDbStore, Stores};
 use order_intake::{aws, measure, telemetry};
@@ -26,7 +26,7 @@ async fn main() -> Result<(), lambda_http::Error> {
             .ok(),
         false => None,
     };
-    measure::cold_start();
+    entry::cold_start(&config);
     let sdk = aws::load_sdk_config().await;
     let store = DynamoDbStore::new(aws::dynamodb_client(&sdk), &config.orders_table);
     let mailer = SesMailer::new(

@@ -311,7 +311,14 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         1
     );
 
-    // A complaint about a confirmation trips the reputation breaker, once.
+    // A complaint about a confirmation is a strike; after strikes from two other networks, it
+    // trips the reputation breaker, once.
+    let now = jiff::Timestamp::now();
+    for network in ["other-a", "other-b"] {
+        use order_intake::store::Reputation;
+        let strike = order_intake::domain::Strike::Complaint;
+        app.store.strike(strike, network, now).await.unwrap();
+    }
     let first = &app.store.orders()[0];
     let Delivery::Sent { message_id, .. } = &first.customer_email() else {
         panic!("the first confirmation was sent");
@@ -321,13 +328,33 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         about: Some((first.reference.clone(), EmailKind::Customer)),
         outcome: Outcome::Complained,
         recipients: vec![first.details.email.to_string()],
-        at: jiff::Timestamp::now(),
+        at: now,
         suppressed: false,
     };
     let report = app.report().record_email_event(complaint).await.unwrap();
     assert!(report.breaker_tripped);
     let docs = take();
     assert_eq!(count(&docs, measure::BREAKER_TRIPPED, &[]), 1);
+    assert_eq!(count(&docs, measure::STRIKES, &[("Kind", "complaint")]), 1);
+    assert_eq!(count(&docs, measure::STRIKES, &[]), 1);
+
+    // A held confirmation hours before its drop raises the alarm's metric (here the breaker
+    // holds it); a cold start without the human check counts that it is off.
+    let now = order_intake::intake::ManualClock::at(jiff::Timestamp::now());
+    let held = FakeApp::with_clock(now.clock());
+    {
+        use order_intake::store::Reputation;
+        let at = (now.clock())();
+        held.store.trip(at, at + jiff::SignedDuration::from_hours(30)).await.unwrap();
+    }
+    let order = order_json("viides@kunta.example").to_string();
+    assert_eq!(held.send(&post_event("application/json", &order)).await.status, 201);
+    now.advance(19 * 3600);
+    assert_eq!(held.retry().retry_due(50).await.unwrap().near_drop, 1);
+    order_intake::entry::cold_start(&helpers::config(trainers("fake"), Quotas::default()));
+    let docs = take();
+    assert_eq!(count(&docs, measure::HELD_NEAR_DROP, &[]), 1);
+    assert_eq!(count(&docs, measure::HUMAN_CHECK_OFF, &[]), 1);
 
     // Nothing a person typed, and no address, reaches a metric.
     let typed = [
