@@ -170,8 +170,10 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                     "BREAKER_COMPLAINTS_PER_DAY",
                     defaults.breaker.complaints_per_day,
                 )?,
-                networks_per_day: self
-                    .count("BREAKER_NETWORKS_PER_DAY", defaults.breaker.networks_per_day)?,
+                networks_per_day: self.count(
+                    "BREAKER_NETWORKS_PER_DAY",
+                    defaults.breaker.networks_per_day,
+                )?,
                 quiet_hours: self.count("BREAKER_QUIET_HOURS", defaults.breaker.quiet_hours)?,
             },
         };
@@ -449,7 +451,10 @@ mod tests {
         let error = Config::from_lookup(env(&pairs)).unwrap_err();
         assert_eq!(error.variable, "TURNSTILE_SECRET", "on by default");
         pairs.push(("HUMAN_CHECK", "maybe"));
-        assert_eq!(Config::from_lookup(env(&pairs)).unwrap_err().variable, "HUMAN_CHECK");
+        assert_eq!(
+            Config::from_lookup(env(&pairs)).unwrap_err().variable,
+            "HUMAN_CHECK"
+        );
         pairs.pop();
         pairs.push(("TURNSTILE_SECRET", "0x4AAAAAAA-secret"));
         let check = Config::from_lookup(env(&pairs))

@@ -11,7 +11,9 @@ use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::http::Request;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
+use sha2::{Digest, Sha256};
 use url::Url;
+use uuid::Uuid;
 
 use crate::domain::SourceAddress;
 
@@ -63,7 +65,24 @@ impl Doubt {
 
 #[async_trait]
 pub trait HumanCheck: Send + Sync {
-    async fn verify(&self, token: Option<&str>, source: &SourceAddress) -> Verdict;
+    /// The verdict on a form's token. `idempotency` is the same for every post of the same
+    /// submission (`idempotency_key`), so that Cloudflare answers a replay's used token as it
+    /// answered the first post.
+    async fn verify(
+        &self,
+        token: Option<&str>,
+        source: &SourceAddress,
+        idempotency: Uuid,
+    ) -> Verdict;
+}
+
+/// The siteverify `idempotency_key` of a submission: a UUID (as Cloudflare wants) made from what
+/// makes a resubmission a replay (its idempotency key, or its content's fingerprint).
+pub fn idempotency_key(replay_id: &str) -> Uuid {
+    let digest = Sha256::digest(replay_id.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
 /// Turnstile's settings: `TURNSTILE_SECRET`, the allowed hostnames (those of
@@ -122,11 +141,17 @@ impl Turnstile {
         })
     }
 
-    async fn siteverify(&self, token: &str, source: &SourceAddress) -> Result<Siteverify, String> {
+    async fn siteverify(
+        &self,
+        token: &str,
+        source: &SourceAddress,
+        idempotency: Uuid,
+    ) -> Result<Siteverify, String> {
         let body = {
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             form.append_pair("secret", &self.settings.secret);
             form.append_pair("response", token);
+            form.append_pair("idempotency_key", &idempotency.to_string());
             // A source counted by its IPv6 /64 is not one address: siteverify gets none then.
             if source.as_str().parse::<std::net::IpAddr>().is_ok() {
                 form.append_pair("remoteip", source.as_str());
@@ -185,11 +210,16 @@ fn plausible(token: &str) -> bool {
 
 #[async_trait]
 impl HumanCheck for Turnstile {
-    async fn verify(&self, token: Option<&str>, source: &SourceAddress) -> Verdict {
+    async fn verify(
+        &self,
+        token: Option<&str>,
+        source: &SourceAddress,
+        idempotency: Uuid,
+    ) -> Verdict {
         let Some(token) = token.map(str::trim).filter(|t| plausible(t)) else {
             return Verdict::Doubtful(Doubt::NoToken);
         };
-        match self.siteverify(token, source).await {
+        match self.siteverify(token, source, idempotency).await {
             Ok(answer) => self.judge(answer),
             Err(problem) => Verdict::Doubtful(Doubt::Unreachable(problem)),
         }
@@ -208,6 +238,15 @@ impl std::fmt::Debug for Turnstile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_submission_s_idempotency_key_is_a_stable_uuid() {
+        let key = idempotency_key("key#0190-abc");
+        assert_eq!(key, idempotency_key("key#0190-abc"));
+        assert_ne!(key, idempotency_key("key#0190-abd"));
+        assert_eq!(key.get_version_num(), 4);
+        assert!(Uuid::parse_str(&key.to_string()).is_ok());
+    }
 
     fn turnstile() -> Turnstile {
         Turnstile::new(TurnstileSettings {
@@ -265,12 +304,16 @@ mod tests {
     #[tokio::test]
     async fn an_unreachable_siteverify_is_a_doubt_not_an_error() {
         let source = SourceAddress::parse("192.0.2.1").unwrap();
-        let verdict = turnstile().verify(Some("XXXX.DUMMY.TOKEN"), &source).await;
+        let verdict = turnstile()
+            .verify(Some("XXXX.DUMMY.TOKEN"), &source, idempotency_key("k"))
+            .await;
         assert!(
             matches!(verdict, Verdict::Doubtful(Doubt::Unreachable(_))),
             "{verdict:?}"
         );
-        let verdict = turnstile().verify(None, &source).await;
+        let verdict = turnstile()
+            .verify(None, &source, idempotency_key("k"))
+            .await;
         assert_eq!(verdict, Verdict::Doubtful(Doubt::NoToken));
     }
 
@@ -281,9 +324,11 @@ mod tests {
         let source = SourceAddress::parse("192.0.2.1").unwrap();
         let check = turnstile();
         assert!(check.connector.get().is_none());
-        check.verify(None, &source).await;
+        check.verify(None, &source, idempotency_key("k")).await;
         assert!(check.connector.get().is_none());
-        check.verify(Some("XXXX.DUMMY.TOKEN"), &source).await;
+        check
+            .verify(Some("XXXX.DUMMY.TOKEN"), &source, idempotency_key("k"))
+            .await;
         assert!(check.connector.get().is_some());
     }
 }

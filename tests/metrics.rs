@@ -22,7 +22,7 @@ struct NoToken;
 
 #[async_trait::async_trait]
 impl HumanCheck for NoToken {
-    async fn verify(&self, _: Option<&str>, _: &SourceAddress) -> Verdict {
+    async fn verify(&self, _: Option<&str>, _: &SourceAddress, _: uuid::Uuid) -> Verdict {
         Verdict::Doubtful(Doubt::NoToken)
     }
 }
@@ -345,10 +345,18 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
     {
         use order_intake::store::Reputation;
         let at = (now.clock())();
-        held.store.trip(at, at + jiff::SignedDuration::from_hours(30)).await.unwrap();
+        held.store
+            .trip(at, at + jiff::SignedDuration::from_hours(30))
+            .await
+            .unwrap();
     }
     let order = order_json("viides@kunta.example").to_string();
-    assert_eq!(held.send(&post_event("application/json", &order)).await.status, 201);
+    assert_eq!(
+        held.send(&post_event("application/json", &order))
+            .await
+            .status,
+        201
+    );
     now.advance(19 * 3600);
     assert_eq!(held.retry().retry_due(50).await.unwrap().near_drop, 1);
     order_intake::entry::cold_start(&helpers::config(trainers("fake"), Quotas::default()));

@@ -1120,19 +1120,33 @@ async fn an_operator_sees_and_resets_the_reputation_breaker() {
     assert!(status.contains("breaker: closed"), "{status}");
     let now = Timestamp::now();
     for network in ["a", "b", "c"] {
-        table.store.strike(Strike::Bounce, network, now).await.unwrap();
+        table
+            .store
+            .strike(Strike::Bounce, network, now)
+            .await
+            .unwrap();
     }
     let until = now + jiff::SignedDuration::from_hours(12);
     assert!(table.store.trip(now, until).await.unwrap());
     let status = stdout(&orders(&table, &["breaker", "status"]));
     assert!(status.contains("breaker: TRIPPED"), "{status}");
     assert!(status.contains("ends by itself at"), "{status}");
-    assert!(status.contains("3 bounced, 0 complained, from 3 networks"), "{status}");
+    assert!(
+        status.contains("3 bounced, 0 complained, from 3 networks"),
+        "{status}"
+    );
     let reset = stdout(&orders(&table, &["breaker", "reset"]));
     assert!(reset.contains("breaker reset"), "{reset}");
     assert!(reset.contains("breaker: closed"), "{reset}");
     assert!(reset.contains("0 bounced, 0 complained"), "{reset}");
-    assert!(!table.store.breaker().await.unwrap().is_tripped(Timestamp::now()));
+    assert!(
+        !table
+            .store
+            .breaker()
+            .await
+            .unwrap()
+            .is_tripped(Timestamp::now())
+    );
 }
 
 /// `orders ledger` as a file, read back by tests/ledger_check.py (Python's csv, openpyxl).

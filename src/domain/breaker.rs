@@ -160,7 +160,10 @@ mod tests {
         assert_eq!(state.counts(at(21)), (1, 0));
         state.complaints.push(from(16, "c"));
         assert_eq!(state.counts(at(21)), (1, 1));
-        assert!(!state.over(limits, at(21)), "one complaint from one network");
+        assert!(
+            !state.over(limits, at(21)),
+            "one complaint from one network"
+        );
         state.complaints.push(from(17, "d"));
         state.complaints.push(from(18, "e"));
         assert!(state.over(limits, at(21)), "complaints from three networks");

@@ -30,9 +30,7 @@ pub use booking::{
     Booking, BookingChange, BookingForm, BookingProblem, BookingRequest, BookingState,
     DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date,
 };
-pub use breaker::{
-    BreakerLimits, BreakerState, MARK_SECONDS, MAX_STRIKES_KEPT, Strike, StrikeAt,
-};
+pub use breaker::{BreakerLimits, BreakerState, MARK_SECONDS, MAX_STRIKES_KEPT, Strike, StrikeAt};
 pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
 pub use delivery::{Delivery, DeliveryStatus};
@@ -47,7 +45,9 @@ pub use order::{NewOrder, Submission};
 pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use order_values::{FieldValue, ValueKind};
 pub use origin::WebOrigin;
-pub use quota::{Culprit, mark_key, BREAKER_KEY, Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox};
+pub use quota::{
+    BREAKER_KEY, Culprit, Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox, mark_key,
+};
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};
 pub use text::contains_control_characters;

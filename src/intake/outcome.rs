@@ -197,7 +197,9 @@ impl HandleReport {
     ) -> Result<bool, StoreError> {
         let culprit = self.orders.load(reference).await?.and_then(|o| o.culprit);
         if let Some(culprit) = &culprit {
-            self.reputation.mark(culprit, after(at, MARK_SECONDS)).await?;
+            self.reputation
+                .mark(culprit, after(at, MARK_SECONDS))
+                .await?;
         }
         let network = culprit.as_ref().map_or("", |c| c.network.as_str());
         let state = self.reputation.strike(strike, network, at).await?;

@@ -14,7 +14,7 @@ use crate::domain::{
     Culprit, Delivery, EmailKind, FieldError, IdempotencyKey, NewOrder, Order, OrderForm, Package,
     QuotaCounter, QuotaKind, Receipt, Reference, SourceAddress, Submission, helsinki,
 };
-use crate::human_check::{HumanCheck, Verdict};
+use crate::human_check::{HumanCheck, Verdict, idempotency_key};
 use crate::store::{DEDUPE_WINDOW_SECONDS, DedupeKey, Insert, Orders, StoreError};
 
 /// How often a store write is tried when a reference collides or a concurrent duplicate holds
@@ -92,17 +92,27 @@ impl PlaceOrder {
         let today = self.now().to_zoned_datetime(helsinki()).date();
         let Submission { order, key } =
             Submission::parse(form, today).map_err(PlaceError::Invalid)?;
-        let checked = self.check_human(form.human_token.as_deref(), source).await;
+        let replay = dedupe_key(&order, key.as_ref(), self.now());
+        let checked = (self.check_human(form.human_token.as_deref(), source, &replay.id)).await;
         self.place_checked(order, key, source, deadline, checked)
             .await
     }
 
-    /// Turnstile's verdict on the form's token; without Turnstile, everyone passes.
-    async fn check_human(&self, token: Option<&str>, source: &SourceAddress) -> Checked {
+    /// Turnstile's verdict on the form's token; without Turnstile, everyone passes. A replay of
+    /// the submission (`replay_id`) asks with the same idempotency key.
+    async fn check_human(
+        &self,
+        token: Option<&str>,
+        source: &SourceAddress,
+        replay_id: &str,
+    ) -> Checked {
         let Some(check) = &self.human_check else {
             return Checked::Person;
         };
-        match check.verify(token, source).await {
+        match check
+            .verify(token, source, idempotency_key(replay_id))
+            .await
+        {
             Verdict::Human => Checked::Person,
             Verdict::Doubtful(doubt) => {
                 let reason = doubt.as_str();

@@ -13,8 +13,8 @@ use super::attribute::EmailAttribute::{self, Attempts, DropAt, DueAt, MessageId,
 use super::codec::{Item, n, number, s, text};
 use super::{DedupeKey, Result, StoreError};
 use crate::domain::{
-    Culprit, Delivery, DeliveryStatus, EmailKind, Field, FieldValue, NewOrder, Order, Outcome, Package,
-    Price, QuotaCounter, Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
+    Culprit, Delivery, DeliveryStatus, EmailKind, Field, FieldValue, NewOrder, Order, Outcome,
+    Package, Price, QuotaCounter, Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
 };
 
 /// The table's only key attribute (a string). `infra/template.yaml` declares the same.
@@ -165,8 +165,14 @@ pub fn order_item(order: &Order) -> Item {
     if let Some(culprit) = &order.culprit {
         item.extend([
             (Attribute::SourceMark.name().to_owned(), s(&culprit.source)),
-            (Attribute::MailboxMark.name().to_owned(), s(&culprit.mailbox)),
-            (Attribute::NetworkMark.name().to_owned(), s(&culprit.network)),
+            (
+                Attribute::MailboxMark.name().to_owned(),
+                s(&culprit.mailbox),
+            ),
+            (
+                Attribute::NetworkMark.name().to_owned(),
+                s(&culprit.network),
+            ),
         ]);
     }
     if let Some((queue, retry_at)) = retry_place(order) {

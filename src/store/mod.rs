@@ -28,8 +28,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::domain::{
-    Booking, BreakerState, Culprit, Delivery, EmailAddress, EmailKind, Field, Order, Outcome, QuotaCounter,
-    QuotaKind, Receipt, Reference, Strike,
+    Booking, BreakerState, Culprit, Delivery, EmailAddress, EmailKind, Field, Order, Outcome,
+    QuotaCounter, QuotaKind, Receipt, Reference, Strike,
 };
 
 /// A store call's result: what it answered, or why it could not.

@@ -37,6 +37,7 @@ impl HumanCheck for OnlyPass {
         &self,
         token: Option<&str>,
         _: &order_intake::domain::SourceAddress,
+        _: uuid::Uuid,
     ) -> Verdict {
         match token {
             Some("pass") => Verdict::Human,
@@ -71,7 +72,12 @@ async fn report_on(app: &LocalApp, now: &ManualClock, reference: &Reference, nam
         return false;
     };
     let recipient = order.details.email.to_string();
-    let mut event = ses_report(name, (reference.as_str(), "customer"), message_id, &recipient);
+    let mut event = ses_report(
+        name,
+        (reference.as_str(), "customer"),
+        message_id,
+        &recipient,
+    );
     let at = json!((now.clock())().to_string());
     for part in ["bounce", "complaint"] {
         if event["detail"].get(part).is_some() {
@@ -163,7 +169,12 @@ async fn attack(app: &LocalApp, now: &ManualClock, hours: i64, token: Option<&st
         to_trainers: to("pilvi.nummi"),
         digests,
         orders: stored,
-        tripped: app.store.breaker().await.unwrap().is_tripped((now.clock())()),
+        tripped: app
+            .store
+            .breaker()
+            .await
+            .unwrap()
+            .is_tripped((now.clock())()),
     }
 }
 
@@ -201,7 +212,11 @@ async fn a_day_of_attack_from_one_network_marks_its_sources_and_trips_nothing() 
     for source in 1..=6 {
         let mailbox = format!("next{source}");
         let next = place(&app, &format!("198.51.100.{source}"), &mailbox, None).await;
-        assert_eq!(confirmation(&app, &next).await, "unverified", "source {source}");
+        assert_eq!(
+            confirmation(&app, &next).await,
+            "unverified",
+            "source {source}"
+        );
     }
     assert!(!run.tripped, "strikes from one /24 never trip the breaker");
     assert_eq!(breaker_alerts(&app).await, 0);
@@ -256,11 +271,19 @@ async fn three_bounces_from_one_source_mark_only_that_source_and_mailbox() {
     let real = place(&app, "203.0.113.9", "real", None).await;
     assert_eq!(confirmation(&app, &real).await, "sent");
     let again = place(&app, "198.51.100.7", "other", None).await;
-    assert_eq!(confirmation(&app, &again).await, "unverified", "the source is marked");
+    assert_eq!(
+        confirmation(&app, &again).await,
+        "unverified",
+        "the source is marked"
+    );
     // The next day (the mailbox's own quota is three a day), from elsewhere.
     now.advance(24 * 3600);
     let elsewhere = place(&app, "192.0.2.44", "dead", None).await;
-    assert_eq!(confirmation(&app, &elsewhere).await, "unverified", "so is the mailbox");
+    assert_eq!(
+        confirmation(&app, &elsewhere).await,
+        "unverified",
+        "so is the mailbox"
+    );
     // A week after the strikes the marks are gone.
     now.advance(order_intake::domain::MARK_SECONDS - 24 * 3600);
     let later = place(&app, "198.51.100.7", "later", None).await;
@@ -275,7 +298,15 @@ async fn suppression_list_bounces_from_many_networks_are_no_strikes() {
     let (app, now) = app_with(Quotas::default(), false).await;
     let mut orders = Vec::new();
     for network in 1..=5 {
-        orders.push(place(&app, &format!("192.0.{network}.7"), &format!("gone{network}"), None).await);
+        orders.push(
+            place(
+                &app,
+                &format!("192.0.{network}.7"),
+                &format!("gone{network}"),
+                None,
+            )
+            .await,
+        );
     }
     now.advance(600);
     for reference in &orders {
@@ -331,12 +362,25 @@ async fn strikes_from_enough_networks_trip_it_and_it_ends_by_itself_with_nothing
     for _ in 0..26 {
         now.advance(3600);
         near_drop += app.retry().retry_due(50).await.unwrap().near_drop;
-        assert_eq!(confirmation(&app, &real).await, "held", "never dropped while tripped");
+        assert_eq!(
+            confirmation(&app, &real).await,
+            "held",
+            "never dropped while tripped"
+        );
     }
-    assert!(near_drop >= 5, "the alarm is raised hours before the drop: {near_drop}");
+    assert!(
+        near_drop >= 5,
+        "the alarm is raised hours before the drop: {near_drop}"
+    );
     // 30 quiet hours after the last strike the trip is over, and the next run sends it.
     now.set(tripped_at + jiff::SignedDuration::from_hours(30));
-    assert!(!app.store.breaker().await.unwrap().is_tripped((now.clock())()));
+    assert!(
+        !app.store
+            .breaker()
+            .await
+            .unwrap()
+            .is_tripped((now.clock())())
+    );
     app.retry().retry_due(50).await.unwrap();
     assert_eq!(confirmation(&app, &real).await, "sent");
     assert_eq!(dropped(&app, &[real]).await, 0);

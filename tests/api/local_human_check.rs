@@ -17,12 +17,18 @@ use order_intake::human_check::{HumanCheck, Turnstile, TurnstileSettings};
 
 use crate::helpers::*;
 
-/// A siteverify that answers by the token: `pass`, `fail`, `slow` (no answer in time),
-/// `wrong-host`, `wrong-action`. Counts the calls.
+/// A siteverify that answers by the token: `pass…`, `fail`, `slow` (no answer in time),
+/// `wrong-host`, `wrong-action`. As Cloudflare's, a token is single-use: validated again it is
+/// `timeout-or-duplicate`, unless the request carries the first one's `idempotency_key` (which
+/// must be a UUID), which gets the first answer again. Counts the calls and the duplicates.
 struct Siteverify {
     url: Url,
     calls: Arc<AtomicUsize>,
+    duplicates: Arc<AtomicUsize>,
 }
+
+/// Tokens validated so far, with the idempotency key and answer of their first validation.
+type Used = Arc<std::sync::Mutex<std::collections::HashMap<String, (Option<String>, Value)>>>;
 
 impl Siteverify {
     async fn start() -> Siteverify {
@@ -33,13 +39,16 @@ impl Siteverify {
         ))
         .unwrap();
         let calls = Arc::new(AtomicUsize::new(0));
-        let counted = calls.clone();
+        let duplicates = Arc::new(AtomicUsize::new(0));
+        let (counted, duplicated) = (calls.clone(), duplicates.clone());
+        let used = Used::default();
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 counted.fetch_add(1, Ordering::SeqCst);
+                let (used, duplicated) = (used.clone(), duplicated.clone());
                 tokio::spawn(async move {
                     let body = read_request(&mut socket).await;
-                    let answer = answer_for(&body);
+                    let answer = once_per_token(&body, &used, &duplicated);
                     if answer.is_null() {
                         tokio::time::sleep(Duration::from_secs(5)).await;
                     }
@@ -52,7 +61,11 @@ impl Siteverify {
                 });
             }
         });
-        Siteverify { url, calls }
+        Siteverify {
+            url,
+            calls,
+            duplicates,
+        }
     }
 
     fn check(&self) -> Arc<dyn HumanCheck> {
@@ -92,6 +105,36 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
     String::new()
 }
 
+/// Cloudflare's answer, a token once: a used one is a duplicate unless asked with the first
+/// validation's idempotency key.
+fn once_per_token(body: &str, used: &Used, duplicates: &AtomicUsize) -> Value {
+    let form: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+    let key = form.get("idempotency_key").cloned();
+    if let Some(key) = &key {
+        assert!(
+            uuid::Uuid::parse_str(key).is_ok(),
+            "idempotency_key is not a UUID: {key}"
+        );
+    }
+    let token = form.get("response").cloned().unwrap_or_default();
+    let mut used = used.lock().unwrap();
+    match used.get(&token) {
+        Some((first_key, answer)) if key.is_some() && *first_key == key => answer.clone(),
+        Some(_) => {
+            duplicates.fetch_add(1, Ordering::SeqCst);
+            json!({"success": false, "error-codes": ["timeout-or-duplicate"]})
+        }
+        None => {
+            let answer = answer_for(body);
+            used.insert(token, (key, answer.clone()));
+            answer
+        }
+    }
+}
+
 /// Cloudflare's answer to a token; `null`: no answer at all.
 fn answer_for(body: &str) -> Value {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
@@ -104,7 +147,7 @@ fn answer_for(body: &str) -> Value {
     );
     let ok = |hostname: &str, action: &str| json!({"success": true, "hostname": hostname, "action": action, "error-codes": []});
     match field("response").as_deref() {
-        Some("pass") => ok("www.some-tyopajat.fi", "order"),
+        Some(pass) if pass.starts_with("pass") => ok("www.some-tyopajat.fi", "order"),
         Some("wrong-host") => ok("evil.example", "order"),
         Some("wrong-action") => ok("www.some-tyopajat.fi", "login"),
         Some("slow") => Value::Null,
@@ -140,6 +183,46 @@ async fn emails_to(app: &LocalApp, to: &str) -> Vec<Value> {
     (app.emails().await.into_iter())
         .filter(|e| e["destination"]["to"].to_string().contains(to))
         .collect()
+}
+
+/// A post sent twice with its used token (a double click, a browser's retry): siteverify is
+/// asked with the same idempotency key and answers as the first time, so the replay is a
+/// duplicate answered with the stored order (200, as openapi.yaml says), not a failed check;
+/// another submission with that token is refused as Cloudflare refuses a used one.
+#[tokio::test]
+async fn a_replayed_post_with_its_used_token_is_a_duplicate_not_a_failed_check() {
+    let siteverify = Siteverify::start().await;
+    let app = app_with(&siteverify).await;
+    let key = unique("key");
+    let first = app
+        .send(&form_post(&app, "twice", Some("pass-once"), &key))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let orders = app.orders().await;
+    assert_eq!(orders.len(), 1);
+    assert_eq!(s(&orders[0], "customer_email_status"), "sent");
+    let replay = app
+        .send(&form_post(&app, "twice", Some("pass-once"), &key))
+        .await;
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    assert_eq!(replay.json()["reference"], first.json()["reference"]);
+    assert_eq!(app.orders().await.len(), 1, "no second order");
+    assert_eq!(siteverify.calls.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        siteverify.duplicates.load(Ordering::SeqCst),
+        0,
+        "the same answer again"
+    );
+    // Another submission (another idempotency key) with the used token: refused by siteverify.
+    let other = app
+        .send(&form_post(&app, "other", Some("pass-once"), &unique("key")))
+        .await;
+    assert_eq!(other.status, 201);
+    assert_eq!(siteverify.duplicates.load(Ordering::SeqCst), 1);
+    let statuses: Vec<String> = (app.orders().await.iter())
+        .map(|o| s(o, "customer_email_status").to_owned())
+        .collect();
+    assert!(statuses.contains(&"unverified".to_owned()), "{statuses:?}");
 }
 
 #[tokio::test]

@@ -131,7 +131,10 @@ impl DynamoDbStore {
     fn quota_item(&self, counter: &QuotaCounter) -> Result<TransactWriteItem> {
         Ok(match counter.kind {
             QuotaKind::Breaker => {
-                let check = self.breaker_closed(counter.at).build().map_err(build_error)?;
+                let check = self
+                    .breaker_closed(counter.at)
+                    .build()
+                    .map_err(build_error)?;
                 TransactWriteItem::builder().condition_check(check).build()
             }
             QuotaKind::Marked => {

@@ -99,7 +99,10 @@ impl State {
         match counter.kind {
             crate::domain::QuotaKind::Breaker => return !self.breaker.is_tripped(counter.at),
             crate::domain::QuotaKind::Marked => {
-                return self.marks.get(&counter.key).is_none_or(|until| *until <= counter.at);
+                return self
+                    .marks
+                    .get(&counter.key)
+                    .is_none_or(|until| *until <= counter.at);
             }
             _ => {}
         }

@@ -33,7 +33,10 @@ impl Reputation for MemoryStore {
         if first {
             breaker.tripped_at = Some(at);
             breaker.tripped_until = Some(until);
-        } else if breaker.tripped_until.is_some_and(|standing| standing < until) {
+        } else if breaker
+            .tripped_until
+            .is_some_and(|standing| standing < until)
+        {
             breaker.tripped_until = Some(until);
         }
         Ok(first)
