@@ -84,14 +84,27 @@ impl Order {
         self.delivery(EmailKind::Trainer).unwrap_or(&NO_EMAIL)
     }
 
-    /// Whether all the order still waits for is its held confirmation (over a ceiling or by the
-    /// breaker): such an order waits in a place of its own, so that it never delays an email
-    /// that SES failed, nor the trainers' digest.
-    pub fn waits_only_on_ceilings(&self) -> bool {
-        let mut waiting = self.deliveries().filter(|(_, d)| !d.is_final());
-        self.reports.check_at.is_none()
-            && waiting
-                .all(|(kind, d)| kind == EmailKind::Customer && matches!(d, Delivery::Held { .. }))
+    /// Where the order waits in the retry queue and from when, if it waits at all. Held emails
+    /// wait in places of their own, so that junk never delays an email SES failed, a reminder
+    /// or a confirmation check (`RetryQueue::Due`): a held trainers' notification in the
+    /// digest's, read only by the digest (`Digest`, at its time); then a confirmation held over
+    /// a ceiling or by the breaker (`Held`).
+    pub fn queue_place(&self) -> Option<(RetryQueue, Timestamp)> {
+        let at = self.retry_at()?;
+        // Emails with a time to look again (one waiting for a person has none).
+        let mut waiting = self.deliveries().filter(|(_, d)| d.due_at().is_some());
+        let only_held = self.reports.check_at.is_none()
+            && waiting.all(|(kind, d)| {
+                matches!(kind, EmailKind::Customer | EmailKind::Trainer)
+                    && matches!(d, Delivery::Held { .. })
+            });
+        if !only_held {
+            return Some((RetryQueue::Due, at));
+        }
+        match self.trainer_email() {
+            held @ Delivery::Held { .. } => Some((RetryQueue::Digest, held.due_at().unwrap_or(at))),
+            _ => Some((RetryQueue::Held, at)),
+        }
     }
 
     /// Whether an email still has something to say: a reminder only of a booking that stands,
@@ -126,6 +139,32 @@ impl Order {
             package: self.details.package,
             price: self.price,
             emails_sent: self.customer_email().is_sent() && self.trainer_email().is_sent(),
+        }
+    }
+}
+
+/// The places of the retry queue, looked at in this order by the scheduled run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RetryQueue {
+    /// Emails to send or retry, reminders, confirmation checks: first in every run.
+    Due,
+    /// Orders waiting only on the trainers' notification held for the hour's digest (and
+    /// perhaps a held confirmation): read only by the digest.
+    Digest,
+    /// Orders waiting only on a confirmation held over a ceiling or by the breaker.
+    Held,
+}
+
+impl RetryQueue {
+    pub const ALL: [RetryQueue; 3] = [RetryQueue::Due, RetryQueue::Digest, RetryQueue::Held];
+
+    /// The index partition's value (`due` is the queue's name from before held emails had
+    /// places of their own).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RetryQueue::Due => "due",
+            RetryQueue::Digest => "digest",
+            RetryQueue::Held => "held",
         }
     }
 }

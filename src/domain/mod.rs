@@ -38,7 +38,7 @@ pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, vat_breakdown};
 pub use language::Language;
-pub use lifecycle::{EmailKind, Order, Outcome, Receipt, Reports};
+pub use lifecycle::{EmailKind, Order, Outcome, Receipt, Reports, RetryQueue};
 pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
 pub use order::{NewOrder, Submission};

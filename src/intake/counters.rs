@@ -60,6 +60,21 @@ impl Counters {
         false
     }
 
+    /// Takes this hour's one trainers' digest, before it is sent: `false` when a run took it
+    /// already (even one that crashed before sending: its orders go in the next hour's), or
+    /// storage is down.
+    pub(super) async fn digest_hour(&self, now: Timestamp) -> Result<(), Timestamp> {
+        let counter = self.limits.counter(QuotaKind::Digest, EVERYONE, now);
+        match self.quotas.take_quota(&counter).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(counter.window_end),
+            Err(error) => {
+                tracing::warn!(error = %error, "trainers' digest not taken: storage unavailable");
+                Err(counter.window_end)
+            }
+        }
+    }
+
     /// A honeypot hit: it counts against its source's quota like an order would (so a bot
     /// that fills every field is slowed down too).
     pub(super) async fn charge_source(&self, source: &SourceAddress, now: Timestamp) {

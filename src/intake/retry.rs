@@ -7,7 +7,13 @@ use super::alerts::Alerts;
 use super::counters::Counters;
 use super::erase::EraseExpired;
 use super::sending::Sender;
-use super::{CLAIM_SECONDS, Clock, Deadline, HOLD_SECONDS, NEAR_DROP_SECONDS, after};
+use super::{
+    CLAIM_SECONDS, Clock, DIGEST_KEPT_SECONDS, Deadline, HOLD_SECONDS, NEAR_DROP_SECONDS, after,
+};
+
+/// The most notifications one run lists in the trainers' digest; the rest wait for the next
+/// hour's.
+const DIGEST_BATCH: usize = 1000;
 use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
 use crate::store::{Claim, DeliveryReports, EmailQueue, Orders, Reputation, StoreError};
 
@@ -82,8 +88,8 @@ impl RetryEmails {
                 break;
             }
         }
-        if !digest.is_empty() {
-            report.digested = self.sender.send_digest(&digest).await;
+        if !report.out_of_time {
+            self.digest(now, deadline, &mut report, digest).await?;
         }
         if !report.out_of_time && self.sender.fits(deadline) {
             report.erased =
@@ -105,6 +111,64 @@ impl RetryEmails {
             "retry run done"
         );
         Ok(report)
+    }
+
+    /// The trainers' digest, at most one an hour: its hour is taken first (a crash after that
+    /// loses this hour's digest, never sends two), then the notifications waiting in the
+    /// digest's place of the queue are claimed, with those the run met elsewhere (`digest`),
+    /// and listed in one email. Without the hour, those met elsewhere wait for the next one.
+    async fn digest(
+        &self,
+        now: jiff::Timestamp,
+        deadline: Deadline,
+        report: &mut RetryReport,
+        mut digest: Vec<Order>,
+    ) -> Result<(), StoreError> {
+        let waiting = self.queue.due_for_digest(now, DIGEST_BATCH).await?;
+        if waiting.is_empty() && digest.is_empty() {
+            return Ok(());
+        }
+        if let Err(next_hour) = self.counters.digest_hour(now).await {
+            for order in &digest {
+                let drop_at = match order.trainer_email() {
+                    Delivery::Held { drop_at, .. } => *drop_at,
+                    _ => after(now, DIGEST_KEPT_SECONDS),
+                };
+                let held = Delivery::Held {
+                    next_attempt_at: next_hour,
+                    drop_at,
+                };
+                self.sender.record(order, EmailKind::Trainer, &held).await;
+            }
+            return Ok(());
+        }
+        for reference in waiting {
+            if !self.sender.fits(deadline) {
+                report.out_of_time = true;
+                break;
+            }
+            let Some(order) = self.load_due(&reference, report).await? else {
+                continue;
+            };
+            let claim = Claim {
+                now,
+                until: after(now, CLAIM_SECONDS),
+            };
+            let due = (order.trainer_email().due_at()).is_some_and(|at| at <= now);
+            if order.trainer_email().is_waiting()
+                && due
+                && self
+                    .queue
+                    .claim(&reference, EmailKind::Trainer, claim)
+                    .await?
+            {
+                digest.push(order);
+            }
+        }
+        if !digest.is_empty() {
+            report.digested = self.sender.send_digest(&digest).await;
+        }
+        Ok(())
     }
 
     /// One order from the retry index: a confirmation check that is due, then each email that

@@ -14,7 +14,8 @@ use super::codec::{Item, n, number, s, text};
 use super::{DedupeKey, Result, StoreError};
 use crate::domain::{
     Culprit, Delivery, DeliveryStatus, EmailKind, Field, FieldValue, NewOrder, Order, Outcome,
-    Package, Price, QuotaCounter, Receipt, Reference, Reports, VAT_RATE_PERCENT, helsinki,
+    Package, Price, QuotaCounter, Receipt, Reference, Reports, RetryQueue, VAT_RATE_PERCENT,
+    helsinki,
 };
 
 /// The table's only key attribute (a string). `infra/template.yaml` declares the same.
@@ -24,19 +25,14 @@ pub const ORDER_TABLE_TTL_ATTRIBUTE: &str = Attribute::ExpiresAt.name();
 /// The sparse retry index: only orders with an email not yet final carry its two attributes.
 pub const RETRY_QUEUE_ATTRIBUTE: &str = Attribute::RetryQueue.name();
 pub const RETRY_AT_ATTRIBUTE: &str = Attribute::RetryAt.name();
-pub const RETRY_QUEUE: &str = "due";
-/// The index's place of orders waiting only on held confirmations: looked at after the due ones.
-pub const HELD_QUEUE: &str = DeliveryStatus::Held.as_str();
+/// The index's partition of orders with an email due (`RetryQueue::Due`).
+pub const RETRY_QUEUE: &str = RetryQueue::Due.as_str();
 
 /// The order's place in the retry index (its partition, and when to look), if it has one.
 pub fn retry_place(order: &Order) -> Option<(&'static str, Timestamp)> {
-    let at = order.retry_at()?;
-    let queue = match order.waits_only_on_ceilings() {
-        true => HELD_QUEUE,
-        false => RETRY_QUEUE,
-    };
-    Some((queue, at))
+    order.queue_place().map(|(queue, at)| (queue.as_str(), at))
 }
+
 /// The index operators list orders by: every order carries its month (`2026-11`, Helsinki time)
 /// and its creation time in epoch milliseconds, so a month's orders are one query, in order.
 pub const ORDER_MONTH_ATTRIBUTE: &str = Attribute::OrderMonth.name();

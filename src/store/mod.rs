@@ -219,8 +219,14 @@ pub trait EmailQueue: Send + Sync {
         claim: Claim,
     ) -> Result<bool>;
 
-    /// Orders with an email that may be (re)tried by `now`, oldest due first.
+    /// Orders with an email that may be (re)tried by `now`, oldest due first: those with an
+    /// email due (`RetryQueue::Due`), then those waiting only on a held confirmation (`Held`).
+    /// Never those waiting only on the trainers' digest.
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>>;
+
+    /// Orders whose trainers' notification, held for the hour's digest, is due by `now`, and
+    /// that wait for nothing else due (`RetryQueue::Digest`), oldest first.
+    async fn due_for_digest(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>>;
 
     /// Sets when the sweeper next looks at the order, from its emails' states.
     async fn reschedule(&self, order: &Order) -> Result<()>;

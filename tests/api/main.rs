@@ -20,6 +20,7 @@ mod local_breaker;
 mod local_dynamodb;
 mod local_human_check;
 mod local_limits;
+mod local_queues;
 mod local_retry;
 mod local_services_down;
 mod local_ses;

@@ -9,14 +9,40 @@ use jiff::Timestamp;
 
 use super::erasure::report_attributes;
 use super::{Changes, DynamoDbStore, RETRY_INDEX, unavailable, written};
-use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};
+use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference, RetryQueue};
 use crate::store::attribute::EmailAttribute;
 use crate::store::codec::{n, number, s, text};
 use crate::store::item::{
-    ERASED_AT_ATTRIBUTE, HELD_QUEUE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
+    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, RETRY_AT_ATTRIBUTE, RETRY_QUEUE,
     RETRY_QUEUE_ATTRIBUTE, order_from_item, order_pk, recipients_value, reference_of, retry_place,
 };
 use crate::store::{Claim, EmailQueue, Result, SentMessage};
+
+impl DynamoDbStore {
+    /// Up to `limit` orders of one place of the retry index due by `now`, oldest first.
+    async fn due_in(
+        &self,
+        queue: RetryQueue,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(RETRY_INDEX)
+            .key_condition_expression("#queue = :queue AND #at <= :now")
+            .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
+            .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
+            .expression_attribute_values(":queue", s(queue.as_str()))
+            .expression_attribute_values(":now", n(now.as_second()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(output.items().iter().filter_map(reference_of).collect())
+    }
+}
 
 #[async_trait]
 impl EmailQueue for DynamoDbStore {
@@ -161,28 +187,18 @@ impl EmailQueue for DynamoDbStore {
 
     /// The due orders first, then those waiting only on held confirmations.
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
-        let mut due = Vec::new();
-        for queue in [RETRY_QUEUE, HELD_QUEUE] {
-            if due.len() >= limit {
-                break;
-            }
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(RETRY_INDEX)
-                .key_condition_expression("#queue = :queue AND #at <= :now")
-                .expression_attribute_names("#queue", RETRY_QUEUE_ATTRIBUTE)
-                .expression_attribute_names("#at", RETRY_AT_ATTRIBUTE)
-                .expression_attribute_values(":queue", s(queue))
-                .expression_attribute_values(":now", n(now.as_second()))
-                .limit(i32::try_from(limit - due.len()).unwrap_or(i32::MAX))
-                .send()
-                .await
-                .map_err(unavailable)?;
-            due.extend(output.items().iter().filter_map(reference_of));
+        let mut due = self.due_in(RetryQueue::Due, now, limit).await?;
+        if due.len() < limit {
+            let held = self
+                .due_in(RetryQueue::Held, now, limit - due.len())
+                .await?;
+            due.extend(held);
         }
         Ok(due)
+    }
+
+    async fn due_for_digest(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
+        self.due_in(RetryQueue::Digest, now, limit).await
     }
 
     /// The order's place in the retry index, from its emails' states.

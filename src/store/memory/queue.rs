@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{Delivery, EmailKind, Order, Reference};
+use crate::domain::{Delivery, EmailKind, Order, Reference, RetryQueue};
 use crate::store::{Claim, EmailQueue, Result, SentMessage};
 
 #[async_trait]
@@ -107,19 +107,12 @@ impl EmailQueue for MemoryStore {
     }
 
     async fn due_for_retry(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
-        let state = self.available()?;
-        // As the DynamoDB store's two places: the due orders first, then the held ones.
-        let mut due: Vec<(bool, Timestamp, Reference)> = state
-            .orders
-            .values()
-            .filter_map(|o| {
-                o.retry_at()
-                    .filter(|at| *at <= now)
-                    .map(|at| (o.waits_only_on_ceilings(), at, o.reference.clone()))
-            })
-            .collect();
-        due.sort_by_key(|(held, at, _)| (*held, *at));
-        Ok(due.into_iter().take(limit).map(|(_, _, r)| r).collect())
+        // As the DynamoDB store's places: the due orders first, then the held ones.
+        self.due_in(&[RetryQueue::Due, RetryQueue::Held], now, limit)
+    }
+
+    async fn due_for_digest(&self, now: Timestamp, limit: usize) -> Result<Vec<Reference>> {
+        self.due_in(&[RetryQueue::Digest], now, limit)
     }
 
     async fn reschedule(&self, _order: &Order) -> Result<()> {
@@ -132,5 +125,25 @@ impl EmailQueue for MemoryStore {
         // there is nothing to take out; the key is kept for tests to see.
         self.available()?.dequeued.push(key.to_owned());
         Ok(())
+    }
+}
+
+impl MemoryStore {
+    /// Orders in these places of the queue due by `now`, place by place, oldest first.
+    fn due_in(
+        &self,
+        places: &[RetryQueue],
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reference>> {
+        let state = self.available()?;
+        let mut due: Vec<(RetryQueue, Timestamp, Reference)> = (state.orders.values())
+            .filter_map(|o| {
+                let (queue, at) = o.queue_place()?;
+                (places.contains(&queue) && at <= now).then(|| (queue, at, o.reference.clone()))
+            })
+            .collect();
+        due.sort_by_key(|(queue, at, _)| (*queue, *at));
+        Ok(due.into_iter().take(limit).map(|(_, _, r)| r).collect())
     }
 }

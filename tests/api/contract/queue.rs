@@ -236,6 +236,48 @@ async fn pending_goes_before_older_held(store: &dyn Store) {
     assert_eq!(&all[1..], &held[..], "then the held ones, oldest first");
 }
 
+/// Trainers' notifications held for the digest wait in a place the retry run never reads:
+/// only the digest's look finds them, and an order with anything else due waits with the
+/// due ones.
+async fn held_notifications_wait_only_for_the_digest(store: &dyn Store) {
+    let for_digest = |n: i64| Delivery::Held {
+        next_attempt_at: at(10 + n),
+        drop_at: at(86_400),
+    };
+    let mut digest = Vec::new();
+    for n in 0..3 {
+        let mut order = order_with(Delivery::Unverified, n);
+        order.set_delivery(EmailKind::Trainer, for_digest(n));
+        digest.push(order.reference.clone());
+        insert(store, &order).await;
+    }
+    // Held twice (junk over the ceilings): still the digest's, at the notification's time.
+    let mut both = order_with(for_digest(0), 5);
+    both.set_delivery(EmailKind::Trainer, for_digest(5));
+    insert(store, &both).await;
+    digest.push(both.reference.clone());
+    // A confirmation SES failed, with a held notification: due with the others.
+    let mut failed = order_with(
+        Delivery::Pending {
+            attempts: 1,
+            next_attempt_at: at(50),
+        },
+        9,
+    );
+    failed.set_delivery(EmailKind::Trainer, for_digest(9));
+    insert(store, &failed).await;
+    assert_eq!(
+        store.due_for_retry(at(100), 10).await.unwrap(),
+        std::slice::from_ref(&failed.reference),
+        "the retry run meets only the order with an email due"
+    );
+    assert_eq!(store.due_for_digest(at(100), 10).await.unwrap(), digest);
+    assert_eq!(
+        store.due_for_digest(at(11), 10).await.unwrap(),
+        &digest[..2]
+    );
+}
+
 /// A confirmation that waits for a person is claimed by the first release only; a sent one
 /// by none.
 async fn a_waiting_confirmation_is_released_once(store: &dyn Store) {
@@ -268,6 +310,7 @@ async fn a_waiting_confirmation_is_released_once(store: &dyn Store) {
 }
 
 store_contract!(
+    held_notifications_wait_only_for_the_digest,
     a_waiting_confirmation_is_released_once,
     claiming_and_recording,
     recording_both_attempts,
