@@ -40,7 +40,9 @@ pub struct Config {
     /// `RATE_LIMIT_SECRET` (at least 32 characters; the counters' keys are its HMAC of each
     /// address) and the quotas `ORDERS_PER_SOURCE_PER_HOUR` (default 10),
     /// `ORDERS_PER_MAILBOX_PER_DAY` (3), `CONFIRMATIONS_PER_HOUR` (10) and
-    /// `CONFIRMATIONS_PER_DAY` (30); the reputation breaker's `BREAKER_BOUNCES_PER_DAY` (3),
+    /// `CONFIRMATIONS_PER_DAY` (30), of which `REAL_CONFIRMATIONS_PER_HOUR` (5) and
+    /// `REAL_CONFIRMATIONS_PER_DAY` (15) are kept for orders that passed the human check and
+    /// look real; the reputation breaker's `BREAKER_BOUNCES_PER_DAY` (3),
     /// `BREAKER_COMPLAINTS_PER_DAY` (1), from `BREAKER_NETWORKS_PER_DAY` (3) networks, ended
     /// after `BREAKER_QUIET_HOURS` (12); `TRAINER_NOTIFICATIONS_PER_HOUR` (20), over which the
     /// trainers get one hourly digest.
@@ -159,6 +161,14 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 .count("CONFIRMATIONS_PER_HOUR", defaults.confirmations_per_hour)?,
             confirmations_per_day: self
                 .count("CONFIRMATIONS_PER_DAY", defaults.confirmations_per_day)?,
+            real_confirmations_per_hour: self.count(
+                "REAL_CONFIRMATIONS_PER_HOUR",
+                defaults.real_confirmations_per_hour,
+            )?,
+            real_confirmations_per_day: self.count(
+                "REAL_CONFIRMATIONS_PER_DAY",
+                defaults.real_confirmations_per_day,
+            )?,
             trainer_notifications_per_hour: self.count(
                 "TRAINER_NOTIFICATIONS_PER_HOUR",
                 defaults.trainer_notifications_per_hour,

@@ -382,6 +382,13 @@ impl NewOrder {
     pub fn parse(form: &OrderForm, today: Date) -> Result<NewOrder, Vec<FieldError>> {
         Submission::parse(form, today).map(|submission| submission.order)
     }
+
+    /// Whether it looks like a municipality's order: a valid Y-tunnus and an e-invoice address
+    /// (both checked by their types). With the human check passed, such an order's confirmation
+    /// has a share of the ceilings junk cannot use up.
+    pub fn looks_real(&self) -> bool {
+        self.business_id.is_some() && self.einvoice_address.is_some()
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,11 @@ pub struct Quotas {
     pub confirmations_per_hour: u32,
     /// The same per day (Helsinki's UTC day windows): the bound under a slow, steady attack.
     pub confirmations_per_day: u32,
+    /// The share of those two kept for orders that passed the human check and look real (a
+    /// valid Y-tunnus and an e-invoice address), which junk cannot use up. Only with the human
+    /// check on; without it everyone shares the whole ceilings.
+    pub real_confirmations_per_hour: u32,
+    pub real_confirmations_per_day: u32,
     /// Bounces and complaints of confirmations in a rolling day that trip the breaker.
     pub breaker: BreakerLimits,
     /// The trainers' notifications an hour; over it, one hourly digest lists the rest.
@@ -38,6 +43,8 @@ impl Default for Quotas {
             // the company's domain send, not what customers need.
             confirmations_per_hour: 10,
             confirmations_per_day: 30,
+            real_confirmations_per_hour: 5,
+            real_confirmations_per_day: 15,
             breaker: BreakerLimits::default(),
             // A busy real day is a handful of orders; twenty in an hour is a flood to summarise.
             trainer_notifications_per_hour: 20,
@@ -51,6 +58,9 @@ pub enum QuotaKind {
     Mailbox,
     Confirmations,
     ConfirmationsDaily,
+    /// The ceilings' share kept for real customers (`Quotas::real_confirmations_per_hour`).
+    RealConfirmations,
+    RealConfirmationsDaily,
     /// Not a count: the reputation breaker (`BreakerState`), checked in the order's own
     /// transaction. While it is tripped there is no room for an automatic confirmation.
     Breaker,
@@ -77,8 +87,15 @@ impl QuotaKind {
         QuotaKind::ConfirmationsDaily,
     ];
 
+    /// The real customers' own share of the ceilings, taken instead of the shared ones.
+    pub const REAL_CEILINGS: [QuotaKind; 3] = [
+        QuotaKind::Breaker,
+        QuotaKind::RealConfirmations,
+        QuotaKind::RealConfirmationsDaily,
+    ];
+
     pub fn is_ceiling(self) -> bool {
-        QuotaKind::CEILINGS.contains(&self)
+        QuotaKind::CEILINGS.contains(&self) || QuotaKind::REAL_CEILINGS.contains(&self)
     }
 
     /// Whether taking it counts a unit (the breaker and the marks are only checked).
@@ -92,6 +109,8 @@ impl QuotaKind {
             QuotaKind::Mailbox => "mailbox",
             QuotaKind::Confirmations => "confirmations",
             QuotaKind::ConfirmationsDaily => "confirmations-day",
+            QuotaKind::RealConfirmations => "real-confirmations",
+            QuotaKind::RealConfirmationsDaily => "real-confirmations-day",
             QuotaKind::Breaker => "breaker",
             QuotaKind::TrainerNotifications => "trainer-notifications",
             QuotaKind::Marked => "marked",
@@ -104,11 +123,14 @@ impl QuotaKind {
             // A held confirmation looks again each hour whether the breaker was reset.
             QuotaKind::Source
             | QuotaKind::Confirmations
+            | QuotaKind::RealConfirmations
             | QuotaKind::Breaker
             | QuotaKind::TrainerNotifications
             | QuotaKind::Marked
             | QuotaKind::Digest => 60 * 60,
-            QuotaKind::Mailbox | QuotaKind::ConfirmationsDaily => 24 * 60 * 60,
+            QuotaKind::Mailbox
+            | QuotaKind::ConfirmationsDaily
+            | QuotaKind::RealConfirmationsDaily => 24 * 60 * 60,
         }
     }
 }
@@ -247,6 +269,8 @@ impl Limits {
             QuotaKind::Mailbox => self.quotas.orders_per_mailbox_per_day,
             QuotaKind::Confirmations => self.quotas.confirmations_per_hour,
             QuotaKind::ConfirmationsDaily => self.quotas.confirmations_per_day,
+            QuotaKind::RealConfirmations => self.quotas.real_confirmations_per_hour,
+            QuotaKind::RealConfirmationsDaily => self.quotas.real_confirmations_per_day,
             QuotaKind::Breaker | QuotaKind::Marked => 0,
             QuotaKind::TrainerNotifications => self.quotas.trainer_notifications_per_hour,
             QuotaKind::Digest => 1,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::domain::{Culprit, Limits, QuotaCounter, QuotaKind, SourceAddress};
+use crate::domain::{Culprit, Limits, NewOrder, QuotaCounter, QuotaKind, SourceAddress};
 use crate::store::QuotaCounters;
 
 /// Everyone's confirmations share one counter.
@@ -17,20 +17,71 @@ pub(super) const EVERYONE: &str = "everyone";
 pub(super) struct Counters {
     pub(super) quotas: Arc<dyn QuotaCounters>,
     pub(super) limits: Limits,
+    /// Whether real customers have their own share of the ceilings: only with the human check
+    /// on (without it, anyone's order can look real).
+    pub(super) real_share: bool,
+}
+
+/// Whose share of the ceilings an automatic confirmation takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Share {
+    /// Everyone's: the whole ceilings (the human check off), or what is left of them beside
+    /// the real customers' share.
+    Shared,
+    /// The real customers' own share (`Quotas::real_confirmations_per_hour`).
+    Real,
 }
 
 impl Counters {
-    /// The ceilings of automatic confirmations, as counters of the window around `now`.
-    pub(super) fn ceilings(&self, now: Timestamp) -> [QuotaCounter; 3] {
-        QuotaKind::CEILINGS.map(|kind| self.limits.counter(kind, EVERYONE, now))
+    /// The share an order's confirmation takes first: its own when it passed the human check
+    /// and looks real, and real customers have one.
+    pub(super) fn share_of(&self, order: &NewOrder) -> Share {
+        match self.real_share && order.looks_real() {
+            true => Share::Real,
+            false => Share::Shared,
+        }
+    }
+
+    /// The ceilings of automatic confirmations in `share`, as counters of the window around
+    /// `now`: the shared ones less the real customers' share, when there is one.
+    pub(super) fn ceilings(&self, share: Share, now: Timestamp) -> [QuotaCounter; 3] {
+        let kinds = match share {
+            Share::Shared => QuotaKind::CEILINGS,
+            Share::Real => QuotaKind::REAL_CEILINGS,
+        };
+        kinds.map(|kind| {
+            let mut counter = self.limits.counter(kind, EVERYONE, now);
+            let quotas = &self.limits.quotas;
+            let kept = match kind {
+                QuotaKind::Confirmations => quotas.real_confirmations_per_hour,
+                QuotaKind::ConfirmationsDaily => quotas.real_confirmations_per_day,
+                _ => 0,
+            };
+            if self.real_share && kept > 0 {
+                // At least one: a counter's first unit is always taken.
+                counter.limit = counter.limit.saturating_sub(kept).max(1);
+            }
+            counter
+        })
     }
 
     /// Takes one of this hour's customer confirmations for a held one; `Err` with the next
     /// window's start when none is left. Storage down counts as no room: the ceilings and the
     /// breaker bound what strangers can make the domain send, so they fail closed (the held
     /// confirmation is looked at again in the next window).
-    pub(super) async fn confirmation_room(&self, now: Timestamp) -> Result<(), Timestamp> {
-        for counter in self.ceilings(now) {
+    pub(super) async fn confirmation_room(
+        &self,
+        share: Share,
+        now: Timestamp,
+    ) -> Result<(), Timestamp> {
+        if share == Share::Real && self.room_in(Share::Real, now).await.is_ok() {
+            return Ok(());
+        }
+        self.room_in(Share::Shared, now).await
+    }
+
+    async fn room_in(&self, share: Share, now: Timestamp) -> Result<(), Timestamp> {
+        for counter in self.ceilings(share, now) {
             match self.quotas.take_quota(&counter).await {
                 Ok(true) => {}
                 Ok(false) => return Err(counter.window_end),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::counters::{Counters, EVERYONE};
+use super::counters::{Counters, EVERYONE, Share};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, DIGEST_KEPT_SECONDS, Deadline, HOLD_SECONDS, after, millis};
 use crate::domain::{
@@ -159,7 +159,8 @@ impl PlaceOrder {
     ) -> Result<Placed, PlaceError> {
         let now = self.now();
         let culprit = self.counters.limits.culprit(source, &order.email);
-        let mut quota = self.quota(&culprit, source, checked, now);
+        let share = self.counters.share_of(&order);
+        let mut quota = self.quota(&culprit, source, checked, share, now);
         let dedupe = dedupe_key(&order, key.as_ref(), now);
         let mut order = new_record(order, now);
         order.culprit = Some(culprit);
@@ -181,6 +182,11 @@ impl PlaceOrder {
                     return Ok(Placed::Created(order.receipt()));
                 }
                 Insert::OverQuota(QuotaKind::Marked) => for_a_person(&mut order, &mut quota),
+                Insert::OverQuota(kind) if QuotaKind::REAL_CEILINGS[1..].contains(&kind) => {
+                    // The real customers' share is full: the shared ceilings then.
+                    quota.retain(|c| !c.kind.is_ceiling());
+                    quota.extend(self.counters.ceilings(Share::Shared, now));
+                }
                 Insert::OverQuota(kind) if kind.is_ceiling() => hold(&mut order, &mut quota, kind),
                 Insert::OverQuota(QuotaKind::TrainerNotifications) => {
                     to_digest(&mut order, &mut quota);
@@ -220,6 +226,7 @@ impl PlaceOrder {
         culprit: &Culprit,
         source: &SourceAddress,
         checked: Checked,
+        share: Share,
         now: Timestamp,
     ) -> Vec<QuotaCounter> {
         let limits = &self.counters.limits;
@@ -229,7 +236,7 @@ impl PlaceOrder {
         ];
         if checked == Checked::Person {
             quota.extend(limits.unmarked(culprit, now));
-            quota.extend(self.counters.ceilings(now));
+            quota.extend(self.counters.ceilings(share, now));
         }
         quota.push(limits.counter(QuotaKind::TrainerNotifications, EVERYONE, now));
         quota

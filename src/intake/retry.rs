@@ -305,7 +305,8 @@ impl RetryEmails {
             tracing::warn!(order_id = %order.order_id, "held confirmation of a source or mailbox marked since: it waits for a person");
             return Some(Delivery::Unverified);
         }
-        let next_window = self.counters.confirmation_room(now).await.err()?;
+        let share = self.counters.share_of(&order.details);
+        let next_window = self.counters.confirmation_room(share, now).await.err()?;
         report.still_held += 1;
         if drop_at.as_second() - now.as_second() <= NEAR_DROP_SECONDS {
             report.near_drop += 1;

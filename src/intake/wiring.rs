@@ -210,6 +210,7 @@ impl Wiring {
         Counters {
             quotas: self.stores.quotas.clone(),
             limits: self.limits.clone(),
+            real_share: self.human_check.is_some(),
         }
     }
 }

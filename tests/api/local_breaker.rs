@@ -386,3 +386,59 @@ async fn strikes_from_enough_networks_trip_it_and_it_ends_by_itself_with_nothing
     assert_eq!(dropped(&app, &[real]).await, 0);
     assert_eq!(breaker_alerts(&app).await, 1, "told once");
 }
+
+/// Junk that solves the challenge can use up the shared ceilings, never the share kept for
+/// orders that passed the check and look real (a Y-tunnus and an e-invoice address); with the
+/// human check off there is no such share, and the real-looking order is held like any other.
+#[tokio::test]
+async fn real_customers_have_room_that_junk_cannot_use_up() {
+    for human_check in [true, false] {
+        let (app, now) = app_with(Quotas::default(), human_check).await;
+        let mut junk = Vec::new();
+        for n in 0..10 {
+            let source = format!("192.0.{n}.7");
+            junk.push(place(&app, &source, &format!("junk{n}"), Some("pass")).await);
+        }
+        let mut held = 0;
+        for reference in &junk {
+            held += usize::from(confirmation(&app, reference).await == "held");
+        }
+        let quotas = Quotas::default();
+        let shared = match human_check {
+            true => quotas.confirmations_per_hour - quotas.real_confirmations_per_hour,
+            false => quotas.confirmations_per_hour,
+        };
+        assert_eq!(held, 10 - shared as usize, "human check {human_check}");
+        let mut placed = Vec::new();
+        for n in 0..6 {
+            let mut real = order_json(&format!("real{n}+{}@kunta.example", app.tag));
+            real.as_object_mut().unwrap().remove("preferred_dates");
+            real["cf-turnstile-response"] = json!("pass");
+            let post = event_with("apigw-http-json-order", |e| {
+                e["headers"] = json!({"content-type": "application/json"});
+                e["body"] = json!(real.to_string());
+                e["requestContext"]["http"]["sourceIp"] = json!(format!("203.0.113.{n}"));
+            });
+            let answer = app.send(&post).await;
+            assert_eq!(answer.status, 201, "{}", answer.body);
+            let reference = answer.json()["reference"].as_str().unwrap().to_owned();
+            placed.push(Reference::parse(&reference).unwrap());
+        }
+        let first = confirmation(&app, &placed[0]).await;
+        assert_eq!(
+            first,
+            if human_check { "sent" } else { "held" },
+            "human check {human_check}"
+        );
+        if human_check {
+            // The share's five go at once; the sixth finds the shared ceilings full, is held,
+            // and goes from the share in the next hour's run.
+            let sixth = &placed[5];
+            assert_eq!(confirmation(&app, &placed[4]).await, "sent");
+            assert_eq!(confirmation(&app, sixth).await, "held");
+            now.advance(3600);
+            app.retry().retry_due(50).await.unwrap();
+            assert_eq!(confirmation(&app, sixth).await, "sent");
+        }
+    }
+}
