@@ -171,13 +171,7 @@ impl PlaceOrder {
             let started = Instant::now();
             match self.orders.insert(&order, &dedupe, &quota, now).await? {
                 Insert::Created => {
-                    let store_ms = millis(started);
-                    crate::measure::order_created(order.details.package);
-                    tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
-                    if let Checked::Doubtful(reason) = checked {
-                        crate::measure::human_check_failed(reason);
-                        tracing::warn!(order_id = %order.order_id, reason, "human check not passed: the confirmation waits for a person");
-                    }
+                    stored(&order, checked, millis(started));
                     self.confirm_and_notify(&mut order, deadline).await;
                     return Ok(Placed::Created(order.receipt()));
                 }
@@ -298,6 +292,17 @@ impl PlaceOrder {
                 "connection warm-up failed"
             ),
         }
+    }
+}
+
+/// A new order stored: counted, and logged (a failed human check counts only now, so that a
+/// replay is no second failure).
+fn stored(order: &Order, checked: Checked, store_ms: f64) {
+    crate::measure::order_created(order.details.package);
+    tracing::info!(order_id = %order.order_id, reference = %order.reference, store_ms, "order stored");
+    if let Checked::Doubtful(reason) = checked {
+        crate::measure::human_check_failed(reason);
+        tracing::warn!(order_id = %order.order_id, reason, "human check not passed: the confirmation waits for a person");
     }
 }
 

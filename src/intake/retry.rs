@@ -258,11 +258,11 @@ impl RetryEmails {
             self.sender.record(order, kind, &Delivery::Dropped).await;
             return Delivery::Dropped;
         }
-        if let Delivery::Held { drop_at, .. } = previous {
-            if let Some(kept) = self.still_held(order, drop_at, report).await {
-                self.sender.record(order, kind, &kept).await;
-                return kept;
-            }
+        if let Delivery::Held { drop_at, .. } = previous
+            && let Some(kept) = self.still_held(order, drop_at, report).await
+        {
+            self.sender.record(order, kind, &kept).await;
+            return kept;
         }
         order.set_delivery(kind, Delivery::Sending { attempts, until });
         let outcome = self.sender.send_one(order, kind, deadline).await;

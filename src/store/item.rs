@@ -132,23 +132,6 @@ pub fn order_item(order: &Order) -> Item {
             n(order.created_at.as_millisecond()),
         ),
         (
-            Attribute::NetCents.name().to_owned(),
-            n(order.price.net_cents),
-        ),
-        (
-            Attribute::VatRatePercent.name().to_owned(),
-            s(VAT_RATE_PERCENT),
-        ),
-        (
-            Attribute::VatCents.name().to_owned(),
-            n(order.price.vat_cents),
-        ),
-        (
-            Attribute::GrossCents.name().to_owned(),
-            n(order.price.gross_cents),
-        ),
-        (Attribute::Currency.name().to_owned(), s("EUR")),
-        (
             Field::PrivacyConsent.name().to_owned(),
             AttributeValue::Bool(true),
         ),
@@ -158,18 +141,9 @@ pub fn order_item(order: &Order) -> Item {
     for (kind, delivery) in order.deliveries() {
         item.extend(delivery_attributes(kind, delivery));
     }
+    item.extend(price_attributes(order));
     if let Some(culprit) = &order.culprit {
-        item.extend([
-            (Attribute::SourceMark.name().to_owned(), s(&culprit.source)),
-            (
-                Attribute::MailboxMark.name().to_owned(),
-                s(&culprit.mailbox),
-            ),
-            (
-                Attribute::NetworkMark.name().to_owned(),
-                s(&culprit.network),
-            ),
-        ]);
+        item.extend(culprit_attributes(culprit));
     }
     if let Some((queue, retry_at)) = retry_place(order) {
         item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(queue));
@@ -324,6 +298,43 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         booking: super::booking_item::booking_from_item(item),
         culprit: culprit_from_item(item),
     })
+}
+
+/// The price as the bookkeeping reads it: cents, the VAT rate, the currency.
+fn price_attributes(order: &Order) -> Vec<(String, AttributeValue)> {
+    vec![
+        (
+            Attribute::NetCents.name().to_owned(),
+            n(order.price.net_cents),
+        ),
+        (
+            Attribute::VatRatePercent.name().to_owned(),
+            s(VAT_RATE_PERCENT),
+        ),
+        (
+            Attribute::VatCents.name().to_owned(),
+            n(order.price.vat_cents),
+        ),
+        (
+            Attribute::GrossCents.name().to_owned(),
+            n(order.price.gross_cents),
+        ),
+        (Attribute::Currency.name().to_owned(), s("EUR")),
+    ]
+}
+
+fn culprit_attributes(culprit: &Culprit) -> Vec<(String, AttributeValue)> {
+    vec![
+        (Attribute::SourceMark.name().to_owned(), s(&culprit.source)),
+        (
+            Attribute::MailboxMark.name().to_owned(),
+            s(&culprit.mailbox),
+        ),
+        (
+            Attribute::NetworkMark.name().to_owned(),
+            s(&culprit.network),
+        ),
+    ]
 }
 
 fn culprit_from_item(item: &Item) -> Option<Culprit> {
