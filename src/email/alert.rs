@@ -110,7 +110,12 @@ pub fn undelivered_alert(
 
 /// The trainers told once, in Finnish, that automatic confirmations stopped: what happened and
 /// what to do (orders still arrive; release the real ones from their booking pages).
-pub fn breaker_alert(trainers: &[EmailAddress], bounces: u32, complaints: u32) -> Email {
+pub fn breaker_alert(
+    trainers: &[EmailAddress],
+    bounces: u32,
+    complaints: u32,
+    quiet_hours: u32,
+) -> Email {
     let counts = crate::texts::fill(
         TRAINER.breaker_counts,
         &[
@@ -126,7 +131,7 @@ pub fn breaker_alert(trainers: &[EmailAddress], bounces: u32, complaints: u32) -
         button: None,
         sections: vec![(
             TRAINER.breaker_todo_heading,
-            TRAINER.breaker_todo.to_owned(),
+            crate::texts::fill(TRAINER.breaker_todo, &[("hours", &quiet_hours.to_string())]),
         )],
         footer: Vec::new(),
     };

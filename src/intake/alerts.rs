@@ -51,8 +51,8 @@ impl Alerts {
 
     /// The breaker tripped: the trainers told, or the failure only logged (the alarm still
     /// fires from its metric, and the trainers see the held orders).
-    pub(super) async fn breaker_tripped(&self, bounces: u32, complaints: u32) {
-        let alert = self.composer.breaker_tripped(bounces, complaints);
+    pub(super) async fn breaker_tripped(&self, bounces: u32, complaints: u32, quiet_hours: u32) {
+        let alert = (self.composer).breaker_tripped(bounces, complaints, quiet_hours);
         if let Err(error) = self.mailer.send(&alert).await {
             tracing::error!(error = %error, "trainers not told that the breaker tripped");
         }

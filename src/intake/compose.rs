@@ -70,7 +70,7 @@ impl Composer {
     }
 
     /// The trainers' alert that the reputation breaker tripped.
-    pub(super) fn breaker_tripped(&self, bounces: u32, complaints: u32) -> Email {
-        breaker_alert(&self.trainers, bounces, complaints)
+    pub(super) fn breaker_tripped(&self, bounces: u32, complaints: u32, quiet_hours: u32) -> Email {
+        breaker_alert(&self.trainers, bounces, complaints, quiet_hours)
     }
 }

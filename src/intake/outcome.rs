@@ -228,7 +228,9 @@ impl HandleReport {
             quiet_hours = self.breaker.quiet_hours,
             "reputation breaker tripped: automatic confirmations are held until quiet hours pass or `orders breaker reset`"
         );
-        self.alerts.breaker_tripped(bounces, complaints).await;
+        (self.alerts)
+            .breaker_tripped(bounces, complaints, self.breaker.quiet_hours)
+            .await;
         Ok(true)
     }
 

@@ -246,7 +246,7 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     breaker_counts: "Tilausvahvistuksista on vuorokauden aikana palautunut {bounces} olemattomaan osoitteeseen lähetettyä, ja {complaints} on merkitty roskapostiksi.",
     breaker_what: "Jotta yrityksen sähköpostia ei estettäisi, uusia vahvistuksia ei nyt lähetetä automaattisesti. Tilaukset tallentuvat ja niistä tulee teille ilmoitus tavalliseen tapaan.",
     breaker_todo_heading: "Mitä teen?",
-    breaker_todo: "Tarkistakaa uudet tilaukset. Aidon tilauksen vahvistuksen voi lähettää tilauksen varaussivulta (Lähetä vahvistus asiakkaalle), tai vastatkaa asiakkaalle itse. Ylläpito palauttaa automaattiset vahvistukset, kun syy on selvitetty.",
+    breaker_todo: "Tarkistakaa uudet tilaukset. Aidon tilauksen vahvistuksen voi lähettää tilauksen varaussivulta (Lähetä vahvistus asiakkaalle), tai vastatkaa asiakkaalle itse. Automaattiset vahvistukset jatkuvat itsestään, kun uusia palautuksia tai roskapostimerkintöjä ei ole tullut {hours} tuntiin, ja odottaneet vahvistukset lähtevät silloin. Ylläpito voi palauttaa ne aiemmin, kun syy on selvitetty.",
     confirmation_unverified: "EI LÄHETETTY – lomakkeen ihmistarkistus ei mennyt läpi (JavaScript oli ehkä pois päältä, tai tilauksen lähetti robotti). Jos tilaus on aito, lähetä vahvistus varaussivulta; varauksen vahvistaminen lähettää sen myös.",
     received: "Vastaanotettu",
     order_id: "Tilauksen tunniste",
