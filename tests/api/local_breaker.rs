@@ -358,8 +358,14 @@ async fn strikes_from_enough_networks_trip_it_and_it_ends_by_itself_with_nothing
     let alert = (app.emails().await.into_iter())
         .find(|e| (e["subject"].as_str()).is_some_and(|s| s.contains("pysäytetty")))
         .unwrap();
-    let text = alert["body"]["text"].as_str().unwrap_or_default().to_owned();
-    assert!(text.contains("ei ole tullut 30 tuntiin"), "the trainers are told it ends: {text}");
+    let text = alert["body"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        text.contains("ei ole tullut 30 tuntiin"),
+        "the trainers are told it ends: {text}"
+    );
     let real = place(&app, "203.0.113.9", "real", None).await;
     assert_eq!(confirmation(&app, &real).await, "held");
     // Each hour's run keeps it held; hours before its day is over the alarm is raised.

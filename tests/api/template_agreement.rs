@@ -636,3 +636,46 @@ fn every_logs_insights_query_in_the_runbook_reads_what_the_function_logs() {
         }
     }
 }
+
+/// The human check is on unless turned off on purpose: the template refuses `HumanCheck=on`
+/// without `TurnstileSecret`, passes the choice to the function (which warns and counts when it
+/// is off, `tests/metrics.rs`), and the cargo-lambda configuration starts with it on.
+#[test]
+fn the_turnstile_secret_is_required_unless_the_human_check_is_turned_off() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let parameter = &template["Parameters"]["HumanCheck"];
+    assert_eq!(parameter["Default"].as_str(), Some("on"));
+    let rule = &template["Rules"]["TurnstileSecretWhileHumanCheckOn"];
+    let condition = serde_norway::to_string(&rule["RuleCondition"]).unwrap();
+    assert!(
+        condition.contains("HumanCheck") && condition.contains("on"),
+        "{condition}"
+    );
+    let assertions = serde_norway::to_string(&rule["Assertions"]).unwrap();
+    assert!(assertions.contains("TurnstileSecret"), "{assertions}");
+    let variables =
+        &template["Resources"]["OrderFunction"]["Properties"]["Environment"]["Variables"];
+    let human_check = serde_norway::to_string(&variables["HUMAN_CHECK"]).unwrap();
+    assert!(human_check.contains("HumanCheck"), "{human_check}");
+    let cargo_lambda = env_file("infra/cargo-lambda.env.example");
+    assert_eq!(
+        cargo_lambda.get("HUMAN_CHECK").map(String::as_str),
+        Some("on")
+    );
+    // And the function itself refuses to start with it on and no secret.
+    let mut example = cargo_lambda.clone();
+    example.insert("TURNSTILE_SECRET".into(), String::new());
+    for (name, value) in env_file("config/dev.env") {
+        example.entry(name).or_insert(value);
+    }
+    let secrets = ["RATE_LIMIT_SECRET", "BOOKING_LINK_SECRET"];
+    for secret in secrets {
+        example.insert(
+            secret.into(),
+            "a-made-up-secret-of-at-least-32-characters".into(),
+        );
+    }
+    let refused = Config::from_lookup(|name| example.get(name).filter(|v| !v.is_empty()).cloned());
+    assert_eq!(refused.unwrap_err().variable, "TURNSTILE_SECRET");
+}
