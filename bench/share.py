@@ -246,7 +246,7 @@ def main():
         peer = ([args.peer_python, "-m", "awslambdaric", "handler.lambda_handler"], peer_env, str(ROOT / "bench/peer"))
         variants = {"hello": hello, "order": order, "peer": peer}
         # With the human check: Turnstile against the local siteverify stub, over TLS.
-        human = ([args.function], dict(function_env, TURNSTILE_SECRET="bench-secret",
+        human = ([args.function], dict(function_env, HUMAN_CHECK="on", TURNSTILE_SECRET="bench-secret",
                                        TURNSTILE_SITEVERIFY_URL=f"https://127.0.0.1:{siteverify_tls}/siteverify"), None)
         focus_variants = {"order, with the warm-up (WARM_UP_CONNECTIONS=true)":
                           ([args.function], dict(function_env, WARM_UP_CONNECTIONS="true"), None)}
