@@ -4,7 +4,7 @@
 use jiff::civil::{Date, DateTime, Time};
 use jiff::{Timestamp, ToSpan};
 
-use super::text::contains_control_characters_except_line_breaks;
+use super::text::{contains_control_characters_except_line_breaks, contains_link, contains_markup};
 use super::{Package, contains_control_characters, helsinki};
 
 pub const MAX_PLACE_LENGTH: usize = 200;
@@ -215,14 +215,17 @@ pub fn parse_date(text: &str) -> Option<Date> {
     }
 }
 
-/// A line of plain text: trimmed, no control characters, not too long. Empty is `Ok(None)`.
-fn plain(text: &str, max: usize, line_breaks: bool) -> Result<Option<String>, ()> {
+/// A line of plain text, which reaches the customer: trimmed, no control characters, no
+/// markup and no link (the order form's rules: a domain joined by punctuation is one too), not
+/// too long. Empty is `Ok(None)`.
+pub fn plain_text(text: &str, max: usize, line_breaks: bool) -> Result<Option<String>, ()> {
     let text = text.trim();
-    let bad = if line_breaks {
+    let hidden = if line_breaks {
         contains_control_characters_except_line_breaks(text)
     } else {
         contains_control_characters(text)
     };
+    let bad = hidden || contains_markup(text) || contains_link(text);
     if bad || text.chars().count() > max {
         return Err(());
     }
@@ -239,13 +242,13 @@ impl BookingRequest {
         use BookingProblem::*;
         let mut problems = Vec::new();
         let times = times(form, today, &mut problems);
-        let place = match plain(&form.place, MAX_PLACE_LENGTH, false) {
+        let place = match plain_text(&form.place, MAX_PLACE_LENGTH, false) {
             Ok(Some(place)) => Some(place),
             Ok(None) => (problems.push(PlaceMissing), None).1,
             Err(()) => (problems.push(PlaceInvalid), None).1,
         };
         let trainers = trainers(&form.trainers, roster, &mut problems);
-        let note = plain(&form.note, MAX_NOTE_LENGTH, true).unwrap_or_else(|()| {
+        let note = plain_text(&form.note, MAX_NOTE_LENGTH, true).unwrap_or_else(|()| {
             problems.push(NoteInvalid);
             None
         });
@@ -385,6 +388,27 @@ mod tests {
                 vec![TrainerUnknown],
             ),
             (form_with(|f| f.note = "x".repeat(1001)), vec![NoteInvalid]),
+            // What reaches the customer passes the order form's rules (issue 37).
+            (
+                form_with(|f| f.place = "Maksa:evil.com/pay".into()),
+                vec![PlaceInvalid],
+            ),
+            (
+                form_with(|f| f.place = "Tuusula/evil.com".into()),
+                vec![PlaceInvalid],
+            ),
+            (
+                form_with(|f| f.place = "<b>Sali</b>".into()),
+                vec![PlaceInvalid],
+            ),
+            (
+                form_with(|f| f.note = "lasku,evil.com".into()),
+                vec![NoteInvalid],
+            ),
+            (
+                form_with(|f| f.note = "katso http:evil.com".into()),
+                vec![NoteInvalid],
+            ),
             // 3.30 on 28 March 2027 does not exist in Helsinki (clocks go from 3 to 4).
             (
                 form_with(|f| {

@@ -107,15 +107,15 @@ impl Order {
         }
     }
 
-    /// Whether an email still has something to say: a reminder only of a booking that stands,
-    /// a booking email only with a booking.
-    pub fn still_wants(&self, kind: EmailKind) -> bool {
+    /// Whether an email still has something to say at `now`: a reminder only of a booking
+    /// that stands and has not started (a reminder after the start is no reminder), a booking
+    /// email only with a booking.
+    pub fn still_wants(&self, kind: EmailKind, now: Timestamp) -> bool {
         match kind {
             EmailKind::Customer | EmailKind::Trainer => true,
             EmailKind::Booking | EmailKind::BookingNote => self.booking.is_some(),
-            EmailKind::Reminder | EmailKind::ReminderNote => {
-                self.booking.as_ref().is_some_and(Booking::is_booked)
-            }
+            EmailKind::Reminder | EmailKind::ReminderNote => (self.booking.as_ref())
+                .is_some_and(|booking| booking.is_booked() && booking.start_utc() > now),
         }
     }
 

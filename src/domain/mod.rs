@@ -28,7 +28,7 @@ mod workdays;
 pub use address::BillingAddress;
 pub use booking::{
     Booking, BookingChange, BookingForm, BookingProblem, BookingRequest, BookingState,
-    DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date,
+    DEFAULT_REMINDER_DAYS_BEFORE, DEFAULT_START, default_end, parse_date, plain_text,
 };
 pub use breaker::{BreakerLimits, BreakerState, MARK_SECONDS, MAX_STRIKES_KEPT, Strike, StrikeAt};
 pub use business_id::{BusinessId, BusinessIdError};

@@ -52,6 +52,10 @@ fn is_flag_tag(c: char) -> bool {
 /// The most tags one subdivision flag has: a region and a subdivision code (`gbsct`).
 const MAX_FLAG_TAGS: usize = 7;
 
+/// The most subdivision flags a message may hold: each is up to eight invisible characters,
+/// so a message of nothing but flags would carry some 1,500 hidden ones.
+pub const MAX_TAG_FLAGS: usize = 3;
+
 /// Whether a variation selector may follow `base`: an emoji's text or emoji presentation
 /// (U+FE0E, U+FE0F), or an ideograph's variant (the rest); never after another selector.
 fn takes_variation_selector(base: Option<char>, selector: char) -> bool {
@@ -81,12 +85,16 @@ fn flag_tags(rest: &[char]) -> Option<usize> {
 /// ASCII) and stray selectors are refused.
 pub fn contains_control_characters_except_line_breaks(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
-    let mut at = 0;
+    let (mut at, mut flags) = (0, 0);
     while at < chars.len() {
         let c = chars[at];
         if c == BLACK_FLAG
             && let Some(length) = flag_tags(&chars[at + 1..])
         {
+            flags += 1;
+            if flags > MAX_TAG_FLAGS {
+                return true;
+            }
             at += 1 + length;
             continue;
         }
@@ -124,19 +132,42 @@ pub fn contains_link(text: &str) -> bool {
 }
 
 /// The first word of `text` that is a link by `contains_link`'s rules, as read (lower case,
-/// the odd dots made full stops), at most 60 characters: what a refusal names.
+/// the odd dots made full stops), at most 60 characters: what a refusal names. A domain joined
+/// to a word by punctuation is one too (`Maksa:evil.com/pay`, `lasku,evil.com`,
+/// `Tuusula/evil.com`, `http:evil.com`): the link named is the part from the domain on.
 pub fn link_in(text: &str) -> Option<String> {
     let lower = text
         .to_lowercase()
         .replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".")
         .replace("[.]", ".")
         .replace("(.)", ".");
-    let word = lower.split_whitespace().find(|word| {
+    lower.split_whitespace().find_map(|word| {
         let token = word.trim_matches(|c: char| !c.is_alphanumeric());
-        word.contains("://") || word.contains("www.") || word.contains('@') || is_domain(token)
-    })?;
-    let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
-    Some(word.chars().take(60).collect())
+        if word.contains("://") || word.contains("www.") || word.contains('@') || is_domain(token) {
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+            return Some(word.chars().take(60).collect());
+        }
+        joined_domain(word)
+    })
+}
+
+/// Punctuation that may join a domain to the word before it.
+const JOINERS: [char; 12] = [',', ';', ':', '/', '\\', '(', ')', '"', '\'', '|', '!', '='];
+
+/// A domain inside a word after punctuation, with what follows it: `evil.com/pay` in
+/// `maksa:evil.com/pay`.
+fn joined_domain(word: &str) -> Option<String> {
+    let mut from = 0;
+    for piece in word.split(JOINERS) {
+        let start = from;
+        from += piece.len() + 1;
+        let token = piece.trim_matches(|c: char| !c.is_alphanumeric());
+        if start > 0 && is_domain(token) {
+            let rest = word[start..].trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+            return Some(rest.chars().take(60).collect());
+        }
+    }
+    None
 }
 
 /// Whether a word is a domain name, maybe with a path, query, fragment or port after it.
@@ -223,8 +254,30 @@ mod tests {
             "hxxp://evil",
             "evil.com/",
             "Tuusula (tuusula.fi)",
+            // Joined to a word by punctuation (issue 37's hostile forms).
+            "Maksa:evil.com/pay",
+            "lasku,evil.com",
+            "Tuusula/evil.com",
+            "http:evil.com",
+            "paikka;evil.fi",
+            "Kunnantalo(evil.fi)",
+            "x=evil.com",
         ] {
             assert!(contains_link(text), "{text}");
+        }
+        assert_eq!(
+            link_in("Maksa:evil.com/pay").as_deref(),
+            Some("evil.com/pay")
+        );
+        assert_eq!(link_in("lasku,evil.com").as_deref(), Some("evil.com"));
+        for text in [
+            "Åbo/Turku",
+            "KP 1234/2027",
+            "klo 9:00/10.30",
+            "Sali 2,3.krs",
+            "A/B-talo",
+        ] {
+            assert!(!contains_link(text), "{text}");
         }
     }
 
@@ -295,6 +348,15 @@ mod tests {
                 "{text:?}"
             );
         }
+        // A few flags are words; hundreds are a hidden payload (issue 37).
+        let scotland = "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        let few = scotland.repeat(MAX_TAG_FLAGS);
+        assert!(!contains_control_characters_except_line_breaks(&few));
+        let many = scotland.repeat(MAX_TAG_FLAGS + 1);
+        assert!(contains_control_characters_except_line_breaks(&many));
+        assert!(contains_control_characters_except_line_breaks(
+            &scotland.repeat(190)
+        ));
     }
 
     #[test]

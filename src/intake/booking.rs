@@ -197,13 +197,11 @@ impl BookWorkshop {
                 let Some(current) = order.booking.as_ref().filter(|b| b.is_booked()) else {
                     return Err(BookingError::NothingToCancel(order.reference.clone()));
                 };
-                let reason = reason.trim();
-                if reason.is_empty()
-                    || reason.chars().count() > MAX_REASON_LENGTH
-                    || crate::domain::contains_control_characters(reason)
-                {
+                // Plain text the customer gets: the order form's rules, links too.
+                let Ok(Some(reason)) = crate::domain::plain_text(&reason, MAX_REASON_LENGTH, false)
+                else {
                     return Ok(Err(vec![BookingProblem::ReasonInvalid]));
-                }
+                };
                 let request = BookingRequest {
                     start: current.start,
                     end: current.end,
@@ -211,7 +209,7 @@ impl BookWorkshop {
                     trainers: current.trainers.clone(),
                     note: current.note.clone(),
                 };
-                (request, BookingState::Cancelled, Some(reason.to_owned()))
+                (request, BookingState::Cancelled, Some(reason))
             }
         };
         Ok(Ok(Booking {

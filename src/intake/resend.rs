@@ -62,7 +62,7 @@ impl Resend {
     ) -> Result<Delivery, ResendError> {
         let now = self.sender.now();
         let order = named_order(&*self.orders, reference).await?;
-        if !order.still_wants(kind) {
+        if !order.still_wants(kind, now) {
             return Err(ResendError::NothingToSend(reference.clone(), kind.as_str()));
         }
         let until = after(now, CLAIM_SECONDS);

@@ -252,8 +252,9 @@ impl RetryEmails {
     ) -> Delivery {
         let previous = order.delivery(kind).cloned().unwrap_or(Delivery::Dropped);
         let attempts = previous.attempts();
-        if !order.still_wants(kind) {
-            // A reminder of a booking since cancelled (or one without its booking): never sent.
+        if !order.still_wants(kind, self.now()) {
+            // A reminder of a booking since cancelled, or of a workshop that has started (or
+            // one without its booking): never sent.
             report.dropped += 1;
             self.sender.record(order, kind, &Delivery::Dropped).await;
             return Delivery::Dropped;

@@ -412,6 +412,28 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     );
 }
 
+/// A reminder whose run comes only after the workshop started (the scheduled runs failed for a
+/// day, say) is dropped: a reminder after the start is no reminder.
+#[tokio::test]
+async fn no_reminder_goes_once_the_workshop_has_started() {
+    let (app, time, reference, link) = ordered().await;
+    let token = token_of(&link);
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    let before = app.mailer.sent().len();
+    // Tuesday 30 March 2027, the workshop (9–13 Helsinki) under way.
+    time.set("2027-03-30T08:00:00Z".parse().unwrap());
+    app.retry()
+        .retry_due_within(50, Deadline::none())
+        .await
+        .unwrap();
+    assert_eq!(app.mailer.sent().len(), before, "no late reminder");
+    let order = app.store.load(&reference).await.unwrap().unwrap();
+    for kind in [EmailKind::Reminder, EmailKind::ReminderNote] {
+        assert_eq!(order.delivery(kind), Some(&Delivery::Dropped), "{kind:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_run_out_of_time_leaves_the_reminders_to_the_next_one_which_sends_each_once() {
     let (app, time, _, link) = ordered().await;

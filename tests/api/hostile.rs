@@ -259,6 +259,18 @@ fn corpus(valid: &Value) -> Vec<(String, String)> {
         "NUL in message".into(),
         json_order(&with("message", json!("rivi\u{0}rivi"))),
     );
+    let scotland = "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+    add(
+        "a message of flags (a hidden payload)".into(),
+        json_order(&with("message", json!(scotland.repeat(190)))),
+    );
+    // A domain joined to a word by punctuation is a link too (issue 37).
+    for link in ["Maksa:evil.com/pay", "lasku,evil.com", "Tuusula/evil.com", "http:evil.com"] {
+        add(
+            format!("a joined link {link:?} in organization"),
+            json_order(&with("organization", json!(link))),
+        );
+    }
     // HTML and script in every free-text field.
     for field in [
         "organization",
