@@ -38,6 +38,8 @@ pub struct Reports {
     /// After a transient bounce: when to look whether a delivery came after all, and tell the
     /// trainers if not.
     pub check_at: Option<Timestamp>,
+    /// The latest booking email's outcome for the customer (the booking page shows a failure).
+    pub booking_outcome: Option<Outcome>,
 }
 
 impl Order {

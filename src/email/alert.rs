@@ -7,15 +7,16 @@ use super::Email;
 use super::booking::{NoticeView, email};
 use super::compose::render;
 use super::rows::or_dash;
-use crate::domain::{EmailAddress, Field, Language, Order, Outcome};
+use crate::domain::{EmailAddress, EmailKind, Field, Language, Order, Outcome};
 use crate::texts::TRAINER;
 
 /// What the undelivered alert says, for both its parts.
 struct UndeliveredView<'a> {
-    t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
     rows: &'a [(&'static str, String)],
     call: &'static str,
+    /// What the customer is now missing, and what to tell them.
+    advice: &'static str,
     /// The booking page's button: its label and link.
     booking_link: Option<(&'static str, &'a str)>,
 }
@@ -56,10 +57,28 @@ fn what_happened(outcome: Outcome) -> (&'static str, &'static str) {
     }
 }
 
-/// One short email to the trainers, in Finnish: the customer's confirmation did not arrive at
-/// `address`, and what to do about it; with a fresh link to the order's booking page.
+/// Which email did not arrive: the confirmation, or the booking's email with its invitation.
+fn which(kind: EmailKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        EmailKind::Booking => (
+            TRAINER.undelivered_booking_heading,
+            TRAINER.undelivered_booking_address,
+            TRAINER.undelivered_booking_advice,
+        ),
+        _ => (
+            TRAINER.undelivered_heading,
+            TRAINER.undelivered_address,
+            TRAINER.undelivered_advice,
+        ),
+    }
+}
+
+/// One short email to the trainers, in Finnish: the customer's confirmation (or booking email,
+/// `kind`) did not arrive at `address`, and what to do about it; with a fresh link to the
+/// order's booking page.
 pub fn undelivered_alert(
     order: &Order,
+    kind: EmailKind,
     address: &str,
     outcome: Outcome,
     trainers: &[EmailAddress],
@@ -67,6 +86,7 @@ pub fn undelivered_alert(
 ) -> Email {
     let d = &order.details;
     let (what, call) = what_happened(outcome);
+    let (heading, address_label, advice) = which(kind);
     let phone = d.phone.as_ref().map(|p| p.as_str().to_owned());
     let rows = vec![
         (TRAINER.reference, order.reference.to_string()),
@@ -78,23 +98,20 @@ pub fn undelivered_alert(
             crate::texts::label(Field::ContactName, Language::Fi),
             d.contact_name.clone(),
         ),
-        (TRAINER.undelivered_address, address.to_owned()),
+        (address_label, address.to_owned()),
         (TRAINER.undelivered_what, what.to_owned()),
         (
             crate::texts::label(Field::Phone, Language::Fi),
             or_dash(phone),
         ),
     ];
-    let heading = format!(
-        "{}: {} – {}",
-        TRAINER.undelivered_heading, order.reference, d.organization
-    );
+    let heading = format!("{heading}: {} – {}", order.reference, d.organization);
     let booking_link = booking_link.map(|link| (button(order), link));
     let view = UndeliveredView {
-        t: &TRAINER,
         heading: &heading,
         rows: &rows,
         call,
+        advice,
         booking_link,
     };
     Email {

@@ -39,6 +39,8 @@ pub(super) struct PageView {
     /// Why the customer's confirmation waits for a person, if it does: the page offers to
     /// send it.
     pub(super) waiting: Option<&'static str>,
+    /// The latest booking email (with its invitation) did not arrive.
+    pub(super) booking_undelivered: Option<&'static str>,
 }
 
 /// What the page lets a form do: post to itself, nothing else.
@@ -158,6 +160,9 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
             Delivery::Held { .. } => Some(BOOKING_PAGE.waiting_held),
             _ => None,
         },
+        booking_undelivered: (order.reports.booking_outcome)
+            .filter(|outcome| outcome.is_failure())
+            .map(|_| BOOKING_PAGE.booking_undelivered),
     }
 }
 

@@ -28,24 +28,28 @@ pub(super) struct Alerts {
 }
 
 impl Alerts {
-    /// One email to the trainers about the customer's confirmation, unless one went already.
+    /// One email to the trainers about the customer's confirmation or booking email (`kind`),
+    /// unless one went already.
     pub(super) async fn tell_trainers(
         &self,
         order: &Order,
+        kind: EmailKind,
         address: &str,
         outcome: Outcome,
     ) -> Result<bool, AlertError> {
-        let (kind, now) = (EmailKind::Customer, (self.clock)());
+        let now = (self.clock)();
         if !self.reports.mark_told(&order.reference, kind, now).await? {
             return Ok(false);
         }
-        let alert = self.composer.undelivered(order, address, outcome, now);
+        let alert = self
+            .composer
+            .undelivered(order, kind, address, outcome, now);
         if let Err(error) = self.mailer.send(&alert).await {
             // Take the mark back, so that the event's next delivery tries again.
             self.reports.unmark_told(&order.reference, kind).await?;
             return Err(error.into());
         }
-        tracing::warn!(order_id = %order.order_id, "trainers told: the customer's confirmation did not arrive");
+        tracing::warn!(order_id = %order.order_id, email = kind.as_str(), "trainers told: the customer's email did not arrive");
         Ok(true)
     }
 

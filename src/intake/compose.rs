@@ -61,12 +61,20 @@ impl Composer {
     pub(super) fn undelivered(
         &self,
         order: &Order,
+        kind: EmailKind,
         address: &str,
         outcome: Outcome,
         now: Timestamp,
     ) -> Email {
         let link = self.link(&order.reference, now);
-        undelivered_alert(order, address, outcome, &self.trainers, link.as_deref())
+        undelivered_alert(
+            order,
+            kind,
+            address,
+            outcome,
+            &self.trainers,
+            link.as_deref(),
+        )
     }
 
     /// The trainers' alert that the reputation breaker tripped.

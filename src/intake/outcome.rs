@@ -21,14 +21,20 @@ use crate::store::{
 /// told that the confirmation did not arrive.
 pub const TRANSIENT_BOUNCE_GRACE_SECONDS: i64 = 15 * 60;
 
-/// Whether `message_id` is the customer's confirmation as last sent.
-fn is_current(order: &Order, message_id: &str) -> bool {
-    match &order.customer_email() {
+/// Whether `message_id` is the order's email of `kind` as last sent.
+fn is_current(order: &Order, kind: EmailKind, message_id: &str) -> bool {
+    match order.delivery(kind).unwrap_or(&Delivery::Dropped) {
         Delivery::Sent {
             message_id: sent, ..
         } => sent == message_id,
         _ => false,
     }
+}
+
+/// Whether the trainers are told when this email did not arrive: the confirmation, and the
+/// booking's email with its invitation (the customer has no date in their calendar without it).
+fn tells_trainers(kind: EmailKind) -> bool {
+    matches!(kind, EmailKind::Customer | EmailKind::Booking)
 }
 
 /// What counts against the company's sending reputation, as AWS counts it: a customer
@@ -113,9 +119,9 @@ impl HandleReport {
                     report.unchanged += 1;
                     // Known already; but if telling the trainers failed the first time, this
                     // redelivery tries again (`mark_told` keeps it to once).
-                    if event.outcome.is_failure() && kind == EmailKind::Customer {
+                    if event.outcome.is_failure() && tells_trainers(kind) {
                         report.trainers_told |=
-                            self.tell_about(&reference, recipient, &event).await?;
+                            (self.tell_about(&reference, kind, recipient, &event)).await?;
                     }
                     continue;
                 }
@@ -152,8 +158,8 @@ impl HandleReport {
         if !event.outcome.is_failure() {
             return Ok(());
         }
-        if kind == EmailKind::Customer {
-            report.trainers_told |= self.tell_about(reference, recipient, event).await?;
+        if tells_trainers(kind) {
+            report.trainers_told |= self.tell_about(reference, kind, recipient, event).await?;
         } else if !kind.to_customer() {
             // Counted by the TrainerNotificationUndelivered alarm's metric filter.
             tracing::error!(reference = %reference, email = kind.as_str(), "trainer notification undelivered");
@@ -169,12 +175,13 @@ impl HandleReport {
     async fn tell_about(
         &self,
         reference: &Reference,
+        kind: EmailKind,
         address: &str,
         event: &EmailEvent,
     ) -> Result<bool, EventError> {
         match self.orders.load(reference).await? {
-            Some(order) if is_current(&order, &event.message_id) => Ok((self.alerts)
-                .tell_trainers(&order, address, event.outcome)
+            Some(order) if is_current(&order, kind, &event.message_id) => Ok((self.alerts)
+                .tell_trainers(&order, kind, address, event.outcome)
                 .await?),
             Some(_) => {
                 tracing::info!(reference = %reference, "report about an earlier send of the confirmation: nobody told");

@@ -327,7 +327,12 @@ impl RetryEmails {
             let address = order.details.email.to_string();
             if let Err(error) = self
                 .alerts
-                .tell_trainers(order, &address, Outcome::TransientBounce)
+                .tell_trainers(
+                    order,
+                    EmailKind::Customer,
+                    &address,
+                    Outcome::TransientBounce,
+                )
                 .await
             {
                 tracing::error!(order_id = %order.order_id, error = %error, "trainers not told of an undelivered confirmation; the next run tries again");

@@ -354,6 +354,8 @@ fn reports_from_item(item: &Item) -> Reports {
         customer_outcome: outcome.and_then(Outcome::parse),
         check_at: number(item, &EmailAttribute::CheckAt.of(kind))
             .and_then(|at| Timestamp::from_second(at).ok()),
+        booking_outcome: text(item, &EmailAttribute::Outcome(0).of(EmailKind::Booking))
+            .and_then(Outcome::parse),
     }
 }
 

@@ -58,6 +58,7 @@ table! {
         waiting_heading,
         waiting_unverified,
         waiting_held,
+        booking_undelivered,
         submit_release,
         done_released,
         release_not_waiting,

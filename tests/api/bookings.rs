@@ -537,3 +537,58 @@ async fn what_the_customer_left_out_shows_as_a_dash_on_the_page() {
         page.body
     );
 }
+
+/// A booking email (with its invitation) that bounced tells the trainers once, as a
+/// confirmation's does, and the booking page says so until a new booking email goes.
+#[tokio::test]
+async fn an_undelivered_booking_email_tells_the_trainers_and_the_page_shows_it() {
+    use order_intake::entry::Event;
+    let (app, _, reference, link) = ordered().await;
+    let token = token_of(&link);
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    let order = app.store.load(&reference).await.unwrap().unwrap();
+    let Some(Delivery::Sent { message_id, .. }) = order.delivery(EmailKind::Booking) else {
+        panic!("the booking email was sent");
+    };
+    let bounce = ses_report(
+        "ses-email-bounced",
+        (reference.as_str(), "booking"),
+        message_id,
+        "anna.virtanen@tuusula.example",
+    );
+    let before = app.mailer.sent().len();
+    for _ in 0..2 {
+        let Event::EmailReport(event) = Event::parse(bounce.clone()).unwrap() else {
+            panic!("a report");
+        };
+        app.report().record_email_event(event).await.unwrap();
+    }
+    let alerts = app.mailer.sent()[before..].to_vec();
+    assert_eq!(alerts.len(), 1, "told once: {alerts:#?}");
+    assert!(
+        (alerts[0].subject).starts_with("Varausvahvistus ja kalenterikutsu eivät menneet perille"),
+        "{}",
+        alerts[0].subject
+    );
+    assert!(
+        alerts[0]
+            .text
+            .contains("kerro hänelle koulutuksen aika ja paikka")
+    );
+    let page = app.send(&get_event(&link)).await;
+    assert!(
+        page.body
+            .contains("Asiakas ei ole saanut varausvahvistusta eikä kalenterikutsua"),
+        "{}",
+        page.body
+    );
+    // A change sends a new booking email: the page no longer warns of the old one.
+    let mut changed = BOOK.to_vec();
+    changed.retain(|(name, _)| *name != "start");
+    changed.push(("start", "10:00"));
+    app.send(&booking_post(&booking_form(&token, 1, &changed), json!({})))
+        .await;
+    let page = app.send(&get_event(&link)).await;
+    assert!(!page.body.contains("eikä kalenterikutsua"), "{}", page.body);
+}

@@ -265,7 +265,12 @@ fn corpus(valid: &Value) -> Vec<(String, String)> {
         json_order(&with("message", json!(scotland.repeat(190)))),
     );
     // A domain joined to a word by punctuation is a link too (issue 37).
-    for link in ["Maksa:evil.com/pay", "lasku,evil.com", "Tuusula/evil.com", "http:evil.com"] {
+    for link in [
+        "Maksa:evil.com/pay",
+        "lasku,evil.com",
+        "Tuusula/evil.com",
+        "http:evil.com",
+    ] {
         add(
             format!("a joined link {link:?} in organization"),
             json_order(&with("organization", json!(link))),

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
 use super::{Changes, DynamoDbStore, unavailable};
 use crate::domain::{EmailKind, Order};
-use crate::store::attribute::Attribute;
+use crate::store::attribute::{Attribute, EmailAttribute};
 use crate::store::booking_item::{booking_attributes, booking_from_item};
 use crate::store::codec::n;
 use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, retry_place};
@@ -31,6 +31,10 @@ impl Bookings for DynamoDbStore {
             if let Some(delivery) = order.delivery(kind) {
                 changes.delivery(kind, delivery);
             }
+        }
+        // A new booking email: what SES said of the last one, and who was told, are gone.
+        for stale in [EmailAttribute::Outcome(0), EmailAttribute::ToldAt] {
+            changes.remove(&stale.of(EmailKind::Booking));
         }
         changes.retry_queue(retry_place(order));
         let key = changes.name(ORDER_TABLE_PARTITION_KEY);

@@ -21,11 +21,16 @@ impl Bookings for MemoryStore {
             return Ok(Booked::Conflict(stored.booking.clone()));
         }
         stored.booking = order.booking.clone();
+        // A new booking email: what SES said of the last one, and who was told, are gone.
+        stored.reports.booking_outcome = None;
+
         for kind in EmailKind::AFTER_BOOKING {
             if let Some(delivery) = order.delivery(kind) {
                 stored.set_delivery(kind, delivery.clone());
             }
         }
+        let reference = order.reference.as_str().to_owned();
+        state.told.remove(&(reference, EmailKind::Booking.as_str()));
         Ok(Booked::Stored)
     }
 }

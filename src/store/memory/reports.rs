@@ -42,8 +42,11 @@ impl DeliveryReports for MemoryStore {
             return Ok(OutcomeRecorded::Unchanged { reference, kind });
         }
         state.outcomes.insert(key, report.outcome);
-        if kind == EmailKind::Customer {
-            state.order_mut(&reference)?.reports.customer_outcome = Some(report.outcome);
+        let reports = &mut state.order_mut(&reference)?.reports;
+        match kind {
+            EmailKind::Customer => reports.customer_outcome = Some(report.outcome),
+            EmailKind::Booking => reports.booking_outcome = Some(report.outcome),
+            _ => {}
         }
         Ok(OutcomeRecorded::Changed { reference, kind })
     }

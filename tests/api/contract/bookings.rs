@@ -2,8 +2,9 @@
 //! once make one booking; with its emails' states and the retry queue; never on an erased or
 //! missing order.
 
+use order_intake::domain::Outcome;
 use order_intake::domain::{Booking, BookingState, Delivery, EmailKind, Order, Reference};
-use order_intake::store::{Booked, DedupeKey, Insert, Store};
+use order_intake::store::{Booked, DedupeKey, Insert, RecipientReport, SentMessage, Store};
 
 use super::*;
 use crate::fixtures::*;
@@ -141,4 +142,57 @@ async fn never_books_a_missing_or_erased_order(store: &dyn Store) {
     assert_eq!(store.book(&erased, 1).await.unwrap(), Booked::NoOrder);
 }
 
-store_contract!(books_once, never_books_a_missing_or_erased_order);
+/// What SES said of a booking email, and that the trainers were told, last until the next
+/// booking email: a change's email is news again.
+async fn a_booking_email_s_outcome_lasts_until_the_next_booking(store: &dyn Store) {
+    let order = stored(store).await;
+    let first = booked(order.clone(), booking(1, "Pilvi Nummi", None));
+    assert_eq!(store.book(&first, 0).await.unwrap(), Booked::Stored);
+    let (kind, to) = (EmailKind::Booking, "anna.virtanen@tuusula.example");
+    let sent = SentMessage {
+        kind,
+        message_id: "b-1".into(),
+        recipients: vec![to.into()],
+        sent_at: at(20),
+    };
+    let delivery = Delivery::Sent {
+        message_id: "b-1".into(),
+        sent_at: at(20),
+    };
+    (store.record_delivery(&order.reference, kind, &delivery, Some(&sent)))
+        .await
+        .unwrap();
+    let report = RecipientReport {
+        kind,
+        ..super::reported(&order.reference, "b-1", to, Outcome::Bounced, 30)
+    };
+    store.record_outcome(report).await.unwrap();
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(loaded.reports.booking_outcome, Some(Outcome::Bounced));
+    assert_eq!(
+        loaded.reports.customer_outcome, None,
+        "the confirmation's is its own"
+    );
+    assert!(
+        store
+            .mark_told(&order.reference, kind, at(31))
+            .await
+            .unwrap()
+    );
+    let change = booked(loaded, booking(2, "Pilvi Nummi", None));
+    assert_eq!(store.book(&change, 1).await.unwrap(), Booked::Stored);
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(loaded.reports.booking_outcome, None);
+    assert!(
+        store
+            .mark_told(&order.reference, kind, at(40))
+            .await
+            .unwrap()
+    );
+}
+
+store_contract!(
+    books_once,
+    never_books_a_missing_or_erased_order,
+    a_booking_email_s_outcome_lasts_until_the_next_booking
+);
