@@ -3,7 +3,8 @@
 use url::Url;
 
 use crate::domain::{
-    BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, WebOrigin,
+    BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, Trainer,
+    WebOrigin,
 };
 use crate::domain::{DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
@@ -54,8 +55,9 @@ pub struct Config {
     pub retry_backoff_seconds: u32,
     /// `BOOKING_LINK_SECRET` (at least 32 characters, not the rate-limit secret): signs the
     /// booking page's links. `PUBLIC_URL`: optional, the address the function answers at; the
-    /// trainers' emails carry the booking link only once it is set. `TRAINER_NAMES`
-    /// (comma-separated, default `Pilvi Nummi,Jaana Pohjola`), `REMINDER_DAYS_BEFORE` (7).
+    /// trainers' emails carry the booking link only once it is set. `TRAINERS` (required:
+    /// `Name <own address>, …`, where sign-in links go), `BOOKING_LINK_SECRET_PREVIOUS`
+    /// (optional, verify-only during a rotation), `REMINDER_DAYS_BEFORE` (7).
     pub booking: BookingSettings,
     /// `HUMAN_CHECK`: `on` (the default) or `off`. On, `TURNSTILE_SECRET` is required: every
     /// order's Turnstile token is verified and a confirmation without a valid one waits for a
@@ -228,20 +230,40 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             Some(_) => Some(self.absolute_url("PUBLIC_URL")?),
         };
         let defaults = BookingSettings::default();
-        let roster = match self.optional("TRAINER_NAMES") {
-            None => defaults.roster,
-            Some(_) => self.list("TRAINER_NAMES", |name| Some(name.to_owned()), "a name")?,
+        let trainers = match self.optional("TRAINERS") {
+            None => Vec::new(),
+            Some(list) => Trainer::parse_list(&list).map_err(|problem| error("TRAINERS", problem))?,
         };
+        let roster = match trainers.is_empty() {
+            true => defaults.roster,
+            false => trainers.iter().map(|t| t.name.clone()).collect(),
+        };
+        let mut signer = LinkSigner::new(&secret);
+        if let Some(previous) = self.optional("BOOKING_LINK_SECRET_PREVIOUS") {
+            if previous.chars().count() < MIN_SECRET_LENGTH {
+                let problem = format!("is shorter than {MIN_SECRET_LENGTH} characters");
+                return Err(error("BOOKING_LINK_SECRET_PREVIOUS", problem));
+            }
+            signer = signer.with_previous(&previous);
+        }
         Ok(BookingSettings {
-            links: Some(BookingLinks::new(
-                LinkSigner::new(&secret),
-                public_url.as_ref(),
-            )),
+            links: Some(BookingLinks::new(signer, public_url.as_ref())),
             organizer: sender.to_string(),
             roster,
+            trainers,
             reminder_days_before: self
                 .count("REMINDER_DAYS_BEFORE", DEFAULT_REMINDER_DAYS_BEFORE)?,
         })
+    }
+
+    /// The function's bookings: as `booking`, with `TRAINERS` required (a trainer signs in to
+    /// the booking page with a link sent to their own address).
+    fn function_booking(&self, sender: &EmailAddress) -> Result<BookingSettings, ConfigError> {
+        let booking = self.booking(sender)?;
+        if booking.trainers.is_empty() {
+            return Err(error("TRAINERS", "is required: `Name <own address>, …`"));
+        }
+        Ok(booking)
     }
 
     /// On unless `HUMAN_CHECK=off` says otherwise on purpose: then a warning at every cold
@@ -294,7 +316,7 @@ pub fn seller_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Sel
     Variables(lookup).seller()
 }
 
-/// Bookings as the function has them (`BOOKING_LINK_SECRET`, `PUBLIC_URL`, `TRAINER_NAMES`,
+/// Bookings as the function has them (`BOOKING_LINK_SECRET`, `PUBLIC_URL`, `TRAINERS`,
 /// `REMINDER_DAYS_BEFORE`), for the operator's `orders book`.
 pub fn booking_from_lookup(
     lookup: impl Fn(&str) -> Option<String>,
@@ -319,7 +341,7 @@ impl Config {
         Ok(Config {
             human_check: vars.human_check(&allowed_origins)?,
             orders_table: vars.required("ORDERS_TABLE")?,
-            booking: vars.booking(&sender_email)?,
+            booking: vars.function_booking(&sender_email)?,
             sender_email,
             trainer_emails: vars.list("TRAINER_EMAILS", EmailAddress::parse, "an email address")?,
             allowed_origins,
@@ -351,8 +373,12 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const VALID: [(&str, &str); 14] = [
+    const VALID: [(&str, &str); 15] = [
         ("HUMAN_CHECK", "off"),
+        (
+            "TRAINERS",
+            "Pilvi Nummi <pilvi.nummi@some-tyopajat.fi>, Jaana Pohjola <jaana.pohjola@some-tyopajat.fi>",
+        ),
         (
             "BOOKING_LINK_SECRET",
             "a-booking-secret-of-at-least-32-characters",

@@ -22,6 +22,7 @@ mod quota;
 mod reference;
 mod seller;
 mod text;
+mod trainer;
 mod values;
 mod workdays;
 
@@ -39,7 +40,10 @@ pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED
 pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, vat_breakdown};
 pub use language::Language;
 pub use lifecycle::{EmailKind, Order, Outcome, Receipt, Reports, RetryQueue};
-pub use link::{LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner};
+pub use link::{
+    LINK_VALID_DAYS, LinkError, LinkGrant, LinkPurpose, LinkSigner, SIGN_IN_VALID_SECONDS,
+    SignInGrant,
+};
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
 pub use order::{NewOrder, Submission};
 pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
@@ -96,3 +100,4 @@ pub(crate) mod test_orders {
         NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
     }
 }
+pub use trainer::Trainer;

@@ -52,8 +52,11 @@ pub struct BookingSettings {
     pub links: Option<BookingLinks>,
     /// The sender address: the invitation's `ORGANIZER`.
     pub organizer: String,
-    /// `TRAINER_NAMES`: who can lead a workshop.
+    /// Who can lead a workshop, by name (from `TRAINERS`).
     pub roster: Vec<String>,
+    /// `TRAINERS`: the same people with their own addresses, where sign-in links go (none:
+    /// nobody can sign in, as for the operator's command, which needs no session).
+    pub trainers: Vec<crate::domain::Trainer>,
     pub reminder_days_before: u32,
 }
 
@@ -63,6 +66,7 @@ impl Default for BookingSettings {
             links: None,
             organizer: String::new(),
             roster: vec!["Pilvi Nummi".into(), "Jaana Pohjola".into()],
+            trainers: Vec::new(),
             reminder_days_before: crate::domain::DEFAULT_REMINDER_DAYS_BEFORE,
         }
     }

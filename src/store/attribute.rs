@@ -93,6 +93,12 @@ pub enum Attribute {
     SourceMark,
     MailboxMark,
     NetworkMark,
+    /// A trainer's session (`session#<hash>`): whose, which device, when started and last used
+    /// (epoch seconds; its end is the item's `expires_at`).
+    SessionTrainer,
+    SessionDevice,
+    SessionStarted,
+    SessionLastUsed,
 }
 
 impl Attribute {
@@ -111,6 +117,10 @@ impl Attribute {
             Attribute::SourceMark => "source_mark",
             Attribute::MailboxMark => "mailbox_mark",
             Attribute::NetworkMark => "network_mark",
+            Attribute::SessionTrainer => "trainer",
+            Attribute::SessionDevice => "device",
+            Attribute::SessionStarted => "started_at",
+            Attribute::SessionLastUsed => "last_used",
             Attribute::OrderId => "order_id",
             Attribute::Reference => "reference",
             Attribute::CreatedAt => "created_at",

@@ -2,9 +2,18 @@
 //! policy in `infra/`: a test here holds every key the code makes to them, and
 //! `tests/api/template_agreement.rs` holds the templates to these lists.
 
-/// The function's: orders, dedupe records, the abuse counters and the breaker, and the
-/// retention run's monthly watermarks.
-pub const FUNCTION_KEY_SPACES: [&str; 4] = ["order#*", "dedupe#*", "quota#*", "retention#*"];
+/// The function's: orders, dedupe records, the abuse counters and the breaker, the retention
+/// run's monthly watermarks, and the trainers' used sign-in links, sessions and their lists
+/// (which the operator's role never reads: `orders trainers` asks the function).
+pub const FUNCTION_KEY_SPACES: [&str; 7] = [
+    "order#*",
+    "dedupe#*",
+    "quota#*",
+    "retention#*",
+    "signin#*",
+    "session#*",
+    "trainer-sessions#*",
+];
 
 /// The operator's (`orders`): orders, invoices and credit notes, the invoice counter, the
 /// retention watermarks and the breaker's reset.
@@ -31,7 +40,7 @@ mod tests {
     use super::*;
     use crate::domain::{BREAKER_KEY, Limits, QuotaKind, Quotas, Reference};
     use crate::store::DedupeKey;
-    use crate::store::dynamodb::{WARM_UP_KEY, watermark_key};
+    use crate::store::dynamodb::{WARM_UP_KEY, session_keys, watermark_key};
     use crate::store::item::{dedupe_pk, order_pk};
 
     #[test]
@@ -55,7 +64,17 @@ mod tests {
             .map(|kind| limits.counter(kind, "x", now).key)
             .collect::<Vec<_>>();
         let watermark = watermark_key("2026-12");
-        let function = [&order, &dedupe, &watermark, WARM_UP_KEY, BREAKER_KEY];
+        let (sign_in, session, list) = session_keys();
+        let function = [
+            &order,
+            &dedupe,
+            &watermark,
+            WARM_UP_KEY,
+            BREAKER_KEY,
+            &sign_in,
+            &session,
+            &list,
+        ];
         for key in function
             .into_iter()
             .chain(quotas.iter().map(String::as_str))
@@ -73,5 +92,8 @@ mod tests {
             );
         }
         assert!(!allowed(&OPERATOR_KEY_SPACES, &dedupe));
+        for key in [&sign_in, &session, &list] {
+            assert!(!allowed(&OPERATOR_KEY_SPACES, key), "the operator reads no {key}");
+        }
     }
 }

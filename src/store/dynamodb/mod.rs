@@ -23,6 +23,9 @@ pub mod query;
 mod queue;
 mod reports;
 mod reputation;
+mod sessions;
+#[cfg(test)]
+pub use sessions::session_keys;
 
 pub(in crate::store) use changes::Changes;
 #[cfg(test)]

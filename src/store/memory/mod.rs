@@ -15,6 +15,7 @@ mod orders;
 mod queue;
 mod reports;
 mod reputation;
+mod sessions;
 
 /// An in-memory store of every capability for fast tests; it keeps the same rules as the DynamoDB one.
 #[derive(Default)]
@@ -37,6 +38,9 @@ struct State {
     breaker: crate::domain::BreakerState,
     /// Marked sources and mailboxes (their mark keys), each until when.
     marks: HashMap<String, Timestamp>,
+    /// Used sign-in nonces, and sessions by their id's hash.
+    sign_ins: std::collections::HashSet<String>,
+    sessions: HashMap<String, crate::store::TrainerSession>,
     unavailable: bool,
 }
 
