@@ -232,7 +232,9 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         let defaults = BookingSettings::default();
         let trainers = match self.optional("TRAINERS") {
             None => Vec::new(),
-            Some(list) => Trainer::parse_list(&list).map_err(|problem| error("TRAINERS", problem))?,
+            Some(list) => {
+                Trainer::parse_list(&list).map_err(|problem| error("TRAINERS", problem))?
+            }
         };
         let roster = match trainers.is_empty() {
             true => defaults.roster,

@@ -119,6 +119,7 @@ impl Function {
             http: App {
                 place_order: wiring.place_order(),
                 book: wiring.book_workshop(),
+                sign_in: wiring.trainer_sign_in(),
                 settings,
             },
             retry: wiring.retry_emails(),

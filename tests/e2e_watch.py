@@ -75,21 +75,49 @@ def booking_loop(sent, reference):
     path = link[len(FUNCTION):]
     for attempt in ("first", "second"):
         status, headers, body = request("GET", path, None, {"Accept": "text/html"})
-        check(f"the booking page shows the order ({attempt} GET, no JavaScript)",
-              status == 200 and "Tuusulan kunta" in body and "<script" not in body
+        check(f"without a session the link shows only the sign-in ({attempt} GET, no JavaScript)",
+              status == 200 and "Kirjaudu varaussivulle" in body and "Tuusulan kunta" not in body
+              and "<script" not in body
               and "form-action 'self'" in headers.get("Content-Security-Policy", ""), f"{status} {body[:200]}")
     check("looking at the page sent nothing", len(emails()) == len(sent), len(emails()))
     token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query).get("token", [""])[0]
+    page_headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+    ask = urllib.parse.urlencode([("action", "request_sign_in"), ("token", token), ("trainer", "0")])
+    status, _, body = request("POST", "/booking", ask, {**page_headers, "Origin": FUNCTION})
+    check("asking for a sign-in link says it went to the trainer", status == 200 and "Pilvi Nummi" in body, f"{status} {body[:200]}")
+    with urllib.request.urlopen(SES + "/store", timeout=10) as resp:
+        store = json.load(resp)["emails"]
+    mine = [e for e in store if e["subject"] == "Kirjautuminen varaussivulle" and f".signin.{reference}." in e["body"]["text"]]
+    check("the sign-in link goes to that trainer's own address only",
+          len(mine) == 1 and mine[0]["destination"]["to"] == ["pilvi.nummi@some-tyopajat.example"], mine)
+    found = re.search(r"(\S+/booking\?signin=\S+)", mine[0]["body"]["text"]) if mine else None
+    sign_in_path = found.group(1)[len(FUNCTION):] if found else ""
+    for attempt in ("first", "second"):
+        status, _, body = request("GET", sign_in_path, None, {"Accept": "text/html"})
+        check(f"the sign-in link's page uses nothing up ({attempt} GET)", status == 200 and "Kirjaudu" in body, f"{status} {body[:200]}")
+    signin = urllib.parse.parse_qs(urllib.parse.urlsplit(sign_in_path).query).get("signin", [""])[0]
+    confirm = urllib.parse.urlencode([("action", "sign_in"), ("token", signin)])
+    status, headers, body = request("POST", "/booking", confirm, {**page_headers, "Origin": FUNCTION})
+    cookie = headers.get("Set-Cookie", "")
+    check("its button signs in: a __Host- session cookie, Secure, HttpOnly, SameSite=Lax",
+          status == 303 and cookie.startswith("__Host-trainer=") and "Secure" in cookie and "HttpOnly" in cookie
+          and "SameSite=Lax" in cookie, f"{status} {cookie}")
+    status, _, _ = request("POST", "/booking", confirm, {**page_headers, "Origin": FUNCTION})
+    check("a sign-in link signs in once", status == 403, status)
+    session = {"Cookie": cookie.split(";")[0]}
+    status, headers, body = request("GET", path, None, {"Accept": "text/html", **session})
+    check("signed in, the booking page shows the order",
+          status == 200 and "Tuusulan kunta" in body and "<script" not in body, f"{status} {body[:200]}")
     day = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
     form = urllib.parse.urlencode([("token", token), ("sequence", "0"), ("action", "book"), ("date", day),
                                    ("start", "09:00"), ("end", "11:00"), ("place", "Kunnantalo"), ("trainer", "Pilvi Nummi")])
-    page_headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+    page_headers = {**page_headers, **session}
     status, _, body = request("POST", "/booking", form, {**page_headers, "Origin": "https://evil.example"})
     check("a booking posted from another site is refused (403)", status == 403, f"{status} {body[:200]}")
     status, headers, body = request("POST", "/booking", form, {**page_headers, "Origin": FUNCTION})
     location = headers.get("Location", "")
     check("a booking from the page is stored and redirected (303)", status == 303 and "done=booked" in location, f"{status} {body[:300]}")
-    status, _, body = request("GET", "/" + location, None, {"Accept": "text/html"})
+    status, _, body = request("GET", "/" + location, None, {"Accept": "text/html", **session})
     check("the page then says it was booked", status == 200 and "Varaus on tallennettu" in body, f"{status} {body[:300]}")
     booking = [e for e in emails() if e["subject"].startswith("Koulutus on varattu")]
     attachments = booking[0].get("attachments", []) if booking else []

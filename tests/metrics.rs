@@ -223,6 +223,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         ),
         store: app.store.clone(),
         mailer: app.mailer.clone(),
+        session: Default::default(),
     };
     let report = later.retry().retry_due(50).await.unwrap();
     assert_eq!(report.sent, 2);
@@ -246,6 +247,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         .find(|e| e.to.iter().any(|to| to.starts_with("pilvi.nummi")))
         .unwrap();
     let link = booking_link(&trainers_email.text);
+    app.sign_in_as(0, &link).await;
     let fields = [
         ("action", "book"),
         ("other_date", "2027-01-15"),

@@ -341,7 +341,9 @@ mod tests {
             .with_previous("the-old-secret-of-thirty-two-chars!!");
         let token = old.sign(LinkPurpose::Booking, &reference(), now());
         assert_eq!(
-            new.verify(&token, LinkPurpose::Booking, now()).unwrap().reference,
+            new.verify(&token, LinkPurpose::Booking, now())
+                .unwrap()
+                .reference,
             reference()
         );
         let without_previous = LinkSigner::new("the-new-secret-of-thirty-two-chars!!");
@@ -350,7 +352,11 @@ mod tests {
             Err(LinkError::Invalid)
         );
         // A token as signed before key ids: purpose, reference, expiry, signature.
-        let payload = format!("booking.{}.{}", reference().as_str(), now().as_second() + 60);
+        let payload = format!(
+            "booking.{}.{}",
+            reference().as_str(),
+            now().as_second() + 60
+        );
         let signature = URL_SAFE_NO_PAD.encode(old.signature(&payload));
         let legacy = format!("{payload}.{signature}");
         assert!(old.verify(&legacy, LinkPurpose::Booking, now()).is_ok());
@@ -364,14 +370,23 @@ mod tests {
         assert_eq!((grant.trainer, grant.nonce.as_str()), (1, "n0nce"));
         assert_eq!(grant.reference, reference());
         let later = now() + SignedDuration::from_secs(SIGN_IN_VALID_SECONDS);
-        assert_eq!(signer.verify_sign_in(&token, later), Err(LinkError::Expired));
+        assert_eq!(
+            signer.verify_sign_in(&token, later),
+            Err(LinkError::Expired)
+        );
         assert_eq!(
             signer.verify(&token, LinkPurpose::Booking, now()),
             Err(LinkError::OtherPurpose)
         );
         let booking = signer.sign(LinkPurpose::Booking, &reference(), now());
-        assert_eq!(signer.verify_sign_in(&booking, now()), Err(LinkError::OtherPurpose));
+        assert_eq!(
+            signer.verify_sign_in(&booking, now()),
+            Err(LinkError::OtherPurpose)
+        );
         let other_trainer = token.replacen(".1.n0nce", ".0.n0nce", 1);
-        assert_eq!(signer.verify_sign_in(&other_trainer, now()), Err(LinkError::Invalid));
+        assert_eq!(
+            signer.verify_sign_in(&other_trainer, now()),
+            Err(LinkError::Invalid)
+        );
     }
 }

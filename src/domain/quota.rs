@@ -72,7 +72,15 @@ pub enum QuotaKind {
     Marked,
     /// The trainers' digest: one an hour, taken before it is sent.
     Digest,
+    /// Sign-in links sent to one trainer, and asked for from one source, an hour.
+    SignInTrainer,
+    SignInSource,
 }
+
+/// Sign-in links an hour to one trainer (a forwarded link's holder cannot flood their inbox),
+/// and asked for from one source.
+pub const SIGN_INS_PER_TRAINER_PER_HOUR: u32 = 10;
+pub const SIGN_INS_PER_SOURCE_PER_HOUR: u32 = 10;
 
 /// The breaker's one item: the store's key for its state.
 /// In the counters' key space (`quota#…`), which the function's role may write.
@@ -115,6 +123,8 @@ impl QuotaKind {
             QuotaKind::TrainerNotifications => "trainer-notifications",
             QuotaKind::Marked => "marked",
             QuotaKind::Digest => "digest",
+            QuotaKind::SignInTrainer => "sign-in-trainer",
+            QuotaKind::SignInSource => "sign-in-source",
         }
     }
 
@@ -127,7 +137,9 @@ impl QuotaKind {
             | QuotaKind::Breaker
             | QuotaKind::TrainerNotifications
             | QuotaKind::Marked
-            | QuotaKind::Digest => 60 * 60,
+            | QuotaKind::Digest
+            | QuotaKind::SignInTrainer
+            | QuotaKind::SignInSource => 60 * 60,
             QuotaKind::Mailbox
             | QuotaKind::ConfirmationsDaily
             | QuotaKind::RealConfirmationsDaily => 24 * 60 * 60,
@@ -274,6 +286,8 @@ impl Limits {
             QuotaKind::Breaker | QuotaKind::Marked => 0,
             QuotaKind::TrainerNotifications => self.quotas.trainer_notifications_per_hour,
             QuotaKind::Digest => 1,
+            QuotaKind::SignInTrainer => SIGN_INS_PER_TRAINER_PER_HOUR,
+            QuotaKind::SignInSource => SIGN_INS_PER_SOURCE_PER_HOUR,
         };
         QuotaCounter {
             kind,

@@ -189,3 +189,21 @@ pub fn trainer_digest(trainers: &[EmailAddress], orders: &[(&Order, Option<Strin
     let to: Vec<String> = trainers.iter().map(ToString::to_string).collect();
     email(to.clone(), to, heading, &view)
 }
+
+/// A trainer's one-time sign-in link to the booking page, to their own address only, in Finnish.
+pub fn sign_in_email(trainer: &crate::domain::Trainer, link: &str) -> Email {
+    let view = NoticeView {
+        lang: "fi",
+        heading: TRAINER.sign_in_heading.to_owned(),
+        intro: vec![crate::texts::fill(
+            TRAINER.sign_in_intro,
+            &[("name", &trainer.name)],
+        )],
+        rows: Vec::new(),
+        button: Some((TRAINER.sign_in_button, link.to_owned())),
+        sections: Vec::new(),
+        footer: vec![TRAINER.sign_in_footer],
+    };
+    let to = vec![trainer.email.to_string()];
+    email(to.clone(), to, TRAINER.sign_in_heading.to_owned(), &view)
+}

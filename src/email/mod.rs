@@ -11,7 +11,7 @@ mod recording;
 mod rows;
 mod ses;
 
-pub use alert::{breaker_alert, trainer_digest, undelivered_alert};
+pub use alert::{breaker_alert, sign_in_email, trainer_digest, undelivered_alert};
 pub use booking::{BookingEmails, booking_email, booking_note, reminder_email, reminder_note};
 pub use calendar::invitation;
 pub use compose::{customer_email, trainer_email};

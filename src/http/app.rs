@@ -4,7 +4,7 @@ use lambda_http::http::{HeaderMap, header};
 use url::Url;
 
 use crate::domain::{EmailAddress, WebOrigin};
-use crate::intake::{BookWorkshop, PlaceOrder};
+use crate::intake::{BookWorkshop, PlaceOrder, TrainerSignIn};
 
 /// What the HTTP layer needs beyond the use case.
 pub struct HttpSettings {
@@ -20,6 +20,8 @@ pub struct App {
     pub place_order: PlaceOrder,
     /// The booking page's use case.
     pub book: BookWorkshop,
+    /// The trainers' sign-in to it.
+    pub sign_in: TrainerSignIn,
     pub settings: HttpSettings,
 }
 

@@ -9,8 +9,9 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::{App, header_text};
 use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_text, render};
 use super::response::{ErrorPage, page_response, see_other};
+use super::sign_in;
 use crate::domain::{
-    Booking, BookingChange, BookingForm, BookingProblem, LinkError, LinkGrant, WebOrigin,
+    Booking, BookingChange, BookingForm, BookingProblem, LinkError, Reference, WebOrigin,
 };
 use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Released};
 use crate::texts::{BOOKING_PAGE, fill};
@@ -66,7 +67,19 @@ fn query_value(request: &Request, name: &str) -> Option<String> {
 }
 
 async fn show(app: &App, request: &Request) -> Response<Body> {
+    if let Some(sign_in_token) = query_value(request, "signin") {
+        return sign_in::confirm_page(app, &sign_in_token);
+    }
     let token = query_value(request, "token").unwrap_or_default();
+    if let Err(error) = app.book.open(&token) {
+        return refusal(&error);
+    }
+    // The link names the order; only a signed-in trainer sees it.
+    match sign_in::session_trainer(app, request).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return sign_in::sign_in_page(app, &token, StatusCode::OK),
+        Err(response) => return response,
+    }
     let (_, order) = match app.book.show(&token).await {
         Ok(shown) => shown,
         Err(error) => return refusal(&error),
@@ -159,9 +172,22 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         return refused(StatusCode::BAD_REQUEST, BOOKING_PAGE.link_refused);
     };
     let token = posted.get("token");
+    match posted.get("action").as_str() {
+        "request_sign_in" => {
+            return sign_in::request(app, request, &token, &posted.get("trainer")).await;
+        }
+        "sign_in" => return sign_in::sign_in(app, request, &token).await,
+        _ => {}
+    }
     let grant = match app.book.open(&token) {
         Ok(grant) => grant,
         Err(error) => return refusal(&error),
+    };
+    // Acting needs a signed-in trainer, who is recorded as the one who did it.
+    let trainer = match sign_in::session_trainer(app, request).await {
+        Ok(Some(trainer)) => trainer,
+        Ok(None) => return sign_in::sign_in_page(app, &token, StatusCode::FORBIDDEN),
+        Err(response) => return response,
     };
     let Ok(sequence) = posted.get("sequence").parse::<u32>() else {
         return refused(StatusCode::BAD_REQUEST, BOOKING_PAGE.link_refused);
@@ -170,7 +196,7 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         Deadline::from_epoch_millis(c.deadline)
     });
     if posted.get("action") == "release" {
-        return release(app, &grant, &token, deadline).await;
+        return release(app, &grant.reference, &trainer, &token, deadline).await;
     }
     let action = match posted.get("action").as_str() {
         "cancel" => BookingAction::Cancel {
@@ -184,7 +210,7 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
             &grant.reference,
             sequence,
             action.clone(),
-            &grant.link_id,
+            &trainer,
             deadline,
         )
         .await;
@@ -200,12 +226,14 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
 }
 
 /// The waiting confirmation sent, if it still waits.
-async fn release(app: &App, grant: &LinkGrant, token: &str, deadline: Deadline) -> Response<Body> {
-    match app
-        .book
-        .release(&grant.reference, &grant.link_id, deadline)
-        .await
-    {
+async fn release(
+    app: &App,
+    reference: &Reference,
+    trainer: &str,
+    token: &str,
+    deadline: Deadline,
+) -> Response<Body> {
+    match app.book.release(reference, trainer, deadline).await {
         Ok(Released::Sent(_)) => done(token, "released"),
         Ok(Released::NotWaiting(_)) => done(token, "not_waiting"),
         Err(error) => refusal(&error),

@@ -9,6 +9,7 @@ mod booking_view;
 mod error;
 mod event;
 mod response;
+mod sign_in;
 
 pub use app::{App, HttpSettings};
 pub use booking::BOOKING_PATH;

@@ -78,6 +78,14 @@ impl BookWorkshop {
         self.settings.links.as_ref()?.page_origin()
     }
 
+    /// A fresh link to the order's booking page (after a sign-in).
+    pub fn fresh_link(&self, reference: &Reference) -> Option<String> {
+        self.settings
+            .links
+            .as_ref()?
+            .link(reference, (self.clock)())
+    }
+
     /// Which order a link opens, if it opens one now.
     pub fn open(&self, token: &str) -> Result<LinkGrant, BookingError> {
         let links = (self.settings.links.as_ref()).ok_or(BookingError::NotConfigured)?;

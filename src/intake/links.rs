@@ -4,7 +4,9 @@
 use jiff::Timestamp;
 use url::Url;
 
-use crate::domain::{LinkError, LinkGrant, LinkPurpose, LinkSigner, Reference, WebOrigin};
+use crate::domain::{
+    LinkError, LinkGrant, LinkPurpose, LinkSigner, Reference, SignInGrant, WebOrigin,
+};
 
 /// Signed links to the booking page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +35,25 @@ impl BookingLinks {
         let token = self.signer.sign(LinkPurpose::Booking, reference, now);
         page.query_pairs_mut().append_pair("token", &token);
         Some(page.into())
+    }
+
+    /// A one-time sign-in link for the roster's `trainer`, back to the order's page.
+    pub fn sign_in_link(
+        &self,
+        trainer: usize,
+        reference: &Reference,
+        nonce: &str,
+        now: Timestamp,
+    ) -> Option<String> {
+        let mut page = self.page.clone()?;
+        let token = self.signer.sign_in_token(trainer, reference, nonce, now);
+        page.query_pairs_mut().append_pair("signin", &token);
+        Some(page.into())
+    }
+
+    /// A sign-in token's trainer, order and nonce, if it is valid at `now`.
+    pub fn verify_sign_in(&self, token: &str, now: Timestamp) -> Result<SignInGrant, LinkError> {
+        self.signer.verify_sign_in(token, now)
     }
 
     /// The booking page's origin: where its form posts come from.

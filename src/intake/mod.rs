@@ -27,6 +27,7 @@ mod release;
 mod resend;
 mod retry;
 mod sending;
+mod sign_in;
 #[cfg(test)]
 mod tests;
 mod wiring;
@@ -45,6 +46,7 @@ pub use place::{PlaceError, PlaceOrder, Placed};
 pub use release::{Release, Released};
 pub use resend::{NamedOrderError, Resend, ResendError};
 pub use retry::{RetryEmails, RetryReport};
+pub use sign_in::{SESSION_DAYS, SignInError, TrainerSignIn, device_of};
 pub use wiring::Wiring;
 
 /// Reads the current time; tests fix it.

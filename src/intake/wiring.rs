@@ -11,7 +11,7 @@ use super::sending::Sender;
 use super::{
     BookWorkshop, BookingSettings, Clock, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
     EMAIL_NEEDS, EraseExpired, HandleReport, OperatorDesk, PlaceOrder, Release, Resend,
-    RetryEmails,
+    RetryEmails, TrainerSignIn,
 };
 use crate::domain::{EmailAddress, Limits, Seller};
 use crate::email::Mailer;
@@ -88,6 +88,16 @@ impl Wiring {
             bookings: self.stores.bookings.clone(),
             queue: self.stores.queue.clone(),
             sender: self.sender(),
+            settings: self.booking.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn trainer_sign_in(&self) -> TrainerSignIn {
+        TrainerSignIn {
+            sessions: self.stores.sessions.clone(),
+            counters: self.counters(),
+            mailer: self.mailer.clone(),
             settings: self.booking.clone(),
             clock: self.clock.clone(),
         }

@@ -93,7 +93,10 @@ mod tests {
         }
         assert!(!allowed(&OPERATOR_KEY_SPACES, &dedupe));
         for key in [&sign_in, &session, &list] {
-            assert!(!allowed(&OPERATOR_KEY_SPACES, key), "the operator reads no {key}");
+            assert!(
+                !allowed(&OPERATOR_KEY_SPACES, key),
+                "the operator reads no {key}"
+            );
         }
     }
 }

@@ -343,8 +343,12 @@ pub trait Sessions: Send + Sync {
     async fn session(&self, id_hash: &str) -> Result<Option<TrainerSession>>;
 
     /// A session used at `now`: its end moved to `expires_at`.
-    async fn touch_session(&self, id_hash: &str, now: Timestamp, expires_at: Timestamp)
-    -> Result<()>;
+    async fn touch_session(
+        &self,
+        id_hash: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()>;
 
     /// A trainer's sessions that have not ended by `now`.
     async fn sessions_of(&self, trainer: &str, now: Timestamp) -> Result<Vec<TrainerSession>>;
@@ -375,14 +379,7 @@ pub trait Corrections: Send + Sync {
 
 /// Every capability at once, for wiring one store into every use case (`Stores::new`).
 pub trait Store:
-    Orders
-    + QuotaCounters
-    + EmailQueue
-    + DeliveryReports
-    + Retention
-    + Bookings
-    + Reputation
-    + Sessions
+    Orders + QuotaCounters + EmailQueue + DeliveryReports + Retention + Bookings + Reputation + Sessions
 {
 }
 

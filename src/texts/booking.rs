@@ -62,6 +62,15 @@ table! {
         submit_release,
         done_released,
         release_not_waiting,
+        sign_in_title,
+        sign_in_who,
+        sign_in_as,
+        sign_in_sent,
+        sign_in_confirm,
+        sign_in_button,
+        sign_in_refused,
+        sign_in_limited,
+        sign_in_failed,
     }
 }
 

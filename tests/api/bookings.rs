@@ -35,6 +35,7 @@ async fn ordered() -> (FakeApp, ManualClock, Reference, String) {
         "{}",
         trainers.html
     );
+    app.sign_in_as(0, &link).await;
     (app, time, reference, link)
 }
 
@@ -528,6 +529,7 @@ async fn what_the_customer_left_out_shows_as_a_dash_on_the_page() {
         .await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     let link = booking_link(&trainers_email(&app.mailer.sent()).text);
+    app.sign_in_as(1, &link).await;
     let page = app.send(&get_event(&link)).await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("<dd></dd>"), "{}", page.body);

@@ -96,6 +96,7 @@ fn masked(text: &str, reference: &str) -> String {
     }
     let patterns = [
         (r"token=[A-Za-z0-9_\-.%]+", "token=TOKEN"),
+        (r"signin=[A-Za-z0-9_\-.%]+", "signin=TOKEN"),
         (
             r#"name="token" value="[^"]+""#,
             r#"name="token" value="TOKEN""#,
@@ -148,6 +149,14 @@ async fn transcript(language: &str) -> String {
         .expect("the trainers' email");
     let link = booking_link(&trainers.text);
     let token = token_of(&link);
+    // Without a session the link shows only the sign-in; the trainer signs in from the email.
+    out.page(
+        "booking link, signed out",
+        &app.send(&get_event(&link)).await,
+    );
+    let before_sign_in = app.mailer.sent().len();
+    app.sign_in_as(0, &link).await;
+    out.emails("the sign-in", &app.mailer.sent()[before_sign_in..]);
     out.page("booking, before", &app.send(&get_event(&link)).await);
 
     let mut booker = Booker {

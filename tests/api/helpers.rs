@@ -270,9 +270,13 @@ pub fn booking_settings() -> BookingSettings {
             Some(&Url::parse(PUBLIC_URL).unwrap()),
         )),
         organizer: SENDER.to_owned(),
+        trainers: order_intake::domain::Trainer::parse_list(TRAINERS).unwrap(),
         ..BookingSettings::default()
     }
 }
+
+/// The trainers of `config/test.env`, each with their own address.
+pub const TRAINERS: &str = "Pilvi Nummi <pilvi.nummi@some-tyopajat.example>, Jaana Pohjola <jaana.pohjola@some-tyopajat.example>";
 
 /// The production quotas, keyed with the test secret.
 pub fn limits(quotas: Quotas) -> Limits {
@@ -310,8 +314,17 @@ pub fn build_app_with<S: Store + 'static>(
 pub trait SendsEvents {
     fn app(&self) -> &Function;
 
+    /// The session cookie this client's browser holds, if it signed in (`sign_in_as`).
+    fn cookie(&self) -> Option<String> {
+        None
+    }
+
     async fn send(&self, event: &str) -> Answer {
-        let request = request_from_event_str(event).expect("the event parses");
+        let event = match self.cookie() {
+            Some(cookie) => with_cookie(event, &cookie),
+            None => event.to_owned(),
+        };
+        let request = request_from_event_str(&event).expect("the event parses");
         answer(handle(&self.app().http, request).await)
     }
 
@@ -332,11 +345,25 @@ impl SendsEvents for Function {
     }
 }
 
+/// An event with the browser's cookie header (unless it has one).
+fn with_cookie(event: &str, cookie: &str) -> String {
+    let mut event: Value = serde_json::from_str(event).expect("an event is JSON");
+    let headers = event["headers"]
+        .as_object_mut()
+        .expect("an event has headers");
+    headers
+        .entry("cookie")
+        .or_insert_with(|| Value::String(cookie.to_owned()));
+    event.to_string()
+}
+
 /// The handler over in-memory fakes.
 pub struct FakeApp {
     pub app: Function,
     pub store: Arc<MemoryStore>,
     pub mailer: Arc<RecordingMailer>,
+    /// The session cookie, once signed in.
+    pub session: std::sync::Mutex<Option<String>>,
 }
 
 impl FakeApp {
@@ -348,13 +375,68 @@ impl FakeApp {
         let store = Arc::new(MemoryStore::new());
         let mailer = Arc::new(RecordingMailer::new());
         let app = build_app(store.clone(), mailer.clone(), trainers("fake"), clock);
-        FakeApp { app, store, mailer }
+        FakeApp {
+            app,
+            store,
+            mailer,
+            session: std::sync::Mutex::new(None),
+        }
     }
+
+    /// Signs in as the roster's `trainer` the way a trainer does: from the booking `link`'s
+    /// page, the emailed sign-in link, its page's button. The app then sends the cookie.
+    pub async fn sign_in_as(&self, trainer: usize, link: &str) -> String {
+        let token = token_of(link);
+        let mut asked = url::form_urlencoded::Serializer::new(String::new());
+        asked
+            .append_pair("action", "request_sign_in")
+            .append_pair("token", &token)
+            .append_pair("trainer", &trainer.to_string());
+        let sent = self
+            .send(&booking_post(&asked.finish(), serde_json::json!({})))
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        let email = (self.mailer.sent().into_iter().rev())
+            .find(|e| e.subject == "Kirjautuminen varaussivulle")
+            .expect("a sign-in email");
+        let cookie = sign_in_with(self, &email.text).await;
+        *self.session.lock().unwrap() = Some(cookie.clone());
+        cookie
+    }
+}
+
+/// Follows a sign-in email's link: its page (GET), then its button (POST); the cookie set.
+pub async fn sign_in_with(app: &impl SendsEvents, email_text: &str) -> String {
+    let start = email_text
+        .find(&format!("{PUBLIC_URL}/booking?signin="))
+        .unwrap_or_else(|| panic!("no sign-in link in: {email_text}"));
+    let link = email_text[start..].split_whitespace().next().unwrap();
+    let path = link.trim_start_matches(PUBLIC_URL);
+    let page = app.send(&get_event(path)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let signin = url::form_urlencoded::parse(path.split_once('?').unwrap().1.as_bytes())
+        .find(|(k, _)| k == "signin")
+        .unwrap()
+        .1
+        .into_owned();
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("action", "sign_in")
+        .append_pair("token", &signin);
+    let signed = app
+        .send(&booking_post(&body.finish(), serde_json::json!({})))
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    let set = signed.header("set-cookie").expect("a session cookie");
+    set.split(';').next().unwrap().to_owned()
 }
 
 impl SendsEvents for FakeApp {
     fn app(&self) -> &Function {
         &self.app
+    }
+
+    fn cookie(&self) -> Option<String> {
+        self.session.lock().unwrap().clone()
     }
 }
 
@@ -402,6 +484,8 @@ pub struct LocalApp {
     pub table: String,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub tag: String,
+    /// The session cookie, once signed in.
+    pub session: std::sync::Mutex<Option<String>>,
 }
 
 pub struct LocalOptions {
@@ -481,7 +565,47 @@ impl LocalApp {
             table,
             dynamodb: admin,
             tag,
+            session: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Signs in as the roster's `trainer` from the booking `link`'s page, with the sign-in
+    /// email the SES emulator keeps (the one back to this link's order).
+    pub async fn sign_in_as(&self, trainer: usize, link: &str) -> String {
+        let token = token_of(link);
+        let reference = token
+            .split('.')
+            .nth(2)
+            .expect("a token names its order")
+            .to_owned();
+        let mut asked = url::form_urlencoded::Serializer::new(String::new());
+        asked
+            .append_pair("action", "request_sign_in")
+            .append_pair("token", &token)
+            .append_pair("trainer", &trainer.to_string());
+        let sent = self
+            .send(&booking_post(&asked.finish(), serde_json::json!({})))
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        // Sent to the trainer's own address: not this app's tag, but this order's token.
+        let store: Value = reqwest::get(format!("{}/store", ses_endpoint()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let emails = store["emails"].as_array().cloned().unwrap_or_default();
+        let email = (emails.iter().rev())
+            .filter(|e| e["subject"] == "Kirjautuminen varaussivulle")
+            .find_map(|e| {
+                let text = e["body"]["text"].as_str()?;
+                text.contains(&format!(".signin.{reference}."))
+                    .then(|| text.to_owned())
+            })
+            .expect("a sign-in email for this order");
+        let cookie = sign_in_with(self, &email).await;
+        *self.session.lock().unwrap() = Some(cookie.clone());
+        cookie
     }
 
     /// Another app on this one's table and addresses, with other services or another clock.
@@ -565,6 +689,10 @@ impl LocalApp {
 impl SendsEvents for LocalApp {
     fn app(&self) -> &Function {
         &self.app
+    }
+
+    fn cookie(&self) -> Option<String> {
+        self.session.lock().unwrap().clone()
     }
 }
 

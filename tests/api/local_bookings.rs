@@ -64,7 +64,9 @@ async fn ordered(app: &LocalApp, language: &str) -> String {
     let answer = app.post_json(&order).await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     let trainers = emails_to(app, "pilvi.nummi").await;
-    token_of(&booking_link(trainers[0]["body"]["text"].as_str().unwrap()))
+    let link = booking_link(trainers[0]["body"]["text"].as_str().unwrap());
+    app.sign_in_as(1, &link).await;
+    token_of(&link)
 }
 
 #[tokio::test]

@@ -300,6 +300,7 @@ async fn a_trainer_releases_a_waiting_confirmation_once_and_a_replay_needs_no_ne
     let trainers = emails_to(&app, "pilvi.nummi").await;
     assert_eq!(trainers.len(), 1);
     let link = booking_link(trainers[0]["body"]["text"].as_str().unwrap());
+    app.sign_in_as(0, &link).await;
     let page = app.send(&get_event(&link)).await;
     assert_eq!(page.status, 200);
     assert!(
@@ -344,7 +345,9 @@ async fn booking_an_unverified_order_sends_its_confirmation_with_the_invitation(
         .await;
     assert_eq!(answer.status, 201);
     let trainers = emails_to(&app, "pilvi.nummi").await;
-    let token = token_of(&booking_link(trainers[0]["body"]["text"].as_str().unwrap()));
+    let link = booking_link(trainers[0]["body"]["text"].as_str().unwrap());
+    app.sign_in_as(0, &link).await;
+    let token = token_of(&link);
     let book = [
         ("action", "book"),
         ("other_date", "2027-03-30"),

@@ -27,4 +27,5 @@ mod local_ses;
 mod local_warm_up;
 mod openapi_agreement;
 mod operator_events;
+mod sign_in;
 mod template_agreement;

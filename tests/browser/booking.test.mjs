@@ -55,9 +55,25 @@ async function phone(options = {}) {
   return context.newPage();
 }
 
+/// Signs `p`'s browser in as Pilvi from the order's booking link, as she does: the link shows
+/// only the sign-in, her button mails her a link, its page's button signs in (a cookie).
+async function signIn(p, link, reference, screenshot = false) {
+  await p.goto(link);
+  assert.match(await p.locator("h1").textContent(), /Kirjaudu varaussivulle/);
+  assert.equal(await p.locator("text=Tuusulan kunta").count(), 0, "no order data before signing in");
+  if (screenshot) await p.screenshot({ path: path.join(SHOTS, "sign-in-page-phone.png"), fullPage: true });
+  await Promise.all([p.waitForLoadState("load"), p.click("button:has-text('Pilvi Nummi')")]);
+  const email = (await emails(`.signin.${reference}.`)).filter((e) => e.subject === "Kirjautuminen varaussivulle").at(-1);
+  assert.ok(email, "a sign-in email");
+  assert.deepEqual(email.destination.to, ["pilvi.nummi@some-tyopajat.example"]);
+  await p.goto(email.body.text.match(/(\S+\/booking\?signin=\S+)/)[1]);
+  await Promise.all([p.waitForURL(/booking\?token=/, { timeout: 30000 }), p.click("button[type=submit]")]);
+}
+
 test("a trainer books on a phone by keyboard alone, from the link in the email", async () => {
   const { reference, link } = await order("fi");
   const p = await phone();
+  await signIn(p, link, reference, true);
   await p.goto(link);
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
@@ -83,10 +99,17 @@ test("a trainer books on a phone by keyboard alone, from the link in the email",
 });
 
 test("the booking page has no serious or critical accessibility violation (axe-core)", async () => {
-  const { link } = await order("fi");
+  const { reference, link } = await order("fi");
   for (const options of [{}, { viewport: { width: 1100, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 }]) {
     // The page forbids every script: the test's own checker is let in by the browser.
     const p = await phone({ bypassCSP: true, ...options });
+    // The sign-in page first, then the booking page.
+    await p.goto(link);
+    await p.addScriptTag({ path: AXE });
+    const signInResult = await p.evaluate(() => window.axe.run(document));
+    const badSignIn = signInResult.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(badSignIn.map((v) => `${v.id}: ${v.help}`), []);
+    await signIn(p, link, reference);
     await p.goto(link);
     await p.addScriptTag({ path: AXE });
     const result = await p.evaluate(() => window.axe.run(document));
@@ -100,6 +123,7 @@ test("the customer's booking email renders in fi, sv and en", async () => {
   for (const language of ["fi", "sv", "en"]) {
     const { reference, link } = await order(language);
     const p = await phone();
+    await signIn(p, link, reference);
     await p.goto(link);
     await p.check("input[name=trainer][value='Jaana Pohjola']");
     await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.click("button[type=submit]")]);

@@ -148,7 +148,13 @@ impl Sessions for DynamoDbStore {
         let trainer = match touched {
             Ok(output) => (output.attributes)
                 .and_then(|item| Some(text(&item, Attribute::SessionTrainer.name())?.to_owned())),
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => None,
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                None
+            }
             Err(error) => return Err(unavailable(error)),
         };
         let Some(trainer) = trainer else {
@@ -157,7 +163,9 @@ impl Sessions for DynamoDbStore {
         // The list shows the last use too; a session signed out meanwhile is not listed again.
         let listed = (self.client.update_item().table_name(&self.table))
             .key(ORDER_TABLE_PARTITION_KEY, s(list_key(&trainer)))
-            .update_expression("SET #entry.#used = :now, #entry.#expires = :expires, #top = :expires")
+            .update_expression(
+                "SET #entry.#used = :now, #entry.#expires = :expires, #top = :expires",
+            )
             .condition_expression("attribute_exists(#entry)")
             .expression_attribute_names("#entry", entry_name(id_hash))
             .expression_attribute_names("#used", Attribute::SessionLastUsed.name())
@@ -188,7 +196,9 @@ impl Sessions for DynamoDbStore {
         let Some(list) = self.get(list_key(trainer)).await? else {
             return Ok(0);
         };
-        let hashes: Vec<&str> = (list.keys()).filter_map(|name| name.strip_prefix("s_")).collect();
+        let hashes: Vec<&str> = (list.keys())
+            .filter_map(|name| name.strip_prefix("s_"))
+            .collect();
         let mut ended = 0;
         for hash in &hashes {
             let end = (self.client.update_item().table_name(&self.table))

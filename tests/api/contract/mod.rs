@@ -10,6 +10,7 @@ mod queue;
 mod reports;
 mod reputation;
 mod retention;
+mod sessions;
 
 use std::sync::Arc;
 
