@@ -46,6 +46,13 @@ pub enum Command {
         #[arg(required = true)]
         references: Vec<String>,
     },
+    /// The trainers' sessions on their devices (the booking page's sign-in): which device,
+    /// last used; `sign-out NAME` ends all of one trainer's (a lost phone). The function carries
+    /// both out: the operator's role cannot read sessions.
+    Trainers {
+        #[command(subcommand)]
+        action: Option<TrainersAction>,
+    },
     /// The reputation breaker: `status` shows it and the day's bounces and complaints; `reset`
     /// lets automatic confirmations go again, once the cause is dealt with (RUNBOOK.md).
     Breaker {
@@ -231,6 +238,12 @@ pub struct PeriodArgs {
     /// One calendar month (YYYY-MM), `this` or `last` (the previous one).
     #[arg(long, conflicts_with_all = ["since", "until"])]
     pub month: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum TrainersAction {
+    /// Ends every session of the trainer (`TRAINERS`' name): they sign in again by email.
+    SignOut { name: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,7 @@ pub mod payment;
 pub mod period;
 pub mod spreadsheet;
 pub mod store;
+pub mod trainers;
 
 pub use cli::{Cli, Command, ExportFormat};
 pub use config::OpsConfig;

@@ -49,6 +49,7 @@ impl Operator {
             Command::Resend { reference, email } => self.resend(&reference, email, out).await,
             Command::Release { references } => self.release(&references, out).await,
             Command::Breaker { action } => self.breaker(action, now, out).await,
+            Command::Trainers { action } => self.trainers(action, out).await,
             Command::FixEmail { reference, address } => {
                 self.fix_email(&reference, &address, out).await
             }

@@ -143,6 +143,10 @@ fn run_orders(table: &str, args: &[&str]) -> Output {
             "test-only-booking-link-secret-0123456789abcdef",
         )
         .env("PUBLIC_URL", "http://127.0.0.1:9100")
+        .env(
+            "TRAINERS",
+            "Pilvi Nummi <pilvi.nummi@some-tyopajat.example>, Jaana Pohjola <jaana.pohjola@some-tyopajat.example>",
+        )
         .output()
         .expect("the orders binary runs")
 }
@@ -1629,4 +1633,34 @@ async fn the_retention_run_reads_erased_orders_once() {
         "retention query of the month: {whole} read units before the watermark, {after} after"
     );
     assert!(after * 5.0 < whole, "{after} vs {whole}");
+}
+
+/// `orders trainers` lists the trainers' sessions (through the operator desk, which the
+/// deployed command reaches by invoking the function) and `sign-out` ends a lost phone's.
+#[tokio::test]
+async fn an_operator_lists_the_trainers_sessions_and_signs_one_out() {
+    use order_intake::store::{Sessions, TrainerSession};
+    let table = fresh_table().await;
+    let empty = stdout(&orders(&table, &["trainers"]));
+    assert!(empty.contains("no trainer is signed in"), "{empty}");
+    let now = Timestamp::now();
+    let session = TrainerSession {
+        trainer: "Pilvi Nummi".into(),
+        device: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into(),
+        created_at: now,
+        last_used: now,
+        expires_at: now.checked_add(24.hours()).unwrap(),
+    };
+    table.store.start_session("a-hash", &session).await.unwrap();
+    let listed = stdout(&orders(&table, &["trainers"]));
+    assert!(
+        listed.contains("Pilvi Nummi") && listed.contains("iPhone"),
+        "{listed}"
+    );
+    let ended = stdout(&orders(&table, &["trainers", "sign-out", "Pilvi Nummi"]));
+    assert!(ended.contains("1 session(s) ended"), "{ended}");
+    let after = stdout(&orders(&table, &["trainers"]));
+    assert!(after.contains("no trainer is signed in"), "{after}");
+    let unknown = run_orders(&table.name, &["trainers", "sign-out", "Nobody"]);
+    assert!(!unknown.status.success());
 }

@@ -1,6 +1,7 @@
-//! What operators ask the function to do (`orders resend`, `release`, `book`, `cancel`): the
-//! function sends every email itself, from its own templates, so the operators' policy needs no
-//! `ses:SendEmail`. A command arrives as a direct invocation (`{"operator": {…}}`), which only a
+//! What operators ask the function to do (`orders resend`, `release`, `book`, `cancel`, and
+//! `trainers` with its `sign-out`): the function sends every email itself, from its own
+//! templates, so the operators' policy needs no `ses:SendEmail`, and reads and ends trainers'
+//! sessions, which the operators' role cannot read. A command arrives as a direct invocation (`{"operator": {…}}`), which only a
 //! principal with `lambda:InvokeFunction` on the function can make; API Gateway and EventBridge
 //! never deliver that shape.
 
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline,
-    NamedOrderError, Release, Released, Resend, ResendError,
+    NamedOrderError, Release, Released, Resend, ResendError, SignInError, TrainerSignIn,
 };
 use crate::domain::{BookingForm, BookingProblem, EmailKind, Reference};
 
@@ -31,6 +32,19 @@ pub enum OperatorCommand {
         expected: u32,
         reason: String,
     },
+    /// The trainers' live sessions (`orders trainers`): the operator's role cannot read them.
+    Trainers,
+    /// Ends all of a trainer's sessions (`orders trainers sign-out NAME`: a lost phone).
+    SignOut { trainer: String },
+}
+
+/// One live session, as `orders trainers` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionLine {
+    pub trainer: String,
+    pub device: String,
+    pub started: String,
+    pub last_used: String,
 }
 
 /// What a command did, for the operator's terminal.
@@ -52,6 +66,10 @@ pub enum OperatorAnswer {
     Invalid { problems: Vec<BookingProblem> },
     /// Refused (no such order, erased, being sent now, …): the reason.
     Refused { message: String },
+    /// The trainers' live sessions.
+    Sessions { sessions: Vec<SessionLine> },
+    /// A trainer's sessions ended: how many were live.
+    SignedOut { sessions: u32 },
 }
 
 /// The operator's use cases in one place, for the function's operator event.
@@ -59,6 +77,7 @@ pub struct OperatorDesk {
     pub(super) resend: Resend,
     pub(super) release: Release,
     pub(super) book: BookWorkshop,
+    pub(super) sign_in: TrainerSignIn,
 }
 
 /// Why a command could not be carried out at all (storage down): the invocation fails.
@@ -73,6 +92,14 @@ impl OperatorDesk {
             | OperatorCommand::Release { reference }
             | OperatorCommand::Book { reference, .. }
             | OperatorCommand::Cancel { reference, .. } => reference,
+            OperatorCommand::Trainers => return self.sessions().await,
+            OperatorCommand::SignOut { trainer } => {
+                return match self.sign_in.sign_out(trainer).await {
+                    Ok(sessions) => Ok(OperatorAnswer::SignedOut { sessions }),
+                    Err(SignInError::Store(error)) => Err(error),
+                    Err(_) => refused(format!("{trainer:?} is not one of TRAINERS")),
+                };
+            }
         };
         let Some(reference) = Reference::parse(reference) else {
             return refused(format!("{reference:?} is not an order reference"));
@@ -109,7 +136,24 @@ impl OperatorDesk {
                 let action = BookingAction::Cancel { reason };
                 self.booking(&reference, expected, action).await
             }
+            // Answered before the reference is read.
+            OperatorCommand::Trainers | OperatorCommand::SignOut { .. } => {
+                refused("not an order's command".into())
+            }
         }
+    }
+
+    async fn sessions(&self) -> Result<OperatorAnswer, DeskError> {
+        let time = |at: jiff::Timestamp| at.strftime("%Y-%m-%d %H:%M UTC").to_string();
+        let sessions = (self.sign_in.sessions().await?.into_iter())
+            .map(|s| SessionLine {
+                trainer: s.trainer,
+                device: s.device,
+                started: time(s.created_at),
+                last_used: time(s.last_used),
+            })
+            .collect();
+        Ok(OperatorAnswer::Sessions { sessions })
     }
 
     async fn booking(

@@ -38,7 +38,7 @@ pub use booking::{
     MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
-pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk};
+pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine};
 pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};
 pub use links::{BookingLinks, BookingSettings};
 pub use outcome::{EventError, EventReport, HandleReport};

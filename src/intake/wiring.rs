@@ -176,6 +176,7 @@ impl Wiring {
             resend: self.resend(),
             release: self.release(),
             book: self.book_workshop(),
+            sign_in: self.trainer_sign_in(),
         }
     }
 
