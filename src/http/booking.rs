@@ -11,7 +11,7 @@ use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_
 use super::response::{ErrorPage, page_response, see_other};
 use super::sign_in;
 use crate::domain::{
-    Booking, BookingChange, BookingForm, BookingProblem, LinkError, Reference, WebOrigin,
+    Booking, BookingChange, BookingForm, BookingProblem, LinkError, LinkGrant, Reference, WebOrigin,
 };
 use crate::intake::{BookingAction, BookingError, BookingOutcome, Deadline, Released};
 use crate::texts::{BOOKING_PAGE, fill};
@@ -172,21 +172,8 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         return refused(StatusCode::BAD_REQUEST, BOOKING_PAGE.link_refused);
     };
     let token = posted.get("token");
-    match posted.get("action").as_str() {
-        "request_sign_in" => {
-            return sign_in::request(app, request, &token, &posted.get("trainer")).await;
-        }
-        "sign_in" => return sign_in::sign_in(app, request, &token).await,
-        _ => {}
-    }
-    let grant = match app.book.open(&token) {
-        Ok(grant) => grant,
-        Err(error) => return refusal(&error),
-    };
-    // Acting needs a signed-in trainer, who is recorded as the one who did it.
-    let trainer = match sign_in::session_trainer(app, request).await {
-        Ok(Some(trainer)) => trainer,
-        Ok(None) => return sign_in::sign_in_page(app, &token, StatusCode::FORBIDDEN),
+    let (grant, trainer) = match signed_in(app, request, &posted, &token).await {
+        Ok(signed_in) => signed_in,
         Err(response) => return response,
     };
     let Ok(sequence) = posted.get("sequence").parse::<u32>() else {
@@ -222,6 +209,28 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
         Ok(BookingOutcome::Invalid(problems)) => invalid(app, &token, &action, &problems).await,
         Err(error) => refusal(&error),
+    }
+}
+
+/// The link's order and the signed-in trainer who acts on it (recorded as who did it); or the
+/// sign-in's own posts, or the sign-in page when there is no session.
+async fn signed_in(
+    app: &App,
+    request: &Request,
+    posted: &Posted,
+    token: &str,
+) -> Result<(LinkGrant, String), Response<Body>> {
+    match posted.get("action").as_str() {
+        "request_sign_in" => {
+            return Err(sign_in::request(app, request, token, &posted.get("trainer")).await);
+        }
+        "sign_in" => return Err(sign_in::sign_in(app, request, token).await),
+        _ => {}
+    }
+    let grant = app.book.open(token).map_err(|error| refusal(&error))?;
+    match sign_in::session_trainer(app, request).await? {
+        Some(trainer) => Ok((grant, trainer)),
+        None => Err(sign_in::sign_in_page(app, token, StatusCode::FORBIDDEN)),
     }
 }
 

@@ -36,8 +36,10 @@ macro_rules! table {
 // After the macro, which they use.
 mod booking;
 mod form;
+mod trainer;
 
 pub use form::FormPage;
+pub use trainer::TrainerTexts;
 
 table! {
     /// The fields' labels, as the form shows them.
@@ -302,62 +304,6 @@ impl Texts {
     }
 }
 
-table! {
-    /// What the trainers read: their notification and alerts, in Finnish.
-    pub struct TrainerTexts {
-        new_order,
-        reference,
-        price_net,
-        price_vat,
-        price_gross,
-        confirmation,
-        confirmation_held,
-        confirmation_unverified,
-        breaker_heading,
-        digest_heading,
-        digest_intro,
-        breaker_counts,
-        breaker_what,
-        breaker_todo_heading,
-        breaker_todo,
-        received,
-        order_id,
-        message,
-        reply_hint,
-        undelivered_heading,
-        undelivered_address,
-        undelivered_what,
-        undelivered_bounced,
-        undelivered_rejected,
-        undelivered_complained,
-        undelivered_other,
-        undelivered_call,
-        undelivered_call_complained,
-        undelivered_advice,
-        undelivered_booking_heading,
-        undelivered_booking_address,
-        undelivered_booking_advice,
-        sign_in_heading,
-        sign_in_intro,
-        sign_in_button,
-        sign_in_footer,
-        book_button,
-        book_hint,
-        change_button,
-        booking_booked,
-        booking_changed,
-        booking_cancelled,
-        reminder_heading,
-        when,
-        place,
-        trainers,
-        note,
-        reason,
-        calendar_hint,
-        call_by,
-        language,
-    }
-}
 
 pub fn texts(language: Language) -> &'static Texts {
     match language {
