@@ -180,7 +180,7 @@ fn problem(problem: BookingProblem) -> &'static str {
         BookingProblem::PlaceMissing => "--place is missing (the order has none)",
         BookingProblem::PlaceInvalid => "--place is too long (200) or has control characters",
         BookingProblem::TrainersMissing => "--trainer is missing",
-        BookingProblem::TrainerUnknown => "--trainer is not one of TRAINER_NAMES",
+        BookingProblem::TrainerUnknown => "--trainer is not one of TRAINERS",
         BookingProblem::NoteInvalid => "--note is too long (1000) or has control characters",
         BookingProblem::ReasonInvalid => "--reason is empty or too long (500)",
         BookingProblem::TooManyChanges => "too many changes by link (an operator is not limited)",

@@ -218,7 +218,7 @@ pub struct BookArgs {
     /// Default: the place the order gave.
     #[arg(long)]
     pub place: Option<String>,
-    /// Who leads it, a name of TRAINER_NAMES; repeat for two.
+    /// Who leads it, a name of TRAINERS; repeat for two.
     #[arg(long = "trainer", required = true)]
     pub trainers: Vec<String>,
     /// A note to the customer, in their booking email.

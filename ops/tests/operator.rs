@@ -997,7 +997,7 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     assert!(!refused.status.success());
     let why = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        why.contains("--date is in the past") && why.contains("TRAINER_NAMES"),
+        why.contains("--date is in the past") && why.contains("TRAINERS"),
         "{why}"
     );
 

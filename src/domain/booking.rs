@@ -46,7 +46,7 @@ pub struct Booking {
     pub start: DateTime,
     pub end: DateTime,
     pub place: String,
-    /// The trainers who lead it, by name (`TRAINER_NAMES`).
+    /// The trainers who lead it, by name (`TRAINERS`).
     pub trainers: Vec<String>,
     /// To the customer, in their emails.
     pub note: Option<String>,
