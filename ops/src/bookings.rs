@@ -184,6 +184,9 @@ fn problem(problem: BookingProblem) -> &'static str {
         BookingProblem::NoteInvalid => "--note is too long (1000) or has control characters",
         BookingProblem::ReasonInvalid => "--reason is empty or too long (500)",
         BookingProblem::TooManyChanges => "too many changes by link (an operator is not limited)",
+        BookingProblem::AlreadyStarted => {
+            "the workshop has started (an operator may still change it)"
+        }
     }
 }
 

@@ -173,6 +173,9 @@ pub enum BookingProblem {
     ReasonInvalid,
     /// The booking was changed `MAX_CHANGES_BY_LINK` times already: an operator makes more.
     TooManyChanges,
+    /// The workshop has started: what is invoiced follows the booking, so only an operator
+    /// changes it now.
+    AlreadyStarted,
 }
 
 /// A booking as asked for: valid dates and times, a place, trainers from the roster.

@@ -11,7 +11,7 @@ use super::response::page_response;
 use crate::domain::{
     Booking, BookingProblem, DEFAULT_START, Delivery, Field, Language, Order, default_end,
 };
-use crate::texts::{BOOKING_PAGE, BookingPageTexts, date_with_weekday, label, when};
+use crate::texts::{BOOKING_PAGE, BookingPageTexts, date_with_weekday, fill, label, when};
 
 /// A label, its value and where it links (`tel:`, `mailto:`).
 type Row = (&'static str, String, Option<String>);
@@ -82,6 +82,7 @@ pub(super) fn problem_text(problem: BookingProblem) -> &'static str {
         BookingProblem::NoteInvalid => t.note_invalid,
         BookingProblem::ReasonInvalid => t.reason_invalid,
         BookingProblem::TooManyChanges => t.too_many_changes,
+        BookingProblem::AlreadyStarted => t.already_started,
     }
 }
 
@@ -102,6 +103,28 @@ pub(super) fn booking_line(booking: Option<&Booking>) -> String {
         b.place,
         b.trainers.join(", ")
     )
+}
+
+/// Who wrote the booking as it stands, and when: a trainer by name, or the operator (a booking
+/// from before sign-ins was written by a link, which names nobody).
+fn who_changed(booking: &Booking, roster: &[String]) -> Option<String> {
+    let who = match booking.changed_by.as_str() {
+        crate::intake::BY_OPERATOR => BOOKING_PAGE.by_operator,
+        name if roster.iter().any(|r| r == name) => name,
+        _ => return None,
+    };
+    let at = booking
+        .changed_at
+        .to_zoned_datetime(crate::domain::helsinki());
+    let when = format!(
+        "{} klo {}",
+        at.strftime("%-d.%-m.%Y"),
+        at.strftime("%-H.%M")
+    );
+    Some(fill(
+        BOOKING_PAGE.changed_by,
+        &[("who", who), ("when", &when)],
+    ))
 }
 
 fn date_label(date: Date) -> String {
@@ -136,7 +159,10 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
         action: "booking",
         sequence: booking.map_or(0, |b| b.sequence),
         booked,
-        status: booking_line(booking),
+        status: match booking.and_then(|b| who_changed(b, &roster)) {
+            Some(who) => format!("{} – {who}", booking_line(booking)),
+            None => booking_line(booking),
+        },
         message: None,
         message_class: "",
         errors: Vec::new(),

@@ -126,6 +126,14 @@ impl BookWorkshop {
         if order.booking.as_ref().map_or(0, |b| b.sequence) != expected {
             return Ok(BookingOutcome::Conflict(order.booking));
         }
+        let started =
+            (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start_utc() <= now);
+        if by != BY_OPERATOR && started {
+            tracing::warn!(order_id = %order.order_id, "booking change refused: the workshop has started");
+            return Ok(BookingOutcome::Invalid(vec![
+                BookingProblem::AlreadyStarted,
+            ]));
+        }
         if by != BY_OPERATOR && expected >= MAX_CHANGES_BY_LINK {
             tracing::warn!(order_id = %order.order_id, by, "booking change refused: too many by link");
             return Ok(BookingOutcome::Invalid(vec![

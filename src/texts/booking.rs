@@ -55,6 +55,7 @@ table! {
         note_invalid,
         reason_invalid,
         too_many_changes,
+        already_started,
         waiting_heading,
         waiting_unverified,
         waiting_held,
@@ -71,6 +72,8 @@ table! {
         sign_in_refused,
         sign_in_limited,
         sign_in_failed,
+        changed_by,
+        by_operator,
     }
 }
 

@@ -344,10 +344,13 @@ pub const BOOKING_PAGE: BookingPageTexts = BookingPageTexts {
     sign_in_refused: "Tämä kirjautumislinkki on jo käytetty tai vanhentunut. Avaa tilauksen varaussivu uudelleen ja pyydä uusi linkki.",
     sign_in_limited: "Kirjautumislinkkejä on pyydetty tunnin sisällä liian monta. Yritä myöhemmin uudelleen.",
     sign_in_failed: "Kirjautumislinkkiä ei voitu lähettää juuri nyt. Yritä hetken kuluttua uudelleen.",
+    changed_by: "kirjannut {who} {when}",
+    by_operator: "ylläpito",
     place_invalid: "Paikka on liian pitkä (enintään 200 merkkiä) tai siinä on kiellettyjä merkkejä.",
     trainers_missing: "Valitse ainakin yksi kouluttaja.",
     trainer_unknown: "Valitse kouluttajat listasta.",
     note_invalid: "Viesti on liian pitkä (enintään 1000 merkkiä) tai siinä on kiellettyjä merkkejä.",
     reason_invalid: "Kirjoita peruutuksen syy (enintään 500 merkkiä).",
     too_many_changes: "Varausta on muutettu linkin kautta jo 10 kertaa, eikä sitä voi enää muuttaa tästä. Pyydä ylläpitoa tekemään muutos.",
+    already_started: "Koulutus on jo alkanut, joten varausta ei voi enää muuttaa tai perua tästä: laskutus seuraa varausta. Pyydä ylläpitoa tekemään muutos.",
 };

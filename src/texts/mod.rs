@@ -304,7 +304,6 @@ impl Texts {
     }
 }
 
-
 pub fn texts(language: Language) -> &'static Texts {
     match language {
         Language::Fi => &fi::TEXTS,

@@ -594,3 +594,44 @@ async fn an_undelivered_booking_email_tells_the_trainers_and_the_page_shows_it()
     let page = app.send(&get_event(&link)).await;
     assert!(!page.body.contains("eikä kalenterikutsua"), "{}", page.body);
 }
+
+/// Once the workshop has started the page changes nothing (what is invoiced follows the
+/// booking); an operator still can. The page says who booked.
+#[tokio::test]
+async fn a_started_workshop_is_changed_only_by_an_operator() {
+    let (app, time, reference, link) = ordered().await;
+    let token = token_of(&link);
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    let page = app.send(&get_event(&link)).await;
+    assert!(page.body.contains("kirjannut Pilvi Nummi"), "{}", page.body);
+    // Tuesday 30 March 2027, 10.00 Helsinki: under way.
+    time.set("2027-03-30T07:00:00Z".parse().unwrap());
+    let cancel = [("action", "cancel"), ("reason", "Peruttu")];
+    let answer = app
+        .send(&booking_post(&booking_form(&token, 1, &cancel), json!({})))
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        answer.body.contains("Koulutus on jo alkanut"),
+        "{}",
+        answer.body
+    );
+    let order = app.store.load(&reference).await.unwrap().unwrap();
+    assert!(order.booking.as_ref().unwrap().is_booked());
+    let operator = (app.app.desk)
+        .run(order_intake::intake::OperatorCommand::Cancel {
+            reference: reference.to_string(),
+            expected: 1,
+            reason: "Sairastuminen".into(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            operator,
+            order_intake::intake::OperatorAnswer::Booked { .. }
+        ),
+        "{operator:?}"
+    );
+}
