@@ -10,18 +10,19 @@ mod error;
 mod event;
 mod response;
 mod sign_in;
+mod source;
 
 pub use app::{App, HttpSettings};
 pub use booking::BOOKING_PATH;
 pub use error::RequestError;
 pub use event::{BODY_ERROR_HEADER, make_safe, request_from_event_str};
 pub use response::{Reply, receipt_json};
+pub use source::source_address;
 
 use lambda_http::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 
-use crate::domain::{ErrorCode, Field, Language, OrderForm, Reference, SourceAddress, WebOrigin};
+use crate::domain::{ErrorCode, Field, Language, OrderForm, Reference, WebOrigin};
 use crate::intake::{Deadline, Placed};
 use app::header_text;
 use body::{MAX_BODY_BYTES, MediaType};
@@ -218,18 +219,6 @@ async fn accept(
         }
         Placed::Replayed(receipt) => reply.success(StatusCode::OK, &receipt, &thank_you),
     })
-}
-
-/// Where the request came from, as API Gateway (or a Function URL) saw the connection. Never a
-/// header such as `X-Forwarded-For`, which the client writes.
-pub fn source_address(request: &Request) -> SourceAddress {
-    let ip = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.as_deref(),
-        Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.as_deref(),
-        _ => None,
-    };
-    ip.and_then(SourceAddress::parse)
-        .unwrap_or_else(SourceAddress::unknown)
 }
 
 /// Where the error page links back to: the page that posted, if it is on an allowed origin.

@@ -105,7 +105,7 @@ pub(super) async fn request(
     let Ok(trainer) = trainer.parse::<usize>() else {
         return sign_in_page(app, token, StatusCode::BAD_REQUEST);
     };
-    let source = super::source_address(request);
+    let source = super::source::source_address(request);
     match app
         .sign_in
         .request(&grant.reference, trainer, &source)
