@@ -160,30 +160,30 @@ pub fn breaker_alert(
 /// that came, by reference and workshop (never their text: strangers wrote it), each with its
 /// booking page (where a waiting confirmation is sent).
 pub fn trainer_digest(trainers: &[EmailAddress], orders: &[(&Order, Option<String>)]) -> Email {
-    let entries: Vec<(String, String)> = (orders.iter())
+    // One row an order: the workshop, its reference and when, linked to its booking page.
+    let rows: Vec<super::rows::Row> = (orders.iter())
         .map(|(order, link)| {
             let received = order
                 .created_at
                 .to_zoned_datetime(crate::domain::helsinki());
             let package = crate::texts::package_name(order.details.package, Language::Fi);
-            let mut line = format!("{package}, {}", crate::texts::received_at(received));
-            if let Some(link) = link {
-                line.push_str(&format!("\n{link}"));
-            }
-            (order.reference.to_string(), line)
+            let line = format!(
+                "{}, {}",
+                order.reference,
+                crate::texts::received_at(received)
+            );
+            (package, line, link.clone())
         })
         .collect();
-    let count = entries.len().to_string();
+    let count = rows.len().to_string();
     let heading = crate::texts::fill(TRAINER.digest_heading, &[("count", &count)]);
     let view = NoticeView {
         lang: "fi",
         heading: heading.clone(),
         intro: vec![TRAINER.digest_intro.to_owned()],
-        rows: Vec::new(),
+        rows,
         button: None,
-        sections: (entries.iter())
-            .map(|(reference, line)| (reference.as_str(), line.clone()))
-            .collect(),
+        sections: Vec::new(),
         footer: Vec::new(),
     };
     let to: Vec<String> = trainers.iter().map(ToString::to_string).collect();

@@ -142,8 +142,11 @@ fn row(label: &'static str, value: String) -> Row {
 struct TrainerView<'a> {
     t: &'static crate::texts::TrainerTexts,
     heading: &'a str,
+    /// Whom to call or write to, and what they want: read first, on a phone.
     rows: &'a [Row],
     message: Option<&'a str>,
+    /// Invoicing details, prices, reference and time: last.
+    invoicing: &'a [Row],
     /// The order's id, for a search in the logs: in a small footer.
     order_id: &'a str,
     /// The booking page, signed for this order (absent where no link secret is configured).
@@ -171,7 +174,7 @@ pub fn trainer_email(
     booking_link: Option<&str>,
 ) -> Email {
     let d = &order.details;
-    let rows = order_rows(order);
+    let (rows, invoicing) = order_rows(order);
     let heading = format!(
         "{}: {} – {}",
         TRAINER.new_order,
@@ -183,6 +186,7 @@ pub fn trainer_email(
         heading: &heading,
         rows: &rows,
         message: d.message.as_deref(),
+        invoicing: &invoicing,
         order_id: &order.order_id,
         booking_link,
         book_hint: fill(
@@ -201,17 +205,21 @@ pub fn trainer_email(
     }
 }
 
-/// What the trainers read, row by row, ordered for acting: by when to call (the customer was
-/// promised a call within two working days), the customer and what they want, then the
-/// invoicing details and the prices, then when it came.
-fn order_rows(order: &Order) -> Vec<Row> {
+/// What the trainers read, row by row, ordered for acting on a phone: by when to call (the
+/// customer was promised a call within two working days; only when there is a number to call),
+/// whether the confirmation waits, the customer and what they want; then, apart, the invoicing
+/// details, the prices, the reference and when it came.
+fn order_rows(order: &Order) -> (Vec<Row>, Vec<Row>) {
     let d = &order.details;
     let received = order.created_at.to_zoned_datetime(helsinki());
     let call_by = working_days_after(received.date(), CALL_WITHIN_WORKING_DAYS);
-    let mut rows = vec![row(
-        TRAINER.call_by,
-        date_with_weekday(call_by, Language::Fi),
-    )];
+    let mut rows = Vec::new();
+    if d.phone.is_some() {
+        rows.push(row(
+            TRAINER.call_by,
+            date_with_weekday(call_by, Language::Fi),
+        ));
+    }
     let waiting = match order.customer_email() {
         // Strangers are flooding the form: the customer has no confirmation yet.
         Delivery::Held { .. } => Some(TRAINER.confirmation_held),
@@ -222,16 +230,17 @@ fn order_rows(order: &Order) -> Vec<Row> {
     if let Some(waiting) = waiting {
         rows.push(row(TRAINER.confirmation, waiting.to_owned()));
     }
-    rows.extend(trainer_rows(d));
-    rows.extend([
+    let (contact, mut invoicing) = trainer_rows(d);
+    rows.extend(contact);
+    invoicing.extend([
         row(TRAINER.price_net, format_eur(order.price.net_cents)),
         row(TRAINER.price_vat, format_eur(order.price.vat_cents)),
         row(TRAINER.price_gross, format_eur(order.price.gross_cents)),
         row(TRAINER.reference, order.reference.to_string()),
     ]);
     let received = crate::texts::received_at(received);
-    rows.push(row(TRAINER.received, received));
-    rows
+    invoicing.push(row(TRAINER.received, received));
+    (rows, invoicing)
 }
 
 /// The customer email's promise: the trainers call within two working days.
@@ -343,7 +352,11 @@ mod tests {
 
     #[test]
     fn the_trainers_can_call_write_and_plan_from_their_email() {
-        let email = trainer_email(&order("sv"), &[], None);
+        let email = trainer_email(
+            &order("sv"),
+            &[],
+            Some("https://api.example/booking?token=t"),
+        );
         assert!(email.html.contains(r#"href="mailto:anna@tuusula.example""#));
         assert!(email.html.contains(r#"href="tel:+358401234567""#));
         assert!(
@@ -363,6 +376,13 @@ mod tests {
         assert!(at("Yhteyshenkilö") < at("Asiointikieli"));
         assert!(at("Asiointikieli") < at("Toivotut päivät"));
         assert!(at("Toivotut päivät") < at("Hinta (alv 0 %)"));
+        // On a phone: the action first, then whom to call, the message, invoicing last.
+        assert!(at("Sovi päivä asiakkaan kanssa") < at("Soita viimeistään"));
+        assert!(at("Viesti:") < at("Y-tunnus"));
+        let mut silent = order("sv");
+        silent.details.phone = None;
+        let email = trainer_email(&silent, &[], None);
+        assert!(!email.text.contains("Soita viimeistään"), "{}", email.text);
         assert!(
             email
                 .text

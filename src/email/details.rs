@@ -79,10 +79,11 @@ pub(super) fn customer_details(d: &NewOrder) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The customer's values as the trainers' rows, under their Finnish labels; the email and the
-/// phone number link to writing and calling.
-pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
-    (arranged(&TRAINER_FIRST, &TRAINER_ELSEWHERE).into_iter())
+/// The customer's values as the trainers' rows, under their Finnish labels: whom and what
+/// (`TRAINER_FIRST`), then apart the invoicing details; the email and the phone number link to
+/// writing and calling.
+pub(super) fn trainer_rows(d: &NewOrder) -> (Vec<Row>, Vec<Row>) {
+    let mut rows: Vec<Row> = (arranged(&TRAINER_FIRST, &TRAINER_ELSEWHERE).into_iter())
         .map(|field| {
             let href = match field {
                 Field::Email => Some(d.email.mailto_uri()),
@@ -108,7 +109,9 @@ pub(super) fn trainer_rows(d: &NewOrder) -> Vec<Row> {
             };
             (label, or_dash(value), href)
         })
-        .collect()
+        .collect();
+    let invoicing = rows.split_off(TRAINER_FIRST.len());
+    (rows, invoicing)
 }
 
 #[cfg(test)]

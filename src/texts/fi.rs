@@ -269,6 +269,7 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     sign_in_intro: "Hei {name}! Pyysit kirjautumislinkkiä tilausten varaussivulle. Avaa linkki tällä laitteella ja paina sivulla Kirjaudu. Linkki toimii 15 minuuttia ja kerran.",
     sign_in_button: "Kirjaudu varaussivulle",
     sign_in_footer: "Jos et pyytänyt linkkiä, älä avaa sitä. Kukaan muu ei voi kirjautua sillä nimissäsi, koska linkki tulee vain sinun osoitteeseesi.",
+    book_action: "Sovi päivä asiakkaan kanssa ja kirjaa se tästä.",
     book_button: "Vahvista varaus",
     book_hint: "Kun päivä on sovittu asiakkaan kanssa, vahvista varaus tästä: asiakas saa vahvistuksen ja kalenterikutsun. Linkki toimii {days} päivää.",
     change_button: "Muuta tai peru varaus",

@@ -40,6 +40,7 @@ table! {
         sign_in_intro,
         sign_in_button,
         sign_in_footer,
+        book_action,
         book_button,
         book_hint,
         change_button,
