@@ -154,6 +154,21 @@ pub struct BookingForm {
     pub note: String,
 }
 
+impl BookingForm {
+    /// An empty end is the start plus the package's length (the check shows what it became).
+    pub fn with_end_for(mut self, package: Package) -> BookingForm {
+        if self.end.trim().is_empty()
+            && let Some(start) = parse_time(&self.start)
+        {
+            let end = start
+                .checked_add(jiff::SignedDuration::from_mins(package.minutes()))
+                .unwrap_or(start);
+            self.end = end.strftime("%H:%M").to_string();
+        }
+        self
+    }
+}
+
 /// What is wrong with a booking form, one per field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -332,6 +347,30 @@ pub fn default_end(package: Package) -> Time {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_end_is_the_package_s_length_from_the_start() {
+        let form = |start: &str, end: &str| BookingForm {
+            start: start.into(),
+            end: end.into(),
+            ..BookingForm::default()
+        };
+        let filled = form("9:30", "").with_end_for(Package::SomeHaltuun);
+        assert_eq!(filled.end, "13:30");
+        assert_eq!(
+            form("9:30", " ").with_end_for(Package::Somestartti).end,
+            "11:30"
+        );
+        assert_eq!(
+            form("9:30", "10:00").with_end_for(Package::Somestartti).end,
+            "10:00"
+        );
+        assert_eq!(
+            form("", "").with_end_for(Package::Somestartti).end,
+            "",
+            "no start, no end"
+        );
+    }
     use jiff::civil::date;
 
     fn roster() -> Vec<String> {

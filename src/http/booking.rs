@@ -151,7 +151,10 @@ impl Posted {
             },
             start: self.get("start"),
             end: self.get("end"),
-            place: self.get("place"),
+            place: match self.get("place") {
+                place if place.trim().is_empty() => self.get("place_offer"),
+                place => place,
+            },
             trainers: self.all("trainer"),
             note: self.get("note"),
         }

@@ -8,9 +8,7 @@ use lambda_http::{Body, Response};
 
 use super::app::App;
 use super::response::page_response;
-use crate::domain::{
-    Booking, BookingProblem, DEFAULT_START, Delivery, Field, Language, Order, default_end,
-};
+use crate::domain::{Booking, BookingProblem, Delivery, Field, Language, Order};
 use crate::texts::{BOOKING_PAGE, BookingPageTexts, date_with_weekday, fill, label, when};
 
 /// A label, its value and where it links (`tel:`, `mailto:`).
@@ -34,6 +32,7 @@ pub(super) struct PageView {
     pub(super) start: String,
     pub(super) end: String,
     pub(super) place: String,
+    pub(super) place_offer: Option<String>,
     pub(super) trainers: Vec<(String, bool)>,
     pub(super) note: String,
     /// Why the customer's confirmation waits for a person, if it does: the page offers to
@@ -135,15 +134,15 @@ fn hhmm(time: jiff::civil::Time) -> String {
     time.strftime("%H:%M").to_string()
 }
 
-/// The page for an order: its summary, and the form filled with the booking, or with the
-/// order's first preferred date, the package's length from 9.00 and the order's place.
+/// The page for an order: its summary, and the form filled with the booking, or empty: the
+/// preferred dates and the order's place are offered as choices, none chosen.
 pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
     let d = &order.details;
     let booking = order.booking.as_ref();
     let booked = booking.is_some_and(Booking::is_booked);
-    let chosen = booking
-        .map(|b| b.start.date())
-        .or(d.preferred_dates.first().copied());
+    // Nothing is chosen that the trainer did not choose: the customer's wishes are quick
+    // choices, not a default.
+    let chosen = booking.map(|b| b.start.date());
     let mut dates: Vec<(String, String, bool)> = (d.preferred_dates.iter())
         .map(|date| (date.to_string(), date_label(*date), Some(*date) == chosen))
         .collect();
@@ -169,9 +168,11 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
         rows: summary_rows(order),
         dates,
         other_date,
-        start: hhmm(booking.map_or(DEFAULT_START, |b| b.start.time())),
-        end: hhmm(booking.map_or(default_end(d.package), |b| b.end.time())),
-        place: booking.map_or(d.location.clone().unwrap_or_default(), |b| b.place.clone()),
+        start: booking.map_or(String::new(), |b| hhmm(b.start.time())),
+        end: booking.map_or(String::new(), |b| hhmm(b.end.time())),
+        place: booking.map_or(String::new(), |b| b.place.clone()),
+        // The order's place, offered to confirm (not filled in).
+        place_offer: d.location.clone().filter(|_| booking.is_none()),
         trainers: (roster.iter())
             .map(|name| {
                 (

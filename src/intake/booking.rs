@@ -204,6 +204,7 @@ impl BookWorkshop {
         let today = now.to_zoned_datetime(helsinki()).date();
         let (request, state, reason) = match action {
             BookingAction::Book(form) => {
+                let form = form.with_end_for(order.details.package);
                 match BookingRequest::parse(&form, &self.settings.roster, today) {
                     Ok(request) => (request, BookingState::Booked, None),
                     Err(problems) => return Ok(Err(problems)),

@@ -354,4 +354,7 @@ pub const BOOKING_PAGE: BookingPageTexts = BookingPageTexts {
     reason_invalid: "Kirjoita peruutuksen syy (enintään 500 merkkiä).",
     too_many_changes: "Varausta on muutettu linkin kautta jo 10 kertaa, eikä sitä voi enää muuttaa tästä. Pyydä ylläpitoa tekemään muutos.",
     already_started: "Koulutus on jo alkanut, joten varausta ei voi enää muuttaa tai perua tästä: laskutus seuraa varausta. Pyydä ylläpitoa tekemään muutos.",
+    end_hint: "Jos jätät lopun tyhjäksi, se on alku ja koulutuksen kesto (2 tai 4 tuntia).",
+    place_offer: "Tilauksen paikka",
+    other_place: "Tai muu paikka",
 };

@@ -71,9 +71,12 @@ async fn every_link_in_the_trainers_email_only_shows_however_often_it_is_fetched
             "a dash for what was left out"
         );
         assert!(page.body.contains("mailto:anna.virtanen@tuusula.example"));
+        // Nothing chosen that the trainer did not choose: no date, no time, the place offered.
+        assert!(!page.body.contains(" checked>"), "{}", page.body);
+        assert!(page.body.contains(r#"name="start" value="""#));
         assert!(
-            page.body.contains(r#"value="13:00""#),
-            "half a day: 4 h from 9.00"
+            page.body
+                .contains(r#"name="place_offer" value="Kunnantalo">"#)
         );
         let csp = page.header("content-security-policy").unwrap();
         assert!(csp.contains("form-action 'self'") && !csp.contains("script-src"));
@@ -634,4 +637,50 @@ async fn a_started_workshop_is_changed_only_by_an_operator() {
         ),
         "{operator:?}"
     );
+}
+
+/// The form posted as it first shows, without choosing: refused with each missing part named,
+/// nothing written. With only a day, a start and the offered place ticked, the end is the
+/// package's length.
+#[tokio::test]
+async fn the_untouched_form_books_nothing_and_an_empty_end_is_the_package_s_length() {
+    let (app, _, reference, link) = ordered().await;
+    let token = token_of(&link);
+    let untouched = [
+        ("action", "book"),
+        ("start", ""),
+        ("end", ""),
+        ("place", ""),
+    ];
+    let answer = app
+        .send(&booking_post(
+            &booking_form(&token, 0, &untouched),
+            json!({}),
+        ))
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    for missing in ["Valitse päivä", "Valitse ainakin yksi kouluttaja"] {
+        assert!(answer.body.contains(missing), "{missing}: {}", answer.body);
+    }
+    assert_eq!(stored_booking(&app, &reference).await, None);
+    let chosen = [
+        ("action", "book"),
+        ("date", "2027-03-30"),
+        ("start", "10:00"),
+        ("end", ""),
+        ("place", ""),
+        ("place_offer", "Kunnantalo"),
+        ("trainer", "Jaana Pohjola"),
+    ];
+    let answer = app
+        .send(&booking_post(&booking_form(&token, 0, &chosen), json!({})))
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let booking = stored_booking(&app, &reference).await.unwrap();
+    assert_eq!(
+        booking.end.time(),
+        jiff::civil::time(14, 0, 0, 0),
+        "Some haltuun: 4 hours"
+    );
+    assert_eq!(booking.place, "Kunnantalo");
 }

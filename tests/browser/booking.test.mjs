@@ -79,9 +79,16 @@ test("a trainer books on a phone by keyboard alone, from the link in the email",
   assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
   assert.match(await p.locator("h1").textContent(), /Tuusulan kunta/);
   await p.screenshot({ path: path.join(SHOTS, "booking-page-phone.png"), fullPage: true });
-  // The first preferred date is chosen; the time is the package's length from 9.00.
-  assert.equal(await p.inputValue("#start"), "09:00");
-  assert.equal(await p.inputValue("#end"), "11:00");
+  // Nothing is chosen for the trainer: the wishes and the order's place are offered.
+  assert.equal(await p.inputValue("#start"), "");
+  assert.equal(await p.inputValue("#end"), "");
+  assert.equal(await p.locator("input[name=date]:checked").count(), 0);
+  await p.focus("input[name=date] >> nth=0");
+  await p.keyboard.press("Space");
+  await p.focus("#start");
+  await p.keyboard.type("0900");
+  await p.focus("input[name=place_offer]");
+  await p.keyboard.press("Space");
   await p.focus("input[name=trainer][value='Pilvi Nummi']");
   await p.keyboard.press("Space");
   await p.keyboard.press("Tab"); // Jaana Pohjola
@@ -125,6 +132,9 @@ test("the customer's booking email renders in fi, sv and en", async () => {
     const p = await phone();
     await signIn(p, link, reference);
     await p.goto(link);
+    await p.check("input[name=date] >> nth=0");
+    await p.fill("#start", "09:00");
+    await p.check("input[name=place_offer]");
     await p.check("input[name=trainer][value='Jaana Pohjola']");
     await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.click("button[type=submit]")]);
     await p.context().close();
