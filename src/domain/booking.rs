@@ -233,10 +233,18 @@ pub fn parse_date(text: &str) -> Option<Date> {
     }
 }
 
+/// Text that may not reach a customer: hidden characters, markup, a link, or too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotPlainText;
+
 /// A line of plain text, which reaches the customer: trimmed, no control characters, no
 /// markup and no link (the order form's rules: a domain joined by punctuation is one too), not
 /// too long. Empty is `Ok(None)`.
-pub fn plain_text(text: &str, max: usize, line_breaks: bool) -> Result<Option<String>, ()> {
+pub fn plain_text(
+    text: &str,
+    max: usize,
+    line_breaks: bool,
+) -> Result<Option<String>, NotPlainText> {
     let text = text.trim();
     let hidden = if line_breaks {
         contains_control_characters_except_line_breaks(text)
@@ -245,7 +253,7 @@ pub fn plain_text(text: &str, max: usize, line_breaks: bool) -> Result<Option<St
     };
     let bad = hidden || contains_markup(text) || contains_link(text);
     if bad || text.chars().count() > max {
-        return Err(());
+        return Err(NotPlainText);
     }
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
@@ -263,10 +271,10 @@ impl BookingRequest {
         let place = match plain_text(&form.place, MAX_PLACE_LENGTH, false) {
             Ok(Some(place)) => Some(place),
             Ok(None) => (problems.push(PlaceMissing), None).1,
-            Err(()) => (problems.push(PlaceInvalid), None).1,
+            Err(NotPlainText) => (problems.push(PlaceInvalid), None).1,
         };
         let trainers = trainers(&form.trainers, roster, &mut problems);
-        let note = plain_text(&form.note, MAX_NOTE_LENGTH, true).unwrap_or_else(|()| {
+        let note = plain_text(&form.note, MAX_NOTE_LENGTH, true).unwrap_or_else(|NotPlainText| {
             problems.push(NoteInvalid);
             None
         });

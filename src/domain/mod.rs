@@ -55,6 +55,7 @@ pub use quota::{
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};
 pub use text::contains_control_characters;
+pub use trainer::Trainer;
 pub use values::{Channel, EInvoiceId, IdempotencyKey, Participants, ParticipantsError, Phone};
 pub use workdays::{days_off, easter, is_working_day, working_days_after};
 
@@ -100,4 +101,3 @@ pub(crate) mod test_orders {
         NewOrder::parse(&form, jiff::civil::date(2026, 1, 1)).unwrap()
     }
 }
-pub use trainer::Trainer;

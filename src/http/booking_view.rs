@@ -158,7 +158,7 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
         action: "booking",
         sequence: booking.map_or(0, |b| b.sequence),
         booked,
-        status: match booking.and_then(|b| who_changed(b, &roster)) {
+        status: match booking.and_then(|b| who_changed(b, roster)) {
             Some(who) => format!("{} – {who}", booking_line(booking)),
             None => booking_line(booking),
         },

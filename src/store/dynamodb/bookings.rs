@@ -34,7 +34,7 @@ impl Bookings for DynamoDbStore {
         }
         // A new booking email: what SES said of the last one, and who was told, are gone.
         for stale in [EmailAttribute::Outcome(0), EmailAttribute::ToldAt] {
-            changes.remove(&stale.of(EmailKind::Booking));
+            changes.remove(stale.of(EmailKind::Booking));
         }
         changes.retry_queue(retry_place(order));
         let key = changes.name(ORDER_TABLE_PARTITION_KEY);
