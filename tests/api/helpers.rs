@@ -387,15 +387,7 @@ impl FakeApp {
     /// page, the emailed sign-in link, its page's button. The app then sends the cookie.
     pub async fn sign_in_as(&self, trainer: usize, link: &str) -> String {
         let token = token_of(link);
-        let mut asked = url::form_urlencoded::Serializer::new(String::new());
-        asked
-            .append_pair("action", "request_sign_in")
-            .append_pair("token", &token)
-            .append_pair("trainer", &trainer.to_string());
-        let sent = self
-            .send(&booking_post(&asked.finish(), serde_json::json!({})))
-            .await;
-        assert_eq!(sent.status, 200, "{}", sent.body);
+        ask_for_sign_in(self, &token, trainer).await;
         let email = (self.mailer.sent().into_iter().rev())
             .find(|e| e.subject == "Kirjautuminen varaussivulle")
             .expect("a sign-in email");
@@ -403,6 +395,19 @@ impl FakeApp {
         *self.session.lock().unwrap() = Some(cookie.clone());
         cookie
     }
+}
+
+/// Asks the booking page (as the link's holder) to mail the roster's `trainer` a sign-in link.
+pub async fn ask_for_sign_in(app: &impl SendsEvents, token: &str, trainer: usize) {
+    let mut asked = url::form_urlencoded::Serializer::new(String::new());
+    asked
+        .append_pair("action", "request_sign_in")
+        .append_pair("token", token)
+        .append_pair("trainer", &trainer.to_string());
+    let sent = app
+        .send(&booking_post(&asked.finish(), serde_json::json!({})))
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
 }
 
 /// Follows a sign-in email's link: its page (GET), then its button (POST); the cookie set.
@@ -578,15 +583,7 @@ impl LocalApp {
             .nth(2)
             .expect("a token names its order")
             .to_owned();
-        let mut asked = url::form_urlencoded::Serializer::new(String::new());
-        asked
-            .append_pair("action", "request_sign_in")
-            .append_pair("token", &token)
-            .append_pair("trainer", &trainer.to_string());
-        let sent = self
-            .send(&booking_post(&asked.finish(), serde_json::json!({})))
-            .await;
-        assert_eq!(sent.status, 200, "{}", sent.body);
+        ask_for_sign_in(self, &token, trainer).await;
         // Sent to the trainer's own address: not this app's tag, but this order's token.
         let store: Value = reqwest::get(format!("{}/store", ses_endpoint()))
             .await
