@@ -162,7 +162,10 @@ async fn attack(app: &LocalApp, now: &ManualClock, hours: i64, token: Option<&st
             .count()
     };
     let digests = (emails.iter())
-        .filter(|e| (e["subject"].as_str()).is_some_and(|s| s.starts_with("Tilauksia tunnin")))
+        .filter(|e| {
+            (e["subject"].as_str())
+                .is_some_and(|s| s.starts_with("Poikkeuksellisen paljon tilauksia"))
+        })
         .count();
     Run {
         confirmations_sent: to("@nowhere.example"),

@@ -82,7 +82,10 @@ async fn emails_to(app: &LocalApp, part: &str) -> usize {
 
 async fn digests(app: &LocalApp) -> usize {
     (app.emails().await.iter())
-        .filter(|e| (e["subject"].as_str()).is_some_and(|s| s.starts_with("Tilauksia tunnin")))
+        .filter(|e| {
+            (e["subject"].as_str())
+                .is_some_and(|s| s.starts_with("Poikkeuksellisen paljon tilauksia"))
+        })
         .count()
 }
 
