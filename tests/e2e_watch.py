@@ -114,7 +114,11 @@ def booking_loop(sent, reference):
     page_headers = {**page_headers, **session}
     status, _, body = request("POST", "/booking", form, {**page_headers, "Origin": "https://evil.example"})
     check("a booking posted from another site is refused (403)", status == 403, f"{status} {body[:200]}")
-    status, headers, body = request("POST", "/booking", form, {**page_headers, "Origin": FUNCTION})
+    status, _, body = request("POST", "/booking", form, {**page_headers, "Origin": FUNCTION})
+    check("the booking first shows what the customer will get (the check step), sending nothing",
+          status == 200 and "Tarkista ennen lähettämistä" in body and "Asiakas saa tämän suomeksi" in body
+          and len(emails()) == len(sent), f"{status} {body[:300]}")
+    status, headers, body = request("POST", "/booking", form + "&checked=1", {**page_headers, "Origin": FUNCTION})
     location = headers.get("Location", "")
     check("a booking from the page is stored and redirected (303)", status == 303 and "done=booked" in location, f"{status} {body[:300]}")
     status, _, body = request("GET", "/" + location, None, {"Accept": "text/html", **session})

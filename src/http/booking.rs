@@ -9,7 +9,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::{App, header_text};
 use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_text, render};
 use super::response::{ErrorPage, page_response, see_other};
-use super::sign_in;
+use super::{booking_check, sign_in};
 use crate::domain::{
     Booking, BookingChange, BookingForm, BookingProblem, LinkError, LinkGrant, Reference, WebOrigin,
 };
@@ -194,6 +194,10 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         },
         _ => BookingAction::Book(posted.booking_form()),
     };
+    // Nothing goes to the customer before the trainer has seen what will.
+    if posted.get("checked") != "1" {
+        return check_step(app, &grant.reference, sequence, &action, &trainer, &token).await;
+    }
     let outcome = app
         .book
         .act(
@@ -211,6 +215,32 @@ async fn act(app: &App, request: &Request) -> Response<Body> {
         }
         Ok(BookingOutcome::Conflict(_)) => conflict(app, &token).await,
         Ok(BookingOutcome::Invalid(problems)) => invalid(app, &token, &action, &problems).await,
+        Err(error) => refusal(&error),
+    }
+}
+
+/// The check step: the page of what the customer will get, or the form's mistakes, or a
+/// conflict; nothing written or sent.
+async fn check_step(
+    app: &App,
+    reference: &Reference,
+    sequence: u32,
+    action: &BookingAction,
+    trainer: &str,
+    token: &str,
+) -> Response<Body> {
+    let checked = app
+        .book
+        .check(reference, sequence, action.clone(), trainer)
+        .await;
+    match checked {
+        Ok(Ok((order, email))) => {
+            let email = (email.subject.as_str(), email.text.as_str());
+            booking_check::page(&order, email, token, sequence, action)
+        }
+        Ok(Err(BookingOutcome::Invalid(problems))) => invalid(app, token, action, &problems).await,
+        // A conflict (a check writes nothing, so never `Done`).
+        Ok(Err(_)) => conflict(app, token).await,
         Err(error) => refusal(&error),
     }
 }

@@ -5,6 +5,7 @@
 mod app;
 pub mod body;
 mod booking;
+mod booking_check;
 mod booking_view;
 mod error;
 mod event;

@@ -123,26 +123,9 @@ impl BookWorkshop {
     ) -> Result<BookingOutcome, BookingError> {
         let now = (self.clock)();
         let mut order = self.load(reference).await?;
-        if order.booking.as_ref().map_or(0, |b| b.sequence) != expected {
-            return Ok(BookingOutcome::Conflict(order.booking));
-        }
-        let started =
-            (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start_utc() <= now);
-        if by != BY_OPERATOR && started {
-            tracing::warn!(order_id = %order.order_id, "booking change refused: the workshop has started");
-            return Ok(BookingOutcome::Invalid(vec![
-                BookingProblem::AlreadyStarted,
-            ]));
-        }
-        if by != BY_OPERATOR && expected >= MAX_CHANGES_BY_LINK {
-            tracing::warn!(order_id = %order.order_id, by, "booking change refused: too many by link");
-            return Ok(BookingOutcome::Invalid(vec![
-                BookingProblem::TooManyChanges,
-            ]));
-        }
-        let booking = match self.next_booking(&order, expected, action, by, now)? {
+        let booking = match self.checked(&order, expected, action, by, now)? {
             Ok(booking) => booking,
-            Err(problems) => return Ok(BookingOutcome::Invalid(problems)),
+            Err(outcome) => return Ok(outcome),
         };
         let change = booking.change();
         self.schedule_emails(&mut order, &booking, now);
@@ -166,6 +149,62 @@ impl BookWorkshop {
             self.release_confirmation(&mut order, by, deadline).await?;
         }
         Ok(BookingOutcome::Done(Box::new(order)))
+    }
+
+    /// What booking would do, without doing it (the page's check step): the order as it
+    /// would stand and the customer's email as it would go, in their language; or, as `act`
+    /// would answer, a conflict or the form's mistakes. Nothing is written or sent.
+    pub async fn check(
+        &self,
+        reference: &Reference,
+        expected: u32,
+        action: BookingAction,
+        by: &str,
+    ) -> Result<Result<(Order, crate::email::Email), BookingOutcome>, BookingError> {
+        let now = (self.clock)();
+        let mut order = self.load(reference).await?;
+        let booking = match self.checked(&order, expected, action, by, now)? {
+            Ok(booking) => booking,
+            Err(outcome) => return Ok(Err(outcome)),
+        };
+        self.schedule_emails(&mut order, &booking, now);
+        order.booking = Some(booking);
+        let email = (self.sender.preview(&order, EmailKind::Booking))
+            .ok_or_else(|| BookingError::NotFound(reference.clone()))?;
+        Ok(Ok((order, email)))
+    }
+
+    /// The booking an action makes over the one at `expected`, or why not: someone changed it
+    /// first, the workshop has started (an operator still may), too many changes by the page,
+    /// or the form's mistakes.
+    fn checked(
+        &self,
+        order: &Order,
+        expected: u32,
+        action: BookingAction,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<Result<Booking, BookingOutcome>, BookingError> {
+        if order.booking.as_ref().map_or(0, |b| b.sequence) != expected {
+            return Ok(Err(BookingOutcome::Conflict(order.booking.clone())));
+        }
+        let started =
+            (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start_utc() <= now);
+        if by != BY_OPERATOR && started {
+            tracing::warn!(order_id = %order.order_id, "booking change refused: the workshop has started");
+            return Ok(Err(BookingOutcome::Invalid(vec![
+                BookingProblem::AlreadyStarted,
+            ])));
+        }
+        if by != BY_OPERATOR && expected >= MAX_CHANGES_BY_LINK {
+            tracing::warn!(order_id = %order.order_id, by, "booking change refused: too many by link");
+            return Ok(Err(BookingOutcome::Invalid(vec![
+                BookingProblem::TooManyChanges,
+            ])));
+        }
+        Ok(self
+            .next_booking(order, expected, action, by, now)?
+            .map_err(BookingOutcome::Invalid))
     }
 
     /// Sends the order's confirmation, if it waits for a person (held or unverified).

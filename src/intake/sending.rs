@@ -67,6 +67,11 @@ impl Sender {
         (self.clock)()
     }
 
+    /// The email of `kind` as it would go now, unsent (the booking page's check step).
+    pub(super) fn preview(&self, order: &Order, kind: EmailKind) -> Option<crate::email::Email> {
+        self.composer.compose(order, kind, self.now())
+    }
+
     /// Sends two emails whose claims the caller holds (the customer's and the trainers', or a
     /// booking's two) at once, then records how both went, and the sent messages, in one write
     /// (`EmailQueue::record_attempts`, one UpdateItem).

@@ -355,6 +355,13 @@ pub const BOOKING_PAGE: BookingPageTexts = BookingPageTexts {
     too_many_changes: "Varausta on muutettu linkin kautta jo 10 kertaa, eikä sitä voi enää muuttaa tästä. Pyydä ylläpitoa tekemään muutos.",
     already_started: "Koulutus on jo alkanut, joten varausta ei voi enää muuttaa tai perua tästä: laskutus seuraa varausta. Pyydä ylläpitoa tekemään muutos.",
     end_hint: "Jos jätät lopun tyhjäksi, se on alku ja koulutuksen kesto (2 tai 4 tuntia).",
+    check_title: "Tarkista ennen lähettämistä",
+    check_address: "Asiakkaan osoite",
+    check_intro: "Asiakas saa tämän {language}:",
+    check_send: "Lähetä asiakkaalle",
+    check_back: "Muuta vielä",
+    check_bounced: "Aiempi viesti tähän osoitteeseen ei mennyt perille. Pyydä ylläpitoa korjaamaan osoite (orders fix-email) ja lähettämään viestit uudelleen, tai kerro varaus asiakkaalle puhelimessa.",
+    check_complained: "Asiakas merkitsi aiemman viestin roskapostiksi, joten viestit eivät mene hänelle perille. Kerro varaus asiakkaalle puhelimessa.",
     place_offer: "Tilauksen paikka",
     other_place: "Tai muu paikka",
 };

@@ -684,3 +684,72 @@ async fn the_untouched_form_books_nothing_and_an_empty_end_is_the_package_s_leng
     );
     assert_eq!(booking.place, "Kunnantalo");
 }
+
+/// Before anything goes to the customer the page shows it: the email in the customer's
+/// language, the address, a warning when mail to it bounced; nothing is written or sent until
+/// the check step's own form is posted, which books exactly what was shown.
+#[tokio::test]
+async fn the_check_step_shows_what_the_customer_gets_before_anything_is_sent() {
+    let time = start_clock();
+    let app = FakeApp::with_clock(time.clock());
+    let mut order = order_json("anna.virtanen@tuusula.example");
+    order["preferred_dates"] = json!(["2027-03-30"]);
+    order["language"] = json!("sv");
+    let answer = app
+        .send(&post_event("application/json", &order.to_string()))
+        .await;
+    let reference = Reference::parse(answer.json()["reference"].as_str().unwrap()).unwrap();
+    let link = booking_link(&trainers_email(&app.mailer.sent()).text);
+    app.sign_in_as(0, &link).await;
+    let token = token_of(&link);
+    let sent_before = app.mailer.sent().len();
+    let fields = [
+        ("action", "book"),
+        ("date", "2027-03-30"),
+        ("start", "9:30"),
+        ("end", ""),
+        ("place_offer", "Kunnantalo"),
+        ("trainer", "Pilvi Nummi"),
+    ];
+    let check = app
+        .send(&booking_post(
+            &unchecked_form(&token, 0, &fields),
+            json!({}),
+        ))
+        .await;
+    assert_eq!(check.status, 200, "{}", check.body);
+    for shown in [
+        "Asiakas saa tämän ruotsiksi",
+        "anna.virtanen@tuusula.example",
+        "13.30",
+        r#"name="checked" value="1""#,
+        r#"name="end" value="13:30""#,
+    ] {
+        assert!(check.body.contains(shown), "{shown}: {}", check.body);
+    }
+    assert!(
+        !check.body.contains("Koulutus on varattu"),
+        "the Swedish email, not the Finnish"
+    );
+    assert_eq!(
+        stored_booking(&app, &reference).await,
+        None,
+        "nothing written"
+    );
+    assert_eq!(app.mailer.sent().len(), sent_before, "nothing sent");
+    // The check step's own form, as the browser posts it.
+    let hidden =
+        regex_lite::Regex::new(r#"<input type="hidden" name="([^"]+)" value="([^"]*)">"#).unwrap();
+    let posted: Vec<(String, String)> = (hidden.captures_iter(&check.body))
+        .map(|c| (c[1].to_owned(), c[2].replace("&#58;", ":")))
+        .collect();
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &posted {
+        body.append_pair(name, value);
+    }
+    let sent = app.send(&booking_post(&body.finish(), json!({}))).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let booking = stored_booking(&app, &reference).await.unwrap();
+    assert_eq!(booking.end.time(), jiff::civil::time(13, 30, 0, 0));
+    assert_eq!(booking.place, "Kunnantalo");
+}

@@ -171,9 +171,16 @@ pub fn booking_post(body: &str, headers: Value) -> String {
     event.to_string()
 }
 
-/// The booking page's form as a browser posts it: the token, the sequence it was made from, and
-/// these fields.
+/// The booking page's form as a browser posts it from the check step (`checked=1`): the
+/// token, the sequence it was made from, and these fields. `unchecked_form` is the first post.
 pub fn booking_form(token: &str, sequence: u32, fields: &[(&str, &str)]) -> String {
+    let mut with_check = fields.to_vec();
+    with_check.push(("checked", "1"));
+    unchecked_form(token, sequence, &with_check)
+}
+
+/// The booking page's form as first posted, before the check step.
+pub fn unchecked_form(token: &str, sequence: u32, fields: &[(&str, &str)]) -> String {
     let mut body = url::form_urlencoded::Serializer::new(String::new());
     body.append_pair("token", token)
         .append_pair("sequence", &sequence.to_string());

@@ -96,6 +96,10 @@ test("a trainer books on a phone by keyboard alone, from the link in the email",
   await p.keyboard.type("Tervetuloa! Aloitamme kahvilla.");
   await p.keyboard.press("Tab"); // the button
   assert.equal(await p.evaluate(() => document.activeElement.type), "submit");
+  // The check step: what the customer will get, then its one button, by keyboard too.
+  await Promise.all([p.waitForSelector("text=Asiakas saa tämän suomeksi"), p.keyboard.press("Enter")]);
+  await p.screenshot({ path: path.join(SHOTS, "booking-check-phone.png"), fullPage: true });
+  await p.focus("button[type=submit]");
   await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.keyboard.press("Enter")]);
   assert.match(await p.locator("[role=status]").first().textContent(), /Varaus on tallennettu/);
   await p.screenshot({ path: path.join(SHOTS, "booking-page-booked.png"), fullPage: true });
@@ -136,6 +140,7 @@ test("the customer's booking email renders in fi, sv and en", async () => {
     await p.fill("#start", "09:00");
     await p.check("input[name=place_offer]");
     await p.check("input[name=trainer][value='Jaana Pohjola']");
+    await Promise.all([p.waitForSelector("text=Asiakas saa tämän"), p.click("button[type=submit]")]);
     await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.click("button[type=submit]")]);
     await p.context().close();
     const [email] = (await emails(reference)).filter((e) => e.destination.to[0].startsWith(`anna.${language}`) && e.attachments?.length);
