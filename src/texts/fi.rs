@@ -271,7 +271,7 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     sign_in_footer: "Jos et pyytänyt linkkiä, älä avaa sitä. Kukaan muu ei voi kirjautua sillä nimissäsi, koska linkki tulee vain sinun osoitteeseesi.",
     book_action: "Sovi päivä asiakkaan kanssa ja kirjaa se tästä.",
     book_button: "Vahvista varaus",
-    book_hint: "Kun päivä on sovittu asiakkaan kanssa, vahvista varaus tästä: asiakas saa vahvistuksen ja kalenterikutsun. Linkki toimii {days} päivää.",
+    book_hint: "Linkki avaa tilauksen varaussivun, kun olet kirjautunut sillä laitteella. Ennen lähettämistä näet, mitä asiakas saa. Linkki toimii {days} päivää.",
     change_button: "Muuta tai peru varaus",
     booking_booked: "Varaus vahvistettu",
     booking_changed: "Varaus muuttui",
