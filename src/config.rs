@@ -250,7 +250,10 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         }
         Ok(BookingSettings {
             links: Some(BookingLinks::new(signer, public_url.as_ref())),
-            organizer: sender.to_string(),
+            organizer: match self.optional("ORGANIZER_EMAIL") {
+                None => sender.to_string(),
+                Some(_) => self.email("ORGANIZER_EMAIL")?.to_string(),
+            },
             roster,
             trainers,
             reminder_days_before: self
@@ -459,6 +462,10 @@ mod tests {
             ),
             ("ALLOWED_ORIGINS", "https://www.some-tyopajat.fi/tilaa"),
             ("THANK_YOU_URL", "/kiitos"),
+            (
+                "ORGANIZER_EMAIL",
+                "Kouluttajat <kouluttajat@some-tyopajat.fi>",
+            ),
             ("SELLER_BUSINESS_ID", "1234567-8"),
             ("SELLER_PHONE", "soita"),
             ("TERMS_SV", ""),

@@ -3,7 +3,9 @@
 tools/requirements-calendar.txt), as a calendar program would: prints what it understood as
 JSON, with the event's start and end in UTC worked out from its VTIMEZONE and TZID.
 
-    .tools/venv-calendar/bin/python tests/ical_check.py INVITATION.ics
+    .tools/venv-calendar/bin/python tests/ical_check.py INVITATION.ics [MORE.ics ...]
+
+One JSON line per file, in the order given.
 """
 import json
 import sys
@@ -23,7 +25,8 @@ def main(path):
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")
     if start.tzinfo is None or end.tzinfo is None:
         sys.exit(f"{path}: a floating time")
-    attendee = event.get("ATTENDEE")
+    attendees = event.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
     utc = lambda t: t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     print(json.dumps({
         "method": str(calendar.get("METHOD")),
@@ -39,10 +42,21 @@ def main(path):
         "location": str(event.get("LOCATION")),
         "description": str(event.get("DESCRIPTION")),
         "organizer": str(event.get("ORGANIZER")),
-        "attendee": str(attendee),
-        "attendee_rsvp": attendee.params.get("RSVP") if attendee is not None else None,
+        "organizer_name": event["ORGANIZER"].params.get("CN"),
+        "attendees": [
+            {
+                "address": str(a),
+                "name": a.params.get("CN"),
+                "role": a.params.get("ROLE"),
+                "partstat": a.params.get("PARTSTAT"),
+                "rsvp": a.params.get("RSVP"),
+            }
+            for a in attendees
+            if a is not None
+        ],
     }, ensure_ascii=False))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    for path in sys.argv[1:]:
+        main(path)

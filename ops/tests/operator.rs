@@ -954,7 +954,8 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
         1,
         "the booking email (the order was seeded without one)"
     );
-    assert_eq!(emails[0]["attachments"].as_array().map(Vec::len), Some(1));
+    // The invitation inline and as a file (raw MIME).
+    assert_eq!(emails[0]["attachments"].as_array().map(Vec::len), Some(2));
     let upcoming = stdout(&orders(&table, &["upcoming"]));
     assert!(
         upcoming.contains(reference) && upcoming.contains("Kunta 3"),

@@ -120,7 +120,7 @@ pub fn undelivered_alert(
         subject: heading.clone(),
         text: render(&UndeliveredText { view: &view }),
         html: render(&UndeliveredHtml { view: &view }),
-        attachments: Vec::new(),
+        invitation: None,
         tags: Vec::new(),
     }
 }

@@ -3,22 +3,13 @@
 //! the trainers, with a fresh link to the booking page.
 
 use askama::Template;
-use jiff::Timestamp;
 
-use super::calendar::{invitation, prepare};
+use super::calendar::{Audience, BookingEmails, invitation, prepare};
 use super::compose::render;
 use super::rows::Row;
-use super::{Attachment, Email};
-use crate::domain::{Booking, BookingChange, EmailAddress, Language, Order};
+use super::{Email, Invitation};
+use crate::domain::{Booking, BookingChange, Language, Order};
 use crate::texts::{TRAINER, package_name, texts, when};
-
-/// What every booking email needs beside the order: who the trainers are, the sender address
-/// (the invitation's organizer) and the time it is made at (its `DTSTAMP`).
-pub struct BookingEmails<'a> {
-    pub trainers: &'a [EmailAddress],
-    pub organizer: &'a str,
-    pub now: Timestamp,
-}
 
 pub(super) struct NoticeView<'a> {
     pub(super) lang: &'a str,
@@ -59,13 +50,13 @@ pub(super) fn email(
         subject,
         text: render(&NoticeText { view }),
         html: render(&NoticeHtml { view }),
-        attachments: Vec::new(),
+        invitation: None,
         tags: Vec::new(),
     }
 }
 
-fn with(mut email: Email, attachment: Attachment) -> Email {
-    email.attachments.push(attachment);
+fn with(mut email: Email, invitation: Invitation) -> Email {
+    email.invitation = Some(invitation);
     email
 }
 
@@ -135,7 +126,7 @@ fn customer_notice(
         footer: vec![t.reach, t.calendar_hint, customer.closing, "Some-työpajat"],
     };
     let subject = format!("{subject}: {} ({})", d.organization, order.reference);
-    let invitation = invitation(order, booking, context.organizer, context.now);
+    let invitation = invitation(order, booking, context, Audience::Customer);
     with(
         email(
             vec![d.email.to_string()],
@@ -216,7 +207,7 @@ fn trainer_notice(
         sections: Vec::new(),
         footer: vec![TRAINER.calendar_hint, TRAINER.reply_hint],
     };
-    let invitation = invitation(order, booking, context.organizer, context.now);
+    let invitation = invitation(order, booking, context, Audience::Trainers);
     with(
         email(
             context.trainers.iter().map(ToString::to_string).collect(),

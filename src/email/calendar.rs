@@ -7,9 +7,9 @@ use icalendar::{Calendar, Component, Event, EventLike, Property};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 
-use super::Attachment;
-use crate::domain::{Booking, Order};
-use crate::texts::{package_name, texts};
+use super::{Invitation, InvitationMethod};
+use crate::domain::{Booking, EmailAddress, Language, Order, Trainer};
+use crate::texts::{TRAINER, fill, texts};
 
 const TZID: &str = "Europe/Helsinki";
 
@@ -34,6 +34,22 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
 END:STANDARD\r\n\
 END:VTIMEZONE\r\n";
 
+/// What every booking email needs beside the order: where the trainers read mail, the
+/// invitation's organizer, the trainers by name (its attendees), the phone to call, and the
+/// time it is made at (its `DTSTAMP`).
+pub struct BookingEmails<'a> {
+    pub trainers: &'a [EmailAddress],
+    /// `ORGANIZER_EMAIL`: a calendar's answer to the invitation goes here.
+    pub organizer: &'a str,
+    /// The organizer's name: the seller's.
+    pub organizer_name: &'a str,
+    /// `TRAINERS`: the leading trainers' own addresses, as attendees.
+    pub roster: &'a [Trainer],
+    /// `SELLER_PHONE`: whom the customer calls to change or cancel.
+    pub phone: Option<&'a str>,
+    pub now: Timestamp,
+}
+
 fn local(at: DateTime) -> String {
     at.strftime("%Y%m%dT%H%M%S").to_string()
 }
@@ -55,13 +71,32 @@ fn zoned(key: &str, at: DateTime) -> Property {
     property
 }
 
-/// The invitation to the customer (and, as the same event, to the trainers): one `UID` per
-/// order, `SEQUENCE` from the booking, times in Helsinki with the zone's definition.
-pub fn invitation(order: &Order, booking: &Booking, organizer: &str, now: Timestamp) -> Attachment {
-    let method = if booking.is_booked() {
-        "REQUEST"
-    } else {
-        "CANCEL"
+/// The longest title calendars show whole in a week view; the organisation's name, whose
+/// length the customer decides, is added only where it fits.
+pub const MAX_SUMMARY_CHARS: usize = 60;
+
+/// Whose calendar the event is for: the customer's, in their language, or the trainers', in
+/// Finnish with the customer's organisation and contact. Both are the one event (one `UID`,
+/// one `SEQUENCE`, the same attendees), each written for its reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Customer,
+    Trainers,
+}
+
+/// The invitation (or its cancellation) for `audience`: one `UID` per order, `SEQUENCE` from
+/// the booking, times in Helsinki with the zone's definition, the organizer an address a
+/// person reads (a calendar's "Decline" goes there), the trainers who lead it as accepted
+/// attendees and the customer as an attendee whose answer nobody waits for.
+pub fn invitation(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    audience: Audience,
+) -> Invitation {
+    let method = match booking.is_booked() {
+        true => InvitationMethod::Request,
+        false => InvitationMethod::Cancel,
     };
     let mut calendar = Calendar::empty();
     calendar
@@ -71,8 +106,8 @@ pub fn invitation(order: &Order, booking: &Booking, organizer: &str, now: Timest
         ))
         .append_property(Property::new("VERSION", "2.0"))
         .append_property(Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(Property::new("METHOD", method))
-        .push(event(order, booking, organizer, now));
+        .append_property(Property::new("METHOD", method.as_str()))
+        .push(event(order, booking, context, audience));
     // The zone's definition goes before the event that uses it.
     let written = calendar.to_string();
     let content = written.replacen(
@@ -80,56 +115,132 @@ pub fn invitation(order: &Order, booking: &Booking, organizer: &str, now: Timest
         &format!("{VTIMEZONE}BEGIN:VEVENT\r\n"),
         1,
     );
-    let file_name = if booking.is_booked() {
-        "kutsu.ics"
-    } else {
-        "peruutus.ics"
+    let t = &texts(reader(order, audience)).booking;
+    let file_name = match method {
+        InvitationMethod::Request => t.invitation_file,
+        InvitationMethod::Cancel => t.cancellation_file,
     };
-    Attachment {
+    Invitation {
+        method,
         file_name: file_name.to_owned(),
-        content_type: format!("text/calendar; charset=UTF-8; method={method}"),
-        content: content.into_bytes(),
+        calendar: content,
     }
 }
 
-/// The workshop as an event: when and where, who invites whom, what to prepare.
-fn event(order: &Order, booking: &Booking, organizer: &str, now: Timestamp) -> Event {
+fn reader(order: &Order, audience: Audience) -> Language {
+    match audience {
+        Audience::Customer => order.details.language,
+        Audience::Trainers => Language::Fi,
+    }
+}
+
+/// The title: the workshop and its provider, then the organisation where it fits (the
+/// trainers' calendar; the customer's is their own organisation's).
+pub fn summary(order: &Order, audience: Audience) -> String {
     let d = &order.details;
-    let t = &texts(d.language).booking;
-    let summary = format!(
-        "{} – {}",
-        package_name(d.package, d.language),
-        d.organization
-    );
-    let mut description = format!("{}: {}", t.trainers, booking.trainers.join(", "));
-    if booking.is_booked() {
+    let title = (texts(reader(order, audience)).package)(d.package).calendar_title;
+    let with_organization = format!("{title} – {}", d.organization);
+    match audience {
+        Audience::Trainers if with_organization.chars().count() <= MAX_SUMMARY_CHARS => {
+            with_organization
+        }
+        _ => title.to_owned(),
+    }
+}
+
+/// What people look for on the day: the reference, who leads it, whom to call and how to
+/// change; the trainers' note; what to prepare.
+fn description(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    audience: Audience,
+) -> String {
+    let d = &order.details;
+    let mut lines = Vec::new();
+    match audience {
+        Audience::Customer => {
+            let (t, customer) = (&texts(d.language).booking, &texts(d.language).customer);
+            lines.push(format!("{}: {}", customer.reference, order.reference));
+            lines.push(format!("{}: {}", t.trainers, booking.trainers.join(", ")));
+            lines.push(match context.phone {
+                Some(phone) => fill(t.calendar_changes, &[("phone", phone)]),
+                None => t.reach.to_owned(),
+            });
+        }
+        Audience::Trainers => {
+            let labels = &texts(Language::Fi).labels;
+            lines.push(format!("{}: {}", labels.organization, d.organization));
+            let mut contact = format!("{}: {}", labels.contact_name, d.contact_name);
+            if let Some(phone) = &d.phone {
+                contact.push_str(&format!(", {}", phone.as_str()));
+            }
+            lines.push(contact);
+            lines.push(format!("{}: {}", TRAINER.reference, order.reference));
+            lines.push(format!(
+                "{}: {}",
+                TRAINER.trainers,
+                booking.trainers.join(", ")
+            ));
+        }
+    }
+    let language = reader(order, audience);
+    let t = &texts(language).booking;
+    if let Some(note) = &booking.note {
+        lines.push(format!("{}: {note}", t.note));
+    }
+    if let (false, Some(reason)) = (booking.is_booked(), &booking.reason) {
+        lines.push(format!("{}: {reason}", t.reason));
+    }
+    let mut description = lines.join("\n");
+    if booking.is_booked() && audience == Audience::Customer {
         description.push_str(&format!("\n\n{}\n{}", t.prepare_heading, prepare(order)));
     }
-    let mut organizer_property = Property::new("ORGANIZER", format!("mailto:{organizer}"));
-    organizer_property.add_parameter("CN", "Some-työpajat");
-    let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", d.email));
-    attendee
-        .add_parameter("CN", &parameter(&d.contact_name))
-        .add_parameter("ROLE", "REQ-PARTICIPANT")
-        .add_parameter("RSVP", "FALSE");
-    let status = if booking.is_booked() {
-        "CONFIRMED"
-    } else {
-        "CANCELLED"
+    description
+}
+
+/// The workshop as an event: when and where, who invites whom, what to prepare.
+fn event(order: &Order, booking: &Booking, context: &BookingEmails, audience: Audience) -> Event {
+    let d = &order.details;
+    let mut organizer = Property::new("ORGANIZER", format!("mailto:{}", context.organizer));
+    organizer.add_parameter("CN", &parameter(context.organizer_name));
+    let status = match booking.is_booked() {
+        true => "CONFIRMED",
+        false => "CANCELLED",
     };
-    Event::new()
+    let mut event = Event::new();
+    event
         .uid(&format!("order-{}@some-tyopajat", order.order_id))
         .sequence(booking.sequence)
-        .add_property("DTSTAMP", utc(now))
+        .add_property("DTSTAMP", utc(context.now))
         .append_property(zoned("DTSTART", booking.start))
         .append_property(zoned("DTEND", booking.end))
-        .summary(&summary)
+        .summary(&summary(order, audience))
         .location(&booking.place)
-        .description(&description)
+        .description(&description(order, booking, context, audience))
         .add_property("STATUS", status)
-        .append_property(organizer_property)
-        .append_multi_property(attendee)
-        .done()
+        .append_property(organizer);
+    // The trainers who lead it, as the roster spells them: they arranged it, so accepted.
+    for name in &booking.trainers {
+        let Some(trainer) = context.roster.iter().find(|t| &t.name == name) else {
+            continue;
+        };
+        let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", trainer.email));
+        attendee
+            .add_parameter("CN", &parameter(&trainer.name))
+            .add_parameter("ROLE", "CHAIR")
+            .add_parameter("PARTSTAT", "ACCEPTED")
+            .add_parameter("RSVP", "FALSE");
+        event.append_multi_property(attendee);
+    }
+    let mut customer = Property::new("ATTENDEE", format!("mailto:{}", d.email));
+    customer
+        .add_parameter("CN", &parameter(&d.contact_name))
+        .add_parameter("ROLE", "REQ-PARTICIPANT")
+        .add_parameter("PARTSTAT", "NEEDS-ACTION")
+        .add_parameter("RSVP", "FALSE");
+    event.append_multi_property(customer);
+    event.done()
 }
 
 /// What the customer prepares: the room's equipment and the chosen channels' apps.

@@ -116,7 +116,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
             lang: d.language.code(),
             view: &view,
         }),
-        attachments: Vec::new(),
+        invitation: None,
         tags: Vec::new(),
     }
 }
@@ -200,7 +200,7 @@ pub fn trainer_email(
         subject: format!("{heading} ({})", order.reference),
         text: render(&TrainerText { view: &view }),
         html: render(&TrainerHtml { view: &view }),
-        attachments: Vec::new(),
+        invitation: None,
         tags: Vec::new(),
     }
 }

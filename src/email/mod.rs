@@ -7,15 +7,17 @@ mod calendar;
 mod compose;
 mod details;
 mod events;
+mod mime;
 mod recording;
 mod rows;
 mod ses;
 
 pub use alert::{breaker_alert, sign_in_email, trainer_digest, undelivered_alert};
-pub use booking::{BookingEmails, booking_email, booking_note, reminder_email, reminder_note};
-pub use calendar::invitation;
+pub use booking::{booking_email, booking_note, reminder_email, reminder_note};
+pub use calendar::{Audience, BookingEmails, MAX_SUMMARY_CHARS, invitation};
 pub use compose::{customer_email, trainer_email};
 pub use events::EmailEvent;
+pub use mime::raw_message;
 pub use recording::RecordingMailer;
 pub use ses::SesMailer;
 
@@ -30,8 +32,9 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
-    /// Files sent with it: the booking emails' calendar invitation.
-    pub attachments: Vec<Attachment>,
+    /// The booking emails' calendar invitation: sent inline (iMIP) and as a file, so the
+    /// message goes as raw MIME (`mime::raw_message`).
+    pub invitation: Option<Invitation>,
     /// SES message tags (name, value): every event SES publishes about the message carries
     /// them, so a delivery report names its order and email without a lookup item.
     pub tags: Vec<(&'static str, String)>,
@@ -42,13 +45,30 @@ pub const ORDER_TAG: &str = "order";
 /// The tag naming which of the order's emails it is (`EmailKind::as_str`).
 pub const EMAIL_TAG: &str = "email";
 
-/// A file sent with an email.
+/// An iTIP message (RFC 5546) as an email carries it (iMIP, RFC 6047).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
+pub struct Invitation {
+    pub method: InvitationMethod,
+    /// The attached copy's name, in the reader's language (`kutsu.ics`, `inbjudan.ics`, …).
     pub file_name: String,
-    /// With its parameters: `text/calendar; charset=UTF-8; method=REQUEST`.
-    pub content_type: String,
-    pub content: Vec<u8>,
+    /// The iCalendar object, CRLF lines.
+    pub calendar: String,
+}
+
+/// iTIP's method: a new or changed event, or its cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationMethod {
+    Request,
+    Cancel,
+}
+
+impl InvitationMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationMethod::Request => "REQUEST",
+            InvitationMethod::Cancel => "CANCEL",
+        }
+    }
 }
 
 /// Why an email did not go out. `code` is the service's error code (or `dispatch`/`timeout`),

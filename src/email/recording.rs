@@ -3,7 +3,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use async_trait::async_trait;
 
-use super::{Email, MailError, Mailer};
+use super::{Email, MailError, Mailer, raw_message};
+
+/// The sender the recording mailer builds raw messages from.
+const RECORDING_SENDER: &str = "Some-työpajat <tilaukset@some-tyopajat.fi>";
 
 /// A `Mailer` that keeps what it was asked to send, for tests. It can be told to fail.
 #[derive(Default)]
@@ -37,6 +40,10 @@ impl Mailer for RecordingMailer {
                 detail: "recording mailer set to fail".into(),
                 permanent: false,
             });
+        }
+        // What SES would be sent: a booking email that cannot be built fails here as there.
+        if email.invitation.is_some() {
+            raw_message(RECORDING_SENDER, email, std::time::SystemTime::now())?;
         }
         self.sent
             .lock()

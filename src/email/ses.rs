@@ -4,11 +4,10 @@ use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{
-    Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message,
-    MessageTag,
+    Body, Content, Destination, EmailContent, Message, MessageTag, RawMessage,
 };
 
-use super::{Email, MailError, Mailer};
+use super::{Email, MailError, Mailer, raw_message};
 
 /// Sends through SES v2 from one verified sender, optionally within a configuration set.
 pub struct SesMailer {
@@ -43,19 +42,34 @@ fn utf8(data: &str) -> Result<Content, MailError> {
         })
 }
 
-/// A file as SES v2 sends it (`Attachments` of simple content): SES does the MIME.
-fn attachment(file: &super::Attachment) -> Result<Attachment, MailError> {
-    Attachment::builder()
-        .file_name(&file.file_name)
-        .content_type(&file.content_type)
-        .content_disposition(AttachmentContentDisposition::Attachment)
-        .raw_content(Blob::new(file.content.clone()))
-        .build()
-        .map_err(|e| MailError {
-            code: "build".into(),
-            detail: e.to_string(),
-            permanent: true,
-        })
+impl SesMailer {
+    /// Simple content (SES does the MIME) for every email but the booking emails, which carry
+    /// an invitation and go as Raw content built here (`raw_message`): SES's own attachments
+    /// cannot put the calendar inline, where Outlook and Gmail look for it.
+    fn content(&self, email: &Email) -> Result<EmailContent, MailError> {
+        if email.invitation.is_some() {
+            let raw = raw_message(&self.sender, email, std::time::SystemTime::now())?;
+            let raw = RawMessage::builder()
+                .data(Blob::new(raw))
+                .build()
+                .map_err(|e| MailError {
+                    code: "build".into(),
+                    detail: e.to_string(),
+                    permanent: true,
+                })?;
+            return Ok(EmailContent::builder().raw(raw).build());
+        }
+        let message = Message::builder()
+            .subject(utf8(&email.subject)?)
+            .body(
+                Body::builder()
+                    .text(utf8(&email.text)?)
+                    .html(utf8(&email.html)?)
+                    .build(),
+            )
+            .build();
+        Ok(EmailContent::builder().simple(message).build())
+    }
 }
 
 fn mail_error<R: std::fmt::Debug>(error: SdkError<SendEmailError, R>) -> MailError {
@@ -102,19 +116,6 @@ fn mail_error<R: std::fmt::Debug>(error: SdkError<SendEmailError, R>) -> MailErr
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
-        let attachments = (email.attachments.iter())
-            .map(attachment)
-            .collect::<Result<Vec<_>, _>>()?;
-        let message = Message::builder()
-            .subject(utf8(&email.subject)?)
-            .body(
-                Body::builder()
-                    .text(utf8(&email.text)?)
-                    .html(utf8(&email.html)?)
-                    .build(),
-            )
-            .set_attachments(Some(attachments).filter(|a| !a.is_empty()))
-            .build();
         let tags = (email.tags.iter())
             .map(|(name, value)| MessageTag::builder().name(*name).value(value).build())
             .collect::<Result<Vec<_>, _>>()
@@ -132,8 +133,11 @@ impl Mailer for SesMailer {
                     .set_to_addresses(Some(email.to.clone()))
                     .build(),
             )
-            .set_reply_to_addresses(Some(email.reply_to.clone()))
-            .content(EmailContent::builder().simple(message).build())
+            // A raw message carries its Reply-To in its own headers.
+            .set_reply_to_addresses(
+                Some(email.reply_to.clone()).filter(|_| email.invitation.is_none()),
+            )
+            .content(self.content(email)?)
             .set_configuration_set_name(self.configuration_set.clone())
             .set_email_tags(Some(tags).filter(|t| !t.is_empty()))
             .send()

@@ -5,11 +5,14 @@
 use jiff::Timestamp;
 
 use super::links::BookingLinks;
-use crate::domain::{EmailAddress, EmailKind, Order, Outcome, Reference, Seller};
+use crate::domain::{EmailAddress, EmailKind, Order, Outcome, Reference, Seller, Trainer};
 use crate::email::{
     BookingEmails, Email, booking_email, booking_note, breaker_alert, customer_email,
     reminder_email, reminder_note, trainer_digest, trainer_email, undelivered_alert,
 };
+
+/// The organizer's name where no seller is configured (tests).
+const SELLER_NAME: &str = "Some-työpajat";
 
 /// Composes an order's emails.
 #[derive(Clone)]
@@ -19,8 +22,10 @@ pub(super) struct Composer {
     pub(super) seller: Option<Seller>,
     /// The booking page's links, in the trainers' emails.
     pub(super) links: Option<BookingLinks>,
-    /// The sender address: the invitation's `ORGANIZER`.
+    /// `ORGANIZER_EMAIL`: the invitation's `ORGANIZER`.
     pub(super) organizer: String,
+    /// `TRAINERS`: the invitation's attendees who lead the workshop.
+    pub(super) roster: Vec<Trainer>,
 }
 
 impl Composer {
@@ -35,6 +40,12 @@ impl Composer {
         let context = BookingEmails {
             trainers: &self.trainers,
             organizer: &self.organizer,
+            organizer_name: self
+                .seller
+                .as_ref()
+                .map_or(SELLER_NAME, |s| s.name.as_str()),
+            roster: &self.roster,
+            phone: self.seller.as_ref().map(|s| s.phone.as_str()),
             now,
         };
         let booking = order.booking.as_ref();

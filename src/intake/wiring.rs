@@ -194,6 +194,7 @@ impl Wiring {
             seller: self.seller.clone(),
             links: self.booking.links.clone(),
             organizer: self.booking.organizer.clone(),
+            roster: self.booking.trainers.clone(),
         }
     }
 

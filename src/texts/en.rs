@@ -150,6 +150,9 @@ pub(super) const TEXTS: Texts = Texts {
         reach: "Questions? Reply to this message and your reply goes to the trainers.",
         calendar_hint: "The attached calendar invitation puts the workshop in your calendar.",
         channels_none: "the ones you use",
+        calendar_changes: "To change or cancel: reply to the booking confirmation or call {phone}.",
+        invitation_file: "invitation.ics",
+        cancellation_file: "cancellation.ics",
     },
     form: FormPage {
         optional: "(optional)",
@@ -210,11 +213,13 @@ fn package(package: Package) -> PackageTexts {
     match package {
         Package::Somestartti => PackageTexts {
             name: "Somestartti – a two-hour introduction to social media",
+            calendar_title: "Somestartti social media workshop (Some-työpajat)",
             duration: "2 hours",
             about: "Together we set up a channel for your organisation – a Facebook page, an X (Twitter) account or an Instagram account – so that every employee can share. 2 hours, on site at your premises.",
         },
         Package::SomeHaltuun => PackageTexts {
             name: "Some haltuun – a half-day social media workshop",
+            calendar_title: "Some haltuun social media workshop (Some-työpajat)",
             duration: "half a day (4 hours)",
             about: "Together we set up the channels you need and practise with those you already use, with content tailored to your organisation and the channels you choose. 4 hours, on site at your premises.",
         },

@@ -152,6 +152,9 @@ pub(super) const TEXTS: Texts = Texts {
         reach: "Kysyttävää? Vastatkaa tähän viestiin, niin vastaus menee kouluttajille.",
         calendar_hint: "Liitteenä on kalenterikutsu: avaamalla sen saatte koulutuksen kalenteriinne.",
         channels_none: "ne, joita käytätte",
+        calendar_changes: "Muutokset ja peruutukset: vastaa varausvahvistukseen tai soita {phone}.",
+        invitation_file: "kutsu.ics",
+        cancellation_file: "peruutus.ics",
     },
     form: FormPage {
         optional: "(valinnainen)",
@@ -212,11 +215,13 @@ fn package(package: Package) -> PackageTexts {
     match package {
         Package::Somestartti => PackageTexts {
             name: "Kahden tunnin somestartti",
+            calendar_title: "Kahden tunnin somestartti (Some-työpajat)",
             duration: "2 tuntia",
             about: "Perustamme yhdessä organisaatiollesi somekanavan – Facebook-sivun, X (Twitter) -tilin tai Instagram-tilin – niin, että jokainen työntekijä voi jakaa sisältöä. 2 tuntia, paikan päällä organisaatiosi tiloissa.",
         },
         Package::SomeHaltuun => PackageTexts {
             name: "Puolen päivän some haltuun -koulutus",
+            calendar_title: "Some haltuun -koulutus (Some-työpajat)",
             duration: "puoli päivää (4 tuntia)",
             about: "Perustamme yhdessä tarvittavat kanavat ja harjoittelemme jo käytössä olevien käyttöä. Sisältö räätälöidään organisaatiollesi ja valitsemillesi kanaville. 4 tuntia, paikan päällä organisaatiosi tiloissa.",
         },

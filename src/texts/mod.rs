@@ -122,6 +122,8 @@ table! {
 /// form's description).
 pub struct PackageTexts {
     pub name: &'static str,
+    /// The calendar event's title: names the provider and fits 60 characters.
+    pub calendar_title: &'static str,
     pub duration: &'static str,
     pub about: &'static str,
 }
@@ -226,6 +228,11 @@ table! {
         calendar_hint,
         /// The channels' apps when the customer chose none.
         channels_none,
+        /// The invitation's description: how to change or cancel, with the seller's phone.
+        calendar_changes,
+        /// The invitation's file name, and the cancellation's.
+        invitation_file,
+        cancellation_file,
     }
 }
 
@@ -287,6 +294,7 @@ impl Texts {
             let key = |part: &str| format!("packages.{}.{part}", package.id());
             [
                 (key("name"), texts.name),
+                (key("calendar_title"), texts.calendar_title),
                 (key("duration"), texts.duration),
                 (key("about"), texts.about),
             ]

@@ -150,6 +150,9 @@ pub(super) const TEXTS: Texts = Texts {
         reach: "Frågor? Svara på det här meddelandet, så går svaret till utbildarna.",
         calendar_hint: "Bifogat finns en kalenderinbjudan: öppna den för att få utbildningen i er kalender.",
         channels_none: "de ni använder",
+        calendar_changes: "Ändringar och avbokningar: svara på bokningsbekräftelsen eller ring {phone}.",
+        invitation_file: "inbjudan.ics",
+        cancellation_file: "avbokning.ics",
     },
     form: FormPage {
         optional: "(valfritt)",
@@ -210,11 +213,13 @@ fn package(package: Package) -> PackageTexts {
     match package {
         Package::Somestartti => PackageTexts {
             name: "Somestartti – en tvåtimmars introduktion till sociala medier",
+            calendar_title: "Somestartti – utbildning i sociala medier (Some-työpajat)",
             duration: "2 timmar",
             about: "Tillsammans skapar vi en kanal för din organisation – en Facebooksida, ett X-konto (Twitter) eller ett Instagramkonto – så att alla anställda kan dela innehåll. 2 timmar, på plats i din organisations lokaler.",
         },
         Package::SomeHaltuun => PackageTexts {
             name: "Some haltuun – en halvdagsutbildning i sociala medier",
+            calendar_title: "Some haltuun – utbildning i sociala medier (Some-työpajat)",
             duration: "en halv dag (4 timmar)",
             about: "Tillsammans skapar vi de kanaler som behövs och övar på dem som redan används. Innehållet anpassas till din organisation och de kanaler du väljer. 4 timmar, på plats i din organisations lokaler.",
         },

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::fixtures::BOOK;
 use crate::helpers::*;
 use order_intake::domain::{BookingState, Delivery, EmailKind, LinkPurpose, LinkSigner, Reference};
-use order_intake::email::Email;
+use order_intake::email::{Email, InvitationMethod};
 use order_intake::intake::{Deadline, ManualClock};
 use order_intake::store::Orders;
 
@@ -131,12 +131,10 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
         "{}",
         customer.text
     );
-    let invitation = &customer.attachments[0];
-    assert_eq!(
-        invitation.content_type,
-        "text/calendar; charset=UTF-8; method=REQUEST"
-    );
-    let ics = String::from_utf8(invitation.content.clone()).unwrap();
+    let invitation = customer.invitation.as_ref().unwrap();
+    assert_eq!(invitation.method, InvitationMethod::Request);
+    assert_eq!(invitation.file_name, "kutsu.ics");
+    let ics = invitation.calendar.clone();
     assert!(
         ics.contains("DTSTART;TZID=Europe/Helsinki:20270330T090000"),
         "{ics}"
@@ -151,7 +149,7 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
         "{}",
         note.subject
     );
-    assert_eq!(note.attachments.len(), 1);
+    assert!(note.invitation.is_some());
     assert!(
         booking_link(&note.text).contains("token="),
         "a fresh link in every later email"
@@ -196,8 +194,8 @@ async fn a_change_and_a_cancellation_update_the_same_event() {
     );
     let invitations: Vec<String> = (app.mailer.sent().iter())
         .filter(|e| e.to == ["anna.virtanen@tuusula.example"])
-        .filter_map(|e| e.attachments.first())
-        .map(|a| String::from_utf8(a.content.clone()).unwrap())
+        .filter_map(|e| e.invitation.as_ref())
+        .map(|a| a.calendar.clone())
         .collect();
     assert_eq!(invitations.len(), 3);
     let uid = |ics: &str| {

@@ -30,12 +30,12 @@ impl Transcript {
                 "=== email after {step}\nto: {:?}\nreply-to: {:?}\nsubject: {}\n--- text\n{}\n--- html\n{}\n",
                 email.to, email.reply_to, email.subject, email.text, email.html
             );
-            for file in &email.attachments {
+            if let Some(invitation) = &email.invitation {
                 self.0 += &format!(
-                    "--- attachment {} ({})\n{}\n",
-                    file.file_name,
-                    file.content_type,
-                    String::from_utf8_lossy(&file.content)
+                    "--- invitation {} ({})\n{}\n",
+                    invitation.file_name,
+                    invitation.method.as_str(),
+                    invitation.calendar
                 );
             }
         }

@@ -26,6 +26,8 @@ use order_intake::store::{DynamoDbStore, MemoryStore, Store, Stores};
 pub const SITE: &str = "https://www.some-tyopajat.fi";
 pub const THANK_YOU: &str = "https://www.some-tyopajat.fi/kiitos";
 pub const SENDER: &str = "tilaukset@some-tyopajat.example";
+/// `ORGANIZER_EMAIL`: where a calendar's answer to an invitation goes.
+pub const ORGANIZER: &str = "kouluttajat@some-tyopajat.example";
 
 /// The date the event files were written for; handler tests run on it.
 pub fn fixed_clock() -> Clock {
@@ -276,7 +278,7 @@ pub fn booking_settings() -> BookingSettings {
             LinkSigner::new(BOOKING_SECRET),
             Some(&Url::parse(PUBLIC_URL).unwrap()),
         )),
-        organizer: SENDER.to_owned(),
+        organizer: ORGANIZER.to_owned(),
         trainers: order_intake::domain::Trainer::parse_list(TRAINERS).unwrap(),
         ..BookingSettings::default()
     }

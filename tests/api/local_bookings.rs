@@ -15,17 +15,19 @@ async fn emails_to(app: &LocalApp, to: &str) -> Vec<Value> {
         .collect()
 }
 
-/// The invitation attached to an email in the emulator's store, as the independent parser reads it.
+/// The invitation in an email in the emulator's store (which parses the raw MIME SES was sent),
+/// as the independent parser reads it, with the attached file's name as `file_name`: the
+/// calendar inline (what Outlook and Gmail show as an event) and the same as a file.
 fn parsed_invitation(email: &Value) -> Value {
-    let attachments = email["attachments"].as_array().expect("attachments kept");
-    assert_eq!(attachments.len(), 1, "{email}");
-    let attachment = &attachments[0];
-    assert!(
-        (attachment["contentType"].as_str().unwrap()).starts_with("text/calendar"),
-        "{attachment}"
-    );
+    let parts = email["attachments"].as_array().expect("attachments kept");
+    let kind = |part: &Value| part["contentType"].as_str().unwrap().to_owned();
+    let kinds: Vec<String> = parts.iter().map(kind).collect();
+    assert_eq!(kinds, ["text/calendar", "application/ics"], "{email}");
+    let (inline, file) = (&parts[0], &parts[1]);
+    assert_eq!(inline["content"], file["content"], "one invitation");
+    assert_eq!(file["contentDisposition"], "attachment", "{file}");
     let content = base64::engine::general_purpose::STANDARD
-        .decode(attachment["content"].as_str().unwrap())
+        .decode(file["content"].as_str().unwrap())
         .unwrap();
     let path = std::env::temp_dir().join(format!("{}.ics", unique("invitation")));
     std::fs::write(&path, content).unwrap();
@@ -43,7 +45,9 @@ fn parsed_invitation(email: &Value) -> Value {
         "the parser refused the invitation: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap()
+    let mut parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    parsed["file_name"] = file["filename"].clone();
+    parsed
 }
 
 fn book_on(date: &'static str) -> [(&'static str, &'static str); 6] {
@@ -114,20 +118,38 @@ async fn the_invitation_reads_right_in_an_independent_parser_through_every_chang
         booked["location"], "Kunnantalo; sali \"A\", 2.krs",
         "escaped and read back"
     );
-    assert_eq!(booked["organizer"], format!("mailto:{SENDER}"));
-    assert_eq!(booked["attendee"], format!("mailto:{}", app.customer()));
-    assert_eq!(booked["attendee_rsvp"], "FALSE");
-    assert!(
-        booked["summary"]
-            .as_str()
-            .unwrap()
-            .contains("Tuusulan kunta")
+    // iTIP: the organizer a person reads, the leading trainer accepted, the customer's answer
+    // awaited by nobody.
+    assert_eq!(booked["organizer"], format!("mailto:{ORGANIZER}"));
+    assert_eq!(booked["organizer_name"], "Some-työpajat Oy");
+    assert_eq!(
+        booked["attendees"],
+        json!([
+            {"address": "mailto:jaana.pohjola@some-tyopajat.example", "name": "Jaana Pohjola",
+             "role": "CHAIR", "partstat": "ACCEPTED", "rsvp": "FALSE"},
+            {"address": format!("mailto:{}", app.customer()), "name": "Anna Virtanen",
+             "role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"},
+        ])
     );
+    assert_eq!(booked["summary"], "Some haltuun -koulutus (Some-työpajat)");
+    assert_eq!(booked["file_name"], "kutsu.ics");
+    assert_eq!(cancelled["file_name"], "peruutus.ics");
+    let description = booked["description"].as_str().unwrap();
+    for line in ["Tilausnumero: ", "Kouluttajat: Jaana Pohjola", "soita +358"] {
+        assert!(description.contains(line), "{line}: {description}");
+    }
 
     // The trainers' note carries the same event.
     let notes = emails_to(&app, "pilvi.nummi").await;
     assert_eq!(notes.len(), 4, "the notification and three notes");
-    assert_eq!(parsed_invitation(&notes[1])["uid"], booked["uid"]);
+    let note = parsed_invitation(&notes[1]);
+    assert_eq!(note["uid"], booked["uid"]);
+    assert_eq!(note["attendees"], booked["attendees"]);
+    // Theirs in Finnish, titled with the customer's organisation where it fits.
+    assert_eq!(
+        note["summary"],
+        "Some haltuun -koulutus (Some-työpajat) – Tuusulan kunta"
+    );
     // Recorded as sent, on the order in DynamoDB Local.
     let order = &app.orders().await[0];
     assert_eq!(s(order, "booking_email_status"), "sent");
@@ -157,11 +179,13 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     assert!(text.contains("tis 30.3.2027 kl. 9.00–13.00"), "{text}");
     assert!(text.contains("Så här förbereder ni er"), "{text}");
     let invitation = parsed_invitation(booking);
+    assert_eq!(
+        invitation["summary"],
+        "Some haltuun – utbildning i sociala medier (Some-työpajat)"
+    );
+    assert_eq!(invitation["file_name"], "inbjudan.ics");
     assert!(
-        invitation["summary"]
-            .as_str()
-            .unwrap()
-            .contains("halvdagsutbildning"),
+        (invitation["description"].as_str().unwrap()).contains("Ändringar och avbokningar"),
         "{invitation}"
     );
 }

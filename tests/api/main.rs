@@ -15,6 +15,7 @@ mod handler_events;
 mod handler_limits;
 mod handler_rules;
 mod hostile;
+mod invitations;
 mod local_bookings;
 mod local_breaker;
 mod local_dynamodb;
