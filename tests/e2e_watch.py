@@ -125,8 +125,9 @@ def booking_loop(sent, reference):
     check("the page then says it was booked", status == 200 and "Varaus on tallennettu" in body, f"{status} {body[:300]}")
     booking = [e for e in emails() if e["subject"].startswith("Koulutus on varattu")]
     attachments = booking[0].get("attachments", []) if booking else []
-    check("the customer's booking email carries a calendar invitation",
-          len(booking) == 1 and attachments and attachments[0].get("contentType", "").startswith("text/calendar"), booking)
+    check("the customer's booking email carries the invitation inline and as kutsu.ics",
+          len(booking) == 1 and [a.get("contentType") for a in attachments] == ["text/calendar", "application/ics"]
+          and attachments[1].get("filename") == "kutsu.ics", booking)
 
 
 def operator_loop(reference, customer):

@@ -123,9 +123,19 @@ fn customer_notice(
         rows,
         button: None,
         sections,
-        footer: vec![t.reach, t.calendar_hint, customer.closing, "Some-työpajat"],
+        footer: vec![
+            t.reach,
+            match booking.is_booked() {
+                true => t.calendar_hint,
+                false => t.calendar_hint_cancelled,
+            },
+            customer.closing,
+            "Some-työpajat",
+        ],
     };
-    let subject = format!("{subject}: {} ({})", d.organization, order.reference);
+    // The date is what the inbox list needs; the organisation is the customer's own.
+    let when = when(booking.start, booking.end, d.language);
+    let subject = format!("{subject}: {when} ({})", order.reference);
     let invitation = invitation(order, booking, context, Audience::Customer);
     with(
         email(
@@ -197,6 +207,12 @@ fn trainer_notice(
     if let (false, Some(reason)) = (booking.is_booked(), &booking.reason) {
         rows.push(row(TRAINER.reason, reason.clone()));
     }
+    let subject = format!(
+        "{heading}: {} – {} ({})",
+        when(booking.start, booking.end, Language::Fi),
+        d.organization,
+        order.reference
+    );
     let heading = format!("{heading}: {} – {}", d.package.short_name(), d.organization);
     let view = NoticeView {
         lang: "fi",
@@ -212,7 +228,7 @@ fn trainer_notice(
         email(
             context.trainers.iter().map(ToString::to_string).collect(),
             vec![d.email.to_string()],
-            format!("{heading} ({})", order.reference),
+            subject,
             &view,
         ),
         invitation,

@@ -110,19 +110,19 @@ pub fn date_with_weekday(date: Date, language: Language) -> String {
 /// `26.11.2026 klo 10.00`: when an order arrived, as the trainers (in Finnish) read it.
 pub fn received_at(at: jiff::ZonedDateTime) -> String {
     let at_time = texts(Language::Fi).booking.at_time;
-    at.strftime(&format!("%-d.%-m.%Y {at_time} %H.%M"))
+    at.strftime(&format!("%-d.%-m.%Y{at_time}%H.%M"))
         .to_string()
 }
 
 /// `ti 30.3.2027 klo 9.00–11.00`, `tis 30.3.2027 kl. 9.00–11.00`,
-/// `Tuesday 30 March 2027 at 9:00–11:00`.
+/// `Tuesday 30 March 2027, 9:00–11:00`.
 pub fn when(start: DateTime, end: DateTime, language: Language) -> String {
     let time = match language {
         Language::Fi | Language::Sv => "%-H.%M",
         Language::En => "%-H:%M",
     };
     format!(
-        "{} {} {}–{}",
+        "{}{}{}–{}",
         date_with_weekday(start.date(), language),
         texts(language).booking.at_time,
         start.strftime(time),

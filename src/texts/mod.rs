@@ -217,6 +217,7 @@ table! {
         intro_cancelled,
         intro_reminder,
         when,
+        /// Between the date and the times, its spaces included (`, ` in English).
         at_time,
         place,
         trainers,
@@ -226,6 +227,7 @@ table! {
         prepare,
         reach,
         calendar_hint,
+        calendar_hint_cancelled,
         /// The channels' apps when the customer chose none.
         channels_none,
         /// The invitation's description: how to change or cancel, with the seller's phone.

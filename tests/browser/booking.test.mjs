@@ -105,7 +105,8 @@ test("a trainer books on a phone by keyboard alone, from the link in the email",
   await p.screenshot({ path: path.join(SHOTS, "booking-page-booked.png"), fullPage: true });
   const booking = (await emails(reference)).filter((e) => e.subject.startsWith("Koulutus on varattu"));
   assert.equal(booking.length, 1, "one booking email");
-  assert.equal(booking[0].attachments.length, 1);
+  // The invitation inline (the event card) and as a named file.
+  assert.deepEqual(booking[0].attachments.map((a) => a.contentType), ["text/calendar", "application/ics"]);
   await p.context().close();
 });
 
