@@ -308,7 +308,10 @@ fn times(
     let start = parse_time(&form.start).ok_or(StartInvalid);
     let end = parse_time(&form.end).ok_or(EndInvalid);
     let (Ok(date), Ok(start), Ok(end)) = (date, start, end) else {
-        problems.extend([date.err(), start.err(), end.err()].into_iter().flatten());
+        // An empty end follows from the start (`with_end_for`): only the start is wrong.
+        let end_follows_start = form.end.trim().is_empty() && start.is_err();
+        let end = end.err().filter(|_| !end_follows_start);
+        problems.extend([date.err(), start.err(), end].into_iter().flatten());
         return None;
     };
     let (start, end) = (date.to_datetime(start), date.to_datetime(end));

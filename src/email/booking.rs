@@ -84,13 +84,8 @@ pub fn reminder_email(order: &Order, booking: &Booking, context: &BookingEmails)
     )
 }
 
-fn customer_notice(
-    order: &Order,
-    booking: &Booking,
-    context: &BookingEmails,
-    subject: &str,
-    intro: &str,
-) -> Email {
+/// The booking as the customer reads it.
+fn customer_rows(order: &Order, booking: &Booking) -> Vec<Row> {
     let d = &order.details;
     let (t, customer) = (&texts(d.language).booking, &texts(d.language).customer);
     let mut rows = vec![
@@ -103,12 +98,29 @@ fn customer_notice(
         row(t.trainers, booking.trainers.join(", ")),
         row(customer.reference, order.reference.to_string()),
     ];
-    if let Some(note) = &booking.note {
-        rows.push(row(t.note, note.clone()));
-    }
-    if let (false, Some(reason)) = (booking.is_booked(), &booking.reason) {
-        rows.push(row(t.reason, reason.clone()));
-    }
+    rows.extend(words_rows(booking, t.note, t.reason));
+    rows
+}
+
+/// The trainers' own words on a booking: their note, and a cancellation's reason.
+fn words_rows(booking: &Booking, note: &'static str, reason: &'static str) -> Vec<Row> {
+    let note = booking.note.clone().map(|text| row(note, text));
+    let reason = (booking.reason.clone())
+        .filter(|_| !booking.is_booked())
+        .map(|text| row(reason, text));
+    note.into_iter().chain(reason).collect()
+}
+
+fn customer_notice(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    subject: &str,
+    intro: &str,
+) -> Email {
+    let d = &order.details;
+    let (t, customer) = (&texts(d.language).booking, &texts(d.language).customer);
+    let rows = customer_rows(order, booking);
     let mut sections = Vec::new();
     if booking.is_booked() {
         sections.push((t.prepare_heading, prepare(order)));
@@ -173,13 +185,8 @@ pub fn reminder_note(
     trainer_notice(order, booking, context, TRAINER.reminder_heading, link)
 }
 
-fn trainer_notice(
-    order: &Order,
-    booking: &Booking,
-    context: &BookingEmails,
-    heading: &str,
-    link: Option<&str>,
-) -> Email {
+/// The booking as the trainers read it: the customer's contact, then the rest.
+fn note_rows(order: &Order, booking: &Booking) -> Vec<Row> {
     let d = &order.details;
     let labels = &texts(Language::Fi).labels;
     let mut rows = vec![
@@ -201,12 +208,19 @@ fn trainer_notice(
         ));
     }
     rows.push(row(TRAINER.reference, order.reference.to_string()));
-    if let Some(note) = &booking.note {
-        rows.push(row(TRAINER.note, note.clone()));
-    }
-    if let (false, Some(reason)) = (booking.is_booked(), &booking.reason) {
-        rows.push(row(TRAINER.reason, reason.clone()));
-    }
+    rows.extend(words_rows(booking, TRAINER.note, TRAINER.reason));
+    rows
+}
+
+fn trainer_notice(
+    order: &Order,
+    booking: &Booking,
+    context: &BookingEmails,
+    heading: &str,
+    link: Option<&str>,
+) -> Email {
+    let d = &order.details;
+    let rows = note_rows(order, booking);
     let subject = format!(
         "{heading}: {} – {} ({})",
         when(booking.start, booking.end, Language::Fi),

@@ -7,7 +7,9 @@ use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
 use super::app::{App, header_text};
-use super::booking_view::{BOOKING_PAGE_POLICY, booking_line, page_view, problem_text, render};
+use super::booking_view::{
+    BOOKING_PAGE_POLICY, booking_line, page_view, problem_field, problem_text, render,
+};
 use super::response::{ErrorPage, page_response, see_other};
 use super::{booking_check, sign_in};
 use crate::domain::{
@@ -316,7 +318,21 @@ async fn invalid(
         Err(error) => return refusal(&error),
     };
     let mut view = page_view(app, &order, token);
-    view.errors = problems.iter().map(|p| problem_text(*p)).collect();
+    let chosen = match action {
+        BookingAction::Book(form) => form.date.trim(),
+        BookingAction::Cancel { .. } => "",
+    };
+    let quick = |value: &str| view.dates.iter().any(|(v, _, _)| v == value);
+    let date_field = match view.dates.is_empty() || !(chosen.is_empty() || quick(chosen)) {
+        true => "other_date",
+        false => "date",
+    };
+    view.errors = (problems.iter())
+        .map(|p| (problem_field(*p, date_field), problem_text(*p)))
+        .collect();
+    if let BookingAction::Cancel { reason } = action {
+        view.reason = reason.clone();
+    }
     if let BookingAction::Book(form) = action {
         let chosen = form.date.trim();
         let mut quick = false;

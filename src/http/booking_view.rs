@@ -24,7 +24,9 @@ pub(super) struct PageView {
     pub(super) status: String,
     pub(super) message: Option<String>,
     pub(super) message_class: &'static str,
-    pub(super) errors: Vec<&'static str>,
+    /// What is wrong, each with the field it is about (its element's id), GOV.UK style: a
+    /// summary linking to each field, the message again by the field, `aria-invalid`.
+    pub(super) errors: Vec<(Option<&'static str>, &'static str)>,
     pub(super) rows: Vec<Row>,
     /// The preferred dates as quick choices: value, label, chosen.
     pub(super) dates: Vec<(String, String, bool)>,
@@ -35,6 +37,7 @@ pub(super) struct PageView {
     pub(super) place_offer: Option<String>,
     pub(super) trainers: Vec<(String, bool)>,
     pub(super) note: String,
+    pub(super) reason: String,
     /// Why the customer's confirmation waits for a person, if it does: the page offers to
     /// send it.
     pub(super) waiting: Option<&'static str>,
@@ -82,6 +85,55 @@ pub(super) fn problem_text(problem: BookingProblem) -> &'static str {
         BookingProblem::ReasonInvalid => t.reason_invalid,
         BookingProblem::TooManyChanges => t.too_many_changes,
         BookingProblem::AlreadyStarted => t.already_started,
+    }
+}
+
+/// The field a problem is about, by its element's id (`date_field`: the first quick choice, or
+/// the other date when that is where the day was typed); `None` for what no field can fix.
+pub(super) fn problem_field(
+    problem: BookingProblem,
+    date_field: &'static str,
+) -> Option<&'static str> {
+    Some(match problem {
+        BookingProblem::DateMissing | BookingProblem::DateInvalid | BookingProblem::DateInPast => {
+            date_field
+        }
+        BookingProblem::StartInvalid => "start",
+        BookingProblem::EndInvalid | BookingProblem::EndNotAfterStart => "end",
+        BookingProblem::PlaceMissing | BookingProblem::PlaceInvalid => "place",
+        BookingProblem::TrainersMissing | BookingProblem::TrainerUnknown => "trainer",
+        BookingProblem::NoteInvalid => "note",
+        BookingProblem::ReasonInvalid => "reason",
+        BookingProblem::TooManyChanges | BookingProblem::AlreadyStarted => return None,
+    })
+}
+
+impl PageView {
+    /// The message by a field, if it has one.
+    pub(super) fn error_for(&self, field: &str) -> Option<&'static str> {
+        (self.errors.iter())
+            .find(|(at, _)| *at == Some(field))
+            .map(|(_, message)| *message)
+    }
+
+    /// `aria-invalid` and the ids that describe a field: its hint, and its error if any.
+    pub(super) fn described(&self, field: &str, hint: &str) -> String {
+        let error = self.error_for(field).map(|_| format!("{field}-error"));
+        let ids: Vec<String> = [
+            Some(hint.to_owned()).filter(|h| !h.is_empty()),
+            error.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut attributes = String::new();
+        if !ids.is_empty() {
+            attributes.push_str(&format!(" aria-describedby=\"{}\"", ids.join(" ")));
+        }
+        if error.is_some() {
+            attributes.push_str(" aria-invalid=\"true\"");
+        }
+        attributes
     }
 }
 
@@ -182,6 +234,7 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
             })
             .collect(),
         note: booking.and_then(|b| b.note.clone()).unwrap_or_default(),
+        reason: String::new(),
         waiting: match order.customer_email() {
             Delivery::Unverified => Some(BOOKING_PAGE.waiting_unverified),
             Delivery::Held { .. } => Some(BOOKING_PAGE.waiting_held),

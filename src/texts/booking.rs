@@ -36,6 +36,8 @@ table! {
         done_cancelled,
         conflict,
         errors_heading,
+        /// Before the page's title when the form has mistakes.
+        error_prefix,
         link_refused_title,
         link_refused,
         link_expired,

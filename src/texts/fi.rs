@@ -322,6 +322,7 @@ pub const BOOKING_PAGE: BookingPageTexts = BookingPageTexts {
     done_cancelled: "Varaus on peruttu. Asiakas saa peruutuksen.",
     conflict: "Varausta ehdittiin muuttaa sillä välin: {booking}. Tarkista tiedot ja tee muutos tarvittaessa uudelleen.",
     errors_heading: "Korjaa nämä kohdat:",
+    error_prefix: "Virhe",
     link_refused_title: "Linkki ei kelpaa",
     link_refused: "Tämä varauslinkki ei kelpaa. Avaa uusin tilausta koskeva sähköposti ja käytä sen painiketta, tai pyydä ylläpitoa kirjaamaan varaus.",
     link_expired: "Tämä varauslinkki on vanhentunut. Avaa uusin tilausta koskeva sähköposti ja käytä sen painiketta, tai pyydä ylläpitoa kirjaamaan varaus.",

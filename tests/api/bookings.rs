@@ -658,6 +658,29 @@ async fn the_untouched_form_books_nothing_and_an_empty_end_is_the_package_s_leng
     for missing in ["Valitse päivä", "Valitse ainakin yksi kouluttaja"] {
         assert!(answer.body.contains(missing), "{missing}: {}", answer.body);
     }
+    // GOV.UK's pattern: a summary linking to each field, the message by the field, the field
+    // marked invalid and described by its message.
+    assert!(answer.body.contains("<title>Virhe: "), "{}", answer.body);
+    let linked = linked_fields(&answer.body);
+    assert_eq!(
+        linked,
+        ["date", "start", "place", "trainer"],
+        "{}",
+        answer.body
+    );
+    for id in linked {
+        let tag = element_with_id(&answer.body, id);
+        assert!(tag.contains(r#"aria-invalid="true""#), "{tag}");
+        assert!(
+            tag.contains(&format!("{id}-error")),
+            "described by its message: {tag}"
+        );
+        assert!(
+            answer
+                .body
+                .contains(&format!(r#"<p class="field-error" id="{id}-error">"#))
+        );
+    }
     assert_eq!(stored_booking(&app, &reference).await, None);
     let chosen = [
         ("action", "book"),
@@ -748,4 +771,23 @@ async fn the_check_step_shows_what_the_customer_gets_before_anything_is_sent() {
     let booking = stored_booking(&app, &reference).await.unwrap();
     assert_eq!(booking.end.time(), jiff::civil::time(13, 30, 0, 0));
     assert_eq!(booking.place, "Kunnantalo");
+}
+
+/// The ids the error summary links to, in its order.
+fn linked_fields(page: &str) -> Vec<&str> {
+    let summary = &page[page.find("errors-heading").expect("an error summary")..];
+    let summary = &summary[..summary.find("</ul>").unwrap()];
+    (summary.split(r##"<a href="#"##).skip(1))
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect()
+}
+
+/// The start tag of the element with `id`.
+fn element_with_id<'a>(page: &'a str, id: &str) -> &'a str {
+    let at = page
+        .find(&format!(r#" id="{id}""#))
+        .unwrap_or_else(|| panic!("no element {id}: {page}"));
+    let start = page[..at].rfind('<').unwrap();
+    let end = at + page[at..].find('>').unwrap();
+    &page[start..=end]
 }
