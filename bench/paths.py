@@ -1,6 +1,7 @@
 """make bench, the function's paths beside the order (bench/share.py runs this at its focus
-memory size, inside that size's CPU share and over the same TLS): the booking page (GET), a
-booking (POST: the booking and the trainers' note, both with the invitation), a reminder run of
+memory size, inside that size's CPU share and over the same TLS): the sign-in page (a booking
+link opened without a session), the booking page (GET, signed in), the check step (POST, nothing
+sent), a booking (POST: the booking and the trainers' note, both with the invitation), a reminder run of
 50 due bookings (one scheduled event), a delivery report (SES through EventBridge), and an
 order with the human check against a local siteverify stub, each beside the plain order. For
 each: CPU and AWS calls per call from one process (after ten orders that open its connections),
@@ -69,16 +70,29 @@ def http_event(method, path, query="", headers=None, body=""):
     return event
 
 
-def page_event(token):
-    return json.dumps(http_event("GET", "/booking", urllib.parse.urlencode({"token": token}))).encode()
+def with_cookie(event, cookie):
+    """API Gateway's HTTP API (payload 2.0) hands the browser's cookies over as a list."""
+    if cookie:
+        event["cookies"] = [cookie]
+    return json.dumps(event).encode()
 
 
-def booking_event(token, sequence, day):
-    form = urllib.parse.urlencode([("token", token), ("sequence", str(sequence)), ("action", "book"),
-                                   ("other_date", day.isoformat()), ("start", "9.00"), ("end", "13.00"),
-                                   ("place", "Kunnantalo, sali A"), ("trainer", "Jaana Pohjola")])
+def page_event(token, cookie=None):
+    return with_cookie(http_event("GET", "/booking", urllib.parse.urlencode({"token": token})), cookie)
+
+
+def form_event(fields, cookie=None):
     headers = {"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"}
-    return json.dumps(http_event("POST", "/booking", headers=headers, body=form)).encode()
+    return with_cookie(http_event("POST", "/booking", headers=headers, body=urllib.parse.urlencode(fields)), cookie)
+
+
+def booking_event(token, sequence, day, cookie, checked=True):
+    """The booking form as sent from the check step (`checked`), or as first posted (the check
+    step answers, nothing written or sent)."""
+    return form_event([("token", token), ("sequence", str(sequence)), ("action", "book"),
+                       ("other_date", day.isoformat()), ("start", "9.00"), ("end", "13.00"),
+                       ("place", "Kunnantalo, sali A"), ("trainer", "Jaana Pohjola")]
+                      + ([("checked", "1")] if checked else []), cookie)
 
 
 def report_event(reference, message_id, recipient):
@@ -176,12 +190,26 @@ class Setup:
             result.append((reference, address, customer["messageId"], urllib.parse.unquote(link)))
         return result
 
-    def book(self, tokens):
+    def sign_in(self, token):
+        """A trainer's session, as a trainer gets one: the sign-in link asked for on the page
+        behind `token`, read from the emulator, and its button pressed. The `Cookie` header."""
+        invoke(self.process, form_event([("action", "request_sign_in"), ("token", token), ("trainer", "0")]),
+               lambda a: a.get("statusCode") == 200)
+        mails = ses_emails(self.config["AWS_ENDPOINT_URL_SESV2"])
+        text = next(e["body"]["text"] for e in reversed(mails) if "?signin=" in e["body"].get("text", ""))
+        signin = urllib.parse.unquote(re.search(r"\?signin=([^\s&]+)", text).group(1))
+        answer = invoke(self.process, form_event([("action", "sign_in"), ("token", signin)]),
+                        lambda a: a.get("statusCode") == 303)
+        headers = {k.lower(): v for k, v in (answer.get("headers") or {}).items()}
+        cookies = answer.get("cookies") or [headers.get("set-cookie", "")]
+        return next(c for c in cookies if c.startswith("__Host-trainer=")).split(";")[0]
+
+    def book(self, tokens, cookie):
         """Each token's order booked (five weeks ahead); the page gives the sequence."""
         for token in tokens:
-            page = invoke(self.process, page_event(token), lambda a: a.get("statusCode") == 200)
+            page = invoke(self.process, page_event(token, cookie), lambda a: a.get("statusCode") == 200)
             sequence = re.search(r'name="sequence" value="(\d+)"', page["body"]).group(1)
-            invoke(self.process, booking_event(token, sequence, booking_day()),
+            invoke(self.process, booking_event(token, sequence, booking_day(), cookie),
                    lambda a: a.get("statusCode") in (200, 303))
 
     def stop(self):
@@ -247,7 +275,8 @@ def measure(process_class, order, human, config, logs, share, proxy_log, runs=50
         posts, rest = rest[:runs + 12], rest[runs + 12:]
         reports, rest = rest[:runs + 12], rest[runs + 12:]
         reminded = rest
-        setup.book([r[3] for r in reminded])
+        cookie = setup.sign_in(page[3])
+        setup.book([r[3] for r in reminded], cookie)
     finally:
         setup.stop()
     rows = []
@@ -256,11 +285,19 @@ def measure(process_class, order, human, config, logs, share, proxy_log, runs=50
     rows.append(("order (the sample JSON order), for comparison", runs,
                  *cpu_and_calls(process_class, order, orders[:runs], ok((201,)), logs, share, "order", proxy_log),
                  instructions(order, [orders[runs:runs + 1], orders[runs + 1:]], ok((201,)), logs, "order")))
-    pages = [page_event(page[3])] * (runs + 12)
-    rows.append(("booking page, GET (the order read, the page rendered)", runs,
+    strangers = [page_event(page[3])] * (runs + 12)
+    rows.append(("sign-in page, GET (a booking link opened without a session: nothing read)", runs,
+                 *cpu_and_calls(process_class, order, strangers[:runs], ok((200,)), logs, share, "sign-in", proxy_log),
+                 instructions(order, [strangers[:1], strangers[:11]], ok((200,)), logs, "sign-in")))
+    pages = [page_event(page[3], cookie)] * (runs + 12)
+    rows.append(("booking page, GET, signed in (the session and the order read, the page rendered)", runs,
                  *cpu_and_calls(process_class, order, pages[:runs], ok((200,)), logs, share, "page", proxy_log),
                  instructions(order, [pages[:1], pages[:11]], ok((200,)), logs, "page")))
-    booked = [booking_event(p[3], 0, booking_day()) for p in posts]
+    checks = [booking_event(page[3], 0, booking_day(), cookie, checked=False)] * (runs + 12)
+    rows.append(("check step, POST (the booking and the customer's email as they will be; nothing sent)", runs,
+                 *cpu_and_calls(process_class, order, checks[:runs], ok((200,)), logs, share, "check", proxy_log),
+                 instructions(order, [checks[:1], checks[:11]], ok((200,)), logs, "check")))
+    booked = [booking_event(p[3], 0, booking_day(), cookie) for p in posts]
     rows.append(("booking, POST (written; the customer's email and the trainers' note, each with the invitation)", runs,
                  *cpu_and_calls(process_class, order, booked[:runs], ok((200, 303)), logs, share, "post", proxy_log),
                  instructions(order, [booked[runs:runs + 1], booked[runs + 1:]], ok((200, 303)), logs, "post")))

@@ -311,7 +311,7 @@ pub const BOOKING_PAGE: BookingPageTexts = BookingPageTexts {
     place: "Paikka",
     trainers: "Kouluttajat",
     note: "Viesti asiakkaalle (valinnainen)",
-    note_hint: "Näkyy asiakkaan vahvistuksessa.",
+    note_hint: "Näkyy asiakkaan vahvistuksessa sellaisenaan, joten kirjoita se asiakkaan kielellä.",
     submit_book: "Vahvista varaus ja lähetä asiakkaalle",
     submit_change: "Tallenna muutos ja lähetä asiakkaalle",
     cancel_heading: "Peru varaus",

@@ -406,6 +406,15 @@ test("every email's HTML renders: customer in fi, sv and en, and the trainers'",
     assert.ok(await p.evaluate(() => [...document.querySelectorAll("table")].every((t) => t.rows.length > 0)), `${file}: no empty table`);
     await p.screenshot({ path: path.join(SHOTS, file), fullPage: true });
     await p.context().close();
+    if (file === "email-trainer.png") {
+      // On a phone (390 px) the action is on the first screen, before the order's rows.
+      const phone = await page({ viewport: { width: 390, height: 844 } });
+      await phone.setContent(email.body.html, { waitUntil: "load" });
+      const top = await phone.evaluate(() => document.querySelector("a[href*='/booking']").getBoundingClientRect().top);
+      assert.ok(top < 844 / 2, `the booking button is near the top on a phone (${top} px down)`);
+      await phone.screenshot({ path: path.join(SHOTS, "email-trainer-phone.png"), fullPage: true });
+      await phone.context().close();
+    }
   }
 });
 
