@@ -120,6 +120,7 @@ impl Function {
                 place_order: wiring.place_order(),
                 book: wiring.book_workshop(),
                 sign_in: wiring.trainer_sign_in(),
+                customer: wiring.customer_page(),
                 settings,
             },
             retry: wiring.retry_emails(),

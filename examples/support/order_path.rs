@@ -86,7 +86,7 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
         invoicing: None,
     };
     (
-        customer_email(&order, trainers, Some(&seller)),
+        customer_email(&order, trainers, Some(&seller), None),
         trainer_email(&order, trainers, None),
     )
 }

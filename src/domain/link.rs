@@ -28,6 +28,9 @@ pub enum LinkPurpose {
     Booking,
     /// A trainer's one-time sign-in, emailed to that trainer's own address.
     SignIn,
+    /// The customer's own page of their order, in every customer email: a bearer link to one
+    /// order, valid until 60 days after the workshop (`customer_link_expiry`).
+    Customer,
 }
 
 impl LinkPurpose {
@@ -35,6 +38,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Booking => "booking",
             LinkPurpose::SignIn => "signin",
+            LinkPurpose::Customer => "customer",
         }
     }
 
@@ -42,6 +46,7 @@ impl LinkPurpose {
         match text {
             "booking" => Some(LinkPurpose::Booking),
             "signin" => Some(LinkPurpose::SignIn),
+            "customer" => Some(LinkPurpose::Customer),
             _ => None,
         }
     }
@@ -139,7 +144,18 @@ impl LinkSigner {
     /// A token for `purpose` on `reference`, valid for `LINK_VALID_DAYS` from `now`:
     /// `<key id>.<purpose>.<reference>.<expiry>.<signature>`, every part URL-safe.
     pub fn sign(&self, purpose: LinkPurpose, reference: &Reference, now: Timestamp) -> String {
-        let expires = now.as_second() + LINK_VALID_DAYS * 24 * 60 * 60;
+        let expires = now + jiff::SignedDuration::from_hours(LINK_VALID_DAYS * 24);
+        self.sign_until(purpose, reference, expires)
+    }
+
+    /// A token for `purpose` on `reference` that opens its page until `expires`.
+    pub fn sign_until(
+        &self,
+        purpose: LinkPurpose,
+        reference: &Reference,
+        expires: Timestamp,
+    ) -> String {
+        let expires = expires.as_second();
         self.sign_payload(&format!(
             "{}.{}.{expires}",
             purpose.as_str(),

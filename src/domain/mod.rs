@@ -5,6 +5,7 @@ mod booking;
 mod breaker;
 mod business_id;
 mod catalogue;
+mod customer_link;
 mod delivery;
 mod email_address;
 mod field;
@@ -34,6 +35,7 @@ pub use booking::{
 pub use breaker::{BreakerLimits, BreakerState, MARK_SECONDS, MAX_STRIKES_KEPT, Strike, StrikeAt};
 pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
+pub use customer_link::{CUSTOMER_LINK_DAYS_AFTER_WORKSHOP, CUSTOMER_LINK_DAYS_UNBOOKED};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};

@@ -133,7 +133,7 @@ fn customer_notice(
             intro.to_owned(),
         ],
         rows,
-        button: None,
+        button: (context.customer_link.clone()).map(|link| (customer.page_link, link)),
         sections,
         footer: vec![
             t.reach,

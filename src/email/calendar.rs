@@ -47,6 +47,8 @@ pub struct BookingEmails<'a> {
     pub roster: &'a [Trainer],
     /// `SELLER_PHONE`: whom the customer calls to change or cancel.
     pub phone: Option<&'a str>,
+    /// The customer's own page of the order (`None` until `PUBLIC_URL` is set).
+    pub customer_link: Option<String>,
     pub now: Timestamp,
 }
 

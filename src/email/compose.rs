@@ -45,6 +45,8 @@ struct CustomerView {
     message_forwarded: bool,
     /// What the customer gave beyond the package, to check for typos; never the message.
     details: Vec<(&'static str, String)>,
+    /// The customer's own page of the order (none until `PUBLIC_URL` is set).
+    page: Option<String>,
     /// How to call, the terms and the seller's line; absent where no seller is configured
     /// (unit tests of other parts).
     seller: Option<SellerView>,
@@ -75,7 +77,12 @@ fn seller_view(seller: &Seller, t: &CustomerEmail, language: Language) -> Seller
 }
 
 /// The confirmation to the customer, in their language; replies go to the trainers.
-pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&Seller>) -> Email {
+pub fn customer_email(
+    order: &Order,
+    trainers: &[EmailAddress],
+    seller: Option<&Seller>,
+    page: Option<&str>,
+) -> Email {
     let d = &order.details;
     let t = &texts(d.language).customer;
     let view = CustomerView {
@@ -99,6 +106,7 @@ pub fn customer_email(order: &Order, trainers: &[EmailAddress], seller: Option<&
         ),
         message_forwarded: d.message.is_some(),
         details: customer_details(d),
+        page: page.map(str::to_owned),
         seller: seller.map(|seller| seller_view(seller, t, d.language)),
     };
     Email {
@@ -303,7 +311,7 @@ mod tests {
 
     #[test]
     fn the_customer_email_names_the_seller_its_phone_and_the_terms_in_the_customers_language() {
-        let sv = customer_email(&order("sv"), &[], Some(&seller()));
+        let sv = customer_email(&order("sv"), &[], Some(&seller()), None);
         for expected in [
             "Villkor\nAvbokning utan kostnad 14 dagar före.",
             "Du når oss också per telefon på +358 40 765 4321",
@@ -315,13 +323,13 @@ mod tests {
         }
         assert!(sv.html.contains("Avbokning utan kostnad"));
         assert!(!sv.text.contains("Peruutus") && !sv.text.contains("Free cancellation"));
-        let without = customer_email(&order("fi"), &[], None);
+        let without = customer_email(&order("fi"), &[], None, None);
         assert!(!without.text.contains("Ehdot"), "{}", without.text);
     }
 
     #[test]
     fn the_customer_sees_what_they_ordered_but_never_the_message() {
-        let fi = customer_email(&order("fi"), &[], Some(&seller()));
+        let fi = customer_email(&order("fi"), &[], Some(&seller()), None);
         for expected in [
             "003701577119",
             "Osallistujamäärä: 12",
@@ -340,7 +348,7 @@ mod tests {
         assert!(fi.text.contains("Toivotut päivät: ti 2.3.2027"));
         assert!(fi.text.contains("maksuaika 14 päivää netto"));
         assert!(fi.text.contains("Koulutuksen kieli: englanti"));
-        let en = customer_email(&order("en"), &[], Some(&seller()));
+        let en = customer_email(&order("en"), &[], Some(&seller()), None);
         for expected in [
             "€1,129.50",
             "Tuesday 2 March 2027",
@@ -402,7 +410,7 @@ mod tests {
     #[test]
     fn no_customer_paragraph_starts_in_lower_case() {
         for language in Language::ALL {
-            let email = customer_email(&order(language.code()), &[], Some(&seller()));
+            let email = customer_email(&order(language.code()), &[], Some(&seller()), None);
             for paragraph in email.text.split("\n\n") {
                 let first = paragraph.trim_start().chars().next();
                 assert!(
@@ -429,7 +437,7 @@ mod tests {
             unbroken_tail("Kahden tunnin somestartti"),
             ("Kahden tunnin somestartti".into(), String::new())
         );
-        let fi = customer_email(&order("fi"), &[], None);
+        let fi = customer_email(&order("fi"), &[], None, None);
         assert!(
             fi.html
                 .contains("some <span style=\"white-space:nowrap;\">haltuun -koulutus</span>")

@@ -68,7 +68,7 @@ fn readable(d: &NewOrder, field: Field, reader: Language) -> Option<String> {
 }
 
 /// The structured details a customer gave, under their labels in the customer's language.
-pub(super) fn customer_details(d: &NewOrder) -> Vec<(&'static str, String)> {
+pub fn customer_details(d: &NewOrder) -> Vec<(&'static str, String)> {
     (arranged(&CUSTOMER_FIRST, &CUSTOMER_ELSEWHERE).into_iter())
         .filter_map(|field| {
             Some((

@@ -4,7 +4,7 @@ use lambda_http::http::{HeaderMap, header};
 use url::Url;
 
 use crate::domain::{EmailAddress, WebOrigin};
-use crate::intake::{BookWorkshop, PlaceOrder, TrainerSignIn};
+use crate::intake::{BookWorkshop, CustomerPage, PlaceOrder, TrainerSignIn};
 
 /// What the HTTP layer needs beyond the use case.
 pub struct HttpSettings {
@@ -22,6 +22,8 @@ pub struct App {
     pub book: BookWorkshop,
     /// The trainers' sign-in to it.
     pub sign_in: TrainerSignIn,
+    /// The customer's own page of their order.
+    pub customer: CustomerPage,
     pub settings: HttpSettings,
 }
 

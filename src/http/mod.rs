@@ -7,6 +7,7 @@ pub mod body;
 mod booking;
 mod booking_check;
 mod booking_view;
+mod customer;
 mod error;
 mod event;
 mod response;
@@ -70,6 +71,13 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
     }
     if path.trim_end_matches('/') == BOOKING_PATH {
         return booking::handle(app, request).await;
+    }
+    if let Some(calendar) = match path.trim_end_matches('/') {
+        customer::ORDER_PAGE_PATH => Some(false),
+        customer::ORDER_CALENDAR_PATH => Some(true),
+        _ => None,
+    } {
+        return customer::handle(app, request, language, calendar).await;
     }
     if path.trim_end_matches('/') != ORDERS_PATH {
         return reply.refuse(RequestError::NotFound);

@@ -7,8 +7,9 @@ use jiff::Timestamp;
 use super::links::BookingLinks;
 use crate::domain::{EmailAddress, EmailKind, Order, Outcome, Reference, Seller, Trainer};
 use crate::email::{
-    BookingEmails, Email, booking_email, booking_note, breaker_alert, customer_email,
-    reminder_email, reminder_note, trainer_digest, trainer_email, undelivered_alert,
+    Audience, BookingEmails, Email, Invitation, booking_email, booking_note, breaker_alert,
+    customer_email, invitation, reminder_email, reminder_note, trainer_digest, trainer_email,
+    undelivered_alert,
 };
 
 /// The organizer's name where no seller is configured (tests).
@@ -37,27 +38,43 @@ impl Composer {
     /// The email of `kind` as the order now stands; `None` when there is nothing to say.
     pub(super) fn compose(&self, order: &Order, kind: EmailKind, now: Timestamp) -> Option<Email> {
         let link = self.link(&order.reference, now);
-        let context = BookingEmails {
-            trainers: &self.trainers,
-            organizer: &self.organizer,
-            organizer_name: self
-                .seller
-                .as_ref()
-                .map_or(SELLER_NAME, |s| s.name.as_str()),
-            roster: &self.roster,
-            phone: self.seller.as_ref().map(|s| s.phone.as_str()),
-            now,
-        };
+        let context = self.booking_context(order, now);
         let booking = order.booking.as_ref();
         let booked = booking.filter(|b| b.is_booked());
         Some(match kind {
-            EmailKind::Customer => customer_email(order, &self.trainers, self.seller.as_ref()),
+            EmailKind::Customer => customer_email(
+                order,
+                &self.trainers,
+                self.seller.as_ref(),
+                context.customer_link.as_deref(),
+            ),
             EmailKind::Trainer => trainer_email(order, &self.trainers, link.as_deref()),
             EmailKind::Booking => booking_email(order, booking?, &context),
             EmailKind::BookingNote => booking_note(order, booking?, &context, link.as_deref()),
             EmailKind::Reminder => reminder_email(order, booked?, &context),
             EmailKind::ReminderNote => reminder_note(order, booked?, &context, link.as_deref()),
         })
+    }
+
+    /// What the booking emails need beside the order, and the customer's link to its page.
+    fn booking_context(&self, order: &Order, now: Timestamp) -> BookingEmails<'_> {
+        BookingEmails {
+            trainers: &self.trainers,
+            organizer: &self.organizer,
+            organizer_name: (self.seller.as_ref()).map_or(SELLER_NAME, |s| s.name.as_str()),
+            roster: &self.roster,
+            phone: self.seller.as_ref().map(|s| s.phone.as_str()),
+            customer_link: self.links.as_ref().and_then(|l| l.customer_link(order)),
+            now,
+        }
+    }
+
+    /// The customer's invitation to the order's booking as it now stands (the customer page's
+    /// calendar download).
+    pub(super) fn calendar(&self, order: &Order, now: Timestamp) -> Option<Invitation> {
+        let booking = order.booking.as_ref()?;
+        let context = self.booking_context(order, now);
+        Some(invitation(order, booking, &context, Audience::Customer))
     }
 
     /// The trainers' digest of the orders whose notifications were held over the hour's limit.

@@ -5,8 +5,11 @@ use jiff::Timestamp;
 use url::Url;
 
 use crate::domain::{
-    LinkError, LinkGrant, LinkPurpose, LinkSigner, Reference, SignInGrant, WebOrigin,
+    LinkError, LinkGrant, LinkPurpose, LinkSigner, Order, Reference, SignInGrant, WebOrigin,
 };
+
+/// The customer's page of their order, beside the booking page.
+pub const CUSTOMER_PAGE: &str = "/order";
 
 /// Signed links to the booking page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +38,23 @@ impl BookingLinks {
         let token = self.signer.sign(LinkPurpose::Booking, reference, now);
         page.query_pairs_mut().append_pair("token", &token);
         Some(page.into())
+    }
+
+    /// The customer's own link to the order's page (`<PUBLIC_URL>/order`), valid until the
+    /// order's `customer_link_expiry` as it now stands.
+    pub fn customer_link(&self, order: &Order) -> Option<String> {
+        let mut page = self.page.clone()?;
+        let path = page.path().trim_end_matches("/booking").to_owned();
+        page.set_path(&format!("{path}{CUSTOMER_PAGE}"));
+        let expires = order.customer_link_expiry();
+        let token = (self.signer).sign_until(LinkPurpose::Customer, &order.reference, expires);
+        page.query_pairs_mut().append_pair("token", &token);
+        Some(page.into())
+    }
+
+    /// A customer link's order, if its token is valid at `now`.
+    pub fn verify_customer(&self, token: &str, now: Timestamp) -> Result<LinkGrant, LinkError> {
+        self.signer.verify(token, LinkPurpose::Customer, now)
     }
 
     /// A one-time sign-in link for the roster's `trainer`, back to the order's page.

@@ -18,6 +18,7 @@ mod booking;
 mod budget;
 mod compose;
 mod counters;
+mod customer_page;
 mod desk;
 mod erase;
 mod links;
@@ -38,6 +39,7 @@ pub use booking::{
     MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
+pub use customer_page::{CustomerPage, CustomerPageError};
 pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine};
 pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};
 pub use links::{BookingLinks, BookingSettings};

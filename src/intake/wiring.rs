@@ -9,9 +9,9 @@ use super::compose::Composer;
 use super::counters::Counters;
 use super::sending::Sender;
 use super::{
-    BookWorkshop, BookingSettings, Clock, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
-    EMAIL_NEEDS, EraseExpired, HandleReport, OperatorDesk, PlaceOrder, Release, Resend,
-    RetryEmails, TrainerSignIn,
+    BookWorkshop, BookingSettings, Clock, CustomerPage, DEFAULT_BACKOFF_SECONDS,
+    DEFAULT_RETENTION_MONTHS, EMAIL_NEEDS, EraseExpired, HandleReport, OperatorDesk, PlaceOrder,
+    Release, Resend, RetryEmails, TrainerSignIn,
 };
 use crate::domain::{EmailAddress, Limits, Seller};
 use crate::email::Mailer;
@@ -88,6 +88,15 @@ impl Wiring {
             bookings: self.stores.bookings.clone(),
             queue: self.stores.queue.clone(),
             sender: self.sender(),
+            settings: self.booking.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn customer_page(&self) -> CustomerPage {
+        CustomerPage {
+            orders: self.stores.orders.clone(),
+            composer: self.composer(),
             settings: self.booking.clone(),
             clock: self.clock.clone(),
         }

@@ -120,6 +120,7 @@ pub(super) const TEXTS: Texts = Texts {
         dates_open: "to be agreed",
         ordered: "Your details – please check they are correct",
         next_heading: "What happens next?",
+        page_link: "Your order: where it stands",
         next_steps: "Our trainers will contact you within two working days to agree on the date, the place and what to focus on. The invoice is sent after the workshop, payable within {due_days} days.",
         message_forwarded: "Your message has been passed on to the trainers.",
         reply: "If you reply to this email, your reply goes straight to the trainers.",
@@ -155,6 +156,7 @@ pub(super) const TEXTS: Texts = Texts {
         invitation_file: "invitation.ics",
         cancellation_file: "cancellation.ics",
     },
+    order_page: super::order_page::EN,
     form: FormPage {
         optional: "(optional)",
         terms_heading: "Price and terms",

@@ -120,6 +120,7 @@ pub(super) const TEXTS: Texts = Texts {
         dates_open: "sovitaan yhdessä",
         ordered: "Antamasi tiedot – tarkista, että ne ovat oikein",
         next_heading: "Mitä seuraavaksi?",
+        page_link: "Tilauksesi tilanne ja tiedot",
         next_steps: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa. Sovimme yhdessä koulutuksen ajankohdan, paikan ja sen, mihin koulutuksessa keskitytään. Lasku lähetetään koulutuksen jälkeen, maksuaika {due_days} päivää netto.",
         message_forwarded: "Viestisi on välitetty kouluttajille.",
         reply: "Voit vastata tähän viestiin, niin vastauksesi menee suoraan kouluttajille.",
@@ -157,6 +158,7 @@ pub(super) const TEXTS: Texts = Texts {
         invitation_file: "kutsu.ics",
         cancellation_file: "peruutus.ics",
     },
+    order_page: super::order_page::FI,
     form: FormPage {
         optional: "(valinnainen)",
         terms_heading: "Hinta ja ehdot",

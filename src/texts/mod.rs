@@ -36,9 +36,11 @@ macro_rules! table {
 // After the macro, which they use.
 mod booking;
 mod form;
+mod order_page;
 mod trainer;
 
 pub use form::FormPage;
+pub use order_page::OrderPage;
 pub use trainer::TrainerTexts;
 
 table! {
@@ -191,6 +193,8 @@ table! {
         dates_open,
         ordered,
         next_heading,
+        /// The link to the customer's own page of the order.
+        page_link,
         /// `{due_days}`: the invoice's payment term.
         next_steps,
         message_forwarded,
@@ -268,6 +272,7 @@ pub struct Texts {
     pub booking: BookingEmail,
     pub words: Words,
     pub form: FormPage,
+    pub order_page: OrderPage,
     /// The languages' names in this language: the form's choice of the workshop's language,
     /// the emails' rows (the trainers read `ruotsi`). An exhaustive match in each language's
     /// file, so a new language is named in every one.
@@ -286,6 +291,7 @@ impl Texts {
             ("booking", self.booking.entries()),
             ("words", self.words.entries()),
             ("form", self.form.entries()),
+            ("order_page", self.order_page.entries()),
         ];
         let names = Language::ALL.map(|language| {
             let key = format!("languages.{}", language.code());

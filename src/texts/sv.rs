@@ -120,6 +120,7 @@ pub(super) const TEXTS: Texts = Texts {
         dates_open: "enligt överenskommelse",
         ordered: "Dina uppgifter – kontrollera att de stämmer",
         next_heading: "Vad händer härnäst?",
+        page_link: "Din beställning: läge och uppgifter",
         next_steps: "Våra utbildare kontaktar dig inom två vardagar. Tillsammans bestämmer vi tid och plats för utbildningen och vad den ska fokusera på. Fakturan skickas efter utbildningen, betalningsvillkor {due_days} dagar netto.",
         message_forwarded: "Ditt meddelande har förmedlats till utbildarna.",
         reply: "Om du svarar på det här meddelandet går svaret direkt till utbildarna.",
@@ -155,6 +156,7 @@ pub(super) const TEXTS: Texts = Texts {
         invitation_file: "inbjudan.ics",
         cancellation_file: "avbokning.ics",
     },
+    order_page: super::order_page::SV,
     form: FormPage {
         optional: "(valfritt)",
         terms_heading: "Pris och villkor",

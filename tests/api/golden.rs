@@ -149,6 +149,15 @@ async fn transcript(language: &str) -> String {
         .expect("the trainers' email");
     let link = booking_link(&trainers.text);
     let token = token_of(&link);
+    // The customer's own page, from the link in their confirmation.
+    let confirmation = (sent.iter()).find(|e| e.to[0].starts_with("anna")).unwrap();
+    let start = confirmation.text.find("/order?token=").unwrap();
+    let page = confirmation.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let page = page.to_owned();
+    out.page("the customer's page", &app.send(&get_event(&page)).await);
     // Without a session the link shows only the sign-in; the trainer signs in from the email.
     out.page(
         "booking link, signed out",
@@ -166,6 +175,10 @@ async fn transcript(language: &str) -> String {
         seen: app.mailer.sent().len(),
     };
     booker.post("a booking", &BOOK, 0, true).await;
+    (booker.out).page(
+        "the customer's page, booked",
+        &app.send(&get_event(&page)).await,
+    );
     let mut changed = BOOK.to_vec();
     changed[1] = ("date", "2027-04-06");
     booker.post("a change", &changed, 1, true).await;

@@ -289,6 +289,7 @@ fn every_invitation() -> Vec<(String, Invitation)> {
                             organizer_name: "Some-työpajat Oy",
                             roster: &roster,
                             phone: phone.then_some("+358 40 123 4567"),
+                            customer_link: None,
                             now: at(60),
                         };
                         let name = format!(

@@ -8,6 +8,7 @@ mod architecture;
 mod bookings;
 mod concurrent_emails;
 mod contract;
+mod customer_page;
 mod email_reports;
 mod form_data;
 mod golden;

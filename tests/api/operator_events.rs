@@ -121,3 +121,27 @@ async fn the_same_command_posted_through_api_gateway_is_an_order_body_not_a_comm
     assert_eq!(answer.status, 422, "{}", answer.body);
     assert_eq!(app.mailer.sent().len(), 2);
 }
+
+/// The sample operator events in `events/` are commands the function knows, and each runs.
+#[tokio::test]
+async fn every_sample_operator_event_is_a_command_the_function_runs() {
+    let app = FakeApp::new();
+    let dir = format!("{}/events", env!("CARGO_MANIFEST_DIR"));
+    let mut samples: Vec<_> = (std::fs::read_dir(&dir).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.starts_with("operator-") && name.ends_with(".json")
+        })
+        .collect();
+    samples.sort();
+    assert!(samples.len() >= 3, "{samples:?}");
+    for path in samples {
+        let event: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let Event::Operator(Ok(command)) = Event::parse(event).expect("the event parses") else {
+            panic!("{}: not a command the function knows", path.display());
+        };
+        let answer = app.app.desk.run(command).await;
+        assert!(answer.is_ok(), "{}: {answer:?}", path.display());
+    }
+}

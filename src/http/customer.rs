@@ -1,0 +1,178 @@
+//! The customer's own page of their order (`/order`) and its calendar download
+//! (`/order/calendar.ics`), opened by the signed link in every customer email. GET only shows:
+//! mail scanners open every link. A refused link gets a plain page in the reader's language
+//! (`Accept-Language`: a refused token names no order) and nothing of any order.
+
+use askama::Template;
+use lambda_http::http::{HeaderValue, Method, StatusCode, header};
+use lambda_http::{Body, Request, RequestExt, Response};
+
+use super::app::App;
+use super::booking_view::BOOKING_PAGE_POLICY;
+use super::response::{ErrorPage, page_response, response};
+use crate::domain::{Delivery, Language, Order, helsinki};
+use crate::intake::CustomerPageError;
+use crate::texts::{OrderPage, date_with_weekday, fill, package_name, texts, when};
+
+pub const ORDER_PAGE_PATH: &str = "/order";
+pub const ORDER_CALENDAR_PATH: &str = "/order/calendar.ics";
+
+#[derive(Template)]
+#[template(path = "order_page.html")]
+struct OrderPageHtml<'a> {
+    lang: &'a str,
+    t: &'a OrderPage,
+    reference: String,
+    status: Vec<String>,
+    calendar: Option<String>,
+    details: Vec<(&'static str, String)>,
+    /// The contact line around the phone, which is a `tel:` link: before, (number, link), after.
+    contact: (String, Option<(String, String)>, String),
+    terms: Option<String>,
+}
+
+/// `/order` and `/order/calendar.ics`: GET (and HEAD) only.
+pub async fn handle(
+    app: &App,
+    request: &Request,
+    language: Language,
+    calendar: bool,
+) -> Response<Body> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut refused = refusal(StatusCode::METHOD_NOT_ALLOWED, language, false);
+        (refused.headers_mut()).insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return refused;
+    }
+    let query = request.query_string_parameters();
+    let token = query.first("token").unwrap_or_default();
+    let order = match app.customer.show(token).await {
+        Ok(order) => order,
+        Err(error) => return refused(&error, language),
+    };
+    match calendar {
+        true => calendar_file(app, &order, language),
+        false => page(app, &order, token),
+    }
+}
+
+fn refused(error: &CustomerPageError, language: Language) -> Response<Body> {
+    tracing::info!(error = %error, "customer link refused");
+    match error {
+        CustomerPageError::Store(_) => refusal(StatusCode::SERVICE_UNAVAILABLE, language, true),
+        CustomerPageError::NotConfigured => refusal(StatusCode::NOT_FOUND, language, false),
+        _ => refusal(StatusCode::FORBIDDEN, language, false),
+    }
+}
+
+fn refusal(status: StatusCode, language: Language, unavailable: bool) -> Response<Body> {
+    let t = &texts(language).order_page;
+    let page = ErrorPage {
+        lang: language.code(),
+        title: t.refused_title,
+        message: if unavailable {
+            t.unavailable
+        } else {
+            t.refused
+        },
+        ..ErrorPage::default()
+    };
+    page_response(
+        status,
+        page.render().unwrap_or_default(),
+        BOOKING_PAGE_POLICY,
+    )
+}
+
+/// Where the order stands, newest last: received, its confirmation, its booking.
+fn status(order: &Order, t: &OrderPage) -> Vec<String> {
+    let language = order.details.language;
+    let received = helsinki().to_datetime(order.created_at).date();
+    let mut lines = vec![fill(
+        t.received,
+        &[("date", &date_with_weekday(received, language))],
+    )];
+    lines.push(match order.customer_email() {
+        Delivery::Unverified | Delivery::Held { .. } => t.confirmation_waiting.to_owned(),
+        _ => t.confirmation_sent.to_owned(),
+    });
+    lines.push(match &order.booking {
+        None => t.booking_none.to_owned(),
+        Some(booking) if !booking.is_booked() => t.booking_cancelled.to_owned(),
+        Some(booking) => {
+            let when = when(booking.start, booking.end, language);
+            let booked = fill(
+                t.booking_booked,
+                &[("when", &when), ("place", &booking.place)],
+            );
+            let trainers = booking.trainers.join(", ");
+            format!(
+                "{booked} {}",
+                fill(t.booking_trainers, &[("trainers", &trainers)])
+            )
+        }
+    });
+    lines
+}
+
+fn page(app: &App, order: &Order, token: &str) -> Response<Body> {
+    let d = &order.details;
+    let t = &texts(d.language).order_page;
+    let customer = &texts(d.language).customer;
+    let mut details = vec![
+        (customer.reference, order.reference.to_string()),
+        (
+            customer.package,
+            package_name(d.package, d.language).to_owned(),
+        ),
+        (customer.organization, d.organization.clone()),
+    ];
+    if !d.preferred_dates.is_empty() {
+        let dates: Vec<String> = (d.preferred_dates.iter())
+            .map(|date| date_with_weekday(*date, d.language))
+            .collect();
+        details.push((customer.dates, dates.join(", ")));
+    }
+    details.extend(app.customer.details(order));
+    let seller = app.customer.seller();
+    let phone = seller.map(|s| (s.phone.as_str().to_owned(), s.phone.tel_uri()));
+    let booked = order.booking.as_ref().is_some_and(|b| b.is_booked());
+    let html = OrderPageHtml {
+        lang: d.language.code(),
+        t,
+        reference: order.reference.to_string(),
+        status: status(order, t),
+        calendar: booked.then(|| format!("order/calendar.ics?token={token}")),
+        details,
+        contact: match phone {
+            Some(phone) => {
+                let (before, after) = t.contact.split_once("{phone}").unwrap_or((t.contact, ""));
+                (before.to_owned(), Some(phone), after.to_owned())
+            }
+            None => (t.contact_no_phone.to_owned(), None, String::new()),
+        },
+        terms: seller.and_then(|s| s.terms.get(&d.language).cloned()),
+    };
+    page_response(
+        StatusCode::OK,
+        html.render().unwrap_or_default(),
+        BOOKING_PAGE_POLICY,
+    )
+}
+
+/// The booking's invitation as a file to open; 404 before anything is booked.
+fn calendar_file(app: &App, order: &Order, language: Language) -> Response<Body> {
+    let Some(invitation) = app.customer.calendar(order) else {
+        return refusal(StatusCode::NOT_FOUND, language, false);
+    };
+    let mut file = response(
+        StatusCode::OK,
+        "text/calendar; charset=utf-8",
+        invitation.calendar,
+    );
+    let disposition = format!("attachment; filename=\"{}\"", invitation.file_name);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        file.headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    file
+}

@@ -1,0 +1,93 @@
+//! The customer's own page of their order, in each language (*sinä* in Finnish, *du* in
+//! Swedish, as on the form): where the order stands, its details, whom to call, the terms.
+
+table! {
+    /// The customer's page of their order (`/order`).
+    pub struct OrderPage {
+        title,
+        status_heading,
+        received,
+        confirmation_sent,
+        confirmation_waiting,
+        booking_none,
+        booking_booked,
+        booking_trainers,
+        booking_cancelled,
+        calendar,
+        calendar_hint,
+        details_heading,
+        contact_heading,
+        contact,
+        contact_no_phone,
+        terms_heading,
+        refused_title,
+        refused,
+        unavailable,
+    }
+}
+
+pub const FI: OrderPage = OrderPage {
+    title: "Tilauksesi",
+    status_heading: "Tilanne",
+    received: "Tilaus vastaanotettu {date}.",
+    confirmation_sent: "Tilausvahvistus on lähetetty sähköpostiisi.",
+    confirmation_waiting: "Kouluttajat tarkistavat tilauksen ja vahvistavat sen pian.",
+    booking_none: "Päivää ei ole vielä sovittu: kouluttajat ottavat sinuun yhteyttä ja sopivat sen kanssasi.",
+    booking_booked: "Koulutus on varattu: {when}, {place}.",
+    booking_trainers: "Kouluttajat: {trainers}.",
+    booking_cancelled: "Koulutus on peruttu.",
+    calendar: "Lisää kalenteriin",
+    calendar_hint: "Lataa kalenterikutsu (.ics), niin koulutus tallentuu kalenteriisi.",
+    details_heading: "Tilauksen tiedot",
+    contact_heading: "Kysyttävää tai muutoksia?",
+    contact: "Soita {phone} tai vastaa tilausvahvistukseen, niin vastauksesi menee kouluttajille.",
+    contact_no_phone: "Vastaa tilausvahvistukseen, niin vastauksesi menee kouluttajille.",
+    terms_heading: "Ehdot",
+    refused_title: "Linkki ei avaudu",
+    refused: "Tämä linkki ei ole voimassa. Jos tarvitset tilauksesi tiedot, vastaa tilausvahvistukseen.",
+    unavailable: "Sivu ei juuri nyt avaudu. Yritä hetken kuluttua uudelleen.",
+};
+
+pub const SV: OrderPage = OrderPage {
+    title: "Din beställning",
+    status_heading: "Läge",
+    received: "Beställningen togs emot {date}.",
+    confirmation_sent: "Beställningsbekräftelsen har skickats till din e-post.",
+    confirmation_waiting: "Utbildarna går igenom beställningen och bekräftar den snart.",
+    booking_none: "Datumet är inte bestämt ännu: utbildarna kontaktar dig och kommer överens om det med dig.",
+    booking_booked: "Utbildningen är bokad: {when}, {place}.",
+    booking_trainers: "Utbildare: {trainers}.",
+    booking_cancelled: "Utbildningen är inställd.",
+    calendar: "Lägg till i kalendern",
+    calendar_hint: "Ladda ner kalenderinbjudan (.ics) för att lägga in utbildningen i din kalender.",
+    details_heading: "Beställningens uppgifter",
+    contact_heading: "Frågor eller ändringar?",
+    contact: "Ring {phone} eller svara på beställningsbekräftelsen – svaret går direkt till utbildarna.",
+    contact_no_phone: "Svara på beställningsbekräftelsen – svaret går direkt till utbildarna.",
+    terms_heading: "Villkor",
+    refused_title: "Länken öppnas inte",
+    refused: "Den här länken gäller inte. Om du behöver uppgifterna om din beställning, svara på beställningsbekräftelsen.",
+    unavailable: "Sidan öppnas inte just nu. Försök igen om en stund.",
+};
+
+pub const EN: OrderPage = OrderPage {
+    title: "Your order",
+    status_heading: "Where it stands",
+    received: "Order received on {date}.",
+    confirmation_sent: "The order confirmation has been sent to your email.",
+    confirmation_waiting: "The trainers are checking the order and will confirm it soon.",
+    booking_none: "No date has been agreed yet: the trainers will contact you to agree on one.",
+    booking_booked: "The workshop is booked: {when}, {place}.",
+    booking_trainers: "Trainers: {trainers}.",
+    booking_cancelled: "The workshop has been cancelled.",
+    calendar: "Add to calendar",
+    calendar_hint: "Download the calendar invitation (.ics) to add the workshop to your calendar.",
+    details_heading: "Order details",
+    contact_heading: "Questions or changes?",
+    contact: "Call {phone} or reply to the order confirmation – your reply goes straight to the trainers.",
+    contact_no_phone: "Reply to the order confirmation – your reply goes straight to the trainers.",
+    terms_heading: "Terms",
+    refused_title: "This link does not open",
+    refused: "This link is not valid. If you need the details of your order, reply to the order confirmation.",
+    unavailable: "The page cannot be opened right now. Please try again in a moment.",
+};
