@@ -53,6 +53,13 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<TrainersAction>,
     },
+    /// The customer's links to their order's page: `revoke REF` makes every link sent so far
+    /// open nothing (a forwarded email, a customer's request); the next customer email carries
+    /// a new one. The function carries it out.
+    CustomerLink {
+        #[command(subcommand)]
+        action: CustomerLinkAction,
+    },
     /// The reputation breaker: `status` shows it and the day's bounces and complaints; `reset`
     /// lets automatic confirmations go again, once the cause is dealt with (RUNBOOK.md).
     Breaker {
@@ -244,6 +251,12 @@ pub struct PeriodArgs {
 pub enum TrainersAction {
     /// Ends every session of the trainer (`TRAINERS`' name): they sign in again by email.
     SignOut { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum CustomerLinkAction {
+    /// Every customer link of the order sent so far opens nothing.
+    Revoke { reference: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -50,6 +50,7 @@ impl Operator {
             Command::Release { references } => self.release(&references, out).await,
             Command::Breaker { action } => self.breaker(action, now, out).await,
             Command::Trainers { action } => self.trainers(action, out).await,
+            Command::CustomerLink { action } => self.customer_link(action, out).await,
             Command::FixEmail { reference, address } => {
                 self.fix_email(&reference, &address, out).await
             }

@@ -1,11 +1,12 @@
 //! `orders trainers [sign-out NAME]`: the trainers' sessions, listed and ended by the function
-//! (an operator event), since the operator's role cannot read them.
+//! (an operator event), since the operator's role cannot read them; and `orders customer-link
+//! revoke REF`, the customer links' generation moved on by the function (its own store call).
 
 use std::io::Write;
 
 use order_intake::intake::{OperatorAnswer, OperatorCommand};
 
-use crate::cli::TrainersAction;
+use crate::cli::{CustomerLinkAction, TrainersAction};
 use crate::operator::refusal;
 use crate::{Operator, OpsError};
 
@@ -45,6 +46,26 @@ impl Operator {
                     "{name}: {sessions} session(s) ended; they sign in again from the booking page"
                 )?;
             }
+            other => return Err(refusal(other)),
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn customer_link(
+        &self,
+        action: CustomerLinkAction,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let desk = self.desk("customer-link")?;
+        let CustomerLinkAction::Revoke { reference } = action;
+        let command = OperatorCommand::RevokeCustomerLinks {
+            reference: reference.clone(),
+        };
+        match desk.run(command).await? {
+            OperatorAnswer::Revoked { .. } => writeln!(
+                out,
+                "{reference}: the customer's links sent so far open nothing; the next customer email carries a new one"
+            )?,
             other => return Err(refusal(other)),
         }
         Ok(())

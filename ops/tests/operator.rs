@@ -1665,3 +1665,20 @@ async fn an_operator_lists_the_trainers_sessions_and_signs_one_out() {
     let unknown = run_orders(&table.name, &["trainers", "sign-out", "Nobody"]);
     assert!(!unknown.status.success());
 }
+
+/// `orders customer-link revoke` moves the order's customer links on a generation, through the
+/// function (an operator event); an unknown order is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_operator_revokes_an_order_s_customer_links() {
+    use order_intake::store::Orders;
+    let table = fresh_table().await;
+    let now = Timestamp::now();
+    let order = seed(&table.store, 1, now, "tilaaja@kunta.example", sent(1)).await;
+    let reference = order.reference.to_string();
+    let revoked = stdout(&orders(&table, &["customer-link", "revoke", &reference]));
+    assert!(revoked.contains("open nothing"), "{revoked}");
+    let stored = table.store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(stored.customer_link_generation, 1);
+    let unknown = run_orders(&table.name, &["customer-link", "revoke", "ABCD-EFGH"]);
+    assert!(!unknown.status.success());
+}

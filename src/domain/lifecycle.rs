@@ -25,6 +25,9 @@ pub struct Order {
     pub booking: Option<Booking>,
     /// Who placed it, as keyed hashes (none on orders stored before they were kept).
     pub culprit: Option<Culprit>,
+    /// The customer links' generation: a link names the one it was signed in, and
+    /// `orders customer-link revoke` moves it on, so every link sent before opens nothing.
+    pub customer_link_generation: u32,
 }
 
 /// What an order without one of its first emails (never stored so) reads as.
@@ -59,6 +62,7 @@ impl Order {
             reports: Reports::default(),
             booking: None,
             culprit: None,
+            customer_link_generation: 0,
         }
     }
 

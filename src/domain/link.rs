@@ -62,6 +62,8 @@ pub enum LinkError {
     Expired,
     #[error("the link is for another purpose")]
     OtherPurpose,
+    #[error("the link was revoked")]
+    Revoked,
 }
 
 /// A verified token: which order it opens, and a short id of the link (stored with what it did).
@@ -144,18 +146,7 @@ impl LinkSigner {
     /// A token for `purpose` on `reference`, valid for `LINK_VALID_DAYS` from `now`:
     /// `<key id>.<purpose>.<reference>.<expiry>.<signature>`, every part URL-safe.
     pub fn sign(&self, purpose: LinkPurpose, reference: &Reference, now: Timestamp) -> String {
-        let expires = now + jiff::SignedDuration::from_hours(LINK_VALID_DAYS * 24);
-        self.sign_until(purpose, reference, expires)
-    }
-
-    /// A token for `purpose` on `reference` that opens its page until `expires`.
-    pub fn sign_until(
-        &self,
-        purpose: LinkPurpose,
-        reference: &Reference,
-        expires: Timestamp,
-    ) -> String {
-        let expires = expires.as_second();
+        let expires = now.as_second() + LINK_VALID_DAYS * 24 * 60 * 60;
         self.sign_payload(&format!(
             "{}.{}.{expires}",
             purpose.as_str(),
@@ -231,6 +222,46 @@ impl LinkSigner {
         expiry(expires, now)?;
         let link_id = URL_SAFE_NO_PAD.encode(&signature[..6]);
         Ok(LinkGrant { reference, link_id })
+    }
+
+    /// A customer link's token: `<key id>.customer.<reference>.<expiry>.<generation>` (the
+    /// order's `customer_link_generation` when signed: a revocation moves it on).
+    pub fn sign_customer(
+        &self,
+        reference: &Reference,
+        generation: u32,
+        expires: Timestamp,
+    ) -> String {
+        let purpose = LinkPurpose::Customer.as_str();
+        self.sign_payload(&format!(
+            "{purpose}.{}.{}.{generation}",
+            reference.as_str(),
+            expires.as_second()
+        ))
+    }
+
+    /// Checks a customer link's token at `now`: its order and the generation it was signed in
+    /// (whether that is still the order's is the store's to say).
+    pub fn verify_customer(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<(LinkGrant, u32), LinkError> {
+        let (parts, signature) = self.checked(token)?;
+        let [named, reference, expires, generation] = parts[..] else {
+            return match parts.first().and_then(|p| LinkPurpose::parse(p)) {
+                Some(LinkPurpose::Customer) | None => Err(LinkError::Invalid),
+                Some(_) => Err(LinkError::OtherPurpose),
+            };
+        };
+        if LinkPurpose::parse(named) != Some(LinkPurpose::Customer) {
+            return Err(LinkError::OtherPurpose);
+        }
+        let reference = Reference::parse(reference).ok_or(LinkError::Invalid)?;
+        expiry(expires, now)?;
+        let generation = generation.parse().map_err(|_| LinkError::Invalid)?;
+        let link_id = URL_SAFE_NO_PAD.encode(&signature[..6]);
+        Ok((LinkGrant { reference, link_id }, generation))
     }
 
     /// Checks a sign-in token at `now` (that it was not used is the store's to say).

@@ -41,7 +41,7 @@ impl CustomerPage {
         let links = self.settings.links.as_ref();
         let now = self.now();
         let grant = links.ok_or(CustomerPageError::NotConfigured)?;
-        let grant = grant.verify_customer(token, now)?;
+        let (grant, generation) = grant.verify_customer(token, now)?;
         let order = match self.orders.load(&grant.reference).await {
             Ok(Some(order)) => order,
             Ok(None) | Err(StoreError::Unreadable { .. }) => {
@@ -51,6 +51,9 @@ impl CustomerPage {
         };
         if now >= order.customer_link_expiry() {
             return Err(LinkError::Expired.into());
+        }
+        if generation != order.customer_link_generation {
+            return Err(LinkError::Revoked.into());
         }
         Ok(order)
     }

@@ -36,6 +36,9 @@ pub enum OperatorCommand {
     Trainers,
     /// Ends all of a trainer's sessions (`orders trainers sign-out NAME`: a lost phone).
     SignOut { trainer: String },
+    /// Every customer link of the order sent so far opens nothing (`orders customer-link
+    /// revoke REF`); the next customer email carries a new one.
+    RevokeCustomerLinks { reference: String },
 }
 
 /// One live session, as `orders trainers` lists it.
@@ -70,6 +73,8 @@ pub enum OperatorAnswer {
     Sessions { sessions: Vec<SessionLine> },
     /// A trainer's sessions ended: how many were live.
     SignedOut { sessions: u32 },
+    /// The order's customer links were revoked: their new generation.
+    Revoked { generation: u32 },
 }
 
 /// The operator's use cases in one place, for the function's operator event.
@@ -78,6 +83,7 @@ pub struct OperatorDesk {
     pub(super) release: Release,
     pub(super) book: BookWorkshop,
     pub(super) sign_in: TrainerSignIn,
+    pub(super) orders: std::sync::Arc<dyn crate::store::Orders>,
 }
 
 /// Why a command could not be carried out at all (storage down): the invocation fails.
@@ -91,7 +97,8 @@ impl OperatorDesk {
             OperatorCommand::Resend { reference, .. }
             | OperatorCommand::Release { reference }
             | OperatorCommand::Book { reference, .. }
-            | OperatorCommand::Cancel { reference, .. } => reference,
+            | OperatorCommand::Cancel { reference, .. }
+            | OperatorCommand::RevokeCustomerLinks { reference } => reference,
             OperatorCommand::Trainers => return self.sessions().await,
             OperatorCommand::SignOut { trainer } => {
                 return match self.sign_in.sign_out(trainer).await {
@@ -136,11 +143,24 @@ impl OperatorDesk {
                 let action = BookingAction::Cancel { reason };
                 self.booking(&reference, expected, action).await
             }
+            OperatorCommand::RevokeCustomerLinks { .. } => self.revoke(&reference).await,
             // Answered before the reference is read.
             OperatorCommand::Trainers | OperatorCommand::SignOut { .. } => {
                 refused("not an order's command".into())
             }
         }
+    }
+
+    async fn revoke(&self, reference: &Reference) -> Result<OperatorAnswer, DeskError> {
+        Ok(match self.orders.revoke_customer_links(reference).await? {
+            Some(generation) => {
+                tracing::info!(reference = %reference, generation, "customer links revoked");
+                OperatorAnswer::Revoked { generation }
+            }
+            None => OperatorAnswer::Refused {
+                message: format!("no order {reference}, or it is erased"),
+            },
+        })
     }
 
     async fn sessions(&self) -> Result<OperatorAnswer, DeskError> {

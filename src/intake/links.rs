@@ -46,15 +46,19 @@ impl BookingLinks {
         let mut page = self.page.clone()?;
         let path = page.path().trim_end_matches("/booking").to_owned();
         page.set_path(&format!("{path}{CUSTOMER_PAGE}"));
-        let expires = order.customer_link_expiry();
-        let token = (self.signer).sign_until(LinkPurpose::Customer, &order.reference, expires);
+        let (generation, expires) = (order.customer_link_generation, order.customer_link_expiry());
+        let token = (self.signer).sign_customer(&order.reference, generation, expires);
         page.query_pairs_mut().append_pair("token", &token);
         Some(page.into())
     }
 
-    /// A customer link's order, if its token is valid at `now`.
-    pub fn verify_customer(&self, token: &str, now: Timestamp) -> Result<LinkGrant, LinkError> {
-        self.signer.verify(token, LinkPurpose::Customer, now)
+    /// A customer link's order and generation, if its token is valid at `now`.
+    pub fn verify_customer(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<(LinkGrant, u32), LinkError> {
+        self.signer.verify_customer(token, now)
     }
 
     /// A one-time sign-in link for the roster's `trainer`, back to the order's page.

@@ -306,6 +306,9 @@ impl Orders for OneUnreadable {
         }
         self.store.load(reference).await
     }
+    async fn revoke_customer_links(&self, r: &Reference) -> Result<Option<u32>, StoreError> {
+        self.store.revoke_customer_links(r).await
+    }
 }
 
 #[tokio::test]

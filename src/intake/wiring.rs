@@ -186,6 +186,7 @@ impl Wiring {
             release: self.release(),
             book: self.book_workshop(),
             sign_in: self.trainer_sign_in(),
+            orders: self.stores.orders.clone(),
         }
     }
 

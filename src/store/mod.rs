@@ -167,6 +167,9 @@ pub trait Orders: Send + Sync {
     /// The whole order, read consistently.
     async fn load(&self, reference: &Reference) -> Result<Option<Order>>;
 
+    /// Moves the order's customer links on a generation (none sent before opens): the new one.
+    async fn revoke_customer_links(&self, reference: &Reference) -> Result<Option<u32>>;
+
     /// Opens the connection the first order will use, with a call the store makes anyway.
     async fn warm_up(&self) -> Result<()> {
         Ok(())

@@ -8,7 +8,7 @@ use crate::fixtures::BOOK;
 use crate::helpers::*;
 use order_intake::domain::{LinkPurpose, LinkSigner, Reference};
 use order_intake::email::Email;
-use order_intake::intake::ManualClock;
+use order_intake::intake::{ManualClock, OperatorAnswer, OperatorCommand};
 use order_intake::store::{Orders, Retention};
 
 const CUSTOMER: &str = "anna.virtanen@tuusula.example";
@@ -172,6 +172,29 @@ async fn other_links_and_links_no_longer_valid_show_nothing_of_any_order() {
         "{}",
         expired.body
     );
+    // A revoked link shows nothing; the next customer email carries one that opens.
+    time.set(now);
+    let revoked = (app.app.desk)
+        .run(OperatorCommand::RevokeCustomerLinks {
+            reference: reference.to_string(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(revoked, OperatorAnswer::Revoked { generation: 1 });
+    let old = app.send(&get_event(&link)).await;
+    assert_eq!(old.status, 403, "{}", old.body);
+    assert!(!old.body.contains("Tuusulan kunta"));
+    let resent = (app.app.desk)
+        .run(OperatorCommand::Resend {
+            reference: reference.to_string(),
+            email: "customer".into(),
+        })
+        .await
+        .unwrap();
+    assert!(matches!(resent, OperatorAnswer::Sent { .. }), "{resent:?}");
+    let fresh = customer_link(&customer_emails(&app.mailer.sent()).pop().unwrap());
+    assert_ne!(fresh, link);
+    assert_eq!(app.send(&get_event(&fresh)).await.status, 200);
     // An erased order's link shows nothing either.
     time.set(now);
     app.store.erase(&reference, now).await.unwrap();

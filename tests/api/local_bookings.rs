@@ -184,6 +184,24 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
         "Some haltuun – utbildning i sociala medier (Some-työpajat)"
     );
     assert_eq!(invitation["file_name"], "inbjudan.ics");
+    // The customer's own page, from the booking email's link, read from DynamoDB Local: in
+    // Swedish, with the booked day; the invitation as a file.
+    let start = text.find("/order?token=").expect("the customer's link");
+    let page = text[start..].split_whitespace().next().unwrap().to_owned();
+    let shown = app.send(&get_event(&page)).await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(
+        shown
+            .body
+            .contains("Utbildningen är bokad: tis 30.3.2027 kl. 9.00–13.00"),
+        "{}",
+        shown.body
+    );
+    let file = app
+        .send(&get_event(&page.replace("/order?", "/order/calendar.ics?")))
+        .await;
+    assert_eq!(file.status, 200, "{}", file.body);
+    assert!(file.body.contains("METHOD:REQUEST"), "{}", file.body);
     assert!(
         (invitation["description"].as_str().unwrap()).contains("Ändringar och avbokningar"),
         "{invitation}"

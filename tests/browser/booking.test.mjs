@@ -156,3 +156,49 @@ test("the customer's booking email renders in fi, sv and en", async () => {
     await view.close();
   }
 });
+
+test("the customer's own page: in fi, sv and en on a phone, by keyboard, axe-clean, and once booked", async () => {
+  for (const language of ["fi", "sv", "en"]) {
+    const { reference, link } = await order(language);
+    const [confirmation] = (await emails(reference)).filter((e) => e.destination.to[0].startsWith(`anna.${language}`));
+    const page = confirmation.body.text.match(/(\S+\/order\?token=\S+)/)[1];
+    const p = await phone({ bypassCSP: true });
+    await p.goto(page);
+    assert.equal(await p.getAttribute("html", "lang"), language);
+    assert.ok((await p.textContent("h1")).includes(reference), `${language}: the reference in the heading`);
+    // Keyboard alone reaches the phone number (tap-to-call).
+    let focused = "";
+    for (let i = 0; i < 10 && !focused.startsWith("tel:"); i += 1) {
+      await p.keyboard.press("Tab");
+      focused = await p.evaluate(() => document.activeElement?.getAttribute("href") ?? "");
+    }
+    assert.ok(focused.startsWith("tel:"), `${language}: the phone is reachable by keyboard`);
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), `${language}: no sideways scrolling`);
+    await p.addScriptTag({ path: AXE });
+    const result = await p.evaluate(() => window.axe.run(document));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], language);
+    await p.screenshot({ path: path.join(SHOTS, `order-page-${language}.png`), fullPage: true });
+    if (language === "fi") {
+      // A trainer books it; the customer's page then shows the day and the invitation.
+      const trainer = await phone();
+      await signIn(trainer, link, reference);
+      await trainer.goto(link);
+      await trainer.check("input[name=date] >> nth=0");
+      await trainer.fill("#start", "09:00");
+      await trainer.check("input[name=place_offer]");
+      await trainer.check("input[name=trainer][value='Jaana Pohjola']");
+      await Promise.all([trainer.waitForSelector("text=Asiakas saa tämän"), trainer.click("button[type=submit]")]);
+      await Promise.all([trainer.waitForURL(/done=booked/, { timeout: 30000 }), trainer.click("button[type=submit]")]);
+      await trainer.context().close();
+      await p.goto(page);
+      assert.match(await p.textContent("ol"), /Koulutus on varattu/);
+      const calendar = await p.getAttribute("a[download]", "href");
+      const file = await fetch(new URL(calendar, p.url()));
+      assert.equal(file.status, 200);
+      assert.match(await file.text(), /METHOD:REQUEST/);
+      await p.screenshot({ path: path.join(SHOTS, "order-page-booked.png"), fullPage: true });
+    }
+    await p.context().close();
+  }
+});

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, UpdateBuilder};
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, ReturnValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 
 use super::cancel::{Cancelled, cancelled};
@@ -13,8 +13,8 @@ use crate::domain::{BREAKER_KEY, Order, QuotaCounter, QuotaKind, Receipt, Refere
 use crate::store::attribute::Attribute;
 use crate::store::codec::{n, number, s, text};
 use crate::store::item::{
-    ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry, dedupe_item, dedupe_pk,
-    order_from_item, order_item, order_pk, receipt_from_item,
+    ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, ORDER_TABLE_TTL_ATTRIBUTE, counter_expiry,
+    dedupe_item, dedupe_pk, order_from_item, order_item, order_pk, receipt_from_item,
 };
 use crate::store::{DedupeKey, Insert, Orders, QuotaCounters, Reputation, Result, StoreError};
 
@@ -82,6 +82,35 @@ impl Orders for DynamoDbStore {
             return Ok(None);
         };
         order_from_item(&item).map(Some)
+    }
+
+    /// One `UpdateItem`: `ADD` to the generation, on an order that exists and is not erased.
+    async fn revoke_customer_links(&self, reference: &Reference) -> Result<Option<u32>> {
+        let updated = self
+            .update_order(reference)
+            .update_expression("ADD #generation :one")
+            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#erased)")
+            .expression_attribute_names("#generation", Attribute::CustomerLinkGeneration.name())
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match updated {
+            Ok(output) => {
+                let attributes = output.attributes.unwrap_or_default();
+                let generation = number(&attributes, Attribute::CustomerLinkGeneration.name());
+                Ok(generation.and_then(|g| u32::try_from(g).ok()))
+            }
+            Err(error)
+                if (error.as_service_error())
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(unavailable(error)),
+        }
     }
 
     /// A GetItem (already granted) of a key no order has: half a read unit, and the

@@ -54,6 +54,18 @@ impl Orders for MemoryStore {
         }
         Ok(state.orders.get(reference.as_str()).cloned())
     }
+
+    async fn revoke_customer_links(&self, reference: &Reference) -> Result<Option<u32>> {
+        let mut state = self.available()?;
+        if state.erased.contains_key(reference.as_str()) {
+            return Ok(None);
+        }
+        let Some(order) = state.orders.get_mut(reference.as_str()) else {
+            return Ok(None);
+        };
+        order.customer_link_generation += 1;
+        Ok(Some(order.customer_link_generation))
+    }
 }
 
 #[async_trait]

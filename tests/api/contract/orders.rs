@@ -106,8 +106,39 @@ async fn a_missing_order_is_none(store: &dyn Store) {
     assert_eq!(store.load(&Reference::random()).await.unwrap(), None);
 }
 
+/// Revoking an order's customer links moves their generation on, once per call; a missing or
+/// erased order has none to revoke.
+async fn revoking_customer_links(store: &dyn Store) {
+    let order = placed_order(Reference::random());
+    insert(store, &order).await;
+    assert_eq!(order.customer_link_generation, 0);
+    assert_eq!(
+        store.revoke_customer_links(&order.reference).await.unwrap(),
+        Some(1)
+    );
+    assert_eq!(
+        store.revoke_customer_links(&order.reference).await.unwrap(),
+        Some(2)
+    );
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(loaded.customer_link_generation, 2);
+    assert_eq!(
+        store
+            .revoke_customer_links(&Reference::random())
+            .await
+            .unwrap(),
+        None
+    );
+    store.erase(&order.reference, at(10)).await.unwrap();
+    assert_eq!(
+        store.revoke_customer_links(&order.reference).await.unwrap(),
+        None
+    );
+}
+
 store_contract!(
     inserting_and_deduplicating,
     counting_quotas,
-    a_missing_order_is_none
+    a_missing_order_is_none,
+    revoking_customer_links
 );
