@@ -250,9 +250,9 @@ pub(super) fn prepare(order: &Order) -> String {
     let d = &order.details;
     let t = &texts(d.language).booking;
     let channels: Vec<&str> = d.channels.iter().map(|c| c.display_name()).collect();
-    let channels = match channels[..] {
-        [] => t.channels_none.to_owned(),
-        _ => crate::texts::all_of(&channels, d.language),
-    };
+    if channels.is_empty() {
+        return t.prepare_no_channels.to_owned();
+    }
+    let channels = crate::texts::all_of(&channels, d.language);
     crate::texts::fill(t.prepare, &[("channels", &channels)])
 }

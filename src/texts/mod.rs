@@ -232,8 +232,8 @@ table! {
         reach,
         calendar_hint,
         calendar_hint_cancelled,
-        /// The channels' apps when the customer chose none.
-        channels_none,
+        /// What to prepare when the customer chose no channel (its own sentence).
+        prepare_no_channels,
         /// The invitation's description: how to change or cancel, with the seller's phone.
         calendar_changes,
         /// The invitation's file name, and the cancellation's.

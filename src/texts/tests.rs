@@ -107,3 +107,67 @@ fn every_whole_sentence_starts_with_a_capital() {
         }
     }
 }
+
+/// The words of a text, lower case, split on anything that is not a letter.
+fn words(text: &str) -> Vec<String> {
+    (text.split(|c: char| !c.is_alphabetic()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// What the customer reads: the form, its pages, the emails, their own page.
+fn customer_texts(language: Language) -> Vec<(String, &'static str)> {
+    let sections = [
+        "labels.",
+        "problems.",
+        "refusals.",
+        "pages.",
+        "customer.",
+        "booking.",
+        "form.",
+        "order_page.",
+    ];
+    (texts(language).entries().into_iter())
+        .filter(|(key, _)| sections.iter().any(|s| key.starts_with(s)))
+        .collect()
+}
+
+/// One register per language, as on the form: *sinä* in Finnish (no *te* forms: no "-tte"
+/// verbs, no plural imperatives or possessives), *du* in Swedish (no *ni*, *er*).
+#[test]
+fn customer_texts_keep_one_register() {
+    const FINNISH_TE: [&str; 14] = [
+        "te",
+        "teidän",
+        "teille",
+        "teitä",
+        "vastatkaa",
+        "pyytäkää",
+        "ottakaa",
+        "kertokaa",
+        "koulutuksenne",
+        "kalenteriinne",
+        "kalenteristanne",
+        "organisaationne",
+        "tilauksenne",
+        "tilaanne",
+    ];
+    for (key, text) in customer_texts(Language::Fi) {
+        for word in words(text) {
+            let plural_verb = word.len() > 4 && word.ends_with("tte");
+            assert!(
+                !(FINNISH_TE.contains(&word.as_str()) || plural_verb),
+                "{key}: {word:?} is the te register: {text}"
+            );
+        }
+    }
+    for (key, text) in customer_texts(Language::Sv) {
+        for word in words(text) {
+            assert!(
+                !["ni", "er", "ert", "era", "eder"].contains(&word.as_str()),
+                "{key}: {word:?} is the ni register: {text}"
+            );
+        }
+    }
+}

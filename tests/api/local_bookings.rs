@@ -177,7 +177,7 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     );
     let text = booking["body"]["text"].as_str().unwrap();
     assert!(text.contains("tis 30.3.2027 kl. 9.00–13.00"), "{text}");
-    assert!(text.contains("Så här förbereder ni er"), "{text}");
+    assert!(text.contains("Inför utbildningen"), "{text}");
     let invitation = parsed_invitation(booking);
     assert_eq!(
         invitation["summary"],
