@@ -6,7 +6,7 @@ use crate::domain::{
     BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, Trainer,
     WebOrigin,
 };
-use crate::domain::{DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
+use crate::domain::{CancellationTerms, DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
 use crate::intake::{
     BookingLinks, BookingSettings, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
@@ -258,6 +258,25 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             trainers,
             reminder_days_before: self
                 .count("REMINDER_DAYS_BEFORE", DEFAULT_REMINDER_DAYS_BEFORE)?,
+            terms: self.terms()?,
+        })
+    }
+
+    /// The cancellation terms; a fee over 100 % is a typo.
+    fn terms(&self) -> Result<CancellationTerms, ConfigError> {
+        let defaults = CancellationTerms::default();
+        // 0 is a term too: no free days, or no fee.
+        let whole = |name: &'static str, default: u32, max: u32| match self.optional(name) {
+            None => Ok(default),
+            Some(text) => (text.parse::<u32>().ok())
+                .filter(|n| *n <= max)
+                .ok_or_else(|| error(name, format!("is {text:?}, not a whole number 0–{max}"))),
+        };
+        let free_days = whole("CANCELLATION_FREE_DAYS", defaults.free_days, 365)?;
+        let fee_percent = whole("CANCELLATION_FEE_PERCENT", defaults.fee_percent, 100)?;
+        Ok(CancellationTerms {
+            free_days,
+            fee_percent,
         })
     }
 
@@ -466,6 +485,8 @@ mod tests {
                 "ORGANIZER_EMAIL",
                 "Kouluttajat <kouluttajat@some-tyopajat.fi>",
             ),
+            ("CANCELLATION_FEE_PERCENT", "101"),
+            ("CANCELLATION_FREE_DAYS", "two weeks"),
             ("SELLER_BUSINESS_ID", "1234567-8"),
             ("SELLER_PHONE", "soita"),
             ("TERMS_SV", ""),

@@ -285,10 +285,20 @@ fn first_line(
         (record.text(Field::Package).and_then(Package::parse)).ok_or(missing("a package"))?;
     let net = record.net_cents.ok_or(missing("its amounts"))?;
     let name = order_intake::texts::package_name(package, Language::Fi);
-    let Some(percent) = fee_percent else {
-        return Ok(InvoiceLine::new(package.id(), name, net, rate));
-    };
     let cancelled = (record.booking.as_ref()).is_some_and(|b| b.state == BookingState::Cancelled);
+    // A cancellation records its fee (the customer's page, by the terms; ours: none).
+    let recorded = (record.booking.as_ref()).and_then(|b| b.fee_percent.filter(|_| cancelled));
+    let percent = match (fee_percent, recorded) {
+        (Some(percent), _) => percent,
+        (None, Some(0)) => {
+            return Err(OpsError::Usage(format!(
+                "order {} was cancelled free of charge: nothing to invoice (--fee-percent bills a fee anyway)",
+                record.reference
+            )));
+        }
+        (None, Some(percent)) => percent,
+        (None, None) => return Ok(InvoiceLine::new(package.id(), name, net, rate)),
+    };
     if !cancelled {
         return Err(OpsError::Usage(format!(
             "--fee-percent bills a cancellation, and order {} has no cancelled booking (orders cancel {} --reason …)",
@@ -298,8 +308,8 @@ fn first_line(
     if !(1..=100).contains(&percent) {
         return Err(OpsError::Usage("--fee-percent takes 1 to 100".to_owned()));
     }
-    // Rounded half up to the cent.
-    let fee = (net * i64::from(percent) + 50) / 100;
+    // Rounded half up to the cent, as the customer's page showed it.
+    let fee = order_intake::domain::fee_cents(net, percent);
     let text = format!("Peruutusmaksu {percent} % – {name}");
     Ok(InvoiceLine::new("peruutusmaksu", text, fee, rate))
 }

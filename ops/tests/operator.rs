@@ -915,6 +915,7 @@ async fn booked_for(table: &Table, order: &Order, day: jiff::civil::Date) {
         sequence: 1,
         changed_at: Timestamp::now(),
         changed_by: "orders".into(),
+        fee_percent: None,
     });
     assert_eq!(table.store.book(&booked, 0).await.unwrap(), Booked::Stored);
 }
@@ -1681,4 +1682,56 @@ async fn an_operator_revokes_an_order_s_customer_links() {
     assert_eq!(stored.customer_link_generation, 1);
     let unknown = run_orders(&table.name, &["customer-link", "revoke", "ABCD-EFGH"]);
     assert!(!unknown.status.success());
+}
+
+/// A cancellation on the customer's page records the terms' fee on the booking: `orders
+/// invoice` bills exactly that without being told; one free of charge has nothing to bill.
+#[tokio::test]
+async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
+    use order_intake::domain::{Booking, BookingState};
+    use order_intake::store::{Booked, Bookings};
+    let table = fresh_table().await;
+    let day = Timestamp::now().to_zoned_datetime(helsinki()).date() + 3.days();
+    for (fee_percent, billed) in [(50, Some(["250,00", "63,75", "313,75"])), (0, None)] {
+        let order = seed(&table.store, 2, ordered(), "tilaaja@kunta.example", sent(2)).await;
+        let mut cancelled = order.clone();
+        cancelled.booking = Some(Booking {
+            state: BookingState::Cancelled,
+            start: day.at(9, 0, 0, 0),
+            end: day.at(11, 0, 0, 0),
+            place: "Kunnantalo".into(),
+            trainers: vec!["Pilvi Nummi".into()],
+            note: None,
+            reason: Some("Peruttu tilaajan pyynnöstä.".into()),
+            sequence: 2,
+            changed_at: Timestamp::now(),
+            changed_by: "customer".into(),
+            fee_percent: Some(fee_percent),
+        });
+        assert_eq!(
+            table.store.book(&cancelled, 0).await.unwrap(),
+            Booked::Stored
+        );
+        let reference = order.reference.as_str();
+        match billed {
+            Some(amounts) => {
+                let fee = orders(&table, &["invoice", reference]);
+                let notes = String::from_utf8(fee.stderr.clone()).unwrap();
+                let fields = checked(&table, &fee.stdout, &notes);
+                assert_eq!(
+                    [&fields["net"], &fields["vat"], &fields["gross"]],
+                    amounts.map(serde_json::Value::from).each_ref()
+                );
+                assert_eq!(fields["rows"][0]["article"], "peruutusmaksu");
+            }
+            None => {
+                let refused = run_orders(&table.name, &["invoice", reference]);
+                let why = String::from_utf8_lossy(&refused.stderr);
+                assert!(
+                    !refused.status.success() && why.contains("free of charge"),
+                    "{why}"
+                );
+            }
+        }
+    }
 }

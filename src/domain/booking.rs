@@ -56,8 +56,12 @@ pub struct Booking {
     /// `SEQUENCE`, and the store's condition: a change is written only over the one it saw).
     pub sequence: u32,
     pub changed_at: Timestamp,
-    /// Who changed it: the signed link's id, or `orders` for an operator.
+    /// Who changed it: the signed link's id, or `orders` for an operator, or `customer`.
     pub changed_by: String,
+    /// A cancellation's fee as a share of the price, recorded when it was cancelled: the terms'
+    /// for the customer's own cancellation after the free days, 0 for one by us (`None`: not
+    /// cancelled, or cancelled before fees were recorded).
+    pub fee_percent: Option<u32>,
 }
 
 /// What the latest change to a booking was: the one place that decides it, for the metric, the
@@ -494,6 +498,7 @@ mod tests {
             sequence: 1,
             changed_at: Timestamp::UNIX_EPOCH,
             changed_by: "orders".into(),
+            fee_percent: None,
         };
         let now: Timestamp = "2027-03-01T00:00:00Z".parse().unwrap();
         let customer = booking.customer_reminder_at(7, now).unwrap();

@@ -22,6 +22,7 @@ mod origin;
 mod quota;
 mod reference;
 mod seller;
+mod terms;
 mod text;
 mod trainer;
 mod values;
@@ -56,6 +57,9 @@ pub use quota::{
 };
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};
+pub use terms::{
+    CancellationTerms, DEFAULT_CANCELLATION_FEE_PERCENT, DEFAULT_CANCELLATION_FREE_DAYS, fee_cents,
+};
 pub use text::contains_control_characters;
 pub use trainer::Trainer;
 pub use values::{Channel, EInvoiceId, IdempotencyKey, Participants, ParticipantsError, Phone};

@@ -8,8 +8,8 @@ use super::calendar::{Audience, BookingEmails, invitation, prepare};
 use super::compose::render;
 use super::rows::Row;
 use super::{Email, Invitation};
-use crate::domain::{Booking, BookingChange, Language, Order};
-use crate::texts::{TRAINER, package_name, texts, when};
+use crate::domain::{Booking, BookingChange, Language, Order, fee_cents, format_amount};
+use crate::texts::{TRAINER, fill, package_name, texts, when};
 
 pub(super) struct NoticeView<'a> {
     pub(super) lang: &'a str,
@@ -99,7 +99,22 @@ fn customer_rows(order: &Order, booking: &Booking) -> Vec<Row> {
         row(customer.reference, order.reference.to_string()),
     ];
     rows.extend(words_rows(booking, t.note, t.reason));
+    rows.extend(fee_row(order, booking, d.language));
     rows
+}
+
+/// A cancellation's fee as recorded on the booking: the amount plus VAT, or none.
+fn fee_row(order: &Order, booking: &Booking, language: Language) -> Option<Row> {
+    let percent = booking.fee_percent.filter(|_| !booking.is_booked())?;
+    let t = &texts(language).booking;
+    let value = match percent {
+        0 => t.fee_none.to_owned(),
+        percent => {
+            let amount = format_amount(fee_cents(order.price.net_cents, percent), language);
+            fill(t.fee_amount, &[("amount", &amount)])
+        }
+    };
+    Some(row(t.fee, value))
 }
 
 /// The trainers' own words on a booking: their note, and a cancellation's reason.
@@ -209,6 +224,7 @@ fn note_rows(order: &Order, booking: &Booking) -> Vec<Row> {
     }
     rows.push(row(TRAINER.reference, order.reference.to_string()));
     rows.extend(words_rows(booking, TRAINER.note, TRAINER.reason));
+    rows.extend(fee_row(order, booking, Language::Fi));
     rows
 }
 

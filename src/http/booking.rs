@@ -105,7 +105,7 @@ async fn show(app: &App, request: &Request) -> Response<Body> {
 
 /// Whether a POST comes from the function's own page: a browser says where a form was posted
 /// from (`Sec-Fetch-Site`, or at least `Origin`); a post that says neither is refused too.
-fn from_own_page(app: &App, headers: &HeaderMap) -> bool {
+pub(super) fn from_own_page(app: &App, headers: &HeaderMap) -> bool {
     if let Some(site) = header_text(headers, "sec-fetch-site") {
         return site == "same-origin";
     }
@@ -117,10 +117,10 @@ fn from_own_page(app: &App, headers: &HeaderMap) -> bool {
 }
 
 /// The posted form's fields (a field given twice: its first value; `trainer` may repeat).
-struct Posted(Vec<(String, String)>);
+pub(super) struct Posted(Vec<(String, String)>);
 
 impl Posted {
-    fn parse(body: &[u8]) -> Option<Posted> {
+    pub(super) fn parse(body: &[u8]) -> Option<Posted> {
         let text = std::str::from_utf8(body).ok()?;
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(text.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -129,7 +129,7 @@ impl Posted {
         (!pairs.iter().any(|(_, v)| v.contains('\u{FFFD}'))).then_some(Posted(pairs))
     }
 
-    fn get(&self, name: &str) -> String {
+    pub(super) fn get(&self, name: &str) -> String {
         (self.0.iter())
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())

@@ -10,7 +10,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::App;
 use super::booking_view::BOOKING_PAGE_POLICY;
 use super::response::{ErrorPage, page_response, response};
-use crate::domain::{Delivery, Language, Order, helsinki};
+use crate::domain::{Delivery, Language, Order, fee_cents, format_amount, helsinki};
 use crate::intake::CustomerPageError;
 use crate::texts::{OrderPage, date_with_weekday, fill, package_name, texts, when};
 
@@ -25,6 +25,11 @@ struct OrderPageHtml<'a> {
     reference: String,
     status: Vec<String>,
     calendar: Option<String>,
+    /// What was done, or why not.
+    message: Option<&'a str>,
+    /// The cancel form while the workshop is ahead: the booking's sequence, the terms' line.
+    cancel: Option<(u32, String)>,
+    token: &'a str,
     details: Vec<(&'static str, String)>,
     /// The contact line around the phone, which is a `tel:` link: before, (number, link), after.
     contact: (String, Option<(String, String)>, String),
@@ -49,13 +54,15 @@ pub async fn handle(
         Ok(order) => order,
         Err(error) => return refused(&error, language),
     };
-    match calendar {
-        true => calendar_file(app, &order, language),
-        false => page(app, &order, token),
+    if calendar {
+        return calendar_file(app, &order, language);
     }
+    let t = &texts(order.details.language).order_page;
+    let done = (query.first("done") == Some("cancelled")).then_some(t.done_cancelled);
+    page_with(app, &order, token, StatusCode::OK, done)
 }
 
-fn refused(error: &CustomerPageError, language: Language) -> Response<Body> {
+pub(super) fn refused(error: &CustomerPageError, language: Language) -> Response<Body> {
     tracing::info!(error = %error, "customer link refused");
     match error {
         CustomerPageError::Store(_) => refusal(StatusCode::SERVICE_UNAVAILABLE, language, true),
@@ -66,14 +73,25 @@ fn refused(error: &CustomerPageError, language: Language) -> Response<Body> {
 
 fn refusal(status: StatusCode, language: Language, unavailable: bool) -> Response<Body> {
     let t = &texts(language).order_page;
+    let message = if unavailable {
+        t.unavailable
+    } else {
+        t.refused
+    };
+    refusal_with(status, language, message)
+}
+
+/// A plain page in `language` with this message and nothing of any order.
+pub(super) fn refusal_with(
+    status: StatusCode,
+    language: Language,
+    message: &str,
+) -> Response<Body> {
+    let t = &texts(language).order_page;
     let page = ErrorPage {
         lang: language.code(),
         title: t.refused_title,
-        message: if unavailable {
-            t.unavailable
-        } else {
-            t.refused
-        },
+        message,
         ..ErrorPage::default()
     };
     page_response(
@@ -114,7 +132,34 @@ fn status(order: &Order, t: &OrderPage) -> Vec<String> {
     lines
 }
 
-fn page(app: &App, order: &Order, token: &str) -> Response<Body> {
+/// The cancel form while the workshop is ahead (cancelling is the customer's until it starts):
+/// the booking's sequence, and what the terms charge when.
+fn cancel_form(app: &App, order: &Order, t: &OrderPage) -> Option<(u32, String)> {
+    let language = order.details.language;
+    let booking = (order.booking.as_ref()).filter(|b| b.is_booked())?;
+    if booking.start_utc() <= app.customer.now() {
+        return None;
+    }
+    let terms = app.customer.terms();
+    let terms_line = match terms.fee_percent {
+        0 => t.cancel_terms_free.to_owned(),
+        percent => {
+            let fee = format_amount(fee_cents(order.price.net_cents, percent), language);
+            let date = date_with_weekday(terms.free_until(booking.start), language);
+            fill(t.cancel_terms, &[("date", &date), ("fee", &fee)])
+        }
+    };
+    Some((booking.sequence, terms_line))
+}
+
+/// The page, with a message at the top (what was done, or why not).
+pub(super) fn page_with(
+    app: &App,
+    order: &Order,
+    token: &str,
+    status_code: StatusCode,
+    message: Option<&str>,
+) -> Response<Body> {
     let d = &order.details;
     let t = &texts(d.language).order_page;
     let customer = &texts(d.language).customer;
@@ -135,13 +180,17 @@ fn page(app: &App, order: &Order, token: &str) -> Response<Body> {
     details.extend(app.customer.details(order));
     let seller = app.customer.seller();
     let phone = seller.map(|s| (s.phone.as_str().to_owned(), s.phone.tel_uri()));
-    let booked = order.booking.as_ref().is_some_and(|b| b.is_booked());
+    let booked = order.booking.as_ref().filter(|b| b.is_booked());
+    let cancel = cancel_form(app, order, t);
     let html = OrderPageHtml {
         lang: d.language.code(),
         t,
         reference: order.reference.to_string(),
         status: status(order, t),
-        calendar: booked.then(|| format!("order/calendar.ics?token={token}")),
+        calendar: booked.map(|_| format!("order/calendar.ics?token={token}")),
+        message,
+        cancel,
+        token,
         details,
         contact: match phone {
             Some(phone) => {
@@ -153,7 +202,7 @@ fn page(app: &App, order: &Order, token: &str) -> Response<Body> {
         terms: seller.and_then(|s| s.terms.get(&d.language).cloned()),
     };
     page_response(
-        StatusCode::OK,
+        status_code,
         html.render().unwrap_or_default(),
         BOOKING_PAGE_POLICY,
     )

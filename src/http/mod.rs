@@ -8,6 +8,7 @@ mod booking;
 mod booking_check;
 mod booking_view;
 mod customer;
+mod customer_cancel;
 mod error;
 mod event;
 mod response;
@@ -72,7 +73,11 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
     if path.trim_end_matches('/') == BOOKING_PATH {
         return booking::handle(app, request).await;
     }
-    if let Some(calendar) = match path.trim_end_matches('/') {
+    let path = path.trim_end_matches('/');
+    if path == customer::ORDER_PAGE_PATH && request.method() == Method::POST {
+        return customer_cancel::act(app, request, language).await;
+    }
+    if let Some(calendar) = match path {
         customer::ORDER_PAGE_PATH => Some(false),
         customer::ORDER_CALENDAR_PATH => Some(true),
         _ => None,

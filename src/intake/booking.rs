@@ -19,6 +19,8 @@ use crate::store::{Booked, Bookings, EmailQueue, Orders, StoreError};
 
 /// Who changed a booking, as stored with it: an operator's command.
 pub const BY_OPERATOR: &str = "orders";
+/// Who changed a booking from the customer's own page.
+pub const BY_CUSTOMER: &str = "customer";
 /// A cancellation's reason at most.
 pub const MAX_REASON_LENGTH: usize = 500;
 /// Changes a booking link may make to one order. A link can leak (a trainer's reply quotes the
@@ -279,6 +281,14 @@ impl BookWorkshop {
             sequence: expected + 1,
             changed_at: now,
             changed_by: by.to_owned(),
+            // Ours to cancel is free; the customer's costs what the terms say on the day.
+            fee_percent: match (state, by) {
+                (BookingState::Booked, _) => None,
+                (BookingState::Cancelled, BY_CUSTOMER) => {
+                    Some(self.settings.terms.fee_percent_at(request.start, now))
+                }
+                (BookingState::Cancelled, _) => Some(0),
+            },
         }))
     }
 

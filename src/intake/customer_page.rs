@@ -8,7 +8,8 @@ use jiff::Timestamp;
 
 use super::compose::Composer;
 use super::links::BookingSettings;
-use crate::domain::{LinkError, Order, Reference, Seller};
+use super::{BY_CUSTOMER, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline};
+use crate::domain::{CancellationTerms, Language, LinkError, Order, Reference, Seller};
 use crate::email::Invitation;
 use crate::intake::Clock;
 use crate::store::{Orders, StoreError};
@@ -26,9 +27,25 @@ pub enum CustomerPageError {
     Store(#[from] StoreError),
 }
 
+/// The reason a cancellation gives when the customer wrote none, in a language.
+pub type Unsaid = fn(Language) -> &'static str;
+
+fn booking_error(error: BookingError) -> CustomerPageError {
+    match error {
+        BookingError::Link(error) => CustomerPageError::Link(error),
+        BookingError::NotConfigured => CustomerPageError::NotConfigured,
+        BookingError::NotFound(reference) | BookingError::NothingToCancel(reference) => {
+            CustomerPageError::NotFound(reference)
+        }
+        BookingError::Store(error) => CustomerPageError::Store(error),
+    }
+}
+
 /// The customer page's use case.
 pub struct CustomerPage {
     pub(super) orders: Arc<dyn Orders>,
+    /// The customer's cancellation is the booking page's, by `BY_CUSTOMER`.
+    pub(super) book: BookWorkshop,
     pub(super) composer: Composer,
     pub(super) settings: BookingSettings,
     pub(super) clock: Clock,
@@ -56,6 +73,62 @@ impl CustomerPage {
             return Err(LinkError::Revoked.into());
         }
         Ok(order)
+    }
+
+    /// What cancelling would do, without doing it (the page's check step): the order as it
+    /// would stand, its booking carrying the fee of the terms today; or why not.
+    pub async fn check_cancel(
+        &self,
+        token: &str,
+        expected: u32,
+        reason: &str,
+        unsaid: Unsaid,
+    ) -> Result<Result<Order, BookingOutcome>, CustomerPageError> {
+        let order = self.show(token).await?;
+        let action = self.cancellation(&order, reason, unsaid);
+        let checked = (self.book)
+            .check(&order.reference, expected, action, BY_CUSTOMER)
+            .await;
+        Ok(checked.map_err(booking_error)?.map(|(order, _)| order))
+    }
+
+    /// Cancels the booking at `expected` as the customer, with the fee the terms give today
+    /// (recorded on the booking), and sends the customer and the trainers the cancellation.
+    pub async fn cancel(
+        &self,
+        token: &str,
+        expected: u32,
+        reason: &str,
+        unsaid: Unsaid,
+        deadline: Deadline,
+    ) -> Result<BookingOutcome, CustomerPageError> {
+        let order = self.show(token).await?;
+        let action = self.cancellation(&order, reason, unsaid);
+        let done = (self.book)
+            .act(&order.reference, expected, action, BY_CUSTOMER, deadline)
+            .await;
+        if let Ok(BookingOutcome::Done(order)) = &done {
+            let fee = order.booking.as_ref().and_then(|b| b.fee_percent);
+            tracing::info!(order_id = %order.order_id, fee_percent = ?fee, "cancelled by the customer");
+        }
+        done.map_err(booking_error)
+    }
+
+    /// The customer's words to the trainers, or `unsaid` in the order's language ("at the
+    /// customer's request": the page's words, which this layer does not hold).
+    fn cancellation(&self, order: &Order, reason: &str, unsaid: Unsaid) -> BookingAction {
+        let reason = match reason.trim() {
+            "" => unsaid(order.details.language),
+            reason => reason,
+        };
+        BookingAction::Cancel {
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// The cancellation terms, for the page.
+    pub fn terms(&self) -> CancellationTerms {
+        self.settings.terms
     }
 
     /// The booking's invitation as it now stands, for the customer's calendar.

@@ -103,6 +103,8 @@ pub struct BookingSettings {
     /// nobody can sign in, as for the operator's command, which needs no session).
     pub trainers: Vec<crate::domain::Trainer>,
     pub reminder_days_before: u32,
+    /// `CANCELLATION_FREE_DAYS`, `CANCELLATION_FEE_PERCENT`: what a customer's cancellation costs.
+    pub terms: crate::domain::CancellationTerms,
 }
 
 impl Default for BookingSettings {
@@ -113,6 +115,7 @@ impl Default for BookingSettings {
             roster: vec!["Pilvi Nummi".into(), "Jaana Pohjola".into()],
             trainers: Vec::new(),
             reminder_days_before: crate::domain::DEFAULT_REMINDER_DAYS_BEFORE,
+            terms: crate::domain::CancellationTerms::default(),
         }
     }
 }

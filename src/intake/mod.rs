@@ -35,11 +35,11 @@ mod wiring;
 
 pub use alerts::AlertError;
 pub use booking::{
-    BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, MAX_CHANGES_BY_LINK,
-    MAX_REASON_LENGTH,
+    BY_CUSTOMER, BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome,
+    MAX_CHANGES_BY_LINK, MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
-pub use customer_page::{CustomerPage, CustomerPageError};
+pub use customer_page::{CustomerPage, CustomerPageError, Unsaid};
 pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine};
 pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};
 pub use links::{BookingLinks, BookingSettings};

@@ -96,6 +96,7 @@ impl Wiring {
     pub fn customer_page(&self) -> CustomerPage {
         CustomerPage {
             orders: self.stores.orders.clone(),
+            book: self.book_workshop(),
             composer: self.composer(),
             settings: self.booking.clone(),
             clock: self.clock.clone(),

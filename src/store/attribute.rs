@@ -89,6 +89,8 @@ pub enum Attribute {
     Network,
     /// A mark's end (epoch seconds; the item's TTL may delete it up to two days later).
     MarkedUntil,
+    /// A cancelled booking's fee, percent of the price (`Booking::fee_percent`).
+    BookingFeePercent,
     /// The customer links' generation (absent: 0; `Orders::revoke_customer_links`).
     CustomerLinkGeneration,
     /// The order's `Culprit`: keyed hashes of its source, mailbox and network.
@@ -117,6 +119,7 @@ impl Attribute {
             Attribute::Network => "network",
             Attribute::MarkedUntil => "marked_until",
             Attribute::CustomerLinkGeneration => "customer_link_generation",
+            Attribute::BookingFeePercent => "booking_fee_percent",
             Attribute::SourceMark => "source_mark",
             Attribute::MailboxMark => "mailbox_mark",
             Attribute::NetworkMark => "network_mark",

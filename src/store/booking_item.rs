@@ -30,6 +30,10 @@ pub fn booking_attributes(booking: &Booking) -> (Vec<(Attribute, AttributeValue)
         (Attribute::BookingChangedBy, s(&booking.changed_by)),
     ];
     let mut remove = Vec::new();
+    match booking.fee_percent {
+        Some(percent) => set.push((Attribute::BookingFeePercent, n(percent))),
+        None => remove.push(Attribute::BookingFeePercent),
+    }
     for (attribute, value) in [
         (Attribute::BookingNote, &booking.note),
         (Attribute::BookingReason, &booking.reason),
@@ -62,5 +66,7 @@ pub fn booking_from_item(item: &Item) -> Option<Booking> {
         sequence: u32::try_from(number(item, Attribute::BookingSequence.name())?).ok()?,
         changed_at: get(Attribute::BookingChangedAt)?.parse().ok()?,
         changed_by: get(Attribute::BookingChangedBy)?.to_owned(),
+        fee_percent: number(item, Attribute::BookingFeePercent.name())
+            .and_then(|n| u32::try_from(n).ok()),
     })
 }

@@ -234,6 +234,10 @@ table! {
         calendar_hint_cancelled,
         /// What to prepare when the customer chose no channel (its own sentence).
         prepare_no_channels,
+        /// A cancellation's fee: its label, the amount (`{amount} + alv`), none.
+        fee,
+        fee_amount,
+        fee_none,
         /// The invitation's description: how to change or cancel, with the seller's phone.
         calendar_changes,
         /// The invitation's file name, and the cancellation's.

@@ -192,6 +192,7 @@ async fn a_change_and_a_cancellation_update_the_same_event() {
         (booking.state, booking.sequence),
         (BookingState::Cancelled, 3)
     );
+    assert_eq!(booking.fee_percent, Some(0), "ours to cancel: no fee");
     let invitations: Vec<String> = (app.mailer.sent().iter())
         .filter(|e| e.to == ["anna.virtanen@tuusula.example"])
         .filter_map(|e| e.invitation.as_ref())

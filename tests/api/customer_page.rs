@@ -83,7 +83,11 @@ async fn the_confirmation_s_link_shows_the_order_and_changes_nothing() {
     assert_eq!(app.store.load(&reference).await.unwrap(), stored);
     assert_eq!(app.mailer.sent().len(), emails, "looking sends nothing");
     let posted = app.send(&post_to(&link)).await;
-    assert_eq!(posted.status, 405);
+    assert_eq!(
+        posted.status, 403,
+        "a post not from the page itself: {}",
+        posted.body
+    );
 }
 
 #[tokio::test]
@@ -205,4 +209,149 @@ async fn other_links_and_links_no_longer_valid_show_nothing_of_any_order() {
 
 fn urlencode(token: &str) -> String {
     url::form_urlencoded::byte_serialize(token.as_bytes()).collect()
+}
+
+/// A POST of the page's cancel form, from the page itself unless `headers` say otherwise.
+fn cancel_post(token: &str, sequence: u32, checked: bool, headers: serde_json::Value) -> String {
+    let mut fields = vec![("action", "cancel"), ("reason", "Valtuuston kokous")];
+    if checked {
+        fields.push(("checked", "1"));
+    }
+    let body = unchecked_form(token, sequence, &fields);
+    let mut event: serde_json::Value = serde_json::from_str(&booking_post(&body, headers)).unwrap();
+    event["rawPath"] = json!("/order");
+    event["requestContext"]["http"]["path"] = json!("/order");
+    event["routeKey"] = json!("POST /order");
+    event.to_string()
+}
+
+/// Books the order for Tuesday 30 March 2027 (free cancellation through 16 March).
+async fn booked(app: &FakeApp, booking: &str) {
+    let token = token_of(booking);
+    let answer = app
+        .send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn the_customer_cancels_in_time_free_of_charge_after_a_check_step() {
+    let (app, _, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let page = app.send(&get_event(&link)).await;
+    for words in [
+        "Peruuta koulutus",
+        "Peruutus on maksuton ti 16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 450,00\u{a0}€ + alv.",
+    ] {
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    let token = token_of(&link);
+    let sent = app.mailer.sent().len();
+    let check = app.send(&cancel_post(&token, 1, false, json!({}))).await;
+    assert_eq!(check.status, 200, "{}", check.body);
+    assert!(
+        check.body.contains("Peruutus on maksuton."),
+        "{}",
+        check.body
+    );
+    assert!(check.body.contains(r#"name="checked" value="1""#));
+    assert!(
+        stored(&app, &reference).await.booking.unwrap().is_booked(),
+        "the check writes nothing"
+    );
+    assert_eq!(app.mailer.sent().len(), sent, "and sends nothing");
+    let done = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let location = done.header("location").unwrap();
+    assert!(location.starts_with("order?token=") && location.ends_with("done=cancelled"));
+    let booking = stored(&app, &reference).await.booking.unwrap();
+    assert_eq!(
+        (
+            booking.is_booked(),
+            booking.fee_percent,
+            booking.changed_by.as_str()
+        ),
+        (false, Some(0), "customer")
+    );
+    assert_eq!(booking.reason.as_deref(), Some("Valtuuston kokous"));
+    // The customer and the trainers get the cancellation, the same event one sequence on.
+    let cancels: Vec<_> = (app.mailer.sent()[sent..].iter())
+        .filter_map(|e| e.invitation.clone())
+        .collect();
+    assert_eq!(cancels.len(), 2);
+    assert!(
+        cancels
+            .iter()
+            .all(|i| i.calendar.contains("METHOD:CANCEL") && i.calendar.contains("SEQUENCE:2"))
+    );
+    let email = customer_emails(&app.mailer.sent()).pop().unwrap();
+    assert!(
+        email.text.contains("Peruutusmaksu: Ei peruutusmaksua"),
+        "{}",
+        email.text
+    );
+    let after = app.send(&get_event(&format!("/{location}"))).await;
+    assert!(
+        after.body.contains("Peruutus on tallennettu"),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("Koulutus on peruttu."));
+    assert!(!after.body.contains("<form"), "nothing left to cancel");
+}
+
+#[tokio::test]
+async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_start() {
+    let (app, time, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let token = token_of(&link);
+    // Wednesday 17 March 2027 in Helsinki: past the free days.
+    time.set("2027-03-17T08:00:00Z".parse().unwrap());
+    let check = app.send(&cancel_post(&token, 1, false, json!({}))).await;
+    assert!(
+        check.body.contains("Peruutuksesta laskutetaan 450,00\u{a0}€ + alv (50 % hinnasta), koska maksuton peruutusaika päättyi ti 16.3.2027."),
+        "{}",
+        check.body
+    );
+    // From another site: refused, nothing written.
+    let cross = app
+        .send(&cancel_post(
+            &token,
+            1,
+            true,
+            json!({"sec-fetch-site": "cross-site", "origin": "https://evil.example"}),
+        ))
+        .await;
+    assert_eq!(cross.status, 403, "{}", cross.body);
+    assert!(stored(&app, &reference).await.booking.unwrap().is_booked());
+    // Once started, the page offers nothing and a post is refused.
+    time.set("2027-03-30T07:00:00Z".parse().unwrap());
+    let page = app.send(&get_event(&link)).await;
+    assert!(!page.body.contains("<form"), "{}", page.body);
+    let late = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    assert_eq!(late.status, 422, "{}", late.body);
+    assert!(
+        late.body.contains("Koulutus on jo alkanut"),
+        "{}",
+        late.body
+    );
+    assert!(stored(&app, &reference).await.booking.unwrap().is_booked());
+    // The day before, it is cancelled with the fee on it, and the email says so.
+    time.set("2027-03-29T08:00:00Z".parse().unwrap());
+    let done = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        stored(&app, &reference).await.booking.unwrap().fee_percent,
+        Some(50)
+    );
+    let email = customer_emails(&app.mailer.sent()).pop().unwrap();
+    assert!(
+        email.text.contains("Peruutusmaksu: 450,00\u{a0}€ + alv"),
+        "{}",
+        email.text
+    );
+}
+
+async fn stored(app: &FakeApp, reference: &Reference) -> order_intake::domain::Order {
+    app.store.load(reference).await.unwrap().unwrap()
 }

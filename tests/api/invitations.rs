@@ -264,6 +264,7 @@ fn booking(state: BookingState, sequence: u32, note: bool) -> Booking {
         sequence,
         changed_at: at(0),
         changed_by: "orders".into(),
+        fee_percent: None,
     }
 }
 

@@ -134,6 +134,7 @@ async fn a_thousand_junk_orders_delay_no_real_retry_nor_reminder_and_one_digest_
         sequence: 1,
         changed_at: second(START - 3600),
         changed_by: "orders".into(),
+        fee_percent: None,
     });
     for kind in [EmailKind::Booking, EmailKind::BookingNote] {
         let sent = Delivery::Sent {

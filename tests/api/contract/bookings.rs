@@ -36,6 +36,7 @@ fn booking(sequence: u32, trainer: &str, note: Option<&str>) -> Booking {
         sequence,
         changed_at: at(10),
         changed_by: "AbCdEf12".into(),
+        fee_percent: None,
     }
 }
 

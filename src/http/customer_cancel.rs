@@ -1,0 +1,172 @@
+//! The customer's cancellation from their own page: POST only from the page itself, first a
+//! check step that shows what the terms charge today, then (with `checked=1`) the cancellation,
+//! which the booking page's use case carries out by `customer` and records with its fee.
+
+use askama::Template;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+
+use super::app::App;
+use super::booking::{Posted, from_own_page};
+use super::booking_view::BOOKING_PAGE_POLICY;
+use super::customer::refusal_with;
+use super::response::{page_response, see_other};
+use crate::domain::{BookingProblem, Language, Order, fee_cents, format_amount};
+use crate::intake::{BookingOutcome, Deadline};
+use crate::texts::{OrderPage, date_with_weekday, fill, texts, when};
+
+#[derive(Template)]
+#[template(path = "order_check.html")]
+struct CheckPage<'a> {
+    lang: &'a str,
+    t: &'a OrderPage,
+    reference: String,
+    lines: Vec<String>,
+    token: &'a str,
+    sequence: u32,
+    reason: String,
+    /// Back to the order's page, unchanged.
+    back: String,
+}
+
+/// What cancelling at the check step costs: free, or the fee (the booking as it would stand
+/// carries its share) with the day free cancellation ended.
+fn fee_line(app: &App, order: &Order, t: &OrderPage) -> String {
+    let language = order.details.language;
+    let Some(booking) = order.booking.as_ref() else {
+        return String::new();
+    };
+    match booking.fee_percent.unwrap_or(0) {
+        0 => t.check_free.to_owned(),
+        percent => {
+            let fee = format_amount(fee_cents(order.price.net_cents, percent), language);
+            let ended = app.customer.terms().free_until(booking.start);
+            let ended = date_with_weekday(ended, language);
+            let percent = percent.to_string();
+            fill(
+                t.check_fee,
+                &[("fee", &fee), ("percent", &percent), ("date", &ended)],
+            )
+        }
+    }
+}
+
+pub(super) async fn act(app: &App, request: &Request, language: Language) -> Response<Body> {
+    let t = &texts(language).order_page;
+    if !from_own_page(app, request.headers()) {
+        tracing::info!("customer page post refused: not from the page");
+        return refusal_with(StatusCode::FORBIDDEN, language, t.cross_site);
+    }
+    let body: &[u8] = match request.body() {
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    let Some(posted) = Posted::parse(body) else {
+        return refusal_with(StatusCode::BAD_REQUEST, language, t.refused);
+    };
+    let token = posted.get("token");
+    let reason = posted.get("reason");
+    let (Ok(sequence), "cancel") = (
+        posted.get("sequence").parse::<u32>(),
+        posted.get("action").as_str(),
+    ) else {
+        return refusal_with(StatusCode::BAD_REQUEST, language, t.refused);
+    };
+    if posted.get("checked") != "1" {
+        return match (app.customer)
+            .check_cancel(&token, sequence, &reason, unsaid)
+            .await
+        {
+            Ok(Ok(order)) => check_page(app, &order, &token, sequence, reason),
+            Ok(Err(outcome)) => not_done(app, &token, &outcome, language).await,
+            Err(error) => super::customer::refused(&error, language),
+        };
+    }
+    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
+        Deadline::from_epoch_millis(c.deadline)
+    });
+    match app
+        .customer
+        .cancel(&token, sequence, &reason, unsaid, deadline)
+        .await
+    {
+        Ok(BookingOutcome::Done(_)) => see_other(&page_link(&token, Some("cancelled"))),
+        Ok(outcome) => not_done(app, &token, &outcome, language).await,
+        Err(error) => super::customer::refused(&error, language),
+    }
+}
+
+/// A cancellation's reason when the customer wrote none.
+fn unsaid(language: Language) -> &'static str {
+    texts(language).order_page.cancel_reason_default
+}
+
+/// The order's page, relative to the page itself, with what was done.
+pub(super) fn page_link(token: &str, done: Option<&str>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("token", token);
+    if let Some(done) = done {
+        query.append_pair("done", done);
+    }
+    format!("order?{}", query.finish())
+}
+
+/// The check step: what is cancelled and what it costs, and one button that does it.
+fn check_page(
+    app: &App,
+    order: &Order,
+    token: &str,
+    sequence: u32,
+    reason: String,
+) -> Response<Body> {
+    let language = order.details.language;
+    let t = &texts(language).order_page;
+    let mut lines = Vec::new();
+    if let Some(booking) = order.booking.as_ref() {
+        let when = when(booking.start, booking.end, language);
+        lines.push(fill(t.check_cancel, &[("when", &when)]));
+    }
+    lines.push(fee_line(app, order, t));
+    let page = CheckPage {
+        lang: language.code(),
+        t,
+        reference: order.reference.to_string(),
+        lines,
+        token,
+        sequence,
+        reason,
+        back: page_link(token, None),
+    };
+    page_response(
+        StatusCode::OK,
+        page.render().unwrap_or_default(),
+        BOOKING_PAGE_POLICY,
+    )
+}
+
+/// Not cancelled: the workshop has started, or the booking changed meanwhile. The page again,
+/// with why.
+async fn not_done(
+    app: &App,
+    token: &str,
+    outcome: &BookingOutcome,
+    language: Language,
+) -> Response<Body> {
+    let order = match app.customer.show(token).await {
+        Ok(order) => order,
+        Err(error) => return super::customer::refused(&error, language),
+    };
+    let t = &texts(order.details.language).order_page;
+    let (status, message) = match outcome {
+        BookingOutcome::Invalid(problems) if problems.contains(&BookingProblem::AlreadyStarted) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, t.already_started)
+        }
+        BookingOutcome::Invalid(problems) if problems.contains(&BookingProblem::ReasonInvalid) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, t.cancel_message_invalid)
+        }
+        BookingOutcome::Conflict(_) => (StatusCode::CONFLICT, t.conflict),
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, t.cannot_cancel),
+    };
+    super::customer::page_with(app, &order, token, status, Some(message))
+}
