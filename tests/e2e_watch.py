@@ -230,7 +230,8 @@ def main():
     text = customer[0]["body"]["text"] if customer else ""
     check("the customer's email names the seller, its phone and the terms from config/test.env",
           "Some-työpajat Oy (esimerkki) · Y-tunnus 1234567-1 · puh. +358 40 123 4567" in text
-          and "ESIMERKKI: Peruutus maksutta" in text, text)
+          and "Peruutus on maksuton viimeistään 14 päivää ennen koulutusta." in text
+          and "ESIMERKKI: Matkakulut" in text, text)
 
     booking_loop(sent, reference)
     operator_loop(reference, f"anna+{TAG}@tuusula.example")

@@ -152,8 +152,13 @@ def seller_values(lang, config, data):
     links = [f'<a href="mailto:{html.escape(e)}">{html.escape(e)}</a>' for e in emails]
     joined = ", ".join(links[:-1]) + f" {texts['or']} " + links[-1] if len(links) > 1 else links[0]
     contact = texts["contact"].format(phone=f'<a href="{html.escape(tel)}">{html.escape(phone)}</a>', emails=joined)
+    # The cancellation sentence from the terms as data, as the function's emails write it.
+    free_days = int(config.get("CANCELLATION_FREE_DAYS") or 14)
+    fee_percent = int(config.get("CANCELLATION_FEE_PERCENT") or 50)
+    cancellation = (texts["cancellation"].format(free_days=free_days, fee_percent=fee_percent)
+                    if fee_percent else texts["cancellation_free"])
     return {
-        "terms": html.escape(config[f"TERMS_{lang.upper()}"]),
+        "terms": html.escape(cancellation + " " + config[f"TERMS_{lang.upper()}"]),
         "invoice_terms": texts["invoice_terms"].format(days=data["payment_term_days"]),
         "contact": contact,
     }

@@ -86,7 +86,13 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
         invoicing: None,
     };
     (
-        customer_email(&order, trainers, Some(&seller), None),
+        customer_email(
+            &order,
+            trainers,
+            Some(&seller),
+            None,
+            order_intake::domain::CancellationTerms::default(),
+        ),
         trainer_email(&order, trainers, None),
     )
 }

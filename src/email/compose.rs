@@ -7,8 +7,8 @@ use super::Email;
 use super::details::{customer_details, trainer_rows};
 use super::rows::Row;
 use crate::domain::{
-    Delivery, EmailAddress, Language, Order, Seller, format_amount, format_eur, helsinki,
-    working_days_after,
+    CancellationTerms, Delivery, EmailAddress, Language, Order, Seller, format_amount, format_eur,
+    helsinki, working_days_after,
 };
 use crate::texts::{CustomerEmail, TRAINER, date_with_weekday, fill, texts};
 
@@ -59,12 +59,21 @@ struct SellerView {
     line: String,
 }
 
-fn seller_view(seller: &Seller, t: &CustomerEmail, language: Language) -> SellerView {
+fn seller_view(
+    seller: &Seller,
+    t: &CustomerEmail,
+    language: Language,
+    cancellation: CancellationTerms,
+) -> SellerView {
     let phone = seller.phone.as_str();
     SellerView {
         name: seller.name.clone(),
         call: fill(t.call, &[("phone", phone)]),
-        terms: seller.terms_in(language).to_owned(),
+        terms: format!(
+            "{} {}",
+            crate::texts::cancellation_terms(cancellation, language),
+            seller.terms_in(language)
+        ),
         line: fill(
             t.seller_line,
             &[
@@ -82,6 +91,7 @@ pub fn customer_email(
     trainers: &[EmailAddress],
     seller: Option<&Seller>,
     page: Option<&str>,
+    cancellation: CancellationTerms,
 ) -> Email {
     let d = &order.details;
     let t = &texts(d.language).customer;
@@ -107,7 +117,7 @@ pub fn customer_email(
         message_forwarded: d.message.is_some(),
         details: customer_details(d),
         page: page.map(str::to_owned),
-        seller: seller.map(|seller| seller_view(seller, t, d.language)),
+        seller: seller.map(|seller| seller_view(seller, t, d.language, cancellation)),
     };
     Email {
         to: vec![d.email.to_string()],
@@ -311,9 +321,16 @@ mod tests {
 
     #[test]
     fn the_customer_email_names_the_seller_its_phone_and_the_terms_in_the_customers_language() {
-        let sv = customer_email(&order("sv"), &[], Some(&seller()), None);
+        let sv = customer_email(
+            &order("sv"),
+            &[],
+            Some(&seller()),
+            None,
+            CancellationTerms::default(),
+        );
         for expected in [
-            "Villkor\nAvbokning utan kostnad 14 dagar före.",
+            // The cancellation sentence from the terms as data, then the seller's own terms.
+            "Villkor\nAvbokningen är avgiftsfri senast 14 dagar före utbildningen. Därefter faktureras 50 % av priset. Avbokning utan kostnad 14 dagar före.",
             "Du når oss också per telefon på +358 40 765 4321",
             "Some-työpajat Oy · FO-nummer 1234567-1 · tfn +358 40 765 4321",
             "Pilvi Nummi, forskare i sociala medier",
@@ -323,13 +340,19 @@ mod tests {
         }
         assert!(sv.html.contains("Avbokning utan kostnad"));
         assert!(!sv.text.contains("Peruutus") && !sv.text.contains("Free cancellation"));
-        let without = customer_email(&order("fi"), &[], None, None);
+        let without = customer_email(&order("fi"), &[], None, None, CancellationTerms::default());
         assert!(!without.text.contains("Ehdot"), "{}", without.text);
     }
 
     #[test]
     fn the_customer_sees_what_they_ordered_but_never_the_message() {
-        let fi = customer_email(&order("fi"), &[], Some(&seller()), None);
+        let fi = customer_email(
+            &order("fi"),
+            &[],
+            Some(&seller()),
+            None,
+            CancellationTerms::default(),
+        );
         for expected in [
             "003701577119",
             "Osallistujamäärä: 12",
@@ -348,7 +371,13 @@ mod tests {
         assert!(fi.text.contains("Toivotut päivät: ti 2.3.2027"));
         assert!(fi.text.contains("maksuaika 14 päivää netto"));
         assert!(fi.text.contains("Koulutuksen kieli: englanti"));
-        let en = customer_email(&order("en"), &[], Some(&seller()), None);
+        let en = customer_email(
+            &order("en"),
+            &[],
+            Some(&seller()),
+            None,
+            CancellationTerms::default(),
+        );
         for expected in [
             "€1,129.50",
             "Tuesday 2 March 2027",
@@ -410,7 +439,13 @@ mod tests {
     #[test]
     fn no_customer_paragraph_starts_in_lower_case() {
         for language in Language::ALL {
-            let email = customer_email(&order(language.code()), &[], Some(&seller()), None);
+            let email = customer_email(
+                &order(language.code()),
+                &[],
+                Some(&seller()),
+                None,
+                CancellationTerms::default(),
+            );
             for paragraph in email.text.split("\n\n") {
                 let first = paragraph.trim_start().chars().next();
                 assert!(
@@ -437,7 +472,7 @@ mod tests {
             unbroken_tail("Kahden tunnin somestartti"),
             ("Kahden tunnin somestartti".into(), String::new())
         );
-        let fi = customer_email(&order("fi"), &[], None, None);
+        let fi = customer_email(&order("fi"), &[], None, None, CancellationTerms::default());
         assert!(
             fi.html
                 .contains("some <span style=\"white-space:nowrap;\">haltuun -koulutus</span>")

@@ -12,7 +12,9 @@ use super::booking_view::BOOKING_PAGE_POLICY;
 use super::response::{ErrorPage, page_response, response};
 use crate::domain::{Delivery, Language, Order, fee_cents, format_amount, helsinki};
 use crate::intake::CustomerPageError;
-use crate::texts::{OrderPage, date_with_weekday, fill, package_name, texts, when};
+use crate::texts::{
+    OrderPage, cancellation_terms, date_with_weekday, fill, package_name, texts, when,
+};
 
 pub const ORDER_PAGE_PATH: &str = "/order";
 pub const ORDER_CALENDAR_PATH: &str = "/order/calendar.ics";
@@ -199,7 +201,10 @@ pub(super) fn page_with(
             }
             None => (t.contact_no_phone.to_owned(), None, String::new()),
         },
-        terms: seller.and_then(|s| s.terms.get(&d.language).cloned()),
+        terms: seller.map(|s| {
+            let sentence = cancellation_terms(app.customer.terms(), d.language);
+            format!("{sentence} {}", s.terms_in(d.language))
+        }),
     };
     page_response(
         status_code,

@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 
 use super::links::BookingLinks;
-use crate::domain::{EmailAddress, EmailKind, Order, Outcome, Reference, Seller, Trainer};
+use crate::domain::{
+    CancellationTerms, EmailAddress, EmailKind, Order, Outcome, Reference, Seller, Trainer,
+};
 use crate::email::{
     Audience, BookingEmails, Email, Invitation, booking_email, booking_note, breaker_alert,
     customer_email, invitation, reminder_email, reminder_note, trainer_digest, trainer_email,
@@ -27,6 +29,8 @@ pub(super) struct Composer {
     pub(super) organizer: String,
     /// `TRAINERS`: the invitation's attendees who lead the workshop.
     pub(super) roster: Vec<Trainer>,
+    /// The cancellation terms, whose sentence leads the confirmation's terms.
+    pub(super) terms: CancellationTerms,
 }
 
 impl Composer {
@@ -47,6 +51,7 @@ impl Composer {
                 &self.trainers,
                 self.seller.as_ref(),
                 context.customer_link.as_deref(),
+                self.terms,
             ),
             EmailKind::Trainer => trainer_email(order, &self.trainers, link.as_deref()),
             EmailKind::Booking => booking_email(order, booking?, &context),

@@ -206,6 +206,7 @@ impl Wiring {
             links: self.booking.links.clone(),
             organizer: self.booking.organizer.clone(),
             roster: self.booking.trainers.clone(),
+            terms: self.booking.terms,
         }
     }
 

@@ -165,6 +165,8 @@ pub(super) const TEXTS: Texts = Texts {
         terms_heading: "Price and terms",
         prices: "Prices are shown excluding VAT; VAT is 25.5%. The workshop is held at your organisation's premises.",
         invoice_terms: "The invoice is sent after the workshop, payable within {days} days.",
+        cancellation: "Cancelling is free of charge up to {free_days} days before the workshop. After that, {fee_percent} % of the price is invoiced.",
+        cancellation_free: "Cancelling is always free of charge.",
         contact: "Questions? Call {phone} or email {emails}.",
         or: "or",
         you_are_ordering: "You are ordering: {name}, {gross} (incl. VAT)",

@@ -167,6 +167,8 @@ pub(super) const TEXTS: Texts = Texts {
         terms_heading: "Hinta ja ehdot",
         prices: "Hinnat ovat arvonlisäverottomia; arvonlisävero on 25,5 %. Koulutus pidetään organisaatiosi tiloissa.",
         invoice_terms: "Lasku lähetetään koulutuksen jälkeen, maksuaika {days} päivää netto.",
+        cancellation: "Peruutus on maksuton viimeistään {free_days} päivää ennen koulutusta. Sen jälkeen peruutuksesta laskutetaan {fee_percent} % hinnasta.",
+        cancellation_free: "Peruutus on aina maksuton.",
         contact: "Kysyttävää? Soita {phone} tai kirjoita {emails}.",
         or: "tai",
         you_are_ordering: "Olet tilaamassa: {name}, {gross} (sis. alv)",

@@ -8,6 +8,10 @@ table! {
         terms_heading,
         prices,
         invoice_terms,
+        /// The terms' cancellation sentence, from `CANCELLATION_FREE_DAYS` and
+        /// `CANCELLATION_FEE_PERCENT` (`texts::cancellation_terms`); free of charge when 0 %.
+        cancellation,
+        cancellation_free,
         contact,
         or,
         you_are_ordering,

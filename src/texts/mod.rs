@@ -355,6 +355,22 @@ fn joined(items: &[&str], last_with: &str) -> String {
     }
 }
 
+/// The terms' cancellation sentence in `language`, from the configured terms: what the form,
+/// the confirmation and the customer's page say, and what a cancellation records.
+pub fn cancellation_terms(terms: crate::domain::CancellationTerms, language: Language) -> String {
+    let t = &texts(language).form;
+    match terms.fee_percent {
+        0 => t.cancellation_free.to_owned(),
+        percent => fill(
+            t.cancellation,
+            &[
+                ("free_days", &terms.free_days.to_string()),
+                ("fee_percent", &percent.to_string()),
+            ],
+        ),
+    }
+}
+
 /// `text` with each `{name}` replaced by its value.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(text.to_owned(), |text, (name, value)| {

@@ -165,6 +165,8 @@ pub(super) const TEXTS: Texts = Texts {
         terms_heading: "Pris och villkor",
         prices: "Priserna är exklusive moms; momsen är 25,5 %. Utbildningen hålls i din organisations lokaler.",
         invoice_terms: "Fakturan skickas efter utbildningen, betalningsvillkor {days} dagar netto.",
+        cancellation: "Avbokningen är avgiftsfri senast {free_days} dagar före utbildningen. Därefter faktureras {fee_percent} % av priset.",
+        cancellation_free: "Avbokningen är alltid avgiftsfri.",
         contact: "Frågor? Ring {phone} eller skriv till {emails}.",
         or: "eller",
         you_are_ordering: "Du beställer: {name}, {gross} (inkl. moms)",

@@ -67,15 +67,15 @@ pub fn seller() -> Seller {
         terms: std::collections::HashMap::from([
             (
                 Language::Fi,
-                "ESIMERKKI: peruutus maksutta viimeistään 14 päivää ennen koulutusta.".into(),
+                "ESIMERKKI: Matkakulut Helsingin ulkopuolelle laskutetaan erikseen.".into(),
             ),
             (
                 Language::Sv,
-                "EXEMPEL: avbokning utan kostnad senast 14 dagar före utbildningen.".into(),
+                "EXEMPEL: Resekostnader utanför Helsingfors faktureras separat.".into(),
             ),
             (
                 Language::En,
-                "EXAMPLE: free cancellation up to 14 days before the workshop.".into(),
+                "EXAMPLE: Travel outside Helsinki is invoiced separately.".into(),
             ),
         ]),
         invoicing: None,
