@@ -9,7 +9,7 @@ use super::compose::render;
 use super::rows::Row;
 use super::{Email, Invitation};
 use crate::domain::{Booking, BookingChange, Language, Order, fee_cents, format_amount};
-use crate::texts::{TRAINER, fill, package_name, texts, when};
+use crate::texts::{TRAINER, cancellation_line, fill, package_name, texts, when};
 
 pub(super) struct NoticeView<'a> {
     pub(super) lang: &'a str,
@@ -103,6 +103,17 @@ fn customer_rows(order: &Order, booking: &Booking) -> Vec<Row> {
     rows
 }
 
+/// Whom to call to change the booked workshop, and what cancelling costs until when (as the
+/// customer's page says it); none without the seller's phone (tests of other parts).
+fn changes(order: &Order, booking: &Booking, context: &BookingEmails) -> Option<String> {
+    let language = order.details.language;
+    let t = &texts(language).booking;
+    let phone = context.phone?;
+    let net = order.price.net_cents;
+    let cost = cancellation_line(context.terms, booking.start, net, context.now, language);
+    Some(format!("{} {cost}", fill(t.changes, &[("phone", phone)])))
+}
+
 /// A cancellation's fee as recorded on the booking: the amount plus VAT, or none.
 fn fee_row(order: &Order, booking: &Booking, language: Language) -> Option<Row> {
     let percent = booking.fee_percent.filter(|_| !booking.is_booked())?;
@@ -139,6 +150,9 @@ fn customer_notice(
     let mut sections = Vec::new();
     if booking.is_booked() {
         sections.push((t.prepare_heading, prepare(order)));
+        if let Some(changes) = changes(order, booking, context) {
+            sections.push((t.changes_heading, changes));
+        }
     }
     let view = NoticeView {
         lang: d.language.code(),

@@ -49,6 +49,8 @@ pub struct BookingEmails<'a> {
     pub phone: Option<&'a str>,
     /// The customer's own page of the order (`None` until `PUBLIC_URL` is set).
     pub customer_link: Option<String>,
+    /// The cancellation terms: the booking emails say until when cancelling is free.
+    pub terms: crate::domain::CancellationTerms,
     pub now: Timestamp,
 }
 

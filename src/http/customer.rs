@@ -10,10 +10,11 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::App;
 use super::booking_view::BOOKING_PAGE_POLICY;
 use super::response::{ErrorPage, page_response, response};
-use crate::domain::{Delivery, Language, Order, fee_cents, format_amount, helsinki};
+use crate::domain::{Delivery, Language, Order, helsinki};
 use crate::intake::CustomerPageError;
 use crate::texts::{
-    OrderPage, cancellation_terms, date_with_weekday, fill, package_name, texts, when,
+    OrderPage, cancellation_line, cancellation_terms, date_with_weekday, fill, package_name, texts,
+    when,
 };
 
 pub const ORDER_PAGE_PATH: &str = "/order";
@@ -136,21 +137,18 @@ fn status(order: &Order, t: &OrderPage) -> Vec<String> {
 
 /// The cancel form while the workshop is ahead (cancelling is the customer's until it starts):
 /// the booking's sequence, and what the terms charge when.
-fn cancel_form(app: &App, order: &Order, t: &OrderPage) -> Option<(u32, String)> {
+fn cancel_form(app: &App, order: &Order) -> Option<(u32, String)> {
     let language = order.details.language;
     let booking = (order.booking.as_ref()).filter(|b| b.is_booked())?;
     if booking.start_utc() <= app.customer.now() {
         return None;
     }
-    let terms = app.customer.terms();
-    let terms_line = match terms.fee_percent {
-        0 => t.cancel_terms_free.to_owned(),
-        percent => {
-            let fee = format_amount(fee_cents(order.price.net_cents, percent), language);
-            let date = date_with_weekday(terms.free_until(booking.start), language);
-            fill(t.cancel_terms, &[("date", &date), ("fee", &fee)])
-        }
-    };
+    let (terms, net, now) = (
+        app.customer.terms(),
+        order.price.net_cents,
+        app.customer.now(),
+    );
+    let terms_line = cancellation_line(terms, booking.start, net, now, language);
     Some((booking.sequence, terms_line))
 }
 
@@ -183,7 +181,7 @@ pub(super) fn page_with(
     let seller = app.customer.seller();
     let phone = seller.map(|s| (s.phone.as_str().to_owned(), s.phone.tel_uri()));
     let booked = order.booking.as_ref().filter(|b| b.is_booked());
-    let cancel = cancel_form(app, order, t);
+    let cancel = cancel_form(app, order);
     let html = OrderPageHtml {
         lang: d.language.code(),
         t,

@@ -70,6 +70,7 @@ impl Composer {
             roster: &self.roster,
             phone: self.seller.as_ref().map(|s| s.phone.as_str()),
             customer_link: self.links.as_ref().and_then(|l| l.customer_link(order)),
+            terms: self.terms,
             now,
         }
     }

@@ -1,10 +1,12 @@
 //! The booking's own texts: the trainers' booking page (Finnish only, `fi::BOOKING_PAGE`) and
 //! a booking's time as each language writes it.
 
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Weekday};
 
+use super::fill;
 use super::texts;
-use crate::domain::Language;
+use crate::domain::{CancellationTerms, Language, fee_cents, format_amount};
 
 table! {
     /// The booking page (the trainers', in Finnish).
@@ -130,4 +132,26 @@ pub fn when(start: DateTime, end: DateTime, language: Language) -> String {
         start.strftime(time),
         end.strftime(time)
     )
+}
+
+/// What cancelling a workshop starting at `start` costs as of `now`, in `language`: free until
+/// a day and then the fee, the fee since a day, or always free.
+pub fn cancellation_line(
+    terms: CancellationTerms,
+    start: DateTime,
+    net_cents: i64,
+    now: Timestamp,
+    language: Language,
+) -> String {
+    let t = &texts(language).order_page;
+    if terms.fee_percent == 0 {
+        return t.cancel_terms_free.to_owned();
+    }
+    let fee = format_amount(fee_cents(net_cents, terms.fee_percent), language);
+    let date = date_with_weekday(terms.free_until(start), language);
+    let text = match terms.fee_percent_at(start, now) {
+        0 => t.cancel_terms,
+        _ => t.cancel_terms_late,
+    };
+    fill(text, &[("date", &date), ("fee", &fee)])
 }

@@ -152,6 +152,8 @@ pub(super) const TEXTS: Texts = Texts {
         calendar_hint: "Open the attached calendar invitation to add the workshop to your calendar.",
         calendar_hint_cancelled: "Open the attached cancellation to remove the workshop from your calendar.",
         prepare_no_channels: "We will need a projector or screen that we can connect a laptop to, and an internet connection. Please ask participants to bring a phone with the social media apps your organisation uses.",
+        changes_heading: "Changes and cancellations",
+        changes: "If the date does not suit you or something needs correcting, reply to this email or call {phone}. You can also cancel the workshop on your order's page.",
         fee: "Cancellation fee",
         fee_amount: "{amount} + VAT",
         fee_none: "No cancellation fee",

@@ -154,6 +154,8 @@ pub(super) const TEXTS: Texts = Texts {
         calendar_hint: "Kalenterikutsu on liitteenä. Avaa se, niin koulutus tallentuu kalenteriisi.",
         calendar_hint_cancelled: "Liitteenä on kalenterin peruutus. Avaa se, niin koulutus poistuu kalenteristasi.",
         prepare_no_channels: "Tarvitsemme tilaan videotykin tai näytön, johon voi liittää kannettavan tietokoneen (HDMI), sekä verkkoyhteyden, esimerkiksi vierasverkon tunnukset. Pyydä osallistujia ottamaan mukaan puhelin, johon on asennettu organisaatiosi käyttämät somesovellukset.",
+        changes_heading: "Muutokset ja peruutukset",
+        changes: "Jos ajankohta ei sovi tai tiedoissa on korjattavaa, vastaa tähän viestiin tai soita {phone}. Voit perua koulutuksen myös tilauksesi sivulla.",
         fee: "Peruutusmaksu",
         fee_amount: "{amount} + alv",
         fee_none: "Ei peruutusmaksua",

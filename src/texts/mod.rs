@@ -11,7 +11,7 @@ mod fi;
 mod lookup;
 mod sv;
 
-pub use booking::{BookingPageTexts, date_with_weekday, received_at, when};
+pub use booking::{BookingPageTexts, cancellation_line, date_with_weekday, received_at, when};
 pub use fi::{BOOKING_PAGE, TRAINER};
 pub use lookup::{label, package_about, package_duration, package_name};
 
@@ -234,6 +234,10 @@ table! {
         calendar_hint_cancelled,
         /// What to prepare when the customer chose no channel (its own sentence).
         prepare_no_channels,
+        /// The booked workshop's emails: whom to call to change it, and until when cancelling
+        /// is free (the order page's `cancel_terms` follows).
+        changes_heading,
+        changes,
         /// A cancellation's fee: its label, the amount (`{amount} + alv`), none.
         fee,
         fee_amount,

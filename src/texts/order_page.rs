@@ -26,6 +26,7 @@ table! {
         cancel_heading,
         cancel_terms,
         cancel_terms_free,
+        cancel_terms_late,
         cancel_message,
         cancel_button,
         check_title,
@@ -82,6 +83,7 @@ pub const FI: OrderPage = OrderPage {
     conflict: "Varausta on muutettu sillä välin. Tarkista tiedot ja yritä uudelleen.",
     cancel_message_invalid: "Viestissä voi olla enintään 500 merkkiä eikä linkkejä. Korjaa viesti ja yritä uudelleen.",
     cannot_cancel: "Peruutusta ei voi tehdä tältä sivulta. Ota yhteyttä kouluttajiin.",
+    cancel_terms_late: "Maksuton peruutusaika päättyi {date}: peruutuksesta laskutetaan {fee} + alv.",
 };
 
 pub const SV: OrderPage = OrderPage {
@@ -122,6 +124,7 @@ pub const SV: OrderPage = OrderPage {
     conflict: "Bokningen har ändrats under tiden. Kontrollera uppgifterna och försök igen.",
     cancel_message_invalid: "Meddelandet får ha högst 500 tecken och inga länkar. Rätta meddelandet och försök igen.",
     cannot_cancel: "Avbokningen kan inte göras här. Kontakta utbildarna.",
+    cancel_terms_late: "Den avgiftsfria avbokningstiden gick ut {date}: för en avbokning faktureras {fee} + moms.",
 };
 
 pub const EN: OrderPage = OrderPage {
@@ -162,4 +165,5 @@ pub const EN: OrderPage = OrderPage {
     conflict: "The booking was changed in the meantime. Check the details and try again.",
     cancel_message_invalid: "The message can be at most 500 characters long and cannot contain links. Correct it and try again.",
     cannot_cancel: "The cancellation cannot be made here. Please contact the trainers.",
+    cancel_terms_late: "Free cancellation ended on {date}: cancelling costs {fee} + VAT.",
 };

@@ -152,6 +152,8 @@ pub(super) const TEXTS: Texts = Texts {
         calendar_hint: "En kalenderinbjudan är bifogad. Öppna den för att lägga in utbildningen i din kalender.",
         calendar_hint_cancelled: "Bifogat finns en avbokning. Öppna den för att ta bort utbildningen ur din kalender.",
         prepare_no_channels: "I lokalen behöver vi en projektor eller skärm som vi kan ansluta en bärbar dator till, och en internetuppkoppling. Be deltagarna ta med en telefon med de appar för sociala medier som din organisation använder.",
+        changes_heading: "Ändringar och avbokning",
+        changes: "Om tiden inte passar eller något behöver rättas, svara på det här meddelandet eller ring {phone}. Du kan också avboka utbildningen på sidan för din beställning.",
         fee: "Avbokningsavgift",
         fee_amount: "{amount} + moms",
         fee_none: "Ingen avbokningsavgift",

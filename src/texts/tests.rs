@@ -171,3 +171,33 @@ fn customer_texts_keep_one_register() {
         }
     }
 }
+
+/// The cancellation line: free until a day, then since that day; always free at 0 %.
+#[test]
+fn the_cancellation_line_follows_the_day() {
+    use crate::domain::CancellationTerms;
+    let start = jiff::civil::date(2027, 3, 30).at(9, 0, 0, 0);
+    let terms = CancellationTerms::default();
+    let line =
+        |now: &str| cancellation_line(terms, start, 50_000, now.parse().unwrap(), Language::Fi);
+    assert_eq!(
+        line("2027-03-01T08:00:00Z"),
+        "Peruutus on maksuton ti 16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
+    );
+    assert_eq!(
+        line("2027-03-17T08:00:00Z"),
+        "Maksuton peruutusaika päättyi ti 16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
+    );
+    let free = CancellationTerms {
+        fee_percent: 0,
+        ..terms
+    };
+    let always = cancellation_line(
+        free,
+        start,
+        50_000,
+        "2027-03-29T08:00:00Z".parse().unwrap(),
+        Language::En,
+    );
+    assert_eq!(always, "Cancelling is free of charge.");
+}

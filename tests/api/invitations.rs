@@ -291,6 +291,7 @@ fn every_invitation() -> Vec<(String, Invitation)> {
                             roster: &roster,
                             phone: phone.then_some("+358 40 123 4567"),
                             customer_link: None,
+                            terms: Default::default(),
                             now: at(60),
                         };
                         let name = format!(
