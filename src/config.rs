@@ -6,7 +6,7 @@ use crate::domain::{
     BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, Trainer,
     WebOrigin,
 };
-use crate::domain::{CancellationTerms, DEFAULT_REMINDER_DAYS_BEFORE, LinkSigner};
+use crate::domain::{CancellationTerms, LinkSigner};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
 use crate::intake::{
     BookingLinks, BookingSettings, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
@@ -256,8 +256,10 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             },
             roster,
             trainers,
-            reminder_days_before: self
-                .count("REMINDER_DAYS_BEFORE", DEFAULT_REMINDER_DAYS_BEFORE)?,
+            reminder_days_before: match self.optional("REMINDER_DAYS_BEFORE") {
+                None => None,
+                Some(_) => Some(self.count("REMINDER_DAYS_BEFORE", 1)?),
+            },
             terms: self.terms()?,
         })
     }

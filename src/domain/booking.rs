@@ -128,14 +128,32 @@ impl Booking {
         Some(instant(day.to_datetime(DEFAULT_START))).filter(|at| *at > now)
     }
 
+    /// When the customer's reminder goes by default: at 9.00 on the working day before the last
+    /// day of free cancellation, so that it can still be cancelled free. `None` when that is
+    /// past at `now` (booked inside the free days: the booking email said what it costs).
+    pub fn customer_reminder_before(
+        &self,
+        terms: super::CancellationTerms,
+        now: Timestamp,
+    ) -> Option<Timestamp> {
+        let day = working_day_before(terms.free_until(self.start))?;
+        Some(instant(day.to_datetime(DEFAULT_START))).filter(|at| *at > now)
+    }
+
     /// When the trainers' note goes: at 8.00 on the working day (Monday to Friday) before.
     pub fn trainer_reminder_at(&self, now: Timestamp) -> Option<Timestamp> {
-        let mut day = self.start.date().yesterday().ok()?;
-        while day.weekday().to_monday_one_offset() > 5 {
-            day = day.yesterday().ok()?;
-        }
+        let day = working_day_before(self.start.date())?;
         Some(instant(day.to_datetime(Time::constant(8, 0, 0, 0)))).filter(|at| *at > now)
     }
+}
+
+/// The last Monday to Friday before `date`.
+fn working_day_before(date: Date) -> Option<Date> {
+    let mut day = date.yesterday().ok()?;
+    while day.weekday().to_monday_one_offset() > 5 {
+        day = day.yesterday().ok()?;
+    }
+    Some(day)
 }
 
 fn instant(local: DateTime) -> Timestamp {
@@ -507,5 +525,12 @@ mod tests {
         assert_eq!(trainers.to_string(), "2027-04-09T05:00:00Z");
         let late: Timestamp = "2027-04-08T00:00:00Z".parse().unwrap();
         assert_eq!(booking.customer_reminder_at(7, late), None);
+        // By default, before free cancellation ends: free through Monday 29 March, so on
+        // Friday 26 March at 9.00 (winter time: UTC+2). Booked after that, none.
+        let terms = super::super::CancellationTerms::default();
+        let before = booking.customer_reminder_before(terms, now).unwrap();
+        assert_eq!(before.to_string(), "2027-03-26T07:00:00Z");
+        let inside: Timestamp = "2027-03-27T00:00:00Z".parse().unwrap();
+        assert_eq!(booking.customer_reminder_before(terms, inside), None);
     }
 }

@@ -301,9 +301,12 @@ impl BookWorkshop {
         }
         let same_day =
             (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start == booking.start);
-        let days = self.settings.reminder_days_before;
+        let reminder = match self.settings.reminder_days_before {
+            Some(days) => booking.customer_reminder_at(days, now),
+            None => booking.customer_reminder_before(self.settings.terms, now),
+        };
         for (kind, at) in [
-            (EmailKind::Reminder, booking.customer_reminder_at(days, now)),
+            (EmailKind::Reminder, reminder),
             (EmailKind::ReminderNote, booking.trainer_reminder_at(now)),
         ] {
             let current = order.delivery(kind).cloned();

@@ -102,7 +102,9 @@ pub struct BookingSettings {
     /// `TRAINERS`: the same people with their own addresses, where sign-in links go (none:
     /// nobody can sign in, as for the operator's command, which needs no session).
     pub trainers: Vec<crate::domain::Trainer>,
-    pub reminder_days_before: u32,
+    /// `REMINDER_DAYS_BEFORE`: the customer's reminder this many days before; unset, the
+    /// working day before free cancellation ends (`Booking::customer_reminder_before`).
+    pub reminder_days_before: Option<u32>,
     /// `CANCELLATION_FREE_DAYS`, `CANCELLATION_FEE_PERCENT`: what a customer's cancellation costs.
     pub terms: crate::domain::CancellationTerms,
 }
@@ -114,7 +116,7 @@ impl Default for BookingSettings {
             organizer: String::new(),
             roster: vec!["Pilvi Nummi".into(), "Jaana Pohjola".into()],
             trainers: Vec::new(),
-            reminder_days_before: crate::domain::DEFAULT_REMINDER_DAYS_BEFORE,
+            reminder_days_before: None,
             terms: crate::domain::CancellationTerms::default(),
         }
     }

@@ -348,7 +348,8 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
         .await;
     let order = app.store.load(&reference).await.unwrap().unwrap();
-    // 30.3.2027 is a Tuesday: the customer's a week before at 9.00, the trainers' on Monday at 8.00.
+    // 30.3.2027 is a Tuesday, free to cancel through Tuesday 16.3: the customer's reminder on
+    // the working day before that, Monday 15.3, at 9.00; the trainers' on Monday 29.3 at 8.00.
     let due = |kind| {
         order
             .delivery(kind)
@@ -357,7 +358,7 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     };
     assert_eq!(
         due(EmailKind::Reminder).as_deref(),
-        Some("2027-03-23T07:00:00Z")
+        Some("2027-03-15T07:00:00Z")
     );
     assert_eq!(
         due(EmailKind::ReminderNote).as_deref(),
