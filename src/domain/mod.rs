@@ -53,7 +53,8 @@ pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use order_values::{FieldValue, ValueKind};
 pub use origin::WebOrigin;
 pub use quota::{
-    BREAKER_KEY, Culprit, Limits, QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox, mark_key,
+    BREAKER_KEY, Culprit, Limits, PAGE_POSTS_PER_SOURCE_PER_HOUR, QuotaCounter, QuotaKind, Quotas,
+    SourceAddress, mailbox, mark_key,
 };
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};

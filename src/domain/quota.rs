@@ -75,12 +75,18 @@ pub enum QuotaKind {
     /// Sign-in links sent to one trainer, and asked for from one source, an hour.
     SignInTrainer,
     SignInSource,
+    /// Posts to the customer's page from one source an hour: a counter of its own, so that a
+    /// municipal office behind one address can still order.
+    PagePosts,
 }
 
 /// Sign-in links an hour to one trainer (a forwarded link's holder cannot flood their inbox),
 /// and asked for from one source.
 pub const SIGN_INS_PER_TRAINER_PER_HOUR: u32 = 10;
 pub const SIGN_INS_PER_SOURCE_PER_HOUR: u32 = 10;
+/// Posts to the customer's page an hour from one source (each cancellation is two: the check
+/// and the confirmation).
+pub const PAGE_POSTS_PER_SOURCE_PER_HOUR: u32 = 30;
 
 /// The breaker's one item: the store's key for its state.
 /// In the counters' key space (`quota#…`), which the function's role may write.
@@ -125,6 +131,7 @@ impl QuotaKind {
             QuotaKind::Digest => "digest",
             QuotaKind::SignInTrainer => "sign-in-trainer",
             QuotaKind::SignInSource => "sign-in-source",
+            QuotaKind::PagePosts => "page-posts",
         }
     }
 
@@ -139,7 +146,8 @@ impl QuotaKind {
             | QuotaKind::Marked
             | QuotaKind::Digest
             | QuotaKind::SignInTrainer
-            | QuotaKind::SignInSource => 60 * 60,
+            | QuotaKind::SignInSource
+            | QuotaKind::PagePosts => 60 * 60,
             QuotaKind::Mailbox
             | QuotaKind::ConfirmationsDaily
             | QuotaKind::RealConfirmationsDaily => 24 * 60 * 60,
@@ -288,6 +296,7 @@ impl Limits {
             QuotaKind::Digest => 1,
             QuotaKind::SignInTrainer => SIGN_INS_PER_TRAINER_PER_HOUR,
             QuotaKind::SignInSource => SIGN_INS_PER_SOURCE_PER_HOUR,
+            QuotaKind::PagePosts => PAGE_POSTS_PER_SOURCE_PER_HOUR,
         };
         QuotaCounter {
             kind,

@@ -11,6 +11,7 @@ use super::booking::{Posted, from_own_page};
 use super::booking_view::BOOKING_PAGE_POLICY;
 use super::customer::refusal_with;
 use super::response::{page_response, see_other};
+use super::source::source_address;
 use crate::domain::{BookingProblem, Language, Order, fee_cents, format_amount};
 use crate::intake::{BookingOutcome, Deadline};
 use crate::texts::{OrderPage, date_with_weekday, fill, texts, when};
@@ -62,6 +63,14 @@ pub(super) async fn act(app: &App, request: &Request, language: Language) -> Res
         Body::Binary(bytes) => bytes,
         _ => &[],
     };
+    match app.customer.count_post(&source_address(request)).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!("customer page post refused: over the source's hourly limit");
+            return refusal_with(StatusCode::TOO_MANY_REQUESTS, language, t.too_many);
+        }
+        Err(error) => return super::customer::refused(&error, language),
+    }
     let Some(posted) = Posted::parse(body) else {
         return refusal_with(StatusCode::BAD_REQUEST, language, t.refused);
     };

@@ -7,9 +7,12 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::compose::Composer;
+use super::counters::Counters;
 use super::links::BookingSettings;
 use super::{BY_CUSTOMER, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline};
-use crate::domain::{CancellationTerms, Language, LinkError, Order, Reference, Seller};
+use crate::domain::{
+    CancellationTerms, Language, LinkError, Order, QuotaKind, Reference, Seller, SourceAddress,
+};
 use crate::email::Invitation;
 use crate::intake::Clock;
 use crate::store::{Orders, StoreError};
@@ -48,6 +51,7 @@ pub struct CustomerPage {
     pub(super) book: BookWorkshop,
     pub(super) composer: Composer,
     pub(super) settings: BookingSettings,
+    pub(super) counters: Counters,
     pub(super) clock: Clock,
 }
 
@@ -73,6 +77,13 @@ impl CustomerPage {
             return Err(LinkError::Revoked.into());
         }
         Ok(order)
+    }
+
+    /// Counts a post to the page from `source`: `false` when it is over the hour's limit.
+    pub async fn count_post(&self, source: &SourceAddress) -> Result<bool, CustomerPageError> {
+        let counter =
+            (self.counters.limits).counter(QuotaKind::PagePosts, source.as_str(), self.now());
+        Ok(self.counters.quotas.take_quota(&counter).await?)
     }
 
     /// What cancelling would do, without doing it (the page's check step): the order as it

@@ -98,6 +98,7 @@ impl Wiring {
             orders: self.stores.orders.clone(),
             book: self.book_workshop(),
             composer: self.composer(),
+            counters: self.counters(),
             settings: self.booking.clone(),
             clock: self.clock.clone(),
         }

@@ -42,6 +42,7 @@ table! {
         conflict,
         cancel_message_invalid,
         cannot_cancel,
+        too_many,
     }
 }
 
@@ -84,6 +85,7 @@ pub const FI: OrderPage = OrderPage {
     cancel_message_invalid: "Viestissä voi olla enintään 500 merkkiä eikä linkkejä. Korjaa viesti ja yritä uudelleen.",
     cannot_cancel: "Peruutusta ei voi tehdä tältä sivulta. Ota yhteyttä kouluttajiin.",
     cancel_terms_late: "Maksuton peruutusaika päättyi {date}: peruutuksesta laskutetaan {fee} + alv.",
+    too_many: "Liian monta yritystä tunnin sisällä. Yritä myöhemmin uudelleen tai ota yhteyttä kouluttajiin.",
 };
 
 pub const SV: OrderPage = OrderPage {
@@ -125,6 +127,7 @@ pub const SV: OrderPage = OrderPage {
     cancel_message_invalid: "Meddelandet får ha högst 500 tecken och inga länkar. Rätta meddelandet och försök igen.",
     cannot_cancel: "Avbokningen kan inte göras här. Kontakta utbildarna.",
     cancel_terms_late: "Den avgiftsfria avbokningstiden gick ut {date}: för en avbokning faktureras {fee} + moms.",
+    too_many: "För många försök inom en timme. Försök igen senare eller kontakta utbildarna.",
 };
 
 pub const EN: OrderPage = OrderPage {
@@ -166,4 +169,5 @@ pub const EN: OrderPage = OrderPage {
     cancel_message_invalid: "The message can be at most 500 characters long and cannot contain links. Correct it and try again.",
     cannot_cancel: "The cancellation cannot be made here. Please contact the trainers.",
     cancel_terms_late: "Free cancellation ended on {date}: cancelling costs {fee} + VAT.",
+    too_many: "Too many attempts within an hour. Please try again later or contact the trainers.",
 };

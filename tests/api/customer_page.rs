@@ -355,3 +355,27 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
 async fn stored(app: &FakeApp, reference: &Reference) -> order_intake::domain::Order {
     app.store.load(reference).await.unwrap().unwrap()
 }
+
+/// The page's posts count against a counter of their own per source: 30 an hour, then 429
+/// with nothing done; orders from that source are not affected.
+#[tokio::test]
+async fn posts_to_the_page_are_limited_per_source() {
+    let (app, _, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let token = token_of(&link);
+    for _ in 0..order_intake::domain::PAGE_POSTS_PER_SOURCE_PER_HOUR {
+        let check = app.send(&cancel_post(&token, 1, false, json!({}))).await;
+        assert_eq!(check.status, 200, "{}", check.body);
+    }
+    let over = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    assert_eq!(over.status, 429, "{}", over.body);
+    assert!(over.body.contains("Liian monta yritystä"), "{}", over.body);
+    assert!(stored(&app, &reference).await.booking.unwrap().is_booked());
+    let mut order = order_json("toinen@tuusula.example");
+    order["organization"] = json!("Tuusulan kunta, tekninen toimi");
+    order["preferred_dates"] = json!(["2027-03-30"]);
+    let again = app
+        .send(&post_event("application/json", &order.to_string()))
+        .await;
+    assert_eq!(again.status, 201, "{}", again.body);
+}
