@@ -10,9 +10,9 @@
   var button = form.querySelector("button[type=submit]");
   var lang = document.documentElement.lang || "fi";
   var TEXT = {
-    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksestasi!", number: "Tilausnumero", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", next: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa.", spam: "Jos vahvistusta ei näy, tarkista roskapostikansio.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
-    sv: { sending: "Skickar…", thanks: "Tack för din beställning!", number: "Beställningsnummer", email: "En bekräftelse har skickats till din e\u2011post.", pending: "Bekräftelsen skickas snart per e\u2011post.", next: "Våra utbildare kontaktar dig inom två vardagar.", spam: "Om du inte ser bekräftelsen, titta i skräppostmappen.", failed: "Beställningen kunde inte skickas. Försök igen om en stund." },
-    en: { sending: "Sending…", thanks: "Thank you for your order", number: "Order reference", email: "A confirmation has been sent to your email address.", pending: "The confirmation email will follow shortly.", next: "Our trainers will contact you within two working days.", spam: "If you cannot see the confirmation, check your spam folder.", failed: "The order could not be sent. Please try again shortly." }
+    fi: { sending: "Lähetetään…", thanks: "Kiitos tilauksestasi!", number: "Tilausnumero", email: "Vahvistus on lähetetty sähköpostiisi.", pending: "Vahvistussähköposti lähtee pian.", waiting: "Kouluttaja tarkistaa tilauksesi ja vahvistaa sen sähköpostiisi pian.", next: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa.", spam: "Jos vahvistusta ei näy, tarkista roskapostikansio.", failed: "Tilausta ei voitu lähettää. Yritä hetken kuluttua uudelleen." },
+    sv: { sending: "Skickar…", thanks: "Tack för din beställning!", number: "Beställningsnummer", email: "En bekräftelse har skickats till din e\u2011post.", pending: "Bekräftelsen skickas snart per e\u2011post.", waiting: "En utbildare går igenom din beställning och bekräftar den snart per e\u2011post.", next: "Våra utbildare kontaktar dig inom två vardagar.", spam: "Om du inte ser bekräftelsen, titta i skräppostmappen.", failed: "Beställningen kunde inte skickas. Försök igen om en stund." },
+    en: { sending: "Sending…", thanks: "Thank you for your order", number: "Order reference", email: "A confirmation has been sent to your email address.", pending: "The confirmation email will follow shortly.", waiting: "A trainer will check your order and confirm it to your email address soon.", next: "Our trainers will contact you within two working days.", spam: "If you cannot see the confirmation, check your spam folder.", failed: "The order could not be sent. Please try again shortly." }
   }[lang] || null;
   if (!TEXT) return;
   var LISTS = { channels: true, preferred_dates: true };
@@ -126,7 +126,9 @@
 
   // As the plain form's thank-you page: the thanks as a heading, the order number, what
   // happens next; the contact line follows on the page.
-  function sayThanks(reference, sent) {
+  // `emailStatus`: the answer's email_status: sent, pending (on its way) or waiting (for a
+  // person to confirm the order).
+  function sayThanks(reference, emailStatus) {
     status.innerHTML = "";
     var box = document.createElement("div");
     box.className = "success";
@@ -143,7 +145,8 @@
       line.appendChild(ref);
       box.appendChild(line);
     }
-    box.appendChild(paragraph(sent ? TEXT.email : TEXT.pending));
+    var emailLine = emailStatus === "sent" ? TEXT.email : emailStatus === "waiting" ? TEXT.waiting : TEXT.pending;
+    box.appendChild(paragraph(emailLine));
     box.appendChild(paragraph(TEXT.next));
     box.appendChild(paragraph(TEXT.spam));
     status.appendChild(box);
@@ -176,7 +179,7 @@
       return response.json().catch(function () { return {}; }).then(function (json) { return { status: response.status, json: json }; });
     }).then(function (result) {
       if (result.status === 201 || result.status === 200) {
-        sayThanks(result.json.reference, result.json.email_status === "sent");
+        sayThanks(result.json.reference, result.json.email_status);
         form.querySelector("button[type=submit]").hidden = true;
         return;
       }

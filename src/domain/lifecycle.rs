@@ -145,6 +145,10 @@ impl Order {
             package: self.details.package,
             price: self.price,
             emails_sent: self.customer_email().is_sent() && self.trainer_email().is_sent(),
+            confirmation_waits: matches!(
+                self.customer_email(),
+                Delivery::Held { .. } | Delivery::Unverified
+            ),
         }
     }
 }
@@ -183,6 +187,8 @@ pub struct Receipt {
     pub package: Package,
     pub price: Price,
     pub emails_sent: bool,
+    /// The confirmation waits for a person (held or unverified): the answer says so.
+    pub confirmation_waits: bool,
 }
 
 /// The emails of an order: its confirmation and the trainers' notification; after a booking,

@@ -130,7 +130,8 @@ fn thanks(app: &App, request: &Request) -> Response<Body> {
         .and_then(|code| Language::parse(&code))
         .unwrap_or_default();
     let reference = first("reference").and_then(|text| Reference::parse(&text));
-    response::thank_you_page(language, reference.as_ref(), &home(app))
+    let waiting = first("waiting").as_deref() == Some("1");
+    response::thank_you_page(language, reference.as_ref(), waiting, &home(app))
 }
 
 /// The site's front page: the first allowed origin.

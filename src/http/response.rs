@@ -25,7 +25,12 @@ pub fn receipt_json(receipt: &Receipt) -> serde_json::Value {
             "vat_rate_percent": VAT_RATE_PERCENT,
             "currency": "EUR",
         },
-        "email_status": if receipt.emails_sent { "sent" } else { "pending" },
+        // `waiting`: the confirmation waits for a person (held or unverified), said honestly.
+        "email_status": match (receipt.confirmation_waits, receipt.emails_sent) {
+            (true, _) => "waiting",
+            (false, true) => "sent",
+            (false, false) => "pending",
+        },
     })
 }
 
@@ -202,6 +207,9 @@ impl Reply {
         }
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.append_pair("reference", receipt.reference.as_str());
+        if receipt.confirmation_waits {
+            query.append_pair("waiting", "1");
+        }
         if self.language != Language::Fi {
             query.append_pair("lang", self.language.code());
         }
@@ -225,11 +233,17 @@ impl Reply {
 pub fn thank_you_page(
     language: Language,
     reference: Option<&Reference>,
+    waiting: bool,
     home: &str,
 ) -> Response<Body> {
     let t = &texts(language).pages;
     let page = ThankYouPage {
         lang: language.code(),
+        received: if waiting {
+            t.thanks_waiting
+        } else {
+            t.thanks_received
+        },
         t,
         reference: reference.map(Reference::as_str),
         home,
@@ -243,6 +257,8 @@ pub fn thank_you_page(
 #[template(path = "thank_you.html")]
 struct ThankYouPage<'a> {
     lang: &'a str,
+    /// That the confirmation is on its way, or that a person confirms the order first.
+    received: &'static str,
     t: &'static Pages,
     reference: Option<&'a str>,
     home: &'a str,

@@ -383,5 +383,6 @@ fn decoy_receipt(form: &OrderForm) -> Receipt {
         package,
         price: package.price(),
         emails_sent: true,
+        confirmation_waits: false,
     }
 }

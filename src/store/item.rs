@@ -375,5 +375,9 @@ pub fn receipt_from_item(item: &Item) -> Option<Receipt> {
         emails_sent: EmailKind::BOTH.into_iter().all(|kind| {
             text(item, &EmailAttribute::Status.of(kind)) == Some(Delivery::SENT_STATUS)
         }),
+        confirmation_waits: matches!(
+            text(item, &EmailAttribute::Status.of(EmailKind::Customer)),
+            Some("held" | "unverified")
+        ),
     })
 }

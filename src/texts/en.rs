@@ -101,6 +101,7 @@ pub(super) const TEXTS: Texts = Texts {
         order_by_email: "You can also order by email: {contacts}",
         thanks_title: "Thank you for your order",
         thanks_received: "We have received your order and will send a confirmation to your email address.",
+        thanks_waiting: "We have received your order. A trainer will check it and confirm it to your email address soon.",
         thanks_next: "Our trainers will contact you within two working days.",
         thanks_reference: "Order reference",
         back_to_site: "Back to the site",

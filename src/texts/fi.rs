@@ -101,6 +101,7 @@ pub(super) const TEXTS: Texts = Texts {
         order_by_email: "Voit myös tilata sähköpostitse: {contacts}",
         thanks_title: "Kiitos tilauksestasi!",
         thanks_received: "Olemme vastaanottaneet tilauksesi ja lähetämme vahvistuksen sähköpostiisi.",
+        thanks_waiting: "Olemme vastaanottaneet tilauksesi. Kouluttaja tarkistaa sen ja vahvistaa sen sähköpostiisi pian.",
         thanks_next: "Kouluttajamme ottavat sinuun yhteyttä kahden arkipäivän kuluessa.",
         thanks_reference: "Tilausnumero",
         back_to_site: "Takaisin sivustolle",

@@ -169,6 +169,8 @@ table! {
         order_by_email,
         thanks_title,
         thanks_received,
+        /// The same for an order whose confirmation waits for a person.
+        thanks_waiting,
         thanks_next,
         thanks_reference,
         back_to_site,

@@ -101,6 +101,7 @@ pub(super) const TEXTS: Texts = Texts {
         order_by_email: "Du kan också beställa per e-post: {contacts}",
         thanks_title: "Tack för din beställning!",
         thanks_received: "Vi har tagit emot din beställning och skickar en bekräftelse till din e‑post.",
+        thanks_waiting: "Vi har tagit emot din beställning. En utbildare går igenom den och bekräftar den snart per e‑post.",
         thanks_next: "Våra utbildare kontaktar dig inom två vardagar.",
         thanks_reference: "Beställningsnummer",
         back_to_site: "Tillbaka till webbplatsen",

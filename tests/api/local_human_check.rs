@@ -243,7 +243,8 @@ async fn only_a_passed_check_sends_the_confirmation_and_every_order_is_stored() 
         assert_eq!(answer.status, 201, "{who}: {}", answer.body);
         assert_eq!(
             answer.json()["email_status"],
-            if status == "sent" { "sent" } else { "pending" },
+            // Honest: a confirmation that waits for a person says so.
+            if status == "sent" { "sent" } else { "waiting" },
             "{who}"
         );
         let to_customer = emails_to(&app, &format!("{who}+")).await;
@@ -363,4 +364,38 @@ async fn booking_an_unverified_order_sends_its_confirmation_with_the_invitation(
     let to_customer = emails_to(&app, "bea+").await;
     assert_eq!(to_customer.len(), 2, "the confirmation and the booking");
     assert_eq!(s(&app.orders().await[0], "customer_email_status"), "sent");
+}
+
+/// A plain form's order whose confirmation waits for a person lands on a thank-you page that
+/// says so, not that a confirmation is on its way.
+#[tokio::test]
+async fn a_waiting_confirmation_is_said_honestly_on_the_thank_you_page() {
+    let siteverify = Siteverify::start().await;
+    let app = app_with(&siteverify).await;
+    let mut event: Value =
+        serde_json::from_str(&form_post(&app, "plain", None, &unique("key"))).unwrap();
+    event["headers"]["accept"] = Value::String("text/html".into());
+    let answer = app.send(&event.to_string()).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let location = answer.header("location").unwrap().to_owned();
+    // The configured thank-you page gets it too; the function's own reads it.
+    let query = location.split_once('?').unwrap().1;
+    assert!(query.ends_with("&waiting=1"), "{location}");
+    let page = app
+        .send(&get_event(&format!("/orders/thanks?{query}")))
+        .await;
+    assert!(
+        page.body.contains("Kouluttaja tarkistaa sen"),
+        "{}",
+        page.body
+    );
+    let sent_query = query.trim_end_matches("&waiting=1");
+    let sent = app
+        .send(&get_event(&format!("/orders/thanks?{sent_query}")))
+        .await;
+    assert!(
+        sent.body.contains("lähetämme vahvistuksen"),
+        "{}",
+        sent.body
+    );
 }

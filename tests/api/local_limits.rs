@@ -170,7 +170,11 @@ async fn over_the_ceiling_confirmations_are_held_sent_in_a_later_hour_or_dropped
         answers.push(app.send(&from(&ip, &order_json(&victim(&app, n)))).await);
     }
     assert!(answers.iter().all(|a| a.status == 201));
-    assert_eq!(answers[1].json()["email_status"], "pending");
+    assert_eq!(
+        answers[1].json()["email_status"],
+        "waiting",
+        "held: a person confirms"
+    );
     assert_eq!(
         app.emails().await.len(),
         4,

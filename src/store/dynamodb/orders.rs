@@ -251,6 +251,7 @@ impl DynamoDbStore {
                 package: order.details.package,
                 price: order.price,
                 emails_sent: false,
+                confirmation_waits: false,
             }
         })))
     }
