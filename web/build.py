@@ -18,6 +18,7 @@ when the committed copy differs), so the form never allows what the function ref
 import html
 import json
 import pathlib
+import re
 import sys
 
 HERE = pathlib.Path(__file__).parent
@@ -188,6 +189,17 @@ def render(lang, config, site_key=None):
     return page
 
 
+def privacy_notice(config):
+    """web/tietosuoja.html with its controller (SELLER_NAME, SELLER_BUSINESS_ID) in each
+    language's `<span class="controller">`: the seller the emails and invoices name."""
+    page = (HERE / "tietosuoja.html").read_text(encoding="utf-8")
+    missing = [key for key in ("SELLER_NAME", "SELLER_BUSINESS_ID") if not config.get(key)]
+    if missing:
+        raise SystemExit(f"web: the configuration lacks {', '.join(missing)}")
+    controller = html.escape(f"{config['SELLER_NAME']}, {config['SELLER_BUSINESS_ID']}")
+    return re.sub(r'(<span class="controller">)[^<]*(</span>)', lambda m: m.group(1) + controller + m.group(2), page)
+
+
 def option(name):
     if name in sys.argv:
         at = sys.argv.index(name)
@@ -214,6 +226,13 @@ def main():
                 stale.append(texts["file"])
         else:
             target.write_text(page, encoding="utf-8")
+    notice = privacy_notice(config)
+    target = out / "tietosuoja.html"
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != notice:
+            stale.append("tietosuoja.html")
+    else:
+        target.write_text(notice, encoding="utf-8")
     if stale:
         print("web: pages out of date with form.template.html (run make web):", ", ".join(stale))
         return 1

@@ -229,7 +229,7 @@ test("without JavaScript, a refused order's page has the summary and says to use
   const items = await p.locator(".error-summary li").allTextContents();
   assert.equal(items.length, 2);
   assert.equal(items[0], "Kirjoita sähköpostiosoite muodossa nimi@kunta.fi");
-  assert.equal(items[1], "Hyväksy tietosuojaseloste, jotta voimme käsitellä tilauksesi");
+  assert.equal(items[1], "Vahvista, että olet tutustunut tietosuojaselosteeseen");
   assert.match(await p.locator("main").textContent(), /Takaisin-painikkeella – täyttämäsi tiedot säilyvät/);
   await p.context().close();
 });
