@@ -226,25 +226,30 @@ fn event(order: &Order, booking: &Booking, context: &BookingEmails, audience: Au
         .append_property(organizer);
     // The trainers who lead it, as the roster spells them: they arranged it, so accepted.
     for name in &booking.trainers {
-        let Some(trainer) = context.roster.iter().find(|t| &t.name == name) else {
-            continue;
-        };
-        let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", trainer.email));
-        attendee
-            .add_parameter("CN", &parameter(&trainer.name))
-            .add_parameter("ROLE", "CHAIR")
-            .add_parameter("PARTSTAT", "ACCEPTED")
-            .add_parameter("RSVP", "FALSE");
-        event.append_multi_property(attendee);
+        if let Some(trainer) = context.roster.iter().find(|t| &t.name == name) {
+            let email = trainer.email.as_str();
+            event.append_multi_property(attendee(email, &trainer.name, "CHAIR", "ACCEPTED"));
+        }
     }
-    let mut customer = Property::new("ATTENDEE", format!("mailto:{}", d.email));
-    customer
-        .add_parameter("CN", &parameter(&d.contact_name))
-        .add_parameter("ROLE", "REQ-PARTICIPANT")
-        .add_parameter("PARTSTAT", "NEEDS-ACTION")
-        .add_parameter("RSVP", "FALSE");
+    let customer = attendee(
+        d.email.as_str(),
+        &d.contact_name,
+        "REQ-PARTICIPANT",
+        "NEEDS-ACTION",
+    );
     event.append_multi_property(customer);
     event.done()
+}
+
+/// An `ATTENDEE` whose answer nobody waits for (`RSVP=FALSE`).
+fn attendee(email: &str, name: &str, role: &str, partstat: &str) -> Property {
+    let mut attendee = Property::new("ATTENDEE", format!("mailto:{email}"));
+    attendee
+        .add_parameter("CN", &parameter(name))
+        .add_parameter("ROLE", role)
+        .add_parameter("PARTSTAT", partstat)
+        .add_parameter("RSVP", "FALSE");
+    attendee
 }
 
 /// What the customer prepares: the room's equipment and the chosen channels' apps.

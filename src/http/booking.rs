@@ -2,7 +2,6 @@
 //! link, some more than once), POST acts, and only from the page itself (`Origin` or
 //! `Sec-Fetch-Site`), with the signed token repeated. A refused link gets a plain Finnish page.
 
-use askama::Template;
 use lambda_http::http::{HeaderMap, Method, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
@@ -10,7 +9,7 @@ use super::app::{App, header_text};
 use super::booking_view::{
     BOOKING_PAGE_POLICY, booking_line, page_view, problem_field, problem_text, render,
 };
-use super::response::{ErrorPage, page_response, see_other};
+use super::response::{refusal_page, see_other};
 use super::{booking_check, sign_in};
 use crate::domain::{
     Booking, BookingChange, BookingForm, BookingProblem, LinkError, LinkGrant, Reference, WebOrigin,
@@ -30,18 +29,8 @@ pub async fn handle(app: &App, request: &Request) -> Response<Body> {
 }
 
 fn refused(status: StatusCode, message: &str) -> Response<Body> {
-    let t = &BOOKING_PAGE;
-    let page = ErrorPage {
-        lang: "fi",
-        title: t.link_refused_title,
-        message,
-        ..ErrorPage::default()
-    };
-    page_response(
-        status,
-        page.render().unwrap_or_default(),
-        BOOKING_PAGE_POLICY,
-    )
+    let title = BOOKING_PAGE.link_refused_title;
+    refusal_page(status, "fi", title, message, BOOKING_PAGE_POLICY)
 }
 
 /// A refusal as a page: which words, which status. Nothing says which part of a token was

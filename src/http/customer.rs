@@ -9,7 +9,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 
 use super::app::App;
 use super::booking_view::BOOKING_PAGE_POLICY;
-use super::response::{ErrorPage, page_response, response};
+use super::response::{page_response, refusal_page, response};
 use crate::domain::{Delivery, Language, Order, helsinki};
 use crate::intake::CustomerPageError;
 use crate::texts::{
@@ -91,17 +91,8 @@ pub(super) fn refusal_with(
     message: &str,
 ) -> Response<Body> {
     let t = &texts(language).order_page;
-    let page = ErrorPage {
-        lang: language.code(),
-        title: t.refused_title,
-        message,
-        ..ErrorPage::default()
-    };
-    page_response(
-        status,
-        page.render().unwrap_or_default(),
-        BOOKING_PAGE_POLICY,
-    )
+    let (lang, title) = (language.code(), t.refused_title);
+    refusal_page(status, lang, title, message, BOOKING_PAGE_POLICY)
 }
 
 /// Where the order stands, newest last: received, its confirmation, its booking.

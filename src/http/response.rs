@@ -296,6 +296,24 @@ pub(super) struct ErrorPage<'a> {
     pub(super) back_hint: &'a str,
 }
 
+/// A plain page that refuses: a title and a message, nothing else (the booking page's and the
+/// customer page's refusals, under the pages' own policy).
+pub(super) fn refusal_page(
+    status: StatusCode,
+    lang: &str,
+    title: &str,
+    message: &str,
+    policy: &'static str,
+) -> Response<Body> {
+    let page = ErrorPage {
+        lang,
+        title,
+        message,
+        ..ErrorPage::default()
+    };
+    page_response(status, page.render().unwrap_or_default(), policy)
+}
+
 pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Body> {
     response(status, "application/json; charset=utf-8", body.to_string())
 }
