@@ -412,6 +412,8 @@ test("every email's HTML renders: customer in fi, sv and en, and the trainers'",
       await phone.setContent(email.body.html, { waitUntil: "load" });
       const top = await phone.evaluate(() => document.querySelector("a[href*='/booking']").getBoundingClientRect().top);
       assert.ok(top < 844 / 2, `the booking button is near the top on a phone (${top} px down)`);
+      const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 390, `nothing runs off a phone's screen (${wide} px wide)`);
       await phone.screenshot({ path: path.join(SHOTS, "email-trainer-phone.png"), fullPage: true });
       await phone.context().close();
     }
