@@ -1,6 +1,7 @@
 //! The customer's own page of their order (`CustomerPage`): opened by the signed link in every
-//! customer email, it reads the order and shows where it stands. Reading only: nothing a GET
-//! does changes or sends anything.
+//! customer email, it reads the order and shows where it stands (nothing a GET does changes or
+//! sends anything); its one action, cancelling under the terms, goes after a check step
+//! through the booking page's own use case, by `customer`.
 
 use std::sync::Arc;
 
@@ -59,10 +60,9 @@ impl CustomerPage {
     /// The order a customer link opens: signed for it, not expired (by the token's date and by
     /// the order's as it now stands), and not erased.
     pub async fn show(&self, token: &str) -> Result<Order, CustomerPageError> {
-        let links = self.settings.links.as_ref();
         let now = self.now();
-        let grant = links.ok_or(CustomerPageError::NotConfigured)?;
-        let (grant, generation) = grant.verify_customer(token, now)?;
+        let links = (self.settings.links.as_ref()).ok_or(CustomerPageError::NotConfigured)?;
+        let (grant, generation) = links.verify_customer(token, now)?;
         let order = match self.orders.load(&grant.reference).await {
             Ok(Some(order)) => order,
             Ok(None) | Err(StoreError::Unreadable { .. }) => {
