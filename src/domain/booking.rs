@@ -140,17 +140,24 @@ impl Booking {
         Some(instant(day.to_datetime(DEFAULT_START))).filter(|at| *at > now)
     }
 
-    /// When the trainers' note goes: at 8.00 on the working day (Monday to Friday) before.
+    /// When the customer's practical reminder goes: at 9.00 on the working day before the
+    /// workshop. `None` when that is past at `now`.
+    pub fn practical_reminder_at(&self, now: Timestamp) -> Option<Timestamp> {
+        let day = working_day_before(self.start.date())?;
+        Some(instant(day.to_datetime(DEFAULT_START))).filter(|at| *at > now)
+    }
+
+    /// When the trainers' note goes: at 8.00 on the working day before.
     pub fn trainer_reminder_at(&self, now: Timestamp) -> Option<Timestamp> {
         let day = working_day_before(self.start.date())?;
         Some(instant(day.to_datetime(Time::constant(8, 0, 0, 0)))).filter(|at| *at > now)
     }
 }
 
-/// The last Monday to Friday before `date`.
+/// The last working day before `date`: Monday to Friday, not a Finnish public holiday.
 fn working_day_before(date: Date) -> Option<Date> {
     let mut day = date.yesterday().ok()?;
-    while day.weekday().to_monday_one_offset() > 5 {
+    while !super::is_working_day(day) {
         day = day.yesterday().ok()?;
     }
     Some(day)
@@ -525,11 +532,17 @@ mod tests {
         assert_eq!(trainers.to_string(), "2027-04-09T05:00:00Z");
         let late: Timestamp = "2027-04-08T00:00:00Z".parse().unwrap();
         assert_eq!(booking.customer_reminder_at(7, late), None);
-        // By default, before free cancellation ends: free through Monday 29 March, so on
-        // Friday 26 March at 9.00 (winter time: UTC+2). Booked after that, none.
+        // By default, before free cancellation ends: free through Monday 29 March (Easter
+        // Monday), so on the working day before, Thursday 25 March (26 March is Good Friday),
+        // at 9.00 in winter time (UTC+2; summer time starts on the 28th). Booked after, none.
         let terms = super::super::CancellationTerms::default();
         let before = booking.customer_reminder_before(terms, now).unwrap();
-        assert_eq!(before.to_string(), "2027-03-26T07:00:00Z");
+        assert_eq!(before.to_string(), "2027-03-25T07:00:00Z");
+        // The practical reminder: Friday 9 April at 9.00 in summer time (UTC+3).
+        let practical = booking.practical_reminder_at(now).unwrap();
+        assert_eq!(practical.to_string(), "2027-04-09T06:00:00Z");
+        let after: Timestamp = "2027-04-09T06:00:00Z".parse().unwrap();
+        assert_eq!(booking.practical_reminder_at(after), None);
         let inside: Timestamp = "2027-03-27T00:00:00Z".parse().unwrap();
         assert_eq!(booking.customer_reminder_before(terms, inside), None);
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::{Booking, Culprit, Delivery, NewOrder, Package, Price, Reference};
+use super::{Booking, ChangeRequest, Culprit, Delivery, NewOrder, Package, Price, Reference};
 
 /// An order as stored: the validated fields plus what the server decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +28,8 @@ pub struct Order {
     /// The customer links' generation: a link names the one it was signed in, and
     /// `orders customer-link revoke` moves it on, so every link sent before opens nothing.
     pub customer_link_generation: u32,
+    /// The customer's request for another date, until the trainers act on the booking.
+    pub change_request: Option<ChangeRequest>,
 }
 
 /// What an order without one of its first emails (never stored so) reads as.
@@ -63,6 +65,7 @@ impl Order {
             booking: None,
             culprit: None,
             customer_link_generation: 0,
+            change_request: None,
         }
     }
 
@@ -120,8 +123,12 @@ impl Order {
         match kind {
             EmailKind::Customer | EmailKind::Trainer => true,
             EmailKind::Booking | EmailKind::BookingNote => self.booking.is_some(),
-            EmailKind::Reminder | EmailKind::ReminderNote => (self.booking.as_ref())
-                .is_some_and(|booking| booking.is_booked() && booking.start_utc() > now),
+            EmailKind::Reminder | EmailKind::ReminderNote | EmailKind::Practical => {
+                (self.booking.as_ref())
+                    .is_some_and(|booking| booking.is_booked() && booking.start_utc() > now)
+            }
+            // Moot once the trainers acted on the booking.
+            EmailKind::Request | EmailKind::RequestNote => self.change_request.is_some(),
         }
     }
 
@@ -193,7 +200,9 @@ pub struct Receipt {
 
 /// The emails of an order: its confirmation and the trainers' notification; after a booking,
 /// the customer's booking email (an invitation, an update or a cancellation, as the booking
-/// then stands) and the trainers' note of it; the customer's reminder and the trainers'.
+/// then stands) and the trainers' note of it; the customer's reminder (before free cancellation
+/// ends) and the trainers'; the customer's practical reminder the working day before; and
+/// after a request for another date, the customer's receipt of it and the trainers' note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EmailKind {
     Customer,
@@ -202,23 +211,32 @@ pub enum EmailKind {
     BookingNote,
     Reminder,
     ReminderNote,
+    Practical,
+    Request,
+    RequestNote,
 }
 
 impl EmailKind {
     pub const BOTH: [EmailKind; 2] = [EmailKind::Customer, EmailKind::Trainer];
-    pub const AFTER_BOOKING: [EmailKind; 4] = [
+    pub const AFTER_BOOKING: [EmailKind; 5] = [
         EmailKind::Booking,
         EmailKind::BookingNote,
         EmailKind::Reminder,
         EmailKind::ReminderNote,
+        EmailKind::Practical,
     ];
-    pub const ALL: [EmailKind; 6] = [
+    /// A change request's pair: the customer's receipt and the trainers' note.
+    pub const REQUEST: [EmailKind; 2] = [EmailKind::Request, EmailKind::RequestNote];
+    pub const ALL: [EmailKind; 9] = [
         EmailKind::Customer,
         EmailKind::Trainer,
         EmailKind::Booking,
         EmailKind::BookingNote,
         EmailKind::Reminder,
         EmailKind::ReminderNote,
+        EmailKind::Practical,
+        EmailKind::Request,
+        EmailKind::RequestNote,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -229,6 +247,9 @@ impl EmailKind {
             EmailKind::BookingNote => "booking_note",
             EmailKind::Reminder => "reminder",
             EmailKind::ReminderNote => "reminder_note",
+            EmailKind::Practical => "practical",
+            EmailKind::Request => "request",
+            EmailKind::RequestNote => "request_note",
         }
     }
 
@@ -240,7 +261,11 @@ impl EmailKind {
     pub fn to_customer(self) -> bool {
         matches!(
             self,
-            EmailKind::Customer | EmailKind::Booking | EmailKind::Reminder
+            EmailKind::Customer
+                | EmailKind::Booking
+                | EmailKind::Reminder
+                | EmailKind::Practical
+                | EmailKind::Request
         )
     }
 }

@@ -5,6 +5,7 @@ mod booking;
 mod breaker;
 mod business_id;
 mod catalogue;
+mod change_request;
 mod customer_link;
 mod delivery;
 mod email_address;
@@ -36,6 +37,7 @@ pub use booking::{
 pub use breaker::{BreakerLimits, BreakerState, MARK_SECONDS, MAX_STRIKES_KEPT, Strike, StrikeAt};
 pub use business_id::{BusinessId, BusinessIdError};
 pub use catalogue::Package;
+pub use change_request::{ChangeProblem, ChangeRequest, MAX_REQUEST_MESSAGE_LENGTH};
 pub use customer_link::{CUSTOMER_LINK_DAYS_AFTER_WORKSHOP, CUSTOMER_LINK_DAYS_UNBOOKED};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email_address::EmailAddress;

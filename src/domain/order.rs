@@ -286,7 +286,7 @@ impl<'a> Checker<'a> {
 }
 
 /// A date written `YYYY-MM-DD`, after today and at most `MAX_DAYS_AHEAD` ahead.
-fn preferred_date(value: &str, today: Date) -> Result<Date, ErrorCode> {
+pub(super) fn preferred_date(value: &str, today: Date) -> Result<Date, ErrorCode> {
     let well_formed = value.len() == 10
         && value.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',

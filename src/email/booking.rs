@@ -84,6 +84,19 @@ pub fn reminder_email(order: &Order, booking: &Booking, context: &BookingEmails)
     )
 }
 
+/// The customer's practical reminder on the working day before: the details and what to
+/// prepare, with the invitation again.
+pub fn practical_email(order: &Order, booking: &Booking, context: &BookingEmails) -> Email {
+    let t = &texts(order.details.language).booking;
+    customer_notice(
+        order,
+        booking,
+        context,
+        t.subject_practical,
+        t.intro_practical,
+    )
+}
+
 /// The booking as the customer reads it.
 fn customer_rows(order: &Order, booking: &Booking) -> Vec<Row> {
     let d = &order.details;

@@ -9,17 +9,19 @@ mod details;
 mod events;
 mod mime;
 mod recording;
+mod request;
 mod rows;
 mod ses;
 
 pub use alert::{breaker_alert, sign_in_email, trainer_digest, undelivered_alert};
-pub use booking::{booking_email, booking_note, reminder_email, reminder_note};
+pub use booking::{booking_email, booking_note, practical_email, reminder_email, reminder_note};
 pub use calendar::{Audience, BookingEmails, MAX_SUMMARY_CHARS, invitation};
 pub use compose::{customer_email, trainer_email};
 pub use details::customer_details;
 pub use events::EmailEvent;
 pub use mime::raw_message;
 pub use recording::RecordingMailer;
+pub use request::{request_note, request_receipt};
 pub use ses::SesMailer;
 
 use async_trait::async_trait;

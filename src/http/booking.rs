@@ -125,7 +125,7 @@ impl Posted {
             .unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
         (self.0.iter())
             .filter(|(key, _)| key == name)
             .map(|(_, value)| value.clone())

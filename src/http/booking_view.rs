@@ -9,7 +9,9 @@ use lambda_http::{Body, Response};
 use super::app::App;
 use super::response::page_response;
 use crate::domain::{Booking, BookingProblem, Delivery, Field, Language, Order};
-use crate::texts::{BOOKING_PAGE, BookingPageTexts, date_with_weekday, fill, label, when};
+use crate::texts::{
+    BOOKING_PAGE, BookingPageTexts, TRAINER, date_with_weekday, fill, label, received_at, when,
+};
 
 /// A label, its value and where it links (`tel:`, `mailto:`).
 type Row = (&'static str, String, Option<String>);
@@ -43,6 +45,8 @@ pub(super) struct PageView {
     pub(super) waiting: Option<&'static str>,
     /// The latest booking email (with its invitation) did not arrive.
     pub(super) booking_undelivered: Option<&'static str>,
+    /// The customer's request for another date, until the trainers act on the booking.
+    pub(super) change_request: Option<String>,
 }
 
 /// What the page lets a form do: post to itself, nothing else.
@@ -192,17 +196,7 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
     let d = &order.details;
     let booking = order.booking.as_ref();
     let booked = booking.is_some_and(Booking::is_booked);
-    // Nothing is chosen that the trainer did not choose: the customer's wishes are quick
-    // choices, not a default.
-    let chosen = booking.map(|b| b.start.date());
-    let mut dates: Vec<(String, String, bool)> = (d.preferred_dates.iter())
-        .map(|date| (date.to_string(), date_label(*date), Some(*date) == chosen))
-        .collect();
-    let other_date = match chosen {
-        Some(date) if !d.preferred_dates.contains(&date) => date.to_string(),
-        _ => String::new(),
-    };
-    dates.dedup();
+    let (dates, other_date) = date_choices(order);
     let roster = app.book.roster();
     PageView {
         organization: d.organization.clone(),
@@ -243,7 +237,48 @@ pub(super) fn page_view(app: &App, order: &Order, token: &str) -> PageView {
         booking_undelivered: (order.reports.booking_outcome)
             .filter(|outcome| outcome.is_failure())
             .map(|_| BOOKING_PAGE.booking_undelivered),
+        change_request: order.change_request.as_ref().map(request_line),
     }
+}
+
+/// The dates offered as quick choices (a pending request's first: the customer's latest
+/// wishes, then the order's), which one the booking has, and the booking's date if it is none
+/// of them. Nothing is chosen that the trainer did not choose: wishes are not a default.
+fn date_choices(order: &Order) -> (Vec<(String, String, bool)>, String) {
+    let chosen = order.booking.as_ref().map(|b| b.start.date());
+    let mut wished: Vec<Date> = (order.change_request.iter())
+        .flat_map(|r| r.dates.iter().copied())
+        .collect();
+    let earlier: Vec<Date> = (order.details.preferred_dates.iter())
+        .filter(|date| !wished.contains(date))
+        .copied()
+        .collect();
+    wished.extend(earlier);
+    let dates = (wished.iter())
+        .map(|date| (date.to_string(), date_label(*date), Some(*date) == chosen))
+        .collect();
+    let other_date = match chosen {
+        Some(date) if !wished.contains(&date) => date.to_string(),
+        _ => String::new(),
+    };
+    (dates, other_date)
+}
+
+/// The customer's pending request, as the page says it.
+fn request_line(request: &crate::domain::ChangeRequest) -> String {
+    let at = received_at(request.at.to_zoned_datetime(crate::domain::helsinki()));
+    let mut rest = Vec::new();
+    if !request.dates.is_empty() {
+        let dates: Vec<String> = request.dates.iter().map(|d| date_label(*d)).collect();
+        rest.push(format!("{}: {}.", TRAINER.request_dates, dates.join(", ")));
+    }
+    if let Some(message) = &request.message {
+        rest.push(format!("{}: {message}", TRAINER.request_message));
+    }
+    fill(
+        TRAINER.request_page,
+        &[("at", &at), ("rest", &rest.join(" "))],
+    )
 }
 
 /// The order as the trainers plan with it.

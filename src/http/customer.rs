@@ -10,7 +10,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::App;
 use super::booking_view::BOOKING_PAGE_POLICY;
 use super::response::{page_response, refusal_page, response};
-use crate::domain::{Delivery, Language, Order, helsinki};
+use crate::domain::{Delivery, Language, MAX_PREFERRED_DATES, Order, helsinki};
 use crate::intake::CustomerPageError;
 use crate::texts::{
     OrderPage, cancellation_line, cancellation_terms, date_with_weekday, fill, package_name, texts,
@@ -32,11 +32,23 @@ struct OrderPageHtml<'a> {
     message: Option<&'a str>,
     /// The cancel form while the workshop is ahead: the booking's sequence, the terms' line.
     cancel: Option<(u32, String)>,
+    /// The form asking for another date while the workshop is ahead.
+    request: Option<RequestForm>,
     token: &'a str,
     details: Vec<(&'static str, String)>,
     /// The contact line around the phone, which is a `tel:` link: before, (number, link), after.
     contact: (String, Option<(String, String)>, String),
     terms: Option<String>,
+}
+
+/// The form asking for another date.
+struct RequestForm {
+    /// The booking's sequence (0: none yet).
+    sequence: u32,
+    /// Each date input's id and label.
+    inputs: Vec<(String, String)>,
+    /// The first day a date may be (tomorrow).
+    first_day: String,
 }
 
 /// `/order` and `/order/calendar.ics`: GET (and HEAD) only.
@@ -61,7 +73,11 @@ pub async fn handle(
         return calendar_file(app, &order, language);
     }
     let t = &texts(order.details.language).order_page;
-    let done = (query.first("done") == Some("cancelled")).then_some(t.done_cancelled);
+    let done = match query.first("done") {
+        Some("cancelled") => Some(t.done_cancelled),
+        Some("requested") => Some(t.done_requested),
+        _ => None,
+    };
     page_with(app, &order, token, StatusCode::OK, done)
 }
 
@@ -123,7 +139,28 @@ fn status(order: &Order, t: &OrderPage) -> Vec<String> {
             )
         }
     });
+    if let Some(request) = &order.change_request {
+        let at = date_with_weekday(helsinki().to_datetime(request.at).date(), language);
+        lines.push(fill(t.request_pending, &[("at", &at)]));
+    }
     lines
+}
+
+/// The form asking for another date, until the workshop starts.
+fn request_form(app: &App, order: &Order) -> Option<RequestForm> {
+    let now = app.customer.now();
+    let booking = order.booking.as_ref();
+    if booking.is_some_and(|b| b.is_booked() && b.start_utc() <= now) {
+        return None;
+    }
+    let t = &texts(order.details.language).order_page;
+    let tomorrow = helsinki().to_datetime(now).date().tomorrow().ok()?;
+    let sequence = booking.map_or(0, |b| b.sequence);
+    Some(RequestForm {
+        sequence,
+        inputs: date_inputs(t),
+        first_day: tomorrow.to_string(),
+    })
 }
 
 /// The cancel form while the workshop is ahead (cancelling is the customer's until it starts):
@@ -173,6 +210,7 @@ pub(super) fn page_with(
     let phone = seller.map(|s| (s.phone.as_str().to_owned(), s.phone.tel_uri()));
     let booked = order.booking.as_ref().filter(|b| b.is_booked());
     let cancel = cancel_form(app, order);
+    let request = request_form(app, order);
     let html = OrderPageHtml {
         lang: d.language.code(),
         t,
@@ -181,6 +219,7 @@ pub(super) fn page_with(
         calendar: booked.map(|_| format!("order/calendar.ics?token={token}")),
         message,
         cancel,
+        request,
         token,
         details,
         contact: match phone {
@@ -218,4 +257,52 @@ fn calendar_file(app: &App, order: &Order, language: Language) -> Response<Body>
             .insert(header::CONTENT_DISPOSITION, value);
     }
     file
+}
+
+/// A check step: what the action does, and one button that does it.
+#[derive(Template)]
+#[template(path = "order_check.html")]
+pub(super) struct CheckPage<'a> {
+    pub(super) lang: &'a str,
+    pub(super) title: &'a str,
+    pub(super) reference: String,
+    pub(super) lines: Vec<String>,
+    /// The action's fields, sent again with `checked=1`.
+    pub(super) hidden: Vec<(&'static str, String)>,
+    /// A red button (cancelling), else blue.
+    pub(super) danger: bool,
+    pub(super) confirm: &'a str,
+    /// Back to the order's page, unchanged.
+    pub(super) back: String,
+    pub(super) back_label: &'a str,
+}
+
+impl CheckPage<'_> {
+    pub(super) fn response(&self) -> Response<Body> {
+        page_response(
+            StatusCode::OK,
+            self.render().unwrap_or_default(),
+            BOOKING_PAGE_POLICY,
+        )
+    }
+}
+
+/// The order's page, relative to the page itself, with what was done.
+pub(super) fn page_link(token: &str, done: Option<&str>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("token", token);
+    if let Some(done) = done {
+        query.append_pair("done", done);
+    }
+    format!("order?{}", query.finish())
+}
+
+/// The request's date inputs: their ids and labels, `MAX_PREFERRED_DATES` of them.
+fn date_inputs(t: &OrderPage) -> Vec<(String, String)> {
+    (1..=MAX_PREFERRED_DATES)
+        .map(|n| {
+            let label = fill(t.request_date, &[("n", &n.to_string())]);
+            (format!("date{n}"), label)
+        })
+        .collect()
 }

@@ -8,7 +8,8 @@ mod booking;
 mod booking_check;
 mod booking_view;
 mod customer;
-mod customer_cancel;
+mod customer_actions;
+mod customer_request;
 mod error;
 mod event;
 mod response;
@@ -75,7 +76,7 @@ async fn route(app: &App, request: &Request) -> Response<Body> {
     }
     let path = path.trim_end_matches('/');
     if path == customer::ORDER_PAGE_PATH && request.method() == Method::POST {
-        return customer_cancel::act(app, request, language).await;
+        return customer_actions::act(app, request, language).await;
     }
     if let Some(calendar) = match path {
         customer::ORDER_PAGE_PATH => Some(false),

@@ -137,6 +137,8 @@ impl BookWorkshop {
             Booked::Conflict(current) => return Ok(BookingOutcome::Conflict(current)),
             Booked::NoOrder => return Err(BookingError::NotFound(reference.clone())),
         }
+        // The customer's request for another date, if any, is answered by this change.
+        order.change_request = None;
         crate::measure::booking(change);
         tracing::info!(order_id = %order.order_id, reference = %reference, booking = change.as_str(), by, "booking written");
         self.sender
@@ -301,13 +303,17 @@ impl BookWorkshop {
         }
         let same_day =
             (order.booking.as_ref()).is_some_and(|b| b.is_booked() && b.start == booking.start);
+        let practical = booking.practical_reminder_at(now);
         let reminder = match self.settings.reminder_days_before {
             Some(days) => booking.customer_reminder_at(days, now),
             None => booking.customer_reminder_before(self.settings.terms, now),
         };
+        // Not on the practical reminder's heels: one email then says it all.
+        let reminder = reminder.filter(|at| practical.is_some_and(|p| *at < p));
         for (kind, at) in [
             (EmailKind::Reminder, reminder),
             (EmailKind::ReminderNote, booking.trainer_reminder_at(now)),
+            (EmailKind::Practical, practical),
         ] {
             let current = order.delivery(kind).cloned();
             let next = match (booking.is_booked(), at, &current) {

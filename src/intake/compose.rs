@@ -10,8 +10,8 @@ use crate::domain::{
 };
 use crate::email::{
     Audience, BookingEmails, Email, Invitation, booking_email, booking_note, breaker_alert,
-    customer_email, invitation, reminder_email, reminder_note, trainer_digest, trainer_email,
-    undelivered_alert,
+    customer_email, invitation, practical_email, reminder_email, reminder_note, request_note,
+    request_receipt, trainer_digest, trainer_email, undelivered_alert,
 };
 
 /// The organizer's name where no seller is configured (tests).
@@ -58,6 +58,19 @@ impl Composer {
             EmailKind::BookingNote => booking_note(order, booking?, &context, link.as_deref()),
             EmailKind::Reminder => reminder_email(order, booked?, &context),
             EmailKind::ReminderNote => reminder_note(order, booked?, &context, link.as_deref()),
+            EmailKind::Practical => practical_email(order, booked?, &context),
+            EmailKind::Request => request_receipt(
+                order,
+                order.change_request.as_ref()?,
+                &self.trainers,
+                context.customer_link.clone(),
+            ),
+            EmailKind::RequestNote => request_note(
+                order,
+                order.change_request.as_ref()?,
+                &self.trainers,
+                link.as_deref(),
+            ),
         })
     }
 

@@ -1,21 +1,27 @@
 //! The customer's own page of their order (`CustomerPage`): opened by the signed link in every
 //! customer email, it reads the order and shows where it stands (nothing a GET does changes or
-//! sends anything); its one action, cancelling under the terms, goes after a check step
-//! through the booking page's own use case, by `customer`.
+//! sends anything). Its actions go after a check step: cancelling under the terms, through the
+//! booking page's own use case, by `customer`; and asking for another date, which leaves the
+//! booking as it is and tells the customer and the trainers.
 
 use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use super::compose::Composer;
-use super::counters::Counters;
+use super::counters::{Counters, EVERYONE};
 use super::links::BookingSettings;
-use super::{BY_CUSTOMER, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline};
+use super::{
+    BY_CUSTOMER, BookWorkshop, BookingAction, BookingError, BookingOutcome, CLAIM_SECONDS,
+    Deadline, after,
+};
 use crate::domain::{
-    CancellationTerms, Language, LinkError, Order, QuotaKind, Reference, Seller, SourceAddress,
+    CancellationTerms, ChangeProblem, ChangeRequest, Delivery, EmailKind, Language, LinkError,
+    Order, QuotaKind, Reference, Seller, SourceAddress, helsinki,
 };
 use crate::email::Invitation;
 use crate::intake::Clock;
+use crate::store::Booked;
 use crate::store::{Orders, StoreError};
 
 /// Why the page shows nothing of an order. The page says the same to all but a store failure.
@@ -29,6 +35,18 @@ pub enum CustomerPageError {
     NotFound(Reference),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What asking for another date did (or would do, at the check step).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestOutcome {
+    /// Written and its emails sent (or left to the retry run): the order as it now stands.
+    Done(Box<Order>),
+    /// The booking changed since the page was read: nothing written.
+    Conflict,
+    /// The workshop has started: nothing written.
+    Started,
+    Invalid(Vec<ChangeProblem>),
 }
 
 /// The reason a cancellation gives when the customer wrote none, in a language.
@@ -123,6 +141,95 @@ impl CustomerPage {
             tracing::info!(order_id = %order.order_id, fee_percent = ?fee, "cancelled by the customer");
         }
         done.map_err(booking_error)
+    }
+
+    /// What asking for another date over the booking at `expected` would ask (the page's check
+    /// step), or why not. Nothing is written or sent.
+    pub async fn check_request(
+        &self,
+        token: &str,
+        expected: u32,
+        dates: &[String],
+        message: &str,
+    ) -> Result<Result<(Order, ChangeRequest), RequestOutcome>, CustomerPageError> {
+        let order = self.show(token).await?;
+        Ok((self.asked(&order, expected, dates, message)).map(|request| (order, request)))
+    }
+
+    /// Asks the trainers for another date: the request is written on the order (the booking
+    /// stays as it is) and the customer gets a receipt, the trainers a note with their link;
+    /// over the hour's limit of trainer notifications the note waits for the next hour.
+    pub async fn request_change(
+        &self,
+        token: &str,
+        expected: u32,
+        dates: &[String],
+        message: &str,
+        deadline: Deadline,
+    ) -> Result<RequestOutcome, CustomerPageError> {
+        let mut order = self.show(token).await?;
+        let request = match self.asked(&order, expected, dates, message) {
+            Ok(request) => request,
+            Err(outcome) => return Ok(outcome),
+        };
+        let now = self.now();
+        order.change_request = Some(request);
+        let sending = Delivery::Sending {
+            attempts: 0,
+            until: after(now, CLAIM_SECONDS),
+        };
+        let counter =
+            (self.counters.limits).counter(QuotaKind::TrainerNotifications, EVERYONE, now);
+        let note = match self.counters.quotas.take_quota(&counter).await? {
+            true => sending.clone(),
+            false => Delivery::Pending {
+                attempts: 0,
+                next_attempt_at: counter.window_end,
+            },
+        };
+        order.set_delivery(EmailKind::Request, sending);
+        order.set_delivery(EmailKind::RequestNote, note);
+        match self.book.bookings.request_change(&order, expected).await? {
+            Booked::Stored => {}
+            Booked::Conflict(_) => return Ok(RequestOutcome::Conflict),
+            Booked::NoOrder => return Err(CustomerPageError::NotFound(order.reference)),
+        }
+        tracing::info!(order_id = %order.order_id, "another date asked by the customer");
+        match order.delivery(EmailKind::RequestNote) {
+            Some(Delivery::Pending { .. }) => {
+                tracing::warn!(order_id = %order.order_id, "request note waits: over the hour's trainer notifications");
+                let sent = (self.book.sender)
+                    .send_one(&order, EmailKind::Request, deadline)
+                    .await;
+                order.set_delivery(EmailKind::Request, sent);
+            }
+            _ => {
+                (self.book.sender)
+                    .send_pair(&mut order, EmailKind::REQUEST, deadline)
+                    .await
+            }
+        }
+        Ok(RequestOutcome::Done(Box::new(order)))
+    }
+
+    /// The request the page's fields make over the booking at `expected`, or why not.
+    fn asked(
+        &self,
+        order: &Order,
+        expected: u32,
+        dates: &[String],
+        message: &str,
+    ) -> Result<ChangeRequest, RequestOutcome> {
+        let now = self.now();
+        let booking = order.booking.as_ref();
+        if booking.map_or(0, |b| b.sequence) != expected {
+            return Err(RequestOutcome::Conflict);
+        }
+        if booking.is_some_and(|b| b.is_booked() && b.start_utc() <= now) {
+            return Err(RequestOutcome::Started);
+        }
+        let today = helsinki().to_datetime(now).date();
+        ChangeRequest::parse(dates, message, today, now).map_err(RequestOutcome::Invalid)
     }
 
     /// The customer's words to the trainers, or `unsaid` in the order's language ("at the

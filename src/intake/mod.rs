@@ -39,7 +39,7 @@ pub use booking::{
     MAX_CHANGES_BY_LINK, MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
-pub use customer_page::{CustomerPage, CustomerPageError, Unsaid};
+pub use customer_page::{CustomerPage, CustomerPageError, RequestOutcome, Unsaid};
 pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine};
 pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};
 pub use links::{BookingLinks, BookingSettings};

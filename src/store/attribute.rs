@@ -103,6 +103,11 @@ pub enum Attribute {
     SessionDevice,
     SessionStarted,
     SessionLastUsed,
+    /// The customer's request for another date (`domain::ChangeRequest`): when, the wished
+    /// dates (a list of `YYYY-MM-DD`), the message (personal: erasure removes it).
+    ChangeRequestAt,
+    ChangeRequestDates,
+    ChangeRequestMessage,
 }
 
 impl Attribute {
@@ -155,6 +160,9 @@ impl Attribute {
             Attribute::BookingReason => "booking_reason",
             Attribute::BookingChangedAt => "booking_changed_at",
             Attribute::BookingChangedBy => "booking_changed_by",
+            Attribute::ChangeRequestAt => "change_request_at",
+            Attribute::ChangeRequestDates => "change_request_dates",
+            Attribute::ChangeRequestMessage => "change_request_message",
         }
     }
 }

@@ -1,10 +1,11 @@
-//! A booking ⇄ the order item's `booking_*` attributes.
+//! A booking ⇄ the order item's `booking_*` attributes, and the customer's change request ⇄
+//! its `change_request_*`.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attribute::Attribute;
 use super::codec::{Item, n, number, s, text};
-use crate::domain::{Booking, BookingState};
+use crate::domain::{Booking, BookingState, ChangeRequest};
 
 /// The booking's attributes, and those it leaves empty (to remove).
 pub fn booking_attributes(booking: &Booking) -> (Vec<(Attribute, AttributeValue)>, Vec<Attribute>) {
@@ -68,5 +69,48 @@ pub fn booking_from_item(item: &Item) -> Option<Booking> {
         changed_by: get(Attribute::BookingChangedBy)?.to_owned(),
         fee_percent: number(item, Attribute::BookingFeePercent.name())
             .and_then(|n| u32::try_from(n).ok()),
+    })
+}
+
+/// The change request's attributes; with `None`, those to remove.
+pub fn change_request_attributes(
+    request: Option<&ChangeRequest>,
+) -> (Vec<(Attribute, AttributeValue)>, Vec<Attribute>) {
+    const ALL: [Attribute; 3] = [
+        Attribute::ChangeRequestAt,
+        Attribute::ChangeRequestDates,
+        Attribute::ChangeRequestMessage,
+    ];
+    let Some(request) = request else {
+        return (Vec::new(), ALL.to_vec());
+    };
+    let dates = (request.dates.iter()).map(|d| s(d.to_string())).collect();
+    let mut set = vec![
+        (Attribute::ChangeRequestAt, s(request.at.to_string())),
+        (Attribute::ChangeRequestDates, AttributeValue::L(dates)),
+    ];
+    let mut remove = Vec::new();
+    match &request.message {
+        Some(message) => set.push((Attribute::ChangeRequestMessage, s(message))),
+        None => remove.push(Attribute::ChangeRequestMessage),
+    }
+    (set, remove)
+}
+
+/// The change request on an order item, if it has one.
+pub fn change_request_from_item(item: &Item) -> Option<ChangeRequest> {
+    let at = text(item, Attribute::ChangeRequestAt.name())?
+        .parse()
+        .ok()?;
+    let dates = item
+        .get(Attribute::ChangeRequestDates.name())?
+        .as_l()
+        .ok()?;
+    Some(ChangeRequest {
+        dates: (dates.iter())
+            .filter_map(|d| d.as_s().ok()?.parse().ok())
+            .collect(),
+        message: text(item, Attribute::ChangeRequestMessage.name()).map(str::to_owned),
+        at,
     })
 }

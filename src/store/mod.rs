@@ -17,14 +17,14 @@ pub mod item;
 pub mod key_spaces;
 mod memory;
 mod sessions;
+mod stores;
 pub mod table;
 
 pub use dynamodb::DynamoDbStore;
 pub use invoicing_change::InvoicingChange;
 pub use memory::MemoryStore;
 pub use sessions::{Sessions, TrainerSession};
-
-use std::sync::Arc;
+pub use stores::Stores;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -292,10 +292,15 @@ pub enum Booked {
 /// The workshop's booking on its order: written only over the one the writer saw.
 #[async_trait]
 pub trait Bookings: Send + Sync {
-    /// Writes `order.booking` and the states of its emails (`order.booking_emails`), and puts
-    /// the order in the retry queue as it then stands, if the stored booking's sequence is
-    /// `expected` (0: no booking yet).
+    /// Writes `order.booking`, its emails' states and the retry queue, if the stored booking's
+    /// sequence is `expected` (0: none yet) and the change request the writer saw
+    /// (`order.change_request`) is still the one stored: it is answered (removed). A request
+    /// made meanwhile is a conflict, never lost unseen.
     async fn book(&self, order: &Order, expected: u32) -> Result<Booked>;
+
+    /// Writes the customer's change request and its emails' states (`EmailKind::REQUEST`), the
+    /// booking untouched, if its sequence is still `expected`.
+    async fn request_change(&self, order: &Order, expected: u32) -> Result<Booked>;
 }
 
 /// The reputation breaker's one item and the marks strikes leave. Orders check both in their
@@ -358,43 +363,4 @@ impl<
         + Sessions,
 > Store for T
 {
-}
-
-/// One store's capabilities, each as the trait object a use case holds. A test replaces one
-/// (`with_orders`, …) with a double that implements only that trait.
-#[derive(Clone)]
-pub struct Stores {
-    pub orders: Arc<dyn Orders>,
-    pub quotas: Arc<dyn QuotaCounters>,
-    pub queue: Arc<dyn EmailQueue>,
-    pub reports: Arc<dyn DeliveryReports>,
-    pub retention: Arc<dyn Retention>,
-    pub bookings: Arc<dyn Bookings>,
-    pub reputation: Arc<dyn Reputation>,
-    pub sessions: Arc<dyn Sessions>,
-}
-
-impl Stores {
-    pub fn new<S: Store + 'static>(store: Arc<S>) -> Stores {
-        Stores {
-            orders: store.clone(),
-            quotas: store.clone(),
-            queue: store.clone(),
-            reports: store.clone(),
-            retention: store.clone(),
-            bookings: store.clone(),
-            reputation: store.clone(),
-            sessions: store,
-        }
-    }
-
-    pub fn with_orders(mut self, orders: Arc<dyn Orders>) -> Stores {
-        self.orders = orders;
-        self
-    }
-
-    pub fn with_quotas(mut self, quotas: Arc<dyn QuotaCounters>) -> Stores {
-        self.quotas = quotas;
-        self
-    }
 }

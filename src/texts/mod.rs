@@ -1,7 +1,7 @@
 //! Every text a customer or a trainer reads from the function: one table per language
 //! (`fi.rs`, `sv.rs`, `en.rs`), the same keys in each because each is one value of the same
 //! struct. Errors, pages and emails take their words from here and nowhere else; the trainers'
-//! own texts are Finnish only (`fi::TRAINER`).
+//! own texts are Finnish only (`trainer::TRAINER`).
 //!
 //! A text may hold `{name}` placeholders, filled by [`fill`]; a test checks that each language
 //! uses the same placeholders as the others.
@@ -12,8 +12,9 @@ mod lookup;
 mod sv;
 
 pub use booking::{BookingPageTexts, cancellation_line, date_with_weekday, received_at, when};
-pub use fi::{BOOKING_PAGE, TRAINER};
+pub use fi::BOOKING_PAGE;
 pub use lookup::{label, package_about, package_duration, package_name};
+pub use trainer::TRAINER;
 
 use crate::domain::{Language, Package};
 
@@ -218,10 +219,13 @@ table! {
         subject_changed,
         subject_cancelled,
         subject_reminder,
+        /// The practical reminder the working day before the workshop.
+        subject_practical,
         intro_booked,
         intro_changed,
         intro_cancelled,
         intro_reminder,
+        intro_practical,
         when,
         /// Between the date and the times, its spaces included (`, ` in English).
         at_time,

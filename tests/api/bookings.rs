@@ -349,7 +349,9 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
         .await;
     let order = app.store.load(&reference).await.unwrap().unwrap();
     // 30.3.2027 is a Tuesday, free to cancel through Tuesday 16.3: the customer's reminder on
-    // the working day before that, Monday 15.3, at 9.00; the trainers' on Monday 29.3 at 8.00.
+    // the working day before that, Monday 15.3, at 9.00. The working day before the workshop
+    // is Thursday 25.3 (Good Friday and Easter Monday come between): the trainers' note at
+    // 8.00 and the customer's practical reminder at 9.00, in winter time (UTC+2).
     let due = |kind| {
         order
             .delivery(kind)
@@ -362,7 +364,11 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     );
     assert_eq!(
         due(EmailKind::ReminderNote).as_deref(),
-        Some("2027-03-29T05:00:00Z")
+        Some("2027-03-25T06:00:00Z")
+    );
+    assert_eq!(
+        due(EmailKind::Practical).as_deref(),
+        Some("2027-03-25T07:00:00Z")
     );
     let before = app.mailer.sent().len();
     time.set("2027-03-29T06:00:00Z".parse().unwrap());
@@ -378,10 +384,15 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
         .await
         .unwrap();
     let reminders: Vec<Email> = app.mailer.sent()[before..].to_vec();
-    assert_eq!(reminders.len(), 2, "{reminders:#?}");
+    assert_eq!(reminders.len(), 3, "{reminders:#?}");
     assert!(reminders.iter().any(|e| {
         e.subject
             .starts_with("Muistutus koulutuksesta: ti 30.3.2027 klo 9.00")
+    }));
+    assert!(reminders.iter().any(|e| {
+        e.subject
+            .starts_with("Koulutus lähestyy: ti 30.3.2027 klo 9.00")
+            && e.invitation.is_some()
     }));
     assert!(reminders.iter().any(|e| {
         e.subject
@@ -431,7 +442,11 @@ async fn no_reminder_goes_once_the_workshop_has_started() {
         .unwrap();
     assert_eq!(app.mailer.sent().len(), before, "no late reminder");
     let order = app.store.load(&reference).await.unwrap().unwrap();
-    for kind in [EmailKind::Reminder, EmailKind::ReminderNote] {
+    for kind in [
+        EmailKind::Reminder,
+        EmailKind::ReminderNote,
+        EmailKind::Practical,
+    ] {
         assert_eq!(order.delivery(kind), Some(&Delivery::Dropped), "{kind:?}");
     }
 }
@@ -458,7 +473,7 @@ async fn a_run_out_of_time_leaves_the_reminders_to_the_next_one_which_sends_each
             .await
             .unwrap();
     }
-    assert_eq!(app.mailer.sent().len(), before + 2, "each reminder once");
+    assert_eq!(app.mailer.sent().len(), before + 3, "each reminder once");
 }
 
 #[tokio::test]

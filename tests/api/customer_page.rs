@@ -74,7 +74,10 @@ async fn the_confirmation_s_link_shows_the_order_and_changes_nothing() {
         ] {
             assert!(page.body.contains(words), "{words}: {}", page.body);
         }
-        assert!(!page.body.contains("<form"), "GET only shows");
+        // Before a booking: nothing to cancel, another date to ask for (a POST, after a check).
+        assert!(!page.body.contains(r#"value="cancel""#));
+        assert!(page.body.contains(r#"<form method="post" action="order""#));
+        assert!(page.body.contains(r#"value="request""#));
         assert!(!page.body.contains("<script"));
         let policy = page.header("content-security-policy").unwrap();
         assert!(policy.contains("default-src 'none'"), "{policy}");
@@ -217,7 +220,17 @@ fn cancel_post(token: &str, sequence: u32, checked: bool, headers: serde_json::V
     if checked {
         fields.push(("checked", "1"));
     }
-    let body = unchecked_form(token, sequence, &fields);
+    page_post(token, sequence, &fields, headers)
+}
+
+/// A POST of the page's fields, from the page itself unless `headers` say otherwise.
+pub(crate) fn page_post(
+    token: &str,
+    sequence: u32,
+    fields: &[(&str, &str)],
+    headers: serde_json::Value,
+) -> String {
+    let body = unchecked_form(token, sequence, fields);
     let mut event: serde_json::Value = serde_json::from_str(&booking_post(&body, headers)).unwrap();
     event["rawPath"] = json!("/order");
     event["requestContext"]["http"]["path"] = json!("/order");
@@ -297,7 +310,10 @@ async fn the_customer_cancels_in_time_free_of_charge_after_a_check_step() {
         after.body
     );
     assert!(after.body.contains("Koulutus on peruttu."));
-    assert!(!after.body.contains("<form"), "nothing left to cancel");
+    assert!(
+        !after.body.contains(r#"value="cancel""#),
+        "nothing left to cancel"
+    );
 }
 
 #[tokio::test]
@@ -378,4 +394,203 @@ async fn posts_to_the_page_are_limited_per_source() {
         .send(&post_event("application/json", &order.to_string()))
         .await;
     assert_eq!(again.status, 201, "{}", again.body);
+}
+
+/// The page's request for another date: a check step that writes and sends nothing, then the
+/// request on the order beside the booking (left as it is), the customer's receipt and the
+/// trainers' note with their link; both pages show it until the trainers change the booking.
+#[tokio::test]
+async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_trainers_act() {
+    let (app, _, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let page = app.send(&get_event(&link)).await;
+    for words in [
+        "Pyydä toista päivää",
+        r#"<input type="date" id="date1" name="date" min="2027-03-02">"#,
+        r#"<label for="date3">Toivottu päivä 3 (valinnainen)</label>"#,
+    ] {
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    let token = token_of(&link);
+    let sent = app.mailer.sent().len();
+    let asked = [
+        ("action", "request"),
+        ("date", "2027-04-13"),
+        ("date", ""),
+        ("date", "2027-04-20"),
+        ("message", "Valtuusto kokoontuu 30.3."),
+    ];
+    let check = app.send(&page_post(&token, 1, &asked, json!({}))).await;
+    assert_eq!(check.status, 200, "{}", check.body);
+    for words in [
+        "Toivotut päivät: ti 13.4.2027, ti 20.4.2027.",
+        r#"name="date" value="2027-04-20""#,
+        r#"name="checked" value="1""#,
+    ] {
+        assert!(check.body.contains(words), "{words}: {}", check.body);
+    }
+    assert_eq!(
+        stored(&app, &reference).await.change_request,
+        None,
+        "the check writes nothing"
+    );
+    assert_eq!(app.mailer.sent().len(), sent, "and sends nothing");
+
+    let mut confirmed = asked.to_vec();
+    confirmed.push(("checked", "1"));
+    let done = app.send(&page_post(&token, 1, &confirmed, json!({}))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(done.header("location").unwrap().ends_with("done=requested"));
+    let order = stored(&app, &reference).await;
+    let request = order
+        .change_request
+        .clone()
+        .expect("the request is on the order");
+    assert_eq!(request.dates.len(), 2);
+    assert_eq!(
+        request.message.as_deref(),
+        Some("Valtuusto kokoontuu 30.3.")
+    );
+    let booking_now = order.booking.unwrap();
+    assert_eq!(
+        (booking_now.sequence, booking_now.is_booked()),
+        (1, true),
+        "the booking stays"
+    );
+
+    let emails = app.mailer.sent()[sent..].to_vec();
+    assert_eq!(emails.len(), 2, "{emails:#?}");
+    let receipt = emails.iter().find(|e| e.to == [CUSTOMER]).unwrap();
+    assert!(
+        receipt.subject.starts_with("Pyyntösi toisesta päivästä"),
+        "{}",
+        receipt.subject
+    );
+    assert!(
+        receipt.text.contains("ti 13.4.2027, ti 20.4.2027"),
+        "{}",
+        receipt.text
+    );
+    assert!(
+        receipt.text.contains("/order?token="),
+        "the customer's own link"
+    );
+    assert!(
+        !receipt.text.contains("/booking?"),
+        "never the trainers' link: {}",
+        receipt.text
+    );
+    let note = emails
+        .iter()
+        .find(|e| e.to[0].starts_with("pilvi"))
+        .unwrap();
+    assert!(
+        note.subject.starts_with("Asiakas pyytää toista päivää"),
+        "{}",
+        note.subject
+    );
+    assert!(note.text.contains("/booking?token="), "{}", note.text);
+    assert!(
+        note.text.contains("Nykyinen varaus: ti 30.3.2027 klo 9.00"),
+        "{}",
+        note.text
+    );
+    assert!(note.text.contains("Valtuusto kokoontuu 30.3."));
+    assert_eq!(note.reply_to, [CUSTOMER]);
+
+    let page = app
+        .send(&get_event(&format!("{link}&done=requested")))
+        .await;
+    for words in [
+        "Pyyntö on lähetetty kouluttajille",
+        "Pyysit toista päivää ma 1.3.2027.",
+    ] {
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    let trainers_page = app.send(&get_event(&booking)).await;
+    for words in [
+        "Asiakas pyysi toista päivää 1.3.2027 klo 10.00.",
+        "Toivotut päivät: ti 13.4.2027, ti 20.4.2027.",
+        r#"value="2027-04-13""#,
+    ] {
+        assert!(
+            trainers_page.body.contains(words),
+            "{words}: {}",
+            trainers_page.body
+        );
+    }
+    // The trainers move it: the request is answered and gone from both pages.
+    let mut moved = BOOK.to_vec();
+    moved[1] = ("date", "2027-04-13");
+    let answer = app
+        .send(&booking_post(
+            &booking_form(&token_of(&booking), 1, &moved),
+            json!({}),
+        ))
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    assert_eq!(stored(&app, &reference).await.change_request, None);
+    let page = app.send(&get_event(&link)).await;
+    assert!(!page.body.contains("Pyysit toista päivää"), "{}", page.body);
+}
+
+/// Nothing is asked with wrong fields, over a booking changed meanwhile, or once the workshop
+/// has started (then the form is gone too).
+#[tokio::test]
+async fn a_request_is_refused_when_wrong_stale_or_after_the_start() {
+    let (app, time, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let token = token_of(&link);
+    let sent = app.mailer.sent().len();
+    for (fields, status, words) in [
+        (
+            vec![("action", "request"), ("message", " ")],
+            422,
+            "Anna vähintään yksi päivä tai viesti.",
+        ),
+        (
+            vec![("action", "request"), ("message", "katso www.example.com")],
+            422,
+            "eikä linkkejä",
+        ),
+        (
+            vec![("action", "request"), ("date", "2027-03-01")],
+            422,
+            "Päivien pitää olla tulevia",
+        ),
+    ] {
+        let answer = app.send(&page_post(&token, 1, &fields, json!({}))).await;
+        assert_eq!(answer.status, status, "{fields:?}: {}", answer.body);
+        assert!(answer.body.contains(words), "{words}: {}", answer.body);
+    }
+    let asked = [
+        ("action", "request"),
+        ("date", "2027-04-13"),
+        ("checked", "1"),
+    ];
+    let stale = app.send(&page_post(&token, 0, &asked, json!({}))).await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    let cross_site = app
+        .send(&page_post(
+            &token,
+            1,
+            &asked,
+            json!({"origin": "https://evil.example", "sec-fetch-site": null}),
+        ))
+        .await;
+    assert_eq!(cross_site.status, 403, "{}", cross_site.body);
+    time.set("2027-03-30T07:00:00Z".parse().unwrap());
+    let started = app.send(&page_post(&token, 1, &asked, json!({}))).await;
+    assert_eq!(started.status, 422, "{}", started.body);
+    assert!(
+        started.body.contains("Koulutus on jo alkanut"),
+        "{}",
+        started.body
+    );
+    assert!(
+        !started.body.contains(r#"value="request""#),
+        "no form after the start"
+    );
+    assert_eq!(stored(&app, &reference).await.change_request, None);
+    assert_eq!(app.mailer.sent().len(), sent, "nothing sent");
 }

@@ -179,6 +179,25 @@ async fn transcript(language: &str) -> String {
         "the customer's page, booked",
         &app.send(&get_event(&page)).await,
     );
+    // The customer asks for another date (check step, then sent); the trainers' change answers.
+    let asked = [
+        ("action", "request"),
+        ("date", "2027-04-06"),
+        ("message", "Valtuusto kokoontuu 30.3."),
+    ];
+    let customer_token = token_of(&page);
+    let post = |fields: &[(&str, &str)]| {
+        crate::customer_page::page_post(&customer_token, 1, fields, json!({}))
+    };
+    (booker.out).page("a request, checked", &app.send(&post(&asked)).await);
+    let mut confirmed = asked.to_vec();
+    confirmed.push(("checked", "1"));
+    app.send(&post(&confirmed)).await;
+    booker.sent("a request");
+    (booker.out).page(
+        "booking, with a request",
+        &app.send(&get_event(&link)).await,
+    );
     let mut changed = BOOK.to_vec();
     changed[1] = ("date", "2027-04-06");
     booker.post("a change", &changed, 1, true).await;

@@ -147,8 +147,7 @@ impl DynamoDbStore {
         now: Timestamp,
     ) -> Result<Option<Erasure>> {
         let already_erased = item.contains_key(ERASED_AT_ATTRIBUTE);
-        // What people wrote to the customer in the booking goes too; its date and place stay.
-        let booking_texts = [Attribute::BookingNote, Attribute::BookingReason].map(Attribute::name);
+        let booking_texts = WRITTEN_TEXTS.map(Attribute::name);
         let invoiced = was_invoiced(item);
         let removed: Vec<&'static str> = (Field::PERSONAL.iter().map(|field| field.name()))
             .chain(booking_texts)
@@ -197,6 +196,16 @@ impl DynamoDbStore {
         }))
     }
 }
+
+/// What people wrote to each other in the booking and in a change request: erased with the
+/// personal data (the booking's date and place stay).
+const WRITTEN_TEXTS: [Attribute; 5] = [
+    Attribute::BookingNote,
+    Attribute::BookingReason,
+    Attribute::ChangeRequestAt,
+    Attribute::ChangeRequestDates,
+    Attribute::ChangeRequestMessage,
+];
 
 /// Invoicing details that can name a person (an invoice inbox, a reference with a name), and
 /// their change log: erased with the personal data unless an invoice, a receipt kept for the

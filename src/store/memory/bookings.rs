@@ -17,10 +17,15 @@ impl Bookings for MemoryStore {
             return Ok(Booked::NoOrder);
         };
         let sequence = stored.booking.as_ref().map_or(0, |b| b.sequence);
-        if sequence != expected {
+        let request_seen = |r: &Option<crate::domain::ChangeRequest>| r.as_ref().map(|r| r.at);
+        if sequence != expected
+            || request_seen(&stored.change_request) != request_seen(&order.change_request)
+        {
             return Ok(Booked::Conflict(stored.booking.clone()));
         }
         stored.booking = order.booking.clone();
+        // The change request the writer saw is answered.
+        stored.change_request = None;
         // A new booking email: what SES said of the last one, and who was told, are gone.
         stored.reports.booking_outcome = None;
 
@@ -31,6 +36,26 @@ impl Bookings for MemoryStore {
         }
         let reference = order.reference.as_str().to_owned();
         state.told.remove(&(reference, EmailKind::Booking.as_str()));
+        Ok(Booked::Stored)
+    }
+
+    async fn request_change(&self, order: &Order, expected: u32) -> Result<Booked> {
+        let mut state = self.available()?;
+        if state.erased.contains_key(order.reference.as_str()) {
+            return Ok(Booked::NoOrder);
+        }
+        let Some(stored) = state.orders.get_mut(order.reference.as_str()) else {
+            return Ok(Booked::NoOrder);
+        };
+        if stored.booking.as_ref().map_or(0, |b| b.sequence) != expected {
+            return Ok(Booked::Conflict(stored.booking.clone()));
+        }
+        stored.change_request = order.change_request.clone();
+        for kind in EmailKind::REQUEST {
+            if let Some(delivery) = order.delivery(kind) {
+                stored.set_delivery(kind, delivery.clone());
+            }
+        }
         Ok(Booked::Stored)
     }
 }

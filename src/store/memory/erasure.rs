@@ -52,16 +52,7 @@ impl Retention for MemoryStore {
             .filter(|field| order.details.value(*field).is_some())
             .map(|field| field.name())
             .collect();
-        if let Some(booking) = &mut order.booking {
-            for (text, attribute) in [
-                (&mut booking.note, Attribute::BookingNote),
-                (&mut booking.reason, Attribute::BookingReason),
-            ] {
-                if text.take().is_some() {
-                    personal.push(attribute.name());
-                }
-            }
-        }
+        personal.extend(take_written_texts(order));
         let already_erased = state.erased.contains_key(&key);
         let removed = match already_erased {
             true => Vec::new(),
@@ -83,4 +74,29 @@ impl Retention for MemoryStore {
             already_erased,
         }))
     }
+}
+
+/// What people wrote to each other in the booking and a change request, taken off the order:
+/// the attributes the DynamoDB store would remove.
+fn take_written_texts(order: &mut crate::domain::Order) -> Vec<&'static str> {
+    let mut removed = Vec::new();
+    if let Some(booking) = &mut order.booking {
+        for (text, attribute) in [
+            (&mut booking.note, Attribute::BookingNote),
+            (&mut booking.reason, Attribute::BookingReason),
+        ] {
+            if text.take().is_some() {
+                removed.push(attribute.name());
+            }
+        }
+    }
+    if let Some(request) = order.change_request.take() {
+        removed.extend(
+            [Attribute::ChangeRequestAt, Attribute::ChangeRequestDates].map(Attribute::name),
+        );
+        if request.message.is_some() {
+            removed.push(Attribute::ChangeRequestMessage.name());
+        }
+    }
+    removed
 }

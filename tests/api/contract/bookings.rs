@@ -192,8 +192,92 @@ async fn a_booking_email_s_outcome_lasts_until_the_next_booking(store: &dyn Stor
     );
 }
 
+/// The customer's request for another date: written beside the booking (which it leaves as
+/// it is) over the sequence seen, with its emails; answered by the next booking that saw it;
+/// a booking that did not see it is a conflict, so no request is lost unseen; erased with the
+/// personal data.
+async fn a_change_request_waits_for_the_booking_that_saw_it(store: &dyn Store) {
+    use order_intake::domain::ChangeRequest;
+    let order = stored(store).await;
+    let first = booked(order.clone(), booking(1, "Pilvi Nummi", None));
+    assert_eq!(store.book(&first, 0).await.unwrap(), Booked::Stored);
+    let mut asking = store.load(&order.reference).await.unwrap().unwrap();
+    let request = ChangeRequest {
+        dates: vec![
+            jiff::civil::date(2027, 4, 13),
+            jiff::civil::date(2027, 4, 20),
+        ],
+        message: Some("Valtuusto kokoontuu\nsilloin.".into()),
+        at: at(40),
+    };
+    asking.change_request = Some(request.clone());
+    let claimed = Delivery::Sending {
+        attempts: 0,
+        until: at(160),
+    };
+    asking.set_delivery(EmailKind::Request, claimed.clone());
+    asking.set_delivery(EmailKind::RequestNote, claimed.clone());
+    assert_eq!(
+        store.request_change(&asking, 0).await.unwrap(),
+        Booked::Conflict(first.booking.clone()),
+        "over a booking it did not see"
+    );
+    assert_eq!(
+        store.request_change(&asking, 1).await.unwrap(),
+        Booked::Stored
+    );
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(loaded.change_request, Some(request));
+    assert_eq!(loaded.booking, first.booking, "the booking stays as it was");
+    assert_eq!(loaded.delivery(EmailKind::RequestNote), Some(&claimed));
+    assert!(
+        store
+            .due_for_retry(at(200), 10)
+            .await
+            .unwrap()
+            .contains(&order.reference),
+        "its emails are retried if the claim runs out"
+    );
+
+    // A trainer's change read before the request: a conflict, the request stays.
+    let unseen = booked(first.clone(), booking(2, "Jaana Pohjola", None));
+    assert!(matches!(
+        store.book(&unseen, 1).await.unwrap(),
+        Booked::Conflict(_)
+    ));
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert!(loaded.change_request.is_some());
+    // One that saw it answers it.
+    let answered = booked(loaded.clone(), booking(2, "Jaana Pohjola", None));
+    assert_eq!(store.book(&answered, 1).await.unwrap(), Booked::Stored);
+    let loaded = store.load(&order.reference).await.unwrap().unwrap();
+    assert_eq!(loaded.change_request, None);
+
+    // Erasure takes a pending request's message with it.
+    let mut again = loaded.clone();
+    again.change_request = Some(ChangeRequest {
+        dates: Vec::new(),
+        message: Some("Soittakaa".into()),
+        at: at(50),
+    });
+    assert_eq!(
+        store.request_change(&again, 2).await.unwrap(),
+        Booked::Stored
+    );
+    let erasure = store
+        .erase(&order.reference, at(60))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        erasure.removed.contains(&"change_request_message"),
+        "{erasure:?}"
+    );
+}
+
 store_contract!(
     books_once,
     never_books_a_missing_or_erased_order,
-    a_booking_email_s_outcome_lasts_until_the_next_booking
+    a_booking_email_s_outcome_lasts_until_the_next_booking,
+    a_change_request_waits_for_the_booking_that_saw_it
 );

@@ -1,34 +1,19 @@
-//! The customer's cancellation from their own page: POST only from the page itself, first a
-//! check step that shows what the terms charge today, then (with `checked=1`) the cancellation,
-//! which the booking page's use case carries out by `customer` and records with its fee.
+//! The customer's actions from their own page: POST only from the page itself, counted per
+//! source, each first a check step, then (with `checked=1`) done. Cancelling shows what the
+//! terms charge today and the booking page's use case carries it out by `customer`, recording
+//! its fee; asking for another date is `customer_request`'s.
 
-use askama::Template;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 
 use super::app::App;
 use super::booking::{Posted, from_own_page};
-use super::booking_view::BOOKING_PAGE_POLICY;
-use super::customer::refusal_with;
-use super::response::{page_response, see_other};
+use super::customer::{CheckPage, page_link, refusal_with};
+use super::response::see_other;
 use super::source::source_address;
 use crate::domain::{BookingProblem, Language, Order, fee_cents, format_amount};
 use crate::intake::{BookingOutcome, Deadline};
 use crate::texts::{OrderPage, date_with_weekday, fill, texts, when};
-
-#[derive(Template)]
-#[template(path = "order_check.html")]
-struct CheckPage<'a> {
-    lang: &'a str,
-    t: &'a OrderPage,
-    reference: String,
-    lines: Vec<String>,
-    token: &'a str,
-    sequence: u32,
-    reason: String,
-    /// Back to the order's page, unchanged.
-    back: String,
-}
 
 /// What cancelling at the check step costs: free, or the fee (the booking as it would stand
 /// carries its share) with the day free cancellation ended.
@@ -74,14 +59,28 @@ pub(super) async fn act(app: &App, request: &Request, language: Language) -> Res
     let Some(posted) = Posted::parse(body) else {
         return refusal_with(StatusCode::BAD_REQUEST, language, t.refused);
     };
-    let token = posted.get("token");
-    let reason = posted.get("reason");
-    let (Ok(sequence), "cancel") = (
-        posted.get("sequence").parse::<u32>(),
-        posted.get("action").as_str(),
-    ) else {
+    let Ok(sequence) = posted.get("sequence").parse::<u32>() else {
         return refusal_with(StatusCode::BAD_REQUEST, language, t.refused);
     };
+    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
+        Deadline::from_epoch_millis(c.deadline)
+    });
+    match posted.get("action").as_str() {
+        "cancel" => cancel(app, &posted, sequence, language, deadline).await,
+        "request" => super::customer_request::ask(app, &posted, sequence, language, deadline).await,
+        _ => refusal_with(StatusCode::BAD_REQUEST, language, t.refused),
+    }
+}
+
+/// Cancelling: the check step, or (checked) the cancellation.
+async fn cancel(
+    app: &App,
+    posted: &Posted,
+    sequence: u32,
+    language: Language,
+    deadline: Deadline,
+) -> Response<Body> {
+    let (token, reason) = (posted.get("token"), posted.get("reason"));
     if posted.get("checked") != "1" {
         return match (app.customer)
             .check_cancel(&token, sequence, &reason, unsaid)
@@ -92,9 +91,6 @@ pub(super) async fn act(app: &App, request: &Request, language: Language) -> Res
             Err(error) => super::customer::refused(&error, language),
         };
     }
-    let deadline = request.lambda_context_ref().map_or(Deadline::none(), |c| {
-        Deadline::from_epoch_millis(c.deadline)
-    });
     match app
         .customer
         .cancel(&token, sequence, &reason, unsaid, deadline)
@@ -109,16 +105,6 @@ pub(super) async fn act(app: &App, request: &Request, language: Language) -> Res
 /// A cancellation's reason when the customer wrote none.
 fn unsaid(language: Language) -> &'static str {
     texts(language).order_page.cancel_reason_default
-}
-
-/// The order's page, relative to the page itself, with what was done.
-pub(super) fn page_link(token: &str, done: Option<&str>) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    query.append_pair("token", token);
-    if let Some(done) = done {
-        query.append_pair("done", done);
-    }
-    format!("order?{}", query.finish())
 }
 
 /// The check step: what is cancelled and what it costs, and one button that does it.
@@ -137,21 +123,23 @@ fn check_page(
         lines.push(fill(t.check_cancel, &[("when", &when)]));
     }
     lines.push(fee_line(app, order, t));
-    let page = CheckPage {
+    CheckPage {
         lang: language.code(),
-        t,
+        title: t.check_title,
         reference: order.reference.to_string(),
         lines,
-        token,
-        sequence,
-        reason,
+        hidden: vec![
+            ("token", token.to_owned()),
+            ("sequence", sequence.to_string()),
+            ("action", "cancel".to_owned()),
+            ("reason", reason),
+        ],
+        danger: true,
+        confirm: t.check_confirm,
         back: page_link(token, None),
-    };
-    page_response(
-        StatusCode::OK,
-        page.render().unwrap_or_default(),
-        BOOKING_PAGE_POLICY,
-    )
+        back_label: t.check_back,
+    }
+    .response()
 }
 
 /// Not cancelled: the workshop has started, or the booking changed meanwhile. The page again,
