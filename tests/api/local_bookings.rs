@@ -7,6 +7,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use order_intake::store::Orders;
 
 /// The emulator's emails of this app to `to`, oldest first.
 async fn emails_to(app: &LocalApp, to: &str) -> Vec<Value> {
@@ -206,4 +207,58 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
         (invitation["description"].as_str().unwrap()).contains("Ändringar och avbokningar"),
         "{invitation}"
     );
+
+    // The customer asks for another date from the page: the request on the DynamoDB Local
+    // item, the receipt (Swedish) and the trainers' note (Finnish, their link) through SES.
+    let customer_token = token_of(&page);
+    let asked = [
+        ("action", "request"),
+        ("date", "2027-04-13"),
+        ("message", "Fullmäktige sammanträder då."),
+        ("checked", "1"),
+    ];
+    let request = crate::customer_page::page_post(&customer_token, 1, &asked, json!({}));
+    let done = app.send(&request).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let receipt = emails_to(&app, "anna.virtanen").await.pop().unwrap();
+    assert_eq!(
+        receipt["subject"].as_str().unwrap().split(" (").next(),
+        Some("Din begäran om ett annat datum")
+    );
+    assert!(
+        receipt["body"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("tis 13.4.2027"),
+        "{receipt}"
+    );
+    let note = emails_to(&app, "pilvi.nummi").await.pop().unwrap();
+    let note_text = note["body"]["text"].as_str().unwrap();
+    assert!(
+        note_text.contains("Fullmäktige sammanträder då."),
+        "{note_text}"
+    );
+    assert!(note_text.contains("/booking?token="), "{note_text}");
+    let reference = order_intake::domain::Reference::parse(
+        receipt["subject"]
+            .as_str()
+            .unwrap()
+            .rsplit('(')
+            .next()
+            .unwrap()
+            .trim_end_matches(')'),
+    )
+    .unwrap();
+    let stored = app.store.load(&reference).await.unwrap().unwrap();
+    assert_eq!(stored.change_request.unwrap().dates.len(), 1);
+    // The trainers move the workshop: the request is answered.
+    let moved = app
+        .send(&booking_post(
+            &booking_form(&token, 1, &book_on("2027-04-13")),
+            json!({}),
+        ))
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let stored = app.store.load(&reference).await.unwrap().unwrap();
+    assert_eq!(stored.change_request, None);
 }

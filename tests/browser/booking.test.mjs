@@ -198,6 +198,19 @@ test("the customer's own page: in fi, sv and en on a phone, by keyboard, axe-cle
       assert.equal(file.status, 200);
       assert.match(await file.text(), /METHOD:REQUEST/);
       await p.screenshot({ path: path.join(SHOTS, "order-page-booked.png"), fullPage: true });
+      // The customer asks for another date: a wish and a message, the check step, sent.
+      const wish = new Date(Date.now() + 60 * 86400000).toISOString().slice(0, 10);
+      await p.fill("#date1", wish);
+      await p.fill("#message", "Valtuusto kokoontuu silloin.");
+      await Promise.all([p.waitForSelector("text=Tarkista pyyntö"), p.click("form[aria-labelledby=request] button")]);
+      await p.screenshot({ path: path.join(SHOTS, "order-request-check.png"), fullPage: true });
+      await Promise.all([p.waitForURL(/done=requested/, { timeout: 30000 }), p.click("button[type=submit]")]);
+      assert.match(await p.textContent("ol"), /Pyysit toista päivää/);
+      await p.addScriptTag({ path: AXE });
+      const after = await p.evaluate(() => window.axe.run(document));
+      const serious = after.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], "the page with a request");
+      await p.screenshot({ path: path.join(SHOTS, "order-page-requested.png"), fullPage: true });
     }
     await p.context().close();
   }
