@@ -9,7 +9,8 @@ use crate::store::{
 };
 use jiff::Timestamp;
 use order_intake::domain::{
-    BookingState, Field, InvoiceLine, Language, Package, Reference, VatRate, helsinki, parse_euros,
+    BookingState, Field, InvoiceChannel, InvoiceLine, Language, Package, Reference, VatRate,
+    helsinki, parse_euros,
 };
 
 use crate::amount::euros;
@@ -163,7 +164,12 @@ impl Operator {
         for row in &asked.travel {
             lines.push(travel_line(row, rate)?);
         }
+        let channel = match invoice::format_for(record)? {
+            invoice::InvoiceFormat::Finvoice => InvoiceChannel::EInvoice,
+            invoice::InvoiceFormat::Printable => InvoiceChannel::Paper,
+        };
         Ok(InvoiceDraft {
+            channel,
             terms: InvoiceTerms {
                 invoice_date: now.to_zoned_datetime(helsinki()).date(),
                 delivery_date: delivered,

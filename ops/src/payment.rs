@@ -1,18 +1,7 @@
 //! How an invoice is paid in Finland: its reference number (viitenumero), the international RF
 //! form of it for payers abroad, both as printed for people, and the banks' virtual bar code.
 
-/// The Finnish reference number (viitenumero) of an invoice number: its digits and a check
-/// digit from the weights 7, 3, 1 from the right.
-pub fn reference_number(invoice_number: u32) -> String {
-    let digits = invoice_number.to_string();
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .zip([7, 3, 1].into_iter().cycle())
-        .map(|(digit, weight)| u32::from(digit - b'0') * weight)
-        .sum();
-    format!("{digits}{}", (10 - sum % 10) % 10)
-}
+pub use order_intake::domain::reference_number;
 
 /// The same reference in the international form (ISO 11649, `RF` and two check digits), for
 /// payers abroad.

@@ -1188,6 +1188,30 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
     let reference = order.reference.as_str();
     let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
     assert_eq!(checked(&table, &xml, &notes)["invoice_number"], "1000");
+    // The order records it for the customer's page: number, dates, amount, channel.
+    let invoiced = table
+        .store
+        .load(&order.reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .invoicing;
+    let current = invoiced.current.expect("the current invoice on the order");
+    assert_eq!(
+        (
+            current.number,
+            current.gross_cents,
+            current.channel,
+            current.reference_number()
+        ),
+        (
+            1000,
+            Some(62750),
+            Some(order_intake::domain::InvoiceChannel::EInvoice),
+            "10003".to_owned()
+        )
+    );
+    assert_eq!(invoiced.credited, None);
 
     // The credit note: the next number, the original's rows negated, nothing to pay.
     let credit = orders(&table, &["credit", reference]);
@@ -1214,6 +1238,19 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
             .each_ref()
     );
     assert_eq!(fields["rows"][0]["quantity"], "-1");
+    let credited = table
+        .store
+        .load(&order.reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .invoicing;
+    assert_eq!(
+        credited.current, None,
+        "no invoice current after its credit note"
+    );
+    let note = credited.credited.expect("the credit note on the order");
+    assert_eq!((note.number, note.original), (1001, 1000));
     let again = run_orders(&table.name, &["credit", reference]);
     let why = String::from_utf8_lossy(&again.stderr);
     assert!(
@@ -1238,6 +1275,17 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
     let notes = String::from_utf8(travel.stderr.clone()).unwrap();
     let fields = checked(&table, &travel.stdout, &notes);
     assert_eq!(fields["invoice_number"], "1002");
+    let again = table
+        .store
+        .load(&order.reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .invoicing;
+    assert_eq!(
+        again.current.map(|c| (c.number, c.gross_cents)),
+        Some((1002, Some(77851)))
+    );
     // 120,33 × 25,5 % = 30,684 → 30,68.
     assert_eq!(
         [&fields["net"], &fields["vat"], &fields["gross"]],

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::{Booking, ChangeRequest, Culprit, Delivery, NewOrder, Package, Price, Reference};
+use super::{
+    Booking, ChangeRequest, Culprit, Delivery, InvoiceStatus, NewOrder, Package, Price, Reference,
+};
 
 /// An order as stored: the validated fields plus what the server decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +32,8 @@ pub struct Order {
     pub customer_link_generation: u32,
     /// The customer's request for another date, until the trainers act on the booking.
     pub change_request: Option<ChangeRequest>,
+    /// Its invoices, as `orders` records them on the order.
+    pub invoicing: InvoiceStatus,
 }
 
 /// What an order without one of its first emails (never stored so) reads as.
@@ -66,6 +70,7 @@ impl Order {
             culprit: None,
             customer_link_generation: 0,
             change_request: None,
+            invoicing: InvoiceStatus::default(),
         }
     }
 

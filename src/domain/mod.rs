@@ -12,6 +12,7 @@ mod email_address;
 mod field;
 mod fingerprint;
 mod invoice;
+mod invoice_status;
 mod language;
 mod lifecycle;
 mod link;
@@ -43,6 +44,9 @@ pub use delivery::{Delivery, DeliveryStatus};
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, vat_breakdown};
+pub use invoice_status::{
+    CreditNote, CurrentInvoice, InvoiceChannel, InvoiceStatus, reference_number,
+};
 pub use language::Language;
 pub use lifecycle::{EmailKind, Order, Outcome, Receipt, Reports, RetryQueue};
 pub use link::{

@@ -10,7 +10,9 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use super::app::App;
 use super::booking_view::BOOKING_PAGE_POLICY;
 use super::response::{page_response, refusal_page, response};
-use crate::domain::{Delivery, Language, MAX_PREFERRED_DATES, Order, helsinki};
+use crate::domain::{
+    Delivery, InvoiceChannel, Language, MAX_PREFERRED_DATES, Order, format_amount, helsinki,
+};
 use crate::intake::CustomerPageError;
 use crate::texts::{
     OrderPage, cancellation_line, cancellation_terms, date_with_weekday, fill, package_name, texts,
@@ -139,9 +141,49 @@ fn status(order: &Order, t: &OrderPage) -> Vec<String> {
             )
         }
     });
+    lines.extend(invoice_lines(order, t));
     if let Some(request) = &order.change_request {
         let at = date_with_weekday(helsinki().to_datetime(request.at).date(), language);
         lines.push(fill(t.request_pending, &[("at", &at)]));
+    }
+    lines
+}
+
+/// The order's invoices: the latest credit note, then the current invoice.
+fn invoice_lines(order: &Order, t: &OrderPage) -> Vec<String> {
+    let day = |date: jiff::civil::Date| date.strftime("%-d.%-m.%Y").to_string();
+    let invoicing = &order.invoicing;
+    let mut lines = Vec::new();
+    if let Some(credit) = &invoicing.credited {
+        let (number, original) = (credit.number.to_string(), credit.original.to_string());
+        let values = [
+            ("original", &*original),
+            ("date", &day(credit.date)),
+            ("number", &number),
+        ];
+        lines.push(fill(t.credited, &values));
+    }
+    if let Some(invoice) = &invoicing.current {
+        let number = invoice.number.to_string();
+        let reference = invoice.reference_number();
+        let values = [
+            ("date", day(invoice.date)),
+            ("number", number),
+            ("due", day(invoice.due_date)),
+            ("reference", reference),
+        ];
+        let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut line = fill(t.invoiced, &values);
+        if let Some(cents) = invoice.gross_cents {
+            let amount = format_amount(cents, order.details.language);
+            line = format!("{line} {}", fill(t.invoiced_amount, &[("amount", &amount)]));
+        }
+        match invoice.channel {
+            Some(InvoiceChannel::EInvoice) => line = format!("{line} {}", t.invoiced_einvoice),
+            Some(InvoiceChannel::Paper) => line = format!("{line} {}", t.invoiced_paper),
+            None => {}
+        }
+        lines.push(line);
     }
     lines
 }

@@ -20,6 +20,12 @@ pub const INVOICE_ATTRIBUTES: [&str; 7] = [
     "invoice_made_at",
 ];
 
+/// The current invoice's amount with VAT (cents) and channel (`InvoiceChannel`), beside
+/// `INVOICE_ATTRIBUTES`: written with them, and removed with them by its credit note.
+pub const INVOICE_SUMMARY_ATTRIBUTES: [&str; 2] = ["invoice_gross_cents", "invoice_channel"];
+/// The order's latest credit note: its number, its date, the invoice it cancelled.
+pub const CREDIT_ATTRIBUTES: [&str; 3] = ["credit_number", "credit_date", "credited_invoice"];
+
 /// Every invoice and credit note number of an order, in order of issue.
 pub const INVOICE_NUMBERS_ATTRIBUTE: &str = "invoice_numbers";
 /// A document item's lines and totals (JSON).

@@ -297,6 +297,7 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         reports: reports_from_item(item),
         booking: super::booking_item::booking_from_item(item),
         change_request: super::booking_item::change_request_from_item(item),
+        invoicing: super::invoice_item::invoice_status_from_item(item),
         culprit: culprit_from_item(item),
         customer_link_generation: number(item, Attribute::CustomerLinkGeneration.name())
             .and_then(|n| u32::try_from(n).ok())

@@ -12,6 +12,7 @@ pub mod attribute;
 pub mod booking_item;
 pub mod codec;
 pub mod dynamodb;
+mod invoice_item;
 mod invoicing_change;
 pub mod item;
 pub mod key_spaces;

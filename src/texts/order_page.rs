@@ -63,6 +63,13 @@ table! {
         intro_request,
         request_dates,
         request_message_label,
+        /// The order's invoices on the timeline: the current one, how it went, its amount; the
+        /// latest credit note.
+        invoiced,
+        invoiced_amount,
+        invoiced_einvoice,
+        invoiced_paper,
+        credited,
     }
 }
 
@@ -124,6 +131,11 @@ pub const FI: OrderPage = OrderPage {
     intro_request: "Välitimme pyyntösi kouluttajille. He ottavat sinuun yhteyttä ja sopivat uuden päivän kanssasi; siihen asti varaus pysyy ennallaan.",
     request_dates: "Toivotut päivät",
     request_message_label: "Viestisi",
+    invoiced: "Laskutettu {date}: lasku {number}, eräpäivä {due}, viitenumero {reference}.",
+    invoiced_amount: "Summa {amount} sis. alv.",
+    invoiced_einvoice: "Lasku lähetettiin verkkolaskuna.",
+    invoiced_paper: "Lasku lähetettiin laskutusosoitteeseen.",
+    credited: "Lasku {original} hyvitettiin {date} (hyvityslasku {number}).",
 };
 
 pub const SV: OrderPage = OrderPage {
@@ -184,6 +196,11 @@ pub const SV: OrderPage = OrderPage {
     intro_request: "Vi har skickat din begäran till utbildarna. De kontaktar dig och kommer överens med dig om ett nytt datum; till dess gäller bokningen som den är.",
     request_dates: "Önskade datum",
     request_message_label: "Ditt meddelande",
+    invoiced: "Fakturerad {date}: faktura {number}, förfallodag {due}, referensnummer {reference}.",
+    invoiced_amount: "Summa {amount} inkl. moms.",
+    invoiced_einvoice: "Fakturan skickades som e-faktura.",
+    invoiced_paper: "Fakturan skickades till faktureringsadressen.",
+    credited: "Faktura {original} krediterades {date} (kreditnota {number}).",
 };
 
 pub const EN: OrderPage = OrderPage {
@@ -244,4 +261,9 @@ pub const EN: OrderPage = OrderPage {
     intro_request: "We have passed your request on to the trainers. They will contact you to agree on a new date; until then the booking stays as it is.",
     request_dates: "Preferred dates",
     request_message_label: "Your message",
+    invoiced: "Invoiced on {date}: invoice {number}, due {due}, reference number {reference}.",
+    invoiced_amount: "Total {amount} incl. VAT.",
+    invoiced_einvoice: "The invoice was sent as an e-invoice.",
+    invoiced_paper: "The invoice was sent to the billing address.",
+    credited: "Invoice {original} was credited on {date} (credit note {number}).",
 };

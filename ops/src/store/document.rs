@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::record::{InvoiceRecord, InvoiceTerms};
-use order_intake::domain::{InvoiceLine, Reference, Totals};
+use order_intake::domain::{InvoiceChannel, InvoiceLine, Reference, Totals};
 use order_intake::store::attribute::Attribute;
 use order_intake::store::attribute::{CREDITED_BY_ATTRIBUTE, DOCUMENT_ATTRIBUTE};
 use order_intake::store::codec::{Item, n, number, s, text};
@@ -61,6 +61,8 @@ pub struct IssuedInvoice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceDraft {
     pub terms: InvoiceTerms,
+    /// How it goes: as an e-invoice, or to print (recorded on the order for its page).
+    pub channel: InvoiceChannel,
     pub lines: Vec<InvoiceLine>,
     pub buyer: String,
     pub buyer_business_id: Option<String>,

@@ -17,7 +17,8 @@ use super::{Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings};
 use order_intake::domain::Reference;
 use order_intake::store::attribute::Attribute;
 use order_intake::store::attribute::{
-    CREDITED_BY_ATTRIBUTE, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
+    CREDIT_ATTRIBUTES, CREDITED_BY_ATTRIBUTE, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
+    INVOICE_SUMMARY_ATTRIBUTES,
 };
 use order_intake::store::codec::{n, number, s};
 use order_intake::store::dynamodb::query::query_items;
@@ -133,7 +134,19 @@ impl DynamoDbOperatorStore {
             .order_update(reference)
             .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#number)");
         let mut set = vec![APPEND.to_owned()];
-        for (i, (name, value)) in invoice.record.clone().attributes().into_iter().enumerate() {
+        // What the customer's page shows of it (the function reads no invoice items).
+        let [gross, channel] = INVOICE_SUMMARY_ATTRIBUTES;
+        let summary = [
+            (gross, n(invoice.totals().gross_cents)),
+            (channel, s(draft.channel.as_str())),
+        ];
+        let attributes = invoice
+            .record
+            .clone()
+            .attributes()
+            .into_iter()
+            .chain(summary);
+        for (i, (name, value)) in attributes.enumerate() {
             order = order
                 .expression_attribute_names(format!("#i{i}"), name)
                 .expression_attribute_values(format!(":i{i}"), value);
@@ -180,12 +193,28 @@ impl DynamoDbOperatorStore {
             .condition_expression("attribute_exists(#pk) AND #number = :current")
             .expression_attribute_values(":current", n(current.number));
         let mut removed = vec!["#number".to_owned()];
-        for (i, name) in INVOICE_ATTRIBUTES.iter().enumerate().skip(1) {
+        let others = INVOICE_ATTRIBUTES
+            .iter()
+            .skip(1)
+            .chain(&INVOICE_SUMMARY_ATTRIBUTES);
+        for (i, name) in others.enumerate() {
             unlocked = unlocked.expression_attribute_names(format!("#r{i}"), *name);
             removed.push(format!("#r{i}"));
         }
-        let unlocked = appended_number(unlocked, next)
-            .update_expression(format!("SET {APPEND} REMOVE {}", removed.join(", ")));
+        // The order's latest credit note, for the customer's page.
+        let mut set = vec![APPEND.to_owned()];
+        let credit_values = [n(next), s(date.to_string()), n(original.record.number)];
+        for (i, (name, value)) in CREDIT_ATTRIBUTES.iter().zip(credit_values).enumerate() {
+            unlocked = unlocked
+                .expression_attribute_names(format!("#c{i}"), *name)
+                .expression_attribute_values(format!(":c{i}"), value);
+            set.push(format!("#c{i} = :c{i}"));
+        }
+        let unlocked = appended_number(unlocked, next).update_expression(format!(
+            "SET {} REMOVE {}",
+            set.join(", "),
+            removed.join(", ")
+        ));
         // The original as issued (written now if it predates invoice items), marked credited.
         let cancelled = document(self.store.table(), &original)
             .update_expression(format!("SET {DOCUMENT_SET}, #credited = :credited"))
