@@ -6,24 +6,15 @@ use std::io::Write;
 
 use crate::store::OrderRecord;
 use jiff::Timestamp;
-use order_intake::domain::{Field, Language, NewOrder, OrderForm, Slot, helsinki};
+use order_intake::domain::{Field, Language, checked_invoicing, helsinki};
+use order_intake::store::Corrected;
 
 use crate::cli::SetInvoicingArgs;
 use crate::operators::{operator_name, ovt_problem};
 use crate::{Operator, OpsError, parse_reference};
 
 /// The fields `set-invoicing` corrects, in the form's order.
-pub const INVOICING_FIELDS: [Field; 9] = [
-    Field::BusinessId,
-    Field::EInvoiceAddress,
-    Field::EInvoiceOperator,
-    Field::BillingReference,
-    Field::PurchaseOrder,
-    Field::BillingStreet,
-    Field::BillingPostcode,
-    Field::BillingTown,
-    Field::InvoiceAddress,
-];
+pub use order_intake::domain::INVOICING_FIELDS;
 
 impl Operator {
     pub(crate) async fn set_invoicing(
@@ -53,9 +44,11 @@ impl Operator {
         let changes = self
             .stores
             .corrections
-            .set_invoicing(&reference, &values, &by, now)
-            .await?
-            .ok_or_else(|| OpsError::NotFound(reference.to_string()))?;
+            .set_invoicing(&reference, &values, &by, now, false)
+            .await?;
+        let Corrected::Changed(changes) = changes else {
+            return Err(OpsError::NotFound(reference.to_string()));
+        };
         tell_changes(&reference, &changes, out)?;
         if let Some(code) = value_after(&record, &values, Field::EInvoiceOperator)
             && operator_name(&code).is_none()
@@ -143,34 +136,11 @@ fn checked(
     given: &[(Field, String)],
     now: Timestamp,
 ) -> Result<Vec<(Field, Option<String>)>, OpsError> {
-    // The rest of a valid order, so that only the invoicing details are judged.
-    let mut form = OrderForm {
-        package: Some("somestartti".into()),
-        organization: Some(
-            record
-                .text(Field::Organization)
-                .unwrap_or("Tilaaja")
-                .to_owned(),
-        ),
-        contact_name: Some("Tilaaja".into()),
-        email: Some("laskutus@example.fi".into()),
-        privacy_consent: Some("true".into()),
-        language: Some("fi".into()),
-        ..OrderForm::default()
-    };
-    for field in INVOICING_FIELDS {
-        let value = match given.iter().find(|(f, _)| *f == field) {
-            Some((_, value)) => Some(value.clone()),
-            None => record.text(field).map(str::to_owned),
-        };
-        if let Slot::Text(slot) = form.slot(field) {
-            *slot = value;
-        }
-    }
     let today = now.to_zoned_datetime(helsinki()).date();
-    let order = NewOrder::parse(&form, today).map_err(|errors| {
+    let organization = record.text(Field::Organization).unwrap_or("Tilaaja");
+    let current = |field| record.text(field).map(str::to_owned);
+    checked_invoicing(organization, current, given, today).map_err(|errors| {
         let problems: Vec<String> = (errors.iter())
-            .filter(|e| INVOICING_FIELDS.contains(&e.field))
             .map(|e| {
                 let message = order_intake::i18n::field_message(e, Language::En);
                 let problem = message.split_once(": ").map_or(&*message, |(_, p)| p);
@@ -178,14 +148,5 @@ fn checked(
             })
             .collect();
         OpsError::Usage(problems.join("; "))
-    })?;
-    Ok(given
-        .iter()
-        .map(|(field, _)| {
-            let stored = order
-                .value(*field)
-                .and_then(|v| v.as_text().map(str::to_owned));
-            (*field, stored)
-        })
-        .collect())
+    })
 }

@@ -126,7 +126,10 @@ impl Order {
     /// email only with a booking.
     pub fn still_wants(&self, kind: EmailKind, now: Timestamp) -> bool {
         match kind {
-            EmailKind::Customer | EmailKind::Trainer => true,
+            EmailKind::Customer
+            | EmailKind::Trainer
+            | EmailKind::Invoicing
+            | EmailKind::InvoicingNote => true,
             EmailKind::Booking | EmailKind::BookingNote => self.booking.is_some(),
             EmailKind::Reminder | EmailKind::ReminderNote | EmailKind::Practical => {
                 (self.booking.as_ref())
@@ -207,7 +210,8 @@ pub struct Receipt {
 /// the customer's booking email (an invitation, an update or a cancellation, as the booking
 /// then stands) and the trainers' note of it; the customer's reminder (before free cancellation
 /// ends) and the trainers'; the customer's practical reminder the working day before; and
-/// after a request for another date, the customer's receipt of it and the trainers' note.
+/// after a request for another date, the customer's receipt of it and the trainers' note; and
+/// after the customer corrects the invoicing details, the same pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EmailKind {
     Customer,
@@ -219,6 +223,8 @@ pub enum EmailKind {
     Practical,
     Request,
     RequestNote,
+    Invoicing,
+    InvoicingNote,
 }
 
 impl EmailKind {
@@ -232,7 +238,9 @@ impl EmailKind {
     ];
     /// A change request's pair: the customer's receipt and the trainers' note.
     pub const REQUEST: [EmailKind; 2] = [EmailKind::Request, EmailKind::RequestNote];
-    pub const ALL: [EmailKind; 9] = [
+    /// A correction of the invoicing details' pair.
+    pub const INVOICING: [EmailKind; 2] = [EmailKind::Invoicing, EmailKind::InvoicingNote];
+    pub const ALL: [EmailKind; 11] = [
         EmailKind::Customer,
         EmailKind::Trainer,
         EmailKind::Booking,
@@ -242,6 +250,8 @@ impl EmailKind {
         EmailKind::Practical,
         EmailKind::Request,
         EmailKind::RequestNote,
+        EmailKind::Invoicing,
+        EmailKind::InvoicingNote,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -255,6 +265,8 @@ impl EmailKind {
             EmailKind::Practical => "practical",
             EmailKind::Request => "request",
             EmailKind::RequestNote => "request_note",
+            EmailKind::Invoicing => "invoicing",
+            EmailKind::InvoicingNote => "invoicing_note",
         }
     }
 
@@ -271,6 +283,7 @@ impl EmailKind {
                 | EmailKind::Reminder
                 | EmailKind::Practical
                 | EmailKind::Request
+                | EmailKind::Invoicing
         )
     }
 }

@@ -13,6 +13,7 @@ mod field;
 mod fingerprint;
 mod invoice;
 mod invoice_status;
+mod invoicing;
 mod language;
 mod lifecycle;
 mod link;
@@ -47,6 +48,7 @@ pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, 
 pub use invoice_status::{
     CreditNote, CurrentInvoice, InvoiceChannel, InvoiceStatus, reference_number,
 };
+pub use invoicing::{CUSTOMER_INVOICING_FIELDS, INVOICING_FIELDS, checked_invoicing};
 pub use language::Language;
 pub use lifecycle::{EmailKind, Order, Outcome, Receipt, Reports, RetryQueue};
 pub use link::{

@@ -1,12 +1,14 @@
-//! The emails of a customer's request for another date: the customer's receipt in their
-//! language (what was asked; the booking stays as it is) with the link to their page, and the
-//! trainers' Finnish note with the booking page's link and the customer's contact.
+//! The emails of the customer's actions on their page that change no booking: a request for
+//! another date (what was asked; the booking stays as it is) and a correction of the invoicing
+//! details (the details as they now stand). Each is a receipt to the customer in their
+//! language with the link to their page, and a Finnish note to the trainers with the booking
+//! page's link and the customer's contact.
 
 use super::Email;
 use super::booking::{NoticeView, email};
 use super::rows::Row;
-use crate::domain::{ChangeRequest, Language, Order};
-use crate::texts::{TRAINER, date_with_weekday, texts, when};
+use crate::domain::{CUSTOMER_INVOICING_FIELDS, ChangeRequest, EmailAddress, Language, Order};
+use crate::texts::{TRAINER, date_with_weekday, label, texts, when};
 
 fn dates(request: &ChangeRequest, language: Language) -> Option<String> {
     let dates: Vec<String> = (request.dates.iter())
@@ -30,7 +32,7 @@ fn asked(
 pub fn request_receipt(
     order: &Order,
     request: &ChangeRequest,
-    trainers: &[crate::domain::EmailAddress],
+    trainers: &[EmailAddress],
     customer_link: Option<String>,
 ) -> Email {
     let d = &order.details;
@@ -70,7 +72,7 @@ pub fn request_receipt(
 pub fn request_note(
     order: &Order,
     request: &ChangeRequest,
-    trainers: &[crate::domain::EmailAddress],
+    trainers: &[EmailAddress],
     link: Option<&str>,
 ) -> Email {
     let d = &order.details;
@@ -109,6 +111,76 @@ pub fn request_note(
         lang: "fi",
         heading: heading.clone(),
         intro: vec![TRAINER.request_hint.to_owned()],
+        rows,
+        button: link.map(|url| (TRAINER.change_button, url.to_owned())),
+        sections: Vec::new(),
+        footer: vec![TRAINER.reply_hint],
+    };
+    let subject = format!("{heading} ({})", order.reference);
+    email(
+        trainers.iter().map(ToString::to_string).collect(),
+        vec![d.email.to_string()],
+        subject,
+        &view,
+    )
+}
+
+/// The order's invoicing details as they now stand, in `language` ("–" for none).
+fn invoicing_rows(order: &Order, language: Language) -> Vec<Row> {
+    (CUSTOMER_INVOICING_FIELDS.iter())
+        .map(|field| {
+            let value = order.details.value(*field);
+            let value = value.as_ref().and_then(|v| v.as_text()).unwrap_or("–");
+            (label(*field, language), value.to_owned(), None)
+        })
+        .collect()
+}
+
+/// The customer's receipt of their correction of the invoicing details.
+pub fn invoicing_receipt(
+    order: &Order,
+    trainers: &[EmailAddress],
+    customer_link: Option<String>,
+) -> Email {
+    let d = &order.details;
+    let (t, customer) = (&texts(d.language).order_page, &texts(d.language).customer);
+    let mut rows = invoicing_rows(order, d.language);
+    rows.push((customer.reference, order.reference.to_string(), None));
+    let view = NoticeView {
+        lang: d.language.code(),
+        heading: t.subject_invoicing.to_owned(),
+        intro: vec![
+            format!("{} {},", customer.greeting, d.contact_name),
+            t.intro_invoicing.to_owned(),
+        ],
+        rows,
+        button: customer_link.map(|link| (customer.page_link, link)),
+        sections: Vec::new(),
+        footer: vec![customer.closing, "Some-työpajat"],
+    };
+    let subject = format!("{} ({})", t.subject_invoicing, order.reference);
+    email(
+        vec![d.email.to_string()],
+        trainers.iter().map(ToString::to_string).collect(),
+        subject,
+        &view,
+    )
+}
+
+/// The trainers' note of the customer's correction: the invoicing details as they now stand.
+pub fn invoicing_note(order: &Order, trainers: &[EmailAddress], link: Option<&str>) -> Email {
+    let d = &order.details;
+    let labels = &texts(Language::Fi).labels;
+    let mut rows = invoicing_rows(order, Language::Fi);
+    rows.push((labels.organization, d.organization.clone(), None));
+    let contact = Some(d.email.mailto_uri());
+    rows.push((labels.contact_name, d.contact_name.clone(), contact));
+    rows.push((TRAINER.reference, order.reference.to_string(), None));
+    let heading = format!("{}: {}", TRAINER.invoicing_heading, d.organization);
+    let view = NoticeView {
+        lang: "fi",
+        heading: heading.clone(),
+        intro: vec![TRAINER.invoicing_hint.to_owned()],
         rows,
         button: link.map(|url| (TRAINER.change_button, url.to_owned())),
         sections: Vec::new(),

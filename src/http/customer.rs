@@ -9,9 +9,11 @@ use lambda_http::{Body, Request, RequestExt, Response};
 
 use super::app::App;
 use super::booking_view::BOOKING_PAGE_POLICY;
+use super::invoicing_view::{InvoicingSection, invoicing_section};
 use super::response::{page_response, refusal_page, response};
 use crate::domain::{
-    Delivery, InvoiceChannel, Language, MAX_PREFERRED_DATES, Order, format_amount, helsinki,
+    Delivery, Field, FieldError, InvoiceChannel, Language, MAX_PREFERRED_DATES, Order,
+    format_amount, helsinki,
 };
 use crate::intake::CustomerPageError;
 use crate::texts::{
@@ -41,6 +43,7 @@ struct OrderPageHtml<'a> {
     /// The contact line around the phone, which is a `tel:` link: before, (number, link), after.
     contact: (String, Option<(String, String)>, String),
     terms: Option<String>,
+    invoicing: InvoicingSection,
 }
 
 /// The form asking for another date.
@@ -78,6 +81,7 @@ pub async fn handle(
     let done = match query.first("done") {
         Some("cancelled") => Some(t.done_cancelled),
         Some("requested") => Some(t.done_requested),
+        Some("invoicing") => Some(t.done_invoicing),
         _ => None,
     };
     page_with(app, &order, token, StatusCode::OK, done)
@@ -230,24 +234,21 @@ pub(super) fn page_with(
     status_code: StatusCode,
     message: Option<&str>,
 ) -> Response<Body> {
+    page_with_invoicing(app, order, token, status_code, message, None, &[])
+}
+
+/// The page, its invoicing form filled from what was posted, with the form's mistakes.
+pub(super) fn page_with_invoicing(
+    app: &App,
+    order: &Order,
+    token: &str,
+    status_code: StatusCode,
+    message: Option<&str>,
+    given: Option<&[(Field, String)]>,
+    errors: &[FieldError],
+) -> Response<Body> {
     let d = &order.details;
     let t = &texts(d.language).order_page;
-    let customer = &texts(d.language).customer;
-    let mut details = vec![
-        (customer.reference, order.reference.to_string()),
-        (
-            customer.package,
-            package_name(d.package, d.language).to_owned(),
-        ),
-        (customer.organization, d.organization.clone()),
-    ];
-    if !d.preferred_dates.is_empty() {
-        let dates: Vec<String> = (d.preferred_dates.iter())
-            .map(|date| date_with_weekday(*date, d.language))
-            .collect();
-        details.push((customer.dates, dates.join(", ")));
-    }
-    details.extend(app.customer.details(order));
     let seller = app.customer.seller();
     let phone = seller.map(|s| (s.phone.as_str().to_owned(), s.phone.tel_uri()));
     let booked = order.booking.as_ref().filter(|b| b.is_booked());
@@ -263,7 +264,7 @@ pub(super) fn page_with(
         cancel,
         request,
         token,
-        details,
+        details: details(app, order),
         contact: match phone {
             Some(phone) => {
                 let (before, after) = t.contact.split_once("{phone}").unwrap_or((t.contact, ""));
@@ -275,12 +276,34 @@ pub(super) fn page_with(
             let sentence = cancellation_terms(app.customer.terms(), d.language);
             format!("{sentence} {}", s.terms_in(d.language))
         }),
+        invoicing: invoicing_section(order, given, errors),
     };
     page_response(
         status_code,
         html.render().unwrap_or_default(),
         BOOKING_PAGE_POLICY,
     )
+}
+
+/// The order as the customer gave it: the reference, package and organisation, the dates
+/// they wished, and the rest as their confirmation lists it.
+fn details(app: &App, order: &Order) -> Vec<(&'static str, String)> {
+    let d = &order.details;
+    let customer = &texts(d.language).customer;
+    let package = package_name(d.package, d.language).to_owned();
+    let mut details = vec![
+        (customer.reference, order.reference.to_string()),
+        (customer.package, package),
+        (customer.organization, d.organization.clone()),
+    ];
+    if !d.preferred_dates.is_empty() {
+        let dates: Vec<String> = (d.preferred_dates.iter())
+            .map(|date| date_with_weekday(*date, d.language))
+            .collect();
+        details.push((customer.dates, dates.join(", ")));
+    }
+    details.extend(app.customer.details(order));
+    details
 }
 
 /// The booking's invitation as a file to open; 404 before anything is booked.
@@ -299,44 +322,6 @@ fn calendar_file(app: &App, order: &Order, language: Language) -> Response<Body>
             .insert(header::CONTENT_DISPOSITION, value);
     }
     file
-}
-
-/// A check step: what the action does, and one button that does it.
-#[derive(Template)]
-#[template(path = "order_check.html")]
-pub(super) struct CheckPage<'a> {
-    pub(super) lang: &'a str,
-    pub(super) title: &'a str,
-    pub(super) reference: String,
-    pub(super) lines: Vec<String>,
-    /// The action's fields, sent again with `checked=1`.
-    pub(super) hidden: Vec<(&'static str, String)>,
-    /// A red button (cancelling), else blue.
-    pub(super) danger: bool,
-    pub(super) confirm: &'a str,
-    /// Back to the order's page, unchanged.
-    pub(super) back: String,
-    pub(super) back_label: &'a str,
-}
-
-impl CheckPage<'_> {
-    pub(super) fn response(&self) -> Response<Body> {
-        page_response(
-            StatusCode::OK,
-            self.render().unwrap_or_default(),
-            BOOKING_PAGE_POLICY,
-        )
-    }
-}
-
-/// The order's page, relative to the page itself, with what was done.
-pub(super) fn page_link(token: &str, done: Option<&str>) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    query.append_pair("token", token);
-    if let Some(done) = done {
-        query.append_pair("done", done);
-    }
-    format!("order?{}", query.finish())
 }
 
 /// The request's date inputs: their ids and labels, `MAX_PREFERRED_DATES` of them.

@@ -8,7 +8,8 @@ use lambda_http::{Body, Request, RequestExt, Response};
 
 use super::app::App;
 use super::booking::{Posted, from_own_page};
-use super::customer::{CheckPage, page_link, refusal_with};
+use super::customer::refusal_with;
+use super::customer_check::{CheckPage, page_link};
 use super::response::see_other;
 use super::source::source_address;
 use crate::domain::{BookingProblem, Language, Order, fee_cents, format_amount};
@@ -68,6 +69,7 @@ pub(super) async fn act(app: &App, request: &Request, language: Language) -> Res
     match posted.get("action").as_str() {
         "cancel" => cancel(app, &posted, sequence, language, deadline).await,
         "request" => super::customer_request::ask(app, &posted, sequence, language, deadline).await,
+        "invoicing" => super::customer_invoicing::correct(app, &posted, language, deadline).await,
         _ => refusal_with(StatusCode::BAD_REQUEST, language, t.refused),
     }
 }

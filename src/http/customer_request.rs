@@ -7,7 +7,8 @@ use lambda_http::{Body, Response};
 
 use super::app::App;
 use super::booking::Posted;
-use super::customer::{CheckPage, page_link, page_with, refused};
+use super::customer::{page_with, refused};
+use super::customer_check::{CheckPage, page_link};
 use super::response::see_other;
 use crate::domain::{ChangeRequest, Language, Order};
 use crate::intake::{Deadline, RequestOutcome};

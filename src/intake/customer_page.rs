@@ -22,7 +22,7 @@ use crate::domain::{
 use crate::email::Invitation;
 use crate::intake::Clock;
 use crate::store::Booked;
-use crate::store::{Orders, StoreError};
+use crate::store::{Corrections, Orders, StoreError};
 
 /// Why the page shows nothing of an order. The page says the same to all but a store failure.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +71,8 @@ pub struct CustomerPage {
     pub(super) composer: Composer,
     pub(super) settings: BookingSettings,
     pub(super) counters: Counters,
+    /// The invoicing details' corrections (`orders set-invoicing`'s, by `customer`).
+    pub(super) corrections: Arc<dyn Corrections>,
     pub(super) clock: Clock,
 }
 
@@ -174,6 +176,26 @@ impl CustomerPage {
         };
         let now = self.now();
         order.change_request = Some(request);
+        self.claim_pair(&mut order, EmailKind::REQUEST, now).await?;
+        match self.book.bookings.request_change(&order, expected).await? {
+            Booked::Stored => {}
+            Booked::Conflict(_) => return Ok(RequestOutcome::Conflict),
+            Booked::NoOrder => return Err(CustomerPageError::NotFound(order.reference)),
+        }
+        tracing::info!(order_id = %order.order_id, "another date asked by the customer");
+        self.send_claimed(&mut order, EmailKind::REQUEST, deadline)
+            .await;
+        Ok(RequestOutcome::Done(Box::new(order)))
+    }
+
+    /// Claims a pair of emails (the customer's, the trainers') for sending now; the trainers'
+    /// takes a unit of their hourly notifications, and over it waits for the next hour.
+    pub(super) async fn claim_pair(
+        &self,
+        order: &mut Order,
+        [customer, trainers]: [EmailKind; 2],
+        now: Timestamp,
+    ) -> Result<(), CustomerPageError> {
         let sending = Delivery::Sending {
             attempts: 0,
             until: after(now, CLAIM_SECONDS),
@@ -187,29 +209,28 @@ impl CustomerPage {
                 next_attempt_at: counter.window_end,
             },
         };
-        order.set_delivery(EmailKind::Request, sending);
-        order.set_delivery(EmailKind::RequestNote, note);
-        match self.book.bookings.request_change(&order, expected).await? {
-            Booked::Stored => {}
-            Booked::Conflict(_) => return Ok(RequestOutcome::Conflict),
-            Booked::NoOrder => return Err(CustomerPageError::NotFound(order.reference)),
+        order.set_delivery(customer, sending);
+        order.set_delivery(trainers, note);
+        Ok(())
+    }
+
+    /// Sends a claimed pair (`claim_pair`): both, or the customer's alone while the trainers'
+    /// waits for the next hour.
+    pub(super) async fn send_claimed(
+        &self,
+        order: &mut Order,
+        [customer, trainers]: [EmailKind; 2],
+        deadline: Deadline,
+    ) {
+        if let Some(Delivery::Pending { .. }) = order.delivery(trainers) {
+            tracing::warn!(order_id = %order.order_id, email = trainers.as_str(), "trainers' note waits: over the hour's trainer notifications");
+            let sent = (self.book.sender).send_one(order, customer, deadline).await;
+            order.set_delivery(customer, sent);
+        } else {
+            (self.book.sender)
+                .send_pair(order, [customer, trainers], deadline)
+                .await
         }
-        tracing::info!(order_id = %order.order_id, "another date asked by the customer");
-        match order.delivery(EmailKind::RequestNote) {
-            Some(Delivery::Pending { .. }) => {
-                tracing::warn!(order_id = %order.order_id, "request note waits: over the hour's trainer notifications");
-                let sent = (self.book.sender)
-                    .send_one(&order, EmailKind::Request, deadline)
-                    .await;
-                order.set_delivery(EmailKind::Request, sent);
-            }
-            _ => {
-                (self.book.sender)
-                    .send_pair(&mut order, EmailKind::REQUEST, deadline)
-                    .await
-            }
-        }
-        Ok(RequestOutcome::Done(Box::new(order)))
     }
 
     /// The request the page's fields make over the booking at `expected`, or why not.

@@ -18,6 +18,7 @@ mod booking;
 mod budget;
 mod compose;
 mod counters;
+mod customer_invoicing;
 mod customer_page;
 mod desk;
 mod erase;
@@ -39,6 +40,7 @@ pub use booking::{
     MAX_CHANGES_BY_LINK, MAX_REASON_LENGTH,
 };
 pub use budget::{DEADLINE_MARGIN, Deadline};
+pub use customer_invoicing::{FieldChange, InvoicingOutcome};
 pub use customer_page::{CustomerPage, CustomerPageError, RequestOutcome, Unsaid};
 pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine};
 pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};

@@ -100,6 +100,7 @@ impl Wiring {
             composer: self.composer(),
             counters: self.counters(),
             settings: self.booking.clone(),
+            corrections: self.stores.corrections.clone(),
             clock: self.clock.clone(),
         }
     }

@@ -327,6 +327,16 @@ pub trait Reputation: Send + Sync {
     async fn mark(&self, culprit: &Culprit, until: Timestamp) -> Result<()>;
 }
 
+/// What a correction of invoicing details did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Corrected {
+    /// Written (none: the values were already so).
+    Changed(Vec<InvoicingChange>),
+    NoOrder,
+    /// An invoice is current, and the correction was only for an uninvoiced order.
+    Invoiced,
+}
+
 /// An operator's corrections of an order (`orders fix-email`, `orders set-invoicing`).
 #[async_trait]
 pub trait Corrections: Send + Sync {
@@ -336,20 +346,29 @@ pub trait Corrections: Send + Sync {
     -> Result<bool>;
 
     /// Sets (or, with `None`, removes) invoicing fields and logs each change: who, when, old
-    /// and new. Returns the changes made (a value set to what it was is no change); `None`
-    /// when there is no such order.
+    /// and new (a value set to what it was is no change). With `uninvoiced_only`, only while
+    /// no invoice is current (the customer's page).
     async fn set_invoicing(
         &self,
         reference: &Reference,
         values: &[(Field, Option<String>)],
         by: &str,
         now: Timestamp,
-    ) -> Result<Option<Vec<InvoicingChange>>>;
+        uninvoiced_only: bool,
+    ) -> Result<Corrected>;
 }
 
 /// Every capability at once, for wiring one store into every use case (`Stores::new`).
 pub trait Store:
-    Orders + QuotaCounters + EmailQueue + DeliveryReports + Retention + Bookings + Reputation + Sessions
+    Orders
+    + QuotaCounters
+    + EmailQueue
+    + DeliveryReports
+    + Retention
+    + Bookings
+    + Reputation
+    + Sessions
+    + Corrections
 {
 }
 
@@ -361,7 +380,8 @@ impl<
         + Retention
         + Bookings
         + Reputation
-        + Sessions,
+        + Sessions
+        + Corrections,
 > Store for T
 {
 }

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use super::{
-    Bookings, DeliveryReports, EmailQueue, Orders, QuotaCounters, Reputation, Retention, Sessions,
-    Store,
+    Bookings, Corrections, DeliveryReports, EmailQueue, Orders, QuotaCounters, Reputation,
+    Retention, Sessions, Store,
 };
 
 /// One store's capabilities, each as the trait object a use case holds. A test replaces one
@@ -19,6 +19,7 @@ pub struct Stores {
     pub bookings: Arc<dyn Bookings>,
     pub reputation: Arc<dyn Reputation>,
     pub sessions: Arc<dyn Sessions>,
+    pub corrections: Arc<dyn Corrections>,
 }
 
 impl Stores {
@@ -31,7 +32,8 @@ impl Stores {
             retention: store.clone(),
             bookings: store.clone(),
             reputation: store.clone(),
-            sessions: store,
+            sessions: store.clone(),
+            corrections: store,
         }
     }
 

@@ -57,6 +57,9 @@ table! {
         request_message,
         request_hint,
         request_page,
+        /// The customer's correction of the invoicing details: the note's heading and hint.
+        invoicing_heading,
+        invoicing_hint,
         when,
         place,
         trainers,
@@ -121,6 +124,8 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     request_message: "Asiakkaan viesti",
     request_hint: "Varaus pysyy ennallaan, kunnes muutat sen varaussivulla. Soita asiakkaalle tai vastaa tähän viestiin ja sovi uusi päivä.",
     request_page: "Asiakas pyysi toista päivää {at}. {rest}",
+    invoicing_heading: "Asiakas korjasi laskutustiedot",
+    invoicing_hint: "Asiakas muutti tilauksensa laskutustietoja omalla sivullaan. Tässä ovat ne nyt. Lasku tehdään näillä tiedoilla.",
     when: "Aika",
     place: "Paikka",
     trainers: "Kouluttajat",

@@ -340,10 +340,15 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
         .await;
     assert_eq!(cross.status, 403, "{}", cross.body);
     assert!(stored(&app, &reference).await.booking.unwrap().is_booked());
-    // Once started, the page offers nothing and a post is refused.
+    // Once started, the page offers neither cancelling nor another date (the invoicing
+    // details stay correctable until the invoice), and a post is refused.
     time.set("2027-03-30T07:00:00Z".parse().unwrap());
     let page = app.send(&get_event(&link)).await;
-    assert!(!page.body.contains("<form"), "{}", page.body);
+    for action in ["cancel", "request"] {
+        let field = format!(r#"name="action" value="{action}""#);
+        assert!(!page.body.contains(&field), "{action}: {}", page.body);
+    }
+    assert!(page.body.contains(r#"value="invoicing""#), "{}", page.body);
     let late = app.send(&cancel_post(&token, 1, true, json!({}))).await;
     assert_eq!(late.status, 422, "{}", late.body);
     assert!(
@@ -593,4 +598,115 @@ async fn a_request_is_refused_when_wrong_stale_or_after_the_start() {
     );
     assert_eq!(stored(&app, &reference).await.change_request, None);
     assert_eq!(app.mailer.sent().len(), sent, "nothing sent");
+}
+
+/// The invoicing details on the page: a form filled with the order's, a check step listing each
+/// change, then the operator's own correction (logged by `customer`) and both told; the form's
+/// rules with each mistake by its field and the posted values kept; nothing when nothing changes.
+#[tokio::test]
+async fn the_customer_corrects_the_invoicing_details_after_a_check_step() {
+    let (app, _, reference, link, _) = ordered().await;
+    let page = app.send(&get_event(&link)).await;
+    for words in [
+        "Laskutustiedot",
+        r#"name="purchase_order" value="""#,
+        r#"name="billing_reference" value="Viestintä""#,
+        r#"name="einvoice_address" value="003701577119""#,
+    ] {
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    let token = token_of(&link);
+    let sent = app.mailer.sent().len();
+    let corrected = [
+        ("action", "invoicing"),
+        ("purchase_order", " PO-2027-15 "),
+        ("billing_reference", "Viestintä"),
+    ];
+    let check = app.send(&page_post(&token, 0, &corrected, json!({}))).await;
+    assert_eq!(check.status, 200, "{}", check.body);
+    for words in [
+        "Ostotilausnumero (PO): – → PO-2027-15",
+        r#"name="purchase_order" value=" PO-2027-15 ""#,
+        r#"name="checked" value="1""#,
+    ] {
+        assert!(check.body.contains(words), "{words}: {}", check.body);
+    }
+    assert!(
+        !check.body.contains("Viestintä →"),
+        "unchanged fields are not listed"
+    );
+    let stored_po = |order: &order_intake::domain::Order| {
+        let value = order
+            .details
+            .value(order_intake::domain::Field::PurchaseOrder);
+        value.and_then(|v| v.as_text().map(str::to_owned))
+    };
+    assert_eq!(
+        stored_po(&stored(&app, &reference).await),
+        None,
+        "the check writes nothing"
+    );
+    assert_eq!(app.mailer.sent().len(), sent, "and sends nothing");
+
+    let mut confirmed = corrected.to_vec();
+    confirmed.push(("checked", "1"));
+    let done = app.send(&page_post(&token, 0, &confirmed, json!({}))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(done.header("location").unwrap().ends_with("done=invoicing"));
+    assert_eq!(
+        stored_po(&stored(&app, &reference).await).as_deref(),
+        Some("PO-2027-15")
+    );
+    let log = app.store.invoicing_changes(&reference);
+    assert_eq!(
+        log.iter()
+            .map(|c| (c.by.as_str(), c.field.as_str(), c.new.as_deref()))
+            .collect::<Vec<_>>(),
+        [("customer", "purchase_order", Some("PO-2027-15"))]
+    );
+    let emails = app.mailer.sent()[sent..].to_vec();
+    assert_eq!(emails.len(), 2, "{emails:#?}");
+    let receipt = emails.iter().find(|e| e.to == [CUSTOMER]).unwrap();
+    assert!(
+        receipt.subject.starts_with("Laskutustietosi on päivitetty"),
+        "{}",
+        receipt.subject
+    );
+    assert!(receipt.text.contains("PO-2027-15") && receipt.text.contains("/order?token="));
+    let note = emails
+        .iter()
+        .find(|e| e.to[0].starts_with("pilvi"))
+        .unwrap();
+    assert!(
+        note.subject
+            .starts_with("Asiakas korjasi laskutustiedot: Tuusulan kunta"),
+        "{}",
+        note.subject
+    );
+    assert!(note.text.contains("PO-2027-15") && note.text.contains("/booking?token="));
+
+    // The same again: nothing changes, nothing is sent.
+    let again = app.send(&page_post(&token, 0, &confirmed, json!({}))).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert!(
+        again.body.contains("Laskutustiedot olivat jo nämä"),
+        "{}",
+        again.body
+    );
+    // A half address and a malformed postcode: the form's errors, by their fields, kept.
+    let wrong = [
+        ("action", "invoicing"),
+        ("billing_street", "Hallituskatu 2"),
+        ("billing_postcode", "043"),
+        ("checked", "1"),
+    ];
+    let refused = app.send(&page_post(&token, 0, &wrong, json!({}))).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for words in [
+        "Laskutustietoja ei tallennettu.",
+        r#"name="billing_postcode" value="043" maxlength="5" autocomplete="billing postal-code" aria-invalid="true""#,
+    ] {
+        assert!(refused.body.contains(words), "{words}: {}", refused.body);
+    }
+    assert_eq!(app.mailer.sent().len(), sent + 2, "nothing more sent");
 }

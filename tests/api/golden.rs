@@ -194,6 +194,13 @@ async fn transcript(language: &str) -> String {
     confirmed.push(("checked", "1"));
     app.send(&post(&confirmed)).await;
     booker.sent("a request");
+    // The customer corrects the invoicing details: the check step, then both told.
+    let corrected = [("action", "invoicing"), ("purchase_order", "PO-2027-15")];
+    (booker.out).page("invoicing, checked", &app.send(&post(&corrected)).await);
+    let mut confirmed = corrected.to_vec();
+    confirmed.push(("checked", "1"));
+    app.send(&post(&confirmed)).await;
+    booker.sent("invoicing details");
     (booker.out).page(
         "booking, with a request",
         &app.send(&get_event(&link)).await,

@@ -262,3 +262,98 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     let stored = app.store.load(&reference).await.unwrap().unwrap();
     assert_eq!(stored.change_request, None);
 }
+
+/// The customer's correction of the invoicing details on DynamoDB Local: written with its log
+/// entry by `customer`; once `orders` has recorded an invoice on the order (its attributes,
+/// written here as `orders invoice` writes them) the page shows the invoice and refuses.
+#[tokio::test]
+async fn invoicing_details_are_the_customer_s_to_correct_until_invoiced() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let app = LocalApp::start().await;
+    ordered(&app, "fi").await;
+    let confirmation = emails_to(&app, "anna.virtanen").await.remove(0);
+    let text = confirmation["body"]["text"].as_str().unwrap();
+    let start = text.find("/order?token=").expect("the customer's link");
+    let page = text[start..].split_whitespace().next().unwrap().to_owned();
+    let token = token_of(&page);
+    let corrected = [
+        ("action", "invoicing"),
+        ("purchase_order", "PO-77"),
+        ("checked", "1"),
+    ];
+    let post =
+        |fields: &[(&str, &str)]| crate::customer_page::page_post(&token, 0, fields, json!({}));
+    let done = app.send(&post(&corrected)).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let items = app.items().await;
+    let item = items
+        .iter()
+        .find(|i| i.contains_key("purchase_order"))
+        .expect("the order");
+    assert_eq!(s(item, "purchase_order"), "PO-77");
+    let log = item["invoicing_changes"].as_l().unwrap();
+    assert_eq!(log[0].as_m().unwrap()["by"].as_s().unwrap(), "customer");
+    assert!(
+        emails_to(&app, "anna.virtanen").await.iter().any(|e| {
+            e["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Laskutustietosi on päivitetty")
+        }),
+        "the receipt through SES"
+    );
+
+    // `orders invoice` records its invoice on the order.
+    let key = s(item, "pk").to_owned();
+    let invoice = [
+        ("invoice_number", AttributeValue::N("1000".into())),
+        ("invoice_date", AttributeValue::S("2027-04-01".into())),
+        ("invoice_due_date", AttributeValue::S("2027-04-15".into())),
+        ("invoice_gross_cents", AttributeValue::N("112950".into())),
+        ("invoice_channel", AttributeValue::S("einvoice".into())),
+    ];
+    let mut update = (app.dynamodb.update_item())
+        .table_name(&app.table)
+        .key("pk", AttributeValue::S(key));
+    let mut set = Vec::new();
+    for (i, (name, value)) in invoice.into_iter().enumerate() {
+        update = update
+            .expression_attribute_names(format!("#a{i}"), name)
+            .expression_attribute_values(format!(":a{i}"), value);
+        set.push(format!("#a{i} = :a{i}"));
+    }
+    update
+        .update_expression(format!("SET {}", set.join(", ")))
+        .send()
+        .await
+        .unwrap();
+    let shown = app.send(&get_event(&page)).await;
+    for words in [
+        "Laskutettu 1.4.2027: lasku 1000, eräpäivä 15.4.2027, viitenumero 10003. Summa 1\u{a0}129,50\u{a0}€ sis. alv. Lasku lähetettiin verkkolaskuna.",
+        "Lasku on jo lähetetty, joten laskutustietoja ei voi enää muuttaa",
+    ] {
+        assert!(shown.body.contains(words), "{words}: {}", shown.body);
+    }
+    assert!(
+        !shown.body.contains(r#"value="invoicing""#),
+        "no form once invoiced"
+    );
+    let refused = app
+        .send(&post(&[
+            ("action", "invoicing"),
+            ("purchase_order", "PO-78"),
+            ("checked", "1"),
+        ]))
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let items = app.items().await;
+    let item = items
+        .iter()
+        .find(|i| i.contains_key("purchase_order"))
+        .unwrap();
+    assert_eq!(
+        s(item, "purchase_order"),
+        "PO-77",
+        "the invoice's details stay"
+    );
+}

@@ -188,33 +188,7 @@ impl DynamoDbOperatorStore {
         let mut original = original.clone();
         let (last, next) = self.next_number(first).await?;
         let credit = original.credit_note(next, date, now);
-        let mut unlocked = self
-            .order_update(reference)
-            .condition_expression("attribute_exists(#pk) AND #number = :current")
-            .expression_attribute_values(":current", n(current.number));
-        let mut removed = vec!["#number".to_owned()];
-        let others = INVOICE_ATTRIBUTES
-            .iter()
-            .skip(1)
-            .chain(&INVOICE_SUMMARY_ATTRIBUTES);
-        for (i, name) in others.enumerate() {
-            unlocked = unlocked.expression_attribute_names(format!("#r{i}"), *name);
-            removed.push(format!("#r{i}"));
-        }
-        // The order's latest credit note, for the customer's page.
-        let mut set = vec![APPEND.to_owned()];
-        let credit_values = [n(next), s(date.to_string()), n(original.record.number)];
-        for (i, (name, value)) in CREDIT_ATTRIBUTES.iter().zip(credit_values).enumerate() {
-            unlocked = unlocked
-                .expression_attribute_names(format!("#c{i}"), *name)
-                .expression_attribute_values(format!(":c{i}"), value);
-            set.push(format!("#c{i} = :c{i}"));
-        }
-        let unlocked = appended_number(unlocked, next).update_expression(format!(
-            "SET {} REMOVE {}",
-            set.join(", "),
-            removed.join(", ")
-        ));
+        let unlocked = self.unlocked(reference, current.number, &credit);
         // The original as issued (written now if it predates invoice items), marked credited.
         let cancelled = document(self.store.table(), &original)
             .update_expression(format!("SET {DOCUMENT_SET}, #credited = :credited"))
@@ -232,6 +206,45 @@ impl DynamoDbOperatorStore {
             credit: Box::new(credit),
             original: Box::new(original),
         })))
+    }
+
+    /// The order's update for its credit note: the current invoice (still `current`) is no
+    /// longer current, and the credit note is recorded as the order's latest (its page shows
+    /// it).
+    fn unlocked(
+        &self,
+        reference: &Reference,
+        current: u32,
+        credit: &IssuedInvoice,
+    ) -> UpdateBuilder {
+        let mut unlocked = self
+            .order_update(reference)
+            .condition_expression("attribute_exists(#pk) AND #number = :current")
+            .expression_attribute_values(":current", n(current));
+        let mut removed = vec!["#number".to_owned()];
+        let others = (INVOICE_ATTRIBUTES.iter().skip(1)).chain(&INVOICE_SUMMARY_ATTRIBUTES);
+        for (i, name) in others.enumerate() {
+            unlocked = unlocked.expression_attribute_names(format!("#r{i}"), *name);
+            removed.push(format!("#r{i}"));
+        }
+        let mut set = vec![APPEND.to_owned()];
+        let number = credit.record.number;
+        let credit_values = [
+            n(number),
+            s(credit.record.invoice_date.to_string()),
+            n(current),
+        ];
+        for (i, (name, value)) in CREDIT_ATTRIBUTES.iter().zip(credit_values).enumerate() {
+            unlocked = unlocked
+                .expression_attribute_names(format!("#c{i}"), *name)
+                .expression_attribute_values(format!(":c{i}"), value);
+            set.push(format!("#c{i} = :c{i}"));
+        }
+        appended_number(unlocked, number).update_expression(format!(
+            "SET {} REMOVE {}",
+            set.join(", "),
+            removed.join(", ")
+        ))
     }
 
     /// The counter's last number (`None` before the first) and the next one.

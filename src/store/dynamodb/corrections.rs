@@ -11,10 +11,10 @@ use super::changes::Changes;
 use super::{DynamoDbStore, written};
 use crate::domain::{EmailAddress, Field, Reference};
 use crate::store::InvoicingChange;
-use crate::store::attribute::INVOICING_CHANGES_ATTRIBUTE;
+use crate::store::attribute::{INVOICE_ATTRIBUTES, INVOICING_CHANGES_ATTRIBUTE};
 use crate::store::codec::{Item, s, text};
 use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, order_pk};
-use crate::store::{Corrections, Result, StoreError};
+use crate::store::{Corrected, Corrections, Result, StoreError};
 
 #[async_trait]
 impl Corrections for DynamoDbStore {
@@ -42,53 +42,69 @@ impl Corrections for DynamoDbStore {
         values: &[(Field, Option<String>)],
         by: &str,
         now: Timestamp,
-    ) -> Result<Option<Vec<InvoicingChange>>> {
+        uninvoiced_only: bool,
+    ) -> Result<Corrected> {
         for _ in 0..3 {
             let Some(item) = self.get(order_pk(reference)).await? else {
-                return Ok(None);
+                return Ok(Corrected::NoOrder);
             };
+            let invoice = INVOICE_ATTRIBUTES[0];
+            if uninvoiced_only && item.contains_key(invoice) {
+                return Ok(Corrected::Invoiced);
+            }
             let made = changes_to(&item, values, by, now);
             if made.is_empty() {
-                return Ok(Some(made));
+                return Ok(Corrected::Changed(made));
             }
-            let mut changes = Changes::default();
-            let mut condition = vec![format!(
-                "attribute_exists({})",
-                changes.name(ORDER_TABLE_PARTITION_KEY)
-            )];
-            for change in &made {
-                let name = changes.name(&change.field);
-                match &change.old {
-                    Some(old) => {
-                        let old = changes.value(s(old));
-                        condition.push(format!("{name} = {old}"));
-                    }
-                    None => condition.push(format!("attribute_not_exists({name})")),
-                }
-                match &change.new {
-                    Some(new) => changes.set(&change.field, s(new)),
-                    None => changes.remove(&change.field),
-                }
-            }
-            let log = changes.name(INVOICING_CHANGES_ATTRIBUTE);
-            let none = changes.value(AttributeValue::L(Vec::new()));
-            let entries = changes.value(AttributeValue::L(
-                made.iter().map(InvoicingChange::attribute).collect(),
-            ));
-            changes.set_clause(format!(
-                "{log} = list_append(if_not_exists({log}, {none}), {entries})"
-            ));
+            let (changes, condition) = conditional_changes(&made, uninvoiced_only);
             let updated = changes
                 .apply(self.update_order(reference))
-                .condition_expression(condition.join(" AND "))
+                .condition_expression(condition)
                 .send()
                 .await;
             if written(updated, |e| e.is_conditional_check_failed_exception())? {
-                return Ok(Some(made));
+                return Ok(Corrected::Changed(made));
             }
         }
         Err(StoreError::Contended { attempts: 3 })
     }
+}
+
+/// The changes, each on the condition that its value is still the one read, and their log
+/// entries (and, with `uninvoiced_only`, on the condition that no invoice is current).
+fn conditional_changes(made: &[InvoicingChange], uninvoiced_only: bool) -> (Changes, String) {
+    let mut changes = Changes::default();
+    let mut condition = vec![format!(
+        "attribute_exists({})",
+        changes.name(ORDER_TABLE_PARTITION_KEY)
+    )];
+    if uninvoiced_only {
+        let invoice = changes.name(INVOICE_ATTRIBUTES[0]);
+        condition.push(format!("attribute_not_exists({invoice})"));
+    }
+    for change in made {
+        let name = changes.name(&change.field);
+        match &change.old {
+            Some(old) => {
+                let old = changes.value(s(old));
+                condition.push(format!("{name} = {old}"));
+            }
+            None => condition.push(format!("attribute_not_exists({name})")),
+        }
+        match &change.new {
+            Some(new) => changes.set(&change.field, s(new)),
+            None => changes.remove(&change.field),
+        }
+    }
+    let log = changes.name(INVOICING_CHANGES_ATTRIBUTE);
+    let none = changes.value(AttributeValue::L(Vec::new()));
+    let entries = changes.value(AttributeValue::L(
+        made.iter().map(InvoicingChange::attribute).collect(),
+    ));
+    changes.set_clause(format!(
+        "{log} = list_append(if_not_exists({log}, {none}), {entries})"
+    ));
+    (changes, condition.join(" AND "))
 }
 
 /// The values that differ from the item's, as changes.

@@ -10,6 +10,7 @@ use super::{DedupeKey, Result, SentMessage, StoreError};
 use crate::domain::{EmailKind, Order, Outcome, QuotaCounter, Reference};
 
 mod bookings;
+mod corrections;
 mod erasure;
 mod orders;
 mod queue;
@@ -41,6 +42,8 @@ struct State {
     /// Used sign-in nonces, and sessions by their id's hash.
     sign_ins: std::collections::HashSet<String>,
     sessions: HashMap<String, crate::store::TrainerSession>,
+    /// Each order's log of invoicing corrections.
+    invoicing_changes: HashMap<String, Vec<crate::store::InvoicingChange>>,
     unavailable: bool,
 }
 
@@ -55,6 +58,16 @@ impl MemoryStore {
         let mut orders: Vec<Order> = state.orders.values().cloned().collect();
         orders.sort_by_key(|o| o.created_at);
         orders
+    }
+
+    /// An order's log of invoicing corrections, oldest first.
+    pub fn invoicing_changes(&self, reference: &Reference) -> Vec<crate::store::InvoicingChange> {
+        (self
+            .lock()
+            .invoicing_changes
+            .get(reference.as_str())
+            .cloned())
+        .unwrap_or_default()
     }
 
     /// The keys `EmailQueue::dequeue` was asked to take out of the retry queue.

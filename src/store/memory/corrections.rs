@@ -1,0 +1,69 @@
+//! The in-memory store's `Corrections`: the order's values replaced through the same field
+//! rules as when it was read from an item, each change logged, refused once invoiced when asked.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+
+use super::MemoryStore;
+use crate::domain::{EmailAddress, Field, FieldValue, NewOrder, Reference};
+use crate::store::{Corrected, Corrections, InvoicingChange, Result};
+
+#[async_trait]
+impl Corrections for MemoryStore {
+    async fn set_customer_email(
+        &self,
+        reference: &Reference,
+        email: &EmailAddress,
+    ) -> Result<bool> {
+        let mut state = self.available()?;
+        let erased = state.erased.contains_key(reference.as_str());
+        match state.orders.get_mut(reference.as_str()) {
+            Some(order) if !erased => {
+                order.details.email = email.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn set_invoicing(
+        &self,
+        reference: &Reference,
+        values: &[(Field, Option<String>)],
+        by: &str,
+        now: Timestamp,
+        uninvoiced_only: bool,
+    ) -> Result<Corrected> {
+        let mut state = self.available()?;
+        let Some(order) = state.orders.get_mut(reference.as_str()) else {
+            return Ok(Corrected::NoOrder);
+        };
+        if uninvoiced_only && order.invoicing.current.is_some() {
+            return Ok(Corrected::Invoiced);
+        }
+        let text = |field: Field| order.details.value(field)?.as_text().map(str::to_owned);
+        let made: Vec<InvoicingChange> = (values.iter())
+            .filter(|(field, new)| text(*field) != *new)
+            .map(|(field, new)| InvoicingChange {
+                at: now,
+                by: by.to_owned(),
+                field: field.name().to_owned(),
+                old: text(*field),
+                new: new.clone(),
+            })
+            .collect();
+        let value = |field: Field| match values.iter().find(|(f, _)| *f == field) {
+            Some((_, new)) => new.clone().map(FieldValue::Text),
+            None => order.details.value(field),
+        };
+        if let Some(details) = NewOrder::from_values(value) {
+            order.details = details;
+        }
+        let log = state
+            .invoicing_changes
+            .entry(reference.to_string())
+            .or_default();
+        log.extend(made.iter().cloned());
+        Ok(Corrected::Changed(made))
+    }
+}
