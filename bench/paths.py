@@ -95,6 +95,34 @@ def booking_event(token, sequence, day, cookie, checked=True):
                       + ([("checked", "1")] if checked else []), cookie)
 
 
+def customer_page_event(token):
+    return json.dumps(http_event("GET", "/order", urllib.parse.urlencode({"token": token}))).encode()
+
+
+def customer_form_event(fields, i):
+    """A POST from the customer's page, each from its own address (the page's posts have a
+    per-source hourly limit, which a bench from one address would reach)."""
+    headers = {"content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin"}
+    event = http_event("POST", "/order", headers=headers, body=urllib.parse.urlencode(fields))
+    event["requestContext"]["http"]["sourceIp"] = f"198.51.{i // 250}.{i % 250 + 1}"
+    return json.dumps(event).encode()
+
+
+def request_event(token, i, checked=True):
+    """Asking for another date (two wishes and a message); `checked`: from the check step."""
+    wish = booking_day()
+    fields = [("token", token), ("sequence", "0"), ("action", "request"), ("date", wish.isoformat()),
+              ("date", (wish + datetime.timedelta(days=7)).isoformat()), ("message", f"Bench {i}")]
+    return customer_form_event(fields + ([("checked", "1")] if checked else []), i)
+
+
+def invoicing_event(token, i):
+    """A correction of the invoicing details, confirmed (a new purchase order number each time)."""
+    fields = [("token", token), ("sequence", "0"), ("action", "invoicing"),
+              ("purchase_order", f"PO-{i}"), ("checked", "1")]
+    return customer_form_event(fields, i)
+
+
 def report_event(reference, message_id, recipient):
     event = json.loads(json.dumps(REPORT_EVENT))
     mail = event["detail"]["mail"]
@@ -173,7 +201,8 @@ class Setup:
         self.count = 0
 
     def orders(self, n):
-        """n new orders: (reference, customer address, confirmation's message id, booking token)."""
+        """n new orders: (reference, customer address, confirmation's message id, booking token,
+        customer page token)."""
         made = []
         for _ in range(n):
             self.count += 1
@@ -187,7 +216,9 @@ class Setup:
             customer = next(e for text, e in emails if address in json.dumps(e["destination"]))
             notice = next(text for text, e in emails if reference in text and "/booking?token=" in text)
             link = re.search(r"/booking\?token=([^\s\"<&\\]+)", notice).group(1)
-            result.append((reference, address, customer["messageId"], urllib.parse.unquote(link)))
+            page = re.search(r"/order\?token=([^\s\"<&\\]+)", customer["body"]["text"]).group(1)
+            result.append((reference, address, customer["messageId"], urllib.parse.unquote(link),
+                           urllib.parse.unquote(page)))
         return result
 
     def sign_in(self, token):
@@ -301,6 +332,29 @@ def measure(process_class, order, human, config, logs, share, proxy_log, runs=50
     rows.append(("booking, POST (written; the customer's email and the trainers' note, each with the invitation)", runs,
                  *cpu_and_calls(process_class, order, booked[:runs], ok((200, 303)), logs, share, "post", proxy_log),
                  instructions(order, [booked[runs:runs + 1], booked[runs + 1:]], ok((200, 303)), logs, "post")))
+    customer_pages = [customer_page_event(page[4])] * (runs + 12)
+    rows.append(("customer page, GET (the order read, the page rendered)", runs,
+                 *cpu_and_calls(process_class, order, customer_pages[:runs], ok((200,)), logs, share,
+                                "customer-page", proxy_log),
+                 instructions(order, [customer_pages[:1], customer_pages[:11]], ok((200,)), logs, "customer-page")))
+    asked = [request_event(page[4], i, checked=False) for i in range(runs + 12)]
+    rows.append(("customer page's check step, POST (another date asked; its page counter taken, nothing written)",
+                 runs, *cpu_and_calls(process_class, order, asked[:runs], ok((200,)), logs, share,
+                                      "customer-check", proxy_log),
+                 instructions(order, [asked[:1], asked[:11]], ok((200,)), logs, "customer-check")))
+    # Each on its own unbooked order's page (the reports' orders: their booking stays at 0).
+    requests = [request_event(p[4], 1000 + i) for i, p in enumerate(reports)]
+    rows.append(("another date asked, POST (written beside the booking; the receipt and the trainers' note)",
+                 runs, *cpu_and_calls(process_class, order, requests[:runs], ok((303,)), logs, share,
+                                      "customer-request", proxy_log),
+                 instructions(order, [requests[runs:runs + 1], requests[runs + 1:]], ok((303,)), logs,
+                              "customer-request")))
+    corrections = [invoicing_event(p[4], 2000 + i) for i, p in enumerate(reports)]
+    rows.append(("invoicing details corrected, POST (logged; the receipt and the trainers' note)", runs,
+                 *cpu_and_calls(process_class, order, corrections[:runs], ok((303,)), logs, share,
+                                "customer-invoicing", proxy_log),
+                 instructions(order, [corrections[runs:runs + 1], corrections[runs + 1:]], ok((303,)), logs,
+                              "customer-invoicing")))
     delivered = [report_event(r[0], r[2], r[1]) for r in reports]
     rows.append(("delivery report (SES Delivery through EventBridge)", runs,
                  *cpu_and_calls(process_class, order, delivered[:runs], json_ok, logs, share, "report", proxy_log),

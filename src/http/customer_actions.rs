@@ -83,15 +83,21 @@ async fn cancel(
     deadline: Deadline,
 ) -> Response<Body> {
     let (token, reason) = (posted.get("token"), posted.get("reason"));
-    if posted.get("checked") != "1" {
-        return match (app.customer)
-            .check_cancel(&token, sequence, &reason, unsaid)
-            .await
-        {
-            Ok(Ok(order)) => check_page(app, &order, &token, sequence, reason),
-            Ok(Err(outcome)) => not_done(app, &token, &outcome, language).await,
-            Err(error) => super::customer::refused(&error, language),
-        };
+    let checked = match (app.customer)
+        .check_cancel(&token, sequence, &reason, unsaid)
+        .await
+    {
+        Ok(Ok(order)) => order,
+        Ok(Err(outcome)) => return not_done(app, &token, &outcome, language).await,
+        Err(error) => return super::customer::refused(&error, language),
+    };
+    let fee = checked.booking.as_ref().and_then(|b| b.fee_percent);
+    let shown = posted.get("fee_percent").parse::<u32>().ok();
+    if posted.get("checked") != "1" || shown != fee {
+        // First the check step; again if its fee is no longer today's (free cancellation
+        // ended meanwhile, at midnight): what is charged is what the customer confirmed.
+        let changed = posted.get("checked") == "1";
+        return check_page(app, &checked, &token, sequence, reason, changed);
     }
     match app
         .customer
@@ -116,15 +122,24 @@ fn check_page(
     token: &str,
     sequence: u32,
     reason: String,
+    fee_changed: bool,
 ) -> Response<Body> {
     let language = order.details.language;
     let t = &texts(language).order_page;
     let mut lines = Vec::new();
+    if fee_changed {
+        lines.push(t.check_fee_changed.to_owned());
+    }
     if let Some(booking) = order.booking.as_ref() {
         let when = when(booking.start, booking.end, language);
         lines.push(fill(t.check_cancel, &[("when", &when)]));
     }
     lines.push(fee_line(app, order, t));
+    let fee = order
+        .booking
+        .as_ref()
+        .and_then(|b| b.fee_percent)
+        .unwrap_or(0);
     CheckPage {
         lang: language.code(),
         title: t.check_title,
@@ -135,6 +150,7 @@ fn check_page(
             ("sequence", sequence.to_string()),
             ("action", "cancel".to_owned()),
             ("reason", reason),
+            ("fee_percent", fee.to_string()),
         ],
         danger: true,
         confirm: t.check_confirm,

@@ -425,6 +425,89 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     );
 }
 
+/// Booked inside the free days (on 20 March for 30 March, free only through 16 March): only
+/// the practical reminder, on Thursday 25 March at 9.00 in winter time. Moved across the change
+/// to summer time to Tuesday 20 April after the early reminder of the first date went: the new
+/// date's early reminder (free through 6 April: Monday 5 April at 9.00, summer time, UTC+3) and
+/// practical one (Monday 19 April at 9.00) are due again, each once.
+#[tokio::test]
+async fn a_booking_inside_the_free_days_gets_only_the_practical_reminder_and_a_moved_one_its_own() {
+    let (app, time, reference, link) = ordered().await;
+    let token = token_of(&link);
+    time.set("2027-03-20T08:00:00Z".parse().unwrap());
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    let due = |order: &order_intake::domain::Order, kind| {
+        (order.delivery(kind).and_then(Delivery::due_at)).map(|at| at.to_string())
+    };
+    let order = app.store.load(&reference).await.unwrap().unwrap();
+    assert_eq!(
+        order.delivery(EmailKind::Reminder),
+        None,
+        "no early reminder inside the free days"
+    );
+    assert_eq!(
+        due(&order, EmailKind::Practical).as_deref(),
+        Some("2027-03-25T07:00:00Z")
+    );
+
+    // A second order booked early, whose early reminder goes, then moved.
+    let (app, time, reference, link) = ordered().await;
+    let token = token_of(&link);
+    app.send(&booking_post(&booking_form(&token, 0, &BOOK), json!({})))
+        .await;
+    time.set("2027-03-15T07:00:00Z".parse().unwrap());
+    app.retry()
+        .retry_due_within(50, Deadline::none())
+        .await
+        .unwrap();
+    let order = app.store.load(&reference).await.unwrap().unwrap();
+    assert!(
+        order
+            .delivery(EmailKind::Reminder)
+            .is_some_and(Delivery::is_sent),
+        "the early reminder went"
+    );
+    let mut moved = BOOK.to_vec();
+    moved[1] = ("date", "2027-04-20");
+    let answer = app
+        .send(&booking_post(&booking_form(&token, 1, &moved), json!({})))
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    let order = app.store.load(&reference).await.unwrap().unwrap();
+    assert_eq!(
+        due(&order, EmailKind::Reminder).as_deref(),
+        Some("2027-04-05T06:00:00Z")
+    );
+    assert_eq!(
+        due(&order, EmailKind::Practical).as_deref(),
+        Some("2027-04-19T06:00:00Z")
+    );
+    let before = app.mailer.sent().len();
+    time.set("2027-04-19T06:00:00Z".parse().unwrap());
+    for _ in 0..2 {
+        app.retry()
+            .retry_due_within(50, Deadline::none())
+            .await
+            .unwrap();
+    }
+    let subjects: Vec<String> = (app.mailer.sent()[before..].iter())
+        .filter(|e| e.to == ["anna.virtanen@tuusula.example"])
+        .map(|e| e.subject.clone())
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("Muistutus koulutuksesta: ti 20.4.2027"))
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("Koulutus lähestyy: ti 20.4.2027"))
+    );
+}
+
 /// A reminder whose run comes only after the workshop started (the scheduled runs failed for a
 /// day, say) is dropped: a reminder after the start is no reminder.
 #[tokio::test]

@@ -216,9 +216,20 @@ fn urlencode(token: &str) -> String {
 
 /// A POST of the page's cancel form, from the page itself unless `headers` say otherwise.
 fn cancel_post(token: &str, sequence: u32, checked: bool, headers: serde_json::Value) -> String {
+    let fee = checked.then_some("0");
+    cancel_post_with_fee(token, sequence, fee, headers)
+}
+
+/// The cancel form's POST; with the check step's fee, its confirmation.
+fn cancel_post_with_fee(
+    token: &str,
+    sequence: u32,
+    confirmed_fee: Option<&str>,
+    headers: serde_json::Value,
+) -> String {
     let mut fields = vec![("action", "cancel"), ("reason", "Valtuuston kokous")];
-    if checked {
-        fields.push(("checked", "1"));
+    if let Some(fee) = confirmed_fee {
+        fields.extend([("checked", "1"), ("fee_percent", fee)]);
     }
     page_post(token, sequence, &fields, headers)
 }
@@ -349,7 +360,7 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
         assert!(!page.body.contains(&field), "{action}: {}", page.body);
     }
     assert!(page.body.contains(r#"value="invoicing""#), "{}", page.body);
-    let late = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    let late = (app.send(&cancel_post_with_fee(&token, 1, Some("50"), json!({})))).await;
     assert_eq!(late.status, 422, "{}", late.body);
     assert!(
         late.body.contains("Koulutus on jo alkanut"),
@@ -359,7 +370,7 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
     assert!(stored(&app, &reference).await.booking.unwrap().is_booked());
     // The day before, it is cancelled with the fee on it, and the email says so.
     time.set("2027-03-29T08:00:00Z".parse().unwrap());
-    let done = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    let done = (app.send(&cancel_post_with_fee(&token, 1, Some("50"), json!({})))).await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(
         stored(&app, &reference).await.booking.unwrap().fee_percent,
@@ -709,4 +720,49 @@ async fn the_customer_corrects_the_invoicing_details_after_a_check_step() {
         assert!(refused.body.contains(words), "{words}: {}", refused.body);
     }
     assert_eq!(app.mailer.sent().len(), sent + 2, "nothing more sent");
+}
+
+/// The check step said "free" just before midnight; confirmed just after, when the free days
+/// had ended: nothing is cancelled, the check step comes again with today's fee, and what is
+/// charged is what the customer then confirms.
+#[tokio::test]
+async fn a_cancellation_checked_before_midnight_and_confirmed_after_is_checked_again() {
+    let (app, time, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let token = token_of(&link);
+    // Tuesday 16 March 2027 at 23.59 in Helsinki (UTC+2): the last free day.
+    time.set("2027-03-16T21:59:00Z".parse().unwrap());
+    let check = app.send(&cancel_post(&token, 1, false, json!({}))).await;
+    assert!(
+        check.body.contains("Peruutus on maksuton."),
+        "{}",
+        check.body
+    );
+    assert!(
+        check.body.contains(r#"name="fee_percent" value="0""#),
+        "{}",
+        check.body
+    );
+    let sent = app.mailer.sent().len();
+    time.set("2027-03-16T22:01:00Z".parse().unwrap());
+    let again = app.send(&cancel_post(&token, 1, true, json!({}))).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    for words in [
+        "Maksuton peruutusaika päättyi sillä välin",
+        "Peruutuksesta laskutetaan 450,00\u{a0}€ + alv (50 % hinnasta)",
+        r#"name="fee_percent" value="50""#,
+    ] {
+        assert!(again.body.contains(words), "{words}: {}", again.body);
+    }
+    assert!(
+        stored(&app, &reference).await.booking.unwrap().is_booked(),
+        "nothing cancelled"
+    );
+    assert_eq!(app.mailer.sent().len(), sent, "nothing sent");
+    let done = (app.send(&cancel_post_with_fee(&token, 1, Some("50"), json!({})))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        stored(&app, &reference).await.booking.unwrap().fee_percent,
+        Some(50)
+    );
 }
