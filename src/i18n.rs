@@ -78,11 +78,15 @@ fn problem(error: &FieldError, language: Language) -> String {
 }
 
 /// Whether the message names the field itself (and is a whole sentence): what to do about a
-/// missing value, and the e-mail address's and the business id's own rules.
+/// missing value, and the e-mail address's, the business id's, the phone's and the postcode's
+/// own rules.
 fn names_its_field(error: &FieldError) -> bool {
     match error.code {
         ErrorCode::Required | ErrorCode::ConsentRequired | ErrorCode::InvalidCheckDigit => true,
-        ErrorCode::Invalid => matches!(error.field, Field::Email | Field::BusinessId),
+        ErrorCode::Invalid => matches!(
+            error.field,
+            Field::Email | Field::BusinessId | Field::Phone | Field::BillingPostcode
+        ),
         _ => false,
     }
 }

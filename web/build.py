@@ -67,6 +67,15 @@ def no_break_at_hyphen(name):
     return name
 
 
+def finnish_name(name, lang):
+    """On the Swedish and English pages the product's Finnish name (before the dash) is marked
+    as Finnish, so that a screen reader says it in Finnish."""
+    head, dash, tail = name.partition(" – ")
+    if lang == "fi" or not dash:
+        return name
+    return f'<span lang="fi">{head}</span>{dash}{tail}'
+
+
 def optional(lang, label):
     return f'{label} <span class="optional">{TEXTS[lang]["optional"]}</span>'
 
@@ -99,7 +108,7 @@ def form_values(lang, data):
         PACKAGE_CHOICE.format(
             id=package["id"],
             limits=values["limits:package"],
-            name=no_break_at_hyphen(package["names"][lang]),
+            name=finnish_name(no_break_at_hyphen(package["names"][lang]), lang),
             about=package["about"][lang],
             net=euros(package["net_cents"], lang),
             gross=euros(package["gross_cents"], lang),

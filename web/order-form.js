@@ -184,7 +184,7 @@
         return;
       }
       if (result.status === 422 && result.json.errors) showErrors(result.json.errors);
-      else sayFailure(result.json.message || TEXT.failed);
+      else sayFailure([result.json.message || TEXT.failed, result.json.try_again].filter(Boolean).join(" "));
       button.disabled = false;
       newToken();
     }).catch(function () {

@@ -1395,7 +1395,7 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
                 "--town",
                 "Tuusula",
             ],
-            "--postcode: five digits",
+            "--postcode: Enter a postcode of five digits",
         ),
         (
             vec!["--street", "PL 60"],

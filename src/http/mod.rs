@@ -135,7 +135,28 @@ fn thanks(app: &App, request: &Request) -> Response<Body> {
         .unwrap_or_default();
     let reference = first("reference").and_then(|text| Reference::parse(&text));
     let waiting = first("waiting").as_deref() == Some("1");
-    response::thank_you_page(language, reference.as_ref(), waiting, &home(app))
+    let contact = contact_line(app, language);
+    response::thank_you_page(language, reference.as_ref(), waiting, &home(app), contact)
+}
+
+/// The form's contact line ("Kysyttävää? Soita numeroon … tai lähetä sähköpostia osoitteeseen
+/// …"), when the seller's phone is configured.
+fn contact_line(app: &App, language: Language) -> Option<String> {
+    let phone = app.customer.seller()?.phone.as_str().to_owned();
+    let texts = crate::texts::texts(language);
+    let emails: Vec<String> = app
+        .settings
+        .contact_emails
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let emails = match emails.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), texts.form.or),
+        None => return None,
+    };
+    let values = [("phone", phone.as_str()), ("emails", emails.as_str())];
+    Some(crate::texts::fill(texts.form.contact, &values))
 }
 
 /// The site's front page: the first allowed origin.

@@ -151,6 +151,10 @@ impl Reply {
         } = error
         {
             body["retry_after_seconds"] = json!(retry_after_seconds);
+            // The same sentence as the page's, for a script to show.
+            if let Some(again) = self.advice(error).into_iter().next() {
+                body["try_again"] = json!(again);
+            }
         }
         if let RequestError::Validation(fields) = error {
             let errors: Vec<FieldErrorBody> = fields
@@ -235,10 +239,12 @@ pub fn thank_you_page(
     reference: Option<&Reference>,
     waiting: bool,
     home: &str,
+    contact: Option<String>,
 ) -> Response<Body> {
     let t = &texts(language).pages;
     let page = ThankYouPage {
         lang: language.code(),
+        waiting,
         received: if waiting {
             t.thanks_waiting
         } else {
@@ -248,6 +254,7 @@ pub fn thank_you_page(
         reference: reference.map(Reference::as_str),
         home,
         back_label: t.back_to_site,
+        contact,
     };
     let html = page.render().unwrap_or_else(|_| t.thanks_title.to_owned());
     html_response(StatusCode::OK, html)
@@ -257,12 +264,15 @@ pub fn thank_you_page(
 #[template(path = "thank_you.html")]
 struct ThankYouPage<'a> {
     lang: &'a str,
+    waiting: bool,
     /// That the confirmation is on its way, or that a person confirms the order first.
     received: &'static str,
     t: &'static Pages,
     reference: Option<&'a str>,
     home: &'a str,
     back_label: &'a str,
+    /// The form's contact line: the seller's phone and the trainers' addresses.
+    contact: Option<String>,
 }
 
 /// An error and its sources, one after another, for the log.

@@ -91,7 +91,7 @@ table! {
     }
 }
 
-/// `la 16.1.2027`, `lör 16.1.2027`, `Saturday 16 January 2027`: a date with its weekday, which
+/// `la 16.1.2027`, `lö 16.1.2027`, `Saturday 16 January 2027`: a date with its weekday, which
 /// a planner needs to see (a preferred date on a Saturday).
 pub fn date_with_weekday(date: Date, language: Language) -> String {
     let words = &texts(language).words;
@@ -118,7 +118,7 @@ pub fn received_at(at: jiff::ZonedDateTime) -> String {
         .to_string()
 }
 
-/// `ti 30.3.2027 klo 9.00–11.00`, `tis 30.3.2027 kl. 9.00–11.00`,
+/// `ti 30.3.2027 klo 9.00–11.00`, `ti 30.3.2027 kl. 9.00–11.00`,
 /// `Tuesday 30 March 2027, 9:00–11:00`.
 pub fn when(start: DateTime, end: DateTime, language: Language) -> String {
     let time = match language {

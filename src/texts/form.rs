@@ -27,6 +27,7 @@ table! {
         business_id_help,
         workshop_legend,
         participants,
+        participants_help,
         channels,
         dates,
         dates_help,

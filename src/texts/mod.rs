@@ -173,6 +173,8 @@ table! {
         /// The same for an order whose confirmation waits for a person.
         thanks_waiting,
         thanks_next,
+        /// Under the thank-you page's answer: where a confirmation that does not show may be.
+        thanks_spam,
         thanks_reference,
         back_to_site,
     }

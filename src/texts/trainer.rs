@@ -87,7 +87,7 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     breaker_what: "Jotta sähköpostipalvelut eivät alkaisi estää yrityksen viestejä, uusia vahvistuksia ei nyt lähetetä automaattisesti. Tilaukset tallentuvat, ja saat niistä ilmoituksen tavalliseen tapaan.",
     breaker_todo_heading: "Mitä nyt?",
     breaker_todo: "Tarkista uudet tilaukset. Aidon tilauksen vahvistuksen voit lähettää sen varaussivulta (Lähetä vahvistus asiakkaalle) tai vastata asiakkaalle itse. Automaattiset vahvistukset jatkuvat itsestään, kun uusia palautuksia tai roskapostimerkintöjä ei ole tullut {hours} tuntiin, ja odottaneet vahvistukset lähtevät silloin. Ylläpito voi palauttaa ne aiemmin, kun syy on selvitetty.",
-    confirmation_unverified: "EI LÄHETETTY. Lomakkeen ihmistarkistus ei mennyt läpi (selaimessa oli ehkä JavaScript pois päältä tai tilauksen lähetti robotti), tai saman lähettäjän aiempi vahvistus palautui tai merkittiin roskapostiksi. Jos tilaus on aito, lähetä vahvistus varaussivulta. Vahvistus lähtee myös, kun vahvistat varauksen.",
+    confirmation_unverified: "EI LÄHETETTY. Lomakkeen ihmistarkistus ei mennyt läpi (selaimessa oli ehkä JavaScript pois päältä tai tilauksen lähetti robotti) tai saman lähettäjän aiempi vahvistus palautui tai merkittiin roskapostiksi. Jos tilaus on aito, lähetä vahvistus varaussivulta. Vahvistus lähtee myös, kun vahvistat varauksen.",
     received: "Vastaanotettu",
     order_id: "Tilauksen tunniste",
     message: "Viesti",
