@@ -766,3 +766,55 @@ async fn a_cancellation_checked_before_midnight_and_confirmed_after_is_checked_a
         Some(50)
     );
 }
+
+/// Mail scanners open every link: each link in each email the customer got through the order's
+/// life (confirmation, booking, request, invoicing, reminders, cancellation), fetched twice
+/// with GET, changes nothing and sends nothing.
+#[tokio::test]
+async fn every_link_in_every_customer_email_fetched_twice_changes_nothing() {
+    let (app, time, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let token = token_of(&link);
+    let request = [
+        ("action", "request"),
+        ("date", "2027-04-13"),
+        ("checked", "1"),
+    ];
+    app.send(&page_post(&token, 1, &request, json!({}))).await;
+    let invoicing = [
+        ("action", "invoicing"),
+        ("purchase_order", "PO-9"),
+        ("checked", "1"),
+    ];
+    app.send(&page_post(&token, 0, &invoicing, json!({}))).await;
+    time.set("2027-03-25T07:00:00Z".parse().unwrap());
+    app.retry()
+        .retry_due_within(50, order_intake::intake::Deadline::none())
+        .await
+        .unwrap();
+    let fee = (app.send(&cancel_post_with_fee(&token, 1, Some("50"), json!({})))).await;
+    assert_eq!(fee.status, 303, "{}", fee.body);
+    let emails = customer_emails(&app.mailer.sent());
+    let subjects: Vec<&str> = emails.iter().map(|e| e.subject.as_str()).collect();
+    assert_eq!(emails.len(), 7, "{subjects:?}");
+    let before = stored(&app, &reference).await;
+    let sent = app.mailer.sent().len();
+    let links: Vec<String> = (emails.iter())
+        .flat_map(|e| {
+            let text = e.text.clone();
+            (text.split_whitespace())
+                .filter(|word| word.starts_with(PUBLIC_URL))
+                .map(|word| word.trim_start_matches(PUBLIC_URL).to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(links.len() >= emails.len(), "{links:?}");
+    for link in &links {
+        for _ in 0..2 {
+            let answer = app.send(&get_event(link)).await;
+            assert_eq!(answer.status, 200, "{link}: {}", answer.body);
+        }
+    }
+    assert_eq!(stored(&app, &reference).await, before, "nothing changed");
+    assert_eq!(app.mailer.sent().len(), sent, "nothing sent");
+}
