@@ -53,19 +53,18 @@ pub struct Config {
     /// `RETRY_BACKOFF_SECONDS` (default 60): the first wait after a failed send, doubling up to
     /// an hour. Only the end-to-end run sets it, to wait less for real.
     pub retry_backoff_seconds: u32,
-    /// `BOOKING_LINK_SECRET` (at least 32 characters, not the rate-limit secret): signs the
-    /// booking page's links. `PUBLIC_URL`: optional, the address the function answers at; the
-    /// trainers' emails carry the booking link only once it is set. `TRAINERS` (required:
-    /// `Name <own address>, …`, where sign-in links go), `BOOKING_LINK_SECRET_PREVIOUS`
-    /// (optional, verify-only during a rotation), `REMINDER_DAYS_BEFORE` (7).
+    /// `BOOKING_LINK_SECRET` (at least 32 characters, not the rate-limit secret) signs the
+    /// links; `PUBLIC_URL` (https, or http on loopback) is where the function answers;
+    /// `TRAINERS` (`Name <own address>, …`), `BOOKING_LINK_SECRET_PREVIOUS` (a rotation's).
     pub booking: BookingSettings,
     /// `HUMAN_CHECK`: `on` (the default) or `off`. On, `TURNSTILE_SECRET` is required: every
     /// order's Turnstile token is verified and a confirmation without a valid one waits for a
-    /// person. `off` runs without it on purpose (a warning at every cold start, `HumanCheckOff`). Tokens must come from a page on
-    /// one of `ALLOWED_ORIGINS`' hosts. `TURNSTILE_SITEVERIFY_URL` (Cloudflare's by default)
-    /// and `TURNSTILE_TIMEOUT_MS` (3000).
+    /// person; `off` runs without it on purpose. Tokens come from `ALLOWED_ORIGINS`' hosts.
+    /// `TURNSTILE_SITEVERIFY_URL` (Cloudflare's) and `TURNSTILE_TIMEOUT_MS` (3000).
     pub human_check: Option<TurnstileSettings>,
 }
+
+mod secrets;
 
 /// A secret shorter than this is refused: the counter keys must not be guessable.
 const MIN_SECRET_LENGTH: usize = 32;
@@ -96,6 +95,13 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
 
     fn required(&self, name: &str) -> Result<String, ConfigError> {
         self.optional(name).ok_or_else(|| error(name, "is not set"))
+    }
+
+    /// A secret: long enough, and not a committed one unless the function runs on this
+    /// machine alone (`secrets.rs`).
+    fn secret(&self, name: &'static str, value: String) -> Result<String, ConfigError> {
+        let local = secrets::is_local(self.optional("PUBLIC_URL"));
+        secrets::checked(value, MIN_SECRET_LENGTH, local).map_err(|problem| error(name, problem))
     }
 
     /// A comma-separated list, each item parsed; `what` says what an item should look like.
@@ -144,11 +150,7 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
     }
 
     fn limits(&self) -> Result<Limits, ConfigError> {
-        let secret = self.required("RATE_LIMIT_SECRET")?;
-        if secret.chars().count() < MIN_SECRET_LENGTH {
-            let problem = format!("is shorter than {MIN_SECRET_LENGTH} characters");
-            return Err(error("RATE_LIMIT_SECRET", problem));
-        }
+        let secret = self.secret("RATE_LIMIT_SECRET", self.required("RATE_LIMIT_SECRET")?)?;
         let defaults = Quotas::default();
         let quotas = Quotas {
             orders_per_source_per_hour: self.count(
@@ -214,11 +216,7 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
     }
 
     fn booking(&self, sender: &EmailAddress) -> Result<BookingSettings, ConfigError> {
-        let secret = self.required("BOOKING_LINK_SECRET")?;
-        if secret.chars().count() < MIN_SECRET_LENGTH {
-            let problem = format!("is shorter than {MIN_SECRET_LENGTH} characters");
-            return Err(error("BOOKING_LINK_SECRET", problem));
-        }
+        let secret = self.secret("BOOKING_LINK_SECRET", self.required("BOOKING_LINK_SECRET")?)?;
         if self.optional("RATE_LIMIT_SECRET").as_deref() == Some(secret.as_str()) {
             return Err(error(
                 "BOOKING_LINK_SECRET",
@@ -229,6 +227,9 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             None => None,
             Some(_) => Some(self.absolute_url("PUBLIC_URL")?),
         };
+        if let Some(problem) = public_url.as_ref().and_then(secrets::public_url_problem) {
+            return Err(error("PUBLIC_URL", problem));
+        }
         let defaults = BookingSettings::default();
         let trainers = match self.optional("TRAINERS") {
             None => Vec::new(),
@@ -242,10 +243,7 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         };
         let mut signer = LinkSigner::new(&secret);
         if let Some(previous) = self.optional("BOOKING_LINK_SECRET_PREVIOUS") {
-            if previous.chars().count() < MIN_SECRET_LENGTH {
-                let problem = format!("is shorter than {MIN_SECRET_LENGTH} characters");
-                return Err(error("BOOKING_LINK_SECRET_PREVIOUS", problem));
-            }
+            let previous = self.secret("BOOKING_LINK_SECRET_PREVIOUS", previous)?;
             signer = signer.with_previous(&previous);
         }
         Ok(BookingSettings {
@@ -305,6 +303,12 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             let problem = "is required while HUMAN_CHECK is on (set HUMAN_CHECK=off to run without the human check on purpose)";
             return Err(error("TURNSTILE_SECRET", problem));
         };
+        if let Some(problem) = secrets::committed_secret_problem(
+            &secret,
+            secrets::is_local(self.optional("PUBLIC_URL")),
+        ) {
+            return Err(error("TURNSTILE_SECRET", problem));
+        }
         let siteverify = match self.optional("TURNSTILE_SITEVERIFY_URL") {
             None => Url::parse(SITEVERIFY_URL).expect("Cloudflare's URL parses"),
             Some(_) => self.absolute_url("TURNSTILE_SITEVERIFY_URL")?,
@@ -458,6 +462,60 @@ mod tests {
             Config::from_lookup(env(&pairs)).unwrap().thank_you_url,
             None
         );
+    }
+
+    /// The repository's secrets and an http address work only on this machine (#41, L-2).
+    #[test]
+    fn committed_secrets_and_http_addresses_are_refused_off_this_machine() {
+        let with = |changes: &[(&'static str, &'static str)]| {
+            let mut pairs = VALID.to_vec();
+            pairs.retain(|(k, _)| !changes.iter().any(|(c, _)| c == k));
+            pairs.extend_from_slice(changes);
+            Config::from_lookup(env(&pairs))
+                .map(|_| ())
+                .map_err(|e| e.variable)
+        };
+        let dev_secret = (
+            "BOOKING_LINK_SECRET",
+            "dev-only-booking-link-secret-0123456789abcdef",
+        );
+        let test_secret = (
+            "RATE_LIMIT_SECRET",
+            "test-only-rate-limit-secret-0123456789abcdef",
+        );
+        for url in ["http://127.0.0.1:9000", "http://localhost:9100"] {
+            assert_eq!(
+                with(&[dev_secret, test_secret, ("PUBLIC_URL", url)]),
+                Ok(()),
+                "{url}"
+            );
+        }
+        let public = ("PUBLIC_URL", "https://api.some-tyopajat.fi");
+        assert_eq!(
+            with(&[dev_secret, public]).unwrap_err(),
+            "BOOKING_LINK_SECRET"
+        );
+        assert_eq!(
+            with(&[test_secret, public]).unwrap_err(),
+            "RATE_LIMIT_SECRET"
+        );
+        assert_eq!(
+            with(&[dev_secret]).unwrap_err(),
+            "BOOKING_LINK_SECRET",
+            "no address: not local"
+        );
+        assert_eq!(with(&[public]), Ok(()));
+        let http = ("PUBLIC_URL", "http://api.some-tyopajat.fi");
+        assert_eq!(with(&[http]).unwrap_err(), "PUBLIC_URL");
+        let turnstile = [
+            ("HUMAN_CHECK", "on"),
+            (
+                "TURNSTILE_SECRET",
+                "dev-only-turnstile-secret-0123456789abcdef",
+            ),
+            public,
+        ];
+        assert_eq!(with(&turnstile).unwrap_err(), "TURNSTILE_SECRET");
     }
 
     #[test]

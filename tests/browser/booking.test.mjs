@@ -211,6 +211,23 @@ test("the customer's own page: in fi, sv and en on a phone, by keyboard, axe-cle
       const serious = after.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
       assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], "the page with a request");
       await p.screenshot({ path: path.join(SHOTS, "order-page-requested.png"), fullPage: true });
+      // The customer cancels (free this early): the check step, then the cancellation.
+      await p.fill("#reason", "Valtuuston kokous siirtyi.");
+      await Promise.all([p.waitForSelector("text=Tarkista peruutus"), p.click("form[aria-labelledby=cancel] button")]);
+      await Promise.all([p.waitForURL(/done=cancelled/, { timeout: 30000 }), p.click("button[type=submit]")]);
+      assert.match(await p.textContent("ol"), /Koulutus on peruttu/);
+      await p.screenshot({ path: path.join(SHOTS, "order-page-cancelled.png"), fullPage: true });
+      // The request's receipt and the cancellation, as the customer's phone shows them.
+      const mine = (await emails(reference)).filter((e) => e.destination.to[0].startsWith("anna.fi"));
+      for (const [subject, file] of [["Pyyntösi toisesta päivästä", "email-request-fi.png"], ["Koulutus on peruttu", "email-cancellation-fi.png"]]) {
+        const email = mine.find((e) => e.subject.startsWith(subject));
+        assert.ok(email, `the email "${subject}"`);
+        const view = await browser.newPage({ viewport: { width: 390, height: 800 } });
+        await view.setContent(email.body.html, { waitUntil: "load" });
+        assert.ok(await view.evaluate(() => document.documentElement.scrollWidth <= 390), `${file}: fits a phone`);
+        await view.screenshot({ path: path.join(SHOTS, file), fullPage: true });
+        await view.close();
+      }
     }
     await p.context().close();
   }
