@@ -1,8 +1,9 @@
 //! The customer's own page of their order (`CustomerPage`): opened by the signed link in every
 //! customer email, it reads the order and shows where it stands (nothing a GET does changes or
 //! sends anything). Its actions go after a check step: cancelling under the terms, through the
-//! booking page's own use case, by `customer`; and asking for another date, which leaves the
-//! booking as it is and tells the customer and the trainers.
+//! booking page's own use case, by `customer`; asking for another date, which leaves the
+//! booking as it is and tells the customer and the trainers; and correcting the invoicing
+//! details until an invoice is issued (`customer_invoicing.rs`).
 
 use std::sync::Arc;
 
@@ -21,8 +22,7 @@ use crate::domain::{
 };
 use crate::email::Invitation;
 use crate::intake::Clock;
-use crate::store::Booked;
-use crate::store::{Corrections, Orders, StoreError};
+use crate::store::{Booked, Corrections, Orders, StoreError};
 
 /// Why the page shows nothing of an order. The page says the same to all but a store failure.
 #[derive(Debug, thiserror::Error)]
