@@ -368,7 +368,7 @@ mod tests {
         }
         assert!(!fi.text.contains("Salainen") && !fi.html.contains("Salainen"));
         assert!(fi.text.contains("Viestisi on välitetty kouluttajille."));
-        assert!(fi.text.contains("Toivotut päivät: ti 2.3.2027"));
+        assert!(fi.text.contains("Toivotut päivät: ti\u{a0}2.3.2027"));
         assert!(fi.text.contains("maksuaika 14 päivää netto"));
         assert!(fi.text.contains("Koulutuksen kieli: englanti"));
         let en = customer_email(
@@ -380,7 +380,7 @@ mod tests {
         );
         for expected in [
             "€1,129.50",
-            "Tuesday 2 March 2027",
+            "Tuesday\u{a0}2 March 2027",
             "Language of the workshop: English",
         ] {
             assert!(en.text.contains(expected), "{expected}: {}", en.text);
@@ -397,7 +397,7 @@ mod tests {
         assert!(email.html.contains(r#"href="mailto:anna@tuusula.example""#));
         assert!(email.html.contains(r#"href="tel:+358401234567""#));
         assert!(
-            email.text.contains("Toivotut päivät: ti 2.3.2027"),
+            email.text.contains("Toivotut päivät: ti\u{a0}2.3.2027"),
             "{}",
             email.text
         );
@@ -408,7 +408,7 @@ mod tests {
         let at = |words: &str| {
             (email.text.find(words)).unwrap_or_else(|| panic!("{words}: {}", email.text))
         };
-        assert!(email.text.contains("Soita viimeistään: ma 30.11.2026"));
+        assert!(email.text.contains("Soita viimeistään: ma\u{a0}30.11.2026"));
         assert!(at("Soita viimeistään") < at("Organisaatio"));
         assert!(at("Yhteyshenkilö") < at("Asiointikieli"));
         assert!(at("Asiointikieli") < at("Toivotut päivät"));

@@ -91,7 +91,8 @@ table! {
     }
 }
 
-/// `la 16.1.2027`, `lö 16.1.2027`, `Saturday 16 January 2027`: a date with its weekday, which
+/// `la 16.1.2027`, `lö 16.1.2027`, `Saturday 16 January 2027` (a no-break space after the
+/// weekday): a date with its weekday, which
 /// a planner needs to see (a preferred date on a Saturday).
 pub fn date_with_weekday(date: Date, language: Language) -> String {
     let words = &texts(language).words;
@@ -108,7 +109,8 @@ pub fn date_with_weekday(date: Date, language: Language) -> String {
         Language::Fi | Language::Sv => "%-d.%-m.%Y",
         Language::En => "%-d %B %Y",
     };
-    format!("{weekday} {}", date.strftime(format))
+    // A no-break space: the weekday never ends a line apart from its date (on a phone).
+    format!("{weekday}\u{a0}{}", date.strftime(format))
 }
 
 /// `26.11.2026 klo 10.00`: when an order arrived, as the trainers (in Finnish) read it.

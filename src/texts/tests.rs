@@ -182,11 +182,11 @@ fn the_cancellation_line_follows_the_day() {
         |now: &str| cancellation_line(terms, start, 50_000, now.parse().unwrap(), Language::Fi);
     assert_eq!(
         line("2027-03-01T08:00:00Z"),
-        "Peruutus on maksuton ti 16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
+        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
     );
     assert_eq!(
         line("2027-03-17T08:00:00Z"),
-        "Maksuton peruutusaika päättyi ti 16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
+        "Maksuton peruutusaika päättyi ti\u{a0}16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
     );
     let free = CancellationTerms {
         fee_percent: 0,

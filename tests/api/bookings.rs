@@ -62,7 +62,7 @@ async fn every_link_in_the_trainers_email_only_shows_however_often_it_is_fetched
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Tuusulan kunta"));
         assert!(
-            page.body.contains("ti 30.3.2027"),
+            page.body.contains("ti\u{a0}30.3.2027"),
             "the preferred date with its weekday"
         );
         assert!(page.body.contains("tel:+358401234567"));
@@ -122,7 +122,7 @@ async fn a_trainer_books_from_the_page_and_the_customer_gets_an_invitation() {
         customer.subject
     );
     assert!(
-        customer.text.contains("ti 30.3.2027 klo 9.00–13.00"),
+        customer.text.contains("ti\u{a0}30.3.2027 klo 9.00–13.00"),
         "{}",
         customer.text
     );
@@ -387,16 +387,16 @@ async fn reminders_go_once_each_and_never_for_a_cancelled_booking() {
     assert_eq!(reminders.len(), 3, "{reminders:#?}");
     assert!(reminders.iter().any(|e| {
         e.subject
-            .starts_with("Muistutus koulutuksesta: ti 30.3.2027 klo 9.00")
+            .starts_with("Muistutus koulutuksesta: ti\u{a0}30.3.2027 klo 9.00")
     }));
     assert!(reminders.iter().any(|e| {
         e.subject
-            .starts_with("Koulutus lähestyy: ti 30.3.2027 klo 9.00")
+            .starts_with("Koulutus lähestyy: ti\u{a0}30.3.2027 klo 9.00")
             && e.invitation.is_some()
     }));
     assert!(reminders.iter().any(|e| {
         e.subject
-            .starts_with("Tulossa koulutus: ti 30.3.2027 klo 9.00")
+            .starts_with("Tulossa koulutus: ti\u{a0}30.3.2027 klo 9.00")
     }));
 
     // A second order, booked and then cancelled: its reminders never go.
@@ -499,12 +499,12 @@ async fn a_booking_inside_the_free_days_gets_only_the_practical_reminder_and_a_m
     assert!(
         subjects
             .iter()
-            .any(|s| s.starts_with("Muistutus koulutuksesta: ti 20.4.2027"))
+            .any(|s| s.starts_with("Muistutus koulutuksesta: ti\u{a0}20.4.2027"))
     );
     assert!(
         subjects
             .iter()
-            .any(|s| s.starts_with("Koulutus lähestyy: ti 20.4.2027"))
+            .any(|s| s.starts_with("Koulutus lähestyy: ti\u{a0}20.4.2027"))
     );
 }
 

@@ -66,7 +66,7 @@ async fn the_confirmation_s_link_shows_the_order_and_changes_nothing() {
         assert_eq!(page.status, 200, "{}", page.body);
         for words in [
             reference.as_str(),
-            "Tilaus vastaanotettu ma 1.3.2027.",
+            "Tilaus vastaanotettu ma\u{a0}1.3.2027.",
             "Tilausvahvistus on lähetetty",
             "Päivää ei ole vielä sovittu",
             "Tuusulan kunta",
@@ -112,7 +112,7 @@ async fn once_booked_the_page_shows_the_day_and_offers_the_invitation() {
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(
             page.body
-                .contains("Koulutus on varattu: ti 30.3.2027 klo 9.00–13.00, Kunnantalo"),
+                .contains("Koulutus on varattu: ti\u{a0}30.3.2027 klo 9.00–13.00, Kunnantalo"),
             "{}",
             page.body
         );
@@ -265,7 +265,7 @@ async fn the_customer_cancels_in_time_free_of_charge_after_a_check_step() {
     let page = app.send(&get_event(&link)).await;
     for words in [
         "Peruuta koulutus",
-        "Peruutus on maksuton ti 16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 450,00\u{a0}€ + alv.",
+        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 450,00\u{a0}€ + alv.",
     ] {
         assert!(page.body.contains(words), "{words}: {}", page.body);
     }
@@ -336,7 +336,7 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
     time.set("2027-03-17T08:00:00Z".parse().unwrap());
     let check = app.send(&cancel_post(&token, 1, false, json!({}))).await;
     assert!(
-        check.body.contains("Peruutuksesta laskutetaan 450,00\u{a0}€ + alv (50 % hinnasta), koska maksuton peruutusaika päättyi ti 16.3.2027."),
+        check.body.contains("Peruutuksesta laskutetaan 450,00\u{a0}€ + alv (50 % hinnasta), koska maksuton peruutusaika päättyi ti\u{a0}16.3.2027."),
         "{}",
         check.body
     );
@@ -439,7 +439,7 @@ async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_tra
     let check = app.send(&page_post(&token, 1, &asked, json!({}))).await;
     assert_eq!(check.status, 200, "{}", check.body);
     for words in [
-        "Toivotut päivät: ti 13.4.2027, ti 20.4.2027.",
+        "Toivotut päivät: ti\u{a0}13.4.2027, ti\u{a0}20.4.2027.",
         r#"name="date" value="2027-04-20""#,
         r#"name="checked" value="1""#,
     ] {
@@ -483,7 +483,7 @@ async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_tra
         receipt.subject
     );
     assert!(
-        receipt.text.contains("ti 13.4.2027, ti 20.4.2027"),
+        receipt.text.contains("ti\u{a0}13.4.2027, ti\u{a0}20.4.2027"),
         "{}",
         receipt.text
     );
@@ -507,7 +507,7 @@ async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_tra
     );
     assert!(note.text.contains("/booking?token="), "{}", note.text);
     assert!(
-        note.text.contains("Nykyinen varaus: ti 30.3.2027 klo 9.00"),
+        note.text.contains("Nykyinen varaus: ti\u{a0}30.3.2027 klo 9.00"),
         "{}",
         note.text
     );
@@ -519,14 +519,14 @@ async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_tra
         .await;
     for words in [
         "Pyyntö on lähetetty kouluttajille",
-        "Pyysit toista päivää ma 1.3.2027.",
+        "Pyysit toista päivää ma\u{a0}1.3.2027.",
     ] {
         assert!(page.body.contains(words), "{words}: {}", page.body);
     }
     let trainers_page = app.send(&get_event(&booking)).await;
     for words in [
         "Asiakas pyysi toista päivää 1.3.2027 klo 10.00.",
-        "Toivotut päivät: ti 13.4.2027, ti 20.4.2027.",
+        "Toivotut päivät: ti\u{a0}13.4.2027, ti\u{a0}20.4.2027.",
         r#"value="2027-04-13""#,
     ] {
         assert!(

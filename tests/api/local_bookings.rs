@@ -177,7 +177,7 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
         booking["subject"]
     );
     let text = booking["body"]["text"].as_str().unwrap();
-    assert!(text.contains("ti 30.3.2027 kl. 9.00–13.00"), "{text}");
+    assert!(text.contains("ti\u{a0}30.3.2027 kl. 9.00–13.00"), "{text}");
     assert!(text.contains("Inför utbildningen"), "{text}");
     let invitation = parsed_invitation(booking);
     assert_eq!(
@@ -194,7 +194,7 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
     assert!(
         shown
             .body
-            .contains("Utbildningen är bokad: ti 30.3.2027 kl. 9.00–13.00"),
+            .contains("Utbildningen är bokad: ti\u{a0}30.3.2027 kl. 9.00–13.00"),
         "{}",
         shown.body
     );
@@ -229,7 +229,7 @@ async fn a_swedish_order_gets_its_booking_email_in_swedish() {
         receipt["body"]["text"]
             .as_str()
             .unwrap()
-            .contains("ti 13.4.2027"),
+            .contains("ti\u{a0}13.4.2027"),
         "{receipt}"
     );
     let note = emails_to(&app, "pilvi.nummi").await.pop().unwrap();
