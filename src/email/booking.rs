@@ -227,20 +227,15 @@ pub fn reminder_note(
     trainer_notice(order, booking, context, TRAINER.reminder_heading, link)
 }
 
-/// The booking as the trainers read it: the customer's contact, then the rest.
-fn note_rows(order: &Order, booking: &Booking) -> Vec<Row> {
+/// Whom the trainers call, in Finnish: the organisation, the contact (mailto) and phone (tel),
+/// and the order's reference.
+pub(super) fn contact_rows(order: &Order) -> Vec<Row> {
     let d = &order.details;
     let labels = &texts(Language::Fi).labels;
+    let contact = Some(d.email.mailto_uri());
     let mut rows = vec![
-        row(TRAINER.when, when(booking.start, booking.end, Language::Fi)),
-        row(TRAINER.place, booking.place.clone()),
-        row(TRAINER.trainers, booking.trainers.join(", ")),
         row(labels.organization, d.organization.clone()),
-        (
-            labels.contact_name,
-            d.contact_name.clone(),
-            Some(d.email.mailto_uri()),
-        ),
+        (labels.contact_name, d.contact_name.clone(), contact),
     ];
     if let Some(phone) = &d.phone {
         rows.push((
@@ -250,6 +245,17 @@ fn note_rows(order: &Order, booking: &Booking) -> Vec<Row> {
         ));
     }
     rows.push(row(TRAINER.reference, order.reference.to_string()));
+    rows
+}
+
+/// The booking as the trainers read it: the customer's contact, then the rest.
+fn note_rows(order: &Order, booking: &Booking) -> Vec<Row> {
+    let mut rows = vec![
+        row(TRAINER.when, when(booking.start, booking.end, Language::Fi)),
+        row(TRAINER.place, booking.place.clone()),
+        row(TRAINER.trainers, booking.trainers.join(", ")),
+    ];
+    rows.extend(contact_rows(order));
     rows.extend(words_rows(booking, TRAINER.note, TRAINER.reason));
     rows.extend(fee_row(order, booking, Language::Fi));
     rows

@@ -5,17 +5,10 @@
 //! page's link and the customer's contact.
 
 use super::Email;
-use super::booking::{NoticeView, email};
+use super::booking::{NoticeView, contact_rows, email};
 use super::rows::Row;
 use crate::domain::{CUSTOMER_INVOICING_FIELDS, ChangeRequest, EmailAddress, Language, Order};
 use crate::texts::{TRAINER, date_with_weekday, label, texts, when};
-
-fn dates(request: &ChangeRequest, language: Language) -> Option<String> {
-    let dates: Vec<String> = (request.dates.iter())
-        .map(|date| date_with_weekday(*date, language))
-        .collect();
-    (!dates.is_empty()).then(|| dates.join(", "))
-}
 
 /// What was asked, under the labels given.
 fn asked(
@@ -23,106 +16,12 @@ fn asked(
     language: Language,
     labels: (&'static str, &'static str),
 ) -> Vec<Row> {
-    let dates = dates(request, language).map(|dates| (labels.0, dates, None));
+    let dates: Vec<String> = (request.dates.iter())
+        .map(|date| date_with_weekday(*date, language))
+        .collect();
+    let dates = (!dates.is_empty()).then(|| (labels.0, dates.join(", "), None));
     let message = (request.message.clone()).map(|message| (labels.1, message, None));
     dates.into_iter().chain(message).collect()
-}
-
-/// The customer's receipt of their request.
-pub fn request_receipt(
-    order: &Order,
-    request: &ChangeRequest,
-    trainers: &[EmailAddress],
-    customer_link: Option<String>,
-) -> Email {
-    let d = &order.details;
-    let (t, customer) = (&texts(d.language).order_page, &texts(d.language).customer);
-    let mut rows = asked(
-        request,
-        d.language,
-        (t.request_dates, t.request_message_label),
-    );
-    rows.push((customer.reference, order.reference.to_string(), None));
-    let view = NoticeView {
-        lang: d.language.code(),
-        heading: t.subject_request.to_owned(),
-        intro: vec![
-            format!("{} {},", customer.greeting, d.contact_name),
-            t.intro_request.to_owned(),
-        ],
-        rows,
-        button: customer_link.map(|link| (customer.page_link, link)),
-        sections: Vec::new(),
-        footer: vec![
-            texts(d.language).booking.reach,
-            customer.closing,
-            "Some-työpajat",
-        ],
-    };
-    let subject = format!("{} ({})", t.subject_request, order.reference);
-    email(
-        vec![d.email.to_string()],
-        trainers.iter().map(ToString::to_string).collect(),
-        subject,
-        &view,
-    )
-}
-
-/// The trainers' note of a request: the booking as it stands, what was asked, whom to call.
-pub fn request_note(
-    order: &Order,
-    request: &ChangeRequest,
-    trainers: &[EmailAddress],
-    link: Option<&str>,
-) -> Email {
-    let d = &order.details;
-    let labels = &texts(Language::Fi).labels;
-    let current = match order.booking.as_ref().filter(|b| b.is_booked()) {
-        Some(booking) => when(booking.start, booking.end, Language::Fi),
-        None => TRAINER.request_unbooked.to_owned(),
-    };
-    let mut rows = vec![(TRAINER.request_current, current, None)];
-    rows.extend(asked(
-        request,
-        Language::Fi,
-        (TRAINER.request_dates, TRAINER.request_message),
-    ));
-    rows.push((labels.organization, d.organization.clone(), None));
-    rows.push((
-        labels.contact_name,
-        d.contact_name.clone(),
-        Some(d.email.mailto_uri()),
-    ));
-    if let Some(phone) = &d.phone {
-        rows.push((
-            labels.phone,
-            phone.as_str().to_owned(),
-            Some(phone.tel_uri()),
-        ));
-    }
-    rows.push((TRAINER.reference, order.reference.to_string(), None));
-    let heading = format!(
-        "{}: {} – {}",
-        TRAINER.request_heading,
-        d.package.short_name(),
-        d.organization
-    );
-    let view = NoticeView {
-        lang: "fi",
-        heading: heading.clone(),
-        intro: vec![TRAINER.request_hint.to_owned()],
-        rows,
-        button: link.map(|url| (TRAINER.change_button, url.to_owned())),
-        sections: Vec::new(),
-        footer: vec![TRAINER.reply_hint],
-    };
-    let subject = format!("{heading} ({})", order.reference);
-    email(
-        trainers.iter().map(ToString::to_string).collect(),
-        vec![d.email.to_string()],
-        subject,
-        &view,
-    )
 }
 
 /// The order's invoicing details as they now stand, in `language` ("–" for none).
@@ -136,61 +35,137 @@ fn invoicing_rows(order: &Order, language: Language) -> Vec<Row> {
         .collect()
 }
 
-/// The customer's receipt of their correction of the invoicing details.
-pub fn invoicing_receipt(
+/// A receipt to the customer, in their language: `subject` as its heading, `intro`, `rows` and
+/// the order's reference, the link to their page; replies go to the trainers.
+fn receipt(
     order: &Order,
+    (subject, intro): (&str, &str),
+    mut rows: Vec<Row>,
     trainers: &[EmailAddress],
     customer_link: Option<String>,
 ) -> Email {
     let d = &order.details;
-    let (t, customer) = (&texts(d.language).order_page, &texts(d.language).customer);
-    let mut rows = invoicing_rows(order, d.language);
+    let (booking, customer) = (&texts(d.language).booking, &texts(d.language).customer);
     rows.push((customer.reference, order.reference.to_string(), None));
     let view = NoticeView {
         lang: d.language.code(),
-        heading: t.subject_invoicing.to_owned(),
+        heading: subject.to_owned(),
         intro: vec![
             format!("{} {},", customer.greeting, d.contact_name),
-            t.intro_invoicing.to_owned(),
+            intro.to_owned(),
         ],
         rows,
         button: customer_link.map(|link| (customer.page_link, link)),
         sections: Vec::new(),
-        footer: vec![customer.closing, "Some-työpajat"],
+        footer: vec![booking.reach, customer.closing, "Some-työpajat"],
     };
-    let subject = format!("{} ({})", t.subject_invoicing, order.reference);
-    email(
-        vec![d.email.to_string()],
-        trainers.iter().map(ToString::to_string).collect(),
-        subject,
-        &view,
-    )
+    let subject = format!("{subject} ({})", order.reference);
+    let reply_to = trainers.iter().map(ToString::to_string).collect();
+    email(vec![d.email.to_string()], reply_to, subject, &view)
 }
 
-/// The trainers' note of the customer's correction: the invoicing details as they now stand.
-pub fn invoicing_note(order: &Order, trainers: &[EmailAddress], link: Option<&str>) -> Email {
-    let d = &order.details;
-    let labels = &texts(Language::Fi).labels;
-    let mut rows = invoicing_rows(order, Language::Fi);
-    rows.push((labels.organization, d.organization.clone(), None));
-    let contact = Some(d.email.mailto_uri());
-    rows.push((labels.contact_name, d.contact_name.clone(), contact));
-    rows.push((TRAINER.reference, order.reference.to_string(), None));
-    let heading = format!("{}: {}", TRAINER.invoicing_heading, d.organization);
+/// A note to the trainers, in Finnish: `heading`, `hint`, `rows` then whom to call, and the
+/// booking page's link; replies go to the customer.
+fn note(
+    order: &Order,
+    (heading, hint): (String, &str),
+    mut rows: Vec<Row>,
+    trainers: &[EmailAddress],
+    link: Option<&str>,
+) -> Email {
+    rows.extend(contact_rows(order));
     let view = NoticeView {
         lang: "fi",
         heading: heading.clone(),
-        intro: vec![TRAINER.invoicing_hint.to_owned()],
+        intro: vec![hint.to_owned()],
         rows,
         button: link.map(|url| (TRAINER.change_button, url.to_owned())),
         sections: Vec::new(),
         footer: vec![TRAINER.reply_hint],
     };
     let subject = format!("{heading} ({})", order.reference);
-    email(
-        trainers.iter().map(ToString::to_string).collect(),
-        vec![d.email.to_string()],
-        subject,
-        &view,
+    let to = trainers.iter().map(ToString::to_string).collect();
+    email(to, vec![order.details.email.to_string()], subject, &view)
+}
+
+/// The customer's receipt of their request.
+pub fn request_receipt(
+    order: &Order,
+    request: &ChangeRequest,
+    trainers: &[EmailAddress],
+    customer_link: Option<String>,
+) -> Email {
+    let t = &texts(order.details.language).order_page;
+    let rows = asked(
+        request,
+        order.details.language,
+        (t.request_dates, t.request_message_label),
+    );
+    receipt(
+        order,
+        (t.subject_request, t.intro_request),
+        rows,
+        trainers,
+        customer_link,
+    )
+}
+
+/// The trainers' note of a request: the booking as it stands and what was asked.
+pub fn request_note(
+    order: &Order,
+    request: &ChangeRequest,
+    trainers: &[EmailAddress],
+    link: Option<&str>,
+) -> Email {
+    let current = match order.booking.as_ref().filter(|b| b.is_booked()) {
+        Some(booking) => when(booking.start, booking.end, Language::Fi),
+        None => TRAINER.request_unbooked.to_owned(),
+    };
+    let mut rows = vec![(TRAINER.request_current, current, None)];
+    rows.extend(asked(
+        request,
+        Language::Fi,
+        (TRAINER.request_dates, TRAINER.request_message),
+    ));
+    let d = &order.details;
+    let heading = format!(
+        "{}: {} – {}",
+        TRAINER.request_heading,
+        d.package.short_name(),
+        d.organization
+    );
+    note(order, (heading, TRAINER.request_hint), rows, trainers, link)
+}
+
+/// The customer's receipt of their correction of the invoicing details.
+pub fn invoicing_receipt(
+    order: &Order,
+    trainers: &[EmailAddress],
+    customer_link: Option<String>,
+) -> Email {
+    let t = &texts(order.details.language).order_page;
+    let rows = invoicing_rows(order, order.details.language);
+    receipt(
+        order,
+        (t.subject_invoicing, t.intro_invoicing),
+        rows,
+        trainers,
+        customer_link,
+    )
+}
+
+/// The trainers' note of the customer's correction: the invoicing details as they now stand.
+pub fn invoicing_note(order: &Order, trainers: &[EmailAddress], link: Option<&str>) -> Email {
+    let rows = invoicing_rows(order, Language::Fi);
+    let heading = format!(
+        "{}: {}",
+        TRAINER.invoicing_heading, order.details.organization
+    );
+    note(
+        order,
+        (heading, TRAINER.invoicing_hint),
+        rows,
+        trainers,
+        link,
     )
 }

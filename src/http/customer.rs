@@ -226,6 +226,22 @@ fn cancel_form(app: &App, order: &Order) -> Option<(u32, String)> {
     Some((booking.sequence, terms_line))
 }
 
+/// The order's page again after an action that was not done: `why` gives the status and the
+/// message, in the order's language.
+pub(super) async fn page_again(
+    app: &App,
+    token: &str,
+    language: Language,
+    why: impl FnOnce(&'static OrderPage) -> (StatusCode, &'static str),
+) -> Response<Body> {
+    let order = match app.customer.show(token).await {
+        Ok(order) => order,
+        Err(error) => return refused(&error, language),
+    };
+    let (status, message) = why(&texts(order.details.language).order_page);
+    page_with(app, &order, token, status, Some(message))
+}
+
 /// The page, with a message at the top (what was done, or why not).
 pub(super) fn page_with(
     app: &App,

@@ -168,20 +168,17 @@ async fn not_done(
     outcome: &BookingOutcome,
     language: Language,
 ) -> Response<Body> {
-    let order = match app.customer.show(token).await {
-        Ok(order) => order,
-        Err(error) => return super::customer::refused(&error, language),
-    };
-    let t = &texts(order.details.language).order_page;
-    let (status, message) = match outcome {
-        BookingOutcome::Invalid(problems) if problems.contains(&BookingProblem::AlreadyStarted) => {
+    let started = |p: &Vec<BookingProblem>| p.contains(&BookingProblem::AlreadyStarted);
+    let reason = |p: &Vec<BookingProblem>| p.contains(&BookingProblem::ReasonInvalid);
+    super::customer::page_again(app, token, language, |t| match outcome {
+        BookingOutcome::Invalid(p) if started(p) => {
             (StatusCode::UNPROCESSABLE_ENTITY, t.already_started)
         }
-        BookingOutcome::Invalid(problems) if problems.contains(&BookingProblem::ReasonInvalid) => {
+        BookingOutcome::Invalid(p) if reason(p) => {
             (StatusCode::UNPROCESSABLE_ENTITY, t.cancel_message_invalid)
         }
         BookingOutcome::Conflict(_) => (StatusCode::CONFLICT, t.conflict),
         _ => (StatusCode::UNPROCESSABLE_ENTITY, t.cannot_cancel),
-    };
-    super::customer::page_with(app, &order, token, status, Some(message))
+    })
+    .await
 }

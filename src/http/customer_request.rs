@@ -7,7 +7,7 @@ use lambda_http::{Body, Response};
 
 use super::app::App;
 use super::booking::Posted;
-use super::customer::{page_with, refused};
+use super::customer::refused;
 use super::customer_check::{CheckPage, page_link};
 use super::response::see_other;
 use crate::domain::{ChangeRequest, Language, Order};
@@ -92,15 +92,10 @@ async fn not_done(
     outcome: &RequestOutcome,
     language: Language,
 ) -> Response<Body> {
-    let order = match app.customer.show(token).await {
-        Ok(order) => order,
-        Err(error) => return refused(&error, language),
-    };
-    let t = &texts(order.details.language).order_page;
-    let (status, message) = match outcome {
+    super::customer::page_again(app, token, language, |t| match outcome {
         RequestOutcome::Conflict => (StatusCode::CONFLICT, t.conflict),
         RequestOutcome::Started => (StatusCode::UNPROCESSABLE_ENTITY, t.request_started),
         _ => (StatusCode::UNPROCESSABLE_ENTITY, t.request_invalid),
-    };
-    page_with(app, &order, token, status, Some(message))
+    })
+    .await
 }

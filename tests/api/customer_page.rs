@@ -483,7 +483,9 @@ async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_tra
         receipt.subject
     );
     assert!(
-        receipt.text.contains("ti\u{a0}13.4.2027, ti\u{a0}20.4.2027"),
+        receipt
+            .text
+            .contains("ti\u{a0}13.4.2027, ti\u{a0}20.4.2027"),
         "{}",
         receipt.text
     );
@@ -507,7 +509,8 @@ async fn asking_for_another_date_tells_both_and_leaves_the_booking_until_the_tra
     );
     assert!(note.text.contains("/booking?token="), "{}", note.text);
     assert!(
-        note.text.contains("Nykyinen varaus: ti\u{a0}30.3.2027 klo 9.00"),
+        note.text
+            .contains("Nykyinen varaus: ti\u{a0}30.3.2027 klo 9.00"),
         "{}",
         note.text
     );
