@@ -144,6 +144,15 @@ impl NewOrder {
             .collect()
     }
 
+    /// The order with these text fields replaced (`None`: removed), as stored values are read
+    /// back; `None` if the result would not be a valid order.
+    pub fn with_texts(&self, values: &[(Field, Option<String>)]) -> Option<NewOrder> {
+        NewOrder::from_values(|field| match values.iter().find(|(f, _)| *f == field) {
+            Some((_, new)) => new.clone().map(FieldValue::Text),
+            None => self.value(field),
+        })
+    }
+
     /// The order back from its values, each through its domain type again: `None` when a
     /// required one is missing or any does not parse (an item edited by hand).
     pub fn from_values(get: impl Fn(Field) -> Option<FieldValue>) -> Option<NewOrder> {

@@ -67,8 +67,12 @@ impl CustomerPage {
         };
         let fields: Vec<&str> = made.iter().map(|change| change.field.as_str()).collect();
         tracing::info!(order_id = %order.order_id, ?fields, "invoicing details corrected by the customer");
-        // The order as it now stands, for the emails; their claims written before they go.
-        let mut order = self.show(token).await?;
+        // The order as it now stands, for the emails (as written: the form's values), their
+        // claims written before they go.
+        let mut order = order;
+        if let Some(details) = order.details.with_texts(&values) {
+            order.details = details;
+        }
         self.claim_pair(&mut order, EmailKind::INVOICING, now)
             .await?;
         self.book.queue.record_attempts(&order, &[]).await?;

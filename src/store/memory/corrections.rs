@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{EmailAddress, Field, FieldValue, NewOrder, Reference};
+use crate::domain::{EmailAddress, Field, Reference};
 use crate::store::{Corrected, Corrections, InvoicingChange, Result};
 
 #[async_trait]
@@ -52,11 +52,7 @@ impl Corrections for MemoryStore {
                 new: new.clone(),
             })
             .collect();
-        let value = |field: Field| match values.iter().find(|(f, _)| *f == field) {
-            Some((_, new)) => new.clone().map(FieldValue::Text),
-            None => order.details.value(field),
-        };
-        if let Some(details) = NewOrder::from_values(value) {
+        if let Some(details) = order.details.with_texts(values) {
             order.details = details;
         }
         let log = state
