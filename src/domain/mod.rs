@@ -61,8 +61,8 @@ pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use order_values::{FieldValue, ValueKind};
 pub use origin::WebOrigin;
 pub use quota::{
-    BREAKER_KEY, Culprit, Limits, PAGE_POSTS_PER_SOURCE_PER_HOUR, QuotaCounter, QuotaKind, Quotas,
-    SourceAddress, mailbox, mark_key,
+    BREAKER_KEY, Culprit, Limits, ORDER_ACTIONS_PER_DAY, PAGE_POSTS_PER_SOURCE_PER_HOUR,
+    QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox, mark_key,
 };
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};

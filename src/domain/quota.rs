@@ -78,6 +78,9 @@ pub enum QuotaKind {
     /// Posts to the customer's page from one source an hour: a counter of its own, so that a
     /// municipal office behind one address can still order.
     PagePosts,
+    /// Actions on one order's page that email its customer and the trainers (another date,
+    /// the invoicing details), a day: whoever holds a leaked link, from however many sources.
+    OrderActions,
 }
 
 /// Sign-in links an hour to one trainer (a forwarded link's holder cannot flood their inbox),
@@ -87,6 +90,8 @@ pub const SIGN_INS_PER_SOURCE_PER_HOUR: u32 = 10;
 /// Posts to the customer's page an hour from one source (each cancellation is two: the check
 /// and the confirmation).
 pub const PAGE_POSTS_PER_SOURCE_PER_HOUR: u32 = 30;
+/// Emailing actions on one order's page a day (a real customer makes one or two).
+pub const ORDER_ACTIONS_PER_DAY: u32 = 10;
 
 /// The breaker's one item: the store's key for its state.
 /// In the counters' key space (`quota#…`), which the function's role may write.
@@ -132,6 +137,7 @@ impl QuotaKind {
             QuotaKind::SignInTrainer => "sign-in-trainer",
             QuotaKind::SignInSource => "sign-in-source",
             QuotaKind::PagePosts => "page-posts",
+            QuotaKind::OrderActions => "order-actions",
         }
     }
 
@@ -149,6 +155,7 @@ impl QuotaKind {
             | QuotaKind::SignInSource
             | QuotaKind::PagePosts => 60 * 60,
             QuotaKind::Mailbox
+            | QuotaKind::OrderActions
             | QuotaKind::ConfirmationsDaily
             | QuotaKind::RealConfirmationsDaily => 24 * 60 * 60,
         }
@@ -297,6 +304,7 @@ impl Limits {
             QuotaKind::SignInTrainer => SIGN_INS_PER_TRAINER_PER_HOUR,
             QuotaKind::SignInSource => SIGN_INS_PER_SOURCE_PER_HOUR,
             QuotaKind::PagePosts => PAGE_POSTS_PER_SOURCE_PER_HOUR,
+            QuotaKind::OrderActions => ORDER_ACTIONS_PER_DAY,
         };
         QuotaCounter {
             kind,

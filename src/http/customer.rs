@@ -92,6 +92,10 @@ pub(super) fn refused(error: &CustomerPageError, language: Language) -> Response
     match error {
         CustomerPageError::Store(_) => refusal(StatusCode::SERVICE_UNAVAILABLE, language, true),
         CustomerPageError::NotConfigured => refusal(StatusCode::NOT_FOUND, language, false),
+        CustomerPageError::TooMany(_) => {
+            let t = &texts(language).order_page;
+            refusal_with(StatusCode::TOO_MANY_REQUESTS, language, t.too_many_today)
+        }
         _ => refusal(StatusCode::FORBIDDEN, language, false),
     }
 }

@@ -51,9 +51,12 @@ impl CustomerPage {
     ) -> Result<InvoicingOutcome, CustomerPageError> {
         let order = self.show(token).await?;
         let now = self.now();
-        if let Err(outcome) = self.invoicing_changes(&order, given) {
-            return Ok(outcome);
+        match self.invoicing_changes(&order, given) {
+            Err(outcome) => return Ok(outcome),
+            Ok(changes) if changes.is_empty() => return Ok(InvoicingOutcome::Unchanged),
+            Ok(_) => {}
         }
+        self.take_action(&order).await?;
         let values = self.values(&order, given, now).unwrap_or_default();
         let reference = &order.reference;
         let made = match (self.corrections)

@@ -33,6 +33,9 @@ pub enum CustomerPageError {
     NotConfigured,
     #[error("no order {0}")]
     NotFound(Reference),
+    /// The order's emailing actions for the day are used up (`QuotaKind::OrderActions`).
+    #[error("order {0}: too many actions on its page today")]
+    TooMany(Reference),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -174,6 +177,7 @@ impl CustomerPage {
             Ok(request) => request,
             Err(outcome) => return Ok(outcome),
         };
+        self.take_action(&order).await?;
         let now = self.now();
         order.change_request = Some(request);
         self.claim_pair(&mut order, EmailKind::REQUEST, now).await?;
@@ -186,6 +190,20 @@ impl CustomerPage {
         self.send_claimed(&mut order, EmailKind::REQUEST, deadline)
             .await;
         Ok(RequestOutcome::Done(Box::new(order)))
+    }
+
+    /// Takes one of the order's emailing actions for the day: `TooMany` when none is left.
+    pub(super) async fn take_action(&self, order: &Order) -> Result<(), CustomerPageError> {
+        let reference = order.reference.as_str();
+        let now = self.now();
+        let counter = (self.counters.limits).counter(QuotaKind::OrderActions, reference, now);
+        match self.counters.quotas.take_quota(&counter).await? {
+            true => Ok(()),
+            false => {
+                tracing::warn!(order_id = %order.order_id, "customer page action refused: the order's actions for the day are used up");
+                Err(CustomerPageError::TooMany(order.reference.clone()))
+            }
+        }
     }
 
     /// Claims a pair of emails (the customer's, the trainers') for sending now; the trainers'

@@ -45,6 +45,8 @@ table! {
         cancel_message_invalid,
         cannot_cancel,
         too_many,
+        /// The order's emailing actions for the day are used up (`ORDER_ACTIONS_PER_DAY`).
+        too_many_today,
         /// The customer's request for another date: the timeline's line while it is pending,
         /// the form, its check step, what was done, why not; the receipt email.
         request_pending,
@@ -130,6 +132,7 @@ pub const FI: OrderPage = OrderPage {
     cannot_cancel: "Peruutusta ei voi tehdä tältä sivulta. Ota yhteyttä kouluttajiin.",
     cancel_terms_late: "Maksuton peruutusaika päättyi {date}: peruutuksesta laskutetaan {fee} + alv.",
     too_many: "Liian monta yritystä tunnin sisällä. Yritä myöhemmin uudelleen tai ota yhteyttä kouluttajiin.",
+    too_many_today: "Tälle tilaukselle on tänään tehty jo niin monta muutosta, ettei uusia voi tehdä tältä sivulta ennen huomista. Ota yhteyttä kouluttajiin.",
     request_pending: "Pyysit toista päivää {at}. Kouluttajat ottavat sinuun yhteyttä, ja siihen asti varaus pysyy ennallaan.",
     request_heading: "Pyydä toista päivää",
     request_intro: "Ehdota enintään kolmea päivää tai kerro viestissä, mikä sopisi. Kouluttajat ottavat sinuun yhteyttä, ja varaus pysyy ennallaan siihen asti.",
@@ -208,6 +211,7 @@ pub const SV: OrderPage = OrderPage {
     cannot_cancel: "Avbokningen kan inte göras här. Kontakta utbildarna.",
     cancel_terms_late: "Den avgiftsfria avbokningstiden gick ut {date}: för en avbokning faktureras {fee} + moms.",
     too_many: "För många försök inom en timme. Försök igen senare eller kontakta utbildarna.",
+    too_many_today: "Beställningen har redan ändrats så många gånger i dag att inga fler ändringar kan göras här förrän i morgon. Kontakta utbildarna.",
     request_pending: "Du bad om ett annat datum {at}. Utbildarna kontaktar dig, och till dess gäller bokningen som den är.",
     request_heading: "Be om ett annat datum",
     request_intro: "Föreslå högst tre datum eller berätta i ett meddelande vad som skulle passa. Utbildarna kontaktar dig, och till dess gäller bokningen som den är.",
@@ -286,6 +290,7 @@ pub const EN: OrderPage = OrderPage {
     cannot_cancel: "The cancellation cannot be made here. Please contact the trainers.",
     cancel_terms_late: "Free cancellation ended on {date}: cancelling costs {fee} + VAT.",
     too_many: "Too many attempts within an hour. Please try again later or contact the trainers.",
+    too_many_today: "This order has been changed so many times today that no more changes can be made here until tomorrow. Please contact the trainers.",
     request_pending: "You asked for another date on {at}. The trainers will contact you, and until then the booking stays as it is.",
     request_heading: "Ask for another date",
     request_intro: "Suggest up to three dates or tell the trainers in a message what would suit you. They will contact you, and until then the booking stays as it is.",

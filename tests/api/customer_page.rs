@@ -821,3 +821,51 @@ async fn every_link_in_every_customer_email_fetched_twice_changes_nothing() {
     assert_eq!(stored(&app, &reference).await, before, "nothing changed");
     assert_eq!(app.mailer.sent().len(), sent, "nothing sent");
 }
+
+/// A leaked link's holder, from however many addresses, gets at most
+/// `ORDER_ACTIONS_PER_DAY` emailing actions on one order a day: then 429, nothing written or sent.
+#[tokio::test]
+async fn an_order_s_emailing_actions_are_limited_per_day_whatever_the_source() {
+    use order_intake::domain::ORDER_ACTIONS_PER_DAY;
+    let (app, _, reference, link, booking) = ordered().await;
+    booked(&app, &booking).await;
+    let token = token_of(&link);
+    let sent = app.mailer.sent().len();
+    for day in 0..ORDER_ACTIONS_PER_DAY {
+        let wish = format!("2027-04-{:02}", 10 + day);
+        let asked = [
+            ("action", "request"),
+            ("date", wish.as_str()),
+            ("checked", "1"),
+        ];
+        let mut event: serde_json::Value =
+            serde_json::from_str(&page_post(&token, 1, &asked, json!({}))).unwrap();
+        event["requestContext"]["http"]["sourceIp"] = json!(format!("198.51.100.{day}"));
+        let done = app.send(&event.to_string()).await;
+        assert_eq!(done.status, 303, "{day}: {}", done.body);
+    }
+    assert_eq!(
+        app.mailer.sent().len(),
+        sent + 2 * ORDER_ACTIONS_PER_DAY as usize
+    );
+    let before = stored(&app, &reference).await.change_request;
+    let more = [
+        ("action", "invoicing"),
+        ("purchase_order", "PO-1"),
+        ("checked", "1"),
+    ];
+    let refused = app.send(&page_post(&token, 0, &more, json!({}))).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(refused.body.contains("ennen huomista"), "{}", refused.body);
+    assert_eq!(
+        stored(&app, &reference).await.change_request,
+        before,
+        "nothing written"
+    );
+    assert!(app.store.invoicing_changes(&reference).is_empty());
+    assert_eq!(
+        app.mailer.sent().len(),
+        sent + 2 * ORDER_ACTIONS_PER_DAY as usize,
+        "nothing sent"
+    );
+}
