@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { AXE, emails, launch } from "./support.mjs";
+import { AXE, emails, launch, recordInvoice } from "./support.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FUNCTION = process.env.FUNCTION_URL ?? "http://127.0.0.1:9100/orders";
@@ -231,4 +231,36 @@ test("the customer's own page: in fi, sv and en on a phone, by keyboard, axe-cle
     }
     await p.context().close();
   }
+});
+
+test("the customer's page once invoiced: the invoice on the timeline, the invoicing details read-only", async () => {
+  const { reference, link } = await order("fi");
+  const [confirmation] = (await emails(reference)).filter((e) => e.destination.to[0].startsWith("anna.fi"));
+  const page = confirmation.body.text.match(/(\S+\/order\?token=\S+)/)[1];
+  // Booked first, as an invoiced workshop is.
+  const trainer = await phone();
+  await signIn(trainer, link, reference);
+  await trainer.goto(link);
+  await trainer.check("input[name=date] >> nth=0");
+  await trainer.fill("#start", "09:00");
+  await trainer.check("input[name=place_offer]");
+  await trainer.check("input[name=trainer][value='Jaana Pohjola']");
+  await Promise.all([trainer.waitForSelector("text=Asiakas saa tämän"), trainer.click("button[type=submit]")]);
+  await Promise.all([trainer.waitForURL(/done=booked/, { timeout: 30000 }), trainer.click("button[type=submit]")]);
+  await trainer.context().close();
+  const p = await phone({ bypassCSP: true });
+  await p.goto(page);
+  assert.ok(await p.locator("form[aria-labelledby=invoicing]").count(), "correctable before the invoice");
+  await recordInvoice(reference, { number: 1000, date: "2027-04-01", due: "2027-04-15", grossCents: 62750, channel: "einvoice" });
+  await p.goto(page);
+  assert.match(await p.textContent("ol"), /Laskutettu 1\.4\.2027: lasku 1000, eräpäivä 15\.4\.2027, viitenumero 10003\./);
+  assert.equal(await p.locator("form[aria-labelledby=invoicing]").count(), 0, "read-only once invoiced");
+  assert.match(await p.textContent("main"), /Lasku on jo lähetetty/);
+  assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 390), "no sideways scrolling");
+  await p.addScriptTag({ path: AXE });
+  const result = await p.evaluate(() => window.axe.run(document));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), []);
+  await p.screenshot({ path: path.join(SHOTS, "order-page-invoiced.png"), fullPage: true });
+  await p.context().close();
 });

@@ -38,3 +38,31 @@ export async function emails(filter) {
   const store = await (await fetch(`${SES}/store`)).json();
   return store.emails.filter((e) => JSON.stringify(e).includes(filter));
 }
+
+export const DYNAMODB = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? "http://127.0.0.1:8100";
+export const TABLE = process.env.ORDERS_TABLE ?? "orders-e2e";
+
+/// Records an invoice on an order as `orders invoice` does (the attributes the customer's page
+/// reads: number, dates, amount with VAT, channel), with one call to DynamoDB Local, which
+/// checks no signature.
+export async function recordInvoice(reference, { number, date, due, grossCents, channel }) {
+  const response = await fetch(DYNAMODB, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-target": "DynamoDB_20120810.UpdateItem",
+      authorization: "AWS4-HMAC-SHA256 Credential=local/20261206/eu-north-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+    },
+    body: JSON.stringify({
+      TableName: TABLE,
+      Key: { pk: { S: `order#${reference}` } },
+      UpdateExpression: "SET invoice_number = :n, invoice_date = :d, invoice_due_date = :due, invoice_gross_cents = :g, invoice_channel = :c",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: {
+        ":n": { N: String(number) }, ":d": { S: date }, ":due": { S: due },
+        ":g": { N: String(grossCents) }, ":c": { S: channel },
+      },
+    }),
+  });
+  if (!response.ok) throw new Error(`DynamoDB Local: ${response.status} ${await response.text()}`);
+}
