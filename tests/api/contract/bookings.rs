@@ -59,7 +59,7 @@ fn booked(mut order: Order, booking: Booking) -> Order {
     order
 }
 
-async fn stored(store: &dyn Store) -> Order {
+pub(super) async fn stored(store: &dyn Store) -> Order {
     let order = placed(Reference::random());
     let dedupe = DedupeKey {
         id: format!("key#{}", uuid::Uuid::now_v7()),

@@ -5,6 +5,7 @@
 //! round) fails here.
 
 mod bookings;
+mod corrections;
 mod orders;
 mod queue;
 mod reports;
