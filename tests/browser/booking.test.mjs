@@ -55,6 +55,21 @@ async function phone(options = {}) {
   return context.newPage();
 }
 
+/// Books the order on its first wished day at 9.00, at the order's place, led by Jaana, as a
+/// signed-in trainer does on a phone: the check step, then the booking.
+async function bookFirstWish(link, reference) {
+  const trainer = await phone();
+  await signIn(trainer, link, reference);
+  await trainer.goto(link);
+  await trainer.check("input[name=date] >> nth=0");
+  await trainer.fill("#start", "09:00");
+  await trainer.check("input[name=place_offer]");
+  await trainer.check("input[name=trainer][value='Jaana Pohjola']");
+  await Promise.all([trainer.waitForSelector("text=Asiakas saa tämän"), trainer.click("button[type=submit]")]);
+  await Promise.all([trainer.waitForURL(/done=booked/, { timeout: 30000 }), trainer.click("button[type=submit]")]);
+  await trainer.context().close();
+}
+
 /// Signs `p`'s browser in as Pilvi from the order's booking link, as she does: the link shows
 /// only the sign-in, her button mails her a link, its page's button signs in (a cookie).
 async function signIn(p, link, reference, screenshot = false) {
@@ -134,16 +149,7 @@ test("the booking page has no serious or critical accessibility violation (axe-c
 test("the customer's booking email renders in fi, sv and en", async () => {
   for (const language of ["fi", "sv", "en"]) {
     const { reference, link } = await order(language);
-    const p = await phone();
-    await signIn(p, link, reference);
-    await p.goto(link);
-    await p.check("input[name=date] >> nth=0");
-    await p.fill("#start", "09:00");
-    await p.check("input[name=place_offer]");
-    await p.check("input[name=trainer][value='Jaana Pohjola']");
-    await Promise.all([p.waitForSelector("text=Asiakas saa tämän"), p.click("button[type=submit]")]);
-    await Promise.all([p.waitForURL(/done=booked/, { timeout: 30000 }), p.click("button[type=submit]")]);
-    await p.context().close();
+    await bookFirstWish(link, reference);
     const [email] = (await emails(reference)).filter((e) => e.destination.to[0].startsWith(`anna.${language}`) && e.attachments?.length);
     assert.ok(email, `${language}: the booking email`);
     const view = await browser.newPage({ viewport: { width: 700, height: 900 } });
@@ -181,16 +187,7 @@ test("the customer's own page: in fi, sv and en on a phone, by keyboard, axe-cle
     await p.screenshot({ path: path.join(SHOTS, `order-page-${language}.png`), fullPage: true });
     if (language === "fi") {
       // A trainer books it; the customer's page then shows the day and the invitation.
-      const trainer = await phone();
-      await signIn(trainer, link, reference);
-      await trainer.goto(link);
-      await trainer.check("input[name=date] >> nth=0");
-      await trainer.fill("#start", "09:00");
-      await trainer.check("input[name=place_offer]");
-      await trainer.check("input[name=trainer][value='Jaana Pohjola']");
-      await Promise.all([trainer.waitForSelector("text=Asiakas saa tämän"), trainer.click("button[type=submit]")]);
-      await Promise.all([trainer.waitForURL(/done=booked/, { timeout: 30000 }), trainer.click("button[type=submit]")]);
-      await trainer.context().close();
+      await bookFirstWish(link, reference);
       await p.goto(page);
       assert.match(await p.textContent("ol"), /Koulutus on varattu/);
       const calendar = await p.getAttribute("a[download]", "href");
@@ -238,16 +235,7 @@ test("the customer's page once invoiced: the invoice on the timeline, the invoic
   const [confirmation] = (await emails(reference)).filter((e) => e.destination.to[0].startsWith("anna.fi"));
   const page = confirmation.body.text.match(/(\S+\/order\?token=\S+)/)[1];
   // Booked first, as an invoiced workshop is.
-  const trainer = await phone();
-  await signIn(trainer, link, reference);
-  await trainer.goto(link);
-  await trainer.check("input[name=date] >> nth=0");
-  await trainer.fill("#start", "09:00");
-  await trainer.check("input[name=place_offer]");
-  await trainer.check("input[name=trainer][value='Jaana Pohjola']");
-  await Promise.all([trainer.waitForSelector("text=Asiakas saa tämän"), trainer.click("button[type=submit]")]);
-  await Promise.all([trainer.waitForURL(/done=booked/, { timeout: 30000 }), trainer.click("button[type=submit]")]);
-  await trainer.context().close();
+  await bookFirstWish(link, reference);
   const p = await phone({ bypassCSP: true });
   await p.goto(page);
   assert.ok(await p.locator("form[aria-labelledby=invoicing]").count(), "correctable before the invoice");
