@@ -105,6 +105,10 @@ def main():
         "origin": text(root, "InvoiceDetails/OriginCode"),
         "original_number": text(root, "InvoiceDetails/OriginalInvoiceNumber"),
         "original_date": text(root, "InvoiceDetails/OriginalInvoiceDate"),
+        "original_reference": [
+            text(root, "InvoiceDetails/OriginalInvoiceReference/InvoiceNumber"),
+            text(root, "InvoiceDetails/OriginalInvoiceReference/InvoiceDate"),
+        ],
         "seller_reference": text(root, "InvoiceDetails/SellerReferenceIdentifier"),
         "buyer_address": None if address is None else [
             text(address, n) for n in

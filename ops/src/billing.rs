@@ -5,7 +5,8 @@
 use std::io::Write;
 
 use crate::store::{
-    Credited, InvoiceDraft, InvoiceRecord, InvoiceTerms, Invoiced, IssuedInvoice, OrderRecord,
+    Credited, DocumentKind, InvoiceDraft, InvoiceTerms, Invoiced, IssuedInvoice, IssuingSeller,
+    OrderRecord, Parties, Routing,
 };
 use jiff::Timestamp;
 use order_intake::domain::{
@@ -15,6 +16,7 @@ use order_intake::domain::{
 
 use crate::amount::euros;
 use crate::cli::InvoiceArgs;
+use crate::documents::{how_sent, printing_of};
 use crate::invoice::{self, InvoiceError, Printing};
 use crate::period;
 use crate::{Operator, OpsError, parse_reference};
@@ -47,16 +49,16 @@ impl Operator {
         out: &mut dyn Write,
         notes: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let seller = self.seller()?;
+        let seller = invoice::issuing_seller(self.seller()?)?;
         let reference = parse_reference(&asked.reference)?;
         let record = self.record(reference.as_str()).await?;
         if record.invoice.is_some() {
             return self.reprint(&record, &asked, out, notes).await;
         }
-        let draft = self.draft(&record, &asked, now, notes)?;
+        let draft = self.draft(&record, &asked, seller, now, notes)?;
         // Checked before a number is taken: an order that cannot be invoiced uses none.
         let unnumbered = IssuedInvoice::new(&reference, 0, &draft, now);
-        invoice::document(&record, &unnumbered, seller, Printing::Original)?;
+        invoice::document(&unnumbered, Printing::Original, None)?;
         let first = self.first_invoice_number;
         let issued = match self
             .stores
@@ -65,17 +67,17 @@ impl Operator {
             .await?
         {
             None => return Err(OpsError::NotFound(reference.to_string())),
-            Some(Invoiced::New(issued)) => issued,
+            Some(Invoiced::New(issued)) => *issued,
             // Invoiced meanwhile by someone else: that one is the order's invoice.
             Some(Invoiced::Existing(_)) => return self.reprint(&record, &asked, out, notes).await,
         };
-        out.write_all(invoice::document(&record, &issued, seller, Printing::Original)?.as_bytes())?;
+        out.write_all(invoice::document(&issued, Printing::Original, None)?.as_bytes())?;
         let viite = invoice::reference_number(issued.record.number);
         writeln!(
             notes,
             "invoice {} for {reference} ({}): {} €, due {}; viitenumero {} (from abroad: {})",
             issued.record.number,
-            how_sent(&record)?,
+            how_sent(&issued),
             euros(issued.totals().gross_cents),
             issued.record.due_date,
             invoice::grouped(&viite),
@@ -84,7 +86,8 @@ impl Operator {
         Ok(())
     }
 
-    /// The order's current invoice again, as a copy: only as it was issued.
+    /// The order's current invoice again, only as it was issued: the original until it is
+    /// recorded as sent (a retry after a lost answer), a copy after.
     async fn reprint(
         &self,
         record: &OrderRecord,
@@ -117,11 +120,11 @@ impl Operator {
                 issued.record.due_days
             )));
         }
-        let copy = invoice::document(&record, &issued, self.seller()?, Printing::Copy)?;
-        out.write_all(copy.as_bytes())?;
+        let (printing, what) = printing_of(&issued);
+        out.write_all(invoice::document(&issued, printing, None)?.as_bytes())?;
         writeln!(
             notes,
-            "invoice {} for {reference} was already issued on {}: this is a copy (marked so); do not send it as a new invoice",
+            "invoice {} for {reference} was already issued on {}: {what}",
             issued.record.number, issued.record.invoice_date
         )?;
         Ok(())
@@ -132,6 +135,7 @@ impl Operator {
         &self,
         record: &OrderRecord,
         asked: &InvoiceAsked,
+        seller: IssuingSeller,
         now: Timestamp,
         notes: &mut dyn Write,
     ) -> Result<InvoiceDraft, OpsError> {
@@ -140,7 +144,8 @@ impl Operator {
         if invoice::billing_address(record).is_none() {
             return Err(InvoiceError::NoBillingAddress(reference.clone()).into());
         }
-        invoice::format_for(record)?;
+        let parties = Parties::of(record, seller, false)
+            .ok_or_else(|| InvoiceError::NoInvoiceAddress(reference.clone()))?;
         let delivered = delivery_date(record, asked.delivered.as_deref(), now)?;
         let rate = match &asked.vat_rate {
             Some(text) => VatRate::parse(text).ok_or_else(|| {
@@ -164,12 +169,13 @@ impl Operator {
         for row in &asked.travel {
             lines.push(travel_line(row, rate)?);
         }
-        let channel = match invoice::format_for(record)? {
-            invoice::InvoiceFormat::Finvoice => InvoiceChannel::EInvoice,
-            invoice::InvoiceFormat::Printable => InvoiceChannel::Paper,
+        let channel = match parties.routing {
+            Routing::Einvoice { .. } => InvoiceChannel::EInvoice,
+            Routing::Paper { .. } => InvoiceChannel::Paper,
         };
         Ok(InvoiceDraft {
             channel,
+            parties,
             terms: InvoiceTerms {
                 invoice_date: now.to_zoned_datetime(helsinki()).date(),
                 delivery_date: delivered,
@@ -190,17 +196,16 @@ impl Operator {
         out: &mut dyn Write,
         notes: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let seller = self.seller()?;
         let reference = parse_reference(reference)?;
         let record = self.record(reference.as_str()).await?;
         let today = now.to_zoned_datetime(helsinki()).date();
         let Some(current) = &record.invoice else {
-            return Err(not_invoiced(&reference, &record));
+            return self.credited_before(&reference, &record, out, notes).await;
         };
         let issued = self.as_issued(&record, current).await?;
         // Checked before a number is taken, as for an invoice.
         let unnumbered = issued.credit_note(0, today, now);
-        invoice::document(&record, &unnumbered, seller, Printing::Original)?;
+        invoice::document(&unnumbered, Printing::Original, None)?;
         let first = self.first_invoice_number;
         let (credit, original) = match self
             .stores
@@ -212,37 +217,44 @@ impl Operator {
             Some(Credited::NotInvoiced) => return Err(not_invoiced(&reference, &record)),
             Some(Credited::New { credit, original }) => (credit, original),
         };
-        out.write_all(invoice::document(&record, &credit, seller, Printing::Original)?.as_bytes())?;
+        out.write_all(invoice::document(&credit, Printing::Original, None)?.as_bytes())?;
         writeln!(
             notes,
             "credit note {} for invoice {} of {reference} ({}): {} €; the order can be invoiced again: orders invoice {reference} …",
             credit.record.number,
             original.record.number,
-            how_sent(&record)?,
+            how_sent(&credit),
             euros(credit.totals().gross_cents),
         )?;
         Ok(())
     }
 
-    /// The order's current invoice as issued: its own item, or, for an invoice made before
-    /// invoices had items, the one line its order's amounts make.
-    async fn as_issued(
+    /// The order has no current invoice: if its last document is a credit note (a retried
+    /// `credit`), that one again, as `invoice` prints its invoice again; else why not.
+    async fn credited_before(
         &self,
+        reference: &Reference,
         record: &OrderRecord,
-        current: &InvoiceRecord,
-    ) -> Result<IssuedInvoice, OpsError> {
-        if let Some(issued) = self.stores.invoices.issued_invoice(current.number).await? {
-            return Ok(issued);
-        }
-        let incomplete = InvoiceError::Incomplete(
-            record.reference.clone(),
-            "the package, amounts or organisation of its invoice",
-        );
-        Ok(invoice::legacy_invoice(record, current).ok_or(incomplete)?)
-    }
-
-    fn seller(&self) -> Result<&order_intake::domain::Seller, OpsError> {
-        self.seller.as_ref().map_err(|e| OpsError::Usage(e.clone()))
+        out: &mut dyn Write,
+        notes: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let last = match record.invoice_numbers.last() {
+            Some(number) => self.stores.invoices.issued_invoice(*number).await?,
+            None => None,
+        };
+        let Some(credit) = last.filter(|d| d.kind == DocumentKind::Credit) else {
+            return Err(not_invoiced(reference, record));
+        };
+        let credit = self.frozen(credit, record).await?;
+        let (printing, what) = printing_of(&credit);
+        out.write_all(invoice::document(&credit, printing, None)?.as_bytes())?;
+        let original = credit.original.map_or(0, |o| o.number);
+        writeln!(
+            notes,
+            "order {reference} has no current invoice to credit: credit note {} of invoice {original} was made on {}: {what}",
+            credit.record.number, credit.record.invoice_date
+        )?;
+        Ok(())
     }
 }
 
@@ -261,22 +273,6 @@ fn not_invoiced(reference: &Reference, record: &OrderRecord) -> OpsError {
     OpsError::Usage(format!(
         "order {reference} has no current invoice to credit{before}"
     ))
-}
-
-/// Where the document goes, for the operator's note.
-fn how_sent(record: &OrderRecord) -> Result<String, OpsError> {
-    Ok(match invoice::format_for(record)? {
-        invoice::InvoiceFormat::Finvoice => "Finvoice".to_owned(),
-        invoice::InvoiceFormat::Printable => format!(
-            "printable HTML: print or save as PDF and send it to {}",
-            record
-                .text(Field::InvoiceAddress)
-                .map(str::to_owned)
-                .or_else(|| invoice::billing_address(record)
-                    .map(|a| format!("{}, {} {}", a.street, a.postcode, a.town)))
-                .unwrap_or_default()
-        ),
-    })
 }
 
 /// The workshop at the order's price, or the cancellation fee of the terms after a late

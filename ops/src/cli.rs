@@ -85,8 +85,13 @@ pub enum Command {
     /// SELLER_* variables and the order's billing address.
     Invoice(InvoiceArgs),
     /// A credit note (hyvityslasku) of the order's current invoice, from the same number
-    /// series, on stdout: the order can then be invoiced again, differently.
+    /// series, on stdout: the order can then be invoiced again, differently. Run again, it
+    /// prints that credit note again.
     Credit { reference: String },
+    /// Any invoice or credit note by its number, exactly as issued, on stdout: the original
+    /// until it is recorded as sent, a copy (marked so) after. `--record sent` records that a
+    /// person sent it.
+    Document(DocumentArgs),
     /// Corrects an order's invoicing details with the form's rules (and an OVT address's
     /// Y-tunnus), logging each change on the order (who, when, old → new). An empty value
     /// ("") removes one.
@@ -147,6 +152,31 @@ pub struct InvoiceArgs {
     /// The VAT rate (25,5), when the one in force on the delivery day differs from the order's.
     #[arg(long)]
     pub vat_rate: Option<String>,
+}
+
+/// What `orders document` is asked.
+#[derive(Debug, Clone, Args)]
+pub struct DocumentArgs {
+    pub number: u32,
+    /// Default: as it went (Finvoice for an e-invoice, else printable HTML); `html` prints an
+    /// e-invoice for reading.
+    #[arg(long, value_enum, conflicts_with = "record")]
+    pub format: Option<DocumentFormat>,
+    /// Records that the document was sent (by hand: uploaded to the operator's portal, emailed
+    /// or posted); it prints as a copy from then on.
+    #[arg(long, value_enum)]
+    pub record: Option<RecordState>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocumentFormat {
+    Finvoice,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordState {
+    Sent,
 }
 
 /// What `orders set-invoicing` is asked: only the values given change.

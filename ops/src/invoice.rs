@@ -1,9 +1,11 @@
 //! An invoice or credit note as issued, on paper or as data: a Finvoice 3.0 e-invoice when the
-//! order has e-invoice details, else a printable HTML invoice for its invoicing address. The
-//! seller comes from configuration, the buyer's details from the order, and the lines, amounts,
-//! number and dates from the document as stored, so a reprint bills exactly what was issued.
+//! order had e-invoice details, else a printable HTML invoice for its invoicing address. All of
+//! it comes from the document as stored (its parties frozen at issue: `store::Parties`), never
+//! from the order, so a reprint and a credit note show exactly what was issued.
 
-use crate::store::{DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord};
+use crate::store::{
+    DocumentKind, InvoiceRecord, IssuedInvoice, IssuingSeller, OrderRecord, Parties, Routing,
+};
 use askama::Template;
 use order_intake::domain::{
     BillingAddress, Field, InvoiceLine, Invoicing, Language, Package, Seller, VatRate, helsinki,
@@ -30,14 +32,17 @@ pub enum InvoiceError {
     Render(String),
     #[error("the seller's invoicing details are not configured (SELLER_* variables)")]
     NoSellerDetails,
+    #[error(
+        "document {0} went on paper: it has no e-invoice address to make a Finvoice for (--format html prints it)"
+    )]
+    NotEinvoice(u32),
 }
 
-/// The seller's invoicing details, which configuration checks before any invoice is made.
-fn invoicing(seller: &Seller) -> Result<&Invoicing, InvoiceError> {
-    seller
-        .invoicing
-        .as_ref()
-        .ok_or(InvoiceError::NoSellerDetails)
+/// The seller as a document issued now carries it: configuration's, checked before any
+/// invoice is made.
+pub fn issuing_seller(seller: &Seller) -> Result<IssuingSeller, InvoiceError> {
+    let invoicing = (seller.invoicing.as_ref()).ok_or(InvoiceError::NoSellerDetails)?;
+    Ok(IssuingSeller::of(seller, invoicing))
 }
 
 fn ccyymmdd(date: jiff::civil::Date) -> String {
@@ -78,18 +83,6 @@ pub enum InvoiceFormat {
     Printable,
 }
 
-/// How this order is invoiced: by e-invoice when it has the details, else on paper or by email.
-pub fn format_for(order: &OrderRecord) -> Result<InvoiceFormat, InvoiceError> {
-    let has = |field| order.text(field).is_some();
-    if has(Field::EInvoiceAddress) && has(Field::EInvoiceOperator) {
-        Ok(InvoiceFormat::Finvoice)
-    } else if has(Field::InvoiceAddress) || billing_address(order).is_some() {
-        Ok(InvoiceFormat::Printable)
-    } else {
-        Err(InvoiceError::NoInvoiceAddress(order.reference.clone()))
-    }
-}
-
 /// The order's billing address, when it has all of it.
 pub fn billing_address(order: &OrderRecord) -> Option<BillingAddress> {
     let part = |field| order.text(field).map(str::to_owned);
@@ -108,16 +101,23 @@ pub enum Printing {
     Copy,
 }
 
-/// The document in the order's format.
+/// The document as issued: in the format it went in (`None`), or as asked.
 pub fn document(
-    order: &OrderRecord,
     issued: &IssuedInvoice,
-    seller: &Seller,
     printing: Printing,
+    format: Option<InvoiceFormat>,
 ) -> Result<String, InvoiceError> {
-    let content = Content::of(order, issued, seller, printing)?;
-    let text = match format_for(order)? {
-        InvoiceFormat::Finvoice => finvoice(order, content)?,
+    let parties = issued.parties.as_ref().ok_or(InvoiceError::Incomplete(
+        issued.reference.clone(),
+        "its details as issued",
+    ))?;
+    let went = match parties.routing {
+        Routing::Einvoice { .. } => InvoiceFormat::Finvoice,
+        Routing::Paper { .. } => InvoiceFormat::Printable,
+    };
+    let content = Content::of(issued, parties, printing);
+    let text = match format.unwrap_or(went) {
+        InvoiceFormat::Finvoice => finvoice(parties, content)?,
         InvoiceFormat::Printable => PrintableHtml { c: content }
             .render()
             .map_err(|e| InvoiceError::Render(e.to_string()))?,
@@ -148,7 +148,7 @@ struct VatGroup {
 
 /// What both formats print: the document's facts, formatted once.
 struct Content<'a> {
-    seller: &'a Seller,
+    seller: &'a IssuingSeller,
     invoicing: &'a Invoicing,
     credit: bool,
     copy: bool,
@@ -160,11 +160,11 @@ struct Content<'a> {
     due_date: jiff::civil::Date,
     original: Option<(u32, jiff::civil::Date)>,
     order_reference: &'a str,
-    purchase_order: Option<String>,
-    buyer_reference: Option<String>,
+    purchase_order: Option<&'a str>,
+    buyer_reference: Option<&'a str>,
     buyer: &'a str,
     buyer_business_id: Option<&'a str>,
-    buyer_address: Option<BillingAddress>,
+    buyer_address: Option<&'a BillingAddress>,
     buyer_contact: Option<&'a str>,
     rows: Vec<Row>,
     vat_groups: Vec<VatGroup>,
@@ -177,12 +177,7 @@ struct Content<'a> {
 }
 
 impl<'a> Content<'a> {
-    fn of(
-        order: &'a OrderRecord,
-        issued: &'a IssuedInvoice,
-        seller: &'a Seller,
-        printing: Printing,
-    ) -> Result<Content<'a>, InvoiceError> {
+    fn of(issued: &'a IssuedInvoice, parties: &'a Parties, printing: Printing) -> Content<'a> {
         let credit = issued.kind == DocumentKind::Credit;
         let totals = issued.totals();
         let rows = rows(issued, credit);
@@ -197,9 +192,9 @@ impl<'a> Content<'a> {
             Some(original) => format!("Hyvityslasku laskulle {}: ei maksettavaa", original.number),
             None => format!("{} päivää netto", issued.record.due_days),
         };
-        Ok(Content {
-            seller,
-            invoicing: invoicing(seller)?,
+        Content {
+            seller: &parties.seller,
+            invoicing: &parties.seller.invoicing,
             credit,
             copy: printing == Printing::Copy,
             number: issued.record.number,
@@ -210,16 +205,12 @@ impl<'a> Content<'a> {
             due_date: issued.record.due_date,
             original: issued.original.map(|o| (o.number, o.date)),
             order_reference: &issued.reference,
-            purchase_order: order.text(Field::PurchaseOrder).map(|r| cut(r, 70)),
-            // Orders taken before the limit of 70 characters may hold a longer one.
-            buyer_reference: order.text(Field::BillingReference).map(|r| cut(r, 70)),
+            purchase_order: parties.purchase_order.as_deref(),
+            buyer_reference: parties.buyer_reference.as_deref(),
             buyer: &issued.buyer,
             buyer_business_id: issued.buyer_business_id.as_deref(),
-            buyer_address: billing_address(order),
-            // Left out when erased, or longer than Finvoice takes.
-            buyer_contact: order
-                .text(Field::ContactName)
-                .filter(|name| name.chars().count() <= 70),
+            buyer_address: parties.buyer_address.as_ref(),
+            buyer_contact: parties.contact.as_deref(),
             rows,
             vat_groups,
             net: euros(totals.net_cents),
@@ -228,7 +219,7 @@ impl<'a> Content<'a> {
             gross_cents: totals.gross_cents,
             payment_terms,
             viite: reference_number(issued.record.number),
-        })
+        }
     }
 
     fn title(&self) -> &'static str {
@@ -302,20 +293,16 @@ impl FinvoiceXml<'_> {
 }
 
 /// The Finvoice XML of a document.
-fn finvoice(order: &OrderRecord, c: Content<'_>) -> Result<String, InvoiceError> {
-    let (Some(to_identifier), Some(to_intermediator)) = (
-        order.text(Field::EInvoiceAddress),
-        order.text(Field::EInvoiceOperator),
-    ) else {
-        return Err(InvoiceError::NoInvoiceAddress(order.reference.clone()));
+fn finvoice(parties: &Parties, c: Content<'_>) -> Result<String, InvoiceError> {
+    let Routing::Einvoice { address, operator } = &parties.routing else {
+        return Err(InvoiceError::NotEinvoice(c.number));
     };
-    let issued_at = order.created_at.to_zoned_datetime(helsinki()).date();
     let xml = FinvoiceXml {
-        to_identifier,
-        to_intermediator,
+        to_identifier: address,
+        to_intermediator: operator,
         timestamp: local_time(c.made_at),
         buyer_names: split_name(c.buyer),
-        order_date: ccyymmdd(issued_at),
+        order_date: ccyymmdd(parties.order_date),
         beneficiary_name: cut(&c.seller.name, 35),
         c,
     };
@@ -324,7 +311,7 @@ fn finvoice(order: &OrderRecord, c: Content<'_>) -> Result<String, InvoiceError>
 }
 
 /// An invoice made before invoices had items of their own: its one line from the order's
-/// stored amounts, as it was printed.
+/// stored amounts, as it was printed (its parties still to be frozen).
 pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<IssuedInvoice> {
     let package = order.text(Field::Package).and_then(Package::parse)?;
     let rate = VatRate::parse(order.vat_rate_percent.as_deref()?)?;
@@ -343,7 +330,9 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         buyer_business_id: order.text(Field::BusinessId).map(str::to_owned),
         lines: vec![line],
         original: None,
+        parties: None,
         credited_by: None,
+        sent: None,
     })
 }
 
@@ -473,8 +462,10 @@ mod tests {
             &terms,
             "2026-11-27T10:00:00Z".parse().unwrap(),
         );
-        let issued = legacy_invoice(&order, &record).unwrap();
-        let xml = document(&order, &issued, &seller(), Printing::Original).unwrap();
+        let mut issued = legacy_invoice(&order, &record).unwrap();
+        let seller = issuing_seller(&seller()).unwrap();
+        issued.parties = Parties::of(&order, seller, false);
+        let xml = document(&issued, Printing::Original, None).unwrap();
         for raw in ["<b>", "<Evil/>", "<![CDATA[", "<co>"] {
             assert!(!xml.contains(raw), "{raw} unescaped");
         }

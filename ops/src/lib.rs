@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod correction;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod format;
 pub mod invoice;

@@ -703,13 +703,24 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
         assert_eq!(fields["to_identifier"], "003702012566");
         assert_eq!(fields["delivery_date"], "20261120");
         assert_eq!(fields["buyer_contact"], order.details.contact_name);
-        // Again: a copy of the same invoice, said so; with other terms: refused.
-        let (copy, note) = invoice(&table, &order.reference, "2026-11-20");
-        let copy = String::from_utf8(copy).unwrap();
+        // Again before it is recorded as sent (a retry after a lost answer): the original
+        // again, byte for byte, said so; once recorded as sent, a copy; with other terms:
+        // refused.
+        let (again, note) = invoice(&table, &order.reference, "2026-11-20");
         assert!(
-            note.contains("already issued on") && note.contains("copy"),
+            note.contains("already issued on")
+                && note.contains("its original, not recorded as sent"),
             "{note}"
         );
+        assert_eq!(again, xml);
+        let number = fields["invoice_number"].as_str().unwrap();
+        let recorded = stdout(&orders(&table, &["document", number, "--record", "sent"]));
+        assert!(recorded.contains("recorded as sent by hand"), "{recorded}");
+        let twice = stdout(&orders(&table, &["document", number, "--record", "sent"]));
+        assert!(twice.contains("nothing changed"), "{twice}");
+        let (copy, note) = invoice(&table, &order.reference, "2026-11-20");
+        let copy = String::from_utf8(copy).unwrap();
+        assert!(note.contains("this is a copy"), "{note}");
         assert_eq!(
             copy.replace("<OriginCode>Copy<", "<OriginCode>Original<")
                 .into_bytes(),
@@ -1231,6 +1242,8 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
             .map(serde_json::Value::from)
             .each_ref()
     );
+    assert_eq!(fields["original_reference"][0], "1000");
+    assert_eq!(fields["original_reference"][1], fields["original_date"]);
     assert_eq!(
         [&fields["net"], &fields["vat"], &fields["gross"]],
         ["-500,00", "-127,50", "-627,50"]
@@ -1251,14 +1264,15 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
     );
     let note = credited.credited.expect("the credit note on the order");
     assert_eq!((note.number, note.original), (1001, 1000));
-    let again = run_orders(&table.name, &["credit", reference]);
+    // Again (a retry after a lost answer): nothing new, the same credit note printed again.
+    let again = orders(&table, &["credit", reference]);
     let why = String::from_utf8_lossy(&again.stderr);
     assert!(
-        !again.status.success()
-            && why.contains("no current invoice to credit")
-            && why.contains("1000, 1001"),
+        why.contains("no current invoice to credit")
+            && why.contains("credit note 1001 of invoice 1000"),
         "{why}"
     );
+    assert_eq!(again.stdout, credit.stdout);
 
     // Invoiced again, with travel costs: two rows, each with its VAT, totals to the cent.
     let travel = orders(
@@ -1354,6 +1368,157 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
     ] {
         assert!(report.contains(expected), "{expected}: {report}");
     }
+}
+
+/// `orders document NUMBER`: its stdout and notes.
+fn document(table: &Table, args: &[&str]) -> (Vec<u8>, String) {
+    let output = orders(table, &[&["document"][..], args].concat());
+    (output.stdout, String::from_utf8(output.stderr).unwrap())
+}
+
+#[tokio::test]
+async fn an_issued_invoice_stays_as_issued_when_its_order_changes_and_its_credit_note_matches_it() {
+    let table = fresh_table().await;
+    let order = seed(&table.store, 1, ordered(), "tilaaja@kunta.example", sent(1)).await;
+    let reference = order.reference.as_str();
+    let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
+    let issued = checked(&table, &xml, &notes);
+    let old_po = order.details.purchase_order.clone().unwrap();
+    assert_eq!(issued["order_identifier"], old_po.as_str());
+    // Accounts payable: "wrong PO, and send it to our other address and unit".
+    orders(
+        &table,
+        &[
+            "set-invoicing",
+            reference,
+            "--purchase-order",
+            "PO-NEW-9",
+            "--street",
+            "Hallintokatu 2",
+            "--postcode",
+            "04300",
+            "--town",
+            "Tuusula",
+            "--einvoice-address",
+            "00370201256699",
+        ],
+    );
+    // The invoice by its number: byte for byte the original, the order's new details nowhere.
+    let (reprint, note) = document(&table, &["1000"]);
+    assert_eq!(reprint, xml, "document 1000 prints as issued");
+    assert!(
+        note.contains("invoice 1000 of ") && note.contains("its original"),
+        "{note}"
+    );
+    let (html, _) = document(&table, &["1000", "--format", "html"]);
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains(&old_po) && !html.contains("PO-NEW-9") && html.contains("PL 60"));
+    // The credit note carries the original's details and refers to it.
+    let credit = orders(&table, &["credit", reference]);
+    let credited = checked_document(&table, &credit.stdout);
+    for field in [
+        "order_identifier",
+        "to_identifier",
+        "buyer_address",
+        "buyer_reference",
+        "buyer_contact",
+    ] {
+        assert_eq!(credited[field], issued[field], "{field}");
+    }
+    assert_eq!(credited["original_reference"][0], "1000");
+    // The new invoice the new ones.
+    let (new_xml, notes) = invoice(&table, &order.reference, "2026-11-20");
+    let new = checked(&table, &new_xml, &notes);
+    assert_eq!(new["invoice_number"], "1002");
+    assert_eq!(new["order_identifier"], "PO-NEW-9");
+    assert_eq!(new["to_identifier"], "00370201256699");
+    assert_eq!(
+        new["buyer_address"],
+        serde_json::json!(["Hallintokatu 2", "04300", "Tuusula", "FI"])
+    );
+    // Erasure leaves the vouchers as issued, the contact included (KPL 2:10 §).
+    orders(&table, &["erase", reference]);
+    let (after, _) = document(&table, &["1002"]);
+    assert_eq!(after, new_xml);
+    let (credit_again, _) = document(&table, &["1001"]);
+    assert_eq!(credit_again, credit.stdout);
+    let unknown = run_orders(&table.name, &["document", "1003"]);
+    assert!(!unknown.status.success());
+    let wrong = run_orders(&table.name, &["document", "1000", "--format", "finvoice"]);
+    assert!(wrong.status.success(), "an e-invoice prints as Finvoice");
+}
+
+#[tokio::test]
+async fn a_document_stored_before_documents_kept_their_parties_is_frozen_once_from_its_order() {
+    let table = fresh_table().await;
+    let order = seed(&table.store, 3, ordered(), "tilaaja@kunta.example", sent(3)).await;
+    let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
+    checked(&table, &xml, &notes);
+    // As an earlier version stored it: the document without its parties.
+    let key = ("pk", AttributeValue::S("invoice#1000".to_owned()));
+    let item = table
+        .client
+        .get_item()
+        .table_name(&table.name)
+        .key(key.0, key.1.clone())
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let mut stored: serde_json::Value =
+        serde_json::from_str(item["document"].as_s().unwrap()).unwrap();
+    assert!(
+        stored["parties"].is_object(),
+        "a new document keeps its parties"
+    );
+    stored.as_object_mut().unwrap().remove("parties");
+    table
+        .client
+        .update_item()
+        .table_name(&table.name)
+        .key(key.0, key.1.clone())
+        .update_expression("SET #d = :d")
+        .expression_attribute_names("#d", "document")
+        .expression_attribute_values(":d", AttributeValue::S(stored.to_string()))
+        .send()
+        .await
+        .unwrap();
+    let (reprint, note) = document(&table, &["1000"]);
+    assert!(
+        note.contains("kept from its order after it was issued"),
+        "{note}"
+    );
+    let fields = checked(&table, &reprint, "");
+    assert_eq!(fields["invoice_number"], "1000");
+    assert_eq!(
+        fields["buyer_address"],
+        serde_json::json!(["PL 60", "04301", "Tuusula", "FI"])
+    );
+    let item = table
+        .client
+        .get_item()
+        .table_name(&table.name)
+        .key(key.0, key.1)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let frozen: serde_json::Value = serde_json::from_str(item["document"].as_s().unwrap()).unwrap();
+    assert_eq!(frozen["parties"]["backfilled"], true);
+    // Frozen once: the order's later changes no longer reach it.
+    orders(
+        &table,
+        &[
+            "set-invoicing",
+            order.reference.as_str(),
+            "--street",
+            "Toinen katu 5",
+        ],
+    );
+    let (again, _) = document(&table, &["1000"]);
+    assert_eq!(again, reprint);
 }
 
 /// A document on its own (a credit note) through tests/finvoice_check.py.

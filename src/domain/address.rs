@@ -1,9 +1,9 @@
 //! The buyer's postal address, which a full invoice carries (AVL 209 e §; EN 16931 BG-8).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A billing address in Finland: street or PL box, a five-digit postcode and a town.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingAddress {
     pub street: String,
     pub postcode: String,

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::{BusinessId, Language, Phone};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +20,8 @@ pub struct Seller {
     pub invoicing: Option<Invoicing>,
 }
 
-/// The seller's details that only an invoice needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The seller's details that only an invoice needs (an issued invoice keeps them as they were).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invoicing {
     /// `FI12345671`.
     pub vat_number: String,

@@ -3,10 +3,13 @@
 //! is listed in the by-month index under `invoices#YYYY-MM` (its invoice date's month), ordered
 //! by number, apart from the orders' own months.
 
+use aws_sdk_dynamodb::types::Update;
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::parties::Parties;
 use super::record::{InvoiceRecord, InvoiceTerms};
 use order_intake::domain::{InvoiceChannel, InvoiceLine, Reference, Totals};
 use order_intake::store::attribute::Attribute;
@@ -17,6 +20,9 @@ use order_intake::store::item::{
 };
 
 const INVOICE_PREFIX: &str = "invoice#";
+/// When and how a document was recorded as sent: from then on it prints as a copy.
+pub const SENT_AT_ATTRIBUTE: &str = "sent_at";
+pub const SENT_HOW_ATTRIBUTE: &str = "sent_how";
 /// The by-month index's partition of a month's invoices and credit notes.
 const MONTH_PREFIX: &str = "invoices#";
 
@@ -51,10 +57,25 @@ pub struct IssuedInvoice {
     pub lines: Vec<InvoiceLine>,
     /// A credit note's original invoice.
     pub original: Option<OriginalInvoice>,
+    /// Everything else it prints, as issued. `None` only in a document stored before documents
+    /// kept it, until it is frozen once from its order (`Parties::backfilled`).
+    #[serde(default)]
+    pub parties: Option<Parties>,
     /// The credit note that cancelled this invoice: an attribute of its own, set when it is
     /// credited, never in the document.
     #[serde(skip)]
     pub credited_by: Option<u32>,
+    /// Recorded as sent (an attribute of its own too): it prints as a copy from then on.
+    #[serde(skip)]
+    pub sent: Option<Sent>,
+}
+
+/// A document recorded as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub at: Timestamp,
+    /// `by hand` (`orders document N --record sent`).
+    pub how: String,
 }
 
 /// What an invoice is made of, before it has a number.
@@ -66,6 +87,7 @@ pub struct InvoiceDraft {
     pub lines: Vec<InvoiceLine>,
     pub buyer: String,
     pub buyer_business_id: Option<String>,
+    pub parties: Parties,
 }
 
 pub fn invoice_pk(number: u32) -> String {
@@ -88,7 +110,9 @@ impl IssuedInvoice {
             buyer_business_id: draft.buyer_business_id.clone(),
             lines: draft.lines.clone(),
             original: None,
+            parties: Some(draft.parties.clone()),
             credited_by: None,
+            sent: None,
         }
     }
 
@@ -111,7 +135,12 @@ impl IssuedInvoice {
                 number: self.record.number,
                 date: self.record.invoice_date,
             }),
+            parties: (self.parties.clone()).map(|parties| Parties {
+                backfilled: false,
+                ..parties
+            }),
             credited_by: None,
+            sent: None,
             ..self.clone()
         }
     }
@@ -138,6 +167,29 @@ impl IssuedInvoice {
         let mut issued: IssuedInvoice =
             serde_json::from_str(text(item, DOCUMENT_ATTRIBUTE)?).ok()?;
         issued.credited_by = number(item, CREDITED_BY_ATTRIBUTE).and_then(|n| n.try_into().ok());
+        issued.sent = text(item, SENT_AT_ATTRIBUTE)
+            .and_then(|at| at.parse().ok())
+            .map(|at| Sent {
+                at,
+                how: text(item, SENT_HOW_ATTRIBUTE).unwrap_or("").to_owned(),
+            });
         Some(issued)
     }
+}
+
+/// What `IssuedInvoice::attributes` sets, by the names `document` gives them.
+pub(super) const DOCUMENT_SET: &str = "#a0 = :a0, #a1 = :a1, #a2 = :a2, #a3 = :a3";
+
+/// The update that writes a document's attributes (its expression still to come).
+pub(super) fn document(table: &str, issued: &IssuedInvoice) -> UpdateBuilder {
+    let mut update = Update::builder().table_name(table).key(
+        ORDER_TABLE_PARTITION_KEY,
+        s(invoice_pk(issued.record.number)),
+    );
+    for (i, (name, value)) in issued.attributes().into_iter().enumerate() {
+        update = update
+            .expression_attribute_names(format!("#a{i}"), name)
+            .expression_attribute_values(format!(":a{i}"), value);
+    }
+    update
 }

@@ -12,8 +12,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::document::{InvoiceDraft, IssuedInvoice, invoice_month_key, invoice_pk};
-use super::{Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings};
+use super::document::{
+    DOCUMENT_SET, InvoiceDraft, IssuedInvoice, document, invoice_month_key, invoice_pk,
+};
+use super::{Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings, RecordedSent};
 use order_intake::domain::Reference;
 use order_intake::store::attribute::Attribute;
 use order_intake::store::attribute::{
@@ -71,6 +73,14 @@ impl Invoices for DynamoDbOperatorStore {
     async fn issued_invoice(&self, number: u32) -> Result<Option<IssuedInvoice>> {
         let item = self.store.get(invoice_pk(number)).await?;
         Ok(item.as_ref().and_then(IssuedInvoice::from_item))
+    }
+
+    async fn backfill(&self, issued: &IssuedInvoice) -> Result<bool> {
+        self.write_backfill(issued).await
+    }
+
+    async fn record_sent(&self, number: u32, how: &str, at: Timestamp) -> Result<RecordedSent> {
+        self.write_sent(number, how, at).await
     }
 
     /// The invoices and credit notes dated in a month (`2026-11`), by number.
@@ -161,7 +171,7 @@ impl DynamoDbOperatorStore {
                 [order, new_document(self.store.table(), &invoice)],
             )
             .await?;
-        Ok(written.then_some(Some(Invoiced::New(invoice))))
+        Ok(written.then_some(Some(Invoiced::New(Box::new(invoice)))))
     }
 
     async fn try_credit(
@@ -303,28 +313,11 @@ impl DynamoDbOperatorStore {
 
 /// Appends the number to the order's list of its invoices and credit notes.
 const APPEND: &str = "#numbers = list_append(if_not_exists(#numbers, :none), :appended)";
-/// What `IssuedInvoice::attributes` sets, by the names `document` gives them.
-const DOCUMENT_SET: &str = "#a0 = :a0, #a1 = :a1, #a2 = :a2, #a3 = :a3";
-
 fn appended_number(update: UpdateBuilder, number: u32) -> UpdateBuilder {
     update
         .expression_attribute_names("#numbers", INVOICE_NUMBERS_ATTRIBUTE)
         .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
         .expression_attribute_values(":appended", AttributeValue::L(vec![n(number)]))
-}
-
-/// The update that writes a document's attributes (its expression still to come).
-fn document(table: &str, issued: &IssuedInvoice) -> UpdateBuilder {
-    let mut update = Update::builder().table_name(table).key(
-        ORDER_TABLE_PARTITION_KEY,
-        s(invoice_pk(issued.record.number)),
-    );
-    for (i, (name, value)) in issued.attributes().into_iter().enumerate() {
-        update = update
-            .expression_attribute_names(format!("#a{i}"), name)
-            .expression_attribute_values(format!(":a{i}"), value);
-    }
-    update
 }
 
 /// A new document's item: written once, never over another.

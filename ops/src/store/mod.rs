@@ -5,13 +5,16 @@
 //! `OperatorStores` holds both sides as the commands use them.
 //!
 //! Items of the operator's own: `pk = invoice#<NUMBER>`, an issued invoice or credit note
-//! (`document.rs`), listed in the by-month index under `invoices#YYYY-MM`, numbered from
+//! (`document.rs`) with everything it prints (`parties.rs`) and whether it was sent
+//! (`voucher.rs`), listed in the by-month index under `invoices#YYYY-MM`, numbered from
 //! `counter#invoice`.
 
 mod document;
 mod invoices;
 mod listing;
+mod parties;
 mod record;
+mod voucher;
 
 use std::sync::Arc;
 
@@ -21,16 +24,18 @@ use jiff::civil::Date;
 use order_intake::domain::Reference;
 use order_intake::store::{Corrections, DynamoDbStore, Reputation, Result, Retention};
 
-pub use document::{DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, invoice_pk};
+pub use document::{DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, Sent, invoice_pk};
 pub use invoices::{COUNTER_KEY as INVOICE_COUNTER_KEY, FIRST_INVOICE_NUMBER};
+pub use parties::{IssuingSeller, Parties, Routing};
 pub use record::RecordValues;
 pub use record::{EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome};
+pub use voucher::RecordedSent;
 
 /// What `invoice` found or made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invoiced {
     /// A number was taken now and the invoice stored.
-    New(IssuedInvoice),
+    New(Box<IssuedInvoice>),
     /// The order has a current invoice: that one (its document is `issued_invoice`'s, or, for
     /// an invoice made before invoices had items, its order's).
     Existing(InvoiceRecord),
@@ -84,6 +89,13 @@ pub trait Invoices: Send + Sync {
 
     /// An invoice or credit note by its number.
     async fn issued_invoice(&self, number: u32) -> Result<Option<IssuedInvoice>>;
+
+    /// Stores the parties of a document issued before documents kept them (`issued`, frozen
+    /// from its order now), unless another run did first: `false` then (read it again).
+    async fn backfill(&self, issued: &IssuedInvoice) -> Result<bool>;
+
+    /// Records a document as sent (`how`: `by hand`), once.
+    async fn record_sent(&self, number: u32, how: &str, at: Timestamp) -> Result<RecordedSent>;
 
     /// The invoices and credit notes dated in a month (`2026-11`), by number.
     async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>>;

@@ -1,0 +1,185 @@
+//! `orders document NUMBER`: any invoice or credit note by its number, exactly as issued — the
+//! original until it is recorded as sent (`--record sent`), a copy after — and the reading of
+//! documents that `invoice` and `credit` share: as stored, with a document stored before
+//! documents kept their parties frozen once from its order (`Parties::backfilled`).
+
+use std::io::Write;
+
+use jiff::Timestamp;
+
+use crate::cli::{DocumentArgs, DocumentFormat};
+use crate::invoice::{self, InvoiceError, InvoiceFormat, Printing};
+use crate::store::{
+    DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord, Parties, RecordedSent, Routing,
+};
+use crate::{Operator, OpsError, parse_reference};
+
+/// How a document recorded as sent by a person is marked.
+const BY_HAND: &str = "by hand";
+
+impl Operator {
+    pub(crate) async fn document(
+        &self,
+        asked: DocumentArgs,
+        now: Timestamp,
+        out: &mut dyn Write,
+        notes: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let number = asked.number;
+        let Some(issued) = self.stores.invoices.issued_invoice(number).await? else {
+            return Err(OpsError::NotFound(format!(
+                "document {number} (an invoice made before documents were stored prints with: orders invoice REF)"
+            )));
+        };
+        let reference = parse_reference(&issued.reference)?;
+        let issued = match issued.parties {
+            Some(_) => issued,
+            None => {
+                let record = self.record(reference.as_str()).await?;
+                self.frozen(issued, &record).await?
+            }
+        };
+        let name = match issued.kind {
+            DocumentKind::Invoice => "invoice",
+            DocumentKind::Credit => "credit note",
+        };
+        if asked.record.is_some() {
+            let said = self.record_sent(name, &issued, now).await?;
+            writeln!(out, "{said}")?;
+            return Ok(());
+        }
+        let format = asked.format.map(|format| match format {
+            DocumentFormat::Finvoice => InvoiceFormat::Finvoice,
+            DocumentFormat::Html => InvoiceFormat::Printable,
+        });
+        let (printing, what) = printing_of(&issued);
+        out.write_all(invoice::document(&issued, printing, format)?.as_bytes())?;
+        let backfilled = (issued.parties.as_ref()).is_some_and(|p| p.backfilled);
+        writeln!(
+            notes,
+            "{name} {number} of {reference}, issued {} ({}){}: {what}",
+            issued.record.invoice_date,
+            how_sent(&issued),
+            if backfilled {
+                "; its details were kept from its order after it was issued"
+            } else {
+                ""
+            }
+        )?;
+        Ok(())
+    }
+
+    /// Records the document as sent by a person: what to tell them.
+    async fn record_sent(
+        &self,
+        name: &str,
+        issued: &IssuedInvoice,
+        now: Timestamp,
+    ) -> Result<String, OpsError> {
+        let (number, reference) = (issued.record.number, &issued.reference);
+        let recorded = (self.stores.invoices)
+            .record_sent(number, BY_HAND, now)
+            .await?;
+        Ok(match recorded {
+            RecordedSent::Now => format!(
+                "{name} {number} of {reference} recorded as sent {BY_HAND}; from now on it prints as a copy"
+            ),
+            RecordedSent::Before(sent) => format!(
+                "{name} {number} of {reference} was recorded as sent ({}) on {} already: nothing changed",
+                sent.how,
+                sent.at
+                    .to_zoned_datetime(order_intake::domain::helsinki())
+                    .date()
+            ),
+            RecordedSent::NoDocument => return Err(OpsError::NotFound(number.to_string())),
+        })
+    }
+
+    /// The order's current invoice as issued: its own item, or, for an invoice made before
+    /// invoices had items, the one line its order's amounts make; its parties frozen.
+    pub(crate) async fn as_issued(
+        &self,
+        record: &OrderRecord,
+        current: &InvoiceRecord,
+    ) -> Result<IssuedInvoice, OpsError> {
+        let issued = match self.stores.invoices.issued_invoice(current.number).await? {
+            Some(issued) => issued,
+            None => invoice::legacy_invoice(record, current).ok_or(InvoiceError::Incomplete(
+                record.reference.clone(),
+                "the package, amounts or organisation of its invoice",
+            ))?,
+        };
+        self.frozen(issued, record).await
+    }
+
+    /// The document with its parties: as stored, or, for one stored before documents kept
+    /// them, frozen once now from its order and the seller's configuration.
+    pub(crate) async fn frozen(
+        &self,
+        issued: IssuedInvoice,
+        record: &OrderRecord,
+    ) -> Result<IssuedInvoice, OpsError> {
+        if issued.parties.is_some() {
+            return Ok(issued);
+        }
+        let seller = invoice::issuing_seller(self.seller()?)?;
+        let parties = Parties::of(record, seller, true)
+            .ok_or_else(|| InvoiceError::NoInvoiceAddress(record.reference.clone()))?;
+        let frozen = IssuedInvoice {
+            parties: Some(parties),
+            ..issued
+        };
+        if self.stores.invoices.backfill(&frozen).await? {
+            return Ok(frozen);
+        }
+        // Another run froze it first: that one stands.
+        let number = frozen.record.number;
+        let stored = self.stores.invoices.issued_invoice(number).await?;
+        Ok(stored.filter(|s| s.parties.is_some()).unwrap_or(frozen))
+    }
+
+    pub(crate) fn seller(&self) -> Result<&order_intake::domain::Seller, OpsError> {
+        self.seller.as_ref().map_err(|e| OpsError::Usage(e.clone()))
+    }
+}
+
+/// How a document prints now, and what the person is told of it.
+pub(crate) fn printing_of(issued: &IssuedInvoice) -> (Printing, String) {
+    let number = issued.record.number;
+    match &issued.sent {
+        None => (
+            Printing::Original,
+            format!(
+                "this is its original, not recorded as sent; once it is sent: orders document {number} --record sent"
+            ),
+        ),
+        Some(sent) => (
+            Printing::Copy,
+            format!(
+                "it was sent ({}) on {}, so this is a copy (marked so); do not send it as a new document",
+                sent.how,
+                sent.at
+                    .to_zoned_datetime(order_intake::domain::helsinki())
+                    .date()
+            ),
+        ),
+    }
+}
+
+/// Where the document went, for the operator's note.
+pub(crate) fn how_sent(issued: &IssuedInvoice) -> String {
+    match issued.parties.as_ref().map(|p| &p.routing) {
+        Some(Routing::Einvoice { .. }) => "Finvoice".to_owned(),
+        Some(Routing::Paper { send_to }) => {
+            let address = (issued.parties.as_ref()).and_then(|p| p.buyer_address.as_ref());
+            let to = send_to
+                .clone()
+                .or_else(|| address.map(|a| format!("{}, {} {}", a.street, a.postcode, a.town)));
+            format!(
+                "printable HTML: print or save as PDF and send it to {}",
+                to.unwrap_or_default()
+            )
+        }
+        None => "its details as issued are not stored".to_owned(),
+    }
+}
