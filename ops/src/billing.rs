@@ -146,7 +146,7 @@ impl Operator {
         }
         let parties = Parties::of(record, seller, false)
             .ok_or_else(|| InvoiceError::NoInvoiceAddress(reference.clone()))?;
-        let delivered = delivery_date(record, asked.delivered.as_deref(), now)?;
+        let delivered = delivery_date(record, asked.delivered.as_deref(), now, notes)?;
         let rate = match &asked.vat_rate {
             Some(text) => VatRate::parse(text).ok_or_else(|| {
                 OpsError::Usage(format!("--vat-rate {text:?} is not a rate like 25,5"))
@@ -334,37 +334,42 @@ fn travel_line(row: &str, rate: VatRate) -> Result<InvoiceLine, OpsError> {
     Ok(InvoiceLine::new("matkakulut", text, cents, rate))
 }
 
-/// The day the workshop was held: as given, or the booked date once the workshop is over (for
-/// a cancelled booking, the day it was cancelled: its fee's tax point); never after today nor
-/// before the order.
+/// The day the workshop was held: the booked date once the workshop is over (for a cancelled
+/// booking, the day it was cancelled: its fee's tax point), or as given (stderr warns when it
+/// differs from the booked day); never after today nor before the order. A booked workshop not
+/// yet held is not invoiced: the delivery day is the invoice's tax point (AVL 209 e §).
 pub(crate) fn delivery_date(
     record: &OrderRecord,
     given: Option<&str>,
     now: Timestamp,
+    notes: &mut dyn Write,
 ) -> Result<jiff::civil::Date, OpsError> {
-    let day = match given {
-        Some(text) => period::date(text, "--delivered")?,
-        None => match &record.booking {
-            Some(booking) if booking.is_booked() && booking.end_utc() <= now => {
-                booking.start.date()
-            }
-            Some(booking) if booking.state == BookingState::Cancelled => {
-                booking.changed_at.to_zoned_datetime(helsinki()).date()
-            }
-            Some(booking) if booking.is_booked() => {
-                return Err(OpsError::Usage(format!(
-                    "the workshop is booked for {}, not yet held; give --delivered to invoice it anyway",
-                    booking.start.date()
-                )));
-            }
-            _ => {
-                return Err(OpsError::Usage(
-                    "the order has no booking: give the day it was held with --delivered YYYY-MM-DD"
-                        .to_owned(),
-                ));
-            }
-        },
+    let booked = record.booking.as_ref().filter(|b| b.is_booked());
+    if let Some(booking) = booked.filter(|b| b.end_utc() > now) {
+        let day = booking.start.date();
+        return Err(OpsError::Usage(format!(
+            "the workshop is booked for {day}, not yet held: invoice it on or after {day}, once it is over"
+        )));
+    }
+    let day = match (given, &record.booking) {
+        (Some(text), _) => period::date(text, "--delivered")?,
+        (None, Some(booking)) if booking.is_booked() => booking.start.date(),
+        (None, Some(booking)) if booking.state == BookingState::Cancelled => {
+            booking.changed_at.to_zoned_datetime(helsinki()).date()
+        }
+        (None, _) => {
+            return Err(OpsError::Usage(
+                "the order has no booking: give the day it was held with --delivered YYYY-MM-DD"
+                    .to_owned(),
+            ));
+        }
     };
+    if let Some(booked) = booked.map(|b| b.start.date()).filter(|b| *b != day) {
+        writeln!(
+            notes,
+            "warning: the workshop was booked for {booked}, and --delivered says {day}: the invoice says {day}; if the booking is what happened, invoice it without --delivered (credit this one first)"
+        )?;
+    }
     let today = now.to_zoned_datetime(helsinki()).date();
     let ordered = record.created_at.to_zoned_datetime(helsinki()).date();
     if day > today {

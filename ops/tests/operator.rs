@@ -982,10 +982,20 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     let listed = stdout(&orders(&table, &["list"]));
     assert!(listed.contains("klo 9.00–13.00"), "{listed}");
 
-    // Not yet held: no invoice without --delivered.
-    let early = run_orders(&table.name, &["invoice", reference]);
-    assert!(!early.status.success());
-    assert!(String::from_utf8_lossy(&early.stderr).contains("not yet held"));
+    // Not yet held: no invoice, with or without a --delivered (no invented tax point); the
+    // refusal says from when.
+    for args in [
+        &["invoice", reference][..],
+        &["invoice", reference, "--delivered", "2026-11-20"],
+    ] {
+        let early = run_orders(&table.name, args);
+        let why = String::from_utf8_lossy(&early.stderr);
+        assert!(!early.status.success(), "{args:?}");
+        assert!(
+            why.contains("not yet held: invoice it on or after 2"),
+            "{args:?}: {why}"
+        );
+    }
 
     let out = stdout(&orders(&table, &["resend", reference, "booking"]));
     assert!(out.contains("booking email sent"), "{out}");
@@ -1035,6 +1045,25 @@ async fn an_operator_books_lists_and_cancels_a_workshop_and_invoices_its_booked_
     assert!(
         xml.contains(&past.strftime("%Y%m%d").to_string()),
         "the booked day as delivered"
+    );
+    // Another day than the booked one: invoiced as told, with a warning.
+    orders(&table, &["credit", held.reference.as_str()]);
+    let other_day = (past + 1.days()).to_string();
+    let output = orders(
+        &table,
+        &[
+            "invoice",
+            held.reference.as_str(),
+            "--delivered",
+            &other_day,
+        ],
+    );
+    let notes = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        notes.contains(&format!(
+            "warning: the workshop was booked for {past}, and --delivered says {other_day}"
+        )),
+        "{notes}"
     );
 }
 
