@@ -138,6 +138,20 @@ def main():
         "to_identifier": text(root, "MessageTransmissionDetails/MessageReceiverDetails/ToIdentifier"),
         "delivery_date": text(root, "DeliveryDetails/DeliveryDate"),
         "due_date": text(root, "InvoiceDetails/PaymentTermsDetails/InvoiceDueDate"),
+        "payment_means": text(root, "EpiDetails/EpiPaymentInstructionDetails/EpiPaymentMeansCode"),
+        "seller_contact": [
+            text(root, "SellerCommunicationDetails/SellerPhoneNumberIdentifier"),
+            text(root, "SellerCommunicationDetails/SellerEmailaddressIdentifier"),
+        ],
+        "schemes": [
+            root.find("MessageTransmissionDetails/MessageReceiverDetails/ToIdentifier").get("SchemeID"),
+            root.find("SellerPartyDetails/SellerPartyIdentifier").get("SchemeID"),
+        ],
+        "units": [text(root, "SellerOrganisationUnitNumber"), text(root, "BuyerOrganisationUnitNumber")],
+        "late_interest": text(
+            root, "InvoiceDetails/PaymentTermsDetails/PaymentOverDueFineDetails/PaymentOverDueFineFreeText"
+        ),
+        "free_text": text(root, "InvoiceDetails/InvoiceFreeText"),
     }
     print(json.dumps(fields))
 

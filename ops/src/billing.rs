@@ -59,7 +59,7 @@ impl Operator {
         // Checked before a number is taken: an order that cannot be invoiced uses none.
         let unnumbered = IssuedInvoice::new(&reference, 0, &draft, now);
         invoice::document(&unnumbered, Printing::Original, None)?;
-        let first = self.first_invoice_number;
+        let first = self.first_number().await?;
         let issued = match self
             .stores
             .invoices
@@ -181,7 +181,7 @@ impl Operator {
                 delivery_date: delivered,
                 due_days: asked.due_days.unwrap_or(DEFAULT_DUE_DAYS),
             },
-            lines,
+            lines: order_intake::domain::balanced(lines),
             buyer: (record.text(Field::Organization))
                 .ok_or(missing("the organisation"))?
                 .to_owned(),
@@ -206,7 +206,7 @@ impl Operator {
         // Checked before a number is taken, as for an invoice.
         let unnumbered = issued.credit_note(0, today, now);
         invoice::document(&unnumbered, Printing::Original, None)?;
-        let first = self.first_invoice_number;
+        let first = self.first_number().await?;
         let (credit, original) = match self
             .stores
             .invoices

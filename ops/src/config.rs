@@ -19,8 +19,9 @@ pub struct OpsConfig {
     /// The seller on invoices (its invoicing details present), or what is missing for it.
     pub seller: Result<Seller, String>,
     /// The first invoice's number (`INVOICE_NUMBER_START`, 1000 by default): start where the
-    /// company's other series (accounting software) will not reach.
-    pub first_invoice_number: u32,
+    /// company's other series (accounting software) will not reach. Read only before the first
+    /// invoice: set once the series exists, invoicing is refused.
+    pub first_invoice_number: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,11 +74,16 @@ impl OpsConfig {
             (_, Err(missing)) => Err(format!("invoicing needs the seller's details: {missing}")),
             (Err(error), Ok(_)) => Err(format!("invoicing needs the seller's {error}")),
         };
+        // A viitenumero needs four digits with its check digit: numbers from 1000.
         let first_invoice_number = match set("INVOICE_NUMBER_START") {
-            None => crate::store::FIRST_INVOICE_NUMBER,
-            Some(text) => text.trim().parse().ok().filter(|n| *n > 0).ok_or(format!(
-                "INVOICE_NUMBER_START is {text:?}, not a whole number above 0"
-            ))?,
+            None => None,
+            Some(text) => Some(
+                (text.trim().parse().ok())
+                    .filter(|n| (crate::store::FIRST_INVOICE_NUMBER..=99_999_999).contains(n))
+                    .ok_or(format!(
+                        "INVOICE_NUMBER_START is {text:?}, not a whole number from 1000 to 99999999"
+                    ))?,
+            ),
         };
         Ok(OpsConfig {
             first_invoice_number,
@@ -159,7 +165,17 @@ fn invoicing(set: impl Fn(&str) -> Option<String>) -> Result<Invoicing, String> 
     ] = values.map(Option::unwrap_or_default);
     let iban = iban.replace(' ', "").to_uppercase();
     check_invoicing(&street, &postcode, &town, &iban, &bic)?;
+    let email = match set("SELLER_EMAIL") {
+        None => None,
+        Some(text) => Some(
+            order_intake::domain::EmailAddress::parse(text.trim())
+                .ok_or_else(|| format!("SELLER_EMAIL {text:?} is not an email address"))?
+                .as_str()
+                .to_owned(),
+        ),
+    };
     Ok(Invoicing {
+        email,
         vat_number,
         street,
         postcode,
@@ -216,9 +232,31 @@ mod tests {
                 "2 to 35",
             ),
             ("SELLER_POSTCODE", "100", "five digits"),
+            (
+                "SELLER_EMAIL",
+                "laskutus at example",
+                "not an email address",
+            ),
         ] {
             let problem = with((name, wrong)).unwrap_err();
             assert!(problem.contains(said), "{name}: {problem}");
+        }
+    }
+
+    #[test]
+    fn an_invoice_series_starts_at_1000_or_later() {
+        let start = |value: &str| {
+            OpsConfig::from_lookup(|name| match name {
+                "ORDERS_TABLE" => Some("orders".to_owned()),
+                "INVOICE_NUMBER_START" => Some(value.to_owned()),
+                _ => None,
+            })
+            .map(|config| config.first_invoice_number)
+        };
+        assert_eq!(start("5000"), Ok(Some(5000)));
+        for wrong in ["999", "1", "x", "100000000"] {
+            let problem = start(wrong).unwrap_err();
+            assert!(problem.contains("from 1000"), "{wrong}: {problem}");
         }
     }
 }

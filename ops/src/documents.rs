@@ -138,6 +138,20 @@ impl Operator {
         Ok(stored.filter(|s| s.parties.is_some()).unwrap_or(frozen))
     }
 
+    /// The number a new series starts from: `INVOICE_NUMBER_START` (refused once the series
+    /// exists: it would change nothing), else 1000.
+    pub(crate) async fn first_number(&self) -> Result<u32, OpsError> {
+        let Some(start) = self.first_invoice_number else {
+            return Ok(crate::store::FIRST_INVOICE_NUMBER);
+        };
+        match self.stores.invoices.last_number().await? {
+            None => Ok(start),
+            Some(last) => Err(OpsError::Usage(format!(
+                "INVOICE_NUMBER_START is read only before the first invoice, and the series is at {last}: remove INVOICE_NUMBER_START from the configuration"
+            ))),
+        }
+    }
+
     pub(crate) fn seller(&self) -> Result<&order_intake::domain::Seller, OpsError> {
         self.seller.as_ref().map_err(|e| OpsError::Usage(e.clone()))
     }

@@ -15,6 +15,20 @@ use order_intake::domain::{
 use crate::amount::euros;
 pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, virtual_barcode};
 
+/// Late payment: the interest the Interest Act allows between businesses (korkolaki 4 a §).
+pub const LATE_INTEREST: &str = "Viivästyskorko korkolain mukaan";
+/// The customary complaint period.
+pub const COMPLAINTS: &str = "Huomautukset laskusta 8 päivän kuluessa.";
+
+/// Finvoice's `SchemeID` of an OVT address (EAS 0037); none for another kind of address.
+pub fn ovt_scheme(address: &str) -> &'static str {
+    if address.starts_with("0037") {
+        " SchemeID=\"0037\""
+    } else {
+        ""
+    }
+}
+
 /// Why an order cannot be invoiced as it stands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvoiceError {
@@ -166,6 +180,8 @@ struct Content<'a> {
     buyer_business_id: Option<&'a str>,
     buyer_address: Option<&'a BillingAddress>,
     buyer_contact: Option<&'a str>,
+    /// Where a paper invoice goes, when not to its billing address.
+    send_to: Option<&'a str>,
     rows: Vec<Row>,
     vat_groups: Vec<VatGroup>,
     net: String,
@@ -211,6 +227,10 @@ impl<'a> Content<'a> {
             buyer_business_id: issued.buyer_business_id.as_deref(),
             buyer_address: parties.buyer_address.as_ref(),
             buyer_contact: parties.contact.as_deref(),
+            send_to: match &parties.routing {
+                Routing::Paper { send_to } => send_to.as_deref(),
+                Routing::Einvoice { .. } => None,
+            },
             rows,
             vat_groups,
             net: euros(totals.net_cents),
@@ -401,6 +421,7 @@ mod tests {
                 "SELLER_BUSINESS_ID" => "1234567-1".to_owned(),
                 "SELLER_PHONE" => "+358 40 123 4567".to_owned(),
                 "SELLER_POSTCODE" => "00100".to_owned(),
+                "SELLER_EMAIL" => "laskutus@some-tyopajat.example".to_owned(),
                 _ => format!("{name} & <co>"),
             })
         };

@@ -24,8 +24,8 @@ pub struct Operator {
     pub desk: Option<Desk>,
     pub retention_months: u32,
     pub seller: Result<Seller, String>,
-    /// The first invoice's number (`INVOICE_NUMBER_START`).
-    pub first_invoice_number: u32,
+    /// The first invoice's number (`INVOICE_NUMBER_START`), when configured.
+    pub first_invoice_number: Option<u32>,
     pub clock: fn() -> Timestamp,
 }
 

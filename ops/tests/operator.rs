@@ -92,7 +92,7 @@ fn ordered() -> Timestamp {
 }
 
 /// The seller's made-up details, as `config/dev.env` has them.
-const SELLER: [(&str, &str); 14] = [
+const SELLER: [(&str, &str); 15] = [
     ("SELLER_PHONE", "+358 40 123 4567"),
     ("TERMS_FI", "ESIMERKKI: ehdot"),
     ("TERMS_SV", "EXEMPEL: villkor"),
@@ -107,6 +107,7 @@ const SELLER: [(&str, &str); 14] = [
     ("SELLER_BIC", "NDEAFIHH"),
     ("SELLER_EINVOICE_ADDRESS", "003712345671"),
     ("SELLER_EINVOICE_OPERATOR", "003721291126"),
+    ("SELLER_EMAIL", "laskutus@some-tyopajat.example"),
 ];
 
 /// The command as an operator runs it: configuration and credentials from the environment.
@@ -122,6 +123,11 @@ fn orders(table: &Table, args: &[&str]) -> Output {
 
 /// The command, whatever its exit status.
 fn run_orders(table: &str, args: &[&str]) -> Output {
+    run_orders_with(table, args, &[])
+}
+
+/// The command with configuration of its own besides.
+fn run_orders_with(table: &str, args: &[&str], extra: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orders"))
         .args(args)
         .env_clear()
@@ -147,6 +153,7 @@ fn run_orders(table: &str, args: &[&str]) -> Output {
             "TRAINERS",
             "Pilvi Nummi <pilvi.nummi@some-tyopajat.example>, Jaana Pohjola <jaana.pohjola@some-tyopajat.example>",
         )
+        .envs(extra.iter().copied())
         .output()
         .expect("the orders binary runs")
 }
@@ -702,6 +709,20 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
         );
         assert_eq!(fields["to_identifier"], "003702012566");
         assert_eq!(fields["delivery_date"], "20261120");
+        // EN 16931 and the municipalities' instructions: SEPA transfer, OVT schemes, both
+        // parties' OVT as their unit, our contact, late interest and the complaint period.
+        assert_eq!(fields["payment_means"], "58");
+        assert_eq!(fields["schemes"], serde_json::json!(["0037", "0037"]));
+        assert_eq!(
+            fields["units"],
+            serde_json::json!(["003712345671", "003702012566"])
+        );
+        assert_eq!(
+            fields["seller_contact"],
+            serde_json::json!(["+358 40 123 4567", "laskutus@some-tyopajat.example"])
+        );
+        assert_eq!(fields["late_interest"], "Viivästyskorko korkolain mukaan");
+        assert!(fields["free_text"].as_str().unwrap().contains("8 päivän"));
         assert_eq!(fields["buyer_contact"], order.details.contact_name);
         // Again before it is recorded as sent (a retry after a lost answer): the original
         // again, byte for byte, said so; once recorded as sent, a copy; with other terms:
@@ -764,6 +785,38 @@ async fn both_packages_make_a_valid_finvoice_with_exact_totals_once_per_order() 
             .any(|l| l.starts_with(start.reference.as_str()) && l.contains(";1000;")),
         "{csv}"
     );
+}
+
+#[tokio::test]
+async fn the_series_start_is_read_before_the_first_invoice_only() {
+    let table = fresh_table().await;
+    let first = seed(&table.store, 1, ordered(), "tilaaja@kunta.example", sent(1)).await;
+    let second = seed(&table.store, 2, ordered(), "tilaaja@kunta.example", sent(2)).await;
+    let start = [("INVOICE_NUMBER_START", "5000")];
+    let args = [
+        "invoice",
+        first.reference.as_str(),
+        "--delivered",
+        "2026-11-20",
+    ];
+    let made = run_orders_with(&table.name, &args, &start);
+    let notes = String::from_utf8_lossy(&made.stderr);
+    assert!(notes.starts_with("invoice 5000 for "), "{notes}");
+    // Set still, once the series exists: refused, and nothing numbered.
+    let args = [
+        "invoice",
+        second.reference.as_str(),
+        "--delivered",
+        "2026-11-20",
+    ];
+    let refused = run_orders_with(&table.name, &args, &start);
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && why.contains("the series is at 5000"),
+        "{why}"
+    );
+    let (_, notes) = invoice(&table, &second.reference, "2026-11-20");
+    assert!(notes.starts_with("invoice 5001 for "), "{notes}");
 }
 
 #[tokio::test]
@@ -886,6 +939,10 @@ async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing
         "FI21 1234 5600 0007 85",
         "Y-tunnus 0201256-6",
         "Hanke 9",
+        // The invoice's recipient as the buyer's scanning service needs it on the invoice.
+        "<strong>Laskun vastaanottaja</strong><br>Kunta 9, Ostolaskut, PL 60, 04301 Tuusula",
+        "Puh. +358 40 123 4567<br>laskutus@some-tyopajat.example",
+        "Viivästyskorko korkolain mukaan. Huomautukset laskusta 8 päivän kuluessa.",
     ] {
         assert!(html.contains(expected), "{expected} missing: {html}");
     }
@@ -901,11 +958,19 @@ async fn an_order_without_e_invoicing_gets_a_printable_invoice_for_its_invoicing
     assert_eq!(code[17..25].parse::<i64>().unwrap(), gross);
     assert_eq!(code[28..48].trim_start_matches('0'), viite);
 
-    // Asked again, the same invoice marked as a copy, no new number.
+    // Asked again, the same invoice, no new number: the original until it is recorded as
+    // sent, a copy marked so after.
     let (again, _) = invoice(&table, &order.reference, "2026-11-20");
-    let again = String::from_utf8(again).unwrap();
+    assert_eq!(String::from_utf8(again).unwrap(), html);
+    orders(
+        &table,
+        &["document", &number.to_string(), "--record", "sent"],
+    );
+    let (copy, _) = invoice(&table, &order.reference, "2026-11-20");
+    let copy = String::from_utf8(copy).unwrap();
+    assert!(copy.contains("<h1>LASKU – KOPIO</h1>"), "{copy}");
     assert_eq!(
-        again.replace("<h1>LASKU – KOPIO</h1>", "<h1>LASKU</h1>"),
+        copy.replace("<h1>LASKU – KOPIO</h1>", "<h1>LASKU</h1>"),
         html
     );
 }

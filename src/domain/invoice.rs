@@ -126,6 +126,28 @@ impl Totals {
     }
 }
 
+/// The lines with their VAT computed per rate on the rate's base, as Finnish practice and
+/// EN 16931 (BR-CO-17) do: a cent that the rows' own rounding gains or loses goes to the rate's
+/// largest row, so the rows, the breakdown and the totals still agree to the cent.
+pub fn balanced(mut lines: Vec<InvoiceLine>) -> Vec<InvoiceLine> {
+    let mut by_rate: BTreeMap<VatRate, Vec<usize>> = BTreeMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        by_rate.entry(line.vat_rate).or_default().push(i);
+    }
+    for (rate, rows) in by_rate {
+        let net: i64 = rows.iter().map(|&i| lines[i].net_cents).sum();
+        let vat: i64 = rows.iter().map(|&i| lines[i].vat_cents).sum();
+        let largest = rows
+            .iter()
+            .copied()
+            .max_by_key(|&i| lines[i].net_cents.abs());
+        if let Some(largest) = largest {
+            lines[largest].vat_cents += rate.vat_on(net) - vat;
+        }
+    }
+    lines
+}
+
 /// The VAT breakdown: per rate, its base and its VAT (the lines' own, summed, so the
 /// breakdown, the rows and the totals agree to the cent).
 pub fn vat_breakdown(lines: &[InvoiceLine]) -> Vec<(VatRate, Totals)> {
@@ -194,6 +216,21 @@ mod tests {
         assert_eq!(breakdown[0].1.net_cents, 620_33);
         let credited: Vec<_> = lines.iter().map(InvoiceLine::credited).collect();
         assert_eq!(Totals::of(&credited).gross_cents, -totals.gross_cents);
+    }
+
+    #[test]
+    fn vat_is_computed_per_rate_and_the_rounding_cent_goes_to_the_largest_row() {
+        let dime = |name| InvoiceLine::new("x", name, 10, VatRate::GENERAL);
+        let mut lines = vec![dime("a"), dime("b"), dime("c")];
+        lines.push(InvoiceLine::new("y", "d", 20, VatRate::GENERAL));
+        // Each row alone: 0,0255 → 0,03 and 0,051 → 0,05; the base 0,50 € → 0,1275 → 0,13.
+        assert_eq!(Totals::of(&lines).vat_cents, 14);
+        let lines = balanced(lines);
+        assert_eq!(Totals::of(&lines).vat_cents, 13);
+        assert_eq!(lines[3].vat_cents, 4, "the largest row takes the cent");
+        assert_eq!(vat_breakdown(&lines)[0].1.vat_cents, 13);
+        let credited: Vec<_> = lines.iter().map(InvoiceLine::credited).collect();
+        assert_eq!(balanced(credited.clone()), credited);
     }
 
     #[test]

@@ -44,7 +44,9 @@ pub use customer_link::{CUSTOMER_LINK_DAYS_AFTER_WORKSHOP, CUSTOMER_LINK_DAYS_UN
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
-pub use invoice::{InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, parse_euros, vat_breakdown};
+pub use invoice::{
+    InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, balanced, parse_euros, vat_breakdown,
+};
 pub use invoice_status::{
     CreditNote, CurrentInvoice, InvoiceChannel, InvoiceStatus, reference_number,
 };

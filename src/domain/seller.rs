@@ -34,6 +34,9 @@ pub struct Invoicing {
     /// The seller's own e-invoice address and its operator's id (Finvoice's From…).
     pub einvoice_address: String,
     pub einvoice_operator: String,
+    /// Where the buyer asks about an invoice (`SELLER_EMAIL`), printed on it when set.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl Seller {

@@ -75,6 +75,11 @@ impl Invoices for DynamoDbOperatorStore {
         Ok(item.as_ref().and_then(IssuedInvoice::from_item))
     }
 
+    async fn last_number(&self) -> Result<Option<u32>> {
+        let (last, _) = self.next_number(FIRST_INVOICE_NUMBER).await?;
+        Ok(last.and_then(|last| u32::try_from(last).ok()))
+    }
+
     async fn backfill(&self, issued: &IssuedInvoice) -> Result<bool> {
         self.write_backfill(issued).await
     }

@@ -90,6 +90,9 @@ pub trait Invoices: Send + Sync {
     /// An invoice or credit note by its number.
     async fn issued_invoice(&self, number: u32) -> Result<Option<IssuedInvoice>>;
 
+    /// The series' last number, once there is a series.
+    async fn last_number(&self) -> Result<Option<u32>>;
+
     /// Stores the parties of a document issued before documents kept them (`issued`, frozen
     /// from its order now), unless another run did first: `false` then (read it again).
     async fn backfill(&self, issued: &IssuedInvoice) -> Result<bool>;
