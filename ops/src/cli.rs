@@ -105,13 +105,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "csv")]
         format: LedgerFormat,
     },
-    /// A month's summary for the VAT return and the bookkeeper: orders, bookings, deliveries,
-    /// invoiced and credited net, VAT and gross per package and VAT rate, open invoices.
-    Report {
-        /// YYYY-MM, `this` or `last` (the previous month).
-        #[arg(long)]
-        month: String,
-    },
+    /// A month's, quarter's or year's summary for the bookkeeper: orders, bookings,
+    /// deliveries, invoiced and credited net, VAT and gross per package and VAT rate, the VAT
+    /// return's figures by month of supply, open invoices.
+    Report(ReportArgs),
     /// Books the workshop's date, or changes the booking, as the trainers' booking page does:
     /// the customer gets a booking email with a calendar invitation, the trainers a note.
     Book(BookArgs),
@@ -152,6 +149,21 @@ pub struct InvoiceArgs {
     /// The VAT rate (25,5), when the one in force on the delivery day differs from the order's.
     #[arg(long)]
     pub vat_rate: Option<String>,
+}
+
+/// The period of `orders report`: one of the three.
+#[derive(Debug, Clone, Default, Args)]
+#[group(required = true, multiple = false)]
+pub struct ReportArgs {
+    /// YYYY-MM, `this` or `last` (the previous month).
+    #[arg(long)]
+    pub month: Option<String>,
+    /// YYYYQN (2026Q4), `this` or `last`.
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// YYYY, `this` or `last`.
+    #[arg(long)]
+    pub year: Option<String>,
 }
 
 /// What `orders document` is asked.

@@ -1,14 +1,11 @@
-//! `orders ledger` and `orders report`: the month's invoices and credit notes as the
-//! bookkeeper's sales ledger (by invoice date, one row per document and VAT rate, no personal
-//! data), and the month's summary for the VAT return.
+//! `orders ledger`: the month's invoices and credit notes as the bookkeeper's sales ledger (by
+//! invoice date, one row per document and VAT rate, no personal data).
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::store::{DocumentKind, IssuedInvoice};
-use jiff::{Timestamp, ToSpan};
-use order_intake::domain::{BookingState, Field, Package, VatRate, vat_breakdown};
+use jiff::Timestamp;
+use order_intake::domain::vat_breakdown;
 use serde::Serialize;
 
 use crate::amount::euros;
@@ -217,65 +214,7 @@ impl Operator {
         }
         Ok(())
     }
-
-    pub(crate) async fn report(
-        &self,
-        month: &str,
-        now: Timestamp,
-        out: &mut dyn Write,
-    ) -> Result<(), OpsError> {
-        let period = month_period(month, now)?;
-        let key = period.first_day.strftime("%Y-%m").to_string();
-        let orders = self
-            .stores
-            .listings
-            .orders_between(period.since, period.until)
-            .await?;
-        // Workshops of the month were ordered in it or in the months before.
-        let since = period
-            .since
-            .checked_sub(BOOKING_LOOKBACK_DAYS.days())
-            .unwrap_or(period.since);
-        let recent = self
-            .stores
-            .listings
-            .orders_between(since, period.until)
-            .await?;
-        let documents = self.stores.invoices.issued_in_month(&key).await?;
-        let mut text = String::new();
-        let _ = writeln!(text, "Month {key} (Helsinki dates)");
-        let _ = writeln!(text, "\nOrders placed: {}", orders.len());
-        for (package, count) in count_by(orders.iter().filter_map(|o| o.text(Field::Package))) {
-            let _ = writeln!(text, "  {package}: {count}");
-        }
-        let in_month = |b: &&order_intake::domain::Booking| {
-            (period.first_day..=period.last_day).contains(&b.start.date())
-        };
-        let bookings: Vec<_> = recent
-            .iter()
-            .filter_map(|o| o.booking.as_ref())
-            .filter(in_month)
-            .collect();
-        let booked = bookings.iter().filter(|b| b.is_booked()).count();
-        let held = bookings
-            .iter()
-            .filter(|b| b.is_booked() && b.end_utc() <= now)
-            .count();
-        let cancelled = bookings
-            .iter()
-            .filter(|b| b.state == BookingState::Cancelled)
-            .count();
-        let _ = writeln!(
-            text,
-            "\nWorkshops dated in the month: {booked} booked, of which {held} held; {cancelled} cancelled"
-        );
-        summary(&mut text, &documents);
-        Ok(out.write_all(text.as_bytes())?)
-    }
 }
-
-/// How far back `report` looks for the orders of the month's workshops.
-const BOOKING_LOOKBACK_DAYS: i64 = 550;
 
 fn month_period(month: &str, now: Timestamp) -> Result<Period, OpsError> {
     let args = PeriodArgs {
@@ -283,89 +222,4 @@ fn month_period(month: &str, now: Timestamp) -> Result<Period, OpsError> {
         ..PeriodArgs::default()
     };
     Period::from_args(&args, now)
-}
-
-fn count_by<'a>(items: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize> {
-    let mut counts = BTreeMap::new();
-    for item in items {
-        *counts.entry(item).or_default() += 1;
-    }
-    counts
-}
-
-/// Net, VAT and gross per article and rate.
-type Sums = BTreeMap<(String, VatRate), (i64, i64, i64)>;
-
-fn sums<'a>(documents: impl Iterator<Item = &'a IssuedInvoice>) -> Sums {
-    let mut sums = Sums::new();
-    for line in documents.flat_map(|d| &d.lines) {
-        let name =
-            Package::parse(&line.article_id).map_or(line.article_id.clone(), |p| p.id().to_owned());
-        let sum = sums.entry((name, line.vat_rate)).or_default();
-        *sum = (
-            sum.0 + line.net_cents,
-            sum.1 + line.vat_cents,
-            sum.2 + line.gross_cents(),
-        );
-    }
-    sums
-}
-
-/// The invoiced and credited amounts, the VAT return's figures and the open invoices.
-fn summary(text: &mut String, documents: &[IssuedInvoice]) {
-    let of = |kind| documents.iter().filter(move |d| d.kind == kind);
-    for (title, kind) in [
-        ("Invoiced", DocumentKind::Invoice),
-        ("Credited", DocumentKind::Credit),
-    ] {
-        let _ = writeln!(
-            text,
-            "\n{title} ({} documents): net, VAT, gross per article and VAT rate",
-            of(kind).count()
-        );
-        for ((article, rate), (net, vat, gross)) in sums(of(kind)) {
-            let _ = writeln!(
-                text,
-                "  {article:<15} {:>6} %  {:>10}  {:>10}  {:>10}",
-                rate.percent(),
-                euros(net),
-                euros(vat),
-                euros(gross)
-            );
-        }
-    }
-    let _ = writeln!(
-        text,
-        "\nFor the VAT return (sales by invoice date, credits deducted):"
-    );
-    let all: Vec<_> = documents.iter().flat_map(|d| d.lines.clone()).collect();
-    for (rate, sum) in vat_breakdown(&all) {
-        let _ = writeln!(
-            text,
-            "  {} %: taxable sales {} €, VAT {} €",
-            rate.percent(),
-            euros(sum.net_cents),
-            euros(sum.vat_cents)
-        );
-    }
-    let open: Vec<_> = of(DocumentKind::Invoice)
-        .filter(|d| d.credited_by.is_none())
-        .collect();
-    let gross: i64 = open.iter().map(|d| d.totals().gross_cents).sum();
-    let _ = writeln!(
-        text,
-        "\nOpen invoices of the month (not credited; payments are matched in the bank, not here): {}, {} €",
-        open.len(),
-        euros(gross)
-    );
-    for doc in open {
-        let _ = writeln!(
-            text,
-            "  {} {} due {} {} €",
-            doc.record.number,
-            doc.reference,
-            doc.record.due_date,
-            euros(doc.totals().gross_cents)
-        );
-    }
 }

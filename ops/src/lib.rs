@@ -22,6 +22,7 @@ pub mod operator;
 pub mod operators;
 pub mod payment;
 pub mod period;
+pub mod report;
 pub mod spreadsheet;
 pub mod store;
 pub mod trainers;

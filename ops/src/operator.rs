@@ -60,7 +60,7 @@ impl Operator {
             Command::Document(asked) => self.document(asked, now, out, notes).await,
             Command::SetInvoicing(asked) => self.set_invoicing(asked, now, out).await,
             Command::Ledger { month, format } => self.ledger(&month, format, now, out).await,
-            Command::Report { month } => self.report(&month, now, out).await,
+            Command::Report(asked) => self.report(asked, now, out).await,
             Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
             Command::Book(asked) => self.book(asked, out).await,
             Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,

@@ -17,6 +17,40 @@ pub struct Period {
     pub last_day: Date,
 }
 
+/// The length of a report's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calendar {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Calendar {
+    fn months(self) -> i8 {
+        match self {
+            Calendar::Month => 1,
+            Calendar::Quarter => 3,
+            Calendar::Year => 12,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Calendar::Month => "month",
+            Calendar::Quarter => "quarter",
+            Calendar::Year => "year",
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            Calendar::Month => "2026-11",
+            Calendar::Quarter => "2026Q4",
+            Calendar::Year => "2026",
+        }
+    }
+}
+
 /// Days listed when no period is given.
 const DEFAULT_DAYS: i64 = 30;
 
@@ -61,6 +95,58 @@ impl Period {
                 (first, last)
             }
         };
+        Period::between(first_day, last_day)
+    }
+
+    /// A report's calendar period: a month (`2026-11`), a quarter (`2026Q4`) or a year
+    /// (`2026`), or `this` or `last` of each.
+    pub fn calendar(length: Calendar, text: &str, now: Timestamp) -> Result<Period, OpsError> {
+        let today = now.to_zoned_datetime(helsinki()).date();
+        let months = length.months();
+        let usage = |e: jiff::Error| OpsError::Usage(e.to_string());
+        // The first month of the period containing `day`.
+        let start_of = |day: Date| {
+            let month = (day.month() - 1) / months * months + 1;
+            Date::new(day.year(), month, 1).map_err(usage)
+        };
+        let first = match text.trim() {
+            "this" => start_of(today)?,
+            "last" => start_of(start_of(today)?.checked_sub(1.day()).map_err(usage)?)?,
+            given => {
+                let wrong = || {
+                    OpsError::Usage(format!(
+                        "--{} {given:?} is not like {}, this or last",
+                        length.name(),
+                        length.example()
+                    ))
+                };
+                let first = match length {
+                    Calendar::Month => date(&format!("{given}-01"), "--month")?,
+                    Calendar::Quarter => {
+                        let (year, quarter) = given.split_once(['Q', 'q']).ok_or_else(wrong)?;
+                        let year: i16 = year.trim_end_matches('-').parse().map_err(|_| wrong())?;
+                        let quarter: i8 = quarter.parse().map_err(|_| wrong())?;
+                        if !(1..=4).contains(&quarter) {
+                            return Err(wrong());
+                        }
+                        Date::new(year, (quarter - 1) * 3 + 1, 1).map_err(|_| wrong())?
+                    }
+                    Calendar::Year => {
+                        let year: i16 = given.parse().map_err(|_| wrong())?;
+                        Date::new(year, 1, 1).map_err(|_| wrong())?
+                    }
+                };
+                start_of(first)?
+            }
+        };
+        let after = first
+            .checked_add(i64::from(months).months())
+            .map_err(usage)?;
+        Period::between(first, after.checked_sub(1.day()).map_err(usage)?)
+    }
+
+    /// The Helsinki days `first_day..=last_day`.
+    pub fn between(first_day: Date, last_day: Date) -> Result<Period, OpsError> {
         if first_day > last_day {
             return Err(OpsError::Usage(format!(
                 "the period starts ({first_day}) after it ends ({last_day})"
@@ -101,6 +187,33 @@ mod tests {
         assert_eq!(period.until.to_string(), "2026-10-31T22:00:00Z");
         let last = Period::from_args(&args(None, None, Some("last")), NOW.parse().unwrap());
         assert_eq!(last.unwrap(), period);
+    }
+
+    #[test]
+    fn quarters_and_years_are_their_months() {
+        let now = NOW.parse().unwrap();
+        let days = |length, text| {
+            let p = Period::calendar(length, text, now).unwrap();
+            (p.first_day.to_string(), p.last_day.to_string())
+        };
+        let q4 = ("2026-10-01".to_owned(), "2026-12-31".to_owned());
+        assert_eq!(days(Calendar::Quarter, "2026Q4"), q4);
+        assert_eq!(days(Calendar::Quarter, "this"), q4);
+        assert_eq!(
+            days(Calendar::Quarter, "last"),
+            ("2026-07-01".into(), "2026-09-30".into())
+        );
+        assert_eq!(
+            days(Calendar::Year, "last"),
+            ("2025-01-01".into(), "2025-12-31".into())
+        );
+        assert_eq!(
+            days(Calendar::Month, "2027-02"),
+            ("2027-02-01".into(), "2027-02-28".into())
+        );
+        for (length, wrong) in [(Calendar::Quarter, "2026Q5"), (Calendar::Year, "26x")] {
+            assert!(Period::calendar(length, wrong, now).is_err(), "{wrong}");
+        }
     }
 
     #[test]

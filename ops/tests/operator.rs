@@ -1454,11 +1454,10 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
     // The month's report: invoiced, credited, and what the VAT return takes.
     let report = stdout(&orders(&table, &["report", "--month", &month]));
     for expected in [
-        "Invoiced (2 documents)",
-        "Credited (1 documents)",
+        "Invoiced (2 documents, by invoice date)",
+        "Credited (1 documents, by invoice date)",
         "matkakulut",
-        "25,5 %: taxable sales 620,33 €, VAT 158,18 €",
-        "Open invoices of the month (not credited; payments are matched in the bank, not here): 1, 778,51 €",
+        "Open invoices of the period (not credited; payments are matched in the bank, not here): 1, 778,51 €",
     ] {
         assert!(report.contains(expected), "{expected}: {report}");
     }
@@ -1613,6 +1612,117 @@ async fn a_document_stored_before_documents_kept_their_parties_is_frozen_once_fr
     );
     let (again, _) = document(&table, &["1000"]);
     assert_eq!(again, reprint);
+}
+
+/// The operator in this process, its clock stopped at `clock`: documents dated as a
+/// bookkeeper's months would date them.
+fn operator_at(table: &Table, clock: fn() -> Timestamp) -> order_ops::Operator {
+    let lookup = |name: &str| {
+        (SELLER.iter().find(|(n, _)| *n == name))
+            .map(|(_, v)| (*v).to_owned())
+            .or_else(|| (name == "ORDERS_TABLE").then(|| table.name.clone()))
+    };
+    order_ops::Operator {
+        stores: order_ops::store::OperatorStores::dynamodb((*table.store).clone()),
+        desk: None,
+        retention_months: 24,
+        seller: order_ops::OpsConfig::from_lookup(lookup).unwrap().seller,
+        first_invoice_number: None,
+        clock,
+    }
+}
+
+/// One command of `operator`: its stdout.
+async fn run_at(operator: &order_ops::Operator, args: &[&str]) -> String {
+    use clap::Parser;
+    let cli = order_ops::Cli::try_parse_from([&["orders"][..], args].concat()).unwrap();
+    let (mut out, mut notes) = (Vec::new(), Vec::new());
+    let done = operator.run(cli.command, &mut out, &mut notes).await;
+    assert!(done.is_ok(), "{args:?}: {done:?}");
+    String::from_utf8(out).unwrap()
+}
+
+#[tokio::test]
+async fn vat_is_reported_by_month_of_supply_across_a_month_boundary() {
+    let table = fresh_table().await;
+    let ordered = "2027-01-10T08:00:00Z".parse().unwrap();
+    let january = seed(&table.store, 1, ordered, "tilaaja@kunta.example", sent(1)).await;
+    let february = seed(&table.store, 3, ordered, "tilaaja@kunta.example", sent(3)).await;
+    fn feb_2() -> Timestamp {
+        "2027-02-02T10:00:00Z".parse().unwrap()
+    }
+    fn apr_1() -> Timestamp {
+        "2027-04-01T10:00:00Z".parse().unwrap()
+    }
+    fn may_1() -> Timestamp {
+        "2027-05-01T10:00:00Z".parse().unwrap()
+    }
+    let issuing = operator_at(&table, feb_2);
+    // Held on 31 January, invoiced on 2 February: January's VAT.
+    let jan = january.reference.as_str();
+    run_at(&issuing, &["invoice", jan, "--delivered", "2027-01-31"]).await;
+    let feb = february.reference.as_str();
+    run_at(&issuing, &["invoice", feb, "--delivered", "2027-02-01"]).await;
+    // Credited in April: deducted in April, not in February.
+    run_at(&operator_at(&table, apr_1), &["credit", feb]).await;
+    let reporting = operator_at(&table, may_1);
+    let vat = |report: &str| {
+        (report.lines())
+            .find(|l| l.starts_with("  25,5 %: taxable sales"))
+            .unwrap_or("none")
+            .to_owned()
+    };
+    let month = run_at(&reporting, &["report", "--month", "2027-01"]).await;
+    assert!(
+        month.starts_with("Month 2027-01-01 – 2027-01-31"),
+        "{month}"
+    );
+    assert_eq!(
+        vat(&month),
+        "  25,5 %: taxable sales 500,00 €, VAT 127,50 €"
+    );
+    assert!(
+        month.contains("by month of supply (suoriteperuste)"),
+        "{month}"
+    );
+    assert!(month.contains("This tool's sales only"), "{month}");
+    assert!(
+        month.contains("1000 ") && month.contains("invoiced after the period, counted here"),
+        "{month}"
+    );
+    assert!(
+        month.contains("Invoiced (0 documents, by invoice date)"),
+        "{month}"
+    );
+    let month = run_at(&reporting, &["report", "--month", "2027-02"]).await;
+    assert_eq!(
+        vat(&month),
+        "  25,5 %: taxable sales 900,00 €, VAT 229,50 €"
+    );
+    assert!(
+        month.contains("supplied before the period, not counted here"),
+        "{month}"
+    );
+    assert!(
+        month.contains("Invoiced (2 documents, by invoice date)"),
+        "{month}"
+    );
+    let quarter = run_at(&reporting, &["report", "--quarter", "2027Q1"]).await;
+    assert!(
+        quarter.starts_with("Quarter 2027-01-01 – 2027-03-31"),
+        "{quarter}"
+    );
+    assert_eq!(
+        vat(&quarter),
+        "  25,5 %: taxable sales 1400,00 €, VAT 357,00 €"
+    );
+    let second = run_at(&reporting, &["report", "--quarter", "2027Q2"]).await;
+    assert_eq!(
+        vat(&second),
+        "  25,5 %: taxable sales -900,00 €, VAT -229,50 €"
+    );
+    let year = run_at(&reporting, &["report", "--year", "2027"]).await;
+    assert_eq!(vat(&year), "  25,5 %: taxable sales 500,00 €, VAT 127,50 €");
 }
 
 /// A document on its own (a credit note) through tests/finvoice_check.py.
