@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads `orders ledger` back with tools other than ours:
+"""Reads `orders ledger` (and `orders journal`) back with tools other than ours:
 
     .tools/venv-invoice/bin/python tests/ledger_check.py LEDGER.csv|LEDGER.xlsx
 
@@ -14,7 +14,8 @@ import decimal
 import json
 import sys
 
-AMOUNTS = ("net_eur", "vat_eur", "gross_eur")
+# The ledger's amounts, and the journal's (`orders journal`: `+` debit, `-` credit).
+AMOUNTS = ("net_eur", "vat_eur", "gross_eur", "summa")
 
 
 def cents(value):
@@ -30,7 +31,8 @@ def from_csv(path):
         rows = list(csv.DictReader(handle, delimiter=";"))
     for row in rows:
         for column in AMOUNTS:
-            row[column] = cents(row[column])
+            if column in row:
+                row[column] = cents(row[column])
     return {"rows": rows}
 
 

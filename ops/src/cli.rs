@@ -105,6 +105,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "csv")]
         format: LedgerFormat,
     },
+    /// What is owed and not invoiced: workshops held and cancellations charged a fee, with no
+    /// current invoice (never invoiced, or credited and not invoiced again), oldest first.
+    ToInvoice,
+    /// The month's invoices and credit notes (by invoice date) as balanced journal rows for the
+    /// accounting software's import (Netvisor's accounting material CSV): receivable, sales per
+    /// article and VAT rate with the VAT code, VAT; accounts from JOURNAL_* (RUNBOOK.md).
+    Journal {
+        /// YYYY-MM, `this` or `last` (the previous month).
+        #[arg(long)]
+        month: String,
+    },
     /// A month's, quarter's or year's summary for the bookkeeper: orders, bookings,
     /// deliveries, invoiced and credited net, VAT and gross per package and VAT rate, the VAT
     /// return's figures by month of supply, open invoices.

@@ -22,6 +22,8 @@ pub struct OpsConfig {
     /// company's other series (accounting software) will not reach. Read only before the first
     /// invoice: set once the series exists, invoicing is refused.
     pub first_invoice_number: Option<u32>,
+    /// The accounts `orders journal` suggests (`JOURNAL_*`).
+    pub accounts: crate::accounts::Accounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,7 @@ impl OpsConfig {
             ),
         };
         Ok(OpsConfig {
+            accounts: crate::accounts::Accounts::from_lookup(set)?,
             first_invoice_number,
             orders_table,
             mail,

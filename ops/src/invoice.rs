@@ -428,6 +428,7 @@ mod tests {
         crate::config::OpsConfig::from_lookup(|name| match name {
             "ORDERS_TABLE" => Some("orders".to_owned()),
             "SENDER_EMAIL" | "TRAINER_EMAILS" | "RETENTION_MONTHS" | "INVOICE_NUMBER_START" => None,
+            journal if journal.starts_with("JOURNAL_") => None,
             _ => value(name),
         })
         .unwrap()

@@ -5,6 +5,7 @@
 // Amounts in cents are written euros_cents: `1_129_50` is 1 129,50 €.
 #![allow(clippy::inconsistent_digit_grouping)]
 
+pub mod accounts;
 pub mod amount;
 pub mod billing;
 pub mod bookings;
@@ -17,6 +18,7 @@ pub mod documents;
 pub mod error;
 pub mod format;
 pub mod invoice;
+pub mod journal;
 pub mod ledger;
 pub mod operator;
 pub mod operators;
@@ -26,6 +28,7 @@ pub mod report;
 pub mod spreadsheet;
 pub mod store;
 pub mod trainers;
+pub mod uninvoiced;
 
 pub use cli::{Cli, Command, ExportFormat};
 pub use config::OpsConfig;

@@ -55,6 +55,7 @@ async fn main() -> ExitCode {
         retention_months: config.retention_months,
         seller: config.seller,
         first_invoice_number: config.first_invoice_number,
+        accounts: config.accounts,
         clock: Timestamp::now,
     };
     let mut out = std::io::stdout().lock();

@@ -26,6 +26,8 @@ pub struct Operator {
     pub seller: Result<Seller, String>,
     /// The first invoice's number (`INVOICE_NUMBER_START`), when configured.
     pub first_invoice_number: Option<u32>,
+    /// The accounts `orders journal` suggests.
+    pub accounts: crate::accounts::Accounts,
     pub clock: fn() -> Timestamp,
 }
 
@@ -60,6 +62,8 @@ impl Operator {
             Command::Document(asked) => self.document(asked, now, out, notes).await,
             Command::SetInvoicing(asked) => self.set_invoicing(asked, now, out).await,
             Command::Ledger { month, format } => self.ledger(&month, format, now, out).await,
+            Command::ToInvoice => self.to_invoice(now, out).await,
+            Command::Journal { month } => self.journal(&month, now, out).await,
             Command::Report(asked) => self.report(asked, now, out).await,
             Command::SubjectAccess { email } => self.subject_access(&email, now, out).await,
             Command::Book(asked) => self.book(asked, out).await,

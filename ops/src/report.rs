@@ -37,8 +37,9 @@ impl Operator {
         let listings = &self.stores.listings;
         let orders = listings.orders_between(period.since, period.until).await?;
         // Workshops of the period were ordered in it or in the months before.
+        // A timestamp takes hours, not calendar days (with days it would not move at all).
         let since = (period.since)
-            .checked_sub(BOOKING_LOOKBACK_DAYS.days())
+            .checked_sub((BOOKING_LOOKBACK_DAYS * 24).hours())
             .unwrap_or(period.since);
         let recent = listings.orders_between(since, period.until).await?;
         // Invoiced in the period, or later for a workshop held in it.

@@ -1263,13 +1263,18 @@ async fn an_operator_sees_and_resets_the_reputation_breaker() {
 /// `orders ledger` as a file, read back by tests/ledger_check.py (Python's csv, openpyxl).
 fn ledger(table: &Table, month: &str, format: &str) -> serde_json::Value {
     let output = orders(table, &["ledger", "--month", month, "--format", format]);
+    read_back(table, &output.stdout, format)
+}
+
+/// A ledger or journal file through tests/ledger_check.py (Python's csv, openpyxl).
+fn read_back(table: &Table, file: &[u8], format: &str) -> serde_json::Value {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let path = std::env::temp_dir().join(format!(
         "{}-{}.{format}",
         table.name,
         uuid::Uuid::now_v7().simple()
     ));
-    std::fs::write(&path, &output.stdout).unwrap();
+    std::fs::write(&path, file).unwrap();
     let read = Command::new(format!("{root}/.tools/venv-invoice/bin/python"))
         .args([
             &format!("{root}/tests/ledger_check.py"),
@@ -1451,6 +1456,52 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
         );
     }
 
+    // The month's journal for the accounting software: each document balanced, the receivable
+    // debited, sales per article with its VAT code, VAT credited; a credit note the other way.
+    let journal = orders(&table, &["journal", "--month", &month]);
+    let journal = read_back(&table, &journal.stdout, "csv");
+    let rows: Vec<(String, String, i64, String, String)> = journal["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let text = |name: &str| row[name].as_str().unwrap().to_owned();
+            (
+                text("tositenumero"),
+                text("tili"),
+                row["summa"].as_i64().unwrap(),
+                text("alv_koodi"),
+                text("artikkeli"),
+            )
+        })
+        .collect();
+    let row = |n: &str, account: &str, cents: i64, code: &str, article: &str| {
+        (
+            n.to_owned(),
+            account.to_owned(),
+            cents,
+            code.to_owned(),
+            article.to_owned(),
+        )
+    };
+    assert_eq!(
+        rows,
+        [
+            row("1000", "1700", 627_50, "", ""),
+            row("1000", "3000", -500_00, "KOMY", "somestartti"),
+            row("1000", "2939", -127_50, "", "alv"),
+            row("1001", "1700", -627_50, "", ""),
+            row("1001", "3000", 500_00, "KOMY", "somestartti"),
+            row("1001", "2939", 127_50, "", "alv"),
+            row("1002", "1700", 778_51, "", ""),
+            row("1002", "3000", -120_33, "KOMY", "matkakulut"),
+            row("1002", "3000", -500_00, "KOMY", "somestartti"),
+            row("1002", "2939", -158_18, "", "alv"),
+        ]
+    );
+    assert_eq!(journal["rows"][1]["alv_prosentti"], "25,5");
+    assert_eq!(journal["rows"][0]["tila"], "credited by 1001");
+
     // The month's report: invoiced, credited, and what the VAT return takes.
     let report = stdout(&orders(&table, &["report", "--month", &month]));
     for expected in [
@@ -1628,6 +1679,7 @@ fn operator_at(table: &Table, clock: fn() -> Timestamp) -> order_ops::Operator {
         retention_months: 24,
         seller: order_ops::OpsConfig::from_lookup(lookup).unwrap().seller,
         first_invoice_number: None,
+        accounts: order_ops::accounts::Accounts::default(),
         clock,
     }
 }
@@ -2103,6 +2155,74 @@ async fn an_operator_revokes_an_order_s_customer_links() {
 
 /// A cancellation on the customer's page records the terms' fee on the booking: `orders
 /// invoice` bills exactly that without being told; one free of charge has nothing to bill.
+#[tokio::test]
+async fn to_invoice_lists_held_workshops_and_charged_cancellations_not_yet_invoiced() {
+    use order_intake::domain::{Booking, BookingState};
+    use order_intake::store::{Booked, Bookings};
+    let table = fresh_table().await;
+    let today = Timestamp::now().to_zoned_datetime(helsinki()).date();
+    let seeded = |n| seed(&table.store, n, ordered(), "tilaaja@kunta.example", sent(n));
+    let held = seeded(1).await;
+    booked_for(&table, &held, today - 2.days()).await;
+    let coming = seeded(2).await;
+    booked_for(&table, &coming, today + 10.days()).await;
+    let invoiced = seeded(3).await;
+    booked_for(&table, &invoiced, today - 3.days()).await;
+    orders(&table, &["invoice", invoiced.reference.as_str()]);
+    let mut cancellations = Vec::new();
+    for (n, fee_percent) in [(4, 50), (5, 0)] {
+        let order = seeded(n).await;
+        let mut cancelled = order.clone();
+        cancelled.booking = Some(Booking {
+            state: BookingState::Cancelled,
+            start: (today + 3.days()).at(9, 0, 0, 0),
+            end: (today + 3.days()).at(11, 0, 0, 0),
+            place: "Kunnantalo".into(),
+            trainers: vec!["Pilvi Nummi".into()],
+            note: None,
+            reason: Some("Peruttu tilaajan pyynnöstä.".into()),
+            sequence: 2,
+            changed_at: Timestamp::now(),
+            changed_by: "customer".into(),
+            fee_percent: Some(fee_percent),
+        });
+        assert_eq!(
+            table.store.book(&cancelled, 0).await.unwrap(),
+            Booked::Stored
+        );
+        cancellations.push(order);
+    }
+    let listed = stdout(&orders(&table, &["to-invoice"]));
+    let line = |order: &Order| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(order.reference.as_str()))
+            .map(str::to_owned)
+    };
+    assert!(
+        line(&held).is_some_and(|l| l.ends_with(&format!("held {}", today - 2.days()))),
+        "{listed}"
+    );
+    assert!(
+        line(&cancellations[0])
+            .is_some_and(|l| l.ends_with(&format!("cancelled {today}, fee 50 %"))),
+        "{listed}"
+    );
+    for not_owed in [&coming, &invoiced, &cancellations[1]] {
+        assert_eq!(line(not_owed), None, "{listed}");
+    }
+    assert!(listed.contains("2 to invoice"), "{listed}");
+    // Invoiced, it leaves the list; credited, it comes back to be invoiced again.
+    orders(&table, &["invoice", held.reference.as_str()]);
+    assert!(stdout(&orders(&table, &["to-invoice"])).contains("1 to invoice"));
+    orders(&table, &["credit", held.reference.as_str()]);
+    let listed = stdout(&orders(&table, &["to-invoice"]));
+    assert!(
+        listed.contains("invoice it again") && listed.contains("2 to invoice"),
+        "{listed}"
+    );
+}
+
 #[tokio::test]
 async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
     use order_intake::domain::{Booking, BookingState};
