@@ -71,7 +71,6 @@ impl Operator {
             // Invoiced meanwhile by someone else: that one is the order's invoice.
             Some(Invoiced::Existing(_)) => return self.reprint(&record, &asked, out, notes).await,
         };
-        out.write_all(invoice::document(&issued, Printing::Original, None)?.as_bytes())?;
         let viite = invoice::reference_number(issued.record.number);
         writeln!(
             notes,
@@ -83,6 +82,7 @@ impl Operator {
             invoice::grouped(&viite),
             invoice::grouped_rf(&invoice::rf_reference(&viite)),
         )?;
+        self.emit(&issued, Printing::Original, None, out, notes)?;
         Ok(())
     }
 
@@ -121,12 +121,12 @@ impl Operator {
             )));
         }
         let (printing, what) = printing_of(&issued);
-        out.write_all(invoice::document(&issued, printing, None)?.as_bytes())?;
         writeln!(
             notes,
             "invoice {} for {reference} was already issued on {}: {what}",
             issued.record.number, issued.record.invoice_date
         )?;
+        self.emit(&issued, printing, None, out, notes)?;
         Ok(())
     }
 
@@ -217,7 +217,6 @@ impl Operator {
             Some(Credited::NotInvoiced) => return Err(not_invoiced(&reference, &record)),
             Some(Credited::New { credit, original }) => (credit, original),
         };
-        out.write_all(invoice::document(&credit, Printing::Original, None)?.as_bytes())?;
         writeln!(
             notes,
             "credit note {} for invoice {} of {reference} ({}): {} €; the order can be invoiced again: orders invoice {reference} …",
@@ -226,6 +225,7 @@ impl Operator {
             how_sent(&credit),
             euros(credit.totals().gross_cents),
         )?;
+        self.emit(&credit, Printing::Original, None, out, notes)?;
         Ok(())
     }
 
@@ -247,13 +247,13 @@ impl Operator {
         };
         let credit = self.frozen(credit, record).await?;
         let (printing, what) = printing_of(&credit);
-        out.write_all(invoice::document(&credit, printing, None)?.as_bytes())?;
         let original = credit.original.map_or(0, |o| o.number);
         writeln!(
             notes,
             "order {reference} has no current invoice to credit: credit note {} of invoice {original} was made on {}: {what}",
             credit.record.number, credit.record.invoice_date
         )?;
+        self.emit(&credit, printing, None, out, notes)?;
         Ok(())
     }
 }

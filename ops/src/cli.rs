@@ -10,6 +10,10 @@ use order_intake::domain::EmailKind;
 #[derive(Debug, Parser)]
 #[command(name = "orders", version)]
 pub struct Cli {
+    /// The configuration file (KEY=VALUE lines, as RUNBOOK.md shows); default: `orders.env` in
+    /// the current folder when there is one. Environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -24,6 +24,9 @@ pub struct OpsConfig {
     pub first_invoice_number: Option<u32>,
     /// The accounts `orders journal` suggests (`JOURNAL_*`).
     pub accounts: crate::accounts::Accounts,
+    /// Where `invoice`, `credit` and `document` write their files (`ORDERS_DOCUMENTS`); unset,
+    /// they print on stdout.
+    pub documents_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +92,7 @@ impl OpsConfig {
         };
         Ok(OpsConfig {
             accounts: crate::accounts::Accounts::from_lookup(set)?,
+            documents_dir: set("ORDERS_DOCUMENTS").map(|dir| dir.trim().into()),
             first_invoice_number,
             orders_table,
             mail,
@@ -263,3 +267,24 @@ mod tests {
         }
     }
 }
+
+/// The settings of a configuration file (`orders.env`): `file` when given (it must be
+/// readable), else `orders.env` in the current folder when there is one, else none.
+pub fn settings_file(
+    file: Option<&std::path::Path>,
+) -> Result<std::collections::HashMap<String, String>, String> {
+    let default = std::path::Path::new(SETTINGS_FILE);
+    let path = match file {
+        Some(path) => path,
+        None if default.exists() => default,
+        None => return Ok(Default::default()),
+    };
+    let unreadable = |e: dotenvy::Error| format!("{}: {e}", path.display());
+    dotenvy::from_path_iter(path)
+        .map_err(unreadable)?
+        .map(|line| line.map_err(unreadable))
+        .collect()
+}
+
+/// The configuration file `orders` reads from the current folder.
+pub const SETTINGS_FILE: &str = "orders.env";

@@ -53,7 +53,6 @@ impl Operator {
             DocumentFormat::Html => InvoiceFormat::Printable,
         });
         let (printing, what) = printing_of(&issued);
-        out.write_all(invoice::document(&issued, printing, format)?.as_bytes())?;
         let backfilled = (issued.parties.as_ref()).is_some_and(|p| p.backfilled);
         writeln!(
             notes,
@@ -66,6 +65,7 @@ impl Operator {
                 ""
             }
         )?;
+        self.emit(&issued, printing, format, out, notes)?;
         Ok(())
     }
 

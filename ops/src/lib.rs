@@ -16,6 +16,7 @@ pub mod correction;
 pub mod desk;
 pub mod documents;
 pub mod error;
+pub mod filing;
 pub mod format;
 pub mod invoice;
 pub mod journal;

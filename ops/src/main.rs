@@ -26,7 +26,18 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| "warn".into()),
         )
         .init();
-    let config = match OpsConfig::from_lookup(|name| std::env::var(name).ok()) {
+    let file = match order_ops::config::settings_file(cli.config.as_deref()) {
+        Ok(file) => file,
+        Err(problem) => {
+            eprintln!("orders: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    // The environment first, then the file.
+    let lookup = |name: &str| {
+        (std::env::var(name).ok().filter(|v| !v.is_empty())).or_else(|| file.get(name).cloned())
+    };
+    let config = match OpsConfig::from_lookup(lookup) {
         Ok(config) => config,
         Err(problem) => {
             eprintln!("orders: {problem}");
@@ -34,7 +45,14 @@ async fn main() -> ExitCode {
         }
     };
     // The AWS CLI's chain: environment, profiles (AWS_PROFILE), SSO, credential processes.
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(profile) = lookup("AWS_PROFILE") {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = lookup("AWS_REGION") {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    let sdk = loader.load().await;
     let store = Arc::new(DynamoDbStore::new(
         aws::dynamodb_client(&sdk),
         &config.orders_table,
@@ -56,6 +74,7 @@ async fn main() -> ExitCode {
         seller: config.seller,
         first_invoice_number: config.first_invoice_number,
         accounts: config.accounts,
+        documents_dir: config.documents_dir,
         clock: Timestamp::now,
     };
     let mut out = std::io::stdout().lock();

@@ -28,6 +28,8 @@ pub struct Operator {
     pub first_invoice_number: Option<u32>,
     /// The accounts `orders journal` suggests.
     pub accounts: crate::accounts::Accounts,
+    /// Where documents are written (`ORDERS_DOCUMENTS`); `None`: on stdout.
+    pub documents_dir: Option<std::path::PathBuf>,
     pub clock: fn() -> Timestamp,
 }
 

@@ -1680,6 +1680,7 @@ fn operator_at(table: &Table, clock: fn() -> Timestamp) -> order_ops::Operator {
         seller: order_ops::OpsConfig::from_lookup(lookup).unwrap().seller,
         first_invoice_number: None,
         accounts: order_ops::accounts::Accounts::default(),
+        documents_dir: None,
         clock,
     }
 }
@@ -1969,6 +1970,12 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
         .expect("RUNBOOK.md has the invoicing transcript");
     let dir = std::env::temp_dir().join(format!("runbook-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
+    // The operator's one configuration file, as the RUNBOOK's set-up writes it.
+    let settings: String = (SELLER.iter())
+        .chain(&[("ORDERS_DOCUMENTS", "laskut")])
+        .map(|(name, value)| format!("{name}=\"{value}\"\n"))
+        .collect();
+    std::fs::write(dir.join("orders.env"), settings).unwrap();
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_orders"))
         .parent()
         .unwrap();
@@ -1985,7 +1992,6 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
             .env_clear()
             .env("PATH", &path)
             .env("ORDERS_TABLE", &table.name)
-            .envs(SELLER)
             .env("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint())
             .env("AWS_REGION", "eu-north-1")
             .env("AWS_ACCESS_KEY_ID", "local")
@@ -2025,7 +2031,7 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
     );
     // What the transcript wrote is valid Finvoice.
     for file in ["lasku-1000.xml", "hyvityslasku-1001.xml", "lasku-1002.xml"] {
-        let xml = std::fs::read(dir.join(file)).unwrap();
+        let xml = std::fs::read(dir.join("laskut").join(file)).unwrap();
         checked(&table, &xml, "");
     }
     std::fs::remove_dir_all(&dir).unwrap();
