@@ -194,6 +194,27 @@ fn invoicing(set: impl Fn(&str) -> Option<String>) -> Result<Invoicing, String> 
     })
 }
 
+/// The settings of a configuration file (`orders.env`): `file` when given (it must be
+/// readable), else `orders.env` in the current folder when there is one, else none.
+pub fn settings_file(
+    file: Option<&std::path::Path>,
+) -> Result<std::collections::HashMap<String, String>, String> {
+    let default = std::path::Path::new(SETTINGS_FILE);
+    let path = match file {
+        Some(path) => path,
+        None if default.exists() => default,
+        None => return Ok(Default::default()),
+    };
+    let unreadable = |e: dotenvy::Error| format!("{}: {e}", path.display());
+    dotenvy::from_path_iter(path)
+        .map_err(unreadable)?
+        .map(|line| line.map_err(unreadable))
+        .collect()
+}
+
+/// The configuration file `orders` reads from the current folder.
+pub const SETTINGS_FILE: &str = "orders.env";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,24 +288,3 @@ mod tests {
         }
     }
 }
-
-/// The settings of a configuration file (`orders.env`): `file` when given (it must be
-/// readable), else `orders.env` in the current folder when there is one, else none.
-pub fn settings_file(
-    file: Option<&std::path::Path>,
-) -> Result<std::collections::HashMap<String, String>, String> {
-    let default = std::path::Path::new(SETTINGS_FILE);
-    let path = match file {
-        Some(path) => path,
-        None if default.exists() => default,
-        None => return Ok(Default::default()),
-    };
-    let unreadable = |e: dotenvy::Error| format!("{}: {e}", path.display());
-    dotenvy::from_path_iter(path)
-        .map_err(unreadable)?
-        .map(|line| line.map_err(unreadable))
-        .collect()
-}
-
-/// The configuration file `orders` reads from the current folder.
-pub const SETTINGS_FILE: &str = "orders.env";

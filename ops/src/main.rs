@@ -26,33 +26,16 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| "warn".into()),
         )
         .init();
-    let file = match order_ops::config::settings_file(cli.config.as_deref()) {
-        Ok(file) => file,
+    let configured = settings(cli.config.clone())
+        .and_then(|settings| Ok((OpsConfig::from_lookup(&settings)?, settings)));
+    let (config, settings) = match configured {
+        Ok(configured) => configured,
         Err(problem) => {
             eprintln!("orders: {problem}");
             return ExitCode::from(2);
         }
     };
-    // The environment first, then the file.
-    let lookup = |name: &str| {
-        (std::env::var(name).ok().filter(|v| !v.is_empty())).or_else(|| file.get(name).cloned())
-    };
-    let config = match OpsConfig::from_lookup(lookup) {
-        Ok(config) => config,
-        Err(problem) => {
-            eprintln!("orders: {problem}");
-            return ExitCode::from(2);
-        }
-    };
-    // The AWS CLI's chain: environment, profiles (AWS_PROFILE), SSO, credential processes.
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(profile) = lookup("AWS_PROFILE") {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = lookup("AWS_REGION") {
-        loader = loader.region(aws_config::Region::new(region));
-    }
-    let sdk = loader.load().await;
+    let sdk = sdk_config(&settings).await;
     let store = Arc::new(DynamoDbStore::new(
         aws::dynamodb_client(&sdk),
         &config.orders_table,
@@ -81,18 +64,41 @@ async fn main() -> ExitCode {
     let mut notes = std::io::stderr().lock();
     match operator.run(cli.command, &mut out, &mut notes).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("orders: {error}");
-            // The causes, for an operator (or a test) to see why storage did not answer; the
-            // SDK's errors name the operation and the service's code, never item data.
-            let mut cause = std::error::Error::source(&error);
-            while let Some(inner) = cause {
-                eprintln!("  caused by: {inner}");
-                cause = inner.source();
-            }
-            ExitCode::FAILURE
-        }
+        Err(error) => failed(&error),
     }
+}
+
+/// The error, and its causes, for an operator (or a test) to see why storage did not answer;
+/// the SDK's errors name the operation and the service's code, never item data.
+fn failed(error: &order_ops::OpsError) -> ExitCode {
+    eprintln!("orders: {error}");
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        eprintln!("  caused by: {inner}");
+        cause = inner.source();
+    }
+    ExitCode::FAILURE
+}
+
+/// The settings: the environment first, then the configuration file (`orders.env`).
+fn settings(file: Option<std::path::PathBuf>) -> Result<impl Fn(&str) -> Option<String>, String> {
+    let file = order_ops::config::settings_file(file.as_deref())?;
+    Ok(move |name: &str| {
+        (std::env::var(name).ok().filter(|v| !v.is_empty())).or_else(|| file.get(name).cloned())
+    })
+}
+
+/// The AWS CLI's chain: environment, profiles (AWS_PROFILE), SSO, credential processes; the
+/// profile and region may come from the configuration file.
+async fn sdk_config(settings: &impl Fn(&str) -> Option<String>) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(profile) = settings("AWS_PROFILE") {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = settings("AWS_REGION") {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    loader.load().await
 }
 
 /// What `resend`, `release`, `book` and `cancel` send with when no function is named: the
