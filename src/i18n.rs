@@ -13,7 +13,8 @@ fn invalid_hint(field: Field, t: &Problems) -> &'static str {
         Field::Participants => t.invalid_participants,
         Field::Channels => t.invalid_channels,
         Field::PreferredDates => t.invalid_dates,
-        Field::EInvoiceAddress | Field::EInvoiceOperator => t.invalid_einvoice_id,
+        Field::EInvoiceAddress => t.invalid_einvoice_address,
+        Field::EInvoiceOperator => t.invalid_einvoice_operator,
         Field::BillingPostcode => t.invalid_postcode,
         Field::IdempotencyKey => t.invalid_idempotency_key,
         Field::Next => t.invalid_next,
@@ -31,6 +32,8 @@ fn missing(field: Field, t: &Problems) -> &'static str {
         Field::BillingStreet => t.required_billing_street,
         Field::BillingPostcode => t.required_billing_postcode,
         Field::BillingTown => t.required_billing_town,
+        Field::EInvoiceAddress => t.required_einvoice_address,
+        Field::EInvoiceOperator => t.required_einvoice_operator,
         Field::PrivacyConsent => t.consent_required,
         _ => t.required,
     }
@@ -78,14 +81,19 @@ fn problem(error: &FieldError, language: Language) -> String {
 }
 
 /// Whether the message names the field itself (and is a whole sentence): what to do about a
-/// missing value, and the e-mail address's, the business id's, the phone's and the postcode's
-/// own rules.
+/// missing value, and the e-mail address's, the business id's, the phone's, the postcode's and
+/// the e-invoice routing's own rules.
 fn names_its_field(error: &FieldError) -> bool {
     match error.code {
         ErrorCode::Required | ErrorCode::ConsentRequired | ErrorCode::InvalidCheckDigit => true,
         ErrorCode::Invalid => matches!(
             error.field,
-            Field::Email | Field::BusinessId | Field::Phone | Field::BillingPostcode
+            Field::Email
+                | Field::BusinessId
+                | Field::Phone
+                | Field::BillingPostcode
+                | Field::EInvoiceAddress
+                | Field::EInvoiceOperator
         ),
         _ => false,
     }

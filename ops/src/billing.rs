@@ -141,9 +141,7 @@ impl Operator {
     ) -> Result<InvoiceDraft, OpsError> {
         let reference = &record.reference;
         let missing = |what| InvoiceError::Incomplete(reference.clone(), what);
-        if invoice::billing_address(record).is_none() {
-            return Err(InvoiceError::NoBillingAddress(reference.clone()).into());
-        }
+        invoice::routable(record)?;
         let parties = Parties::of(record, seller, false)
             .ok_or_else(|| InvoiceError::NoInvoiceAddress(reference.clone()))?;
         let delivered = delivery_date(record, asked.delivered.as_deref(), now, notes)?;

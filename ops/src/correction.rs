@@ -1,16 +1,16 @@
 //! `orders set-invoicing`: corrects an order's invoicing details (a missing operator code, a
 //! purchase order number that arrives later, the billing address) with the form's own rules,
-//! plus the OVT address's link to the Y-tunnus, and logs each change on the order.
+//! (well-formed routing, an address with its operator), warns about an operator not on the list
+//! or an OVT code of another Y-tunnus, and logs each change on the order.
 
 use std::io::Write;
 
 use crate::store::OrderRecord;
 use jiff::Timestamp;
-use order_intake::domain::{Field, Language, checked_invoicing, helsinki};
+use order_intake::domain::{Field, Language, checked_invoicing, helsinki, routing_flags};
 use order_intake::store::Corrected;
 
 use crate::cli::SetInvoicingArgs;
-use crate::operators::{operator_name, ovt_problem};
 use crate::{Operator, OpsError, parse_reference};
 
 /// The fields `set-invoicing` corrects, in the form's order.
@@ -32,14 +32,6 @@ impl Operator {
             ));
         }
         let values = checked(&record, &given, now)?;
-        let ovt = value_after(&record, &values, Field::EInvoiceAddress);
-        let business_id = value_after(&record, &values, Field::BusinessId);
-        if let Some(problem) = ovt
-            .as_deref()
-            .and_then(|a| ovt_problem(a, business_id.as_deref()))
-        {
-            return Err(OpsError::Usage(problem));
-        }
         let by = asked.by.clone().unwrap_or_else(operator_name_from_env);
         let changes = self
             .stores
@@ -50,18 +42,23 @@ impl Operator {
             return Err(OpsError::NotFound(reference.to_string()));
         };
         tell_changes(&reference, &changes, out)?;
-        if let Some(code) = value_after(&record, &values, Field::EInvoiceOperator)
-            && operator_name(&code).is_none()
-        {
-            writeln!(
-                out,
-                "warning: {code} is not on the list of Finnish e-invoice operators (ops/src/operators.rs): check it with the customer"
-            )?;
+        let after = |field| value_after(&record, &values, field);
+        let (address, operator) = (
+            after(Field::EInvoiceAddress),
+            after(Field::EInvoiceOperator),
+        );
+        let business_id = after(Field::BusinessId);
+        for flag in routing_flags(
+            address.as_deref(),
+            operator.as_deref(),
+            business_id.as_deref(),
+        ) {
+            writeln!(out, "warning: {}", flag.english())?;
         }
         if let (Some(invoice), false) = (&record.invoice, changes.is_empty()) {
             writeln!(
                 out,
-                "note: invoice {} was issued with the old details; a copy printed now carries the new ones. To correct the issued invoice: orders credit {reference}, then orders invoice {reference} …",
+                "note: invoice {} keeps the details it was issued with; to correct it, credit it and invoice again: orders credit {reference}, then orders invoice {reference} …",
                 invoice.number
             )?;
         }

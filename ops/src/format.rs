@@ -278,6 +278,14 @@ fn invoice_fields(r: &OrderRecord) -> Vec<(&'static str, Option<String>)> {
             }),
         ),
     ];
+    let flags = order_intake::domain::routing_flags(
+        r.text(Field::EInvoiceAddress),
+        r.text(Field::EInvoiceOperator),
+        r.text(Field::BusinessId),
+    );
+    for flag in flags {
+        fields.push(("Check", Some(flag.english())));
+    }
     for change in &r.invoicing_changes {
         let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
         let text = format!(

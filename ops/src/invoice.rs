@@ -40,6 +40,10 @@ pub enum InvoiceError {
         "order {0} has no billing address, which an invoice must carry (the buyer's name and address, AVL 209 e §): add it with: orders set-invoicing {0} --street \"PL 60\" --postcode 04301 --town Tuusula"
     )]
     NoBillingAddress(String),
+    #[error(
+        "order {0} has an e-invoice address and no operator, so the invoice could not travel: ask the customer for their operator's code, then: orders set-invoicing {0} --operator 003721291126"
+    )]
+    NoOperator(String),
     #[error("order {0} lacks {1}, which the invoice needs")]
     Incomplete(String, &'static str),
     #[error("the invoice could not be written: {0}")]
@@ -95,6 +99,21 @@ pub enum InvoiceFormat {
     /// For printing or saving as PDF and sending to the order's invoicing address (or by post
     /// to its billing address).
     Printable,
+}
+
+/// Whether the order has what routes an invoice: the billing address every invoice carries,
+/// and an operator for an e-invoice address (an order taken before the form asked for both is
+/// never silently put on paper).
+pub fn routable(order: &OrderRecord) -> Result<(), InvoiceError> {
+    let reference = || order.reference.clone();
+    if billing_address(order).is_none() {
+        return Err(InvoiceError::NoBillingAddress(reference()));
+    }
+    if order.text(Field::EInvoiceAddress).is_some() && order.text(Field::EInvoiceOperator).is_none()
+    {
+        return Err(InvoiceError::NoOperator(reference()));
+    }
+    Ok(())
 }
 
 /// The order's billing address, when it has all of it.

@@ -22,7 +22,6 @@ pub mod invoice;
 pub mod journal;
 pub mod ledger;
 pub mod operator;
-pub mod operators;
 pub mod payment;
 pub mod period;
 pub mod report;

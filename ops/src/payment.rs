@@ -61,25 +61,7 @@ pub fn virtual_barcode(
     ))
 }
 
-/// Whether an account number is an IBAN: its shape and its mod-97 check digits (ISO 13616).
-pub fn iban_is_valid(iban: &str) -> bool {
-    let shape = (15..=34).contains(&iban.len())
-        && iban.bytes().take(2).all(|b| b.is_ascii_uppercase())
-        && iban.bytes().skip(2).take(2).all(|b| b.is_ascii_digit())
-        && iban
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    if !shape {
-        return false;
-    }
-    // The first four characters moved to the end, letters as numbers (A = 10 … Z = 35), mod 97.
-    let rearranged = iban[4..].bytes().chain(iban[..4].bytes());
-    let remainder = rearranged.fold(0u32, |acc, b| match b {
-        b'0'..=b'9' => (acc * 10 + u32::from(b - b'0')) % 97,
-        _ => (acc * 100 + u32::from(b - b'A' + 10)) % 97,
-    });
-    remainder == 1
-}
+pub use order_intake::domain::iban_is_valid;
 
 #[cfg(test)]
 mod tests {

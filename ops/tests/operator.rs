@@ -1804,9 +1804,14 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
 
     // An OVT address must carry the Y-tunnus's digits; a bad postcode is the form's error.
     for (args, expected) in [
+        // The order has an address and no operator: a new address still needs its operator.
         (
             vec!["--einvoice-address", "003712345671"],
-            "not an OVT address of Y-tunnus 0201256-6",
+            "--operator: Enter the e-invoice operator's intermediator ID too, so that the invoice can travel",
+        ),
+        (
+            vec!["--operator", "003799999999"],
+            "--operator: Enter the operator's intermediator ID",
         ),
         (
             vec![
@@ -1846,7 +1851,9 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
             "--town",
             "Tuusula",
             "--operator",
-            "003799999999",
+            "003799999992",
+            "--einvoice-address",
+            "003712345671",
             "--purchase-order",
             "PO-77",
             "--by",
@@ -1854,9 +1861,19 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
         ],
     ));
     assert!(set.contains("billing_postcode - → 04301"), "{set}");
+    // Well-formed but worth a look: accepted, and said.
     assert!(
-        set.contains("warning: 003799999999 is not on the list"),
+        set.contains("warning: operator code 003799999992 is not on the list"),
         "{set}"
+    );
+    assert!(
+        set.contains("warning: e-invoice address 003712345671 is an OVT code of another Y-tunnus"),
+        "{set}"
+    );
+    let shown = stdout(&orders(&table, &["show", reference]));
+    assert!(
+        shown.contains("Check") && shown.contains("003799999992 is not on the list"),
+        "{shown}"
     );
     let item = table
         .client
@@ -1869,15 +1886,32 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
         .item
         .unwrap();
     let log = item["invoicing_changes"].as_l().unwrap();
-    assert_eq!(log.len(), 5);
-    let operator = log[0].as_m().unwrap();
+    assert_eq!(log.len(), 6);
+    let operator = log[1].as_m().unwrap();
     assert_eq!(operator["field"].as_s().unwrap(), "einvoice_operator");
     assert_eq!(operator["by"].as_s().unwrap(), "bookkeeper");
-    assert!(!operator.contains_key("old") && operator["new"].as_s().unwrap() == "003799999999");
+    assert!(!operator.contains_key("old") && operator["new"].as_s().unwrap() == "003799999992");
     // Now it invoices, with the corrected details.
     let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
     let fields = checked(&table, &xml, &notes);
     assert_eq!(fields["order_identifier"], "PO-77");
+
+    // An address stored without its operator (an order older than the rule) never goes on
+    // paper: refused, saying how to fix it.
+    let mut older = self::details(6, "tilaaja@kunta.example");
+    older.einvoice_operator = None;
+    let older = store_order(&table.store, older, ordered(), sent(6)).await;
+    let older = older.reference.as_str();
+    let refused = run_orders(
+        &table.name,
+        &["invoice", older, "--delivered", "2026-11-20"],
+    );
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("has an e-invoice address and no operator")
+            && why.contains(&format!("orders set-invoicing {older} --operator")),
+        "{why}"
+    );
 
     // The delivery day is sane: not in the future, not before the order.
     let other = seed(&table.store, 5, ordered(), "tilaaja@kunta.example", sent(5)).await;

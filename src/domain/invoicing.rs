@@ -32,6 +32,16 @@ pub const CUSTOMER_INVOICING_FIELDS: [Field; 7] = [
     Field::EInvoiceOperator,
 ];
 
+/// Fields judged together.
+const GROUPS: [&[Field]; 2] = [
+    &[Field::EInvoiceAddress, Field::EInvoiceOperator],
+    &[
+        Field::BillingStreet,
+        Field::BillingPostcode,
+        Field::BillingTown,
+    ],
+];
+
 /// The given values (blank: remove) through the form's rules beside `current`'s other
 /// invoicing details: each given field as the form would store it, `None` to remove; or the
 /// form's errors for the invoicing fields.
@@ -60,11 +70,7 @@ pub fn checked_invoicing(
             *slot = value;
         }
     }
-    let order = NewOrder::parse(&form, today).map_err(|errors| {
-        (errors.into_iter())
-            .filter(|e| INVOICING_FIELDS.contains(&e.field))
-            .collect::<Vec<_>>()
-    })?;
+    let order = judged(form, given, today)?;
     Ok(given
         .iter()
         .map(|(field, _)| {
@@ -72,6 +78,53 @@ pub fn checked_invoicing(
             (*field, stored)
         })
         .collect())
+}
+
+/// The order the form makes, its errors limited to what the given values touch: the given
+/// fields and the ones that go with them (the address and its operator; the billing address's
+/// three parts). An old inconsistency elsewhere does not block an unrelated correction
+/// (`orders invoice` refuses it in its turn).
+fn judged(
+    mut form: OrderForm,
+    given: &[(Field, String)],
+    today: Date,
+) -> Result<NewOrder, Vec<FieldError>> {
+    let touched = |field: Field| {
+        (given.iter()).any(|(g, _)| {
+            *g == field
+                || GROUPS
+                    .iter()
+                    .any(|group| group.contains(g) && group.contains(&field))
+        })
+    };
+    let invoicing = |errors: Vec<FieldError>| -> Vec<FieldError> {
+        (errors.into_iter())
+            .filter(|e| INVOICING_FIELDS.contains(&e.field))
+            .collect()
+    };
+    match NewOrder::parse(&form, today) {
+        Ok(order) => Ok(order),
+        Err(errors) => {
+            let (relevant, untouched): (Vec<_>, Vec<_>) = invoicing(errors)
+                .into_iter()
+                .partition(|e| touched(e.field));
+            if !relevant.is_empty() {
+                return Err(relevant);
+            }
+            // Only values nobody touched failed: judge the given ones without them (and
+            // without what goes with them).
+            let group = |field: Field| {
+                (GROUPS.iter().find(|group| group.contains(&field)))
+                    .map_or(vec![field], |group| group.to_vec())
+            };
+            for field in untouched.iter().flat_map(|e| group(e.field)) {
+                if let Slot::Text(slot) = form.slot(field) {
+                    *slot = None;
+                }
+            }
+            NewOrder::parse(&form, today).map_err(invoicing)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -99,5 +152,14 @@ mod tests {
         let blank = [(Field::PurchaseOrder, " ".to_owned())];
         let checked = checked_invoicing("Tuusulan kunta", current, &blank, date(2027, 1, 1));
         assert_eq!(checked.unwrap(), vec![(Field::PurchaseOrder, None)]);
+        // An address stored without its operator blocks no other correction, but a new
+        // address needs its operator.
+        let older =
+            |field: Field| (field == Field::EInvoiceAddress).then(|| "003702012566".to_owned());
+        let po = [(Field::PurchaseOrder, "PO-2".to_owned())];
+        assert!(checked_invoicing("Tuusulan kunta", older, &po, date(2027, 1, 1)).is_ok());
+        let address = [(Field::EInvoiceAddress, "003701577119".to_owned())];
+        let errors = checked_invoicing("Tuusulan kunta", older, &address, date(2027, 1, 1));
+        assert_eq!(errors.unwrap_err()[0].field, Field::EInvoiceOperator);
     }
 }

@@ -8,6 +8,7 @@ mod catalogue;
 mod change_request;
 mod customer_link;
 mod delivery;
+mod einvoice;
 mod email_address;
 mod field;
 mod fingerprint;
@@ -42,6 +43,10 @@ pub use catalogue::Package;
 pub use change_request::{ChangeProblem, ChangeRequest, MAX_REQUEST_MESSAGE_LENGTH};
 pub use customer_link::{CUSTOMER_LINK_DAYS_AFTER_WORKSHOP, CUSTOMER_LINK_DAYS_UNBOOKED};
 pub use delivery::{Delivery, DeliveryStatus};
+pub use einvoice::{
+    EINVOICE_OPERATORS, RoutingFlag, iban_is_valid, is_einvoice_address, is_operator_code,
+    operator_name, ovt_business_id, routing_flags,
+};
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use invoice::{

@@ -44,7 +44,7 @@ pub struct NewOrder {
 }
 
 /// Checks fields one by one, collecting every error.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     form: &'a OrderForm,
     errors: Vec<FieldError>,
 }
@@ -57,7 +57,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn fail<T>(&mut self, field: Field, code: ErrorCode) -> Option<T> {
+    pub(super) fn fail<T>(&mut self, field: Field, code: ErrorCode) -> Option<T> {
         self.errors.push(FieldError::new(field, code));
         None
     }
@@ -120,10 +120,6 @@ impl<'a> Checker<'a> {
         Some(text)
     }
 
-    fn einvoice_id(&mut self, field: Field, value: &Option<String>) -> Option<EInvoiceId> {
-        self.parsed(field, value, EInvoiceId::parse)
-    }
-
     /// Street, postcode and town: all three or none.
     fn billing_address(&mut self, form: &OrderForm) -> Option<BillingAddress> {
         let street = self.text(Field::BillingStreet, &form.billing_street);
@@ -148,7 +144,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Optional text that must also parse into a domain type.
-    fn parsed<T>(
+    pub(super) fn parsed<T>(
         &mut self,
         field: Field,
         value: &Option<String>,
@@ -334,8 +330,7 @@ impl Submission {
         let preferred_dates = check.preferred_dates(&form.preferred_dates, today);
         let location = check.text(Field::Location, &form.location);
         let message = check.message(&form.message);
-        let einvoice_address = check.einvoice_id(Field::EInvoiceAddress, &form.einvoice_address);
-        let einvoice_operator = check.einvoice_id(Field::EInvoiceOperator, &form.einvoice_operator);
+        let (einvoice_address, einvoice_operator) = check.einvoice(form);
         let billing_reference = check.text(Field::BillingReference, &form.billing_reference);
         let purchase_order = check.text(Field::PurchaseOrder, &form.purchase_order);
         let billing_address = check.billing_address(form);
@@ -413,6 +408,8 @@ mod tests {
                 Field::BusinessId,
                 Field::ContactName,
                 Field::EInvoiceAddress,
+                // An address needs its operator, even one that is wrong.
+                Field::EInvoiceOperator,
                 Field::PrivacyConsent
             ]
         );

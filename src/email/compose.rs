@@ -285,6 +285,7 @@ mod tests {
             phone: Some("+358 40 123 4567".into()),
             participants: Some("12".into()),
             einvoice_address: Some("003701577119".into()),
+            einvoice_operator: Some("003721291126".into()),
             invoice_address: Some("laskut@tuusula.example".into()),
             billing_street: Some("PL 60".into()),
             billing_postcode: Some("04301".into()),
@@ -385,6 +386,22 @@ mod tests {
         ] {
             assert!(en.text.contains(expected), "{expected}: {}", en.text);
         }
+    }
+
+    #[test]
+    fn routing_worth_a_look_is_flagged_to_the_trainers_and_well_known_routing_is_not() {
+        let plain = trainer_email(&order("fi"), &[], None);
+        assert!(!plain.text.contains("Tarkista:"), "{}", plain.text);
+        let mut unlisted = order("fi");
+        unlisted.details.einvoice_operator = crate::domain::EInvoiceId::parse("003712345671");
+        let flagged = trainer_email(&unlisted, &[], None);
+        assert!(
+            flagged.text.contains(
+                "Tarkista: Välittäjätunnus 003712345671 ei ole tunnettujen operaattoreiden listalla."
+            ),
+            "{}",
+            flagged.text
+        );
     }
 
     #[test]

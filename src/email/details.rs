@@ -3,7 +3,7 @@
 //! in the form's order, so a new field reaches both emails without a change here.
 
 use super::rows::{Row, or_dash};
-use crate::domain::{Field, Language, NewOrder, Phone};
+use crate::domain::{Field, Language, NewOrder, Phone, routing_flags};
 use crate::texts::{TRAINER, date_with_weekday, language_name};
 
 /// The customer's email: under "your details", these first, then the rest in the form's order
@@ -110,7 +110,18 @@ pub(super) fn trainer_rows(d: &NewOrder) -> (Vec<Row>, Vec<Row>) {
             (label, or_dash(value), href)
         })
         .collect();
-    let invoicing = rows.split_off(TRAINER_FIRST.len());
+    let mut invoicing = rows.split_off(TRAINER_FIRST.len());
+    // Accepted, but worth a look before the invoice goes (an unknown operator, an OVT code of
+    // another Y-tunnus).
+    let text = |id: Option<&crate::domain::EInvoiceId>| id.map(|id| id.as_str().to_owned());
+    let flags = routing_flags(
+        text(d.einvoice_address.as_ref()).as_deref(),
+        text(d.einvoice_operator.as_ref()).as_deref(),
+        d.business_id.as_ref().map(|id| id.as_str()),
+    );
+    for flag in flags {
+        invoicing.push((TRAINER.invoicing_check, flag.finnish(), None));
+    }
     (rows, invoicing)
 }
 

@@ -23,6 +23,8 @@ table! {
         order_id,
         message,
         reply_hint,
+        /// The label of a flag on the invoicing details (`RoutingFlag::finnish`).
+        invoicing_check,
         undelivered_heading,
         undelivered_address,
         undelivered_what,
@@ -92,6 +94,7 @@ pub const TRAINER: TrainerTexts = TrainerTexts {
     order_id: "Tilauksen tunniste",
     message: "Viesti",
     reply_hint: "Vastaa tähän viestiin, niin vastaus menee asiakkaalle. Lisää toinen kouluttaja kopioksi, jotta hän tietää, että tilaus on hoidossa.",
+    invoicing_check: "Tarkista",
     undelivered_heading: "Vahvistus ei mennyt perille",
     undelivered_address: "Osoite, johon vahvistus ei mennyt",
     undelivered_what: "Mitä tapahtui",
