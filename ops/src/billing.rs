@@ -1,17 +1,17 @@
-//! `orders invoice` and `orders credit`: an order's invoice (its package, or the cancellation
-//! fee of the terms, and extra rows such as travel costs), a reprint marked as a copy, and the
-//! credit note that cancels an invoice so the order can be invoiced again.
+//! `orders invoice`: an order's invoice (its package at its price or an agreed one, or the
+//! cancellation fee of the terms; extra rows such as travel costs and a discount), and the same
+//! invoice again when asked twice (`crediting` makes its credit notes).
 
 use std::io::Write;
 
 use crate::store::{
-    Credited, DocumentKind, InvoiceDraft, InvoiceTerms, Invoiced, IssuedInvoice, IssuingSeller,
-    OrderRecord, Parties, Routing,
+    InvoiceDraft, InvoiceTerms, Invoiced, IssuedInvoice, IssuingSeller, OrderRecord, Parties,
+    Routing,
 };
 use jiff::Timestamp;
 use order_intake::domain::{
-    BookingState, Field, InvoiceChannel, InvoiceLine, Language, Package, Reference, VatRate,
-    helsinki, parse_euros,
+    BookingState, Field, InvoiceChannel, InvoiceLine, Language, Package, VatRate, helsinki,
+    parse_euros,
 };
 
 use crate::amount::euros;
@@ -33,13 +33,17 @@ pub struct InvoiceAsked {
     /// The cancellation fee, as a percentage of the price, instead of the workshop.
     pub fee_percent: Option<u32>,
     pub vat_rate: Option<String>,
+    /// `REASON=AMOUNT`: the workshop at an agreed net price, its reason printed on the row.
+    pub price: Option<String>,
+    /// `REASON=AMOUNT`: a discount row (net euros off), its reason printed.
+    pub discount: Option<String>,
 }
 
 /// Days to pay when not given.
 pub const DEFAULT_DUE_DAYS: u32 = order_intake::domain::PAYMENT_TERM_DAYS;
 
 /// Finvoice's ArticleName: at most 100 characters.
-const MAX_ROW_TEXT: usize = 100;
+pub(crate) const MAX_ROW_TEXT: usize = 100;
 
 impl Operator {
     pub(crate) async fn invoice(
@@ -110,7 +114,9 @@ impl Operator {
             .is_some_and(|days| days != issued.record.due_days)
             || !asked.travel.is_empty()
             || asked.fee_percent.is_some()
-            || asked.vat_rate.is_some();
+            || asked.vat_rate.is_some()
+            || asked.price.is_some()
+            || asked.discount.is_some();
         if different {
             return Err(OpsError::Usage(format!(
                 "order {reference} was invoiced as {} on {} (delivered {}, {} days); to invoice it differently, credit that invoice first: orders credit {reference}",
@@ -163,9 +169,12 @@ impl Operator {
                 in_force.percent()
             )?;
         }
-        let mut lines = vec![first_line(record, asked.fee_percent, rate)?];
+        let mut lines = vec![first_line(record, asked, rate)?];
         for row in &asked.travel {
             lines.push(travel_line(row, rate)?);
+        }
+        if let Some(row) = &asked.discount {
+            lines.push(discount_line(row, rate, &lines)?);
         }
         let channel = match parties.routing {
             Routing::Einvoice { .. } => InvoiceChannel::EInvoice,
@@ -186,100 +195,16 @@ impl Operator {
             buyer_business_id: record.text(Field::BusinessId).map(str::to_owned),
         })
     }
-
-    pub(crate) async fn credit(
-        &self,
-        reference: &str,
-        now: Timestamp,
-        out: &mut dyn Write,
-        notes: &mut dyn Write,
-    ) -> Result<(), OpsError> {
-        let reference = parse_reference(reference)?;
-        let record = self.record(reference.as_str()).await?;
-        let today = now.to_zoned_datetime(helsinki()).date();
-        let Some(current) = &record.invoice else {
-            return self.credited_before(&reference, &record, out, notes).await;
-        };
-        let issued = self.as_issued(&record, current).await?;
-        // Checked before a number is taken, as for an invoice.
-        let unnumbered = issued.credit_note(0, today, now);
-        invoice::document(&unnumbered, Printing::Original, None)?;
-        let first = self.first_number().await?;
-        let (credit, original) = match self
-            .stores
-            .invoices
-            .credit(&issued, today, first, now)
-            .await?
-        {
-            None => return Err(OpsError::NotFound(reference.to_string())),
-            Some(Credited::NotInvoiced) => return Err(not_invoiced(&reference, &record)),
-            Some(Credited::New { credit, original }) => (credit, original),
-        };
-        writeln!(
-            notes,
-            "credit note {} for invoice {} of {reference} ({}): {} €; the order can be invoiced again: orders invoice {reference} …",
-            credit.record.number,
-            original.record.number,
-            how_sent(&credit),
-            euros(credit.totals().gross_cents),
-        )?;
-        self.emit(&credit, Printing::Original, None, out, notes)?;
-        Ok(())
-    }
-
-    /// The order has no current invoice: if its last document is a credit note (a retried
-    /// `credit`), that one again, as `invoice` prints its invoice again; else why not.
-    async fn credited_before(
-        &self,
-        reference: &Reference,
-        record: &OrderRecord,
-        out: &mut dyn Write,
-        notes: &mut dyn Write,
-    ) -> Result<(), OpsError> {
-        let last = match record.invoice_numbers.last() {
-            Some(number) => self.stores.invoices.issued_invoice(*number).await?,
-            None => None,
-        };
-        let Some(credit) = last.filter(|d| d.kind == DocumentKind::Credit) else {
-            return Err(not_invoiced(reference, record));
-        };
-        let credit = self.frozen(credit, record).await?;
-        let (printing, what) = printing_of(&credit);
-        let original = credit.original.map_or(0, |o| o.number);
-        writeln!(
-            notes,
-            "order {reference} has no current invoice to credit: credit note {} of invoice {original} was made on {}: {what}",
-            credit.record.number, credit.record.invoice_date
-        )?;
-        self.emit(&credit, printing, None, out, notes)?;
-        Ok(())
-    }
 }
 
-fn not_invoiced(reference: &Reference, record: &OrderRecord) -> OpsError {
-    let before = match record.invoice_numbers.as_slice() {
-        [] => String::new(),
-        numbers => format!(
-            " (its invoices and credit notes so far: {})",
-            numbers
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    OpsError::Usage(format!(
-        "order {reference} has no current invoice to credit{before}"
-    ))
-}
-
-/// The workshop at the order's price, or the cancellation fee of the terms after a late
-/// cancellation.
+/// The workshop at the order's price (or the agreed one, with its reason), or the
+/// cancellation fee of the terms after a late cancellation.
 fn first_line(
     record: &OrderRecord,
-    fee_percent: Option<u32>,
+    asked: &InvoiceAsked,
     rate: VatRate,
 ) -> Result<InvoiceLine, OpsError> {
+    let fee_percent = asked.fee_percent;
     let missing = |what| InvoiceError::Incomplete(record.reference.clone(), what);
     let package =
         (record.text(Field::Package).and_then(Package::parse)).ok_or(missing("a package"))?;
@@ -297,8 +222,21 @@ fn first_line(
             )));
         }
         (None, Some(percent)) => percent,
-        (None, None) => return Ok(InvoiceLine::new(package.id(), name, net, rate)),
+        (None, None) => {
+            let Some(agreed) = &asked.price else {
+                return Ok(InvoiceLine::new(package.id(), name, net, rate));
+            };
+            let (reason, price) = text_amount("--price", agreed, "Puitesopimus 2027=450,00")?;
+            let text = cut(&format!("{name}, sovittu hinta: {reason}"), MAX_ROW_TEXT);
+            return Ok(InvoiceLine::new(package.id(), text, price, rate));
+        }
     };
+    if asked.price.is_some() {
+        return Err(OpsError::Usage(
+            "--price sets a workshop's price; a cancellation bills the terms' fee (--discount takes some off it)"
+                .to_owned(),
+        ));
+    }
     if !cancelled {
         return Err(OpsError::Usage(format!(
             "--fee-percent bills a cancellation, and order {} has no cancelled booking (orders cancel {} --reason …)",
@@ -316,9 +254,36 @@ fn first_line(
 
 /// `Matkakulut Helsinki–Tuusula=120,00`: a travel row of its own.
 fn travel_line(row: &str, rate: VatRate) -> Result<InvoiceLine, OpsError> {
+    let (text, cents) = text_amount("--travel", row, "Matkakulut Helsinki–Tuusula=120,00")?;
+    Ok(InvoiceLine::new("matkakulut", text, cents, rate))
+}
+
+/// `Kuntien yhteishankinta=50,00`: a discount row of its own, its reason printed, taking at
+/// most what the other rows bill.
+fn discount_line(row: &str, rate: VatRate, lines: &[InvoiceLine]) -> Result<InvoiceLine, OpsError> {
+    let (reason, cents) = text_amount("--discount", row, "Kuntien yhteishankinta=50,00")?;
+    let billed: i64 = lines.iter().map(|l| l.net_cents).sum();
+    if cents >= billed {
+        return Err(OpsError::Usage(format!(
+            "--discount {} € is not less than the invoice's other rows ({} €)",
+            euros(cents),
+            euros(billed)
+        )));
+    }
+    let text = cut(&format!("Alennus: {reason}"), MAX_ROW_TEXT);
+    Ok(InvoiceLine::new("alennus", text, -cents, rate))
+}
+
+/// A `TEXT=AMOUNT` option: printable text of at most a row's length and a positive amount in
+/// net euros.
+pub(crate) fn text_amount(
+    option: &str,
+    row: &str,
+    example: &str,
+) -> Result<(String, i64), OpsError> {
     let wrong = || {
         OpsError::Usage(format!(
-            "--travel {row:?}: give TEXT=AMOUNT, e.g. \"Matkakulut Helsinki–Tuusula=120,00\" (net euros, at most {MAX_ROW_TEXT} characters of text)"
+            "{option} {row:?}: give TEXT=AMOUNT, e.g. \"{example}\" (net euros, at most {MAX_ROW_TEXT} characters of text)"
         ))
     };
     let (text, amount) = row.rsplit_once('=').ok_or_else(wrong)?;
@@ -327,9 +292,14 @@ fn travel_line(row: &str, rate: VatRate) -> Result<InvoiceLine, OpsError> {
         && text.chars().count() <= MAX_ROW_TEXT
         && !order_intake::domain::contains_control_characters(text);
     let cents = parse_euros(amount)
-        .filter(|_| printable)
+        .filter(|cents| printable && *cents > 0)
         .ok_or_else(wrong)?;
-    Ok(InvoiceLine::new("matkakulut", text, cents, rate))
+    Ok((text.to_owned(), cents))
+}
+
+/// Text cut to a row's length.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
 }
 
 /// The day the workshop was held: the booked date once the workshop is over (for a cancelled
@@ -392,6 +362,8 @@ impl From<InvoiceArgs> for InvoiceAsked {
             travel: args.travel,
             fee_percent: args.fee_percent,
             vat_rate: args.vat_rate,
+            price: args.price,
+            discount: args.discount,
         }
     }
 }

@@ -89,9 +89,10 @@ pub enum Command {
     /// SELLER_* variables and the order's billing address.
     Invoice(InvoiceArgs),
     /// A credit note (hyvityslasku) of the order's current invoice, from the same number
-    /// series, on stdout: the order can then be invoiced again, differently. Run again, it
-    /// prints that credit note again.
-    Credit { reference: String },
+    /// series, on stdout: of the whole invoice (the order can then be invoiced again,
+    /// differently), or of a part (--amount or --rows; the invoice stays current with less to
+    /// pay). Run again, it prints that credit note again.
+    Credit(CreditArgs),
     /// Any invoice or credit note by its number, exactly as issued, on stdout: the original
     /// until it is recorded as sent, a copy (marked so) after. `--record sent` records that a
     /// person sent it.
@@ -164,6 +165,14 @@ pub struct InvoiceArgs {
     /// The VAT rate (25,5), when the one in force on the delivery day differs from the order's.
     #[arg(long)]
     pub vat_rate: Option<String>,
+    /// An agreed price for the workshop instead of the order's, "REASON=AMOUNT" in net euros
+    /// (e.g. "Puitesopimus 2027=450,00"); the reason is printed on the row.
+    #[arg(long)]
+    pub price: Option<String>,
+    /// A discount row, "REASON=AMOUNT" in net euros off (e.g. "Kuntien yhteishankinta=50,00");
+    /// the reason is printed on the row.
+    #[arg(long)]
+    pub discount: Option<String>,
 }
 
 /// The period of `orders report`: one of the three.
@@ -179,6 +188,20 @@ pub struct ReportArgs {
     /// YYYY, `this` or `last`.
     #[arg(long)]
     pub year: Option<String>,
+}
+
+/// What `orders credit` is asked.
+#[derive(Debug, Clone, Args)]
+pub struct CreditArgs {
+    pub reference: String,
+    /// A partial credit, "REASON=AMOUNT" in net euros at the invoice's VAT rate (e.g.
+    /// "Sovittu alennus=100,00"); the reason is printed on the row.
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// A partial credit of the invoice's rows, by position (1 is the first): --rows 2 or
+    /// --rows 2,3. All of them credits the whole invoice.
+    #[arg(long, value_delimiter = ',')]
+    pub rows: Vec<usize>,
 }
 
 /// What `orders document` is asked.

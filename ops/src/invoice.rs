@@ -163,7 +163,7 @@ struct Row {
     position: usize,
     article_id: String,
     name: String,
-    /// `1`, or `-1` on a credit note (the unit price stays positive).
+    /// `1`, or `-1` for a row that takes off (the unit price stays positive).
     quantity: &'static str,
     unit_price: String,
     vat_percent: String,
@@ -215,7 +215,7 @@ impl<'a> Content<'a> {
     fn of(issued: &'a IssuedInvoice, parties: &'a Parties, printing: Printing) -> Content<'a> {
         let credit = issued.kind == DocumentKind::Credit;
         let totals = issued.totals();
-        let rows = rows(issued, credit);
+        let rows = rows(issued);
         let vat_groups = (vat_breakdown(&issued.lines).into_iter())
             .map(|(rate, sum)| VatGroup {
                 percent: rate.percent(),
@@ -266,13 +266,15 @@ impl<'a> Content<'a> {
     }
 }
 
-fn rows(issued: &IssuedInvoice, credit: bool) -> Vec<Row> {
+/// Quantity one, or minus one for a row that takes off (a credit note's, a discount), so the
+/// unit price stays positive and quantity times price is the row.
+fn rows(issued: &IssuedInvoice) -> Vec<Row> {
     (issued.lines.iter().enumerate())
         .map(|(i, line)| Row {
             position: i + 1,
             article_id: line.article_id.clone(),
             name: line.name.clone(),
-            quantity: if credit { "-1" } else { "1" },
+            quantity: if line.net_cents < 0 { "-1" } else { "1" },
             unit_price: euros(line.net_cents.abs()),
             vat_percent: line.vat_rate.percent(),
             vat: euros(line.vat_cents),
@@ -371,6 +373,8 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         original: None,
         parties: None,
         credited_by: None,
+        partly_credited_by: Vec::new(),
+        partly_credited_cents: 0,
         sent: None,
     })
 }

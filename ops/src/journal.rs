@@ -49,11 +49,11 @@ pub fn journal_rows(documents: &[IssuedInvoice], accounts: &Accounts) -> Vec<Jou
     let mut documents: Vec<_> = documents.iter().collect();
     documents.sort_by_key(|d| d.record.number);
     for doc in documents {
-        let (title, state) = match (doc.kind, doc.credited_by) {
-            (DocumentKind::Credit, _) => ("Hyvityslasku", "credit note".to_owned()),
-            (DocumentKind::Invoice, Some(credit)) => ("Lasku", format!("credited by {credit}")),
-            (DocumentKind::Invoice, None) => ("Lasku", "open".to_owned()),
+        let title = match doc.kind {
+            DocumentKind::Credit => "Hyvityslasku",
+            DocumentKind::Invoice => "Lasku",
         };
+        let state = doc.state();
         let definition = format!(
             "{title} {} {} {}",
             doc.record.number, doc.reference, doc.buyer

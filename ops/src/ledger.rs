@@ -36,7 +36,7 @@ pub struct LedgerRow {
     pub vat_rate: String,
     pub vat_cents: i64,
     pub gross_cents: i64,
-    /// `open`, `credited by N`, or `credit note`.
+    /// `open`, `partly credited by N`, `credited by N`, or `credit note`.
     pub state: String,
 }
 
@@ -62,11 +62,7 @@ pub const LEDGER_COLUMNS: [&str; 15] = [
 pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
     let mut rows = Vec::new();
     for doc in documents {
-        let state = match (doc.kind, doc.credited_by) {
-            (DocumentKind::Credit, _) => "credit note".to_owned(),
-            (DocumentKind::Invoice, Some(credit)) => format!("credited by {credit}"),
-            (DocumentKind::Invoice, None) => "open".to_owned(),
-        };
+        let state = doc.state();
         for (rate, sum) in vat_breakdown(&doc.lines) {
             rows.push(LedgerRow {
                 number: doc.record.number,

@@ -13,6 +13,7 @@ pub mod breaker;
 pub mod cli;
 pub mod config;
 pub mod correction;
+pub mod crediting;
 pub mod desk;
 pub mod documents;
 pub mod error;

@@ -60,7 +60,7 @@ impl Operator {
             }
             Command::Erase { reference, email } => self.erase(reference, email, now, out).await,
             Command::Invoice(asked) => self.invoice(asked.into(), now, out, notes).await,
-            Command::Credit { reference } => self.credit(&reference, now, out, notes).await,
+            Command::Credit(asked) => self.credit(asked.into(), now, out, notes).await,
             Command::Document(asked) => self.document(asked, now, out, notes).await,
             Command::SetInvoicing(asked) => self.set_invoicing(asked, now, out).await,
             Command::Ledger { month, format } => self.ledger(&month, format, now, out).await,

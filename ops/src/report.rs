@@ -203,13 +203,11 @@ fn vat_return(text: &mut String, period: &Period, documents: &[IssuedInvoice]) {
 }
 
 fn open_invoices(text: &mut String, documents: &[IssuedInvoice]) {
-    let open: Vec<_> = (documents.iter())
-        .filter(|d| d.kind == DocumentKind::Invoice && d.credited_by.is_none())
-        .collect();
-    let gross: i64 = open.iter().map(|d| d.totals().gross_cents).sum();
+    let open: Vec<_> = (documents.iter()).filter(|d| d.open_cents() != 0).collect();
+    let gross: i64 = open.iter().map(|d| d.open_cents()).sum();
     let _ = writeln!(
         text,
-        "\nOpen invoices of the period (not credited; payments are matched in the bank, not here): {}, {} €",
+        "\nOpen invoices of the period (less their credit notes; payments are matched in the bank, not here): {}, {} €",
         open.len(),
         euros(gross)
     );
@@ -220,7 +218,7 @@ fn open_invoices(text: &mut String, documents: &[IssuedInvoice]) {
             doc.record.number,
             doc.reference,
             doc.record.due_date,
-            euros(doc.totals().gross_cents)
+            euros(doc.open_cents())
         );
     }
 }

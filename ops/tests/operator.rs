@@ -1508,7 +1508,7 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
         "Invoiced (2 documents, by invoice date)",
         "Credited (1 documents, by invoice date)",
         "matkakulut",
-        "Open invoices of the period (not credited; payments are matched in the bank, not here): 1, 778,51 €",
+        "Open invoices of the period (less their credit notes; payments are matched in the bank, not here): 1, 778,51 €",
     ] {
         assert!(report.contains(expected), "{expected}: {report}");
     }
@@ -2311,4 +2311,176 @@ async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
             }
         }
     }
+}
+
+/// The gross of a Finvoice's rows, by row.
+fn row_names(fields: &serde_json::Value) -> Vec<String> {
+    (fields["rows"].as_array().unwrap().iter())
+        .map(|row| row["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_agreed_price_a_discount_partial_credits_and_a_whole_credit_keep_one_series() {
+    let table = fresh_table().await;
+    let order = seed(&table.store, 1, ordered(), "tilaaja@kunta.example", sent(1)).await;
+    let reference = order.reference.as_str();
+    // Accounts payable's framework price, a discount and travel, each reason on its row.
+    let invoiced = orders(
+        &table,
+        &[
+            "invoice",
+            reference,
+            "--delivered",
+            "2026-11-20",
+            "--price",
+            "Puitesopimus 2027=450,00",
+            "--discount",
+            "Kuntien yhteishankinta=50,00",
+            "--travel",
+            "Matkakulut Helsinki–Tuusula=120,00",
+        ],
+    );
+    let notes = String::from_utf8(invoiced.stderr).unwrap();
+    let fields = checked(&table, &invoiced.stdout, &notes);
+    assert_eq!(
+        row_names(&fields),
+        [
+            "Kahden tunnin somestartti, sovittu hinta: Puitesopimus 2027",
+            "Matkakulut Helsinki–Tuusula",
+            "Alennus: Kuntien yhteishankinta",
+        ]
+    );
+    assert_eq!(fields["rows"][2]["quantity"], "-1");
+    assert_eq!(
+        [&fields["net"], &fields["vat"], &fields["gross"]],
+        ["520,00", "132,60", "652,60"]
+            .map(serde_json::Value::from)
+            .each_ref()
+    );
+    let too_much = run_orders(
+        &table.name,
+        &["credit", reference, "--amount", "Liikaa=600,00"],
+    );
+    assert!(
+        String::from_utf8_lossy(&too_much.stderr).contains("652,60 € left to credit"),
+        "{too_much:?}"
+    );
+    for wrong in [
+        &["--rows", "4"][..],
+        &["--rows", "1,1"],
+        &["--rows", "1", "--amount", "x=1,00"],
+        &["--amount", "=1,00"],
+    ] {
+        let refused = run_orders(&table.name, &[&["credit", reference][..], wrong].concat());
+        assert!(!refused.status.success(), "{wrong:?} was accepted");
+    }
+
+    // A partial credit by amount leaves the invoice current with less to pay; asked again, the
+    // same note.
+    let partly = orders(
+        &table,
+        &[
+            "credit",
+            reference,
+            "--amount",
+            "Osa matkasta peruttiin=20,00",
+        ],
+    );
+    let note = String::from_utf8(partly.stderr.clone()).unwrap();
+    assert!(
+        note.starts_with("credit note 1001 for invoice 1000 of ")
+            && note.contains("invoice 1000 stays current with 627,50 € to pay"),
+        "{note}"
+    );
+    let credit = checked_document(&table, &partly.stdout);
+    assert_eq!(
+        (&credit["original_number"], &credit["gross"]),
+        (&"1000".into(), &"-25,10".into())
+    );
+    assert_eq!(row_names(&credit), ["Hyvitys: Osa matkasta peruttiin"]);
+    let again = orders(
+        &table,
+        &[
+            "credit",
+            reference,
+            "--amount",
+            "Osa matkasta peruttiin=20,00",
+        ],
+    );
+    assert_eq!(again.stdout, partly.stdout, "a retry prints the same note");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("was already made"));
+    // A partial credit of a chosen row.
+    let row = orders(&table, &["credit", reference, "--rows", "2"]);
+    let by_row = checked_document(&table, &row.stdout);
+    assert_eq!(
+        (row_names(&by_row), &by_row["gross"]),
+        (
+            vec!["Matkakulut Helsinki–Tuusula".to_owned()],
+            &"-150,60".into()
+        )
+    );
+    let ledger_states = |ledger: serde_json::Value| -> Vec<(String, String)> {
+        (ledger["rows"].as_array().unwrap().iter())
+            .map(|r| {
+                (
+                    r["number"].as_str().unwrap().to_owned(),
+                    r["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // The documents' month: their invoice date's, today's.
+    let today = Timestamp::now()
+        .to_zoned_datetime(helsinki())
+        .strftime("%Y-%m")
+        .to_string();
+    assert_eq!(
+        ledger_states(ledger(&table, &today, "csv"))[0],
+        (
+            "1000".to_owned(),
+            "partly credited by 1001, 1002".to_owned()
+        )
+    );
+    let report = stdout(&orders(&table, &["report", "--month", &today]));
+    assert!(report.contains("Open invoices of the period (less their credit notes; payments are matched in the bank, not here): 1, 476,90 €"), "{report}");
+
+    // The whole credit takes what is left: the invoice's rows, the partial credits given back.
+    let whole = orders(&table, &["credit", reference]);
+    let whole_note = String::from_utf8(whole.stderr.clone()).unwrap();
+    assert!(
+        whole_note.starts_with("credit note 1003 for invoice 1000 of ")
+            && whole_note.contains("-476,90 €; the order can be invoiced again"),
+        "{whole_note}"
+    );
+    let whole = checked_document(&table, &whole.stdout);
+    assert_eq!(whole["gross"], "-476,90");
+    assert_eq!(
+        row_names(&whole)[3..],
+        [
+            "Hyvitetty jo hyvityslaskulla 1001: Hyvitys: Osa matkasta peruttiin",
+            "Hyvitetty jo hyvityslaskulla 1002: Matkakulut Helsinki–Tuusula",
+        ]
+    );
+    // Invoiced again, at the order's price, the next number.
+    let (xml, notes) = invoice(&table, &order.reference, "2026-11-20");
+    let new = checked(&table, &xml, &notes);
+    assert_eq!(
+        (&new["invoice_number"], &new["gross"]),
+        (&"1004".into(), &"627,50".into())
+    );
+    let states = ledger_states(ledger(&table, &today, "csv"));
+    assert_eq!(
+        states
+            .iter()
+            .map(|(n, s)| format!("{n} {s}"))
+            .collect::<Vec<_>>(),
+        [
+            "1000 credited by 1003",
+            "1001 credit note",
+            "1002 credit note",
+            "1003 credit note",
+            "1004 open"
+        ]
+    );
 }

@@ -3,8 +3,8 @@
 //! is listed in the by-month index under `invoices#YYYY-MM` (its invoice date's month), ordered
 //! by number, apart from the orders' own months.
 
-use aws_sdk_dynamodb::types::Update;
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::{AttributeValue, Update};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,9 @@ const INVOICE_PREFIX: &str = "invoice#";
 /// When and how a document was recorded as sent: from then on it prints as a copy.
 pub const SENT_AT_ATTRIBUTE: &str = "sent_at";
 pub const SENT_HOW_ATTRIBUTE: &str = "sent_how";
+/// The partial credit notes of an invoice (a number set) and their gross sum (positive cents).
+pub const PARTLY_CREDITED_BY_ATTRIBUTE: &str = "partly_credited_by";
+pub const PARTLY_CREDITED_CENTS_ATTRIBUTE: &str = "partly_credited_cents";
 /// The by-month index's partition of a month's invoices and credit notes.
 const MONTH_PREFIX: &str = "invoices#";
 
@@ -65,6 +68,12 @@ pub struct IssuedInvoice {
     /// credited, never in the document.
     #[serde(skip)]
     pub credited_by: Option<u32>,
+    /// The partial credit notes of this invoice so far, by number, and their gross sum as a
+    /// positive amount (attributes of their own, as `credited_by`).
+    #[serde(skip)]
+    pub partly_credited_by: Vec<u32>,
+    #[serde(skip)]
+    pub partly_credited_cents: i64,
     /// Recorded as sent (an attribute of its own too): it prints as a copy from then on.
     #[serde(skip)]
     pub sent: Option<Sent>,
@@ -112,13 +121,21 @@ impl IssuedInvoice {
             original: None,
             parties: Some(draft.parties.clone()),
             credited_by: None,
+            partly_credited_by: Vec::new(),
+            partly_credited_cents: 0,
             sent: None,
         }
     }
 
-    /// The credit note numbered `number` of this invoice, dated `date`: its lines negated,
-    /// nothing to pay.
-    pub fn credit_note(&self, number: u32, date: Date, now: Timestamp) -> IssuedInvoice {
+    /// The credit note numbered `number` of this invoice, dated `date`, crediting `lines`
+    /// (negative amounts: all of its lines negated, or a part), nothing to pay.
+    pub fn credit_note(
+        &self,
+        number: u32,
+        date: Date,
+        now: Timestamp,
+        lines: Vec<InvoiceLine>,
+    ) -> IssuedInvoice {
         IssuedInvoice {
             record: InvoiceRecord {
                 number,
@@ -130,7 +147,7 @@ impl IssuedInvoice {
                 ..self.record.clone()
             },
             kind: DocumentKind::Credit,
-            lines: self.lines.iter().map(InvoiceLine::credited).collect(),
+            lines,
             original: Some(OriginalInvoice {
                 number: self.record.number,
                 date: self.record.invoice_date,
@@ -140,6 +157,8 @@ impl IssuedInvoice {
                 ..parties
             }),
             credited_by: None,
+            partly_credited_by: Vec::new(),
+            partly_credited_cents: 0,
             sent: None,
             ..self.clone()
         }
@@ -149,9 +168,39 @@ impl IssuedInvoice {
         Totals::of(&self.lines)
     }
 
+    /// What is still billed: an invoice's gross less its credits (none once fully credited).
+    pub fn open_cents(&self) -> i64 {
+        match (self.kind, self.credited_by) {
+            (DocumentKind::Invoice, None) => self.totals().gross_cents - self.partly_credited_cents,
+            _ => 0,
+        }
+    }
+
+    /// As the ledger and the journal state it: `open`, `partly credited by N, M`,
+    /// `credited by N`, or `credit note`.
+    pub fn state(&self) -> String {
+        match (
+            self.kind,
+            self.credited_by,
+            self.partly_credited_by.as_slice(),
+        ) {
+            (DocumentKind::Credit, _, _) => "credit note".to_owned(),
+            (DocumentKind::Invoice, Some(credit), _) => format!("credited by {credit}"),
+            (DocumentKind::Invoice, None, []) => "open".to_owned(),
+            (DocumentKind::Invoice, None, partly) => format!(
+                "partly credited by {}",
+                partly
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
     /// What the order item records of it while it is the order's current invoice.
     /// Its attributes but the key (and `credited_by`, which is set when it is credited).
-    pub fn attributes(&self) -> Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)> {
+    pub fn attributes(&self) -> Vec<(&'static str, AttributeValue)> {
         let month = self.record.invoice_date.strftime("%Y-%m").to_string();
         let document = serde_json::to_string(self).unwrap_or_default();
         vec![
@@ -167,6 +216,11 @@ impl IssuedInvoice {
         let mut issued: IssuedInvoice =
             serde_json::from_str(text(item, DOCUMENT_ATTRIBUTE)?).ok()?;
         issued.credited_by = number(item, CREDITED_BY_ATTRIBUTE).and_then(|n| n.try_into().ok());
+        if let Some(AttributeValue::Ns(numbers)) = item.get(PARTLY_CREDITED_BY_ATTRIBUTE) {
+            issued.partly_credited_by = numbers.iter().filter_map(|n| n.parse().ok()).collect();
+            issued.partly_credited_by.sort_unstable();
+        }
+        issued.partly_credited_cents = number(item, PARTLY_CREDITED_CENTS_ATTRIBUTE).unwrap_or(0);
         issued.sent = text(item, SENT_AT_ATTRIBUTE)
             .and_then(|at| at.parse().ok())
             .map(|at| Sent {

@@ -1,7 +1,8 @@
 //! Invoice numbers: one counter item, taken from in the same transaction that writes the
 //! invoice (or credit note) as an item of its own and updates its order, so that numbers have
 //! no gaps, no two documents share one, and an order has one current invoice at a time: a
-//! credit note cancels it and leaves the order free to be invoiced again.
+//! credit note cancels it and leaves the order free to be invoiced again; a partial credit note
+//! leaves it current.
 
 use std::time::Duration;
 
@@ -13,9 +14,12 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::document::{
-    DOCUMENT_SET, InvoiceDraft, IssuedInvoice, document, invoice_month_key, invoice_pk,
+    DOCUMENT_SET, InvoiceDraft, IssuedInvoice, PARTLY_CREDITED_BY_ATTRIBUTE,
+    PARTLY_CREDITED_CENTS_ATTRIBUTE, document, invoice_month_key, invoice_pk,
 };
-use super::{Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings, RecordedSent};
+use super::{
+    CreditDraft, Credited, DynamoDbOperatorStore, Invoiced, Invoices, Listings, RecordedSent,
+};
 use order_intake::domain::Reference;
 use order_intake::store::attribute::Attribute;
 use order_intake::store::attribute::{
@@ -57,15 +61,16 @@ impl Invoices for DynamoDbOperatorStore {
 
     /// A credit note, dated `date`, of `original`, the order's current invoice as issued (the
     /// caller reads it: `issued_invoice`, or from the order for an invoice made before invoices
-    /// had items). `None` when there is no such order.
+    /// had items), crediting `draft`'s lines. `None` when there is no such order.
     async fn credit(
         &self,
         original: &IssuedInvoice,
+        draft: &CreditDraft,
         date: Date,
         first: u32,
         now: Timestamp,
     ) -> Result<Option<Credited>> {
-        self.numbered(|| self.try_credit(original, date, first, now))
+        self.numbered(|| self.try_credit(original, draft, date, first, now))
             .await
     }
 
@@ -182,6 +187,7 @@ impl DynamoDbOperatorStore {
     async fn try_credit(
         &self,
         original: &IssuedInvoice,
+        draft: &CreditDraft,
         date: Date,
         first: u32,
         now: Timestamp,
@@ -202,25 +208,73 @@ impl DynamoDbOperatorStore {
         }
         let mut original = original.clone();
         let (last, next) = self.next_number(first).await?;
-        let credit = original.credit_note(next, date, now);
-        let unlocked = self.unlocked(reference, current.number, &credit);
-        // The original as issued (written now if it predates invoice items), marked credited.
-        let cancelled = document(self.store.table(), &original)
-            .update_expression(format!("SET {DOCUMENT_SET}, #credited = :credited"))
-            .condition_expression("attribute_not_exists(#credited)")
-            .expression_attribute_names("#credited", CREDITED_BY_ATTRIBUTE)
-            .expression_attribute_values(":credited", n(next));
+        let credit = original.credit_note(next, date, now, draft.lines.clone());
+        let credited_cents = -credit.totals().gross_cents;
+        let marked = self.marked(&original, draft.whole, next, credited_cents);
+        let order_update = match draft.whole {
+            true => self.unlocked(reference, current.number, &credit),
+            false => self.kept(reference, current.number, next),
+        };
         let updates = [
-            unlocked,
+            order_update,
             new_document(self.store.table(), &credit),
-            cancelled,
+            marked,
         ];
         let written = self.take_number(last, next, updates).await?;
-        original.credited_by = Some(next);
+        if draft.whole {
+            original.credited_by = Some(next);
+        } else {
+            original.partly_credited_by.push(next);
+            original.partly_credited_cents += credited_cents;
+        }
         Ok(written.then_some(Some(Credited::New {
             credit: Box::new(credit),
             original: Box::new(original),
         })))
+    }
+
+    /// The original as issued (written now if it predates invoice items): credited by `credit`
+    /// (whole), or its partial credits added to, unless another credit note came first.
+    fn marked(
+        &self,
+        original: &IssuedInvoice,
+        whole: bool,
+        credit: u32,
+        credited_cents: i64,
+    ) -> UpdateBuilder {
+        let marked = document(self.store.table(), original)
+            .expression_attribute_names("#credited", CREDITED_BY_ATTRIBUTE)
+            .expression_attribute_names("#partly_cents", PARTLY_CREDITED_CENTS_ATTRIBUTE);
+        let marked = match original.partly_credited_cents {
+            0 => marked.condition_expression(
+                "attribute_not_exists(#credited) AND attribute_not_exists(#partly_cents)",
+            ),
+            seen => marked
+                .condition_expression("attribute_not_exists(#credited) AND #partly_cents = :seen")
+                .expression_attribute_values(":seen", n(seen)),
+        };
+        if whole {
+            return marked
+                .update_expression(format!("SET {DOCUMENT_SET}, #credited = :credited"))
+                .expression_attribute_values(":credited", n(credit));
+        }
+        marked
+            .update_expression(format!(
+                "SET {DOCUMENT_SET} ADD #partly :partly, #partly_cents :partly_cents"
+            ))
+            .expression_attribute_names("#partly", PARTLY_CREDITED_BY_ATTRIBUTE)
+            .expression_attribute_values(":partly", AttributeValue::Ns(vec![credit.to_string()]))
+            .expression_attribute_values(":partly_cents", n(credited_cents))
+    }
+
+    /// The order's update for a partial credit note: its invoice stays current (still
+    /// `current`), the credit note is added to its documents.
+    fn kept(&self, reference: &Reference, current: u32, credit: u32) -> UpdateBuilder {
+        let kept = self
+            .order_update(reference)
+            .condition_expression("attribute_exists(#pk) AND #number = :current")
+            .expression_attribute_values(":current", n(current));
+        appended_number(kept, credit).update_expression(format!("SET {APPEND}"))
     }
 
     /// The order's update for its credit note: the current invoice (still `current`) is no

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use order_intake::domain::Reference;
+use order_intake::domain::{InvoiceLine, Reference};
 use order_intake::store::{Corrections, DynamoDbStore, Reputation, Result, Retention};
 
 pub use document::{DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, Sent, invoice_pk};
@@ -78,10 +78,11 @@ pub trait Invoices: Send + Sync {
 
     /// A credit note, dated `date`, of `original`, the order's current invoice as issued (the
     /// caller reads it: `issued_invoice`, or from the order for an invoice made before invoices
-    /// had items). `None` when there is no such order.
+    /// had items), crediting `draft`'s lines. `None` when there is no such order.
     async fn credit(
         &self,
         original: &IssuedInvoice,
+        draft: &CreditDraft,
         date: Date,
         first: u32,
         now: Timestamp,
@@ -102,6 +103,14 @@ pub trait Invoices: Send + Sync {
 
     /// The invoices and credit notes dated in a month (`2026-11`), by number.
     async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>>;
+}
+
+/// What a credit note credits: the whole invoice (it is then no longer the order's current
+/// invoice) or a part (it stays current), as negative lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditDraft {
+    pub lines: Vec<InvoiceLine>,
+    pub whole: bool,
 }
 
 /// The operator's traits on DynamoDB: the function's store's client and table, and its own
