@@ -6,7 +6,7 @@ use crate::domain::{
     BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, Trainer,
     WebOrigin,
 };
-use crate::domain::{CancellationTerms, LinkSigner};
+use crate::domain::{CancellationTerms, FeeVat, LinkSigner};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
 use crate::intake::{
     BookingLinks, BookingSettings, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
@@ -274,9 +274,15 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         };
         let free_days = whole("CANCELLATION_FREE_DAYS", defaults.free_days, 365)?;
         let fee_percent = whole("CANCELLATION_FEE_PERCENT", defaults.fee_percent, 100)?;
+        let fee_vat = match self.optional("CANCELLATION_FEE_VAT") {
+            None => defaults.fee_vat,
+            Some(text) => FeeVat::parse(&text)
+                .ok_or_else(|| error("CANCELLATION_FEE_VAT", "is not outside or taxable"))?,
+        };
         Ok(CancellationTerms {
             free_days,
             fee_percent,
+            fee_vat,
         })
     }
 

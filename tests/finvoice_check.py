@@ -51,23 +51,39 @@ def check_sums(root):
     by_rate = {}
     for row in rows:
         net, vat = amount(row.find("RowVatExcludedAmount")), amount(row.find("RowVatAmount"))
-        rate = decimal.Decimal(row.find("RowVatRatePercent").text.replace(",", "."))
-        expected = (net * rate / 100).quantize(cent, rounding=decimal.ROUND_HALF_UP)
-        if vat != expected:
-            sys.exit(f"row VAT {vat} is not {net} at {rate} % ({expected})")
+        if text(row, "RowVatCode") == "O":
+            # EN 16931 BR-O-05: a row not subject to VAT has no rate, and no VAT.
+            if row.find("RowVatRatePercent") is not None or vat != 0:
+                sys.exit("a row outside VAT's scope has a rate or VAT")
+            rate = "O"
+        else:
+            rate = decimal.Decimal(row.find("RowVatRatePercent").text.replace(",", "."))
+            expected = (net * rate / 100).quantize(cent, rounding=decimal.ROUND_HALF_UP)
+            if vat != expected:
+                sys.exit(f"row VAT {vat} is not {net} at {rate} % ({expected})")
         if amount(row.find("RowAmount")) != net + vat:
             sys.exit("a row's amount is not its net plus VAT")
         base, tax = by_rate.get(rate, (0, 0))
         by_rate[rate] = (base + net, tax + vat)
+    # BR-O-11..14: a category outside VAT's scope stands alone.
+    if "O" in by_rate and len(by_rate) > 1:
+        sys.exit("rows outside VAT's scope beside taxable ones")
     details = root.find("InvoiceDetails")
     net = sum(amount(r.find("RowVatExcludedAmount")) for r in rows)
     vat = sum(amount(r.find("RowVatAmount")) for r in rows)
     totals = [amount(details.find(f"InvoiceTotalVat{n}Amount")) for n in ("Excluded", "", "Included")]
     if totals != [net, vat, net + vat]:
         sys.exit(f"totals {totals} are not the rows' sums {[net, vat, net + vat]}")
+    def spec_key(v):
+        if text(v, "VatCode") == "O":
+            # BR-O-10: the reason stated, and no rate.
+            if v.find("VatRatePercent") is not None or not text(v, "VatFreeText"):
+                sys.exit("a VAT breakdown outside VAT's scope has a rate or no reason")
+            return "O"
+        return decimal.Decimal(v.find("VatRatePercent").text.replace(",", "."))
+
     spec = {
-        decimal.Decimal(v.find("VatRatePercent").text.replace(",", ".")):
-        (amount(v.find("VatBaseAmount")), amount(v.find("VatRateAmount")))
+        spec_key(v): (amount(v.find("VatBaseAmount")), amount(v.find("VatRateAmount")))
         for v in details.findall("VatSpecificationDetails")
     }
     if spec != by_rate:
@@ -123,6 +139,7 @@ def main():
                 "unit_un": r.find("InvoicedQuantity").get("QuantityUnitCodeUN"),
                 "net": text(r, "RowVatExcludedAmount"),
                 "gross": text(r, "RowAmount"),
+                "vat_code": text(r, "RowVatCode"),
             }
             for r in root.findall("InvoiceRow")
         ],

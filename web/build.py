@@ -165,7 +165,11 @@ def seller_values(lang, config, data):
     # The cancellation sentence from the terms as data, as the function's emails write it.
     free_days = int(config.get("CANCELLATION_FREE_DAYS") or 14)
     fee_percent = int(config.get("CANCELLATION_FEE_PERCENT") or 50)
-    cancellation = (texts["cancellation"].format(free_days=free_days, fee_percent=fee_percent)
+    fee_vat = config.get("CANCELLATION_FEE_VAT") or "outside"
+    if fee_vat not in ("outside", "taxable"):
+        raise SystemExit(f"web: CANCELLATION_FEE_VAT is {fee_vat!r}, not outside or taxable")
+    vat = texts[f"fee_vat_{fee_vat}"]
+    cancellation = (texts["cancellation"].format(free_days=free_days, fee_percent=fee_percent, vat=vat)
                     if fee_percent else texts["cancellation_free"])
     return {
         "terms": html.escape(cancellation + " " + config[f"TERMS_{lang.upper()}"]),

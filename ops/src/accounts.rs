@@ -14,6 +14,9 @@ pub struct Accounts {
     pub vat: String,
     /// The sales rows' VAT code: Netvisor's `KOMY`, domestic sales.
     pub vat_code: String,
+    /// A row outside VAT's scope (a cancellation fee as compensation): Netvisor's `NONE`, no
+    /// VAT handling.
+    pub vat_code_outside: String,
 }
 
 impl Default for Accounts {
@@ -25,6 +28,7 @@ impl Default for Accounts {
             fees: "3000".into(),
             vat: "2939".into(),
             vat_code: "KOMY".into(),
+            vat_code_outside: "NONE".into(),
         }
     }
 }
@@ -52,6 +56,9 @@ impl Accounts {
         }
         if let Some(code) = set("JOURNAL_VAT_CODE") {
             accounts.vat_code = code.trim().to_owned();
+        }
+        if let Some(code) = set("JOURNAL_VAT_CODE_OUTSIDE") {
+            accounts.vat_code_outside = code.trim().to_owned();
         }
         Ok(accounts)
     }

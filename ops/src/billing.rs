@@ -10,15 +10,15 @@ use crate::store::{
 };
 use jiff::Timestamp;
 use order_intake::domain::{
-    BookingState, Field, InvoiceChannel, InvoiceLine, Language, Package, VatRate, helsinki,
-    parse_euros,
+    BookingState, FeeVat, Field, InvoiceChannel, InvoiceLine, Language, Package, VatRate, helsinki,
 };
 
 use crate::amount::euros;
 use crate::cli::InvoiceArgs;
 use crate::documents::{how_sent, printing_of};
-use crate::invoice::{self, InvoiceError, Printing};
+use crate::invoice::{self, InvoiceError, Printing, cut};
 use crate::period;
+use crate::rows::{MAX_ROW_TEXT, discount_line, fee_vat, text_amount, travel_line};
 use crate::{Operator, OpsError, parse_reference};
 
 /// What `orders invoice` was asked for.
@@ -37,13 +37,12 @@ pub struct InvoiceAsked {
     pub price: Option<String>,
     /// `REASON=AMOUNT`: a discount row (net euros off), its reason printed.
     pub discount: Option<String>,
+    /// `outside` or `taxable`: the cancellation fee's VAT, when not as recorded.
+    pub fee_vat: Option<String>,
 }
 
 /// Days to pay when not given.
 pub const DEFAULT_DUE_DAYS: u32 = order_intake::domain::PAYMENT_TERM_DAYS;
-
-/// Finvoice's ArticleName: at most 100 characters.
-pub(crate) const MAX_ROW_TEXT: usize = 100;
 
 impl Operator {
     pub(crate) async fn invoice(
@@ -116,7 +115,8 @@ impl Operator {
             || asked.fee_percent.is_some()
             || asked.vat_rate.is_some()
             || asked.price.is_some()
-            || asked.discount.is_some();
+            || asked.discount.is_some()
+            || asked.fee_vat.is_some();
         if different {
             return Err(OpsError::Usage(format!(
                 "order {reference} was invoiced as {} on {} (delivered {}, {} days); to invoice it differently, credit that invoice first: orders credit {reference}",
@@ -159,22 +159,22 @@ impl Operator {
                 .and_then(VatRate::parse)
                 .ok_or(missing("its VAT rate"))?,
         };
-        let in_force = VatRate::general_on(delivered);
-        if rate != in_force {
-            writeln!(
-                notes,
-                "warning: the general VAT rate on {delivered} (the delivery, the tax point) is {} %, this invoice uses {} %; give --vat-rate {} unless the order's rate is right",
-                in_force.percent(),
-                rate.percent(),
-                in_force.percent()
-            )?;
+        let first = first_line(record, asked, rate, notes)?;
+        if first.vat_category.is_standard() {
+            rate_warning(rate, delivered, notes)?;
         }
-        let mut lines = vec![first_line(record, asked, rate)?];
+        if !first.vat_category.is_standard() && !asked.travel.is_empty() {
+            return Err(OpsError::Usage(
+                "a fee outside VAT is invoiced on its own (EN 16931 puts no taxable row beside it): leave out --travel, or give --fee-vat taxable"
+                    .to_owned(),
+            ));
+        }
+        let mut lines = vec![first];
         for row in &asked.travel {
             lines.push(travel_line(row, rate)?);
         }
         if let Some(row) = &asked.discount {
-            lines.push(discount_line(row, rate, &lines)?);
+            lines.push(discount_line(row, &lines)?);
         }
         let channel = match parties.routing {
             Routing::Einvoice { .. } => InvoiceChannel::EInvoice,
@@ -203,6 +203,7 @@ fn first_line(
     record: &OrderRecord,
     asked: &InvoiceAsked,
     rate: VatRate,
+    notes: &mut dyn Write,
 ) -> Result<InvoiceLine, OpsError> {
     let fee_percent = asked.fee_percent;
     let missing = |what| InvoiceError::Incomplete(record.reference.clone(), what);
@@ -249,57 +250,29 @@ fn first_line(
     // Rounded half up to the cent, as the customer's page showed it.
     let fee = order_intake::domain::fee_cents(net, percent);
     let text = format!("Peruutusmaksu {percent} % – {name}");
-    Ok(InvoiceLine::new("peruutusmaksu", text, fee, rate))
+    Ok(match fee_vat(record, asked.fee_vat.as_deref(), notes)? {
+        FeeVat::Outside => InvoiceLine::outside_vat("peruutusmaksu", text, fee),
+        FeeVat::Taxable => InvoiceLine::new("peruutusmaksu", text, fee, rate),
+    })
 }
 
-/// `Matkakulut Helsinki–Tuusula=120,00`: a travel row of its own.
-fn travel_line(row: &str, rate: VatRate) -> Result<InvoiceLine, OpsError> {
-    let (text, cents) = text_amount("--travel", row, "Matkakulut Helsinki–Tuusula=120,00")?;
-    Ok(InvoiceLine::new("matkakulut", text, cents, rate))
-}
-
-/// `Kuntien yhteishankinta=50,00`: a discount row of its own, its reason printed, taking at
-/// most what the other rows bill.
-fn discount_line(row: &str, rate: VatRate, lines: &[InvoiceLine]) -> Result<InvoiceLine, OpsError> {
-    let (reason, cents) = text_amount("--discount", row, "Kuntien yhteishankinta=50,00")?;
-    let billed: i64 = lines.iter().map(|l| l.net_cents).sum();
-    if cents >= billed {
-        return Err(OpsError::Usage(format!(
-            "--discount {} € is not less than the invoice's other rows ({} €)",
-            euros(cents),
-            euros(billed)
-        )));
+/// A rate other than the general rate in force on the delivery day (the tax point) is named.
+fn rate_warning(
+    rate: VatRate,
+    delivered: jiff::civil::Date,
+    notes: &mut dyn Write,
+) -> Result<(), OpsError> {
+    let in_force = VatRate::general_on(delivered);
+    if rate != in_force {
+        writeln!(
+            notes,
+            "warning: the general VAT rate on {delivered} (the delivery, the tax point) is {} %, this invoice uses {} %; give --vat-rate {} unless the order's rate is right",
+            in_force.percent(),
+            rate.percent(),
+            in_force.percent()
+        )?;
     }
-    let text = cut(&format!("Alennus: {reason}"), MAX_ROW_TEXT);
-    Ok(InvoiceLine::new("alennus", text, -cents, rate))
-}
-
-/// A `TEXT=AMOUNT` option: printable text of at most a row's length and a positive amount in
-/// net euros.
-pub(crate) fn text_amount(
-    option: &str,
-    row: &str,
-    example: &str,
-) -> Result<(String, i64), OpsError> {
-    let wrong = || {
-        OpsError::Usage(format!(
-            "{option} {row:?}: give TEXT=AMOUNT, e.g. \"{example}\" (net euros, at most {MAX_ROW_TEXT} characters of text)"
-        ))
-    };
-    let (text, amount) = row.rsplit_once('=').ok_or_else(wrong)?;
-    let text = text.trim();
-    let printable = !text.is_empty()
-        && text.chars().count() <= MAX_ROW_TEXT
-        && !order_intake::domain::contains_control_characters(text);
-    let cents = parse_euros(amount)
-        .filter(|cents| printable && *cents > 0)
-        .ok_or_else(wrong)?;
-    Ok((text.to_owned(), cents))
-}
-
-/// Text cut to a row's length.
-pub(crate) fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
+    Ok(())
 }
 
 /// The day the workshop was held: the booked date once the workshop is over (for a cancelled
@@ -364,6 +337,7 @@ impl From<InvoiceArgs> for InvoiceAsked {
             vat_rate: args.vat_rate,
             price: args.price,
             discount: args.discount,
+            fee_vat: args.fee_vat,
         }
     }
 }

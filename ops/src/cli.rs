@@ -173,6 +173,10 @@ pub struct InvoiceArgs {
     /// the reason is printed on the row.
     #[arg(long)]
     pub discount: Option<String>,
+    /// The cancellation fee's VAT, `outside` (as compensation) or `taxable`, when not as
+    /// recorded at the cancellation (CANCELLATION_FEE_VAT then).
+    #[arg(long)]
+    pub fee_vat: Option<String>,
 }
 
 /// The period of `orders report`: one of the three.

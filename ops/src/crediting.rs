@@ -10,9 +10,10 @@ use jiff::Timestamp;
 use order_intake::domain::{InvoiceLine, Reference, Totals, helsinki};
 
 use crate::amount::euros;
-use crate::billing::{MAX_ROW_TEXT, cut, text_amount};
 use crate::documents::{how_sent, printing_of};
+use crate::invoice::cut;
 use crate::invoice::{self, Printing};
+use crate::rows::{MAX_ROW_TEXT, text_amount};
 use crate::store::{CreditDraft, Credited, DocumentKind, IssuedInvoice, OrderRecord};
 use crate::{Operator, OpsError, parse_reference};
 

@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use jiff::Timestamp;
+use order_intake::domain::{Field, InvoiceLine, Language, Package, VatRate};
 
 use crate::cli::{DocumentArgs, DocumentFormat};
 use crate::invoice::{self, InvoiceError, InvoiceFormat, Printing};
@@ -104,7 +105,7 @@ impl Operator {
     ) -> Result<IssuedInvoice, OpsError> {
         let issued = match self.stores.invoices.issued_invoice(current.number).await? {
             Some(issued) => issued,
-            None => invoice::legacy_invoice(record, current).ok_or(InvoiceError::Incomplete(
+            None => legacy_invoice(record, current).ok_or(InvoiceError::Incomplete(
                 record.reference.clone(),
                 "the package, amounts or organisation of its invoice",
             ))?,
@@ -196,4 +197,31 @@ pub(crate) fn how_sent(issued: &IssuedInvoice) -> String {
         }
         None => "its details as issued are not stored".to_owned(),
     }
+}
+
+/// An invoice made before invoices had items of their own: its one line from the order's
+/// stored amounts, as it was printed (its parties still to be frozen).
+pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<IssuedInvoice> {
+    let package = order.text(Field::Package).and_then(Package::parse)?;
+    let rate = VatRate::parse(order.vat_rate_percent.as_deref()?)?;
+    let name = order_intake::texts::package_name(package, Language::Fi);
+    // Its VAT as stored, not computed again.
+    let line = InvoiceLine {
+        vat_cents: order.vat_cents?,
+        ..InvoiceLine::new(package.id(), name, order.net_cents?, rate)
+    };
+    Some(IssuedInvoice {
+        record: record.clone(),
+        kind: DocumentKind::Invoice,
+        reference: order.reference.clone(),
+        buyer: order.text(Field::Organization)?.to_owned(),
+        buyer_business_id: order.text(Field::BusinessId).map(str::to_owned),
+        lines: vec![line],
+        original: None,
+        parties: None,
+        credited_by: None,
+        partly_credited_by: Vec::new(),
+        partly_credited_cents: 0,
+        sent: None,
+    })
 }

@@ -3,13 +3,10 @@
 //! it comes from the document as stored (its parties frozen at issue: `store::Parties`), never
 //! from the order, so a reprint and a credit note show exactly what was issued.
 
-use crate::store::{
-    DocumentKind, InvoiceRecord, IssuedInvoice, IssuingSeller, OrderRecord, Parties, Routing,
-};
+use crate::store::{DocumentKind, IssuedInvoice, IssuingSeller, OrderRecord, Parties, Routing};
 use askama::Template;
 use order_intake::domain::{
-    BillingAddress, Field, InvoiceLine, Invoicing, Language, Package, Seller, VatRate, helsinki,
-    vat_breakdown,
+    BillingAddress, Field, Invoicing, Seller, VatCategory, helsinki, vat_breakdown,
 };
 
 use crate::amount::euros;
@@ -17,6 +14,8 @@ pub use crate::payment::{grouped, grouped_rf, reference_number, rf_reference, vi
 
 /// Late payment: the interest the Interest Act allows between businesses (korkolaki 4 a §).
 pub const LATE_INTEREST: &str = "Viivästyskorko korkolain mukaan";
+/// Why a fee bears no VAT (Finvoice's VatFreeText: at most 70 characters).
+pub const OUTSIDE_VAT: &str = "Ei alv:n alainen: vahingonkorvauksen luonteinen peruutusmaksu";
 /// The customary complaint period.
 pub const COMPLAINTS: &str = "Huomautukset laskusta 8 päivän kuluessa.";
 
@@ -72,7 +71,7 @@ fn finnish_date(date: jiff::civil::Date) -> String {
 }
 
 /// Text cut to `max` characters (Finvoice's limits count characters).
-fn cut(text: &str, max: usize) -> String {
+pub(crate) fn cut(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
@@ -166,7 +165,9 @@ struct Row {
     /// `1`, or `-1` for a row that takes off (the unit price stays positive).
     quantity: &'static str,
     unit_price: String,
-    vat_percent: String,
+    /// `None` outside VAT's scope.
+    vat_percent: Option<String>,
+    vat_code: &'static str,
     vat: String,
     net: String,
     gross: String,
@@ -174,7 +175,9 @@ struct Row {
 
 /// A VAT rate's base and VAT.
 struct VatGroup {
-    percent: String,
+    /// `None` outside VAT's scope (EN 16931 BR-O: no rate).
+    percent: Option<String>,
+    code: &'static str,
     base: String,
     vat: String,
 }
@@ -216,11 +219,20 @@ impl<'a> Content<'a> {
         let credit = issued.kind == DocumentKind::Credit;
         let totals = issued.totals();
         let rows = rows(issued);
+        // No other category stands beside one outside VAT's scope (`billing` sees to it).
+        let outside = (issued.lines.iter()).any(|l| l.vat_category == VatCategory::OutsideScope);
         let vat_groups = (vat_breakdown(&issued.lines).into_iter())
-            .map(|(rate, sum)| VatGroup {
-                percent: rate.percent(),
-                base: euros(sum.net_cents),
-                vat: euros(sum.vat_cents),
+            .map(|(rate, sum)| {
+                let category = match outside {
+                    true => VatCategory::OutsideScope,
+                    false => VatCategory::Standard,
+                };
+                VatGroup {
+                    percent: category.is_standard().then(|| rate.percent()),
+                    code: category.code(),
+                    base: euros(sum.net_cents),
+                    vat: euros(sum.vat_cents),
+                }
             })
             .collect();
         let payment_terms = match issued.original {
@@ -276,7 +288,8 @@ fn rows(issued: &IssuedInvoice) -> Vec<Row> {
             name: line.name.clone(),
             quantity: if line.net_cents < 0 { "-1" } else { "1" },
             unit_price: euros(line.net_cents.abs()),
-            vat_percent: line.vat_rate.percent(),
+            vat_percent: (line.vat_category.is_standard()).then(|| line.vat_rate.percent()),
+            vat_code: line.vat_category.code(),
             vat: euros(line.vat_cents),
             net: euros(line.net_cents),
             gross: euros(line.gross_cents()),
@@ -351,34 +364,6 @@ fn finvoice(parties: &Parties, c: Content<'_>) -> Result<String, InvoiceError> {
         .map_err(|e| InvoiceError::Render(e.to_string()))
 }
 
-/// An invoice made before invoices had items of their own: its one line from the order's
-/// stored amounts, as it was printed (its parties still to be frozen).
-pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<IssuedInvoice> {
-    let package = order.text(Field::Package).and_then(Package::parse)?;
-    let rate = VatRate::parse(order.vat_rate_percent.as_deref()?)?;
-    let line = InvoiceLine {
-        article_id: package.id().to_owned(),
-        name: order_intake::texts::package_name(package, Language::Fi).to_owned(),
-        net_cents: order.net_cents?,
-        vat_rate: rate,
-        vat_cents: order.vat_cents?,
-    };
-    Some(IssuedInvoice {
-        record: record.clone(),
-        kind: DocumentKind::Invoice,
-        reference: order.reference.clone(),
-        buyer: order.text(Field::Organization)?.to_owned(),
-        buyer_business_id: order.text(Field::BusinessId).map(str::to_owned),
-        lines: vec![line],
-        original: None,
-        parties: None,
-        credited_by: None,
-        partly_credited_by: Vec::new(),
-        partly_credited_cents: 0,
-        sent: None,
-    })
-}
-
 /// Finvoice's MessageTimeStamp: Helsinki time with its offset.
 fn local_time(at: jiff::Timestamp) -> String {
     (at.to_zoned_datetime(helsinki()))
@@ -389,6 +374,7 @@ fn local_time(at: jiff::Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::documents::legacy_invoice;
 
     #[test]
     fn the_virtual_barcode_is_version_4_with_its_54_digits_in_their_places() {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use jiff::Timestamp;
-use order_intake::domain::VatRate;
+use order_intake::domain::{VatCategory, VatRate};
 
 use crate::accounts::Accounts;
 use crate::amount::euros;
@@ -74,14 +74,21 @@ pub fn journal_rows(documents: &[IssuedInvoice], accounts: &Accounts) -> Vec<Jou
             None,
             "",
         ));
-        let mut sales: BTreeMap<(&str, VatRate), i64> = BTreeMap::new();
+        let mut sales: BTreeMap<(&str, VatRate, VatCategory), i64> = BTreeMap::new();
         let mut vat: BTreeMap<VatRate, i64> = BTreeMap::new();
         for line in &doc.lines {
-            *sales.entry((&line.article_id, line.vat_rate)).or_default() += line.net_cents;
-            *vat.entry(line.vat_rate).or_default() += line.vat_cents;
+            let key = (line.article_id.as_str(), line.vat_rate, line.vat_category);
+            *sales.entry(key).or_default() += line.net_cents;
+            // A row outside VAT's scope has no VAT to book.
+            if line.vat_category.is_standard() {
+                *vat.entry(line.vat_rate).or_default() += line.vat_cents;
+            }
         }
-        for ((article, rate), net) in sales {
-            let code = Some((accounts.vat_code.clone(), rate));
+        for ((article, rate, category), net) in sales {
+            let code = match category {
+                VatCategory::Standard => Some((accounts.vat_code.clone(), rate)),
+                VatCategory::OutsideScope => Some((accounts.vat_code_outside.clone(), rate)),
+            };
             rows.push(row(accounts.for_article(article), -net, code, article));
         }
         for (rate, cents) in vat {

@@ -26,6 +26,7 @@ pub mod operator;
 pub mod payment;
 pub mod period;
 pub mod report;
+pub mod rows;
 pub mod spreadsheet;
 pub mod store;
 pub mod trainers;

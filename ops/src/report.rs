@@ -9,7 +9,9 @@ use std::io::Write;
 
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
-use order_intake::domain::{BookingState, Field, Package, VatRate, helsinki, vat_breakdown};
+use order_intake::domain::{
+    BookingState, Field, Package, Totals, VatCategory, helsinki, vat_breakdown,
+};
 
 use crate::amount::euros;
 use crate::cli::ReportArgs;
@@ -121,14 +123,18 @@ fn count_by<'a>(items: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize
 }
 
 /// Net, VAT and gross per article and rate.
-type Sums = BTreeMap<(String, VatRate), (i64, i64, i64)>;
+type Sums = BTreeMap<(String, String), (i64, i64, i64)>;
 
 fn sums<'a>(documents: impl Iterator<Item = &'a IssuedInvoice>) -> Sums {
     let mut sums = Sums::new();
     for line in documents.flat_map(|d| &d.lines) {
         let name =
             Package::parse(&line.article_id).map_or(line.article_id.clone(), |p| p.id().to_owned());
-        let sum = sums.entry((name, line.vat_rate)).or_default();
+        let rate = match line.vat_category {
+            VatCategory::Standard => format!("{} %", line.vat_rate.percent()),
+            VatCategory::OutsideScope => "no VAT".to_owned(),
+        };
+        let sum = sums.entry((name, rate)).or_default();
         *sum = (
             sum.0 + line.net_cents,
             sum.1 + line.vat_cents,
@@ -153,8 +159,7 @@ fn summary(text: &mut String, documents: &[IssuedInvoice]) {
         for ((article, rate), (net, vat, gross)) in sums(of(kind)) {
             let _ = writeln!(
                 text,
-                "  {article:<15} {:>6} %  {:>10}  {:>10}  {:>10}",
-                rate.percent(),
+                "  {article:<15} {rate:>8}  {:>10}  {:>10}  {:>10}",
                 euros(net),
                 euros(vat),
                 euros(gross)
@@ -175,7 +180,8 @@ fn vat_return(text: &mut String, period: &Period, documents: &[IssuedInvoice]) {
         text,
         "\nFor the VAT return, by month of supply (suoriteperuste): an invoice in the period its workshop was held or its booking cancelled, a credit note in the period it was given. This tool's sales only: the return also takes the company's other sales and the VAT on its purchases."
     );
-    let lines: Vec<_> = counted.iter().flat_map(|d| d.lines.clone()).collect();
+    let (lines, outside): (Vec<_>, Vec<_>) =
+        (counted.iter().flat_map(|d| d.lines.clone())).partition(|l| l.vat_category.is_standard());
     for (rate, sum) in vat_breakdown(&lines) {
         let _ = writeln!(
             text,
@@ -183,6 +189,13 @@ fn vat_return(text: &mut String, period: &Period, documents: &[IssuedInvoice]) {
             rate.percent(),
             euros(sum.net_cents),
             euros(sum.vat_cents)
+        );
+    }
+    if !outside.is_empty() {
+        let _ = writeln!(
+            text,
+            "  outside VAT (cancellation fees as compensation; not in the return): {} €",
+            euros(Totals::of(&outside).net_cents)
         );
     }
     let crossing = |d: &&IssuedInvoice| {

@@ -992,6 +992,7 @@ async fn booked_for(table: &Table, order: &Order, day: jiff::civil::Date) {
         changed_at: Timestamp::now(),
         changed_by: "orders".into(),
         fee_percent: None,
+        fee_vat: None,
     });
     assert_eq!(table.store.book(&booked, 0).await.unwrap(), Booked::Stored);
 }
@@ -2225,6 +2226,7 @@ async fn to_invoice_lists_held_workshops_and_charged_cancellations_not_yet_invoi
             changed_at: Timestamp::now(),
             changed_by: "customer".into(),
             fee_percent: Some(fee_percent),
+            fee_vat: None,
         });
         assert_eq!(
             table.store.book(&cancelled, 0).await.unwrap(),
@@ -2269,7 +2271,23 @@ async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
     use order_intake::store::{Booked, Bookings};
     let table = fresh_table().await;
     let day = Timestamp::now().to_zoned_datetime(helsinki()).date() + 3.days();
-    for (fee_percent, billed) in [(50, Some(["250,00", "63,75", "313,75"])), (0, None)] {
+    use order_intake::domain::FeeVat;
+    // The fee as the page stated it: with VAT on top, as compensation outside VAT, or (recorded
+    // before its VAT was) as the page then said, with VAT.
+    for (fee_percent, fee_vat, billed) in [
+        (
+            50,
+            Some(FeeVat::Taxable),
+            Some(["250,00", "63,75", "313,75"]),
+        ),
+        (
+            50,
+            Some(FeeVat::Outside),
+            Some(["250,00", "0,00", "250,00"]),
+        ),
+        (50, None, Some(["250,00", "63,75", "313,75"])),
+        (0, None, None),
+    ] {
         let order = seed(&table.store, 2, ordered(), "tilaaja@kunta.example", sent(2)).await;
         let mut cancelled = order.clone();
         cancelled.booking = Some(Booking {
@@ -2284,6 +2302,7 @@ async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
             changed_at: Timestamp::now(),
             changed_by: "customer".into(),
             fee_percent: Some(fee_percent),
+            fee_vat,
         });
         assert_eq!(
             table.store.book(&cancelled, 0).await.unwrap(),
@@ -2292,6 +2311,18 @@ async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
         let reference = order.reference.as_str();
         match billed {
             Some(amounts) => {
+                let outside = fee_vat == Some(FeeVat::Outside);
+                if outside {
+                    // EN 16931: nothing taxable beside a row outside VAT's scope.
+                    let travel = run_orders(
+                        &table.name,
+                        &["invoice", reference, "--travel", "Matka=10,00"],
+                    );
+                    assert!(
+                        String::from_utf8_lossy(&travel.stderr).contains("invoiced on its own"),
+                        "{travel:?}"
+                    );
+                }
                 let fee = orders(&table, &["invoice", reference]);
                 let notes = String::from_utf8(fee.stderr.clone()).unwrap();
                 let fields = checked(&table, &fee.stdout, &notes);
@@ -2300,6 +2331,39 @@ async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
                     amounts.map(serde_json::Value::from).each_ref()
                 );
                 assert_eq!(fields["rows"][0]["article"], "peruutusmaksu");
+                let code = if outside { "O" } else { "S" };
+                assert_eq!(fields["rows"][0]["vat_code"], code);
+                assert_eq!(
+                    notes.contains("predates the fee's recorded VAT"),
+                    fee_vat.is_none(),
+                    "{notes}"
+                );
+                let number = fields["invoice_number"].as_str().unwrap();
+                let html = orders(&table, &["document", number, "--format", "html"]);
+                let html = String::from_utf8(html.stdout).unwrap();
+                assert_eq!(html.contains("Ei alv:n alainen"), outside, "{html}");
+                // The journal books it with its VAT code; a fee outside VAT has no VAT row.
+                let month = Timestamp::now()
+                    .to_zoned_datetime(helsinki())
+                    .strftime("%Y-%m")
+                    .to_string();
+                let journal = orders(&table, &["journal", "--month", &month]);
+                let journal = read_back(&table, &journal.stdout, "csv");
+                let booked: Vec<(String, i64, String)> = (journal["rows"].as_array().unwrap())
+                    .iter()
+                    .filter(|row| row["tositenumero"] == number)
+                    .map(|row| {
+                        let text = |name: &str| row[name].as_str().unwrap().to_owned();
+                        (
+                            text("tili"),
+                            row["summa"].as_i64().unwrap(),
+                            text("alv_koodi"),
+                        )
+                    })
+                    .collect();
+                let (vat_code, vat_rows) = if outside { ("NONE", 2) } else { ("KOMY", 3) };
+                assert_eq!(booked.len(), vat_rows, "{booked:?}");
+                assert_eq!(booked[1], ("3000".to_owned(), -250_00, vat_code.to_owned()));
             }
             None => {
                 let refused = run_orders(&table.name, &["invoice", reference]);

@@ -62,6 +62,9 @@ pub struct Booking {
     /// for the customer's own cancellation after the free days, 0 for one by us (`None`: not
     /// cancelled, or cancelled before fees were recorded).
     pub fee_percent: Option<u32>,
+    /// The fee's VAT as the terms said at the cancellation (`None` for a free one, or one
+    /// recorded before the fee's VAT was).
+    pub fee_vat: Option<super::FeeVat>,
 }
 
 /// What the latest change to a booking was: the one place that decides it, for the metric, the
@@ -524,6 +527,7 @@ mod tests {
             changed_at: Timestamp::UNIX_EPOCH,
             changed_by: "orders".into(),
             fee_percent: None,
+            fee_vat: None,
         };
         let now: Timestamp = "2027-03-01T00:00:00Z".parse().unwrap();
         let customer = booking.customer_reminder_at(7, now).unwrap();

@@ -24,6 +24,8 @@ const GENERAL_RATES: [(Date, VatRate); 3] = [
 impl VatRate {
     /// The general rate of today's prices (25,5 %).
     pub const GENERAL: VatRate = VatRate(2550);
+    /// No VAT: a row outside VAT's scope carries this rate and `VatCategory::OutsideScope`.
+    pub const NONE: VatRate = VatRate(0);
 
     /// `25.5`, `25,5` or `24`: at most two decimals, under 100 %.
     pub fn parse(text: &str) -> Option<VatRate> {
@@ -81,9 +83,48 @@ pub struct InvoiceLine {
     pub net_cents: i64,
     pub vat_rate: VatRate,
     pub vat_cents: i64,
+    /// Standard-rated, or outside VAT's scope (EN 16931 category `O`); a standard row's
+    /// document does not write it, so documents stored before it read the same.
+    #[serde(default, skip_serializing_if = "VatCategory::is_standard")]
+    pub vat_category: VatCategory,
+}
+
+/// A row's VAT category: standard (`S`, at its rate) or not subject to VAT (`O`: a
+/// cancellation fee as compensation, `FeeVat::Outside`). EN 16931 (BR-O-11..14) allows no
+/// other category beside `O` on one invoice.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VatCategory {
+    #[default]
+    Standard,
+    OutsideScope,
+}
+
+impl VatCategory {
+    pub fn is_standard(&self) -> bool {
+        *self == VatCategory::Standard
+    }
+
+    /// UNCL 5305, as Finvoice writes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            VatCategory::Standard => "S",
+            VatCategory::OutsideScope => "O",
+        }
+    }
 }
 
 impl InvoiceLine {
+    /// A row outside VAT's scope: no rate, no VAT.
+    pub fn outside_vat(article_id: &str, name: impl Into<String>, net_cents: i64) -> Self {
+        InvoiceLine {
+            vat_category: VatCategory::OutsideScope,
+            ..InvoiceLine::new(article_id, name, net_cents, VatRate::NONE)
+        }
+    }
+
     pub fn new(article_id: &str, name: impl Into<String>, net_cents: i64, rate: VatRate) -> Self {
         InvoiceLine {
             article_id: article_id.to_owned(),
@@ -91,6 +132,7 @@ impl InvoiceLine {
             net_cents,
             vat_rate: rate,
             vat_cents: rate.vat_on(net_cents),
+            vat_category: VatCategory::Standard,
         }
     }
 

@@ -50,7 +50,8 @@ pub use einvoice::{
 pub use email_address::EmailAddress;
 pub use field::{Field, Length, MAX_EMAIL_LENGTH, MAX_PARTICIPANTS, MAX_PREFERRED_DATES};
 pub use invoice::{
-    InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatRate, balanced, parse_euros, vat_breakdown,
+    InvoiceLine, PAYMENT_TERM_DAYS, Totals, VatCategory, VatRate, balanced, parse_euros,
+    vat_breakdown,
 };
 pub use invoice_status::{
     CreditNote, CurrentInvoice, InvoiceChannel, InvoiceStatus, reference_number,
@@ -74,7 +75,8 @@ pub use quota::{
 pub use reference::Reference;
 pub use seller::{Invoicing, Seller};
 pub use terms::{
-    CancellationTerms, DEFAULT_CANCELLATION_FEE_PERCENT, DEFAULT_CANCELLATION_FREE_DAYS, fee_cents,
+    CancellationTerms, DEFAULT_CANCELLATION_FEE_PERCENT, DEFAULT_CANCELLATION_FREE_DAYS, FeeVat,
+    fee_cents,
 };
 pub use text::contains_control_characters;
 pub use trainer::Trainer;

@@ -1,7 +1,7 @@
-//! The cancellation terms as data (`CANCELLATION_FREE_DAYS`, `CANCELLATION_FEE_PERCENT`): free
-//! until a number of days before the workshop, then a share of the price. What the customer's
-//! page shows, what is recorded on a cancelled booking and what `orders invoice` bills come from
-//! this one place.
+//! The cancellation terms as data (`CANCELLATION_FREE_DAYS`, `CANCELLATION_FEE_PERCENT`,
+//! `CANCELLATION_FEE_VAT`): free until a number of days before the workshop, then a share of the
+//! price, with or without VAT. What the customer's page shows, what is recorded on a cancelled
+//! booking and what `orders invoice` bills come from this one place.
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -11,12 +11,45 @@ use super::helsinki;
 pub const DEFAULT_CANCELLATION_FREE_DAYS: u32 = 14;
 pub const DEFAULT_CANCELLATION_FEE_PERCENT: u32 = 50;
 
+/// How a cancellation fee is taxed. Verohallinto's guidance "Vahingonkorvaus ja
+/// vahingonkorvauksen luonteinen erä arvonlisäverotuksessa" (A122/200/2015, 1.2.2017, after EU
+/// C-277/05 Société thermale): what a customer pays for cancelling a reserved service it will not
+/// receive compensates the seller's loss and is no consideration for a service, so it is outside
+/// VAT; a customer who does not cancel and does not come pays for the service itself (taxable).
+/// `Taxable` is for a company whose adviser reads its terms otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeVat {
+    #[default]
+    Outside,
+    Taxable,
+}
+
+impl FeeVat {
+    pub fn parse(text: &str) -> Option<FeeVat> {
+        match text.trim() {
+            "outside" => Some(FeeVat::Outside),
+            "taxable" => Some(FeeVat::Taxable),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeVat::Outside => "outside",
+            FeeVat::Taxable => "taxable",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CancellationTerms {
     /// Free of charge until this many days before the workshop's day (that day included).
     pub free_days: u32,
-    /// After that, this share of the price (net), VAT on top.
+    /// After that, this share of the price (net).
     pub fee_percent: u32,
+    /// With VAT on top, or outside VAT.
+    pub fee_vat: FeeVat,
 }
 
 impl Default for CancellationTerms {
@@ -24,6 +57,7 @@ impl Default for CancellationTerms {
         CancellationTerms {
             free_days: DEFAULT_CANCELLATION_FREE_DAYS,
             fee_percent: DEFAULT_CANCELLATION_FEE_PERCENT,
+            fee_vat: FeeVat::default(),
         }
     }
 }

@@ -8,8 +8,8 @@ use super::calendar::{Audience, BookingEmails, invitation, prepare};
 use super::compose::render;
 use super::rows::Row;
 use super::{Email, Invitation};
-use crate::domain::{Booking, BookingChange, Language, Order, fee_cents, format_amount};
-use crate::texts::{TRAINER, cancellation_line, fill, package_name, texts, when};
+use crate::domain::{Booking, BookingChange, FeeVat, Language, Order, fee_cents, format_amount};
+use crate::texts::{TRAINER, cancellation_line, fee_vat_words, fill, package_name, texts, when};
 
 pub(super) struct NoticeView<'a> {
     pub(super) lang: &'a str,
@@ -127,7 +127,7 @@ fn changes(order: &Order, booking: &Booking, context: &BookingEmails) -> Option<
     Some(format!("{} {cost}", fill(t.changes, &[("phone", phone)])))
 }
 
-/// A cancellation's fee as recorded on the booking: the amount plus VAT, or none.
+/// A cancellation's fee as recorded on the booking: the amount and its VAT, or none.
 fn fee_row(order: &Order, booking: &Booking, language: Language) -> Option<Row> {
     let percent = booking.fee_percent.filter(|_| !booking.is_booked())?;
     let t = &texts(language).booking;
@@ -135,7 +135,10 @@ fn fee_row(order: &Order, booking: &Booking, language: Language) -> Option<Row> 
         0 => t.fee_none.to_owned(),
         percent => {
             let amount = format_amount(fee_cents(order.price.net_cents, percent), language);
-            fill(t.fee_amount, &[("amount", &amount)])
+            // A fee recorded before its VAT was is the one the page showed with VAT on top.
+            let vat = booking.fee_vat.unwrap_or(FeeVat::Taxable);
+            let vat = fee_vat_words(vat, language);
+            format!("{amount} {vat}")
         }
     };
     Some(row(t.fee, value))

@@ -14,7 +14,7 @@ use super::response::see_other;
 use super::source::source_address;
 use crate::domain::{BookingProblem, Language, Order, fee_cents, format_amount};
 use crate::intake::{BookingOutcome, Deadline};
-use crate::texts::{OrderPage, date_with_weekday, fill, texts, when};
+use crate::texts::{OrderPage, date_with_weekday, fee_vat_words, fill, texts, when};
 
 /// What cancelling at the check step costs: free, or the fee (the booking as it would stand
 /// carries its share) with the day free cancellation ended.
@@ -30,9 +30,15 @@ fn fee_line(app: &App, order: &Order, t: &OrderPage) -> String {
             let ended = app.customer.terms().free_until(booking.start);
             let ended = date_with_weekday(ended, language);
             let percent = percent.to_string();
+            let vat = fee_vat_words(app.customer.terms().fee_vat, language);
             fill(
                 t.check_fee,
-                &[("fee", &fee), ("percent", &percent), ("date", &ended)],
+                &[
+                    ("fee", &fee),
+                    ("percent", &percent),
+                    ("date", &ended),
+                    ("vat", vat),
+                ],
             )
         }
     }

@@ -13,7 +13,7 @@ use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState, Delivery, EmailKind,
-    LinkError, LinkGrant, Order, Reference, helsinki,
+    FeeVat, LinkError, LinkGrant, Order, Reference, helsinki,
 };
 use crate::store::{Booked, Bookings, EmailQueue, Orders, StoreError};
 
@@ -272,6 +272,7 @@ impl BookWorkshop {
                 (request, BookingState::Cancelled, Some(reason))
             }
         };
+        let (fee_percent, fee_vat) = self.fee(state, by, request.start, now);
         Ok(Ok(Booking {
             state,
             start: request.start,
@@ -283,15 +284,27 @@ impl BookWorkshop {
             sequence: expected + 1,
             changed_at: now,
             changed_by: by.to_owned(),
-            // Ours to cancel is free; the customer's costs what the terms say on the day.
-            fee_percent: match (state, by) {
-                (BookingState::Booked, _) => None,
-                (BookingState::Cancelled, BY_CUSTOMER) => {
-                    Some(self.settings.terms.fee_percent_at(request.start, now))
-                }
-                (BookingState::Cancelled, _) => Some(0),
-            },
+            fee_percent,
+            fee_vat,
         }))
+    }
+
+    /// A cancellation's fee and its VAT as the terms say: ours to cancel is free; the
+    /// customer's costs what the terms say on the day.
+    fn fee(
+        &self,
+        state: BookingState,
+        by: &str,
+        start: jiff::civil::DateTime,
+        now: Timestamp,
+    ) -> (Option<u32>, Option<FeeVat>) {
+        let terms = self.settings.terms;
+        let percent = match (state, by) {
+            (BookingState::Booked, _) => None,
+            (BookingState::Cancelled, BY_CUSTOMER) => Some(terms.fee_percent_at(start, now)),
+            (BookingState::Cancelled, _) => Some(0),
+        };
+        (percent, percent.filter(|p| *p > 0).map(|_| terms.fee_vat))
     }
 
     /// The emails the booking sets going: its own two, claimed by this request, and the

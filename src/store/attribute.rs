@@ -97,6 +97,8 @@ pub enum Attribute {
     MarkedUntil,
     /// A cancelled booking's fee, percent of the price (`Booking::fee_percent`).
     BookingFeePercent,
+    /// A charged cancellation fee's VAT (`outside`, `taxable`: `FeeVat`).
+    BookingFeeVat,
     /// The customer links' generation (absent: 0; `Orders::revoke_customer_links`).
     CustomerLinkGeneration,
     /// The order's `Culprit`: keyed hashes of its source, mailbox and network.
@@ -131,6 +133,7 @@ impl Attribute {
             Attribute::MarkedUntil => "marked_until",
             Attribute::CustomerLinkGeneration => "customer_link_generation",
             Attribute::BookingFeePercent => "booking_fee_percent",
+            Attribute::BookingFeeVat => "booking_fee_vat",
             Attribute::SourceMark => "source_mark",
             Attribute::MailboxMark => "mailbox_mark",
             Attribute::NetworkMark => "network_mark",

@@ -5,7 +5,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attribute::Attribute;
 use super::codec::{Item, n, number, s, text};
-use crate::domain::{Booking, BookingState, ChangeRequest};
+use crate::domain::{Booking, BookingState, ChangeRequest, FeeVat};
 
 /// The booking's attributes, and those it leaves empty (to remove).
 pub fn booking_attributes(booking: &Booking) -> (Vec<(Attribute, AttributeValue)>, Vec<Attribute>) {
@@ -34,6 +34,10 @@ pub fn booking_attributes(booking: &Booking) -> (Vec<(Attribute, AttributeValue)
     match booking.fee_percent {
         Some(percent) => set.push((Attribute::BookingFeePercent, n(percent))),
         None => remove.push(Attribute::BookingFeePercent),
+    }
+    match booking.fee_vat {
+        Some(vat) => set.push((Attribute::BookingFeeVat, s(vat.as_str()))),
+        None => remove.push(Attribute::BookingFeeVat),
     }
     for (attribute, value) in [
         (Attribute::BookingNote, &booking.note),
@@ -69,6 +73,7 @@ pub fn booking_from_item(item: &Item) -> Option<Booking> {
         changed_by: get(Attribute::BookingChangedBy)?.to_owned(),
         fee_percent: number(item, Attribute::BookingFeePercent.name())
             .and_then(|n| u32::try_from(n).ok()),
+        fee_vat: get(Attribute::BookingFeeVat).and_then(FeeVat::parse),
     })
 }
 

@@ -155,5 +155,32 @@ pub fn cancellation_line(
         0 => t.cancel_terms,
         _ => t.cancel_terms_late,
     };
-    fill(text, &[("date", &date), ("fee", &fee)])
+    let vat = fee_vat_words(terms.fee_vat, language);
+    fill(text, &[("date", &date), ("fee", &fee), ("vat", vat)])
+}
+
+/// The terms' cancellation sentence in `language`, from the configured terms: what the form,
+/// the confirmation and the customer's page say, and what a cancellation records.
+pub fn cancellation_terms(terms: crate::domain::CancellationTerms, language: Language) -> String {
+    let t = &texts(language).form;
+    match terms.fee_percent {
+        0 => t.cancellation_free.to_owned(),
+        percent => fill(
+            t.cancellation,
+            &[
+                ("free_days", &terms.free_days.to_string()),
+                ("fee_percent", &percent.to_string()),
+                ("vat", fee_vat_words(terms.fee_vat, language)),
+            ],
+        ),
+    }
+}
+
+/// How a cancellation fee's VAT reads after its amount, in `language`.
+pub fn fee_vat_words(vat: crate::domain::FeeVat, language: Language) -> &'static str {
+    let t = &texts(language).form;
+    match vat {
+        crate::domain::FeeVat::Taxable => t.fee_vat_taxable,
+        crate::domain::FeeVat::Outside => t.fee_vat_outside,
+    }
 }

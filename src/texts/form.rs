@@ -12,6 +12,10 @@ table! {
         /// `CANCELLATION_FEE_PERCENT` (`texts::cancellation_terms`); free of charge when 0 %.
         cancellation,
         cancellation_free,
+        /// A cancellation fee's VAT after its amount (`CANCELLATION_FEE_VAT`, `FeeVat`): `+ alv`,
+        /// or `ilman arvonlisäveroa`.
+        fee_vat_taxable,
+        fee_vat_outside,
         contact,
         or,
         you_are_ordering,

@@ -11,7 +11,10 @@ mod fi;
 mod lookup;
 mod sv;
 
-pub use booking::{BookingPageTexts, cancellation_line, date_with_weekday, received_at, when};
+pub use booking::{
+    BookingPageTexts, cancellation_line, cancellation_terms, date_with_weekday, fee_vat_words,
+    received_at, when,
+};
 pub use fi::BOOKING_PAGE;
 pub use lookup::{label, package_about, package_duration, package_name};
 pub use trainer::TRAINER;
@@ -249,9 +252,8 @@ table! {
         /// is free (the order page's `cancel_terms` follows).
         changes_heading,
         changes,
-        /// A cancellation's fee: its label, the amount (`{amount} + alv`), none.
+        /// A cancellation's fee: its label (the amount and its VAT follow), none.
         fee,
-        fee_amount,
         fee_none,
         /// The invitation's description: how to change or cancel, with the seller's phone.
         calendar_changes,
@@ -367,22 +369,6 @@ fn joined(items: &[&str], last_with: &str) -> String {
         None => String::new(),
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} {last_with} {last}", rest.join(", ")),
-    }
-}
-
-/// The terms' cancellation sentence in `language`, from the configured terms: what the form,
-/// the confirmation and the customer's page say, and what a cancellation records.
-pub fn cancellation_terms(terms: crate::domain::CancellationTerms, language: Language) -> String {
-    let t = &texts(language).form;
-    match terms.fee_percent {
-        0 => t.cancellation_free.to_owned(),
-        percent => fill(
-            t.cancellation,
-            &[
-                ("free_days", &terms.free_days.to_string()),
-                ("fee_percent", &percent.to_string()),
-            ],
-        ),
     }
 }
 

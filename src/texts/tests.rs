@@ -182,12 +182,26 @@ fn the_cancellation_line_follows_the_day() {
         |now: &str| cancellation_line(terms, start, 50_000, now.parse().unwrap(), Language::Fi);
     assert_eq!(
         line("2027-03-01T08:00:00Z"),
-        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
+        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ ilman arvonlisäveroa."
     );
     assert_eq!(
         line("2027-03-17T08:00:00Z"),
-        "Maksuton peruutusaika päättyi ti\u{a0}16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ + alv."
+        "Maksuton peruutusaika päättyi ti\u{a0}16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ ilman arvonlisäveroa."
     );
+    // A fee configured as taxable (CANCELLATION_FEE_VAT=taxable) says so in every language.
+    let taxable = CancellationTerms {
+        fee_vat: crate::domain::FeeVat::Taxable,
+        ..terms
+    };
+    let now = "2027-03-17T08:00:00Z".parse().unwrap();
+    for (language, words) in [
+        (Language::Fi, "250,00\u{a0}€ + alv."),
+        (Language::Sv, "250,00\u{a0}€ + moms."),
+        (Language::En, "€250.00 + VAT."),
+    ] {
+        let line = cancellation_line(taxable, start, 50_000, now, language);
+        assert!(line.ends_with(words), "{line}");
+    }
     let free = CancellationTerms {
         fee_percent: 0,
         ..terms

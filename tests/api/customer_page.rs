@@ -265,7 +265,7 @@ async fn the_customer_cancels_in_time_free_of_charge_after_a_check_step() {
     let page = app.send(&get_event(&link)).await;
     for words in [
         "Peruuta koulutus",
-        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 450,00\u{a0}€ + alv.",
+        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 450,00\u{a0}€ ilman arvonlisäveroa.",
     ] {
         assert!(page.body.contains(words), "{words}: {}", page.body);
     }
@@ -293,9 +293,10 @@ async fn the_customer_cancels_in_time_free_of_charge_after_a_check_step() {
         (
             booking.is_booked(),
             booking.fee_percent,
+            booking.fee_vat,
             booking.changed_by.as_str()
         ),
-        (false, Some(0), "customer")
+        (false, Some(0), None, "customer")
     );
     assert_eq!(booking.reason.as_deref(), Some("Valtuuston kokous"));
     // The customer and the trainers get the cancellation, the same event one sequence on.
@@ -336,7 +337,7 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
     time.set("2027-03-17T08:00:00Z".parse().unwrap());
     let check = app.send(&cancel_post(&token, 1, false, json!({}))).await;
     assert!(
-        check.body.contains("Peruutuksesta laskutetaan 450,00\u{a0}€ + alv (50 % hinnasta), koska maksuton peruutusaika päättyi ti\u{a0}16.3.2027."),
+        check.body.contains("Peruutuksesta laskutetaan 450,00\u{a0}€ ilman arvonlisäveroa (50 % hinnasta), koska maksuton peruutusaika päättyi ti\u{a0}16.3.2027."),
         "{}",
         check.body
     );
@@ -372,13 +373,17 @@ async fn a_late_cancellation_shows_and_records_the_terms_fee_and_none_after_the_
     time.set("2027-03-29T08:00:00Z".parse().unwrap());
     let done = (app.send(&cancel_post_with_fee(&token, 1, Some("50"), json!({})))).await;
     assert_eq!(done.status, 303, "{}", done.body);
+    // The fee with its VAT as the page stated it: what `orders invoice` bills.
+    let booking = stored(&app, &reference).await.booking.unwrap();
     assert_eq!(
-        stored(&app, &reference).await.booking.unwrap().fee_percent,
-        Some(50)
+        (booking.fee_percent, booking.fee_vat),
+        (Some(50), Some(order_intake::domain::FeeVat::Outside))
     );
     let email = customer_emails(&app.mailer.sent()).pop().unwrap();
     assert!(
-        email.text.contains("Peruutusmaksu: 450,00\u{a0}€ + alv"),
+        email
+            .text
+            .contains("Peruutusmaksu: 450,00\u{a0}€ ilman arvonlisäveroa"),
         "{}",
         email.text
     );
@@ -752,7 +757,7 @@ async fn a_cancellation_checked_before_midnight_and_confirmed_after_is_checked_a
     assert_eq!(again.status, 200, "{}", again.body);
     for words in [
         "Maksuton peruutusaika päättyi sillä välin",
-        "Peruutuksesta laskutetaan 450,00\u{a0}€ + alv (50 % hinnasta)",
+        "Peruutuksesta laskutetaan 450,00\u{a0}€ ilman arvonlisäveroa (50 % hinnasta)",
         r#"name="fee_percent" value="50""#,
     ] {
         assert!(again.body.contains(words), "{words}: {}", again.body);

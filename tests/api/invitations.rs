@@ -265,6 +265,7 @@ fn booking(state: BookingState, sequence: u32, note: bool) -> Booking {
         changed_at: at(0),
         changed_by: "orders".into(),
         fee_percent: None,
+        fee_vat: None,
     }
 }
 

@@ -135,6 +135,7 @@ async fn a_thousand_junk_orders_delay_no_real_retry_nor_reminder_and_one_digest_
         changed_at: second(START - 3600),
         changed_by: "orders".into(),
         fee_percent: None,
+        fee_vat: None,
     });
     for kind in [EmailKind::Booking, EmailKind::BookingNote] {
         let sent = Delivery::Sent {

@@ -37,6 +37,7 @@ fn booking(sequence: u32, trainer: &str, note: Option<&str>) -> Booking {
         changed_at: at(10),
         changed_by: "AbCdEf12".into(),
         fee_percent: None,
+        fee_vat: None,
     }
 }
 
