@@ -62,6 +62,8 @@ pub struct Config {
     /// person; `off` runs without it on purpose. Tokens come from `ALLOWED_ORIGINS`' hosts.
     /// `TURNSTILE_SITEVERIFY_URL` (Cloudflare's) and `TURNSTILE_TIMEOUT_MS` (3000).
     pub human_check: Option<TurnstileSettings>,
+    /// `DOORS`: `alias` (the default; each event only through its own alias) or `local`.
+    pub doors: crate::door::Doors,
 }
 
 mod secrets;
@@ -130,11 +132,14 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
             .ok_or_else(|| error(name, format!("has an invalid email address: {value:?}")))
     }
 
-    fn absolute_url(&self, name: &'static str) -> Result<Url, ConfigError> {
-        let value = self.required(name)?;
-        Url::parse(&value)
-            .ok()
+    /// An absolute http(s) URL, when set.
+    fn url(&self, name: &'static str) -> Result<Option<Url>, ConfigError> {
+        let Some(value) = self.optional(name) else {
+            return Ok(None);
+        };
+        (Url::parse(&value).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .map(Some)
             .ok_or_else(|| error(name, format!("is not an absolute http(s) URL: {value:?}")))
     }
 
@@ -223,10 +228,7 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 "is the same as RATE_LIMIT_SECRET",
             ));
         }
-        let public_url = match self.optional("PUBLIC_URL") {
-            None => None,
-            Some(_) => Some(self.absolute_url("PUBLIC_URL")?),
-        };
+        let public_url = self.url("PUBLIC_URL")?;
         if let Some(problem) = public_url.as_ref().and_then(secrets::public_url_problem) {
             return Err(error("PUBLIC_URL", problem));
         }
@@ -315,9 +317,9 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
         ) {
             return Err(error("TURNSTILE_SECRET", problem));
         }
-        let siteverify = match self.optional("TURNSTILE_SITEVERIFY_URL") {
+        let siteverify = match self.url("TURNSTILE_SITEVERIFY_URL")? {
             None => Url::parse(SITEVERIFY_URL).expect("Cloudflare's URL parses"),
-            Some(_) => self.absolute_url("TURNSTILE_SITEVERIFY_URL")?,
+            Some(url) => url,
         };
         let hostnames = (origins.iter())
             .filter_map(|origin| {
@@ -381,10 +383,7 @@ impl Config {
             sender_email,
             trainer_emails: vars.list("TRAINER_EMAILS", EmailAddress::parse, "an email address")?,
             allowed_origins,
-            thank_you_url: match vars.optional("THANK_YOU_URL") {
-                None => None,
-                Some(_) => Some(vars.absolute_url("THANK_YOU_URL")?),
-            },
+            thank_you_url: vars.url("THANK_YOU_URL")?,
             seller: vars.seller()?,
             ses_configuration_set: vars.optional("SES_CONFIGURATION_SET"),
             warm_up_connections: vars.flag("WARM_UP_CONNECTIONS", false)?,
@@ -392,6 +391,8 @@ impl Config {
             limits: vars.limits()?,
             retention_months: vars.count("RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS)?,
             retry_backoff_seconds: vars.count("RETRY_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS)?,
+            doors: secrets::doors(vars.optional("DOORS"), vars.optional("PUBLIC_URL"))
+                .map_err(|problem| error("DOORS", problem))?,
         })
     }
 }

@@ -13,6 +13,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::door::{Door, Doors};
 use crate::email::{EmailEvent, Mailer};
 use crate::http::{App, HttpSettings, handle, make_safe};
 use crate::human_check::Turnstile;
@@ -42,6 +43,16 @@ pub enum Event {
 }
 
 impl Event {
+    /// The door this kind of event comes through, and its name in logs and metrics.
+    pub fn door(&self) -> (Door, &'static str) {
+        match self {
+            Event::Scheduled => (Door::Events, "scheduled"),
+            Event::EmailReport(_) | Event::Ignored => (Door::Events, "email-report"),
+            Event::Operator(_) => (Door::Operator, "operator"),
+            Event::Http(_) => (Door::Web, "http"),
+        }
+    }
+
     pub fn parse(payload: Value) -> Result<Event, serde_json::Error> {
         if payload.get("detail-type").and_then(Value::as_str) == Some("Scheduled Event") {
             return Ok(Event::Scheduled);
@@ -65,6 +76,8 @@ impl Event {
 
 /// The function's handlers, one per kind of event, built once at start-up.
 pub struct Function {
+    /// Which events each door admits (`DOORS`).
+    pub doors: Doors,
     pub http: App,
     pub retry: RetryEmails,
     pub report: HandleReport,
@@ -111,11 +124,15 @@ pub fn http_settings(config: &Config) -> HttpSettings {
 impl Function {
     /// The function as configured, on `parts`.
     pub fn from_config(config: &Config, parts: Parts) -> Function {
-        Function::new(&compose(config, parts), http_settings(config))
+        Function {
+            doors: config.doors,
+            ..Function::new(&compose(config, parts), http_settings(config))
+        }
     }
 
     pub fn new(wiring: &Wiring, settings: HttpSettings) -> Function {
         Function {
+            doors: Doors::ByAlias,
             http: App {
                 place_order: wiring.place_order(),
                 book: wiring.book_workshop(),
@@ -126,6 +143,28 @@ impl Function {
             retry: wiring.retry_emails(),
             report: wiring.handle_report(),
             desk: wiring.operator_desk(),
+        }
+    }
+}
+
+impl Function {
+    /// An event through another door than its own: answered with the refusal, not failed
+    /// (EventBridge would only deliver it again).
+    fn refused(&self, event: &Event, arn: &str) -> Option<Value> {
+        let (door, kind) = event.door();
+        let refused = self.doors.admit(door, kind, arn).err()?;
+        Some(serde_json::json!({ "refused": refused.to_string() }))
+    }
+
+    async fn operator(
+        &self,
+        command: Result<OperatorCommand, String>,
+    ) -> Result<OperatorAnswer, crate::store::StoreError> {
+        match command {
+            Ok(command) => self.desk.run(command).await.inspect_err(|error| {
+                tracing::error!(error = %error, "operator command not carried out: storage unavailable");
+            }),
+            Err(message) => Ok(OperatorAnswer::Refused { message }),
         }
     }
 }
@@ -147,7 +186,11 @@ pub async fn run(
         async move {
             let answered = async {
                 let LambdaEvent { payload, context } = event;
-                match Event::parse(payload)? {
+                let event = Event::parse(payload)?;
+                if let Some(refused) = function.refused(&event, &context.invoked_function_arn) {
+                    return Ok(refused);
+                }
+                match event {
                     Event::Scheduled => {
                         let deadline = Deadline::from_epoch_millis(context.deadline);
                         let run = function.retry.retry_due_within(RETRY_BATCH, deadline).await;
@@ -165,15 +208,7 @@ pub async fn run(
                         Ok(serde_json::to_value(report)?)
                     }
                     Event::Ignored => Ok(Value::Null),
-                    Event::Operator(command) => {
-                        let answer = match command {
-                            Ok(command) => function.desk.run(command).await.inspect_err(|error| {
-                                tracing::error!(error = %error, "operator command not carried out: storage unavailable");
-                            })?,
-                            Err(message) => OperatorAnswer::Refused { message },
-                        };
-                        Ok(serde_json::to_value(answer)?)
-                    }
+                    Event::Operator(command) => Ok(serde_json::to_value(function.operator(command).await?)?),
                     Event::Http(request) => {
                         let payload = *request;
                         let response = http.call(LambdaEvent { payload, context }).await?;

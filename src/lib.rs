@@ -13,6 +13,7 @@
 pub mod aws;
 pub mod config;
 pub mod domain;
+pub mod door;
 pub mod email;
 pub mod entry;
 pub mod http;

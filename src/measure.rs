@@ -52,9 +52,11 @@ pub const STRIKES: &str = "Strikes";
 pub const HELD_NEAR_DROP: &str = "HeldConfirmationsNearDrop";
 /// The human check is off (once per cold start): every confirmation goes out unchecked.
 pub const HUMAN_CHECK_OFF: &str = "HumanCheckOff";
+/// An event refused for the door it came through (`Door`, `Kind`), and in total.
+pub const EVENTS_REFUSED: &str = "EventsRefused";
 
 /// Every metric the code emits: the template's alarms and dashboard may name only these.
-pub const METRIC_NAMES: [&str; 17] = [
+pub const METRIC_NAMES: [&str; 18] = [
     HUMAN_CHECK_FAILED,
     BREAKER_TRIPPED,
     STRIKES,
@@ -72,6 +74,7 @@ pub const METRIC_NAMES: [&str; 17] = [
     RETRY_ERASED,
     RETRY_DURATION,
     COLD_STARTS,
+    EVENTS_REFUSED,
 ];
 
 /// Installs the process-wide recorder. Once per process: a second call fails.
@@ -163,6 +166,12 @@ pub fn retry_run(orders: u32, sent: u32, unreadable: u32, erased: u32, took: Dur
     counter!(RETRY_UNREADABLE).increment(u64::from(unreadable));
     counter!(RETRY_ERASED).increment(u64::from(erased));
     histogram!(RETRY_DURATION).record(took.as_secs_f64() * 1000.0);
+}
+
+/// By the event's own door and kind, and in total.
+pub fn event_refused(door: &'static str, kind: &'static str) {
+    counter!(EVENTS_REFUSED, "Door" => door, "Kind" => kind).increment(1);
+    counter!(EVENTS_REFUSED).increment(1);
 }
 
 pub fn cold_start() {

@@ -366,6 +366,21 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
     assert_eq!(count(&docs, measure::HELD_NEAR_DROP, &[]), 1);
     assert_eq!(count(&docs, measure::HUMAN_CHECK_OFF, &[]), 1);
 
+    // An event through another caller's door is refused and counted by its door and kind.
+    let arn = "arn:aws:lambda:eu-north-1:123456789012:function:orders-order-intake";
+    let doors = order_intake::door::Doors::ByAlias;
+    let web = order_intake::door::Door::Web;
+    assert!(
+        doors
+            .admit(web, "http", &format!("{arn}:operator"))
+            .is_err()
+    );
+    assert!(doors.admit(web, "http", &format!("{arn}:web")).is_ok());
+    let docs = take();
+    let refused = [("Door", "web"), ("Kind", "http")];
+    assert_eq!(count(&docs, measure::EVENTS_REFUSED, &refused), 1);
+    assert_eq!(count(&docs, measure::EVENTS_REFUSED, &[]), 1);
+
     // Nothing a person typed, and no address, reaches a metric.
     let typed = [
         "anna.virtanen",

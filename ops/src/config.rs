@@ -13,8 +13,8 @@ pub struct OpsConfig {
     /// With them, the seller's details and terms must be set too (SELLER_PHONE, TERMS_*).
     pub mail: Option<MailConfig>,
     pub retention_months: u32,
-    /// `ORDERS_FUNCTION`: the deployed function's name or ARN (the stack's `FunctionName`
-    /// output); set, the commands that send ask it to.
+    /// `ORDERS_FUNCTION`: the deployed function's operator alias (the stack's
+    /// `OrderFunctionName` output, an alias ARN); set, the commands that send ask it to.
     pub function: Option<String>,
     /// The seller on invoices (its invoicing details present), or what is missing for it.
     pub seller: Result<Seller, String>,

@@ -263,7 +263,7 @@ impl Operator {
     pub(crate) fn desk(&self, command: &str) -> Result<&Desk, OpsError> {
         self.desk.as_ref().ok_or_else(|| {
             OpsError::Usage(format!(
-                "{command} needs ORDERS_FUNCTION (the deployed function's name), or SENDER_EMAIL, TRAINER_EMAILS and BOOKING_LINK_SECRET to send from here"
+                "{command} needs ORDERS_FUNCTION (the stack's OrderFunctionName output: the operator alias's ARN), or SENDER_EMAIL, TRAINER_EMAILS and BOOKING_LINK_SECRET to send from here"
             ))
         })
     }

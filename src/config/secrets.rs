@@ -4,6 +4,7 @@
 //! function answers on this machine (a loopback `PUBLIC_URL`), and an `http://` address only
 //! there too.
 
+use crate::door::Doors;
 use url::{Host, Url};
 
 /// How every committed (public) secret begins.
@@ -52,6 +53,17 @@ pub(super) fn committed_secret_problem(secret: &str, local: bool) -> Option<&'st
     )
 }
 
+/// `DOORS`: `alias`, or `local` (every event through any ARN, as `cargo lambda watch` names
+/// no alias), which only a function on this machine (a loopback `PUBLIC_URL`) accepts.
+pub(super) fn doors(value: Option<String>, public_url: Option<String>) -> Result<Doors, String> {
+    match value.as_deref().map(str::trim) {
+        None | Some("alias") => Ok(Doors::ByAlias),
+        Some("local") if is_local(public_url) => Ok(Doors::Local),
+        Some("local") => Err("is local, which only a function on this machine takes (a PUBLIC_URL on 127.0.0.1 or localhost): deployed, each event comes through its own alias".to_owned()),
+        Some(other) => Err(format!("is {other:?}, not alias or local")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +101,34 @@ mod tests {
         assert!(
             committed_secret_problem("k3Zx9-a-generated-secret-of-48-characters", false).is_none()
         );
+    }
+
+    /// `cargo lambda watch` names no alias, so `make dev` and the end-to-end run let every
+    /// event through any door; a deployed function never can.
+    #[test]
+    fn every_door_is_open_only_on_this_machine() {
+        let doors = |value: Option<&str>, url: Option<&str>| {
+            doors(value.map(str::to_owned), url.map(str::to_owned))
+        };
+        assert_eq!(doors(None, None), Ok(Doors::ByAlias));
+        assert_eq!(
+            doors(Some("alias"), Some("https://api.example.fi")),
+            Ok(Doors::ByAlias)
+        );
+        for local in ["http://127.0.0.1:9000", "http://localhost:9100"] {
+            assert_eq!(doors(Some("local"), Some(local)), Ok(Doors::Local));
+        }
+        for elsewhere in [
+            None,
+            Some("https://api.example.fi"),
+            Some("http://10.0.0.5:9000"),
+        ] {
+            let refused = doors(Some("local"), elsewhere).unwrap_err();
+            assert!(
+                refused.contains("only a function on this machine"),
+                "{refused}"
+            );
+        }
+        assert!(doors(Some("all"), Some("http://127.0.0.1:9000")).is_err());
     }
 }

@@ -55,6 +55,7 @@ pub fn config(trainers: Vec<EmailAddress>, quotas: Quotas) -> Config {
         retry_backoff_seconds: DEFAULT_BACKOFF_SECONDS,
         booking: booking_settings(),
         human_check: None,
+        doors: order_intake::door::Doors::ByAlias,
     }
 }
 

@@ -264,9 +264,10 @@ fn the_operator_policy_grants_exactly_what_the_orders_command_calls() {
             actions.iter().all(|a| !a.contains("ses:")),
             "the operator policy grants {actions:?}"
         );
+        // Only through the operator's door (src/door.rs): never the API's or EventBridge's.
         if actions.contains(&quoted("lambda:InvokeFunction")) {
             assert_eq!(resources.len(), 1, "{resources:?}");
-            assert!(resources[0].contains("OrderFunction"), "{resources:?}");
+            assert!(resources[0].contains("OperatorAlias"), "{resources:?}");
         }
     }
     let invokes =
@@ -275,7 +276,96 @@ fn the_operator_policy_grants_exactly_what_the_orders_command_calls() {
         invokes,
         "resend, release, book and cancel invoke the function"
     );
-    assert!(template["Outputs"]["OrderFunctionName"].is_mapping());
+    let output = &template["Outputs"]["OrderFunctionName"]["Value"];
+    assert_eq!(reference(output), Some("OperatorAlias"), "ORDERS_FUNCTION");
+}
+
+/// One door per caller: the API's routes invoke the `web` alias SAM publishes, EventBridge's
+/// rules only the `events` alias, the operator only `operator`; all three on the version each
+/// deploy publishes (configuration included), each alias's resource policy for its one caller.
+#[test]
+fn each_alias_is_invoked_by_its_one_caller_on_the_version_each_deploy_publishes() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let resources = template["Resources"].as_mapping().unwrap();
+    let function = &template["Resources"]["OrderFunction"]["Properties"];
+    assert_eq!(function["AutoPublishAlias"].as_str(), Some("web"));
+    assert_eq!(
+        function["AutoPublishAliasAllProperties"].as_bool(),
+        Some(true)
+    );
+    // SAM points every event of the function at its alias: HTTP routes only.
+    for (name, event) in function["Events"].as_mapping().unwrap() {
+        assert_eq!(event["Type"].as_str(), Some("HttpApi"), "{name:?}");
+    }
+    for (alias, name) in [("EventsAlias", "events"), ("OperatorAlias", "operator")] {
+        let properties = &template["Resources"][alias]["Properties"];
+        assert_eq!(
+            template["Resources"][alias]["Type"].as_str(),
+            Some("AWS::Lambda::Alias")
+        );
+        assert_eq!(properties["Name"].as_str(), Some(name));
+        assert_eq!(
+            reference(&properties["FunctionName"]),
+            Some("OrderFunction")
+        );
+        let version = format!("{:?}", properties["FunctionVersion"]);
+        assert!(
+            version.contains("OrderFunction.Version.Version"),
+            "{version}"
+        );
+    }
+    let of_type = |kind: &str| -> Vec<(String, serde_norway::Value)> {
+        (resources.iter())
+            .filter(|(_, r)| r["Type"].as_str() == Some(kind))
+            .map(|(name, r)| (name.as_str().unwrap().to_owned(), r["Properties"].clone()))
+            .collect()
+    };
+    let rules = of_type("AWS::Events::Rule");
+    assert_eq!(rules.len(), 2, "the retry run's schedule and SES's reports");
+    for (name, rule) in &rules {
+        for target in rule["Targets"].as_sequence().unwrap() {
+            assert_eq!(reference(&target["Arn"]), Some("EventsAlias"), "{name}");
+        }
+    }
+    let permissions = of_type("AWS::Lambda::Permission");
+    assert_eq!(permissions.len(), rules.len(), "one per rule, none else");
+    for (name, permission) in permissions {
+        assert_eq!(
+            reference(&permission["FunctionName"]),
+            Some("EventsAlias"),
+            "{name}"
+        );
+        assert_eq!(
+            permission["Principal"].as_str(),
+            Some("events.amazonaws.com")
+        );
+        let source = format!("{:?}", permission["SourceArn"]);
+        assert!(
+            rules
+                .iter()
+                .any(|(rule, _)| source.contains(&format!("{rule}.Arn"))),
+            "{source}"
+        );
+    }
+    // The cargo-lambda path's rules invoke its events alias too (scripts/point-aliases.sh).
+    let stack: serde_norway::Value =
+        serde_norway::from_str(&read("infra/cargo-lambda-stack.yaml")).unwrap();
+    let mut doors = 0;
+    for (name, resource) in stack["Resources"].as_mapping().unwrap() {
+        let properties = &resource["Properties"];
+        let named = match resource["Type"].as_str() {
+            Some("AWS::Events::Rule") => format!("{:?}", properties["Targets"]),
+            Some("AWS::Lambda::Permission") => format!("{:?}", properties["FunctionName"]),
+            _ => continue,
+        };
+        assert!(
+            named.contains("${FunctionName}:events"),
+            "{name:?}: {named}"
+        );
+        doors += 1;
+    }
+    assert_eq!(doors, 4, "two rules and their permissions");
 }
 
 /// The logical id a `!Ref X` (or `{Ref: X}`) names.
