@@ -769,3 +769,53 @@ fn the_turnstile_secret_is_required_unless_the_human_check_is_turned_off() {
     let refused = Config::from_lookup(|name| example.get(name).filter(|v| !v.is_empty()).cloned());
     assert_eq!(refused.unwrap_err().variable, "TURNSTILE_SECRET");
 }
+
+/// The function's secrets are readable by the function alone: its environment is encrypted
+/// with a key whose policy lets no person's role decrypt (nor use `kms:*` or a wildcard that
+/// would), and lets deployers make grants only for Lambda.
+#[test]
+fn the_function_s_environment_key_decrypts_for_lambda_alone() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let function = &template["Resources"]["OrderFunction"]["Properties"];
+    let key_arn = format!("{:?}", function["KmsKeyArn"]);
+    assert!(key_arn.contains("EnvironmentKey.Arn"), "{key_arn}");
+    let key = &template["Resources"]["EnvironmentKey"];
+    assert_eq!(key["Type"].as_str(), Some("AWS::KMS::Key"));
+    assert_eq!(key["Properties"]["EnableKeyRotation"].as_bool(), Some(true));
+    let statements = key["Properties"]["KeyPolicy"]["Statement"]
+        .as_sequence()
+        .unwrap();
+    let actions = |statement: &serde_norway::Value| -> Vec<String> {
+        match &statement["Action"] {
+            serde_norway::Value::String(one) => vec![one.clone()],
+            serde_norway::Value::Sequence(many) => (many.iter())
+                .map(|a| a.as_str().unwrap().to_owned())
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let mut grants = 0;
+    for statement in statements {
+        assert_eq!(statement["Effect"].as_str(), Some("Allow"));
+        for action in actions(statement) {
+            assert!(
+                !action.contains('*')
+                    && action != "kms:Decrypt"
+                    && !action.starts_with("kms:ReEncrypt"),
+                "the key policy allows {action}"
+            );
+            if action == "kms:CreateGrant" {
+                grants += 1;
+                let condition = &statement["Condition"];
+                assert_eq!(
+                    condition["Bool"]["kms:GrantIsForAWSResource"].as_str(),
+                    Some("true")
+                );
+                let service = format!("{:?}", condition["StringEquals"]["kms:ViaService"]);
+                assert!(service.contains("lambda."), "{service}");
+            }
+        }
+    }
+    assert_eq!(grants, 1, "deployers grant the key to Lambda, once");
+}
