@@ -153,7 +153,14 @@ impl Function {
     fn refused(&self, event: &Event, arn: &str) -> Option<Value> {
         let (door, kind) = event.door();
         let refused = self.doors.admit(door, kind, arn).err()?;
-        Some(serde_json::json!({ "refused": refused.to_string() }))
+        // In the operator's answer form, so `orders` prints it as a refusal.
+        let message = match door {
+            Door::Operator => {
+                format!("{refused}: ORDERS_FUNCTION is the stack's OrderFunctionName output")
+            }
+            _ => refused.to_string(),
+        };
+        serde_json::to_value(OperatorAnswer::Refused { message }).ok()
     }
 
     async fn operator(
