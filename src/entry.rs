@@ -1,9 +1,9 @@
 //! Every Lambda event the function receives, handed to its handler: HTTP requests (API Gateway,
 //! Function URLs) to `http`, the scheduled retry run and SES's delivery reports (EventBridge) to
 //! their use cases (`intake::RetryEmails`, `intake::HandleReport`), an operator's command (a
-//! direct invocation by `orders`) to `intake::OperatorDesk`. One function, one
-//! deployment: the reports need the same table, templates and trainer addresses as the orders,
-//! and a second function would repeat its configuration.
+//! direct invocation by `orders`) to `intake::OperatorDesk`, each only through its own alias
+//! (`door`). One function, one deployment: the reports need the same table, templates and
+//! trainer addresses as the orders, and a second function would repeat its configuration.
 
 use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::request::LambdaRequest;

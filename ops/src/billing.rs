@@ -223,14 +223,7 @@ fn first_line(
             )));
         }
         (None, Some(percent)) => percent,
-        (None, None) => {
-            let Some(agreed) = &asked.price else {
-                return Ok(InvoiceLine::new(package.id(), name, net, rate));
-            };
-            let (reason, price) = text_amount("--price", agreed, "Puitesopimus 2027=450,00")?;
-            let text = cut(&format!("{name}, sovittu hinta: {reason}"), MAX_ROW_TEXT);
-            return Ok(InvoiceLine::new(package.id(), text, price, rate));
-        }
+        (None, None) => return workshop_line(package, net, rate, asked),
     };
     if asked.price.is_some() {
         return Err(OpsError::Usage(
@@ -254,6 +247,27 @@ fn first_line(
         FeeVat::Outside => InvoiceLine::outside_vat("peruutusmaksu", text, fee),
         FeeVat::Taxable => InvoiceLine::new("peruutusmaksu", text, fee, rate),
     })
+}
+
+/// The workshop at the order's price, or at the agreed one with its reason on the row.
+fn workshop_line(
+    package: Package,
+    net: i64,
+    rate: VatRate,
+    asked: &InvoiceAsked,
+) -> Result<InvoiceLine, OpsError> {
+    if asked.fee_vat.is_some() {
+        return Err(OpsError::Usage(
+            "--fee-vat is for a cancellation fee, and this invoice bills the workshop".into(),
+        ));
+    }
+    let name = order_intake::texts::package_name(package, Language::Fi);
+    let Some(agreed) = &asked.price else {
+        return Ok(InvoiceLine::new(package.id(), name, net, rate));
+    };
+    let (reason, price) = text_amount("--price", agreed, "Puitesopimus 2027=450,00")?;
+    let text = cut(&format!("{name}, sovittu hinta: {reason}"), MAX_ROW_TEXT);
+    Ok(InvoiceLine::new(package.id(), text, price, rate))
 }
 
 /// A rate other than the general rate in force on the delivery day (the tax point) is named.

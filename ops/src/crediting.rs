@@ -240,11 +240,7 @@ fn not_invoiced(reference: &Reference, record: &OrderRecord) -> OpsError {
         [] => String::new(),
         numbers => format!(
             " (its invoices and credit notes so far: {})",
-            numbers
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::store::listed(numbers)
         ),
     };
     OpsError::Usage(format!(

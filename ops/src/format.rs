@@ -272,10 +272,7 @@ fn invoice_fields(r: &OrderRecord) -> Vec<(&'static str, Option<String>)> {
         ),
         (
             "Invoices, credits",
-            (!r.invoice_numbers.is_empty()).then(|| {
-                let numbers: Vec<String> = r.invoice_numbers.iter().map(u32::to_string).collect();
-                numbers.join(", ")
-            }),
+            (!r.invoice_numbers.is_empty()).then(|| crate::store::listed(&r.invoice_numbers)),
         ),
     ];
     let flags = order_intake::domain::routing_flags(

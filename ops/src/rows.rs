@@ -24,16 +24,15 @@ pub(crate) fn travel_line(row: &str, rate: VatRate) -> Result<InvoiceLine, OpsEr
 pub(crate) fn discount_line(row: &str, lines: &[InvoiceLine]) -> Result<InvoiceLine, OpsError> {
     let (reason, cents) = text_amount("--discount", row, "Kuntien yhteishankinta=50,00")?;
     let billed: i64 = lines.iter().map(|l| l.net_cents).sum();
-    if cents >= billed {
+    // At the first row's VAT: the workshop's rate, or a fee's category.
+    let Some(first) = lines.first().filter(|_| cents < billed) else {
         return Err(OpsError::Usage(format!(
             "--discount {} € is not less than the invoice's other rows ({} €)",
             euros(cents),
             euros(billed)
         )));
-    }
+    };
     let text = cut(&format!("Alennus: {reason}"), MAX_ROW_TEXT);
-    // At the first row's VAT: the workshop's rate, or a fee's category.
-    let first = &lines[0];
     Ok(InvoiceLine {
         vat_category: first.vat_category,
         ..InvoiceLine::new("alennus", text, -cents, first.vat_rate)

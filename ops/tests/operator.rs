@@ -629,6 +629,16 @@ fn invoice(table: &Table, reference: &Reference, delivered: &str) -> (Vec<u8>, S
     (output.stdout, String::from_utf8(output.stderr).unwrap())
 }
 
+/// `orders invoice` refused: why, as it told the operator.
+fn invoice_refused(table: &Table, reference: &str) -> String {
+    let refused = run_orders(
+        &table.name,
+        &["invoice", reference, "--delivered", "2026-11-20"],
+    );
+    assert!(!refused.status.success(), "invoiced {reference}");
+    String::from_utf8(refused.stderr).unwrap()
+}
+
 /// The invoice through tests/finvoice_check.py: the official XSD, py-viitenumero, python-stdnum.
 fn checked(table: &Table, xml: &[u8], notes: &str) -> serde_json::Value {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -793,23 +803,20 @@ async fn the_series_start_is_read_before_the_first_invoice_only() {
     let first = seed(&table.store, 1, ordered(), "tilaaja@kunta.example", sent(1)).await;
     let second = seed(&table.store, 2, ordered(), "tilaaja@kunta.example", sent(2)).await;
     let start = [("INVOICE_NUMBER_START", "5000")];
-    let args = [
-        "invoice",
-        first.reference.as_str(),
-        "--delivered",
-        "2026-11-20",
-    ];
-    let made = run_orders_with(&table.name, &args, &start);
+    let invoice_from = |order: &Order| {
+        let args = [
+            "invoice",
+            order.reference.as_str(),
+            "--delivered",
+            "2026-11-20",
+        ];
+        run_orders_with(&table.name, &args, &start)
+    };
+    let made = invoice_from(&first);
     let notes = String::from_utf8_lossy(&made.stderr);
     assert!(notes.starts_with("invoice 5000 for "), "{notes}");
     // Set still, once the series exists: refused, and nothing numbered.
-    let args = [
-        "invoice",
-        second.reference.as_str(),
-        "--delivered",
-        "2026-11-20",
-    ];
-    let refused = run_orders_with(&table.name, &args, &start);
+    let refused = invoice_from(&second);
     let why = String::from_utf8_lossy(&refused.stderr);
     assert!(
         !refused.status.success() && why.contains("the series is at 5000"),
@@ -1793,11 +1800,7 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
     let order = store_order(&table.store, details, ordered(), sent(4)).await;
     let reference = order.reference.as_str();
     // No billing address: no invoice, and the refusal says how to add one.
-    let refused = run_orders(
-        &table.name,
-        &["invoice", reference, "--delivered", "2026-11-20"],
-    );
-    let why = String::from_utf8_lossy(&refused.stderr);
+    let why = invoice_refused(&table, reference);
     assert!(
         why.contains("no billing address") && why.contains("orders set-invoicing"),
         "{why}"
@@ -1903,11 +1906,7 @@ async fn invoicing_details_are_corrected_with_the_form_s_rules_and_logged() {
     older.einvoice_operator = None;
     let older = store_order(&table.store, older, ordered(), sent(6)).await;
     let older = older.reference.as_str();
-    let refused = run_orders(
-        &table.name,
-        &["invoice", older, "--delivered", "2026-11-20"],
-    );
-    let why = String::from_utf8_lossy(&refused.stderr);
+    let why = invoice_refused(&table, older);
     assert!(
         why.contains("has an e-invoice address and no operator")
             && why.contains(&format!("orders set-invoicing {older} --operator")),

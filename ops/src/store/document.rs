@@ -99,6 +99,12 @@ pub struct InvoiceDraft {
     pub parties: Parties,
 }
 
+/// Document numbers as a list: `1001, 1002`.
+pub fn listed(numbers: &[u32]) -> String {
+    let numbers: Vec<String> = numbers.iter().map(u32::to_string).collect();
+    numbers.join(", ")
+}
+
 pub fn invoice_pk(number: u32) -> String {
     format!("{INVOICE_PREFIX}{number}")
 }
@@ -187,14 +193,9 @@ impl IssuedInvoice {
             (DocumentKind::Credit, _, _) => "credit note".to_owned(),
             (DocumentKind::Invoice, Some(credit), _) => format!("credited by {credit}"),
             (DocumentKind::Invoice, None, []) => "open".to_owned(),
-            (DocumentKind::Invoice, None, partly) => format!(
-                "partly credited by {}",
-                partly
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            (DocumentKind::Invoice, None, partly) => {
+                format!("partly credited by {}", listed(partly))
+            }
         }
     }
 
