@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::store::{EmailRecord, OrderRecord};
 use jiff::Timestamp;
 use order_intake::domain::{Field, FieldValue, Language, Package, helsinki};
-use order_intake::store::Erasure;
+use order_intake::intake::ErasureLine;
 use order_intake::texts::{label, when};
 
 use crate::amount::euros;
@@ -298,7 +298,7 @@ fn invoice_fields(r: &OrderRecord) -> Vec<(&'static str, Option<String>)> {
     fields
 }
 
-pub fn erasures(erased: &[Erasure]) -> String {
+pub fn erasures(erased: &[ErasureLine]) -> String {
     let mut out = String::new();
     for erasure in erased {
         if erasure.already_erased {

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::store::{OperatorStores, OrderRecord};
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{Delivery, EmailAddress, EmailKind, Reference};
-use order_intake::intake::{OperatorAnswer, OperatorCommand};
+use order_intake::intake::{ErasureLine, OperatorAnswer, OperatorCommand};
 
 use crate::cli::{self, Command, ExportFormat};
 use crate::desk::Desk;
@@ -156,9 +156,17 @@ impl Operator {
         let reference = parse_reference(reference)?;
         let email = EmailAddress::parse(address)
             .ok_or_else(|| OpsError::Usage(format!("{address:?} is not an email address")))?;
-        if !self
-            .stores
-            .corrections
+        // Deployed, the function writes the address it mails to (the operator policy cannot).
+        if let Some(desk @ Desk::Function { .. }) = &self.desk {
+            let command = OperatorCommand::FixEmail {
+                reference: reference.to_string(),
+                address: email.to_string(),
+            };
+            match desk.run(command).await? {
+                OperatorAnswer::EmailFixed => {}
+                other => return Err(refusal(other)),
+            }
+        } else if !(self.stores.corrections)
             .set_customer_email(&reference, &email)
             .await?
         {
@@ -181,14 +189,14 @@ impl Operator {
         let erased = match (reference, email) {
             (Some(reference), None) => {
                 let reference = parse_reference(&reference)?;
-                let erased = self.stores.retention.erase(&reference, now).await?;
+                let erased = self.erase_one(&reference, now).await?;
                 vec![erased.ok_or_else(|| OpsError::NotFound(reference.to_string()))?]
             }
             (None, Some(address)) => {
                 let mut erased = Vec::new();
                 for record in self.orders_about(&address, now).await? {
                     let reference = parse_reference(&record.reference)?;
-                    erased.extend(self.stores.retention.erase(&reference, now).await?);
+                    erased.extend(self.erase_one(&reference, now).await?);
                 }
                 erased
             }
@@ -199,6 +207,27 @@ impl Operator {
             }
         };
         Ok(out.write_all(format::erasures(&erased).as_bytes())?)
+    }
+
+    /// One order erased: by the function when deployed (the operator policy cannot write the
+    /// order's personal fields), else here.
+    async fn erase_one(
+        &self,
+        reference: &Reference,
+        now: Timestamp,
+    ) -> Result<Option<ErasureLine>, OpsError> {
+        if let Some(desk @ Desk::Function { .. }) = &self.desk {
+            let command = OperatorCommand::Erase {
+                reference: reference.to_string(),
+            };
+            return match desk.run(command).await? {
+                OperatorAnswer::Erased { erasure } => Ok(Some(erasure)),
+                OperatorAnswer::Refused { .. } => Ok(None),
+                other => Err(refusal(other)),
+            };
+        }
+        let erased = self.stores.retention.erase(reference, now).await?;
+        Ok(erased.map(ErasureLine::from))
     }
 
     async fn subject_access(

@@ -1,9 +1,9 @@
-//! What operators ask the function to do (`orders resend`, `release`, `book`, `cancel`, and
-//! `trainers` with its `sign-out`): the function sends every email itself, from its own
-//! templates, so the operators' policy needs no `ses:SendEmail`, and reads and ends trainers'
-//! sessions, which the operators' role cannot read. A command arrives as a direct invocation (`{"operator": {…}}`), which only a
-//! principal with `lambda:InvokeFunction` on the function can make; API Gateway and EventBridge
-//! never deliver that shape.
+//! What operators ask the function to do (`orders resend`, `release`, `book`, `cancel`,
+//! `fix-email`, `erase`, and `trainers` with its `sign-out`): the function sends every email
+//! itself, from its own templates, and is the only writer of the address it mails to, so the
+//! operators' policy needs no `ses:SendEmail`; it reads and ends trainers' sessions, which the
+//! operators' role cannot read. A command arrives as a direct invocation (`{"operator": {…}}`)
+//! through the function's `operator` alias (`door`), which only the operator policy may invoke.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,34 @@ pub enum OperatorCommand {
     /// Every customer link of the order sent so far opens nothing (`orders customer-link
     /// revoke REF`); the next customer email carries a new one.
     RevokeCustomerLinks { reference: String },
+    /// The customer's address replaced (`orders fix-email`): the function is the only writer
+    /// of what it mails.
+    FixEmail { reference: String, address: String },
+    /// The order's personal data erased (`orders erase`).
+    Erase { reference: String },
+}
+
+/// What an erasure did, as the operator's terminal shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureLine {
+    pub reference: String,
+    pub removed: Vec<String>,
+    pub dropped: Vec<String>,
+    pub messages_scrubbed: u32,
+    pub already_erased: bool,
+}
+
+impl From<crate::store::Erasure> for ErasureLine {
+    fn from(erasure: crate::store::Erasure) -> Self {
+        let owned = |names: Vec<&str>| names.into_iter().map(str::to_owned).collect();
+        ErasureLine {
+            reference: erasure.reference.to_string(),
+            removed: owned(erasure.removed),
+            dropped: owned(erasure.dropped),
+            messages_scrubbed: erasure.messages_scrubbed,
+            already_erased: erasure.already_erased,
+        }
+    }
 }
 
 /// One live session, as `orders trainers` lists it.
@@ -75,6 +103,10 @@ pub enum OperatorAnswer {
     SignedOut { sessions: u32 },
     /// The order's customer links were revoked: their new generation.
     Revoked { generation: u32 },
+    /// The customer's address was replaced.
+    EmailFixed,
+    /// The order's personal data was erased.
+    Erased { erasure: ErasureLine },
 }
 
 /// The operator's use cases in one place, for the function's operator event.
@@ -84,6 +116,9 @@ pub struct OperatorDesk {
     pub(super) book: BookWorkshop,
     pub(super) sign_in: TrainerSignIn,
     pub(super) orders: std::sync::Arc<dyn crate::store::Orders>,
+    pub(super) corrections: std::sync::Arc<dyn crate::store::Corrections>,
+    pub(super) retention: std::sync::Arc<dyn crate::store::Retention>,
+    pub(super) clock: super::Clock,
 }
 
 /// Why a command could not be carried out at all (storage down): the invocation fails.
@@ -98,7 +133,9 @@ impl OperatorDesk {
             | OperatorCommand::Release { reference }
             | OperatorCommand::Book { reference, .. }
             | OperatorCommand::Cancel { reference, .. }
-            | OperatorCommand::RevokeCustomerLinks { reference } => reference,
+            | OperatorCommand::RevokeCustomerLinks { reference }
+            | OperatorCommand::FixEmail { reference, .. }
+            | OperatorCommand::Erase { reference } => reference,
             OperatorCommand::Trainers => return self.sessions().await,
             OperatorCommand::SignOut { trainer } => {
                 return match self.sign_in.sign_out(trainer).await {
@@ -112,6 +149,16 @@ impl OperatorDesk {
             return refused(format!("{reference:?} is not an order reference"));
         };
         tracing::info!(reference = %reference, "operator command");
+        self.order_command(&reference, command).await
+    }
+
+    async fn order_command(
+        &self,
+        reference: &Reference,
+        command: OperatorCommand,
+    ) -> Result<OperatorAnswer, DeskError> {
+        let refused = |message: String| Ok(OperatorAnswer::Refused { message });
+        let reference = reference.clone();
         match command {
             OperatorCommand::Resend { email, .. } => {
                 let Some(kind) = EmailKind::parse(&email) else {
@@ -144,11 +191,50 @@ impl OperatorDesk {
                 self.booking(&reference, expected, action).await
             }
             OperatorCommand::RevokeCustomerLinks { .. } => self.revoke(&reference).await,
+            OperatorCommand::FixEmail { address, .. } => self.fix_email(&reference, &address).await,
+            OperatorCommand::Erase { .. } => {
+                let erased = self.retention.erase(&reference, (self.clock)()).await?;
+                Ok(match erased {
+                    Some(erasure) => OperatorAnswer::Erased {
+                        erasure: erasure.into(),
+                    },
+                    None => OperatorAnswer::Refused {
+                        message: format!("no order {reference}"),
+                    },
+                })
+            }
             // Answered before the reference is read.
             OperatorCommand::Trainers | OperatorCommand::SignOut { .. } => {
                 refused("not an order's command".into())
             }
         }
+    }
+
+    async fn fix_email(
+        &self,
+        reference: &Reference,
+        address: &str,
+    ) -> Result<OperatorAnswer, DeskError> {
+        let Some(email) = crate::domain::EmailAddress::parse(address) else {
+            return Ok(OperatorAnswer::Refused {
+                message: format!("{address:?} is not an email address"),
+            });
+        };
+        Ok(
+            match self
+                .corrections
+                .set_customer_email(reference, &email)
+                .await?
+            {
+                true => {
+                    tracing::info!(reference = %reference, "customer address replaced");
+                    OperatorAnswer::EmailFixed
+                }
+                false => OperatorAnswer::Refused {
+                    message: format!("no order {reference} (or it is erased)"),
+                },
+            },
+        )
     }
 
     async fn revoke(&self, reference: &Reference) -> Result<OperatorAnswer, DeskError> {

@@ -42,7 +42,9 @@ pub use booking::{
 pub use budget::{DEADLINE_MARGIN, Deadline};
 pub use customer_invoicing::{FieldChange, InvoicingOutcome};
 pub use customer_page::{CustomerPage, CustomerPageError, RequestOutcome, Unsaid};
-pub use desk::{DeskError, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine};
+pub use desk::{
+    DeskError, ErasureLine, OperatorAnswer, OperatorCommand, OperatorDesk, SessionLine,
+};
 pub use erase::{DEFAULT_RETENTION_MONTHS, EraseExpired};
 pub use links::{BookingLinks, BookingSettings};
 pub use outcome::{EventError, EventReport, HandleReport};

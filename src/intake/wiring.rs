@@ -190,6 +190,9 @@ impl Wiring {
             book: self.book_workshop(),
             sign_in: self.trainer_sign_in(),
             orders: self.stores.orders.clone(),
+            corrections: self.stores.corrections.clone(),
+            retention: self.stores.retention.clone(),
+            clock: self.clock.clone(),
         }
     }
 

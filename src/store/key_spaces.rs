@@ -25,6 +25,28 @@ pub const OPERATOR_KEY_SPACES: [&str; 5] = [
     "quota#breaker",
 ];
 
+/// The attributes of an `order#` item the operator writes: the key, the invoicing details with
+/// their change log (`orders set-invoicing`), and an invoice's or credit note's facts (`orders
+/// invoice`, `orders credit`). The operator policy's `dynamodb:Attributes` on orders: nothing
+/// the function mails from (the address, the names, the booking's texts) is in it, so the
+/// function is their only writer (`orders fix-email` and `erase` are its commands).
+pub fn operator_order_attributes() -> Vec<&'static str> {
+    use super::attribute::{
+        CREDIT_ATTRIBUTES, INVOICE_ATTRIBUTES, INVOICE_NUMBERS_ATTRIBUTE,
+        INVOICE_SUMMARY_ATTRIBUTES, INVOICING_CHANGES_ATTRIBUTE,
+    };
+    let mut names = vec![
+        super::item::ORDER_TABLE_PARTITION_KEY,
+        INVOICING_CHANGES_ATTRIBUTE,
+        INVOICE_NUMBERS_ATTRIBUTE,
+    ];
+    names.extend(crate::domain::INVOICING_FIELDS.map(crate::domain::Field::name));
+    names.extend(INVOICE_ATTRIBUTES);
+    names.extend(INVOICE_SUMMARY_ATTRIBUTES);
+    names.extend(CREDIT_ATTRIBUTES);
+    names
+}
+
 /// Whether one of the IAM patterns (`prefix*`, or an exact key) lets a role write `key`.
 pub fn allowed(patterns: &[&str], key: &str) -> bool {
     patterns
@@ -38,6 +60,27 @@ pub fn allowed(patterns: &[&str], key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_operator_writes_nothing_the_function_mails_from() {
+        use crate::domain::Field;
+        let written = operator_order_attributes();
+        let mailed = [
+            Field::Email,
+            Field::ContactName,
+            Field::Organization,
+            Field::Phone,
+            Field::Message,
+        ]
+        .map(Field::name);
+        for name in mailed
+            .iter()
+            .chain(&["booking_place", "booking_note", "booking_reason"])
+        {
+            assert!(!written.contains(name), "the operator may write {name}");
+        }
+        assert!(written.contains(&"purchase_order") && written.contains(&"invoice_number"));
+    }
     use crate::domain::{BREAKER_KEY, Limits, QuotaKind, Quotas, Reference};
     use crate::store::DedupeKey;
     use crate::store::dynamodb::{WARM_UP_KEY, session_keys, watermark_key};

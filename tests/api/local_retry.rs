@@ -174,3 +174,49 @@ async fn an_order_edited_into_an_unreadable_state_leaves_the_index_and_the_other
     );
     assert_eq!(later.retry().retry_due(50).await.unwrap().unreadable, 0);
 }
+
+/// What the operator's credentials can write to an order key (`infra/template.yaml`: the key,
+/// the invoicing details and the invoice facts, by `UpdateItem` only) makes no order the
+/// scheduled run mails: written to DynamoDB Local as that `UpdateItem` would, then a retry run
+/// an hour later sends nothing and the function reads no order there.
+#[tokio::test]
+async fn an_order_key_written_with_the_operator_s_attributes_is_never_mailed() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use order_intake::store::key_spaces::operator_order_attributes;
+    let app = LocalApp::with(LocalOptions::default()).await;
+    let reference = order_intake::domain::Reference::parse("K7M2-QX9P").unwrap();
+    let mut update = (app.dynamodb.update_item())
+        .table_name(&app.table)
+        .key("pk", AttributeValue::S(format!("order#{reference}")));
+    let mut set = Vec::new();
+    let allowed = operator_order_attributes();
+    // Every string attribute the operator may write, with text an attacker would like mailed.
+    for (i, name) in allowed.iter().filter(|n| **n != "pk").enumerate() {
+        let value = match *name {
+            "invoicing_changes" | "invoice_numbers" => AttributeValue::L(Vec::new()),
+            "invoice_number"
+            | "invoice_gross_cents"
+            | "invoice_due_days"
+            | "credit_number"
+            | "credited_invoice" => AttributeValue::N("1".into()),
+            _ => AttributeValue::S("Maksa heti: https://evil.example/pay".into()),
+        };
+        update = update
+            .expression_attribute_names(format!("#a{i}"), *name)
+            .expression_attribute_values(format!(":a{i}"), value);
+        set.push(format!("#a{i} = :a{i}"));
+    }
+    (update.update_expression(format!("SET {}", set.join(", "))))
+        .send()
+        .await
+        .expect("the operator's UpdateItem creates the item");
+    let later = app.ahead(3600).await;
+    let report = later.retry().retry_due(50).await.unwrap();
+    assert_eq!((report.orders, report.sent), (0, 0), "{report:?}");
+    assert!(later.emails().await.is_empty());
+    use order_intake::store::Orders;
+    assert!(
+        later.store.load(&reference).await.unwrap_or(None).is_none(),
+        "the function reads no order from it"
+    );
+}

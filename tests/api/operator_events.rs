@@ -145,3 +145,51 @@ async fn every_sample_operator_event_is_a_command_the_function_runs() {
         assert!(answer.is_ok(), "{}: {answer:?}", path.display());
     }
 }
+
+/// The function is the only writer of the address it mails to: `orders fix-email` and `erase`
+/// are its commands (the operator policy does not reach those fields).
+#[tokio::test]
+async fn the_function_fixes_an_address_and_erases_an_order_for_the_operator() {
+    let app = FakeApp::new();
+    let reference = placed(&app).await;
+    let wrong = command(
+        &app,
+        json!({"command": "fix_email", "reference": reference, "address": "not an address"}),
+    )
+    .await;
+    assert!(matches!(wrong, OperatorAnswer::Refused { .. }), "{wrong:?}");
+    let fixed = command(
+        &app,
+        json!({"command": "fix_email", "reference": reference, "address": "anna@tuusula.example"}),
+    )
+    .await;
+    assert_eq!(fixed, OperatorAnswer::EmailFixed);
+    let resent = command(
+        &app,
+        json!({"command": "resend", "reference": reference, "email": "customer"}),
+    )
+    .await;
+    assert!(matches!(resent, OperatorAnswer::Sent { .. }), "{resent:?}");
+    let last = app.mailer.sent().pop().unwrap();
+    assert_eq!(last.to, vec!["anna@tuusula.example".to_owned()]);
+
+    let erased = command(&app, json!({"command": "erase", "reference": reference})).await;
+    let OperatorAnswer::Erased { erasure } = erased else {
+        panic!("{erased:?}");
+    };
+    assert_eq!(erasure.reference, reference);
+    assert!(erasure.removed.contains(&"email".to_owned()), "{erasure:?}");
+    assert!(!erasure.already_erased);
+    // Erased: its address cannot be set again, and nothing is sent to it.
+    let after = command(
+        &app,
+        json!({"command": "fix_email", "reference": reference, "address": "anna@tuusula.example"}),
+    )
+    .await;
+    assert!(matches!(after, OperatorAnswer::Refused { .. }), "{after:?}");
+    let unknown = command(&app, json!({"command": "erase", "reference": "K7M2-QX9P"})).await;
+    assert!(
+        matches!(unknown, OperatorAnswer::Refused { .. }),
+        "{unknown:?}"
+    );
+}

@@ -199,7 +199,55 @@ fn each_role_may_write_exactly_the_key_spaces_the_code_writes() {
     let template: serde_norway::Value =
         serde_norway::from_str(&read("infra/template.yaml")).unwrap();
     let operator = &template["Resources"]["OperatorPolicy"]["Properties"]["PolicyDocument"];
-    assert_eq!(leading_keys(operator), expected(&OPERATOR_KEY_SPACES));
+    // Reads on all its key spaces; writes on the same, orders only in the attributes below.
+    let found = leading_keys(operator);
+    assert_eq!(found[0], expected(&OPERATOR_KEY_SPACES)[0]);
+    let mut written: Vec<String> = found[1..].concat();
+    written.sort();
+    let mut spaces: Vec<String> = OPERATOR_KEY_SPACES.map(str::to_owned).to_vec();
+    spaces.sort();
+    assert_eq!(written, spaces);
+}
+
+/// The operator's `UpdateItem` on orders is held to the attributes `ops` writes there (the
+/// invoicing details and log, the invoice facts), in a statement of its own on `order#`; no
+/// `PutItem` anywhere: an order the function would mail can be neither created nor changed
+/// with the operator's credentials.
+#[test]
+fn the_operator_writes_only_invoicing_attributes_on_orders_and_puts_nothing() {
+    let template: serde_norway::Value =
+        serde_norway::from_str(&read("infra/template.yaml")).unwrap();
+    let operator = &template["Resources"]["OperatorPolicy"]["Properties"]["PolicyDocument"];
+    let statements = operator["Statement"].as_sequence().unwrap();
+    let mut on_orders = 0;
+    for statement in statements {
+        let actions = format!("{:?}", statement["Action"]);
+        assert!(
+            !actions.contains("PutItem") && !actions.contains("dynamodb:*"),
+            "{actions}"
+        );
+        let keys = format!("{:?}", statement["Condition"]["ForAllValues:StringLike"]);
+        if !(actions.contains("UpdateItem") && keys.contains("order#")) {
+            continue;
+        }
+        on_orders += 1;
+        assert!(
+            !keys.contains("invoice#"),
+            "orders in a statement of their own: {keys}"
+        );
+        let listed = &statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"];
+        let mut listed: Vec<String> = (listed.as_sequence().expect("an attribute list").iter())
+            .map(|a| a.as_str().unwrap().to_owned())
+            .collect();
+        let mut code: Vec<String> = order_intake::store::key_spaces::operator_order_attributes()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        listed.sort();
+        code.sort();
+        assert_eq!(listed, code);
+    }
+    assert_eq!(on_orders, 1, "one UpdateItem statement on order#");
 }
 
 /// Statements of a policy document as (actions, resources), `!Sub` strings as written.
