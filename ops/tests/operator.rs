@@ -1733,6 +1733,12 @@ async fn vat_is_reported_by_month_of_supply_across_a_month_boundary() {
             .unwrap_or("none")
             .to_owned()
     };
+    // Each phrase the report must say.
+    let says = |report: &str, phrases: &[&str]| {
+        for phrase in phrases {
+            assert!(report.contains(phrase), "{phrase}: {report}");
+        }
+    };
     let month = run_at(&reporting, &["report", "--month", "2027-01"]).await;
     assert!(
         month.starts_with("Month 2027-01-01 – 2027-01-31"),
@@ -1742,31 +1748,27 @@ async fn vat_is_reported_by_month_of_supply_across_a_month_boundary() {
         vat(&month),
         "  25,5 %: taxable sales 500,00 €, VAT 127,50 €"
     );
-    assert!(
-        month.contains("by month of supply (suoriteperuste)"),
-        "{month}"
-    );
-    assert!(month.contains("This tool's sales only"), "{month}");
-    assert!(
-        month.contains("1000 ") && month.contains("invoiced after the period, counted here"),
-        "{month}"
-    );
-    assert!(
-        month.contains("Invoiced (0 documents, by invoice date)"),
-        "{month}"
+    says(
+        &month,
+        &[
+            "by month of supply (suoriteperuste)",
+            "This tool's sales only",
+            "1000 ",
+            "invoiced after the period, counted here",
+            "Invoiced (0 documents, by invoice date)",
+        ],
     );
     let month = run_at(&reporting, &["report", "--month", "2027-02"]).await;
     assert_eq!(
         vat(&month),
         "  25,5 %: taxable sales 900,00 €, VAT 229,50 €"
     );
-    assert!(
-        month.contains("supplied before the period, not counted here"),
-        "{month}"
-    );
-    assert!(
-        month.contains("Invoiced (2 documents, by invoice date)"),
-        "{month}"
+    says(
+        &month,
+        &[
+            "supplied before the period, not counted here",
+            "Invoiced (2 documents, by invoice date)",
+        ],
     );
     let quarter = run_at(&reporting, &["report", "--quarter", "2027Q1"]).await;
     assert!(
@@ -2195,10 +2197,39 @@ async fn an_operator_revokes_an_order_s_customer_links() {
 
 /// A cancellation on the customer's page records the terms' fee on the booking: `orders
 /// invoice` bills exactly that without being told; one free of charge has nothing to bill.
-#[tokio::test]
-async fn to_invoice_lists_held_workshops_and_charged_cancellations_not_yet_invoiced() {
+/// The order's booking as the customer's own cancellation records it: its fee and VAT.
+async fn cancelled_by_customer(
+    table: &Table,
+    order: &Order,
+    day: jiff::civil::Date,
+    fee_percent: u32,
+    fee_vat: Option<order_intake::domain::FeeVat>,
+) {
     use order_intake::domain::{Booking, BookingState};
     use order_intake::store::{Booked, Bookings};
+    let mut cancelled = order.clone();
+    cancelled.booking = Some(Booking {
+        state: BookingState::Cancelled,
+        start: day.at(9, 0, 0, 0),
+        end: day.at(11, 0, 0, 0),
+        place: "Kunnantalo".into(),
+        trainers: vec!["Pilvi Nummi".into()],
+        note: None,
+        reason: Some("Peruttu tilaajan pyynnöstä.".into()),
+        sequence: 2,
+        changed_at: Timestamp::now(),
+        changed_by: "customer".into(),
+        fee_percent: Some(fee_percent),
+        fee_vat,
+    });
+    assert_eq!(
+        table.store.book(&cancelled, 0).await.unwrap(),
+        Booked::Stored
+    );
+}
+
+#[tokio::test]
+async fn to_invoice_lists_held_workshops_and_charged_cancellations_not_yet_invoiced() {
     let table = fresh_table().await;
     let today = Timestamp::now().to_zoned_datetime(helsinki()).date();
     let seeded = |n| seed(&table.store, n, ordered(), "tilaaja@kunta.example", sent(n));
@@ -2212,25 +2243,7 @@ async fn to_invoice_lists_held_workshops_and_charged_cancellations_not_yet_invoi
     let mut cancellations = Vec::new();
     for (n, fee_percent) in [(4, 50), (5, 0)] {
         let order = seeded(n).await;
-        let mut cancelled = order.clone();
-        cancelled.booking = Some(Booking {
-            state: BookingState::Cancelled,
-            start: (today + 3.days()).at(9, 0, 0, 0),
-            end: (today + 3.days()).at(11, 0, 0, 0),
-            place: "Kunnantalo".into(),
-            trainers: vec!["Pilvi Nummi".into()],
-            note: None,
-            reason: Some("Peruttu tilaajan pyynnöstä.".into()),
-            sequence: 2,
-            changed_at: Timestamp::now(),
-            changed_by: "customer".into(),
-            fee_percent: Some(fee_percent),
-            fee_vat: None,
-        });
-        assert_eq!(
-            table.store.book(&cancelled, 0).await.unwrap(),
-            Booked::Stored
-        );
+        cancelled_by_customer(&table, &order, today + 3.days(), fee_percent, None).await;
         cancellations.push(order);
     }
     let listed = stdout(&orders(&table, &["to-invoice"]));
@@ -2266,8 +2279,6 @@ async fn to_invoice_lists_held_workshops_and_charged_cancellations_not_yet_invoi
 
 #[tokio::test]
 async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
-    use order_intake::domain::{Booking, BookingState};
-    use order_intake::store::{Booked, Bookings};
     let table = fresh_table().await;
     let day = Timestamp::now().to_zoned_datetime(helsinki()).date() + 3.days();
     use order_intake::domain::FeeVat;
@@ -2288,25 +2299,7 @@ async fn the_fee_recorded_at_the_customer_s_cancellation_is_what_is_invoiced() {
         (0, None, None),
     ] {
         let order = seed(&table.store, 2, ordered(), "tilaaja@kunta.example", sent(2)).await;
-        let mut cancelled = order.clone();
-        cancelled.booking = Some(Booking {
-            state: BookingState::Cancelled,
-            start: day.at(9, 0, 0, 0),
-            end: day.at(11, 0, 0, 0),
-            place: "Kunnantalo".into(),
-            trainers: vec!["Pilvi Nummi".into()],
-            note: None,
-            reason: Some("Peruttu tilaajan pyynnöstä.".into()),
-            sequence: 2,
-            changed_at: Timestamp::now(),
-            changed_by: "customer".into(),
-            fee_percent: Some(fee_percent),
-            fee_vat,
-        });
-        assert_eq!(
-            table.store.book(&cancelled, 0).await.unwrap(),
-            Booked::Stored
-        );
+        cancelled_by_customer(&table, &order, day, fee_percent, fee_vat).await;
         let reference = order.reference.as_str();
         match billed {
             Some(amounts) => {
