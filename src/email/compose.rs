@@ -331,7 +331,7 @@ mod tests {
         );
         for expected in [
             // The cancellation sentence from the terms as data, then the seller's own terms.
-            "Villkor\nAvbokningen är avgiftsfri senast 14 dagar före utbildningen. Därefter faktureras 50 % av priset utan moms. Avbokning utan kostnad 14 dagar före.",
+            "Villkor\nAvbokningen är avgiftsfri senast 14 dagar före utbildningen. Därefter faktureras 50 % av priset (ingen moms). Avbokning utan kostnad 14 dagar före.",
             "Du når oss också per telefon på +358 40 765 4321",
             "Some-työpajat Oy · FO-nummer 1234567-1 · tfn +358 40 765 4321",
             "Pilvi Nummi, forskare i sociala medier",

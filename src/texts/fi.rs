@@ -178,7 +178,7 @@ pub(super) const TEXTS: Texts = Texts {
         cancellation: "Peruutus on maksuton viimeistään {free_days} päivää ennen koulutusta. Sen jälkeen peruutuksesta laskutetaan {fee_percent} % hinnasta {vat}.",
         cancellation_free: "Peruutus on aina maksuton.",
         fee_vat_taxable: "+ alv",
-        fee_vat_outside: "ilman arvonlisäveroa",
+        fee_vat_outside: "(ei arvonlisäveroa)",
         contact: "Kysyttävää? Soita numeroon {phone} tai lähetä sähköpostia osoitteeseen {emails}.",
         or: "tai",
         you_are_ordering: "Olet tilaamassa: {name}, {gross} (sis. alv)",

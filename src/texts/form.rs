@@ -13,7 +13,7 @@ table! {
         cancellation,
         cancellation_free,
         /// A cancellation fee's VAT after its amount (`CANCELLATION_FEE_VAT`, `FeeVat`): `+ alv`,
-        /// or `ilman arvonlisäveroa`.
+        /// or `(ei arvonlisäveroa)`.
         fee_vat_taxable,
         fee_vat_outside,
         contact,

@@ -176,7 +176,7 @@ pub(super) const TEXTS: Texts = Texts {
         cancellation: "Avbokningen är avgiftsfri senast {free_days} dagar före utbildningen. Därefter faktureras {fee_percent} % av priset {vat}.",
         cancellation_free: "Avbokningen är alltid avgiftsfri.",
         fee_vat_taxable: "+ moms",
-        fee_vat_outside: "utan moms",
+        fee_vat_outside: "(ingen moms)",
         contact: "Frågor? Ring {phone} eller skriv till {emails}.",
         or: "eller",
         you_are_ordering: "Du beställer: {name}, {gross} (inkl. moms)",

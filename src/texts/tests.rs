@@ -182,11 +182,11 @@ fn the_cancellation_line_follows_the_day() {
         |now: &str| cancellation_line(terms, start, 50_000, now.parse().unwrap(), Language::Fi);
     assert_eq!(
         line("2027-03-01T08:00:00Z"),
-        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ ilman arvonlisäveroa."
+        "Peruutus on maksuton ti\u{a0}16.3.2027 asti. Sen jälkeen peruutuksesta laskutetaan 250,00\u{a0}€ (ei arvonlisäveroa)."
     );
     assert_eq!(
         line("2027-03-17T08:00:00Z"),
-        "Maksuton peruutusaika päättyi ti\u{a0}16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ ilman arvonlisäveroa."
+        "Maksuton peruutusaika päättyi ti\u{a0}16.3.2027: peruutuksesta laskutetaan 250,00\u{a0}€ (ei arvonlisäveroa)."
     );
     // A fee configured as taxable (CANCELLATION_FEE_VAT=taxable) says so in every language.
     let taxable = CancellationTerms {
