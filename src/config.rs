@@ -3,10 +3,9 @@
 use url::Url;
 
 use crate::domain::{
-    BreakerLimits, BusinessId, EmailAddress, Language, Limits, Phone, Quotas, Seller, Trainer,
-    WebOrigin,
+    BusinessId, EmailAddress, Language, Limits, Phone, Seller, Trainer, WebOrigin,
 };
-use crate::domain::{CancellationTerms, FeeVat, LinkSigner};
+use crate::domain::{CancellationTerms, FeeVat, LinkSigner, OrderSeal};
 use crate::human_check::{DEFAULT_TIMEOUT, SITEVERIFY_URL, TurnstileSettings};
 use crate::intake::{
     BookingLinks, BookingSettings, DEFAULT_BACKOFF_SECONDS, DEFAULT_RETENTION_MONTHS,
@@ -64,8 +63,12 @@ pub struct Config {
     pub human_check: Option<TurnstileSettings>,
     /// `DOORS`: `alias` (the default; each event only through its own alias) or `local`.
     pub doors: crate::door::Doors,
+    /// `ORDER_SEAL_SECRET` (at least 32 characters, none of the other secrets): the key of the
+    /// orders' seals (`domain::OrderSeal`).
+    pub seal: OrderSeal,
 }
 
+mod limits;
 mod secrets;
 
 /// A secret shorter than this is refused: the counter keys must not be guessable.
@@ -152,51 +155,6 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| error(name, format!("is {text:?}, not a whole number above 0"))),
         }
-    }
-
-    fn limits(&self) -> Result<Limits, ConfigError> {
-        let secret = self.secret("RATE_LIMIT_SECRET", self.required("RATE_LIMIT_SECRET")?)?;
-        let defaults = Quotas::default();
-        let quotas = Quotas {
-            orders_per_source_per_hour: self.count(
-                "ORDERS_PER_SOURCE_PER_HOUR",
-                defaults.orders_per_source_per_hour,
-            )?,
-            orders_per_mailbox_per_day: self.count(
-                "ORDERS_PER_MAILBOX_PER_DAY",
-                defaults.orders_per_mailbox_per_day,
-            )?,
-            confirmations_per_hour: self
-                .count("CONFIRMATIONS_PER_HOUR", defaults.confirmations_per_hour)?,
-            confirmations_per_day: self
-                .count("CONFIRMATIONS_PER_DAY", defaults.confirmations_per_day)?,
-            real_confirmations_per_hour: self.count(
-                "REAL_CONFIRMATIONS_PER_HOUR",
-                defaults.real_confirmations_per_hour,
-            )?,
-            real_confirmations_per_day: self.count(
-                "REAL_CONFIRMATIONS_PER_DAY",
-                defaults.real_confirmations_per_day,
-            )?,
-            trainer_notifications_per_hour: self.count(
-                "TRAINER_NOTIFICATIONS_PER_HOUR",
-                defaults.trainer_notifications_per_hour,
-            )?,
-            breaker: BreakerLimits {
-                bounces_per_day: self
-                    .count("BREAKER_BOUNCES_PER_DAY", defaults.breaker.bounces_per_day)?,
-                complaints_per_day: self.count(
-                    "BREAKER_COMPLAINTS_PER_DAY",
-                    defaults.breaker.complaints_per_day,
-                )?,
-                networks_per_day: self.count(
-                    "BREAKER_NETWORKS_PER_DAY",
-                    defaults.breaker.networks_per_day,
-                )?,
-                quiet_hours: self.count("BREAKER_QUIET_HOURS", defaults.breaker.quiet_hours)?,
-            },
-        };
-        Ok(Limits::new(quotas, &secret))
     }
 
     fn seller(&self) -> Result<Seller, ConfigError> {
@@ -354,6 +312,12 @@ pub fn seller_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Sel
     Variables(lookup).seller()
 }
 
+/// The orders' seal as the function has it (`ORDER_SEAL_SECRET`), for the operator's command
+/// when it sends here (make dev's `make orders`).
+pub fn seal_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<OrderSeal, ConfigError> {
+    Variables(lookup).seal()
+}
+
 /// Bookings as the function has them (`BOOKING_LINK_SECRET`, `PUBLIC_URL`, `TRAINERS`,
 /// `REMINDER_DAYS_BEFORE`), for the operator's `orders book`.
 pub fn booking_from_lookup(
@@ -391,6 +355,7 @@ impl Config {
             limits: vars.limits()?,
             retention_months: vars.count("RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS)?,
             retry_backoff_seconds: vars.count("RETRY_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS)?,
+            seal: vars.seal()?,
             doors: secrets::doors(vars.optional("DOORS"), vars.optional("PUBLIC_URL"))
                 .map_err(|problem| error("DOORS", problem))?,
         })
@@ -400,6 +365,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Quotas;
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -410,8 +376,12 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const VALID: [(&str, &str); 15] = [
+    const VALID: [(&str, &str); 16] = [
         ("HUMAN_CHECK", "off"),
+        (
+            "ORDER_SEAL_SECRET",
+            "a-seal-secret-of-at-least-32-characters",
+        ),
         (
             "TRAINERS",
             "Pilvi Nummi <pilvi.nummi@some-tyopajat.fi>, Jaana Pohjola <jaana.pohjola@some-tyopajat.fi>",
@@ -514,6 +484,16 @@ mod tests {
         assert_eq!(with(&[public]), Ok(()));
         let http = ("PUBLIC_URL", "http://api.some-tyopajat.fi");
         assert_eq!(with(&[http]).unwrap_err(), "PUBLIC_URL");
+        let seal = (
+            "ORDER_SEAL_SECRET",
+            "dev-only-order-seal-secret-0123456789abcdef",
+        );
+        assert_eq!(with(&[seal, public]).unwrap_err(), "ORDER_SEAL_SECRET");
+        let reused = (
+            "ORDER_SEAL_SECRET",
+            "a-test-secret-of-at-least-32-characters",
+        );
+        assert_eq!(with(&[reused]).unwrap_err(), "ORDER_SEAL_SECRET");
         let turnstile = [
             ("HUMAN_CHECK", "on"),
             (

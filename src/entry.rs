@@ -35,9 +35,10 @@ pub enum Event {
     EmailReport(EmailEvent),
     /// An SES event that says nothing about delivery (Send, Open, Click): nothing to do.
     Ignored,
-    /// `{"operator": {"command": …}}`: only a direct invocation carries it (API Gateway and
-    /// EventBridge build their own events); `Err`: a command this function does not know.
-    Operator(Result<OperatorCommand, String>),
+    /// `{"operator": {"command": …}, "by": "name"}`: only a direct invocation carries it (API
+    /// Gateway and EventBridge build their own events); `Err`: a command this function does not
+    /// know. `by`: who the operator says they are, for the order's operator log.
+    Operator(Result<OperatorCommand, String>, String),
     /// Anything else is read as an HTTP request.
     Http(Box<LambdaRequest>),
 }
@@ -48,7 +49,7 @@ impl Event {
         match self {
             Event::Scheduled => (Door::Events, "scheduled"),
             Event::EmailReport(_) | Event::Ignored => (Door::Events, "email-report"),
-            Event::Operator(_) => (Door::Operator, "operator"),
+            Event::Operator(..) => (Door::Operator, "operator"),
             Event::Http(_) => (Door::Web, "http"),
         }
     }
@@ -59,7 +60,11 @@ impl Event {
         }
         if let Some(command) = payload.get("operator") {
             let command = OperatorCommand::deserialize(command).map_err(|e| e.to_string());
-            return Ok(Event::Operator(command));
+            let by = payload
+                .get("by")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            return Ok(Event::Operator(command, by.to_owned()));
         }
         if payload.get("source").and_then(Value::as_str) == Some("aws.ses") {
             let detail = payload.get("detail").cloned().unwrap_or(Value::Null);
@@ -105,7 +110,8 @@ pub fn compose(config: &Config, parts: Parts) -> Wiring {
     .with_seller(config.seller.clone())
     .with_retention_months(config.retention_months)
     .with_backoff_seconds(config.retry_backoff_seconds)
-    .with_booking(config.booking.clone());
+    .with_booking(config.booking.clone())
+    .with_seal(config.seal.clone());
     match &config.human_check {
         Some(settings) => wiring.with_human_check(Arc::new(Turnstile::new(settings.clone()))),
         None => wiring,
@@ -166,9 +172,10 @@ impl Function {
     async fn operator(
         &self,
         command: Result<OperatorCommand, String>,
+        by: &str,
     ) -> Result<OperatorAnswer, crate::store::StoreError> {
         match command {
-            Ok(command) => self.desk.run(command).await.inspect_err(|error| {
+            Ok(command) => self.desk.run(command, by).await.inspect_err(|error| {
                 tracing::error!(error = %error, "operator command not carried out: storage unavailable");
             }),
             Err(message) => Ok(OperatorAnswer::Refused { message }),
@@ -215,7 +222,7 @@ pub async fn run(
                         Ok(serde_json::to_value(report)?)
                     }
                     Event::Ignored => Ok(Value::Null),
-                    Event::Operator(command) => Ok(serde_json::to_value(function.operator(command).await?)?),
+                    Event::Operator(command, by) => Ok(serde_json::to_value(function.operator(command, &by).await?)?),
                     Event::Http(request) => {
                         let payload = *request;
                         let response = http.call(LambdaEvent { payload, context }).await?;

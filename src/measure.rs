@@ -55,8 +55,21 @@ pub const HUMAN_CHECK_OFF: &str = "HumanCheckOff";
 /// An event refused for the door it came through (`Door`, `Kind`), and in total.
 pub const EVENTS_REFUSED: &str = "EventsRefused";
 
+/// An email not sent, or a command refused, because the order's seal did not verify (`What`:
+/// the email's kind or the command), and in total: someone but the function wrote the order.
+pub const SEAL_REFUSED: &str = "SealRefused";
+/// An operator's command that emails (`Command`: resend, release, book, cancel): carried out,
+/// to an address an operator set (`fix-email`), or refused over the day's limit.
+pub const OPERATOR_MAILS: &str = "OperatorMails";
+pub const OPERATOR_MAILS_TO_FIXED: &str = "OperatorMailsToFixedAddress";
+pub const OPERATOR_MAILS_REFUSED: &str = "OperatorMailsRefused";
+
 /// Every metric the code emits: the template's alarms and dashboard may name only these.
-pub const METRIC_NAMES: [&str; 18] = [
+pub const METRIC_NAMES: [&str; 22] = [
+    SEAL_REFUSED,
+    OPERATOR_MAILS,
+    OPERATOR_MAILS_TO_FIXED,
+    OPERATOR_MAILS_REFUSED,
     HUMAN_CHECK_FAILED,
     BREAKER_TRIPPED,
     STRIKES,
@@ -176,4 +189,22 @@ pub fn event_refused(door: &'static str, kind: &'static str) {
 
 pub fn cold_start() {
     counter!(COLD_STARTS).increment(1);
+}
+
+pub fn seal_refused(what: &'static str) {
+    counter!(SEAL_REFUSED, "What" => what).increment(1);
+    counter!(SEAL_REFUSED).increment(1);
+}
+
+/// An operator's emailing command: `to_fixed` when the order's address was set by an operator.
+pub fn operator_mail(command: &'static str, to_fixed: bool) {
+    counter!(OPERATOR_MAILS, "Command" => command).increment(1);
+    if to_fixed {
+        counter!(OPERATOR_MAILS_TO_FIXED).increment(1);
+    }
+}
+
+pub fn operator_mail_refused(command: &'static str) {
+    counter!(OPERATOR_MAILS_REFUSED, "Command" => command).increment(1);
+    counter!(OPERATOR_MAILS_REFUSED).increment(1);
 }

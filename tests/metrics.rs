@@ -13,6 +13,7 @@ use order_intake::domain::{Delivery, EmailKind, Outcome, Quotas, SourceAddress};
 use order_intake::email::EmailEvent;
 use order_intake::email::RecordingMailer;
 use order_intake::human_check::{Doubt, HumanCheck, Verdict};
+use order_intake::intake::{OperatorAnswer, OperatorCommand};
 use order_intake::measure;
 use order_intake::store::MemoryStore;
 use serde_json::{Value, json};
@@ -381,6 +382,54 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
     assert_eq!(count(&docs, measure::EVENTS_REFUSED, &refused), 1);
     assert_eq!(count(&docs, measure::EVENTS_REFUSED, &[]), 1);
 
+    // Operators' emails: counted by command, those to an address an operator set apart, one
+    // refused over the order's day; an order someone but the function changed is never mailed.
+    let desk = FakeApp::new();
+    let order = order_json("kuudes@kunta.example").to_string();
+    let placed = desk.send(&post_event("application/json", &order)).await;
+    let reference = placed.json()["reference"].as_str().unwrap().to_owned();
+    let run = |command| desk.app.desk.run(command, "pilvi");
+    let fixed = run(OperatorCommand::FixEmail {
+        reference: reference.clone(),
+        address: "seitsemas@kunta.example".into(),
+    });
+    assert_eq!(fixed.await.unwrap(), OperatorAnswer::EmailFixed);
+    let resend = || OperatorCommand::Resend {
+        reference: reference.clone(),
+        email: "customer".into(),
+    };
+    let limit = Quotas::default().operator_mails_per_order_per_day;
+    for _ in 0..limit {
+        let sent = run(resend()).await.unwrap();
+        assert!(matches!(sent, OperatorAnswer::Sent { .. }), "{sent:?}");
+    }
+    let over = run(resend()).await.unwrap();
+    assert!(matches!(over, OperatorAnswer::Refused { .. }), "{over:?}");
+    let docs = take();
+    let resends = [("Command", "resend")];
+    assert_eq!(
+        count(&docs, measure::OPERATOR_MAILS, &resends),
+        u64::from(limit)
+    );
+    assert_eq!(
+        count(&docs, measure::OPERATOR_MAILS_TO_FIXED, &[]),
+        u64::from(limit)
+    );
+    assert_eq!(count(&docs, measure::OPERATOR_MAILS_REFUSED, &resends), 1);
+    let changed = desk.place_broken_order("kahdeksas@kunta.example").await;
+    let refused = run(OperatorCommand::Release {
+        reference: changed.to_string(),
+    });
+    assert!(matches!(
+        refused.await.unwrap(),
+        OperatorAnswer::Refused { .. }
+    ));
+    let docs = take();
+    assert_eq!(
+        count(&docs, measure::SEAL_REFUSED, &[("What", "release")]),
+        1
+    );
+
     // Nothing a person typed, and no address, reaches a metric.
     let typed = [
         "anna.virtanen",
@@ -393,6 +442,7 @@ async fn each_kind_of_event_becomes_emf_metrics_and_none_carries_personal_data()
         "Kunnantalo",
         "Viestintä",
         "kunta.example",
+        "seitsemas",
     ];
     for text in typed {
         assert!(

@@ -2,8 +2,8 @@
 //! sender, trainers and configuration set for `resend`; the retention time for searches by
 //! address.
 
-use order_intake::config::{booking_from_lookup, seller_from_lookup};
-use order_intake::domain::{EmailAddress, Invoicing, Seller};
+use order_intake::config::{booking_from_lookup, seal_from_lookup, seller_from_lookup};
+use order_intake::domain::{EmailAddress, Invoicing, OrderSeal, Seller};
 use order_intake::intake::{BookingSettings, DEFAULT_RETENTION_MONTHS};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,33 @@ pub struct MailConfig {
     pub seller: Seller,
     /// The booking emails' links and organizer, the trainers' names (`orders book`).
     pub booking: BookingSettings,
+    /// The function's seal (`ORDER_SEAL_SECRET`): what it sends here verifies as there.
+    pub seal: OrderSeal,
+}
+
+/// What sending here needs (`SENDER_EMAIL` and `TRAINER_EMAILS` set: make dev's `make orders`),
+/// as the function has it; `None` without them.
+fn mail_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<MailConfig>, String> {
+    let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+    let email = |name: &str, text: &str| {
+        EmailAddress::parse(text.trim()).ok_or(format!("{name} has {text:?}, not an email address"))
+    };
+    let (Some(sender), Some(trainers)) = (set("SENDER_EMAIL"), set("TRAINER_EMAILS")) else {
+        return Ok(None);
+    };
+    Ok(Some(MailConfig {
+        booking: booking_from_lookup(lookup, &email("SENDER_EMAIL", &sender)?)
+            .map_err(|e| format!("sending needs the booking links' {e}"))?,
+        sender: email("SENDER_EMAIL", &sender)?,
+        trainers: trainers
+            .split(',')
+            .map(|t| email("TRAINER_EMAILS", t))
+            .collect::<Result<_, _>>()?,
+        configuration_set: set("SES_CONFIGURATION_SET"),
+        seller: seller_from_lookup(lookup)
+            .map_err(|e| format!("resending needs the customer email's {e}"))?,
+        seal: seal_from_lookup(lookup).map_err(|e| format!("sending needs the function's {e}"))?,
+    }))
 }
 
 impl OpsConfig {
@@ -46,25 +73,7 @@ impl OpsConfig {
         let orders_table = set("ORDERS_TABLE").ok_or(
             "ORDERS_TABLE is not set: the table's name (the stack's OrdersTableName output; `orders` under make dev)",
         )?;
-        let email = |name: &str, text: &str| {
-            EmailAddress::parse(text.trim())
-                .ok_or(format!("{name} has {text:?}, not an email address"))
-        };
-        let mail = match (set("SENDER_EMAIL"), set("TRAINER_EMAILS")) {
-            (Some(sender), Some(trainers)) => Some(MailConfig {
-                booking: booking_from_lookup(&lookup, &email("SENDER_EMAIL", &sender)?)
-                    .map_err(|e| format!("sending needs the booking links' {e}"))?,
-                sender: email("SENDER_EMAIL", &sender)?,
-                trainers: trainers
-                    .split(',')
-                    .map(|t| email("TRAINER_EMAILS", t))
-                    .collect::<Result<_, _>>()?,
-                configuration_set: set("SES_CONFIGURATION_SET"),
-                seller: seller_from_lookup(&lookup)
-                    .map_err(|e| format!("resending needs the customer email's {e}"))?,
-            }),
-            _ => None,
-        };
+        let mail = mail_config(&lookup)?;
         let retention_months = match set("RETENTION_MONTHS") {
             None => DEFAULT_RETENTION_MONTHS,
             Some(text) => text.trim().parse().ok().filter(|m| *m > 0).ok_or(format!(

@@ -19,7 +19,7 @@ pub enum Desk {
 impl Desk {
     pub async fn run(&self, command: OperatorCommand) -> Result<OperatorAnswer, OpsError> {
         match self {
-            Desk::Local(desk) => Ok(desk.run(command).await?),
+            Desk::Local(desk) => Ok(desk.run(command, &operator()).await?),
             Desk::Function { client, name } => invoke(client, name, command).await,
         }
     }
@@ -30,7 +30,7 @@ async fn invoke(
     name: &str,
     command: OperatorCommand,
 ) -> Result<OperatorAnswer, OpsError> {
-    let payload = serde_json::json!({ "operator": command });
+    let payload = serde_json::json!({ "operator": command, "by": operator() });
     let invoked = client
         .invoke()
         .function_name(name)
@@ -50,4 +50,13 @@ async fn invoke(
             "{name} answered what this command does not read: {error}"
         ))
     })
+}
+
+/// Who the operator is, for the order's operator log: `ORDERS_OPERATOR`, else the login name.
+/// What they say: CloudTrail records which credential invoked the function.
+fn operator() -> String {
+    ["ORDERS_OPERATOR", "USER", "LOGNAME"]
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "orders".to_owned())
 }

@@ -121,4 +121,5 @@ fn wiring(sdk: &aws_config::SdkConfig, store: Arc<DynamoDbStore>, mail: MailConf
     )
     .with_seller(mail.seller)
     .with_booking(mail.booking)
+    .with_seal(mail.seal)
 }

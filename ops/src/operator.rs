@@ -156,21 +156,23 @@ impl Operator {
         let reference = parse_reference(reference)?;
         let email = EmailAddress::parse(address)
             .ok_or_else(|| OpsError::Usage(format!("{address:?} is not an email address")))?;
-        // Deployed, the function writes the address it mails to (the operator policy cannot).
-        if let Some(desk @ Desk::Function { .. }) = &self.desk {
-            let command = OperatorCommand::FixEmail {
-                reference: reference.to_string(),
-                address: email.to_string(),
-            };
-            match desk.run(command).await? {
-                OperatorAnswer::EmailFixed => {}
-                other => return Err(refusal(other)),
+        // The function writes the address it mails to, with the order's seal (the operator
+        // policy cannot): deployed through its operator alias, locally with its use cases.
+        let Some(desk) = &self.desk else {
+            return Err(OpsError::Usage(
+                "fix-email needs the function: ORDERS_FUNCTION, or locally the mail configuration (make orders)".to_owned(),
+            ));
+        };
+        let command = OperatorCommand::FixEmail {
+            reference: reference.to_string(),
+            address: email.to_string(),
+        };
+        match desk.run(command).await? {
+            OperatorAnswer::EmailFixed => {}
+            OperatorAnswer::Refused { message } if message.starts_with("no order") => {
+                return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
             }
-        } else if !(self.stores.corrections)
-            .set_customer_email(&reference, &email)
-            .await?
-        {
-            return Err(OpsError::NotFound(format!("{reference} (or it is erased)")));
+            other => return Err(refusal(other)),
         }
         writeln!(
             out,

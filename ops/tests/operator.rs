@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::config::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::{Timestamp, ToSpan};
 use order_intake::domain::{
-    Delivery, EmailKind, Field, NewOrder, Order, OrderForm, Outcome, Reference, helsinki,
+    Delivery, EmailKind, Field, NewOrder, Order, OrderForm, OrderSeal, Outcome, Reference, helsinki,
 };
 use order_intake::store::dynamodb::BY_MONTH_INDEX;
 use order_intake::store::item::order_month;
@@ -110,6 +110,9 @@ const SELLER: [(&str, &str); 15] = [
     ("SELLER_EMAIL", "laskutus@some-tyopajat.example"),
 ];
 
+/// The function's seal as `config/test.env` has it (a made-up secret).
+const SEAL_SECRET: &str = "test-only-order-seal-secret-0123456789abcdef";
+
 /// The command as an operator runs it: configuration and credentials from the environment.
 fn orders(table: &Table, args: &[&str]) -> Output {
     let output = run_orders(&table.name, args);
@@ -149,6 +152,7 @@ fn run_orders_with(table: &str, args: &[&str], extra: &[(&str, &str)]) -> Output
             "test-only-booking-link-secret-0123456789abcdef",
         )
         .env("PUBLIC_URL", "http://127.0.0.1:9100")
+        .env("ORDER_SEAL_SECRET", SEAL_SECRET)
         .env(
             "TRAINERS",
             "Pilvi Nummi <pilvi.nummi@some-tyopajat.example>, Jaana Pohjola <jaana.pohjola@some-tyopajat.example>",
@@ -234,6 +238,8 @@ async fn store_order_as(
         ..Order::placed(details, at, customer)
     };
     order.set_delivery(EmailKind::Trainer, sent(0));
+    // As the function stores it: sealed, so that `orders` run here may send from it.
+    OrderSeal::new(SEAL_SECRET).seal(&mut order);
     let dedupe = DedupeKey {
         id: format!("key#{}", uuid::Uuid::now_v7().simple()),
         fingerprint: order.reference.to_string(),
@@ -1001,7 +1007,10 @@ async fn booked_for(table: &Table, order: &Order, day: jiff::civil::Date) {
         fee_percent: None,
         fee_vat: None,
     });
-    assert_eq!(table.store.book(&booked, 0).await.unwrap(), Booked::Stored);
+    let seen = booked.seal.clone();
+    OrderSeal::new(SEAL_SECRET).seal(&mut booked);
+    let stored = table.store.book(&booked, 0, seen.as_deref()).await;
+    assert_eq!(stored.unwrap(), Booked::Stored);
 }
 
 #[tokio::test]
@@ -2222,10 +2231,10 @@ async fn cancelled_by_customer(
         fee_percent: Some(fee_percent),
         fee_vat,
     });
-    assert_eq!(
-        table.store.book(&cancelled, 0).await.unwrap(),
-        Booked::Stored
-    );
+    let seen = cancelled.seal.clone();
+    OrderSeal::new(SEAL_SECRET).seal(&mut cancelled);
+    let stored = table.store.book(&cancelled, 0, seen.as_deref()).await;
+    assert_eq!(stored.unwrap(), Booked::Stored);
 }
 
 #[tokio::test]

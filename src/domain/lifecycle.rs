@@ -34,6 +34,11 @@ pub struct Order {
     pub change_request: Option<ChangeRequest>,
     /// Its invoices, as `orders` records them on the order.
     pub invoicing: InvoiceStatus,
+    /// The function's seal over what it mails from, as stored (`OrderSeal`; `None` on an
+    /// order stored before seals, until the migration seals it).
+    pub seal: Option<String>,
+    /// What operators did to it through the function, oldest first.
+    pub operator_actions: Vec<super::OperatorAction>,
 }
 
 /// What an order without one of its first emails (never stored so) reads as.
@@ -71,7 +76,14 @@ impl Order {
             customer_link_generation: 0,
             change_request: None,
             invoicing: InvoiceStatus::default(),
+            seal: None,
+            operator_actions: Vec::new(),
         }
+    }
+
+    /// Whether an operator set the customer's address (`orders fix-email`).
+    pub fn address_fixed(&self) -> bool {
+        (self.operator_actions.iter()).any(|action| action.what == super::FIX_EMAIL_ACTION)
     }
 
     /// One email's state; `None` for a booking email the order does not (yet) have.

@@ -19,12 +19,14 @@ mod language;
 mod lifecycle;
 mod link;
 mod money;
+mod operator_action;
 mod order;
 mod order_form;
 mod order_values;
 mod origin;
 mod quota;
 mod reference;
+mod seal;
 mod seller;
 mod terms;
 mod text;
@@ -64,6 +66,7 @@ pub use link::{
     SignInGrant,
 };
 pub use money::{Price, VAT_RATE_PERCENT, format_amount, format_eur};
+pub use operator_action::{FIX_EMAIL_ACTION, MAX_OPERATOR_NAME, OperatorAction};
 pub use order::{NewOrder, Submission};
 pub use order_form::{ErrorCode, FieldError, OrderForm, Slot};
 pub use order_values::{FieldValue, ValueKind};
@@ -73,6 +76,7 @@ pub use quota::{
     QuotaCounter, QuotaKind, Quotas, SourceAddress, mailbox, mark_key,
 };
 pub use reference::Reference;
+pub use seal::{OrderSeal, SealCheck};
 pub use seller::{Invoicing, Seller};
 pub use terms::{
     CancellationTerms, DEFAULT_CANCELLATION_FEE_PERCENT, DEFAULT_CANCELLATION_FREE_DAYS, FeeVat,

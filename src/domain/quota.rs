@@ -32,6 +32,10 @@ pub struct Quotas {
     pub breaker: BreakerLimits,
     /// The trainers' notifications an hour; over it, one hourly digest lists the rest.
     pub trainer_notifications_per_hour: u32,
+    /// Operators' commands that email (resend, release, book, cancel) a day, to one order and
+    /// to all together: what a leaked operator credential can make the domain send.
+    pub operator_mails_per_order_per_day: u32,
+    pub operator_mails_per_day: u32,
 }
 
 impl Default for Quotas {
@@ -48,6 +52,9 @@ impl Default for Quotas {
             breaker: BreakerLimits::default(),
             // A busy real day is a handful of orders; twenty in an hour is a flood to summarise.
             trainer_notifications_per_hour: 20,
+            // A day's real use is a resend, a booking and its change or two.
+            operator_mails_per_order_per_day: 5,
+            operator_mails_per_day: 20,
         }
     }
 }
@@ -81,6 +88,9 @@ pub enum QuotaKind {
     /// Actions on one order's page that email its customer and the trainers (another date,
     /// the invoicing details), a day: whoever holds a leaked link, from however many sources.
     OrderActions,
+    /// Operators' emailing commands on one order, and on all (`Quotas::operator_mails_…`).
+    OperatorMails,
+    OperatorMailsAll,
 }
 
 /// Sign-in links an hour to one trainer (a forwarded link's holder cannot flood their inbox),
@@ -138,6 +148,8 @@ impl QuotaKind {
             QuotaKind::SignInSource => "sign-in-source",
             QuotaKind::PagePosts => "page-posts",
             QuotaKind::OrderActions => "order-actions",
+            QuotaKind::OperatorMails => "operator-mails",
+            QuotaKind::OperatorMailsAll => "operator-mails-all",
         }
     }
 
@@ -156,6 +168,8 @@ impl QuotaKind {
             | QuotaKind::PagePosts => 60 * 60,
             QuotaKind::Mailbox
             | QuotaKind::OrderActions
+            | QuotaKind::OperatorMails
+            | QuotaKind::OperatorMailsAll
             | QuotaKind::ConfirmationsDaily
             | QuotaKind::RealConfirmationsDaily => 24 * 60 * 60,
         }
@@ -305,6 +319,8 @@ impl Limits {
             QuotaKind::SignInSource => SIGN_INS_PER_SOURCE_PER_HOUR,
             QuotaKind::PagePosts => PAGE_POSTS_PER_SOURCE_PER_HOUR,
             QuotaKind::OrderActions => ORDER_ACTIONS_PER_DAY,
+            QuotaKind::OperatorMails => self.quotas.operator_mails_per_order_per_day,
+            QuotaKind::OperatorMailsAll => self.quotas.operator_mails_per_day,
         };
         QuotaCounter {
             kind,

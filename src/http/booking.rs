@@ -43,6 +43,8 @@ fn refusal(error: &BookingError) -> Response<Body> {
         BookingError::NotConfigured => refused(StatusCode::NOT_FOUND, t.link_refused),
         BookingError::NotFound(_) => refused(StatusCode::NOT_FOUND, t.not_found),
         BookingError::NothingToCancel(_) => refused(StatusCode::CONFLICT, t.status_none),
+        // Logged and alarmed where it was found; the page only says to come back.
+        BookingError::Sealed(_) => refused(StatusCode::CONFLICT, t.unavailable),
         BookingError::Store(cause) => {
             tracing::error!(error = %cause, "booking page: store unavailable");
             refused(StatusCode::SERVICE_UNAVAILABLE, t.unavailable)

@@ -13,7 +13,7 @@ use super::sending::Sender;
 use super::{CLAIM_SECONDS, Clock, Deadline, after};
 use crate::domain::{
     Booking, BookingForm, BookingProblem, BookingRequest, BookingState, Delivery, EmailKind,
-    FeeVat, LinkError, LinkGrant, Order, Reference, helsinki,
+    FeeVat, LinkError, LinkGrant, Order, Reference, SealCheck, helsinki,
 };
 use crate::store::{Booked, Bookings, EmailQueue, Orders, StoreError};
 
@@ -56,6 +56,10 @@ pub enum BookingError {
     NotFound(Reference),
     #[error("order {0} has no booking to cancel")]
     NothingToCancel(Reference),
+    /// Its seal does not verify: not sealed yet (the first scheduled run after the upgrade
+    /// seals it), or written by someone but the function (alarmed).
+    #[error("{refusal} ({0})", refusal = super::resend::SEAL_REFUSAL)]
+    Sealed(Reference),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -129,10 +133,19 @@ impl BookWorkshop {
             Ok(booking) => booking,
             Err(outcome) => return Ok(outcome),
         };
+        if self.sender.check_seal(&order, "booking") != SealCheck::Intact {
+            return Err(BookingError::Sealed(reference.clone()));
+        }
+        let seen = order.seal.take();
         let change = booking.change();
         self.schedule_emails(&mut order, &booking, now);
         order.booking = Some(booking);
-        match self.bookings.book(&order, expected).await? {
+        self.sender.seal(&mut order);
+        match self
+            .bookings
+            .book(&order, expected, seen.as_deref())
+            .await?
+        {
             Booked::Stored => {}
             Booked::Conflict(current) => return Ok(BookingOutcome::Conflict(current)),
             Booked::NoOrder => return Err(BookingError::NotFound(reference.clone())),

@@ -59,9 +59,9 @@ fn booking_error(error: BookingError) -> CustomerPageError {
     match error {
         BookingError::Link(error) => CustomerPageError::Link(error),
         BookingError::NotConfigured => CustomerPageError::NotConfigured,
-        BookingError::NotFound(reference) | BookingError::NothingToCancel(reference) => {
-            CustomerPageError::NotFound(reference)
-        }
+        BookingError::NotFound(reference)
+        | BookingError::NothingToCancel(reference)
+        | BookingError::Sealed(reference) => CustomerPageError::NotFound(reference),
         BookingError::Store(error) => CustomerPageError::Store(error),
     }
 }

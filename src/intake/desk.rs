@@ -5,109 +5,13 @@
 //! operators' role cannot read. A command arrives as a direct invocation (`{"operator": {…}}`)
 //! through the function's `operator` alias (`door`), which only the operator policy may invoke.
 
-use serde::{Deserialize, Serialize};
-
+pub use super::operator_command::{ErasureLine, OperatorAnswer, OperatorCommand, SessionLine};
+use super::resend::sealed_order;
 use super::{
     BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline,
     NamedOrderError, Release, Released, Resend, ResendError, SignInError, TrainerSignIn,
 };
-use crate::domain::{BookingForm, BookingProblem, EmailKind, Reference};
-
-/// One operator's command.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
-pub enum OperatorCommand {
-    /// Send one of an order's emails again (`EmailKind::as_str`).
-    Resend { reference: String, email: String },
-    /// Send a confirmation that waits for a person.
-    Release { reference: String },
-    /// Book or change the workshop over the booking at `expected` (0: none).
-    Book {
-        reference: String,
-        expected: u32,
-        form: BookingForm,
-    },
-    Cancel {
-        reference: String,
-        expected: u32,
-        reason: String,
-    },
-    /// The trainers' live sessions (`orders trainers`): the operator's role cannot read them.
-    Trainers,
-    /// Ends all of a trainer's sessions (`orders trainers sign-out NAME`: a lost phone).
-    SignOut { trainer: String },
-    /// Every customer link of the order sent so far opens nothing (`orders customer-link
-    /// revoke REF`); the next customer email carries a new one.
-    RevokeCustomerLinks { reference: String },
-    /// The customer's address replaced (`orders fix-email`): the function is the only writer
-    /// of what it mails.
-    FixEmail { reference: String, address: String },
-    /// The order's personal data erased (`orders erase`).
-    Erase { reference: String },
-}
-
-/// What an erasure did, as the operator's terminal shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErasureLine {
-    pub reference: String,
-    pub removed: Vec<String>,
-    pub dropped: Vec<String>,
-    pub messages_scrubbed: u32,
-    pub already_erased: bool,
-}
-
-impl From<crate::store::Erasure> for ErasureLine {
-    fn from(erasure: crate::store::Erasure) -> Self {
-        let owned = |names: Vec<&str>| names.into_iter().map(str::to_owned).collect();
-        ErasureLine {
-            reference: erasure.reference.to_string(),
-            removed: owned(erasure.removed),
-            dropped: owned(erasure.dropped),
-            messages_scrubbed: erasure.messages_scrubbed,
-            already_erased: erasure.already_erased,
-        }
-    }
-}
-
-/// One live session, as `orders trainers` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionLine {
-    pub trainer: String,
-    pub device: String,
-    pub started: String,
-    pub last_used: String,
-}
-
-/// What a command did, for the operator's terminal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum OperatorAnswer {
-    /// The email was tried: its state now (`sent`, or `pending` for the retry run).
-    Sent { status: String },
-    /// Nothing was waiting (its status then): nothing sent.
-    NotWaiting { status: String },
-    /// The booking was written: its two emails' states.
-    Booked {
-        booking_email: String,
-        booking_note: String,
-    },
-    /// Someone changed the booking first: nothing written.
-    Conflict,
-    /// The form has mistakes: nothing written.
-    Invalid { problems: Vec<BookingProblem> },
-    /// Refused (no such order, erased, being sent now, …): the reason.
-    Refused { message: String },
-    /// The trainers' live sessions.
-    Sessions { sessions: Vec<SessionLine> },
-    /// A trainer's sessions ended: how many were live.
-    SignedOut { sessions: u32 },
-    /// The order's customer links were revoked: their new generation.
-    Revoked { generation: u32 },
-    /// The customer's address was replaced.
-    EmailFixed,
-    /// The order's personal data was erased.
-    Erased { erasure: ErasureLine },
-}
+use crate::domain::{EmailKind, OperatorAction, QuotaKind, Reference};
 
 /// The operator's use cases in one place, for the function's operator event.
 pub struct OperatorDesk {
@@ -118,6 +22,7 @@ pub struct OperatorDesk {
     pub(super) orders: std::sync::Arc<dyn crate::store::Orders>,
     pub(super) corrections: std::sync::Arc<dyn crate::store::Corrections>,
     pub(super) retention: std::sync::Arc<dyn crate::store::Retention>,
+    pub(super) counters: super::counters::Counters,
     pub(super) clock: super::Clock,
 }
 
@@ -125,8 +30,14 @@ pub struct OperatorDesk {
 pub type DeskError = crate::store::StoreError;
 
 impl OperatorDesk {
+    /// Carries out `command` for the operator `by` (who `orders` says they are: the order's
+    /// operator log keeps it).
     #[tracing::instrument(name = "operator_command", skip_all)]
-    pub async fn run(&self, command: OperatorCommand) -> Result<OperatorAnswer, DeskError> {
+    pub async fn run(
+        &self,
+        command: OperatorCommand,
+        by: &str,
+    ) -> Result<OperatorAnswer, DeskError> {
         let refused = |message: String| Ok(OperatorAnswer::Refused { message });
         let reference = match &command {
             OperatorCommand::Resend { reference, .. }
@@ -148,8 +59,62 @@ impl OperatorDesk {
         let Some(reference) = Reference::parse(reference) else {
             return refused(format!("{reference:?} is not an order reference"));
         };
-        tracing::info!(reference = %reference, "operator command");
-        self.order_command(&reference, command).await
+        tracing::info!(reference = %reference, command = command.name(), "operator command");
+        let action = OperatorAction::new((self.clock)(), by, command.action());
+        let mailing = command.mails().then(|| command.name());
+        if let Some(name) = mailing
+            && let Some(refusal) = self.take_operator_mail(&reference, name).await?
+        {
+            return Ok(refusal);
+        }
+        let fix_email = matches!(command, OperatorCommand::FixEmail { .. });
+        let answer = match command {
+            OperatorCommand::FixEmail { address, .. } => {
+                self.fix_email(&reference, &address, &action).await?
+            }
+            command => self.order_command(&reference, command).await?,
+        };
+        if answer.acted() && !fix_email {
+            self.corrections
+                .log_operator_action(&reference, &action)
+                .await?;
+            if let Some(name) = mailing {
+                let order = self.orders.load(&reference).await.ok().flatten();
+                crate::measure::operator_mail(name, order.is_some_and(|o| o.address_fixed()));
+            }
+        }
+        Ok(answer)
+    }
+
+    /// One of the day's operator emails to this order and to all: `Some` refusal when either is
+    /// used up (counted: `OperatorMailsRefused`, alarmed).
+    async fn take_operator_mail(
+        &self,
+        reference: &Reference,
+        name: &'static str,
+    ) -> Result<Option<OperatorAnswer>, DeskError> {
+        let now = (self.clock)();
+        let limits = &self.counters.limits;
+        for (kind, identity) in [
+            (QuotaKind::OperatorMails, reference.as_str()),
+            (QuotaKind::OperatorMailsAll, "all"),
+        ] {
+            let counter = limits.counter(kind, identity, now);
+            if !self.counters.quotas.take_quota(&counter).await? {
+                crate::measure::operator_mail_refused(name);
+                tracing::warn!(reference = %reference, command = name, limit = counter.limit, "operator email refused: the day's limit is used up");
+                let whose = match kind {
+                    QuotaKind::OperatorMails => format!("order {reference}"),
+                    _ => "all orders together".to_owned(),
+                };
+                let message = format!(
+                    "the day's {} operator emails to {whose} are used up (OPERATOR_MAILS_PER_ORDER_PER_DAY, OPERATOR_MAILS_PER_DAY); try again tomorrow",
+                    counter.limit
+                );
+                return Ok(Some(OperatorAnswer::Refused { message }));
+            }
+        }
+        Ok(None)
     }
 
     async fn order_command(
@@ -191,7 +156,6 @@ impl OperatorDesk {
                 self.booking(&reference, expected, action).await
             }
             OperatorCommand::RevokeCustomerLinks { .. } => self.revoke(&reference).await,
-            OperatorCommand::FixEmail { address, .. } => self.fix_email(&reference, &address).await,
             OperatorCommand::Erase { .. } => {
                 let erased = self.retention.erase(&reference, (self.clock)()).await?;
                 Ok(match erased {
@@ -203,27 +167,39 @@ impl OperatorDesk {
                     },
                 })
             }
-            // Answered before the reference is read.
-            OperatorCommand::Trainers | OperatorCommand::SignOut { .. } => {
-                refused("not an order's command".into())
-            }
+            // Answered before the reference is read, or by `run`.
+            OperatorCommand::Trainers
+            | OperatorCommand::SignOut { .. }
+            | OperatorCommand::FixEmail { .. } => refused("not an order's command".into()),
         }
     }
 
+    /// The customer's new address, written with the order's new seal over the one read, and
+    /// logged; refused on an order whose seal does not verify (it would seal what someone else
+    /// wrote).
     async fn fix_email(
         &self,
         reference: &Reference,
         address: &str,
+        action: &OperatorAction,
     ) -> Result<OperatorAnswer, DeskError> {
+        let refused = |message: String| Ok(OperatorAnswer::Refused { message });
         let Some(email) = crate::domain::EmailAddress::parse(address) else {
-            return Ok(OperatorAnswer::Refused {
-                message: format!("{address:?} is not an email address"),
-            });
+            return refused(format!("{address:?} is not an email address"));
         };
+        let sender = &self.resend.sender;
+        let mut order = match sealed_order(&*self.orders, sender, reference, "fix-email").await {
+            Ok(order) => order,
+            Err(NamedOrderError::Store(error)) => return Err(error),
+            Err(error @ NamedOrderError::Sealed(_)) => return refused(error.to_string()),
+            Err(_) => return refused(format!("no order {reference} (or it is erased)")),
+        };
+        let seen = order.seal.take();
+        order.details.email = email;
+        sender.seal(&mut order);
         Ok(
-            match self
-                .corrections
-                .set_customer_email(reference, &email)
+            match (self.corrections)
+                .fix_email(&order, seen.as_deref(), action)
                 .await?
             {
                 true => {
@@ -231,7 +207,9 @@ impl OperatorDesk {
                     OperatorAnswer::EmailFixed
                 }
                 false => OperatorAnswer::Refused {
-                    message: format!("no order {reference} (or it is erased)"),
+                    message: format!(
+                        "order {reference} was erased or changed meanwhile: nothing written; try again"
+                    ),
                 },
             },
         )

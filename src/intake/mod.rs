@@ -23,11 +23,13 @@ mod customer_page;
 mod desk;
 mod erase;
 mod links;
+mod operator_command;
 mod outcome;
 mod place;
 mod release;
 mod resend;
 mod retry;
+mod seal_orders;
 mod sending;
 mod sign_in;
 #[cfg(test)]
@@ -52,6 +54,7 @@ pub use place::{PlaceError, PlaceOrder, Placed};
 pub use release::{Release, Released};
 pub use resend::{NamedOrderError, Resend, ResendError};
 pub use retry::{RetryEmails, RetryReport};
+pub use seal_orders::SealOrders;
 pub use sign_in::{SESSION_DAYS, SignInError, TrainerSignIn, device_of};
 pub use wiring::Wiring;
 

@@ -167,6 +167,7 @@ impl PlaceOrder {
         if matches!(checked, Checked::Doubtful(_)) {
             order.set_delivery(EmailKind::Customer, Delivery::Unverified);
         }
+        self.sender.seal(&mut order);
         for attempt in 0..INSERT_ATTEMPTS {
             let started = Instant::now();
             match self.orders.insert(&order, &dedupe, &quota, now).await? {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::resend::{NamedOrderError, named_order};
+use super::resend::{NamedOrderError, sealed_order};
 use super::sending::Sender;
 use super::{CLAIM_SECONDS, Deadline, after};
 use crate::domain::{Delivery, DeliveryStatus, EmailKind, Order, Reference};
@@ -33,7 +33,7 @@ impl Release {
         reference: &Reference,
         by: &str,
     ) -> Result<Released, NamedOrderError> {
-        let order = named_order(&*self.orders, reference).await?;
+        let order = sealed_order(&*self.orders, &self.sender, reference, "release").await?;
         let released = release_waiting(&*self.queue, &self.sender, &order, by, Deadline::none());
         Ok(released.await?)
     }

@@ -19,9 +19,14 @@ pub enum ResendError {
     NothingToSend(Reference, &'static str),
     #[error("the {1} email of order {0} is being sent right now; try again in a few minutes")]
     BeingSent(Reference, &'static str),
+    #[error("{refusal} ({0})", refusal = SEAL_REFUSAL)]
+    Sealed(Reference),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// What an operator is told of an order whose seal does not verify.
+pub const SEAL_REFUSAL: &str = "the order is not as the function wrote it (its seal does not verify): nothing is sent from it; see the SealRefused alarm in RUNBOOK.md";
 
 /// Why an order an operator names cannot be acted on.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +35,8 @@ pub enum NamedOrderError {
     NotFound(Reference),
     #[error("order {0} is erased: there is no address to send to")]
     Erased(Reference),
+    #[error("{refusal} ({0})", refusal = SEAL_REFUSAL)]
+    Sealed(Reference),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -39,6 +46,7 @@ impl From<NamedOrderError> for ResendError {
         match error {
             NamedOrderError::NotFound(reference) => ResendError::NotFound(reference),
             NamedOrderError::Erased(reference) => ResendError::Erased(reference),
+            NamedOrderError::Sealed(reference) => ResendError::Sealed(reference),
             NamedOrderError::Store(error) => ResendError::Store(error),
         }
     }
@@ -61,7 +69,7 @@ impl Resend {
         kind: EmailKind,
     ) -> Result<Delivery, ResendError> {
         let now = self.sender.now();
-        let order = named_order(&*self.orders, reference).await?;
+        let order = sealed_order(&*self.orders, &self.sender, reference, kind.as_str()).await?;
         if !order.still_wants(kind, now) {
             return Err(ResendError::NothingToSend(reference.clone(), kind.as_str()));
         }
@@ -88,5 +96,20 @@ pub(super) async fn named_order(
         Ok(None) => Err(NamedOrderError::NotFound(reference.clone())),
         Err(StoreError::Unreadable { .. }) => Err(NamedOrderError::Erased(reference.clone())),
         Err(error) => Err(error.into()),
+    }
+}
+
+/// The order an operator names, refused unless its seal verifies (counted and logged): nothing
+/// is sent from, nor written over, what someone but the function wrote.
+pub(super) async fn sealed_order(
+    orders: &dyn Orders,
+    sender: &Sender,
+    reference: &Reference,
+    what: &'static str,
+) -> Result<Order, NamedOrderError> {
+    let order = named_order(orders, reference).await?;
+    match sender.check_seal(&order, what) {
+        crate::domain::SealCheck::Intact => Ok(order),
+        _ => Err(NamedOrderError::Sealed(reference.clone())),
     }
 }

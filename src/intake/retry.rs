@@ -39,6 +39,8 @@ pub struct RetryReport {
     pub digested: u32,
     /// Held confirmations close to being dropped (`HeldConfirmationsNearDrop`).
     pub near_drop: u32,
+    /// Orders stored before seals that this run sealed (the first run after the upgrade).
+    pub sealed: u32,
 }
 
 /// The use case of the scheduled run.
@@ -51,6 +53,8 @@ pub struct RetryEmails {
     /// Tells the trainers when a confirmation's transient bounce did not clear.
     pub(super) alerts: Alerts,
     pub(super) erasure: EraseExpired,
+    /// The one-time sealing, before anything is sent: what it seals goes in the same run.
+    pub(super) sealing: super::seal_orders::SealOrders,
     /// Whether the breaker holds a confirmation past its day: then it is kept, not dropped.
     pub(super) reputation: Arc<dyn Reputation>,
     pub(super) clock: Clock,
@@ -79,7 +83,10 @@ impl RetryEmails {
     ) -> Result<RetryReport, StoreError> {
         let now = self.now();
         let started = std::time::Instant::now();
-        let mut report = RetryReport::default();
+        let mut report = RetryReport {
+            sealed: self.sealing.run().await?,
+            ..RetryReport::default()
+        };
         let mut digest = Vec::new();
         for reference in self.queue.due_for_retry(now, limit).await? {
             self.retry_order(&reference, now, deadline, &mut report, &mut digest)

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use super::compose::Composer;
 use super::{Clock, DIGEST_KEPT_SECONDS, Deadline, MAX_ATTEMPTS, after, backoff_from, millis};
-use crate::domain::{Delivery, EmailKind, Order};
+use crate::domain::{Delivery, EmailKind, Order, OrderSeal, SealCheck};
 use crate::email::{EMAIL_TAG, MailError, Mailer, ORDER_TAG};
 use crate::store::{EmailQueue, SentMessage, StoreError};
 
@@ -32,6 +32,8 @@ pub(super) struct Sender {
     email_needs: Duration,
     /// The first wait after a failed send.
     backoff_seconds: u32,
+    /// The function's seal: nothing is sent from an order it does not verify.
+    seal: OrderSeal,
 }
 
 impl Sender {
@@ -42,6 +44,7 @@ impl Sender {
         clock: Clock,
         email_needs: Duration,
         backoff_seconds: u32,
+        seal: OrderSeal,
     ) -> Sender {
         Sender {
             queue,
@@ -50,7 +53,24 @@ impl Sender {
             clock,
             email_needs,
             backoff_seconds,
+            seal,
         }
+    }
+
+    /// Seals the order as it now stands, before the function writes it.
+    pub(super) fn seal(&self, order: &mut Order) {
+        self.seal.seal(order);
+    }
+
+    /// What the order's seal says, each time it is not intact logged and counted
+    /// (`SealRefused`, alarmed): someone but the function wrote what it mails from.
+    pub(super) fn check_seal(&self, order: &Order, what: &'static str) -> SealCheck {
+        let check = self.seal.check(order);
+        if check != SealCheck::Intact {
+            crate::measure::seal_refused(what);
+            tracing::error!(order_id = %order.order_id, reference = %order.reference, what, seal = ?check, "refused: the order's seal does not verify");
+        }
+        check
     }
 
     /// Whether one more email fits before the deadline.
@@ -129,6 +149,21 @@ impl Sender {
                     attempts: attempts - 1,
                     next_attempt_at: self.now(),
                 },
+                sent: None,
+                attempts,
+                send_ms: 0.0,
+            };
+        }
+        if self.check_seal(order, kind.as_str()) != SealCheck::Intact {
+            // Not sent, and tried again like a failed send: an order stored before seals is
+            // sealed by the first scheduled run after the upgrade, and then goes.
+            let refused = Err(MailError {
+                code: "SealRefused".to_owned(),
+                detail: "the order's seal does not verify".to_owned(),
+                permanent: false,
+            });
+            return Attempt {
+                delivery: self.delivery_after(order, kind, attempts, &refused),
                 sent: None,
                 attempts,
                 send_ms: 0.0,

@@ -256,6 +256,7 @@ async fn a_sweeper_leaves_a_live_request_s_emails_alone_and_takes_over_a_dead_on
         clock,
         limits(),
     )
+    .with_seal(f.wiring.seal.clone())
     .place_order();
     let source = source();
     let placing = dead_request.place(order("Tuusula"), None, &source);

@@ -11,9 +11,9 @@ use super::sending::Sender;
 use super::{
     BookWorkshop, BookingSettings, Clock, CustomerPage, DEFAULT_BACKOFF_SECONDS,
     DEFAULT_RETENTION_MONTHS, EMAIL_NEEDS, EraseExpired, HandleReport, OperatorDesk, PlaceOrder,
-    Release, Resend, RetryEmails, TrainerSignIn,
+    Release, Resend, RetryEmails, SealOrders, TrainerSignIn,
 };
-use crate::domain::{EmailAddress, Limits, Seller};
+use crate::domain::{EmailAddress, Limits, OrderSeal, Seller};
 use crate::email::Mailer;
 use crate::human_check::HumanCheck;
 use crate::store::Stores;
@@ -38,6 +38,8 @@ pub struct Wiring {
     pub human_check: Option<Arc<dyn HumanCheck>>,
     /// The first wait after a failed send (`backoff_from`).
     pub backoff_seconds: u32,
+    /// The orders' seal (`ORDER_SEAL_SECRET`); unset, a key of this process alone.
+    pub seal: OrderSeal,
 }
 
 impl Wiring {
@@ -60,7 +62,14 @@ impl Wiring {
             booking: BookingSettings::default(),
             human_check: None,
             backoff_seconds: DEFAULT_BACKOFF_SECONDS,
+            seal: OrderSeal::random(),
         }
+    }
+
+    /// The configured seal, which verifies what other processes with it sealed.
+    pub fn with_seal(mut self, seal: OrderSeal) -> Wiring {
+        self.seal = seal;
+        self
     }
 
     /// Another first wait after a failed send than `DEFAULT_BACKOFF_SECONDS` (the end-to-end
@@ -151,6 +160,7 @@ impl Wiring {
             sender: self.sender(),
             alerts: self.alerts(),
             erasure: self.erase_expired(),
+            sealing: self.seal_orders(),
             reputation: self.stores.reputation.clone(),
             clock: self.clock.clone(),
         }
@@ -192,7 +202,19 @@ impl Wiring {
             orders: self.stores.orders.clone(),
             corrections: self.stores.corrections.clone(),
             retention: self.stores.retention.clone(),
+            counters: self.counters(),
             clock: self.clock.clone(),
+        }
+    }
+
+    pub fn seal_orders(&self) -> SealOrders {
+        SealOrders {
+            retention: self.stores.retention.clone(),
+            orders: self.stores.orders.clone(),
+            sender: self.sender(),
+            clock: self.clock.clone(),
+            retention_months: self.retention_months,
+            done: Default::default(),
         }
     }
 
@@ -223,6 +245,7 @@ impl Wiring {
             self.clock.clone(),
             self.email_needs,
             self.backoff_seconds,
+            self.seal.clone(),
         )
     }
 

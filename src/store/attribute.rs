@@ -116,6 +116,10 @@ pub enum Attribute {
     ChangeRequestAt,
     ChangeRequestDates,
     ChangeRequestMessage,
+    /// The function's seal over what it mails from (`domain::OrderSeal`).
+    Seal,
+    /// What operators did to the order through the function (a list of maps: when, who, what).
+    OperatorActions,
 }
 
 impl Attribute {
@@ -172,6 +176,8 @@ impl Attribute {
             Attribute::ChangeRequestAt => "change_request_at",
             Attribute::ChangeRequestDates => "change_request_dates",
             Attribute::ChangeRequestMessage => "change_request_message",
+            Attribute::Seal => "seal",
+            Attribute::OperatorActions => "operator_actions",
         }
     }
 }

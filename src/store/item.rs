@@ -145,6 +145,9 @@ pub fn order_item(order: &Order) -> Item {
     if let Some(culprit) = &order.culprit {
         item.extend(culprit_attributes(culprit));
     }
+    if let Some(seal) = &order.seal {
+        item.insert(Attribute::Seal.name().to_owned(), s(seal));
+    }
     if let Some((queue, retry_at)) = retry_place(order) {
         item.insert(RETRY_QUEUE_ATTRIBUTE.to_owned(), s(queue));
         item.insert(RETRY_AT_ATTRIBUTE.to_owned(), n(retry_at.as_second()));
@@ -302,6 +305,8 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
         customer_link_generation: number(item, Attribute::CustomerLinkGeneration.name())
             .and_then(|n| u32::try_from(n).ok())
             .unwrap_or(0),
+        seal: text(item, Attribute::Seal.name()).map(str::to_owned),
+        operator_actions: super::operator_item::operator_actions_from_item(item),
     })
 }
 

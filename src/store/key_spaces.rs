@@ -4,8 +4,9 @@
 
 /// The function's: orders, dedupe records, the abuse counters and the breaker, the retention
 /// run's monthly watermarks, and the trainers' used sign-in links, sessions and their lists
-/// (which the operator's role never reads: `orders trainers` asks the function).
-pub const FUNCTION_KEY_SPACES: [&str; 7] = [
+/// (which the operator's role never reads: `orders trainers` asks the function), and the
+/// marker of the one-time sealing of orders (`migration#seal`), which no operator may unset.
+pub const FUNCTION_KEY_SPACES: [&str; 8] = [
     "order#*",
     "dedupe#*",
     "quota#*",
@@ -13,6 +14,7 @@ pub const FUNCTION_KEY_SPACES: [&str; 7] = [
     "signin#*",
     "session#*",
     "trainer-sessions#*",
+    "migration#*",
 ];
 
 /// The operator's (`orders`): orders, invoices and credit notes, the invoice counter, the
@@ -83,7 +85,7 @@ mod tests {
     }
     use crate::domain::{BREAKER_KEY, Limits, QuotaKind, Quotas, Reference};
     use crate::store::DedupeKey;
-    use crate::store::dynamodb::{WARM_UP_KEY, session_keys, watermark_key};
+    use crate::store::dynamodb::{SEALED_ALL_KEY, WARM_UP_KEY, session_keys, watermark_key};
     use crate::store::item::{dedupe_pk, order_pk};
 
     #[test]
@@ -117,6 +119,7 @@ mod tests {
             &sign_in,
             &session,
             &list,
+            SEALED_ALL_KEY,
         ];
         for key in function
             .into_iter()

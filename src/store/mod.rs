@@ -11,16 +11,19 @@
 pub mod attribute;
 pub mod booking_item;
 pub mod codec;
+mod corrections;
 pub mod dynamodb;
 mod invoice_item;
 mod invoicing_change;
 pub mod item;
 pub mod key_spaces;
 mod memory;
+pub mod operator_item;
 mod sessions;
 mod stores;
 pub mod table;
 
+pub use corrections::{Corrected, Corrections};
 pub use dynamodb::DynamoDbStore;
 pub use invoicing_change::InvoicingChange;
 pub use memory::MemoryStore;
@@ -31,8 +34,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::domain::{
-    Booking, BreakerState, Culprit, Delivery, EmailAddress, EmailKind, Field, Order, Outcome,
-    QuotaCounter, QuotaKind, Receipt, Reference, Strike,
+    Booking, BreakerState, Culprit, Delivery, EmailKind, Order, Outcome, QuotaCounter, QuotaKind,
+    Receipt, Reference, Strike,
 };
 
 /// A store call's result: what it answered, or why it could not.
@@ -276,6 +279,20 @@ pub trait Retention: Send + Sync {
     /// Removes an order's personal fields (`Field::PERSONAL`), keeps what bookkeeping needs,
     /// marks it erased and drops emails not yet sent. `None`: there is no such order.
     async fn erase(&self, reference: &Reference, now: Timestamp) -> Result<Option<Erasure>>;
+
+    /// Whether the one-time sealing of the orders stored before seals has run (its marker,
+    /// `migration#seal`, is in the function's key space only).
+    async fn all_sealed(&self) -> Result<bool>;
+
+    /// Marks it run: from then on an order without a seal is never sealed, nor mailed.
+    async fn mark_all_sealed(&self, at: Timestamp) -> Result<()>;
+
+    /// A month's orders (`2026-11`) without a seal and not erased.
+    async fn unsealed(&self, month: &str) -> Result<Vec<Reference>>;
+
+    /// Writes `order.seal` on an order that still has none and is not erased (`false`: it has
+    /// one now, or is erased).
+    async fn seal_unsealed(&self, order: &Order) -> Result<bool>;
 }
 
 /// What writing a booking did.
@@ -297,7 +314,9 @@ pub trait Bookings: Send + Sync {
     /// sequence is `expected` (0: none yet) and the change request the writer saw
     /// (`order.change_request`) is still the one stored: it is answered (removed). A request
     /// made meanwhile is a conflict, never lost unseen.
-    async fn book(&self, order: &Order, expected: u32) -> Result<Booked>;
+    /// The order's seal is written with it, over the one the writer read (`seen_seal`): a
+    /// change made meanwhile is a conflict too.
+    async fn book(&self, order: &Order, expected: u32, seen_seal: Option<&str>) -> Result<Booked>;
 
     /// Writes the customer's change request and its emails' states (`EmailKind::REQUEST`), the
     /// booking untouched, if its sequence is still `expected`.
@@ -325,37 +344,6 @@ pub trait Reputation: Send + Sync {
     /// Marks an order's source and mailbox until `until`: their orders' confirmations then
     /// wait for a person.
     async fn mark(&self, culprit: &Culprit, until: Timestamp) -> Result<()>;
-}
-
-/// What a correction of invoicing details did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Corrected {
-    /// Written (none: the values were already so).
-    Changed(Vec<InvoicingChange>),
-    NoOrder,
-    /// An invoice is current, and the correction was only for an uninvoiced order.
-    Invoiced,
-}
-
-/// An operator's corrections of an order (`orders fix-email`, `orders set-invoicing`).
-#[async_trait]
-pub trait Corrections: Send + Sync {
-    /// Replaces the customer's address of an order that is not erased (`false`: no such order,
-    /// or it is erased). The next send goes to the new address.
-    async fn set_customer_email(&self, reference: &Reference, email: &EmailAddress)
-    -> Result<bool>;
-
-    /// Sets (or, with `None`, removes) invoicing fields and logs each change: who, when, old
-    /// and new (a value set to what it was is no change). With `uninvoiced_only`, only while
-    /// no invoice is current (the customer's page).
-    async fn set_invoicing(
-        &self,
-        reference: &Reference,
-        values: &[(Field, Option<String>)],
-        by: &str,
-        now: Timestamp,
-        uninvoiced_only: bool,
-    ) -> Result<Corrected>;
 }
 
 /// Every capability at once, for wiring one store into every use case (`Stores::new`).

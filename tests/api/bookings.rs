@@ -719,11 +719,14 @@ async fn a_started_workshop_is_changed_only_by_an_operator() {
     let order = app.store.load(&reference).await.unwrap().unwrap();
     assert!(order.booking.as_ref().unwrap().is_booked());
     let operator = (app.app.desk)
-        .run(order_intake::intake::OperatorCommand::Cancel {
-            reference: reference.to_string(),
-            expected: 1,
-            reason: "Sairastuminen".into(),
-        })
+        .run(
+            order_intake::intake::OperatorCommand::Cancel {
+                reference: reference.to_string(),
+                expected: 1,
+                reason: "Sairastuminen".into(),
+            },
+            "orders",
+        )
         .await
         .unwrap();
     assert!(

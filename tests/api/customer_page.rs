@@ -182,9 +182,12 @@ async fn other_links_and_links_no_longer_valid_show_nothing_of_any_order() {
     // A revoked link shows nothing; the next customer email carries one that opens.
     time.set(now);
     let revoked = (app.app.desk)
-        .run(OperatorCommand::RevokeCustomerLinks {
-            reference: reference.to_string(),
-        })
+        .run(
+            OperatorCommand::RevokeCustomerLinks {
+                reference: reference.to_string(),
+            },
+            "orders",
+        )
         .await
         .unwrap();
     assert_eq!(revoked, OperatorAnswer::Revoked { generation: 1 });
@@ -192,10 +195,13 @@ async fn other_links_and_links_no_longer_valid_show_nothing_of_any_order() {
     assert_eq!(old.status, 403, "{}", old.body);
     assert!(!old.body.contains("Tuusulan kunta"));
     let resent = (app.app.desk)
-        .run(OperatorCommand::Resend {
-            reference: reference.to_string(),
-            email: "customer".into(),
-        })
+        .run(
+            OperatorCommand::Resend {
+                reference: reference.to_string(),
+                email: "customer".into(),
+            },
+            "orders",
+        )
         .await
         .unwrap();
     assert!(matches!(resent, OperatorAnswer::Sent { .. }), "{resent:?}");

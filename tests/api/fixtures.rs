@@ -31,10 +31,13 @@ pub fn placed_order(reference: Reference) -> Order {
         attempts: 0,
         until: at(120),
     };
-    Order {
+    let mut order = Order {
         reference,
         ..Order::placed(details, at(0), sending)
-    }
+    };
+    // As the function stores it: sealed.
+    crate::helpers::seal().seal(&mut order);
+    order
 }
 
 pub fn dedupe(id: &str, fingerprint: &str, expires_at: Timestamp) -> DedupeKey {

@@ -56,8 +56,17 @@ pub fn config(trainers: Vec<EmailAddress>, quotas: Quotas) -> Config {
         booking: booking_settings(),
         human_check: None,
         doors: order_intake::door::Doors::ByAlias,
+        seal: seal(),
     }
 }
+
+/// The orders' seal as `config/test.env` has it (a made-up secret): what the tests' function
+/// seals, `orders` run here verifies.
+pub fn seal() -> order_intake::domain::OrderSeal {
+    order_intake::domain::OrderSeal::new(TEST_SEAL_SECRET)
+}
+
+pub const TEST_SEAL_SECRET: &str = "test-only-order-seal-secret-0123456789abcdef";
 
 /// The seller as `config/test.env` has it (made-up details).
 pub fn seller() -> Seller {
@@ -404,6 +413,23 @@ impl FakeApp {
         let cookie = sign_in_with(self, &email.text).await;
         *self.session.lock().unwrap() = Some(cookie.clone());
         cookie
+    }
+
+    /// Places an order, then changes its customer's address in the store as someone with the
+    /// table's keys but not the function's seal would: its seal no longer verifies.
+    pub async fn place_broken_order(&self, email: &str) -> order_intake::domain::Reference {
+        use order_intake::store::{Corrections, Orders};
+        let order = order_json(email).to_string();
+        let placed = self.send(&post_event("application/json", &order)).await;
+        let reference = placed.json()["reference"].as_str().unwrap().to_owned();
+        let reference = order_intake::domain::Reference::parse(&reference).unwrap();
+        let mut order = self.store.load(&reference).await.unwrap().unwrap();
+        order.details.email = EmailAddress::parse("toinen@kunta.example").unwrap();
+        let seal = order.seal.clone();
+        let action = order_intake::domain::OperatorAction::new(Timestamp::now(), "x", "console");
+        let written = self.store.fix_email(&order, seal.as_deref(), &action).await;
+        assert!(written.unwrap(), "the address changed under the old seal");
+        reference
     }
 }
 

@@ -71,6 +71,7 @@ fn real_order(customer: &str, at: Timestamp) -> Order {
     };
     let mut order = Order::placed(details, at, sent("m-customer"));
     order.set_delivery(EmailKind::Trainer, sent("m-trainer"));
+    crate::helpers::seal().seal(&mut order);
     order
 }
 
@@ -145,7 +146,9 @@ async fn a_thousand_junk_orders_delay_no_real_retry_nor_reminder_and_one_digest_
         booked.set_delivery(kind, sent);
     }
     booked.set_delivery(EmailKind::Reminder, due(START + 3600 + 40));
-    app.store.book(&booked, 0).await.unwrap();
+    let seen = booked.seal.clone();
+    crate::helpers::seal().seal(&mut booked);
+    app.store.book(&booked, 0, seen.as_deref()).await.unwrap();
 
     // The flood: a thousand orders in the hour.
     now.set(second(START + 60));

@@ -220,3 +220,95 @@ async fn an_order_key_written_with_the_operator_s_attributes_is_never_mailed() {
         "the function reads no order from it"
     );
 }
+
+/// A real order's address changed by a plain UpdateItem (anyone with the table's keys but not
+/// the function's seal) is never mailed: the retry run leaves its pending emails unsent, and an
+/// operator's resend and fix-email are refused (`SealRefused`, tests/metrics.rs).
+#[tokio::test]
+async fn a_real_order_whose_address_is_changed_outside_the_function_is_never_mailed() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use order_intake::intake::{OperatorAnswer, OperatorCommand};
+    let (down, reference) = order_with_ses_down().await;
+    // Tagged, so that an email to it would be seen in the emulator's store.
+    let victim = down.customer().replace("anna.virtanen", "uhri");
+    (down.dynamodb.update_item())
+        .table_name(&down.table)
+        .key("pk", AttributeValue::S(format!("order#{reference}")))
+        .update_expression("SET email = :to")
+        .expression_attribute_values(":to", AttributeValue::S(victim))
+        .send()
+        .await
+        .expect("an UpdateItem with the table's keys");
+    let later = down.ahead(120).await;
+    let report = later.retry().retry_due(50).await.unwrap();
+    assert_eq!((report.orders, report.sent), (1, 0), "{report:?}");
+    assert!(later.emails().await.is_empty(), "nothing mailed");
+    let item = &later.orders().await[0];
+    assert_eq!(
+        s(item, "customer_email_status"),
+        "pending",
+        "kept, not lost"
+    );
+    let desk = &later.app.desk;
+    for command in [
+        OperatorCommand::Resend {
+            reference: reference.clone(),
+            email: "customer".into(),
+        },
+        OperatorCommand::FixEmail {
+            reference: reference.clone(),
+            address: "toinen@evil.example".into(),
+        },
+    ] {
+        let answer = desk.run(command, "pilvi").await.unwrap();
+        let OperatorAnswer::Refused { message } = answer else {
+            panic!("refused: {answer:?}");
+        };
+        assert!(message.contains("seal does not verify"), "{message}");
+    }
+    assert!(later.emails().await.is_empty());
+}
+
+/// Orders stored before seals are sealed once, by the first scheduled run after the upgrade,
+/// and their emails go; an order without a seal written after that run is never sealed nor
+/// mailed.
+#[tokio::test]
+async fn orders_stored_before_seals_are_sealed_once_and_no_order_after() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let (down, reference) = order_with_ses_down().await;
+    let unseal = |reference: String| {
+        (down.dynamodb.update_item())
+            .table_name(&down.table)
+            .key("pk", AttributeValue::S(format!("order#{reference}")))
+            .update_expression("REMOVE seal")
+            .send()
+    };
+    // As the code before seals stored it.
+    unseal(reference.clone()).await.unwrap();
+    let later = down.ahead(120).await;
+    let report = later.retry().retry_due(50).await.unwrap();
+    assert_eq!((report.sealed, report.sent), (1, 2), "{report:?}");
+    assert!(later.orders().await[0].contains_key("seal"));
+    let items = later.items().await;
+    let marker = items.iter().find(|i| s(i, "pk") == "migration#seal");
+    assert!(marker.is_some(), "the run is marked done");
+
+    // After it, an order whose seal is taken off stays unsealed and unmailed.
+    let second = later.post_json(&order_json(&later.customer())).await;
+    let second = second.json()["reference"].as_str().unwrap().to_owned();
+    unseal(second.clone()).await.unwrap();
+    let resent = later.app.desk.run(
+        order_intake::intake::OperatorCommand::Resend {
+            reference: second.clone(),
+            email: "customer".into(),
+        },
+        "pilvi",
+    );
+    let answer = format!("{:?}", resent.await.unwrap());
+    assert!(answer.contains("seal does not verify"), "{answer}");
+    let fresh = later.sibling(LocalOptions::default()).await;
+    assert_eq!(fresh.retry().retry_due(50).await.unwrap().sealed, 0);
+    let stored = fresh.orders().await;
+    let unsealed = stored.iter().find(|i| s(i, "reference") == second).unwrap();
+    assert!(!unsealed.contains_key("seal"));
+}

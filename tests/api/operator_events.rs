@@ -10,9 +10,9 @@ use order_intake::intake::OperatorAnswer;
 use crate::helpers::*;
 
 async fn command(app: &FakeApp, operator: Value) -> OperatorAnswer {
-    match Event::parse(json!({ "operator": operator })).expect("the event parses") {
-        Event::Operator(Ok(command)) => app.app.desk.run(command).await.unwrap(),
-        Event::Operator(Err(message)) => OperatorAnswer::Refused { message },
+    match Event::parse(json!({ "operator": operator, "by": "pilvi" })).expect("the event parses") {
+        Event::Operator(Ok(command), by) => app.app.desk.run(command, &by).await.unwrap(),
+        Event::Operator(Err(message), _) => OperatorAnswer::Refused { message },
         _ => panic!("an operator event"),
     }
 }
@@ -138,10 +138,11 @@ async fn every_sample_operator_event_is_a_command_the_function_runs() {
     assert!(samples.len() >= 3, "{samples:?}");
     for path in samples {
         let event: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let Event::Operator(Ok(command)) = Event::parse(event).expect("the event parses") else {
+        let Event::Operator(Ok(command), by) = Event::parse(event).expect("the event parses")
+        else {
             panic!("{}: not a command the function knows", path.display());
         };
-        let answer = app.app.desk.run(command).await;
+        let answer = app.app.desk.run(command, &by).await;
         assert!(answer.is_ok(), "{}: {answer:?}", path.display());
     }
 }
@@ -192,4 +193,49 @@ async fn the_function_fixes_an_address_and_erases_an_order_for_the_operator() {
         matches!(unknown, OperatorAnswer::Refused { .. }),
         "{unknown:?}"
     );
+}
+
+/// An order someone but the function changed is not booked over (the booking would seal what
+/// they wrote), nor readdressed, nor mailed; each command that acts on an order is in its
+/// operator log, with who and when.
+#[tokio::test]
+async fn an_order_changed_outside_the_function_is_neither_booked_nor_readdressed() {
+    let app = FakeApp::new();
+    let reference = app.place_broken_order("toinen@tuusula.example").await;
+    let sent = app.mailer.sent().len();
+    let form = json!({"date": "2027-03-30", "start": "9.00", "end": "11.00", "place": "Kunnantalo",
+                      "trainers": ["Pilvi Nummi"], "note": "Maksa heti"});
+    for event in [
+        json!({"command": "book", "reference": reference.to_string(), "expected": 0, "form": form}),
+        json!({"command": "fix_email", "reference": reference.to_string(), "address": "a@b.example"}),
+        json!({"command": "resend", "reference": reference.to_string(), "email": "customer"}),
+    ] {
+        let answer = command(&app, event).await;
+        let OperatorAnswer::Refused { message } = &answer else {
+            panic!("refused: {answer:?}");
+        };
+        assert!(message.contains("seal does not verify"), "{message}");
+    }
+    assert_eq!(app.mailer.sent().len(), sent, "nothing mailed");
+
+    let fine = placed(&app).await;
+    let fixed =
+        json!({"command": "fix_email", "reference": fine, "address": "uusi@tuusula.example"});
+    assert_eq!(command(&app, fixed).await, OperatorAnswer::EmailFixed);
+    let resend = json!({"command": "resend", "reference": fine, "email": "customer"});
+    assert!(matches!(
+        command(&app, resend).await,
+        OperatorAnswer::Sent { .. }
+    ));
+    let last = app.mailer.sent().pop().unwrap();
+    assert_eq!(last.to, vec!["uusi@tuusula.example".to_owned()]);
+    let fine = order_intake::domain::Reference::parse(&fine).unwrap();
+    let order = order_intake::store::Orders::load(&*app.store, &fine)
+        .await
+        .unwrap()
+        .unwrap();
+    let log: Vec<(&str, &str)> = (order.operator_actions.iter())
+        .map(|a| (a.by.as_str(), a.what.as_str()))
+        .collect();
+    assert_eq!(log, [("pilvi", "fix-email"), ("pilvi", "resend customer")]);
 }

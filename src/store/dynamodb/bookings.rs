@@ -17,7 +17,7 @@ use crate::store::{Booked, Bookings, Result};
 
 #[async_trait]
 impl Bookings for DynamoDbStore {
-    async fn book(&self, order: &Order, expected: u32) -> Result<Booked> {
+    async fn book(&self, order: &Order, expected: u32, seen_seal: Option<&str>) -> Result<Booked> {
         let Some(booking) = &order.booking else {
             return Ok(Booked::NoOrder);
         };
@@ -52,8 +52,14 @@ impl Bookings for DynamoDbStore {
             }
         };
         changes.retry_queue(retry_place(order));
-        self.write_over(order, expected, changes, &request_seen)
-            .await
+        let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
+        self.write_over(
+            order,
+            expected,
+            changes,
+            &format!("{request_seen} AND {sealed}"),
+        )
+        .await
     }
 
     async fn request_change(&self, order: &Order, expected: u32) -> Result<Booked> {

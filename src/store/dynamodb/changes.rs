@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::{Delivery, EmailKind};
-use crate::store::attribute::EmailAttribute;
+use crate::store::attribute::{Attribute, EmailAttribute};
 use crate::store::codec::{n, s};
 use crate::store::item::{
     RETRY_AT_ATTRIBUTE, RETRY_QUEUE_ATTRIBUTE, delivery_attributes, stale_delivery_fields,
@@ -81,6 +81,23 @@ impl Changes {
                 EmailAttribute::MessageIds.of(kind),
                 AttributeValue::Ss(vec![message_id.clone()]),
             );
+        }
+    }
+
+    /// The order's new seal (`domain::OrderSeal`), and the condition that the one the writer
+    /// read (`None`: none) is still the one stored: a write over a change it did not see would
+    /// leave a seal of what is not stored.
+    pub(in crate::store) fn reseal(&mut self, new: Option<&str>, seen: Option<&str>) -> String {
+        if let Some(new) = new {
+            self.set(Attribute::Seal.name(), s(new));
+        }
+        let name = self.name(Attribute::Seal.name());
+        match seen {
+            None => format!("attribute_not_exists({name})"),
+            Some(seen) => {
+                let value = self.value(s(seen));
+                format!("{name} = {value}")
+            }
         }
     }
 

@@ -9,28 +9,54 @@ use jiff::Timestamp;
 
 use super::changes::Changes;
 use super::{DynamoDbStore, written};
-use crate::domain::{EmailAddress, Field, Reference};
+use crate::domain::{Field, OperatorAction, Order, Reference};
 use crate::store::InvoicingChange;
+use crate::store::attribute::Attribute;
 use crate::store::attribute::{INVOICE_ATTRIBUTES, INVOICING_CHANGES_ATTRIBUTE};
 use crate::store::codec::{Item, s, text};
 use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, order_pk};
+use crate::store::operator_item::operator_action_value;
 use crate::store::{Corrected, Corrections, Result, StoreError};
 
 #[async_trait]
 impl Corrections for DynamoDbStore {
-    async fn set_customer_email(
+    async fn fix_email(
+        &self,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
+    ) -> Result<bool> {
+        let mut changes = Changes::default();
+        changes.set(Field::Email.name(), s(order.details.email.as_str()));
+        let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
+        let logged = log_action(&mut changes, action);
+        changes.set_clause(logged);
+        let (key, erased) = (
+            changes.name(ORDER_TABLE_PARTITION_KEY),
+            changes.name(ERASED_AT_ATTRIBUTE),
+        );
+        let updated = changes
+            .apply(self.update_order(&order.reference))
+            .condition_expression(format!(
+                "attribute_exists({key}) AND attribute_not_exists({erased}) AND {sealed}"
+            ))
+            .send()
+            .await;
+        written(updated, |e| e.is_conditional_check_failed_exception())
+    }
+
+    async fn log_operator_action(
         &self,
         reference: &Reference,
-        email: &EmailAddress,
+        action: &OperatorAction,
     ) -> Result<bool> {
-        let updated = self
-            .update_order(reference)
-            .update_expression("SET #email = :email")
-            .condition_expression("attribute_exists(#pk) AND attribute_not_exists(#erased)")
-            .expression_attribute_names("#email", Field::Email.name())
-            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
-            .expression_attribute_names("#erased", ERASED_AT_ATTRIBUTE)
-            .expression_attribute_values(":email", s(email.as_str()))
+        let mut changes = Changes::default();
+        let logged = log_action(&mut changes, action);
+        changes.set_clause(logged);
+        let key = changes.name(ORDER_TABLE_PARTITION_KEY);
+        let updated = changes
+            .apply(self.update_order(reference))
+            .condition_expression(format!("attribute_exists({key})"))
             .send()
             .await;
         written(updated, |e| e.is_conditional_check_failed_exception())
@@ -124,4 +150,12 @@ fn changes_to(
             new: new.clone(),
         })
         .collect()
+}
+
+/// The SET clause that adds `action` to the order's operator log.
+fn log_action(changes: &mut Changes, action: &OperatorAction) -> String {
+    let log = changes.name(Attribute::OperatorActions.name());
+    let entry = changes.value(AttributeValue::L(vec![operator_action_value(action)]));
+    let empty = changes.value(AttributeValue::L(Vec::new()));
+    format!("{log} = list_append(if_not_exists({log}, {empty}), {entry})")
 }

@@ -77,6 +77,22 @@ impl Retention for DynamoDbStore {
         }
         Err(StoreError::Contended { attempts: 3 })
     }
+
+    async fn all_sealed(&self) -> Result<bool> {
+        self.all_sealed_marker().await
+    }
+
+    async fn mark_all_sealed(&self, at: Timestamp) -> Result<()> {
+        self.mark_all_sealed_marker(at).await
+    }
+
+    async fn unsealed(&self, month: &str) -> Result<Vec<Reference>> {
+        self.unsealed_in(month).await
+    }
+
+    async fn seal_unsealed(&self, order: &crate::domain::Order) -> Result<bool> {
+        self.seal_if_unsealed(order).await
+    }
 }
 
 impl DynamoDbStore {

@@ -23,13 +23,14 @@ pub mod query;
 mod queue;
 mod reports;
 mod reputation;
+mod sealing;
 mod sessions;
 #[cfg(test)]
 pub use sessions::session_keys;
 
 pub(in crate::store) use changes::Changes;
 #[cfg(test)]
-pub(super) use {erasure::watermark_key, orders::WARM_UP_KEY};
+pub(super) use {erasure::watermark_key, orders::WARM_UP_KEY, sealing::SEALED_ALL_KEY};
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;

@@ -8,7 +8,7 @@ use crate::store::{Booked, Bookings, Result};
 
 #[async_trait]
 impl Bookings for MemoryStore {
-    async fn book(&self, order: &Order, expected: u32) -> Result<Booked> {
+    async fn book(&self, order: &Order, expected: u32, seen_seal: Option<&str>) -> Result<Booked> {
         let mut state = self.available()?;
         if state.erased.contains_key(order.reference.as_str()) {
             return Ok(Booked::NoOrder);
@@ -20,10 +20,14 @@ impl Bookings for MemoryStore {
         let request_seen = |r: &Option<crate::domain::ChangeRequest>| r.as_ref().map(|r| r.at);
         if sequence != expected
             || request_seen(&stored.change_request) != request_seen(&order.change_request)
+            || stored.seal.as_deref() != seen_seal
         {
             return Ok(Booked::Conflict(stored.booking.clone()));
         }
         stored.booking = order.booking.clone();
+        if order.seal.is_some() {
+            stored.seal = order.seal.clone();
+        }
         // The change request the writer saw is answered.
         stored.change_request = None;
         // A new booking email: what SES said of the last one, and who was told, are gone.

@@ -5,24 +5,42 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{EmailAddress, Field, Reference};
+use crate::domain::{Field, OperatorAction, Order, Reference};
 use crate::store::{Corrected, Corrections, InvoicingChange, Result};
 
 #[async_trait]
 impl Corrections for MemoryStore {
-    async fn set_customer_email(
+    async fn fix_email(
         &self,
-        reference: &Reference,
-        email: &EmailAddress,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
     ) -> Result<bool> {
         let mut state = self.available()?;
-        let erased = state.erased.contains_key(reference.as_str());
-        match state.orders.get_mut(reference.as_str()) {
-            Some(order) if !erased => {
-                order.details.email = email.clone();
+        let erased = state.erased.contains_key(order.reference.as_str());
+        match state.orders.get_mut(order.reference.as_str()) {
+            Some(stored) if !erased && stored.seal.as_deref() == seen_seal => {
+                stored.details.email = order.details.email.clone();
+                stored.seal = order.seal.clone();
+                stored.operator_actions.push(action.clone());
                 Ok(true)
             }
             _ => Ok(false),
+        }
+    }
+
+    async fn log_operator_action(
+        &self,
+        reference: &Reference,
+        action: &OperatorAction,
+    ) -> Result<bool> {
+        let mut state = self.available()?;
+        match state.orders.get_mut(reference.as_str()) {
+            Some(stored) => {
+                stored.operator_actions.push(action.clone());
+                Ok(true)
+            }
+            None => Ok(false),
         }
     }
 

@@ -74,6 +74,36 @@ impl Retention for MemoryStore {
             already_erased,
         }))
     }
+
+    async fn all_sealed(&self) -> Result<bool> {
+        Ok(self.available()?.all_sealed.is_some())
+    }
+
+    async fn mark_all_sealed(&self, at: Timestamp) -> Result<()> {
+        self.available()?.all_sealed.get_or_insert(at);
+        Ok(())
+    }
+
+    async fn unsealed(&self, month: &str) -> Result<Vec<Reference>> {
+        let state = self.available()?;
+        Ok((state.orders.values())
+            .filter(|o| o.seal.is_none() && !state.erased.contains_key(o.reference.as_str()))
+            .filter(|o| crate::store::item::order_month(o.created_at) == month)
+            .map(|o| o.reference.clone())
+            .collect())
+    }
+
+    async fn seal_unsealed(&self, order: &Order) -> Result<bool> {
+        let mut state = self.available()?;
+        let erased = state.erased.contains_key(order.reference.as_str());
+        match state.orders.get_mut(order.reference.as_str()) {
+            Some(stored) if stored.seal.is_none() && !erased => {
+                stored.seal = order.seal.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
 }
 
 /// What people wrote to each other in the booking and a change request, taken off the order:

@@ -44,6 +44,8 @@ struct State {
     sessions: HashMap<String, crate::store::TrainerSession>,
     /// Each order's log of invoicing corrections.
     invoicing_changes: HashMap<String, Vec<crate::store::InvoicingChange>>,
+    /// When the one-time sealing ran (`Retention::mark_all_sealed`).
+    all_sealed: Option<Timestamp>,
     unavailable: bool,
 }
 

@@ -78,7 +78,7 @@ async fn books_once(store: &dyn Store) {
     let order = stored(store).await;
     let pilvi = booked(order.clone(), booking(1, "Pilvi Nummi", Some("Tervetuloa")));
     let jaana = booked(order.clone(), booking(1, "Jaana Pohjola", None));
-    let (one, other) = tokio::join!(store.book(&pilvi, 0), store.book(&jaana, 0));
+    let (one, other) = tokio::join!(store.book(&pilvi, 0, None), store.book(&jaana, 0, None));
     let outcomes = [one.unwrap(), other.unwrap()];
     let stored_one = outcomes.iter().filter(|o| **o == Booked::Stored).count();
     assert_eq!(stored_one, 1, "one booking of two at once: {outcomes:?}");
@@ -110,26 +110,32 @@ async fn books_once(store: &dyn Store) {
 
     // A change over the sequence seen; the note taken away is gone.
     let change = booked(loaded.clone(), booking(2, "Pilvi Nummi", None));
-    assert_eq!(store.book(&change, 1).await.unwrap(), Booked::Stored);
+    assert_eq!(store.book(&change, 1, None).await.unwrap(), Booked::Stored);
     let loaded = store.load(&order.reference).await.unwrap().unwrap();
     assert_eq!(loaded.booking, change.booking);
     // A stale one changes nothing.
     let stale = booked(loaded.clone(), booking(2, "Jaana Pohjola", None));
     assert_eq!(
-        store.book(&stale, 1).await.unwrap(),
+        store.book(&stale, 1, None).await.unwrap(),
         Booked::Conflict(change.booking.clone())
     );
 }
 
 async fn never_books_a_missing_or_erased_order(store: &dyn Store) {
     let missing = booked(placed(Reference::random()), booking(1, "Pilvi Nummi", None));
-    assert_eq!(store.book(&missing, 0).await.unwrap(), Booked::NoOrder);
+    assert_eq!(
+        store.book(&missing, 0, None).await.unwrap(),
+        Booked::NoOrder
+    );
     let order = stored(store).await;
     let with_note = booked(
         order.clone(),
         booking(1, "Pilvi Nummi", Some("Terveisin Anna")),
     );
-    assert_eq!(store.book(&with_note, 0).await.unwrap(), Booked::Stored);
+    assert_eq!(
+        store.book(&with_note, 0, None).await.unwrap(),
+        Booked::Stored
+    );
     let erasure = store
         .erase(&order.reference, at(20))
         .await
@@ -141,7 +147,7 @@ async fn never_books_a_missing_or_erased_order(store: &dyn Store) {
         "its reminder never goes: {erasure:?}"
     );
     let erased = booked(order, booking(2, "Pilvi Nummi", None));
-    assert_eq!(store.book(&erased, 1).await.unwrap(), Booked::NoOrder);
+    assert_eq!(store.book(&erased, 1, None).await.unwrap(), Booked::NoOrder);
 }
 
 /// What SES said of a booking email, and that the trainers were told, last until the next
@@ -149,7 +155,7 @@ async fn never_books_a_missing_or_erased_order(store: &dyn Store) {
 async fn a_booking_email_s_outcome_lasts_until_the_next_booking(store: &dyn Store) {
     let order = stored(store).await;
     let first = booked(order.clone(), booking(1, "Pilvi Nummi", None));
-    assert_eq!(store.book(&first, 0).await.unwrap(), Booked::Stored);
+    assert_eq!(store.book(&first, 0, None).await.unwrap(), Booked::Stored);
     let (kind, to) = (EmailKind::Booking, "anna.virtanen@tuusula.example");
     let sent = SentMessage {
         kind,
@@ -182,7 +188,7 @@ async fn a_booking_email_s_outcome_lasts_until_the_next_booking(store: &dyn Stor
             .unwrap()
     );
     let change = booked(loaded, booking(2, "Pilvi Nummi", None));
-    assert_eq!(store.book(&change, 1).await.unwrap(), Booked::Stored);
+    assert_eq!(store.book(&change, 1, None).await.unwrap(), Booked::Stored);
     let loaded = store.load(&order.reference).await.unwrap().unwrap();
     assert_eq!(loaded.reports.booking_outcome, None);
     assert!(
@@ -201,7 +207,7 @@ async fn a_change_request_waits_for_the_booking_that_saw_it(store: &dyn Store) {
     use order_intake::domain::ChangeRequest;
     let order = stored(store).await;
     let first = booked(order.clone(), booking(1, "Pilvi Nummi", None));
-    assert_eq!(store.book(&first, 0).await.unwrap(), Booked::Stored);
+    assert_eq!(store.book(&first, 0, None).await.unwrap(), Booked::Stored);
     let mut asking = store.load(&order.reference).await.unwrap().unwrap();
     let request = ChangeRequest {
         dates: vec![
@@ -243,14 +249,17 @@ async fn a_change_request_waits_for_the_booking_that_saw_it(store: &dyn Store) {
     // A trainer's change read before the request: a conflict, the request stays.
     let unseen = booked(first.clone(), booking(2, "Jaana Pohjola", None));
     assert!(matches!(
-        store.book(&unseen, 1).await.unwrap(),
+        store.book(&unseen, 1, None).await.unwrap(),
         Booked::Conflict(_)
     ));
     let loaded = store.load(&order.reference).await.unwrap().unwrap();
     assert!(loaded.change_request.is_some());
     // One that saw it answers it.
     let answered = booked(loaded.clone(), booking(2, "Jaana Pohjola", None));
-    assert_eq!(store.book(&answered, 1).await.unwrap(), Booked::Stored);
+    assert_eq!(
+        store.book(&answered, 1, None).await.unwrap(),
+        Booked::Stored
+    );
     let loaded = store.load(&order.reference).await.unwrap().unwrap();
     assert_eq!(loaded.change_request, None);
 

@@ -1,0 +1,55 @@
+//! An order's operator log (`domain::OperatorAction`) ⇄ its `operator_actions` attribute: a
+//! list of `{at, by, what}` maps, oldest first.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::attribute::Attribute;
+use super::codec::{Item, s, text};
+use crate::domain::OperatorAction;
+
+/// One action as a list element.
+pub fn operator_action_value(action: &OperatorAction) -> AttributeValue {
+    AttributeValue::M(
+        [
+            ("at".to_owned(), s(action.at.to_string())),
+            ("by".to_owned(), s(&action.by)),
+            ("what".to_owned(), s(&action.what)),
+        ]
+        .into(),
+    )
+}
+
+/// The order's log; an entry this code cannot read is left out.
+pub fn operator_actions_from_item(item: &Item) -> Vec<OperatorAction> {
+    let Some(Ok(list)) = item
+        .get(Attribute::OperatorActions.name())
+        .map(|v| v.as_l())
+    else {
+        return Vec::new();
+    };
+    (list.iter())
+        .filter_map(|entry| {
+            let entry = entry.as_m().ok()?;
+            Some(OperatorAction {
+                at: text(entry, "at")?.parse().ok()?,
+                by: text(entry, "by")?.to_owned(),
+                what: text(entry, "what")?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operator_action_reads_back_as_written() {
+        let action = OperatorAction::new(jiff::Timestamp::UNIX_EPOCH, "pilvi", "fix-email");
+        let item = Item::from([(
+            Attribute::OperatorActions.name().to_owned(),
+            AttributeValue::L(vec![operator_action_value(&action), s("junk")]),
+        )]);
+        assert_eq!(operator_actions_from_item(&item), vec![action]);
+    }
+}
