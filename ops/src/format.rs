@@ -295,6 +295,10 @@ fn invoice_fields(r: &OrderRecord) -> Vec<(&'static str, Option<String>)> {
         );
         fields.push(("Corrected", Some(text)));
     }
+    for action in &r.operator_actions {
+        let text = format!("{} ({}, {})", action.what, action.by, local(action.at));
+        fields.push(("Operator", Some(text)));
+    }
     fields
 }
 

@@ -153,6 +153,7 @@ fn run_orders_with(table: &str, args: &[&str], extra: &[(&str, &str)]) -> Output
         )
         .env("PUBLIC_URL", "http://127.0.0.1:9100")
         .env("ORDER_SEAL_SECRET", SEAL_SECRET)
+        .env("ORDERS_OPERATOR", "jaana")
         .env(
             "TRAINERS",
             "Pilvi Nummi <pilvi.nummi@some-tyopajat.example>, Jaana Pohjola <jaana.pohjola@some-tyopajat.example>",
@@ -546,6 +547,14 @@ async fn an_operator_fixes_an_address_resends_and_erases_a_person_s_data() {
         .filter(|e| e["destination"]["to"].to_string().contains(&fixed))
         .count();
     assert_eq!(to_fixed, 1, "one confirmation to the fixed address");
+    // Who did what, on the order (the operator's name from ORDERS_OPERATOR).
+    let shown = stdout(&orders(&table, &["show", bounced.reference.as_str()]));
+    let log: Vec<&str> = (shown.lines())
+        .filter(|l| l.starts_with("Operator"))
+        .collect();
+    assert_eq!(log.len(), 2, "{shown}");
+    assert!(log[0].contains("fix-email (jaana, "), "{shown}");
+    assert!(log[1].contains("resend customer (jaana, "), "{shown}");
 
     // Erase one order by reference and the rest of the person's by address.
     let erased = stdout(&orders(&table, &["erase", bounced.reference.as_str()]));

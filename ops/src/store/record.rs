@@ -47,6 +47,8 @@ pub struct OrderRecord {
     pub invoice_numbers: Vec<u32>,
     /// Corrections to its invoicing details (`orders set-invoicing`), oldest first.
     pub invoicing_changes: Vec<InvoicingChange>,
+    /// What operators did through the function (`fix-email`, `resend`, …), oldest first.
+    pub operator_actions: Vec<order_intake::domain::OperatorAction>,
 }
 
 /// An order item's customer values, read leniently by their attributes' shapes: whatever is
@@ -346,6 +348,7 @@ impl OrderRecord {
                         .collect()
                 })
                 .unwrap_or_default(),
+            operator_actions: order_intake::store::operator_item::operator_actions_from_item(item),
         })
     }
 
