@@ -136,6 +136,19 @@ pub enum Command {
     },
     /// The coming bookings as a table, soonest first.
     Upcoming,
+    /// The bank's reference payments matched to invoices (RUNBOOK.md, "Payments").
+    Payments {
+        #[command(subcommand)]
+        action: PaymentsAction,
+    },
+    /// Every invoice still owed (or paid over, or owing a refund): due date, days overdue,
+    /// what is open; the totals.
+    Receivables,
+    /// Invoices unpaid `--days` days (default 7) after their due date: the ones to remind.
+    Overdue {
+        #[arg(long, default_value_t = DEFAULT_OVERDUE_DAYS)]
+        days: u32,
+    },
     /// Everything held about an address, as JSON (a data subject's access request).
     SubjectAccess {
         #[arg(long)]
@@ -361,4 +374,17 @@ pub enum ExportFormat {
 fn email_kind() -> impl TypedValueParser<Value = EmailKind> {
     PossibleValuesParser::new(EmailKind::ALL.map(EmailKind::as_str))
         .map(|name| EmailKind::parse(&name).unwrap_or(EmailKind::Customer))
+}
+
+/// Days after the due date an unpaid invoice is listed by `orders overdue` unless `--days`
+/// says otherwise.
+pub const DEFAULT_OVERDUE_DAYS: u32 = 7;
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsAction {
+    /// Reads the bank's ISO 20022 file (camt.054 reference payments, or a camt.053 statement)
+    /// and records each credit on the invoice its reference (viitenumero or RF; else a number
+    /// in the message) names: paid, partly paid, overpaid, or a refund owed on a credited
+    /// invoice. Importing the same file again changes nothing; unmatched payments are listed.
+    Import { file: std::path::PathBuf },
 }

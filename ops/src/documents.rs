@@ -223,5 +223,6 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         partly_credited_by: Vec::new(),
         partly_credited_cents: 0,
         sent: None,
+        payments: Vec::new(),
     })
 }

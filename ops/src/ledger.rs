@@ -36,11 +36,16 @@ pub struct LedgerRow {
     pub vat_rate: String,
     pub vat_cents: i64,
     pub gross_cents: i64,
-    /// `open`, `partly credited by N`, `credited by N`, or `credit note`.
+    /// What was paid of the document (on its first row only, so that a sum counts it once),
+    /// and the day of the latest payment.
+    pub paid_cents: Option<i64>,
+    pub paid_on: Option<jiff::civil::Date>,
+    /// `open`, `partly credited by N`, `credited by N`, or `credit note`; with the payments
+    /// imported, `, paid`, `, partly paid, X left`, … (`PaymentState`).
     pub state: String,
 }
 
-pub const LEDGER_COLUMNS: [&str; 15] = [
+pub const LEDGER_COLUMNS: [&str; 17] = [
     "number",
     "kind",
     "invoice_date",
@@ -55,6 +60,8 @@ pub const LEDGER_COLUMNS: [&str; 15] = [
     "vat_percent",
     "vat_eur",
     "gross_eur",
+    "paid_eur",
+    "paid_on",
     "state",
 ];
 
@@ -62,8 +69,13 @@ pub const LEDGER_COLUMNS: [&str; 15] = [
 pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
     let mut rows = Vec::new();
     for doc in documents {
-        let state = doc.state();
-        for (rate, sum) in vat_breakdown(&doc.lines) {
+        let state = match doc.payments.is_empty() {
+            true => doc.state(),
+            false => format!("{}, {}", doc.state(), doc.payment_state().words()),
+        };
+        let paid = (!doc.payments.is_empty()).then(|| doc.paid_cents());
+        let paid_on = doc.payments.iter().map(|p| p.date).max();
+        for (i, (rate, sum)) in vat_breakdown(&doc.lines).into_iter().enumerate() {
             rows.push(LedgerRow {
                 number: doc.record.number,
                 kind: match doc.kind {
@@ -82,6 +94,8 @@ pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
                 vat_rate: rate.percent(),
                 vat_cents: sum.vat_cents,
                 gross_cents: sum.gross_cents,
+                paid_cents: paid.filter(|_| i == 0),
+                paid_on: paid_on.filter(|_| i == 0),
                 state: state.clone(),
             });
         }
@@ -95,6 +109,7 @@ enum Cell {
     Text(String),
     Cents(i64),
     Day(jiff::civil::Date),
+    Empty,
 }
 
 impl Cell {
@@ -104,13 +119,14 @@ impl Cell {
             Cell::Text(text) => text.clone(),
             Cell::Cents(cents) => euros(*cents),
             Cell::Day(day) => day.to_string(),
+            Cell::Empty => String::new(),
         }
     }
 }
 
 impl LedgerRow {
     /// The row's cells, in `LEDGER_COLUMNS` order.
-    fn cells(&self) -> [Cell; 15] {
+    fn cells(&self) -> [Cell; 17] {
         let text = |value: String| Cell::Text(value);
         [
             text(self.number.to_string()),
@@ -127,6 +143,8 @@ impl LedgerRow {
             text(self.vat_rate.clone()),
             Cell::Cents(self.vat_cents),
             Cell::Cents(self.gross_cents),
+            self.paid_cents.map_or(Cell::Empty, Cell::Cents),
+            self.paid_on.map_or(Cell::Empty, Cell::Day),
             text(self.state.clone()),
         ]
     }
@@ -168,6 +186,7 @@ pub fn ledger_xlsx(rows: &[LedgerRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     for (line, row) in (1u32..).zip(rows) {
         for (column, cell) in (0u16..).zip(row.cells()) {
             match cell {
+                Cell::Empty => continue,
                 Cell::Text(text) => sheet.write_string(line, column, text)?,
                 Cell::Cents(cents) => {
                     sheet.write_number_with_format(line, column, cents as f64 / 100.0, &money)?

@@ -71,6 +71,11 @@ impl Operator {
             Command::Book(asked) => self.book(asked, out).await,
             Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,
             Command::Upcoming => self.upcoming(now, out).await,
+            Command::Payments {
+                action: cli::PaymentsAction::Import { file },
+            } => self.import_payments(&file, out).await,
+            Command::Receivables => self.receivables(None, now, out).await,
+            Command::Overdue { days } => self.receivables(Some(days), now, out).await,
         }
     }
 

@@ -63,9 +63,66 @@ pub fn virtual_barcode(
 
 pub use order_intake::domain::iban_is_valid;
 
+/// The invoice number a payment's reference names: a viitenumero whose check digit is right,
+/// or an RF reference (ISO 11649) around one whose check digits are right; spaces and leading
+/// zeros ignored. `None` for anything else.
+pub fn invoice_number_of(reference: &str) -> Option<u32> {
+    let compact: String = (reference.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let viite = match compact.strip_prefix("RF") {
+        Some(rest) => {
+            let inner = rest.get(2..)?;
+            (inner.bytes().all(|b| b.is_ascii_digit()) && rf_reference(inner) == compact)
+                .then_some(inner)?
+        }
+        None => compact.as_str(),
+    };
+    let viite = viite.trim_start_matches('0');
+    // The shortest viitenumero is four digits (three and the check digit).
+    if !(4..=20).contains(&viite.len()) || !viite.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: u32 = viite[..viite.len() - 1].parse().ok()?;
+    (reference_number(number) == viite).then_some(number)
+}
+
+/// The invoice numbers a payer may have meant in a free-text message: each word, and each run
+/// of digits and spaces, that is a valid reference, in the message's order.
+pub fn invoice_numbers_in(message: &str) -> Vec<u32> {
+    let words = message.split_whitespace().map(str::to_owned);
+    let runs = message
+        .split(|c: char| !(c.is_ascii_digit() || c == ' '))
+        .map(str::to_owned);
+    let mut found = Vec::new();
+    for candidate in words.chain(runs) {
+        let trimmed = candidate.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if let Some(number) = invoice_number_of(trimmed)
+            && !found.contains(&number)
+        {
+            found.push(number);
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_names_its_invoice_only_when_its_check_digits_are_right() {
+        assert_eq!(invoice_number_of("10003"), Some(1000));
+        assert_eq!(invoice_number_of("0000 10003"), Some(1000));
+        assert_eq!(invoice_number_of(&rf_reference("10003")), Some(1000));
+        assert_eq!(invoice_number_of("rf68 1000 3"), Some(1000));
+        assert_eq!(invoice_number_of("10004"), None);
+        assert_eq!(invoice_number_of("RF00 10003"), None);
+        assert_eq!(invoice_number_of("13"), None);
+        assert_eq!(invoice_numbers_in("Lasku 1000, viite 1000 3."), vec![1000]);
+        assert_eq!(invoice_numbers_in("no reference, 12 €"), Vec::<u32>::new());
+    }
 
     #[test]
     fn ibans_are_checked_by_their_check_digits() {

@@ -21,6 +21,8 @@ use crate::{Operator, OpsError};
 
 /// How far back `report` looks for the orders of the period's workshops.
 const BOOKING_LOOKBACK_DAYS: i64 = 550;
+/// How far back it looks for invoices paid in the period.
+const PAYMENT_LOOKBACK_MONTHS: i32 = 24;
 
 impl Operator {
     pub(crate) async fn report(
@@ -50,6 +52,17 @@ impl Operator {
         for month in months(period.first_day, period.last_day.max(today)) {
             documents.extend(self.stores.invoices.issued_in_month(&month).await?);
         }
+        // Paid in the period: invoices of the months before it too.
+        let paid_since = (period.first_day)
+            .checked_sub(PAYMENT_LOOKBACK_MONTHS.months())
+            .unwrap_or(period.first_day);
+        let mut earlier = Vec::new();
+        for month in months(
+            paid_since,
+            period.first_day.yesterday().unwrap_or(paid_since),
+        ) {
+            earlier.extend(self.stores.invoices.issued_in_month(&month).await?);
+        }
         let mut text = String::new();
         let _ = writeln!(
             text,
@@ -63,6 +76,8 @@ impl Operator {
             .collect();
         summary(&mut text, &issued);
         vat_return(&mut text, &period, &documents);
+        earlier.extend(documents.iter().cloned());
+        cash_basis(&mut text, &period, &earlier);
         open_invoices(&mut text, &issued);
         Ok(out.write_all(text.as_bytes())?)
     }
@@ -215,12 +230,67 @@ fn vat_return(text: &mut String, period: &Period, documents: &[IssuedInvoice]) {
     }
 }
 
-fn open_invoices(text: &mut String, documents: &[IssuedInvoice]) {
-    let open: Vec<_> = (documents.iter()).filter(|d| d.open_cents() != 0).collect();
-    let gross: i64 = open.iter().map(|d| d.open_cents()).sum();
+/// The payments received in the period (by the bank's booking date), for a cash-basis VAT
+/// return (maksuperuste, AVL 137 § 2 mom.): each payment's VAT in the proportion of its
+/// invoice's VAT at each rate to what the invoice bills; what was paid over the bill is no sale.
+fn cash_basis(text: &mut String, period: &Period, documents: &[IssuedInvoice]) {
+    let (mut count, mut received, mut over) = (0, 0, 0);
+    let mut vat: BTreeMap<String, i64> = BTreeMap::new();
+    for doc in documents.iter().filter(|d| d.kind == DocumentKind::Invoice) {
+        let billed = doc.open_cents().max(0);
+        let standard: Vec<_> = (doc.lines.iter())
+            .filter(|l| l.vat_category.is_standard())
+            .cloned()
+            .collect();
+        let gross = Totals::of(&doc.lines).gross_cents;
+        let (mut paid_before, mut sale) = (0, 0);
+        for payment in &doc.payments {
+            let excess =
+                (paid_before + payment.cents - billed).max(0) - (paid_before - billed).max(0);
+            paid_before += payment.cents;
+            if within(period, payment.date) {
+                (count, received, over) = (count + 1, received + payment.cents, over + excess);
+                sale += payment.cents - excess;
+            }
+        }
+        // Once per invoice and rate, rounded half up: a bill paid in parts in one period
+        // comes to its own VAT to the cent.
+        for (rate, sum) in vat_breakdown(&standard) {
+            if gross > 0 && sale > 0 {
+                let share = (2 * sale * sum.vat_cents + gross) / (2 * gross);
+                *vat.entry(rate.percent()).or_default() += share;
+            }
+        }
+    }
     let _ = writeln!(
         text,
-        "\nOpen invoices of the period (less their credit notes; payments are matched in the bank, not here): {}, {} €",
+        "\nReceived in the period by payment date (maksuperuste, for a cash-basis VAT return; payments imported with orders payments import): {count}, {} €",
+        euros(received)
+    );
+    for (rate, cents) in &vat {
+        let _ = writeln!(
+            text,
+            "  {rate} %: VAT in what was received {} €",
+            euros(*cents)
+        );
+    }
+    if over > 0 {
+        let _ = writeln!(
+            text,
+            "  paid over what was billed (owed back or set off; no sale): {} €",
+            euros(over)
+        );
+    }
+}
+
+fn open_invoices(text: &mut String, documents: &[IssuedInvoice]) {
+    let open: Vec<_> = (documents.iter())
+        .filter(|d| d.balance_cents() > 0)
+        .collect();
+    let gross: i64 = open.iter().map(|d| d.balance_cents()).sum();
+    let _ = writeln!(
+        text,
+        "\nUnpaid invoices of the period (less their credit notes and the payments imported; all of them: orders receivables): {}, {} €",
         open.len(),
         euros(gross)
     );
@@ -231,7 +301,7 @@ fn open_invoices(text: &mut String, documents: &[IssuedInvoice]) {
             doc.record.number,
             doc.reference,
             doc.record.due_date,
-            euros(doc.open_cents())
+            euros(doc.balance_cents())
         );
     }
 }

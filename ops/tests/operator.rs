@@ -1534,7 +1534,7 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
         "Invoiced (2 documents, by invoice date)",
         "Credited (1 documents, by invoice date)",
         "matkakulut",
-        "Open invoices of the period (less their credit notes; payments are matched in the bank, not here): 1, 778,51 €",
+        "Unpaid invoices of the period (less their credit notes and the payments imported; all of them: orders receivables): 1, 778,51 €",
     ] {
         assert!(report.contains(expected), "{expected}: {report}");
     }
@@ -2014,14 +2014,28 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
     details.organization = "Tuusulan kunta".to_owned();
     let reference = Reference::parse("K7M2-QX9P").unwrap();
     store_order_as(&table.store, reference, details, ordered(), sent(1)).await;
+    let dir = run_transcript(&table, "A sale from invoice to ledger", &[]);
+    // What the transcript wrote is valid Finvoice.
+    for file in ["lasku-1000.xml", "hyvityslasku-1001.xml", "lasku-1002.xml"] {
+        let xml = std::fs::read(dir.join("laskut").join(file)).unwrap();
+        checked(&table, &xml, "");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs RUNBOOK.md's transcript after `marker` as written: each `$` line through `sh` with
+/// `orders` on the PATH, in a scratch directory holding the set-up's `orders.env` and `files`
+/// (name, content), its output (stdout and stderr, in order) compared line by line with the
+/// lines under it (`…` matches anything). The directory, for what the commands wrote.
+fn run_transcript(table: &Table, marker: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
     let runbook =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RUNBOOK.md")).unwrap();
     let block = runbook
-        .split("A sale from invoice to ledger")
+        .split(marker)
         .nth(1)
         .and_then(|rest| rest.split("```console\n").nth(1))
         .and_then(|rest| rest.split("```").next())
-        .expect("RUNBOOK.md has the invoicing transcript");
+        .unwrap_or_else(|| panic!("RUNBOOK.md has the transcript after {marker:?}"));
     let dir = std::env::temp_dir().join(format!("runbook-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     // The operator's one configuration file, as the RUNBOOK's set-up writes it.
@@ -2030,6 +2044,9 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
         .map(|(name, value)| format!("{name}=\"{value}\"\n"))
         .collect();
     std::fs::write(dir.join("orders.env"), settings).unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).unwrap();
+    }
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_orders"))
         .parent()
         .unwrap();
@@ -2083,12 +2100,7 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
         same,
         "RUNBOOK.md's transcript differs from what runs:\n{actual}"
     );
-    // What the transcript wrote is valid Finvoice.
-    for file in ["lasku-1000.xml", "hyvityslasku-1001.xml", "lasku-1002.xml"] {
-        let xml = std::fs::read(dir.join("laskut").join(file)).unwrap();
-        checked(&table, &xml, "");
-    }
-    std::fs::remove_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Read units of one query of a month's orders up to the cutoff, summed over its pages.
@@ -2517,7 +2529,7 @@ async fn an_agreed_price_a_discount_partial_credits_and_a_whole_credit_keep_one_
         )
     );
     let report = stdout(&orders(&table, &["report", "--month", &today]));
-    assert!(report.contains("Open invoices of the period (less their credit notes; payments are matched in the bank, not here): 1, 476,90 €"), "{report}");
+    assert!(report.contains("Unpaid invoices of the period (less their credit notes and the payments imported; all of them: orders receivables): 1, 476,90 €"), "{report}");
 
     // The whole credit takes what is left: the invoice's rows, the partial credits given back.
     let whole = orders(&table, &["credit", reference]);
@@ -2557,4 +2569,162 @@ async fn an_agreed_price_a_discount_partial_credits_and_a_whole_credit_keep_one_
             "1004 open"
         ]
     );
+}
+
+/// A command's stdout with the no-break spaces amounts print between thousands made plain.
+async fn run(operator: &order_ops::Operator, args: &[&str]) -> String {
+    run_at(operator, args)
+        .await
+        .replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// The bank's files matched to invoices (#42): a camt.054 of reference payments (a viitenumero,
+/// an RF reference, a reference only in the message, an unknown one), imported twice, then a
+/// camt.053 statement paying a credited invoice and another in one batch; what is owed and what
+/// is overdue before and after, on fixed days.
+#[tokio::test]
+async fn payments_from_the_bank_s_files_are_matched_once_and_what_is_owed_is_listed() {
+    let table = fresh_table().await;
+    let ordered = "2026-12-01T08:00:00Z".parse().unwrap();
+    let mut references = Vec::new();
+    for n in [1, 2, 4] {
+        let order = seed(&table.store, n, ordered, "tilaaja@kunta.example", sent(n)).await;
+        references.push(order.reference.to_string());
+    }
+    fn dec_10() -> Timestamp {
+        "2026-12-10T10:00:00Z".parse().unwrap()
+    }
+    fn jan_5() -> Timestamp {
+        "2027-01-05T10:00:00Z".parse().unwrap()
+    }
+    fn feb_2() -> Timestamp {
+        "2027-02-02T10:00:00Z".parse().unwrap()
+    }
+    let issuing = operator_at(&table, dec_10);
+    for (i, reference) in references.iter().enumerate() {
+        let mut args = vec!["invoice", reference, "--delivered", "2026-12-05"];
+        if i == 2 {
+            args.extend(["--travel", "Matkakulut Helsinki–Tuusula=120,00"]);
+        }
+        run_at(&issuing, &args).await;
+    }
+    run_at(&issuing, &["credit", &references[1]]).await;
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+    let notification = format!("{data}camt054-viitemaksut.xml");
+    let statement = format!("{data}camt053-tiliote.xml");
+
+    let january = operator_at(&table, jan_5);
+    let owed = run(&january, &["receivables"]).await;
+    assert!(
+        owed.contains("open: 2 invoice(s), 1 405,60 €; overdue: 2, 1 405,60 €"),
+        "{owed}"
+    );
+    assert!(
+        owed.contains("1000     ") && owed.contains("12 days"),
+        "{owed}"
+    );
+    let imported = run(&january, &["payments", "import", &notification]).await;
+    let lines: Vec<&str> = imported.lines().collect();
+    assert_eq!(lines.len(), 5, "{imported}");
+    assert!(
+        lines[0].ends_with("invoice 1000: partly paid, 327,50 € left"),
+        "{imported}"
+    );
+    assert!(lines[1].ends_with("invoice 1000: paid"), "{imported}");
+    assert!(
+        lines[2].ends_with("invoice 1000: overpaid by 10,00 €"),
+        "{imported}"
+    );
+    assert!(
+        lines[3].contains("UNMATCHED: reference \"99998\" names no invoice; ESIMERKKI OY"),
+        "{imported}"
+    );
+    assert_eq!(
+        lines[4],
+        "4 payments: 3 recorded, 0 imported before, 1 unmatched (for a person: RUNBOOK.md, \"Payments\"), 0 refunds owed"
+    );
+    let again = run(&january, &["payments", "import", &notification]).await;
+    assert!(
+        again.contains("4 payments: 0 recorded, 3 imported before, 1 unmatched"),
+        "{again}"
+    );
+    assert!(again.contains("invoice 1000: overpaid by 10,00 € (imported before: nothing changed)"));
+    let invoices = table.listings();
+    use order_ops::store::{Invoices, PaymentState};
+    let first = invoices.issued_invoice(1000).await.unwrap().unwrap();
+    assert_eq!(first.payments.len(), 3, "each once");
+    assert_eq!(first.payment_state(), PaymentState::Overpaid(1000));
+    let month = run(&january, &["report", "--month", "2027-01"]).await;
+    for said in [
+        "(maksuperuste, for a cash-basis VAT return; payments imported with orders payments import): 3, 637,50 €",
+        "  25,5 %: VAT in what was received 127,50 €",
+        "  paid over what was billed (owed back or set off; no sale): 10,00 €",
+    ] {
+        assert!(month.contains(said), "{said}: {month}");
+    }
+    let ledger = run(&january, &["ledger", "--month", "2026-12"]).await;
+    let first = ledger.lines().nth(1).unwrap();
+    assert!(
+        first.ends_with(";637,50;2027-01-04;open, overpaid by 10,00 €"),
+        "{ledger}"
+    );
+    let overdue = run(&january, &["overdue", "--days", "7"]).await;
+    assert!(
+        overdue.contains("1002     ") && !overdue.contains("1000     "),
+        "{overdue}"
+    );
+    assert!(
+        overdue.contains("open: 1 invoice(s), 778,10 €; overdue: 1, 778,10 €"),
+        "{overdue}"
+    );
+
+    let february = operator_at(&table, feb_2);
+    let batch = run(&february, &["payments", "import", &statement]).await;
+    assert!(
+        batch.contains("invoice 1001: credited, yet paid: refund of 627,50 € owed"),
+        "{batch}"
+    );
+    assert!(batch.contains("invoice 1002: paid"), "{batch}");
+    assert!(
+        batch.contains("2 payments: 2 recorded, 0 imported before, 0 unmatched"),
+        "{batch}"
+    );
+    assert!(batch.contains("1 refunds owed"), "{batch}");
+    let owed = run(&february, &["receivables"]).await;
+    assert!(!owed.contains("1002     "), "paid: {owed}");
+    assert!(
+        owed.contains("-627,50 €  Kunta 2 (credited, yet paid"),
+        "{owed}"
+    );
+    assert!(
+        owed.contains("-10,00 €  Kunta 1 (overpaid by 10,00 €)"),
+        "{owed}"
+    );
+    let not_camt = format!("{data}../operator.rs");
+    use clap::Parser;
+    let refused = order_ops::Cli::try_parse_from(["orders", "payments", "import", &not_camt]);
+    let (mut out, mut notes) = (Vec::new(), Vec::new());
+    let error = february
+        .run(refused.unwrap().command, &mut out, &mut notes)
+        .await;
+    assert!(format!("{error:?}").contains("not XML"), "{error:?}");
+}
+
+/// RUNBOOK.md's payments transcript, run as written on an invoice issued today, with the bank's
+/// sample file (`tests/data/camt054-viitemaksut.xml`) as the bookkeeper downloads it.
+#[tokio::test]
+async fn the_runbook_s_payments_transcript_runs_as_written() {
+    let table = fresh_table().await;
+    let mut details = details(1, "tilaaja@kunta.example");
+    details.organization = "Tuusulan kunta".to_owned();
+    let reference = Reference::parse("K7M2-QX9P").unwrap();
+    store_order_as(&table.store, reference, details, ordered(), sent(1)).await;
+    orders(
+        &table,
+        &["invoice", "K7M2-QX9P", "--delivered", "2026-11-20"],
+    );
+    let camt = include_str!("data/camt054-viitemaksut.xml");
+    let marker = "Money in, from the bank's file";
+    let dir = run_transcript(&table, marker, &[("viitemaksut.xml", camt)]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

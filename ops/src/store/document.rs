@@ -77,6 +77,10 @@ pub struct IssuedInvoice {
     /// Recorded as sent (an attribute of its own too): it prints as a copy from then on.
     #[serde(skip)]
     pub sent: Option<Sent>,
+    /// The payments matched to it (`orders payments import`), oldest first (an attribute of
+    /// its own too).
+    #[serde(skip)]
+    pub payments: Vec<super::paid::InvoicePayment>,
 }
 
 /// A document recorded as sent.
@@ -130,6 +134,7 @@ impl IssuedInvoice {
             partly_credited_by: Vec::new(),
             partly_credited_cents: 0,
             sent: None,
+            payments: Vec::new(),
         }
     }
 
@@ -166,6 +171,7 @@ impl IssuedInvoice {
             partly_credited_by: Vec::new(),
             partly_credited_cents: 0,
             sent: None,
+            payments: Vec::new(),
             ..self.clone()
         }
     }
@@ -228,6 +234,7 @@ impl IssuedInvoice {
                 at,
                 how: text(item, SENT_HOW_ATTRIBUTE).unwrap_or("").to_owned(),
             });
+        issued.payments = super::paid::payments_from_item(item);
         Some(issued)
     }
 }

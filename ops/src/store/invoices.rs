@@ -102,6 +102,14 @@ impl Invoices for DynamoDbOperatorStore {
         let items = query_items(query, None).await?;
         Ok(items.iter().filter_map(IssuedInvoice::from_item).collect())
     }
+
+    async fn record_payment(
+        &self,
+        number: u32,
+        payment: &super::InvoicePayment,
+    ) -> Result<super::PaymentRecorded> {
+        self.write_payment(number, payment).await
+    }
 }
 
 impl DynamoDbOperatorStore {

@@ -12,7 +12,9 @@
 mod document;
 mod invoices;
 mod listing;
+mod paid;
 mod parties;
+mod payments;
 mod record;
 mod voucher;
 
@@ -28,7 +30,9 @@ pub use document::{
     DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, Sent, invoice_pk, listed,
 };
 pub use invoices::{COUNTER_KEY as INVOICE_COUNTER_KEY, FIRST_INVOICE_NUMBER};
+pub use paid::InvoicePayment;
 pub use parties::{IssuingSeller, Parties, Routing};
+pub use payments::{PaymentRecorded, PaymentState};
 pub use record::RecordValues;
 pub use record::{EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome};
 pub use voucher::RecordedSent;
@@ -105,6 +109,13 @@ pub trait Invoices: Send + Sync {
 
     /// The invoices and credit notes dated in a month (`2026-11`), by number.
     async fn issued_in_month(&self, month: &str) -> Result<Vec<IssuedInvoice>>;
+
+    /// Records a payment of invoice `number`, once per bank archive id.
+    async fn record_payment(
+        &self,
+        number: u32,
+        payment: &InvoicePayment,
+    ) -> Result<PaymentRecorded>;
 }
 
 /// What a credit note credits: the whole invoice (it is then no longer the order's current

@@ -1,0 +1,207 @@
+//! Money in: the bank's reference payments matched to invoices (`orders payments import`),
+//! what is still owed (`orders receivables`) and what is overdue (`orders overdue`).
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use order_intake::domain::{format_eur, helsinki};
+
+use crate::OpsError;
+use crate::camt::{self, BankPayment};
+use crate::operator::Operator;
+use crate::payment::{invoice_number_of, invoice_numbers_in};
+use crate::store::{
+    DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, IssuedInvoice, PaymentRecorded,
+    PaymentState,
+};
+
+/// What became of one payment in the file.
+enum Matched {
+    Invoice {
+        number: u32,
+        recorded: PaymentRecorded,
+        state: PaymentState,
+    },
+    /// For a person: why it matched no invoice.
+    Unmatched(String),
+}
+
+impl Operator {
+    pub(crate) async fn import_payments(
+        &self,
+        file: &Path,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let unreadable =
+            |e: &dyn std::fmt::Display| OpsError::Usage(format!("{}: {e}", file.display()));
+        let xml = std::fs::read_to_string(file).map_err(|e| unreadable(&e))?;
+        let payments = camt::payments(&xml).map_err(|e| unreadable(&e))?;
+        let (mut text, mut new, mut before, mut unmatched, mut refunds) =
+            (String::new(), 0, 0, 0, 0);
+        for payment in &payments {
+            let amount = format_eur(payment.cents);
+            let head = format!("{}  {}  {amount}", payment.booked, payment.archive_id);
+            match self.match_payment(payment).await? {
+                Matched::Invoice {
+                    number,
+                    recorded,
+                    state,
+                } => {
+                    let note = match recorded {
+                        PaymentRecorded::Now => {
+                            new += 1;
+                            ""
+                        }
+                        _ => {
+                            before += 1;
+                            " (imported before: nothing changed)"
+                        }
+                    };
+                    if matches!(state, PaymentState::RefundOwed(_)) {
+                        refunds += 1;
+                    }
+                    let _ = writeln!(text, "{head}  invoice {number}: {}{note}", state.words());
+                }
+                Matched::Unmatched(why) => {
+                    unmatched += 1;
+                    let _ = writeln!(text, "{head}  UNMATCHED: {why}");
+                }
+            }
+        }
+        let _ = writeln!(
+            text,
+            "{} payments: {new} recorded, {before} imported before, {unmatched} unmatched (for a person: RUNBOOK.md, \"Payments\"), {refunds} refunds owed",
+            payments.len()
+        );
+        Ok(out.write_all(text.as_bytes())?)
+    }
+
+    /// The invoice a payment names by its reference, or by a reference in its message, and the
+    /// payment recorded on it.
+    async fn match_payment(&self, payment: &BankPayment) -> Result<Matched, OpsError> {
+        if payment.currency != "EUR" {
+            return Ok(Matched::Unmatched(format!(
+                "in {}, not EUR",
+                payment.currency
+            )));
+        }
+        let mut candidates: Vec<u32> = (payment.reference.as_deref())
+            .and_then(invoice_number_of)
+            .into_iter()
+            .collect();
+        if candidates.is_empty() {
+            candidates = (payment.message.as_deref())
+                .map(invoice_numbers_in)
+                .unwrap_or_default();
+        }
+        let invoices = &self.stores.invoices;
+        for number in candidates {
+            match invoices.issued_invoice(number).await? {
+                Some(invoice) if invoice.kind == DocumentKind::Invoice => {}
+                _ => continue,
+            }
+            let paid = InvoicePayment {
+                archive_id: payment.archive_id.clone(),
+                date: payment.booked,
+                cents: payment.cents,
+            };
+            let recorded = invoices.record_payment(number, &paid).await?;
+            if let Some(invoice) = invoices.issued_invoice(number).await? {
+                let state = invoice.payment_state();
+                return Ok(Matched::Invoice {
+                    number,
+                    recorded,
+                    state,
+                });
+            }
+        }
+        let said = match (&payment.reference, &payment.message) {
+            (Some(reference), _) => format!("reference {reference:?} names no invoice"),
+            (None, Some(message)) => format!("no reference; message {message:?}"),
+            (None, None) => "no reference, no message".to_owned(),
+        };
+        let payer = payment.payer.as_deref().unwrap_or("payer not given");
+        Ok(Matched::Unmatched(format!("{said}; {payer}")))
+    }
+
+    /// Every invoice still owed something (or owing a refund), oldest first.
+    async fn open_invoices(&self) -> Result<Vec<IssuedInvoice>, OpsError> {
+        let invoices = &self.stores.invoices;
+        let Some(last) = invoices.last_number().await? else {
+            return Ok(Vec::new());
+        };
+        let first = self.first_invoice_number.unwrap_or(FIRST_INVOICE_NUMBER);
+        let mut open = Vec::new();
+        for number in first.min(last)..=last {
+            if let Some(invoice) = invoices.issued_invoice(number).await?
+                && invoice.kind == DocumentKind::Invoice
+                && invoice.balance_cents() != 0
+            {
+                open.push(invoice);
+            }
+        }
+        Ok(open)
+    }
+
+    /// `orders receivables`: what is owed, with days overdue; `overdue_days`: only invoices
+    /// unpaid that many days after their due date (`orders overdue`).
+    pub(crate) async fn receivables(
+        &self,
+        overdue_days: Option<u32>,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let today = now.to_zoned_datetime(helsinki()).date();
+        let mut text = format!(
+            "{:<7}  {:<9}  {:<10}  {:<10}  {:>8}  {:>12}  Buyer\n",
+            "Invoice", "Order", "Invoiced", "Due", "Overdue", "Open"
+        );
+        let (mut count, mut total, mut late, mut late_total) = (0, 0, 0, 0);
+        for invoice in self.open_invoices().await? {
+            let days = days_after(invoice.record.due_date, today);
+            let balance = invoice.balance_cents();
+            if overdue_days.is_some_and(|after| balance <= 0 || days < i64::from(after)) {
+                continue;
+            }
+            count += 1;
+            total += balance;
+            if days > 0 && balance > 0 {
+                late += 1;
+                late_total += balance;
+            }
+            let overdue = match days {
+                d if d > 0 && balance > 0 => format!("{d} days"),
+                _ => "-".to_owned(),
+            };
+            let _ = writeln!(
+                text,
+                "{:<7}  {:<9}  {:<10}  {:<10}  {overdue:>8}  {:>12}  {}{}",
+                invoice.record.number,
+                invoice.reference,
+                invoice.record.invoice_date,
+                invoice.record.due_date,
+                format_eur(balance),
+                invoice.buyer,
+                match invoice.payment_state() {
+                    PaymentState::Unpaid => String::new(),
+                    state => format!(" ({})", state.words()),
+                }
+            );
+        }
+        let _ = writeln!(
+            text,
+            "open: {count} invoice(s), {}; overdue: {late}, {}",
+            format_eur(total),
+            format_eur(late_total)
+        );
+        Ok(out.write_all(text.as_bytes())?)
+    }
+}
+
+/// Whole days from `due` to `today` (negative before it is due).
+fn days_after(due: Date, today: Date) -> i64 {
+    (today - due).get_days().into()
+}

@@ -1,0 +1,37 @@
+//! A payment as an invoice's item keeps it (`payments`, with the archive ids in
+//! `payment_ids`): see `payments.rs` for how one is recorded.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use order_intake::store::codec::{Item, text};
+
+pub(super) const PAYMENTS_ATTRIBUTE: &str = "payments";
+pub(super) const PAYMENT_IDS_ATTRIBUTE: &str = "payment_ids";
+
+/// One payment of an invoice, as the bank booked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoicePayment {
+    /// The bank's archive id (arkistointitunnus).
+    pub archive_id: String,
+    pub date: Date,
+    pub cents: i64,
+}
+
+/// The payments on an invoice's item, oldest first; an entry this code cannot read is left
+/// out.
+pub(super) fn payments_from_item(item: &Item) -> Vec<InvoicePayment> {
+    let Some(Ok(list)) = item.get(PAYMENTS_ATTRIBUTE).map(|v| v.as_l()) else {
+        return Vec::new();
+    };
+    (list.iter())
+        .filter_map(|entry| {
+            let entry = entry.as_m().ok()?;
+            Some(InvoicePayment {
+                archive_id: text(entry, "archive_id")?.to_owned(),
+                date: text(entry, "date")?.parse().ok()?,
+                cents: order_intake::store::codec::number(entry, "cents")?,
+            })
+        })
+        .collect()
+}
