@@ -144,6 +144,10 @@ pub enum Command {
     /// Every invoice still owed (or paid over, or owing a refund): due date, days overdue,
     /// what is open; the totals.
     Receivables,
+    /// Sends the customer a payment reminder of an overdue invoice (through the function, to
+    /// the order's own address, in its language): what is open after the payments imported,
+    /// the viitenumero, the due date and a new one 14 days on; one per invoice in 14 days.
+    Remind { number: u32 },
     /// Invoices unpaid `--days` days (default 7) after their due date: the ones to remind.
     Overdue {
         #[arg(long, default_value_t = DEFAULT_OVERDUE_DAYS)]

@@ -224,5 +224,6 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         partly_credited_cents: 0,
         sent: None,
         payments: Vec::new(),
+        reminders: Vec::new(),
     })
 }

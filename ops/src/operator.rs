@@ -75,6 +75,7 @@ impl Operator {
                 action: cli::PaymentsAction::Import { file },
             } => self.import_payments(&file, out).await,
             Command::Receivables => self.receivables(None, now, out).await,
+            Command::Remind { number } => self.remind(number, now, out).await,
             Command::Overdue { days } => self.receivables(Some(days), now, out).await,
         }
     }

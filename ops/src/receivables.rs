@@ -7,15 +7,16 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use order_intake::domain::{format_eur, helsinki};
+use order_intake::domain::{PAYMENT_REMINDER_DAYS, format_eur, helsinki};
+use order_intake::intake::{OperatorAnswer, OperatorCommand};
 
 use crate::OpsError;
 use crate::camt::{self, BankPayment};
-use crate::operator::Operator;
+use crate::operator::{Operator, refusal};
 use crate::payment::{invoice_number_of, invoice_numbers_in};
 use crate::store::{
-    DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, IssuedInvoice, PaymentRecorded,
-    PaymentState,
+    DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, InvoiceReminder, IssuedInvoice,
+    PaymentRecorded, PaymentState,
 };
 
 /// What became of one payment in the file.
@@ -127,6 +128,53 @@ impl Operator {
         Ok(Matched::Unmatched(format!("{said}; {payer}")))
     }
 
+    /// `orders remind NUMBER`: the function sends the customer a reminder of the overdue invoice
+    /// with what is open now, and the invoice's history keeps it.
+    pub(crate) async fn remind(
+        &self,
+        number: u32,
+        now: Timestamp,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let invoices = &self.stores.invoices;
+        let invoice = (invoices.issued_invoice(number).await?)
+            .filter(|i| i.kind == DocumentKind::Invoice)
+            .ok_or_else(|| OpsError::Usage(format!("there is no invoice {number}")))?;
+        let open = invoice.balance_cents();
+        if open <= 0 {
+            return Err(OpsError::Usage(format!(
+                "invoice {number} has nothing open ({}): no reminder",
+                invoice.payment_state().words()
+            )));
+        }
+        let command = OperatorCommand::Remind {
+            reference: invoice.reference.clone(),
+            invoice: number,
+            open_cents: open,
+        };
+        let status = match self.desk("remind")?.run(command).await? {
+            OperatorAnswer::Sent { status } => status,
+            other => return Err(refusal(other)),
+        };
+        let reminder = InvoiceReminder {
+            at: now,
+            open_cents: open,
+        };
+        invoices.record_reminder(number, &reminder).await?;
+        writeln!(
+            out,
+            "invoice {number} of {}: payment reminder of {} open ({status}); the next can go in {PAYMENT_REMINDER_DAYS} days",
+            invoice.reference,
+            format_eur(open)
+        )?;
+        if status != order_intake::domain::Delivery::SENT_STATUS {
+            return Err(OpsError::Usage(format!(
+                "the reminder was not sent now; the retry run tries again ({status})"
+            )));
+        }
+        Ok(())
+    }
+
     /// Every invoice still owed something (or owing a refund), oldest first.
     async fn open_invoices(&self) -> Result<Vec<IssuedInvoice>, OpsError> {
         let invoices = &self.stores.invoices;
@@ -185,9 +233,10 @@ impl Operator {
                 invoice.record.due_date,
                 format_eur(balance),
                 invoice.buyer,
-                match invoice.payment_state() {
-                    PaymentState::Unpaid => String::new(),
-                    state => format!(" ({})", state.words()),
+                match (invoice.payment_state(), invoice.reminders.last()) {
+                    (PaymentState::Unpaid, None) => String::new(),
+                    (PaymentState::Unpaid, Some(r)) => format!(" (reminded {})", local_day(r.at)),
+                    (state, _) => format!(" ({})", state.words()),
                 }
             );
         }
@@ -199,6 +248,10 @@ impl Operator {
         );
         Ok(out.write_all(text.as_bytes())?)
     }
+}
+
+fn local_day(at: Timestamp) -> Date {
+    at.to_zoned_datetime(helsinki()).date()
 }
 
 /// Whole days from `due` to `today` (negative before it is due).

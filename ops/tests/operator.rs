@@ -2728,3 +2728,202 @@ async fn the_runbook_s_payments_transcript_runs_as_written() {
     let dir = run_transcript(&table, marker, &[("viitemaksut.xml", camt)]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The operator here with the function's own use cases to send with (as `make orders` runs),
+/// both on a clock stopped at `clock`.
+async fn operator_sending_at(table: &Table, clock: fn() -> Timestamp) -> order_ops::Operator {
+    use order_intake::domain::{EmailAddress, Limits, OrderSeal, Quotas};
+    use order_intake::email::SesMailer;
+    use order_intake::intake::Wiring;
+    let ses = order_intake::aws::ses_client(&sdk_config(&ses_endpoint()).await);
+    let mailer = SesMailer::new(ses, SENDER.to_owned(), None);
+    let trainers = TRAINERS.split(',').map(|t| EmailAddress::parse(t).unwrap());
+    let limits = Limits::new(
+        Quotas::default(),
+        "test-only-rate-limit-secret-0123456789abcdef",
+    );
+    let wiring = Wiring::new(
+        order_intake::store::Stores::new(table.store.clone()),
+        Arc::new(mailer),
+        trainers.collect(),
+        Arc::new(clock),
+        limits,
+    )
+    .with_seal(OrderSeal::new(SEAL_SECRET));
+    order_ops::Operator {
+        desk: Some(order_ops::desk::Desk::Local(Box::new(
+            wiring.operator_desk(),
+        ))),
+        ..operator_at(table, clock)
+    }
+}
+
+/// Payment reminders (#42): of an overdue invoice only, with what is open after the payments,
+/// to the order's own address in its language, one per invoice in 14 days, recorded on the
+/// order (by the function) and in the invoice's history.
+#[tokio::test]
+async fn an_overdue_invoice_is_reminded_in_its_customer_s_language_once_in_fourteen_days() {
+    let table = fresh_table().await;
+    let tag = uuid::Uuid::now_v7().simple().to_string();
+    let ordered = "2026-12-01T08:00:00Z".parse().unwrap();
+    let mut references = Vec::new();
+    for (n, language) in [(1, "fi"), (2, "sv"), (4, "en")] {
+        let email = format!("maksaja.{language}.{tag}@kunta.example");
+        let mut details = details(n, &email);
+        details.language = order_intake::domain::Language::parse(language).unwrap();
+        let order = store_order(&table.store, details, ordered, sent(n)).await;
+        references.push(order.reference.to_string());
+    }
+    fn dec_10() -> Timestamp {
+        "2026-12-10T10:00:00Z".parse().unwrap()
+    }
+    fn dec_24() -> Timestamp {
+        "2026-12-24T10:00:00Z".parse().unwrap()
+    }
+    fn jan_5() -> Timestamp {
+        "2027-01-05T10:00:00Z".parse().unwrap()
+    }
+    fn jan_18() -> Timestamp {
+        "2027-01-18T10:00:00Z".parse().unwrap()
+    }
+    fn jan_19() -> Timestamp {
+        "2027-01-19T10:00:00Z".parse().unwrap()
+    }
+    let issuing = operator_at(&table, dec_10);
+    for reference in &references {
+        run_at(
+            &issuing,
+            &["invoice", reference, "--delivered", "2026-12-05"],
+        )
+        .await;
+    }
+    let refused = |operator: order_ops::Operator, number: &'static str| async move {
+        use clap::Parser;
+        let cli = order_ops::Cli::try_parse_from(["orders", "remind", number]).unwrap();
+        let (mut out, mut notes) = (Vec::new(), Vec::new());
+        let done = operator.run(cli.command, &mut out, &mut notes).await;
+        format!("{:?}", done.expect_err("refused"))
+    };
+    // Due on 24 December: not before it has passed.
+    let early = refused(operator_sending_at(&table, dec_24).await, "1000").await;
+    assert!(
+        early.contains("is due on 2026-12-24: remind after that"),
+        "{early}"
+    );
+
+    let january = operator_sending_at(&table, jan_5).await;
+    let notification = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/camt054-viitemaksut.xml"
+    );
+    // The file's first payment alone: 300,00 € of invoice 1000, paid in part.
+    let xml = std::fs::read_to_string(notification).unwrap();
+    let entries: Vec<&str> = xml.split("<Ntry>").collect();
+    let first = entries[1].split("</Ntry>").next().unwrap();
+    let closing = entries[entries.len() - 1].rsplit("</Ntry>").next().unwrap();
+    let dir = std::env::temp_dir().join(format!("remind-{tag}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let partial = dir.join("osamaksu.xml");
+    let one = format!("{}<Ntry>{first}</Ntry>{closing}", entries[0]);
+    std::fs::write(&partial, one).unwrap();
+    run(&january, &["payments", "import", partial.to_str().unwrap()]).await;
+    for number in ["1000", "1001", "1002"] {
+        let said = run(&january, &["remind", number]).await;
+        assert!(said.contains("payment reminder of"), "{said}");
+    }
+    let again = refused(operator_sending_at(&table, jan_18).await, "1000").await;
+    assert!(
+        again.contains("was reminded on 2027-01-05; the next reminder can go on 2027-01-19"),
+        "{again}"
+    );
+    run(
+        &operator_sending_at(&table, jan_19).await,
+        &["remind", "1001"],
+    )
+    .await;
+
+    let emails = ses_emails().await;
+    let to = |language: &str| {
+        let address = format!("maksaja.{language}.{tag}@kunta.example");
+        (emails.iter())
+            .filter(|e| e["destination"]["to"].to_string().contains(&address))
+            .filter(|e| {
+                !e["subject"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Tilausvahvistus")
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let (fi, sv, en) = (to("fi"), to("sv"), to("en"));
+    assert_eq!(
+        (fi.len(), sv.len(), en.len()),
+        (1, 2, 1),
+        "one each, 1001 twice"
+    );
+    let body = |email: &serde_json::Value| {
+        email["body"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .replace(['\u{a0}', '\u{202f}'], " ")
+    };
+    let fi_text = body(&fi[0]);
+    assert!(
+        fi[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Maksumuistutus 1000"),
+        "{fi:?}"
+    );
+    for said in [
+        "Viitenumero",
+        "10003",
+        "Maksettavaa",
+        "327,50 €",
+        "Uusi eräpäivä",
+        "19.1.2027",
+    ] {
+        assert!(fi_text.contains(said), "{said}: {fi_text}");
+    }
+    assert!(
+        sv[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Betalningspåminnelse 1001")
+    );
+    assert!(body(&sv[0]).contains("627,50 €") && body(&sv[0]).contains("Referensnummer"));
+    assert!(
+        en[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Payment reminder 1002")
+    );
+    assert!(body(&en[0]).contains("Reference number") && body(&en[0]).contains("10029"));
+
+    // Recorded on the order by the function, and in the invoice's history.
+    let order = table
+        .listings()
+        .order_record(&Reference::parse(&references[0]).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        order
+            .operator_actions
+            .iter()
+            .any(|a| a.what == "remind 1000"),
+        "{order:?}"
+    );
+    use order_ops::store::Invoices;
+    let invoice = table
+        .listings()
+        .issued_invoice(1001)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(invoice.reminders.len(), 2);
+    let owed = run(&january, &["receivables"]).await;
+    assert!(owed.contains("(partly paid, 327,50 € left)"), "{owed}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

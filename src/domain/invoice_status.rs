@@ -46,6 +46,27 @@ impl CurrentInvoice {
     }
 }
 
+/// How many days a payment reminder gives, and how long after one the next may go.
+pub const PAYMENT_REMINDER_DAYS: i64 = 14;
+
+/// A reminder of an overdue invoice, as the function sent it: which invoice, what was open (as
+/// `orders` computed it from the payments), the invoice's due date and the new one, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReminder {
+    pub invoice: u32,
+    pub open_cents: i64,
+    pub due_date: Date,
+    pub new_due_date: Date,
+    pub at: jiff::Timestamp,
+}
+
+impl PaymentReminder {
+    /// The viitenumero the payment carries: the invoice's.
+    pub fn reference_number(&self) -> String {
+        reference_number(self.invoice)
+    }
+}
+
 /// The order's latest credit note, and the invoice it cancelled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreditNote {

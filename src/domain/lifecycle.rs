@@ -39,6 +39,8 @@ pub struct Order {
     pub seal: Option<String>,
     /// What operators did to it through the function, oldest first.
     pub operator_actions: Vec<super::OperatorAction>,
+    /// The latest payment reminder (`orders remind`).
+    pub payment_reminder: Option<super::PaymentReminder>,
 }
 
 /// What an order without one of its first emails (never stored so) reads as.
@@ -78,6 +80,7 @@ impl Order {
             invoicing: InvoiceStatus::default(),
             seal: None,
             operator_actions: Vec::new(),
+            payment_reminder: None,
         }
     }
 
@@ -149,6 +152,10 @@ impl Order {
             }
             // Moot once the trainers acted on the booking.
             EmailKind::Request | EmailKind::RequestNote => self.change_request.is_some(),
+            // Moot once its invoice is credited.
+            EmailKind::PaymentReminder => (self.payment_reminder.as_ref()).is_some_and(|r| {
+                (self.invoicing.current.as_ref()).is_some_and(|c| c.number == r.invoice)
+            }),
         }
     }
 
@@ -237,6 +244,8 @@ pub enum EmailKind {
     RequestNote,
     Invoicing,
     InvoicingNote,
+    /// A reminder of an overdue invoice (`orders remind`), to the customer.
+    PaymentReminder,
 }
 
 impl EmailKind {
@@ -252,7 +261,7 @@ impl EmailKind {
     pub const REQUEST: [EmailKind; 2] = [EmailKind::Request, EmailKind::RequestNote];
     /// A correction of the invoicing details' pair.
     pub const INVOICING: [EmailKind; 2] = [EmailKind::Invoicing, EmailKind::InvoicingNote];
-    pub const ALL: [EmailKind; 11] = [
+    pub const ALL: [EmailKind; 12] = [
         EmailKind::Customer,
         EmailKind::Trainer,
         EmailKind::Booking,
@@ -264,6 +273,7 @@ impl EmailKind {
         EmailKind::RequestNote,
         EmailKind::Invoicing,
         EmailKind::InvoicingNote,
+        EmailKind::PaymentReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -279,6 +289,7 @@ impl EmailKind {
             EmailKind::RequestNote => "request_note",
             EmailKind::Invoicing => "invoicing",
             EmailKind::InvoicingNote => "invoicing_note",
+            EmailKind::PaymentReminder => "payment_reminder",
         }
     }
 
@@ -296,6 +307,7 @@ impl EmailKind {
                 | EmailKind::Practical
                 | EmailKind::Request
                 | EmailKind::Invoicing
+                | EmailKind::PaymentReminder
         )
     }
 }

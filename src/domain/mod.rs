@@ -56,7 +56,8 @@ pub use invoice::{
     vat_breakdown,
 };
 pub use invoice_status::{
-    CreditNote, CurrentInvoice, InvoiceChannel, InvoiceStatus, reference_number,
+    CreditNote, CurrentInvoice, InvoiceChannel, InvoiceStatus, PAYMENT_REMINDER_DAYS,
+    PaymentReminder, reference_number,
 };
 pub use invoicing::{CUSTOMER_INVOICING_FIELDS, INVOICING_FIELDS, checked_invoicing};
 pub use language::Language;

@@ -121,6 +121,12 @@ fn sealed_parts(order: &Order) -> Vec<String> {
             ),
         ]);
     }
+    if let Some(r) = &order.payment_reminder {
+        parts.push(format!(
+            "payment_reminder={}/{}/{}/{}/{}",
+            r.invoice, r.open_cents, r.due_date, r.new_due_date, r.at
+        ));
+    }
     parts
 }
 

@@ -21,7 +21,9 @@ pub use details::customer_details;
 pub use events::EmailEvent;
 pub use mime::raw_message;
 pub use recording::RecordingMailer;
-pub use request::{invoicing_note, invoicing_receipt, request_note, request_receipt};
+pub use request::{
+    invoicing_note, invoicing_receipt, payment_reminder, request_note, request_receipt,
+};
 pub use ses::SesMailer;
 
 use async_trait::async_trait;

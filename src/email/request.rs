@@ -7,7 +7,9 @@
 use super::Email;
 use super::booking::{NoticeView, contact_rows, email};
 use super::rows::Row;
-use crate::domain::{CUSTOMER_INVOICING_FIELDS, ChangeRequest, EmailAddress, Language, Order};
+use crate::domain::{
+    CUSTOMER_INVOICING_FIELDS, ChangeRequest, EmailAddress, Language, Order, format_eur,
+};
 use crate::texts::{TRAINER, date_with_weekday, label, texts, when};
 
 /// What was asked, under the labels given.
@@ -152,6 +154,42 @@ pub fn invoicing_receipt(
         trainers,
         customer_link,
     )
+}
+
+/// A reminder of an overdue invoice to the customer, in their language: the invoice, its
+/// viitenumero, what is open, the due date and the new one. Where to pay is the invoice's own
+/// account (the reminder names none: nobody but the invoice says where money goes).
+pub fn payment_reminder(
+    order: &Order,
+    trainers: &[EmailAddress],
+    customer_link: Option<String>,
+) -> Option<Email> {
+    let reminder = order.payment_reminder.as_ref()?;
+    let language = order.details.language;
+    let t = &texts(language).order_page;
+    let rows = vec![
+        (t.reminder_invoice, reminder.invoice.to_string(), None),
+        (t.reminder_reference, reminder.reference_number(), None),
+        (t.reminder_open, format_eur(reminder.open_cents), None),
+        (
+            t.reminder_due,
+            date_with_weekday(reminder.due_date, language),
+            None,
+        ),
+        (
+            t.reminder_new_due,
+            date_with_weekday(reminder.new_due_date, language),
+            None,
+        ),
+    ];
+    let subject = format!("{} {}", t.subject_payment_reminder, reminder.invoice);
+    Some(receipt(
+        order,
+        (&subject, t.intro_payment_reminder),
+        rows,
+        trainers,
+        customer_link,
+    ))
 }
 
 /// The trainers' note of the customer's correction: the invoicing details as they now stand.

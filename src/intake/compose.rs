@@ -10,8 +10,9 @@ use crate::domain::{
 };
 use crate::email::{
     Audience, BookingEmails, Email, Invitation, booking_email, booking_note, breaker_alert,
-    customer_email, invitation, invoicing_note, invoicing_receipt, practical_email, reminder_email,
-    reminder_note, request_note, request_receipt, trainer_digest, trainer_email, undelivered_alert,
+    customer_email, invitation, invoicing_note, invoicing_receipt, payment_reminder,
+    practical_email, reminder_email, reminder_note, request_note, request_receipt, trainer_digest,
+    trainer_email, undelivered_alert,
 };
 
 /// The organizer's name where no seller is configured (tests).
@@ -75,6 +76,9 @@ impl Composer {
                 invoicing_receipt(order, &self.trainers, context.customer_link.clone())
             }
             EmailKind::InvoicingNote => invoicing_note(order, &self.trainers, link.as_deref()),
+            EmailKind::PaymentReminder => {
+                payment_reminder(order, &self.trainers, context.customer_link.clone())?
+            }
         })
     }
 

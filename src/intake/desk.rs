@@ -9,7 +9,8 @@ pub use super::operator_command::{ErasureLine, OperatorAnswer, OperatorCommand, 
 use super::resend::sealed_order;
 use super::{
     BY_OPERATOR, BookWorkshop, BookingAction, BookingError, BookingOutcome, Deadline,
-    NamedOrderError, Release, Released, Resend, ResendError, SignInError, TrainerSignIn,
+    NamedOrderError, Release, Released, RemindError, Resend, ResendError, SignInError,
+    TrainerSignIn,
 };
 use crate::domain::{EmailKind, OperatorAction, QuotaKind, Reference};
 
@@ -19,6 +20,7 @@ pub struct OperatorDesk {
     pub(super) release: Release,
     pub(super) book: BookWorkshop,
     pub(super) sign_in: TrainerSignIn,
+    pub(super) remind: super::RemindPayment,
     pub(super) orders: std::sync::Arc<dyn crate::store::Orders>,
     pub(super) corrections: std::sync::Arc<dyn crate::store::Corrections>,
     pub(super) retention: std::sync::Arc<dyn crate::store::Retention>,
@@ -46,6 +48,7 @@ impl OperatorDesk {
             | OperatorCommand::Cancel { reference, .. }
             | OperatorCommand::RevokeCustomerLinks { reference }
             | OperatorCommand::FixEmail { reference, .. }
+            | OperatorCommand::Remind { reference, .. }
             | OperatorCommand::Erase { reference } => reference,
             OperatorCommand::Trainers => return self.sessions().await,
             OperatorCommand::SignOut { trainer } => {
@@ -59,29 +62,41 @@ impl OperatorDesk {
         let Some(reference) = Reference::parse(reference) else {
             return refused(format!("{reference:?} is not an order reference"));
         };
+        self.act_on_order(&reference, command, by).await
+    }
+
+    /// An order's command within the day's operator emails, logged on the order and counted.
+    async fn act_on_order(
+        &self,
+        reference: &Reference,
+        command: OperatorCommand,
+        by: &str,
+    ) -> Result<OperatorAnswer, DeskError> {
         tracing::info!(reference = %reference, command = command.name(), "operator command");
         let action = OperatorAction::new((self.clock)(), by, command.action());
         let mailing = command.mails().then(|| command.name());
         if let Some(name) = mailing
-            && let Some(refusal) = self.take_operator_mail(&reference, name).await?
+            && let Some(refusal) = self.take_operator_mail(reference, name).await?
         {
             return Ok(refusal);
         }
-        let fix_email = matches!(command, OperatorCommand::FixEmail { .. });
-        let answer = match command {
-            OperatorCommand::FixEmail { address, .. } => {
-                self.fix_email(&reference, &address, &action).await?
-            }
-            command => self.order_command(&reference, command).await?,
-        };
-        if answer.acted() && !fix_email {
-            self.corrections
-                .log_operator_action(&reference, &action)
+        // These two log the action in their own write.
+        let logged = matches!(
+            command,
+            OperatorCommand::FixEmail { .. } | OperatorCommand::Remind { .. }
+        );
+        let answer = self.order_command(reference, command, &action).await?;
+        if !answer.acted() {
+            return Ok(answer);
+        }
+        if !logged {
+            (self.corrections)
+                .log_operator_action(reference, &action)
                 .await?;
-            if let Some(name) = mailing {
-                let order = self.orders.load(&reference).await.ok().flatten();
-                crate::measure::operator_mail(name, order.is_some_and(|o| o.address_fixed()));
-            }
+        }
+        if let Some(name) = mailing {
+            let order = self.orders.load(reference).await.ok().flatten();
+            crate::measure::operator_mail(name, order.is_some_and(|o| o.address_fixed()));
         }
         Ok(answer)
     }
@@ -121,6 +136,7 @@ impl OperatorDesk {
         &self,
         reference: &Reference,
         command: OperatorCommand,
+        action: &OperatorAction,
     ) -> Result<OperatorAnswer, DeskError> {
         let refused = |message: String| Ok(OperatorAnswer::Refused { message });
         let reference = reference.clone();
@@ -156,21 +172,19 @@ impl OperatorDesk {
                 self.booking(&reference, expected, action).await
             }
             OperatorCommand::RevokeCustomerLinks { .. } => self.revoke(&reference).await,
-            OperatorCommand::Erase { .. } => {
-                let erased = self.retention.erase(&reference, (self.clock)()).await?;
-                Ok(match erased {
-                    Some(erasure) => OperatorAnswer::Erased {
-                        erasure: erasure.into(),
-                    },
-                    None => OperatorAnswer::Refused {
-                        message: format!("no order {reference}"),
-                    },
-                })
+            OperatorCommand::Erase { .. } => self.erase(&reference).await,
+            OperatorCommand::FixEmail { address, .. } => {
+                self.fix_email(&reference, &address, action).await
             }
-            // Answered before the reference is read, or by `run`.
-            OperatorCommand::Trainers
-            | OperatorCommand::SignOut { .. }
-            | OperatorCommand::FixEmail { .. } => refused("not an order's command".into()),
+            OperatorCommand::Remind {
+                invoice,
+                open_cents,
+                ..
+            } => self.remind(&reference, invoice, open_cents, action).await,
+            // Answered before the reference is read.
+            OperatorCommand::Trainers | OperatorCommand::SignOut { .. } => {
+                refused("not an order's command".into())
+            }
         }
     }
 
@@ -213,6 +227,35 @@ impl OperatorDesk {
                 },
             },
         )
+    }
+
+    async fn remind(
+        &self,
+        reference: &Reference,
+        invoice: u32,
+        open_cents: i64,
+        action: &OperatorAction,
+    ) -> Result<OperatorAnswer, DeskError> {
+        let reminded = self.remind.remind(reference, invoice, open_cents, action);
+        match reminded.await {
+            Ok(delivery) => Ok(sent(delivery.status())),
+            Err(RemindError::Order(NamedOrderError::Store(error))) => Err(error),
+            Err(error) => Ok(OperatorAnswer::Refused {
+                message: error.to_string(),
+            }),
+        }
+    }
+
+    async fn erase(&self, reference: &Reference) -> Result<OperatorAnswer, DeskError> {
+        let erased = self.retention.erase(reference, (self.clock)()).await?;
+        Ok(match erased {
+            Some(erasure) => OperatorAnswer::Erased {
+                erasure: erasure.into(),
+            },
+            None => OperatorAnswer::Refused {
+                message: format!("no order {reference}"),
+            },
+        })
     }
 
     async fn revoke(&self, reference: &Reference) -> Result<OperatorAnswer, DeskError> {

@@ -36,6 +36,12 @@ pub enum OperatorCommand {
     FixEmail { reference: String, address: String },
     /// The order's personal data erased (`orders erase`).
     Erase { reference: String },
+    /// A reminder of its overdue invoice `invoice`, with `open_cents` open (`orders remind`).
+    Remind {
+        reference: String,
+        invoice: u32,
+        open_cents: i64,
+    },
 }
 
 impl OperatorCommand {
@@ -51,6 +57,7 @@ impl OperatorCommand {
             OperatorCommand::RevokeCustomerLinks { .. } => "revoke-customer-links",
             OperatorCommand::FixEmail { .. } => crate::domain::FIX_EMAIL_ACTION,
             OperatorCommand::Erase { .. } => "erase",
+            OperatorCommand::Remind { .. } => "remind",
         }
     }
 
@@ -62,6 +69,7 @@ impl OperatorCommand {
                 Some(kind) => format!("resend {}", kind.as_str()),
                 None => "resend".to_owned(),
             },
+            OperatorCommand::Remind { invoice, .. } => format!("remind {invoice}"),
             command => command.name().to_owned(),
         }
     }
@@ -74,6 +82,7 @@ impl OperatorCommand {
                 | OperatorCommand::Release { .. }
                 | OperatorCommand::Book { .. }
                 | OperatorCommand::Cancel { .. }
+                | OperatorCommand::Remind { .. }
         )
     }
 }

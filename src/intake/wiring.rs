@@ -11,7 +11,7 @@ use super::sending::Sender;
 use super::{
     BookWorkshop, BookingSettings, Clock, CustomerPage, DEFAULT_BACKOFF_SECONDS,
     DEFAULT_RETENTION_MONTHS, EMAIL_NEEDS, EraseExpired, HandleReport, OperatorDesk, PlaceOrder,
-    Release, Resend, RetryEmails, SealOrders, TrainerSignIn,
+    Release, RemindPayment, Resend, RetryEmails, SealOrders, TrainerSignIn,
 };
 use crate::domain::{EmailAddress, Limits, OrderSeal, Seller};
 use crate::email::Mailer;
@@ -199,6 +199,11 @@ impl Wiring {
             release: self.release(),
             book: self.book_workshop(),
             sign_in: self.trainer_sign_in(),
+            remind: RemindPayment {
+                orders: self.stores.orders.clone(),
+                corrections: self.stores.corrections.clone(),
+                sender: self.sender(),
+            },
             orders: self.stores.orders.clone(),
             corrections: self.stores.corrections.clone(),
             retention: self.stores.retention.clone(),

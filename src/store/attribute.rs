@@ -120,6 +120,8 @@ pub enum Attribute {
     Seal,
     /// What operators did to the order through the function (a list of maps: when, who, what).
     OperatorActions,
+    /// The latest payment reminder (a map: invoice, open_cents, due dates, at).
+    PaymentReminder,
 }
 
 impl Attribute {
@@ -178,6 +180,7 @@ impl Attribute {
             Attribute::ChangeRequestMessage => "change_request_message",
             Attribute::Seal => "seal",
             Attribute::OperatorActions => "operator_actions",
+            Attribute::PaymentReminder => "payment_reminder",
         }
     }
 }

@@ -31,6 +31,17 @@ pub trait Corrections: Send + Sync {
         action: &OperatorAction,
     ) -> Result<bool>;
 
+    /// Writes the order's payment reminder (`order.payment_reminder`), its email's claimed
+    /// state and its place in the retry queue, with the order's new seal over the one the
+    /// writer read, and logs `action`, on an order that is not erased (`false`: no such order,
+    /// erased, or changed meanwhile).
+    async fn remind(
+        &self,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
+    ) -> Result<bool>;
+
     /// Adds an operator's action to the order's log (`false`: no such order).
     async fn log_operator_action(
         &self,

@@ -307,6 +307,7 @@ pub fn order_from_item(item: &Item) -> Result<Order> {
             .unwrap_or(0),
         seal: text(item, Attribute::Seal.name()).map(str::to_owned),
         operator_actions: super::operator_item::operator_actions_from_item(item),
+        payment_reminder: super::operator_item::payment_reminder_from_item(item),
     })
 }
 

@@ -1,11 +1,13 @@
-//! An order's operator log (`domain::OperatorAction`) ⇄ its `operator_actions` attribute: a
-//! list of `{at, by, what}` maps, oldest first.
+//! What operators' commands leave on an order: its operator log (`domain::OperatorAction`) ⇄
+//! its `operator_actions` attribute, a list of `{at, by, what}` maps, oldest first; and the
+//! latest payment reminder (`domain::PaymentReminder`) ⇄ its `payment_reminder` map.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attribute::Attribute;
 use super::codec::{Item, s, text};
-use crate::domain::OperatorAction;
+use super::codec::{n, number};
+use crate::domain::{OperatorAction, PaymentReminder};
 
 /// One action as a list element.
 pub fn operator_action_value(action: &OperatorAction) -> AttributeValue {
@@ -37,6 +39,35 @@ pub fn operator_actions_from_item(item: &Item) -> Vec<OperatorAction> {
             })
         })
         .collect()
+}
+
+/// The reminder as a map attribute.
+pub fn payment_reminder_value(reminder: &PaymentReminder) -> AttributeValue {
+    AttributeValue::M(
+        [
+            ("invoice".to_owned(), n(reminder.invoice)),
+            ("open_cents".to_owned(), n(reminder.open_cents)),
+            ("due_date".to_owned(), s(reminder.due_date.to_string())),
+            (
+                "new_due_date".to_owned(),
+                s(reminder.new_due_date.to_string()),
+            ),
+            ("at".to_owned(), s(reminder.at.to_string())),
+        ]
+        .into(),
+    )
+}
+
+/// The order's latest reminder; `None` without one (or one this code cannot read).
+pub fn payment_reminder_from_item(item: &Item) -> Option<PaymentReminder> {
+    let map = item.get(Attribute::PaymentReminder.name())?.as_m().ok()?;
+    Some(PaymentReminder {
+        invoice: number(map, "invoice")?.try_into().ok()?,
+        open_cents: number(map, "open_cents")?,
+        due_date: text(map, "due_date")?.parse().ok()?,
+        new_due_date: text(map, "new_due_date")?.parse().ok()?,
+        at: text(map, "at")?.parse().ok()?,
+    })
 }
 
 #[cfg(test)]

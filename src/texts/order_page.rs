@@ -88,6 +88,15 @@ table! {
         done_invoicing,
         subject_invoicing,
         intro_invoicing,
+        /// A reminder of an overdue invoice (`orders remind`): its subject, what it asks, its
+        /// rows.
+        subject_payment_reminder,
+        intro_payment_reminder,
+        reminder_invoice,
+        reminder_reference,
+        reminder_open,
+        reminder_due,
+        reminder_new_due,
     }
 }
 
@@ -168,6 +177,13 @@ pub const FI: OrderPage = OrderPage {
     done_invoicing: "Laskutustiedot on tallennettu. Saat vahvistuksen sähköpostiisi, ja kouluttajat saavat tiedon.",
     subject_invoicing: "Laskutustietosi on päivitetty",
     intro_invoicing: "Tilauksesi laskutustiedot on päivitetty. Tässä ovat ne nyt. Jos et tehnyt muutosta itse, vastaa tähän viestiin.",
+    subject_payment_reminder: "Maksumuistutus",
+    intro_payment_reminder: "Emme ole vielä saaneet maksua alla olevasta laskusta. Maksathan avoimen summan uuteen eräpäivään mennessä laskulla olevalle tilille samalla viitenumerolla. Jos maksu on jo lähtenyt, tämä muistutus on aiheeton – kiitos!",
+    reminder_invoice: "Lasku",
+    reminder_reference: "Viitenumero",
+    reminder_open: "Maksettavaa",
+    reminder_due: "Alkuperäinen eräpäivä",
+    reminder_new_due: "Uusi eräpäivä",
 };
 
 pub const SV: OrderPage = OrderPage {
@@ -247,6 +263,13 @@ pub const SV: OrderPage = OrderPage {
     done_invoicing: "Faktureringsuppgifterna är sparade. Du får en bekräftelse per e-post, och utbildarna får veta.",
     subject_invoicing: "Dina faktureringsuppgifter har uppdaterats",
     intro_invoicing: "Faktureringsuppgifterna för din beställning har uppdaterats. Här är de nu. Om du inte gjorde ändringen själv, svara på det här meddelandet.",
+    subject_payment_reminder: "Betalningspåminnelse",
+    intro_payment_reminder: "Vi har ännu inte fått betalning för fakturan nedan. Betala det öppna beloppet senast den nya förfallodagen till kontot på fakturan med samma referensnummer. Om betalningen redan har gjorts kan du bortse från den här påminnelsen – tack!",
+    reminder_invoice: "Faktura",
+    reminder_reference: "Referensnummer",
+    reminder_open: "Att betala",
+    reminder_due: "Ursprunglig förfallodag",
+    reminder_new_due: "Ny förfallodag",
 };
 
 pub const EN: OrderPage = OrderPage {
@@ -326,4 +349,11 @@ pub const EN: OrderPage = OrderPage {
     done_invoicing: "The invoicing details are saved. You will get a confirmation by email, and the trainers are told.",
     subject_invoicing: "Your invoicing details have been updated",
     intro_invoicing: "The invoicing details of your order have been updated. Here they are now. If you did not make the change yourself, reply to this message.",
+    subject_payment_reminder: "Payment reminder",
+    intro_payment_reminder: "We have not yet received payment for the invoice below. Please pay the amount due by the new due date to the account on the invoice, with the same reference number. If the payment has already been made, please disregard this reminder – thank you!",
+    reminder_invoice: "Invoice",
+    reminder_reference: "Reference number",
+    reminder_open: "Amount due",
+    reminder_due: "Original due date",
+    reminder_new_due: "New due date",
 };

@@ -81,6 +81,9 @@ pub struct IssuedInvoice {
     /// its own too).
     #[serde(skip)]
     pub payments: Vec<super::paid::InvoicePayment>,
+    /// The payment reminders sent of it (`orders remind`), oldest first.
+    #[serde(skip)]
+    pub reminders: Vec<super::paid::InvoiceReminder>,
 }
 
 /// A document recorded as sent.
@@ -135,6 +138,7 @@ impl IssuedInvoice {
             partly_credited_cents: 0,
             sent: None,
             payments: Vec::new(),
+            reminders: Vec::new(),
         }
     }
 
@@ -172,6 +176,7 @@ impl IssuedInvoice {
             partly_credited_cents: 0,
             sent: None,
             payments: Vec::new(),
+            reminders: Vec::new(),
             ..self.clone()
         }
     }
@@ -235,6 +240,7 @@ impl IssuedInvoice {
                 how: text(item, SENT_HOW_ATTRIBUTE).unwrap_or("").to_owned(),
             });
         issued.payments = super::paid::payments_from_item(item);
+        issued.reminders = super::paid::reminders_from_item(item);
         Some(issued)
     }
 }

@@ -4,8 +4,6 @@
 //! credit note cancels it and leaves the order free to be invoiced again; a partial credit note
 //! leaves it current.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
@@ -36,13 +34,7 @@ use order_intake::store::{Result, StoreError};
 pub const COUNTER_KEY: &str = "counter#invoice";
 /// The first invoice's number, unless configuration says otherwise (`INVOICE_NUMBER_START`).
 pub const FIRST_INVOICE_NUMBER: u32 = 1000;
-/// Concurrent invoicing retries on the counter; twenty at once settle in a few rounds.
-const ATTEMPTS: u32 = 60;
-/// Storage calls that fail outright (a timeout under load) tried again before giving up.
-const TRANSIENT_FAILURES: u32 = 3;
-
-/// One attempt's result: `None` when the counter or the order moved meanwhile.
-type Attempt<T> = Result<Option<T>>;
+use super::attempts::Attempt;
 
 #[async_trait]
 impl Invoices for DynamoDbOperatorStore {
@@ -110,39 +102,17 @@ impl Invoices for DynamoDbOperatorStore {
     ) -> Result<super::PaymentRecorded> {
         self.write_payment(number, payment).await
     }
+
+    async fn record_reminder(
+        &self,
+        number: u32,
+        reminder: &super::InvoiceReminder,
+    ) -> Result<bool> {
+        self.write_reminder(number, reminder).await
+    }
 }
 
 impl DynamoDbOperatorStore {
-    /// Runs attempts until one is not overtaken by another writer.
-    async fn numbered<T, F>(&self, attempt: impl Fn() -> F + Send + Sync) -> Result<T>
-    where
-        F: Future<Output = Attempt<T>> + Send,
-    {
-        let mut failures = 0;
-        for round in 0..ATTEMPTS {
-            match attempt().await {
-                Ok(Some(done)) => return Ok(done),
-                // Someone took this number (or changed this order) first: read again.
-                Ok(None) => {}
-                // A call that timed out or failed may still have been written: each attempt
-                // reads the order and the counter afresh, so trying again is safe (a document
-                // written by the failed call is then found as the order's own). Storage that
-                // keeps failing is reported.
-                Err(StoreError::Unavailable(cause)) if failures < TRANSIENT_FAILURES => {
-                    failures += 1;
-                    tracing::warn!(error = %cause, round, "invoice: storage call failed, trying again");
-                }
-                Err(error) => return Err(error),
-            }
-            let jitter = u64::from(getrandom::u32().unwrap_or(0) % 20);
-            tokio::time::sleep(Duration::from_millis(
-                5 + jitter + 5 * u64::from(round.min(10)),
-            ))
-            .await;
-        }
-        Err(StoreError::Contended { attempts: ATTEMPTS })
-    }
-
     async fn try_invoice(
         &self,
         reference: &Reference,

@@ -9,6 +9,7 @@
 //! (`voucher.rs`), listed in the by-month index under `invoices#YYYY-MM`, numbered from
 //! `counter#invoice`.
 
+mod attempts;
 mod document;
 mod invoices;
 mod listing;
@@ -30,7 +31,7 @@ pub use document::{
     DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, Sent, invoice_pk, listed,
 };
 pub use invoices::{COUNTER_KEY as INVOICE_COUNTER_KEY, FIRST_INVOICE_NUMBER};
-pub use paid::InvoicePayment;
+pub use paid::{InvoicePayment, InvoiceReminder};
 pub use parties::{IssuingSeller, Parties, Routing};
 pub use payments::{PaymentRecorded, PaymentState};
 pub use record::RecordValues;
@@ -116,6 +117,10 @@ pub trait Invoices: Send + Sync {
         number: u32,
         payment: &InvoicePayment,
     ) -> Result<PaymentRecorded>;
+
+    /// Adds a reminder the function sent to invoice `number`'s history (`false`: no such
+    /// invoice).
+    async fn record_reminder(&self, number: u32, reminder: &InvoiceReminder) -> Result<bool>;
 }
 
 /// What a credit note credits: the whole invoice (it is then no longer the order's current

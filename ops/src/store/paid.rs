@@ -8,6 +8,30 @@ use order_intake::store::codec::{Item, text};
 
 pub(super) const PAYMENTS_ATTRIBUTE: &str = "payments";
 pub(super) const PAYMENT_IDS_ATTRIBUTE: &str = "payment_ids";
+pub(super) const REMINDERS_ATTRIBUTE: &str = "reminders";
+
+/// A payment reminder sent of an invoice (`orders remind`), as its history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceReminder {
+    pub at: jiff::Timestamp,
+    pub open_cents: i64,
+}
+
+/// The reminders on an invoice's item, oldest first.
+pub(super) fn reminders_from_item(item: &Item) -> Vec<InvoiceReminder> {
+    let Some(Ok(list)) = item.get(REMINDERS_ATTRIBUTE).map(|v| v.as_l()) else {
+        return Vec::new();
+    };
+    (list.iter())
+        .filter_map(|entry| {
+            let entry = entry.as_m().ok()?;
+            Some(InvoiceReminder {
+                at: text(entry, "at")?.parse().ok()?,
+                open_cents: order_intake::store::codec::number(entry, "open_cents")?,
+            })
+        })
+        .collect()
+}
 
 /// One payment of an invoice, as the bank booked it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

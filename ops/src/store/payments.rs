@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::DynamoDbOperatorStore;
 use super::document::{DocumentKind, IssuedInvoice, invoice_pk};
-use super::paid::{InvoicePayment, PAYMENT_IDS_ATTRIBUTE, PAYMENTS_ATTRIBUTE};
+use super::paid::{InvoicePayment, PAYMENT_IDS_ATTRIBUTE, PAYMENTS_ATTRIBUTE, REMINDERS_ATTRIBUTE};
 use order_intake::store::Result;
 use order_intake::store::codec::{Item, n, s};
 use order_intake::store::dynamodb::written;
@@ -111,5 +111,31 @@ impl DynamoDbOperatorStore {
             Some(_) => PaymentRecorded::Before,
             None => PaymentRecorded::NoInvoice,
         })
+    }
+}
+
+impl DynamoDbOperatorStore {
+    /// Adds a reminder sent (`orders remind`) to the invoice's history.
+    pub(super) async fn write_reminder(
+        &self,
+        number: u32,
+        reminder: &super::paid::InvoiceReminder,
+    ) -> Result<bool> {
+        let entry = AttributeValue::M(Item::from([
+            ("at".to_owned(), s(reminder.at.to_string())),
+            ("open_cents".to_owned(), n(reminder.open_cents)),
+        ]));
+        let sent = (self.store.client().update_item())
+            .table_name(self.store.table())
+            .key(ORDER_TABLE_PARTITION_KEY, s(invoice_pk(number)))
+            .update_expression("SET #list = list_append(if_not_exists(#list, :empty), :one)")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#list", REMINDERS_ATTRIBUTE)
+            .expression_attribute_names("#pk", ORDER_TABLE_PARTITION_KEY)
+            .expression_attribute_values(":empty", AttributeValue::L(Vec::new()))
+            .expression_attribute_values(":one", AttributeValue::L(vec![entry]))
+            .send()
+            .await;
+        written(sent, |e| e.is_conditional_check_failed_exception())
     }
 }

@@ -9,13 +9,15 @@ use jiff::Timestamp;
 
 use super::changes::Changes;
 use super::{DynamoDbStore, written};
+use crate::domain::EmailKind;
 use crate::domain::{Field, OperatorAction, Order, Reference};
 use crate::store::InvoicingChange;
 use crate::store::attribute::Attribute;
 use crate::store::attribute::{INVOICE_ATTRIBUTES, INVOICING_CHANGES_ATTRIBUTE};
 use crate::store::codec::{Item, s, text};
+use crate::store::item::retry_place;
 use crate::store::item::{ERASED_AT_ATTRIBUTE, ORDER_TABLE_PARTITION_KEY, order_pk};
-use crate::store::operator_item::operator_action_value;
+use crate::store::operator_item::{operator_action_value, payment_reminder_value};
 use crate::store::{Corrected, Corrections, Result, StoreError};
 
 #[async_trait]
@@ -28,6 +30,41 @@ impl Corrections for DynamoDbStore {
     ) -> Result<bool> {
         let mut changes = Changes::default();
         changes.set(Field::Email.name(), s(order.details.email.as_str()));
+        let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
+        let logged = log_action(&mut changes, action);
+        changes.set_clause(logged);
+        let (key, erased) = (
+            changes.name(ORDER_TABLE_PARTITION_KEY),
+            changes.name(ERASED_AT_ATTRIBUTE),
+        );
+        let updated = changes
+            .apply(self.update_order(&order.reference))
+            .condition_expression(format!(
+                "attribute_exists({key}) AND attribute_not_exists({erased}) AND {sealed}"
+            ))
+            .send()
+            .await;
+        written(updated, |e| e.is_conditional_check_failed_exception())
+    }
+
+    async fn remind(
+        &self,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
+    ) -> Result<bool> {
+        let Some(reminder) = &order.payment_reminder else {
+            return Ok(false);
+        };
+        let mut changes = Changes::default();
+        changes.set(
+            Attribute::PaymentReminder.name(),
+            payment_reminder_value(reminder),
+        );
+        if let Some(delivery) = order.delivery(EmailKind::PaymentReminder) {
+            changes.delivery(EmailKind::PaymentReminder, delivery);
+        }
+        changes.retry_queue(retry_place(order));
         let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
         let logged = log_action(&mut changes, action);
         changes.set_clause(logged);

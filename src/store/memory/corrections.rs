@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::MemoryStore;
-use crate::domain::{Field, OperatorAction, Order, Reference};
+use crate::domain::{EmailKind, Field, OperatorAction, Order, Reference};
 use crate::store::{Corrected, Corrections, InvoicingChange, Result};
 
 #[async_trait]
@@ -21,6 +21,28 @@ impl Corrections for MemoryStore {
         match state.orders.get_mut(order.reference.as_str()) {
             Some(stored) if !erased && stored.seal.as_deref() == seen_seal => {
                 stored.details.email = order.details.email.clone();
+                stored.seal = order.seal.clone();
+                stored.operator_actions.push(action.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn remind(
+        &self,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
+    ) -> Result<bool> {
+        let mut state = self.available()?;
+        let erased = state.erased.contains_key(order.reference.as_str());
+        match state.orders.get_mut(order.reference.as_str()) {
+            Some(stored) if !erased && stored.seal.as_deref() == seen_seal => {
+                stored.payment_reminder = order.payment_reminder.clone();
+                if let Some(delivery) = order.delivery(EmailKind::PaymentReminder) {
+                    stored.set_delivery(EmailKind::PaymentReminder, delivery.clone());
+                }
                 stored.seal = order.seal.clone();
                 stored.operator_actions.push(action.clone());
                 Ok(true)
