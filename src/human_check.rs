@@ -2,15 +2,9 @@
 //! siteverify. A doubt never refuses an order: the order is stored and the trainers told, and
 //! only the customer's confirmation waits for a person (`Delivery::Unverified`).
 
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_smithy_http_client::tls::{self, TlsContext, rustls_provider::CryptoMode};
-use aws_smithy_runtime_api::client::http::HttpConnector;
-use aws_smithy_runtime_api::http::Request;
-use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::byte_stream::ByteStream;
 use sha2::{Digest, Sha256};
 use url::Url;
 use uuid::Uuid;
@@ -103,7 +97,7 @@ pub struct TurnstileSettings {
 /// never need it.
 pub struct Turnstile {
     settings: TurnstileSettings,
-    connector: OnceLock<Arc<dyn HttpConnector>>,
+    client: crate::aws::HttpsClient,
 }
 
 /// What siteverify answers (only the fields the check reads).
@@ -122,23 +116,8 @@ impl Turnstile {
     pub fn new(settings: TurnstileSettings) -> Turnstile {
         Turnstile {
             settings,
-            connector: OnceLock::new(),
+            client: crate::aws::HttpsClient::new(),
         }
-    }
-
-    fn connector(&self) -> &Arc<dyn HttpConnector> {
-        self.connector.get_or_init(|| {
-            let connector = aws_smithy_http_client::Connector::builder()
-                .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
-                .tls_context(
-                    TlsContext::builder()
-                        .with_trust_store(crate::aws::system_trust_store())
-                        .build()
-                        .unwrap_or_default(),
-                )
-                .build();
-            Arc::new(connector)
-        })
     }
 
     async fn siteverify(
@@ -158,32 +137,17 @@ impl Turnstile {
             }
             form.finish()
         };
-        let mut request = Request::new(SdkBody::from(body));
-        request
-            .set_method("POST")
+        let form = Some(("application/x-www-form-urlencoded", body.into_bytes()));
+        let url = self.settings.siteverify.as_str();
+        let answer = (self
+            .client
+            .call("POST", url, form, self.settings.timeout)
+            .await)
             .map_err(|error| error.to_string())?;
-        request
-            .set_uri(self.settings.siteverify.as_str())
-            .map_err(|error| error.to_string())?;
-        let headers = request.headers_mut();
-        headers.insert("content-type", "application/x-www-form-urlencoded");
-        let call = async {
-            let response = self
-                .connector()
-                .call(request)
-                .await
-                .map_err(|error| format!("{error:?}"))?;
-            if !response.status().is_success() {
-                return Err(format!("status {}", response.status().as_u16()));
-            }
-            let body = ByteStream::new(response.into_body()).collect().await;
-            let body = body.map_err(|error| error.to_string())?.into_bytes();
-            serde_json::from_slice(&body).map_err(|error| error.to_string())
-        };
-        match tokio::time::timeout(self.settings.timeout, call).await {
-            Ok(answer) => answer,
-            Err(_) => Err(format!("no answer in {:?}", self.settings.timeout)),
+        if !(200..300).contains(&answer.status) {
+            return Err(format!("status {}", answer.status));
         }
+        serde_json::from_slice(&answer.body).map_err(|error| error.to_string())
     }
 
     /// Cloudflare's answer against what this form must have made.
@@ -323,12 +287,12 @@ mod tests {
     async fn the_client_is_built_when_the_first_token_is_checked() {
         let source = SourceAddress::parse("192.0.2.1").unwrap();
         let check = turnstile();
-        assert!(check.connector.get().is_none());
+        assert!(!check.client.connected());
         check.verify(None, &source, idempotency_key("k")).await;
-        assert!(check.connector.get().is_none());
+        assert!(!check.client.connected());
         check
             .verify(Some("XXXX.DUMMY.TOKEN"), &source, idempotency_key("k"))
             .await;
-        assert!(check.connector.get().is_some());
+        assert!(check.client.connected());
     }
 }

@@ -2,6 +2,8 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::cli_args::SetInvoicingArgs;
 use order_intake::domain::EmailKind;
 
 /// Find, export, resend and erase Some-työpajat orders. Reads ORDERS_TABLE (and, for resend,
@@ -136,6 +138,24 @@ pub enum Command {
     },
     /// The coming bookings as a table, soonest first.
     Upcoming,
+    /// Sends an issued e-invoice or credit note through the e-invoice operator (Apix), once:
+    /// a send whose outcome is unknown waits for a person (`document N --record sent|failed`).
+    Send {
+        number: Option<u32>,
+        /// Every issued e-invoice document not sent yet.
+        #[arg(long, conflicts_with = "number")]
+        unsent: bool,
+    },
+    /// Issued e-invoice documents not sent yet, with their last send's state.
+    Documents {
+        #[arg(long, required = true)]
+        unsent: bool,
+    },
+    /// The e-invoice operator's set-up (RUNBOOK.md, "Sending e-invoices").
+    Operator {
+        #[command(subcommand)]
+        action: OperatorAction,
+    },
     /// The bank's reference payments matched to invoices (RUNBOOK.md, "Payments").
     Payments {
         #[command(subcommand)]
@@ -248,59 +268,8 @@ pub enum DocumentFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RecordState {
     Sent,
-}
-
-/// What `orders set-invoicing` is asked: only the values given change.
-#[derive(Debug, Clone, Default, Args)]
-pub struct SetInvoicingArgs {
-    pub reference: String,
-    #[arg(long)]
-    pub business_id: Option<String>,
-    /// E-invoice address (OVT: 0037 + the Y-tunnus's digits + up to five characters).
-    #[arg(long)]
-    pub einvoice_address: Option<String>,
-    /// The e-invoice operator's code (välittäjätunnus).
-    #[arg(long)]
-    pub operator: Option<String>,
-    #[arg(long)]
-    pub billing_reference: Option<String>,
-    /// The buyer's purchase order number.
-    #[arg(long)]
-    pub purchase_order: Option<String>,
-    /// The billing address: street or PL box, postcode and town (together when new).
-    #[arg(long)]
-    pub street: Option<String>,
-    #[arg(long)]
-    pub postcode: Option<String>,
-    #[arg(long)]
-    pub town: Option<String>,
-    /// Where a printable invoice is sent (an email address).
-    #[arg(long)]
-    pub invoice_address: Option<String>,
-    /// Who makes the change, for the order's log (default: ORDERS_OPERATOR or the login name).
-    #[arg(long)]
-    pub by: Option<String>,
-}
-
-impl SetInvoicingArgs {
-    /// The values given, by field.
-    pub fn values(&self) -> Vec<(order_intake::domain::Field, String)> {
-        use order_intake::domain::Field;
-        [
-            (Field::BusinessId, &self.business_id),
-            (Field::EInvoiceAddress, &self.einvoice_address),
-            (Field::EInvoiceOperator, &self.operator),
-            (Field::BillingReference, &self.billing_reference),
-            (Field::PurchaseOrder, &self.purchase_order),
-            (Field::BillingStreet, &self.street),
-            (Field::BillingPostcode, &self.postcode),
-            (Field::BillingTown, &self.town),
-            (Field::InvoiceAddress, &self.invoice_address),
-        ]
-        .into_iter()
-        .filter_map(|(field, value)| Some((field, value.clone()?)))
-        .collect()
-    }
+    /// After a send through the operator whose outcome was unknown: it did not arrive.
+    Failed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -391,4 +360,16 @@ pub enum PaymentsAction {
     /// in the message) names: paid, partly paid, overpaid, or a refund owed on a credited
     /// invoice. Importing the same file again changes nothing; unmatched payments are listed.
     Import { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorAction {
+    /// Fetches the company's transfer credentials from Apix once (RetrieveTransferID) with an
+    /// Apix user's password (read from stdin, never stored) and stores them in SSM Parameter
+    /// Store as a SecureString (APIX_PARAMETER).
+    Connect {
+        /// The Apix user (an email address).
+        #[arg(long)]
+        user: String,
+    },
 }

@@ -27,6 +27,8 @@ pub struct OpsConfig {
     /// Where `invoice`, `credit` and `document` write their files (`ORDERS_DOCUMENTS`); unset,
     /// they print on stdout.
     pub documents_dir: Option<std::path::PathBuf>,
+    /// The e-invoice operator for `orders send` (`APIX_URL`, …), or why it is not usable.
+    pub apix: Result<Option<crate::operator_settings::ApixSettings>, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +110,7 @@ impl OpsConfig {
             retention_months,
             function: set("ORDERS_FUNCTION"),
             seller,
+            apix: crate::operator_settings::ApixSettings::from_lookup(set),
         })
     }
 }

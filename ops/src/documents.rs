@@ -8,11 +8,12 @@ use std::io::Write;
 use jiff::Timestamp;
 use order_intake::domain::{Field, InvoiceLine, Language, Package, VatRate};
 
-use crate::cli::{DocumentArgs, DocumentFormat};
+use crate::cli::{DocumentArgs, DocumentFormat, RecordState};
 use crate::invoice::{self, InvoiceError, InvoiceFormat, Printing};
 use crate::store::{
     DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord, Parties, RecordedSent, Routing,
 };
+use crate::store::{SendState, SendStep};
 use crate::{Operator, OpsError, parse_reference};
 
 /// How a document recorded as sent by a person is marked.
@@ -44,8 +45,8 @@ impl Operator {
             DocumentKind::Invoice => "invoice",
             DocumentKind::Credit => "credit note",
         };
-        if asked.record.is_some() {
-            let said = self.record_sent(name, &issued, now).await?;
+        if let Some(state) = asked.record {
+            let said = self.record_state(name, &issued, state, now).await?;
             writeln!(out, "{said}")?;
             return Ok(());
         }
@@ -68,6 +69,60 @@ impl Operator {
         )?;
         self.emit(&issued, printing, format, out, notes)?;
         Ok(())
+    }
+
+    /// `--record sent|failed`: by hand, or what the operator's portal showed after a send whose
+    /// outcome was unknown.
+    async fn record_state(
+        &self,
+        name: &str,
+        issued: &IssuedInvoice,
+        state: RecordState,
+        now: Timestamp,
+    ) -> Result<String, OpsError> {
+        match (state, issued.send_history.last().map(|s| s.state)) {
+            (state, Some(SendState::Sending | SendState::Unknown)) => {
+                self.record_checked(name, issued, state, now).await
+            }
+            (RecordState::Sent, _) => self.record_sent(name, issued, now).await,
+            (RecordState::Failed, _) => Err(OpsError::Usage(format!(
+                "{name} {} has no send to record as failed (only one whose outcome is unknown)",
+                issued.record.number
+            ))),
+        }
+    }
+
+    /// What a person saw in the operator's portal after a send whose outcome was unknown.
+    async fn record_checked(
+        &self,
+        name: &str,
+        issued: &IssuedInvoice,
+        state: RecordState,
+        now: Timestamp,
+    ) -> Result<String, OpsError> {
+        let number = issued.record.number;
+        let state = match state {
+            RecordState::Sent => SendState::Sent,
+            RecordState::Failed => SendState::Failed,
+        };
+        let step = SendStep {
+            at: now,
+            state,
+            note: "recorded by hand after checking the operator's portal".into(),
+        };
+        if !self.stores.invoices.record_send_step(number, &step).await? {
+            return Err(OpsError::Usage(format!(
+                "{name} {number} changed meanwhile: look again"
+            )));
+        }
+        Ok(match state {
+            SendState::Sent => format!(
+                "{name} {number} recorded as sent through the operator; from now on it prints as a copy"
+            ),
+            _ => {
+                format!("{name} {number} recorded as not sent; orders send {number} sends it again")
+            }
+        })
     }
 
     /// Records the document as sent by a person: what to tell them.
@@ -225,5 +280,6 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         sent: None,
         payments: Vec::new(),
         reminders: Vec::new(),
+        send_history: Vec::new(),
     })
 }

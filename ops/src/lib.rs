@@ -7,11 +7,13 @@
 
 pub mod accounts;
 pub mod amount;
+pub mod apix;
 pub mod billing;
 pub mod bookings;
 pub mod breaker;
 pub mod camt;
 pub mod cli;
+mod cli_args;
 pub mod config;
 pub mod correction;
 pub mod crediting;
@@ -24,11 +26,13 @@ pub mod invoice;
 pub mod journal;
 pub mod ledger;
 pub mod operator;
+pub mod operator_settings;
 pub mod payment;
 pub mod period;
 pub mod receivables;
 pub mod report;
 pub mod rows;
+pub mod sending;
 pub mod spreadsheet;
 pub mod store;
 pub mod trainers;

@@ -58,6 +58,8 @@ async fn main() -> ExitCode {
         first_invoice_number: config.first_invoice_number,
         accounts: config.accounts,
         documents_dir: config.documents_dir,
+        apix: config.apix,
+        ssm: Some(aws_sdk_ssm::Client::new(&sdk)),
         clock: Timestamp::now,
     };
     let mut out = std::io::stdout().lock();

@@ -30,6 +30,10 @@ pub struct Operator {
     pub accounts: crate::accounts::Accounts,
     /// Where documents are written (`ORDERS_DOCUMENTS`); `None`: on stdout.
     pub documents_dir: Option<std::path::PathBuf>,
+    /// The e-invoice operator for `orders send` (`APIX_URL`, …), or why it is not usable.
+    pub apix: Result<Option<crate::operator_settings::ApixSettings>, String>,
+    /// Where the operator's transfer credentials are (SSM Parameter Store).
+    pub ssm: Option<aws_sdk_ssm::Client>,
     pub clock: fn() -> Timestamp,
 }
 
@@ -75,6 +79,16 @@ impl Operator {
                 action: cli::PaymentsAction::Import { file },
             } => self.import_payments(&file, out).await,
             Command::Receivables => self.receivables(None, now, out).await,
+            Command::Send { number, unsent } => self.send(number, unsent, out).await,
+            Command::Documents { .. } => self.list_unsent(out).await,
+            Command::Operator {
+                action: cli::OperatorAction::Connect { user },
+            } => {
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password)?;
+                self.connect(&user, password.trim_end_matches(['\r', '\n']), out)
+                    .await
+            }
             Command::Remind { number } => self.remind(number, now, out).await,
             Command::Overdue { days } => self.receivables(Some(days), now, out).await,
         }

@@ -1707,6 +1707,8 @@ fn operator_at(table: &Table, clock: fn() -> Timestamp) -> order_ops::Operator {
         first_invoice_number: None,
         accounts: order_ops::accounts::Accounts::default(),
         documents_dir: None,
+        apix: Ok(None),
+        ssm: None,
         clock,
     }
 }
@@ -2926,4 +2928,263 @@ async fn an_overdue_invoice_is_reminded_in_its_customer_s_language_once_in_fourt
     let owed = run(&january, &["receivables"]).await;
     assert!(owed.contains("(partly paid, 327,50 € left)"), "{owed}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Apix's local stand-in (`tools/apix_standin.py`) on a free port, stopped when dropped.
+struct ApixStandIn {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ApixStandIn {
+    fn start() -> ApixStandIn {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/apix_standin.py");
+        let mut child = Command::new("python3")
+            .args([script, &port.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs the Apix stand-in (tools/apix_standin.py)");
+        let mut ready = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut ready)
+            .unwrap();
+        assert_eq!(ready.trim(), "ready", "the Apix stand-in did not start");
+        ApixStandIn {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    async fn mode(&self, mode: &str) {
+        let control = reqwest::Client::new().post(format!("{}/control", self.url));
+        let sent = control
+            .body(format!("{{\"mode\": \"{mode}\"}}"))
+            .send()
+            .await;
+        assert!(sent.unwrap().status().is_success());
+    }
+
+    /// The invoice numbers it accepted, in order.
+    async fn received(&self) -> Vec<String> {
+        let list: serde_json::Value = reqwest::get(format!("{}/received", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (list.as_array().unwrap().iter())
+            .flat_map(|batch| batch["invoices"].as_array().unwrap().clone())
+            .map(|n| n.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn settings(&self, key: &str, timeout_ms: u64) -> order_ops::operator_settings::ApixSettings {
+        use order_ops::apix::TransferCredentials;
+        use order_ops::operator_settings::{ApixSettings, CredentialSource};
+        ApixSettings {
+            base: format!("{}/", self.url).parse().unwrap(),
+            credentials: CredentialSource::Local(TransferCredentials {
+                transfer_id: "standin-transfer-id".into(),
+                transfer_key: key.into(),
+                unique_company_id: String::new(),
+            }),
+            timeout: std::time::Duration::from_millis(timeout_ms),
+        }
+    }
+}
+
+impl Drop for ApixStandIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// `orders send` against Apix's stand-in, which checks each request as Apix documents it (the
+/// digest over the transfer key, the timestamp's window, the ZIP holding the Finvoice): sent
+/// once, a refusal recorded with its reason and sent again later, a timeout left unknown and
+/// refused until a person records what the portal shows, a credit note the same way.
+#[tokio::test]
+async fn e_invoices_go_through_the_operator_once_each_and_an_unknown_outcome_waits_for_a_person() {
+    let table = fresh_table().await;
+    let apix = ApixStandIn::start();
+    for n in [1, 2, 4] {
+        let order = seed(&table.store, n, ordered(), "tilaaja@kunta.example", sent(n)).await;
+        orders(
+            &table,
+            &[
+                "invoice",
+                order.reference.as_str(),
+                "--delivered",
+                "2026-11-20",
+            ],
+        );
+    }
+    const KEY: &str = "standin-transfer-key-0123456789";
+    let sending = |timeout_ms| order_ops::Operator {
+        apix: Ok(Some(apix.settings(KEY, timeout_ms))),
+        ..operator_at(&table, Timestamp::now)
+    };
+    let listed = run(&sending(5000), &["documents", "--unsent"]).await;
+    assert!(
+        listed.contains("3 unsent e-invoice document(s)"),
+        "{listed}"
+    );
+
+    let first = run(&sending(5000), &["send", "1000"]).await;
+    assert!(
+        first.starts_with("1000: sent through Apix (Apix batch "),
+        "{first}"
+    );
+    assert_eq!(apix.received().await, ["1000"]);
+    let again = refused_by(&sending(5000), &["send", "1000"]).await;
+    assert!(
+        again.contains("already sent (through the operator: Apix batch"),
+        "{again}"
+    );
+
+    // Refused by Apix: recorded with its reason, and sent again once Apix takes it.
+    apix.mode("refuse").await;
+    let refused = refused_by(&sending(5000), &["send", "1001"]).await;
+    assert!(
+        refused.contains("refused by Apix: 6200 Receiver address not found"),
+        "{refused}"
+    );
+    apix.mode("ok").await;
+    assert!(
+        run(&sending(5000), &["send", "1001"])
+            .await
+            .starts_with("1001: sent")
+    );
+
+    // No answer in time: unknown, refused until a person records what the portal shows.
+    apix.mode("timeout").await;
+    let unknown = refused_by(&sending(500), &["send", "1002"]).await;
+    assert!(unknown.contains("no clear answer from Apix"), "{unknown}");
+    apix.mode("ok").await;
+    let waiting = refused_by(&sending(5000), &["send", "--unsent"]).await;
+    assert!(waiting.contains("its last send is unknown"), "{waiting}");
+    assert_eq!(
+        apix.received().await,
+        ["1000", "1001", "1002"],
+        "it did arrive"
+    );
+    let recorded = run(&sending(5000), &["document", "1002", "--record", "sent"]).await;
+    assert!(
+        recorded.contains("recorded as sent through the operator"),
+        "{recorded}"
+    );
+    assert!(
+        refused_by(&sending(5000), &["send", "1002"])
+            .await
+            .contains("already sent")
+    );
+
+    // A credit note goes the same way; what was sent is sent once.
+    let order = invoices_order(&table, 1000).await;
+    orders(&table, &["credit", &order]);
+    assert!(
+        run(&sending(5000), &["send", "--unsent"])
+            .await
+            .starts_with("1003: sent")
+    );
+    assert_eq!(apix.received().await, ["1000", "1001", "1002", "1003"]);
+    use order_ops::store::Invoices;
+    let history = table
+        .listings()
+        .issued_invoice(1001)
+        .await
+        .unwrap()
+        .unwrap()
+        .send_history;
+    let states: Vec<&str> = history.iter().map(|s| s.state.as_str()).collect();
+    assert_eq!(states, ["sending", "failed", "sending", "sent"]);
+
+    // What the stand-in checks as Apix does: the key behind the digest, the clock.
+    let wrong_key = order_ops::Operator {
+        apix: Ok(Some(apix.settings("another-key", 5000))),
+        ..operator_at(&table, Timestamp::now)
+    };
+    let order = seed(&table.store, 5, ordered(), "tilaaja@kunta.example", sent(5)).await;
+    orders(
+        &table,
+        &[
+            "invoice",
+            order.reference.as_str(),
+            "--delivered",
+            "2026-11-20",
+        ],
+    );
+    let digest = refused_by(&wrong_key, &["send", "1004"]).await;
+    assert!(
+        digest.contains("6004 Authentication failed: digest"),
+        "{digest}"
+    );
+    fn an_hour_ago() -> Timestamp {
+        Timestamp::now().checked_sub(1.hour()).unwrap()
+    }
+    let late = order_ops::Operator {
+        apix: Ok(Some(apix.settings(KEY, 5000))),
+        ..operator_at(&table, an_hour_ago)
+    };
+    let window = refused_by(&late, &["send", "1004"]).await;
+    assert!(window.contains("6005 Timestamp out of window"), "{window}");
+
+    // `orders operator connect`'s call: the credentials for the company's Y-tunnus and an
+    // Apix user, the password only as its hash in the digest.
+    use order_ops::apix::retrieve_transfer_id;
+    let (client, base) = (
+        order_intake::aws::HttpsClient::new(),
+        apix.settings(KEY, 5000).base,
+    );
+    let user = "laskutus@some-tyopajat.example";
+    let connected = retrieve_transfer_id(
+        &client,
+        &base,
+        "1234567-1",
+        user,
+        "standin-password",
+        Timestamp::now(),
+    );
+    let credentials = connected.await.unwrap();
+    assert_eq!(
+        (
+            credentials.transfer_id.as_str(),
+            credentials.transfer_key.as_str()
+        ),
+        ("standin-transfer-id", KEY)
+    );
+    let wrong = retrieve_transfer_id(&client, &base, "1234567-1", user, "guess", Timestamp::now());
+    assert_eq!(
+        wrong.await.unwrap_err(),
+        "Apix refused: 6004 Authentication failed"
+    );
+}
+
+/// A command that must fail: its error.
+async fn refused_by(operator: &order_ops::Operator, args: &[&str]) -> String {
+    use clap::Parser;
+    let cli = order_ops::Cli::try_parse_from([&["orders"][..], args].concat()).unwrap();
+    let (mut out, mut notes) = (Vec::new(), Vec::new());
+    let done = operator.run(cli.command, &mut out, &mut notes).await;
+    let said = String::from_utf8(out).unwrap();
+    format!("{said}{:?}", done.expect_err("refused"))
+}
+
+/// The order reference of invoice `number`.
+async fn invoices_order(table: &Table, number: u32) -> String {
+    use order_ops::store::Invoices;
+    let invoice = table
+        .listings()
+        .issued_invoice(number)
+        .await
+        .unwrap()
+        .unwrap();
+    invoice.reference
 }

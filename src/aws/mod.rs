@@ -5,6 +5,9 @@
 
 use std::time::Duration;
 
+mod https;
+pub use https::{Answer, CallError, HttpsClient};
+
 use aws_config::environment::{
     EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
 };

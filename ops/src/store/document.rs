@@ -84,6 +84,9 @@ pub struct IssuedInvoice {
     /// The payment reminders sent of it (`orders remind`), oldest first.
     #[serde(skip)]
     pub reminders: Vec<super::paid::InvoiceReminder>,
+    /// Its sending through the e-invoice operator (`orders send`), step by step.
+    #[serde(skip)]
+    pub send_history: Vec<super::send_step::SendStep>,
 }
 
 /// A document recorded as sent.
@@ -139,6 +142,7 @@ impl IssuedInvoice {
             sent: None,
             payments: Vec::new(),
             reminders: Vec::new(),
+            send_history: Vec::new(),
         }
     }
 
@@ -177,6 +181,7 @@ impl IssuedInvoice {
             sent: None,
             payments: Vec::new(),
             reminders: Vec::new(),
+            send_history: Vec::new(),
             ..self.clone()
         }
     }
@@ -241,6 +246,7 @@ impl IssuedInvoice {
             });
         issued.payments = super::paid::payments_from_item(item);
         issued.reminders = super::paid::reminders_from_item(item);
+        issued.send_history = super::send_step::send_history(item);
         Some(issued)
     }
 }

@@ -110,6 +110,10 @@ impl Invoices for DynamoDbOperatorStore {
     ) -> Result<bool> {
         self.write_reminder(number, reminder).await
     }
+
+    async fn record_send_step(&self, number: u32, step: &super::SendStep) -> Result<bool> {
+        self.write_send_step(number, step).await
+    }
 }
 
 impl DynamoDbOperatorStore {

@@ -17,6 +17,8 @@ mod paid;
 mod parties;
 mod payments;
 mod record;
+mod send_step;
+mod transmission;
 mod voucher;
 
 use std::sync::Arc;
@@ -36,6 +38,7 @@ pub use parties::{IssuingSeller, Parties, Routing};
 pub use payments::{PaymentRecorded, PaymentState};
 pub use record::RecordValues;
 pub use record::{EmailRecord, InvoiceRecord, InvoiceTerms, OrderRecord, RecipientOutcome};
+pub use send_step::{SendState, SendStep};
 pub use voucher::RecordedSent;
 
 /// What `invoice` found or made.
@@ -121,6 +124,11 @@ pub trait Invoices: Send + Sync {
     /// Adds a reminder the function sent to invoice `number`'s history (`false`: no such
     /// invoice).
     async fn record_reminder(&self, number: u32, reminder: &InvoiceReminder) -> Result<bool>;
+
+    /// Writes a step of sending document `number` through the e-invoice operator, if it may
+    /// follow the document's state (`sending`: not sent any way yet, nor being sent, nor
+    /// unknown): `false` otherwise.
+    async fn record_send_step(&self, number: u32, step: &SendStep) -> Result<bool>;
 }
 
 /// What a credit note credits: the whole invoice (it is then no longer the order's current
