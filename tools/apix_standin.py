@@ -6,11 +6,13 @@ and answers in Apix's response format.
   PUT /invoices?soft=&ver=&TraID=&t=&d=SHA-256:<hex>   SendInvoiceZIP
       the digest recomputed over soft+ver+TraID+t+TransferKey, the timestamp (CCYYMMDDHHMMSS,
       UTC) within WINDOW seconds of now, the body a ZIP with at least one Finvoice XML file at
-      its root and nothing but .xml and .pdf files; ERR answers for each failure.
+      its root and nothing but .xml and .pdf files, the image a Finvoice names (InvoiceUrlNameText
+      APIX_PDFFILE, InvoiceUrlText file://NAME) in it and a PDF; ERR answers for each failure.
   GET  /app-transferID?id=&idq=&uid=&ts=&d=            RetrieveTransferID
       the digest over id+idq+uid+ts+SHA-256(password) for the one known user.
   POST /control  {"mode": "ok"|"refuse"|"timeout"}      how the next sends are answered
   GET  /received                                      what was accepted (JSON)
+  GET  /zip?batch=N                                    an accepted ZIP as it came
 
 Usage: apix_standin.py PORT   (prints "ready" when listening)
 """
@@ -78,6 +80,16 @@ def zip_problem(body):
         if root.tag != "Finvoice":
             return f"{name} is not a Finvoice document", []
         numbers.append(root.findtext("InvoiceDetails/InvoiceNumber"))
+        # The invoice image: InvoiceUrlNameText APIX_PDFFILE names it in InvoiceUrlText.
+        kinds = [e.text for e in root.findall("InvoiceUrlNameText")]
+        urls = [e.text for e in root.findall("InvoiceUrlText")]
+        for kind, url in zip(kinds, urls):
+            if kind == "APIX_PDFFILE":
+                image = (url or "").removeprefix("file://")
+                if image not in names:
+                    return f"{name} names {image}, which is not in the ZIP", []
+                if not archive.read(image).startswith(b"%PDF-"):
+                    return f"{image} is not a PDF", []
     if not numbers:
         return "no Finvoice file in the ZIP", []
     return None, numbers
@@ -121,6 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             state["batch"] += 1
             batch = state["batch"]
             state["received"].append({"batch": batch, "invoices": numbers, "soft": q["soft"]})
+            state.setdefault("zips", {})[str(batch)] = body
         if mode == "timeout":
             time.sleep(3)
         values = [("AcceptedDocument", len(numbers)), ("BatchID", batch), ("CostInCredits", len(numbers))]
@@ -129,6 +142,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         url = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/zip":
+            with lock:
+                body = state.get("zips", {}).get(q.get("batch", ""), b"")
+            return self.answer(200 if body else 404, body, "application/zip")
         if url.path == "/received":
             with lock:
                 return self.answer(200, json.dumps(state["received"]).encode(), "application/json")

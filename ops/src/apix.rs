@@ -54,11 +54,29 @@ pub enum Delivered {
 #[error("{0}")]
 pub struct Unknown(pub String);
 
+/// One document as it goes: its Finvoice and the invoice's image, each with its file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub finvoice: (String, Vec<u8>),
+    pub image: (String, Vec<u8>),
+}
+
 /// An e-invoice operator: Apix now; another (Maventa) behind the same door later.
 #[async_trait]
 pub trait EInvoiceOperator: Send + Sync {
-    /// Sends one Finvoice document (its file name, its bytes).
-    async fn send(&self, name: &str, finvoice: &[u8]) -> Result<Delivered, Unknown>;
+    async fn send(&self, document: &Outgoing) -> Result<Delivered, Unknown>;
+}
+
+/// The Finvoice as Apix takes it with its image: `InvoiceUrlNameText` `APIX_PDFFILE` and
+/// `InvoiceUrlText` `file://NAME` after `EpiDetails` (where the Finvoice 3.0 schema puts them).
+pub fn with_image(finvoice: &str, image_name: &str) -> String {
+    let reference = format!(
+        "<InvoiceUrlNameText>APIX_PDFFILE</InvoiceUrlNameText>\n<InvoiceUrlText>file://{image_name}</InvoiceUrlText>"
+    );
+    match finvoice.split_once("</EpiDetails>") {
+        Some((before, after)) => format!("{before}</EpiDetails>\n{reference}{after}"),
+        None => finvoice.to_owned(),
+    }
 }
 
 /// SHA-256 over the parts joined with `+`, as lowercase hex, headed `SHA-256:`.
@@ -76,14 +94,16 @@ pub fn timestamp(at: Timestamp) -> String {
     at.strftime("%Y%m%d%H%M%S").to_string()
 }
 
-/// The ZIP Apix takes: the Finvoice file at its root.
-pub fn invoice_zip(name: &str, finvoice: &[u8]) -> std::io::Result<Vec<u8>> {
+/// The ZIP Apix takes: the Finvoice and its image at its root.
+pub fn invoice_zip(document: &Outgoing) -> std::io::Result<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file(name, options)
-        .map_err(std::io::Error::other)?;
-    zip.write_all(finvoice)?;
+    for (name, bytes) in [&document.finvoice, &document.image] {
+        zip.start_file(name.as_str(), options)
+            .map_err(std::io::Error::other)?;
+        zip.write_all(bytes)?;
+    }
     Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
 }
 
@@ -159,8 +179,8 @@ impl Apix {
 
 #[async_trait]
 impl EInvoiceOperator for Apix {
-    async fn send(&self, name: &str, finvoice: &[u8]) -> Result<Delivered, Unknown> {
-        let zip = invoice_zip(name, finvoice).map_err(|e| Unknown(e.to_string()))?;
+    async fn send(&self, document: &Outgoing) -> Result<Delivered, Unknown> {
+        let zip = invoice_zip(document).map_err(|e| Unknown(e.to_string()))?;
         let url = self.send_url((self.clock)());
         let content = Some(("application/octet-stream", zip));
         let answer = match self.client.call("PUT", &url, content, self.timeout).await {

@@ -23,6 +23,7 @@ pub mod error;
 pub mod filing;
 pub mod format;
 pub mod invoice;
+pub mod invoice_pdf;
 pub mod journal;
 pub mod ledger;
 pub mod operator;

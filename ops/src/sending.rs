@@ -7,8 +7,12 @@ use std::io::Write;
 use order_intake::aws::HttpsClient;
 
 use crate::OpsError;
-use crate::apix::{Apix, Delivered, EInvoiceOperator, TransferCredentials, retrieve_transfer_id};
+use crate::apix::{
+    Apix, Delivered, EInvoiceOperator, Outgoing, TransferCredentials, retrieve_transfer_id,
+    with_image,
+};
 use crate::invoice::{self, InvoiceFormat, Printing};
+use crate::invoice_pdf::invoice_pdf;
 use crate::operator::Operator;
 use crate::operator_settings::{ApixSettings, CredentialSource};
 use crate::store::{
@@ -129,8 +133,16 @@ impl Operator {
                 "sent or being sent meanwhile: nothing sent".into(),
             ));
         }
-        let name = format!("{}-{number}.xml", file_stem(&issued));
-        let answer = operator.send(&name, finvoice.as_bytes()).await;
+        let stem = format!("{}-{number}", file_stem(&issued));
+        let image_name = format!("{stem}.pdf");
+        let document = Outgoing {
+            finvoice: (
+                format!("{stem}.xml"),
+                with_image(&finvoice, &image_name).into_bytes(),
+            ),
+            image: (image_name, invoice_pdf(&issued, Printing::Original)?),
+        };
+        let answer = operator.send(&document).await;
         let (state, note, said) = outcome(number, answer);
         if !invoices
             .record_send_step(number, &step(state, note))
@@ -259,7 +271,12 @@ fn sendable(issued: &IssuedInvoice) -> Result<(), String> {
         ));
     }
     if let Some(sent) = &issued.sent {
-        return Err(format!("already sent ({}) on {}", sent.how, sent.at));
+        let at = sent.at.to_zoned_datetime(order_intake::domain::helsinki());
+        return Err(format!(
+            "already sent ({}) on {}",
+            sent.how,
+            at.strftime("%Y-%m-%d %H:%M")
+        ));
     }
     match issued.send_history.last().map(|s| s.state) {
         Some(state @ (SendState::Sending | SendState::Unknown)) => Err(format!(

@@ -2030,6 +2030,16 @@ async fn the_runbook_s_invoicing_transcript_runs_as_written() {
 /// (name, content), its output (stdout and stderr, in order) compared line by line with the
 /// lines under it (`…` matches anything). The directory, for what the commands wrote.
 fn run_transcript(table: &Table, marker: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    run_transcript_with(table, marker, files, &[])
+}
+
+/// The same with settings of its own in `orders.env` besides the set-up's.
+fn run_transcript_with(
+    table: &Table,
+    marker: &str,
+    files: &[(&str, &str)],
+    settings: &[(&str, &str)],
+) -> std::path::PathBuf {
     let runbook =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../RUNBOOK.md")).unwrap();
     let block = runbook
@@ -2043,6 +2053,7 @@ fn run_transcript(table: &Table, marker: &str, files: &[(&str, &str)]) -> std::p
     // The operator's one configuration file, as the RUNBOOK's set-up writes it.
     let settings: String = (SELLER.iter())
         .chain(&[("ORDERS_DOCUMENTS", "laskut")])
+        .chain(settings)
         .map(|(name, value)| format!("{name}=\"{value}\"\n"))
         .collect();
     std::fs::write(dir.join("orders.env"), settings).unwrap();
@@ -3187,4 +3198,29 @@ async fn invoices_order(table: &Table, number: u32) -> String {
         .unwrap()
         .unwrap();
     invoice.reference
+}
+
+/// RUNBOOK.md's sending transcript, run as written against Apix's stand-in (its URL and the
+/// stand-in's transfer credentials in `orders.env`, which only a loopback APIX_URL allows).
+#[tokio::test]
+async fn the_runbook_s_sending_transcript_runs_as_written() {
+    let table = fresh_table().await;
+    let apix = ApixStandIn::start();
+    let mut details = details(1, "tilaaja@kunta.example");
+    details.organization = "Tuusulan kunta".to_owned();
+    let reference = Reference::parse("K7M2-QX9P").unwrap();
+    store_order_as(&table.store, reference, details, ordered(), sent(1)).await;
+    orders(
+        &table,
+        &["invoice", "K7M2-QX9P", "--delivered", "2026-11-20"],
+    );
+    let settings = [
+        ("APIX_URL", apix.url.as_str()),
+        ("APIX_TRANSFER_ID", "standin-transfer-id"),
+        ("APIX_TRANSFER_KEY", "standin-transfer-key-0123456789"),
+    ];
+    let marker = "An invoice through Apix";
+    let dir = run_transcript_with(&table, marker, &[], &settings);
+    assert_eq!(apix.received().await, ["1000"]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -326,6 +326,22 @@ fn the_operator_policy_grants_exactly_what_the_orders_command_calls() {
     );
     let output = &template["Outputs"]["OrderFunctionName"]["Value"];
     assert_eq!(reference(output), Some("OperatorAlias"), "ORDERS_FUNCTION");
+    // orders send's transfer credentials: one parameter, read and written by operators only.
+    let ssm: Vec<_> = (statements.iter())
+        .filter(|(actions, _)| actions.iter().any(|a| a.contains("ssm:")))
+        .collect();
+    assert_eq!(ssm.len(), 1, "{ssm:?}");
+    let (actions, resources) = ssm[0];
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert!(resources.len() == 1 && resources[0].contains("parameter${ApixParameterName}"));
+    let function_policy = format!(
+        "{:?}",
+        template["Resources"]["OrderFunction"]["Properties"]["Policies"]
+    );
+    assert!(
+        !function_policy.contains("ssm:"),
+        "the function reads no parameter"
+    );
 }
 
 /// One door per caller: the API's routes invoke the `web` alias SAM publishes, EventBridge's
