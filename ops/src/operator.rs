@@ -51,7 +51,8 @@ impl Operator {
             Command::List { period, status } => self.list(&period, status, now, out).await,
             Command::Show { reference } => {
                 let record = self.record(&reference).await?;
-                Ok(out.write_all(format::details(&record).as_bytes())?)
+                out.write_all(format::details(&record).as_bytes())?;
+                self.documents_of(&record, out).await
             }
             Command::Export { period, format } => self.export(&period, format, now, out).await,
             Command::Resend { reference, email } => self.resend(&reference, email, out).await,

@@ -204,6 +204,28 @@ impl Operator {
         Ok(())
     }
 
+    /// `orders show`'s lines of the order's documents: each one's sending, step by step.
+    pub(crate) async fn documents_of(
+        &self,
+        record: &crate::store::OrderRecord,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        for number in &record.invoice_numbers {
+            let Some(issued) = self.stores.invoices.issued_invoice(*number).await? else {
+                continue;
+            };
+            let sent = issued.sent.as_ref().map_or("not sent".to_owned(), |s| {
+                format!("sent ({}) {}", s.how, s.at.strftime("%Y-%m-%d %H:%M UTC"))
+            });
+            writeln!(out, "Document {number}: {sent}")?;
+            for step in &issued.send_history {
+                let at = step.at.strftime("%Y-%m-%d %H:%M UTC");
+                writeln!(out, "  {at} {} {}", step.state.as_str(), step.note)?;
+            }
+        }
+        Ok(())
+    }
+
     /// `orders operator connect`: the transfer credentials from Apix into SSM, once.
     pub(crate) async fn connect(
         &self,

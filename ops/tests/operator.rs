@@ -3116,6 +3116,19 @@ async fn e_invoices_go_through_the_operator_once_each_and_an_unknown_outcome_wai
         .send_history;
     let states: Vec<&str> = history.iter().map(|s| s.state.as_str()).collect();
     assert_eq!(states, ["sending", "failed", "sending", "sent"]);
+    let shown = run(
+        &sending(5000),
+        &["show", &invoices_order(&table, 1001).await],
+    )
+    .await;
+    assert!(
+        shown.contains("Document 1001: sent (through the operator: Apix batch"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(" failed 6200 Receiver address not found"),
+        "{shown}"
+    );
 
     // What the stand-in checks as Apix does: the key behind the digest, the clock.
     let wrong_key = order_ops::Operator {
