@@ -30,21 +30,7 @@ impl Corrections for DynamoDbStore {
     ) -> Result<bool> {
         let mut changes = Changes::default();
         changes.set(Field::Email.name(), s(order.details.email.as_str()));
-        let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
-        let logged = log_action(&mut changes, action);
-        changes.set_clause(logged);
-        let (key, erased) = (
-            changes.name(ORDER_TABLE_PARTITION_KEY),
-            changes.name(ERASED_AT_ATTRIBUTE),
-        );
-        let updated = changes
-            .apply(self.update_order(&order.reference))
-            .condition_expression(format!(
-                "attribute_exists({key}) AND attribute_not_exists({erased}) AND {sealed}"
-            ))
-            .send()
-            .await;
-        written(updated, |e| e.is_conditional_check_failed_exception())
+        self.write_sealed(order, seen_seal, action, changes).await
     }
 
     async fn remind(
@@ -65,21 +51,7 @@ impl Corrections for DynamoDbStore {
             changes.delivery(EmailKind::PaymentReminder, delivery);
         }
         changes.retry_queue(retry_place(order));
-        let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
-        let logged = log_action(&mut changes, action);
-        changes.set_clause(logged);
-        let (key, erased) = (
-            changes.name(ORDER_TABLE_PARTITION_KEY),
-            changes.name(ERASED_AT_ATTRIBUTE),
-        );
-        let updated = changes
-            .apply(self.update_order(&order.reference))
-            .condition_expression(format!(
-                "attribute_exists({key}) AND attribute_not_exists({erased}) AND {sealed}"
-            ))
-            .send()
-            .await;
-        written(updated, |e| e.is_conditional_check_failed_exception())
+        self.write_sealed(order, seen_seal, action, changes).await
     }
 
     async fn log_operator_action(
@@ -187,6 +159,35 @@ fn changes_to(
             new: new.clone(),
         })
         .collect()
+}
+
+impl DynamoDbStore {
+    /// Writes an operator's `changes` to an order that is not erased, with its new seal over
+    /// the one the writer read, and logs `action`: `false` when the order is gone, erased or
+    /// changed meanwhile.
+    async fn write_sealed(
+        &self,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
+        mut changes: Changes,
+    ) -> Result<bool> {
+        let sealed = changes.reseal(order.seal.as_deref(), seen_seal);
+        let logged = log_action(&mut changes, action);
+        changes.set_clause(logged);
+        let (key, erased) = (
+            changes.name(ORDER_TABLE_PARTITION_KEY),
+            changes.name(ERASED_AT_ATTRIBUTE),
+        );
+        let updated = changes
+            .apply(self.update_order(&order.reference))
+            .condition_expression(format!(
+                "attribute_exists({key}) AND attribute_not_exists({erased}) AND {sealed}"
+            ))
+            .send()
+            .await;
+        written(updated, |e| e.is_conditional_check_failed_exception())
+    }
 }
 
 /// The SET clause that adds `action` to the order's operator log.
