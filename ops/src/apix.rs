@@ -127,13 +127,13 @@ impl ApixResponse {
             (root.children())
                 .find(|n| n.tag_name().name() == name)
                 .and_then(|n| n.text())
-                .map(|t| t.trim().to_owned())
+                .map(plain)
         };
         let values = (root.descendants())
             .filter(|n| n.tag_name().name() == "Value")
             .map(|n| {
                 let kind = n.attribute("type").unwrap_or_default().to_owned();
-                (kind, n.text().unwrap_or_default().trim().to_owned())
+                (kind, plain(n.text().unwrap_or_default()))
             })
             .collect();
         Some(ApixResponse {
@@ -149,6 +149,11 @@ impl ApixResponse {
             .find(|(k, _)| k == kind)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// An answer's text as it may be printed and kept: trimmed, without control characters.
+fn plain(text: &str) -> String {
+    text.trim().chars().filter(|c| !c.is_control()).collect()
 }
 
 /// Apix on one host with one company's credentials.

@@ -124,7 +124,7 @@ impl Operator {
             (None, Some(message)) => format!("no reference; message {message:?}"),
             (None, None) => "no reference, no message".to_owned(),
         };
-        let payer = payment.payer.as_deref().unwrap_or("payer not given");
+        let payer = printable(payment.payer.as_deref().unwrap_or("payer not given"));
         Ok(Matched::Unmatched(format!("{said}; {payer}")))
     }
 
@@ -250,6 +250,13 @@ impl Operator {
     }
 }
 
+/// Whoever pays writes the name (and the message): no control character of it reaches the
+/// bookkeeper's terminal (a C1 CSI is legal XML; the message and reference are quoted with
+/// escapes).
+fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 fn local_day(at: Timestamp) -> Date {
     at.to_zoned_datetime(helsinki()).date()
 }
@@ -257,4 +264,15 @@ fn local_day(at: Timestamp) -> Date {
 /// Whole days from `due` to `today` (negative before it is due).
 fn days_after(due: Date, today: Date) -> i64 {
     (today - due).get_days().into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_payer_s_name_reaches_the_terminal_without_its_control_characters() {
+        assert_eq!(
+            super::printable("ESIMERKKI\u{9b}2J\u{1b} OY"),
+            "ESIMERKKI2J OY"
+        );
+    }
 }

@@ -8,6 +8,30 @@ use super::MemoryStore;
 use crate::domain::{EmailKind, Field, OperatorAction, Order, Reference};
 use crate::store::{Corrected, Corrections, InvoicingChange, Result};
 
+impl MemoryStore {
+    /// An operator's change to an order that is not erased, with its new seal over the one
+    /// the writer read, and the action logged: as the DynamoDB store's `write_sealed`.
+    fn write_sealed(
+        &self,
+        order: &Order,
+        seen_seal: Option<&str>,
+        action: &OperatorAction,
+        change: impl FnOnce(&mut Order),
+    ) -> Result<bool> {
+        let mut state = self.available()?;
+        let erased = state.erased.contains_key(order.reference.as_str());
+        match state.orders.get_mut(order.reference.as_str()) {
+            Some(stored) if !erased && stored.seal.as_deref() == seen_seal => {
+                change(stored);
+                stored.seal = order.seal.clone();
+                stored.operator_actions.push(action.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
 #[async_trait]
 impl Corrections for MemoryStore {
     async fn fix_email(
@@ -16,17 +40,9 @@ impl Corrections for MemoryStore {
         seen_seal: Option<&str>,
         action: &OperatorAction,
     ) -> Result<bool> {
-        let mut state = self.available()?;
-        let erased = state.erased.contains_key(order.reference.as_str());
-        match state.orders.get_mut(order.reference.as_str()) {
-            Some(stored) if !erased && stored.seal.as_deref() == seen_seal => {
-                stored.details.email = order.details.email.clone();
-                stored.seal = order.seal.clone();
-                stored.operator_actions.push(action.clone());
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
+        self.write_sealed(order, seen_seal, action, |stored| {
+            stored.details.email = order.details.email.clone();
+        })
     }
 
     async fn remind(
@@ -35,20 +51,12 @@ impl Corrections for MemoryStore {
         seen_seal: Option<&str>,
         action: &OperatorAction,
     ) -> Result<bool> {
-        let mut state = self.available()?;
-        let erased = state.erased.contains_key(order.reference.as_str());
-        match state.orders.get_mut(order.reference.as_str()) {
-            Some(stored) if !erased && stored.seal.as_deref() == seen_seal => {
-                stored.payment_reminder = order.payment_reminder.clone();
-                if let Some(delivery) = order.delivery(EmailKind::PaymentReminder) {
-                    stored.set_delivery(EmailKind::PaymentReminder, delivery.clone());
-                }
-                stored.seal = order.seal.clone();
-                stored.operator_actions.push(action.clone());
-                Ok(true)
+        self.write_sealed(order, seen_seal, action, |stored| {
+            stored.payment_reminder = order.payment_reminder.clone();
+            if let Some(delivery) = order.delivery(EmailKind::PaymentReminder) {
+                stored.set_delivery(EmailKind::PaymentReminder, delivery.clone());
             }
-            _ => Ok(false),
-        }
+        })
     }
 
     async fn log_operator_action(
