@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use super::Clock;
 use super::compose::Composer;
-use crate::domain::{EmailKind, Order, Outcome};
+use super::sending::check_seal;
+use crate::domain::{EmailKind, Order, OrderSeal, Outcome, SealCheck};
 use crate::email::{MailError, Mailer};
 use crate::store::{DeliveryReports, StoreError};
 
@@ -25,6 +26,8 @@ pub(super) struct Alerts {
     pub(super) composer: Composer,
     pub(super) reports: Arc<dyn DeliveryReports>,
     pub(super) clock: Clock,
+    /// Nobody is told about an order the function's seal does not verify.
+    pub(super) seal: OrderSeal,
 }
 
 impl Alerts {
@@ -38,6 +41,9 @@ impl Alerts {
         outcome: Outcome,
     ) -> Result<bool, AlertError> {
         let now = (self.clock)();
+        if check_seal(&self.seal, order, "undelivered alert") != SealCheck::Intact {
+            return Ok(false);
+        }
         if !self.reports.mark_told(&order.reference, kind, now).await? {
             return Ok(false);
         }

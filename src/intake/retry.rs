@@ -14,7 +14,7 @@ use super::{
 /// The most notifications one run lists in the trainers' digest; the rest wait for the next
 /// hour's.
 const DIGEST_BATCH: usize = 1000;
-use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference};
+use crate::domain::{Delivery, EmailKind, Order, Outcome, Reference, SealCheck};
 use crate::store::{Claim, DeliveryReports, EmailQueue, Orders, Reputation, StoreError};
 
 /// What one retry run did.
@@ -136,17 +136,7 @@ impl RetryEmails {
             return Ok(());
         }
         if let Err(next_hour) = self.counters.digest_hour(now).await {
-            for order in &digest {
-                let drop_at = match order.trainer_email() {
-                    Delivery::Held { drop_at, .. } => *drop_at,
-                    _ => after(now, DIGEST_KEPT_SECONDS),
-                };
-                let held = Delivery::Held {
-                    next_attempt_at: next_hour,
-                    drop_at,
-                };
-                self.sender.record(order, EmailKind::Trainer, &held).await;
-            }
+            self.hold_for_digest(&digest, next_hour, now).await;
             return Ok(());
         }
         for reference in waiting {
@@ -172,10 +162,37 @@ impl RetryEmails {
                 digest.push(order);
             }
         }
-        if !digest.is_empty() {
-            report.digested = self.sender.send_digest(&digest).await;
+        // Nothing is listed from an order the function's seal does not verify (counted and
+        // alarmed): it waits for the next hour, as a failed send would.
+        let (listed, refused): (Vec<Order>, Vec<Order>) = (digest.into_iter())
+            .partition(|order| self.sender.check_seal(order, "digest") == SealCheck::Intact);
+        self.hold_for_digest(&refused, after(now, 60 * 60), now)
+            .await;
+        if !listed.is_empty() {
+            report.digested = self.sender.send_digest(&listed).await;
         }
         Ok(())
+    }
+
+    /// Trainers' notifications claimed for a digest that does not go now: waiting again for
+    /// `next_attempt_at`, each kept until its own drop time.
+    async fn hold_for_digest(
+        &self,
+        orders: &[Order],
+        next_attempt_at: jiff::Timestamp,
+        now: jiff::Timestamp,
+    ) {
+        for order in orders {
+            let drop_at = match order.trainer_email() {
+                Delivery::Held { drop_at, .. } => *drop_at,
+                _ => after(now, DIGEST_KEPT_SECONDS),
+            };
+            let held = Delivery::Held {
+                next_attempt_at,
+                drop_at,
+            };
+            self.sender.record(order, EmailKind::Trainer, &held).await;
+        }
     }
 
     /// One order from the retry index: a confirmation check that is due, then each email that

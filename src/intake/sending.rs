@@ -65,12 +65,7 @@ impl Sender {
     /// What the order's seal says, each time it is not intact logged and counted
     /// (`SealRefused`, alarmed): someone but the function wrote what it mails from.
     pub(super) fn check_seal(&self, order: &Order, what: &'static str) -> SealCheck {
-        let check = self.seal.check(order);
-        if check != SealCheck::Intact {
-            crate::measure::seal_refused(what);
-            tracing::error!(order_id = %order.order_id, reference = %order.reference, what, seal = ?check, "refused: the order's seal does not verify");
-        }
-        check
+        check_seal(&self.seal, order, what)
     }
 
     /// Whether one more email fits before the deadline.
@@ -313,4 +308,15 @@ impl Sender {
             Err(_) => 0,
         }
     }
+}
+
+/// What the order's seal says; each time it is not intact, logged and counted (`SealRefused`,
+/// alarmed) under `what` the function refused to do.
+pub(super) fn check_seal(seal: &OrderSeal, order: &Order, what: &'static str) -> SealCheck {
+    let check = seal.check(order);
+    if check != SealCheck::Intact {
+        crate::measure::seal_refused(what);
+        tracing::error!(order_id = %order.order_id, reference = %order.reference, what, seal = ?check, "refused: the order's seal does not verify");
+    }
+    check
 }

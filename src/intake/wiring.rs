@@ -260,6 +260,7 @@ impl Wiring {
             composer: self.composer(),
             reports: self.stores.reports.clone(),
             clock: self.clock.clone(),
+            seal: self.seal.clone(),
         }
     }
 

@@ -354,3 +354,30 @@ async fn when_telling_the_trainers_fails_the_report_delivered_again_tells_them_o
         "the order's two emails and one alert"
     );
 }
+
+/// A report about an order someone but the function changed since (its seal does not verify)
+/// tells nobody: the alert would carry what they wrote to the trainers.
+#[tokio::test]
+async fn a_bounce_of_an_order_changed_outside_the_function_tells_nobody() {
+    use order_intake::store::{Corrections, Orders};
+    let (app, customer, message_id, reference) = placed().await;
+    let parsed = order_intake::domain::Reference::parse(&reference).unwrap();
+    let mut order = app.store.load(&parsed).await.unwrap().unwrap();
+    order.details.email =
+        order_intake::domain::EmailAddress::parse("toinen@kunta.example").unwrap();
+    let seal = order.seal.clone();
+    let action = order_intake::domain::OperatorAction::new(jiff::Timestamp::now(), "x", "console");
+    assert!(
+        app.store
+            .fix_email(&order, seal.as_deref(), &action)
+            .await
+            .unwrap()
+    );
+    let bounced = handle(
+        &app,
+        report("ses-email-bounced", &reference, &message_id, &customer),
+    )
+    .await;
+    assert_eq!((bounced.recorded, bounced.trainers_told), (1, false));
+    assert_eq!(app.mailer.sent().len(), 2, "no alert");
+}

@@ -7,15 +7,15 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use order_intake::domain::{
-    Booking, BookingState, Delivery, EmailKind, NewOrder, Order, OrderForm, QuotaKind, Quotas,
-    Reference, SourceAddress,
+    Booking, BookingState, Delivery, EmailAddress, EmailKind, NewOrder, OperatorAction, Order,
+    OrderForm, QuotaKind, Quotas, Reference, SourceAddress,
 };
 use order_intake::human_check::{Doubt, HumanCheck, Verdict};
 use order_intake::intake::ManualClock;
-use order_intake::store::{Bookings, Orders, QuotaCounters};
+use order_intake::store::{Bookings, Corrections, Orders, QuotaCounters};
 
 use crate::fixtures::insert;
 use crate::helpers::*;
@@ -200,4 +200,57 @@ async fn a_thousand_junk_orders_delay_no_real_retry_nor_reminder_and_one_digest_
     let next = app.retry().retry_due(50).await.unwrap();
     assert_eq!(next.digested, 10);
     assert_eq!(digests(&app).await, 2);
+}
+
+/// The trainers' digest lists no order whose seal does not verify (someone but the function
+/// changed it): that one waits, counted and alarmed, while the others go.
+#[tokio::test]
+async fn the_digest_leaves_out_an_order_changed_outside_the_function() {
+    let now = ManualClock::at(second(START));
+    let app = LocalApp::with(LocalOptions {
+        clock: now.clock(),
+        quotas: Quotas {
+            trainer_notifications_per_hour: 1,
+            ..Quotas::default()
+        },
+        ..LocalOptions::default()
+    })
+    .await;
+    let mut references = Vec::new();
+    for n in 0..3 {
+        let answer = app.send(&junk(&app, n)).await;
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        let reference = answer.json()["reference"].as_str().unwrap().to_owned();
+        references.push(Reference::parse(&reference).unwrap());
+    }
+    // The second and third notifications wait for the digest; the third order's address is
+    // changed under its old seal, as a write outside the function would.
+    let mut changed = app.store.load(&references[2]).await.unwrap().unwrap();
+    assert!(changed.trainer_email().is_waiting());
+    changed.details.email = EmailAddress::parse("toinen@nowhere.example").unwrap();
+    let seal = changed.seal.clone();
+    let action = OperatorAction::new(second(START + 60), "x", "console");
+    assert!(
+        app.store
+            .fix_email(&changed, seal.as_deref(), &action)
+            .await
+            .unwrap()
+    );
+
+    now.set(second(START + 3600 + 60));
+    let run = app.retry().retry_due(50).await.unwrap();
+    assert_eq!(run.digested, 1, "only the intact order is listed");
+    let digests: Vec<Value> = (app.emails().await.into_iter())
+        .filter(|e| {
+            e["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Poikkeuksellisen"))
+        })
+        .collect();
+    assert_eq!(digests.len(), 1);
+    let text = digests[0]["body"]["text"].as_str().unwrap();
+    assert!(text.contains(&references[1].to_string()), "{text}");
+    assert!(!text.contains(&references[2].to_string()), "{text}");
+    let kept = app.store.load(&references[2]).await.unwrap().unwrap();
+    assert!(kept.trainer_email().is_waiting(), "it waits, never listed");
 }
