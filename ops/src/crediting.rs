@@ -114,7 +114,9 @@ impl Operator {
             (Some(amount), []) => vec![amount_line(amount, issued)?],
             (None, rows) => {
                 let chosen = chosen_rows(issued, rows)?;
-                if chosen.len() == issued.lines.len() && issued.partly_credited_by.is_empty() {
+                if chosen.len() == issued.lines.len()
+                    && issued.after_issue.partly_credited_by.is_empty()
+                {
                     return self.whole_credit(issued).await;
                 }
                 chosen
@@ -146,7 +148,7 @@ impl Operator {
     /// back, each on a row that names it, so the note takes exactly what is left.
     async fn whole_credit(&self, issued: &IssuedInvoice) -> Result<CreditDraft, OpsError> {
         let mut lines: Vec<InvoiceLine> = issued.lines.iter().map(InvoiceLine::credited).collect();
-        for number in &issued.partly_credited_by {
+        for number in &issued.after_issue.partly_credited_by {
             let earlier = (self.stores.invoices.issued_invoice(*number).await?)
                 .ok_or_else(|| OpsError::NotFound(format!("credit note {number}")))?;
             for line in &earlier.lines {
@@ -170,7 +172,8 @@ impl Operator {
         draft: &CreditDraft,
     ) -> Result<Option<IssuedInvoice>, OpsError> {
         let latest = record.invoice_numbers.last().copied();
-        let Some(number) = latest.filter(|n| issued.partly_credited_by.contains(n)) else {
+        let Some(number) = latest.filter(|n| issued.after_issue.partly_credited_by.contains(n))
+        else {
             return Ok(None);
         };
         let earlier = self.stores.invoices.issued_invoice(number).await?;

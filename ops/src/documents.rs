@@ -11,7 +11,8 @@ use order_intake::domain::{Field, InvoiceLine, Language, Package, VatRate};
 use crate::cli::{DocumentArgs, DocumentFormat, RecordState};
 use crate::invoice::{self, InvoiceError, InvoiceFormat, Printing};
 use crate::store::{
-    DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord, Parties, RecordedSent, Routing,
+    AfterIssue, DocumentKind, InvoiceRecord, IssuedInvoice, OrderRecord, Parties, RecordedSent,
+    Routing,
 };
 use crate::store::{SendState, SendStep};
 use crate::{Operator, OpsError, parse_reference};
@@ -80,7 +81,10 @@ impl Operator {
         state: RecordState,
         now: Timestamp,
     ) -> Result<String, OpsError> {
-        match (state, issued.send_history.last().map(|s| s.state)) {
+        match (
+            state,
+            issued.after_issue.send_history.last().map(|s| s.state),
+        ) {
             (state, Some(SendState::Sending | SendState::Unknown)) => {
                 self.record_checked(name, issued, state, now).await
             }
@@ -216,7 +220,7 @@ impl Operator {
 /// How a document prints now, and what the person is told of it.
 pub(crate) fn printing_of(issued: &IssuedInvoice) -> (Printing, String) {
     let number = issued.record.number;
-    match &issued.sent {
+    match &issued.after_issue.sent {
         None => (
             Printing::Original,
             format!(
@@ -274,12 +278,6 @@ pub fn legacy_invoice(order: &OrderRecord, record: &InvoiceRecord) -> Option<Iss
         lines: vec![line],
         original: None,
         parties: None,
-        credited_by: None,
-        partly_credited_by: Vec::new(),
-        partly_credited_cents: 0,
-        sent: None,
-        payments: Vec::new(),
-        reminders: Vec::new(),
-        send_history: Vec::new(),
+        after_issue: AfterIssue::default(),
     })
 }

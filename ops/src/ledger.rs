@@ -69,12 +69,12 @@ pub const LEDGER_COLUMNS: [&str; 17] = [
 pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
     let mut rows = Vec::new();
     for doc in documents {
-        let state = match doc.payments.is_empty() {
+        let state = match doc.after_issue.payments.is_empty() {
             true => doc.state(),
             false => format!("{}, {}", doc.state(), doc.payment_state().words()),
         };
-        let paid = (!doc.payments.is_empty()).then(|| doc.paid_cents());
-        let paid_on = doc.payments.iter().map(|p| p.date).max();
+        let paid = (!doc.after_issue.payments.is_empty()).then(|| doc.paid_cents());
+        let paid_on = doc.after_issue.payments.iter().map(|p| p.date).max();
         for (i, (rate, sum)) in vat_breakdown(&doc.lines).into_iter().enumerate() {
             rows.push(LedgerRow {
                 number: doc.record.number,

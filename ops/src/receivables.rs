@@ -233,7 +233,10 @@ impl Operator {
                 invoice.record.due_date,
                 format_eur(balance),
                 invoice.buyer,
-                match (invoice.payment_state(), invoice.reminders.last()) {
+                match (
+                    invoice.payment_state(),
+                    invoice.after_issue.reminders.last()
+                ) {
                     (PaymentState::Unpaid, None) => String::new(),
                     (PaymentState::Unpaid, Some(r)) => format!(" (reminded {})", local_day(r.at)),
                     (state, _) => format!(" ({})", state.words()),

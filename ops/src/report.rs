@@ -244,7 +244,7 @@ fn cash_basis(text: &mut String, period: &Period, documents: &[IssuedInvoice]) {
             .collect();
         let gross = Totals::of(&doc.lines).gross_cents;
         let (mut paid_before, mut sale) = (0, 0);
-        for payment in &doc.payments {
+        for payment in &doc.after_issue.payments {
             let excess =
                 (paid_before + payment.cents - billed).max(0) - (paid_before - billed).max(0);
             paid_before += payment.cents;

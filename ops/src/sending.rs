@@ -166,7 +166,7 @@ impl Operator {
         let mut unsent = Vec::new();
         for number in first.min(last)..=last {
             if let Some(issued) = invoices.issued_invoice(number).await?
-                && issued.sent.is_none()
+                && issued.after_issue.sent.is_none()
                 && matches!(
                     issued.parties.as_ref().map(|p| &p.routing),
                     Some(Routing::Einvoice { .. })
@@ -182,14 +182,16 @@ impl Operator {
     pub(crate) async fn list_unsent(&self, out: &mut dyn Write) -> Result<(), OpsError> {
         let unsent = self.unsent().await?;
         for issued in &unsent {
-            let last = issued
-                .send_history
-                .last()
-                .map_or("not sent yet".to_owned(), |s| {
-                    format!("{} {} {}", s.state.as_str(), s.at, s.note)
-                        .trim_end()
-                        .to_owned()
-                });
+            let last =
+                issued
+                    .after_issue
+                    .send_history
+                    .last()
+                    .map_or("not sent yet".to_owned(), |s| {
+                        format!("{} {} {}", s.state.as_str(), s.at, s.note)
+                            .trim_end()
+                            .to_owned()
+                    });
             writeln!(
                 out,
                 "{}  {}  {}  {last}",
@@ -214,11 +216,15 @@ impl Operator {
             let Some(issued) = self.stores.invoices.issued_invoice(*number).await? else {
                 continue;
             };
-            let sent = issued.sent.as_ref().map_or("not sent".to_owned(), |s| {
-                format!("sent ({}) {}", s.how, s.at.strftime("%Y-%m-%d %H:%M UTC"))
-            });
+            let sent = issued
+                .after_issue
+                .sent
+                .as_ref()
+                .map_or("not sent".to_owned(), |s| {
+                    format!("sent ({}) {}", s.how, s.at.strftime("%Y-%m-%d %H:%M UTC"))
+                });
             writeln!(out, "Document {number}: {sent}")?;
-            for step in &issued.send_history {
+            for step in &issued.after_issue.send_history {
                 let at = step.at.strftime("%Y-%m-%d %H:%M UTC");
                 writeln!(out, "  {at} {} {}", step.state.as_str(), step.note)?;
             }
@@ -292,7 +298,7 @@ fn sendable(issued: &IssuedInvoice) -> Result<(), String> {
             "not an e-invoice: print it (orders document {number}) and send it by post or email"
         ));
     }
-    if let Some(sent) = &issued.sent {
+    if let Some(sent) = &issued.after_issue.sent {
         let at = sent.at.to_zoned_datetime(order_intake::domain::helsinki());
         return Err(format!(
             "already sent ({}) on {}",
@@ -300,7 +306,7 @@ fn sendable(issued: &IssuedInvoice) -> Result<(), String> {
             at.strftime("%Y-%m-%d %H:%M")
         ));
     }
-    match issued.send_history.last().map(|s| s.state) {
+    match issued.after_issue.send_history.last().map(|s| s.state) {
         Some(state @ (SendState::Sending | SendState::Unknown)) => Err(format!(
             "its last send is {}: look in Apix's portal whether it arrived, then record it: orders document {number} --record sent|failed",
             state.as_str()

@@ -2665,7 +2665,7 @@ async fn payments_from_the_bank_s_files_are_matched_once_and_what_is_owed_is_lis
     let invoices = table.listings();
     use order_ops::store::{Invoices, PaymentState};
     let first = invoices.issued_invoice(1000).await.unwrap().unwrap();
-    assert_eq!(first.payments.len(), 3, "each once");
+    assert_eq!(first.after_issue.payments.len(), 3, "each once");
     assert_eq!(first.payment_state(), PaymentState::Overpaid(1000));
     let month = run(&january, &["report", "--month", "2027-01"]).await;
     for said in [
@@ -2935,7 +2935,7 @@ async fn an_overdue_invoice_is_reminded_in_its_customer_s_language_once_in_fourt
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(invoice.reminders.len(), 2);
+    assert_eq!(invoice.after_issue.reminders.len(), 2);
     let owed = run(&january, &["receivables"]).await;
     assert!(owed.contains("(partly paid, 327,50 € left)"), "{owed}");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -3113,6 +3113,7 @@ async fn e_invoices_go_through_the_operator_once_each_and_an_unknown_outcome_wai
         .await
         .unwrap()
         .unwrap()
+        .after_issue
         .send_history;
     let states: Vec<&str> = history.iter().map(|s| s.state.as_str()).collect();
     assert_eq!(states, ["sending", "failed", "sending", "sent"]);

@@ -64,28 +64,28 @@ pub struct IssuedInvoice {
     /// kept it, until it is frozen once from its order (`Parties::backfilled`).
     #[serde(default)]
     pub parties: Option<Parties>,
-    /// The credit note that cancelled this invoice: an attribute of its own, set when it is
-    /// credited, never in the document.
+    /// What became of it since it was issued: attributes of its own on its item, set by later
+    /// commands, never in the document.
     #[serde(skip)]
+    pub after_issue: AfterIssue,
+}
+
+/// What became of an issued document: credits, sending, payments, reminders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AfterIssue {
+    /// The credit note that cancelled this invoice, set when it is credited.
     pub credited_by: Option<u32>,
     /// The partial credit notes of this invoice so far, by number, and their gross sum as a
-    /// positive amount (attributes of their own, as `credited_by`).
-    #[serde(skip)]
+    /// positive amount.
     pub partly_credited_by: Vec<u32>,
-    #[serde(skip)]
     pub partly_credited_cents: i64,
-    /// Recorded as sent (an attribute of its own too): it prints as a copy from then on.
-    #[serde(skip)]
+    /// Recorded as sent: it prints as a copy from then on.
     pub sent: Option<Sent>,
-    /// The payments matched to it (`orders payments import`), oldest first (an attribute of
-    /// its own too).
-    #[serde(skip)]
+    /// The payments matched to it (`orders payments import`), oldest first.
     pub payments: Vec<super::paid::InvoicePayment>,
     /// The payment reminders sent of it (`orders remind`), oldest first.
-    #[serde(skip)]
     pub reminders: Vec<super::paid::InvoiceReminder>,
     /// Its sending through the e-invoice operator (`orders send`), step by step.
-    #[serde(skip)]
     pub send_history: Vec<super::send_step::SendStep>,
 }
 
@@ -136,13 +136,7 @@ impl IssuedInvoice {
             lines: draft.lines.clone(),
             original: None,
             parties: Some(draft.parties.clone()),
-            credited_by: None,
-            partly_credited_by: Vec::new(),
-            partly_credited_cents: 0,
-            sent: None,
-            payments: Vec::new(),
-            reminders: Vec::new(),
-            send_history: Vec::new(),
+            after_issue: AfterIssue::default(),
         }
     }
 
@@ -175,13 +169,7 @@ impl IssuedInvoice {
                 backfilled: false,
                 ..parties
             }),
-            credited_by: None,
-            partly_credited_by: Vec::new(),
-            partly_credited_cents: 0,
-            sent: None,
-            payments: Vec::new(),
-            reminders: Vec::new(),
-            send_history: Vec::new(),
+            after_issue: AfterIssue::default(),
             ..self.clone()
         }
     }
@@ -192,8 +180,10 @@ impl IssuedInvoice {
 
     /// What is still billed: an invoice's gross less its credits (none once fully credited).
     pub fn open_cents(&self) -> i64 {
-        match (self.kind, self.credited_by) {
-            (DocumentKind::Invoice, None) => self.totals().gross_cents - self.partly_credited_cents,
+        match (self.kind, self.after_issue.credited_by) {
+            (DocumentKind::Invoice, None) => {
+                self.totals().gross_cents - self.after_issue.partly_credited_cents
+            }
             _ => 0,
         }
     }
@@ -203,8 +193,8 @@ impl IssuedInvoice {
     pub fn state(&self) -> String {
         match (
             self.kind,
-            self.credited_by,
-            self.partly_credited_by.as_slice(),
+            self.after_issue.credited_by,
+            self.after_issue.partly_credited_by.as_slice(),
         ) {
             (DocumentKind::Credit, _, _) => "credit note".to_owned(),
             (DocumentKind::Invoice, Some(credit), _) => format!("credited by {credit}"),
@@ -230,24 +220,38 @@ impl IssuedInvoice {
 
     pub fn from_item(item: &Item) -> Option<IssuedInvoice> {
         text(item, ORDER_TABLE_PARTITION_KEY)?.strip_prefix(INVOICE_PREFIX)?;
-        let mut issued: IssuedInvoice =
-            serde_json::from_str(text(item, DOCUMENT_ATTRIBUTE)?).ok()?;
-        issued.credited_by = number(item, CREDITED_BY_ATTRIBUTE).and_then(|n| n.try_into().ok());
-        if let Some(AttributeValue::Ns(numbers)) = item.get(PARTLY_CREDITED_BY_ATTRIBUTE) {
-            issued.partly_credited_by = numbers.iter().filter_map(|n| n.parse().ok()).collect();
-            issued.partly_credited_by.sort_unstable();
+        let issued: IssuedInvoice = serde_json::from_str(text(item, DOCUMENT_ATTRIBUTE)?).ok()?;
+        Some(IssuedInvoice {
+            after_issue: AfterIssue::from_item(item),
+            ..issued
+        })
+    }
+}
+
+impl AfterIssue {
+    /// Read from a document's item, where each is an attribute of its own.
+    fn from_item(item: &Item) -> AfterIssue {
+        let mut partly_credited_by: Vec<u32> = match item.get(PARTLY_CREDITED_BY_ATTRIBUTE) {
+            Some(AttributeValue::Ns(numbers)) => {
+                numbers.iter().filter_map(|n| n.parse().ok()).collect()
+            }
+            _ => Vec::new(),
+        };
+        partly_credited_by.sort_unstable();
+        AfterIssue {
+            credited_by: number(item, CREDITED_BY_ATTRIBUTE).and_then(|n| n.try_into().ok()),
+            partly_credited_by,
+            partly_credited_cents: number(item, PARTLY_CREDITED_CENTS_ATTRIBUTE).unwrap_or(0),
+            sent: text(item, SENT_AT_ATTRIBUTE)
+                .and_then(|at| at.parse().ok())
+                .map(|at| Sent {
+                    at,
+                    how: text(item, SENT_HOW_ATTRIBUTE).unwrap_or("").to_owned(),
+                }),
+            payments: super::paid::payments_from_item(item),
+            reminders: super::paid::reminders_from_item(item),
+            send_history: super::send_step::send_history(item),
         }
-        issued.partly_credited_cents = number(item, PARTLY_CREDITED_CENTS_ATTRIBUTE).unwrap_or(0);
-        issued.sent = text(item, SENT_AT_ATTRIBUTE)
-            .and_then(|at| at.parse().ok())
-            .map(|at| Sent {
-                at,
-                how: text(item, SENT_HOW_ATTRIBUTE).unwrap_or("").to_owned(),
-            });
-        issued.payments = super::paid::payments_from_item(item);
-        issued.reminders = super::paid::reminders_from_item(item);
-        issued.send_history = super::send_step::send_history(item);
-        Some(issued)
     }
 }
 

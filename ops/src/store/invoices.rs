@@ -204,10 +204,10 @@ impl DynamoDbOperatorStore {
         ];
         let written = self.take_number(last, next, updates).await?;
         if draft.whole {
-            original.credited_by = Some(next);
+            original.after_issue.credited_by = Some(next);
         } else {
-            original.partly_credited_by.push(next);
-            original.partly_credited_cents += credited_cents;
+            original.after_issue.partly_credited_by.push(next);
+            original.after_issue.partly_credited_cents += credited_cents;
         }
         Ok(written.then_some(Some(Credited::New {
             credit: Box::new(credit),
@@ -227,7 +227,7 @@ impl DynamoDbOperatorStore {
         let marked = document(self.store.table(), original)
             .expression_attribute_names("#credited", CREDITED_BY_ATTRIBUTE)
             .expression_attribute_names("#partly_cents", PARTLY_CREDITED_CENTS_ATTRIBUTE);
-        let marked = match original.partly_credited_cents {
+        let marked = match original.after_issue.partly_credited_cents {
             0 => marked.condition_expression(
                 "attribute_not_exists(#credited) AND attribute_not_exists(#partly_cents)",
             ),

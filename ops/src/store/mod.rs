@@ -30,7 +30,8 @@ use order_intake::domain::{InvoiceLine, Reference};
 use order_intake::store::{Corrections, DynamoDbStore, Reputation, Result, Retention};
 
 pub use document::{
-    DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, Sent, invoice_pk, listed,
+    AfterIssue, DocumentKind, InvoiceDraft, IssuedInvoice, OriginalInvoice, Sent, invoice_pk,
+    listed,
 };
 pub use invoices::{COUNTER_KEY as INVOICE_COUNTER_KEY, FIRST_INVOICE_NUMBER};
 pub use paid::{InvoicePayment, InvoiceReminder};

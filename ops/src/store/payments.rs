@@ -37,7 +37,7 @@ pub enum PaymentState {
 
 impl IssuedInvoice {
     pub fn paid_cents(&self) -> i64 {
-        self.payments.iter().map(|p| p.cents).sum()
+        self.after_issue.payments.iter().map(|p| p.cents).sum()
     }
 
     /// What is still to pay: what is billed less what was paid (negative when overpaid).
@@ -47,7 +47,8 @@ impl IssuedInvoice {
 
     pub fn payment_state(&self) -> PaymentState {
         let paid = self.paid_cents();
-        let credited_whole = self.kind == DocumentKind::Invoice && self.credited_by.is_some();
+        let credited_whole =
+            self.kind == DocumentKind::Invoice && self.after_issue.credited_by.is_some();
         match self.balance_cents() {
             _ if credited_whole && paid > 0 => PaymentState::RefundOwed(paid),
             _ if paid == 0 => PaymentState::Unpaid,

@@ -6,7 +6,8 @@ use jiff::Timestamp;
 
 use super::DynamoDbOperatorStore;
 use super::document::{
-    DOCUMENT_SET, IssuedInvoice, SENT_AT_ATTRIBUTE, SENT_HOW_ATTRIBUTE, document, invoice_pk,
+    AfterIssue, DOCUMENT_SET, IssuedInvoice, SENT_AT_ATTRIBUTE, SENT_HOW_ATTRIBUTE, document,
+    invoice_pk,
 };
 use order_intake::store::Result;
 use order_intake::store::codec::s;
@@ -73,7 +74,10 @@ impl DynamoDbOperatorStore {
         let item = self.store.get(invoice_pk(number)).await?;
         Ok(match item.as_ref().and_then(IssuedInvoice::from_item) {
             Some(IssuedInvoice {
-                sent: Some(sent), ..
+                after_issue: AfterIssue {
+                    sent: Some(sent), ..
+                },
+                ..
             }) => RecordedSent::Before(sent),
             // Sent meanwhile, then gone: nothing removes documents, so this is no document.
             _ => RecordedSent::NoDocument,
