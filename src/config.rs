@@ -175,6 +175,12 @@ impl<F: Fn(&str) -> Option<String>> Variables<F> {
                 .collect::<Result<_, ConfigError>>()?,
             // Only the operator's command makes invoices (ops/src/config.rs).
             invoicing: None,
+            email: (self.optional("SELLER_EMAIL"))
+                .map(|text| {
+                    EmailAddress::parse(&text)
+                        .ok_or_else(|| error("SELLER_EMAIL", "is not an email address"))
+                })
+                .transpose()?,
         })
     }
 
@@ -536,6 +542,7 @@ mod tests {
             ("CANCELLATION_FREE_DAYS", "two weeks"),
             ("SELLER_BUSINESS_ID", "1234567-8"),
             ("SELLER_PHONE", "soita"),
+            ("SELLER_EMAIL", "laskutus at some-tyopajat.fi"),
             ("TERMS_SV", ""),
             ("WARM_UP_CONNECTIONS", "yes"),
             ("RATE_LIMIT_SECRET", "too-short"),

@@ -84,6 +84,7 @@ pub fn process(sample: &Sample, trainers: &[EmailAddress]) -> (Email, Email) {
         .map(|(language, terms)| (language, terms.repeat(20)))
         .collect(),
         invoicing: None,
+        email: None,
     };
     (
         customer_email(

@@ -2745,6 +2745,15 @@ async fn the_runbook_s_payments_transcript_runs_as_written() {
 /// The operator here with the function's own use cases to send with (as `make orders` runs),
 /// both on a clock stopped at `clock`.
 async fn operator_sending_at(table: &Table, clock: fn() -> Timestamp) -> order_ops::Operator {
+    operator_sending_for(table, clock, None).await
+}
+
+/// As `operator_sending_at`, with the function's `SELLER_*` as `seller` gives them.
+async fn operator_sending_for(
+    table: &Table,
+    clock: fn() -> Timestamp,
+    seller: Option<order_intake::domain::Seller>,
+) -> order_ops::Operator {
     use order_intake::domain::{EmailAddress, Limits, OrderSeal, Quotas};
     use order_intake::email::SesMailer;
     use order_intake::intake::Wiring;
@@ -2763,6 +2772,10 @@ async fn operator_sending_at(table: &Table, clock: fn() -> Timestamp) -> order_o
         limits,
     )
     .with_seal(OrderSeal::new(SEAL_SECRET));
+    let wiring = match seller {
+        Some(seller) => wiring.with_seller(seller),
+        None => wiring,
+    };
     order_ops::Operator {
         desk: Some(order_ops::desk::Desk::Local(Box::new(
             wiring.operator_desk(),
@@ -2824,7 +2837,17 @@ async fn an_overdue_invoice_is_reminded_in_its_customer_s_language_once_in_fourt
         "{early}"
     );
 
-    let january = operator_sending_at(&table, jan_5).await;
+    // In January the function has SELLER_EMAIL: the reminders' replies go there.
+    let seller = order_intake::config::seller_from_lookup(|name| match name {
+        "SELLER_NAME" => Some("Some-työpajat Oy".into()),
+        "SELLER_BUSINESS_ID" => Some("1234567-1".into()),
+        "SELLER_PHONE" => Some("+358 40 123 4567".into()),
+        "SELLER_EMAIL" => Some("laskutus@some-tyopajat.example".into()),
+        terms if terms.starts_with("TERMS_") => Some("Ehdot.".into()),
+        _ => None,
+    })
+    .unwrap();
+    let january = operator_sending_for(&table, jan_5, Some(seller)).await;
     let notification = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/camt054-viitemaksut.xml"
@@ -2913,6 +2936,17 @@ async fn an_overdue_invoice_is_reminded_in_its_customer_s_language_once_in_fourt
             .starts_with("Payment reminder 1002")
     );
     assert!(body(&en[0]).contains("Reference number") && body(&en[0]).contains("10029"));
+    // Replies go to SELLER_EMAIL, and the footer says so; without it, to the trainers.
+    let reply_to = |email: &serde_json::Value| email["replyTo"].to_string();
+    for email in [&fi[0], &sv[0], &en[0]] {
+        assert_eq!(reply_to(email), r#"["laskutus@some-tyopajat.example"]"#);
+    }
+    assert!(fi_text.contains("Kysyttävää laskusta? Vastaa tähän viestiin."));
+    assert!(!fi_text.contains("kouluttajille"), "{fi_text}");
+    for trainer in TRAINERS.split(',') {
+        assert!(reply_to(&sv[1]).contains(trainer), "{}", reply_to(&sv[1]));
+    }
+    assert!(body(&sv[1]).contains("svaret går direkt till utbildarna"));
 
     // Recorded on the order by the function, and in the invoice's history.
     let order = table

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BusinessId, Language, Phone};
+use super::{BusinessId, EmailAddress, Language, Phone};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seller {
@@ -18,6 +18,9 @@ pub struct Seller {
     /// What an invoice needs besides (`SELLER_VAT_NUMBER` … `SELLER_EINVOICE_OPERATOR`), when
     /// all of it is configured.
     pub invoicing: Option<Invoicing>,
+    /// Where buyers ask about an invoice (`SELLER_EMAIL`, optional): replies to a payment
+    /// reminder go there, else to the trainers.
+    pub email: Option<EmailAddress>,
 }
 
 /// The seller's details that only an invoice needs (an issued invoice keeps them as they were).

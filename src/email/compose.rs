@@ -317,6 +317,7 @@ mod tests {
                 (Language::En, "Free cancellation 14 days before.".into()),
             ]),
             invoicing: None,
+            email: None,
         }
     }
 

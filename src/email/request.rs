@@ -37,18 +37,35 @@ fn invoicing_rows(order: &Order, language: Language) -> Vec<Row> {
         .collect()
 }
 
+/// Where a receipt's replies go, as its footer says.
+enum Replies<'a> {
+    Trainers(&'a [EmailAddress]),
+    /// Whoever answers about invoices (`SELLER_EMAIL`).
+    Invoicing(&'a EmailAddress),
+}
+
 /// A receipt to the customer, in their language: `subject` as its heading, `intro`, `rows` and
-/// the order's reference, the link to their page; replies go to the trainers.
+/// the order's reference, the link to their page.
 fn receipt(
     order: &Order,
     (subject, intro): (&str, &str),
     mut rows: Vec<Row>,
-    trainers: &[EmailAddress],
+    replies: Replies,
     customer_link: Option<String>,
 ) -> Email {
     let d = &order.details;
     let (booking, customer) = (&texts(d.language).booking, &texts(d.language).customer);
     rows.push((customer.reference, order.reference.to_string(), None));
+    let (reply_to, reach) = match replies {
+        Replies::Trainers(trainers) => (
+            trainers.iter().map(ToString::to_string).collect(),
+            booking.reach,
+        ),
+        Replies::Invoicing(address) => (
+            vec![address.to_string()],
+            texts(d.language).order_page.reminder_reach,
+        ),
+    };
     let view = NoticeView {
         lang: d.language.code(),
         heading: subject.to_owned(),
@@ -59,10 +76,9 @@ fn receipt(
         rows,
         button: customer_link.map(|link| (customer.page_link, link)),
         sections: Vec::new(),
-        footer: vec![booking.reach, customer.closing, "Some-työpajat"],
+        footer: vec![reach, customer.closing, "Some-työpajat"],
     };
     let subject = format!("{subject} ({})", order.reference);
-    let reply_to = trainers.iter().map(ToString::to_string).collect();
     email(vec![d.email.to_string()], reply_to, subject, &view)
 }
 
@@ -107,7 +123,7 @@ pub fn request_receipt(
         order,
         (t.subject_request, t.intro_request),
         rows,
-        trainers,
+        Replies::Trainers(trainers),
         customer_link,
     )
 }
@@ -151,17 +167,19 @@ pub fn invoicing_receipt(
         order,
         (t.subject_invoicing, t.intro_invoicing),
         rows,
-        trainers,
+        Replies::Trainers(trainers),
         customer_link,
     )
 }
 
 /// A reminder of an overdue invoice to the customer, in their language: the invoice, its
 /// viitenumero, what is open, the due date and the new one. Where to pay is the invoice's own
-/// account (the reminder names none: nobody but the invoice says where money goes).
+/// account (the reminder names none: nobody but the invoice says where money goes). Replies go
+/// to `invoice_questions` (`SELLER_EMAIL`) when it is set, else to the trainers.
 pub fn payment_reminder(
     order: &Order,
     trainers: &[EmailAddress],
+    invoice_questions: Option<&EmailAddress>,
     customer_link: Option<String>,
 ) -> Option<Email> {
     let reminder = order.payment_reminder.as_ref()?;
@@ -187,7 +205,7 @@ pub fn payment_reminder(
         order,
         (&subject, t.intro_payment_reminder),
         rows,
-        trainers,
+        invoice_questions.map_or(Replies::Trainers(trainers), Replies::Invoicing),
         customer_link,
     ))
 }

@@ -77,7 +77,13 @@ impl Composer {
             }
             EmailKind::InvoicingNote => invoicing_note(order, &self.trainers, link.as_deref()),
             EmailKind::PaymentReminder => {
-                payment_reminder(order, &self.trainers, context.customer_link.clone())?
+                let invoice_questions = self.seller.as_ref().and_then(|s| s.email.as_ref());
+                payment_reminder(
+                    order,
+                    &self.trainers,
+                    invoice_questions,
+                    context.customer_link.clone(),
+                )?
             }
         })
     }

@@ -97,6 +97,8 @@ table! {
         reminder_open,
         reminder_due,
         reminder_new_due,
+        /// Its footer when `SELLER_EMAIL` takes the replies.
+        reminder_reach,
     }
 }
 
@@ -184,6 +186,7 @@ pub const FI: OrderPage = OrderPage {
     reminder_open: "Maksettavaa",
     reminder_due: "Alkuperäinen eräpäivä",
     reminder_new_due: "Uusi eräpäivä",
+    reminder_reach: "Kysyttävää laskusta? Vastaa tähän viestiin.",
 };
 
 pub const SV: OrderPage = OrderPage {
@@ -270,6 +273,7 @@ pub const SV: OrderPage = OrderPage {
     reminder_open: "Att betala",
     reminder_due: "Ursprunglig förfallodag",
     reminder_new_due: "Ny förfallodag",
+    reminder_reach: "Har du frågor om fakturan? Svara på det här meddelandet.",
 };
 
 pub const EN: OrderPage = OrderPage {
@@ -356,4 +360,5 @@ pub const EN: OrderPage = OrderPage {
     reminder_open: "Amount due",
     reminder_due: "Original due date",
     reminder_new_due: "New due date",
+    reminder_reach: "Any questions about the invoice? Reply to this email.",
 };

@@ -89,6 +89,7 @@ pub fn seller() -> Seller {
             ),
         ]),
         invoicing: None,
+        email: None,
     }
 }
 
