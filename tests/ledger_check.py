@@ -50,6 +50,9 @@ def from_xlsx(path):
             value = cell.value
             if name in AMOUNTS:
                 value = cents(value)
+            elif name == "vat_percent" and isinstance(value, (int, float)):
+                # As the CSV writes it: 25,5 and 24.
+                value = format(decimal.Decimal(str(value)).normalize(), "f").replace(".", ",")
             elif isinstance(value, datetime.datetime):
                 value = value.date().isoformat()
             else:

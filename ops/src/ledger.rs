@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::store::{DocumentKind, IssuedInvoice};
 use jiff::Timestamp;
-use order_intake::domain::vat_breakdown;
+use order_intake::domain::{VatRate, vat_breakdown};
 use serde::Serialize;
 
 use crate::amount::euros;
@@ -13,6 +13,11 @@ use crate::cli::{LedgerFormat, PeriodArgs};
 use crate::invoice::reference_number;
 use crate::period::Period;
 use crate::{Operator, OpsError};
+
+/// A rate as Finnish invoices write it (`25,5`).
+fn as_percent<S: serde::Serializer>(rate: &VatRate, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&rate.percent())
+}
 
 /// One ledger row: a document's amounts at one VAT rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,8 +37,9 @@ pub struct LedgerRow {
     pub customer: String,
     pub business_id: Option<String>,
     pub net_cents: i64,
-    /// `25,5`.
-    pub vat_rate: String,
+    /// `25,5` in the CSV and JSON, a number in the workbook.
+    #[serde(serialize_with = "as_percent")]
+    pub vat_rate: VatRate,
     pub vat_cents: i64,
     pub gross_cents: i64,
     /// What was paid of the document (on its first row only, so that a sum counts it once),
@@ -91,7 +97,7 @@ pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
                 customer: doc.buyer.clone(),
                 business_id: doc.buyer_business_id.clone(),
                 net_cents: sum.net_cents,
-                vat_rate: rate.percent(),
+                vat_rate: rate,
                 vat_cents: sum.vat_cents,
                 gross_cents: sum.gross_cents,
                 paid_cents: paid.filter(|_| i == 0),
@@ -108,6 +114,7 @@ pub fn ledger_rows(documents: &[IssuedInvoice]) -> Vec<LedgerRow> {
 enum Cell {
     Text(String),
     Cents(i64),
+    Percent(VatRate),
     Day(jiff::civil::Date),
     Empty,
 }
@@ -118,6 +125,7 @@ impl Cell {
         match self {
             Cell::Text(text) => text.clone(),
             Cell::Cents(cents) => euros(*cents),
+            Cell::Percent(rate) => rate.percent(),
             Cell::Day(day) => day.to_string(),
             Cell::Empty => String::new(),
         }
@@ -140,7 +148,7 @@ impl LedgerRow {
             text(self.customer.clone()),
             text(self.business_id.clone().unwrap_or_default()),
             Cell::Cents(self.net_cents),
-            text(self.vat_rate.clone()),
+            Cell::Percent(self.vat_rate),
             Cell::Cents(self.vat_cents),
             Cell::Cents(self.gross_cents),
             self.paid_cents.map_or(Cell::Empty, Cell::Cents),
@@ -190,6 +198,9 @@ pub fn ledger_xlsx(rows: &[LedgerRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
                 Cell::Text(text) => sheet.write_string(line, column, text)?,
                 Cell::Cents(cents) => {
                     sheet.write_number_with_format(line, column, cents as f64 / 100.0, &money)?
+                }
+                Cell::Percent(rate) => {
+                    sheet.write_number(line, column, f64::from(rate.hundredths()) / 100.0)?
                 }
                 Cell::Day(day) => {
                     let date = ExcelDateTime::from_ymd(

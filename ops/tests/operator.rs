@@ -1473,6 +1473,7 @@ async fn an_invoice_is_credited_and_invoiced_again_with_travel_and_the_month_sho
         ("business_id", "s"),
         ("number", "s"),
         ("gross_eur", "n"),
+        ("vat_percent", "n"),
         ("invoice_date", "d"),
     ] {
         assert_eq!(

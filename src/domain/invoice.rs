@@ -52,6 +52,11 @@ impl VatRate {
         self.written(',')
     }
 
+    /// In hundredths of a percent: 2550 for 25,5 %.
+    pub fn hundredths(self) -> u32 {
+        self.0
+    }
+
     /// As the order item and the API store it: `25.5`.
     pub fn stored(self) -> String {
         self.written('.')
