@@ -360,6 +360,17 @@ pub enum PaymentsAction {
     /// in the message) names: paid, partly paid, overpaid, or a refund owed on a credited
     /// invoice. Importing the same file again changes nothing; unmatched payments are listed.
     Import { file: std::path::PathBuf },
+    /// Records a payment of the bank's file that matched no invoice on the invoice a person
+    /// found for it, by the payment's archive id (its amount and date as the bank gave them).
+    /// Once: assigning it again, or importing the file again, changes nothing.
+    Assign {
+        /// The bank's file the payment is in, as imported.
+        file: std::path::PathBuf,
+        /// The payment's archive id, as `orders payments import` listed it.
+        archive_id: String,
+        /// The invoice's number.
+        invoice: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

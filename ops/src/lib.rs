@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod amount;
 pub mod apix;
+mod assigning;
 pub mod billing;
 pub mod bookings;
 pub mod breaker;

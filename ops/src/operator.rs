@@ -76,9 +76,7 @@ impl Operator {
             Command::Book(asked) => self.book(asked, out).await,
             Command::Cancel { reference, reason } => self.cancel(&reference, reason, out).await,
             Command::Upcoming => self.upcoming(now, out).await,
-            Command::Payments {
-                action: cli::PaymentsAction::Import { file },
-            } => self.import_payments(&file, out).await,
+            Command::Payments { action } => self.payments(action, out).await,
             Command::Receivables => self.receivables(None, now, out).await,
             Command::Send { number, unsent } => self.send(number, unsent, out).await,
             Command::Documents { .. } => self.list_unsent(out).await,

@@ -1,6 +1,7 @@
 //! Money in: the bank's reference payments matched to invoices (`orders payments import`),
 //! what is still owed (`orders receivables`) and what is overdue (`orders overdue`).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
@@ -11,7 +12,8 @@ use order_intake::domain::{PAYMENT_REMINDER_DAYS, format_eur, helsinki};
 use order_intake::intake::{OperatorAnswer, OperatorCommand};
 
 use crate::OpsError;
-use crate::camt::{self, BankPayment};
+use crate::assigning::{payment_head, read_bank_file};
+use crate::camt::BankPayment;
 use crate::operator::{Operator, refusal};
 use crate::payment::{invoice_number_of, invoice_numbers_in};
 use crate::store::{
@@ -36,16 +38,24 @@ impl Operator {
         file: &Path,
         out: &mut dyn Write,
     ) -> Result<(), OpsError> {
-        let unreadable =
-            |e: &dyn std::fmt::Display| OpsError::Usage(format!("{}: {e}", file.display()));
-        let xml = std::fs::read_to_string(file).map_err(|e| unreadable(&e))?;
-        let payments = camt::payments(&xml).map_err(|e| unreadable(&e))?;
+        let payments = read_bank_file(file)?;
         let (mut text, mut new, mut before, mut unmatched, mut refunds) =
             (String::new(), 0, 0, 0, 0);
+        // Where a person assigned a payment that names no invoice (read when one is met).
+        let mut assigned: Option<HashMap<String, u32>> = None;
         for payment in &payments {
-            let amount = format_eur(payment.cents);
-            let head = format!("{}  {}  {amount}", payment.booked, payment.archive_id);
-            match self.match_payment(payment).await? {
+            let head = payment_head(payment);
+            let mut matched = self.match_payment(payment).await?;
+            if matches!(matched, Matched::Unmatched(_)) {
+                if assigned.is_none() {
+                    assigned = Some(self.payments_on_invoices().await?);
+                }
+                let on = assigned.as_ref().and_then(|a| a.get(&payment.archive_id));
+                if let Some(invoice) = on {
+                    matched = self.assigned_before(*invoice).await?.unwrap_or(matched);
+                }
+            }
+            match matched {
                 Matched::Invoice {
                     number,
                     recorded,
@@ -78,6 +88,17 @@ impl Operator {
             payments.len()
         );
         Ok(out.write_all(text.as_bytes())?)
+    }
+
+    /// A payment a person assigned to invoice `number` (`orders payments assign`), as an import
+    /// that meets it again reports it.
+    async fn assigned_before(&self, number: u32) -> Result<Option<Matched>, OpsError> {
+        let invoice = self.stores.invoices.issued_invoice(number).await?;
+        Ok(invoice.map(|invoice| Matched::Invoice {
+            number,
+            recorded: PaymentRecorded::Before,
+            state: invoice.payment_state(),
+        }))
     }
 
     /// The invoice a payment names by its reference, or by a reference in its message, and the

@@ -2737,6 +2737,15 @@ async fn the_runbook_s_payments_transcript_runs_as_written() {
         &table,
         &["invoice", "K7M2-QX9P", "--delivered", "2026-11-20"],
     );
+    // The file's unmatched payer has an invoice too, which a person finds for it.
+    let mut payer = self::details(2, "maksaja@esimerkki.example");
+    payer.organization = "Esimerkki Oy".to_owned();
+    let reference = Reference::parse("M3XD-7K2Q").unwrap();
+    store_order_as(&table.store, reference, payer, ordered(), sent(2)).await;
+    orders(
+        &table,
+        &["invoice", "M3XD-7K2Q", "--delivered", "2026-11-20"],
+    );
     let camt = include_str!("data/camt054-viitemaksut.xml");
     let marker = "Money in, from the bank's file";
     let dir = run_transcript(&table, marker, &[("viitemaksut.xml", camt)]);
