@@ -1,18 +1,21 @@
-//! A payment the bank's file matched to no invoice, recorded by a person on the invoice they
-//! found for it (`orders payments assign`): taken from the same file by its archive id, so the
-//! amount and date are the bank's, never typed; once, as an import records it.
+//! Payments a person records: one the bank's file matched to no invoice, on the invoice they
+//! found for it (`orders payments assign`), taken from the same file by its archive id so the
+//! amount and date are the bank's, never typed; and money paid back from an overpaid or
+//! credited invoice (`orders payments refund`). Each once, as an import records a payment.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use order_intake::domain::format_eur;
+use order_intake::domain::{format_eur, parse_euros};
 
 use crate::OpsError;
 use crate::camt::{self, BankPayment};
 use crate::cli::PaymentsAction;
 use crate::operator::Operator;
-use crate::store::{DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, PaymentRecorded};
+use crate::store::{
+    DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, PaymentRecorded, PaymentState,
+};
 
 /// The payments of a bank file (camt.054 or camt.053), or why the file is not one.
 pub(crate) fn read_bank_file(file: &Path) -> Result<Vec<BankPayment>, OpsError> {
@@ -42,7 +45,69 @@ impl Operator {
                 archive_id,
                 invoice,
             } => (self.assign_payment(&file, &archive_id, invoice, out)).await,
+            PaymentsAction::Refund {
+                invoice,
+                amount,
+                date,
+            } => self.refund_payment(invoice, &amount, date, out).await,
         }
+    }
+
+    /// `orders payments refund NUMBER --amount EUR --date DAY`: a negative payment on the
+    /// invoice, at most what it owes back, keyed by its day and amount so that running the
+    /// command again records nothing.
+    async fn refund_payment(
+        &self,
+        number: u32,
+        amount: &str,
+        date: jiff::civil::Date,
+        out: &mut dyn Write,
+    ) -> Result<(), OpsError> {
+        let cents = parse_euros(amount).filter(|c| *c > 0).ok_or_else(|| {
+            OpsError::Usage(format!(
+                "--amount {amount:?} is not an amount of euros above 0"
+            ))
+        })?;
+        let invoices = &self.stores.invoices;
+        let invoice = (invoices.issued_invoice(number).await?)
+            .filter(|i| i.kind == DocumentKind::Invoice)
+            .ok_or_else(|| OpsError::Usage(format!("there is no invoice {number}")))?;
+        let refund = InvoicePayment {
+            archive_id: format!("refund {date} {cents}"),
+            date,
+            cents: -cents,
+        };
+        let before =
+            (invoice.after_issue.payments.iter()).any(|p| p.archive_id == refund.archive_id);
+        let owed = match invoice.payment_state() {
+            PaymentState::Overpaid(owed) | PaymentState::RefundOwed(owed) => owed,
+            _ if before => cents,
+            state => {
+                return Err(OpsError::Usage(format!(
+                    "invoice {number} owes nothing back ({}): no refund recorded",
+                    state.words()
+                )));
+            }
+        };
+        if cents > owed {
+            return Err(OpsError::Usage(format!(
+                "invoice {number} owes {} back, not {}: no refund recorded",
+                format_eur(owed),
+                format_eur(cents)
+            )));
+        }
+        let note = match invoices.record_payment(number, &refund).await? {
+            PaymentRecorded::Now => "recorded",
+            _ => "recorded before: nothing changed",
+        };
+        let invoice = (invoices.issued_invoice(number).await?)
+            .ok_or_else(|| OpsError::Usage(format!("there is no invoice {number}")))?;
+        let state = invoice.payment_state().words();
+        let paid_back = format_eur(cents);
+        Ok(writeln!(
+            out,
+            "{date}  refund  {paid_back}  invoice {number}: {state} ({note})"
+        )?)
     }
 
     /// Every payment on an invoice, by archive id: the invoice it is recorded on. Read once,

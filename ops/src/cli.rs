@@ -371,6 +371,19 @@ pub enum PaymentsAction {
         /// The invoice's number.
         invoice: u32,
     },
+    /// Records money paid back from an overpaid invoice, or from a credited one the customer
+    /// paid (a transfer made in the bank): at most what is owed back. Once for the same
+    /// invoice, amount and day.
+    Refund {
+        /// The invoice's number.
+        invoice: u32,
+        /// What was paid back, in euros (`10,00`).
+        #[arg(long)]
+        amount: String,
+        /// The day it left the account (YYYY-MM-DD).
+        #[arg(long)]
+        date: jiff::civil::Date,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2714,8 +2714,42 @@ async fn payments_from_the_bank_s_files_are_matched_once_and_what_is_owed_is_lis
         owed.contains("-10,00 €  Kunta 1 (overpaid by 10,00 €)"),
         "{owed}"
     );
-    let not_camt = format!("{data}../operator.rs");
+    // The credited invoice's payment returned: more than it was refused, then all of it.
     use clap::Parser;
+    let too_much = [
+        "payments",
+        "refund",
+        "1001",
+        "--amount",
+        "700",
+        "--date",
+        "2027-02-03",
+    ];
+    let refused = order_ops::Cli::try_parse_from(std::iter::once("orders").chain(too_much));
+    let (mut out, mut notes) = (Vec::new(), Vec::new());
+    let error = (february.run(refused.unwrap().command, &mut out, &mut notes)).await;
+    let error = error.unwrap_err().to_string().replace('\u{a0}', " ");
+    assert!(
+        error.contains("owes 627,50 € back, not 700,00 €"),
+        "{error}"
+    );
+    let back = [
+        "payments",
+        "refund",
+        "1001",
+        "--amount",
+        "627,50",
+        "--date",
+        "2027-02-03",
+    ];
+    let refunded = run(&february, &back).await;
+    assert!(
+        refunded.contains("invoice 1001: credited, paid and refunded (recorded)"),
+        "{refunded}"
+    );
+    let owed = run(&february, &["receivables"]).await;
+    assert!(!owed.contains("Kunta 2"), "settled: {owed}");
+    let not_camt = format!("{data}../operator.rs");
     let refused = order_ops::Cli::try_parse_from(["orders", "payments", "import", &not_camt]);
     let (mut out, mut notes) = (Vec::new(), Vec::new());
     let error = february

@@ -33,6 +33,8 @@ pub enum PaymentState {
     Overpaid(i64),
     /// Paid although credited in whole: all of it is owed back.
     RefundOwed(i64),
+    /// Credited in whole, paid, and the payment returned (`orders payments refund`).
+    Refunded,
 }
 
 impl IssuedInvoice {
@@ -51,7 +53,8 @@ impl IssuedInvoice {
             self.kind == DocumentKind::Invoice && self.after_issue.credited_by.is_some();
         match self.balance_cents() {
             _ if credited_whole && paid > 0 => PaymentState::RefundOwed(paid),
-            _ if paid == 0 => PaymentState::Unpaid,
+            _ if paid == 0 && self.after_issue.payments.is_empty() => PaymentState::Unpaid,
+            _ if credited_whole => PaymentState::Refunded,
             0 => PaymentState::Paid,
             left if left > 0 => PaymentState::PartlyPaid(left),
             over => PaymentState::Overpaid(-over),
@@ -71,6 +74,7 @@ impl PaymentState {
             PaymentState::RefundOwed(cents) => {
                 format!("credited, yet paid: refund of {} owed", eur(cents))
             }
+            PaymentState::Refunded => "credited, paid and refunded".to_owned(),
         }
     }
 }
