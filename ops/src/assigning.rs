@@ -13,9 +13,7 @@ use crate::OpsError;
 use crate::camt::{self, BankPayment};
 use crate::cli::PaymentsAction;
 use crate::operator::Operator;
-use crate::store::{
-    DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, PaymentRecorded, PaymentState,
-};
+use crate::store::{DocumentKind, InvoicePayment, PaymentRecorded, PaymentState};
 
 /// The payments of a bank file (camt.054 or camt.053), or why the file is not one.
 pub(crate) fn read_bank_file(file: &Path) -> Result<Vec<BankPayment>, OpsError> {
@@ -111,19 +109,12 @@ impl Operator {
     }
 
     /// Every payment on an invoice, by archive id: the invoice it is recorded on. Read once,
-    /// only when a payment names no invoice (a few hundred documents a year, one read each).
+    /// only when a payment names no invoice.
     pub(crate) async fn payments_on_invoices(&self) -> Result<HashMap<String, u32>, OpsError> {
-        let invoices = &self.stores.invoices;
-        let Some(last) = invoices.last_number().await? else {
-            return Ok(HashMap::new());
-        };
-        let first = self.first_invoice_number.unwrap_or(FIRST_INVOICE_NUMBER);
         let mut on = HashMap::new();
-        for number in first.min(last)..=last {
-            if let Some(invoice) = invoices.issued_invoice(number).await? {
-                for payment in invoice.after_issue.payments {
-                    on.insert(payment.archive_id, number);
-                }
+        for invoice in self.issued_documents().await? {
+            for payment in invoice.after_issue.payments {
+                on.insert(payment.archive_id, invoice.record.number);
             }
         }
         Ok(on)

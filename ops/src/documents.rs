@@ -21,6 +21,20 @@ use crate::{Operator, OpsError, parse_reference};
 const BY_HAND: &str = "by hand";
 
 impl Operator {
+    /// Every issued invoice and credit note, by number: one read each (a few hundred a year).
+    pub(crate) async fn issued_documents(&self) -> Result<Vec<IssuedInvoice>, OpsError> {
+        let invoices = &self.stores.invoices;
+        let Some(last) = invoices.last_number().await? else {
+            return Ok(Vec::new());
+        };
+        let first = (self.first_invoice_number).unwrap_or(crate::store::FIRST_INVOICE_NUMBER);
+        let mut issued = Vec::new();
+        for number in first.min(last)..=last {
+            issued.extend(invoices.issued_invoice(number).await?);
+        }
+        Ok(issued)
+    }
+
     pub(crate) async fn document(
         &self,
         asked: DocumentArgs,

@@ -17,8 +17,7 @@ use crate::camt::BankPayment;
 use crate::operator::{Operator, refusal};
 use crate::payment::{invoice_number_of, invoice_numbers_in};
 use crate::store::{
-    DocumentKind, FIRST_INVOICE_NUMBER, InvoicePayment, InvoiceReminder, IssuedInvoice,
-    PaymentRecorded, PaymentState,
+    DocumentKind, InvoicePayment, InvoiceReminder, IssuedInvoice, PaymentRecorded, PaymentState,
 };
 
 /// What became of one payment in the file.
@@ -198,20 +197,8 @@ impl Operator {
 
     /// Every invoice still owed something (or owing a refund), oldest first.
     async fn open_invoices(&self) -> Result<Vec<IssuedInvoice>, OpsError> {
-        let invoices = &self.stores.invoices;
-        let Some(last) = invoices.last_number().await? else {
-            return Ok(Vec::new());
-        };
-        let first = self.first_invoice_number.unwrap_or(FIRST_INVOICE_NUMBER);
-        let mut open = Vec::new();
-        for number in first.min(last)..=last {
-            if let Some(invoice) = invoices.issued_invoice(number).await?
-                && invoice.kind == DocumentKind::Invoice
-                && invoice.balance_cents() != 0
-            {
-                open.push(invoice);
-            }
-        }
+        let mut open = self.issued_documents().await?;
+        open.retain(|i| i.kind == DocumentKind::Invoice && i.balance_cents() != 0);
         Ok(open)
     }
 

@@ -15,9 +15,7 @@ use crate::invoice::{self, InvoiceFormat, Printing};
 use crate::invoice_pdf::invoice_pdf;
 use crate::operator::Operator;
 use crate::operator_settings::{ApixSettings, CredentialSource};
-use crate::store::{
-    DocumentKind, FIRST_INVOICE_NUMBER, IssuedInvoice, Routing, SendState, SendStep,
-};
+use crate::store::{DocumentKind, IssuedInvoice, Routing, SendState, SendStep};
 
 impl Operator {
     fn apix_settings(&self) -> Result<&ApixSettings, OpsError> {
@@ -158,24 +156,15 @@ impl Operator {
 
     /// Every issued e-invoice and credit note not sent any way yet, by number.
     pub(crate) async fn unsent(&self) -> Result<Vec<IssuedInvoice>, OpsError> {
-        let invoices = &self.stores.invoices;
-        let Some(last) = invoices.last_number().await? else {
-            return Ok(Vec::new());
-        };
-        let first = self.first_invoice_number.unwrap_or(FIRST_INVOICE_NUMBER);
-        let mut unsent = Vec::new();
-        for number in first.min(last)..=last {
-            if let Some(issued) = invoices.issued_invoice(number).await?
-                && issued.after_issue.sent.is_none()
+        let mut issued = self.issued_documents().await?;
+        issued.retain(|issued| {
+            issued.after_issue.sent.is_none()
                 && matches!(
                     issued.parties.as_ref().map(|p| &p.routing),
                     Some(Routing::Einvoice { .. })
                 )
-            {
-                unsent.push(issued);
-            }
-        }
-        Ok(unsent)
+        });
+        Ok(issued)
     }
 
     /// `orders documents --unsent`: what waits, with its last step.

@@ -2763,23 +2763,17 @@ async fn payments_from_the_bank_s_files_are_matched_once_and_what_is_owed_is_lis
 #[tokio::test]
 async fn the_runbook_s_payments_transcript_runs_as_written() {
     let table = fresh_table().await;
-    let mut details = details(1, "tilaaja@kunta.example");
-    details.organization = "Tuusulan kunta".to_owned();
-    let reference = Reference::parse("K7M2-QX9P").unwrap();
-    store_order_as(&table.store, reference, details, ordered(), sent(1)).await;
-    orders(
-        &table,
-        &["invoice", "K7M2-QX9P", "--delivered", "2026-11-20"],
-    );
-    // The file's unmatched payer has an invoice too, which a person finds for it.
-    let mut payer = self::details(2, "maksaja@esimerkki.example");
-    payer.organization = "Esimerkki Oy".to_owned();
-    let reference = Reference::parse("M3XD-7K2Q").unwrap();
-    store_order_as(&table.store, reference, payer, ordered(), sent(2)).await;
-    orders(
-        &table,
-        &["invoice", "M3XD-7K2Q", "--delivered", "2026-11-20"],
-    );
+    // Invoice 1000, and 1001 of the file's unmatched payer, which a person finds for it.
+    for (n, reference, buyer) in [
+        (1, "K7M2-QX9P", "Tuusulan kunta"),
+        (2, "M3XD-7K2Q", "Esimerkki Oy"),
+    ] {
+        let mut details = details(n, &format!("tilaaja{n}@kunta.example"));
+        details.organization = buyer.to_owned();
+        let parsed = Reference::parse(reference).unwrap();
+        store_order_as(&table.store, parsed, details, ordered(), sent(n)).await;
+        orders(&table, &["invoice", reference, "--delivered", "2026-11-20"]);
+    }
     let camt = include_str!("data/camt054-viitemaksut.xml");
     let marker = "Money in, from the bank's file";
     let dir = run_transcript(&table, marker, &[("viitemaksut.xml", camt)]);
