@@ -30,7 +30,7 @@ pub(crate) fn payment_head(payment: &BankPayment) -> String {
 }
 
 impl Operator {
-    /// `orders payments import|assign`.
+    /// `orders payments import|assign|refund`.
     pub(crate) async fn payments(
         &self,
         action: PaymentsAction,
