@@ -1,4 +1,4 @@
-//! DynamoDB attribute values in and out: an item, strings and numbers.
+//! DynamoDB attribute values in and out: an item, strings, numbers and lists of maps.
 
 use std::collections::HashMap;
 
@@ -20,4 +20,15 @@ pub fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
 
 pub fn number(item: &Item, name: &str) -> Option<i64> {
     item.get(name)?.as_n().ok()?.parse().ok()
+}
+
+/// The entries of a list-of-maps attribute, each read by `read`, oldest first; an entry it
+/// cannot read is left out, and an absent or other attribute is an empty list.
+pub fn map_list<T>(item: &Item, name: &str, read: impl Fn(&Item) -> Option<T>) -> Vec<T> {
+    let Some(Ok(list)) = item.get(name).map(|v| v.as_l()) else {
+        return Vec::new();
+    };
+    (list.iter())
+        .filter_map(|entry| read(entry.as_m().ok()?))
+        .collect()
 }

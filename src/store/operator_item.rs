@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attribute::Attribute;
-use super::codec::{Item, s, text};
+use super::codec::{Item, map_list, s, text};
 use super::codec::{n, number};
 use crate::domain::{OperatorAction, PaymentReminder};
 
@@ -23,22 +23,13 @@ pub fn operator_action_value(action: &OperatorAction) -> AttributeValue {
 
 /// The order's log; an entry this code cannot read is left out.
 pub fn operator_actions_from_item(item: &Item) -> Vec<OperatorAction> {
-    let Some(Ok(list)) = item
-        .get(Attribute::OperatorActions.name())
-        .map(|v| v.as_l())
-    else {
-        return Vec::new();
-    };
-    (list.iter())
-        .filter_map(|entry| {
-            let entry = entry.as_m().ok()?;
-            Some(OperatorAction {
-                at: text(entry, "at")?.parse().ok()?,
-                by: text(entry, "by")?.to_owned(),
-                what: text(entry, "what")?.to_owned(),
-            })
+    map_list(item, Attribute::OperatorActions.name(), |entry| {
+        Some(OperatorAction {
+            at: text(entry, "at")?.parse().ok()?,
+            by: text(entry, "by")?.to_owned(),
+            what: text(entry, "what")?.to_owned(),
         })
-        .collect()
+    })
 }
 
 /// The reminder as a map attribute.

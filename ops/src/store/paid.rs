@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use order_intake::store::codec::{Item, text};
+use order_intake::store::codec::{Item, map_list, number, text};
 
 pub(super) const PAYMENTS_ATTRIBUTE: &str = "payments";
 pub(super) const PAYMENT_IDS_ATTRIBUTE: &str = "payment_ids";
@@ -19,18 +19,12 @@ pub struct InvoiceReminder {
 
 /// The reminders on an invoice's item, oldest first.
 pub(super) fn reminders_from_item(item: &Item) -> Vec<InvoiceReminder> {
-    let Some(Ok(list)) = item.get(REMINDERS_ATTRIBUTE).map(|v| v.as_l()) else {
-        return Vec::new();
-    };
-    (list.iter())
-        .filter_map(|entry| {
-            let entry = entry.as_m().ok()?;
-            Some(InvoiceReminder {
-                at: text(entry, "at")?.parse().ok()?,
-                open_cents: order_intake::store::codec::number(entry, "open_cents")?,
-            })
+    map_list(item, REMINDERS_ATTRIBUTE, |entry| {
+        Some(InvoiceReminder {
+            at: text(entry, "at")?.parse().ok()?,
+            open_cents: number(entry, "open_cents")?,
         })
-        .collect()
+    })
 }
 
 /// One payment of an invoice, as the bank booked it.
@@ -45,17 +39,11 @@ pub struct InvoicePayment {
 /// The payments on an invoice's item, oldest first; an entry this code cannot read is left
 /// out.
 pub(super) fn payments_from_item(item: &Item) -> Vec<InvoicePayment> {
-    let Some(Ok(list)) = item.get(PAYMENTS_ATTRIBUTE).map(|v| v.as_l()) else {
-        return Vec::new();
-    };
-    (list.iter())
-        .filter_map(|entry| {
-            let entry = entry.as_m().ok()?;
-            Some(InvoicePayment {
-                archive_id: text(entry, "archive_id")?.to_owned(),
-                date: text(entry, "date")?.parse().ok()?,
-                cents: order_intake::store::codec::number(entry, "cents")?,
-            })
+    map_list(item, PAYMENTS_ATTRIBUTE, |entry| {
+        Some(InvoicePayment {
+            archive_id: text(entry, "archive_id")?.to_owned(),
+            date: text(entry, "date")?.parse().ok()?,
+            cents: number(entry, "cents")?,
         })
-        .collect()
+    })
 }

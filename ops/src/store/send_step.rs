@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use order_intake::store::codec::{Item, text};
+use order_intake::store::codec::{Item, map_list, text};
 
 pub(super) const STATE_ATTRIBUTE: &str = "send_state";
 pub(super) const HISTORY_ATTRIBUTE: &str = "send_history";
@@ -53,17 +53,11 @@ pub struct SendStep {
 
 /// The steps on a document's item, oldest first.
 pub(super) fn send_history(item: &Item) -> Vec<SendStep> {
-    let Some(Ok(list)) = item.get(HISTORY_ATTRIBUTE).map(|v| v.as_l()) else {
-        return Vec::new();
-    };
-    (list.iter())
-        .filter_map(|entry| {
-            let entry = entry.as_m().ok()?;
-            Some(SendStep {
-                at: text(entry, "at")?.parse().ok()?,
-                state: SendState::parse(text(entry, "state")?)?,
-                note: text(entry, "note").unwrap_or_default().to_owned(),
-            })
+    map_list(item, HISTORY_ATTRIBUTE, |entry| {
+        Some(SendStep {
+            at: text(entry, "at")?.parse().ok()?,
+            state: SendState::parse(text(entry, "state")?)?,
+            note: text(entry, "note").unwrap_or_default().to_owned(),
         })
-        .collect()
+    })
 }
