@@ -23,10 +23,12 @@ pub(crate) fn read_bank_file(file: &Path) -> Result<Vec<BankPayment>, OpsError> 
     camt::payments(&xml).map_err(|e| unreadable(&e))
 }
 
-/// The line a payment gets: its booking day, archive id and amount.
+/// The line a payment gets: its booking day, archive id and amount (the file's text made
+/// printable: whoever wrote the file must not move the bookkeeper's terminal).
 pub(crate) fn payment_head(payment: &BankPayment) -> String {
     let amount = format_eur(payment.cents);
-    format!("{}  {}  {amount}", payment.booked, payment.archive_id)
+    let archive_id = crate::format::printable(&payment.archive_id);
+    format!("{}  {archive_id}  {amount}", payment.booked)
 }
 
 impl Operator {
