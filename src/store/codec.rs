@@ -22,7 +22,7 @@ pub fn number(item: &Item, name: &str) -> Option<i64> {
     item.get(name)?.as_n().ok()?.parse().ok()
 }
 
-/// The entries of a list-of-maps attribute, each read by `read`, oldest first; an entry it
+/// The entries of a list-of-maps attribute, each read by `read`, in the list's order; an entry it
 /// cannot read is left out, and an absent or other attribute is an empty list.
 pub fn map_list<T>(item: &Item, name: &str, read: impl Fn(&Item) -> Option<T>) -> Vec<T> {
     let Some(Ok(list)) = item.get(name).map(|v| v.as_l()) else {
